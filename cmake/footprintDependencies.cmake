@@ -1,0 +1,26 @@
+# Finds footprint's dependencies. Used by the build tree and, installed, by
+# footprintConfig.cmake, so that consumers and footprint check the same things.
+include(CMakeFindDependencyMacro)
+
+# Eigen: no version in the request (Debian ships 3.4, vcpkg 5.x: a versioned request fails
+# on one of them because Eigen's version file demands the same major); check >= 3.4 by hand.
+find_dependency(Eigen3 CONFIG)
+if(NOT TARGET Eigen3::Eigen)
+  message(FATAL_ERROR "footprint needs Eigen >= 3.4 (Eigen3::Eigen not found; Debian: libeigen3-dev)")
+endif()
+if(DEFINED Eigen3_VERSION AND NOT "${Eigen3_VERSION}" STREQUAL "" AND Eigen3_VERSION VERSION_LESS 3.4)
+  message(FATAL_ERROR "footprint needs Eigen >= 3.4 (found ${Eigen3_VERSION})")
+endif()
+
+# xtensor >= 0.24. Its headers moved in 0.26: footprint includes them only through
+# include/footprint/detail/xtensor.hpp.
+find_dependency(xtensor CONFIG)
+if(DEFINED xtensor_VERSION AND xtensor_VERSION VERSION_LESS 0.24)
+  message(FATAL_ERROR "footprint needs xtensor >= 0.24 (found ${xtensor_VERSION})")
+endif()
+
+# Boost.Math (header-only) from Boost >= 1.74, in CONFIG mode.
+find_dependency(Boost 1.74 CONFIG)
+if(NOT TARGET Boost::headers)
+  message(FATAL_ERROR "footprint needs Boost >= 1.74 headers (Boost::headers not found; Debian: libboost-dev)")
+endif()

@@ -1,0 +1,136 @@
+/// @file error.hpp
+/// @brief The footprint exception hierarchy (see docs/errors.md).
+///
+/// Bad arguments and bad data always throw, in release builds too. Every class derives from
+/// the matching standard exception, so `catch (const std::invalid_argument&)` works, and
+/// also from the empty tag `footprint::error`, so `catch (const footprint::error&)` catches
+/// everything this library throws on purpose. Messages name the function, the value got and
+/// the constraint, e.g.
+/// `footprint::gradient_boosting::fit: learning_rate must be in (0, 1] (got 1.5)`.
+#pragma once
+
+#include "footprint/detail/concat.hpp"
+#include "footprint/types.hpp"
+
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace footprint {
+
+/// Tag base of every footprint exception; catch it to catch them all.
+/// Use `dynamic_cast<const std::exception&>` (or catch the std type) for the message.
+class error {
+ public:
+  virtual ~error() = default;
+
+ protected:
+  error() = default;
+  error(const error&) = default;
+  error& operator=(const error&) = default;
+};
+
+/// An argument is outside its documented range (a negative quantity, lambda < 0, ...).
+class invalid_argument : public std::invalid_argument, public error {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+/// Shapes of arguments disagree, e.g. `X` has 10 rows and `y` has 9 entries.
+/// Carries the expected and the actual extent.
+class dimension_mismatch : public invalid_argument {
+ public:
+  /// @param where    the function, e.g. "footprint::bayesian_linear::fit"
+  /// @param what     the extent checked, e.g. "y.size() must equal X.rows()"
+  /// @param expected the extent required
+  /// @param got      the extent received
+  dimension_mismatch(const std::string& where, const std::string& what, index expected, index got)
+      : invalid_argument(detail::concat(where, ": ", what, " (expected ", expected, ", got ", got, ")")),
+        expected_(expected),
+        got_(got) {}
+
+  /// The extent that was required.
+  [[nodiscard]] index expected() const noexcept { return expected_; }
+  /// The extent that was received.
+  [[nodiscard]] index got() const noexcept { return got_; }
+
+ private:
+  index expected_;
+  index got_;
+};
+
+/// A model was asked to predict (or save, or report) before `fit` succeeded.
+class not_fitted : public std::logic_error, public error {
+ public:
+  /// @param where the function called, e.g. "footprint::random_forest::predict"
+  explicit not_fitted(const std::string& where)
+      : std::logic_error(where + ": the model is not fitted; call fit() first") {}
+};
+
+/// Malformed input data: a file or stream that does not follow its format.
+///
+/// Carries where the problem is: the file (or stream name), the 1-based line, the 1-based
+/// column (field index within the row; 0 when unknown) and the field's name (may be empty).
+/// The message has the form `file:line:column: field 'name': detail`.
+class data_error : public std::runtime_error, public error {
+ public:
+  /// @param file   file or stream name, as given by the user
+  /// @param line   1-based line (or record) number; 0 when not applicable
+  /// @param column 1-based column (field) number; 0 when not applicable
+  /// @param field  name of the field, e.g. "price"; may be empty
+  /// @param detail what is wrong, with the value got, e.g. "not a number (got 'abc')"
+  data_error(std::string file, std::size_t line, std::size_t column, std::string field,
+             const std::string& detail)
+      : std::runtime_error(format(file, line, column, field, detail)),
+        file_(std::move(file)),
+        line_(line),
+        column_(column),
+        field_(std::move(field)) {}
+
+  /// The file or stream name.
+  [[nodiscard]] const std::string& file() const noexcept { return file_; }
+  /// 1-based line number; 0 when not applicable.
+  [[nodiscard]] std::size_t line() const noexcept { return line_; }
+  /// 1-based column (field) number; 0 when unknown.
+  [[nodiscard]] std::size_t column() const noexcept { return column_; }
+  /// The field's name; may be empty.
+  [[nodiscard]] const std::string& field() const noexcept { return field_; }
+
+ private:
+  static std::string format(const std::string& file, std::size_t line, std::size_t column,
+                            const std::string& field, const std::string& detail) {
+    std::string s = file;
+    if (line != 0) s += detail::concat(':', line);
+    if (column != 0) s += detail::concat(':', column);
+    s += ": ";
+    if (!field.empty()) s += "field '" + field + "': ";
+    return s + detail;
+  }
+
+  std::string file_;
+  std::size_t line_;
+  std::size_t column_;
+  std::string field_;
+};
+
+/// A fit could not produce a usable model (diverged, singular system, ...).
+/// Carries the `fit_report` of the failed fit.
+class convergence_error : public std::runtime_error, public error {
+ public:
+  /// @param where  the function, e.g. "footprint::mlp::fit"
+  /// @param report the report of the failed fit; its message is appended to what()
+  convergence_error(const std::string& where, fit_report report)
+      : std::runtime_error(detail::concat(where, ": fit failed (", to_string(report.status), ", ",
+                                          report.iterations, " iterations)",
+                                          report.message.empty() ? "" : ": ", report.message)),
+        report_(std::move(report)) {}
+
+  /// The report of the failed fit.
+  [[nodiscard]] const fit_report& report() const noexcept { return report_; }
+
+ private:
+  fit_report report_;
+};
+
+}  // namespace footprint

@@ -1,0 +1,12 @@
+/// @file footprint.hpp
+/// @brief Umbrella header: includes every public footprint header.
+///
+/// For convenience only; it pulls in Boost.Math distributions and Eigen/Dense, which are
+/// slow to parse. Include the narrow headers you use (footprint's own tests and examples
+/// do). A test checks that this file lists every public header.
+#pragma once
+
+#include "footprint/concepts.hpp"
+#include "footprint/error.hpp"
+#include "footprint/types.hpp"
+#include "footprint/version.hpp"

@@ -1,0 +1,76 @@
+// The exception hierarchy: messages carry where, what and the value; types catch as promised.
+#include "footprint/error.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+namespace fp = footprint;
+
+TEST_CASE("data_error names file, line, column and field") {
+  const fp::data_error e("GOOG_message.csv", 42, 5, "price", "not a number (got 'abc')");
+  CHECK(std::string(e.what()) == "GOOG_message.csv:42:5: field 'price': not a number (got 'abc')");
+  CHECK(e.file() == "GOOG_message.csv");
+  CHECK(e.line() == 42);
+  CHECK(e.column() == 5);
+  CHECK(e.field() == "price");
+}
+
+TEST_CASE("data_error omits unknown line, column and field") {
+  const fp::data_error e("capture.gz", 0, 0, "", "truncated compressed stream");
+  CHECK(std::string(e.what()) == "capture.gz: truncated compressed stream");
+  const fp::data_error f("book.csv", 7, 0, "", "crossed book");
+  CHECK(std::string(f.what()) == "book.csv:7: crossed book");
+}
+
+TEST_CASE("dimension_mismatch reports expected and got") {
+  const fp::dimension_mismatch e("footprint::bayesian_linear::fit", "y.size() must equal X.rows()", 10, 9);
+  CHECK(std::string(e.what()) ==
+        "footprint::bayesian_linear::fit: y.size() must equal X.rows() (expected 10, got 9)");
+  CHECK(e.expected() == 10);
+  CHECK(e.got() == 9);
+  // It is an invalid_argument, both footprint's and the standard one.
+  CHECK_THROWS_AS(throw e, fp::invalid_argument);
+  CHECK_THROWS_AS(throw e, std::invalid_argument);
+}
+
+TEST_CASE("not_fitted names the function") {
+  const fp::not_fitted e("footprint::random_forest::predict");
+  CHECK(std::string(e.what()) ==
+        "footprint::random_forest::predict: the model is not fitted; call fit() first");
+  CHECK_THROWS_AS(throw e, std::logic_error);
+}
+
+TEST_CASE("convergence_error carries the fit report") {
+  fp::fit_report r{.status = fp::fit_status::diverged, .iterations = 17, .final_loss = fp::nan,
+                   .message = "loss became NaN"};
+  const fp::convergence_error e("footprint::mlp::fit", r);
+  CHECK(std::string(e.what()) == "footprint::mlp::fit: fit failed (diverged, 17 iterations): loss became NaN");
+  CHECK(e.report().iterations == 17);
+  CHECK(e.report().status == fp::fit_status::diverged);
+  CHECK_FALSE(e.report().ok());
+}
+
+TEST_CASE("every footprint exception is caught as footprint::error") {
+  auto caught = [](auto&& thrower) {
+    try {
+      thrower();
+    } catch (const fp::error&) {
+      return true;
+    } catch (...) {
+      return false;
+    }
+    return false;
+  };
+  CHECK(caught([] { throw fp::invalid_argument("f: x must be > 0 (got -1)"); }));
+  CHECK(caught([] { throw fp::dimension_mismatch("f", "cols", 2, 3); }));
+  CHECK(caught([] { throw fp::not_fitted("f"); }));
+  CHECK(caught([] { throw fp::data_error("a.csv", 1, 1, "time", "bad"); }));
+  CHECK(caught([] { throw fp::convergence_error("f", fp::fit_report{}); }));
+  CHECK_FALSE(caught([] { throw std::invalid_argument("not ours"); }));
+}
+
+TEST_CASE("detail::concat prints doubles at full precision") {
+  CHECK(fp::detail::concat("x=", 0.1) == "x=0.10000000000000001");
+  CHECK(fp::detail::concat("n=", 3, ", s=", std::string("a")) == "n=3, s=a");
+}

@@ -1,0 +1,18 @@
+# Fails when include/footprint/footprint.hpp does not include every public header
+# (every .hpp outside detail/ and *_impl.hpp files).
+file(READ "${INCLUDE_DIR}/footprint/footprint.hpp" _umbrella)
+file(GLOB_RECURSE _headers RELATIVE "${INCLUDE_DIR}" "${INCLUDE_DIR}/footprint/*.hpp")
+set(_missing "")
+foreach(_h IN LISTS _headers)
+  if(_h MATCHES "/detail/" OR _h MATCHES "_impl\\.hpp$" OR _h STREQUAL "footprint/footprint.hpp")
+    continue()
+  endif()
+  string(FIND "${_umbrella}" "#include \"${_h}\"" _pos)
+  if(_pos EQUAL -1)
+    list(APPEND _missing "${_h}")
+  endif()
+endforeach()
+if(_missing)
+  message(FATAL_ERROR "footprint.hpp does not include: ${_missing}")
+endif()
+message(STATUS "footprint.hpp includes every public header")

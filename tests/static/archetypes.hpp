@@ -1,0 +1,141 @@
+// Archetypes: the smallest types that satisfy each footprint concept. They document by
+// example what a concept needs, and the static tests check that they (and only they, not
+// the broken variants in concepts.cpp) satisfy it.
+#pragma once
+
+#include "footprint/concepts.hpp"
+
+#include <array>
+#include <chrono>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace archetype {
+
+/// PredictiveDistribution: four free functions found by ADL.
+struct distribution {
+  double mu = 0.0;
+  double sigma = 1.0;
+};
+inline double mean(const distribution& d) { return d.mu; }
+inline double standard_deviation(const distribution& d) { return d.sigma; }
+inline double quantile(const distribution& d, double p) { return d.mu + d.sigma * (p - 0.5); }
+inline double cdf(const distribution& d, double x) {
+  const double u = (x - d.mu) / d.sigma + 0.5;
+  return u < 0.0 ? 0.0 : (u > 1.0 ? 1.0 : u);
+}
+
+/// Regressor: predicts the mean of the training targets.
+class regressor {
+ public:
+  footprint::fit_report fit(const footprint::matrix& X, const footprint::vector& y) {
+    n_features_ = X.cols();
+    mean_ = y.mean();
+    fitted_ = true;
+    return {};
+  }
+  [[nodiscard]] footprint::vector predict(const footprint::matrix& X) const {
+    return footprint::vector::Constant(X.rows(), mean_);
+  }
+  [[nodiscard]] bool is_fitted() const { return fitted_; }
+  [[nodiscard]] footprint::index n_features() const { return n_features_; }
+
+ private:
+  double mean_ = 0.0;
+  footprint::index n_features_ = 0;
+  bool fitted_ = false;
+};
+
+/// WeightedRegressor: adds fit(X, y, w).
+class weighted_regressor : public regressor {
+ public:
+  using regressor::fit;
+  footprint::fit_report fit(const footprint::matrix& X, const footprint::vector& y,
+                            const footprint::vector& w) {
+    return fit(X, footprint::vector(y.cwiseProduct(w) * (double(y.size()) / w.sum())));
+  }
+};
+
+/// ProbabilisticRegressor: adds distribution_type and predict_distribution.
+class probabilistic_regressor : public regressor {
+ public:
+  using distribution_type = distribution;
+  [[nodiscard]] std::vector<distribution> predict_distribution(const footprint::matrix& X) const {
+    const footprint::vector mu = predict(X);
+    return std::vector<distribution>(static_cast<std::size_t>(X.rows()), distribution{mu.size() ? mu[0] : 0.0, 1.0});
+  }
+};
+
+/// A user book type adapted through an order_book_traits specialization.
+struct book {
+  double bid = 99.0, bid_qty = 10.0, ask = 101.0, ask_qty = 5.0;
+  std::chrono::nanoseconds time{0};
+};
+
+/// A book type adapted through members (the forwarding partial specialization).
+struct member_book {
+  [[nodiscard]] footprint::index bid_levels() const noexcept { return 1; }
+  [[nodiscard]] footprint::index ask_levels() const noexcept { return 1; }
+  [[nodiscard]] double bid_price(footprint::index) const noexcept { return 99.0; }
+  [[nodiscard]] double bid_quantity(footprint::index) const noexcept { return 10.0; }
+  [[nodiscard]] double ask_price(footprint::index) const noexcept { return 101.0; }
+  [[nodiscard]] double ask_quantity(footprint::index) const noexcept { return 5.0; }
+  [[nodiscard]] std::chrono::nanoseconds timestamp() const noexcept { return std::chrono::nanoseconds{0}; }
+};
+
+}  // namespace archetype
+
+template <>
+struct footprint::order_book_traits<archetype::book> {
+  static index bid_levels(const archetype::book&) noexcept { return 1; }
+  static index ask_levels(const archetype::book&) noexcept { return 1; }
+  static double bid_price(const archetype::book& b, index) noexcept { return b.bid; }
+  static double bid_quantity(const archetype::book& b, index) noexcept { return b.bid_qty; }
+  static double ask_price(const archetype::book& b, index) noexcept { return b.ask; }
+  static double ask_quantity(const archetype::book& b, index) noexcept { return b.ask_qty; }
+  static std::chrono::nanoseconds timestamp(const archetype::book& b) noexcept { return b.time; }
+};
+
+namespace archetype {
+
+/// FeatureCalculatorFor: the mid price of any OrderBookView.
+class mid_feature {
+ public:
+  [[nodiscard]] std::size_t size() const noexcept { return 1; }
+  [[nodiscard]] std::span<const std::string> names() const noexcept { return names_; }
+  template <footprint::OrderBookView B>
+  void compute(const B& b, std::span<double> out) const noexcept {
+    using traits = footprint::order_book_traits<B>;
+    out[0] = 0.5 * (traits::bid_price(b, 0) + traits::ask_price(b, 0));
+  }
+
+ private:
+  inline static const std::array<std::string, 1> names_{"mid"};
+};
+
+/// StatefulFeatureCalculatorFor: counts book updates.
+class update_counter {
+ public:
+  [[nodiscard]] std::size_t size() const noexcept { return 1; }
+  [[nodiscard]] std::span<const std::string> names() const noexcept { return names_; }
+  template <footprint::OrderBookView B>
+  void compute(const B&, std::span<double> out) const noexcept { out[0] = double(count_); }
+  template <footprint::OrderBookView B>
+  void update(const B&) noexcept { ++count_; }
+  void reset() noexcept { count_ = 0; }
+
+ private:
+  long count_ = 0;
+  inline static const std::array<std::string, 1> names_{"n_updates"};
+};
+
+/// ImpactModel: a constant cost.
+struct impact_model {
+  [[nodiscard]] footprint::cost_estimate predict_cost(const footprint::order&,
+                                                      const footprint::market_state&) const {
+    return {.expected_bps = 5.0, .std_bps = 2.0, .temporary_bps = 4.0, .permanent_bps = 1.0};
+  }
+};
+
+}  // namespace archetype

@@ -1,0 +1,26 @@
+// Conformance of every shipped type to the concepts it promises. Each module adds its
+// types here as they are written, e.g.
+//   static_assert(footprint::ProbabilisticRegressor<footprint::bayesian_linear>);
+#include "footprint/concepts.hpp"
+#include "footprint/error.hpp"
+
+#include <type_traits>
+
+namespace fp = footprint;
+
+// The exception hierarchy derives from the standard types and the footprint::error tag.
+static_assert(std::is_base_of_v<std::invalid_argument, fp::invalid_argument>);
+static_assert(std::is_base_of_v<fp::invalid_argument, fp::dimension_mismatch>);
+static_assert(std::is_base_of_v<std::logic_error, fp::not_fitted>);
+static_assert(std::is_base_of_v<std::runtime_error, fp::data_error>);
+static_assert(std::is_base_of_v<std::runtime_error, fp::convergence_error>);
+static_assert(std::is_base_of_v<fp::error, fp::invalid_argument>);
+static_assert(std::is_base_of_v<fp::error, fp::not_fitted>);
+static_assert(std::is_base_of_v<fp::error, fp::data_error>);
+static_assert(std::is_base_of_v<fp::error, fp::convergence_error>);
+
+// Vocabulary types are aggregates usable with designated initializers.
+static_assert(std::is_aggregate_v<fp::order>);
+static_assert(std::is_aggregate_v<fp::market_state>);
+static_assert(std::is_aggregate_v<fp::cost_estimate>);
+static_assert(std::is_aggregate_v<fp::fit_report>);
