@@ -24,3 +24,11 @@ find_dependency(Boost 1.74 CONFIG)
 if(NOT TARGET Boost::headers)
   message(FATAL_ERROR "footprint needs Boost >= 1.74 headers (Boost::headers not found; Debian: libboost-dev)")
 endif()
+
+# JSON (nlohmann-json, header-only): Binance captures, model persistence, reports.
+find_dependency(nlohmann_json 3.10 CONFIG)
+
+# Compressed market data (.gz, .bz2): zlib and libbzip2, through CMake's find modules.
+# Market data comes compressed; footprint reads it without writing a decompressor.
+find_dependency(ZLIB)
+find_dependency(BZip2)

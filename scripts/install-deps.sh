@@ -7,9 +7,10 @@ packages=(
   # toolchain
   g++ clang-14 cmake ninja-build python3 pkg-config
   # the library's dependencies (header-only)
-  libeigen3-dev libxtensor-dev xtl-dev libboost-dev
+  libeigen3-dev libxtensor-dev xtl-dev libboost-dev nlohmann-json3-dev
+  zlib1g-dev libbz2-dev
   # tests, examples and benchmarks
-  doctest-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev
+  doctest-dev libbenchmark-dev libcli11-dev
 )
 
 missing=()

@@ -10,3 +10,7 @@
 #include "footprint/error.hpp"
 #include "footprint/types.hpp"
 #include "footprint/version.hpp"
+
+#include "footprint/book/line_reader.hpp"
+#include "footprint/book/price_level_book.hpp"
+#include "footprint/book/trade.hpp"
