@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # toolchain
-  g++ clang-14 cmake ninja-build python3 pkg-config
+  g++ clang-14 libclang-rt-14-dev cmake ninja-build python3 pkg-config
   # the library's dependencies (header-only)
   libeigen3-dev libxtensor-dev xtl-dev libboost-dev nlohmann-json3-dev
   zlib1g-dev libbz2-dev

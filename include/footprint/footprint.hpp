@@ -12,5 +12,6 @@
 #include "footprint/version.hpp"
 
 #include "footprint/book/line_reader.hpp"
+#include "footprint/book/parse_report.hpp"
 #include "footprint/book/price_level_book.hpp"
 #include "footprint/book/trade.hpp"
