@@ -15,3 +15,5 @@
 #include "footprint/book/parse_report.hpp"
 #include "footprint/book/price_level_book.hpp"
 #include "footprint/book/trade.hpp"
+
+#include "footprint/data/impact_dataset.hpp"
