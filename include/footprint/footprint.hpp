@@ -17,3 +17,4 @@
 #include "footprint/book/trade.hpp"
 
 #include "footprint/data/impact_dataset.hpp"
+#include "footprint/data/synthetic_market.hpp"
