@@ -18,3 +18,5 @@
 
 #include "footprint/data/impact_dataset.hpp"
 #include "footprint/data/synthetic_market.hpp"
+
+#include "footprint/impact/almgren_chriss.hpp"

@@ -3,6 +3,7 @@
 //   static_assert(footprint::ProbabilisticRegressor<footprint::bayesian_linear>);
 #include "footprint/concepts.hpp"
 #include "footprint/error.hpp"
+#include "footprint/impact/almgren_chriss.hpp"
 
 #include <type_traits>
 
@@ -24,3 +25,7 @@ static_assert(std::is_aggregate_v<fp::order>);
 static_assert(std::is_aggregate_v<fp::market_state>);
 static_assert(std::is_aggregate_v<fp::cost_estimate>);
 static_assert(std::is_aggregate_v<fp::fit_report>);
+
+// impact/
+static_assert(fp::ImpactModel<fp::almgren_chriss>);
+static_assert(std::is_aggregate_v<fp::almgren_chriss_params>);
