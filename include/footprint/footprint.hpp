@@ -12,6 +12,8 @@
 #include "footprint/version.hpp"
 
 #include "footprint/book/line_reader.hpp"
+#include "footprint/book/lobster_reader.hpp"
+#include "footprint/book/order_level_book.hpp"
 #include "footprint/book/parse_report.hpp"
 #include "footprint/book/price_level_book.hpp"
 #include "footprint/book/trade.hpp"

@@ -38,7 +38,7 @@ TEST_CASE("levels are kept best first on both sides") {
   CHECK(b.quantity_at(side::sell, 102.5) == 0);
 }
 
-TEST_CASE("quantity 0 deletes a level; updating an existing level replaces its quantity") {
+TEST_CASE("quantity 0 deletes a level, and updating an existing level replaces its quantity") {
   fp::price_level_book b;
   b.set_level(side::buy, 100.0, 5);
   b.set_level(side::buy, 100.0, 8);

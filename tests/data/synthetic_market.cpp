@@ -9,7 +9,7 @@
 namespace fp = footprint;
 using kind = fp::synthetic_event::kind;
 
-TEST_CASE("the same seed gives the same market; another seed another one") {
+TEST_CASE("the same seed gives the same market, another seed another one") {
   auto run = [](std::uint64_t seed) {
     fp::synthetic_market m({.seed = seed, .duration_seconds = 600});
     fp::synthetic_event ev;

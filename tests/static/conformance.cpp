@@ -1,11 +1,14 @@
 // Conformance of every shipped type to the concepts it promises. Each module adds its
 // types here as they are written, e.g.
 //   static_assert(footprint::ProbabilisticRegressor<footprint::bayesian_linear>);
+#include "footprint/book/lobster_reader.hpp"
+#include "footprint/book/order_level_book.hpp"
 #include "footprint/concepts.hpp"
 #include "footprint/error.hpp"
 #include "footprint/impact/almgren_chriss.hpp"
 
 #include <type_traits>
+#include <utility>
 
 namespace fp = footprint;
 
@@ -29,3 +32,17 @@ static_assert(std::is_aggregate_v<fp::fit_report>);
 // impact/
 static_assert(fp::ImpactModel<fp::almgren_chriss>);
 static_assert(std::is_aggregate_v<fp::almgren_chriss_params>);
+
+// book/
+static_assert(fp::OrderBookView<fp::price_level_book>);
+static_assert(fp::OrderBookView<fp::book_view>);
+static_assert(fp::OrderBookView<fp::order_level_book>);
+static_assert(fp::OrderBookView<decltype(std::declval<const fp::lobster_reader&>().book())>);
+static_assert(std::is_aggregate_v<fp::resting_order>);
+static_assert(std::is_aggregate_v<fp::order_level_book_stats>);
+static_assert(std::is_aggregate_v<fp::lobster_options>);
+static_assert(std::is_aggregate_v<fp::lobster_event>);
+static_assert(std::is_aggregate_v<fp::lobster_grouping_options>);
+static_assert(std::is_aggregate_v<fp::lobster_market_order>);
+static_assert(std::is_nothrow_move_constructible_v<fp::lobster_reader>);
+static_assert(!std::is_copy_constructible_v<fp::lobster_reader>);

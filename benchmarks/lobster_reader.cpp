@@ -1,0 +1,184 @@
+// lobster_reader throughput: parse + book update per LOBSTER message (items = messages),
+// on the real sample files read into memory first (GOOG level 1, a whole day; AAPL level
+// 10, 999 messages), from disk, with the order-level book and with market-order grouping.
+// Baseline in the same run: the same rows parsed with footprint's generic CSV cursor
+// (std::from_chars per field, every field as double) into a price_level_book.
+//
+//   build/lobster/benchmarks/lobster_reader --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+#include "footprint/book/lobster_reader.hpp"
+#include "footprint/detail/csv.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <array>
+#include <filesystem>
+#include <fstream>
+#include <span>
+#include <sstream>
+#include <string>
+
+namespace fp = footprint;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct sample_files {
+  std::string message_path;
+  std::string orderbook_path;
+  std::string message;    // the whole file
+  std::string orderbook;  // the whole file
+  std::size_t rows = 0;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+sample_files load(const std::string& folder, const std::string& stem, int levels) {
+  const fs::path dir = fs::path(FOOTPRINT_BENCH_DATA_DIR) / "lobster" / folder;
+  sample_files f;
+  f.message_path = (dir / (stem + "_message_" + std::to_string(levels) + ".csv")).string();
+  f.orderbook_path = (dir / (stem + "_orderbook_" + std::to_string(levels) + ".csv")).string();
+  if (!fs::is_regular_file(f.message_path) || !fs::is_regular_file(f.orderbook_path)) return f;
+  f.message = slurp(f.message_path);
+  f.orderbook = slurp(f.orderbook_path);
+  fp::lobster_reader r(fp::lobster_reader::in_memory, f.message, f.orderbook);
+  fp::lobster_event ev;
+  while (r.next(ev)) ++f.rows;
+  return f;
+}
+
+const sample_files& goog() {
+  static const sample_files f = load("GOOG_2012-06-21_L1", "GOOG_2012-06-21_34200000_57600000", 1);
+  return f;
+}
+const sample_files& aapl() {
+  static const sample_files f = load("AAPL_2012-06-21_L10_first999", "AAPL_2012-06-21_34200000_57600000", 10);
+  return f;
+}
+
+bool have(benchmark::State& state, const sample_files& f) {
+  if (f.rows != 0) return true;
+  state.SkipWithError("LOBSTER sample files not found under FOOTPRINT_BENCH_DATA_DIR");
+  return false;
+}
+
+// Parse + book update of every message, files in memory.
+void in_memory(benchmark::State& state, const sample_files& f) {
+  if (!have(state, f)) return;
+  for (auto _ : state) {
+    fp::lobster_reader r(fp::lobster_reader::in_memory, f.message, f.orderbook);
+    fp::lobster_event ev;
+    double sum = 0.0;
+    while (r.next(ev)) sum += ev.book.bid_levels() > 0 ? ev.book.bid_quantity(0) : 0.0;
+    benchmark::DoNotOptimize(sum);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * f.rows));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * (f.message.size() + f.orderbook.size())));
+}
+
+void BM_lobster_goog_l1_memory(benchmark::State& state) { in_memory(state, goog()); }
+void BM_lobster_aapl_l10_memory(benchmark::State& state) { in_memory(state, aapl()); }
+
+// The same from the plain files on disk (line_reader's buffered reads; page cache warm).
+void BM_lobster_goog_l1_file(benchmark::State& state) {
+  const sample_files& f = goog();
+  if (!have(state, f)) return;
+  for (auto _ : state) {
+    fp::lobster_reader r(f.message_path, f.orderbook_path);
+    fp::lobster_event ev;
+    std::size_t n = 0;
+    while (r.next(ev)) ++n;
+    benchmark::DoNotOptimize(n);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * f.rows));
+}
+
+// Reader + order-level book: every event applied by order id.
+void BM_lobster_goog_l1_order_level_book(benchmark::State& state) {
+  const sample_files& f = goog();
+  if (!have(state, f)) return;
+  for (auto _ : state) {
+    fp::lobster_reader r(fp::lobster_reader::in_memory, f.message, f.orderbook);
+    fp::order_level_book book;
+    fp::lobster_event ev;
+    while (r.next(ev)) fp::apply(book, ev);
+    benchmark::DoNotOptimize(book.order_count());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * f.rows));
+}
+
+// Reader + market-order grouping (hidden fills included), arrival book copied per order.
+void BM_lobster_goog_l1_market_orders(benchmark::State& state) {
+  const sample_files& f = goog();
+  if (!have(state, f)) return;
+  for (auto _ : state) {
+    fp::lobster_reader r(fp::lobster_reader::in_memory, f.message, f.orderbook);
+    fp::lobster_market_order_reader orders(r);
+    fp::lobster_market_order mo;
+    double size = 0.0;
+    while (orders.next(mo)) size += mo.size;
+    benchmark::DoNotOptimize(size);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * f.rows));
+}
+
+// Baseline: footprint's generic CSV cursor (std::from_chars, doubles) over the same rows,
+// with the same validation left out, into a price_level_book with replace_side.
+void csv_cursor_baseline(benchmark::State& state, const sample_files& f) {
+  if (!have(state, f)) return;
+  std::array<fp::price_level, 64> asks{};
+  std::array<fp::price_level, 64> bids{};
+  for (auto _ : state) {
+    fp::line_reader msg("message", f.message);
+    fp::line_reader ob("orderbook", f.orderbook);
+    fp::price_level_book book;
+    std::string_view m;
+    std::string_view o;
+    double sum = 0.0;
+    while (msg.next(m) && ob.next(o)) {
+      fp::detail::csv_cursor cm("message", msg.line_number(), m);
+      const double t = cm.next_double("time");
+      cm.skip("type");
+      cm.skip("order_id");
+      sum += cm.next_double("size");
+      cm.skip("price");
+      cm.skip("direction");
+      cm.expect_end();
+      fp::detail::csv_cursor co("orderbook", ob.line_number(), o);
+      std::size_t na = 0;
+      std::size_t nb = 0;
+      while (!co.at_end()) {
+        const double ap = co.next_double("ask_price");
+        const double as = co.next_double("ask_size");
+        const double bp = co.next_double("bid_price");
+        const double bs = co.next_double("bid_size");
+        if (as > 0) asks[na++] = fp::price_level{ap / 10000.0, as};
+        if (bs > 0) bids[nb++] = fp::price_level{bp / 10000.0, bs};
+      }
+      book.replace_side(fp::side::sell, std::span<const fp::price_level>(asks.data(), na));
+      book.replace_side(fp::side::buy, std::span<const fp::price_level>(bids.data(), nb));
+      book.set_timestamp(std::chrono::nanoseconds(static_cast<std::int64_t>(t * 1e9)));
+    }
+    benchmark::DoNotOptimize(sum);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * f.rows));
+}
+
+void BM_baseline_csv_cursor_goog_l1_memory(benchmark::State& state) { csv_cursor_baseline(state, goog()); }
+void BM_baseline_csv_cursor_aapl_l10_memory(benchmark::State& state) { csv_cursor_baseline(state, aapl()); }
+
+}  // namespace
+
+BENCHMARK(BM_lobster_goog_l1_memory)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_baseline_csv_cursor_goog_l1_memory)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_lobster_aapl_l10_memory)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_baseline_csv_cursor_aapl_l10_memory)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_lobster_goog_l1_file)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_lobster_goog_l1_order_level_book)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_lobster_goog_l1_market_orders)->Unit(benchmark::kMillisecond);
+
+BENCHMARK_MAIN();

@@ -1,0 +1,477 @@
+/// @file book/order_level_book.hpp
+/// @brief An order-level ("L3") book: resting orders tracked by id, with the aggregated
+/// price-level book kept up to date beside them.
+///
+/// Source of the message semantics: the LOBSTER format description
+/// (LOBSTER_SampleFiles_ReadMe.txt, 2013: submission, partial cancellation, deletion,
+/// execution of a limit order) and NASDAQ TotalView-ITCH's add / cancel / delete / execute
+/// order messages, which LOBSTER's message types mirror.
+#pragma once
+
+#include "footprint/book/price_level_book.hpp"
+#include "footprint/concepts.hpp"
+#include "footprint/error.hpp"
+#include "footprint/types.hpp"
+
+#include <bit>
+#include <chrono>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace footprint {
+
+/// One resting order of an `order_level_book`.
+struct resting_order {
+  footprint::side side = footprint::side::buy;  ///< buy = bid side, sell = ask side
+  double price = 0.0;                           ///< quote currency, > 0
+  double quantity = 0.0;                        ///< remaining quantity (shares, contracts or coins), > 0
+};
+
+/// What an `order_level_book` did with the messages it could not apply as they stand.
+///
+/// Order-level feeds routinely name orders the book never saw: orders resting before the
+/// recording starts, or (in LOBSTER files of k levels) orders submitted outside the k
+/// levels that later reach them. The book never ignores such a message silently: it
+/// applies the documented rule (see `order_level_book`) and counts it here.
+struct order_level_book_stats {
+  std::size_t adds = 0;             ///< `add` calls (including duplicate ids)
+  std::size_t cancels = 0;          ///< partial cancels applied to a known order
+  std::size_t removes = 0;          ///< deletions of a known order
+  std::size_t executions = 0;       ///< executions against a known order
+  std::size_t unknown_ids = 0;      ///< cancel / remove / execute naming an id not in the book
+  std::size_t duplicate_ids = 0;    ///< `add` of an id already resting (the old order was replaced)
+  std::size_t oversized = 0;        ///< cancel / execute larger than the order's remaining quantity (clamped)
+  std::size_t mismatches = 0;       ///< side or price given for a known order differ from its own, or a
+                                    ///< deletion's quantity differs from the remaining quantity
+  double anonymous_used = 0.0;      ///< quantity taken from anonymous liquidity for unknown ids
+  double unmatched_quantity = 0.0;  ///< quantity that matched nothing: unknown ids beyond the anonymous
+                                    ///< liquidity at their level, plus the excess of oversized messages
+};
+
+namespace detail {
+
+/// Private: an open-addressing hash table from 64-bit keys to `V` (linear probing,
+/// backward-shift deletion, load factor <= 1/2). Pointers to values are invalidated by
+/// `insert` and `erase`.
+template <class V>
+class int64_table {
+ public:
+  int64_table() { rehash(16); }
+
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+
+  /// The value stored for `key`, or nullptr.
+  [[nodiscard]] V* find(std::int64_t key) noexcept {
+    for (std::size_t i = home(key);; i = (i + 1) & mask_) {
+      slot& s = slots_[i];
+      if (!s.used) return nullptr;
+      if (s.key == key) return &s.value;
+    }
+  }
+  [[nodiscard]] const V* find(std::int64_t key) const noexcept { return const_cast<int64_table*>(this)->find(key); }
+
+  /// The value for `key`, inserted value-initialized when absent; `inserted` tells which.
+  V& find_or_insert(std::int64_t key, bool& inserted) {
+    if ((size_ + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
+    for (std::size_t i = home(key);; i = (i + 1) & mask_) {
+      slot& s = slots_[i];
+      if (!s.used) {
+        s.used = true;
+        s.key = key;
+        s.value = V{};
+        ++size_;
+        inserted = true;
+        return s.value;
+      }
+      if (s.key == key) {
+        inserted = false;
+        return s.value;
+      }
+    }
+  }
+
+  /// Removes `key` if present; returns whether it was.
+  bool erase(std::int64_t key) noexcept {
+    std::size_t i = home(key);
+    for (;; i = (i + 1) & mask_) {
+      if (!slots_[i].used) return false;
+      if (slots_[i].key == key) break;
+    }
+    // Backward-shift deletion: pull later members of the probe run into the hole.
+    for (std::size_t j = i;;) {
+      j = (j + 1) & mask_;
+      if (!slots_[j].used) break;
+      const std::size_t k = home(slots_[j].key);
+      // Slot j may move to i when its home k is not cyclically within (i, j].
+      const bool stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
+      if (!stays) {
+        slots_[i] = slots_[j];
+        i = j;
+      }
+    }
+    slots_[i].used = false;
+    --size_;
+    return true;
+  }
+
+  /// Makes room for `n` keys without rehashing.
+  void reserve(std::size_t n) {
+    std::size_t cap = 16;
+    while (cap < 2 * n) cap *= 2;
+    if (cap > slots_.size()) rehash(cap);
+  }
+
+  /// Removes every key (capacity is kept).
+  void clear() noexcept {
+    for (slot& s : slots_) s.used = false;
+    size_ = 0;
+  }
+
+  /// Calls f(key, const V&) for every entry, in unspecified order.
+  template <class F>
+  void for_each(F&& f) const {
+    for (const slot& s : slots_) {
+      if (s.used) f(s.key, s.value);
+    }
+  }
+
+ private:
+  struct slot {
+    std::int64_t key = 0;
+    V value{};
+    bool used = false;
+  };
+
+  [[nodiscard]] std::size_t home(std::int64_t key) const noexcept {
+    // Fibonacci hashing: sequential ids spread over the table.
+    return static_cast<std::size_t>((static_cast<std::uint64_t>(key) * 0x9E3779B97F4A7C15ull) >> shift_);
+  }
+
+  void rehash(std::size_t capacity) {
+    std::vector<slot> old = std::move(slots_);
+    slots_.assign(capacity, slot{});
+    mask_ = capacity - 1;
+    shift_ = 64 - std::countr_zero(capacity);
+    size_ = 0;
+    for (slot& s : old) {
+      if (!s.used) continue;
+      std::size_t i = home(s.key);
+      while (slots_[i].used) i = (i + 1) & mask_;
+      slots_[i] = std::move(s);
+      ++size_;
+    }
+  }
+
+  std::vector<slot> slots_;
+  std::size_t size_ = 0;
+  std::size_t mask_ = 0;
+  int shift_ = 60;
+};
+
+}  // namespace detail
+
+/// An order-level ("L3") book: each resting order by id (side, price, remaining
+/// quantity), and the aggregated price-level book of them, kept up to date on every update.
+///
+/// Satisfies `OrderBookView` through its members (forwarding to the aggregated book) and
+/// through `view()`; level 0 is the best level. Updates follow the order messages of
+/// order-level feeds (LOBSTER, NASDAQ ITCH, Bitstamp's live orders):
+/// - `add`: a new limit order rests (LOBSTER type 1).
+/// - `cancel`: a partial cancellation reduces an order (type 2).
+/// - `remove`: a deletion takes the whole order out (type 3).
+/// - `execute`: an execution reduces an order by the executed quantity (type 4).
+///
+/// Rules for messages that do not fit the book (counted in `stats()`, never ignored silently):
+/// 1. *Unknown id* (an order resting before the data starts, or placed outside the levels a
+///    file records): the message is counted in `unknown_ids`. When the caller passes the
+///    message's side and price, the quantity is taken from the *anonymous liquidity* at that
+///    level (liquidity of orders not known one by one, put there with `add_anonymous`, e.g.
+///    from a snapshot at the start), as far as there is some; the rest is counted in
+///    `unmatched_quantity`. Without side and price, nothing else changes.
+/// 2. *Oversized* cancel or execution (more than the remaining quantity): the order is
+///    removed, the excess counted in `oversized` and `unmatched_quantity`.
+/// 3. *Duplicate id* on `add`: the resting order with that id is removed and replaced by
+///    the new one; counted in `duplicate_ids`.
+/// 4. *Mismatch*: side or price passed for a known order that differ from the order's own,
+///    or a deletion's quantity that differs from the remaining quantity: the order's own
+///    values win; counted in `mismatches`.
+///
+/// Quantities within a relative 1e-9 of an order's remaining quantity count as equal, so
+/// that decimal quantities (0.1 + 0.2 coins) do not leave dust orders. A level is removed
+/// as soon as no known order and no anonymous liquidity rest there.
+///
+/// Complexity: each update is O(1) expected for the order (an open-addressing hash table)
+/// plus O(log n + distance from the best) for the aggregated level (see `price_level_book`).
+class order_level_book {
+ public:
+  /// Order identifiers are the feed's 64-bit order reference numbers (any value).
+  using order_id = std::int64_t;
+
+  /// An empty book: no orders, no levels, timestamp 0, all stats 0.
+  order_level_book() = default;
+
+  /// Makes room for `n_orders` resting orders without rehashing. Complexity: O(n_orders).
+  void reserve(std::size_t n_orders) { orders_.reserve(n_orders); }
+
+  /// Adds a resting limit order (LOBSTER type 1, ITCH "add order").
+  /// @param id       the order's id; an id already resting is replaced (rule 3)
+  /// @param s        side::buy rests on the bid side, side::sell on the ask side
+  /// @param price    quote currency, finite and > 0
+  /// @param quantity shares/contracts/coins, finite and > 0
+  /// @throws invalid_argument for a non-finite or non-positive price or quantity
+  void add(order_id id, side s, double price, double quantity) {
+    check_price(price, "add");
+    check_quantity(quantity, "add");
+    ++stats_.adds;
+    bool inserted = false;
+    resting_order& o = orders_.find_or_insert(id, inserted);
+    if (!inserted) {
+      ++stats_.duplicate_ids;
+      const resting_order old = o;
+      o = resting_order{s, price, quantity};
+      take_from_level(old.side, old.price, old.quantity, /*order_left=*/true);
+    } else {
+      o = resting_order{s, price, quantity};
+    }
+    ++level_count(s, price);
+    levels_.add_quantity(s, price, quantity);
+  }
+
+  /// Adds liquidity that rests at a level without known orders (e.g. a snapshot taken when
+  /// the recording starts); unknown-id messages with a side and price draw on it (rule 1).
+  /// @param s side of the level; @param price quote currency, finite and > 0
+  /// @param quantity shares/contracts/coins, finite and > 0
+  /// @throws invalid_argument for a non-finite or non-positive price or quantity
+  void add_anonymous(side s, double price, double quantity) {
+    check_price(price, "add_anonymous");
+    check_quantity(quantity, "add_anonymous");
+    anonymous_.add_quantity(s, price, quantity);
+    levels_.add_quantity(s, price, quantity);
+  }
+
+  /// Partially cancels order `id` (LOBSTER type 2): reduces it by `quantity`.
+  /// @param quantity shares/contracts/coins cancelled, finite and > 0
+  /// @return the quantity removed from the book (0 for an unknown id)
+  /// @throws invalid_argument for a non-finite or non-positive quantity
+  double cancel(order_id id, double quantity) { return reduce(id, quantity, nullptr, kind::cancel); }
+
+  /// Partially cancels order `id`, with the message's side and price for an unknown id
+  /// (rule 1) and a consistency check (rule 4).
+  /// @param s, price side and price (quote currency, finite and > 0) the message gives
+  /// @param quantity shares/contracts/coins cancelled, finite and > 0
+  /// @return the quantity removed from the book, orders and anonymous liquidity together
+  /// @throws invalid_argument for a non-finite or non-positive price or quantity
+  double cancel(order_id id, side s, double price, double quantity) {
+    const hint h{s, price};
+    check_price(price, "cancel");
+    return reduce(id, quantity, &h, kind::cancel);
+  }
+
+  /// Deletes order `id` (LOBSTER type 3): removes its whole remaining quantity.
+  /// @return the quantity removed (0 for an unknown id)
+  double remove(order_id id) {
+    resting_order* o = orders_.find(id);
+    if (o == nullptr) {
+      ++stats_.unknown_ids;
+      return 0.0;
+    }
+    ++stats_.removes;
+    return erase_order(id, *o);
+  }
+
+  /// Deletes order `id`, with the message's side, price and quantity: an unknown id takes
+  /// `quantity` from the anonymous liquidity at that level (rule 1); for a known order the
+  /// whole remaining quantity goes and a different `quantity` counts as a mismatch (rule 4).
+  /// @param s, price side and price (quote currency, finite and > 0) the message gives
+  /// @param quantity shares/contracts/coins the message says were deleted, finite and > 0
+  /// @return the quantity removed from the book
+  /// @throws invalid_argument for a non-finite or non-positive price or quantity
+  double remove(order_id id, side s, double price, double quantity) {
+    check_price(price, "remove");
+    check_quantity(quantity, "remove");
+    resting_order* o = orders_.find(id);
+    if (o == nullptr) {
+      const hint h{s, price};
+      return take_unknown(quantity, &h);
+    }
+    ++stats_.removes;
+    if (o->side != s || o->price != price || !same_quantity(quantity, o->quantity)) ++stats_.mismatches;
+    return erase_order(id, *o);
+  }
+
+  /// Executes `quantity` against order `id` (LOBSTER type 4, ITCH "order executed").
+  /// @param quantity shares/contracts/coins executed, finite and > 0
+  /// @return the quantity removed from the book (0 for an unknown id)
+  /// @throws invalid_argument for a non-finite or non-positive quantity
+  double execute(order_id id, double quantity) { return reduce(id, quantity, nullptr, kind::execute); }
+
+  /// Executes `quantity` against order `id`, with the message's side and price for an
+  /// unknown id (rule 1) and a consistency check (rule 4).
+  /// @param s, price side and price (quote currency, finite and > 0) the message gives
+  /// @param quantity shares/contracts/coins executed, finite and > 0
+  /// @return the quantity removed from the book, orders and anonymous liquidity together
+  /// @throws invalid_argument for a non-finite or non-positive price or quantity
+  double execute(order_id id, side s, double price, double quantity) {
+    const hint h{s, price};
+    check_price(price, "execute");
+    return reduce(id, quantity, &h, kind::execute);
+  }
+
+  /// Sets the time of the last update (since midnight or epoch, as the feed says).
+  void set_timestamp(std::chrono::nanoseconds t) noexcept { levels_.set_timestamp(t); }
+
+  /// Removes every order, level and anonymous quantity and resets `stats()`; the timestamp
+  /// is kept.
+  void clear() noexcept {
+    orders_.clear();
+    level_counts_.clear();
+    levels_.clear();
+    anonymous_.clear();
+    stats_ = {};
+  }
+
+  /// The resting order `id`, or nullptr; the pointer is valid until the next update.
+  /// Complexity: O(1) expected.
+  [[nodiscard]] const resting_order* find(order_id id) const noexcept { return orders_.find(id); }
+  /// True when order `id` rests in the book.
+  [[nodiscard]] bool contains(order_id id) const noexcept { return orders_.find(id) != nullptr; }
+  /// Number of resting (known) orders.
+  [[nodiscard]] std::size_t order_count() const noexcept { return orders_.size(); }
+  /// Anonymous liquidity resting at `price` on side `s` (0 when none).
+  [[nodiscard]] double anonymous_quantity(side s, double price) const noexcept { return anonymous_.quantity_at(s, price); }
+  /// Counts of the messages handled by rules 1-4 (see the class comment) and of the updates.
+  [[nodiscard]] const order_level_book_stats& stats() const noexcept { return stats_; }
+  /// The aggregated price-level book: per level, known orders plus anonymous liquidity.
+  [[nodiscard]] const price_level_book& levels() const noexcept { return levels_; }
+  /// A cheap non-owning view of the aggregated book (valid until the next update).
+  [[nodiscard]] book_view view() const noexcept { return levels_.view(); }
+
+  /// Calls `f(order_id, const resting_order&)` for every resting order, in unspecified order.
+  /// Complexity: O(capacity of the order table).
+  template <class F>
+  void for_each_order(F&& f) const {
+    orders_.for_each(std::forward<F>(f));
+  }
+
+  // ---- OrderBookView members (level 0 = best), forwarded to the aggregated book; O(1).
+  /// Number of non-empty bid levels.
+  [[nodiscard]] index bid_levels() const noexcept { return levels_.bid_levels(); }
+  /// Number of non-empty ask levels.
+  [[nodiscard]] index ask_levels() const noexcept { return levels_.ask_levels(); }
+  /// Price of bid level `i` (0 = best), quote currency; requires i < bid_levels().
+  [[nodiscard]] double bid_price(index i) const noexcept { return levels_.bid_price(i); }
+  /// Total quantity at bid level `i`; requires i < bid_levels().
+  [[nodiscard]] double bid_quantity(index i) const noexcept { return levels_.bid_quantity(i); }
+  /// Price of ask level `i` (0 = best), quote currency; requires i < ask_levels().
+  [[nodiscard]] double ask_price(index i) const noexcept { return levels_.ask_price(i); }
+  /// Total quantity at ask level `i`; requires i < ask_levels().
+  [[nodiscard]] double ask_quantity(index i) const noexcept { return levels_.ask_quantity(i); }
+  /// Time of the last update, as set by `set_timestamp`.
+  [[nodiscard]] std::chrono::nanoseconds timestamp() const noexcept { return levels_.timestamp(); }
+
+ private:
+  enum class kind : std::uint8_t { cancel, execute };
+  struct hint {
+    footprint::side side;
+    double price;
+  };
+
+  static constexpr double relative_tolerance = 1e-9;
+
+  // q and remaining are equal up to the relative tolerance.
+  static bool same_quantity(double q, double remaining) noexcept {
+    return std::abs(q - remaining) <= relative_tolerance * remaining;
+  }
+
+  static void check_price(double price, const char* fn) {
+    if (!std::isfinite(price) || !(price > 0.0)) {
+      throw invalid_argument(detail::concat("footprint::order_level_book::", fn, ": price must be finite and > 0 (got ", price, ")"));
+    }
+  }
+  static void check_quantity(double quantity, const char* fn) {
+    if (!std::isfinite(quantity) || !(quantity > 0.0)) {
+      throw invalid_argument(detail::concat("footprint::order_level_book::", fn, ": quantity must be finite and > 0 (got ", quantity, ")"));
+    }
+  }
+
+  // Key of a level in level_counts_: the price's bits (price > 0, so the sign bit is free)
+  // with the sign bit set for asks.
+  static std::int64_t level_key(side s, double price) noexcept {
+    const std::uint64_t bits = std::bit_cast<std::uint64_t>(price) | (s == side::sell ? (std::uint64_t{1} << 63) : 0);
+    return static_cast<std::int64_t>(bits);
+  }
+  std::int64_t& level_count(side s, double price) {
+    bool inserted = false;
+    return level_counts_.find_or_insert(level_key(s, price), inserted);
+  }
+
+  // Takes `q` from the aggregated level; when `order_left` and no order and no anonymous
+  // liquidity remain there, the level goes (whatever rounding left of its quantity).
+  void take_from_level(side s, double price, double q, bool order_left) {
+    levels_.add_quantity(s, price, -q);
+    if (!order_left) return;
+    const std::int64_t key = level_key(s, price);
+    std::int64_t* n = level_counts_.find(key);
+    if (n != nullptr && --*n > 0) return;
+    if (n != nullptr) level_counts_.erase(key);
+    if (anonymous_.quantity_at(s, price) == 0.0) levels_.set_level(s, price, 0.0);
+  }
+
+  double erase_order(order_id id, resting_order& o) {
+    const resting_order gone = o;
+    orders_.erase(id);
+    take_from_level(gone.side, gone.price, gone.quantity, true);
+    return gone.quantity;
+  }
+
+  // Rule 1: an unknown id; with a hint, draw on the anonymous liquidity at the level.
+  double take_unknown(double q, const hint* h) {
+    ++stats_.unknown_ids;
+    if (h == nullptr) return 0.0;
+    const double available = anonymous_.quantity_at(h->side, h->price);
+    const double take = q < available ? q : available;
+    stats_.unmatched_quantity += q - take;
+    if (take > 0.0) {
+      stats_.anonymous_used += take;
+      if (take == available) {
+        anonymous_.set_level(h->side, h->price, 0.0);
+      } else {
+        anonymous_.add_quantity(h->side, h->price, -take);
+      }
+      levels_.add_quantity(h->side, h->price, -take);
+      if (take == available && level_counts_.find(level_key(h->side, h->price)) == nullptr) {
+        levels_.set_level(h->side, h->price, 0.0);
+      }
+    }
+    return take;
+  }
+
+  double reduce(order_id id, double q, const hint* h, kind k) {
+    check_quantity(q, k == kind::cancel ? "cancel" : "execute");
+    resting_order* o = orders_.find(id);
+    if (o == nullptr) return take_unknown(q, h);
+    ++(k == kind::cancel ? stats_.cancels : stats_.executions);
+    if (h != nullptr && (h->side != o->side || h->price != o->price)) ++stats_.mismatches;
+    if (q >= o->quantity || same_quantity(q, o->quantity)) {
+      if (q > o->quantity && !same_quantity(q, o->quantity)) {
+        ++stats_.oversized;
+        stats_.unmatched_quantity += q - o->quantity;
+      }
+      return erase_order(id, *o);
+    }
+    o->quantity -= q;
+    levels_.add_quantity(o->side, o->price, -q);
+    return q;
+  }
+
+  detail::int64_table<resting_order> orders_;
+  detail::int64_table<std::int64_t> level_counts_;  // known orders per (side, price)
+  price_level_book levels_;                          // known orders + anonymous liquidity
+  price_level_book anonymous_;                       // anonymous liquidity only
+  order_level_book_stats stats_;
+};
+
+}  // namespace footprint

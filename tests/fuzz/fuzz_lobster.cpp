@@ -1,0 +1,109 @@
+// libFuzzer target for lobster_reader (and the market-order grouping and the order-level
+// book fed from it). The input is split into a message file and an orderbook file at its
+// first 0 byte (or half-way when it has none) and read from memory:
+// - strict policy: only footprint::data_error may come out, after which reading goes on;
+// - lenient policy: nothing may come out, and every line is either an event or counted;
+// - both: every book yielded (and the reader's books after an error) is well-formed
+//   (levels strictly ordered, quantities > 0, not crossed), times never go back, and both
+//   policies see the same events and the same number of bad rows.
+// Any other exception, a crash, a hang or a sanitizer report is a finding.
+#include "footprint/book/lobster_reader.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+namespace fp = footprint;
+
+namespace {
+
+void require(bool ok) {
+  if (!ok) std::abort();
+}
+
+void check_book(const fp::book_view& b) {
+  for (fp::index i = 0; i < b.bid_levels(); ++i) {
+    require(b.bid_quantity(i) > 0 && b.bid_price(i) > 0);
+    if (i > 0) require(b.bid_price(i) < b.bid_price(i - 1));
+  }
+  for (fp::index i = 0; i < b.ask_levels(); ++i) {
+    require(b.ask_quantity(i) > 0 && b.ask_price(i) > 0);
+    if (i > 0) require(b.ask_price(i) > b.ask_price(i - 1));
+  }
+  if (b.bid_levels() > 0 && b.ask_levels() > 0) require(b.bid_price(0) < b.ask_price(0));
+}
+
+struct outcome {
+  std::size_t events = 0;
+  std::size_t errors = 0;  // data_error caught (strict) or rows skipped (lenient)
+};
+
+// Reads every event; under the strict policy, goes on after each data_error (the reader
+// promises that a malformed row changes nothing), so both policies must see the same.
+outcome read_events(std::string_view msg, std::string_view ob, fp::parse_policy policy) {
+  fp::lobster_reader r(fp::lobster_reader::in_memory, msg, ob, {.policy = policy});
+  fp::order_level_book orders;
+  fp::lobster_event ev;
+  outcome out;
+  std::int64_t last = -1;
+  for (;;) {
+    try {
+      if (!r.next(ev)) break;
+    } catch (const fp::data_error&) {
+      require(policy == fp::parse_policy::strict);  // lenient never throws on memory buffers
+      ++out.errors;
+      check_book(r.book());
+      check_book(r.previous_book());
+      continue;
+    }
+    ++out.events;
+    require(ev.time.count() >= last);
+    last = ev.time.count();
+    require(ev.line >= out.events);
+    check_book(ev.book);
+    check_book(ev.book_before);
+    require(ev.book.timestamp() == ev.time);
+    if (const auto t = fp::to_trade(ev)) require(t->quantity > 0 && t->price > 0);
+    fp::apply(orders, ev);
+    require(orders.order_count() <= out.events);
+  }
+  require(!r.next(ev));
+  if (policy == fp::parse_policy::lenient) {
+    out.errors = r.report().rows_skipped;
+    require(r.report().lines_read == out.events + out.errors);
+  }
+  return out;
+}
+
+std::size_t read_market_orders(std::string_view msg, std::string_view ob, fp::parse_policy policy, bool hidden) {
+  fp::lobster_reader r(fp::lobster_reader::in_memory, msg, ob, {.policy = policy});
+  fp::lobster_market_order_reader orders(r, {.include_hidden = hidden});
+  fp::lobster_market_order mo;
+  std::size_t fills = 0;
+  while (orders.next(mo)) {
+    require(mo.fills >= 1 && mo.size > 0 && (mo.sign == 1 || mo.sign == -1));
+    require(mo.hidden_fills <= mo.fills);
+    fills += mo.fills;
+  }
+  return fills;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view in(reinterpret_cast<const char*>(data), size);
+  const std::size_t cut = in.find('\0');
+  const std::string_view msg = cut == std::string_view::npos ? in.substr(0, size / 2) : in.substr(0, cut);
+  const std::string_view ob = cut == std::string_view::npos ? in.substr(size / 2) : in.substr(cut + 1);
+
+  const outcome strict = read_events(msg, ob, fp::parse_policy::strict);
+  const outcome lenient = read_events(msg, ob, fp::parse_policy::lenient);
+  require(strict.events == lenient.events && strict.errors == lenient.errors);
+  try {
+    read_market_orders(msg, ob, fp::parse_policy::strict, true);
+  } catch (const fp::data_error&) {
+  }
+  read_market_orders(msg, ob, fp::parse_policy::lenient, false);
+  return 0;
+}
