@@ -11,6 +11,12 @@
 #include "footprint/types.hpp"
 #include "footprint/version.hpp"
 
+#include "footprint/book/binance_csv_reader.hpp"
+#include "footprint/book/binance_depth_book.hpp"
+#include "footprint/book/binance_event.hpp"
+#include "footprint/book/binance_reader.hpp"
+#include "footprint/book/bitstamp_snapshot_reader.hpp"
+#include "footprint/book/bitstamp_trade_reader.hpp"
 #include "footprint/book/line_reader.hpp"
 #include "footprint/book/lobster_reader.hpp"
 #include "footprint/book/order_level_book.hpp"

@@ -1,6 +1,10 @@
 // Conformance of every shipped type to the concepts it promises. Each module adds its
 // types here as they are written, e.g.
 //   static_assert(footprint::ProbabilisticRegressor<footprint::bayesian_linear>);
+#include "footprint/book/binance_csv_reader.hpp"
+#include "footprint/book/binance_reader.hpp"
+#include "footprint/book/bitstamp_snapshot_reader.hpp"
+#include "footprint/book/bitstamp_trade_reader.hpp"
 #include "footprint/book/lobster_reader.hpp"
 #include "footprint/book/order_level_book.hpp"
 #include "footprint/concepts.hpp"
@@ -46,3 +50,14 @@ static_assert(std::is_aggregate_v<fp::lobster_grouping_options>);
 static_assert(std::is_aggregate_v<fp::lobster_market_order>);
 static_assert(std::is_nothrow_move_constructible_v<fp::lobster_reader>);
 static_assert(!std::is_copy_constructible_v<fp::lobster_reader>);
+
+// Crypto readers: options and events are aggregates; readers are movable, not copyable.
+static_assert(std::is_aggregate_v<fp::binance_options>);
+static_assert(std::is_aggregate_v<fp::binance_event>);
+static_assert(std::is_aggregate_v<fp::binance_book_ticker>);
+static_assert(std::is_aggregate_v<fp::binance_depth_update>);
+static_assert(std::is_move_constructible_v<fp::binance_reader> && !std::is_copy_constructible_v<fp::binance_reader>);
+static_assert(std::is_move_constructible_v<fp::binance_csv_reader> && !std::is_copy_constructible_v<fp::binance_csv_reader>);
+static_assert(std::is_move_constructible_v<fp::bitstamp_snapshot_reader> && !std::is_copy_constructible_v<fp::bitstamp_snapshot_reader>);
+static_assert(std::is_move_constructible_v<fp::bitstamp_trade_reader> && !std::is_copy_constructible_v<fp::bitstamp_trade_reader>);
+static_assert(fp::OrderBookView<decltype(std::declval<const fp::binance_reader&>().book())>);
