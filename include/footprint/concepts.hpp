@@ -210,6 +210,22 @@ concept StatefulFeatureCalculatorFor = FeatureCalculatorFor<F, Book> && requires
   { f.reset() } noexcept;
 };
 
+/// A calculator that also observes trades (trade flow, Kyle's lambda), with `Trade` the
+/// trade type it is fed (footprint's readers give `footprint::trade`).
+///
+/// Requirements, for `F f` and `const Trade t`:
+/// 1. `f.update(t)` is `noexcept`: observe one trade.
+/// 2. *Semantic*: trades and book updates are given in one time-ordered stream (a trade
+///    before the book update that reflects it); `update` never allocates; `reset()` (of
+///    `StatefulFeatureCalculatorFor`) forgets the trades too.
+///
+/// A feature calculator that observes trades satisfies
+/// `StatefulFeatureCalculatorFor<F, Book> && TradeObserver<F, Trade>`.
+template <class F, class Trade>
+concept TradeObserver = requires(F& f, const Trade& t) {
+  { f.update(t) } noexcept;
+};
+
 // ---------------------------------------------------------------------------------------
 // Impact models
 // ---------------------------------------------------------------------------------------

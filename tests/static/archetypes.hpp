@@ -130,6 +130,30 @@ class update_counter {
   inline static const std::array<std::string, 1> names_{"n_updates"};
 };
 
+/// A trade type of the user's own: TradeObserver takes the trade type as a parameter.
+struct trade {
+  double price = 0.0;
+  double quantity = 0.0;
+  int sign = 0;  // +1 buyer-initiated, -1 seller-initiated
+};
+
+/// StatefulFeatureCalculatorFor and TradeObserver: the net signed volume of the trades seen.
+class signed_volume {
+ public:
+  [[nodiscard]] std::size_t size() const noexcept { return 1; }
+  [[nodiscard]] std::span<const std::string> names() const noexcept { return names_; }
+  template <footprint::OrderBookView B>
+  void compute(const B&, std::span<double> out) const noexcept { out[0] = volume_; }
+  template <footprint::OrderBookView B>
+  void update(const B&) noexcept {}
+  void update(const trade& t) noexcept { volume_ += t.sign * t.quantity; }
+  void reset() noexcept { volume_ = 0.0; }
+
+ private:
+  double volume_ = 0.0;
+  inline static const std::array<std::string, 1> names_{"signed_volume"};
+};
+
 /// ImpactModel: a constant cost.
 struct impact_model {
   [[nodiscard]] footprint::cost_estimate predict_cost(const footprint::order&,

@@ -23,12 +23,15 @@ static_assert(fp::OrderBookView<archetype::member_book>);
 static_assert(fp::FeatureCalculatorFor<archetype::mid_feature, archetype::book>);
 static_assert(fp::FeatureCalculatorFor<archetype::mid_feature, archetype::member_book>);
 static_assert(fp::StatefulFeatureCalculatorFor<archetype::update_counter, archetype::book>);
+static_assert(fp::StatefulFeatureCalculatorFor<archetype::signed_volume, archetype::book>);
+static_assert(fp::TradeObserver<archetype::signed_volume, archetype::trade>);
 static_assert(fp::ImpactModel<archetype::impact_model>);
 
 // ---- refinements are strict
 static_assert(!fp::WeightedRegressor<archetype::regressor>);
 static_assert(!fp::ProbabilisticRegressor<archetype::regressor>);
 static_assert(!fp::StatefulFeatureCalculatorFor<archetype::mid_feature, archetype::book>);
+static_assert(!fp::TradeObserver<archetype::update_counter, archetype::trade>);  // observes books only
 
 namespace broken {
 
@@ -112,6 +115,15 @@ struct reset_may_throw : archetype::mid_feature {
   void reset() {}
 };
 
+// A trade observer whose update(trade) may throw; one that takes another trade type.
+struct trade_update_may_throw : archetype::update_counter {
+  using archetype::update_counter::update;
+  void update(const archetype::trade&) {}  // not noexcept
+};
+struct other_trade {
+  double px = 0.0;
+};
+
 // Impact models with the wrong signature.
 struct predict_cost_not_const {
   fp::cost_estimate predict_cost(const fp::order&, const fp::market_state&) { return {}; }
@@ -140,6 +152,9 @@ static_assert(!fp::FeatureCalculatorFor<broken::names_wrong_type, archetype::boo
 static_assert(!fp::FeatureCalculatorFor<broken::no_size, archetype::book>);
 static_assert(!fp::FeatureCalculatorFor<archetype::mid_feature, broken::unadapted_book>);
 static_assert(!fp::StatefulFeatureCalculatorFor<broken::reset_may_throw, archetype::book>);
+static_assert(!fp::TradeObserver<broken::trade_update_may_throw, archetype::trade>);
+static_assert(!fp::TradeObserver<archetype::signed_volume, broken::other_trade>);
+static_assert(!fp::TradeObserver<archetype::mid_feature, archetype::trade>);
 static_assert(!fp::ImpactModel<broken::predict_cost_not_const>);
 static_assert(!fp::ImpactModel<broken::predict_cost_returns_double>);
 static_assert(!fp::ImpactModel<archetype::regressor>);
@@ -168,6 +183,16 @@ TEST_CASE("archetypes behave as their concepts promise") {
   CHECK(out[0] == 2.0);
   counter.reset();
   counter.compute(b, out);
+  CHECK(out[0] == 0.0);
+
+  archetype::signed_volume flow;
+  flow.update(archetype::trade{.price = 100.0, .quantity = 30.0, .sign = 1});
+  flow.update(archetype::trade{.price = 100.0, .quantity = 10.0, .sign = -1});
+  flow.update(b);
+  flow.compute(b, out);
+  CHECK(out[0] == 20.0);
+  flow.reset();
+  flow.compute(b, out);
   CHECK(out[0] == 0.0);
 
   // The forwarding traits reach the members of member_book.

@@ -7,8 +7,28 @@
 #include "footprint/book/bitstamp_trade_reader.hpp"
 #include "footprint/book/lobster_reader.hpp"
 #include "footprint/book/order_level_book.hpp"
+#include "footprint/book/price_level_book.hpp"
+#include "footprint/book/trade.hpp"
 #include "footprint/concepts.hpp"
 #include "footprint/error.hpp"
+#include "footprint/features/amihud_illiquidity.hpp"
+#include "footprint/features/book_history.hpp"
+#include "footprint/features/book_slope.hpp"
+#include "footprint/features/compute_batch.hpp"
+#include "footprint/features/depth_imbalance.hpp"
+#include "footprint/features/depth_within_bps.hpp"
+#include "footprint/features/ewma_volatility.hpp"
+#include "footprint/features/feature_set.hpp"
+#include "footprint/features/kyle_lambda.hpp"
+#include "footprint/features/markouts.hpp"
+#include "footprint/features/multi_level_ofi.hpp"
+#include "footprint/features/order_flow_imbalance.hpp"
+#include "footprint/features/queue_imbalance.hpp"
+#include "footprint/features/realized_volatility.hpp"
+#include "footprint/features/stoikov_microprice.hpp"
+#include "footprint/features/time_of_day.hpp"
+#include "footprint/features/top_of_book.hpp"
+#include "footprint/features/trade_flow.hpp"
 #include "footprint/impact/almgren_chriss.hpp"
 
 #include <type_traits>
@@ -61,3 +81,22 @@ static_assert(std::is_move_constructible_v<fp::binance_csv_reader> && !std::is_c
 static_assert(std::is_move_constructible_v<fp::bitstamp_snapshot_reader> && !std::is_copy_constructible_v<fp::bitstamp_snapshot_reader>);
 static_assert(std::is_move_constructible_v<fp::bitstamp_trade_reader> && !std::is_copy_constructible_v<fp::bitstamp_trade_reader>);
 static_assert(fp::OrderBookView<decltype(std::declval<const fp::binance_reader&>().book())>);
+
+// features/
+static_assert(fp::FeatureCalculatorFor<fp::top_of_book, fp::price_level_book>);
+static_assert(fp::FeatureCalculatorFor<fp::queue_imbalance, fp::price_level_book>);
+static_assert(fp::FeatureCalculatorFor<fp::depth_imbalance, fp::price_level_book>);
+static_assert(fp::FeatureCalculatorFor<fp::depth_within_bps, fp::price_level_book>);
+static_assert(fp::FeatureCalculatorFor<fp::book_slope, fp::price_level_book>);
+static_assert(fp::FeatureCalculatorFor<fp::time_of_day, fp::price_level_book>);
+static_assert(fp::FeatureCalculatorFor<fp::stoikov_microprice, fp::price_level_book>);
+static_assert(fp::StatefulFeatureCalculatorFor<fp::order_flow_imbalance, fp::price_level_book>);
+static_assert(fp::StatefulFeatureCalculatorFor<fp::multi_level_ofi, fp::price_level_book>);
+static_assert(fp::StatefulFeatureCalculatorFor<fp::realized_volatility, fp::price_level_book>);
+static_assert(fp::StatefulFeatureCalculatorFor<fp::ewma_volatility, fp::price_level_book>);
+static_assert(fp::StatefulFeatureCalculatorFor<fp::trade_flow, fp::price_level_book> && fp::TradeObserver<fp::trade_flow, fp::trade>);
+static_assert(fp::StatefulFeatureCalculatorFor<fp::kyle_lambda, fp::price_level_book> && fp::TradeObserver<fp::kyle_lambda, fp::trade>);
+static_assert(fp::StatefulFeatureCalculatorFor<fp::amihud_illiquidity, fp::price_level_book> && fp::TradeObserver<fp::amihud_illiquidity, fp::trade>);
+static_assert(fp::StatefulFeatureCalculatorFor<fp::feature_set<fp::top_of_book, fp::queue_imbalance, fp::order_flow_imbalance>, fp::price_level_book>);
+static_assert(fp::OrderBookView<fp::book_history>);
+static_assert(!fp::FeatureCalculatorFor<fp::markouts, fp::price_level_book>);  // look-ahead labels, batch only
