@@ -47,3 +47,9 @@
 #include "footprint/data/synthetic_market.hpp"
 
 #include "footprint/impact/almgren_chriss.hpp"
+#include "footprint/impact/almgren_chriss_calibration.hpp"
+#include "footprint/impact/impact_observations.hpp"
+#include "footprint/impact/parameter_estimate.hpp"
+#include "footprint/impact/power_law_impact.hpp"
+#include "footprint/impact/propagator.hpp"
+#include "footprint/impact/square_root_law.hpp"

@@ -30,6 +30,12 @@
 #include "footprint/features/top_of_book.hpp"
 #include "footprint/features/trade_flow.hpp"
 #include "footprint/impact/almgren_chriss.hpp"
+#include "footprint/impact/almgren_chriss_calibration.hpp"
+#include "footprint/impact/impact_observations.hpp"
+#include "footprint/impact/parameter_estimate.hpp"
+#include "footprint/impact/power_law_impact.hpp"
+#include "footprint/impact/propagator.hpp"
+#include "footprint/impact/square_root_law.hpp"
 
 #include <type_traits>
 #include <utility>
@@ -100,3 +106,16 @@ static_assert(fp::StatefulFeatureCalculatorFor<fp::amihud_illiquidity, fp::price
 static_assert(fp::StatefulFeatureCalculatorFor<fp::feature_set<fp::top_of_book, fp::queue_imbalance, fp::order_flow_imbalance>, fp::price_level_book>);
 static_assert(fp::OrderBookView<fp::book_history>);
 static_assert(!fp::FeatureCalculatorFor<fp::markouts, fp::price_level_book>);  // look-ahead labels, batch only
+
+// Impact laws: data and settings are aggregates; fitted objects are regular values.
+static_assert(std::is_aggregate_v<fp::impact_observations>);
+static_assert(std::is_aggregate_v<fp::parameter_estimate>);
+static_assert(std::is_aggregate_v<fp::square_root_law_params>);
+static_assert(std::is_aggregate_v<fp::power_law_impact_params>);
+static_assert(std::is_aggregate_v<fp::almgren_chriss_calibration_params>);
+static_assert(std::is_aggregate_v<fp::propagator_params>);
+static_assert(std::is_aggregate_v<fp::propagator::path>);
+static_assert(std::is_nothrow_move_constructible_v<fp::square_root_law>);
+static_assert(std::is_nothrow_move_constructible_v<fp::power_law_impact>);
+static_assert(std::is_nothrow_move_constructible_v<fp::almgren_chriss_calibration>);
+static_assert(std::is_copy_constructible_v<fp::propagator>);
