@@ -43,6 +43,12 @@
 #include "footprint/features/top_of_book.hpp"
 #include "footprint/features/trade_flow.hpp"
 
+#include "footprint/data/arrival_features.hpp"
+#include "footprint/data/binance_dataset.hpp"
+#include "footprint/data/bitstamp_dataset.hpp"
+#include "footprint/data/impact_pipeline.hpp"
+#include "footprint/data/lobster_dataset.hpp"
+#include "footprint/data/synthetic_dataset.hpp"
 #include "footprint/data/impact_dataset.hpp"
 #include "footprint/data/synthetic_market.hpp"
 

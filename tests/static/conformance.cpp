@@ -11,6 +11,12 @@
 #include "footprint/book/trade.hpp"
 #include "footprint/concepts.hpp"
 #include "footprint/error.hpp"
+#include "footprint/data/arrival_features.hpp"
+#include "footprint/data/binance_dataset.hpp"
+#include "footprint/data/bitstamp_dataset.hpp"
+#include "footprint/data/impact_pipeline.hpp"
+#include "footprint/data/lobster_dataset.hpp"
+#include "footprint/data/synthetic_dataset.hpp"
 #include "footprint/features/amihud_illiquidity.hpp"
 #include "footprint/features/book_history.hpp"
 #include "footprint/features/book_slope.hpp"
@@ -119,3 +125,21 @@ static_assert(std::is_nothrow_move_constructible_v<fp::square_root_law>);
 static_assert(std::is_nothrow_move_constructible_v<fp::power_law_impact>);
 static_assert(std::is_nothrow_move_constructible_v<fp::almgren_chriss_calibration>);
 static_assert(std::is_copy_constructible_v<fp::propagator>);
+
+// data/
+static_assert(fp::StatefulFeatureCalculatorFor<fp::arrival_features, fp::price_level_book>);
+static_assert(fp::StatefulFeatureCalculatorFor<fp::arrival_features, fp::book_view>);
+static_assert(fp::TradeObserver<fp::arrival_features, fp::trade>);
+static_assert(std::is_aggregate_v<fp::arrival_features_params>);
+static_assert(std::is_aggregate_v<fp::impact_pipeline_params>);
+static_assert(std::is_aggregate_v<fp::impact_pipeline_result>);
+static_assert(std::is_aggregate_v<fp::source_summary>);
+static_assert(std::is_aggregate_v<fp::file_report>);
+static_assert(std::is_aggregate_v<fp::arrival_state>);
+static_assert(std::is_aggregate_v<fp::executed_order>);
+static_assert(std::is_aggregate_v<fp::lobster_dataset_options>);
+static_assert(std::is_aggregate_v<fp::binance_dataset_options>);
+static_assert(std::is_aggregate_v<fp::bitstamp_dataset_options>);
+static_assert(std::is_aggregate_v<fp::synthetic_dataset_options>);
+static_assert(std::is_move_constructible_v<fp::impact_pipeline<>>);
+static_assert(fp::OrderBookView<fp::detail::binance_ticker_depth_view>);

@@ -1,0 +1,142 @@
+/// @file data/bitstamp_dataset.hpp
+/// @brief Labelled impact datasets from a Bitstamp recording: depth snapshots (about 2.9 s
+/// apart) and trades, merged by local time; same-timestamp same-sign trades are one market
+/// order, labelled against the last snapshot before it.
+#pragma once
+
+#include "footprint/book/bitstamp_snapshot_reader.hpp"
+#include "footprint/book/bitstamp_trade_reader.hpp"
+#include "footprint/book/parse_report.hpp"
+#include "footprint/book/price_level_book.hpp"
+#include "footprint/book/trade.hpp"
+#include "footprint/data/arrival_features.hpp"
+#include "footprint/data/impact_pipeline.hpp"
+#include "footprint/features/time_of_day.hpp"
+#include "footprint/types.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace footprint {
+
+/// Options of `bitstamp_dataset`; the defaults suit a 24-hour crypto day (UTC epoch times).
+struct bitstamp_dataset_options {
+  /// Label horizons; each > 0, strictly increasing. Horizons shorter than the snapshot
+  /// spacing (about 2.9 s) mostly see the arrival snapshot itself (see docs/impact-labels.md).
+  std::vector<std::chrono::nanoseconds> horizons{std::chrono::seconds{1}, std::chrono::seconds{10}, std::chrono::seconds{60},
+                                                 std::chrono::seconds{300}};
+  double session_seconds = 86400.0;  ///< trading day length for the ADV estimate (crypto trades 24 h); > 0
+  double daily_volume = 0.0;         ///< ADV for `participation`; 0 = estimated from the data; >= 0
+  /// Session of `session_fraction`: the UTC day (open 0, close 24 h).
+  time_of_day_params session{.session_open = std::chrono::nanoseconds{0}, .session_close = std::chrono::hours{24}};
+  std::chrono::nanoseconds metaorder_gap = std::chrono::seconds{10};  ///< metaorder proxy gap; >= 0
+  arrival_features_params features{};  ///< arrival feature parameters
+  std::chrono::nanoseconds volatility_interval = std::chrono::seconds{10};  ///< sampling of `market_state::volatility`; > 0
+  parse_policy policy = parse_policy::strict;  ///< malformed rows: throw or skip and count (path overloads only)
+};
+
+/// Builds the impact datasets of a Bitstamp recording from its two readers (consumed to
+/// their ends).
+///
+/// Rules:
+/// - snapshots and trades are merged by local time; on equal times the trade goes first,
+///   so the arrival book of a trade is the last snapshot strictly before it;
+/// - every snapshot goes to the features and to the mid path of the labels (so the labels
+///   move only at snapshots: an `immediate_bps` is 0 unless a snapshot shares the order's
+///   millisecond, and horizons below the snapshot spacing mostly give 0);
+/// - market orders: consecutive *signed* trades with the same timestamp and sign
+///   (`aggressor_by_resting_order`) are the fills of one market order (a taker order filling
+///   several resting orders); vwap = sum(price x amount) / sum(amount);
+/// - unsigned trades (sign 0: no resting order matched) cannot be labelled: they are
+///   counted in `source_summary::unsigned_trades`, still feed the trade features
+///   (intensity, volume), and neither join nor split a market order;
+/// - an order before the first snapshot has no arrival book: counted in
+///   `unlabelled_orders`. Times are ns since the Unix epoch (local receive time).
+/// @param snapshots the depth snapshot reader
+/// @param trades the trade reader
+/// @param options horizons, session, metaorder gap, features
+/// @return the datasets, the market state after the last snapshot, the summary (`events` =
+///         snapshots + trades) and the two parse reports (snapshots, trades)
+/// @throws data_error from the readers (strict policy, unreadable file)
+/// @throws invalid_argument for invalid options
+/// Complexity: O((snapshots x levels) + trades x features).
+[[nodiscard]] inline impact_pipeline_result bitstamp_dataset(bitstamp_snapshot_reader& snapshots, bitstamp_trade_reader& trades,
+                                                             const bitstamp_dataset_options& options = {}) {
+  impact_pipeline<arrival_features> p(
+      arrival_features(options.features, options.session),
+      detail::make_pipeline_params(options.horizons, options.session_seconds, options.daily_volume, options.metaorder_gap,
+                                   std::chrono::nanoseconds{0}, std::chrono::nanoseconds{0}, options.volatility_interval));
+  price_level_book book;  // the last snapshot fed (the reader reads one ahead)
+  trade t;
+  executed_order order;
+  arrival_state at;
+  bool open = false;
+  double notional = 0.0;
+  std::size_t events = 0;
+  const auto close = [&] {
+    if (!open) return;
+    order.vwap = notional / order.quantity;
+    p.add_order(order, at);
+    open = false;
+  };
+  bool has_snapshot = snapshots.next();
+  bool has_trade = trades.next(t);
+  while (has_snapshot || has_trade) {
+    ++events;
+    if (has_trade && (!has_snapshot || t.time <= snapshots.local_time())) {
+      if (t.sign != 0) {
+        if (open && (t.time != order.time || t.sign != order.sign)) close();
+        if (!open) {
+          open = true;
+          order = executed_order{.time = t.time, .end_time = t.time, .sign = t.sign, .quantity = 0.0, .vwap = nan, .fills = 0};
+          notional = 0.0;
+          p.arrival(book, at);
+        }
+        order.quantity += t.quantity;
+        notional += t.price * t.quantity;
+        ++order.fills;
+      }
+      p.update(t);
+      has_trade = trades.next(t);
+    } else {
+      book = snapshots.book();
+      p.update(book);
+      has_snapshot = snapshots.next();
+    }
+  }
+  close();
+  impact_pipeline_result r = p.finish(book);
+  r.summary.events = events;
+  r.summary.rows_skipped = snapshots.report().rows_skipped + trades.report().rows_skipped;
+  r.reports.push_back(file_report{snapshots.name(), snapshots.report()});
+  r.reports.push_back(file_report{trades.name(), trades.report()});
+  return r;
+}
+
+/// Builds the impact datasets from a snapshot file and a trade file (plain, gzip or bzip2).
+/// @param snapshots_path e.g. `depth20_snapshots.csv.gz`
+/// @param trades_path e.g. `trades.csv`
+/// @param options as above; `policy` configures both readers
+/// @throws data_error when a file cannot be opened, has a wrong header, or (strict policy)
+///         a malformed row
+[[nodiscard]] inline impact_pipeline_result bitstamp_dataset(const std::string& snapshots_path, const std::string& trades_path,
+                                                             const bitstamp_dataset_options& options = {}) {
+  bitstamp_snapshot_reader snapshots(snapshots_path, options.policy);
+  bitstamp_trade_reader trades(trades_path, options.policy);
+  return bitstamp_dataset(snapshots, trades, options);
+}
+
+/// Builds the impact datasets from a recording folder holding `depth20_snapshots.csv.gz`
+/// and `trades.csv` (the layout of `../shared/data/bitstamp`).
+/// @param directory the folder
+/// @throws data_error when a file is missing or malformed (as above)
+[[nodiscard]] inline impact_pipeline_result bitstamp_dataset(const std::string& directory,
+                                                             const bitstamp_dataset_options& options = {}) {
+  const std::filesystem::path dir(directory);
+  return bitstamp_dataset((dir / "depth20_snapshots.csv.gz").string(), (dir / "trades.csv").string(), options);
+}
+
+}  // namespace footprint

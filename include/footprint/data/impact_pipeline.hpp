@@ -1,0 +1,505 @@
+/// @file data/impact_pipeline.hpp
+/// @brief The streaming glue from market data to labelled impact datasets: book updates,
+/// trades and grouped market orders in, an `impact_dataset` per market order, its
+/// metaorder proxy, the market state at the end and a summary of the source out.
+///
+/// The per-source builders (`lobster_dataset`, `binance_dataset`, `bitstamp_dataset`,
+/// `synthetic_dataset`) drive an `impact_pipeline`; use it directly for another source.
+/// Label definitions: see `impact_dataset.hpp` and docs/impact-labels.md.
+#pragma once
+
+#include "footprint/book/parse_report.hpp"
+#include "footprint/book/trade.hpp"
+#include "footprint/concepts.hpp"
+#include "footprint/data/arrival_features.hpp"
+#include "footprint/data/impact_dataset.hpp"
+#include "footprint/detail/concat.hpp"
+#include "footprint/error.hpp"
+#include "footprint/features/detail/feature_names.hpp"
+#include "footprint/types.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace footprint {
+
+/// Parameters of `impact_pipeline`.
+struct impact_pipeline_params {
+  /// Label horizons (each > 0, increasing), session length for the ADV estimate
+  /// (`session_seconds` > 0) and the ADV itself (0 = estimate it); see `impact_label_params`.
+  impact_label_params labels{};
+  /// Largest gap between the end of an order and the start of the next same-sign order in
+  /// one metaorder proxy (`impact_dataset_builder::build_metaorders`); >= 0.
+  std::chrono::nanoseconds metaorder_gap = std::chrono::seconds{10};
+  /// For feeds whose trade messages arrive after the book that already reflects them (e.g.
+  /// Binance): `arrival_at(t, ...)` looks for the arrival state at or before t - arrival_lag.
+  /// When arrival_lag or arrival_search is > 0, the pipeline keeps the state after every book
+  /// update for arrival_lag + arrival_search. >= 0.
+  std::chrono::nanoseconds arrival_lag{0};
+  /// How much further back than t - arrival_lag `arrival_at(t, sign, first_price, ...)` may
+  /// look for a quote consistent with the first fill; >= 0.
+  std::chrono::nanoseconds arrival_search{0};
+  /// Sampling interval of `market_state::volatility` (realized volatility of the mid sampled
+  /// on this clock grid over the whole data); > 0.
+  std::chrono::nanoseconds volatility_interval = std::chrono::seconds{10};
+};
+
+/// The market at an order's arrival, as the pipeline captured it.
+struct arrival_state {
+  std::chrono::nanoseconds time{0};  ///< time of the book the state was taken from (same clock as the source)
+  double bid = nan;                  ///< best bid, quote currency (NaN: empty side)
+  double ask = nan;                  ///< best ask, quote currency (NaN: empty side)
+  double bid_depth = nan;            ///< quantity at the best bid (NaN: empty side)
+  double ask_depth = nan;            ///< quantity at the best ask (NaN: empty side)
+  std::vector<double> features;      ///< the arrival features, in the order of `impact_pipeline::feature_names()`
+
+  /// True when both sides were present (the order can be labelled).
+  [[nodiscard]] bool is_two_sided() const noexcept { return std::isfinite(bid) && std::isfinite(ask); }
+  /// (bid + ask) / 2, NaN unless two-sided.
+  [[nodiscard]] double mid() const noexcept { return 0.5 * (bid + ask); }
+};
+
+/// A market order as executed: fills grouped by a source's rule (same timestamp, same sign).
+struct executed_order {
+  std::chrono::nanoseconds time{0};      ///< time of the first fill (the pipeline's clock)
+  std::chrono::nanoseconds end_time{0};  ///< time of the last fill; >= time
+  std::int8_t sign = 0;                  ///< aggressor: +1 buy, -1 sell
+  double quantity = 0.0;                 ///< total quantity filled; > 0
+  double vwap = nan;                     ///< volume-weighted fill price, quote currency; > 0
+  std::size_t fills = 1;                 ///< number of trade prints grouped
+};
+
+/// What a source held and what became of it.
+///
+/// For the shipped builders, `trades == fills + unsigned_trades + excluded_trades` and
+/// `market_orders == orders.rows() + unlabelled_orders` (the tests check both).
+struct source_summary {
+  std::size_t events = 0;             ///< records read as events: messages, rows or lines (set by the source builder)
+  std::size_t book_updates = 0;       ///< books given to `update(book)`
+  std::size_t trades = 0;             ///< trades given to `update(trade)`
+  std::size_t unsigned_trades = 0;    ///< of which with sign 0: they count in the features, never in a label
+  std::size_t excluded_trades = 0;    ///< signed trades the source's grouping left out (e.g. LOBSTER hidden executions when not included)
+  std::size_t market_orders = 0;      ///< grouped market orders given to `add_order`
+  std::size_t fills = 0;              ///< trades in those market orders
+  std::size_t unlabelled_orders = 0;  ///< market orders without a two-sided arrival book: counted, not in the dataset
+  /// Market orders whose arrival state is the fixed-lag one because no quote consistent with
+  /// their first fill was found (Binance `consistent_quote` rule; 0 elsewhere); labelled.
+  std::size_t arrival_fallbacks = 0;
+  std::size_t mid_updates = 0;        ///< distinct mid times recorded for the labels
+  std::size_t rows_skipped = 0;       ///< malformed rows skipped by the readers (lenient policy), over all files
+  std::chrono::nanoseconds first_time{0};  ///< time of the first book or trade (the source's clock)
+  std::chrono::nanoseconds last_time{0};   ///< time of the last book or trade
+  double span_seconds = 0.0;          ///< last_time - first_time, seconds
+  double traded_volume = 0.0;         ///< total quantity of all trades, shares/contracts/coins
+  double traded_value = 0.0;          ///< total price x quantity of all trades, quote currency
+};
+
+/// The parse report of one input file.
+struct file_report {
+  std::string file;     ///< the file (or buffer) name
+  parse_report report;  ///< lines read, rows skipped, first errors
+};
+
+/// What a dataset builder returns.
+struct impact_pipeline_result {
+  impact_dataset orders;            ///< one row per labelled market order (rows are observations)
+  impact_dataset metaorders;        ///< one row per metaorder proxy (same-sign runs within `metaorder_gap`)
+  market_state state;               ///< the market after the last book of the data
+  source_summary summary;           ///< counts, time span, traded volume
+  std::vector<file_report> reports; ///< one per input file, in input order
+};
+
+/// Streams book updates, trades and market orders into an `impact_dataset_builder` and
+/// arrival features.
+///
+/// Protocol, in time order (the times of books and trades must not decrease):
+/// 1. `update(book)` after every book update: updates the features (when stateful),
+///    records the mid for the labels when both sides are non-empty, and, when
+///    `arrival_lag` or `arrival_search` > 0, keeps the state for `arrival_at`;
+/// 2. `update(trade)` for every trade print, before the book that reflects it: updates the
+///    trade-aware features and the counts (sign 0 = unsigned);
+/// 3. for each market order, capture its arrival state *before* feeding its fills:
+///    `arrival(book_before, state)` (the state now, with the book before the first fill),
+///    `arrival_at(first_fill_time, state)` (the state as of first_fill_time - arrival_lag) or
+///    `arrival_at(first_fill_time, sign, first_price, state)` (the latest state the first
+///    fill is consistent with); then, once its last fill is known, `add_order(order, state)`;
+/// 4. `finish(last_book)`: the datasets, the market state and the summary.
+///
+/// `Features` is a feature calculator for the books given (`FeatureCalculatorFor`); if it
+/// is stateful or observes trades it gets every update. Memory: the mid path (16 bytes per
+/// distinct mid time), the orders with their features, and with a lag or search the
+/// states of the last `arrival_lag + arrival_search` of book updates.
+template <class Features = arrival_features>
+class impact_pipeline {
+ public:
+  /// @param features the arrival feature calculator (moved in; its names are the dataset's
+  ///        first columns)
+  /// @param params labels, metaorder gap, arrival lag, volatility sampling
+  /// @throws invalid_argument when metaorder_gap < 0, arrival_lag < 0, arrival_search < 0,
+  ///         volatility_interval <= 0, or the label parameters are invalid (see
+  ///         `impact_dataset_builder`)
+  explicit impact_pipeline(Features features = Features{}, impact_pipeline_params params = {})
+      : features_(std::move(features)),
+        params_(std::move(params)),
+        names_(features_.names().begin(), features_.names().end()),
+        builder_(names_, params_.labels) {
+    const char* where = "footprint::impact_pipeline::impact_pipeline";
+    if (params_.metaorder_gap.count() < 0) {
+      throw invalid_argument(detail::concat(where, ": metaorder_gap must be >= 0 (got ", params_.metaorder_gap.count(), " ns)"));
+    }
+    if (params_.arrival_lag.count() < 0) {
+      throw invalid_argument(detail::concat(where, ": arrival_lag must be >= 0 (got ", params_.arrival_lag.count(), " ns)"));
+    }
+    if (params_.arrival_search.count() < 0) {
+      throw invalid_argument(
+          detail::concat(where, ": arrival_search must be >= 0 (got ", params_.arrival_search.count(), " ns)"));
+    }
+    if (params_.volatility_interval.count() <= 0) {
+      throw invalid_argument(
+          detail::concat(where, ": volatility_interval must be > 0 (got ", params_.volatility_interval.count(), " ns)"));
+    }
+    stride_ = 4 + names_.size();
+  }
+
+  /// The parameters.
+  [[nodiscard]] const impact_pipeline_params& params() const noexcept { return params_; }
+  /// The arrival feature names (the first columns of the datasets' X).
+  [[nodiscard]] std::span<const std::string> feature_names() const noexcept { return names_; }
+  /// The feature calculator (its state after the last update).
+  [[nodiscard]] const Features& features() const noexcept { return features_; }
+  /// The counts so far (`events`, `rows_skipped` and `excluded_trades` are the source's).
+  [[nodiscard]] const source_summary& summary() const noexcept { return summary_; }
+
+  /// Observes the book after one update.
+  /// @param book any `OrderBookView`; its timestamp must not be before the last update's
+  /// @throws invalid_argument when time goes back
+  /// Complexity: the features' `update`, plus their `compute` when the history is kept
+  /// (arrival_lag or arrival_search > 0); amortized O(1) otherwise. Allocates only to grow
+  /// the mid path and the history.
+  template <OrderBookView B>
+  void update(const B& book) {
+    const auto t = detail::feat::book_traits<B>::timestamp(book);
+    advance_clock(t, "update(book)");
+    ++summary_.book_updates;
+    if constexpr (requires(Features& f, const B& b) { f.update(b); }) features_.update(book);
+    const detail::feat::top_quotes q = detail::feat::read_top(book);
+    if (q.two_sided()) {
+      const double mid = q.mid();
+      if (std::isfinite(mid) && mid > 0.0) {
+        builder_.add_mid(t, mid);
+        sample_volatility(t, mid);
+      }
+    }
+    if (keeps_history()) keep_state(book, t, q);
+  }
+
+  /// Observes one trade print (before the book update that reflects it).
+  /// @param t time on the same clock as the books (not before the last update), price > 0,
+  ///        quantity > 0, sign +1, -1 or 0 (unknown)
+  /// @throws invalid_argument when time goes back
+  void update(const trade& t) {
+    advance_clock(t.time, "update(trade)");
+    ++summary_.trades;
+    if (t.sign == 0) ++summary_.unsigned_trades;
+    summary_.traded_volume += t.quantity;
+    summary_.traded_value += t.price * t.quantity;
+    if constexpr (TradeObserver<Features, trade>) features_.update(t);
+  }
+
+  /// The state now, for an order whose first fill comes next: the features after the last
+  /// update, with `book_before` (the book just before the first fill) for the book features.
+  /// @param out receives the state (its feature vector's storage is reused)
+  template <OrderBookView B>
+  void arrival(const B& book_before, arrival_state& out) {
+    const detail::feat::top_quotes q = detail::feat::read_top(book_before);
+    out.time = detail::feat::book_traits<B>::timestamp(book_before);
+    out.bid = q.bid;
+    out.ask = q.ask;
+    out.bid_depth = q.bid_quantity;
+    out.ask_depth = q.ask_quantity;
+    out.features.resize(names_.size());
+    features_.compute(book_before, std::span<double>(out.features));
+  }
+
+  /// The state as of `time - arrival_lag`: the state after the last book update at or before
+  /// that time (for feeds whose book reflects a trade before its trade message arrives).
+  /// @param time the first fill's time, at or after the last update's time (ask for the
+  ///        order being processed, in stream order: older states are dropped)
+  /// @param out receives the state; NaN prices and features when there is none
+  /// @return false when no book update at or before `time - arrival_lag` is known
+  /// @throws invalid_argument when the history is not kept (arrival_lag and arrival_search
+  ///         both 0: use `arrival(book, out)`)
+  /// Complexity: O(log of the states kept).
+  bool arrival_at(std::chrono::nanoseconds time, arrival_state& out) const {
+    require_history("arrival_at");
+    const std::size_t n = states_at_or_before(time - params_.arrival_lag);
+    if (n == 0) {
+      clear(out, time - params_.arrival_lag);
+      return false;
+    }
+    read_state(n - 1, out);
+    return true;
+  }
+
+  /// The latest state in force at some time in [time - arrival_lag - arrival_search,
+  /// time - arrival_lag] whose quote on the side the order takes its first fill does not
+  /// beat: best ask <= first_price for a buy, best bid >= first_price for a sell. A taker fills at
+  /// the best quote or worse, so a state whose quote the first fill beats is not the state
+  /// the order met (it already shows the order's own effect, or a quote that was gone); this
+  /// chooses, trade by trade, the smallest delay consistent with the fill, as quote-matching
+  /// rules do with a fixed delay (Lee and Ready 1991).
+  /// @param time the first fill's time (as for `arrival_at(time, out)`)
+  /// @param sign the aggressor, +1 buy or -1 sell
+  /// @param first_price the price of the first fill, quote currency
+  /// @param out receives the consistent state; when there is none, the state of
+  ///        `arrival_at(time, out)` (NaN when there is none either)
+  /// @return true when a consistent state was found
+  /// @throws invalid_argument when the history is not kept, or sign is not +/-1
+  /// Complexity: O(log of the states kept + states in the search window).
+  bool arrival_at(std::chrono::nanoseconds time, std::int8_t sign, double first_price, arrival_state& out) const {
+    require_history("arrival_at");
+    if (sign != 1 && sign != -1) {
+      throw invalid_argument(detail::concat("footprint::impact_pipeline::arrival_at: sign must be +1 or -1 (got ",
+                                            static_cast<int>(sign), ")"));
+    }
+    const std::chrono::nanoseconds start = time - params_.arrival_lag;
+    const std::chrono::nanoseconds stop = start - params_.arrival_search;
+    const std::size_t n = states_at_or_before(start);
+    // The states in force at some time in [stop, start]: back to the one in force at stop.
+    for (std::size_t i = n; i-- > 0;) {
+      const std::size_t s = slot(i);
+      const double* v = values_.data() + s * stride_;
+      const bool consistent = sign > 0 ? v[1] <= first_price : v[0] >= first_price;  // NaN (empty side): false
+      if (consistent) {
+        read_state(i, out);
+        return true;
+      }
+      if (times_[s] <= stop) break;
+    }
+    if (n == 0) {
+      clear(out, start);
+    } else {
+      read_state(n - 1, out);
+    }
+    return false;
+  }
+
+  /// Labels one market order with its arrival state, or counts it as unlabelled when the
+  /// arrival book was not two-sided.
+  /// @param o the order (sign +/-1, quantity > 0, vwap > 0, end_time >= time, not before
+  ///          the previous order)
+  /// @param at its arrival state (from `arrival` or `arrival_at`)
+  /// @throws invalid_argument / dimension_mismatch as `impact_dataset_builder::add_order`
+  void add_order(const executed_order& o, const arrival_state& at) {
+    ++summary_.market_orders;
+    summary_.fills += o.fills;
+    const double mid = at.mid();
+    if (!at.is_two_sided() || !(mid > 0.0)) {
+      ++summary_.unlabelled_orders;
+      return;
+    }
+    const order_arrival a{.time = o.time, .end_time = o.end_time, .sign = o.sign, .quantity = o.quantity,
+                          .vwap = o.vwap, .arrival_mid = mid, .bid_depth = at.bid_depth, .ask_depth = at.ask_depth};
+    builder_.add_order(a, at.features);
+  }
+
+  /// Builds the datasets and the market state after `last_book` (the last book of the data).
+  ///
+  /// `state`: time, mid, spread and best depths of `last_book` (NaN for an empty side);
+  /// `volatility` = realized volatility of the mid sampled every `volatility_interval` over
+  /// the data, sqrt(sum r^2 / sampled seconds), per sqrt(second) (NaN with no complete
+  /// interval; Andersen and Bollerslev 1998); `volume_rate` = traded quantity / time span,
+  /// per second (NaN for an empty span); `features` = the arrival features now.
+  /// May be called more than once. Complexity: that of `build` and `build_metaorders`.
+  template <OrderBookView B>
+  [[nodiscard]] impact_pipeline_result finish(const B& last_book) {
+    impact_pipeline_result r;
+    r.orders = builder_.build();
+    r.metaorders = builder_.build_metaorders(params_.metaorder_gap);
+    const detail::feat::top_quotes q = detail::feat::read_top(last_book);
+    market_state& s = r.state;
+    s.time = detail::feat::book_traits<B>::timestamp(last_book);
+    s.mid = q.two_sided() ? q.mid() : nan;
+    s.spread = q.two_sided() ? q.ask - q.bid : nan;
+    s.bid_depth = q.bid_quantity;
+    s.ask_depth = q.ask_quantity;
+    s.volatility = intervals_ > 0 ? std::sqrt(realized_variance_ / (static_cast<double>(intervals_) *
+                                                                     detail::feat::to_seconds(params_.volatility_interval)))
+                                  : nan;
+    r.summary = summary_;
+    r.summary.mid_updates = builder_.mid_count();
+    s.volume_rate = r.summary.span_seconds > 0.0 ? r.summary.traded_volume / r.summary.span_seconds : nan;
+    s.features.resize(static_cast<index>(names_.size()));
+    features_.compute(last_book, std::span<double>(s.features.data(), names_.size()));
+    return r;
+  }
+
+ private:
+  void advance_clock(std::chrono::nanoseconds t, const char* what) {
+    if (has_time_ && t < summary_.last_time) {
+      throw invalid_argument(detail::concat("footprint::impact_pipeline::", what, ": time went back (", t.count(),
+                                            " ns after ", summary_.last_time.count(), " ns)"));
+    }
+    if (!has_time_) {
+      summary_.first_time = t;
+      has_time_ = true;
+    }
+    summary_.last_time = t;
+    summary_.span_seconds = detail::feat::to_seconds(summary_.last_time - summary_.first_time);
+  }
+
+  // Previous-tick sampling of the mid on the grid first_mid_time + k * interval: the return
+  // of each interval is that of the mid in force at its end; intervals without a change
+  // contribute 0. O(1) per update, whatever the gap.
+  void sample_volatility(std::chrono::nanoseconds t, double mid) noexcept {
+    if (!has_sample_) {
+      has_sample_ = true;
+      sampled_mid_ = last_mid_ = mid;
+      next_sample_ = t + params_.volatility_interval;
+      return;
+    }
+    if (t >= next_sample_) {
+      const double r = std::log(last_mid_ / sampled_mid_);
+      realized_variance_ += r * r;
+      const std::int64_t passed = (t - next_sample_) / params_.volatility_interval + 1;
+      intervals_ += passed;
+      sampled_mid_ = last_mid_;
+      next_sample_ += params_.volatility_interval * passed;
+    }
+    last_mid_ = mid;
+  }
+
+  [[nodiscard]] bool keeps_history() const noexcept {
+    return params_.arrival_lag.count() > 0 || params_.arrival_search.count() > 0;
+  }
+
+  void require_history(const char* fn) const {
+    if (!keeps_history()) {
+      throw invalid_argument(detail::concat("footprint::impact_pipeline::", fn,
+                                            ": needs arrival_lag or arrival_search > 0 (use arrival(book, state))"));
+    }
+  }
+
+  // Number of kept states with time <= t (they are in time order).
+  [[nodiscard]] std::size_t states_at_or_before(std::chrono::nanoseconds t) const noexcept {
+    std::size_t lo = 0;
+    std::size_t hi = size_;
+    while (lo < hi) {
+      const std::size_t m = lo + (hi - lo) / 2;
+      if (times_[slot(m)] <= t) {
+        lo = m + 1;
+      } else {
+        hi = m;
+      }
+    }
+    return lo;
+  }
+
+  void read_state(std::size_t i, arrival_state& out) const {
+    const std::size_t s = slot(i);
+    const double* v = values_.data() + s * stride_;
+    out.time = times_[s];
+    out.bid = v[0];
+    out.ask = v[1];
+    out.bid_depth = v[2];
+    out.ask_depth = v[3];
+    out.features.assign(v + 4, v + stride_);
+  }
+
+  void clear(arrival_state& out, std::chrono::nanoseconds t) const {
+    out.time = t;
+    out.bid = out.ask = out.bid_depth = out.ask_depth = nan;
+    out.features.assign(names_.size(), nan);
+  }
+
+  [[nodiscard]] std::size_t slot(std::size_t i) const noexcept {
+    const std::size_t s = head_ + i;
+    return s >= capacity_ ? s - capacity_ : s;
+  }
+
+  // Appends the state after this update to the history, dropping the states no later query
+  // can need (all but the last one at or before now - lag - search).
+  template <OrderBookView B>
+  void keep_state(const B& book, std::chrono::nanoseconds t, const detail::feat::top_quotes& q) {
+    const std::chrono::nanoseconds horizon = t - params_.arrival_lag - params_.arrival_search;
+    while (size_ >= 2 && times_[slot(1)] <= horizon) {
+      if (++head_ == capacity_) head_ = 0;
+      --size_;
+    }
+    if (size_ == capacity_) grow();
+    const std::size_t s = slot(size_);
+    times_[s] = t;
+    double* v = values_.data() + s * stride_;
+    v[0] = q.bid;
+    v[1] = q.ask;
+    v[2] = q.bid_quantity;
+    v[3] = q.ask_quantity;
+    features_.compute(book, std::span<double>(v + 4, names_.size()));
+    ++size_;
+  }
+
+  void grow() {
+    const std::size_t cap = capacity_ == 0 ? 64 : 2 * capacity_;
+    std::vector<std::chrono::nanoseconds> times(cap);
+    std::vector<double> values(cap * stride_);
+    for (std::size_t i = 0; i < size_; ++i) {
+      const std::size_t s = slot(i);
+      times[i] = times_[s];
+      std::copy(values_.begin() + static_cast<std::ptrdiff_t>(s * stride_),
+                values_.begin() + static_cast<std::ptrdiff_t>((s + 1) * stride_),
+                values.begin() + static_cast<std::ptrdiff_t>(i * stride_));
+    }
+    times_ = std::move(times);
+    values_ = std::move(values);
+    capacity_ = cap;
+    head_ = 0;
+  }
+
+  Features features_;
+  impact_pipeline_params params_;
+  std::vector<std::string> names_;
+  impact_dataset_builder builder_;
+  source_summary summary_;
+  bool has_time_ = false;
+  // volatility sampling
+  bool has_sample_ = false;
+  double sampled_mid_ = nan;
+  double last_mid_ = nan;
+  std::chrono::nanoseconds next_sample_{0};
+  double realized_variance_ = 0.0;
+  std::int64_t intervals_ = 0;
+  // history: a ring of (time, bid, ask, bid depth, ask depth, features...)
+  std::size_t stride_ = 4;
+  std::vector<std::chrono::nanoseconds> times_;
+  std::vector<double> values_;
+  std::size_t head_ = 0;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+};
+
+namespace detail {
+/// Private: the pipeline parameters shared by the dataset builders.
+[[nodiscard]] inline impact_pipeline_params make_pipeline_params(std::vector<std::chrono::nanoseconds> horizons,
+                                                                 double session_seconds, double daily_volume,
+                                                                 std::chrono::nanoseconds metaorder_gap,
+                                                                 std::chrono::nanoseconds arrival_lag,
+                                                                 std::chrono::nanoseconds arrival_search,
+                                                                 std::chrono::nanoseconds volatility_interval) {
+  return impact_pipeline_params{.labels = {.horizons = std::move(horizons), .session_seconds = session_seconds,
+                                           .daily_volume = daily_volume},
+                                .metaorder_gap = metaorder_gap,
+                                .arrival_lag = arrival_lag,
+                                .arrival_search = arrival_search,
+                                .volatility_interval = volatility_interval};
+}
+}  // namespace detail
+
+}  // namespace footprint
