@@ -52,6 +52,15 @@
 #include "footprint/data/impact_dataset.hpp"
 #include "footprint/data/synthetic_market.hpp"
 
+#include "footprint/models/bayesian_linear.hpp"
+#include "footprint/models/linear_solver.hpp"
+#include "footprint/models/location_scale_t.hpp"
+#include "footprint/models/ols.hpp"
+#include "footprint/models/ridge.hpp"
+
+#include "footprint/validation/metrics.hpp"
+#include "footprint/validation/split.hpp"
+
 #include "footprint/impact/almgren_chriss.hpp"
 #include "footprint/impact/almgren_chriss_calibration.hpp"
 #include "footprint/impact/impact_observations.hpp"

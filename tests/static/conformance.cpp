@@ -11,6 +11,10 @@
 #include "footprint/book/trade.hpp"
 #include "footprint/concepts.hpp"
 #include "footprint/error.hpp"
+#include "footprint/models/bayesian_linear.hpp"
+#include "footprint/models/ols.hpp"
+#include "footprint/models/ridge.hpp"
+#include "footprint/validation/split.hpp"
 #include "footprint/data/arrival_features.hpp"
 #include "footprint/data/binance_dataset.hpp"
 #include "footprint/data/bitstamp_dataset.hpp"
@@ -143,3 +147,13 @@ static_assert(std::is_aggregate_v<fp::bitstamp_dataset_options>);
 static_assert(std::is_aggregate_v<fp::synthetic_dataset_options>);
 static_assert(std::is_move_constructible_v<fp::impact_pipeline<>>);
 static_assert(fp::OrderBookView<fp::detail::binance_ticker_depth_view>);
+
+// models/ and validation/
+static_assert(fp::ProbabilisticRegressor<fp::bayesian_linear>);
+static_assert(fp::WeightedRegressor<fp::bayesian_linear>);
+static_assert(fp::ProbabilisticRegressor<fp::ols> && fp::WeightedRegressor<fp::ols>);
+static_assert(fp::ProbabilisticRegressor<fp::ridge> && fp::WeightedRegressor<fp::ridge>);
+static_assert(fp::PredictiveDistribution<fp::location_scale_t>);
+static_assert(fp::PredictiveDistribution<fp::normal_predictive>);
+static_assert(std::is_aggregate_v<fp::bayesian_linear_params> && std::is_aggregate_v<fp::ols_params> &&
+              std::is_aggregate_v<fp::ridge_params> && std::is_aggregate_v<fp::time_split_params>);

@@ -1,0 +1,139 @@
+// The single-row prediction paths allocate nothing: every heap allocation of the process
+// (malloc and friends, hence operator new and Eigen's aligned_malloc) is counted while they
+// run. glibc only, and not under AddressSanitizer (which owns malloc): there the test skips.
+#include "footprint/models/bayesian_linear.hpp"
+#include "footprint/models/ols.hpp"
+#include "footprint/models/ridge.hpp"
+
+#include "models/reference_data.hpp"
+
+#include <doctest/doctest.h>
+
+#include <array>
+#include <atomic>
+#include <cmath>
+#include <cstddef>
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) || __has_feature(thread_sanitizer)
+#define FOOTPRINT_TEST_SANITIZED 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define FOOTPRINT_TEST_SANITIZED 1
+#endif
+
+#if defined(__GLIBC__) && !defined(FOOTPRINT_TEST_SANITIZED)
+#define FOOTPRINT_TEST_COUNT_MALLOC 1
+namespace {
+std::atomic<bool> g_counting{false};
+std::atomic<long> g_allocations{0};
+void note() noexcept {
+  if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1, std::memory_order_relaxed);
+}
+}  // namespace
+
+// Interpose the C allocator, forwarding to glibc's own entry points (same heap).
+extern "C" {
+void* __libc_malloc(std::size_t);
+void* __libc_calloc(std::size_t, std::size_t);
+void* __libc_realloc(void*, std::size_t);
+void* __libc_memalign(std::size_t, std::size_t);
+void __libc_free(void*);
+
+void* malloc(std::size_t n) {
+  note();
+  return __libc_malloc(n);
+}
+void* calloc(std::size_t n, std::size_t size) {
+  note();
+  return __libc_calloc(n, size);
+}
+void* realloc(void* p, std::size_t n) {
+  note();
+  return __libc_realloc(p, n);
+}
+void* memalign(std::size_t alignment, std::size_t n) {
+  note();
+  return __libc_memalign(alignment, n);
+}
+void* aligned_alloc(std::size_t alignment, std::size_t n) {
+  note();
+  return __libc_memalign(alignment, n);
+}
+int posix_memalign(void** out, std::size_t alignment, std::size_t n) {
+  note();
+  *out = __libc_memalign(alignment, n);
+  return *out == nullptr ? 12 /* ENOMEM */ : 0;
+}
+void free(void* p) { __libc_free(p); }
+}
+#endif
+
+namespace fp = footprint;
+
+namespace {
+/// Number of heap allocations made by f().
+template <class F>
+long allocations_in(F&& f) {
+#ifdef FOOTPRINT_TEST_COUNT_MALLOC
+  g_allocations = 0;
+  g_counting = true;
+  f();
+  g_counting = false;
+  return g_allocations.load();
+#else
+  f();
+  return -1;
+#endif
+}
+}  // namespace
+
+TEST_CASE("single-row predict and predict_distribution do not allocate") {
+#ifndef FOOTPRINT_TEST_COUNT_MALLOC
+  MESSAGE("skipped: allocation counting needs glibc and no sanitizer");
+  return;
+#else
+  // The counter works: a vector allocates.
+  CHECK(allocations_in([] { fp::vector v(1000); v.setZero(); }) >= 1);
+
+  const ref::table tr = ref::read_table("regression_train.csv");
+  const ref::table te = ref::read_table("regression_test.csv");
+  const fp::matrix X = tr.features();
+  const fp::vector y = tr.column("y");
+  const fp::matrix X_test = te.features();
+  const fp::row_vector row = X_test.row(7);
+
+  fp::bayesian_linear evidence;
+  fp::bayesian_linear conjugate({.mode = fp::bayesian_linear_mode::conjugate});
+  fp::ols ols;
+  fp::ridge ridge;
+  (void)evidence.fit(X, y);
+  (void)conjugate.fit(X, y);
+  (void)ols.fit(X, y);
+  (void)ridge.fit(X, y);
+
+  fp::vector mean(1);
+  std::array<fp::location_scale_t, 1> dist{};
+  double sink = 0.0;
+  const auto hot_path = [&](const auto& model) {
+    return allocations_in([&] {
+      for (int rep = 0; rep < 100; ++rep) {
+        model.predict(row, mean);                           // a RowVectorXd
+        model.predict(X_test.middleRows(rep % 50, 1), mean);  // one row of a column-major matrix
+        model.predict_distribution(row, dist);
+        model.predict_distribution(X_test.middleRows(rep % 50, 1), dist);
+        sink += mean[0] + fp::quantile(dist[0], 0.9) + fp::cdf(dist[0], 1.0);
+      }
+    });
+  };
+  CHECK(hot_path(evidence) == 0);
+  CHECK(hot_path(conjugate) == 0);
+  CHECK(hot_path(ols) == 0);
+  CHECK(hot_path(ridge) == 0);
+  CHECK(std::isfinite(sink));
+
+  // The returning overloads do allocate their result (the counter sees it).
+  CHECK(allocations_in([&] { sink += evidence.predict(row)[0]; }) >= 1);
+#endif
+}
