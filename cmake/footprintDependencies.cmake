@@ -32,3 +32,18 @@ find_dependency(nlohmann_json 3.10 CONFIG)
 # Market data comes compressed; footprint reads it without writing a decompressor.
 find_dependency(ZLIB)
 find_dependency(BZip2)
+
+# OpenMP (optional): model training (tree ensembles, MLP ensembles) uses all cores through
+# OpenMP when FOOTPRINT_USE_OPENMP is ON (the default) and a compiler OpenMP runtime is found
+# (g++: libgomp; clang: Debian libomp-dev). Results are identical for any thread count.
+# Consumers set FOOTPRINT_USE_OPENMP before find_package(footprint) to opt out.
+option(FOOTPRINT_USE_OPENMP "Let footprint train models on all cores through OpenMP" ON)
+set(FOOTPRINT_OPENMP_TARGET "")
+if(FOOTPRINT_USE_OPENMP)
+  find_package(OpenMP COMPONENTS CXX)
+  if(OpenMP_CXX_FOUND)
+    set(FOOTPRINT_OPENMP_TARGET OpenMP::OpenMP_CXX)
+  else()
+    message(STATUS "footprint: OpenMP not found; training runs single-threaded")
+  endif()
+endif()

@@ -9,8 +9,12 @@ packages=(
   # the library's dependencies (header-only)
   libeigen3-dev libxtensor-dev xtl-dev libboost-dev nlohmann-json3-dev
   zlib1g-dev libbz2-dev
+  # OpenMP runtime for clang (g++ ships libgomp)
+  libomp-14-dev
   # tests, examples and benchmarks
   doctest-dev libbenchmark-dev libcli11-dev
+  # peers that tests and benchmarks compare against
+  python3-numpy python3-sklearn python3-xgboost libxgboost-dev
 )
 
 missing=()
