@@ -63,6 +63,7 @@
 
 #include "footprint/impact/almgren_chriss.hpp"
 #include "footprint/impact/almgren_chriss_calibration.hpp"
+#include "footprint/impact/dataset_observations.hpp"
 #include "footprint/impact/impact_observations.hpp"
 #include "footprint/impact/parameter_estimate.hpp"
 #include "footprint/impact/power_law_impact.hpp"

@@ -41,6 +41,7 @@
 #include "footprint/features/trade_flow.hpp"
 #include "footprint/impact/almgren_chriss.hpp"
 #include "footprint/impact/almgren_chriss_calibration.hpp"
+#include "footprint/impact/dataset_observations.hpp"
 #include "footprint/impact/impact_observations.hpp"
 #include "footprint/impact/parameter_estimate.hpp"
 #include "footprint/impact/power_law_impact.hpp"
@@ -123,6 +124,8 @@ static_assert(std::is_aggregate_v<fp::parameter_estimate>);
 static_assert(std::is_aggregate_v<fp::square_root_law_params>);
 static_assert(std::is_aggregate_v<fp::power_law_impact_params>);
 static_assert(std::is_aggregate_v<fp::almgren_chriss_calibration_params>);
+static_assert(std::is_aggregate_v<fp::dataset_observation_params>);
+static_assert(std::is_aggregate_v<fp::dataset_observations>);
 static_assert(std::is_aggregate_v<fp::propagator_params>);
 static_assert(std::is_aggregate_v<fp::propagator::path>);
 static_assert(std::is_nothrow_move_constructible_v<fp::square_root_law>);
