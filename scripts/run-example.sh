@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# The main job: installs what is missing, builds footprint's examples and runs the main
-# one. Until the pre-trade report (footprint-pretrade) exists, that is the most complete
-# example program. Arguments are passed to it.
+# The main job: installs what is missing, builds footprint-pretrade (the pre-trade impact
+# report) and runs it. With no arguments it prices a buy order on the built-in synthetic
+# market, whose true impact is known; arguments are passed to it (see --help and
+# docs/pretrade.md), e.g.
+#   bash scripts/run-example.sh --lobster MESSAGE.csv ORDERBOOK.csv --side sell --quantity 2000 --horizon 30m
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
-cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DFOOTPRINT_BUILD_TESTS=OFF >/dev/null
-cmake --build build/release -j "$(nproc)" --target quickstart
-exec build/release/examples/quickstart "$@"
+cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DFOOTPRINT_BUILD_TESTS=OFF \
+  -DFOOTPRINT_BUILD_EXAMPLES=OFF >/dev/null
+cmake --build build/release -j "$(nproc)" --target footprint-pretrade
+exec build/release/apps/footprint-pretrade "$@"

@@ -48,6 +48,7 @@
 #include "footprint/data/bitstamp_dataset.hpp"
 #include "footprint/data/impact_pipeline.hpp"
 #include "footprint/data/lobster_dataset.hpp"
+#include "footprint/data/order_design.hpp"
 #include "footprint/data/synthetic_dataset.hpp"
 #include "footprint/data/impact_dataset.hpp"
 #include "footprint/data/synthetic_market.hpp"
@@ -68,4 +69,5 @@
 #include "footprint/impact/parameter_estimate.hpp"
 #include "footprint/impact/power_law_impact.hpp"
 #include "footprint/impact/propagator.hpp"
+#include "footprint/impact/schedule_cost.hpp"
 #include "footprint/impact/square_root_law.hpp"

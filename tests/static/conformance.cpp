@@ -42,6 +42,8 @@
 #include "footprint/impact/almgren_chriss.hpp"
 #include "footprint/impact/almgren_chriss_calibration.hpp"
 #include "footprint/impact/dataset_observations.hpp"
+#include "footprint/impact/schedule_cost.hpp"
+#include "footprint/data/order_design.hpp"
 #include "footprint/impact/impact_observations.hpp"
 #include "footprint/impact/parameter_estimate.hpp"
 #include "footprint/impact/power_law_impact.hpp"
@@ -126,6 +128,9 @@ static_assert(std::is_aggregate_v<fp::power_law_impact_params>);
 static_assert(std::is_aggregate_v<fp::almgren_chriss_calibration_params>);
 static_assert(std::is_aggregate_v<fp::dataset_observation_params>);
 static_assert(std::is_aggregate_v<fp::dataset_observations>);
+static_assert(std::is_aggregate_v<fp::schedule_cost_params>);
+static_assert(std::is_aggregate_v<fp::schedule_cost>);
+static_assert(std::is_nothrow_move_constructible_v<fp::order_design>);
 static_assert(std::is_aggregate_v<fp::propagator_params>);
 static_assert(std::is_aggregate_v<fp::propagator::path>);
 static_assert(std::is_nothrow_move_constructible_v<fp::square_root_law>);

@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Runs footprint-pretrade as a user would and checks what it prints.
+
+usage: check_pretrade.py BINARY CASE [DATA_DIR]
+
+CASE is one of
+  synthetic   no arguments: the built-in market; the calibrated gamma and the permanent cost
+              must contain the planted truth within 3 reported standard errors, and the
+              temporary cost of the passive schedule must be within 25% of the truth
+  goog | binance | bitstamp
+              the real data under DATA_DIR; skipped (exit 0 with a message) when absent
+  bad-args    negative quantity, unknown side, unreadable file, horizon longer than the data,
+              unknown unit: each gives exactly one line on stderr and exit code 1 or 2
+Every data case also checks the report's invariants: probabilities in [0, 1], the passive
+schedule carries less temporary impact than the aggressive one, held-out metrics present,
+child orders sum to the order, the text report runs too.
+"""
+import json
+import math
+import os
+import subprocess
+import sys
+
+
+def run(binary, args):
+    return subprocess.run([binary, *args], capture_output=True, text=True, timeout=600)
+
+
+def fail(message):
+    print("FAILED: " + message)
+    sys.exit(1)
+
+
+def check(condition, message):
+    if not condition:
+        fail(message)
+    print("ok: " + message)
+
+
+def report(binary, args):
+    r = run(binary, [*args, "--json", "-", "--quiet"])
+    if r.returncode != 0:
+        fail(f"footprint-pretrade {' '.join(args)} exited {r.returncode}: {r.stderr.strip()}")
+    doc = json.loads(r.stdout)
+    text = run(binary, args)
+    check(text.returncode == 0 and "Schedules" in text.stdout, "the text report runs")
+    check("footprint-pretrade:" in text.stderr, "progress goes to stderr")
+    return doc
+
+
+def invariants(doc):
+    order = doc["order"]
+    names = [s["name"] for s in doc["schedules"]]
+    check(names == ["aggressive", "balanced", "passive", "optimal"], f"four schedules {names}")
+    for s in doc["schedules"]:
+        p = s["exceedance_probability"]
+        check(0.0 <= p <= 1.0, f"{s['name']}: probability {p} in [0, 1]")
+        total = sum(c["quantity"] for c in s["children"])
+        check(abs(total - order["quantity"]) <= 1e-6 * order["quantity"], f"{s['name']}: children sum to the order")
+        check(len(s["children"]) == order["intervals"], f"{s['name']}: {order['intervals']} children")
+        check(abs(s["total_bps"] - s["temporary_bps"] - s["permanent_bps"]) < 1e-9, f"{s['name']}: total = temporary + permanent")
+        check(s["total_std_bps"] >= s["price_risk_std_bps"] >= 0.0, f"{s['name']}: std includes the price risk")
+    by = {s["name"]: s for s in doc["schedules"]}
+    check(by["passive"]["temporary_bps"] < by["aggressive"]["temporary_bps"],
+          f"passive temporary {by['passive']['temporary_bps']:.3f} < aggressive {by['aggressive']['temporary_bps']:.3f} bps")
+    check(by["aggressive"]["children"][0]["quantity"] > by["passive"]["children"][0]["quantity"], "aggressive starts bigger")
+    for key in ("held_out", "baseline_held_out"):
+        m = doc["model"][key]
+        for metric in ("rmse_bps", "mae_bps", "r2", "crps_bps", "coverage_90", "pinball_05_bps", "pinball_95_bps"):
+            check(isinstance(m[metric], float) and math.isfinite(m[metric]), f"{key} {metric} = {m[metric]}")
+    check(doc["model"]["test_rows"] > 100, f"{doc['model']['test_rows']} held-out rows")
+    st = doc["market_state"]
+    for key in ("mid", "spread", "bid_depth", "ask_depth", "volatility_per_sqrt_second"):
+        check(st[key] > 0, f"market state {key} = {st[key]}")
+    ac = doc["almgren_chriss"]
+    for key in ("gamma", "eta", "epsilon"):
+        check(math.isfinite(ac[key]["value"]) and ac[key]["robust_std_error"] > 0, f"calibrated {key} with a standard error")
+
+
+def synthetic(binary):
+    doc = report(binary, [])
+    invariants(doc)
+    ac = doc["almgren_chriss"]
+    z = ac["truth"]["gamma_error_in_robust_std_errors"]
+    check(abs(z) < 3.0, f"gamma {ac['gamma']['value']:.4g} is {z:.2f} standard errors from the truth {ac['truth']['gamma']}")
+    for s in doc["schedules"]:
+        perm, se, truth = s["permanent_bps"], s["permanent_std_error_bps"], s["truth"]["permanent_bps"]
+        check(abs(perm - truth) < 3.0 * se, f"{s['name']}: permanent {perm:.3f} +- {se:.3f} bps contains the truth {truth:.3f}")
+    for name in ("passive", "balanced"):
+        s = next(s for s in doc["schedules"] if s["name"] == name)
+        est, truth = s["temporary_bps"], s["truth"]["temporary_bps"]
+        check(abs(est - truth) < 0.25 * truth, f"{name}: temporary {est:.3f} bps within 25% of the truth {truth:.3f}")
+    # Deterministic: the same run twice gives the same document.
+    check(report(binary, []) == doc, "two runs give the same JSON")
+
+
+def real(binary, case, data):
+    goog = os.path.join(data, "lobster", "GOOG_2012-06-21_L1")
+    args = {
+        "goog": ["--lobster", os.path.join(goog, "GOOG_2012-06-21_34200000_57600000_message_1.csv"),
+                 os.path.join(goog, "GOOG_2012-06-21_34200000_57600000_orderbook_1.csv"), "--side", "sell",
+                 "--quantity", "2000", "--horizon", "30m"],
+        "binance": ["--binance", os.path.join(data, "binance", "raw", "spot", "btcusdt_20240808.gz"),
+                    os.path.join(data, "binance", "raw", "spot", "btcusdt_20240809.gz"), "--quantity", "5",
+                    "--horizon", "5m"],
+        "bitstamp": ["--bitstamp", os.path.join(data, "bitstamp"), "--quantity", "20", "--horizon", "1h"],
+    }[case]
+    files = [a for a in args if a.startswith(data)]
+    if not all(os.path.exists(f) for f in files):
+        print(f"skipped: no {case} data under {data}")
+        return
+    doc = report(binary, args)
+    invariants(doc)
+    check(doc["source"]["kind"] == ("lobster" if case == "goog" else case), "source kind")
+
+
+def bad_args(binary, data):
+    goog = os.path.join(data, "lobster", "GOOG_2012-06-21_L1")
+    cases = [
+        (["--quantity", "-5"], "quantity"),
+        (["--side", "hold"], "side"),
+        (["--lobster", "/nonexistent/message.csv", "/nonexistent/orderbook.csv"], "nonexistent"),
+        (["--horizon", "30h"], "longer than the data"),
+        (["--horizon", "10x"], "unit"),
+        (["--intervals", "0"], "intervals"),
+        (["--bitstamp", "/etc/hostname"], "bitstamp"),
+    ]
+    unreadable = "/tmp/footprint-pretrade-unreadable.csv"
+    with open(unreadable, "w") as f:
+        f.write("this is not,a LOBSTER,file\n1,2\n")
+    cases.append((["--lobster", unreadable, unreadable], unreadable))
+    for args, needle in cases:
+        r = run(binary, args)
+        lines = r.stderr.strip().splitlines()
+        errors = [l for l in lines if l.startswith("footprint-pretrade: error:")]
+        progress = [l for l in lines if l.endswith(" ...") or ": done in " in l]
+        check(r.returncode in (1, 2), f"{args}: exit code {r.returncode}")
+        check(len(errors) == 1 and len(errors) + len(progress) == len(lines), f"{args}: one error line (besides progress): {lines}")
+        check(needle.lower() in errors[0].lower(), f"{args}: the error names '{needle}'")
+        check(r.stdout == "", f"{args}: nothing on stdout")
+
+
+def main():
+    binary, case = sys.argv[1], sys.argv[2]
+    data = sys.argv[3] if len(sys.argv) > 3 else os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "data")
+    if case == "synthetic":
+        synthetic(binary)
+    elif case == "bad-args":
+        bad_args(binary, data)
+    else:
+        real(binary, case, data)
+    print("all checks passed")
+
+
+if __name__ == "__main__":
+    main()
