@@ -298,7 +298,14 @@ int run(const options& o, double horizon_seconds, const source_data& src, progre
   baseline.fit(X_train, y_train);
   const metrics base_metrics = score("ols", baseline, X_test, y_test);
   model.fit(X_train, y_train);
-  const metrics model_metrics = score(o.model, model, X_test, y_test);
+  std::vector<metrics> held_out{score(o.model, model, X_test, y_test)};
+  if (o.model != "bayes") {  // the richer models are shown beside the Bayesian one
+    fp::bayesian_linear bayes;
+    bayes.fit(X_train, y_train);
+    held_out.push_back(score("bayes", bayes, X_test, y_test));
+  }
+  held_out.push_back(base_metrics);
+  const metrics& model_metrics = held_out.front();
   // The forecast uses every row: refit on all of them, with the same scaling.
   model.fit(Xs, t.y);
   prog.done();
@@ -437,7 +444,12 @@ int run(const options& o, double horizon_seconds, const source_data& src, progre
                   {"train_rows", train.size()},
                   {"test_rows", test.size()},
                   {"held_out", metrics_json(model_metrics)},
-                  {"baseline_held_out", metrics_json(base_metrics)}};
+                  {"baseline_held_out", metrics_json(base_metrics)},
+                  {"comparison", [&] {
+                     json all = json::array();
+                     for (const metrics& m : held_out) all.push_back(metrics_json(m));
+                     return all;
+                   }()}};
   json calib = {{"rows", obs.rows.size()},
                 {"excluded_rows", obs.excluded.size()},
                 {"permanent_horizon_seconds", 300},
@@ -514,9 +526,9 @@ int run(const options& o, double horizon_seconds, const source_data& src, progre
               static_cast<long>(t.design.size()), static_cast<long>(t.rows.size()), static_cast<long>(t.excluded),
               static_cast<long>(train.size()), static_cast<long>(test.size()));
   std::printf("  held out     RMSE bps  MAE bps      R^2  CRPS bps  90%% cover  pinball 5%%  pinball 95%%\n");
-  for (const metrics* m : {&model_metrics, &base_metrics}) {
-    std::printf("  %-10s %10.3f %8.3f %8.4f %9.3f %10.3f %11.4f %12.4f\n", m->model.c_str(), m->rmse, m->mae, m->r2, m->crps,
-                m->coverage_90, m->pinball_05, m->pinball_95);
+  for (const metrics& m : held_out) {
+    std::printf("  %-10s %10.3f %8.3f %8.4f %9.3f %10.3f %11.4f %12.4f\n", m.model.c_str(), m.rmse, m.mae, m.r2, m.crps,
+                m.coverage_90, m.pinball_05, m.pinball_95);
   }
   std::printf("\nAlmgren-Chriss (%zu metaorders, %zu left out; permanent impact 300 s after the last fill)\n",
               obs.rows.size(), obs.excluded.size());

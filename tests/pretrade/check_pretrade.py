@@ -20,6 +20,7 @@ import math
 import os
 import subprocess
 import sys
+import tempfile
 
 
 def run(binary, args):
@@ -38,14 +39,16 @@ def check(condition, message):
 
 
 def report(binary, args):
-    r = run(binary, [*args, "--json", "-", "--quiet"])
-    if r.returncode != 0:
-        fail(f"footprint-pretrade {' '.join(args)} exited {r.returncode}: {r.stderr.strip()}")
-    doc = json.loads(r.stdout)
-    text = run(binary, args)
-    check(text.returncode == 0 and "Schedules" in text.stdout, "the text report runs")
-    check("footprint-pretrade:" in text.stderr, "progress goes to stderr")
-    return doc
+    """One run: the text report on stdout, progress on stderr, the JSON document in a file."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "report.json")
+        r = run(binary, [*args, "--json", path])
+        if r.returncode != 0:
+            fail(f"footprint-pretrade {' '.join(args)} exited {r.returncode}: {r.stderr.strip()}")
+        check("Schedules" in r.stdout and "Optimal schedule" in r.stdout, "the text report is printed")
+        check("footprint-pretrade:" in r.stderr, "progress goes to stderr")
+        with open(path) as f:
+            return json.load(f)
 
 
 def invariants(doc):
