@@ -19,6 +19,9 @@
 #include <footprint/impact/dataset_observations.hpp>
 #include <footprint/impact/schedule_cost.hpp>
 #include <footprint/models/bayesian_linear.hpp>
+#include <footprint/models/deep_ensemble.hpp>
+#include <footprint/models/gradient_boosting.hpp>
+#include <footprint/models/random_forest.hpp>
 #include <footprint/models/ols.hpp>
 #include <footprint/validation/metrics.hpp>
 #include <footprint/validation/split.hpp>
@@ -611,7 +614,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(fp::index{1}, fp::index{10000}))
       ->capture_default_str();
   app.add_option("--model", o.model, "cost model of one market order")
-      ->check(CLI::IsMember({"bayes"}))
+      ->check(CLI::IsMember({"bayes", "forest", "gbm", "mlp"}))
       ->capture_default_str();
   app.add_option("--train-fraction", o.train_fraction, "share of the labelled orders (the earliest) that train the model")
       ->check(CLI::Range(0.1, 0.95))
@@ -635,6 +638,42 @@ int main(int argc, char** argv) {
     prog.start("reading the market data");
     const source_data src = load(o);
     prog.done();
+    if (o.model == "forest") {
+      // A quantile regression forest (Meinshausen 2006): 100 trees on a third of the
+      // features per split, leaves of at least 5 orders.
+      return run(o, horizon, src, prog,
+                 fp::random_forest({.n_estimators = 100, .max_features = 1.0 / 3.0, .min_samples_leaf = 5, .seed = 20240809}),
+                 "random_forest (100 trees, max_features 1/3, min_samples_leaf 5; quantile-forest predictive, Meinshausen 2006)");
+    }
+    if (o.model == "gbm") {
+      // Histogram gradient boosting, 200 rounds of depth-4 trees at learning rate 0.05; the
+      // predictive distribution joins quantile-loss models at nine levels.
+      return run(o, horizon, src, prog,
+                 fp::gradient_boosting({.n_estimators = 200,
+                                        .learning_rate = 0.05,
+                                        .max_depth = 4,
+                                        .min_samples_leaf = 5,
+                                        .quantile_levels = {0.02, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.98},
+                                        .seed = 20240809}),
+                 "gradient_boosting (200 rounds, depth 4, learning rate 0.05; predictive quantiles from 9 quantile-loss models)");
+    }
+    if (o.model == "mlp") {
+      // Three Gaussian-head networks (64-32, ReLU, Adam), at most 30 epochs with early
+      // stopping on 10% of the training rows: a few seconds on these data sets.
+      fp::deep_ensemble_params p{.n_members = 3, .seed = 20240809};
+      p.member.max_epochs = 30;
+      p.member.patience = 5;
+      if (!o.quiet) {
+        p.progress = [](const fp::mlp_progress& e) {
+          if (e.epoch % 10 != 0 && e.epoch != 1) return;
+          std::fprintf(stderr, "footprint-pretrade: mlp member %ld epoch %ld/%ld: train loss %.4f, validation loss %.4f\n",
+                       static_cast<long>(e.member), static_cast<long>(e.epoch), static_cast<long>(e.max_epochs),
+                       e.train_loss, e.validation_loss);
+        };
+      }
+      return run(o, horizon, src, prog, fp::deep_ensemble(p),
+                 "deep_ensemble of 3 MLPs (64-32 ReLU, Gaussian head; Lakshminarayanan et al. 2017; Gaussian-mixture predictive)");
+    }
     return run(o, horizon, src, prog, fp::bayesian_linear{},
                "bayesian_linear (evidence maximisation, as scikit-learn's BayesianRidge; Student-t predictive)");
   } catch (const std::exception& e) {

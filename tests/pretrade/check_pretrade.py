@@ -3,7 +3,8 @@
 
 usage: check_pretrade.py BINARY CASE [DATA_DIR]
 
-CASE is one of
+CASE is one of the following, optionally followed by ":MODEL" (e.g. goog:mlp) to run with
+--model MODEL; the report must then show MODEL's held-out metrics beside bayes and ols
   synthetic   no arguments: the built-in market; the calibrated gamma and the permanent cost
               must contain the planted truth within 3 reported standard errors, and the
               temporary cost of the passive schedule must be within 25% of the truth
@@ -38,8 +39,12 @@ def check(condition, message):
     print("ok: " + message)
 
 
+EXTRA = []  # --model MODEL when the case names one
+
+
 def report(binary, args):
     """One run: the text report on stdout, progress on stderr, the JSON document in a file."""
+    args = [*args, *EXTRA]
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "report.json")
         r = run(binary, [*args, "--json", path])
@@ -83,6 +88,7 @@ def invariants(doc):
 def synthetic(binary):
     doc = report(binary, [])
     invariants(doc)
+    models_compared(doc, EXTRA[1] if EXTRA else "bayes")
     ac = doc["almgren_chriss"]
     z = ac["truth"]["gamma_error_in_robust_std_errors"]
     check(abs(z) < 3.0, f"gamma {ac['gamma']['value']:.4g} is {z:.2f} standard errors from the truth {ac['truth']['gamma']}")
@@ -114,6 +120,7 @@ def real(binary, case, data):
         return
     doc = report(binary, args)
     invariants(doc)
+    models_compared(doc, EXTRA[1] if EXTRA else "bayes")
     check(doc["source"]["kind"] == ("lobster" if case == "goog" else case), "source kind")
 
 
@@ -143,8 +150,19 @@ def bad_args(binary, data):
         check(r.stdout == "", f"{args}: nothing on stdout")
 
 
+def models_compared(doc, model):
+    names = [m["model"] for m in doc["model"]["comparison"]]
+    expected = [model, "bayes", "ols"] if model != "bayes" else ["bayes", "ols"]
+    check(doc["model"]["name"] == model and names == expected, f"held-out metrics of {names}")
+    for m in doc["model"]["comparison"]:
+        check(all(isinstance(m[k], float) and math.isfinite(m[k]) for k in ("rmse_bps", "crps_bps", "coverage_90")),
+              f"{m['model']}: finite held-out metrics")
+
+
 def main():
     binary, case = sys.argv[1], sys.argv[2]
+    case, _, model = case.partition(":")
+    EXTRA.extend(["--model", model] if model else [])
     data = sys.argv[3] if len(sys.argv) > 3 else os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "data")
     if case == "synthetic":
         synthetic(binary)

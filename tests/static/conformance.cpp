@@ -11,6 +11,15 @@
 #include "footprint/book/trade.hpp"
 #include "footprint/concepts.hpp"
 #include "footprint/error.hpp"
+#include "footprint/io/mlp_json.hpp"
+#include "footprint/io/tree_model_json.hpp"
+#include "footprint/io/xgboost_model.hpp"
+#include "footprint/models/gradient_boosting.hpp"
+#include "footprint/models/permutation_importance.hpp"
+#include "footprint/models/random_forest.hpp"
+#include "footprint/models/deep_ensemble.hpp"
+#include "footprint/models/gaussian_mixture.hpp"
+#include "footprint/models/mlp_regressor.hpp"
 #include "footprint/models/bayesian_linear.hpp"
 #include "footprint/models/ols.hpp"
 #include "footprint/models/ridge.hpp"
@@ -165,3 +174,20 @@ static_assert(fp::PredictiveDistribution<fp::location_scale_t>);
 static_assert(fp::PredictiveDistribution<fp::normal_predictive>);
 static_assert(std::is_aggregate_v<fp::bayesian_linear_params> && std::is_aggregate_v<fp::ols_params> &&
               std::is_aggregate_v<fp::ridge_params> && std::is_aggregate_v<fp::time_split_params>);
+
+// MLP (models/mlp_regressor.hpp, models/deep_ensemble.hpp)
+static_assert(fp::ProbabilisticRegressor<fp::mlp_regressor>);
+static_assert(fp::WeightedRegressor<fp::mlp_regressor>);
+static_assert(fp::ProbabilisticRegressor<fp::deep_ensemble>);
+static_assert(fp::WeightedRegressor<fp::deep_ensemble>);
+static_assert(fp::PredictiveDistribution<fp::gaussian_mixture>);
+static_assert(std::is_aggregate_v<fp::mlp_regressor_params>);
+static_assert(std::is_aggregate_v<fp::deep_ensemble_params>);
+
+// Tree ensembles (models/random_forest.hpp, models/gradient_boosting.hpp)
+static_assert(fp::ProbabilisticRegressor<fp::random_forest> && fp::WeightedRegressor<fp::random_forest>);
+static_assert(fp::ProbabilisticRegressor<fp::gradient_boosting> && fp::WeightedRegressor<fp::gradient_boosting>);
+static_assert(fp::PredictiveDistribution<fp::empirical_distribution>);
+static_assert(fp::PredictiveDistribution<fp::quantile_distribution>);
+static_assert(std::is_aggregate_v<fp::random_forest_params> && std::is_aggregate_v<fp::gradient_boosting_params>);
+static_assert(std::is_aggregate_v<fp::tree_node> && std::is_aggregate_v<fp::permutation_importance_result>);

@@ -1,0 +1,184 @@
+/// @file io/xgboost_model.hpp
+/// @brief Load a model trained by XGBoost (its JSON model format, `Booster.save_model("m.json")`,
+/// versions 1.x) into footprint's inference engine, `tree_ensemble`. See docs/tree-ensembles.md.
+///
+/// Supported: the `gbtree` booster with numerical splits, one output (num_class <= 1,
+/// num_target <= 1), and an identity-link objective (`reg:squarederror`, `reg:linear`,
+/// `reg:pseudohubererror`, `reg:absoluteerror`, `reg:quantileerror`). Anything else raises
+/// `footprint::data_error`.
+///
+/// Exactness: XGBoost stores features as float and sends x left when `float(x) < t` for a
+/// float threshold t. The importer converts each t to the double threshold m with
+/// `x <= m` <=> `float(x) < t` for every double x (m is the midpoint between t and the float
+/// below it, lowered by one double ulp when round-half-to-even would send the midpoint up to
+/// t). Leaf values are summed in float after base_score, tree by tree, as XGBoost's CPU
+/// predictor does, so predictions equal XGBoost's bit for bit on the same rows (to 1e-6 is
+/// what the tests require).
+#pragma once
+
+#include "footprint/detail/concat.hpp"
+#include "footprint/error.hpp"
+#include "footprint/io/tree_model_json.hpp"
+#include "footprint/models/regression_tree.hpp"
+#include "footprint/models/tree_ensemble.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace footprint {
+
+namespace detail {
+
+/// The largest double m such that, for every double x, `x <= m` <=> `float(x) < t`
+/// (float(x) rounds to nearest, ties to even).
+[[nodiscard]] inline double xgboost_threshold(float t) noexcept {
+  if (std::isnan(t)) return std::numeric_limits<double>::quiet_NaN();
+  if (t == std::numeric_limits<float>::infinity()) return std::numeric_limits<double>::max();
+  const float below = std::nextafter(t, -std::numeric_limits<float>::infinity());
+  if (std::isinf(below)) return -std::numeric_limits<double>::infinity();
+  const double mid = (static_cast<double>(below) + static_cast<double>(t)) / 2.0;  // exact
+  const bool below_even = (std::bit_cast<std::uint32_t>(below) & 1U) == 0U;
+  // x == mid rounds to the even one of (below, t): left (< t) only when that is `below`
+  return below_even ? mid : std::nextafter(mid, -std::numeric_limits<double>::infinity());
+}
+
+/// Parses a number stored by XGBoost as a string (e.g. "5E-1") or a number.
+inline double xgboost_number(const json_reader& r, const nlohmann::json& v, const std::string& field) {
+  if (v.is_number()) return v.get<double>();
+  if (!v.is_string()) r.fail(field, "expected a number or a numeric string");
+  const std::string s = v.get<std::string>();
+  try {
+    std::size_t used = 0;
+    const double x = std::stod(s, &used);
+    if (used != s.size()) r.fail(field, concat("not a number (got '", s, "')"));
+    return x;
+  } catch (const std::logic_error&) {
+    r.fail(field, concat("not a number (got '", s, "')"));
+  }
+}
+
+inline tree_ensemble xgboost_from_json(const json_reader& r, const nlohmann::json& root) {
+  const nlohmann::json& learner = r.at(root, "learner");
+  const nlohmann::json& lmp = r.at(learner, "learner_model_param");
+  const double base_score = xgboost_number(r, r.at(lmp, "base_score"), "base_score");
+  const double num_feature = xgboost_number(r, r.at(lmp, "num_feature"), "num_feature");
+  if (lmp.contains("num_class") && xgboost_number(r, lmp["num_class"], "num_class") > 1.0) {
+    r.fail("num_class", "multi-class models are not supported");
+  }
+  if (lmp.contains("num_target") && xgboost_number(r, lmp["num_target"], "num_target") > 1.0) {
+    r.fail("num_target", "multi-output models are not supported");
+  }
+  if (!(num_feature >= 1.0 && num_feature <= 65535.0)) r.fail("num_feature", concat("must be in [1, 65535] (got ", num_feature, ")"));
+  const nlohmann::json& objective = r.at(learner, "objective");
+  const auto obj = r.get<std::string>(objective, "name");
+  if (obj != "reg:squarederror" && obj != "reg:linear" && obj != "reg:pseudohubererror" && obj != "reg:absoluteerror" &&
+      obj != "reg:quantileerror") {
+    r.fail("objective", concat("objective '", obj, "' has a non-identity link; only regression objectives are supported"));
+  }
+  const nlohmann::json& booster = r.at(learner, "gradient_booster");
+  const auto booster_name = r.get<std::string>(booster, "name");
+  if (booster_name != "gbtree") r.fail("gradient_booster", concat("booster '", booster_name, "' is not supported (only gbtree)"));
+  const nlohmann::json& model = r.at(booster, "model");
+  const nlohmann::json& trees = r.at(model, "trees");
+  if (!trees.is_array()) r.fail("trees", "expected an array");
+  std::vector<regression_tree> out;
+  out.reserve(trees.size());
+  for (std::size_t t = 0; t < trees.size(); ++t) {
+    const std::string where = concat("trees[", t, "]");
+    const nlohmann::json& jt = trees[t];
+    const auto left = r.get<std::vector<std::int32_t>>(jt, "left_children");
+    const auto right = r.get<std::vector<std::int32_t>>(jt, "right_children");
+    const auto split_index = r.get<std::vector<std::int64_t>>(jt, "split_indices");
+    const auto split_cond = r.get<std::vector<double>>(jt, "split_conditions");
+    const auto default_left = r.get<std::vector<int>>(jt, "default_left");
+    const std::size_t n = left.size();
+    if (n == 0) r.fail(where, "a tree has no nodes");
+    for (std::size_t len : {right.size(), split_index.size(), split_cond.size(), default_left.size()}) {
+      if (len != n) r.fail(where, "node arrays have different lengths");
+    }
+    if (jt.contains("split_type")) {
+      for (int s : r.get<std::vector<int>>(jt, "split_type")) {
+        if (s != 0) r.fail(where, "categorical splits are not supported");
+      }
+    }
+    // compact the reachable nodes (pruned nodes may remain in the arrays), breadth first
+    std::vector<std::int32_t> order{0};
+    std::vector<std::int32_t> pos(n, -1);
+    pos[0] = 0;
+    std::vector<tree_node> nodes;
+    for (std::size_t q = 0; q < order.size(); ++q) {
+      const auto i = static_cast<std::size_t>(order[q]);
+      tree_node nd;
+      if (left[i] == -1) {
+        if (right[i] != -1) r.fail(where, concat("node ", i, " has only one child"));
+        nd.value = static_cast<double>(static_cast<float>(split_cond[i]));  // XGBoost stores floats
+        if (!std::isfinite(nd.value)) r.fail(where, concat("leaf ", i, " has a non-finite value"));
+      } else {
+        for (std::int32_t c : {left[i], right[i]}) {
+          if (c < 0 || static_cast<std::size_t>(c) >= n || pos[static_cast<std::size_t>(c)] != -1) {
+            r.fail(where, concat("node ", i, " has an invalid child ", c));
+          }
+          pos[static_cast<std::size_t>(c)] = static_cast<std::int32_t>(order.size());
+          order.push_back(c);
+        }
+        if (split_index[i] < 0 || static_cast<double>(split_index[i]) >= num_feature) {
+          r.fail(where, concat("node ", i, " splits on feature ", split_index[i], " >= num_feature"));
+        }
+        const auto tf = static_cast<float>(split_cond[i]);
+        if (std::isnan(tf)) r.fail(where, concat("node ", i, " has a NaN threshold"));
+        nd.feature = static_cast<std::int32_t>(split_index[i]);
+        nd.threshold = xgboost_threshold(tf);
+        nd.left = pos[static_cast<std::size_t>(left[i])];
+        nd.right = pos[static_cast<std::size_t>(right[i])];
+        nd.default_left = default_left[i] != 0;
+      }
+      nodes.push_back(nd);
+    }
+    try {
+      out.emplace_back(std::move(nodes));
+    } catch (const invalid_argument& e) {
+      r.fail(where, e.what());
+    }
+  }
+  try {
+    return tree_ensemble(std::move(out), static_cast<double>(static_cast<float>(base_score)), static_cast<index>(num_feature),
+                         1.0, true);
+  } catch (const invalid_argument& e) {
+    r.fail("trees", e.what());
+  }
+}
+
+}  // namespace detail
+
+/// Reads an XGBoost JSON model (text) into a `tree_ensemble` with XGBoost's semantics.
+/// @param text   the JSON text of `Booster.save_model("model.json")` (XGBoost 1.x)
+/// @param source a name for error messages
+/// @throws footprint::data_error on invalid JSON, a missing or mistyped field, an
+///         unsupported booster, objective, multi-output model or categorical split, or an
+///         inconsistent tree
+[[nodiscard]] inline tree_ensemble xgboost_model_from_json(std::string_view text, const std::string& source = "<json>") {
+  const detail::json_reader r(source);
+  const nlohmann::json j = detail::parse_json(text, source);
+  try {
+    return detail::xgboost_from_json(r, j);
+  } catch (const nlohmann::json::exception& e) {
+    r.fail("", e.what());
+  }
+}
+
+/// Reads an XGBoost JSON model file into a `tree_ensemble`; predict with
+/// `predict(X)` or `predict_row(x)`, which equal XGBoost's predictions.
+/// @throws footprint::data_error as xgboost_model_from_json, or when the file cannot be read
+[[nodiscard]] inline tree_ensemble load_xgboost_model(const std::filesystem::path& path) {
+  return xgboost_model_from_json(detail::read_text_file(path), path.string());
+}
+
+}  // namespace footprint

@@ -1,0 +1,145 @@
+// Tests of footprint::regression_tree and footprint::tree_ensemble (the inference engine).
+#include "footprint/io/xgboost_model.hpp"
+#include "footprint/models/regression_tree.hpp"
+#include "footprint/models/tree_ensemble.hpp"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <vector>
+
+namespace fp = footprint;
+
+// Counts heap allocations (malloc, hence operator new) while a flag is set: the single-row
+// path must not allocate. glibc only, and not under AddressSanitizer (which owns malloc).
+#if defined(__SANITIZE_ADDRESS__)
+#define FOOTPRINT_TREES_SANITIZED 1
+#endif
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FOOTPRINT_TREES_SANITIZED 1
+#endif
+#endif
+#if defined(__GLIBC__) && !defined(FOOTPRINT_TREES_SANITIZED)
+#define FOOTPRINT_TREES_COUNT_MALLOC 1
+namespace {
+std::atomic<bool> g_count{false};
+std::atomic<long> g_news{0};
+}  // namespace
+extern "C" {
+void* __libc_malloc(std::size_t);
+void* malloc(std::size_t n) {
+  if (g_count.load(std::memory_order_relaxed)) g_news.fetch_add(1, std::memory_order_relaxed);
+  return __libc_malloc(n);
+}
+}
+#endif
+
+namespace {
+
+/// x0 <= 1 ? (x1 <= 0 ? 1 : 2) : 3, missing x0 goes right, missing x1 goes left.
+fp::regression_tree hand_tree() {
+  std::vector<fp::tree_node> nodes(5);
+  nodes[0] = {.feature = 0, .threshold = 1.0, .left = 1, .right = 2, .default_left = false};
+  nodes[1] = {.feature = 1, .threshold = 0.0, .left = 3, .right = 4, .default_left = true};
+  nodes[2] = {.value = 3.0};
+  nodes[3] = {.value = 1.0};
+  nodes[4] = {.value = 2.0};
+  return fp::regression_tree(nodes);
+}
+
+}  // namespace
+
+TEST_CASE("regression_tree: hand-built tree routes rows and missing values") {
+  const fp::regression_tree t = hand_tree();
+  CHECK(t.depth() == 2);
+  CHECK(t.n_leaves() == 3);
+  const double nan = fp::nan;
+  CHECK(t.predict_row(std::vector<double>{1.0, 0.0}) == 1.0);   // x <= threshold goes left
+  CHECK(t.predict_row(std::vector<double>{1.0, 1e-300}) == 2.0);
+  CHECK(t.predict_row(std::vector<double>{2.0, -5.0}) == 3.0);
+  CHECK(t.predict_row(std::vector<double>{nan, -5.0}) == 3.0);   // x0 missing: right
+  CHECK(t.predict_row(std::vector<double>{0.0, nan}) == 1.0);    // x1 missing: left
+}
+
+TEST_CASE("regression_tree: invalid node arrays are rejected") {
+  std::vector<fp::tree_node> cyc(3);
+  cyc[0] = {.feature = 0, .left = 1, .right = 2};
+  cyc[1] = {.feature = 0, .left = 0, .right = 2};  // points back to the root
+  CHECK_THROWS_AS(fp::regression_tree{cyc}, fp::invalid_argument);
+  std::vector<fp::tree_node> out_of_range(1);
+  out_of_range[0] = {.feature = 0, .left = 1, .right = 2};
+  CHECK_THROWS_AS(fp::regression_tree{out_of_range}, fp::invalid_argument);
+  CHECK_THROWS_AS(fp::regression_tree(std::vector<fp::tree_node>{}), fp::invalid_argument);
+  std::vector<fp::tree_node> nan_leaf(1);
+  nan_leaf[0].value = fp::nan;
+  CHECK_THROWS_AS(fp::regression_tree{nan_leaf}, fp::invalid_argument);
+  CHECK_THROWS_AS(fp::tree_ensemble({hand_tree()}, 0.0, 1), fp::invalid_argument);  // uses feature 1
+}
+
+TEST_CASE("tree_ensemble: batch, strided and single-row predictions agree bit for bit") {
+  std::vector<fp::regression_tree> trees;
+  for (int k = 0; k < 21; ++k) {
+    std::vector<fp::tree_node> nodes(3);
+    nodes[0] = {.feature = k % 3, .threshold = 0.1 * k - 1.0, .left = 1, .right = 2, .default_left = k % 2 == 0};
+    nodes[1] = {.value = 0.01 * k};
+    nodes[2] = {.value = -0.03 * k + 0.5};
+    trees.emplace_back(nodes);
+  }
+  trees.push_back(hand_tree());
+  const fp::tree_ensemble e(trees, 0.25, 3, 0.5);
+  fp::matrix X(203, 3);
+  for (fp::index i = 0; i < X.rows(); ++i) {
+    for (fp::index j = 0; j < 3; ++j) X(i, j) = (i * 7 + j * 13) % 17 == 0 ? fp::nan : std::sin(static_cast<double>(i * 3 + j));
+  }
+  const fp::vector batch = e.predict(X);
+  for (fp::index i = 0; i < X.rows(); ++i) {
+    std::vector<double> row{X(i, 0), X(i, 1), X(i, 2)};
+    double want = 0.25;
+    for (const auto& t : trees) want += t.predict_row(row);
+    CHECK(batch[i] == 0.5 * want);
+    CHECK(e.predict_row(row) == batch[i]);
+    CHECK(e.predict_strided(X.data() + i, X.rows()) == batch[i]);
+  }
+  const fp::vector imp = e.feature_importances();
+  CHECK(imp.size() == 3);
+}
+
+TEST_CASE("tree_ensemble: single-row prediction does not allocate") {
+  std::vector<fp::regression_tree> trees(40, hand_tree());
+  const fp::tree_ensemble e(trees, 0.0, 2);
+  const std::vector<double> row{0.5, -1.0};
+  const fp::matrix X = (fp::matrix(3, 2) << 0.5, -1.0, 2.0, 0.0, fp::nan, 1.0).finished();
+  fp::vector out(1);
+  double s = 0.0;
+#ifdef FOOTPRINT_TREES_COUNT_MALLOC
+  g_news = 0;
+  g_count = true;
+#endif
+  for (int k = 0; k < 100; ++k) {
+    s += e.predict_row(row);
+    e.predict(X.middleRows(1, 1), out);
+    s += out[0];
+  }
+#ifdef FOOTPRINT_TREES_COUNT_MALLOC
+  g_count = false;
+  CHECK(g_news.load() == 0);
+#else
+  MESSAGE("allocation counting skipped (not glibc, or a sanitizer owns malloc)");
+#endif
+  CHECK(s == doctest::Approx(100 * 40 * (1.0 + 3.0)));
+}
+
+TEST_CASE("xgboost_threshold: x <= m exactly when float(x) < t") {
+  for (float t : {0.5F, -0.5F, 0.0F, -0.0F, 1.0F, 3.1415927F, -2.7182817F, 1e-30F, -1e30F, 0.1F, 16777216.0F}) {
+    const double m = fp::detail::xgboost_threshold(t);
+    // probe doubles around m and around t
+    for (double probe : {m, std::nextafter(m, 1e300), std::nextafter(m, -1e300), static_cast<double>(t),
+                         std::nextafter(static_cast<double>(t), -1e300), std::nextafter(static_cast<double>(t), 1e300)}) {
+      CHECK((probe <= m) == (static_cast<float>(probe) < t));
+    }
+  }
+}
