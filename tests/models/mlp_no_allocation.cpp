@@ -13,60 +13,10 @@
 #include <cmath>
 #include <cstddef>
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) || __has_feature(thread_sanitizer)
-#define FOOTPRINT_TEST_SANITIZED 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define FOOTPRINT_TEST_SANITIZED 1
-#endif
+#include "models/allocation_counter.hpp"
 
-#if defined(__GLIBC__) && !defined(FOOTPRINT_TEST_SANITIZED)
-#define FOOTPRINT_TEST_COUNT_MALLOC 1
-namespace {
-std::atomic<bool> g_counting{false};
-std::atomic<long> g_allocations{0};
-void note() noexcept {
-  if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1, std::memory_order_relaxed);
-}
-}  // namespace
-
-extern "C" {
-void* __libc_malloc(std::size_t);
-void* __libc_calloc(std::size_t, std::size_t);
-void* __libc_realloc(void*, std::size_t);
-void* __libc_memalign(std::size_t, std::size_t);
-void __libc_free(void*);
-
-void* malloc(std::size_t n) {
-  note();
-  return __libc_malloc(n);
-}
-void* calloc(std::size_t n, std::size_t size) {
-  note();
-  return __libc_calloc(n, size);
-}
-void* realloc(void* p, std::size_t n) {
-  note();
-  return __libc_realloc(p, n);
-}
-void* memalign(std::size_t alignment, std::size_t n) {
-  note();
-  return __libc_memalign(alignment, n);
-}
-void* aligned_alloc(std::size_t alignment, std::size_t n) {
-  note();
-  return __libc_memalign(alignment, n);
-}
-int posix_memalign(void** out, std::size_t alignment, std::size_t n) {
-  note();
-  *out = __libc_memalign(alignment, n);
-  return *out == nullptr ? 12 /* ENOMEM */ : 0;
-}
-void free(void* p) { __libc_free(p); }
-}
-#endif
+using footprint_test::g_allocations;
+using footprint_test::g_counting;
 
 namespace fp = footprint;
 

@@ -11,32 +11,15 @@
 #include <limits>
 #include <vector>
 
+#include "models/allocation_counter.hpp"
+
 namespace fp = footprint;
 
-// Counts heap allocations (malloc, hence operator new) while a flag is set: the single-row
-// path must not allocate. glibc only, and not under AddressSanitizer (which owns malloc).
-#if defined(__SANITIZE_ADDRESS__)
-#define FOOTPRINT_TREES_SANITIZED 1
-#endif
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define FOOTPRINT_TREES_SANITIZED 1
-#endif
-#endif
-#if defined(__GLIBC__) && !defined(FOOTPRINT_TREES_SANITIZED)
-#define FOOTPRINT_TREES_COUNT_MALLOC 1
+// The single-row path must not allocate (allocation_counter.hpp counts heap allocations).
 namespace {
-std::atomic<bool> g_count{false};
-std::atomic<long> g_news{0};
+std::atomic<bool>& g_count = footprint_test::g_counting;
+std::atomic<long>& g_news = footprint_test::g_allocations;
 }  // namespace
-extern "C" {
-void* __libc_malloc(std::size_t);
-void* malloc(std::size_t n) {
-  if (g_count.load(std::memory_order_relaxed)) g_news.fetch_add(1, std::memory_order_relaxed);
-  return __libc_malloc(n);
-}
-}
-#endif
 
 namespace {
 
@@ -115,7 +98,7 @@ TEST_CASE("tree_ensemble: single-row prediction does not allocate") {
   const fp::matrix X = (fp::matrix(3, 2) << 0.5, -1.0, 2.0, 0.0, fp::nan, 1.0).finished();
   fp::vector out(1);
   double s = 0.0;
-#ifdef FOOTPRINT_TREES_COUNT_MALLOC
+#ifdef FOOTPRINT_TEST_COUNT_MALLOC
   g_news = 0;
   g_count = true;
 #endif
@@ -124,7 +107,7 @@ TEST_CASE("tree_ensemble: single-row prediction does not allocate") {
     e.predict(X.middleRows(1, 1), out);
     s += out[0];
   }
-#ifdef FOOTPRINT_TREES_COUNT_MALLOC
+#ifdef FOOTPRINT_TEST_COUNT_MALLOC
   g_count = false;
   CHECK(g_news.load() == 0);
 #else
