@@ -648,14 +648,24 @@ int main(int argc, char** argv) {
     if (o.model == "gbm") {
       // Histogram gradient boosting, 200 rounds of depth-4 trees at learning rate 0.05; the
       // predictive distribution joins quantile-loss models at nine levels.
+      // The cost may only rise with the order's size: monotone constraints (+1) on the size
+      // features, so that a bigger child never looks cheaper (trees do not extrapolate).
+      std::vector<int> monotone;
+      const fp::order_design design(src.result.orders.feature_names);
+      for (const std::string& name : design.names()) {
+        const bool size = name == "quantity" || name == "log_quantity" || name == "size_to_depth" || name == "participation";
+        monotone.push_back(size ? 1 : 0);
+      }
       return run(o, horizon, src, prog,
                  fp::gradient_boosting({.n_estimators = 200,
                                         .learning_rate = 0.05,
                                         .max_depth = 4,
                                         .min_samples_leaf = 5,
+                                        .monotone_constraints = monotone,
                                         .quantile_levels = {0.02, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.98},
                                         .seed = 20240809}),
-                 "gradient_boosting (200 rounds, depth 4, learning rate 0.05; predictive quantiles from 9 quantile-loss models)");
+                 "gradient_boosting (200 rounds, depth 4, learning rate 0.05, cost monotone in size; predictive quantiles "
+                 "from 9 quantile-loss models)");
     }
     if (o.model == "mlp") {
       // Three Gaussian-head networks (64-32, ReLU, Adam), at most 30 epochs with early
