@@ -9,6 +9,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <random>
+#include <utility>
 #include <vector>
 
 #include "models/allocation_counter.hpp"
@@ -89,6 +91,85 @@ TEST_CASE("tree_ensemble: batch, strided and single-row predictions agree bit fo
   }
   const fp::vector imp = e.feature_importances();
   CHECK(imp.size() == 3);
+}
+
+namespace {
+
+/// A random tree of depth <= max_depth over d features whose thresholds come from `cuts`
+/// (so rows hit them exactly).
+fp::regression_tree random_tree(std::mt19937_64& g, int max_depth, int d, const std::vector<double>& cuts) {
+  std::vector<fp::tree_node> nodes;
+  std::uniform_int_distribution<int> feat(0, d - 1);
+  std::uniform_int_distribution<std::size_t> cut(0, cuts.size() - 1);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  const auto grow = [&](auto&& self, int depth) -> std::int32_t {
+    const auto i = static_cast<std::int32_t>(nodes.size());
+    nodes.emplace_back();
+    if (depth == max_depth || (depth > 0 && u(g) < -0.6)) {
+      nodes[static_cast<std::size_t>(i)].value = u(g);
+      return i;
+    }
+    const int f = feat(g);
+    const double t = cuts[cut(g)];
+    const bool dl = u(g) < 0.0;
+    const std::int32_t l = self(self, depth + 1);
+    const std::int32_t r = self(self, depth + 1);
+    nodes[static_cast<std::size_t>(i)] = {.feature = f, .threshold = t, .left = l, .right = r, .default_left = dl};
+    return i;
+  };
+  grow(grow, 0);
+  return fp::regression_tree(nodes);
+}
+
+}  // namespace
+
+// The engine compiles shallow ensembles (every tree of depth <= 8) to perfect trees compared
+// as integer keys, and deeper ones to linked nodes compared as doubles. Both must follow
+// regression_tree's rule exactly: left iff x <= threshold, NaN to the default side, with
+// rows on the thresholds, on both signed zeros, on infinities and on subnormals.
+TEST_CASE("tree_ensemble: both layouts follow the x <= threshold rule exactly") {
+  const double inf = std::numeric_limits<double>::infinity();
+  const double tiny = std::numeric_limits<double>::denorm_min();
+  const std::vector<double> cuts{-inf, -1.5, -tiny, -0.0, 0.0, tiny, 1e-300, 0.5, 1.5, inf};
+  std::vector<double> values = cuts;
+  for (double c : cuts) {
+    values.push_back(std::nextafter(c, -inf));
+    values.push_back(std::nextafter(c, inf));
+  }
+  values.push_back(fp::nan);
+  std::mt19937_64 g(11);
+  // (d, max_depth): heap layout up to depth 8 with <= 128 features, linked nodes otherwise
+  const std::vector<std::pair<int, int>> cases{{4, 0}, {4, 3}, {4, 8}, {4, 11}, {130, 5}, {130, 9}};
+  for (const auto& c : cases) {
+    const int d = c.first;
+    const int max_depth = c.second;
+    std::vector<fp::regression_tree> trees;
+    for (int k = 0; k < 29; ++k) trees.push_back(random_tree(g, max_depth, d, cuts));
+    CAPTURE(d);
+    CAPTURE(max_depth);
+    for (const bool float_acc : {false, true}) {
+      const fp::tree_ensemble e(trees, 0.125, d, 1.0, float_acc);
+      fp::matrix X(150, d);
+      std::uniform_int_distribution<std::size_t> pick(0, values.size() - 1);
+      for (fp::index i = 0; i < X.rows(); ++i) {
+        for (fp::index j = 0; j < d; ++j) X(i, j) = values[pick(g)];
+      }
+      const fp::vector batch = e.predict(X);
+      for (fp::index i = 0; i < X.rows(); ++i) {
+        std::vector<double> row(static_cast<std::size_t>(d));
+        for (fp::index j = 0; j < d; ++j) row[static_cast<std::size_t>(j)] = X(i, j);
+        double want = 0.125;
+        float fwant = 0.125f;
+        for (const auto& t : trees) {
+          want += t.predict_row(row);
+          fwant = static_cast<float>(static_cast<double>(fwant) + t.predict_row(row));
+        }
+        const double expect = float_acc ? static_cast<double>(fwant) : want;
+        CHECK(batch[i] == expect);
+        CHECK(e.predict_row(row) == expect);
+      }
+    }
+  }
 }
 
 TEST_CASE("tree_ensemble: single-row prediction does not allocate") {

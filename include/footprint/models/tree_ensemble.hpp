@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -24,16 +25,30 @@
 #include <omp.h>
 #endif
 
+// Loop unrolling hint (GCC and Clang); nothing elsewhere.
+#if defined(__GNUC__) || defined(__clang__)
+#define FOOTPRINT_DETAIL_PRAGMA(x) _Pragma(#x)
+#define FOOTPRINT_DETAIL_UNROLL(n) FOOTPRINT_DETAIL_PRAGMA(GCC unroll n)
+#else
+#define FOOTPRINT_DETAIL_UNROLL(n)
+#endif
+
 namespace footprint {
 
 /// A sum of regression trees: prediction = scale * (base_score + sum over trees of the leaf
 /// value reached by the row). Random forests use scale = 1/n_trees and base 0; boosting
 /// uses scale 1.
 ///
-/// Inference uses a compiled copy of the trees: 16-byte nodes, siblings adjacent, leaves
-/// that loop on themselves, so each tree is walked with a fixed number of branch-free steps
-/// (its depth). Single-row prediction does not allocate; batch prediction works on blocks
-/// of 64 rows, tree by tree, in parallel over blocks (OpenMP).
+/// Inference uses a compiled copy of the trees, walked with a fixed number of branch-free
+/// steps per tree (its depth), several trees (one row) or several rows (one tree) at a time
+/// so that the walks overlap:
+/// - when every tree has depth <= 8 (depthwise boosting), each tree is padded to a perfect
+///   binary tree in heap order (children of node k are 2k and 2k+1, so the next index is
+///   2k + [x > threshold]) and values are compared as order-preserving 64-bit integer keys;
+/// - otherwise, 16-byte nodes with siblings adjacent and leaves that loop on themselves.
+/// Single-row prediction does not allocate; batch prediction works on blocks of 64 rows,
+/// tree by tree, in parallel over blocks (OpenMP). Both layouts give exactly the result of
+/// the `x <= threshold` rule of regression_tree.
 ///
 /// With `float_accumulation` the running sum is rounded to float after every tree, as
 /// XGBoost does, so that imported XGBoost models reproduce its predictions exactly.
@@ -100,12 +115,23 @@ class tree_ensemble {
     const std::size_t T = roots_.size();
     if (float_acc_) {
       float s = static_cast<float>(base_);
+      if (heap_) {
+        std::array<std::uint64_t, 2 * max_fast_features> xx;
+        row_keys(x, stride, xx.data());
+        for (std::size_t t = 0; t < T; ++t) s = static_cast<float>(static_cast<double>(s) + heap_walk(t, xx.data()));
+        return scale_ * static_cast<double>(s);
+      }
       for (std::size_t t = 0; t < T; ++t) s = static_cast<float>(static_cast<double>(s) + walk(t, x, stride));
       return scale_ * static_cast<double>(s);
     }
     const std::size_t TL = T - T % lanes;
     const packed_node* nodes = packed_.data();
     double s = base_;
+    if (heap_) {
+      std::array<std::uint64_t, 2 * max_fast_features> xx;
+      row_keys(x, stride, xx.data());
+      return scale_ * heap_sum(xx.data(), s);
+    }
     if (fast_path()) {
       std::array<double, 2 * max_fast_features> xx;
       const index d = n_features_;
@@ -211,12 +237,18 @@ class tree_ensemble {
   static constexpr index block = 64;
   static constexpr std::size_t lanes = 8;
   static constexpr index max_fast_features = 128;
-  [[nodiscard]] bool fast_path() const noexcept { return n_features_ <= max_fast_features; }
+  /// The row-expansion paths (slots, see packed_node) apply with at most 128 features. The
+  /// linked layout's NaN-as-+inf slot cannot tell a missing value from +inf, so a node with
+  /// threshold +inf whose missing values go right (only an imported model has one) turns
+  /// that layout's expansion off; the heap layout's keys tell them apart.
+  [[nodiscard]] bool fast_path() const noexcept { return n_features_ <= max_fast_features && !inf_right_; }
 
   /// 16 bytes. Fast path: the row is expanded to 2 n_features values, x with NaN as -inf
   /// then x with NaN as +inf, and a node goes right iff xx[slot] > threshold, slot =
   /// feature (missing goes left) or n_features + feature (missing goes right): one
-  /// comparison, no NaN test. A leaf has left = itself and threshold = +inf.
+  /// comparison, no NaN test. Otherwise slot = feature (missing goes left) or feature ^ 1
+  /// (missing goes right) and go_right tests for NaN. A leaf has left = itself and
+  /// threshold = +inf.
   struct packed_node {
     double threshold;
     std::int32_t left;  ///< right child = left + 1
@@ -228,6 +260,89 @@ class tree_ensemble {
 #ifdef _OPENMP
   static int omp_max_threads() noexcept;
 #endif
+
+  // ---- heap layout (every tree of depth <= max_heap_depth) ----
+  static constexpr int max_heap_depth = 8;
+  static constexpr std::size_t heap_chains = 12;  ///< trees walked together by predict_row
+  static constexpr std::uint64_t key_missing_left = 0;     ///< below every threshold key
+  static constexpr std::uint64_t key_missing_right = ~std::uint64_t{0};  ///< above every threshold key
+  static constexpr std::uint64_t key_padding = ~std::uint64_t{0};  ///< threshold of a padding node: always left
+
+  /// Order-preserving key of a non-NaN double: a > b iff key(a) > key(b) (unsigned);
+  /// -0 is first made +0 so that the two zeros compare equal, as doubles do.
+  static std::uint64_t order_key(double v) noexcept {
+    v += 0.0;
+    const auto b = std::bit_cast<std::uint64_t>(v);
+    return (b >> 63) != 0 ? ~b : (b | (std::uint64_t{1} << 63));
+  }
+
+  /// The row as 2 n_features keys: x with NaN below every threshold (slot = feature, missing
+  /// goes left), then x with NaN above every threshold (slot = n_features + feature).
+  void row_keys(const double* x, index stride, std::uint64_t* xx) const noexcept {
+    const index d = n_features_;
+    for (index f = 0; f < d; ++f) {
+      const double v = x[f * stride];
+      const bool missing = std::isnan(v);
+      const std::uint64_t k = order_key(missing ? 0.0 : v);
+      xx[f] = missing ? key_missing_left : k;
+      xx[d + f] = missing ? key_missing_right : k;
+    }
+  }
+
+  /// One heap step: node k goes to 2k (left) or 2k + 1 (right, iff x > threshold).
+  static std::size_t heap_step(std::size_t k, std::uint64_t threshold_key, std::uint64_t x_key) noexcept {
+    return k + k + static_cast<std::size_t>(threshold_key < x_key);
+  }
+
+  /// Leaf value reached in tree t by a row given as keys.
+  [[nodiscard]] double heap_walk(std::size_t t, const std::uint64_t* xx) const noexcept {
+    const std::size_t w = heap_width_;
+    const std::uint64_t* th = heap_key_.data() + t * w;
+    const std::uint16_t* sl = heap_slot_.data() + t * w;
+    std::size_t k = 1;
+    for (int l = 0; l < heap_depth_; ++l) k = heap_step(k, th[k], xx[sl[k]]);
+    return heap_leaf_[t * w + k - w];
+  }
+
+  /// s + the leaf values of every tree, added in tree order.
+  [[nodiscard]] double heap_sum(const std::uint64_t* xx, double s) const noexcept {
+    switch (heap_depth_) {
+      case 0: return heap_sum_depth<0>(xx, s);
+      case 1: return heap_sum_depth<1>(xx, s);
+      case 2: return heap_sum_depth<2>(xx, s);
+      case 3: return heap_sum_depth<3>(xx, s);
+      case 4: return heap_sum_depth<4>(xx, s);
+      case 5: return heap_sum_depth<5>(xx, s);
+      case 6: return heap_sum_depth<6>(xx, s);
+      case 7: return heap_sum_depth<7>(xx, s);
+      default: return heap_sum_depth<max_heap_depth>(xx, s);
+    }
+  }
+
+  /// heap_sum for trees of depth D: `heap_chains` trees are walked together, their steps
+  /// unrolled at compile time so that the walks are independent chains held in registers.
+  template <int D>
+  [[nodiscard]] double heap_sum_depth(const std::uint64_t* xx, double s) const noexcept {
+    constexpr std::size_t C = heap_chains;
+    constexpr std::size_t w = std::size_t{1} << D;
+    const std::size_t T = roots_.size();
+    std::size_t t0 = 0;
+    for (; t0 + C <= T; t0 += C) {
+      const std::uint64_t* th = heap_key_.data() + t0 * w;
+      const std::uint16_t* sl = heap_slot_.data() + t0 * w;
+      const double* leaf = heap_leaf_.data() + t0 * w - w;
+      [&]<std::size_t... J>(std::index_sequence<J...>) {
+        std::size_t k[C] = {(static_cast<void>(J), std::size_t{1})...};
+        FOOTPRINT_DETAIL_UNROLL(8)
+        for (int l = 0; l < D; ++l) {
+          ((k[J] = heap_step(k[J], th[J * w + k[J]], xx[sl[J * w + k[J]]])), ...);
+        }
+        ((s += leaf[J * w + k[J]]), ...);
+      }(std::make_index_sequence<C>{});
+    }
+    for (; t0 < T; ++t0) s += heap_walk(t0, xx);
+    return s;
+  }
 
   /// 1 when the row goes right: a NaN goes left when default_left (v > t is false for NaN)
   /// and right otherwise (!(v <= t) is true for NaN).
@@ -248,6 +363,10 @@ class tree_ensemble {
   }
 
   void predict_block(const matrix_cref& X, vector_ref out, index begin, index end) const noexcept {
+    if (heap_) {
+      heap_block(X, out, begin, end);
+      return;
+    }
     const index m = end - begin;
     // row-major copy of the block: rows of n_features doubles
     constexpr index buf_doubles = 4096;
@@ -316,8 +435,107 @@ class tree_ensemble {
     }
   }
 
+  /// predict_block for the heap layout, in chunks whose keys fit a 32 KiB stack buffer.
+  void heap_block(const matrix_cref& X, vector_ref out, index begin, index end) const noexcept {
+    const index rows = std::clamp<index>(heap_buffer_keys / (2 * n_features_), 1, block);
+    for (index b = begin; b < end; b += rows) heap_chunk(X, out, b, std::min(end, b + rows));
+  }
+
+  static constexpr index heap_buffer_keys = 4096;
+
+  /// Rows [begin, end) (at most `block`, and at most heap_buffer_keys keys): rows as keys,
+  /// 16 rows walked together per tree.
+  void heap_chunk(const matrix_cref& X, vector_ref out, index begin, index end) const noexcept {
+    const index m = end - begin;
+    const auto width = static_cast<std::size_t>(2 * n_features_);
+    std::array<std::uint64_t, static_cast<std::size_t>(heap_buffer_keys)> buf;
+    for (index i = 0; i < m; ++i) row_keys(X.data() + (begin + i), X.outerStride(), buf.data() + static_cast<std::size_t>(i) * width);
+    std::array<double, block> acc{};
+    std::array<float, block> facc{};
+    for (index i = 0; i < m; ++i) {
+      acc[static_cast<std::size_t>(i)] = base_;
+      facc[static_cast<std::size_t>(i)] = static_cast<float>(base_);
+    }
+    constexpr std::size_t R = 16;  // rows interleaved
+    const std::size_t mm = static_cast<std::size_t>(m);
+    const std::size_t m16 = mm - mm % R;
+    const std::size_t w = heap_width_;
+    for (std::size_t t = 0; t < roots_.size(); ++t) {
+      const std::uint64_t* th = heap_key_.data() + t * w;
+      const std::uint16_t* sl = heap_slot_.data() + t * w;
+      const double* leaf = heap_leaf_.data() + t * w - w;
+      std::size_t i = 0;
+      for (; i < m16; i += R) {
+        const std::uint64_t* x0 = buf.data() + i * width;
+        std::array<std::size_t, R> k;
+        k.fill(1);
+        for (int l = 0; l < heap_depth_; ++l) {
+          for (std::size_t j = 0; j < R; ++j) k[j] = heap_step(k[j], th[k[j]], x0[j * width + sl[k[j]]]);
+        }
+        for (std::size_t j = 0; j < R; ++j) {
+          if (float_acc_) {
+            facc[i + j] = static_cast<float>(static_cast<double>(facc[i + j]) + leaf[k[j]]);
+          } else {
+            acc[i + j] += leaf[k[j]];
+          }
+        }
+      }
+      for (; i < mm; ++i) {
+        const std::uint64_t* x = buf.data() + i * width;
+        std::size_t k = 1;
+        for (int l = 0; l < heap_depth_; ++l) k = heap_step(k, th[k], x[sl[k]]);
+        if (float_acc_) {
+          facc[i] = static_cast<float>(static_cast<double>(facc[i]) + leaf[k]);
+        } else {
+          acc[i] += leaf[k];
+        }
+      }
+    }
+    for (index i = 0; i < m; ++i) {
+      out[begin + i] = scale_ * (float_acc_ ? static_cast<double>(facc[static_cast<std::size_t>(i)]) : acc[static_cast<std::size_t>(i)]);
+    }
+  }
+
+  /// Pads every tree to a perfect tree of depth heap_depth_ in heap order (node k's children
+  /// are 2k and 2k+1, leaves at [w, 2w) with w = 2^depth). A leaf above the last level
+  /// becomes a chain of padding nodes that always go left, ending at the leaf's value.
+  void compile_heap() {
+    const std::size_t w = std::size_t{1} << heap_depth_;
+    const std::size_t T = trees_.size();
+    heap_width_ = w;
+    heap_key_.assign(T * w, key_padding);
+    heap_slot_.assign(T * w, 0);
+    heap_leaf_.assign(T * w, 0.0);
+    std::vector<std::pair<std::int32_t, std::size_t>> stack;
+    for (std::size_t t = 0; t < T; ++t) {
+      const auto& src = trees_[t].nodes();
+      stack.assign(1, {0, 1});
+      while (!stack.empty()) {
+        const auto [n, pos] = stack.back();
+        stack.pop_back();
+        const tree_node& nd = src[static_cast<std::size_t>(n)];
+        if (nd.is_leaf()) {
+          std::size_t q = pos;
+          while (q < w) q *= 2;  // padding nodes keep key_padding and slot 0
+          heap_leaf_[t * w + q - w] = nd.value;
+          continue;
+        }
+        heap_key_[t * w + pos] = order_key(nd.threshold);
+        heap_slot_[t * w + pos] = static_cast<std::uint16_t>(nd.default_left ? nd.feature : nd.feature + n_features_);
+        stack.emplace_back(nd.left, 2 * pos);
+        stack.emplace_back(nd.right, 2 * pos + 1);
+      }
+    }
+  }
+
   /// Lays every tree out breadth-first with siblings adjacent.
   void compile() {
+    inf_right_ = false;
+    for (const regression_tree& tree : trees_) {
+      for (const tree_node& nd : tree.nodes()) {
+        if (!nd.is_leaf() && !nd.default_left && nd.threshold == std::numeric_limits<double>::infinity()) inf_right_ = true;
+      }
+    }
     packed_.clear();
     values_.clear();
     roots_.clear();
@@ -351,7 +569,10 @@ class tree_ensemble {
           p.threshold = nd.threshold;
           p.left = base + pos[static_cast<std::size_t>(nd.left)];
           p.feature = static_cast<std::uint16_t>(nd.feature);
-          p.slot = static_cast<std::uint16_t>(nd.default_left || !fast_path() ? nd.feature : nd.feature + n_features_);
+          // slot != feature marks "missing goes right" for go_right; in the fast path it is
+          // also the index of the expanded value (feature + n_features: NaN as +inf)
+          const index right_slot = fast_path() ? nd.feature + n_features_ : (nd.feature ^ 1);
+          p.slot = static_cast<std::uint16_t>(nd.default_left ? nd.feature : right_slot);
         }
         packed_.push_back(p);
         values_.push_back(nd.value);
@@ -360,6 +581,15 @@ class tree_ensemble {
     for (std::size_t t = 0; t + lanes <= depths_.size(); t += lanes) {
       group_depths_.push_back(*std::max_element(depths_.begin() + static_cast<std::ptrdiff_t>(t),
                                                 depths_.begin() + static_cast<std::ptrdiff_t>(t + lanes)));
+    }
+    heap_depth_ = depths_.empty() ? 0 : *std::max_element(depths_.begin(), depths_.end());
+    heap_ = n_features_ <= max_fast_features && heap_depth_ <= max_heap_depth;
+    if (heap_) {
+      compile_heap();
+    } else {
+      heap_key_.clear();
+      heap_slot_.clear();
+      heap_leaf_.clear();
     }
   }
 
@@ -373,6 +603,13 @@ class tree_ensemble {
   std::vector<std::int32_t> roots_;
   std::vector<int> depths_;
   std::vector<int> group_depths_;
+  bool inf_right_ = false;  ///< some node has threshold +inf and sends missing values right
+  bool heap_ = false;
+  int heap_depth_ = 0;
+  std::size_t heap_width_ = 1;
+  std::vector<std::uint64_t> heap_key_;   ///< (n_trees, 2^depth) threshold keys, heap order from index 1
+  std::vector<std::uint16_t> heap_slot_;  ///< (n_trees, 2^depth) slot of the node (see packed_node)
+  std::vector<double> heap_leaf_;         ///< (n_trees, 2^depth) leaf values, left to right
 };
 
 #ifdef _OPENMP
