@@ -14,10 +14,12 @@
 //   min_child_weight 1; inplace prediction (XGBoosterPredictFromDense) for batch and one row.
 //   Built only when libxgboost is found (FOOTPRINT_BENCH_HAVE_XGBOOST).
 // - scikit-learn RandomForestRegressor(100 trees, n_jobs=2) fitted in a subprocess
-//   ($FOOTPRINT_PYTHON, default /usr/bin/python3) on the first 40,000 training rows (a full
-//   fit takes ~150 s), timed once; footprint's forest is timed on the same 40,000 rows, and
-//   both RMSEs are on the full test set. The full-data footprint forest is timed too and
-//   compared with the cached scikit-learn figure of ../shared/peers/README.md (150 s, RMSE 10.451).
+//   ($FOOTPRINT_PYTHON, default /usr/bin/python3), before the footprint benchmarks, on the
+//   first 40,000 training rows and then on all 160,000 (the full fit takes ~150 s idle; set
+//   FOOTPRINT_BENCH_RF_SMALL_ONLY=1 to skip it), each timed once; footprint's forest is
+//   timed on the same rows, and every RMSE is on the full test set.
+// - Single-row prediction is reported as CPU time too (the CPU column), which a shared
+//   machine's load does not inflate.
 #include <footprint/detail/csv.hpp>
 #include <footprint/models/gradient_boosting.hpp>
 #include <footprint/models/random_forest.hpp>
@@ -335,13 +337,15 @@ import sklearn
 from sklearn.ensemble import RandomForestRegressor
 tr = np.loadtxt(os.path.join(sys.argv[1], "impact_train.csv"), delimiter=",", skiprows=1)
 te = np.loadtxt(os.path.join(sys.argv[1], "impact_test.csv"), delimiter=",", skiprows=1)
-n = int(sys.argv[2])
-X, y, Xt, yt = tr[:n, 1:], tr[:n, 0], te[:, 1:], te[:, 0]
 print("sklearn_version", sklearn.__version__)
-t0 = time.perf_counter()
-m = RandomForestRegressor(n_estimators=100, n_jobs=int(sys.argv[3]), random_state=0).fit(X, y)
-print("rf_fit", time.perf_counter() - t0)
-print("rf_rmse", float(np.sqrt(np.mean((m.predict(Xt) - yt) ** 2))))
+for arg in sys.argv[2].split(","):
+    n = int(arg) if int(arg) > 0 else tr.shape[0]
+    X, y, Xt, yt = tr[:n, 1:], tr[:n, 0], te[:, 1:], te[:, 0]
+    t0 = time.perf_counter()
+    m = RandomForestRegressor(n_estimators=100, n_jobs=int(sys.argv[3]), random_state=0).fit(X, y)
+    print("rf_fit_" + arg, time.perf_counter() - t0)
+    print("rf_rmse_" + arg, float(np.sqrt(np.mean((m.predict(Xt) - yt) ** 2))))
+    sys.stdout.flush()
 )PY";
 
 std::map<std::string, std::string> run_peer(const std::string& dir, int threads) {
@@ -353,8 +357,9 @@ std::map<std::string, std::string> run_peer(const std::string& dir, int threads)
     std::ofstream script(script_path);
     script << peer_script;
   }
-  const std::string cmd = python + " " + script_path + " " + dir + " " + std::to_string(rf_subsample_rows) + " " +
-                          std::to_string(threads) + " 2>&1";
+  // both forest sizes, timed in this run: the first 40,000 rows, then all rows ("0")
+  const std::string sizes = std::to_string(rf_subsample_rows) + (std::getenv("FOOTPRINT_BENCH_RF_SMALL_ONLY") != nullptr ? "" : ",0");
+  const std::string cmd = python + " " + script_path + " " + dir + " " + sizes + " " + std::to_string(threads) + " 2>&1";
   FILE* pipe = popen(cmd.c_str(), "r");
   if (pipe == nullptr) return out;
   std::array<char, 512> buf{};
@@ -373,7 +378,8 @@ std::map<std::string, std::string> run_peer(const std::string& dir, int threads)
 
 class recording_reporter : public benchmark::ConsoleReporter {
  public:
-  std::map<std::string, double> seconds;
+  std::map<std::string, double> seconds;      ///< wall time per iteration
+  std::map<std::string, double> cpu_seconds;  ///< CPU time per iteration (this thread)
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const Run& r : runs) {
       if (r.error_occurred) continue;
@@ -383,7 +389,10 @@ class recording_reporter : public benchmark::ConsoleReporter {
                            : r.time_unit == benchmark::kNanosecond  ? 1e-9
                                                                     : 1.0;
       const std::string nm = r.run_name.function_name + (r.run_name.args.empty() ? "" : "/" + r.run_name.args);
-      if (r.run_type == Run::RT_Aggregate || seconds.count(nm) == 0) seconds[nm] = r.GetAdjustedRealTime() * scale;
+      if (r.run_type == Run::RT_Aggregate || seconds.count(nm) == 0) {
+        seconds[nm] = r.GetAdjustedRealTime() * scale;
+        cpu_seconds[nm] = r.GetAdjustedCPUTime() * scale;
+      }
     }
     ConsoleReporter::ReportRuns(runs);
   }
@@ -443,6 +452,19 @@ int main(int argc, char** argv) {
   row("batch predict, 40,000 rows", "fp_gbm_predict_batch", "xgb_predict_batch", true);
   row("one-row predict (span / inplace C API)", "fp_gbm_predict_one_row", "xgb_predict_one_row", false);
   row("one-row predict (Eigen row)", "fp_gbm_predict_one_row_eigen", "xgb_predict_one_row", false);
+  {
+    const auto& c = reporter.cpu_seconds;
+    const std::string ours = "fp_gbm_predict_one_row";
+    const std::string theirs = "xgb_predict_one_row";
+    if (c.count(ours) != 0) {
+      std::cout << "| one-row predict, CPU time (span / inplace C API) | " << format_time(c.at(ours)) << " | ";
+      if (c.count(theirs) != 0) {
+        std::cout << format_time(c.at(theirs)) << " | " << c.at(theirs) / c.at(ours) << "x |\n";
+      } else {
+        std::cout << "- | - |\n";
+      }
+    }
+  }
   std::cout << "\n| test RMSE | footprint | peer | relative difference |\n|---|---:|---:|---:|\n";
   const auto rrow = [&](const std::string& what, const std::string& ours, double theirs) {
     if (r.count(ours) == 0 || !(theirs > 0.0)) return;
@@ -450,20 +472,19 @@ int main(int argc, char** argv) {
   };
   rrow("GBM depthwise vs XGBoost", "fp_gbm_depthwise", r.count("xgb_depthwise") ? r.at("xgb_depthwise") : 0.0);
   rrow("GBM leafwise vs XGBoost", "fp_gbm_leafwise", r.count("xgb_leafwise") ? r.at("xgb_leafwise") : 0.0);
-  rrow("RF 40,000 rows vs scikit-learn (same rows)", "fp_rf_40k", peer.count("rf_rmse") ? std::stod(peer.at("rf_rmse")) : 0.0);
-  rrow("RF 160,000 rows vs scikit-learn (cached README: 10.451)", "fp_rf_full", 10.451);
+  const std::string small = "_" + std::to_string(rf_subsample_rows);
+  const auto peer_value = [&](const std::string& key) { return peer.count(key) != 0 ? std::stod(peer.at(key)) : 0.0; };
+  rrow("RF 40,000 rows vs scikit-learn (same rows)", "fp_rf_40k", peer_value("rf_rmse" + small));
+  rrow("RF all rows vs scikit-learn (same rows)", "fp_rf_full", peer_value("rf_rmse_0"));
   std::cout << "\n| random forest fit, 100 trees | footprint | scikit-learn " << (peer.count("sklearn_version") ? peer.at("sklearn_version") : "")
             << " | speed-up |\n|---|---:|---:|---:|\n";
-  if (t.count("fp_rf_fit/rows_40000") != 0 && peer.count("rf_fit") != 0) {
-    const double p = std::stod(peer.at("rf_fit"));
-    std::cout << "| 40,000 rows (both timed in this run) | " << format_time(t.at("fp_rf_fit/rows_40000")) << " | " << format_time(p)
-              << " | " << p / t.at("fp_rf_fit/rows_40000") << "x |\n";
-  }
-  std::cout.flush();
-  if (t.count("fp_rf_fit/rows_160000") != 0) {
-    std::cout << "| 160,000 rows (scikit-learn: cached 150 s) | " << format_time(t.at("fp_rf_fit/rows_160000")) << " | 150 s | "
-              << 150.0 / t.at("fp_rf_fit/rows_160000") << "x |\n";
-  }
+  const auto rf_row = [&](const std::string& what, const std::string& ours, const std::string& theirs) {
+    if (t.count(ours) == 0 || peer.count(theirs) == 0) return;
+    const double p = std::stod(peer.at(theirs));
+    std::cout << "| " << what << " | " << format_time(t.at(ours)) << " | " << format_time(p) << " | " << p / t.at(ours) << "x |\n";
+  };
+  rf_row("40,000 rows (both timed in this run)", "fp_rf_fit/rows_40000", "rf_fit" + small);
+  rf_row("all rows (both timed in this run)", "fp_rf_fit/rows_160000", "rf_fit_0");
   std::cout << std::flush;
   return 0;
 }
