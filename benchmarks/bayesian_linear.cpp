@@ -11,20 +11,17 @@
 // one-row predict on the same files with 2 BLAS threads (as bench_peers.py), medians of 7
 // (fit, batch) and 2,000 (one row). footprint runs single-threaded. At the end a table gives
 // the medians and the ratios, and the largest differences between the two fits.
-#include <footprint/detail/csv.hpp>
 #include <footprint/models/bayesian_linear.hpp>
 #include <footprint/models/ols.hpp>
 #include <footprint/models/ridge.hpp>
+
+#include "peer_support.hpp"
 
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
-#include <cstdlib>
-#include <fstream>
 #include <iostream>
-#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -33,51 +30,12 @@ namespace {
 
 namespace fp = footprint;
 
-struct data_set {
-  fp::matrix X;
-  fp::vector y;
-};
+using footprint_bench::format_time;
+using footprint_bench::peer_data;
+using footprint_bench::time_units;
 
-/// Reads a bench_peers.py CSV: a header, then impact_bps and 12 features per row.
-data_set read_peer_csv(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot open " + path);
-  std::string line;
-  std::getline(in, line);
-  std::vector<double> values;
-  std::size_t n_cols = 1 + static_cast<std::size_t>(std::count(line.begin(), line.end(), ','));
-  std::size_t line_no = 1;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line.empty()) continue;
-    fp::detail::csv_cursor cur(path, line_no, line);
-    for (std::size_t j = 0; j < n_cols; ++j) values.push_back(cur.next_double(""));
-    cur.expect_end();
-  }
-  const auto rows = static_cast<fp::index>(values.size() / n_cols);
-  const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> all(
-      values.data(), rows, static_cast<fp::index>(n_cols));
-  return {all.rightCols(static_cast<fp::index>(n_cols) - 1), all.col(0)};
-}
-
-struct peer_data {
-  bool loaded = false;
-  std::string dir;
-  data_set train, test;
-};
-
-peer_data& data() {
-  static peer_data d = [] {
-    peer_data p;
-    const char* env = std::getenv("FOOTPRINT_PEER_DATA");
-    p.dir = env != nullptr ? env : "build/peer-data";
-    std::ifstream probe(p.dir + "/impact_train.csv");
-    if (!probe) return p;
-    p.train = read_peer_csv(p.dir + "/impact_train.csv");
-    p.test = read_peer_csv(p.dir + "/impact_test.csv");
-    p.loaded = true;
-    return p;
-  }();
+const peer_data& data() {
+  static const peer_data d = footprint_bench::load_peer_data();
   return d;
 }
 
@@ -213,60 +171,8 @@ std_c = np.sqrt(np.einsum("ij,jk,ik->i", Xq, m.sigma_, Xq) + 1 / m.alpha_)
 for i in range(1000): print("std%d" % i, repr(float(std_c[i])))
 )PY";
 
-std::map<std::string, std::string> run_peer(const std::string& dir) {
-  std::map<std::string, std::string> out;
-  const char* env = std::getenv("FOOTPRINT_PYTHON");
-  const std::string python = env != nullptr ? env : "/usr/bin/python3";
-  const std::string script_path = dir + "/.footprint_bench_bayesian_linear.py";
-  {
-    std::ofstream script(script_path);
-    script << peer_script;
-  }
-  const std::string cmd = python + " " + script_path + " " + dir + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return out;
-  std::array<char, 512> buf{};
-  std::string text;
-  while (std::fgets(buf.data(), static_cast<int>(buf.size()), pipe) != nullptr) text += buf.data();
-  const int rc = pclose(pipe);
-  std::remove(script_path.c_str());
-  if (rc != 0) {
-    std::cerr << "scikit-learn peer failed (" << cmd << "):\n" << text << '\n';
-    return {};
-  }
-  std::istringstream lines(text);
-  for (std::string key, value; lines >> key >> value;) out[key] = value;
-  return out;
-}
-
-/// Keeps the median of every benchmark (with --benchmark_repetitions) or its single run.
-class recording_reporter : public benchmark::ConsoleReporter {
- public:
-  std::map<std::string, double> seconds;
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& r : runs) {
-      if (r.error_occurred) continue;
-      if (r.run_type == Run::RT_Aggregate && r.aggregate_name != "median") continue;
-      const double scale = r.time_unit == benchmark::kMillisecond   ? 1e-3
-                           : r.time_unit == benchmark::kMicrosecond ? 1e-6
-                           : r.time_unit == benchmark::kNanosecond  ? 1e-9
-                                                                    : 1.0;
-      const std::string name = r.run_name.function_name + (r.run_name.args.empty() ? "" : "/" + r.run_name.args);
-      if (r.run_type == Run::RT_Aggregate || seconds.count(name) == 0) seconds[name] = r.GetAdjustedRealTime() * scale;
-    }
-    ConsoleReporter::ReportRuns(runs);
-  }
-};
-
-std::string format_time(double s) {
-  std::ostringstream os;
-  os.precision(3);
-  if (s >= 1e-3) {
-    os << s * 1e3 << " ms";
-  } else {
-    os << s * 1e6 << " us";
-  }
-  return os.str();
+footprint_bench::peer_results run_peer(const std::string& dir) {
+  return footprint_bench::run_python_peer(peer_script, dir + "/.footprint_bench_bayesian_linear.py", dir, "scikit-learn peer");
 }
 
 }  // namespace
@@ -275,16 +181,10 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   const peer_data& d = data();
-  if (!d.loaded) {
-    std::cout << "bench_bayesian_linear: skipped, no " << d.dir << "/impact_train.csv (generate it with\n"
-              << "  /usr/bin/python3 ../shared/peers/bench_peers.py gen --out build/peer-data\n"
-              << "from the repository root, or set FOOTPRINT_PEER_DATA)\n";
-    return 0;
-  }
-  std::cout << "peer data: " << d.dir << " (" << d.train.X.rows() << " x " << d.train.X.cols() << " train, "
-            << d.test.X.rows() << " test)\n";
-  const std::map<std::string, std::string> peer = run_peer(d.dir);
-  recording_reporter reporter;
+  if (footprint_bench::skipped_without_data(d, "bench_bayesian_linear")) return 0;
+  std::cout << footprint_bench::peer_data_summary(d) << '\n';
+  const footprint_bench::peer_results peer = run_peer(d.dir);
+  footprint_bench::recording_reporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
 
@@ -304,13 +204,13 @@ int main(int argc, char** argv) {
   for (const auto& [ours, theirs] : rows) {
     if (reporter.seconds.count(ours) == 0) continue;
     const double t = reporter.seconds.at(ours);
-    std::cout << "| " << ours << " | " << format_time(t) << " | ";
+    std::cout << "| " << ours << " | " << format_time(t, time_units::ms_us) << " | ";
     if (!theirs.empty() && peer.count(theirs) != 0) {
       const double p = std::stod(peer.at(theirs));
       std::ostringstream ratio;
       ratio.precision(3);
       ratio << p / t;
-      std::cout << format_time(p) << " | " << ratio.str() << "x |\n";
+      std::cout << format_time(p, time_units::ms_us) << " | " << ratio.str() << "x |\n";
     } else {
       std::cout << "- | - |\n";
     }

@@ -13,22 +13,20 @@
 // not import) and scikit-learn (set FOOTPRINT_BENCH_MLP_SKLEARN=0 to skip it: it takes about
 // 2 s per epoch). footprint trains the same epochs once for the RMSE; the timed benchmarks
 // measure one epoch, single-row and batch prediction, and default-parameter fits on 50,000 x 20.
-#include <footprint/detail/csv.hpp>
 #include <footprint/models/deep_ensemble.hpp>
 #include <footprint/models/detail/mlp_rng.hpp>
 #include <footprint/models/mlp_regressor.hpp>
 
+#include "peer_support.hpp"
+
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
-#include <array>
 #include <chrono>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -41,52 +39,20 @@ namespace {
 
 namespace fp = footprint;
 
-struct data_set {
-  fp::matrix X;
-  fp::vector y;
+using footprint_bench::data_set;
+using footprint_bench::format_time;
+
+/// The peer data set and the noiseless means of its test rows.
+struct mlp_data : footprint_bench::peer_data {
+  fp::vector test_mu;  ///< from impact_test_mu.csv; empty when that file is absent
 };
 
-/// Reads a bench_peers.py CSV: a header, then the label and the features per row.
-data_set read_peer_csv(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot open " + path);
-  std::string line;
-  std::getline(in, line);
-  std::vector<double> values;
-  const std::size_t n_cols = 1 + static_cast<std::size_t>(std::count(line.begin(), line.end(), ','));
-  std::size_t line_no = 1;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line.empty()) continue;
-    fp::detail::csv_cursor cur(path, line_no, line);
-    for (std::size_t j = 0; j < n_cols; ++j) values.push_back(cur.next_double(""));
-    cur.expect_end();
-  }
-  const auto rows = static_cast<fp::index>(values.size() / n_cols);
-  const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> all(
-      values.data(), rows, static_cast<fp::index>(n_cols));
-  return {all.rightCols(static_cast<fp::index>(n_cols) - 1), all.col(0)};
-}
-
-struct peer_data {
-  bool loaded = false;
-  std::string dir;
-  data_set train, test;
-  fp::vector test_mu;
-};
-
-peer_data& data() {
-  static peer_data d = [] {
-    peer_data p;
-    const char* env = std::getenv("FOOTPRINT_PEER_DATA");
-    p.dir = env != nullptr ? env : "build/peer-data";
-    std::ifstream probe(p.dir + "/impact_train.csv");
-    if (!probe) return p;
-    p.train = read_peer_csv(p.dir + "/impact_train.csv");
-    p.test = read_peer_csv(p.dir + "/impact_test.csv");
+const mlp_data& data() {
+  static const mlp_data d = [] {
+    mlp_data p{footprint_bench::load_peer_data()};
+    if (!p.loaded) return p;
     std::ifstream mu(p.dir + "/impact_test_mu.csv");
-    if (mu) p.test_mu = read_peer_csv(p.dir + "/impact_test_mu.csv").y;
-    p.loaded = true;
+    if (mu) p.test_mu = footprint_bench::read_peer_csv(p.dir + "/impact_test_mu.csv").y;
     return p;
   }();
   return d;
@@ -108,7 +74,7 @@ double rmse(const fp::vector& a, const fp::vector& b) { return std::sqrt((a - b)
 // ---- footprint benchmarks ------------------------------------------------------------------
 
 void train_one_epoch(benchmark::State& state) {
-  const peer_data& d = data();
+  const mlp_data& d = data();
   fp::mlp_regressor model(peer_params(1));
   for (auto _ : state) benchmark::DoNotOptimize(model.fit(d.train.X, d.train.y));
   state.counters["rows/s"] = benchmark::Counter(static_cast<double>(d.train.X.rows()), benchmark::Counter::kIsIterationInvariantRate);
@@ -198,64 +164,16 @@ BENCHMARK(fit_default_deep_ensemble_50k_x20)->Unit(benchmark::kMillisecond)->Ite
 
 // ---- the PyTorch / scikit-learn peer -------------------------------------------------------
 
-std::map<std::string, std::string> run_peer(const std::string& dir, int n_epochs) {
-  std::map<std::string, std::string> out;
-  const char* env = std::getenv("FOOTPRINT_PYTHON");
-  const std::string python = env != nullptr ? env : "/usr/bin/python3";
+footprint_bench::peer_results run_peer(const std::string& dir, int n_epochs) {
   const char* sk = std::getenv("FOOTPRINT_BENCH_MLP_SKLEARN");
   const bool sklearn = sk == nullptr || std::string(sk) != "0";
   // benchmarks/peers/mlp_peer.py beside this file (CMake compiles it by absolute path)
   const std::string script = (std::filesystem::path(__FILE__).parent_path() / "peers" / "mlp_peer.py").string();
-  const std::string cmd = python + " " + script + " " + dir + " " + std::to_string(n_epochs) + (sklearn ? "" : " --no-sklearn") + " 2>&1";
+  const std::string cmd = footprint_bench::python_command(script, dir + " " + std::to_string(n_epochs) + (sklearn ? "" : " --no-sklearn"));
   std::cout << "running the peer: " << cmd << '\n' << std::flush;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return out;
-  std::array<char, 512> buf{};
-  std::string text;
-  while (std::fgets(buf.data(), static_cast<int>(buf.size()), pipe) != nullptr) text += buf.data();
-  const int rc = pclose(pipe);
-  if (rc != 0) {
-    std::cerr << "peer failed (" << cmd << "):\n" << text << '\n';
-    return {};
-  }
-  std::istringstream lines(text);
-  for (std::string key, value; lines >> key >> value;) out[key] = value;
+  footprint_bench::peer_results out = footprint_bench::run_peer_command(cmd, "peer");
   if (out.count("torch_skipped") != 0) std::cout << "PyTorch peer skipped: torch does not import (" << out.at("torch_skipped") << ")\n";
   return out;
-}
-
-/// Keeps the median of every benchmark (with --benchmark_repetitions) or its single run.
-class recording_reporter : public benchmark::ConsoleReporter {
- public:
-  std::map<std::string, double> seconds;
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& r : runs) {
-      if (r.error_occurred) continue;
-      if (r.run_type == Run::RT_Aggregate && r.aggregate_name != "median") continue;
-      const double scale = r.time_unit == benchmark::kMillisecond   ? 1e-3
-                           : r.time_unit == benchmark::kMicrosecond ? 1e-6
-                           : r.time_unit == benchmark::kNanosecond  ? 1e-9
-                                                                    : 1.0;
-      const std::string name = r.run_name.function_name;
-      if (r.run_type == Run::RT_Aggregate || seconds.count(name) == 0) seconds[name] = r.GetAdjustedRealTime() * scale;
-    }
-    ConsoleReporter::ReportRuns(runs);
-  }
-};
-
-std::string format_time(double s) {
-  std::ostringstream os;
-  os.precision(3);
-  if (s >= 1.0) {
-    os << s << " s";
-  } else if (s >= 1e-3) {
-    os << s * 1e3 << " ms";
-  } else if (s >= 1e-6) {
-    os << s * 1e6 << " us";
-  } else {
-    os << s * 1e9 << " ns";
-  }
-  return os.str();
 }
 
 std::string fixed(double v, int digits) {
@@ -271,21 +189,15 @@ std::string fixed(double v, int digits) {
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  const peer_data& d = data();
-  if (!d.loaded) {
-    std::cout << "bench_mlp: skipped, no " << d.dir << "/impact_train.csv (generate it with\n"
-              << "  /usr/bin/python3 ../shared/peers/bench_peers.py gen --out build/peer-data\n"
-              << "from the repository root, or set FOOTPRINT_PEER_DATA)\n";
-    return 0;
-  }
+  const mlp_data& d = data();
+  if (footprint_bench::skipped_without_data(d, "bench_mlp")) return 0;
   int threads = 1;
 #ifdef _OPENMP
   threads = omp_get_max_threads();
 #endif
   const int n_epochs = epochs();
-  std::cout << "peer data: " << d.dir << " (" << d.train.X.rows() << " x " << d.train.X.cols() << " train, " << d.test.X.rows()
-            << " test); " << n_epochs << " epochs; OpenMP threads " << threads << "\n";
-  const std::map<std::string, std::string> peer = run_peer(d.dir, n_epochs);
+  std::cout << footprint_bench::peer_data_summary(d) << "; " << n_epochs << " epochs; OpenMP threads " << threads << "\n";
+  const footprint_bench::peer_results peer = run_peer(d.dir, n_epochs);
 
   // footprint: the same training for the RMSE (timed once, outside Google Benchmark).
   fp::mlp_regressor full(peer_params(n_epochs));
@@ -294,7 +206,7 @@ int main(int argc, char** argv) {
   const double full_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const double our_rmse = rmse(full.predict(d.test.X), d.test.y);
 
-  recording_reporter reporter;
+  footprint_bench::recording_reporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
 

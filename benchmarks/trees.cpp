@@ -20,9 +20,10 @@
 //   timed on the same rows, and every RMSE is on the full test set.
 // - Single-row prediction is reported as CPU time too (the CPU column), which a shared
 //   machine's load does not inflate.
-#include <footprint/detail/csv.hpp>
 #include <footprint/models/gradient_boosting.hpp>
 #include <footprint/models/random_forest.hpp>
+
+#include "peer_support.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -31,11 +32,8 @@
 #endif
 
 #include <algorithm>
-#include <array>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -46,53 +44,20 @@ namespace {
 
 namespace fp = footprint;
 
-struct data_set {
-  fp::matrix X;
-  fp::vector y;
-};
-
-data_set read_peer_csv(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot open " + path);
-  std::string line;
-  std::getline(in, line);
-  std::vector<double> values;
-  const std::size_t n_cols = 1 + static_cast<std::size_t>(std::count(line.begin(), line.end(), ','));
-  std::size_t line_no = 1;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line.empty()) continue;
-    fp::detail::csv_cursor cur(path, line_no, line);
-    for (std::size_t j = 0; j < n_cols; ++j) values.push_back(cur.next_double(""));
-    cur.expect_end();
-  }
-  const auto rows = static_cast<fp::index>(values.size() / n_cols);
-  const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> all(
-      values.data(), rows, static_cast<fp::index>(n_cols));
-  return {all.rightCols(static_cast<fp::index>(n_cols) - 1), all.col(0)};
-}
+using footprint_bench::data_set;
+using footprint_bench::format_time;
 
 constexpr fp::index rf_subsample_rows = 40'000;
 
-struct peer_data {
-  bool loaded = false;
-  std::string dir;
-  data_set train, test, train_small;
-  int threads = 2;
+/// The peer data set and the forests' subsample of it.
+struct tree_data : footprint_bench::peer_data {
+  data_set train_small;  ///< the first rf_subsample_rows training rows
 };
 
-peer_data& data() {
-  static peer_data d = [] {
-    peer_data p;
-    const char* env = std::getenv("FOOTPRINT_PEER_DATA");
-    p.dir = env != nullptr ? env : "build/peer-data";
-    if (const char* t = std::getenv("FOOTPRINT_BENCH_THREADS")) p.threads = std::max(1, std::atoi(t));
-    std::ifstream probe(p.dir + "/impact_train.csv");
-    if (!probe) return p;
-    p.train = read_peer_csv(p.dir + "/impact_train.csv");
-    p.test = read_peer_csv(p.dir + "/impact_test.csv");
-    p.train_small = {p.train.X.topRows(rf_subsample_rows), p.train.y.head(rf_subsample_rows)};
-    p.loaded = true;
+const tree_data& data() {
+  static const tree_data d = [] {
+    tree_data p{footprint_bench::load_peer_data()};
+    if (p.loaded) p.train_small = {p.train.X.topRows(rf_subsample_rows), p.train.y.head(rf_subsample_rows)};
     return p;
   }();
   return d;
@@ -126,7 +91,7 @@ fp::gradient_boosting_params gbm_params(bool leafwise) {
 // ---- footprint ------------------------------------------------------------------------------
 
 void fp_gbm_fit(benchmark::State& state, bool leafwise) {
-  const peer_data& d = data();
+  const tree_data& d = data();
   fp::gradient_boosting model(gbm_params(leafwise));
   for (auto _ : state) benchmark::DoNotOptimize(model.fit(d.train.X, d.train.y));
   rmse_table()[leafwise ? "fp_gbm_leafwise" : "fp_gbm_depthwise"] = rmse(model.predict(d.test.X), d.test.y);
@@ -196,7 +161,7 @@ fp::random_forest_params rf_params() {
 }
 
 void fp_rf_fit(benchmark::State& state, bool full) {
-  const peer_data& d = data();
+  const tree_data& d = data();
   const data_set& tr = full ? d.train : d.train_small;
   fp::random_forest model(rf_params());
   for (auto _ : state) benchmark::DoNotOptimize(model.fit(tr.X, tr.y));
@@ -239,7 +204,7 @@ std::string array_interface(const float* p, fp::index rows, fp::index cols) {
 const char* const predict_config = R"({"type": 0, "training": false, "iteration_begin": 0, "iteration_end": 0, "strict_shape": false, "missing": NaN, "cache_id": 0})";
 
 void xgb_train(xgb_model& m, bool leafwise) {
-  const peer_data& d = data();
+  const tree_data& d = data();
   static const std::vector<float> Xf = to_float_rows(d.train.X);
   static const std::vector<float> yf(d.train.y.data(), d.train.y.data() + d.train.y.size());
   xgb_check(XGDMatrixCreateFromMat(Xf.data(), static_cast<bst_ulong>(d.train.X.rows()), static_cast<bst_ulong>(d.train.X.cols()),
@@ -268,7 +233,7 @@ fp::vector xgb_predict(BoosterHandle b, const std::vector<float>& Xf, fp::index 
 }
 
 void xgb_fit(benchmark::State& state, bool leafwise) {
-  const peer_data& d = data();
+  const tree_data& d = data();
   static const std::vector<float> Xt = to_float_rows(d.test.X);
   for (auto _ : state) {
     xgb_model m;
@@ -348,69 +313,11 @@ for arg in sys.argv[2].split(","):
     sys.stdout.flush()
 )PY";
 
-std::map<std::string, std::string> run_peer(const std::string& dir, int threads) {
-  std::map<std::string, std::string> out;
-  const char* env = std::getenv("FOOTPRINT_PYTHON");
-  const std::string python = env != nullptr ? env : "/usr/bin/python3";
-  const std::string script_path = dir + "/.footprint_bench_trees.py";
-  {
-    std::ofstream script(script_path);
-    script << peer_script;
-  }
+footprint_bench::peer_results run_peer(const std::string& dir, int threads) {
   // both forest sizes, timed in this run: the first 40,000 rows, then all rows ("0")
   const std::string sizes = std::to_string(rf_subsample_rows) + (std::getenv("FOOTPRINT_BENCH_RF_SMALL_ONLY") != nullptr ? "" : ",0");
-  const std::string cmd = python + " " + script_path + " " + dir + " " + sizes + " " + std::to_string(threads) + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return out;
-  std::array<char, 512> buf{};
-  std::string text;
-  while (std::fgets(buf.data(), static_cast<int>(buf.size()), pipe) != nullptr) text += buf.data();
-  const int rc = pclose(pipe);
-  std::remove(script_path.c_str());
-  if (rc != 0) {
-    std::cerr << "scikit-learn peer failed (" << cmd << "):\n" << text << '\n';
-    return {};
-  }
-  std::istringstream lines(text);
-  for (std::string key, value; lines >> key >> value;) out[key] = value;
-  return out;
-}
-
-class recording_reporter : public benchmark::ConsoleReporter {
- public:
-  std::map<std::string, double> seconds;      ///< wall time per iteration
-  std::map<std::string, double> cpu_seconds;  ///< CPU time per iteration (this thread)
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& r : runs) {
-      if (r.error_occurred) continue;
-      if (r.run_type == Run::RT_Aggregate && r.aggregate_name != "median") continue;
-      const double scale = r.time_unit == benchmark::kMillisecond   ? 1e-3
-                           : r.time_unit == benchmark::kMicrosecond ? 1e-6
-                           : r.time_unit == benchmark::kNanosecond  ? 1e-9
-                                                                    : 1.0;
-      const std::string nm = r.run_name.function_name + (r.run_name.args.empty() ? "" : "/" + r.run_name.args);
-      if (r.run_type == Run::RT_Aggregate || seconds.count(nm) == 0) {
-        seconds[nm] = r.GetAdjustedRealTime() * scale;
-        cpu_seconds[nm] = r.GetAdjustedCPUTime() * scale;
-      }
-    }
-    ConsoleReporter::ReportRuns(runs);
-  }
-};
-
-std::string format_time(double s) {
-  std::ostringstream os;
-  os.precision(3);
-  if (s >= 1.0) {
-    os << s << " s";
-  } else if (s >= 1e-3) {
-    os << s * 1e3 << " ms";
-  } else if (s >= 1e-6) {
-    os << s * 1e6 << " us";
-  } else {
-    os << s * 1e9 << " ns";
-  }
-  return os.str();
+  return footprint_bench::run_python_peer(peer_script, dir + "/.footprint_bench_trees.py", dir + " " + sizes + " " + std::to_string(threads),
+                                          "scikit-learn peer");
 }
 
 }  // namespace
@@ -418,18 +325,12 @@ std::string format_time(double s) {
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  const peer_data& d = data();
-  if (!d.loaded) {
-    std::cout << "bench_trees: skipped, no " << d.dir << "/impact_train.csv (generate it with\n"
-              << "  /usr/bin/python3 ../shared/peers/bench_peers.py gen --out build/peer-data\n"
-              << "from the repository root, or set FOOTPRINT_PEER_DATA)\n";
-    return 0;
-  }
-  std::cout << "peer data: " << d.dir << " (" << d.train.X.rows() << " x " << d.train.X.cols() << " train, " << d.test.X.rows()
-            << " test), " << d.threads << " threads\n";
-  std::map<std::string, std::string> peer;
+  const tree_data& d = data();
+  if (footprint_bench::skipped_without_data(d, "bench_trees")) return 0;
+  std::cout << footprint_bench::peer_data_summary(d) << ", " << d.threads << " threads\n";
+  footprint_bench::peer_results peer;
   if (std::getenv("FOOTPRINT_BENCH_NO_SKLEARN") == nullptr) peer = run_peer(d.dir, d.threads);
-  recording_reporter reporter;
+  footprint_bench::recording_reporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
   const auto& t = reporter.seconds;
