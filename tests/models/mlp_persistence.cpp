@@ -1,5 +1,7 @@
 // Save and load as versioned JSON: exact round trips; malformed files raise data_error.
 #include "footprint/io/mlp_json.hpp"
+#include "footprint/io/tree_model_json.hpp"
+#include "footprint/models/gradient_boosting.hpp"
 #include "footprint/models/deep_ensemble.hpp"
 #include "footprint/models/mlp_regressor.hpp"
 
@@ -82,6 +84,28 @@ TEST_CASE("mlp_json: files round-trip through save_json(path) and load_mlp_regre
   std::filesystem::remove(path);
   CHECK_THROWS_AS((void)fp::load_mlp_regressor(path), fp::data_error);
   CHECK_THROWS_AS(fp::save_json(fp::mlp_regressor(), std::filesystem::path("x.json")), fp::not_fitted);
+}
+
+// One persistence vocabulary for every model: the tree models' save_model / load_model<M> /
+// model_to_json / model_from_json<M> also serve the MLP models, in the same translation unit.
+TEST_CASE("mlp_json: save_model, load_model<M>, model_to_json and model_from_json<M>, as for the trees") {
+  const auto path = std::filesystem::temp_directory_path() / "footprint_test_mlp_model_uniform.json";
+  const fp::mlp_regressor m = small_model(fp::mlp_head::gaussian);
+  fp::save_model(m, path);
+  const auto back = fp::load_model<fp::mlp_regressor>(path);
+  CHECK(fp::model_to_json(back) == fp::model_to_json(m));
+  CHECK(fp::model_to_json(fp::model_from_json<fp::mlp_regressor>(fp::model_to_json(m, 1), "text")) == fp::model_to_json(m));
+  CHECK_THROWS_AS((void)fp::load_model<fp::deep_ensemble>(path), fp::data_error);  // a regressor file
+  std::filesystem::remove(path);
+  CHECK_THROWS_AS((void)fp::load_model<fp::mlp_regressor>(path), fp::data_error);
+  // the tree models' overloads are visible here too and pick their own format
+  fp::gradient_boosting gbm({.n_estimators = 3, .max_depth = 2});
+  const auto d = mlp_test::smooth(100, 0.1, 3);
+  (void)gbm.fit(d.X, d.y);
+  fp::save_model(gbm, path);
+  CHECK(fp::model_to_json(fp::load_model<fp::gradient_boosting>(path)) == fp::model_to_json(gbm));
+  CHECK_THROWS_AS((void)fp::load_model<fp::mlp_regressor>(path), fp::data_error);
+  std::filesystem::remove(path);
 }
 
 TEST_CASE("mlp_json: a deep ensemble round-trips") {

@@ -20,6 +20,11 @@
 /// Loading checks every field (presence, type, range, finiteness, consistent sizes) and
 /// throws `footprint::data_error` (naming the source and the field) for any malformed,
 /// truncated or inconsistent input: it never crashes and never returns a half-read model.
+///
+/// `save_model(model, path)`, `load_model<M>(path)`, `model_to_json(model)` and
+/// `model_from_json<M>(text)` are the same calls as for the tree models
+/// (io/tree_model_json.hpp); `save_json` and `load_mlp_regressor`/`load_deep_ensemble` are
+/// this header's stream-based forms.
 #pragma once
 
 #include "footprint/detail/concat.hpp"
@@ -32,6 +37,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <concepts>
 #include <cstdint>
 #include <exception>
 #include <filesystem>
@@ -39,7 +45,9 @@
 #include <istream>
 #include <limits>
 #include <ostream>
+#include <sstream>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -457,6 +465,54 @@ inline void save_json(const deep_ensemble& model, const std::filesystem::path& p
 [[nodiscard]] inline deep_ensemble load_deep_ensemble(const std::filesystem::path& path) {
   std::ifstream in = detail::mlp_open_in(path);
   return load_deep_ensemble(in, path.string());
+}
+
+// ---- the names shared with the tree models (io/tree_model_json.hpp) ----
+
+namespace detail {
+/// The model types this header saves and loads.
+template <class M>
+concept mlp_model = std::same_as<M, mlp_regressor> || std::same_as<M, deep_ensemble>;
+}  // namespace detail
+
+/// The JSON text of a model (`mlp_regressor` or `deep_ensemble`), as save_json writes it;
+/// the same call as for the tree models.
+/// @param indent spaces per level; -1 (default) for compact output
+/// @throws footprint::not_fitted when the model is not fitted
+template <detail::mlp_model Model>
+[[nodiscard]] std::string model_to_json(const Model& model, int indent = -1) {
+  return to_json_value(model).dump(indent);
+}
+
+/// Reads a model of type `Model` (`mlp_regressor` or `deep_ensemble`) from JSON text.
+/// @param source a name for error messages (a file name)
+/// @throws footprint::data_error as load_mlp_regressor / load_deep_ensemble
+template <detail::mlp_model Model>
+[[nodiscard]] Model model_from_json(std::string_view text, const std::string& source = "<json>") {
+  std::istringstream in{std::string(text)};
+  if constexpr (std::same_as<Model, mlp_regressor>) {
+    return load_mlp_regressor(in, source);
+  } else {
+    return load_deep_ensemble(in, source);
+  }
+}
+
+/// Writes a model to a JSON file (replacing it); the same call as for the tree models.
+/// @throws footprint::not_fitted when not fitted; footprint::data_error when the file cannot be written
+template <detail::mlp_model Model>
+void save_model(const Model& model, const std::filesystem::path& path) {
+  save_json(model, path);
+}
+
+/// Reads a model of type `Model` from a JSON file written by save_model or save_json.
+/// @throws footprint::data_error when the file cannot be opened, or as model_from_json
+template <detail::mlp_model Model>
+[[nodiscard]] Model load_model(const std::filesystem::path& path) {
+  if constexpr (std::same_as<Model, mlp_regressor>) {
+    return load_mlp_regressor(path);
+  } else {
+    return load_deep_ensemble(path);
+  }
 }
 
 }  // namespace footprint
