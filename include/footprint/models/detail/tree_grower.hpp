@@ -277,7 +277,7 @@ class tree_grower {
   void build_dense(std::vector<hist_bin>& hist, std::int32_t begin, std::int32_t end) {
     const auto& feats = *features_;
     const auto nf = static_cast<index>(feats.size());
-    const bool par = cfg_.n_threads > 1 && nf > 1 && static_cast<index>(end - begin) * nf >= 200'000;
+    const bool par = cfg_.n_threads > 1 && nf > 1 && static_cast<index>(end - begin) * nf >= 40'000;
     // groups of up to four features share the loads of row indices and gradients; in
     // parallel, groups are sized so that every thread gets the same number
     const index gsize = par ? std::clamp<index>(nf / (2 * cfg_.n_threads), 1, 4) : 4;
