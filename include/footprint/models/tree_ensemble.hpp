@@ -330,14 +330,14 @@ class tree_ensemble {
     for (; t0 + C <= T; t0 += C) {
       const std::uint64_t* th = heap_key_.data() + t0 * w;
       const std::uint16_t* sl = heap_slot_.data() + t0 * w;
-      const double* leaf = heap_leaf_.data() + t0 * w - w;
+      const double* leaf = heap_leaf_.data() + t0 * w;  // tree J's leaf k at leaf[J w + k - w]
       [&]<std::size_t... J>(std::index_sequence<J...>) {
         std::size_t k[C] = {(static_cast<void>(J), std::size_t{1})...};
         FOOTPRINT_DETAIL_UNROLL(8)
         for (int l = 0; l < D; ++l) {
           ((k[J] = heap_step(k[J], th[J * w + k[J]], xx[sl[J * w + k[J]]])), ...);
         }
-        ((s += leaf[J * w + k[J]]), ...);
+        ((s += leaf[J * w + k[J] - w]), ...);
       }(std::make_index_sequence<C>{});
     }
     for (; t0 < T; ++t0) s += heap_walk(t0, xx);
@@ -463,7 +463,7 @@ class tree_ensemble {
     for (std::size_t t = 0; t < roots_.size(); ++t) {
       const std::uint64_t* th = heap_key_.data() + t * w;
       const std::uint16_t* sl = heap_slot_.data() + t * w;
-      const double* leaf = heap_leaf_.data() + t * w - w;
+      const double* leaf = heap_leaf_.data() + t * w;  // leaf k at leaf[k - w]
       std::size_t i = 0;
       for (; i < m16; i += R) {
         const std::uint64_t* x0 = buf.data() + i * width;
@@ -474,9 +474,9 @@ class tree_ensemble {
         }
         for (std::size_t j = 0; j < R; ++j) {
           if (float_acc_) {
-            facc[i + j] = static_cast<float>(static_cast<double>(facc[i + j]) + leaf[k[j]]);
+            facc[i + j] = static_cast<float>(static_cast<double>(facc[i + j]) + leaf[k[j] - w]);
           } else {
-            acc[i + j] += leaf[k[j]];
+            acc[i + j] += leaf[k[j] - w];
           }
         }
       }
@@ -485,9 +485,9 @@ class tree_ensemble {
         std::size_t k = 1;
         for (int l = 0; l < heap_depth_; ++l) k = heap_step(k, th[k], x[sl[k]]);
         if (float_acc_) {
-          facc[i] = static_cast<float>(static_cast<double>(facc[i]) + leaf[k]);
+          facc[i] = static_cast<float>(static_cast<double>(facc[i]) + leaf[k - w]);
         } else {
-          acc[i] += leaf[k];
+          acc[i] += leaf[k - w];
         }
       }
     }
