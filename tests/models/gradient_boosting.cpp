@@ -202,6 +202,27 @@ TEST_CASE("gradient_boosting: same seed gives the same model for any thread coun
   CHECK(r.squaredNorm() / 3000.0 < 0.3);
 }
 
+TEST_CASE("gradient_boosting: the parallel grower builds the serial model") {
+  // large enough that partitions, histograms and split searches run in parallel (row
+  // chunks, (node, feature) tasks), with missing values, depthwise with a leaf budget that
+  // cuts a level short, and leafwise
+  const auto train = trees_test::wavy(40'000, 8, 0.05);
+  for (const bool leafwise : {false, true}) {
+    CAPTURE(leafwise);
+    fp::gradient_boosting_params p{.n_estimators = 4, .max_depth = leafwise ? 0 : 7, .max_leaves = leafwise ? 40 : 90,
+                                   .colsample_bynode = 0.75, .seed = 3};
+    if (leafwise) p.growth = fp::tree_growth::leafwise;
+    p.n_threads = 1;
+    fp::gradient_boosting one(p);
+    p.n_threads = 2;
+    fp::gradient_boosting two(p);
+    (void)one.fit(train.X, train.y);
+    (void)two.fit(train.X, train.y);
+    CHECK(one.ensemble() == two.ensemble());
+    CHECK(one.ensemble().trees()[0].n_leaves() == (leafwise ? 40 : 90));
+  }
+}
+
 TEST_CASE("gradient_boosting: bad parameters and data throw") {
   CHECK_THROWS_WITH_AS(fp::gradient_boosting({.learning_rate = 1.5}),
                        "footprint::gradient_boosting: learning_rate must be in (0, 1] (got 1.5)", fp::invalid_argument);

@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <exception>
 #include <limits>
 #include <memory>
 #include <span>
@@ -93,7 +94,9 @@ struct gradient_boosting_params {
   index early_stopping_rounds = 0;  ///< stop after this many rounds without validation improvement, >= 0; 0 = off
   double validation_fraction = 0.0; ///< with fit(X, y[, w]): rows held out for early stopping, in [0, 1); 0 = none
   std::uint64_t seed = 0;           ///< seed of row/column sampling (tree m uses stream (seed, m))
-  int n_threads = 0;                ///< OpenMP threads, >= 0; 0 = all
+  /// OpenMP threads, >= 0; 0 = all. With quantile_levels the threads fit whole models (the
+  /// mean and each quantile model) side by side; otherwise they share each tree's work.
+  int n_threads = 0;
 };
 
 /// Gradient-boosted regression trees (Friedman 2001) with second-order (Newton) leaf values
@@ -534,10 +537,17 @@ class gradient_boosting {
         std::fill(in_sample.begin(), in_sample.end(), 0);
         for (std::int32_t r : rows) in_sample[static_cast<std::size_t>(r)] = 1;
       }
-      for (std::size_t k = 0; k < g.nodes.size(); ++k) {
-        if (!g.nodes[k].is_leaf()) continue;
-        const double v = g.nodes[k].value;
-        for (std::int32_t q = g.range[k].first; q < g.range[k].second; ++q) F[static_cast<std::size_t>(g.rows[static_cast<std::size_t>(q)])] += v;
+      // leaves hold disjoint rows: updated in parallel, each row once
+      const auto n_nodes = static_cast<index>(g.nodes.size());
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 4) num_threads(nt) if (nt > 1 && nrows > 10000)
+#endif
+      for (index k = 0; k < n_nodes; ++k) {
+        const tree_node& nd = g.nodes[static_cast<std::size_t>(k)];
+        if (!nd.is_leaf()) continue;
+        const double v = nd.value;
+        const auto [first, last] = g.range[static_cast<std::size_t>(k)];
+        for (std::int32_t q = first; q < last; ++q) F[static_cast<std::size_t>(g.rows[static_cast<std::size_t>(q)])] += v;
       }
       if (p.subsample < 1.0) {
 #ifdef _OPENMP
@@ -635,10 +645,39 @@ class gradient_boosting {
     td.B = &B;
     td.mapper = &mapper;
 
-    booster_result mean = train(td, p.loss, p.quantile_alpha, 0, nt);
-    std::vector<tree_ensemble> qmodels;
-    for (std::size_t k = 0; k < p.quantile_levels.size(); ++k) {
-      qmodels.push_back(train(td, boosting_loss::quantile, p.quantile_levels[k], k + 1, nt).ensemble);
+    // the mean model and the quantile models are independent: with quantile models, the
+    // threads take whole models (no synchronisation inside a fit, which small data sets
+    // cannot amortise); alone, the mean model uses the threads inside its fit. (The
+    // by-model loop is not entered otherwise: OpenMP regions nested in it, even an inactive
+    // one, would start new threads every time instead of reusing the pool.)
+    const std::size_t n_quantile = p.quantile_levels.size();
+    booster_result mean;
+    std::vector<tree_ensemble> qmodels(n_quantile);
+    const auto train_model = [&](std::size_t k, int threads) {
+      if (k == 0) {
+        mean = train(td, p.loss, p.quantile_alpha, 0, threads);
+      } else {
+        qmodels[k - 1] = train(td, boosting_loss::quantile, p.quantile_levels[k - 1], k, threads).ensemble;
+      }
+    };
+    if (nt > 1 && n_quantile > 0) {
+      const auto n_models = static_cast<index>(n_quantile + 1);
+      std::vector<std::exception_ptr> errors(static_cast<std::size_t>(n_models));
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+#endif
+      for (index k = 0; k < n_models; ++k) {
+        try {
+          train_model(static_cast<std::size_t>(k), 1);
+        } catch (...) {
+          errors[static_cast<std::size_t>(k)] = std::current_exception();
+        }
+      }
+      for (const std::exception_ptr& e : errors) {
+        if (e) std::rethrow_exception(e);
+      }
+    } else {
+      for (std::size_t k = 0; k <= n_quantile; ++k) train_model(k, nt);
     }
     std::shared_ptr<const std::vector<double>> levels;
     std::vector<double> resid_q;
