@@ -481,13 +481,11 @@ class tree_ensemble {
         }
       }
       for (; i < mm; ++i) {
-        const std::uint64_t* x = buf.data() + i * width;
-        std::size_t k = 1;
-        for (int l = 0; l < heap_depth_; ++l) k = heap_step(k, th[k], x[sl[k]]);
+        const double v = heap_walk(t, buf.data() + i * width);
         if (float_acc_) {
-          facc[i] = static_cast<float>(static_cast<double>(facc[i]) + leaf[k - w]);
+          facc[i] = static_cast<float>(static_cast<double>(facc[i]) + v);
         } else {
-          acc[i] += leaf[k - w];
+          acc[i] += v;
         }
       }
     }

@@ -426,7 +426,7 @@ class tree_grower {
 
   /// Finds the best split of every node in `v` (in place, `pending::best`). Candidate
   /// features are drawn in node order from `rng`; the work runs in one parallel region over
-  /// (node, feature) tasks for nodes with a histogram and one task per node for the others,
+  /// (node, feature) tasks (from a dense histogram, or from the rows for small nodes),
   /// and each node keeps the best feature in feature order (ties to the lower feature).
   void evaluate_all(std::vector<pending>& v, tree_rng& rng) {
     if (cfg_.n_threads <= 1) {  // one node after the other, no task lists
@@ -458,19 +458,20 @@ class tree_grower {
       const auto job = static_cast<std::int32_t>(eval_jobs_.size());
       eval_jobs_.push_back(eval_job{&p, cand, total});
       total += cand->size();
-      if (p.hist >= 0) {
-        for (std::size_t t = 0; t < cand->size(); ++t) eval_tasks_.emplace_back(job, static_cast<std::int32_t>(t));
-        work += 600 * static_cast<index>(cand->size());
-      } else {
-        eval_tasks_.emplace_back(job, -1);
-        work += static_cast<index>(p.end - p.begin) * static_cast<index>(cand->size());
+      // a task per (node, feature): c for a dense histogram, -1 - c for a sparse one; the
+      // work is counted in row-features (a dense scan costs about 2,000)
+      const bool dense = p.hist >= 0;
+      for (std::size_t t = 0; t < cand->size(); ++t) {
+        const auto c = static_cast<std::int32_t>(t);
+        eval_tasks_.emplace_back(job, dense ? c : -1 - c);
       }
+      work += (dense ? 2'000 : static_cast<index>(p.end - p.begin)) * static_cast<index>(cand->size());
     }
     if (eval_jobs_.empty()) return;
     eval_results_.assign(total, split_info{});
     const int nt = cfg_.n_threads;
     const auto n_tasks = static_cast<index>(eval_tasks_.size());
-    const bool par = n_tasks > 1 && work >= 50'000;
+    const bool par = n_tasks > 1 && work >= 20'000;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic) num_threads(nt) if (par)
 #endif
@@ -485,8 +486,8 @@ class tree_grower {
 #else
         const std::size_t tid = 0;
 #endif
-        hist_bin* H = scratch_.data() + tid * n_slots;
-        for (std::size_t q = 0; q < e.cand->size(); ++q) evaluate_sparse(*e.p, (*e.cand)[q], H, eval_results_[e.first + q]);
+        const auto q = static_cast<std::size_t>(-1 - c);
+        evaluate_sparse(*e.p, (*e.cand)[q], scratch_.data() + tid * n_slots, eval_results_[e.first + q]);
       }
     }
     (void)par;
@@ -756,7 +757,7 @@ class tree_grower {
   const std::vector<std::int32_t>* features_ = nullptr;
   std::vector<std::vector<std::int32_t>> cand_pool_;
   std::vector<eval_job> eval_jobs_;
-  std::vector<std::pair<std::int32_t, std::int32_t>> eval_tasks_;  ///< (job, candidate or -1: all, sparse)
+  std::vector<std::pair<std::int32_t, std::int32_t>> eval_tasks_;  ///< (job, c: dense candidate c, or -1 - c: sparse)
   std::vector<split_info> eval_results_;
   std::vector<hist_job> hist_jobs_;
   std::vector<part_chunk> chunks_;
