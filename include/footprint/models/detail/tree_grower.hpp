@@ -652,6 +652,7 @@ class tree_grower {
     const int nt = cfg_.n_threads;
     index total = 0;
     for (const pending& p : level) total += p.end - p.begin;
+    // the rows: each node's stably partitioned, serially or over row chunks
     n_left_.resize(level.size());
     if (nt <= 1 || total < 32'768) {
       for (std::size_t i = 0; i < level.size(); ++i) {
@@ -664,7 +665,7 @@ class tree_grower {
       partition_parallel(level, total);
     }
 
-    // 3. the children's nodes, in level order
+    // the children's nodes, in level order
     children.clear();
     children.reserve(2 * level.size());
     for (std::size_t i = 0; i < level.size(); ++i) {
@@ -719,7 +720,7 @@ class tree_grower {
       children.push_back(std::move(R));
     }
 
-    // 4. histograms: the smaller child is built, the larger is parent minus smaller
+    // histograms: the smaller child is built, the larger is parent minus smaller
     hist_jobs_.clear();
     for (std::size_t i = 0; i < level.size(); ++i) {
       pending& p = level[i];
