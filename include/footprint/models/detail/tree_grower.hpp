@@ -436,11 +436,7 @@ class tree_grower {
         if (cand == nullptr) continue;
         for (std::int32_t f : *cand) {
           split_info s;
-          if (p.hist >= 0) {
-            evaluate_dense(p, f, s);
-          } else {
-            evaluate_sparse(p, f, scratch_.data(), s);
-          }
+          evaluate_feature(p, f, scratch_.data(), s);
           if (s.gain > p.best.gain) p.best = s;
         }
       }
@@ -458,14 +454,10 @@ class tree_grower {
       const auto job = static_cast<std::int32_t>(eval_jobs_.size());
       eval_jobs_.push_back(eval_job{&p, cand, total});
       total += cand->size();
-      // a task per (node, feature): c for a dense histogram, -1 - c for a sparse one; the
-      // work is counted in row-features (a dense scan costs about 2,000)
-      const bool dense = p.hist >= 0;
-      for (std::size_t t = 0; t < cand->size(); ++t) {
-        const auto c = static_cast<std::int32_t>(t);
-        eval_tasks_.emplace_back(job, dense ? c : -1 - c);
-      }
-      work += (dense ? 2'000 : static_cast<index>(p.end - p.begin)) * static_cast<index>(cand->size());
+      // a task per (node, candidate); the work is counted in row-features (a scan of a
+      // dense histogram costs about 2,000)
+      for (std::size_t t = 0; t < cand->size(); ++t) eval_tasks_.emplace_back(job, static_cast<std::int32_t>(t));
+      work += (p.hist >= 0 ? 2'000 : static_cast<index>(p.end - p.begin)) * static_cast<index>(cand->size());
     }
     if (eval_jobs_.empty()) return;
     eval_results_.assign(total, split_info{});
@@ -478,17 +470,13 @@ class tree_grower {
     for (index t = 0; t < n_tasks; ++t) {
       const auto [job, c] = eval_tasks_[static_cast<std::size_t>(t)];
       const eval_job& e = eval_jobs_[static_cast<std::size_t>(job)];
-      if (c >= 0) {
-        evaluate_dense(*e.p, (*e.cand)[static_cast<std::size_t>(c)], eval_results_[e.first + static_cast<std::size_t>(c)]);
-      } else {
+      const auto q = static_cast<std::size_t>(c);
 #ifdef _OPENMP
-        const auto tid = static_cast<std::size_t>(omp_get_thread_num());
+      const auto tid = static_cast<std::size_t>(omp_get_thread_num());
 #else
-        const std::size_t tid = 0;
+      const std::size_t tid = 0;
 #endif
-        const auto q = static_cast<std::size_t>(-1 - c);
-        evaluate_sparse(*e.p, (*e.cand)[q], scratch_.data() + tid * n_slots, eval_results_[e.first + q]);
-      }
+      evaluate_feature(*e.p, (*e.cand)[q], scratch_.data() + tid * n_slots, eval_results_[e.first + q]);
     }
     (void)par;
     (void)nt;
@@ -518,6 +506,16 @@ class tree_grower {
     c.resize(k);
     std::sort(c.begin(), c.end());
     return &c;
+  }
+
+  /// Best split of feature f at node p: from the node's dense histogram when it has one,
+  /// else from its rows through `scratch` (256 zeroed slots, left zeroed).
+  void evaluate_feature(const pending& p, std::int32_t f, hist_bin* scratch, split_info& s) const noexcept {
+    if (p.hist >= 0) {
+      evaluate_dense(p, f, s);
+    } else {
+      evaluate_sparse(p, f, scratch, s);
+    }
   }
 
   /// Best split of feature f at node p from the node's dense histogram.
@@ -758,7 +756,7 @@ class tree_grower {
   const std::vector<std::int32_t>* features_ = nullptr;
   std::vector<std::vector<std::int32_t>> cand_pool_;
   std::vector<eval_job> eval_jobs_;
-  std::vector<std::pair<std::int32_t, std::int32_t>> eval_tasks_;  ///< (job, c: dense candidate c, or -1 - c: sparse)
+  std::vector<std::pair<std::int32_t, std::int32_t>> eval_tasks_;  ///< (job, candidate)
   std::vector<split_info> eval_results_;
   std::vector<hist_job> hist_jobs_;
   std::vector<part_chunk> chunks_;
