@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
 
 namespace fp = footprint;
 
@@ -22,6 +23,18 @@ struct step_data {
   fp::matrix X = (fp::matrix(4, 1) << 1, 2, 3, 4).finished();
   fp::vector y = (fp::vector(4) << 1, 1, 5, 5).finished();
 };
+
+/// The same parameters fitted on `d` with 1 thread and with 2 threads.
+std::pair<fp::gradient_boosting, fp::gradient_boosting> fit_with_1_and_2_threads(fp::gradient_boosting_params p,
+                                                                                 const trees_test::data_set& d) {
+  p.n_threads = 1;
+  fp::gradient_boosting one(p);
+  p.n_threads = 2;
+  fp::gradient_boosting two(p);
+  (void)one.fit(d.X, d.y);
+  (void)two.fit(d.X, d.y);
+  return {std::move(one), std::move(two)};
+}
 }  // namespace
 
 TEST_CASE("gradient_boosting: one stump fits a step exactly (hand computed)") {
@@ -186,12 +199,7 @@ TEST_CASE("gradient_boosting: same seed gives the same model for any thread coun
   fp::gradient_boosting_params p{.n_estimators = 15, .growth = fp::tree_growth::leafwise, .max_depth = 0, .max_leaves = 15,
                                  .subsample = 0.7, .colsample_bytree = 0.75, .colsample_bynode = 0.7,
                                  .quantile_levels = {0.2, 0.8}, .seed = 9};
-  p.n_threads = 1;
-  fp::gradient_boosting one(p);
-  p.n_threads = 2;
-  fp::gradient_boosting two(p);
-  (void)one.fit(train.X, train.y);
-  (void)two.fit(train.X, train.y);
+  const auto [one, two] = fit_with_1_and_2_threads(p, train);
   // identical trees (the JSON differs only in params.n_threads)
   CHECK(one.ensemble() == two.ensemble());
   REQUIRE(one.quantile_models().size() == 2);
@@ -212,12 +220,7 @@ TEST_CASE("gradient_boosting: the parallel grower builds the serial model") {
     fp::gradient_boosting_params p{.n_estimators = 4, .max_depth = leafwise ? 0 : 7, .max_leaves = leafwise ? 40 : 90,
                                    .colsample_bynode = 0.75, .seed = 3};
     if (leafwise) p.growth = fp::tree_growth::leafwise;
-    p.n_threads = 1;
-    fp::gradient_boosting one(p);
-    p.n_threads = 2;
-    fp::gradient_boosting two(p);
-    (void)one.fit(train.X, train.y);
-    (void)two.fit(train.X, train.y);
+    const auto [one, two] = fit_with_1_and_2_threads(p, train);
     CHECK(one.ensemble() == two.ensemble());
     CHECK(one.ensemble().trees()[0].n_leaves() == (leafwise ? 40 : 90));
   }
