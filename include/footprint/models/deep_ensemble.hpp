@@ -9,6 +9,7 @@
 #pragma once
 
 #include "footprint/detail/concat.hpp"
+#include "footprint/detail/parallel.hpp"
 #include "footprint/error.hpp"
 #include "footprint/models/detail/mlp_rng.hpp"
 #include "footprint/models/gaussian_mixture.hpp"
@@ -17,7 +18,6 @@
 #include "footprint/types.hpp"
 
 #include <cstdint>
-#include <exception>
 #include <mutex>
 #include <span>
 #include <utility>
@@ -184,7 +184,6 @@ class deep_ensemble {
       members.emplace_back(std::move(pk));
     }
     std::vector<fit_report> reports(K);
-    std::vector<std::exception_ptr> errors(K);
     std::mutex progress_mutex;
     const mlp_progress_callback& user = params_.progress;
     mlp_progress_callback serialised;
@@ -194,21 +193,9 @@ class deep_ensemble {
         user(info);
       };
     }
-    const auto train = [&](std::size_t k) {
-      try {
-        reports[k] = members[k].fit_impl(X, y, w, serialised, static_cast<index>(k));
-      } catch (...) {
-        errors[k] = std::current_exception();
-      }
-    };
-    const auto n = static_cast<long>(K);
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) if (params_.parallel && n > 1)
-#endif
-    for (long k = 0; k < n; ++k) train(static_cast<std::size_t>(k));
-    for (const std::exception_ptr& e : errors) {
-      if (e) std::rethrow_exception(e);
-    }
+    detail::parallel_for_each_rethrow(K, params_.parallel ? 0 : 1, [&](std::size_t k) {
+      reports[k] = members[k].fit_impl(X, y, w, serialised, static_cast<index>(k));
+    });
     fit_report out{.status = fit_status::converged, .iterations = 0, .final_loss = 0.0, .message = {}};
     for (std::size_t k = 0; k < K; ++k) {
       const fit_report& r = reports[k];

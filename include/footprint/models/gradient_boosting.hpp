@@ -7,6 +7,7 @@
 #pragma once
 
 #include "footprint/detail/concat.hpp"
+#include "footprint/detail/parallel.hpp"
 #include "footprint/error.hpp"
 #include "footprint/models/detail/tree_binning.hpp"
 #include "footprint/models/detail/tree_common.hpp"
@@ -19,7 +20,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <exception>
 #include <limits>
 #include <memory>
 #include <span>
@@ -661,21 +661,7 @@ class gradient_boosting {
       }
     };
     if (nt > 1 && n_quantile > 0) {
-      const auto n_models = static_cast<index>(n_quantile + 1);
-      std::vector<std::exception_ptr> errors(static_cast<std::size_t>(n_models));
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
-#endif
-      for (index k = 0; k < n_models; ++k) {
-        try {
-          train_model(static_cast<std::size_t>(k), 1);
-        } catch (...) {
-          errors[static_cast<std::size_t>(k)] = std::current_exception();
-        }
-      }
-      for (const std::exception_ptr& e : errors) {
-        if (e) std::rethrow_exception(e);
-      }
+      detail::parallel_for_each_rethrow(n_quantile + 1, nt, [&](std::size_t k) { train_model(k, 1); });
     } else {
       for (std::size_t k = 0; k <= n_quantile; ++k) train_model(k, nt);
     }
