@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstdlib>
@@ -121,13 +122,52 @@ fp::regression_tree random_tree(std::mt19937_64& g, int max_depth, int d, const 
   return fp::regression_tree(nodes);
 }
 
+/// True when tree_ensemble may choose tree_layout::rank_avx512 on this machine.
+bool cpu_runs_rank_layout() {
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__) && !defined(FOOTPRINT_NO_AVX512)
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi");
+#else
+  return false;
+#endif
+}
+
+/// The layout tree_ensemble must choose for trees of this depth over d features (with at
+/// most 255 distinct thresholds per feature).
+fp::tree_layout expected_layout(int depth, int d) {
+  if (depth > 8 || d > 128) return fp::tree_layout::linked;
+  if (depth >= 1 && depth <= 6 && d <= 32 && cpu_runs_rank_layout()) return fp::tree_layout::rank_avx512;
+  return fp::tree_layout::heap;
+}
+
+/// Checks e's predictions (batch and single row) against the trees' own rule, summed in
+/// tree order (in float after each tree with float accumulation).
+void check_against_trees(const fp::tree_ensemble& e, const std::vector<fp::regression_tree>& trees, const fp::matrix& X) {
+  const fp::vector batch = e.predict(X);
+  const fp::index d = X.cols();
+  for (fp::index i = 0; i < X.rows(); ++i) {
+    std::vector<double> row(static_cast<std::size_t>(d));
+    for (fp::index j = 0; j < d; ++j) row[static_cast<std::size_t>(j)] = X(i, j);
+    double want = e.base_score();
+    auto fwant = static_cast<float>(e.base_score());
+    for (const auto& t : trees) {
+      want += t.predict_row(row);
+      fwant = static_cast<float>(static_cast<double>(fwant) + t.predict_row(row));
+    }
+    const double expect = e.scale() * (e.float_accumulation() ? static_cast<double>(fwant) : want);
+    CHECK(batch[i] == expect);
+    CHECK(e.predict_row(row) == expect);
+  }
+}
+
 }  // namespace
 
 // The engine compiles shallow ensembles (every tree of depth <= 8) to perfect trees compared
-// as integer keys, and deeper ones to linked nodes compared as doubles. Both must follow
-// regression_tree's rule exactly: left iff x <= threshold, NaN to the default side, with
-// rows on the thresholds, on both signed zeros, on infinities and on subnormals.
-TEST_CASE("tree_ensemble: both layouts follow the x <= threshold rule exactly") {
+// as integer keys (or, with depth <= 6 and <= 32 features on an AVX-512 VBMI CPU, to
+// threshold ranks compared 64 trees at a time), and deeper ones to linked nodes compared as
+// doubles. All must follow regression_tree's rule exactly: left iff x <= threshold, NaN to
+// the default side, with rows on the thresholds, on both signed zeros, on infinities and on
+// subnormals.
+TEST_CASE("tree_ensemble: every layout follows the x <= threshold rule exactly") {
   const double inf = std::numeric_limits<double>::infinity();
   const double tiny = std::numeric_limits<double>::denorm_min();
   const std::vector<double> cuts{-inf, -1.5, -tiny, -0.0, 0.0, tiny, 1e-300, 0.5, 1.5, inf};
@@ -138,37 +178,62 @@ TEST_CASE("tree_ensemble: both layouts follow the x <= threshold rule exactly") 
   }
   values.push_back(fp::nan);
   std::mt19937_64 g(11);
-  // (d, max_depth): heap layout up to depth 8 with <= 128 features, linked nodes otherwise
-  const std::vector<std::pair<int, int>> cases{{4, 0}, {4, 3}, {4, 8}, {4, 11}, {130, 5}, {130, 9}};
+  // (d, max_depth, trees): heap layout up to depth 8 with <= 128 features, linked nodes
+  // otherwise; rank layout from depth 1 to 6 with <= 32 features (64 trees per group, 1024
+  // per chunk: 150 and 1100 trees fill neither)
+  struct ensemble_case {
+    int d;
+    int max_depth;
+    int n_trees;
+  };
+  const std::vector<ensemble_case> cases{{4, 0, 29},  {4, 1, 29},  {4, 2, 1100}, {4, 3, 29},  {4, 4, 70},
+                                         {4, 5, 70},  {4, 6, 150}, {32, 6, 150},  {33, 6, 29}, {4, 7, 29},
+                                         {4, 8, 29},  {4, 11, 29}, {130, 5, 29},  {130, 9, 29}};
   for (const auto& c : cases) {
-    const int d = c.first;
-    const int max_depth = c.second;
+    const int d = c.d;
     std::vector<fp::regression_tree> trees;
-    for (int k = 0; k < 29; ++k) trees.push_back(random_tree(g, max_depth, d, cuts));
+    int depth = 0;
+    for (int k = 0; k < c.n_trees; ++k) {
+      trees.push_back(random_tree(g, c.max_depth, d, cuts));
+      depth = std::max(depth, trees.back().depth());
+    }
     CAPTURE(d);
-    CAPTURE(max_depth);
+    CAPTURE(c.max_depth);
     for (const bool float_acc : {false, true}) {
       const fp::tree_ensemble e(trees, 0.125, d, 1.0, float_acc);
+      CHECK(e.layout() == expected_layout(depth, d));
       fp::matrix X(150, d);
       std::uniform_int_distribution<std::size_t> pick(0, values.size() - 1);
       for (fp::index i = 0; i < X.rows(); ++i) {
         for (fp::index j = 0; j < d; ++j) X(i, j) = values[pick(g)];
       }
-      const fp::vector batch = e.predict(X);
-      for (fp::index i = 0; i < X.rows(); ++i) {
-        std::vector<double> row(static_cast<std::size_t>(d));
-        for (fp::index j = 0; j < d; ++j) row[static_cast<std::size_t>(j)] = X(i, j);
-        double want = 0.125;
-        float fwant = 0.125f;
-        for (const auto& t : trees) {
-          want += t.predict_row(row);
-          fwant = static_cast<float>(static_cast<double>(fwant) + t.predict_row(row));
-        }
-        const double expect = float_acc ? static_cast<double>(fwant) : want;
-        CHECK(batch[i] == expect);
-        CHECK(e.predict_row(row) == expect);
-      }
+      check_against_trees(e, trees, X);
     }
+  }
+}
+
+// The rank layout holds 255 distinct thresholds per feature (boosting's 256 bins); an
+// ensemble with more, e.g. an imported model, keeps the heap layout, as exactly.
+TEST_CASE("tree_ensemble: 255 distinct thresholds per feature are ranked, 256 are not") {
+  for (const int n_cuts : {255, 256}) {
+    std::vector<fp::regression_tree> trees;
+    for (int k = 0; k < n_cuts; ++k) {
+      std::vector<fp::tree_node> nodes(3);
+      nodes[0] = {.feature = 1, .threshold = 0.01 * (k * 37 % n_cuts), .left = 1, .right = 2, .default_left = k % 3 == 0};
+      nodes[1] = {.value = 0.001 * k};
+      nodes[2] = {.value = -0.002 * k};
+      trees.emplace_back(nodes);
+    }
+    const fp::tree_ensemble e(trees, 0.5, 2, 0.25);
+    CAPTURE(n_cuts);
+    const bool ranked = n_cuts <= 255 && cpu_runs_rank_layout();
+    CHECK(e.layout() == (ranked ? fp::tree_layout::rank_avx512 : fp::tree_layout::heap));
+    fp::matrix X(300, 2);
+    for (fp::index i = 0; i < X.rows(); ++i) {
+      X(i, 0) = 1.0;
+      X(i, 1) = i % 50 == 0 ? fp::nan : 0.01 * static_cast<double>(i) - 0.005 * static_cast<double>(i % 2);
+    }
+    check_against_trees(e, trees, X);
   }
 }
 

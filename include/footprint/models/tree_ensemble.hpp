@@ -18,11 +18,21 @@
 #include <limits>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #ifdef _OPENMP
 #include <omp.h>
+#endif
+
+// The AVX-512 inference kernel (GCC and Clang on x86-64): compiled with a target attribute
+// and chosen at run time, so a default (x86-64 baseline) build carries it. Define
+// FOOTPRINT_NO_AVX512 to leave it out.
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__) && !defined(FOOTPRINT_NO_AVX512)
+#include <immintrin.h>
+#define FOOTPRINT_DETAIL_AVX512 1
+#define FOOTPRINT_DETAIL_AVX512_TARGET __attribute__((target("avx512f,avx512bw,avx512vbmi")))
 #endif
 
 // Loop unrolling hint (GCC and Clang); nothing elsewhere.
@@ -35,6 +45,14 @@
 
 namespace footprint {
 
+/// How a tree_ensemble walks its trees; chosen when it is built (see tree_ensemble).
+enum class tree_layout {
+  linked,       ///< 16-byte nodes with siblings adjacent: any tree
+  heap,         ///< perfect trees in heap order, 64-bit integer keys: depth <= 8, <= 128 features
+  rank_avx512,  ///< 64 trees per AVX-512 vector, 8-bit threshold ranks: depth 1 to 6, <= 32
+                ///< features, <= 255 distinct thresholds per feature, CPU with AVX-512 VBMI
+};
+
 /// A sum of regression trees: prediction = scale * (base_score + sum over trees of the leaf
 /// value reached by the row). Random forests use scale = 1/n_trees and base 0; boosting
 /// uses scale 1.
@@ -46,6 +64,13 @@ namespace footprint {
 ///   binary tree in heap order (children of node k are 2k and 2k+1, so the next index is
 ///   2k + [x > threshold]) and values are compared as order-preserving 64-bit integer keys;
 /// - otherwise, 16-byte nodes with siblings adjacent and leaves that loop on themselves.
+/// - when moreover the trees have depth <= 6, there are at most 32 features with at most 255
+///   distinct thresholds each (boosting with <= 256 bins), and the CPU has AVX-512 VBMI
+///   (checked at run time; GCC or Clang on x86-64), the row is first ranked against each
+///   feature's sorted thresholds, and 64 trees are evaluated at once, level by level: one
+///   byte permute fetches the 64 trees' row ranks at a heap position and one byte compare
+///   gives their 64 directions; each tree's path bits select its own node (docs/
+///   tree-ensembles.md, "Serving").
 /// Single-row prediction does not allocate; batch prediction works on blocks of 64 rows,
 /// tree by tree, in parallel over blocks (OpenMP). Both layouts give exactly the result of
 /// the `x <= threshold` rule of regression_tree.
@@ -100,6 +125,11 @@ class tree_ensemble {
   [[nodiscard]] index n_features() const noexcept { return n_features_; }
   /// True when the sum is rounded to float after every tree (XGBoost semantics).
   [[nodiscard]] bool float_accumulation() const noexcept { return float_acc_; }
+  /// The inference layout chosen for these trees on this CPU. Every layout gives the same
+  /// predictions, bit for bit; they differ in speed only.
+  [[nodiscard]] tree_layout layout() const noexcept {
+    return rank_ ? tree_layout::rank_avx512 : heap_ ? tree_layout::heap : tree_layout::linked;
+  }
 
   /// Prediction for one row: no allocation, no exception.
   /// @param x one row, x.size() >= n_features() (the caller guarantees it); NaN = missing
@@ -112,6 +142,9 @@ class tree_ensemble {
   [[nodiscard]] double predict_strided(const double* x, index stride) const noexcept {
     // Trees are walked `lanes` at a time, interleaved, for instruction-level parallelism
     // (leaves loop on themselves, so extra steps are harmless).
+#ifdef FOOTPRINT_DETAIL_AVX512
+    if (rank_) return rank_predict(x, stride);
+#endif
     const std::size_t T = roots_.size();
     if (float_acc_) {
       float s = static_cast<float>(base_);
@@ -304,19 +337,21 @@ class tree_ensemble {
     return heap_leaf_[t * w + k - w];
   }
 
+  /// f(std::integral_constant<int, D>{}) with D = depth clamped to [Lo, Hi]: a depth known
+  /// at run time as a compile-time constant.
+  template <int Lo, int Hi, class F>
+  static double with_depth(int depth, F&& f) {
+    if constexpr (Lo == Hi) {
+      return f(std::integral_constant<int, Lo>{});
+    } else {
+      if (depth <= Lo) return f(std::integral_constant<int, Lo>{});
+      return with_depth<Lo + 1, Hi>(depth, std::forward<F>(f));
+    }
+  }
+
   /// s + the leaf values of every tree, added in tree order.
   [[nodiscard]] double heap_sum(const std::uint64_t* xx, double s) const noexcept {
-    switch (heap_depth_) {
-      case 0: return heap_sum_depth<0>(xx, s);
-      case 1: return heap_sum_depth<1>(xx, s);
-      case 2: return heap_sum_depth<2>(xx, s);
-      case 3: return heap_sum_depth<3>(xx, s);
-      case 4: return heap_sum_depth<4>(xx, s);
-      case 5: return heap_sum_depth<5>(xx, s);
-      case 6: return heap_sum_depth<6>(xx, s);
-      case 7: return heap_sum_depth<7>(xx, s);
-      default: return heap_sum_depth<max_heap_depth>(xx, s);
-    }
+    return with_depth<0, max_heap_depth>(heap_depth_, [&](auto D) { return heap_sum_depth<D>(xx, s); });
   }
 
   /// heap_sum for trees of depth D: `heap_chains` trees are walked together, their steps
@@ -363,6 +398,17 @@ class tree_ensemble {
   }
 
   void predict_block(const matrix_cref& X, vector_ref out, index begin, index end) const noexcept {
+#ifdef FOOTPRINT_DETAIL_AVX512
+    if (rank_) {  // the block's rows copied row-major first: each row is then one or two cache lines
+      std::array<double, static_cast<std::size_t>(block * max_rank_features)> rows;
+      const index d = n_features_;
+      for (index j = 0; j < d; ++j) {
+        for (index i = begin; i < end; ++i) rows[static_cast<std::size_t>((i - begin) * d + j)] = X(i, j);
+      }
+      for (index i = begin; i < end; ++i) out[i] = rank_predict(rows.data() + (i - begin) * d, 1);
+      return;
+    }
+#endif
     if (heap_) {
       heap_block(X, out, begin, end);
       return;
@@ -494,6 +540,194 @@ class tree_ensemble {
     }
   }
 
+  // ---- rank layout (tree_layout::rank_avx512) ----
+  static constexpr int max_rank_depth = 6;          ///< 63 heap positions: one bit each in a 64-bit mask
+  static constexpr index max_rank_features = 32;    ///< 2 n_features slots in one 64-byte permute table
+  static constexpr std::size_t max_rank_thresholds = 255;  ///< distinct thresholds per feature
+  static constexpr std::size_t rank_width = 256;    ///< row of rank_thr_: 16 blocks of 16
+  static constexpr std::size_t rank_lanes = 64;     ///< trees per group (bytes per vector)
+  static constexpr std::size_t rank_group_bytes = rank_lanes * rank_lanes;  ///< 64 positions x 64 lanes
+  static constexpr std::uint8_t rank_padding = 255;  ///< rank of a padding node: never below a row rank
+
+  /// True when the CPU runs AVX-512 F, BW and VBMI (and the OS saves their state).
+  static bool cpu_has_avx512vbmi() noexcept {
+#ifdef FOOTPRINT_DETAIL_AVX512
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512vbmi");
+#else
+    return false;
+#endif
+  }
+
+  /// Builds the rank layout; false (and nothing built) when a feature has more than
+  /// max_rank_thresholds distinct thresholds. Node (tree t, heap position p) of a tree
+  /// with rank r and slot s goes right iff r < xr[s], where xr[f] = the number of distinct
+  /// thresholds of feature f below x (0 for a missing value) and xr[n_features + f] the
+  /// same (255 for a missing value): x > t_r iff more than r thresholds lie below x.
+  bool compile_rank() {
+    const auto d = static_cast<std::size_t>(n_features_);
+    std::vector<std::vector<double>> cuts(d);
+    for (const regression_tree& tree : trees_) {
+      for (const tree_node& nd : tree.nodes()) {
+        if (!nd.is_leaf()) cuts[static_cast<std::size_t>(nd.feature)].push_back(nd.threshold);
+      }
+    }
+    for (auto& c : cuts) {
+      std::sort(c.begin(), c.end());
+      c.erase(std::unique(c.begin(), c.end()), c.end());  // -0 and +0 are one threshold
+      if (c.size() > max_rank_thresholds) return false;
+    }
+    // NaN pads each row (never below x); so the last pivot, rank_thr_[255], is always NaN
+    rank_thr_.assign(d * rank_width, std::numeric_limits<double>::quiet_NaN());
+    rank_pivot_.assign(d * 16, 0.0);
+    for (std::size_t f = 0; f < d; ++f) {
+      std::copy(cuts[f].begin(), cuts[f].end(), rank_thr_.begin() + static_cast<std::ptrdiff_t>(f * rank_width));
+      for (std::size_t i = 0; i < 16; ++i) rank_pivot_[f * 16 + i] = rank_thr_[f * rank_width + 16 * i + 15];
+    }
+    const std::size_t T = trees_.size();
+    const std::size_t groups = (T + rank_lanes - 1) / rank_lanes;
+    rank_node_.assign(groups * rank_group_bytes, rank_padding);
+    rank_slot_.assign(groups * rank_group_bytes, 0);
+    std::vector<std::pair<std::int32_t, std::size_t>> stack;
+    for (std::size_t t = 0; t < T; ++t) {
+      const std::size_t at = (t / rank_lanes) * rank_group_bytes + t % rank_lanes;  // + 64 * position
+      const auto& src = trees_[t].nodes();
+      stack.assign(1, {0, 1});
+      while (!stack.empty()) {
+        const auto [n, pos] = stack.back();
+        stack.pop_back();
+        const tree_node& nd = src[static_cast<std::size_t>(n)];
+        if (nd.is_leaf()) continue;  // padding below it keeps rank 255: always left, as in the heap layout
+        const auto& c = cuts[static_cast<std::size_t>(nd.feature)];
+        rank_node_[at + rank_lanes * pos] = static_cast<std::uint8_t>(std::lower_bound(c.begin(), c.end(), nd.threshold) - c.begin());
+        rank_slot_[at + rank_lanes * pos] = static_cast<std::uint8_t>(nd.default_left ? nd.feature : nd.feature + n_features_);
+        stack.emplace_back(nd.left, 2 * pos);
+        stack.emplace_back(nd.right, 2 * pos + 1);
+      }
+    }
+    return true;
+  }
+
+#ifdef FOOTPRINT_DETAIL_AVX512
+  /// predict_strided for the rank layout.
+  [[nodiscard]] double rank_predict(const double* x, index stride) const noexcept {
+    return with_depth<1, max_rank_depth>(heap_depth_, [&](auto D) { return rank_predict_depth<D>(x, stride); });
+  }
+
+  /// Adds the leaf values of trees [t0, t0 + n), whose leaf indices are leaf_index[0, n), to
+  /// s (or fs, rounding to float after each tree), in tree order.
+  void rank_add(const std::uint8_t* leaf_index, std::size_t t0, std::size_t n, double& s, float& fs) const noexcept {
+    const std::size_t w = heap_width_;
+    const double* leaf = heap_leaf_.data() + t0 * w;
+    if (float_acc_) {
+      for (std::size_t j = 0; j < n; ++j) fs = static_cast<float>(static_cast<double>(fs) + leaf[j * w + leaf_index[j]]);
+    } else {
+      for (std::size_t j = 0; j < n; ++j) s += leaf[j * w + leaf_index[j]];
+    }
+  }
+
+  /// For each lane j, byte j of the vector of heap position m + (lane j's path bits): the m
+  /// vectors at p + 64 (m + q), q < m, selected by byte blends on bit[0, l), oldest first.
+  template <int D>
+  FOOTPRINT_DETAIL_AVX512_TARGET __attribute__((always_inline)) static __m512i rank_select(
+      const std::uint8_t* p, std::size_t m, int l, const std::uint64_t* bit) noexcept {
+    __m512i v[std::size_t{1} << (D > 3 ? D - 2 : 1)];
+    const __mmask64 k0 = _cvtu64_mask64(bit[0]);
+    FOOTPRINT_DETAIL_UNROLL(16)
+    for (std::size_t q = 0; q < m / 2; ++q) {
+      v[q] = _mm512_mask_blend_epi8(k0, _mm512_loadu_si512(p + rank_lanes * (m + q)), _mm512_loadu_si512(p + rank_lanes * (m + m / 2 + q)));
+    }
+    FOOTPRINT_DETAIL_UNROLL(8)
+    for (int k = 1; k < l; ++k) {
+      const std::size_t half = m >> (k + 1);
+      const __mmask64 kk = _cvtu64_mask64(bit[k]);
+      FOOTPRINT_DETAIL_UNROLL(8)
+      for (std::size_t q = 0; q < half; ++q) v[q] = _mm512_mask_blend_epi8(kk, v[q], v[q + half]);
+    }
+    return v[0];
+  }
+
+  /// rank_predict for trees of depth D.
+  /// 1. The row's ranks: xr[f] = the number of thresholds of feature f below x[f], counted
+  ///    with 2 compares of 8 against 16 pivots (every 16th threshold), then 2 in the block
+  ///    of 16 they point to; xr[n_features + f] the same, and 0 / 255 for a missing value.
+  /// 2. For each group of 64 trees and each level l < 3, the 64 trees' directions at every
+  ///    position of the level come from one permute (the row ranks at the nodes' slots) and
+  ///    one compare each; a tree's direction at its own node is then selected by its path
+  ///    bits, oldest first (a mux tree over 64-bit masks). From level 3 on (8 to 32
+  ///    positions), each tree's own slot and rank are selected first, by byte blends on the
+  ///    path bits, so the level takes one permute and one compare. The path bits are the
+  ///    leaf index's bits.
+  /// 3. A group's leaf values are added while the next group is evaluated, a slice per level.
+  template <int D>
+  FOOTPRINT_DETAIL_AVX512_TARGET double rank_predict_depth(const double* x, index stride) const noexcept {
+    alignas(64) std::array<std::uint8_t, rank_lanes> xr{};
+    const index d = n_features_;
+    for (index f = 0; f < d; ++f) {
+      const double v = x[f * stride];
+      const __m512d vv = _mm512_set1_pd(v);
+      const double* pivot = rank_pivot_.data() + f * 16;
+      const unsigned blocks = static_cast<unsigned>(_mm512_cmp_pd_mask(_mm512_loadu_pd(pivot), vv, _CMP_LT_OQ)) |
+                              static_cast<unsigned>(_mm512_cmp_pd_mask(_mm512_loadu_pd(pivot + 8), vv, _CMP_LT_OQ)) << 8;
+      const int c1 = std::popcount(blocks);  // <= 15: the last pivot is NaN
+      const double* run = rank_thr_.data() + static_cast<std::size_t>(f) * rank_width + 16 * static_cast<std::size_t>(c1);
+      const unsigned below = static_cast<unsigned>(_mm512_cmp_pd_mask(_mm512_loadu_pd(run), vv, _CMP_LT_OQ)) |
+                             static_cast<unsigned>(_mm512_cmp_pd_mask(_mm512_loadu_pd(run + 8), vv, _CMP_LT_OQ)) << 8;
+      const auto r = static_cast<std::uint8_t>(16 * c1 + std::popcount(below));
+      const bool missing = std::isnan(v);
+      xr[static_cast<std::size_t>(f)] = missing ? 0 : r;
+      xr[static_cast<std::size_t>(d + f)] = missing ? 255 : r;
+    }
+    const __m512i table = _mm512_load_si512(xr.data());
+    alignas(64) std::array<std::uint8_t, 2 * rank_lanes> leaf_index;  // two groups: ping-pong
+    const std::size_t T = roots_.size();
+    const std::size_t groups = (T + rank_lanes - 1) / rank_lanes;
+    double s = base_;
+    auto fs = static_cast<float>(base_);
+    // the previous group's leaves are added a slice per level of this group, so that the
+    // additions (a dependency chain) overlap the evaluation
+    constexpr std::size_t slice = (rank_lanes + D - 1) / D;
+    for (std::size_t g = 0; g < groups; ++g) {
+      const std::uint8_t* previous = leaf_index.data() + rank_lanes * ((g + 1) % 2);
+      const std::size_t n_previous = g > 0 ? rank_lanes : 0;
+      const std::uint8_t* rk = rank_node_.data() + g * rank_group_bytes;
+      const std::uint8_t* sl = rank_slot_.data() + g * rank_group_bytes;
+      std::uint64_t bit[D];  // bit[l]: lane j goes right at level l
+      __m512i leaf = _mm512_setzero_si512();  // leaf index of lane j in byte j
+      FOOTPRINT_DETAIL_UNROLL(8)
+      for (int l = 0; l < D; ++l) {
+        const std::size_t m = std::size_t{1} << l;  // positions [m, 2m)
+        if (l < 3) {
+          std::uint64_t c[4];
+          FOOTPRINT_DETAIL_UNROLL(4)
+          for (std::size_t q = 0; q < m; ++q) {
+            // (the zero-masking form with an all-ones mask: GCC 12 warns on the plain one)
+            const __m512i row = _mm512_maskz_permutexvar_epi8(~__mmask64{0}, _mm512_loadu_si512(sl + rank_lanes * (m + q)), table);
+            c[q] = _cvtmask64_u64(_mm512_cmplt_epu8_mask(_mm512_loadu_si512(rk + rank_lanes * (m + q)), row));
+          }
+          FOOTPRINT_DETAIL_UNROLL(8)
+          for (int k = 0; k < l; ++k) {
+            const std::size_t half = m >> (k + 1);
+            FOOTPRINT_DETAIL_UNROLL(4)
+            for (std::size_t q = 0; q < half; ++q) c[q] = (bit[k] & c[q + half]) | (~bit[k] & c[q]);
+          }
+          bit[l] = c[0];
+        } else {
+          const __m512i row = _mm512_maskz_permutexvar_epi8(~__mmask64{0}, rank_select<D>(sl, m, l, bit), table);
+          bit[l] = _cvtmask64_u64(_mm512_cmplt_epu8_mask(rank_select<D>(rk, m, l, bit), row));
+        }
+        leaf = _mm512_mask_add_epi8(leaf, _cvtu64_mask64(bit[l]), leaf, _mm512_set1_epi8(static_cast<char>(1 << (D - 1 - l))));
+        const std::size_t j0 = std::min(n_previous, slice * static_cast<std::size_t>(l));
+        const std::size_t j1 = std::min(n_previous, j0 + slice);
+        rank_add(previous + j0, (g - 1) * rank_lanes + j0, j1 - j0, s, fs);
+      }
+      _mm512_store_si512(leaf_index.data() + rank_lanes * (g % 2), leaf);
+    }
+    if (groups > 0) rank_add(leaf_index.data() + rank_lanes * ((groups - 1) % 2), (groups - 1) * rank_lanes, T - (groups - 1) * rank_lanes, s, fs);
+    return scale_ * (float_acc_ ? static_cast<double>(fs) : s);
+  }
+#endif
+
   /// Pads every tree to a perfect tree of depth heap_depth_ in heap order (node k's children
   /// are 2k and 2k+1, leaves at [w, 2w) with w = 2^depth). A leaf above the last level
   /// becomes a chain of padding nodes that always go left, ending at the leaf's value.
@@ -589,6 +823,14 @@ class tree_ensemble {
       heap_slot_.clear();
       heap_leaf_.clear();
     }
+    rank_ = heap_ && heap_depth_ >= 1 && heap_depth_ <= max_rank_depth && n_features_ <= max_rank_features &&
+            cpu_has_avx512vbmi() && compile_rank();
+    if (!rank_) {
+      rank_thr_.clear();
+      rank_pivot_.clear();
+      rank_node_.clear();
+      rank_slot_.clear();
+    }
   }
 
   std::vector<regression_tree> trees_;
@@ -608,6 +850,11 @@ class tree_ensemble {
   std::vector<std::uint64_t> heap_key_;   ///< (n_trees, 2^depth) threshold keys, heap order from index 1
   std::vector<std::uint16_t> heap_slot_;  ///< (n_trees, 2^depth) slot of the node (see packed_node)
   std::vector<double> heap_leaf_;         ///< (n_trees, 2^depth) leaf values, left to right
+  bool rank_ = false;
+  std::vector<double> rank_thr_;            ///< (n_features, 256) sorted distinct thresholds, NaN after
+  std::vector<double> rank_pivot_;          ///< (n_features, 16) pivot i = rank_thr_ entry 16 i + 15
+  std::vector<std::uint8_t> rank_node_;     ///< (groups, 64 positions, 64 trees) threshold ranks, 255 = padding
+  std::vector<std::uint8_t> rank_slot_;     ///< (groups, 64 positions, 64 trees) slots (see packed_node)
 };
 
 #ifdef _OPENMP
