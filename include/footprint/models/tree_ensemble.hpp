@@ -57,23 +57,24 @@ enum class tree_layout {
 /// value reached by the row). Random forests use scale = 1/n_trees and base 0; boosting
 /// uses scale 1.
 ///
-/// Inference uses a compiled copy of the trees, walked with a fixed number of branch-free
-/// steps per tree (its depth), several trees (one row) or several rows (one tree) at a time
-/// so that the walks overlap:
-/// - when every tree has depth <= 8 (depthwise boosting), each tree is padded to a perfect
-///   binary tree in heap order (children of node k are 2k and 2k+1, so the next index is
-///   2k + [x > threshold]) and values are compared as order-preserving 64-bit integer keys;
-/// - otherwise, 16-byte nodes with siblings adjacent and leaves that loop on themselves.
-/// - when moreover the trees have depth <= 6, there are at most 32 features with at most 255
+/// Inference uses a compiled copy of the trees, in one of three layouts (layout()):
+/// - when every tree has depth 1 to 6, there are at most 32 features with at most 255
 ///   distinct thresholds each (boosting with <= 256 bins), and the CPU has AVX-512 VBMI
 ///   (checked at run time; GCC or Clang on x86-64), the row is first ranked against each
 ///   feature's sorted thresholds, and 64 trees are evaluated at once, level by level: one
 ///   byte permute fetches the 64 trees' row ranks at a heap position and one byte compare
 ///   gives their 64 directions; each tree's path bits select its own node (docs/
-///   tree-ensembles.md, "Serving").
+///   tree-ensembles.md, "Serving");
+/// - otherwise, when every tree has depth <= 8 and there are at most 128 features (depthwise
+///   boosting), each tree is padded to a perfect binary tree in heap order (children of node
+///   k are 2k and 2k+1, so the next index is 2k + [x > threshold]), values are compared as
+///   order-preserving 64-bit integer keys, and several trees (one row) or several rows (one
+///   tree) are walked at a time so that the walks overlap;
+/// - otherwise, 16-byte nodes with siblings adjacent and leaves that loop on themselves,
+///   walked with a fixed number of branch-free steps per tree.
 /// Single-row prediction does not allocate; batch prediction works on blocks of 64 rows,
-/// tree by tree, in parallel over blocks (OpenMP). Both layouts give exactly the result of
-/// the `x <= threshold` rule of regression_tree.
+/// in parallel over blocks (OpenMP). Every layout gives exactly the result of the
+/// `x <= threshold` rule of regression_tree.
 ///
 /// With `float_accumulation` the running sum is rounded to float after every tree, as
 /// XGBoost does, so that imported XGBoost models reproduce its predictions exactly.
