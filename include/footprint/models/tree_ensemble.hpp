@@ -560,8 +560,8 @@ class tree_ensemble {
 #endif
   }
 
-  /// Builds the rank layout; false (and nothing built) when a feature has more than
-  /// max_rank_thresholds distinct thresholds. Node (tree t, heap position p) of a tree
+  /// Builds the rank layout from the heap layout; false (and nothing built) when a feature
+  /// has more than max_rank_thresholds distinct thresholds. Node (tree t, heap position p) of a tree
   /// with rank r and slot s goes right iff r < xr[s], where xr[f] = the number of distinct
   /// thresholds of feature f below x (0 for a missing value) and xr[n_features + f] the
   /// same (255 for a missing value): x > t_r iff more than r thresholds lie below x.
@@ -585,25 +585,25 @@ class tree_ensemble {
       std::copy(cuts[f].begin(), cuts[f].end(), rank_thr_.begin() + static_cast<std::ptrdiff_t>(f * rank_width));
       for (std::size_t i = 0; i < 16; ++i) rank_pivot_[f * 16 + i] = rank_thr_[f * rank_width + 16 * i + 15];
     }
+    // the nodes come from the heap layout: same positions, padding included
+    std::vector<std::vector<std::uint64_t>> keys(d);  // order keys of the cuts: same order
+    for (std::size_t f = 0; f < d; ++f) {
+      for (double c : cuts[f]) keys[f].push_back(order_key(c));
+    }
     const std::size_t T = trees_.size();
+    const std::size_t w = heap_width_;
     const std::size_t groups = (T + rank_lanes - 1) / rank_lanes;
     rank_node_.assign(groups * rank_group_bytes, rank_padding);
     rank_slot_.assign(groups * rank_group_bytes, 0);
-    std::vector<std::pair<std::int32_t, std::size_t>> stack;
     for (std::size_t t = 0; t < T; ++t) {
       const std::size_t at = (t / rank_lanes) * rank_group_bytes + t % rank_lanes;  // + 64 * position
-      const auto& src = trees_[t].nodes();
-      stack.assign(1, {0, 1});
-      while (!stack.empty()) {
-        const auto [n, pos] = stack.back();
-        stack.pop_back();
-        const tree_node& nd = src[static_cast<std::size_t>(n)];
-        if (nd.is_leaf()) continue;  // padding below it keeps rank 255: always left, as in the heap layout
-        const auto& c = cuts[static_cast<std::size_t>(nd.feature)];
-        rank_node_[at + rank_lanes * pos] = static_cast<std::uint8_t>(std::lower_bound(c.begin(), c.end(), nd.threshold) - c.begin());
-        rank_slot_[at + rank_lanes * pos] = static_cast<std::uint8_t>(nd.default_left ? nd.feature : nd.feature + n_features_);
-        stack.emplace_back(nd.left, 2 * pos);
-        stack.emplace_back(nd.right, 2 * pos + 1);
+      for (std::size_t pos = 1; pos < w; ++pos) {
+        const std::uint64_t key = heap_key_[t * w + pos];
+        if (key == key_padding) continue;  // keeps rank 255: always left, as in the heap layout
+        const std::uint16_t slot = heap_slot_[t * w + pos];
+        const auto& k = keys[slot < d ? slot : slot - d];
+        rank_node_[at + rank_lanes * pos] = static_cast<std::uint8_t>(std::lower_bound(k.begin(), k.end(), key) - k.begin());
+        rank_slot_[at + rank_lanes * pos] = static_cast<std::uint8_t>(slot);
       }
     }
     return true;
@@ -629,20 +629,19 @@ class tree_ensemble {
 
   /// For each lane j, byte j of the vector of heap position m + (lane j's path bits): the m
   /// vectors at p + 64 (m + q), q < m, selected by byte blends on bit[0, l), oldest first.
+  /// Inlined where m and l are constants, its loops are unrolled completely without a
+  /// pragma (which GCC 12 ignores with a warning under -fsanitize here).
   template <int D>
   FOOTPRINT_DETAIL_AVX512_TARGET __attribute__((always_inline)) static __m512i rank_select(
       const std::uint8_t* p, std::size_t m, int l, const std::uint64_t* bit) noexcept {
     __m512i v[std::size_t{1} << (D > 3 ? D - 2 : 1)];
     const __mmask64 k0 = _cvtu64_mask64(bit[0]);
-    FOOTPRINT_DETAIL_UNROLL(16)
     for (std::size_t q = 0; q < m / 2; ++q) {
       v[q] = _mm512_mask_blend_epi8(k0, _mm512_loadu_si512(p + rank_lanes * (m + q)), _mm512_loadu_si512(p + rank_lanes * (m + m / 2 + q)));
     }
-    FOOTPRINT_DETAIL_UNROLL(8)
     for (int k = 1; k < l; ++k) {
       const std::size_t half = m >> (k + 1);
       const __mmask64 kk = _cvtu64_mask64(bit[k]);
-      FOOTPRINT_DETAIL_UNROLL(8)
       for (std::size_t q = 0; q < half; ++q) v[q] = _mm512_mask_blend_epi8(kk, v[q], v[q + half]);
     }
     return v[0];
@@ -691,6 +690,7 @@ class tree_ensemble {
     for (std::size_t g = 0; g < groups; ++g) {
       const std::uint8_t* previous = leaf_index.data() + rank_lanes * ((g + 1) % 2);
       const std::size_t n_previous = g > 0 ? rank_lanes : 0;
+      const std::size_t t_previous = g > 0 ? (g - 1) * rank_lanes : 0;
       const std::uint8_t* rk = rank_node_.data() + g * rank_group_bytes;
       const std::uint8_t* sl = rank_slot_.data() + g * rank_group_bytes;
       std::uint64_t bit[D];  // bit[l]: lane j goes right at level l
@@ -720,7 +720,7 @@ class tree_ensemble {
         leaf = _mm512_mask_add_epi8(leaf, _cvtu64_mask64(bit[l]), leaf, _mm512_set1_epi8(static_cast<char>(1 << (D - 1 - l))));
         const std::size_t j0 = std::min(n_previous, slice * static_cast<std::size_t>(l));
         const std::size_t j1 = std::min(n_previous, j0 + slice);
-        rank_add(previous + j0, (g - 1) * rank_lanes + j0, j1 - j0, s, fs);
+        rank_add(previous + j0, t_previous + j0, j1 - j0, s, fs);
       }
       _mm512_store_si512(leaf_index.data() + rank_lanes * (g % 2), leaf);
     }
@@ -826,7 +826,10 @@ class tree_ensemble {
     }
     rank_ = heap_ && heap_depth_ >= 1 && heap_depth_ <= max_rank_depth && n_features_ <= max_rank_features &&
             cpu_has_avx512vbmi() && compile_rank();
-    if (!rank_) {
+    if (rank_) {  // the rank layout keeps only heap_leaf_ of the heap layout
+      heap_key_ = {};
+      heap_slot_ = {};
+    } else {
       rank_thr_.clear();
       rank_pivot_.clear();
       rank_node_.clear();
