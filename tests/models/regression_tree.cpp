@@ -179,8 +179,8 @@ TEST_CASE("tree_ensemble: every layout follows the x <= threshold rule exactly")
   values.push_back(fp::nan);
   std::mt19937_64 g(11);
   // (d, max_depth, trees): heap layout up to depth 8 with <= 128 features, linked nodes
-  // otherwise; rank layout from depth 1 to 6 with <= 32 features (64 trees per group, 1024
-  // per chunk: 150 and 1100 trees fill neither)
+  // otherwise; rank layout from depth 1 to 6 with <= 32 features (64 trees per group: 29,
+  // 70, 150 and 1,100 trees leave the last group partial)
   struct ensemble_case {
     int d;
     int max_depth;
