@@ -12,17 +12,18 @@
 #include <footprint/data/impact_pipeline.hpp>
 #include <footprint/data/lobster_dataset.hpp>
 #include <footprint/data/order_design.hpp>
-#include <footprint/data/synthetic_dataset.hpp>
+#include <footprint/data/synthetic/synthetic_dataset.hpp>
 #include <footprint/detail/concat.hpp>
-#include <footprint/impact/almgren_chriss.hpp>
+#include <footprint/detail/random.hpp>
+#include <footprint/execution/almgren_chriss.hpp>
 #include <footprint/impact/almgren_chriss_calibration.hpp>
 #include <footprint/impact/dataset_observations.hpp>
-#include <footprint/impact/schedule_cost.hpp>
-#include <footprint/models/bayesian_linear.hpp>
-#include <footprint/models/deep_ensemble.hpp>
-#include <footprint/models/gradient_boosting.hpp>
-#include <footprint/models/random_forest.hpp>
-#include <footprint/models/ols.hpp>
+#include <footprint/execution/schedule_cost.hpp>
+#include <footprint/models/linear/bayesian_linear.hpp>
+#include <footprint/models/neural/deep_ensemble.hpp>
+#include <footprint/models/trees/gradient_boosting.hpp>
+#include <footprint/models/trees/random_forest.hpp>
+#include <footprint/models/linear/ols.hpp>
 #include <footprint/validation/metrics.hpp>
 #include <footprint/validation/split.hpp>
 #include <footprint/version.hpp>
@@ -38,7 +39,6 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -253,13 +253,13 @@ json metrics_json(const metrics& m) {
 // The expected cost of walking a synthetic book (levels of L (1 +- noise) shares, one tick
 // apart) with q shares, in ticks per share beyond the best quote, averaged over 4,000 books.
 double synthetic_walk_ticks(double q, const fp::synthetic_market_params& m) {
-  std::mt19937_64 rng(7);
+  fp::detail::xoshiro256ss rng(7);
   double total = 0.0;
   constexpr int books = 4000;
   for (int b = 0; b < books; ++b) {
     double left = q, cost = 0.0;
     for (fp::index level = 0; left > 0.0; ++level) {
-      const double u = (static_cast<double>(rng() >> 11) + 0.5) * 0x1.0p-53;
+      const double u = rng.uniform_open();
       const double size = level < m.levels ? m.depth_per_level * (1.0 + m.depth_noise * (2.0 * u - 1.0)) : left;
       const double take = std::min(left, size);
       cost += take * static_cast<double>(level);

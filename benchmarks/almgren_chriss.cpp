@@ -7,7 +7,7 @@
 //   trajectory and summing its cost and variance (eqs. 8 and 5).
 // - schedule_N1000: the optimal trajectory, trade list and cost for N = 1,000 intervals.
 // - lambda_for_variance, predict_cost: the inverse problem (TOMS 748) and one forecast.
-#include <footprint/impact/almgren_chriss.hpp>
+#include <footprint/execution/almgren_chriss.hpp>
 
 #include <benchmark/benchmark.h>
 

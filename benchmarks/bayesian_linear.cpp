@@ -11,9 +11,9 @@
 // one-row predict on the same files with 2 BLAS threads (as bench_peers.py), medians of 7
 // (fit, batch) and 2,000 (one row). footprint runs single-threaded. At the end a table gives
 // the medians and the ratios, and the largest differences between the two fits.
-#include <footprint/models/bayesian_linear.hpp>
-#include <footprint/models/ols.hpp>
-#include <footprint/models/ridge.hpp>
+#include <footprint/models/linear/bayesian_linear.hpp>
+#include <footprint/models/linear/ols.hpp>
+#include <footprint/models/linear/ridge.hpp>
 
 #include "peer_support.hpp"
 

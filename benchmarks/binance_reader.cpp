@@ -4,8 +4,8 @@
 // of the same lines alone, the floor of any reader built on it.
 //
 // Run: binance_reader --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
-#include "footprint/book/binance_reader.hpp"
-#include "footprint/book/line_reader.hpp"
+#include "footprint/feeds/binance/binance_reader.hpp"
+#include "footprint/feeds/line_reader.hpp"
 
 #include <benchmark/benchmark.h>
 #include <nlohmann/json.hpp>

@@ -13,9 +13,9 @@
 // not import) and scikit-learn (set FOOTPRINT_BENCH_MLP_SKLEARN=0 to skip it: it takes about
 // 2 s per epoch). footprint trains the same epochs once for the RMSE; the timed benchmarks
 // measure one epoch, single-row and batch prediction, and default-parameter fits on 50,000 x 20.
-#include <footprint/models/deep_ensemble.hpp>
-#include <footprint/models/detail/mlp_rng.hpp>
-#include <footprint/models/mlp_regressor.hpp>
+#include <footprint/models/neural/deep_ensemble.hpp>
+#include <footprint/detail/random.hpp>
+#include <footprint/models/neural/mlp_regressor.hpp>
 
 #include "peer_support.hpp"
 
@@ -131,7 +131,7 @@ BENCHMARK(predict_batch)->Unit(benchmark::kMillisecond);
 /// 50,000 x 20 synthetic rows, the size of the pre-trade report's largest data sets.
 const data_set& report_sized() {
   static const data_set d = [] {
-    fp::detail::mlp_rng rng(5);
+    fp::detail::xoshiro256ss rng(5);
     data_set s{fp::matrix(50'000, 20), fp::vector(50'000)};
     for (fp::index i = 0; i < s.X.rows(); ++i) {
       for (fp::index j = 0; j < 20; ++j) s.X(i, j) = rng.normal();

@@ -20,8 +20,8 @@
 //   timed on the same rows, and every RMSE is on the full test set.
 // - Single-row prediction is reported as CPU time too (the CPU column), which a shared
 //   machine's load does not inflate.
-#include <footprint/models/gradient_boosting.hpp>
-#include <footprint/models/random_forest.hpp>
+#include <footprint/models/trees/gradient_boosting.hpp>
+#include <footprint/models/trees/random_forest.hpp>
 
 #include "peer_support.hpp"
 

@@ -3,7 +3,7 @@
 // aversions, a pre-trade forecast in bps, and the risk aversion that meets a target; writes
 // the efficient frontier and the trajectories as CSV and SVG into argv[1] (default: the
 // current directory).
-#include <footprint/impact/almgren_chriss.hpp>
+#include <footprint/execution/almgren_chriss.hpp>
 
 #include <algorithm>
 #include <chrono>

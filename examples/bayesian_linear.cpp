@@ -1,47 +1,29 @@
 // bayesian_linear: forecast the cost of a block trade as a distribution, not a number, and
 // score the forecasts on a later period. Deterministic (fixed seed), runs in milliseconds.
-#include <footprint/models/bayesian_linear.hpp>
-#include <footprint/models/ols.hpp>
+#include <footprint/data/synthetic/regression_problems.hpp>
+#include <footprint/models/linear/bayesian_linear.hpp>
+#include <footprint/models/linear/ols.hpp>
 #include <footprint/validation/metrics.hpp>
 #include <footprint/validation/split.hpp>
 
 #include <cmath>
 #include <cstdint>
 #include <iostream>
-#include <numbers>
-#include <random>
 
 namespace {
 
-/// A toy history of block trades in time order. Columns: half spread (bps),
-/// sigma * sqrt(Q / ADV) (bps, the square-root-law core), side * book imbalance.
-/// Cost (bps) = half spread + 0.7 core + 4 side * imbalance + N(0, 3^2).
-struct history {
-  footprint::matrix X;
-  footprint::vector y;
-};
-
-history simulate(footprint::index n, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  const auto uniform = [&] { return (static_cast<double>(rng() >> 11) + 0.5) * 0x1.0p-53; };
-  const auto normal = [&] {  // Box-Muller: the same draws on every platform
-    return std::sqrt(-2.0 * std::log(uniform())) * std::cos(2.0 * std::numbers::pi * uniform());
-  };
-  history h{footprint::matrix(n, 3), footprint::vector(n)};
-  for (footprint::index i = 0; i < n; ++i) {
-    const double half_spread = 3.0 * std::exp(0.4 * normal());
-    const double core = 150.0 * std::sqrt(1e-4 + 0.05 * uniform());
-    const double side_imbalance = 0.3 * normal();
-    h.X.row(i) << half_spread, core, side_imbalance;
-    h.y[i] = half_spread + 0.7 * core + 4.0 * side_imbalance + 3.0 * normal();
-  }
-  return h;
+/// A toy history of block trades in time order, with a known cost function
+/// (footprint::problems::trade_costs, cost_shape::linear): columns half spread (bps),
+/// sigma * sqrt(Q / ADV) (bps, the square-root-law core) and side * book imbalance;
+/// cost (bps) = half spread + 0.7 core + 4 side * imbalance + N(0, 3^2).
+footprint::problems::regression_problem simulate(footprint::index n, std::uint64_t seed) {
+  return footprint::problems::trade_costs(n, seed, footprint::problems::cost_shape::linear);
 }
 
 }  // namespace
 
 int main() {
-  const history h = simulate(3000, 42);
+  const footprint::problems::regression_problem h = simulate(3000, 42);
 
   // 1. Split in time: the first 80% of the trades train; 50 trades of embargo; the rest test.
   const footprint::time_split split =

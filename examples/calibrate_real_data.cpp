@@ -7,7 +7,7 @@
 #include <footprint/data/bitstamp_dataset.hpp>
 #include <footprint/data/impact_pipeline.hpp>
 #include <footprint/data/lobster_dataset.hpp>
-#include <footprint/data/synthetic_dataset.hpp>
+#include <footprint/data/synthetic/synthetic_dataset.hpp>
 #include <footprint/impact/almgren_chriss_calibration.hpp>
 #include <footprint/impact/dataset_observations.hpp>
 

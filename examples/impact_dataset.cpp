@@ -12,15 +12,15 @@
 //   --synthetic-only  ignore $FOOTPRINT_DATA_DIR
 //   --full         in an unoptimised build, read the whole Binance capture (by default only
 //                  its first 3,000 lines per file there: the JSON parser is ~50x slower)
-#include <footprint/book/binance_reader.hpp>
-#include <footprint/book/line_reader.hpp>
+#include <footprint/feeds/binance/binance_reader.hpp>
+#include <footprint/feeds/line_reader.hpp>
 #include <footprint/data/binance_dataset.hpp>
 #include <footprint/data/bitstamp_dataset.hpp>
 #include <footprint/data/impact_dataset.hpp>
 #include <footprint/data/impact_pipeline.hpp>
 #include <footprint/data/lobster_dataset.hpp>
-#include <footprint/data/synthetic_dataset.hpp>
-#include <footprint/data/synthetic_market.hpp>
+#include <footprint/data/synthetic/synthetic_dataset.hpp>
+#include <footprint/data/synthetic/synthetic_market.hpp>
 
 #include <algorithm>
 #include <cmath>

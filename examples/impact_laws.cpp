@@ -1,59 +1,32 @@
 // impact_laws: calibrate impact laws on synthetic metaorders generated from known
 // parameters, print each estimate with its standard errors next to the truth, then the
 // price impact path of a schedule under a transient-impact propagator. Deterministic.
+#include <footprint/data/synthetic/regression_problems.hpp>
 #include <footprint/impact/almgren_chriss_calibration.hpp>
 #include <footprint/impact/impact_observations.hpp>
 #include <footprint/impact/parameter_estimate.hpp>
 #include <footprint/impact/power_law_impact.hpp>
 #include <footprint/impact/propagator.hpp>
 #include <footprint/impact/square_root_law.hpp>
+#include <footprint/impact/synthetic_metaorders.hpp>
 
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <numbers>
-#include <random>
 
 namespace {
 
-// Standard normals from std::mt19937_64 and Box-Muller, identical on every standard library
-// (std::normal_distribution is not).
-class normal_rng {
+// Planted noise: standard normal draws, the same on every platform.
+class noise {
  public:
-  explicit normal_rng(std::uint64_t seed) : engine_(seed) {}
-  double uniform(double lo, double hi) {
-    return lo + (hi - lo) * (static_cast<double>(engine_() >> 11) + 0.5) * 0x1.0p-53;
-  }
-  double normal() {
-    const double r = std::sqrt(-2.0 * std::log(uniform(0.0, 1.0)));
-    return r * std::cos(2.0 * std::numbers::pi * uniform(0.0, 1.0));
-  }
+  explicit noise(footprint::index n, std::uint64_t seed) : z_(footprint::problems::standard_normals(n, seed)) {}
+  double normal() { return z_[next_++]; }
 
  private:
-  std::mt19937_64 engine_;
+  footprint::vector z_;
+  footprint::index next_ = 0;
 };
-
-// n metaorders: Q/V from 0.01% to 10% of daily volume, V from 100k to 10M shares a day,
-// daily volatility 1-3%, mid 10-200, durations 10 minutes to a 6.5-hour day.
-footprint::impact_observations market(footprint::index n, normal_rng& rng) {
-  footprint::impact_observations obs;
-  obs.quantity.resize(n);
-  obs.duration.resize(n);
-  obs.volume.resize(n);
-  obs.volatility.resize(n);
-  obs.arrival_mid.resize(n);
-  obs.temporary_bps.resize(n);
-  obs.permanent_bps.resize(n);
-  for (footprint::index i = 0; i < n; ++i) {
-    obs.volume[i] = std::exp(rng.uniform(std::log(1e5), std::log(1e7)));
-    obs.quantity[i] = obs.volume[i] * std::exp(rng.uniform(std::log(1e-4), std::log(1e-1)));
-    obs.volatility[i] = rng.uniform(0.01, 0.03);
-    obs.arrival_mid[i] = rng.uniform(10.0, 200.0);
-    obs.duration[i] = rng.uniform(600.0, 23400.0);
-  }
-  return obs;
-}
 
 void row(const char* name, const footprint::parameter_estimate& e, double truth) {
   std::printf("  %-8s %11.4g  se %9.2g  hc1 se %9.2g  truth %11.4g\n", name, e.value, e.std_error,
@@ -63,8 +36,11 @@ void row(const char* name, const footprint::parameter_estimate& e, double truth)
 }  // namespace
 
 int main() {
-  normal_rng rng(20240607);
-  footprint::impact_observations obs = market(2000, rng);
+  // 2,000 metaorders of a universe of stocks (footprint::problems::metaorders): Q/V from 0.01%
+  // to 10% of daily volume, V from 100k to 10M shares a day, daily volatility 1-3%, mid
+  // 10-200, durations 10 minutes to a 6.5-hour day.
+  footprint::impact_observations obs = footprint::problems::metaorders(2000, 20240607);
+  noise rng(5 * obs.size(), 20240608);
   const footprint::index n = obs.size();
 
   // 1. Square-root law I = Y sigma (Q/V)^delta: fit to the permanent column, +- 2 bps noise.

@@ -1,51 +1,33 @@
 // mlp_regressor and deep_ensemble: forecast the cost of a block trade with a neural network
 // that also says how unsure it is, and save the model as JSON. Deterministic (fixed seeds),
 // runs in about a second.
+#include <footprint/data/synthetic/regression_problems.hpp>
 #include <footprint/io/mlp_json.hpp>
-#include <footprint/models/deep_ensemble.hpp>
-#include <footprint/models/gaussian_mixture.hpp>
-#include <footprint/models/mlp_regressor.hpp>
+#include <footprint/models/neural/deep_ensemble.hpp>
+#include <footprint/distributions/normal_mixture.hpp>
+#include <footprint/models/neural/mlp_regressor.hpp>
 
 #include <cmath>
 #include <cstdint>
 #include <iostream>
-#include <numbers>
-#include <random>
 #include <sstream>
 
 namespace {
 
-/// A toy history of block trades. Columns: half spread (bps), sigma * sqrt(Q / ADV) (bps,
-/// the square-root-law core), side * book imbalance. The cost (bps) is non-linear in them and
-/// its noise grows with the core: cost = half spread + 0.7 core + 6 tanh(2 side * imbalance)
-/// + (1 + 0.15 core) N(0, 1).
-struct history {
-  footprint::matrix X;
-  footprint::vector y;
-};
-
-history simulate(footprint::index n, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  const auto uniform = [&] { return (static_cast<double>(rng() >> 11) + 0.5) * 0x1.0p-53; };
-  const auto normal = [&] {  // Box-Muller: the same draws on every platform
-    return std::sqrt(-2.0 * std::log(uniform())) * std::cos(2.0 * std::numbers::pi * uniform());
-  };
-  history h{footprint::matrix(n, 3), footprint::vector(n)};
-  for (footprint::index i = 0; i < n; ++i) {
-    const double half_spread = 3.0 * std::exp(0.4 * normal());
-    const double core = 150.0 * std::sqrt(1e-4 + 0.05 * uniform());
-    const double side_imbalance = 0.3 * normal();
-    h.X.row(i) << half_spread, core, side_imbalance;
-    h.y[i] = half_spread + 0.7 * core + 6.0 * std::tanh(2.0 * side_imbalance) + (1.0 + 0.15 * core) * normal();
-  }
-  return h;
+/// A toy history of block trades with a known cost function
+/// (footprint::problems::trade_costs, cost_shape::nonlinear): columns half spread (bps),
+/// sigma * sqrt(Q / ADV) (bps, the square-root-law core) and side * book imbalance; the
+/// cost (bps) is non-linear in them and its noise grows with the core: cost = half spread +
+/// 0.7 core + 6 tanh(2 side * imbalance) + (1 + 0.15 core) N(0, 1).
+footprint::problems::regression_problem simulate(footprint::index n, std::uint64_t seed) {
+  return footprint::problems::trade_costs(n, seed, footprint::problems::cost_shape::nonlinear);
 }
 
 }  // namespace
 
 int main() {
-  const history train = simulate(3000, 42);
-  const history test = simulate(1000, 43);
+  const footprint::problems::regression_problem train = simulate(3000, 42);
+  const footprint::problems::regression_problem test = simulate(1000, 43);
 
   // 1. A network with a Gaussian head: a mean and a variance per trade, trained by the
   //    negative log-likelihood, early-stopped on 10% of the rows, progress on stderr.
@@ -72,7 +54,7 @@ int main() {
   //    (The members' own seed and progress fields are ignored: seeds derive from .seed.)
   footprint::deep_ensemble ensemble({.n_members = 5, .member = model.params(), .seed = 11});
   (void)ensemble.fit(train.X, train.y);
-  const std::vector<footprint::gaussian_mixture> mix = ensemble.predict_distribution(order);
+  const std::vector<footprint::normal_mixture> mix = ensemble.predict_distribution(order);
   std::cout << "ensemble: expected " << mean(mix[0]) << " bps, sd " << standard_deviation(mix[0])
             << " bps, 90% interval [" << quantile(mix[0], 0.05) << ", " << quantile(mix[0], 0.95) << "] bps\n";
 

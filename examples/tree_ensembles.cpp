@@ -2,51 +2,33 @@
 // boosting (a cost that must rise with order size), read each forecast as a distribution,
 // save and reload the model, and serve single rows. Deterministic (fixed seeds), runs in
 // well under a second.
+#include <footprint/data/synthetic/regression_problems.hpp>
 #include <footprint/io/tree_model_json.hpp>
-#include <footprint/models/gradient_boosting.hpp>
-#include <footprint/models/random_forest.hpp>
+#include <footprint/models/trees/gradient_boosting.hpp>
+#include <footprint/models/trees/random_forest.hpp>
 
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <iostream>
-#include <numbers>
-#include <random>
 #include <vector>
 
 namespace {
 
-/// A toy history of block trades. Columns: participation (order size / ADV, in %),
-/// half spread (bps), side * book imbalance (missing, NaN, for a tenth of the trades).
-/// Cost (bps) = half spread + 12 sqrt(participation) + 4 side * imbalance + noise whose
-/// spread grows with participation.
-struct history {
-  footprint::matrix X;
-  footprint::vector y;
-};
-
-history simulate(footprint::index n, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  const auto uniform = [&] { return (static_cast<double>(rng() >> 11) + 0.5) * 0x1.0p-53; };
-  const auto normal = [&] {  // Box-Muller: the same draws on every platform
-    return std::sqrt(-2.0 * std::log(uniform())) * std::cos(2.0 * std::numbers::pi * uniform());
-  };
-  history h{footprint::matrix(n, 3), footprint::vector(n)};
-  for (footprint::index i = 0; i < n; ++i) {
-    const double participation = 20.0 * uniform();
-    const double half_spread = 3.0 * std::exp(0.4 * normal());
-    const double imbalance = 0.3 * normal();
-    h.X.row(i) << participation, half_spread, uniform() < 0.1 ? footprint::nan : imbalance;
-    h.y[i] = half_spread + 12.0 * std::sqrt(participation) + 4.0 * imbalance + (1.0 + 0.3 * participation) * normal();
-  }
-  return h;
+/// A toy history of block trades with a known cost function
+/// (footprint::problems::trade_costs, cost_shape::participation): columns participation
+/// (order size / ADV, in %), half spread (bps) and side * book imbalance (missing, NaN, for a
+/// tenth of the trades); cost (bps) = half spread + 12 sqrt(participation) + 4 side *
+/// imbalance + noise whose spread grows with participation.
+footprint::problems::regression_problem simulate(footprint::index n, std::uint64_t seed) {
+  return footprint::problems::trade_costs(n, seed, footprint::problems::cost_shape::participation);
 }
 
 }  // namespace
 
 int main() {
-  const history train = simulate(4000, 1);
-  const history test = simulate(2000, 2);
+  const footprint::problems::regression_problem train = simulate(4000, 1);
+  const footprint::problems::regression_problem test = simulate(2000, 2);
 
   // 1. A random forest; its predictive distribution is a quantile regression forest.
   footprint::random_forest forest({.n_estimators = 100, .min_samples_leaf = 5, .oob_score = true, .seed = 7});

@@ -115,7 +115,7 @@ struct market_state {
   double ask_depth = nan;            ///< displayed quantity at the best ask
   double volatility = nan;           ///< std of mid log-returns per sqrt(second), dimensionless
   double volume_rate = nan;          ///< traded quantity per second (average), e.g. ADV / seconds per day
-  vector features;                   ///< model features at arrival; shape (n_features)
+  vector features{};                 ///< model features at arrival; shape (n_features)
 };
 
 /// An impact model's forecast for one order: the mean and spread of its cost.

@@ -5,6 +5,9 @@
 
 #include <string>
 
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_error {
+
 namespace fp = footprint;
 
 TEST_CASE("data_error names file, line, column and field") {
@@ -74,3 +77,5 @@ TEST_CASE("detail::concat prints doubles at full precision") {
   CHECK(fp::detail::concat("x=", 0.1) == "x=0.10000000000000001");
   CHECK(fp::detail::concat("n=", 3, ", s=", std::string("a")) == "n=3, s=a");
 }
+
+}  // namespace unity_error

@@ -10,6 +10,9 @@
 #include <string>
 #include <vector>
 
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_parallel {
+
 TEST_CASE("parallel_for_each_rethrow: all tasks run, the lowest failing index is rethrown") {
   for (const int threads : {0, 1, 2}) {
     CAPTURE(threads);
@@ -39,3 +42,5 @@ TEST_CASE("parallel_for_each_rethrow: no tasks, or no failures, return normally"
   footprint::detail::parallel_for_each_rethrow(out.size(), 2, [&](std::size_t k) { out[k] = static_cast<double>(k) * 0.5; });
   for (std::size_t k = 0; k < out.size(); ++k) CHECK(out[k] == static_cast<double>(k) * 0.5);
 }
+
+}  // namespace unity_parallel

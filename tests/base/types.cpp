@@ -7,6 +7,9 @@
 #include <cmath>
 #include <string>
 
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_types {
+
 namespace fp = footprint;
 
 TEST_CASE("fit_report::ok is true only for a normal end") {
@@ -57,3 +60,5 @@ TEST_CASE("version constants agree") {
   CHECK(s == fp::version_string);
   CHECK(fp::version_number == fp::version_major * 10000 + fp::version_minor * 100 + fp::version_patch);
 }
+
+}  // namespace unity_types

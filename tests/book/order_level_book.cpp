@@ -14,6 +14,9 @@
 #include <unordered_map>
 #include <utility>
 
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_order_level_book {
+
 namespace fp = footprint;
 using fp::side;
 
@@ -249,3 +252,5 @@ TEST_CASE("order_level_book: random sequences agree with a reference map and lev
   CHECK(b.bid_levels() == 0);
   CHECK(b.stats().adds == 0);
 }
+
+}  // namespace unity_order_level_book

@@ -7,6 +7,9 @@
 #include <cmath>
 #include <string>
 
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_price_level_book {
+
 namespace fp = footprint;
 using fp::side;
 
@@ -95,3 +98,5 @@ TEST_CASE("a crossed book is reported, bad values are rejected") {
   CHECK_THROWS_AS(b.set_level(side::buy, std::nan(""), 1), fp::invalid_argument);
   CHECK_THROWS_AS(b.set_level(side::buy, 0.0, 1), fp::invalid_argument);
 }
+
+}  // namespace unity_price_level_book

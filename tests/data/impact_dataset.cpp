@@ -8,6 +8,9 @@
 #include <sstream>
 #include <string>
 
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_impact_dataset {
+
 namespace fp = footprint;
 using namespace std::chrono_literals;
 using ns = std::chrono::nanoseconds;
@@ -144,3 +147,5 @@ TEST_CASE("bad input is rejected with the field and the value") {
                        "footprint::impact_dataset_builder: horizons must be strictly increasing", fp::invalid_argument);
   CHECK_THROWS_AS((void)b.build().label("nope"), fp::invalid_argument);
 }
+
+}  // namespace unity_impact_dataset

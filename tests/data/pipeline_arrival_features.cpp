@@ -3,7 +3,7 @@
 #include "footprint/book/price_level_book.hpp"
 #include "footprint/book/trade.hpp"
 #include "footprint/concepts.hpp"
-#include "footprint/data/arrival_features.hpp"
+#include "footprint/features/arrival_features.hpp"
 #include "footprint/features/feature_set.hpp"
 #include "footprint/features/top_of_book.hpp"
 
@@ -13,6 +13,9 @@
 #include <cmath>
 #include <string>
 #include <vector>
+
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_pipeline_arrival_features {
 
 namespace fp = footprint;
 using fp::side;
@@ -157,3 +160,5 @@ TEST_CASE("arrival features are NaN where the book is one-sided and reject bad p
   CHECK_THROWS_AS(fp::arrival_features({.kyle_intervals = 1}), fp::invalid_argument);
   CHECK_THROWS_AS(fp::arrival_features({.capacity = 0}), fp::invalid_argument);
 }
+
+}  // namespace unity_pipeline_arrival_features

@@ -2,12 +2,12 @@
 // the ticker-on-depth book, same-timestamp grouping, unsigned trades), and the real
 // captures (../shared/data; skipped with a message when absent), whose counts must
 // reconcile with the readers run independently.
-#include "book/crypto_test_data.hpp"
+#include "feeds/crypto_test_data.hpp"
 
-#include "footprint/book/binance_reader.hpp"
-#include "footprint/book/bitstamp_snapshot_reader.hpp"
-#include "footprint/book/bitstamp_trade_reader.hpp"
-#include "footprint/book/line_reader.hpp"
+#include "footprint/feeds/binance/binance_reader.hpp"
+#include "footprint/feeds/bitstamp/bitstamp_snapshot_reader.hpp"
+#include "footprint/feeds/bitstamp/bitstamp_trade_reader.hpp"
+#include "footprint/feeds/line_reader.hpp"
 #include "footprint/data/binance_dataset.hpp"
 #include "footprint/data/bitstamp_dataset.hpp"
 #include "footprint/data/impact_dataset.hpp"
@@ -22,6 +22,9 @@
 #include <span>
 #include <string>
 #include <vector>
+
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_pipeline_crypto {
 
 namespace fp = footprint;
 using namespace std::chrono_literals;
@@ -375,3 +378,5 @@ TEST_CASE("Bitstamp day: the dataset reconciles with the readers") {
   CHECK(r.state.mid > 200.0);
   CHECK(r.state.volatility > 0.0);
 }
+
+}  // namespace unity_pipeline_crypto

@@ -1,7 +1,7 @@
 // lobster_dataset: exact labels on a hand-made LOBSTER day, and the GOOG sample day
 // (../shared/data; skipped with a message when absent) checked against
 // lobster_market_order_reader run independently.
-#include "footprint/book/lobster_reader.hpp"
+#include "footprint/feeds/lobster/lobster_reader.hpp"
 #include "footprint/data/impact_dataset.hpp"
 #include "footprint/data/impact_pipeline.hpp"
 #include "footprint/data/lobster_dataset.hpp"
@@ -15,6 +15,9 @@
 #include <numeric>
 #include <string>
 #include <vector>
+
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_pipeline_lobster {
 
 namespace fp = footprint;
 using namespace std::chrono_literals;
@@ -273,3 +276,5 @@ TEST_CASE("GOOG day, visible fills only: every market order pays at least the ha
     CHECK(non_finite == 0);
   }
 }
+
+}  // namespace unity_pipeline_lobster

@@ -3,11 +3,11 @@
 // lag history, unlabelled orders, errors.
 #include "footprint/book/price_level_book.hpp"
 #include "footprint/book/trade.hpp"
-#include "footprint/data/arrival_features.hpp"
+#include "footprint/features/arrival_features.hpp"
 #include "footprint/data/impact_dataset.hpp"
 #include "footprint/data/impact_pipeline.hpp"
-#include "footprint/data/synthetic_dataset.hpp"
-#include "footprint/data/synthetic_market.hpp"
+#include "footprint/data/synthetic/synthetic_dataset.hpp"
+#include "footprint/data/synthetic/synthetic_market.hpp"
 #include "footprint/features/feature_set.hpp"
 #include "footprint/features/top_of_book.hpp"
 
@@ -16,6 +16,9 @@
 #include <chrono>
 #include <cmath>
 #include <vector>
+
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_pipeline_synthetic {
 
 namespace fp = footprint;
 using fp::side;
@@ -210,3 +213,5 @@ TEST_CASE("impact_pipeline without trades or orders gives empty datasets and a m
   CHECK(r.state.volume_rate == 0.0);
   CHECK(r.summary.span_seconds == doctest::Approx(60.0));
 }
+
+}  // namespace unity_pipeline_synthetic

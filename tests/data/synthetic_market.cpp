@@ -1,10 +1,13 @@
 // synthetic_market: determinism, arrival rate, exact book walks and the impact it plants.
-#include "footprint/data/synthetic_market.hpp"
+#include "footprint/data/synthetic/synthetic_market.hpp"
 
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <vector>
+
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_synthetic_market {
 
 namespace fp = footprint;
 using kind = fp::synthetic_event::kind;
@@ -76,3 +79,5 @@ TEST_CASE("parameters are validated") {
   CHECK_THROWS_WITH_AS(fp::synthetic_market({.sign_persistence = 1}),
                        "footprint::synthetic_market: sign_persistence must be in [0, 1) (got 1)", fp::invalid_argument);
 }
+
+}  // namespace unity_synthetic_market

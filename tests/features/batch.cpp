@@ -1,5 +1,6 @@
 // book_history (an OrderBookView over a row of an xtensor history), compute_batch (batch
 // equals streaming) and feature_set (composition, names, forwarding).
+#include "footprint/detail/random.hpp"
 #include "footprint/book/price_level_book.hpp"
 #include "footprint/book/trade.hpp"
 #include "footprint/features/amihud_illiquidity.hpp"
@@ -25,9 +26,11 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
-#include <random>
 #include <string>
 #include <vector>
+
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_batch {
 
 namespace fp = footprint;
 using fp::side;
@@ -41,11 +44,12 @@ struct random_history {
   std::vector<fp::trade> trades;
 };
 random_history make_history(std::size_t rows, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<int> step(-1, 1);
-  std::uniform_int_distribution<int> qty(1, 50);
-  std::uniform_int_distribution<int> depth(0, 5);
-  std::uniform_int_distribution<int> gap_ms(1, 300);
+  fp::detail::xoshiro256ss rng(seed);
+  const auto between = [&](int lo, int hi) { return lo + static_cast<int>(rng.below(static_cast<std::uint64_t>(hi - lo + 1))); };
+  const auto step = [&](auto&) { return between(-1, 1); };
+  const auto qty = [&](auto&) { return between(1, 50); };
+  const auto depth = [&](auto&) { return between(0, 5); };
+  const auto gap_ms = [&](auto&) { return between(1, 300); };
   random_history h{fp::book_history::array_type::from_shape({rows, 5, 4}), {}, {}};
   h.array.fill(0.0);
   int best_bid = 10000;  // in cents
@@ -219,3 +223,5 @@ TEST_CASE("compute_batch over a history equals streaming the same rows and trade
   std::swap(unsorted.front(), unsorted.back());
   CHECK_THROWS_AS((void)fp::compute_batch(batch_set, history, unsorted), fp::invalid_argument);
 }
+
+}  // namespace unity_batch

@@ -23,6 +23,9 @@
 
 #include <type_traits>
 
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_conformance {
+
 namespace fp = footprint;
 
 // Stateless calculators.
@@ -79,3 +82,5 @@ TEST_CASE("feature calculators are default-constructible with documented default
   CHECK(fp::kyle_lambda{}.names()[0] == "kyle_lambda_10s_x30");
   CHECK(fp::depth_within_bps{}.size() == 6);
 }
+
+}  // namespace unity_conformance

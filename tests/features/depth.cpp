@@ -10,6 +10,9 @@
 #include <cmath>
 #include <vector>
 
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_depth {
+
 namespace fp = footprint;
 using fp::side;
 
@@ -86,3 +89,5 @@ TEST_CASE("book_slope is the OLS slope of cumulative depth on distance from the 
   CHECK(out[1] > 0.0);
   CHECK_THROWS_AS(fp::book_slope({.levels = 1}), fp::invalid_argument);
 }
+
+}  // namespace unity_depth

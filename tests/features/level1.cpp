@@ -9,6 +9,9 @@
 #include <cmath>
 #include <vector>
 
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_level1 {
+
 namespace fp = footprint;
 using fp::side;
 
@@ -74,3 +77,5 @@ TEST_CASE("the weighted mid stays within [bid, ask] and leans away from the heav
     CHECK((out[3] > out[0]) == (qb > 100.0));  // more bids -> closer to the ask
   }
 }
+
+}  // namespace unity_level1

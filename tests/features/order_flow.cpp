@@ -1,5 +1,6 @@
 // Order flow imbalance (Cont, Kukanov and Stoikov 2014) and its multi-level version
 // (Xu, Gould and Howison 2019): hand-computed events, windows, and an independent sum.
+#include "footprint/detail/random.hpp"
 #include "footprint/book/price_level_book.hpp"
 #include "footprint/features/multi_level_ofi.hpp"
 #include "footprint/features/order_flow_imbalance.hpp"
@@ -10,8 +11,10 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
-#include <random>
 #include <vector>
+
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_order_flow {
 
 namespace fp = footprint;
 using fp::side;
@@ -83,11 +86,12 @@ TEST_CASE("order_flow_imbalance: hand-computed events, event window and clock wi
 }
 
 TEST_CASE("OFI over windows equals the sum of independently computed e_n") {
-  std::mt19937_64 rng(7);
-  std::uniform_int_distribution<int> tick(-3, 3);
-  std::uniform_int_distribution<int> size(0, 5);
-  std::uniform_int_distribution<int> coin(0, 1);
-  std::uniform_int_distribution<int> gap_ms(0, 400);
+  fp::detail::xoshiro256ss rng(7);
+  const auto between = [&](int lo, int hi) { return lo + static_cast<int>(rng.below(static_cast<std::uint64_t>(hi - lo + 1))); };
+  const auto tick = [&](auto&) { return between(-3, 3); };
+  const auto size = [&](auto&) { return between(0, 5); };
+  const auto coin = [&](auto&) { return between(0, 1); };
+  const auto gap_ms = [&](auto&) { return between(0, 400); };
   const auto window = 1s;
   fp::order_flow_imbalance ofi({.event_windows = {25}, .clock_windows = {window}});
   fp::multi_level_ofi mlofi({.levels = 3, .event_windows = {25}, .clock_windows = {window}});
@@ -187,3 +191,5 @@ TEST_CASE("a clock window past its capacity reports NaN until the dropped events
                        fp::invalid_argument);
   CHECK_THROWS_AS(fp::multi_level_ofi({.levels = 0}), fp::invalid_argument);
 }
+
+}  // namespace unity_order_flow

@@ -24,6 +24,9 @@
 #include <string>
 #include <vector>
 
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_real_data {
+
 namespace fp = footprint;
 using fp::side;
 using namespace std::chrono_literals;
@@ -173,3 +176,5 @@ TEST_CASE("real data (LOBSTER AAPL level 10): features agree with direct computa
     CHECK(batch(998, intensity_col) == doctest::Approx(static_cast<double>(in_window) / 10.0));
   }
 }
+
+}  // namespace unity_real_data

@@ -10,6 +10,9 @@
 #include <cmath>
 #include <vector>
 
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_stoikov_microprice {
+
 namespace fp = footprint;
 using fp::side;
 
@@ -134,3 +137,5 @@ TEST_CASE("stoikov_microprice: symmetrised fits are antisymmetric in the imbalan
     }
   }
 }
+
+}  // namespace unity_stoikov_microprice

@@ -16,6 +16,9 @@
 #include <cmath>
 #include <vector>
 
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_trades {
+
 namespace fp = footprint;
 using fp::side;
 using namespace std::chrono_literals;
@@ -186,3 +189,5 @@ TEST_CASE("markouts: effective and realized spreads, price impact, forward mid r
   CHECK_THROWS_AS(fp::markouts({.horizons = {}}), fp::invalid_argument);
   CHECK_THROWS_AS(fp::markouts({.horizons = {1s, 1000ms}}), fp::invalid_argument);
 }
+
+}  // namespace unity_trades

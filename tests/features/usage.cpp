@@ -18,6 +18,9 @@
 #include <cmath>
 #include <vector>
 
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_usage {
+
 namespace fp = footprint;
 using namespace std::chrono_literals;
 
@@ -101,3 +104,5 @@ TEST_CASE("usage: markouts are look-ahead labels, computed in batch only") {
   CHECK(y(0, 0) == doctest::Approx(2.0));  // paid 1 bp over the mid, twice
   CHECK(y(0, 6) == doctest::Approx(4.0));  // price_impact_bps_500ms: the mid rose 2 bps
 }
+
+}  // namespace unity_usage

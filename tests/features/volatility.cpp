@@ -9,6 +9,9 @@
 #include <chrono>
 #include <cmath>
 
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_volatility {
+
 namespace fp = footprint;
 using fp::side;
 using namespace std::chrono_literals;
@@ -115,3 +118,5 @@ TEST_CASE("ewma_volatility: closed forms for regular and irregular returns") {
                        "footprint::ewma_volatility::ewma_volatility: half_life must be > 0 (got 0 ns)",
                        fp::invalid_argument);
 }
+
+}  // namespace unity_volatility

@@ -3,8 +3,8 @@
 // the input split at form feeds into depth, bookTicker and trades files), with the depth
 // book behind them. Only footprint::data_error may escape a strict read; a lenient read of
 // memory throws only for a CSV header. Book invariants are checked after every message.
-#include "footprint/book/binance_csv_reader.hpp"
-#include "footprint/book/binance_reader.hpp"
+#include "footprint/feeds/binance/binance_csv_reader.hpp"
+#include "footprint/feeds/binance/binance_reader.hpp"
 
 #include <cstddef>
 #include <cstdint>

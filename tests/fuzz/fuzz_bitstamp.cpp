@@ -2,8 +2,8 @@
 // parse policies. The same input is given to both parsers. Only footprint::data_error may
 // escape; a lenient read throws only for a bad header. Book invariants are checked after
 // every snapshot.
-#include "footprint/book/bitstamp_snapshot_reader.hpp"
-#include "footprint/book/bitstamp_trade_reader.hpp"
+#include "footprint/feeds/bitstamp/bitstamp_snapshot_reader.hpp"
+#include "footprint/feeds/bitstamp/bitstamp_trade_reader.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -7,7 +7,7 @@
 //   (levels strictly ordered, quantities > 0, not crossed), times never go back, and both
 //   policies see the same events and the same number of bad rows.
 // Any other exception, a crash, a hang or a sanitizer report is a finding.
-#include "footprint/book/lobster_reader.hpp"
+#include "footprint/feeds/lobster/lobster_reader.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -12,6 +12,9 @@
 #include <string>
 #include <vector>
 
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_almgren_chriss_calibration {
+
 namespace fp = footprint;
 
 namespace {
@@ -24,7 +27,7 @@ constexpr double true_gamma = 5e-7, true_eta = 2e-4, true_epsilon = 0.01;
 /// Permanent move gamma Q and temporary cost epsilon + eta Q/T per share, in price units,
 /// with noise: sd `noise_i` (price) and `noise_k` (price per share), the latter scaled by
 /// the rate / 100 when `heteroscedastic`; stored as bps of the mid.
-fp::impact_observations ac_data(fp::index n, synthetic::normal_rng& rng, double noise_i, double noise_k,
+fp::impact_observations ac_data(fp::index n, fp::detail::xoshiro256ss& rng, double noise_i, double noise_k,
                                 bool heteroscedastic = false) {
   fp::impact_observations obs = synthetic::market(n, rng);
   for (fp::index i = 0; i < n; ++i) {
@@ -43,7 +46,7 @@ fp::impact_observations ac_data(fp::index n, synthetic::normal_rng& rng, double 
 }  // namespace
 
 TEST_CASE("almgren_chriss_calibration: exact recovery without noise") {
-  synthetic::normal_rng rng(21);
+  fp::detail::xoshiro256ss rng(21);
   const fp::impact_observations obs = ac_data(150, rng, 0.0, 0.0);
   fp::almgren_chriss_calibration cal;
   CHECK_FALSE(cal.is_calibrated());
@@ -92,7 +95,7 @@ TEST_CASE("almgren_chriss_calibration: the OLS formulas on a hand example") {
 }
 
 TEST_CASE("almgren_chriss_calibration: estimates lie within 3 standard errors") {
-  synthetic::normal_rng rng(122);
+  fp::detail::xoshiro256ss rng(122);
   const fp::impact_observations obs = ac_data(400, rng, 0.02, 0.01);
   fp::almgren_chriss_calibration cal;
   REQUIRE(cal.calibrate(obs).ok());
@@ -112,7 +115,7 @@ TEST_CASE("almgren_chriss_calibration: standard errors match the spread over 200
   for (bool hetero : {false, true}) {
     CAPTURE(hetero);
     const fp::covariance_estimator which = hetero ? fp::covariance_estimator::hc1 : fp::covariance_estimator::classical;
-    synthetic::normal_rng rng(23);
+    fp::detail::xoshiro256ss rng(23);
     std::vector<double> gamma, eta, epsilon, se_gamma, se_eta, se_epsilon, se_eta_classical;
     for (int rep = 0; rep < 200; ++rep) {
       const fp::impact_observations obs = ac_data(200, rng, 0.02, 0.01, hetero);
@@ -139,7 +142,7 @@ TEST_CASE("almgren_chriss_calibration: standard errors match the spread over 200
 }
 
 TEST_CASE("almgren_chriss_calibration: rows with duration 0 are listed with the reason") {
-  synthetic::normal_rng rng(24);
+  fp::detail::xoshiro256ss rng(24);
   fp::impact_observations obs = ac_data(50, rng, 0.0, 0.0);
   obs.duration[4] = 0.0;
   obs.duration[31] = 0.0;
@@ -158,7 +161,7 @@ TEST_CASE("almgren_chriss_calibration: rows with duration 0 are listed with the 
 }
 
 TEST_CASE("almgren_chriss_calibration: eta follows the time unit, epsilon can be held at 0") {
-  synthetic::normal_rng rng(25);
+  fp::detail::xoshiro256ss rng(25);
   const fp::impact_observations obs = ac_data(60, rng, 0.0, 0.0);
   fp::almgren_chriss_calibration per_minute({.time_unit = std::chrono::minutes(1)});
   per_minute.calibrate(obs);
@@ -183,7 +186,7 @@ TEST_CASE("almgren_chriss_calibration: errors") {
   CHECK_THROWS_WITH_AS(fp::almgren_chriss_calibration({.time_unit = std::chrono::seconds(0)}),
                        "footprint::almgren_chriss_calibration: time_unit must be > 0 (got 0 ns)", fp::invalid_argument);
 
-  synthetic::normal_rng rng(26);
+  fp::detail::xoshiro256ss rng(26);
   const fp::impact_observations good = ac_data(20, rng, 0.0, 0.0);
   fp::almgren_chriss_calibration cal;
   fp::impact_observations obs = good;
@@ -222,3 +225,5 @@ TEST_CASE("almgren_chriss_calibration: errors") {
                        fp::convergence_error);
   CHECK_FALSE(cal.is_calibrated());
 }
+
+}  // namespace unity_almgren_chriss_calibration

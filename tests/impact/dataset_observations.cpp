@@ -3,7 +3,7 @@
 // real GOOG and Bitstamp metaorders (gamma significantly positive).
 #include "footprint/data/bitstamp_dataset.hpp"
 #include "footprint/data/lobster_dataset.hpp"
-#include "footprint/data/synthetic_dataset.hpp"
+#include "footprint/data/synthetic/synthetic_dataset.hpp"
 #include "footprint/impact/almgren_chriss_calibration.hpp"
 #include "footprint/impact/dataset_observations.hpp"
 
@@ -12,6 +12,9 @@
 #include <cmath>
 #include <filesystem>
 #include <string>
+
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_dataset_observations {
 
 namespace fp = footprint;
 using namespace std::chrono_literals;
@@ -125,3 +128,5 @@ TEST_CASE("Almgren-Chriss calibration on the GOOG and Bitstamp metaorders finds 
     CHECK(ac.epsilon().robust_t_stat() > 3.0);  // crossing the spread costs
   }
 }
+
+}  // namespace unity_dataset_observations

@@ -10,6 +10,9 @@
 #include <limits>
 #include <string>
 
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_observations {
+
 namespace fp = footprint;
 
 namespace {
@@ -145,7 +148,7 @@ TEST_CASE("bin_by_participation: weighted means in log-spaced bins") {
 }
 
 TEST_CASE("bin_by_participation: every row lands in a bin, one value gives one bin") {
-  synthetic::normal_rng rng(7);
+  fp::detail::xoshiro256ss rng(7);
   const fp::impact_observations obs = synthetic::market(500, rng);
   const fp::impact_observations b = fp::bin_by_participation(obs, 20);
   CHECK(b.weights.sum() == doctest::Approx(500.0));
@@ -167,3 +170,5 @@ TEST_CASE("bin_by_participation: argument errors") {
                        "footprint::bin_by_participation: volume must be finite and > 0 (got 0 at row 0)",
                        fp::invalid_argument);
 }
+
+}  // namespace unity_observations

@@ -11,6 +11,9 @@
 #include <string>
 #include <vector>
 
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_power_law_impact {
+
 namespace fp = footprint;
 
 namespace {
@@ -27,7 +30,7 @@ double temporary_mean(const fp::impact_observations& o, fp::index i) {
 }
 
 /// I and K = J - I/2 from the power laws with additive noise of sd `noise` bps.
-fp::impact_observations athl_data(fp::index n, synthetic::normal_rng& rng, double noise, double alpha = true_alpha) {
+fp::impact_observations athl_data(fp::index n, fp::detail::xoshiro256ss& rng, double noise, double alpha = true_alpha) {
   fp::impact_observations obs = synthetic::market(n, rng);
   for (fp::index i = 0; i < n; ++i) {
     obs.permanent_bps[i] = permanent_mean(obs, i, alpha) + noise * rng.normal();
@@ -39,7 +42,7 @@ fp::impact_observations athl_data(fp::index n, synthetic::normal_rng& rng, doubl
 }  // namespace
 
 TEST_CASE("power_law_impact: exact recovery of gamma, alpha, eta, beta without noise") {
-  synthetic::normal_rng rng(11);
+  fp::detail::xoshiro256ss rng(11);
   const fp::impact_observations obs = athl_data(200, rng, 0.0);
   fp::power_law_impact model;
   const fp::fit_report r = model.fit(obs);
@@ -57,7 +60,7 @@ TEST_CASE("power_law_impact: exact recovery of gamma, alpha, eta, beta without n
 }
 
 TEST_CASE("power_law_impact: estimates lie within 3 standard errors") {
-  synthetic::normal_rng rng(12);
+  fp::detail::xoshiro256ss rng(12);
   const fp::impact_observations obs = athl_data(500, rng, 2.0);
   fp::power_law_impact model;
   REQUIRE(model.fit(obs).ok());
@@ -79,7 +82,7 @@ TEST_CASE("power_law_impact: estimates lie within 3 standard errors") {
 }
 
 TEST_CASE("power_law_impact: standard errors match the spread over 200 replications") {
-  synthetic::normal_rng rng(13);
+  fp::detail::xoshiro256ss rng(13);
   std::vector<double> est[4], se[4];
   for (int rep = 0; rep < 200; ++rep) {
     const fp::impact_observations obs = athl_data(200, rng, 2.0);
@@ -96,12 +99,22 @@ TEST_CASE("power_law_impact: standard errors match the spread over 200 replicati
     CAPTURE(k);
     const auto m = synthetic::moments_of(est[k]);
     CHECK(m.std / synthetic::moments_of(se[k]).mean == doctest::Approx(1.0).epsilon(0.2));
-    CHECK(std::abs(m.mean - truth[k]) < 3 * m.std / std::sqrt(200.0));
+    if (k == 0) {
+      // Nonlinear least squares is biased at O(1/n) (Box 1971, "Bias in nonlinear
+      // estimation"); gamma, which multiplies a fitted power, shows it: over ten seeds of this
+      // test the mean of gamma exceeded the truth by 0.15 of its spread on average (+0.36 to
+      // +3.5 standard errors of the mean), and by half that with 800 rows instead of 200. The
+      // bias must stay small against the spread that the standard errors report.
+      CHECK(m.mean - truth[k] > -3 * m.std / std::sqrt(200.0));
+      CHECK(m.mean - truth[k] < 0.3 * m.std);
+    } else {
+      CHECK(std::abs(m.mean - truth[k]) < 3 * m.std / std::sqrt(200.0));
+    }
   }
 }
 
 TEST_CASE("power_law_impact: rows with duration 0 are excluded from the temporary fit and counted") {
-  synthetic::normal_rng rng(14);
+  fp::detail::xoshiro256ss rng(14);
   fp::impact_observations obs = athl_data(120, rng, 0.0);
   for (fp::index i : {0, 5, 77}) {
     obs.duration[i] = 0.0;
@@ -119,7 +132,7 @@ TEST_CASE("power_law_impact: rows with duration 0 are excluded from the temporar
 }
 
 TEST_CASE("power_law_impact: alpha held at 1 (linear permanent impact)") {
-  synthetic::normal_rng rng(15);
+  fp::detail::xoshiro256ss rng(15);
   const fp::impact_observations obs = athl_data(100, rng, 0.0, 1.0);
   fp::power_law_impact model({.fixed_alpha = 1.0});
   REQUIRE(model.fit(obs).ok());
@@ -160,7 +173,7 @@ TEST_CASE("power_law_impact: errors") {
                        "footprint::power_law_impact::predict_temporary: duration must be finite and > 0 (got 0)",
                        fp::invalid_argument);
 
-  synthetic::normal_rng rng(16);
+  fp::detail::xoshiro256ss rng(16);
   fp::impact_observations obs = athl_data(20, rng, 0.0);
   obs.duration.resize(0);
   fp::power_law_impact model;
@@ -173,3 +186,5 @@ TEST_CASE("power_law_impact: errors") {
   CHECK_THROWS_WITH_AS(model.fit(obs), "footprint::power_law_impact::fit: needs at least 3 rows (got 1)",
                        fp::invalid_argument);
 }
+
+}  // namespace unity_power_law_impact

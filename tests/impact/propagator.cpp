@@ -8,6 +8,9 @@
 #include <cmath>
 #include <string>
 
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_propagator {
+
 namespace fp = footprint;
 
 namespace {
@@ -230,3 +233,5 @@ TEST_CASE("propagator: errors") {
   CHECK_THROWS_WITH_AS((void)prop.kernel(-1.0), "footprint::propagator::kernel: lag must be finite and >= 0 (got -1)",
                        fp::invalid_argument);
 }
+
+}  // namespace unity_propagator

@@ -11,6 +11,9 @@
 #include <string>
 #include <vector>
 
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_square_root_law {
+
 namespace fp = footprint;
 
 namespace {
@@ -20,7 +23,7 @@ constexpr double true_delta = 0.5;
 
 /// Permanent impact from the law, plus noise: additive (sd `additive` bps), proportional
 /// (sd `proportional` times the mean) or multiplicative (log-normal, sd `log_sd`).
-fp::impact_observations law_data(fp::index n, synthetic::normal_rng& rng, double additive, double proportional,
+fp::impact_observations law_data(fp::index n, fp::detail::xoshiro256ss& rng, double additive, double proportional,
                                  double log_sd) {
   fp::impact_observations obs = synthetic::market(n, rng);
   for (fp::index i = 0; i < n; ++i) {
@@ -38,7 +41,7 @@ fp::square_root_law make(fp::square_root_fit_method m) {
 }  // namespace
 
 TEST_CASE("square_root_law: exact recovery without noise, both methods") {
-  synthetic::normal_rng rng(1);
+  fp::detail::xoshiro256ss rng(1);
   const fp::impact_observations obs = law_data(200, rng, 0.0, 0.0, 0.0);
   for (auto m : {fp::square_root_fit_method::nonlinear, fp::square_root_fit_method::log_ols}) {
     CAPTURE(fp::to_string(m));
@@ -57,7 +60,7 @@ TEST_CASE("square_root_law: exact recovery without noise, both methods") {
 }
 
 TEST_CASE("square_root_law: the default component is temporary + permanent") {
-  synthetic::normal_rng rng(2);
+  fp::detail::xoshiro256ss rng(2);
   fp::impact_observations obs = law_data(100, rng, 0.0, 0.0, 0.0);
   obs.temporary_bps = 0.25 * obs.permanent_bps;
   obs.permanent_bps *= 0.75;
@@ -68,7 +71,7 @@ TEST_CASE("square_root_law: the default component is temporary + permanent") {
 }
 
 TEST_CASE("square_root_law: nonlinear and log-OLS estimates lie within 3 standard errors") {
-  synthetic::normal_rng rng(3);
+  fp::detail::xoshiro256ss rng(3);
   const fp::impact_observations additive = law_data(400, rng, 3.0, 0.0, 0.0);
   fp::square_root_law nls = make(fp::square_root_fit_method::nonlinear);
   CHECK(nls.fit(additive).ok());
@@ -114,7 +117,7 @@ TEST_CASE("square_root_law: standard errors match the spread of estimates over 2
   };
   for (const scenario& s : scenarios) {
     CAPTURE(s.name);
-    synthetic::normal_rng rng(42);
+    fp::detail::xoshiro256ss rng(42);
     std::vector<double> y, delta, se_y, se_delta, se_delta_classical;
     for (int rep = 0; rep < 200; ++rep) {
       const fp::impact_observations obs = law_data(200, rng, s.additive, s.proportional, s.log_sd);
@@ -141,7 +144,7 @@ TEST_CASE("square_root_law: standard errors match the spread of estimates over 2
 }
 
 TEST_CASE("square_root_law: log_ols excludes and counts rows whose impact is not positive") {
-  synthetic::normal_rng rng(6);
+  fp::detail::xoshiro256ss rng(6);
   fp::impact_observations obs = law_data(100, rng, 0.0, 0.0, 0.0);
   for (fp::index i : {3, 17, 40, 41, 99}) obs.permanent_bps[i] = i == 40 ? 0.0 : -2.0;
   fp::square_root_law law = make(fp::square_root_fit_method::log_ols);
@@ -158,7 +161,7 @@ TEST_CASE("square_root_law: log_ols excludes and counts rows whose impact is not
 }
 
 TEST_CASE("square_root_law: fitting bin means recovers the law") {
-  synthetic::normal_rng rng(8);
+  fp::detail::xoshiro256ss rng(8);
   const fp::impact_observations obs = law_data(2000, rng, 0.0, 0.0, 0.0);
   const fp::impact_observations bins = fp::bin_by_participation(obs, 30);
   fp::square_root_law law = make(fp::square_root_fit_method::nonlinear);
@@ -176,7 +179,7 @@ TEST_CASE("square_root_law: predictions") {
   CHECK(std::isnan(law.y().std_error));
   CHECK(law.report().message == "set from coefficients");
 
-  synthetic::normal_rng rng(9);
+  fp::detail::xoshiro256ss rng(9);
   const fp::impact_observations obs = synthetic::market(5, rng);
   const fp::vector all = law.predict(obs);
   REQUIRE(all.size() == 5);
@@ -205,7 +208,7 @@ TEST_CASE("square_root_law: errors") {
   CHECK_THROWS_WITH_AS(fp::square_root_law({.max_iterations = 0}),
                        "footprint::square_root_law: max_iterations must be >= 1 (got 0)", fp::invalid_argument);
 
-  synthetic::normal_rng rng(10);
+  fp::detail::xoshiro256ss rng(10);
   fp::impact_observations obs = law_data(50, rng, 0.0, 0.0, 0.0);
   fp::square_root_law fit = make(fp::square_root_fit_method::nonlinear);
 
@@ -247,3 +250,5 @@ TEST_CASE("square_root_law: errors") {
                        "footprint::square_root_law::fit: log_ols needs at least 3 rows with impact > 0 (got 1 of 50)",
                        fp::invalid_argument);
 }
+
+}  // namespace unity_square_root_law

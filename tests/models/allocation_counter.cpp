@@ -1,3 +1,4 @@
+// footprint: own translation unit (it replaces the C allocator; kept out of the unity build)
 // The allocator interposition behind allocation_counter.hpp (one definition per executable).
 #include "models/allocation_counter.hpp"
 

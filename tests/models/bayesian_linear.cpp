@@ -3,12 +3,12 @@
 // (make_reference.py). Also: calibration of the predictive intervals on simulated
 // Gaussian-linear data, weights, error paths with their exact messages, the no-allocation
 // prediction path and the strong guarantee of fit.
-#include "footprint/models/bayesian_linear.hpp"
-#include "footprint/models/ols.hpp"
+#include "footprint/models/linear/bayesian_linear.hpp"
+#include "footprint/models/linear/ols.hpp"
 
 #include "footprint/concepts.hpp"
 #include "models/reference_data.hpp"
-#include "models/simulate.hpp"
+#include "footprint/data/synthetic/regression_problems.hpp"
 
 #include <doctest/doctest.h>
 
@@ -20,6 +20,9 @@
 #include <thread>
 #include <vector>
 
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_bayesian_linear {
+
 namespace fp = footprint;
 
 static_assert(fp::ProbabilisticRegressor<fp::bayesian_linear>);
@@ -28,6 +31,16 @@ static_assert(fp::PredictiveDistribution<fp::location_scale_t>);
 static_assert(std::is_aggregate_v<fp::bayesian_linear_params>);
 
 namespace {
+
+/// The first n_train rows of a problem train, the rest test.
+struct train_test {
+  fp::matrix X, X_test;
+  fp::vector y, y_test;
+};
+train_test split_rows(const fp::problems::regression_problem& p, fp::index n_train) {
+  const fp::index n_test = p.X.rows() - n_train;
+  return {p.X.topRows(n_train), p.X.bottomRows(n_test), p.y.head(n_train), p.y.tail(n_test)};
+}
 
 struct data_set {
   fp::matrix X;
@@ -267,7 +280,8 @@ TEST_CASE("bayesian_linear predictive intervals are calibrated on Gaussian-linea
     CAPTURE(names[model_id]);
     std::vector<std::vector<double>> coverage(levels.size());
     for (int rep = 0; rep < reps; ++rep) {
-      const sim::linear_data d = sim::gaussian_linear(400, 400, 6, 1.5, 1000 + static_cast<std::uint64_t>(rep));
+      const fp::problems::regression_problem all = fp::problems::linear(800, 6, 1.5, 1000 + static_cast<std::uint64_t>(rep));
+      const train_test d = split_rows(all, 400);
       std::vector<fp::location_scale_t> dist;
       if (model_id < 2) {
         fp::bayesian_linear model({.mode = model_id == 0 ? fp::bayesian_linear_mode::evidence
@@ -305,7 +319,7 @@ TEST_CASE("bayesian_linear predictive intervals are calibrated on Gaussian-linea
 
 TEST_CASE("bayesian_linear: the streaming factorisation is exact across row blocks") {
   // 5,000 rows span several 1,024-row blocks; compare with one dense solve of the same problem.
-  const sim::linear_data d = sim::gaussian_linear(5000, 10, 7, 0.8, 7);
+  const fp::problems::regression_problem d = fp::problems::linear(5000, 7, 0.8, 7);
   fp::vector w(d.y.size());
   for (fp::index i = 0; i < w.size(); ++i) w[i] = 0.25 + static_cast<double>(i % 7) * 0.5;
   const fp::bayesian_linear_params nig{.mode = fp::bayesian_linear_mode::conjugate, .kappa0 = 0.7, .a0 = 2, .b0 = 1};
@@ -481,3 +495,5 @@ TEST_CASE("bayesian_linear: a failed fit leaves the previous model untouched") {
   CHECK(model.n_features() == 5);
   CHECK(model.coef() == coef);
 }
+
+}  // namespace unity_bayesian_linear

@@ -1,15 +1,18 @@
 // Tests of footprint::gradient_boosting.
 #include "footprint/concepts.hpp"
 #include "footprint/io/tree_model_json.hpp"
-#include "footprint/models/gradient_boosting.hpp"
+#include "footprint/models/trees/gradient_boosting.hpp"
 
-#include "models/tree_data.hpp"
+#include "footprint/data/synthetic/regression_problems.hpp"
 
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <string>
 #include <utility>
+
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_gradient_boosting {
 
 namespace fp = footprint;
 
@@ -26,7 +29,7 @@ struct step_data {
 
 /// The same parameters fitted on `d` with 1 thread and with 2 threads.
 std::pair<fp::gradient_boosting, fp::gradient_boosting> fit_with_1_and_2_threads(fp::gradient_boosting_params p,
-                                                                                 const trees_test::data_set& d) {
+                                                                                 const fp::problems::regression_problem& d) {
   p.n_threads = 1;
   fp::gradient_boosting one(p);
   p.n_threads = 2;
@@ -109,7 +112,7 @@ TEST_CASE("gradient_boosting: quantile loss gives the hand-computed quantile") {
 
 TEST_CASE("gradient_boosting: monotone constraints hold on a grid") {
   // y = sin(3 x0) + x1^2 is not monotone in x0; constrain it to rise with x0
-  const auto train = trees_test::wavy(1500, 3, 0.05);
+  const auto train = fp::problems::wavy(1500, 3, 0.05);
   for (auto growth : {fp::tree_growth::depthwise, fp::tree_growth::leafwise}) {
     for (auto loss : {fp::boosting_loss::squared_error, fp::boosting_loss::quantile}) {
       fp::gradient_boosting gb({.loss = loss, .n_estimators = 60, .growth = growth,
@@ -134,8 +137,8 @@ TEST_CASE("gradient_boosting: monotone constraints hold on a grid") {
 TEST_CASE("gradient_boosting: quantile models give intervals with nominal coverage") {
   // 80% intervals from the 0.1 and 0.9 models on held-out heteroscedastic data; sampling
   // error on 2,000 rows is 0.009: accept [0.74, 0.86]
-  const auto train = trees_test::heteroscedastic(2000, 21);
-  const auto test = trees_test::heteroscedastic(2000, 22);
+  const auto train = fp::problems::step_heteroscedastic(2000, 21);
+  const auto test = fp::problems::step_heteroscedastic(2000, 22);
   fp::gradient_boosting gb({.n_estimators = 80, .max_depth = 3, .min_samples_leaf = 20, .quantile_levels = {0.1, 0.5, 0.9}});
   (void)gb.fit(train.X, train.y);
   const auto dist = gb.predict_distribution(test.X);
@@ -162,8 +165,8 @@ TEST_CASE("gradient_boosting: quantile models give intervals with nominal covera
 }
 
 TEST_CASE("gradient_boosting: early stopping on a validation set") {
-  const auto train = trees_test::wavy(800, 4);
-  const auto valid = trees_test::wavy(400, 5);
+  const auto train = fp::problems::wavy(800, 4);
+  const auto valid = fp::problems::wavy(400, 5);
   fp::gradient_boosting gb({.n_estimators = 2000, .learning_rate = 0.3, .max_depth = 6, .min_child_weight = 0.0,
                             .early_stopping_rounds = 10});
   const auto rep = gb.fit(train.X, train.y, fp::vector::Ones(800), valid.X, valid.y);
@@ -182,9 +185,9 @@ TEST_CASE("gradient_boosting: early stopping on a validation set") {
 }
 
 TEST_CASE("gradient_boosting: Huber loss resists outliers") {
-  auto train = trees_test::wavy(800, 6);
+  auto train = fp::problems::wavy(800, 6);
   for (fp::index i = 0; i < 800; i += 20) train.y[i] += 100.0;
-  const auto test = trees_test::wavy(400, 7);
+  const auto test = fp::problems::wavy(400, 7);
   fp::gradient_boosting sq({.n_estimators = 100, .max_depth = 3});
   fp::gradient_boosting hu({.loss = fp::boosting_loss::huber, .n_estimators = 100, .max_depth = 3});
   (void)sq.fit(train.X, train.y);
@@ -195,7 +198,7 @@ TEST_CASE("gradient_boosting: Huber loss resists outliers") {
 }
 
 TEST_CASE("gradient_boosting: same seed gives the same model for any thread count") {
-  const auto train = trees_test::wavy(3000, 8, 0.1);
+  const auto train = fp::problems::wavy(3000, 8, 0.1);
   fp::gradient_boosting_params p{.n_estimators = 15, .growth = fp::tree_growth::leafwise, .max_depth = 0, .max_leaves = 15,
                                  .subsample = 0.7, .colsample_bytree = 0.75, .colsample_bynode = 0.7,
                                  .quantile_levels = {0.2, 0.8}, .seed = 9};
@@ -214,7 +217,7 @@ TEST_CASE("gradient_boosting: the parallel grower builds the serial model") {
   // large enough that partitions, histograms and split searches run in parallel (row
   // chunks, (node, feature) tasks), with missing values, depthwise with a leaf budget that
   // cuts a level short, and leafwise
-  const auto train = trees_test::wavy(40'000, 8, 0.05);
+  const auto train = fp::problems::wavy(40'000, 8, 0.05);
   for (const bool leafwise : {false, true}) {
     CAPTURE(leafwise);
     fp::gradient_boosting_params p{.n_estimators = 4, .max_depth = leafwise ? 0 : 7, .max_leaves = leafwise ? 40 : 90,
@@ -244,3 +247,5 @@ TEST_CASE("gradient_boosting: bad parameters and data throw") {
   CHECK_THROWS_AS(ok.fit(X, y, fp::vector::Zero(10)), fp::invalid_argument);
   CHECK_THROWS_AS(ok.fit(X, y, fp::vector::Ones(10), fp::matrix::Ones(3, 3), fp::vector::Ones(3)), fp::dimension_mismatch);
 }
+
+}  // namespace unity_gradient_boosting

@@ -1,9 +1,9 @@
 // mlp_regressor and deep_ensemble: concepts, parameter checks, input checks, callbacks,
 // ensemble determinism for any thread count.
 #include "footprint/concepts.hpp"
-#include "footprint/models/deep_ensemble.hpp"
-#include "footprint/models/gaussian_mixture.hpp"
-#include "footprint/models/mlp_regressor.hpp"
+#include "footprint/models/neural/deep_ensemble.hpp"
+#include "footprint/distributions/normal_mixture.hpp"
+#include "footprint/models/neural/mlp_regressor.hpp"
 
 #include "models/mlp_test_data.hpp"
 
@@ -19,6 +19,9 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
+
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_mlp_api {
 
 namespace fp = footprint;
 
@@ -50,7 +53,7 @@ TEST_CASE("mlp_regressor: parameters are validated with the function, the value 
 }
 
 TEST_CASE("mlp_regressor: bad inputs throw and leave the model as it was") {
-  const auto d = mlp_test::smooth(100, 0.1, 31);
+  const auto d = fp::problems::smooth(100, 0.1, 31);
   fp::mlp_regressor m({.hidden_layers = {4}, .max_epochs = 2});
   CHECK_THROWS_AS((void)m.predict(d.X), fp::not_fitted);
   CHECK_THROWS_AS((void)m.make_workspace(), fp::not_fitted);
@@ -90,7 +93,7 @@ TEST_CASE("mlp_regressor: bad inputs throw and leave the model as it was") {
 }
 
 TEST_CASE("mlp_regressor: predict, predict_distribution and the single-row overloads agree") {
-  const auto d = mlp_test::smooth(300, 0.2, 32);
+  const auto d = fp::problems::smooth(300, 0.2, 32);
   for (const auto head : {fp::mlp_head::mse, fp::mlp_head::gaussian}) {
     CAPTURE(fp::to_string(head));
     fp::mlp_regressor m({.hidden_layers = {16, 8}, .activation = fp::mlp_activation::tanh, .head = head, .max_epochs = 5});
@@ -120,7 +123,7 @@ TEST_CASE("mlp_regressor: predict, predict_distribution and the single-row overl
 }
 
 TEST_CASE("mlp_regressor: the progress callback sees every epoch, set by params or setter") {
-  const auto d = mlp_test::smooth(120, 0.1, 33);
+  const auto d = fp::problems::smooth(120, 0.1, 33);
   fp::mlp_regressor m({.hidden_layers = {4}, .max_epochs = 6, .patience = 0});
   std::vector<fp::index> epochs;
   m.set_progress([&](const fp::mlp_progress& p) { epochs.push_back(p.epoch); });
@@ -144,7 +147,7 @@ TEST_CASE("mlp_regressor: the progress callback sees every epoch, set by params 
 }
 
 TEST_CASE("deep_ensemble: identical for any thread count, members differ, progress names members") {
-  const auto d = mlp_test::smooth(300, 0.2, 34);
+  const auto d = fp::problems::smooth(300, 0.2, 34);
   const fp::deep_ensemble_params p{.n_members = 3, .member = {.hidden_layers = {8}, .head = fp::mlp_head::gaussian, .max_epochs = 4}, .seed = 8};
   fp::deep_ensemble a(p);
   std::set<fp::index> members_seen;
@@ -184,3 +187,5 @@ TEST_CASE("deep_ensemble: identical for any thread count, members differ, progre
   CHECK_THROWS_AS(a.fit(X_bad, d.y), fp::invalid_argument);
   CHECK(a.is_fitted());
 }
+
+}  // namespace unity_mlp_api

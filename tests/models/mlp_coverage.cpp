@@ -1,9 +1,9 @@
 // Predictive intervals reach nominal coverage on held-out heteroscedastic synthetic data,
 // within sampling error: Gaussian head, deep ensemble, and the MSE head's constant sd.
 #include "footprint/concepts.hpp"
-#include "footprint/models/deep_ensemble.hpp"
-#include "footprint/models/gaussian_mixture.hpp"
-#include "footprint/models/mlp_regressor.hpp"
+#include "footprint/models/neural/deep_ensemble.hpp"
+#include "footprint/distributions/normal_mixture.hpp"
+#include "footprint/models/neural/mlp_regressor.hpp"
 
 #include "models/mlp_test_data.hpp"
 
@@ -11,6 +11,9 @@
 
 #include <cmath>
 #include <vector>
+
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_mlp_coverage {
 
 namespace fp = footprint;
 
@@ -41,8 +44,8 @@ const fp::mlp_regressor_params member_params{.hidden_layers = {32, 32}, .head = 
 }  // namespace
 
 TEST_CASE("mlp coverage: Gaussian-head intervals reach nominal coverage and track the noise level") {
-  const auto train = mlp_test::heteroscedastic(n_train, 21);
-  const auto test = mlp_test::heteroscedastic(n_test, 22);
+  const auto train = fp::problems::heteroscedastic(n_train, 21);
+  const auto test = fp::problems::heteroscedastic(n_test, 22);
   fp::mlp_regressor model(member_params);
   (void)model.fit(train.X, train.y);
   const auto dist = model.predict_distribution(test.X);
@@ -53,15 +56,15 @@ TEST_CASE("mlp coverage: Gaussian-head intervals reach nominal coverage and trac
   }
   // The predicted sd follows the true sigma(x) (it varies by a factor 5 over x).
   double rel = 0.0;
-  for (fp::index i = 0; i < n_test; ++i) rel += std::abs(fp::standard_deviation(dist[static_cast<std::size_t>(i)]) - test.sigma[i]) / test.sigma[i];
+  for (fp::index i = 0; i < n_test; ++i) rel += std::abs(fp::standard_deviation(dist[static_cast<std::size_t>(i)]) - test.noise_sd[i]) / test.noise_sd[i];
   rel /= static_cast<double>(n_test);
   MESSAGE("mean relative error of the predicted sd: " << rel);
   CHECK(rel < (mlp_test::small ? 0.3 : 0.25));
 }
 
 TEST_CASE("mlp coverage: deep-ensemble mixture intervals reach nominal coverage") {
-  const auto train = mlp_test::heteroscedastic(n_train, 23);
-  const auto test = mlp_test::heteroscedastic(n_test, 24);
+  const auto train = fp::problems::heteroscedastic(n_train, 23);
+  const auto test = fp::problems::heteroscedastic(n_test, 24);
   fp::deep_ensemble ensemble({.n_members = n_members, .member = member_params, .seed = 5});
   const fp::fit_report r = ensemble.fit(train.X, train.y);
   CHECK(r.iterations >= n_members);
@@ -86,8 +89,8 @@ TEST_CASE("mlp coverage: deep-ensemble mixture intervals reach nominal coverage"
 
 TEST_CASE("mlp coverage: the MSE head's residual-sd normal has nominal marginal coverage") {
   // Homoscedastic data: a constant sd is the right model, so coverage is nominal row by row.
-  const auto train = mlp_test::smooth(n_train, 0.3, 25);
-  const auto test = mlp_test::smooth(n_test, 0.3, 26);
+  const auto train = fp::problems::smooth(n_train, 0.3, 25);
+  const auto test = fp::problems::smooth(n_test, 0.3, 26);
   fp::mlp_regressor model({.hidden_layers = {32, 32}, .learning_rate = 3e-3, .batch_size = 64, .max_epochs = mlp_test::small ? 40 : 60,
                            .validation_fraction = 0.2});
   (void)model.fit(train.X, train.y);
@@ -99,3 +102,5 @@ TEST_CASE("mlp coverage: the MSE head's residual-sd normal has nominal marginal 
     CHECK(std::abs(c - level) < tolerance(level));
   }
 }
+
+}  // namespace unity_mlp_coverage

@@ -1,5 +1,5 @@
 // mlp_regressor fits known smooth functions; determinism; early stopping; schedules; weights.
-#include "footprint/models/mlp_regressor.hpp"
+#include "footprint/models/neural/mlp_regressor.hpp"
 
 #include "models/mlp_test_data.hpp"
 
@@ -12,6 +12,9 @@
 #include <omp.h>
 #endif
 
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_mlp_fit {
+
 namespace fp = footprint;
 
 namespace {
@@ -19,20 +22,20 @@ double rmse(const fp::vector& a, const fp::vector& b) { return std::sqrt((a - b)
 }  // namespace
 
 TEST_CASE("mlp_regressor fits a smooth function to RMSE < 0.05 (Adam, ReLU)") {
-  const auto train = mlp_test::smooth(mlp_test::small ? 2000 : 3000, 0.0, 1);
-  const auto test = mlp_test::smooth(1000, 0.0, 2);
+  const auto train = fp::problems::smooth(mlp_test::small ? 2000 : 3000, 0.0, 1);
+  const auto test = fp::problems::smooth(1000, 0.0, 2);
   fp::mlp_regressor model({.hidden_layers = {32, 32}, .batch_size = 32, .max_epochs = 60, .seed = 3});
   const fp::fit_report r = model.fit(train.X, train.y);
   CHECK(r.iterations >= 1);
   CHECK(std::isfinite(r.final_loss));
-  const double e = rmse(model.predict(test.X), test.mu);
-  MESSAGE("test RMSE " << e << " (sd of y " << std::sqrt((test.mu.array() - test.mu.mean()).square().mean()) << "), epochs " << r.iterations);
+  const double e = rmse(model.predict(test.X), test.mean);
+  MESSAGE("test RMSE " << e << " (sd of y " << std::sqrt((test.mean.array() - test.mean.mean()).square().mean()) << "), epochs " << r.iterations);
   CHECK(e < (mlp_test::small ? 0.06 : 0.05));  // the Debug problem is smaller (mlp_test::small)
 }
 
 TEST_CASE("mlp_regressor fits a smooth function with each activation and optimiser") {
-  const auto train = mlp_test::smooth(mlp_test::small ? 1200 : 2000, 0.0, 4);
-  const auto test = mlp_test::smooth(500, 0.0, 5);
+  const auto train = fp::problems::smooth(mlp_test::small ? 1200 : 2000, 0.0, 4);
+  const auto test = fp::problems::smooth(500, 0.0, 5);
   struct config {
     fp::mlp_activation act;
     fp::mlp_optimizer opt;
@@ -47,14 +50,14 @@ TEST_CASE("mlp_regressor fits a smooth function with each activation and optimis
     fp::mlp_regressor model({.hidden_layers = {32, 16}, .activation = c.act, .optimizer = c.opt, .learning_rate = c.lr,
                              .schedule = c.schedule, .lr_decay = 0.97, .batch_size = 32, .max_epochs = 60, .seed = 9});
     (void)model.fit(train.X, train.y);
-    const double e = rmse(model.predict(test.X), test.mu);
+    const double e = rmse(model.predict(test.X), test.mean);
     MESSAGE(fp::to_string(c.act) << "/" << fp::to_string(c.opt) << ": test RMSE " << e);
     CHECK(e < 0.1);
   }
 }
 
 TEST_CASE("mlp_regressor is deterministic for a seed and for any thread count") {
-  const auto d = mlp_test::smooth(800, 0.1, 6);
+  const auto d = fp::problems::smooth(800, 0.1, 6);
   const fp::mlp_regressor_params p{.hidden_layers = {16, 8}, .head = fp::mlp_head::gaussian, .max_epochs = 5, .seed = 42};
   fp::mlp_regressor a(p);
   fp::mlp_regressor b(p);
@@ -75,7 +78,7 @@ TEST_CASE("mlp_regressor is deterministic for a seed and for any thread count") 
 
 TEST_CASE("mlp_regressor early stopping keeps the best validation epoch and reports it") {
   // Few noisy rows and a big network: the validation loss turns up and patience stops training.
-  const auto d = mlp_test::smooth(300, 0.5, 7);
+  const auto d = fp::problems::smooth(300, 0.5, 7);
   std::vector<fp::mlp_progress> seen;
   fp::mlp_regressor model({.hidden_layers = {64, 64}, .learning_rate = 1e-2, .batch_size = 16, .max_epochs = 300,
                            .validation_fraction = 0.3, .patience = 5, .seed = 1,
@@ -104,7 +107,7 @@ TEST_CASE("mlp_regressor early stopping keeps the best validation epoch and repo
 }
 
 TEST_CASE("mlp_regressor without validation stops on the training loss or runs every epoch") {
-  const auto d = mlp_test::smooth(200, 0.1, 8);
+  const auto d = fp::problems::smooth(200, 0.1, 8);
   fp::mlp_regressor all({.hidden_layers = {8}, .max_epochs = 7, .validation_fraction = 0.0, .patience = 0});
   const fp::fit_report r = all.fit(d.X, d.y);
   CHECK(r.status == fp::fit_status::converged);
@@ -120,7 +123,7 @@ TEST_CASE("mlp_regressor without validation stops on the training loss or runs e
 }
 
 TEST_CASE("mlp_regressor with unit sample weights equals the unweighted fit, zero weights drop rows") {
-  const auto d = mlp_test::smooth(300, 0.1, 10);
+  const auto d = fp::problems::smooth(300, 0.1, 10);
   const fp::mlp_regressor_params p{.hidden_layers = {8}, .max_epochs = 4, .seed = 5};
   fp::mlp_regressor a(p);
   fp::mlp_regressor b(p);
@@ -140,5 +143,7 @@ TEST_CASE("mlp_regressor with unit sample weights equals the unweighted fit, zer
   }
   fp::mlp_regressor robust({.hidden_layers = {16}, .batch_size = 32, .max_epochs = 40, .seed = 5});
   (void)robust.fit(d.X, y_bad, w);
-  CHECK(rmse(robust.predict(d.X), d.mu) < 0.6);
+  CHECK(rmse(robust.predict(d.X), d.mean) < 0.6);
 }
+
+}  // namespace unity_mlp_fit

@@ -1,7 +1,7 @@
 // Back-propagation against central finite differences, for every layer's weights and
 // biases, each activation, both losses (MSE and Gaussian NLL), sample weights and weight decay.
 #include "footprint/models/detail/mlp_network.hpp"
-#include "footprint/models/detail/mlp_rng.hpp"
+#include "footprint/detail/random.hpp"
 
 #include <doctest/doctest.h>
 
@@ -9,6 +9,9 @@
 #include <cmath>
 #include <numeric>
 #include <vector>
+
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_mlp_gradient_check {
 
 namespace fp = footprint;
 namespace fd = footprint::detail;
@@ -23,7 +26,7 @@ struct check_result {
 /// Compares the analytic gradient of J(theta) with (J(theta + h e_i) - J(theta - h e_i)) / 2h.
 check_result gradient_check(fp::mlp_activation act, fp::mlp_head head, bool weighted, double weight_decay,
                             std::vector<fp::index> sizes, fp::index n_rows, fp::index stride = 1) {
-  fd::mlp_rng rng(7);
+  fd::xoshiro256ss rng(7);
   fd::mlp_net net;
   net.setup(std::move(sizes), act);
   fd::mlp_initialize(net, fp::mlp_init::automatic, head, rng);
@@ -115,3 +118,5 @@ TEST_CASE("mlp losses: softplus, sigmoid and GELU helpers are accurate and overf
     CHECK(fd::mlp_gelu_grad(z) == doctest::Approx((fd::mlp_gelu(z + h) - fd::mlp_gelu(z - h)) / (2 * h)).epsilon(1e-8));
   }
 }
+
+}  // namespace unity_mlp_gradient_check

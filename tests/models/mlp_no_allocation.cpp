@@ -1,8 +1,8 @@
 // The single-row prediction paths of mlp_regressor and deep_ensemble allocate nothing: every
 // heap allocation of the process is counted while they run (glibc only, not under a
 // sanitizer, which owns malloc: there the test skips). Same technique as tests/models.
-#include "footprint/models/deep_ensemble.hpp"
-#include "footprint/models/mlp_regressor.hpp"
+#include "footprint/models/neural/deep_ensemble.hpp"
+#include "footprint/models/neural/mlp_regressor.hpp"
 
 #include "models/mlp_test_data.hpp"
 
@@ -15,6 +15,9 @@
 
 #include "models/allocation_counter.hpp"
 
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_mlp_no_allocation {
+
 using footprint_test::g_allocations;
 using footprint_test::g_counting;
 
@@ -25,7 +28,7 @@ TEST_CASE("mlp single-row predict_one does not allocate") {
   MESSAGE("skipped: allocation counting needs glibc and no sanitizer");
   return;
 #else
-  const auto d = mlp_test::smooth(200, 0.1, 41);
+  const auto d = fp::problems::smooth(200, 0.1, 41);
   fp::mlp_regressor mse({.hidden_layers = {64, 32}, .max_epochs = 2});
   fp::mlp_regressor gauss({.hidden_layers = {16}, .activation = fp::mlp_activation::gelu, .head = fp::mlp_head::gaussian, .max_epochs = 2});
   fp::deep_ensemble ensemble({.n_members = 3, .member = {.hidden_layers = {8, 8}, .activation = fp::mlp_activation::tanh, .max_epochs = 2}});
@@ -62,3 +65,5 @@ TEST_CASE("mlp single-row predict_one does not allocate") {
   CHECK(g_allocations.load() >= 1);
 #endif
 }
+
+}  // namespace unity_mlp_no_allocation

@@ -1,9 +1,9 @@
 // Save and load as versioned JSON: exact round trips; malformed files raise data_error.
 #include "footprint/io/mlp_json.hpp"
 #include "footprint/io/tree_model_json.hpp"
-#include "footprint/models/gradient_boosting.hpp"
-#include "footprint/models/deep_ensemble.hpp"
-#include "footprint/models/mlp_regressor.hpp"
+#include "footprint/models/trees/gradient_boosting.hpp"
+#include "footprint/models/neural/deep_ensemble.hpp"
+#include "footprint/models/neural/mlp_regressor.hpp"
 
 #include "models/mlp_test_data.hpp"
 
@@ -14,13 +14,16 @@
 #include <sstream>
 #include <string>
 
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_mlp_persistence {
+
 namespace fp = footprint;
 
 namespace {
 
 const fp::mlp_regressor& small_model(fp::mlp_head head) {
   static const auto fit = [](fp::mlp_head h) {
-    const auto d = mlp_test::smooth(200, 0.1, 11);
+    const auto d = fp::problems::smooth(200, 0.1, 11);
     fp::mlp_regressor m({.hidden_layers = {6, 5}, .activation = fp::mlp_activation::gelu, .head = h, .max_epochs = 3, .seed = 2});
     (void)m.fit(d.X, d.y);
     return m;
@@ -54,7 +57,7 @@ void check_rejects(const std::string& text, const std::string& needle) {
 }  // namespace
 
 TEST_CASE("mlp_json: a saved model loads and predicts bit-identically") {
-  const auto d = mlp_test::smooth(50, 0.1, 12);
+  const auto d = fp::problems::smooth(50, 0.1, 12);
   for (const auto head : {fp::mlp_head::mse, fp::mlp_head::gaussian}) {
     CAPTURE(fp::to_string(head));
     const fp::mlp_regressor& m = small_model(head);
@@ -100,7 +103,7 @@ TEST_CASE("mlp_json: save_model, load_model<M>, model_to_json and model_from_jso
   CHECK_THROWS_AS((void)fp::load_model<fp::mlp_regressor>(path), fp::data_error);
   // the tree models' overloads are visible here too and pick their own format
   fp::gradient_boosting gbm({.n_estimators = 3, .max_depth = 2});
-  const auto d = mlp_test::smooth(100, 0.1, 3);
+  const auto d = fp::problems::smooth(100, 0.1, 3);
   (void)gbm.fit(d.X, d.y);
   fp::save_model(gbm, path);
   CHECK(fp::model_to_json(fp::load_model<fp::gradient_boosting>(path)) == fp::model_to_json(gbm));
@@ -109,7 +112,7 @@ TEST_CASE("mlp_json: save_model, load_model<M>, model_to_json and model_from_jso
 }
 
 TEST_CASE("mlp_json: a deep ensemble round-trips") {
-  const auto d = mlp_test::smooth(150, 0.1, 13);
+  const auto d = fp::problems::smooth(150, 0.1, 13);
   fp::deep_ensemble e({.n_members = 3, .member = {.hidden_layers = {5}, .head = fp::mlp_head::gaussian, .max_epochs = 2}, .seed = 4});
   (void)e.fit(d.X, d.y);
   std::stringstream ss;
@@ -164,7 +167,7 @@ TEST_CASE("mlp_json: malformed, truncated or inconsistent files raise data_error
 
 TEST_CASE("mlp_json: random corruptions of a saved model never crash") {
   const std::string good = saved(small_model(fp::mlp_head::gaussian));
-  fp::detail::mlp_rng rng(99);
+  fp::detail::xoshiro256ss rng(99);
   int rejected = 0;
   for (int trial = 0; trial < 300; ++trial) {
     std::string text = good;
@@ -187,3 +190,5 @@ TEST_CASE("mlp_json: random corruptions of a saved model never crash") {
   }
   CHECK(rejected > 100);
 }
+
+}  // namespace unity_mlp_persistence

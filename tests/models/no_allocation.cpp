@@ -1,9 +1,9 @@
 // The single-row prediction paths allocate nothing: every heap allocation of the process
 // (malloc and friends, hence operator new and Eigen's aligned_malloc) is counted while they
 // run. glibc only, and not under AddressSanitizer (which owns malloc): there the test skips.
-#include "footprint/models/bayesian_linear.hpp"
-#include "footprint/models/ols.hpp"
-#include "footprint/models/ridge.hpp"
+#include "footprint/models/linear/bayesian_linear.hpp"
+#include "footprint/models/linear/ols.hpp"
+#include "footprint/models/linear/ridge.hpp"
 
 #include "models/reference_data.hpp"
 
@@ -15,6 +15,9 @@
 #include <cstddef>
 
 #include "models/allocation_counter.hpp"
+
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_no_allocation {
 
 using footprint_test::g_allocations;
 using footprint_test::g_counting;
@@ -92,3 +95,5 @@ TEST_CASE("single-row predict and predict_distribution do not allocate") {
   CHECK(allocations_in([&] { sink += evidence.predict(row)[0]; }) >= 1);
 #endif
 }
+
+}  // namespace unity_no_allocation

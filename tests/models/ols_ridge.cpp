@@ -1,8 +1,8 @@
 // ols and ridge against scikit-learn's LinearRegression and Ridge (coefficients, intercepts,
 // predictions to 1e-8) and against closed-form prediction intervals computed independently
 // in make_reference.py (explicit intercept column, matrix inverses).
-#include "footprint/models/ols.hpp"
-#include "footprint/models/ridge.hpp"
+#include "footprint/models/linear/ols.hpp"
+#include "footprint/models/linear/ridge.hpp"
 
 #include "footprint/concepts.hpp"
 #include "models/reference_data.hpp"
@@ -12,6 +12,9 @@
 #include <cmath>
 #include <string>
 #include <vector>
+
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_ols_ridge {
 
 namespace fp = footprint;
 
@@ -185,3 +188,5 @@ TEST_CASE("ols and ridge errors carry exact messages") {
                        "footprint::ridge::predict_distribution: X.cols() must equal n_features() (expected 5, got 2)",
                        fp::dimension_mismatch);
 }
+
+}  // namespace unity_ols_ridge

@@ -1,15 +1,18 @@
 // Tests of footprint::random_forest and its quantile regression forest.
 #include "footprint/concepts.hpp"
 #include "footprint/io/tree_model_json.hpp"
-#include "footprint/models/permutation_importance.hpp"
-#include "footprint/models/random_forest.hpp"
+#include "footprint/validation/permutation_importance.hpp"
+#include "footprint/models/trees/random_forest.hpp"
 
-#include "models/tree_data.hpp"
+#include "footprint/data/synthetic/regression_problems.hpp"
 
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <string>
+
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_random_forest {
 
 namespace fp = footprint;
 
@@ -85,8 +88,8 @@ TEST_CASE("random_forest: weights are frequency weights") {
 }
 
 TEST_CASE("random_forest: accuracy, out-of-bag error and importance") {
-  const auto train = trees_test::wavy(1500, 1, 0.05);
-  const auto test = trees_test::wavy(1000, 2, 0.05);
+  const auto train = fp::problems::wavy(1500, 1, 0.05);
+  const auto test = fp::problems::wavy(1000, 2, 0.05);
   fp::random_forest rf({.n_estimators = 40, .min_samples_leaf = 3, .oob_score = true, .seed = 7});
   const fp::fit_report rep = rf.fit(train.X, train.y);
   CHECK(rep.ok());
@@ -106,8 +109,8 @@ TEST_CASE("random_forest: accuracy, out-of-bag error and importance") {
 TEST_CASE("random_forest: quantile forest intervals reach nominal coverage") {
   // 80% central intervals on held-out heteroscedastic data; binomial sampling error on 2,000
   // rows is 0.009, and forests are slightly conservative: accept [0.76, 0.88]
-  const auto train = trees_test::heteroscedastic(2000, 11);
-  const auto test = trees_test::heteroscedastic(2000, 12);
+  const auto train = fp::problems::step_heteroscedastic(2000, 11);
+  const auto test = fp::problems::step_heteroscedastic(2000, 12);
   fp::random_forest rf({.n_estimators = 50, .min_samples_leaf = 10, .seed = 3});
   (void)rf.fit(train.X, train.y);
   const fp::matrix iv = rf.predict_interval(test.X, 0.8);
@@ -129,7 +132,7 @@ TEST_CASE("random_forest: quantile forest intervals reach nominal coverage") {
 }
 
 TEST_CASE("random_forest: the same seed gives the same forest for any thread count") {
-  const auto train = trees_test::wavy(600, 5, 0.1);
+  const auto train = fp::problems::wavy(600, 5, 0.1);
   fp::random_forest one({.n_estimators = 12, .max_features = 0.5, .oob_score = true, .seed = 42, .n_threads = 1});
   fp::random_forest two({.n_estimators = 12, .max_features = 0.5, .oob_score = true, .seed = 42, .n_threads = 2});
   (void)one.fit(train.X, train.y);
@@ -165,8 +168,8 @@ TEST_CASE("random_forest: bad parameters and data throw") {
 }
 
 TEST_CASE("permutation_importance: shuffling a used feature raises the error, an unused one does not") {
-  const auto train = trees_test::wavy(800, 41);
-  const auto test = trees_test::wavy(400, 42);
+  const auto train = fp::problems::wavy(800, 41);
+  const auto test = fp::problems::wavy(400, 42);
   fp::random_forest rf({.n_estimators = 20, .min_samples_leaf = 3, .seed = 1});
   (void)rf.fit(train.X, train.y);
   const auto imp = fp::permutation_importance(rf, test.X, test.y, 3, 7);
@@ -179,3 +182,5 @@ TEST_CASE("permutation_importance: shuffling a used feature raises the error, an
   CHECK(again.mean == imp.mean);  // deterministic given the seed
   CHECK_THROWS_AS((void)fp::permutation_importance(rf, test.X, test.y, 0), fp::invalid_argument);
 }
+
+}  // namespace unity_random_forest

@@ -1,7 +1,8 @@
 // Tests of footprint::regression_tree and footprint::tree_ensemble (the inference engine).
+#include "footprint/detail/random.hpp"
 #include "footprint/io/xgboost_model.hpp"
-#include "footprint/models/regression_tree.hpp"
-#include "footprint/models/tree_ensemble.hpp"
+#include "footprint/models/trees/regression_tree.hpp"
+#include "footprint/models/trees/tree_ensemble.hpp"
 
 #include <doctest/doctest.h>
 
@@ -10,11 +11,13 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
-#include <random>
 #include <utility>
 #include <vector>
 
 #include "models/allocation_counter.hpp"
+
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_regression_tree {
 
 namespace fp = footprint;
 
@@ -98,11 +101,11 @@ namespace {
 
 /// A random tree of depth <= max_depth over d features whose thresholds come from `cuts`
 /// (so rows hit them exactly).
-fp::regression_tree random_tree(std::mt19937_64& g, int max_depth, int d, const std::vector<double>& cuts) {
+fp::regression_tree random_tree(fp::detail::xoshiro256ss& g, int max_depth, int d, const std::vector<double>& cuts) {
   std::vector<fp::tree_node> nodes;
-  std::uniform_int_distribution<int> feat(0, d - 1);
-  std::uniform_int_distribution<std::size_t> cut(0, cuts.size() - 1);
-  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  const auto feat = [d](fp::detail::xoshiro256ss& r) { return static_cast<int>(r.below(static_cast<std::uint64_t>(d))); };
+  const auto cut = [&cuts](fp::detail::xoshiro256ss& r) { return static_cast<std::size_t>(r.below(cuts.size())); };
+  const auto u = [](fp::detail::xoshiro256ss& r) { return r.uniform(-1.0, 1.0); };
   const auto grow = [&](auto&& self, int depth) -> std::int32_t {
     const auto i = static_cast<std::int32_t>(nodes.size());
     nodes.emplace_back();
@@ -177,7 +180,7 @@ TEST_CASE("tree_ensemble: every layout follows the x <= threshold rule exactly")
     values.push_back(std::nextafter(c, inf));
   }
   values.push_back(fp::nan);
-  std::mt19937_64 g(11);
+  fp::detail::xoshiro256ss g(11);
   // (d, max_depth, trees): heap layout up to depth 8 with <= 128 features, linked nodes
   // otherwise; rank layout from depth 1 to 6 with <= 32 features (64 trees per group: 29,
   // 70, 150 and 1,100 trees leave the last group partial)
@@ -203,7 +206,7 @@ TEST_CASE("tree_ensemble: every layout follows the x <= threshold rule exactly")
       const fp::tree_ensemble e(trees, 0.125, d, 1.0, float_acc);
       CHECK(e.layout() == expected_layout(depth, d));
       fp::matrix X(150, d);
-      std::uniform_int_distribution<std::size_t> pick(0, values.size() - 1);
+      const auto pick = [&values](fp::detail::xoshiro256ss& r) { return static_cast<std::size_t>(r.below(values.size())); };
       for (fp::index i = 0; i < X.rows(); ++i) {
         for (fp::index j = 0; j < d; ++j) X(i, j) = values[pick(g)];
       }
@@ -277,3 +280,5 @@ TEST_CASE("xgboost_threshold: x <= m exactly when float(x) < t") {
     }
   }
 }
+
+}  // namespace unity_regression_tree

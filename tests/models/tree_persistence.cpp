@@ -1,10 +1,10 @@
 // Saving and loading tree models as versioned JSON: bit-exact round trips, and data_error
 // (never a crash) on corrupt or mismatched files.
 #include "footprint/io/tree_model_json.hpp"
-#include "footprint/models/gradient_boosting.hpp"
-#include "footprint/models/random_forest.hpp"
+#include "footprint/models/trees/gradient_boosting.hpp"
+#include "footprint/models/trees/random_forest.hpp"
 
-#include "models/tree_data.hpp"
+#include "footprint/data/synthetic/regression_problems.hpp"
 
 #include <doctest/doctest.h>
 
@@ -13,10 +13,13 @@
 #include <random>
 #include <string>
 
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_tree_persistence {
+
 namespace fp = footprint;
 
 TEST_CASE("persistence: random_forest round-trips bit-exactly through a file") {
-  const auto train = trees_test::wavy(400, 31, 0.1);
+  const auto train = fp::problems::wavy(400, 31, 0.1);
   fp::random_forest rf({.n_estimators = 8, .min_samples_leaf = 2, .oob_score = true, .seed = 5});
   (void)rf.fit(train.X, train.y);
   const auto path = std::filesystem::temp_directory_path() / "footprint_test_rf.json";
@@ -38,7 +41,7 @@ TEST_CASE("persistence: random_forest round-trips bit-exactly through a file") {
 }
 
 TEST_CASE("persistence: gradient_boosting round-trips bit-exactly") {
-  const auto train = trees_test::wavy(500, 32, 0.1);
+  const auto train = fp::problems::wavy(500, 32, 0.1);
   fp::gradient_boosting gb({.n_estimators = 20, .monotone_constraints = {1, 0, 0, 0}, .quantile_levels = {0.1, 0.9},
                             .validation_fraction = 0.2});
   (void)gb.fit(train.X, train.y);
@@ -59,7 +62,7 @@ TEST_CASE("persistence: gradient_boosting round-trips bit-exactly") {
 }
 
 TEST_CASE("persistence: corrupt or mismatched files raise data_error") {
-  const auto train = trees_test::wavy(200, 33);
+  const auto train = fp::problems::wavy(200, 33);
   fp::gradient_boosting gb({.n_estimators = 3, .max_depth = 2});
   (void)gb.fit(train.X, train.y);
   const std::string good = fp::model_to_json(gb);
@@ -98,3 +101,5 @@ TEST_CASE("persistence: corrupt or mismatched files raise data_error") {
   CHECK(loaded + rejected == 300);
   CHECK(rejected > 0);
 }
+
+}  // namespace unity_tree_persistence

@@ -11,6 +11,9 @@
 #include <string>
 #include <vector>
 
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_xgboost_import {
+
 namespace fp = footprint;
 
 namespace {
@@ -84,3 +87,5 @@ TEST_CASE("xgboost import: unsupported or corrupt models raise data_error") {
   CHECK_THROWS_AS((void)fp::load_xgboost_model(data_dir + "no_such_file.json"), fp::data_error);
   CHECK_THROWS_AS((void)fp::xgboost_model_from_json("{\"learner\": 3}"), fp::data_error);
 }
+
+}  // namespace unity_xgboost_import

@@ -10,6 +10,9 @@
 #include <string>
 #include <vector>
 
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_concepts {
+
 namespace fp = footprint;
 
 // ---- archetypes satisfy their concepts
@@ -199,3 +202,5 @@ TEST_CASE("archetypes behave as their concepts promise") {
   using traits = fp::order_book_traits<archetype::member_book>;
   CHECK(traits::ask_price(archetype::member_book{}, 0) == 101.0);
 }
+
+}  // namespace unity_concepts

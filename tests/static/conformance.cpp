@@ -1,11 +1,11 @@
 // Conformance of every shipped type to the concepts it promises. Each module adds its
 // types here as they are written, e.g.
 //   static_assert(footprint::ProbabilisticRegressor<footprint::bayesian_linear>);
-#include "footprint/book/binance_csv_reader.hpp"
-#include "footprint/book/binance_reader.hpp"
-#include "footprint/book/bitstamp_snapshot_reader.hpp"
-#include "footprint/book/bitstamp_trade_reader.hpp"
-#include "footprint/book/lobster_reader.hpp"
+#include "footprint/feeds/binance/binance_csv_reader.hpp"
+#include "footprint/feeds/binance/binance_reader.hpp"
+#include "footprint/feeds/bitstamp/bitstamp_snapshot_reader.hpp"
+#include "footprint/feeds/bitstamp/bitstamp_trade_reader.hpp"
+#include "footprint/feeds/lobster/lobster_reader.hpp"
 #include "footprint/book/order_level_book.hpp"
 #include "footprint/book/price_level_book.hpp"
 #include "footprint/book/trade.hpp"
@@ -14,22 +14,22 @@
 #include "footprint/io/mlp_json.hpp"
 #include "footprint/io/tree_model_json.hpp"
 #include "footprint/io/xgboost_model.hpp"
-#include "footprint/models/gradient_boosting.hpp"
-#include "footprint/models/permutation_importance.hpp"
-#include "footprint/models/random_forest.hpp"
-#include "footprint/models/deep_ensemble.hpp"
-#include "footprint/models/gaussian_mixture.hpp"
-#include "footprint/models/mlp_regressor.hpp"
-#include "footprint/models/bayesian_linear.hpp"
-#include "footprint/models/ols.hpp"
-#include "footprint/models/ridge.hpp"
+#include "footprint/models/trees/gradient_boosting.hpp"
+#include "footprint/validation/permutation_importance.hpp"
+#include "footprint/models/trees/random_forest.hpp"
+#include "footprint/models/neural/deep_ensemble.hpp"
+#include "footprint/distributions/normal_mixture.hpp"
+#include "footprint/models/neural/mlp_regressor.hpp"
+#include "footprint/models/linear/bayesian_linear.hpp"
+#include "footprint/models/linear/ols.hpp"
+#include "footprint/models/linear/ridge.hpp"
 #include "footprint/validation/split.hpp"
-#include "footprint/data/arrival_features.hpp"
+#include "footprint/features/arrival_features.hpp"
 #include "footprint/data/binance_dataset.hpp"
 #include "footprint/data/bitstamp_dataset.hpp"
 #include "footprint/data/impact_pipeline.hpp"
 #include "footprint/data/lobster_dataset.hpp"
-#include "footprint/data/synthetic_dataset.hpp"
+#include "footprint/data/synthetic/synthetic_dataset.hpp"
 #include "footprint/features/amihud_illiquidity.hpp"
 #include "footprint/features/book_history.hpp"
 #include "footprint/features/book_slope.hpp"
@@ -48,10 +48,10 @@
 #include "footprint/features/time_of_day.hpp"
 #include "footprint/features/top_of_book.hpp"
 #include "footprint/features/trade_flow.hpp"
-#include "footprint/impact/almgren_chriss.hpp"
+#include "footprint/execution/almgren_chriss.hpp"
 #include "footprint/impact/almgren_chriss_calibration.hpp"
 #include "footprint/impact/dataset_observations.hpp"
-#include "footprint/impact/schedule_cost.hpp"
+#include "footprint/execution/schedule_cost.hpp"
 #include "footprint/data/order_design.hpp"
 #include "footprint/impact/impact_observations.hpp"
 #include "footprint/impact/parameter_estimate.hpp"
@@ -61,6 +61,9 @@
 
 #include <type_traits>
 #include <utility>
+
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_conformance {
 
 namespace fp = footprint;
 
@@ -180,7 +183,7 @@ static_assert(fp::ProbabilisticRegressor<fp::mlp_regressor>);
 static_assert(fp::WeightedRegressor<fp::mlp_regressor>);
 static_assert(fp::ProbabilisticRegressor<fp::deep_ensemble>);
 static_assert(fp::WeightedRegressor<fp::deep_ensemble>);
-static_assert(fp::PredictiveDistribution<fp::gaussian_mixture>);
+static_assert(fp::PredictiveDistribution<fp::normal_mixture>);
 static_assert(std::is_aggregate_v<fp::mlp_regressor_params>);
 static_assert(std::is_aggregate_v<fp::deep_ensemble_params>);
 
@@ -191,3 +194,5 @@ static_assert(fp::PredictiveDistribution<fp::empirical_distribution>);
 static_assert(fp::PredictiveDistribution<fp::quantile_distribution>);
 static_assert(std::is_aggregate_v<fp::random_forest_params> && std::is_aggregate_v<fp::gradient_boosting_params>);
 static_assert(std::is_aggregate_v<fp::tree_node> && std::is_aggregate_v<fp::permutation_importance_result>);
+
+}  // namespace unity_conformance

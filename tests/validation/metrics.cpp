@@ -3,7 +3,7 @@
 // tests/models/data/metrics_cases.csv (written by tests/models/make_reference.py).
 #include "footprint/validation/metrics.hpp"
 
-#include "footprint/models/location_scale_t.hpp"
+#include "footprint/distributions/location_scale_t.hpp"
 #include "models/reference_data.hpp"
 
 #include <doctest/doctest.h>
@@ -13,6 +13,9 @@
 #include <cmath>
 #include <limits>
 #include <vector>
+
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_metrics {
 
 namespace fp = footprint;
 
@@ -196,3 +199,5 @@ TEST_CASE("metrics reject bad input with exact messages") {
   CHECK_THROWS_WITH_AS((void)fp::nlpd(y, three, -y), "footprint::nlpd: sample_weight must be finite and >= 0; row 0 is -1",
                        fp::invalid_argument);
 }
+
+}  // namespace unity_metrics

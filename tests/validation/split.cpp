@@ -7,6 +7,9 @@
 #include <chrono>
 #include <vector>
 
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_split {
+
 namespace fp = footprint;
 using namespace std::chrono_literals;
 
@@ -71,3 +74,5 @@ TEST_CASE("time_ordered_split rejects bad arguments with exact messages") {
                        "than row 1 (2000000000 ns)",
                        fp::invalid_argument);
 }
+
+}  // namespace unity_split

@@ -4,13 +4,13 @@
 /// trade message (the post-trade quote often arrives first).
 #pragma once
 
-#include "footprint/book/binance_depth_book.hpp"
-#include "footprint/book/binance_event.hpp"
-#include "footprint/book/binance_reader.hpp"
-#include "footprint/book/parse_report.hpp"
+#include "footprint/feeds/binance/binance_depth_book.hpp"
+#include "footprint/feeds/binance/binance_event.hpp"
+#include "footprint/feeds/binance/binance_reader.hpp"
+#include "footprint/feeds/parse_report.hpp"
 #include "footprint/book/price_level_book.hpp"
 #include "footprint/book/trade.hpp"
-#include "footprint/data/arrival_features.hpp"
+#include "footprint/features/arrival_features.hpp"
 #include "footprint/data/impact_pipeline.hpp"
 #include "footprint/detail/concat.hpp"
 #include "footprint/error.hpp"

@@ -4,12 +4,12 @@
 /// order, labelled against the last snapshot before it.
 #pragma once
 
-#include "footprint/book/bitstamp_snapshot_reader.hpp"
-#include "footprint/book/bitstamp_trade_reader.hpp"
-#include "footprint/book/parse_report.hpp"
+#include "footprint/feeds/bitstamp/bitstamp_snapshot_reader.hpp"
+#include "footprint/feeds/bitstamp/bitstamp_trade_reader.hpp"
+#include "footprint/feeds/parse_report.hpp"
 #include "footprint/book/price_level_book.hpp"
 #include "footprint/book/trade.hpp"
-#include "footprint/data/arrival_features.hpp"
+#include "footprint/features/arrival_features.hpp"
 #include "footprint/data/impact_pipeline.hpp"
 #include "footprint/features/time_of_day.hpp"
 #include "footprint/types.hpp"

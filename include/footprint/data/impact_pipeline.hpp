@@ -8,14 +8,14 @@
 /// Label definitions: see `impact_dataset.hpp` and docs/impact-labels.md.
 #pragma once
 
-#include "footprint/book/parse_report.hpp"
+#include "footprint/feeds/parse_report.hpp"
 #include "footprint/book/trade.hpp"
 #include "footprint/concepts.hpp"
-#include "footprint/data/arrival_features.hpp"
+#include "footprint/features/arrival_features.hpp"
 #include "footprint/data/impact_dataset.hpp"
 #include "footprint/detail/concat.hpp"
 #include "footprint/error.hpp"
-#include "footprint/features/detail/feature_names.hpp"
+#include "footprint/detail/feature_names.hpp"
 #include "footprint/types.hpp"
 
 #include <algorithm>

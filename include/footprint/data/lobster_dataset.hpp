@@ -4,9 +4,9 @@
 /// the book just before the first fill.
 #pragma once
 
-#include "footprint/book/lobster_reader.hpp"
-#include "footprint/book/parse_report.hpp"
-#include "footprint/data/arrival_features.hpp"
+#include "footprint/feeds/lobster/lobster_reader.hpp"
+#include "footprint/feeds/parse_report.hpp"
+#include "footprint/features/arrival_features.hpp"
 #include "footprint/data/impact_dataset.hpp"
 #include "footprint/data/impact_pipeline.hpp"
 #include "footprint/features/time_of_day.hpp"

@@ -7,7 +7,7 @@
 #include "footprint/detail/xtensor.hpp"
 #include "footprint/error.hpp"
 #include "footprint/features/book_history.hpp"
-#include "footprint/features/detail/feature_names.hpp"
+#include "footprint/detail/feature_names.hpp"
 #include "footprint/types.hpp"
 
 #include <algorithm>

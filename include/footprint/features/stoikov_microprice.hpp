@@ -7,7 +7,7 @@
 #include "footprint/detail/concat.hpp"
 #include "footprint/error.hpp"
 #include "footprint/features/book_history.hpp"
-#include "footprint/features/detail/feature_names.hpp"
+#include "footprint/detail/feature_names.hpp"
 #include "footprint/types.hpp"
 
 #include <Eigen/LU>
@@ -103,6 +103,7 @@ class stoikov_microprice {
   /// @throws invalid_argument when the history has no usable transition (two rows `step`
   ///         apart, both two-sided with a spread of 1..S ticks, mid change <= 1 tick)
   /// Complexity: O(rows + states^3).
+  template <class = void>  // compiled only where the model is fitted (its LU solve costs seconds)
   fit_report fit(const book_history& history) {
     const std::size_t n = static_cast<std::size_t>(params_.imbalance_buckets);
     const std::size_t ns = static_cast<std::size_t>(states());

@@ -5,7 +5,7 @@
 #include "footprint/concepts.hpp"
 #include "footprint/detail/concat.hpp"
 #include "footprint/error.hpp"
-#include "footprint/features/detail/feature_names.hpp"
+#include "footprint/detail/feature_names.hpp"
 #include "footprint/types.hpp"
 
 #include <array>

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "footprint/concepts.hpp"
-#include "footprint/features/detail/feature_names.hpp"
+#include "footprint/detail/feature_names.hpp"
 #include "footprint/types.hpp"
 
 #include <array>

@@ -9,13 +9,13 @@
 /// - the permanent price move is gamma Q (price units), a regression through the origin;
 /// - the temporary cost per share is epsilon + eta Q/T, a regression with intercept.
 /// The estimates are plain numbers for `almgren_chriss_params{.gamma, .eta, .epsilon}`
-/// (include/footprint/impact/almgren_chriss.hpp), in the same units when `time_unit`
+/// (include/footprint/execution/almgren_chriss.hpp), in the same units when `time_unit`
 /// agrees with `almgren_chriss_params::time_unit`.
 #pragma once
 
 #include "footprint/detail/concat.hpp"
-#include "footprint/detail/impact_checks.hpp"
-#include "footprint/detail/impact_least_squares.hpp"
+#include "footprint/impact/detail/impact_checks.hpp"
+#include "footprint/impact/detail/impact_least_squares.hpp"
 #include "footprint/error.hpp"
 #include "footprint/impact/impact_observations.hpp"
 #include "footprint/impact/parameter_estimate.hpp"
@@ -95,6 +95,7 @@ class almgren_chriss_calibration {
   /// @throws convergence_error when the temporary design is singular (every usable row has
   ///         the same rate, so eta and epsilon are not separately identified)
   /// Complexity: O(n).
+  template <class = void>  // compiled only where a law is fitted (see impact/detail/impact_least_squares.hpp)
   fit_report calibrate(const impact_observations& obs) {
     constexpr std::string_view where = "footprint::almgren_chriss_calibration::calibrate";
     obs.validate(where);

@@ -13,7 +13,7 @@
 #include "footprint/data/impact_dataset.hpp"
 #include "footprint/detail/concat.hpp"
 #include "footprint/error.hpp"
-#include "footprint/features/detail/feature_names.hpp"
+#include "footprint/detail/feature_names.hpp"
 #include "footprint/impact/impact_observations.hpp"
 #include "footprint/types.hpp"
 

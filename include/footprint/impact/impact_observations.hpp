@@ -8,7 +8,7 @@
 #pragma once
 
 #include "footprint/detail/concat.hpp"
-#include "footprint/detail/impact_checks.hpp"
+#include "footprint/impact/detail/impact_checks.hpp"
 #include "footprint/error.hpp"
 #include "footprint/types.hpp"
 

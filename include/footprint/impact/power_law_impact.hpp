@@ -11,8 +11,8 @@
 #pragma once
 
 #include "footprint/detail/concat.hpp"
-#include "footprint/detail/impact_checks.hpp"
-#include "footprint/detail/impact_power_law_fit.hpp"
+#include "footprint/impact/detail/impact_checks.hpp"
+#include "footprint/impact/detail/impact_power_law_fit.hpp"
 #include "footprint/error.hpp"
 #include "footprint/impact/impact_observations.hpp"
 #include "footprint/impact/parameter_estimate.hpp"
@@ -116,6 +116,7 @@ class power_law_impact {
   ///         permanent_bps or temporary_bps is empty, or when a fit has fewer than 3 rows
   /// @throws convergence_error when a design is singular (participation takes one value)
   /// Complexity: O(n) per iteration.
+  template <class = void>  // compiled only where a law is fitted (see impact/detail/impact_least_squares.hpp)
   fit_report fit(const impact_observations& obs) {
     constexpr std::string_view where = "footprint::power_law_impact::fit";
     obs.validate(where);

@@ -11,8 +11,8 @@
 #pragma once
 
 #include "footprint/detail/concat.hpp"
-#include "footprint/detail/impact_checks.hpp"
-#include "footprint/detail/impact_power_law_fit.hpp"
+#include "footprint/impact/detail/impact_checks.hpp"
+#include "footprint/impact/detail/impact_power_law_fit.hpp"
 #include "footprint/error.hpp"
 #include "footprint/impact/impact_observations.hpp"
 #include "footprint/impact/parameter_estimate.hpp"
@@ -118,6 +118,7 @@ class square_root_law {
   /// @throws convergence_error when Q/V takes a single value (delta is not identified) or
   ///         the loss is not finite
   /// Complexity: O(n) per iteration; typically under 20 iterations.
+  template <class = void>  // compiled only where a law is fitted (see impact/detail/impact_least_squares.hpp)
   fit_report fit(const impact_observations& obs) {
     constexpr std::string_view where = "footprint::square_root_law::fit";
     obs.validate(where);

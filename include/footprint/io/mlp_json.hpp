@@ -29,9 +29,9 @@
 
 #include "footprint/detail/concat.hpp"
 #include "footprint/error.hpp"
-#include "footprint/models/deep_ensemble.hpp"
-#include "footprint/models/mlp_options.hpp"
-#include "footprint/models/mlp_regressor.hpp"
+#include "footprint/models/neural/deep_ensemble.hpp"
+#include "footprint/models/neural/mlp_options.hpp"
+#include "footprint/models/neural/mlp_regressor.hpp"
 #include "footprint/types.hpp"
 
 #include <nlohmann/json.hpp>

@@ -13,10 +13,10 @@
 
 #include "footprint/detail/concat.hpp"
 #include "footprint/error.hpp"
-#include "footprint/models/gradient_boosting.hpp"
-#include "footprint/models/random_forest.hpp"
-#include "footprint/models/regression_tree.hpp"
-#include "footprint/models/tree_ensemble.hpp"
+#include "footprint/models/trees/gradient_boosting.hpp"
+#include "footprint/models/trees/random_forest.hpp"
+#include "footprint/models/trees/regression_tree.hpp"
+#include "footprint/models/trees/tree_ensemble.hpp"
 
 #include <nlohmann/json.hpp>
 

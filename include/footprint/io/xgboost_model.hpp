@@ -19,8 +19,8 @@
 #include "footprint/detail/concat.hpp"
 #include "footprint/error.hpp"
 #include "footprint/io/tree_model_json.hpp"
-#include "footprint/models/regression_tree.hpp"
-#include "footprint/models/tree_ensemble.hpp"
+#include "footprint/models/trees/regression_tree.hpp"
+#include "footprint/models/trees/tree_ensemble.hpp"
 
 #include <nlohmann/json.hpp>
 

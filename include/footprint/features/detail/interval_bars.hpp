@@ -4,7 +4,7 @@
 
 #include "footprint/book/trade.hpp"
 #include "footprint/concepts.hpp"
-#include "footprint/features/detail/feature_names.hpp"
+#include "footprint/detail/feature_names.hpp"
 #include "footprint/types.hpp"
 
 #include <algorithm>

@@ -12,7 +12,7 @@
 /// Gradients of a mini-batch are summed over its chunks in a fixed order.
 #pragma once
 
-#include "footprint/models/mlp_options.hpp"
+#include "footprint/models/neural/mlp_options.hpp"
 #include "footprint/types.hpp"
 
 #include <Eigen/Core>
@@ -131,7 +131,10 @@ struct mlp_chunk_buffers {
 };
 
 /// Forward pass of the first m columns of buf.A[0]; the output is buf.Z[L].leftCols(m).
-inline void mlp_forward_chunk(const mlp_net& net, mlp_chunk_buffers& buf, index m) {
+// (A template, never given an argument, like mlp_batch_gradient: its matrix products are
+// compiled only in translation units that predict or fit; see models/detail/linear_fit.hpp.)
+template <class = void>
+void mlp_forward_chunk(const mlp_net& net, mlp_chunk_buffers& buf, index m) {
   const index L = net.n_layers();
   for (index l = 1; l <= L; ++l) {
     const auto sl = static_cast<std::size_t>(l);
@@ -180,7 +183,8 @@ double mlp_head_loss(mlp_head head, const OutMat& O, const double* y, const doub
 /// (biases not decayed), b = rows.size(). `Xt` is (n_in, n_total), one column per
 /// observation (already scaled); y and w (may be null) have n_total entries. Writes dJ/dtheta
 /// into `grad` (resized to theta's size) and returns the data part (1/b) sum w_i loss_i.
-inline double mlp_batch_gradient(const mlp_net& net, mlp_head head, const matrix& Xt, const vector& y,
+template <class = void>
+double mlp_batch_gradient(const mlp_net& net, mlp_head head, const matrix& Xt, const vector& y,
                                  const vector* w, std::span<const index> rows, double weight_decay, vector& grad,
                                  mlp_chunk_buffers& buf) {
   const index L = net.n_layers();

@@ -1,9 +1,10 @@
 /// @file models/detail/tree_common.hpp
-/// @brief Private helpers of the tree ensembles: a portable counter-based RNG, thread-count
+/// @brief Private helpers of the tree ensembles: the trees' random streams, thread-count
 /// resolution, deterministic reductions and input checks.
 #pragma once
 
 #include "footprint/detail/concat.hpp"
+#include "footprint/detail/random.hpp"
 #include "footprint/error.hpp"
 #include "footprint/types.hpp"
 
@@ -18,55 +19,6 @@
 #endif
 
 namespace footprint::detail {
-
-/// splitmix64 finaliser (Steele, Lea & Flood 2014): a bijective 64-bit mixer.
-[[nodiscard]] constexpr std::uint64_t splitmix64(std::uint64_t x) noexcept {
-  x += 0x9E3779B97F4A7C15ULL;
-  x = (x ^ (x >> 30U)) * 0xBF58476D1CE4E5B9ULL;
-  x = (x ^ (x >> 27U)) * 0x94D049BB133111EBULL;
-  return x ^ (x >> 31U);
-}
-
-/// xoshiro256** (Blackman & Vigna 2018), seeded from (seed, stream) through splitmix64, so
-/// that every tree gets its own reproducible stream whatever thread builds it. Portable:
-/// the same numbers on every platform and standard library.
-class tree_rng {
- public:
-  tree_rng(std::uint64_t seed, std::uint64_t stream) noexcept {
-    std::uint64_t x = splitmix64(seed) ^ splitmix64(stream + 0x632BE59BD9B4E019ULL);
-    for (auto& s : s_) {
-      x = splitmix64(x);
-      s = x;
-    }
-  }
-  std::uint64_t next() noexcept {
-    const std::uint64_t result = rotl(s_[1] * 5U, 7) * 9U;
-    const std::uint64_t t = s_[1] << 17U;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
-  }
-  /// Uniform in [0, 1) with 53 random bits.
-  double uniform() noexcept { return static_cast<double>(next() >> 11U) * 0x1.0p-53; }
-  /// Uniform integer in [0, n), 1 <= n <= 2^32 (Lemire 2019, multiply-shift with rejection).
-  std::uint64_t below(std::uint64_t n) noexcept {
-    for (;;) {
-      const std::uint64_t m = (next() >> 32U) * n;
-      const std::uint64_t low = m & 0xFFFFFFFFULL;
-      if (low >= n || low >= ((std::uint64_t{1} << 32U) - n) % n) return m >> 32U;
-    }
-  }
-
- private:
-  static constexpr std::uint64_t rotl(std::uint64_t x, int k) noexcept {
-    return (x << static_cast<unsigned>(k)) | (x >> static_cast<unsigned>(64 - k));
-  }
-  std::uint64_t s_[4]{};
-};
 
 /// Threads to use: `requested` when > 0, else all (OpenMP's default), 1 without OpenMP.
 [[nodiscard]] inline int resolve_threads(int requested) noexcept {

@@ -25,7 +25,7 @@
 
 #include "footprint/models/detail/tree_binning.hpp"
 #include "footprint/models/detail/tree_common.hpp"
-#include "footprint/models/regression_tree.hpp"
+#include "footprint/models/trees/regression_tree.hpp"
 #include "footprint/types.hpp"
 
 #include <algorithm>
@@ -108,7 +108,7 @@ class tree_grower {
   /// other policies take one node at a time through the same steps. Node numbering, random
   /// draws and every sum are those of a serial run in queue order.
   grown_tree grow(std::vector<std::int32_t> rows, const std::vector<grad_pair>& gh,
-                  const std::vector<std::int32_t>& features, tree_rng& rng) {
+                  const std::vector<std::int32_t>& features, xoshiro256ss& rng) {
     grown_tree out;
     rows_ = std::move(rows);
     const auto n = static_cast<std::int32_t>(rows_.size());
@@ -428,7 +428,7 @@ class tree_grower {
   /// features are drawn in node order from `rng`; the work runs in one parallel region over
   /// (node, feature) tasks (from a dense histogram, or from the rows for small nodes),
   /// and each node keeps the best feature in feature order (ties to the lower feature).
-  void evaluate_all(std::vector<pending>& v, tree_rng& rng) {
+  void evaluate_all(std::vector<pending>& v, xoshiro256ss& rng) {
     if (cfg_.n_threads <= 1) {  // one node after the other, no task lists
       for (std::size_t i = 0; i < v.size(); ++i) {
         pending& p = v[i];
@@ -490,7 +490,7 @@ class tree_grower {
 
   /// Resets p.best and returns the features to try at p (null when p cannot split): all
   /// the tree's features, or max_features_node of them drawn from `rng` into cand_pool_[slot].
-  const std::vector<std::int32_t>* candidates(pending& p, tree_rng& rng, std::size_t slot = 0) {
+  const std::vector<std::int32_t>* candidates(pending& p, xoshiro256ss& rng, std::size_t slot = 0) {
     p.best = split_info{};
     if (!splittable_depth(p.depth)) return nullptr;
     if (p.sum.c < cfg_.min_samples_split || p.sum.c < 2.0 * cfg_.min_samples_leaf) return nullptr;
@@ -500,7 +500,7 @@ class tree_grower {
     c = *features_;
     const auto k = static_cast<std::size_t>(cfg_.max_features_node);
     for (std::size_t a = 0; a < k; ++a) {
-      const std::size_t b = a + static_cast<std::size_t>(rng.below(c.size() - a));
+      const std::size_t b = a + static_cast<std::size_t>(rng.below32(c.size() - a));
       std::swap(c[a], c[b]);
     }
     c.resize(k);

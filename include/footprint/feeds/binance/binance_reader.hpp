@@ -1,0 +1,437 @@
+/// @file feeds/binance/binance_reader.hpp
+/// @brief Streams a Binance combined-stream capture (`<local_ts_ns> <json>` per line, plain
+/// or gzip/bzip2-compressed, or in memory): diff-depth updates applied to a depth book,
+/// bookTickers and trades, in file order.
+///
+/// The JSON is parsed with nlohmann-json. Sources (Binance API documentation):
+/// - Spot streams (`<symbol>@depth@100ms`, `<symbol>@bookTicker`, `<symbol>@trade`) and
+///   "How to manage a local order book correctly":
+///   https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams
+/// - USD-M futures (`<symbol>@depth@0ms` with `pu`, `<symbol>@bookTicker` with `E`/`T`):
+///   https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams
+/// - Combined streams wrap each payload as `{"stream":"<name>","data":<payload>}`.
+#pragma once
+
+#include "footprint/feeds/binance/binance_depth_book.hpp"
+#include "footprint/feeds/binance/binance_event.hpp"
+#include "footprint/feeds/line_reader.hpp"
+#include "footprint/feeds/parse_report.hpp"
+#include "footprint/book/price_level_book.hpp"
+#include "footprint/book/trade.hpp"
+#include "footprint/detail/concat.hpp"
+#include "footprint/error.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+namespace footprint {
+
+/// How a `binance_reader` (or `binance_csv_reader`) reads and maintains its book.
+struct binance_options {
+  parse_policy policy = parse_policy::strict;          ///< malformed lines: throw (strict) or skip and count (lenient)
+  binance_market market = binance_market::automatic;   ///< continuity rule; automatic: USD-M futures when depth updates carry `pu`
+  std::size_t replay_capacity = 1024;                  ///< depth updates kept to reconcile a late snapshot (see binance_depth_book)
+};
+
+/// How many messages of each kind a Binance reader returned.
+struct binance_message_counts {
+  std::size_t depth_updates = 0;    ///< diff-depth events (applied or stale)
+  std::size_t depth_snapshots = 0;  ///< REST depth snapshots found in the capture
+  std::size_t book_tickers = 0;     ///< bookTicker events
+  std::size_t trades = 0;           ///< trade events
+};
+
+/// Reads a Binance combined-stream capture, one message per line: `<local_ts_ns> <json>`.
+///
+/// Each call to `next` returns the next message as a `binance_event`:
+/// - `@depth`, `@depth@100ms` (spot) or `@depth@0ms` (futures) diff-depth updates
+///   (`U`, `u`, `pu` on futures, `b`/`a` arrays of [price, quantity] strings, quantity 0
+///   deletes) are applied to a `binance_depth_book`, which tracks update-id continuity and
+///   reports gaps and stale updates per event (`gap`, `applied`) and in `depth().stats()`;
+/// - a line holding a REST depth snapshot (`{"lastUpdateId":..,"bids":..,"asks":..}`, as
+///   recorders such as hftbacktest insert one) is installed or reconciled by replay;
+/// - `@bookTicker` (`u`, `b`, `B`, `a`, `A`; futures add `E`) becomes the latest ticker;
+/// - `@trade` (`t`, `p`, `q`, `T`, `m`) becomes a `footprint::trade` with time `T` and
+///   sign -1 when `m` (buyer is maker: a sell aggressor), else +1.
+///
+/// Without a snapshot the depth book is warmed up from the first diff: levels that rest
+/// unchanged since before the capture are missing until an update touches them (see
+/// `binance_depth_book`). The book may be crossed then; that is reported, not thrown.
+///
+/// Malformed input (no timestamp, a non-integer timestamp, a local timestamp going back,
+/// invalid JSON, a missing key, a value of the wrong type, a non-numeric or negative
+/// price or quantity, U > u, pu >= U, a symbol change, an unsupported stream, an unordered
+/// or crossed snapshot) raises `data_error` naming the file, the line, the column (1: the
+/// timestamp, 2: the JSON message) and the field (a JSON path such as `data.b[3][1]`).
+/// Under `parse_policy::lenient` the line is skipped and counted in `report()` and the
+/// state is as if the line were absent. A truncated or corrupt compressed file always
+/// throws (nothing after it can be read).
+///
+/// Not copyable; movable. Memory: the depth book, the updates kept for replay and one
+/// parsed message.
+class binance_reader {
+ public:
+  /// Opens a capture file (plain, gzip or bzip2).
+  /// @param path the file
+  /// @param options policy, market and replay capacity
+  /// @throws data_error when the file cannot be opened
+  explicit binance_reader(const std::string& path, binance_options options = {})
+      : lines_(path), options_(options), depth_(options.market, options.replay_capacity) {}
+
+  /// Reads a capture held in memory (no copy: `text` must outlive the reader).
+  /// @param name name used in error messages
+  /// @param text the whole capture
+  /// @param options policy, market and replay capacity
+  binance_reader(std::string name, std::string_view text, binance_options options = {})
+      : lines_(std::move(name), text), options_(options), depth_(options.market, options.replay_capacity) {}
+
+  /// Reads the next message.
+  /// @param ev receives the message; its spans stay valid until the next call
+  /// @return false at the end of the input
+  /// @throws data_error on a malformed line (strict policy), or on a read error or a
+  ///   truncated compressed stream (any policy)
+  /// Complexity: O(message length) to parse, plus `binance_depth_book::apply_update`.
+  bool next(binance_event& ev) {
+    std::string_view line;
+    while (lines_.next(line)) {
+      ++report_.lines_read;
+      try {
+        parse_line(line, ev);
+        return true;
+      } catch (const data_error& e) {
+        report_.skip_or_throw(options_.policy, e);
+      }
+    }
+    return false;
+  }
+
+  /// The depth book after the last depth update or snapshot (best first on each side;
+  /// timestamp = local time of that message).
+  [[nodiscard]] const price_level_book& book() const noexcept { return depth_.book(); }
+  /// The depth book with its update-id state and counts (gaps, stale, crossed, snapshots).
+  [[nodiscard]] const binance_depth_book& depth() const noexcept { return depth_; }
+  /// The latest bookTicker (update_id -1 and NaN prices before the first).
+  [[nodiscard]] const binance_book_ticker& book_ticker() const noexcept { return ticker_; }
+  /// Lines read and malformed lines skipped (lenient policy).
+  [[nodiscard]] const parse_report& report() const noexcept { return report_; }
+  /// Messages returned, by kind.
+  [[nodiscard]] const binance_message_counts& counts() const noexcept { return counts_; }
+  /// The symbol of the stream (`s`, e.g. "BTCUSDT"); empty before the first message with one.
+  [[nodiscard]] const std::string& symbol() const noexcept { return symbol_; }
+  /// The file (or buffer) name.
+  [[nodiscard]] const std::string& name() const noexcept { return lines_.name(); }
+
+ private:
+  using json = nlohmann::json;
+  static constexpr std::int64_t max_ms = std::numeric_limits<std::int64_t>::max() / 1'000'000;
+
+  // ---- errors
+  [[noreturn]] void fail(std::size_t column, std::string field, const std::string& what) const {
+    throw data_error(lines_.name(), lines_.line_number(), column, std::move(field), what);
+  }
+  [[noreturn]] void fail_json(std::string field, const std::string& what) const { fail(2, std::move(field), what); }
+
+  static std::string brief(const json& v) {
+    std::string s = v.dump(-1, ' ', false, json::error_handler_t::replace);
+    if (s.size() > 40) s = s.substr(0, 37) + "...";
+    return s;
+  }
+  static std::string path(std::string_view base, std::size_t i) { return detail::concat(base, '[', i, ']'); }
+  static std::string path(std::string_view base, std::size_t i, std::size_t j) {
+    return detail::concat(base, '[', i, "][", j, ']');
+  }
+
+  // ---- typed access to JSON values
+  const json& member(const json& obj, const char* key, std::string_view field) const {
+    const auto it = obj.find(key);
+    if (it == obj.end()) fail_json(std::string(field), "missing key");
+    return *it;
+  }
+  const json& object(const json& v, std::string_view field) const {
+    if (!v.is_object()) fail_json(std::string(field), "expected an object (got " + brief(v) + ")");
+    return v;
+  }
+  std::int64_t integer(const json& v, std::string_view field) const {
+    if (v.is_number_unsigned()) {
+      const auto u = v.get<std::uint64_t>();
+      if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+        fail_json(std::string(field), "integer out of range (got " + brief(v) + ")");
+      }
+      return static_cast<std::int64_t>(u);
+    }
+    if (v.is_number_integer()) {
+      const auto i = v.get<std::int64_t>();
+      if (i < 0) fail_json(std::string(field), "must be >= 0 (got " + brief(v) + ")");
+      return i;
+    }
+    fail_json(std::string(field), "expected an integer (got " + brief(v) + ")");
+  }
+  std::chrono::nanoseconds millis(const json& v, std::string_view field) const {
+    const std::int64_t ms = integer(v, field);
+    if (ms > max_ms) fail_json(std::string(field), "time out of range (got " + brief(v) + " ms)");
+    return std::chrono::nanoseconds{ms * 1'000'000};
+  }
+  bool boolean(const json& v, std::string_view field) const {
+    if (!v.is_boolean()) fail_json(std::string(field), "expected a boolean (got " + brief(v) + ")");
+    return v.get<bool>();
+  }
+  const std::string& string(const json& v, std::string_view field) const {
+    if (!v.is_string()) fail_json(std::string(field), "expected a string (got " + brief(v) + ")");
+    return v.get_ref<const std::string&>();
+  }
+
+  enum class amount : std::uint8_t { price, quantity, positive_quantity };
+
+  // A decimal string: a price (> 0), a quantity (>= 0) or a positive quantity (> 0).
+  template <class Field>
+  double decimal(const json& v, amount kind, Field&& field) const {
+    if (!v.is_string()) fail_json(std::string(field()), "expected a decimal string (got " + brief(v) + ")");
+    const std::string& s = v.get_ref<const std::string&>();
+    double x = 0.0;
+    const char* first = s.data();
+    const char* last = s.data() + s.size();
+    const auto [ptr, ec] = std::from_chars(first, last, x);
+    if (s.empty() || ec != std::errc{} || ptr != last || !std::isfinite(x)) {
+      fail_json(std::string(field()), "not a number (got '" + s + "')");
+    }
+    if (kind == amount::price && !(x > 0.0)) fail_json(std::string(field()), "price must be > 0 (got '" + s + "')");
+    if (kind == amount::quantity && x < 0.0) fail_json(std::string(field()), "quantity must be >= 0 (got '" + s + "')");
+    if (kind == amount::positive_quantity && !(x > 0.0)) fail_json(std::string(field()), "quantity must be > 0 (got '" + s + "')");
+    return x;
+  }
+
+  // An array of [price, quantity] string pairs into `out`.
+  void levels(const json& arr, std::string_view field, amount qty_kind, std::vector<price_level>& out) const {
+    if (!arr.is_array()) fail_json(std::string(field), "expected an array (got " + brief(arr) + ")");
+    out.clear();
+    out.reserve(arr.size());
+    std::size_t i = 0;
+    for (const json& pair : arr) {
+      if (!pair.is_array() || pair.size() != 2) {
+        fail_json(path(field, i), "expected a [price, quantity] pair (got " + brief(pair) + ")");
+      }
+      const double p = decimal(pair[0], amount::price, [&] { return path(field, i, 0); });
+      const double q = decimal(pair[1], qty_kind, [&] { return path(field, i, 1); });
+      out.push_back(price_level{p, q});
+      ++i;
+    }
+  }
+
+  // Checks that a snapshot side is strictly ordered best first.
+  void ordered(const std::vector<price_level>& v, side s, std::string_view field) const {
+    for (std::size_t i = 1; i < v.size(); ++i) {
+      const bool ok = s == side::buy ? v[i].price < v[i - 1].price : v[i].price > v[i - 1].price;
+      if (!ok) {
+        fail_json(path(field, i), detail::concat("levels must be strictly ", s == side::buy ? "decreasing" : "increasing",
+                                                 " (price ", v[i].price, " after ", v[i - 1].price, ")"));
+      }
+    }
+  }
+
+  void check_symbol(const json& data) {
+    const std::string& s = string(member(data, "s", "data.s"), "data.s");
+    if (!symbol_.empty() && s != symbol_) {
+      fail_json("data.s", "symbol changed (got '" + s + "', expected '" + symbol_ + "')");
+    }
+    pending_symbol_ = &s;
+  }
+
+  // ---- one line
+  void parse_line(std::string_view line, binance_event& ev) {
+    if (line.empty()) fail(1, "local_ts_ns", "empty line (expected '<local_ts_ns> <json>')");
+    const std::size_t sp = line.find(' ');
+    const std::string_view ts_text = line.substr(0, sp);
+    std::int64_t ts = 0;
+    {
+      const auto [ptr, ec] = std::from_chars(ts_text.data(), ts_text.data() + ts_text.size(), ts);
+      if (ts_text.empty() || ec != std::errc{} || ptr != ts_text.data() + ts_text.size() || ts < 0) {
+        fail(1, "local_ts_ns", detail::concat("not a timestamp in ns (got '", ts_text.substr(0, 40), "')"));
+      }
+    }
+    if (sp == std::string_view::npos) fail(2, "", "missing JSON message after the timestamp");
+    if (ts < last_local_) fail(1, "local_ts_ns", detail::concat("timestamp goes back (got ", ts, " after ", last_local_, ")"));
+    const std::string_view text = line.substr(sp + 1);
+    try {
+      doc_ = json::parse(text.data(), text.data() + text.size());
+    } catch (const json::exception& e) {  // parse_error, or out_of_range for a number overflow ("1e999")
+      std::string what = e.what();
+      const std::size_t close = what.find("] ");
+      if (close != std::string::npos) what.erase(0, close + 2);
+      fail(2, "", "invalid JSON: " + what);
+    }
+    if (!doc_.is_object()) fail_json("", "expected a JSON object (got " + brief(doc_) + ")");
+
+    pending_symbol_ = nullptr;
+    binance_event out;
+    out.local_time = std::chrono::nanoseconds{ts};
+    out.line = lines_.line_number();
+    if (const auto it = doc_.find("stream"); it != doc_.end()) {
+      const std::string& stream = string(*it, "stream");
+      const json& data = object(member(doc_, "data", "data"), "data");
+      const std::size_t at = stream.find('@');
+      const std::string_view kind = at == std::string::npos ? std::string_view{} : std::string_view(stream).substr(at + 1);
+      if (kind == "depth" || kind.substr(0, 6) == "depth@") {
+        parse_depth(data, out);
+      } else if (kind == "bookTicker") {
+        parse_ticker(data, out);
+      } else if (kind == "trade") {
+        parse_trade(data, out);
+      } else {
+        fail_json("stream", "unsupported stream '" + stream.substr(0, 60) +
+                                "' (expected <symbol>@depth[@<speed>], <symbol>@bookTicker or <symbol>@trade)");
+      }
+    } else if (doc_.contains("lastUpdateId")) {
+      parse_snapshot(out);
+    } else {
+      fail_json("", "not a combined-stream message ({\"stream\",\"data\"}) nor a depth snapshot ({\"lastUpdateId\",\"bids\",\"asks\"})");
+    }
+    // Committed: the line was valid.
+    last_local_ = ts;
+    if (pending_symbol_ != nullptr && symbol_.empty()) symbol_ = *pending_symbol_;
+    ev = out;
+  }
+
+  void parse_depth(const json& data, binance_event& out) {
+    check_symbol(data);
+    const std::int64_t first = integer(member(data, "U", "data.U"), "data.U");
+    const std::int64_t last = integer(member(data, "u", "data.u"), "data.u");
+    if (first > last) fail_json("data.U", detail::concat("U must be <= u (got U ", first, ", u ", last, ")"));
+    std::int64_t previous = -1;
+    const auto pu = data.find("pu");
+    const binance_market m = depth_.market();
+    if (pu != data.end()) {
+      if (m == binance_market::spot) fail_json("data.pu", "unexpected key in a spot stream");
+      previous = integer(*pu, "data.pu");
+      if (previous >= first) fail_json("data.pu", detail::concat("pu must be < U (got pu ", previous, ", U ", first, ")"));
+    } else if (m == binance_market::usd_m_futures) {
+      fail_json("data.pu", "missing key (the stream is USD-M futures)");
+    }
+    const std::chrono::nanoseconds e = millis(member(data, "E", "data.E"), "data.E");
+    levels(member(data, "b", "data.b"), "data.b", amount::quantity, bids_);
+    levels(member(data, "a", "data.a"), "data.a", amount::quantity, asks_);
+
+    const binance_depth_update u{first, last, previous, bids_, asks_};
+    binance_depth_result r;
+    try {
+      r = depth_.apply_update(u, out.local_time);
+    } catch (const invalid_argument& x) {  // not reached: everything was checked above
+      fail_json("data", x.what());
+    }
+    ++counts_.depth_updates;
+    out.kind = binance_event_kind::depth_update;
+    out.exchange_time = e;
+    out.first_update_id = first;
+    out.last_update_id = last;
+    out.previous_update_id = previous;
+    out.bids = bids_;
+    out.asks = asks_;
+    out.applied = r.applied;
+    out.gap = r.gap;
+    out.crossed = r.crossed;
+  }
+
+  void parse_snapshot(binance_event& out) {
+    const std::int64_t last = integer(member(doc_, "lastUpdateId", "lastUpdateId"), "lastUpdateId");
+    std::optional<std::chrono::nanoseconds> e;
+    if (const auto it = doc_.find("E"); it != doc_.end()) e = millis(*it, "E");
+    levels(member(doc_, "bids", "bids"), "bids", amount::positive_quantity, bids_);
+    levels(member(doc_, "asks", "asks"), "asks", amount::positive_quantity, asks_);
+    ordered(bids_, side::buy, "bids");
+    ordered(asks_, side::sell, "asks");
+    if (!bids_.empty() && !asks_.empty() && bids_.front().price >= asks_.front().price) {
+      fail_json("bids[0][0]", detail::concat("crossed snapshot (best bid ", bids_.front().price, " >= best ask ",
+                                             asks_.front().price, ")"));
+    }
+    binance_depth_result r;
+    try {
+      r = depth_.apply_snapshot(last, bids_, asks_, out.local_time);
+    } catch (const invalid_argument& x) {  // not reached: everything was checked above
+      fail_json("", x.what());
+    }
+    ++counts_.depth_snapshots;
+    out.kind = binance_event_kind::depth_snapshot;
+    out.exchange_time = e;
+    out.last_update_id = last;
+    out.bids = bids_;
+    out.asks = asks_;
+    out.applied = r.applied;
+    out.crossed = r.crossed;
+  }
+
+  void parse_ticker(const json& data, binance_event& out) {
+    check_symbol(data);
+    binance_book_ticker t;
+    t.update_id = integer(member(data, "u", "data.u"), "data.u");
+    if (const auto it = data.find("E"); it != data.end()) t.exchange_time = millis(*it, "data.E");
+    const double bp = ticker_price(member(data, "b", "data.b"), "data.b");
+    const double bq = decimal(member(data, "B", "data.B"), amount::quantity, [] { return "data.B"; });
+    const double ap = ticker_price(member(data, "a", "data.a"), "data.a");
+    const double aq = decimal(member(data, "A", "data.A"), amount::quantity, [] { return "data.A"; });
+    // An empty side is sent as price 0 and quantity 0.
+    if (bp == 0.0 && bq != 0.0) fail_json("data.b", "price must be > 0 (got '0' with a quantity)");
+    if (ap == 0.0 && aq != 0.0) fail_json("data.a", "price must be > 0 (got '0' with a quantity)");
+    t.bid_price = bp == 0.0 ? nan : bp;
+    t.bid_quantity = bp == 0.0 ? nan : bq;
+    t.ask_price = ap == 0.0 ? nan : ap;
+    t.ask_quantity = ap == 0.0 ? nan : aq;
+    t.local_time = out.local_time;
+    ++counts_.book_tickers;
+    ticker_ = t;
+    out.kind = binance_event_kind::book_ticker;
+    out.exchange_time = t.exchange_time;
+    out.ticker = t;
+  }
+
+  // A bookTicker price: > 0, or 0 for an empty side.
+  double ticker_price(const json& v, const char* field) const {
+    if (v.is_string() && !v.get_ref<const std::string&>().empty()) {
+      const std::string& s = v.get_ref<const std::string&>();
+      double x = 0.0;
+      const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), x);
+      if (ec == std::errc{} && ptr == s.data() + s.size() && x == 0.0) return 0.0;
+    }
+    return decimal(v, amount::price, [field] { return field; });
+  }
+
+  void parse_trade(const json& data, binance_event& out) {
+    check_symbol(data);
+    footprint::trade t;
+    t.id = integer(member(data, "t", "data.t"), "data.t");
+    t.price = decimal(member(data, "p", "data.p"), amount::price, [] { return "data.p"; });
+    t.quantity = decimal(member(data, "q", "data.q"), amount::positive_quantity, [] { return "data.q"; });
+    t.time = millis(member(data, "T", "data.T"), "data.T");
+    const std::chrono::nanoseconds e = millis(member(data, "E", "data.E"), "data.E");
+    t.sign = boolean(member(data, "m", "data.m"), "data.m") ? std::int8_t{-1} : std::int8_t{1};
+    ++counts_.trades;
+    out.kind = binance_event_kind::trade;
+    out.exchange_time = e;
+    out.trade = t;
+  }
+
+  line_reader lines_;
+  binance_options options_;
+  binance_depth_book depth_;
+  binance_book_ticker ticker_;
+  parse_report report_;
+  binance_message_counts counts_;
+  std::string symbol_;
+  const std::string* pending_symbol_ = nullptr;
+  std::int64_t last_local_ = std::numeric_limits<std::int64_t>::min();
+  json doc_;
+  std::vector<price_level> bids_;
+  std::vector<price_level> asks_;
+};
+
+}  // namespace footprint

@@ -1,0 +1,403 @@
+/// @file models/detail/linear_fit.hpp
+/// @brief Private machinery shared by footprint's linear models (`ols`, `ridge`,
+/// `bayesian_linear`): input checks, the weighted centring of scikit-learn's linear models,
+/// a streaming factorisation of the design to its spectrum, and the Gaussian/Student-t
+/// predictor they all use.
+///
+/// The spectrum: with Xs = sqrt(W) (X - 1 x_offset') and ys = sqrt(W) (y - y_offset) (W the
+/// diagonal of sample weights; offsets are the weighted means when fitting an intercept, else
+/// zero), and the thin SVD Xs = U S V', every linear model needs only
+///   s  = diag(S)           (k = min(n_samples, n_features) singular values, descending),
+///   V                      (n_features x n_features, orthogonal; its first k columns pair with s),
+///   c  = U' ys             (k),
+///   rss_perp = |ys|^2 - |c|^2  (the part of ys no coefficient vector can fit),
+/// since for any coefficients b: |ys - Xs b|^2 = rss_perp + |c - S V_k' b|^2. These come
+/// from the (n_features + 1)-square R factor of [Xs | ys] (QR route) or from its Gram matrix
+/// (normal-equations route), computed in one pass over row blocks.
+#pragma once
+
+#include "footprint/detail/concat.hpp"
+#include "footprint/error.hpp"
+#include "footprint/models/linear/linear_solver.hpp"
+#include "footprint/distributions/location_scale_t.hpp"
+#include "footprint/types.hpp"
+
+#include <Eigen/Dense>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <ostream>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace footprint::detail {
+
+/// Throws invalid_argument naming the first non-finite entry of X (row, column, 0-based).
+/// `where` is the function, e.g. "footprint::ols::fit"; it is only read on failure.
+template <class Where>
+void check_finite_matrix(const Where& where, const matrix_cref& X, const char* name = "X") {
+  if (X.allFinite()) return;
+  for (index j = 0; j < X.cols(); ++j) {
+    for (index i = 0; i < X.rows(); ++i) {
+      if (!std::isfinite(X(i, j))) {
+        throw invalid_argument(concat(where, ": ", name, " must be finite; row ", i, ", column ", j, " is ",
+                                      X(i, j)));
+      }
+    }
+  }
+}
+
+/// Throws invalid_argument naming the first non-finite entry of v (row, 0-based).
+inline void check_finite_vector(const std::string& where, const vector_cref& v, const char* name) {
+  if (v.allFinite()) return;
+  for (index i = 0; i < v.size(); ++i) {
+    if (!std::isfinite(v[i])) {
+      throw invalid_argument(concat(where, ": ", name, " must be finite; row ", i, " is ", v[i]));
+    }
+  }
+}
+
+/// The checks every `fit(X, y[, w])` makes before `decompose`, in this order: X has rows and
+/// columns; y (and w) have X.rows() entries; y finite; w finite, >= 0, with a positive sum.
+/// X is checked by `decompose` (a non-finite entry makes a column sum non-finite).
+inline void check_fit_inputs(const std::string& where, const matrix_cref& X, const vector_cref& y,
+                             const vector_cref* w) {
+  if (X.rows() < 1) throw invalid_argument(concat(where, ": X must have at least 1 row (got 0)"));
+  if (X.cols() < 1) throw invalid_argument(concat(where, ": X must have at least 1 column (got 0)"));
+  if (y.size() != X.rows()) throw dimension_mismatch(where, "y.size() must equal X.rows()", X.rows(), y.size());
+  if (w != nullptr && w->size() != X.rows()) {
+    throw dimension_mismatch(where, "sample_weight.size() must equal X.rows()", X.rows(), w->size());
+  }
+  check_finite_vector(where, y, "y");
+  if (w != nullptr) {
+    double sum = 0.0;
+    for (index i = 0; i < w->size(); ++i) {
+      const double wi = (*w)[i];
+      if (!(wi >= 0.0) || !std::isfinite(wi)) {
+        throw invalid_argument(concat(where, ": sample_weight must be finite and >= 0; row ", i, " is ", wi));
+      }
+      sum += wi;
+    }
+    if (!(sum > 0.0)) throw invalid_argument(concat(where, ": sample_weight must have a positive sum (got ", sum, ")"));
+  }
+}
+
+/// A function name "model::fn" built only when an error message needs it (the predict
+/// paths must not allocate).
+struct where_t {
+  const char* model;
+  const char* fn;
+  friend std::ostream& operator<<(std::ostream& os, const where_t& w) { return os << w.model << "::" << w.fn; }
+  [[nodiscard]] std::string str() const { return concat(*this); }
+};
+
+/// The checks every `predict` makes before computing: fitted, X.cols() == n_features.
+/// Allocates only to throw. (X's finiteness is checked on the results: a non-finite entry
+/// makes its row's mean non-finite, and only then is X scanned for it.)
+inline void check_predict_inputs(const where_t& where, bool fitted, const matrix_cref& X, index n_features) {
+  if (!fitted) throw not_fitted(where.str());
+  if (X.cols() != n_features) {
+    throw dimension_mismatch(where.str(), "X.cols() must equal n_features()", n_features, X.cols());
+  }
+}
+
+/// The spectrum of the centred, sqrt-weighted design (see the file comment).
+struct linear_spectrum {
+  index n_rows = 0;         ///< rows of X
+  double weight_sum = 0.0;  ///< sum of the sample weights (n_rows when unweighted)
+  vector x_offset;          ///< (n_features) weighted column means, or zeros without intercept
+  double y_offset = 0.0;    ///< weighted mean of y, or 0 without intercept
+  double ys_variance = 0.0; ///< population variance of the entries of ys (numpy's var)
+  vector s;                 ///< (k) singular values of Xs, descending, >= 0
+  matrix V;                 ///< (n_features, n_features) orthogonal; columns 0..k-1 pair with s
+  vector c;                 ///< (k) U' ys
+  double rss_perp = 0.0;    ///< |ys|^2 - |c|^2 >= 0
+
+  /// Number of features.
+  [[nodiscard]] index p() const noexcept { return V.rows(); }
+  /// Number of singular values, min(n_rows, n_features).
+  [[nodiscard]] index k() const noexcept { return s.size(); }
+  /// Singular value j padded with zeros up to n_features.
+  [[nodiscard]] double s_full(index j) const noexcept { return j < s.size() ? s[j] : 0.0; }
+};
+
+/// Rows per block of the streaming factorisation.
+[[nodiscard]] inline index block_rows(index q) noexcept { return std::max<index>(1024, 4 * q); }
+
+/// Fills rows [dst, dst + count) of B with the centred, sqrt-weighted rows [src, src + count)
+/// of [X | y].
+inline void fill_block(matrix& B, index dst, const matrix_cref& X, const vector_cref& y, const vector_cref* w,
+                       const vector& x_offset, double y_offset, index src, index count) {
+  const index p = X.cols();
+  if (w == nullptr) {
+    for (index j = 0; j < p; ++j) {
+      B.col(j).segment(dst, count).array() = X.col(j).segment(src, count).array() - x_offset[j];
+    }
+    B.col(p).segment(dst, count).array() = y.segment(src, count).array() - y_offset;
+  } else {
+    const auto sw = w->segment(src, count).array().sqrt();
+    for (index j = 0; j < p; ++j) {
+      B.col(j).segment(dst, count).array() = (X.col(j).segment(src, count).array() - x_offset[j]) * sw;
+    }
+    B.col(p).segment(dst, count).array() = (y.segment(src, count).array() - y_offset) * sw;
+  }
+}
+
+/// QR route: tall-skinny QR of [Xs | ys] in row blocks; fills s, V, c, rss_perp.
+/// (The fitting functions of this file are templates, with a default argument that callers
+/// never give, so that Eigen's decompositions are compiled only in translation units that fit a
+/// model: instantiated in every TU that includes a model, they cost seconds each.)
+template <class = void>
+void spectrum_by_qr(linear_spectrum& out, const matrix_cref& X, const vector_cref& y, const vector_cref* w) {
+  const index n = X.rows();
+  const index p = X.cols();
+  const index q = p + 1;
+  const index block = block_rows(q);
+  matrix B(q + block, q);  // rows [0, r_rows): the R factor so far; then the next block
+  index r_rows = 0;
+  for (index start = 0; start < n; start += block) {
+    const index count = std::min(block, n - start);
+    fill_block(B, r_rows, X, y, w, out.x_offset, out.y_offset, start, count);
+    const index m = r_rows + count;
+    Eigen::Ref<matrix> top = B.topRows(m);
+    Eigen::HouseholderQR<Eigen::Ref<matrix>> qr(top);  // in place: R in the upper triangle
+    r_rows = std::min(m, q);
+    for (index j = 0; j < q; ++j) {
+      for (index i = j + 1; i < r_rows; ++i) B(i, j) = 0.0;
+    }
+  }
+  const index k = std::min(r_rows, p);
+  // JacobiSVD: the R factor is at most (n_features, n_features), and below 16 columns Eigen's
+  // BDCSVD runs exactly this JacobiSVD (its algoswap); BDCSVD costs four times its compile time.
+  Eigen::JacobiSVD<matrix> svd(B.topLeftCorner(k, p), Eigen::ComputeFullU | Eigen::ComputeFullV);
+  out.s = svd.singularValues();
+  out.V = svd.matrixV();
+  out.c = svd.matrixU().transpose() * B.col(p).head(k);
+  out.rss_perp = r_rows > p ? B(p, p) * B(p, p) : 0.0;
+}
+
+/// Normal-equations route: Gram matrix of [Xs | ys] in row blocks, then the eigensystem of
+/// Xs'Xs; fills s, V, c, rss_perp. Returns |ys|^2.
+template <class = void>
+double spectrum_by_gram(linear_spectrum& out, const matrix_cref& X, const vector_cref& y,
+                               const vector_cref* w) {
+  const index n = X.rows();
+  const index p = X.cols();
+  const index q = p + 1;
+  const index block = block_rows(q);
+  matrix G = matrix::Zero(q, q);
+  matrix B(block, q);
+  for (index start = 0; start < n; start += block) {
+    const index count = std::min(block, n - start);
+    fill_block(B, 0, X, y, w, out.x_offset, out.y_offset, start, count);
+    G.selfadjointView<Eigen::Lower>().rankUpdate(B.topRows(count).transpose());
+  }
+  // rankUpdate fills the lower triangle: row p holds Xs'ys, G(p, p) holds |ys|^2.
+  const vector t = G.row(p).head(p).transpose();
+  const double yy = G(p, p);
+  Eigen::SelfAdjointEigenSolver<matrix> eig(G.topLeftCorner(p, p));  // reads the lower triangle
+  const index k = std::min(n, p);
+  out.V = eig.eigenvectors().rowwise().reverse();  // descending eigenvalues
+  const vector lam = eig.eigenvalues().reverse();
+  const double cutoff = std::max(lam[0], 0.0) * std::numeric_limits<double>::epsilon() * static_cast<double>(std::max(n, p));
+  out.s = vector::Zero(k);
+  out.c = vector::Zero(k);
+  const vector vt_t = out.V.transpose() * t;
+  double cc = 0.0;
+  for (index i = 0; i < k; ++i) {
+    if (lam[i] > cutoff) {
+      out.s[i] = std::sqrt(lam[i]);
+      out.c[i] = vt_t[i] / out.s[i];
+      cc += out.c[i] * out.c[i];
+    }
+  }
+  out.rss_perp = std::max(yy - cc, 0.0);
+  return yy;
+}
+
+/// Computes the spectrum of the centred, sqrt-weighted [X | y] (see the file comment), and
+/// checks that X is finite (through its column sums: a NaN or infinity makes one non-finite;
+/// only then is X scanned, to name the entry). Inputs must have passed `check_fit_inputs`.
+///
+/// `automatic` takes the normal-equations route and keeps it when the centred design is well
+/// conditioned, s_min/s_max > 1e-4 (its error, about eps cond(X)^2, is then below 1e-8), and
+/// the residual keeps more than 1e-6 of |ys|^2 (so the subtraction that forms it loses at
+/// most 6 digits); otherwise it recomputes by QR.
+/// Complexity: O(n p^2) time (twice that for the QR route), O(p^2 + block_rows(p) p) memory.
+template <class = void>
+linear_spectrum decompose(const std::string& where, const matrix_cref& X, const vector_cref& y,
+                                 const vector_cref* w, bool fit_intercept, linear_solver solver) {
+  const index n = X.rows();
+  const index p = X.cols();
+  linear_spectrum out;
+  out.n_rows = n;
+  out.weight_sum = w == nullptr ? static_cast<double>(n) : w->sum();
+  // column sums (weighted): the means, and the finiteness check of X
+  const vector sums = w == nullptr ? vector(X.colwise().sum().transpose()) : vector(X.transpose() * *w);
+  if (!sums.allFinite()) {
+    check_finite_matrix(where, X);  // throws, naming the entry
+    for (index j = 0; j < p; ++j) {
+      if (!std::isfinite(sums[j])) {
+        throw invalid_argument(concat(where, ": X column ", j, " overflows when summed (values too large)"));
+      }
+    }
+  }
+  out.x_offset = fit_intercept ? vector(sums / out.weight_sum) : vector(vector::Zero(p));
+  if (fit_intercept) out.y_offset = (w == nullptr ? y.sum() : y.dot(*w)) / out.weight_sum;
+  {  // numpy's var of ys (two passes), for BayesianRidge's initial noise precision
+    const auto ys = [&](index i) { return (y[i] - out.y_offset) * (w == nullptr ? 1.0 : std::sqrt((*w)[i])); };
+    double sum = 0.0;
+    for (index i = 0; i < n; ++i) sum += ys(i);
+    const double m = sum / static_cast<double>(n);
+    double ss = 0.0;
+    for (index i = 0; i < n; ++i) ss += (ys(i) - m) * (ys(i) - m);
+    out.ys_variance = ss / static_cast<double>(n);
+  }
+  if (solver == linear_solver::qr) {
+    spectrum_by_qr(out, X, y, w);
+    return out;
+  }
+  const double yy = spectrum_by_gram(out, X, y, w);
+  if (solver == linear_solver::normal_equations) return out;
+  const bool well_conditioned = out.k() == p && out.s[p - 1] > 1e-4 * out.s[0];
+  const bool residual_kept = out.rss_perp > 1e-6 * yy;
+  if (!(well_conditioned && residual_kept)) spectrum_by_qr(out, X, y, w);
+  return out;
+}
+
+/// What a linear model predicts: mean x'coef + intercept and a location-scale t (or normal)
+/// distribution with scale^2 = noise_scale2 * (1 + extra + |factor' (x - centre)|^2).
+struct linear_predictor {
+  vector coef;                ///< (n_features)
+  double intercept = 0.0;
+  vector centre;              ///< (n_features) point the variance term is measured from
+  matrix factor;              ///< (n_features, m): the parameter uncertainty is factor factor'
+  double noise_scale2 = 1.0;  ///< squared scale of the noise (1/alpha, b_n/a_n, s^2)
+  double extra = 0.0;         ///< variance of the intercept relative to noise_scale2 (1/W or 0)
+  double df = std::numeric_limits<double>::infinity();  ///< degrees of freedom (+inf: normal)
+
+  /// Means of every row into out (no allocation).
+  template <class = void>
+  void mean_into(const matrix_cref& X, vector_ref out) const {
+    out.noalias() = X * coef;
+    out.array() += intercept;
+  }
+
+  /// Scale of one row (no allocation). O(n_features * m).
+  [[nodiscard]] double scale_of_row(const matrix_cref& X, index i) const {
+    double q = 0.0;
+    for (index j = 0; j < factor.cols(); ++j) {
+      double u = 0.0;
+      for (index l = 0; l < factor.rows(); ++l) u += factor(l, j) * (X(i, l) - centre[l]);
+      q += u * u;
+    }
+    return std::sqrt(noise_scale2 * (1.0 + extra + q));
+  }
+
+  /// Mean of one row (no allocation).
+  [[nodiscard]] double mean_of_row(const matrix_cref& X, index i) const {
+    double m = intercept;
+    for (index l = 0; l < coef.size(); ++l) m += X(i, l) * coef[l];
+    return m;
+  }
+
+  /// Distributions of every row into out (no allocation); out.size() == X.rows(). A
+  /// non-finite mean sends X to `check_finite_matrix`, which names a non-finite entry.
+  template <class Where>
+  void distributions_into(const matrix_cref& X, std::span<location_scale_t> out, const Where& where) const {
+    for (index i = 0; i < X.rows(); ++i) {
+      const double m = mean_of_row(X, i);
+      if (!std::isfinite(m)) check_finite_matrix(where, X);
+      out[static_cast<std::size_t>(i)] = location_scale_t(df, m, scale_of_row(X, i));
+    }
+  }
+
+  /// Distributions of every row, blocked matrix products for large X. O(n p m).
+  template <class Where>
+  [[nodiscard]] std::vector<location_scale_t> distributions(const matrix_cref& X, const Where& where) const {
+    std::vector<location_scale_t> out(static_cast<std::size_t>(X.rows()));
+    if (X.rows() < 8) {
+      distributions_into(X, out, where);
+      return out;
+    }
+    const index block = 512;
+    vector mean(std::min(block, X.rows()));
+    matrix Z(std::min(block, X.rows()), factor.cols());
+    matrix Xc(std::min(block, X.rows()), X.cols());
+    for (index start = 0; start < X.rows(); start += block) {
+      const index count = std::min(block, X.rows() - start);
+      const auto rows = X.middleRows(start, count);
+      mean.head(count).noalias() = rows * coef;
+      if (!mean.head(count).allFinite()) check_finite_matrix(where, X);
+      Xc.topRows(count) = rows.rowwise() - centre.transpose();
+      Z.topRows(count).noalias() = Xc.topRows(count) * factor;
+      for (index i = 0; i < count; ++i) {
+        const double scale = std::sqrt(noise_scale2 * (1.0 + extra + Z.row(i).squaredNorm()));
+        out[static_cast<std::size_t>(start + i)] = location_scale_t(df, mean[i] + intercept, scale);
+      }
+    }
+    return out;
+  }
+};
+
+/// The fitted state and the prediction entry points shared by the linear models; each
+/// model forwards to it with its own name for messages (e.g. "footprint::ols").
+struct linear_model_state {
+  linear_predictor predictor;
+  bool fitted = false;
+  index n_features = 0;
+  std::string distribution_error;  ///< why predict_distribution is unavailable; empty when it is
+
+  // (templates, like the fits: the products compile only where a model predicts)
+  template <class = void>
+  void predict(const char* model, const matrix_cref& X, vector_ref out) const {
+    const where_t where{model, "predict"};
+    check_predict_inputs(where, fitted, X, n_features);
+    if (out.size() != X.rows()) {
+      throw dimension_mismatch(where.str(), "out.size() must equal X.rows()", X.rows(), out.size());
+    }
+    predictor.mean_into(X, out);
+    if (!out.allFinite()) check_finite_matrix(where, X);  // a non-finite input is named
+  }
+
+  template <class = void>
+  [[nodiscard]] vector predict(const char* model, const matrix_cref& X) const {
+    vector out(X.rows());
+    predict(model, X, out);
+    return out;
+  }
+
+  template <class = void>
+  [[nodiscard]] std::vector<location_scale_t> predict_distribution(const char* model, const matrix_cref& X) const {
+    check_distribution(model, X);
+    return predictor.distributions(X, where_t{model, "predict_distribution"});
+  }
+
+  template <class = void>
+  void predict_distribution(const char* model, const matrix_cref& X, std::span<location_scale_t> out) const {
+    check_distribution(model, X);
+    if (static_cast<index>(out.size()) != X.rows()) {
+      throw dimension_mismatch(where_t{model, "predict_distribution"}.str(), "out.size() must equal X.rows()",
+                               X.rows(), static_cast<index>(out.size()));
+    }
+    predictor.distributions_into(X, out, where_t{model, "predict_distribution"});
+  }
+
+  /// The predictor, or not_fitted naming model::what.
+  [[nodiscard]] const linear_predictor& get(const char* model, const char* what) const {
+    if (!fitted) throw not_fitted(where_t{model, what}.str());
+    return predictor;
+  }
+
+ private:
+  void check_distribution(const char* model, const matrix_cref& X) const {
+    const where_t where{model, "predict_distribution"};
+    check_predict_inputs(where, fitted, X, n_features);
+    if (!distribution_error.empty()) throw invalid_argument(concat(where, ": ", distribution_error));
+  }
+};
+
+}  // namespace footprint::detail

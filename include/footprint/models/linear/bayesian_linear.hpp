@@ -1,0 +1,481 @@
+/// @file models/linear/bayesian_linear.hpp
+/// @brief `bayesian_linear`: Bayesian linear regression with a predictive distribution per
+/// row, either by evidence maximisation (MacKay 1992; scikit-learn's `BayesianRidge`) or by
+/// the conjugate Normal-Inverse-Gamma update with a given prior (Bishop 2006 sec. 3.3;
+/// Murphy 2012 sec. 7.6). See docs/bayesian-linear.md.
+///
+/// Includes Eigen/Dense and Boost.Math's normal and Student-t distributions.
+#pragma once
+
+#include "footprint/detail/concat.hpp"
+#include "footprint/models/detail/linear_fit.hpp"
+#include "footprint/error.hpp"
+#include "footprint/models/linear/linear_solver.hpp"
+#include "footprint/distributions/location_scale_t.hpp"
+#include "footprint/types.hpp"
+
+#include <Eigen/Dense>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <numbers>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace footprint {
+
+/// How `bayesian_linear` sets the prior precisions.
+enum class bayesian_linear_mode : std::uint8_t {
+  /// Type-II maximum likelihood ("evidence") of the weight precision lambda and the noise
+  /// precision alpha under Gamma hyper-priors (MacKay 1992; Tipping 2001 appendix A), the
+  /// algorithm of scikit-learn's `BayesianRidge`. Gaussian predictive (df = +inf).
+  evidence,
+  /// Conjugate Normal-Inverse-Gamma prior with given hyper-parameters w0, kappa0, a0, b0:
+  /// w | sigma^2 ~ N(w0, sigma^2 / kappa0 I), sigma^2 ~ InvGamma(a0, b0). Closed-form
+  /// posterior; Student-t predictive with df = 2 a_n (Murphy 2012 sec. 7.6.3).
+  conjugate,
+};
+
+/// Name of a mode, e.g. "evidence".
+[[nodiscard]] constexpr std::string_view to_string(bayesian_linear_mode m) noexcept {
+  return m == bayesian_linear_mode::evidence ? "evidence" : "conjugate";
+}
+
+/// Hyper-parameters of `bayesian_linear`, validated by its constructor. Defaults are
+/// scikit-learn's `BayesianRidge()` defaults (evidence mode) and a vague conjugate prior.
+struct bayesian_linear_params {
+  bayesian_linear_mode mode = bayesian_linear_mode::evidence;  ///< evidence (BayesianRidge) or conjugate NIG
+  bool fit_intercept = true;  ///< centre X and y by their (weighted) means; the intercept is not given a prior
+  linear_solver solver = linear_solver::automatic;  ///< factorisation of the design (see linear_solver)
+
+  // ---- evidence mode (names and defaults of scikit-learn's BayesianRidge)
+  index max_iter = 300;    ///< evidence: iterations at most, >= 1 (scikit-learn's n_iter / max_iter)
+  double tol = 1e-3;       ///< evidence: stop when sum |coef - coef_previous| < tol; > 0
+  double alpha_1 = 1e-6;   ///< evidence: shape of the Gamma prior on alpha (noise precision); >= 0
+  double alpha_2 = 1e-6;   ///< evidence: rate of the Gamma prior on alpha, in y units^2; >= 0
+  double lambda_1 = 1e-6;  ///< evidence: shape of the Gamma prior on lambda (weight precision); >= 0
+  double lambda_2 = 1e-6;  ///< evidence: rate of the Gamma prior on lambda; >= 0
+  std::optional<double> alpha_init;   ///< evidence: initial alpha, > 0; default 1 / (var(y) + eps)
+  std::optional<double> lambda_init;  ///< evidence: initial lambda, > 0; default 1
+  bool compute_score = false;  ///< evidence: record the log marginal likelihood at each iteration (scores())
+  /// evidence: reproduce scikit-learn's predictive std up to its fix of issue #33757
+  /// (PR #33918), which measures the parameter uncertainty at the raw row x instead of at
+  /// x - x_offset. Off by default: the default is the correct, centred, variance.
+  bool sklearn_uncentered_std = false;
+
+  // ---- conjugate mode: w | sigma^2 ~ N(w0, sigma^2/kappa0 I), sigma^2 ~ InvGamma(a0, b0)
+  vector w0;              ///< conjugate: prior mean of the weights, (n_features) or empty for zeros
+  double kappa0 = 1e-6;   ///< conjugate: prior precision of the weights relative to the noise; >= 0
+  double a0 = 1e-6;       ///< conjugate: shape of the inverse-gamma prior on sigma^2; >= 0
+  double b0 = 1e-6;       ///< conjugate: scale of the inverse-gamma prior on sigma^2, y units^2; >= 0
+};
+
+/// Bayesian linear regression: y = intercept + x'w + noise, noise ~ N(0, sigma^2), with a
+/// Gaussian prior on the weights w. A `ProbabilisticRegressor` and a `WeightedRegressor`.
+///
+/// Rows are observations: X is (n_samples, n_features), y is (n_samples). With
+/// `fit_intercept` (default), X and y are centred by their (weighted) means and the
+/// intercept is y_offset - x_offset'w, as in scikit-learn's linear models.
+///
+/// **Evidence mode** (default) reproduces scikit-learn's `BayesianRidge` (version 1.2, and
+/// later versions whose algorithm is unchanged): coefficients, intercept, alpha_, lambda_,
+/// n_iter_, sigma_, scores_ and the predictive mean and std match it to 1e-6 relative on
+/// footprint's test data (tests/models/bayesian_linear.cpp). The predictive distribution is
+/// N(x'w + b, 1/alpha + (x - x_offset)' Sigma (x - x_offset)) with Sigma = (alpha Xc'Xc +
+/// lambda I)^-1 (Bishop 2006 eq. 3.54, 3.58-3.59), returned as a `location_scale_t` with
+/// df = +inf. Three documented differences from scikit-learn 1.2: the predictive variance is
+/// centred (see `sklearn_uncentered_std`); the last score is evaluated with the final
+/// coefficients; and when n_samples < n_features, Sigma keeps the prior variance 1/lambda
+/// of the directions the data do not see (scikit-learn's sigma_ drops it).
+///
+/// **Conjugate mode** computes the Normal-Inverse-Gamma posterior in closed form (Murphy
+/// 2012 sec. 7.6.3): Lambda_n = kappa0 I + Xc'W Xc, V_n = Lambda_n^-1,
+/// w_n = V_n (kappa0 w0 + Xc'W yc), a_n = a0 + (sum(w) - 1)/2 (the intercept, with a flat
+/// prior, integrates out as one degree of freedom; without intercept a0 + sum(w)/2),
+/// b_n = b0 + (|yc - Xc w_n|_W^2 + kappa0 |w_n - w0|^2)/2. The predictive is a Student-t with
+/// df = 2 a_n, location x'w_n + b and scale^2 = b_n/a_n (1 + 1/sum(w) + xc' V_n xc) (Murphy
+/// 2012 sec. 7.6.3). Sample weights are frequency weights: weight 2 counts a row twice.
+///
+/// Thread safety: const member functions may run concurrently after `fit`.
+class bayesian_linear {
+ public:
+  /// The predictive distribution of one row: Student-t (conjugate) or normal (evidence).
+  using distribution_type = location_scale_t;
+
+  /// A model with scikit-learn's `BayesianRidge()` defaults.
+  bayesian_linear() : bayesian_linear(bayesian_linear_params{}) {}
+
+  /// @param params hyper-parameters (see bayesian_linear_params for ranges)
+  /// @throws footprint::invalid_argument when a parameter is out of range, e.g.
+  ///         `footprint::bayesian_linear: tol must be > 0 (got 0)`
+  explicit bayesian_linear(bayesian_linear_params params);
+
+  /// Fits the model (unit sample weights).
+  ///
+  /// @param X (n_samples, n_features) design matrix, finite, n_samples >= 1, n_features >= 1
+  /// @param y (n_samples) targets, finite, in any units (e.g. bps)
+  /// @return status `converged` or `max_iterations` (evidence mode: iterations run, like
+  ///         scikit-learn's n_iter_), `final_loss` = weighted mean squared training residual
+  ///         (units of y squared); the message gives alpha and lambda
+  /// @throws footprint::dimension_mismatch when y.size() != X.rows(), or when params.w0 is
+  ///         non-empty and w0.size() != X.cols()
+  /// @throws footprint::invalid_argument on a non-finite entry (naming its row and column)
+  ///         or an empty X
+  /// @throws footprint::convergence_error when the posterior is improper (conjugate mode
+  ///         with kappa0 = 0 and rank-deficient centred X, or a_n <= 0 or b_n <= 0) or alpha or
+  ///         lambda leave (0, inf) (evidence mode with a zero rate prior and a perfect fit).
+  ///         On any exception the model is left as it was.
+  /// Complexity: O(n_samples n_features^2) for the factorisation, then O(n_features^2)
+  /// per evidence iteration.
+  template <class = void>
+  fit_report fit(matrix_cref X, vector_cref y) { return fit_impl(X, y, nullptr); }
+
+  /// Fits the model with per-row sample weights (as scikit-learn's `sample_weight`).
+  ///
+  /// @param X (n_samples, n_features) design matrix, finite
+  /// @param y (n_samples) targets, finite
+  /// @param sample_weight (n_samples) weights, finite and >= 0 with a positive sum. Evidence
+  ///        mode follows scikit-learn: rows are scaled by sqrt(weight) and n_samples in the
+  ///        alpha update is the row count. Conjugate mode treats them as frequency weights.
+  /// @throws as fit(X, y); footprint::dimension_mismatch when sample_weight.size() != X.rows();
+  ///         footprint::invalid_argument for a negative or non-finite weight or a zero sum
+  template <class = void>
+  fit_report fit(matrix_cref X, vector_cref y, vector_cref sample_weight) { return fit_impl(X, y, &sample_weight); }
+
+  /// Predictive means, x'w + intercept, one per row.
+  /// @param X (n_samples, n_features), finite
+  /// @return (n_samples), units of y
+  /// @throws footprint::not_fitted before a successful fit; footprint::dimension_mismatch
+  ///         when X.cols() != n_features(); footprint::invalid_argument on a non-finite entry
+  /// Complexity: O(n_samples n_features).
+  template <class = void>
+  [[nodiscard]] vector predict(matrix_cref X) const { return state_.predict(name, X); }
+
+  /// Predictive means into `out` without allocating (the hot path; for one row pass a
+  /// RowVectorXd or `X.middleRows(i, 1)`: `X.row(i)` of a column-major matrix is copied).
+  /// @param X   (n_samples, n_features), finite
+  /// @param out (n_samples) receives the means
+  /// @throws as predict(X); footprint::dimension_mismatch when out.size() != X.rows()
+  template <class = void>
+  void predict(matrix_cref X, vector_ref out) const { state_.predict(name, X, out); }
+
+  /// Predictive distributions, one per row: normal (evidence; df = +inf) or Student-t
+  /// (conjugate; df = 2 a_n), with `mean(d)` equal to `predict(X)` up to rounding. Use them
+  /// with `quantile(d, p)`, `cdf(d, x)`, `pdf(d, x)`, `standard_deviation(d)`.
+  /// @param X (n_samples, n_features), finite
+  /// @return n_samples distributions, units of y
+  /// @throws as predict(X)
+  /// Complexity: O(n_samples n_features^2).
+  template <class = void>
+  [[nodiscard]] std::vector<location_scale_t> predict_distribution(matrix_cref X) const {
+    return state_.predict_distribution(name, X);
+  }
+
+  /// Predictive distributions into `out` without allocating (the single-row hot path).
+  /// @param X   (n_samples, n_features), finite
+  /// @param out n_samples elements receive the distributions
+  /// @throws as predict(X); footprint::dimension_mismatch when out.size() != X.rows()
+  template <class = void>
+  void predict_distribution(matrix_cref X, std::span<location_scale_t> out) const {
+    state_.predict_distribution(name, X, out);
+  }
+
+  /// True after a successful fit.
+  [[nodiscard]] bool is_fitted() const noexcept { return state_.fitted; }
+  /// Number of columns of the X of the last fit (0 before).
+  [[nodiscard]] index n_features() const noexcept { return state_.n_features; }
+  /// The hyper-parameters.
+  [[nodiscard]] const bayesian_linear_params& params() const noexcept { return params_; }
+
+  /// Posterior mean of the weights, (n_features) (scikit-learn's coef_). @throws not_fitted
+  [[nodiscard]] const vector& coef() const { return fitted("coef").coef; }
+  /// Intercept, y_offset - x_offset'coef, or 0 without intercept. @throws not_fitted
+  [[nodiscard]] double intercept() const { return fitted("intercept").intercept; }
+  /// Noise precision, 1/y units^2: evidence alpha_, or the posterior mean a_n/b_n. @throws not_fitted
+  [[nodiscard]] double alpha() const {
+    (void)fitted("alpha");
+    return alpha_;
+  }
+  /// Weight precision: evidence lambda_, or kappa0 a_n/b_n (conjugate). @throws not_fitted
+  [[nodiscard]] double lambda() const {
+    (void)fitted("lambda");
+    return lambda_;
+  }
+  /// (n_features, n_features) posterior covariance of the weights (scikit-learn's sigma_)
+  /// in evidence mode; in conjugate mode the scale matrix (b_n/a_n) V_n of the weights'
+  /// multivariate-t posterior (covariance = a_n/(a_n - 1) times it). @throws not_fitted
+  [[nodiscard]] matrix sigma() const {
+    const detail::linear_predictor& p = fitted("sigma");
+    return p.noise_scale2 * (p.factor * p.factor.transpose());
+  }
+  /// Evidence: iterations run (scikit-learn's n_iter_); conjugate: 1. @throws not_fitted
+  [[nodiscard]] index n_iter() const {
+    (void)fitted("n_iter");
+    return n_iter_;
+  }
+  /// Evidence with compute_score: log marginal likelihood at the initial hyper-parameters,
+  /// after each iteration, and at the final ones (scikit-learn's scores_); else empty.
+  [[nodiscard]] const std::vector<double>& scores() const noexcept { return scores_; }
+  /// Conjugate: posterior shape a_n of sigma^2; evidence: NaN. @throws not_fitted
+  [[nodiscard]] double a_n() const {
+    (void)fitted("a_n");
+    return a_n_;
+  }
+  /// Conjugate: posterior scale b_n of sigma^2, y units^2; evidence: NaN. @throws not_fitted
+  [[nodiscard]] double b_n() const {
+    (void)fitted("b_n");
+    return b_n_;
+  }
+  /// Degrees of freedom of the predictive distributions: 2 a_n, or +inf (evidence). @throws not_fitted
+  [[nodiscard]] double degrees_of_freedom() const { return fitted("degrees_of_freedom").df; }
+  /// (n_features) column means of the training X (weighted), or zeros without intercept. @throws not_fitted
+  [[nodiscard]] const vector& x_offset() const {
+    (void)fitted("x_offset");
+    return x_offset_;
+  }
+
+ private:
+  // Templates (never given an argument) so that the fit's decompositions are compiled only in
+  // translation units that fit a model (see models/detail/linear_fit.hpp).
+  template <class = void>
+  fit_report fit_impl(const matrix_cref& X, const vector_cref& y, const vector_cref* w);
+  template <class = void>
+  fit_report fit_evidence(const detail::linear_spectrum& spec);
+  template <class = void>
+  fit_report fit_conjugate(const detail::linear_spectrum& spec);
+
+  static constexpr const char* name = "footprint::bayesian_linear";
+
+  [[nodiscard]] const detail::linear_predictor& fitted(const char* what) const { return state_.get(name, what); }
+
+  bayesian_linear_params params_;
+  detail::linear_model_state state_;
+  vector x_offset_;
+  double alpha_ = nan;
+  double lambda_ = nan;
+  double a_n_ = nan;
+  double b_n_ = nan;
+  index n_iter_ = 0;
+  std::vector<double> scores_;
+};
+
+// ---------------------------------------------------------------------------------------
+// Definitions
+// ---------------------------------------------------------------------------------------
+
+inline bayesian_linear::bayesian_linear(bayesian_linear_params params) : params_(std::move(params)) {
+  const auto fail = [](auto&&... parts) {
+    throw invalid_argument(detail::concat("footprint::bayesian_linear: ", parts...));
+  };
+  const auto nonnegative = [&](const char* what, double v) {
+    if (!(v >= 0.0) || !std::isfinite(v)) fail(what, " must be finite and >= 0 (got ", v, ")");
+  };
+  const bayesian_linear_params& p = params_;
+  if (p.mode != bayesian_linear_mode::evidence && p.mode != bayesian_linear_mode::conjugate) {
+    fail("mode must be evidence or conjugate (got ", static_cast<int>(p.mode), ")");
+  }
+  if (!is_valid(p.solver)) {
+    fail("solver must be automatic, qr or normal_equations (got ", static_cast<int>(p.solver), ")");
+  }
+  if (p.max_iter < 1) fail("max_iter must be >= 1 (got ", p.max_iter, ")");
+  if (!(p.tol > 0.0)) fail("tol must be > 0 (got ", p.tol, ")");
+  nonnegative("alpha_1", p.alpha_1);
+  nonnegative("alpha_2", p.alpha_2);
+  nonnegative("lambda_1", p.lambda_1);
+  nonnegative("lambda_2", p.lambda_2);
+  if (p.alpha_init && (!(*p.alpha_init > 0.0) || !std::isfinite(*p.alpha_init))) {
+    fail("alpha_init must be finite and > 0 (got ", *p.alpha_init, ")");
+  }
+  if (p.lambda_init && (!(*p.lambda_init > 0.0) || !std::isfinite(*p.lambda_init))) {
+    fail("lambda_init must be finite and > 0 (got ", *p.lambda_init, ")");
+  }
+  if (p.sklearn_uncentered_std && p.mode != bayesian_linear_mode::evidence) {
+    fail("sklearn_uncentered_std applies to evidence mode only (got mode conjugate)");
+  }
+  nonnegative("kappa0", p.kappa0);
+  nonnegative("a0", p.a0);
+  nonnegative("b0", p.b0);
+  if (!p.w0.allFinite()) fail("w0 must be finite");
+}
+
+template <class>
+fit_report bayesian_linear::fit_impl(const matrix_cref& X, const vector_cref& y, const vector_cref* w) {
+  detail::check_fit_inputs("footprint::bayesian_linear::fit", X, y, w);
+  if (params_.mode == bayesian_linear_mode::conjugate && params_.w0.size() != 0 && params_.w0.size() != X.cols()) {
+    throw dimension_mismatch("footprint::bayesian_linear::fit", "params().w0.size() must equal X.cols()", X.cols(),
+                             params_.w0.size());
+  }
+  const detail::linear_spectrum spec = detail::decompose("footprint::bayesian_linear::fit", X, y, w, params_.fit_intercept, params_.solver);
+  // Fit into a copy and commit at the end, so that a throwing fit leaves *this unchanged.
+  bayesian_linear next(*this);
+  fit_report report = params_.mode == bayesian_linear_mode::evidence ? next.fit_evidence(spec)
+                                                                     : next.fit_conjugate(spec);
+  next.state_.fitted = true;
+  next.state_.n_features = X.cols();
+  next.x_offset_ = spec.x_offset;
+  *this = std::move(next);
+  return report;
+}
+
+template <class>
+fit_report bayesian_linear::fit_evidence(const detail::linear_spectrum& spec) {
+  const bayesian_linear_params& p = params_;
+  const index k = spec.k();
+  const index nf = spec.p();
+  const double n = static_cast<double>(spec.n_rows);
+  const double eps = std::numeric_limits<double>::epsilon();
+  double alpha = p.alpha_init ? *p.alpha_init : 1.0 / (spec.ys_variance + eps);
+  double lambda = p.lambda_init ? *p.lambda_init : 1.0;
+
+  vector beta(k);
+  vector coef(nf);
+  vector coef_old(nf);
+  // Posterior mean for (alpha, lambda) and its residual sum of squares (scikit-learn's
+  // _update_coef_): coef = V diag(s/(s^2 + lambda/alpha)) c, |ys - Xs coef|^2 from the spectrum.
+  const auto update = [&](double a, double l, vector& out) {
+    const double r = l / a;
+    double rss = spec.rss_perp;
+    for (index i = 0; i < k; ++i) {
+      const double d = spec.s[i] * spec.s[i] + r;
+      beta[i] = d > 0.0 ? spec.s[i] * spec.c[i] / d : 0.0;
+      const double resid = d > 0.0 ? r * spec.c[i] / d : spec.c[i];
+      rss += resid * resid;
+    }
+    out.noalias() = spec.V.leftCols(k) * beta;
+    return rss;
+  };
+  // Log marginal likelihood plus the log Gamma hyper-priors (scikit-learn's
+  // _log_marginal_likelihood; Bishop 2006 eq. 3.86 with Bishop's (alpha, beta) = our (lambda, alpha)).
+  const auto log_marginal_likelihood = [&](double a, double l, const vector& cf, double rss) {
+    double logdet_sigma = 0.0;
+    for (index j = 0; j < nf; ++j) logdet_sigma -= std::log(l + a * spec.s_full(j) * spec.s_full(j));
+    double score = p.lambda_1 * std::log(l) - p.lambda_2 * l + p.alpha_1 * std::log(a) - p.alpha_2 * a;
+    score += 0.5 * (static_cast<double>(nf) * std::log(l) + n * std::log(a) - a * rss - l * cf.squaredNorm() +
+                    logdet_sigma - n * std::log(2.0 * std::numbers::pi));
+    return score;
+  };
+  const auto check = [&](index iter) {
+    if (!(alpha > 0.0) || !std::isfinite(alpha) || !(lambda > 0.0) || !std::isfinite(lambda)) {
+      fit_report bad{.status = fit_status::numerical_issue, .iterations = iter, .final_loss = nan,
+                     .message = detail::concat("alpha = ", alpha, ", lambda = ", lambda,
+                                               " left (0, inf); use positive alpha_2 and lambda_2")};
+      throw convergence_error("footprint::bayesian_linear::fit", std::move(bad));
+    }
+  };
+
+  scores_.clear();
+  check(0);
+  bool converged = false;
+  index iter = 0;
+  for (; iter < p.max_iter; ++iter) {
+    const double rss = update(alpha, lambda, coef);
+    if (p.compute_score) scores_.push_back(log_marginal_likelihood(alpha, lambda, coef, rss));
+    // MacKay (1992) updates with the Gamma hyper-priors; gamma is the effective number of
+    // well-determined parameters (Bishop 2006 eq. 3.91, 3.92, 3.95).
+    double gamma = 0.0;
+    for (index i = 0; i < k; ++i) {
+      const double ae = alpha * spec.s[i] * spec.s[i];
+      gamma += ae / (lambda + ae);
+    }
+    lambda = (gamma + 2.0 * p.lambda_1) / (coef.squaredNorm() + 2.0 * p.lambda_2);
+    alpha = (n - gamma + 2.0 * p.alpha_1) / (rss + 2.0 * p.alpha_2);
+    check(iter + 1);
+    if (iter != 0 && (coef_old - coef).lpNorm<1>() < p.tol) {
+      converged = true;
+      break;
+    }
+    coef_old = coef;
+  }
+  n_iter_ = converged ? iter + 1 : p.max_iter;
+  const double rss = update(alpha, lambda, coef);
+  if (p.compute_score) scores_.push_back(log_marginal_likelihood(alpha, lambda, coef, rss));
+  alpha_ = alpha;
+  lambda_ = lambda;
+  a_n_ = nan;
+  b_n_ = nan;
+
+  state_.predictor.coef = coef;
+  state_.predictor.intercept = p.fit_intercept ? spec.y_offset - spec.x_offset.dot(coef) : 0.0;
+  state_.predictor.centre = p.sklearn_uncentered_std ? vector::Zero(nf) : spec.x_offset;
+  // alpha Sigma = V diag(1 / (s^2 + lambda/alpha)) V'  (Bishop 2006 eq. 3.54, S_N = Sigma)
+  state_.predictor.factor = spec.V;
+  for (index j = 0; j < nf; ++j) {
+    state_.predictor.factor.col(j) /= std::sqrt(spec.s_full(j) * spec.s_full(j) + lambda / alpha);
+  }
+  state_.predictor.noise_scale2 = 1.0 / alpha;
+  state_.predictor.extra = 0.0;
+  state_.predictor.df = std::numeric_limits<double>::infinity();
+
+  return fit_report{.status = converged ? fit_status::converged : fit_status::max_iterations,
+                    .iterations = n_iter_,
+                    .final_loss = rss / spec.weight_sum,
+                    .message = detail::concat("alpha = ", alpha, ", lambda = ", lambda)};
+}
+
+template <class>
+fit_report bayesian_linear::fit_conjugate(const detail::linear_spectrum& spec) {
+  const bayesian_linear_params& p = params_;
+  const index k = spec.k();
+  const index nf = spec.p();
+  const vector w0 = p.w0.size() == 0 ? vector::Zero(nf) : p.w0;
+  const double kappa0 = p.kappa0;
+  const auto improper = [&](const std::string& why) {
+    fit_report bad{.status = fit_status::numerical_issue, .iterations = 0, .final_loss = nan,
+                   .message = "the posterior is improper: " + why};
+    throw convergence_error("footprint::bayesian_linear::fit", std::move(bad));
+  };
+  if (kappa0 == 0.0) {
+    const double cutoff = (k > 0 ? spec.s[0] : 0.0) * std::numeric_limits<double>::epsilon() *
+                          static_cast<double>(std::max(spec.n_rows, nf));
+    index rank = 0;
+    for (index i = 0; i < k; ++i) rank += spec.s[i] > cutoff ? 1 : 0;
+    if (rank < nf) {
+      improper(detail::concat("kappa0 = 0 and the centred X has rank ", rank, " < n_features = ", nf));
+    }
+  }
+  // In the eigenbasis V: Lambda_n = V diag(s^2 + kappa0) V', X'y = V_k diag(s) c.
+  const vector vt_w0 = spec.V.transpose() * w0;
+  vector beta(nf);
+  for (index j = 0; j < nf; ++j) {
+    const double sj = spec.s_full(j);
+    beta[j] = (kappa0 * vt_w0[j] + (j < k ? sj * spec.c[j] : 0.0)) / (sj * sj + kappa0);
+  }
+  const vector w_n = spec.V * beta;
+  double rss = spec.rss_perp;
+  for (index i = 0; i < k; ++i) {
+    const double r = spec.c[i] - spec.s[i] * beta[i];
+    rss += r * r;
+  }
+  const double b_n = p.b0 + 0.5 * (rss + kappa0 * (w_n - w0).squaredNorm());
+  const double a_n = p.a0 + 0.5 * (spec.weight_sum - (p.fit_intercept ? 1.0 : 0.0));
+  if (!(a_n > 0.0)) improper(detail::concat("a_n = ", a_n, " <= 0 (increase a0 or the data)"));
+  if (!(b_n > 0.0)) improper(detail::concat("b_n = ", b_n, " <= 0 (a perfect fit with b0 = 0)"));
+
+  a_n_ = a_n;
+  b_n_ = b_n;
+  alpha_ = a_n / b_n;
+  lambda_ = kappa0 * a_n / b_n;
+  n_iter_ = 1;
+  scores_.clear();
+
+  state_.predictor.coef = w_n;
+  state_.predictor.intercept = p.fit_intercept ? spec.y_offset - spec.x_offset.dot(w_n) : 0.0;
+  state_.predictor.centre = spec.x_offset;
+  state_.predictor.factor = spec.V;  // V_n = V diag(1/(s^2 + kappa0)) V'
+  for (index j = 0; j < nf; ++j) {
+    state_.predictor.factor.col(j) /= std::sqrt(spec.s_full(j) * spec.s_full(j) + kappa0);
+  }
+  state_.predictor.noise_scale2 = b_n / a_n;
+  state_.predictor.extra = p.fit_intercept ? 1.0 / spec.weight_sum : 0.0;
+  state_.predictor.df = 2.0 * a_n;
+
+  return fit_report{.status = fit_status::converged,
+                    .iterations = 1,
+                    .final_loss = rss / spec.weight_sum,
+                    .message = detail::concat("a_n = ", a_n, ", b_n = ", b_n)};
+}
+
+}  // namespace footprint

@@ -1,0 +1,115 @@
+// line_reader: plain, gzip and bzip2 files and memory buffers; truncated streams throw.
+#include "footprint/feeds/line_reader.hpp"
+
+#include <doctest/doctest.h>
+
+#include <bzlib.h>
+#include <zlib.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_line_reader {
+
+namespace fp = footprint;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string sample = "a,1\r\nb,2\n\nlast line without newline";
+
+fs::path temp_file(const std::string& name) { return fs::temp_directory_path() / ("footprint_line_reader_" + name); }
+
+void write_plain(const fs::path& p, const std::string& s) { std::ofstream(p, std::ios::binary) << s; }
+
+void write_gzip(const fs::path& p, const std::string& s) {
+  gzFile f = gzopen(p.c_str(), "wb");
+  REQUIRE(f != nullptr);
+  REQUIRE(gzwrite(f, s.data(), static_cast<unsigned>(s.size())) == static_cast<int>(s.size()));
+  gzclose(f);
+}
+
+void write_bzip2(const fs::path& p, const std::string& s) {
+  std::FILE* f = std::fopen(p.c_str(), "wb");
+  int err = BZ_OK;
+  BZFILE* b = BZ2_bzWriteOpen(&err, f, 9, 0, 0);
+  REQUIRE(err == BZ_OK);
+  BZ2_bzWrite(&err, b, const_cast<char*>(s.data()), static_cast<int>(s.size()));
+  BZ2_bzWriteClose(&err, b, 0, nullptr, nullptr);
+  std::fclose(f);
+}
+
+std::vector<std::string> read_all(fp::line_reader& r) {
+  std::vector<std::string> out;
+  std::string_view line;
+  while (r.next(line)) out.emplace_back(line);
+  return out;
+}
+
+const std::vector<std::string> expected{"a,1", "b,2", "", "last line without newline"};
+
+void truncate_file(const fs::path& p) { fs::resize_file(p, fs::file_size(p) * 2 / 3); }
+
+}  // namespace
+
+TEST_CASE("plain, gzip and bzip2 files give the same lines") {
+  const fs::path plain = temp_file("plain.txt"), gz = temp_file("data.gz"), bz = temp_file("data.bz2");
+  write_plain(plain, sample);
+  write_gzip(gz, sample);
+  write_bzip2(bz, sample);
+  fp::line_reader r1(plain.string()), r2(gz.string()), r3(bz.string());
+  CHECK(r1.kind() == fp::compression::none);
+  CHECK(r2.kind() == fp::compression::gzip);
+  CHECK(r3.kind() == fp::compression::bzip2);
+  CHECK(read_all(r1) == expected);
+  CHECK(read_all(r2) == expected);
+  CHECK(read_all(r3) == expected);
+  CHECK(r3.line_number() == 4);
+}
+
+TEST_CASE("lines longer than the block buffer are returned whole") {
+  std::string big;
+  for (int i = 0; i < 3; ++i) big += std::string(1000, char('x' + i)) + "\n";
+  const fs::path gz = temp_file("big.gz");
+  write_gzip(gz, big);
+  fp::line_reader r(gz.string(), 64);
+  const auto lines = read_all(r);
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[2] == std::string(1000, 'z'));
+}
+
+TEST_CASE("memory buffers are read without copies") {
+  fp::line_reader r("memory", std::string_view(sample));
+  CHECK(read_all(r) == expected);
+}
+
+TEST_CASE("truncated compressed files raise data_error naming the file") {
+  std::string payload;
+  for (int i = 0; i < 20000; ++i) payload += std::to_string(i * 7919 % 100003) + ",x\n";
+  const fs::path gz = temp_file("trunc.gz"), bz = temp_file("trunc.bz2");
+  write_gzip(gz, payload);
+  write_bzip2(bz, payload);
+  truncate_file(gz);
+  truncate_file(bz);
+  fp::line_reader rg(gz.string());
+  fp::line_reader rb(bz.string());
+  CHECK_THROWS_AS(read_all(rg), fp::data_error);
+  try {
+    read_all(rb);
+    FAIL("a truncated bzip2 file was read to the end");
+  } catch (const fp::data_error& e) {
+    CHECK(e.file() == bz.string());
+    CHECK(std::string(e.what()).find("truncated bzip2 stream") != std::string::npos);
+  }
+}
+
+TEST_CASE("a missing file raises data_error") {
+  CHECK_THROWS_WITH_AS(fp::line_reader("/nonexistent/footprint.csv"),
+                       "/nonexistent/footprint.csv: cannot open file for reading", fp::data_error);
+}
+
+}  // namespace unity_line_reader
