@@ -1,5 +1,8 @@
 # Finds footprint's dependencies. Used by the build tree and, installed, by
 # footprintConfig.cmake, so that consumers and footprint check the same things.
+# footprint::core needs Eigen and Boost.Math; footprint::footprint adds xtensor, nlohmann-json,
+# zlib and libbzip2, which are not looked for when _footprint_core_only is true
+# (footprintConfig.cmake sets it for find_package(footprint COMPONENTS core)).
 include(CMakeFindDependencyMacro)
 
 # Eigen: no version in the request (Debian ships 3.4, vcpkg 5.x: a versioned request fails
@@ -12,26 +15,29 @@ if(DEFINED Eigen3_VERSION AND NOT "${Eigen3_VERSION}" STREQUAL "" AND Eigen3_VER
   message(FATAL_ERROR "footprint needs Eigen >= 3.4 (found ${Eigen3_VERSION})")
 endif()
 
-# xtensor >= 0.24. Its headers moved in 0.26: footprint includes them only through
-# include/footprint/detail/xtensor.hpp.
-find_dependency(xtensor CONFIG)
-if(DEFINED xtensor_VERSION AND xtensor_VERSION VERSION_LESS 0.24)
-  message(FATAL_ERROR "footprint needs xtensor >= 0.24 (found ${xtensor_VERSION})")
-endif()
-
 # Boost.Math (header-only) from Boost >= 1.74, in CONFIG mode.
 find_dependency(Boost 1.74 CONFIG)
 if(NOT TARGET Boost::headers)
   message(FATAL_ERROR "footprint needs Boost >= 1.74 headers (Boost::headers not found; Debian: libboost-dev)")
 endif()
 
-# JSON (nlohmann-json, header-only): Binance captures, model persistence, reports.
-find_dependency(nlohmann_json 3.10 CONFIG)
+# The readers: footprint::footprint only.
+if(NOT _footprint_core_only)
+  # xtensor >= 0.24. Its headers moved in 0.26: footprint includes them only through
+  # include/footprint/detail/xtensor.hpp.
+  find_dependency(xtensor CONFIG)
+  if(DEFINED xtensor_VERSION AND xtensor_VERSION VERSION_LESS 0.24)
+    message(FATAL_ERROR "footprint needs xtensor >= 0.24 (found ${xtensor_VERSION})")
+  endif()
 
-# Compressed market data (.gz, .bz2): zlib and libbzip2, through CMake's find modules.
-# Market data comes compressed; footprint reads it without writing a decompressor.
-find_dependency(ZLIB)
-find_dependency(BZip2)
+  # JSON (nlohmann-json, header-only): Binance captures, model persistence, reports.
+  find_dependency(nlohmann_json 3.10 CONFIG)
+
+  # Compressed market data (.gz, .bz2): zlib and libbzip2, through CMake's find modules.
+  # Market data comes compressed; footprint reads it without writing a decompressor.
+  find_dependency(ZLIB)
+  find_dependency(BZip2)
+endif()
 
 # OpenMP (optional): model training (tree ensembles, MLP ensembles) uses all cores through
 # OpenMP when FOOTPRINT_USE_OPENMP is ON (the default) and a compiler OpenMP runtime is found
