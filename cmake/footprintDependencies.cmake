@@ -39,16 +39,20 @@ if(NOT _footprint_core_only)
   find_dependency(BZip2)
 endif()
 
-# OpenMP (optional): model training (tree ensembles, MLP ensembles) uses all cores through
-# OpenMP when FOOTPRINT_USE_OPENMP is ON (the default) and a compiler OpenMP runtime is found
-# (g++: libgomp; clang: Debian libomp-dev). Results are identical for any thread count.
-# Consumers set FOOTPRINT_USE_OPENMP before find_package(footprint) to opt out.
-option(FOOTPRINT_USE_OPENMP "Let footprint train models on all cores through OpenMP" ON)
-set(FOOTPRINT_OPENMP_TARGET "")
+# OpenMP (optional, the consumer's choice): model training (tree ensembles, MLP ensembles)
+# uses all cores through OpenMP when FOOTPRINT_USE_OPENMP is ON and a compiler OpenMP runtime
+# is found (g++: libgomp; clang: Debian libomp-dev). Results are identical for any thread
+# count. Off unless the consumer sets it (a variable before find_package(footprint) or
+# add_subdirectory, or -DFOOTPRINT_USE_OPENMP=ON); footprint's own top-level builds set it ON
+# in CMakeLists.txt. FOOTPRINT_OPENMP_FOUND says whether footprint::core links OpenMP.
+if(NOT DEFINED FOOTPRINT_USE_OPENMP)
+  option(FOOTPRINT_USE_OPENMP "Let footprint train models on all cores through OpenMP" OFF)
+endif()
+set(FOOTPRINT_OPENMP_FOUND FALSE)
 if(FOOTPRINT_USE_OPENMP)
   find_package(OpenMP COMPONENTS CXX)
   if(OpenMP_CXX_FOUND)
-    set(FOOTPRINT_OPENMP_TARGET OpenMP::OpenMP_CXX)
+    set(FOOTPRINT_OPENMP_FOUND TRUE)
   else()
     message(STATUS "footprint: OpenMP not found; training runs single-threaded")
   endif()
