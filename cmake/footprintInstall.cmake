@@ -40,3 +40,32 @@ configure_package_config_file(
   INSTALL_PREFIX "${PROJECT_BINARY_DIR}")
 configure_file("${PROJECT_SOURCE_DIR}/cmake/footprintDependencies.cmake"
   "${PROJECT_BINARY_DIR}/footprintDependencies.cmake" COPYONLY)
+
+# pkg-config: footprint.pc (everything) and footprint-core.pc, in share/pkgconfig (header-only:
+# architecture independent). The prefix is found from the file's own place (${pcfiledir}), so
+# the files stay right after `cmake --install --prefix <elsewhere>` and when the tree moves
+# (vcpkg); absolute CMAKE_INSTALL_DATADIR or CMAKE_INSTALL_INCLUDEDIR are used as given.
+# libbzip2 is linked as -lbz2 (Debian's ships no bzip2.pc); where it has a bzip2.pc (vcpkg,
+# Fedora), FOOTPRINT_PKGCONFIG_REQUIRES_BZIP2 requires that instead.
+option(FOOTPRINT_PKGCONFIG_REQUIRES_BZIP2
+  "footprint.pc requires bzip2 (bzip2.pc) instead of linking -lbz2" OFF)
+if(IS_ABSOLUTE "${CMAKE_INSTALL_DATADIR}" OR IS_ABSOLUTE "${CMAKE_INSTALL_INCLUDEDIR}")
+  set(FOOTPRINT_PC_PREFIX "${CMAKE_INSTALL_PREFIX}")
+  set(FOOTPRINT_PC_INCLUDEDIR "${CMAKE_INSTALL_FULL_INCLUDEDIR}")
+else()
+  file(RELATIVE_PATH _fp_pc_up "/${CMAKE_INSTALL_DATADIR}/pkgconfig" "/")
+  string(REGEX REPLACE "/$" "" _fp_pc_up "${_fp_pc_up}")
+  set(FOOTPRINT_PC_PREFIX "\${pcfiledir}/${_fp_pc_up}")
+  set(FOOTPRINT_PC_INCLUDEDIR "\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}")
+endif()
+if(FOOTPRINT_PKGCONFIG_REQUIRES_BZIP2)
+  set(FOOTPRINT_PC_REQUIRES_BZIP2 ", bzip2")
+  set(FOOTPRINT_PC_LIBS_BZIP2 "")
+else()
+  set(FOOTPRINT_PC_REQUIRES_BZIP2 "")
+  set(FOOTPRINT_PC_LIBS_BZIP2 "-lbz2")
+endif()
+foreach(_fp_pc IN ITEMS footprint footprint-core)
+  configure_file("${PROJECT_SOURCE_DIR}/cmake/${_fp_pc}.pc.in" "${PROJECT_BINARY_DIR}/${_fp_pc}.pc" @ONLY)
+  install(FILES "${PROJECT_BINARY_DIR}/${_fp_pc}.pc" DESTINATION "${CMAKE_INSTALL_DATADIR}/pkgconfig")
+endforeach()
