@@ -148,9 +148,11 @@ elseif(MODE STREQUAL "add_subdirectory")
   build_and_run("${_build}" consumer)
   # A subproject installs nothing unless asked (FOOTPRINT_INSTALL defaults to top-level only).
   run("${CMAKE_COMMAND}" --install "${_build}" --prefix "${_prefix}")
-  file(GLOB_RECURSE _installed "${_prefix}/*")
-  if(_installed)
-    message(FATAL_ERROR "footprint as a subproject installed files:\n${_installed}")
+  file(GLOB_RECURSE _installed RELATIVE "${_prefix}" "${_prefix}/*")
+  list(LENGTH _installed _n)
+  if(_n GREATER 0)
+    list(SUBLIST _installed 0 3 _some)
+    message(FATAL_ERROR "footprint as a subproject installed ${_n} files (${_some}...)")
   endif()
   # The consumer's opt-in: FOOTPRINT_USE_OPENMP=ON brings OpenMP with footprint::core.
   configure("${CONSUMER_DIR}/add_subdirectory" "${WORK_DIR}/openmp"
