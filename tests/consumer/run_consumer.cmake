@@ -51,12 +51,27 @@ set(_openmp_link "(-fopenmp|gomp|libomp|-lomp|iomp5|pthread)")
 set(_openmp_compile "(-fopenmp|-Xclang -fopenmp)")
 set(_compression_link "(libz[.]|-lz( |$)|bz2)")
 
+# forbidden(<var> <compile> <link> [OPENMP] [COMPRESSION]): the first forbidden flag or library
+# found in the commands, or empty.
+function(forbidden var compile link)
+  set(_found "")
+  if("OPENMP" IN_LIST ARGN AND link MATCHES "${_openmp_link}")
+    set(_found "${CMAKE_MATCH_1}")
+  elseif("OPENMP" IN_LIST ARGN AND compile MATCHES "${_openmp_compile}")
+    set(_found "${CMAKE_MATCH_1}")
+  elseif("COMPRESSION" IN_LIST ARGN AND link MATCHES "${_compression_link}")
+    set(_found "${CMAKE_MATCH_1}")
+  endif()
+  set(${var} "${_found}" PARENT_SCOPE)
+endfunction()
+
 # expect_no_openmp(<build dir> <target>): OpenMP is the consumer's opt-in.
 function(expect_no_openmp build target)
   commands("${build}" "${target}" _compile _link)
-  if(_link MATCHES "${_openmp_link}" OR _compile MATCHES "${_openmp_compile}")
-    message(FATAL_ERROR "${target} gets OpenMP (${CMAKE_MATCH_1}) although the consumer did not "
-                        "ask for it:\nlink: ${_link}\ncompile: ${_compile}")
+  forbidden(_what "${_compile}" "${_link}" OPENMP)
+  if(_what)
+    message(FATAL_ERROR "${target} gets OpenMP (${_what}) although the consumer did not ask for "
+                        "it:\nlink: ${_link}\ncompile: ${_compile}")
   endif()
 endfunction()
 
@@ -167,9 +182,9 @@ elseif(MODE STREQUAL "core")
     file(REMOVE_RECURSE "${_build}")
     configure("${CONSUMER_DIR}/core" "${_build}" "${_where}")
     commands("${_build}" core_consumer _compile _link)
-    if(_link MATCHES "${_compression_link}" OR _link MATCHES "${_openmp_link}"
-       OR _compile MATCHES "${_openmp_compile}")
-      message(FATAL_ERROR "a footprint::core consumer (${_where}) links ${CMAKE_MATCH_1}:\n"
+    forbidden(_what "${_compile}" "${_link}" OPENMP COMPRESSION)
+    if(_what)
+      message(FATAL_ERROR "a footprint::core consumer (${_where}) gets ${_what}:\n"
                           "link: ${_link}\ncompile: ${_compile}")
     endif()
   endforeach()
