@@ -8,7 +8,8 @@
 #   pkg_config        the footprint and footprint-core pkg-config modules of an install
 #   plain_install     configure footprint (tests off) and install it without building anything
 #   vcpkg_port        configure, build and install with the options ports/footprint passes
-# Every mode but the last two checks that OpenMP is off unless the consumer asks for it.
+# find_package, build_tree, add_subdirectory and core also check that OpenMP stays off unless
+# the consumer asks for it (and, for the last two, that asking for it works).
 cmake_minimum_required(VERSION 3.21)
 
 function(run)
