@@ -1,5 +1,8 @@
 # Finds footprint's dependencies. Used by the build tree and, installed, by
 # footprintConfig.cmake, so that consumers and footprint check the same things.
+# footprint::core needs Eigen and Boost.Math; footprint::footprint adds xtensor, nlohmann-json,
+# zlib and libbzip2, which are not looked for when _footprint_core_only is true
+# (footprintConfig.cmake sets it for find_package(footprint COMPONENTS core)).
 include(CMakeFindDependencyMacro)
 
 # Eigen: no version in the request (Debian ships 3.4, vcpkg 5.x: a versioned request fails
@@ -12,37 +15,44 @@ if(DEFINED Eigen3_VERSION AND NOT "${Eigen3_VERSION}" STREQUAL "" AND Eigen3_VER
   message(FATAL_ERROR "footprint needs Eigen >= 3.4 (found ${Eigen3_VERSION})")
 endif()
 
-# xtensor >= 0.24. Its headers moved in 0.26: footprint includes them only through
-# include/footprint/detail/xtensor.hpp.
-find_dependency(xtensor CONFIG)
-if(DEFINED xtensor_VERSION AND xtensor_VERSION VERSION_LESS 0.24)
-  message(FATAL_ERROR "footprint needs xtensor >= 0.24 (found ${xtensor_VERSION})")
-endif()
-
 # Boost.Math (header-only) from Boost >= 1.74, in CONFIG mode.
 find_dependency(Boost 1.74 CONFIG)
 if(NOT TARGET Boost::headers)
   message(FATAL_ERROR "footprint needs Boost >= 1.74 headers (Boost::headers not found; Debian: libboost-dev)")
 endif()
 
-# JSON (nlohmann-json, header-only): Binance captures, model persistence, reports.
-find_dependency(nlohmann_json 3.10 CONFIG)
+# The readers: footprint::footprint only.
+if(NOT _footprint_core_only)
+  # xtensor >= 0.24. Its headers moved in 0.26: footprint includes them only through
+  # include/footprint/detail/xtensor.hpp.
+  find_dependency(xtensor CONFIG)
+  if(DEFINED xtensor_VERSION AND xtensor_VERSION VERSION_LESS 0.24)
+    message(FATAL_ERROR "footprint needs xtensor >= 0.24 (found ${xtensor_VERSION})")
+  endif()
 
-# Compressed market data (.gz, .bz2): zlib and libbzip2, through CMake's find modules.
-# Market data comes compressed; footprint reads it without writing a decompressor.
-find_dependency(ZLIB)
-find_dependency(BZip2)
+  # JSON (nlohmann-json, header-only): Binance captures, model persistence, reports.
+  find_dependency(nlohmann_json 3.10 CONFIG)
 
-# OpenMP (optional): model training (tree ensembles, MLP ensembles) uses all cores through
-# OpenMP when FOOTPRINT_USE_OPENMP is ON (the default) and a compiler OpenMP runtime is found
-# (g++: libgomp; clang: Debian libomp-dev). Results are identical for any thread count.
-# Consumers set FOOTPRINT_USE_OPENMP before find_package(footprint) to opt out.
-option(FOOTPRINT_USE_OPENMP "Let footprint train models on all cores through OpenMP" ON)
-set(FOOTPRINT_OPENMP_TARGET "")
+  # Compressed market data (.gz, .bz2): zlib and libbzip2, through CMake's find modules.
+  # Market data comes compressed; footprint reads it without writing a decompressor.
+  find_dependency(ZLIB)
+  find_dependency(BZip2)
+endif()
+
+# OpenMP (optional, the consumer's choice): model training (tree ensembles, MLP ensembles)
+# uses all cores through OpenMP when FOOTPRINT_USE_OPENMP is ON and a compiler OpenMP runtime
+# is found (g++: libgomp; clang: Debian libomp-dev). Results are identical for any thread
+# count. Off unless the consumer sets it (a variable before find_package(footprint) or
+# add_subdirectory, or -DFOOTPRINT_USE_OPENMP=ON); footprint's own top-level builds set it ON
+# in CMakeLists.txt. FOOTPRINT_OPENMP_FOUND says whether footprint::core links OpenMP.
+if(NOT DEFINED FOOTPRINT_USE_OPENMP)
+  option(FOOTPRINT_USE_OPENMP "Let footprint train models on all cores through OpenMP" OFF)
+endif()
+set(FOOTPRINT_OPENMP_FOUND FALSE)
 if(FOOTPRINT_USE_OPENMP)
   find_package(OpenMP COMPONENTS CXX)
   if(OpenMP_CXX_FOUND)
-    set(FOOTPRINT_OPENMP_TARGET OpenMP::OpenMP_CXX)
+    set(FOOTPRINT_OPENMP_FOUND TRUE)
   else()
     message(STATUS "footprint: OpenMP not found; training runs single-threaded")
   endif()

@@ -33,7 +33,7 @@ static_assert(footprint::ImpactModel<square_root_model>);
 int main() {
   using namespace std::chrono_literals;
   const footprint::order o{.side = footprint::side::buy, .quantity = 20'000, .horizon = 30min};
-  const footprint::market_state s{.mid = 580.0, .spread = 0.12, .volatility = 1.2e-4, .volume_rate = 100.0};
+  const footprint::market_state s{.mid = 580.0, .spread = 0.12, .volatility = 1.2e-4, .volume_rate = 100.0, .features = {}};
 
   const footprint::cost_estimate c = square_root_model{}.predict_cost(o, s);
   std::cout << "buy 20,000 over 30 min: expected " << c.expected_bps << " bps (temporary "

@@ -9,6 +9,6 @@ cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
 cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DFOOTPRINT_BUILD_TESTS=OFF \
-  -DFOOTPRINT_BUILD_EXAMPLES=OFF >/dev/null
+  -DFOOTPRINT_BUILD_EXAMPLES=OFF -DFOOTPRINT_WERROR=ON >/dev/null
 cmake --build build/release -j "$(nproc)" --target footprint-pretrade
 exec build/release/apps/footprint-pretrade "$@"

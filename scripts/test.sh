@@ -13,7 +13,7 @@ run_suite() {  # run_suite <name> <cmake args...>
   local name=$1
   shift
   echo "=== footprint tests: ${name} ==="
-  cmake -S . -B "build/${name}" -G Ninja "$@"
+  cmake -S . -B "build/${name}" -G Ninja -DFOOTPRINT_WERROR=ON "$@"
   cmake --build "build/${name}" -j "${jobs}"
   ctest --test-dir "build/${name}" -j "${jobs}" --output-on-failure
 }
