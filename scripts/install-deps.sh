@@ -1,21 +1,37 @@
 #!/usr/bin/env bash
-# Installs what footprint's build, tests and examples need on Debian 12, skipping what is
-# already there. Run as root, or as a user with sudo.
+# Installs what footprint needs on Debian 12, skipping what is already there. Run as root, or
+# as a user with sudo.
+#
+#   install-deps.sh main    the main job: build footprint-pretrade (compiler, CMake, the
+#                           library's dependencies, CLI11)
+#   install-deps.sh test    + the test suite's tools (doctest, Python for the checks)
+#   install-deps.sh ci      + what CI's other suites need (clang 14 and its runtimes for the
+#                           fuzzers and OpenMP, Google Benchmark and XGBoost's C library to
+#                           compile the benchmarks)
+#   install-deps.sh peers   + the Python peers the benchmarks and reference scripts run
+#                           (numpy, scikit-learn, XGBoost)
+# Each profile includes the ones above it. The default is `test`.
 set -euo pipefail
 
-packages=(
-  # toolchain
-  g++ clang-14 libclang-rt-14-dev cmake ninja-build python3 pkg-config
-  # the library's dependencies (header-only)
-  libeigen3-dev libxtensor-dev xtl-dev libboost-dev nlohmann-json3-dev
-  zlib1g-dev libbz2-dev
-  # OpenMP runtime for clang (g++ ships libgomp)
-  libomp-14-dev
-  # tests, examples and benchmarks
-  doctest-dev libbenchmark-dev libcli11-dev
-  # peers that tests and benchmarks compare against
-  python3-numpy python3-sklearn python3-xgboost libxgboost-dev
+profile=${1:-test}
+main=(
+  g++ cmake ninja-build pkg-config
+  # the library's dependencies (header-only, plus zlib and libbzip2 for the readers)
+  libeigen3-dev libxtensor-dev xtl-dev libboost-dev nlohmann-json3-dev zlib1g-dev libbz2-dev
+  # the programs' command lines
+  libcli11-dev
 )
+test=(doctest-dev python3)
+ci=(clang-14 libclang-rt-14-dev libomp-14-dev libbenchmark-dev libxgboost-dev)
+peers=(python3-numpy python3-sklearn python3-xgboost)
+
+case "$profile" in
+  main) packages=("${main[@]}") ;;
+  test) packages=("${main[@]}" "${test[@]}") ;;
+  ci) packages=("${main[@]}" "${test[@]}" "${ci[@]}") ;;
+  peers) packages=("${main[@]}" "${test[@]}" "${ci[@]}" "${peers[@]}") ;;
+  *) echo "install-deps: unknown profile '$profile' (main, test, ci or peers)" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do
@@ -25,7 +41,7 @@ for p in "${packages[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: everything is installed"
+  echo "install-deps ($profile): everything is installed"
   exit 0
 fi
 
@@ -33,7 +49,7 @@ sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then
   sudo_cmd=(sudo)
 fi
-echo "install-deps: installing ${missing[*]}"
+echo "install-deps ($profile): installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
