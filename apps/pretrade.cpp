@@ -110,13 +110,12 @@ double parse_horizon(const std::string& text) {
 // ---------------------------------------------------------------------------------------
 
 // The built-in market: a 6.5-hour day with planted impact strong enough to be measured.
-constexpr fp::synthetic_market_params synthetic_market{.sigma = 1e-5, .gamma = 1e-5, .beta = 2e-5};
+constexpr fp::synthetic_market_params synthetic_market{.volatility = 1e-5, .gamma = 1e-5, .beta = 2e-5};
 
 struct source_data {
   std::string kind;         // "synthetic", "lobster", "binance", "bitstamp"
   std::string description;  // for people
   std::vector<std::string> files;
-  double period_seconds = 23400.0;  // the period of the datasets' daily_volume
   fp::impact_pipeline_result result;
 };
 
@@ -131,13 +130,11 @@ source_data load(const options& o) {
     s.kind = "binance";
     s.description = "Binance capture (depth, bookTicker and trade streams)";
     s.files = o.binance;
-    s.period_seconds = 86400.0;
     s.result = fp::binance_dataset(o.binance);
   } else if (!o.bitstamp.empty()) {
     s.kind = "bitstamp";
     s.description = "Bitstamp depth-20 snapshots and trades";
     s.files = {o.bitstamp};
-    s.period_seconds = 86400.0;
     s.result = fp::bitstamp_dataset(o.bitstamp);
   } else {
     s.kind = "synthetic";
@@ -275,7 +272,7 @@ int run(const options& o, double horizon_seconds, const source_data& src, progre
         const std::string& model_description) {
   const fp::impact_pipeline_result& r = src.result;
   const fp::market_state& state = r.state;
-  const double sign = o.side == "buy" ? 1.0 : -1.0;
+  const fp::side side = o.side == "buy" ? fp::side::buy : fp::side::sell;
   if (horizon_seconds > r.summary.span_seconds) {
     throw fp::invalid_argument(fp::detail::concat("--horizon ", o.horizon, " (", horizon_seconds, " s) is longer than the data (",
                                                   r.summary.span_seconds, " s)"));
@@ -316,9 +313,9 @@ int run(const options& o, double horizon_seconds, const source_data& src, progre
   // 2. Almgren-Chriss calibration on the metaorders.
   prog.start("calibrating Almgren-Chriss");
   const fp::dataset_observations obs =
-      fp::to_impact_observations(r.metaorders, {.horizon = std::chrono::seconds(300), .period_seconds = src.period_seconds});
+      fp::to_impact_observations(r.metaorders, {.horizon = std::chrono::seconds(300)});
   fp::almgren_chriss_calibration cal({.time_unit = std::chrono::seconds(1)});
-  cal.calibrate(obs.observations);
+  cal.fit(obs.observations);
   prog.done();
 
   // 3. Child-order cost distributions at the arrival state (the end of the data).
@@ -346,12 +343,12 @@ int run(const options& o, double horizon_seconds, const source_data& src, progre
       }
     }
   }
-  const double taken_depth = sign > 0 ? state.ask_depth : state.bid_depth;
+  const double taken_depth = side == fp::side::buy ? state.ask_depth : state.bid_depth;
   const auto child_costs = [&](const fp::vector& trades) {
     fp::matrix rows(trades.size(), t.design.size());
     std::vector<double> row(static_cast<std::size_t>(t.design.size()));
     for (fp::index j = 0; j < trades.size(); ++j) {
-      t.design.order_row(arrival, sign, std::max(trades[j], 1e-9 * quantity), taken_depth, adv, row);
+      t.design.order_row(arrival, side, std::max(trades[j], 1e-9 * quantity), taken_depth, adv, row);
       for (fp::index c = 0; c < t.design.size(); ++c) rows(j, c) = row[static_cast<std::size_t>(c)];
     }
     return model.predict_distribution(sc.apply(rows));
@@ -459,8 +456,8 @@ int run(const options& o, double horizon_seconds, const source_data& src, progre
                 {"gamma", estimate_json(cal.gamma())},
                 {"eta", estimate_json(cal.eta())},
                 {"epsilon", estimate_json(cal.epsilon())},
-                {"permanent_r2", cal.permanent_r_squared()},
-                {"temporary_r2", cal.temporary_r_squared()},
+                {"permanent_r2", cal.permanent_r2()},
+                {"temporary_r2", cal.temporary_r2()},
                 {"used", {{"gamma", gamma}, {"eta", eta}, {"eta_source", eta_source}, {"epsilon", ac.params().epsilon}, {"sigma", sigma_price}}}};
   if (src.kind == "synthetic") {
     calib["truth"] = {{"gamma", synthetic_market.gamma}, {"epsilon", 0.5 * synthetic_market.tick},
@@ -477,8 +474,8 @@ int run(const options& o, double horizon_seconds, const source_data& src, progre
                  {"half_life_seconds", std::isfinite(s.half_life_seconds) ? json(s.half_life_seconds) : json()},
                  {"temporary_bps", s.cost.temporary_bps}, {"permanent_bps", s.cost.permanent_bps},
                  {"permanent_std_error_bps", gamma > 0.0 ? json(s.cost.permanent_bps * cal.gamma().robust_std_error / gamma) : json()},
-                 {"total_bps", s.cost.total_bps}, {"temporary_std_bps", s.cost.temporary_std_bps},
-                 {"price_risk_std_bps", s.cost.price_risk_std_bps}, {"total_std_bps", s.cost.total_std_bps},
+                 {"total_bps", s.cost.expected_bps}, {"temporary_std_bps", s.cost.temporary_std_bps},
+                 {"price_risk_std_bps", s.cost.price_risk_std_bps}, {"total_std_bps", s.cost.std_bps},
                  {"exceedance_probability", s.cost.exceedance_probability}, {"children", children}};
     if (src.kind == "synthetic") {
       // The true expected cost in the synthetic market: half a tick plus the book walk per
@@ -547,7 +544,7 @@ int run(const options& o, double horizon_seconds, const source_data& src, progre
   std::printf("  %-11s %10s %10s %10s %9s %7s   %s\n", "schedule", "temporary", "permanent", "total", "std", "P", "first child");
   for (const schedule_result& s : schedules) {
     std::printf("  %-11s %10.3f %10.3f %10.3f %9.3f %7.3f   %.6g (%.0f%%)\n", s.name.c_str(), s.cost.temporary_bps,
-                s.cost.permanent_bps, s.cost.total_bps, s.cost.total_std_bps, s.cost.exceedance_probability, s.trades[0],
+                s.cost.permanent_bps, s.cost.expected_bps, s.cost.std_bps, s.cost.exceedance_probability, s.trades[0],
                 100.0 * s.trades[0] / quantity);
   }
   if (src.kind == "synthetic") {
@@ -670,7 +667,7 @@ int main(int argc, char** argv) {
     if (o.model == "mlp") {
       // Three Gaussian-head networks (64-32, ReLU, Adam), at most 30 epochs with early
       // stopping on 10% of the training rows: a few seconds on these data sets.
-      fp::deep_ensemble_params p{.n_members = 3, .seed = 20240809};
+      fp::deep_ensemble_params p{.n_estimators = 3, .seed = 20240809};
       p.member.max_epochs = 30;
       p.member.patience = 5;
       if (!o.quiet) {

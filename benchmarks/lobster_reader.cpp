@@ -5,6 +5,7 @@
 // (std::from_chars per field, every field as double) into a price_level_book.
 //
 //   build/lobster/benchmarks/lobster_reader --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+#include "footprint/feeds/lobster/lobster_market_order_reader.hpp"
 #include "footprint/feeds/lobster/lobster_reader.hpp"
 #include "footprint/detail/csv.hpp"
 
@@ -120,7 +121,7 @@ void BM_lobster_goog_l1_market_orders(benchmark::State& state) {
     fp::lobster_market_order_reader orders(r);
     fp::lobster_market_order mo;
     double size = 0.0;
-    while (orders.next(mo)) size += mo.size;
+    while (orders.next(mo)) size += mo.quantity;
     benchmark::DoNotOptimize(size);
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * f.rows));

@@ -96,7 +96,7 @@ void predict_one_row(benchmark::State& state) {
   fp::mlp_workspace ws = m.make_workspace();
   fp::index i = 0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(m.predict_one(std::span<const double>(Xr.col(i).data(), 12), ws));
+    benchmark::DoNotOptimize(m.predict_row(std::span<const double>(Xr.col(i).data(), 12), ws));
     i = (i + 1) % 2000;
   }
 }
@@ -110,7 +110,7 @@ void predict_one_row_mean_sd(benchmark::State& state) {
   double mean = 0.0;
   double sd = 0.0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(m.predict_one(std::span<const double>(Xr.col(i).data(), 12), ws, mean, sd));
+    benchmark::DoNotOptimize(m.predict_row(std::span<const double>(Xr.col(i).data(), 12), ws, mean, sd));
     i = (i + 1) % 2000;
   }
 }

@@ -143,15 +143,15 @@ int main(int argc, char** argv) {
               "sqrt(V) ($)", "E+lambda*V");
   for (const double lambda : {0.0, 2.5e-7, 1e-6, 2e-6, 1e-5}) {
     const footprint::almgren_chriss_schedule s = model.with_lambda(lambda).schedule(shares, days);
-    std::printf("%9.2e %8.4f %9.3f %12.1f %12.1f %12.1f  ", lambda, s.kappa, 1.0 / s.kappa, s.cost.expected,
-                s.cost.std_dev(), s.cost.objective(lambda));
+    std::printf("%9.2e %8.4f %9.3f %12.1f %12.1f %12.1f  ", lambda, s.kappa, 1.0 / s.kappa, s.cost.expected_currency,
+                s.cost.std_currency(), s.cost.objective(lambda));
     for (const double x : s.holdings) std::printf(" %7.0f", x);
     std::printf("\n");
   }
 
   // Any trajectory can be priced, e.g. the linear one (TWAP), eqs. 9-11.
   const footprint::almgren_chriss_cost twap = model.evaluate(footprint::almgren_chriss::twap_holdings(shares, 5), days);
-  std::printf("TWAP: E = %.1f $, sqrt(V) = %.1f $\n", twap.expected, twap.std_dev());
+  std::printf("TWAP: E = %.1f $, sqrt(V) = %.1f $\n", twap.expected_currency, twap.std_currency());
 
   // Pre-trade forecast through the ImpactModel interface: bps of the arrival notional.
   const footprint::cost_estimate c =
@@ -173,7 +173,7 @@ int main(int argc, char** argv) {
   csv.precision(10);
   csv << "lambda,kappa,expected_usd,variance_usd2,std_usd\n";
   for (const auto& p : frontier) {
-    csv << p.lambda << ',' << p.kappa << ',' << p.expected << ',' << p.variance << ',' << std::sqrt(p.variance) << '\n';
+    csv << p.lambda << ',' << p.kappa << ',' << p.expected_currency << ',' << p.variance << ',' << std::sqrt(p.variance) << '\n';
   }
 
   svg_chart fig1("Efficient frontier (Almgren-Chriss 2000, Table 1 parameters)", "variance V ($M^2)",
@@ -182,7 +182,7 @@ int main(int argc, char** argv) {
   std::vector<double> es;
   for (const auto& p : frontier) {
     vs.push_back(p.variance / 1e12);
-    es.push_back(p.expected / 1e6);
+    es.push_back(p.expected_currency / 1e6);
   }
   fig1.line(vs, es, "#1f77b4");
   const footprint::almgren_chriss_cost at_1e6 = model.optimal_cost(shares, days);
@@ -190,10 +190,10 @@ int main(int argc, char** argv) {
   fig1.line({0.0, 1.2}, {level, level - 1e-6 * 1.2e12 / 1e6}, "#888", true);
   const footprint::almgren_chriss_cost at_a = model.with_lambda(2e-6).optimal_cost(shares, days);
   fig1.points({at_a.variance / 1e12, at_1e6.variance / 1e12, twap.variance / 1e12},
-              {at_a.expected / 1e6, at_1e6.expected / 1e6, twap.expected / 1e6}, "#d62728");
-  fig1.label(at_a.variance / 1e12, at_a.expected / 1e6, "A: lambda = 2e-6");
-  fig1.label(at_1e6.variance / 1e12, at_1e6.expected / 1e6, "lambda = 1e-6");
-  fig1.label(twap.variance / 1e12, twap.expected / 1e6, "B: lambda = 0 (TWAP)", true);
+              {at_a.expected_currency / 1e6, at_1e6.expected_currency / 1e6, twap.expected_currency / 1e6}, "#d62728");
+  fig1.label(at_a.variance / 1e12, at_a.expected_currency / 1e6, "A: lambda = 2e-6");
+  fig1.label(at_1e6.variance / 1e12, at_1e6.expected_currency / 1e6, "lambda = 1e-6");
+  fig1.label(twap.variance / 1e12, twap.expected_currency / 1e6, "B: lambda = 0 (TWAP)", true);
   fig1.legend(0, "efficient frontier, lambda 1e-9 .. 1e-4", "#1f77b4");
   fig1.legend(1, "E + 1e-6 V = constant (tangent)", "#888", true);
 

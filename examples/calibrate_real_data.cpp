@@ -30,25 +30,24 @@ void print_estimate(const char* name, const fp::parameter_estimate& e, const cha
 }
 
 // Calibrates on the metaorder proxies of one source and prints the estimates.
-fp::almgren_chriss_calibration calibrate(const char* title, const fp::impact_pipeline_result& r,
-                                         double period_seconds) {
+fp::almgren_chriss_calibration calibrate(const char* title, const fp::impact_pipeline_result& r) {
   // [calibrate]
   // Permanent impact read 300 s after each metaorder's last fill; each row's volatility is
-  // its arrival realized volatility over 300 s, scaled to the session of the ADV.
+  // its arrival realized volatility over 300 s, scaled to the dataset's session (the period
+  // of its ADV: 6.5 hours for NASDAQ, 24 hours for crypto).
   const fp::dataset_observations data =
       fp::to_impact_observations(r.metaorders, {.horizon = std::chrono::seconds(300),
-                                                .volatility_feature = "realized_vol_rate_300s",
-                                                .period_seconds = period_seconds});
+                                                .volatility_feature = "realized_vol_rate_300s"});
   fp::almgren_chriss_calibration ac({.time_unit = std::chrono::seconds(1)});
-  const fp::fit_report report = ac.calibrate(data.observations);
+  const fp::fit_report report = ac.fit(data.observations);
   // [calibrate]
   std::printf("\n%s\n", title);
   std::printf("  metaorders %ld, used %zu, excluded %zu (%s)\n", static_cast<long>(r.metaorders.rows()),
               data.rows.size(), data.excluded.size(),
               data.excluded.empty() ? "none" : data.excluded.front().reason.c_str());
   std::printf("  permanent regression: %ld rows, R^2 %.4f; temporary regression: %ld rows, R^2 %.4f\n",
-              static_cast<long>(ac.n_permanent()), ac.permanent_r_squared(), static_cast<long>(ac.n_temporary()),
-              ac.temporary_r_squared());
+              static_cast<long>(ac.n_permanent()), ac.permanent_r2(), static_cast<long>(ac.n_temporary()),
+              ac.temporary_r2());
   print_estimate("gamma", ac.gamma(), "quote currency per share, per share traded");
   print_estimate("eta", ac.eta(), "quote currency per share, per (share per second)");
   print_estimate("epsilon", ac.epsilon(), "quote currency per share");
@@ -78,9 +77,9 @@ int main(int argc, char** argv) {
     // one-tick spread (true epsilon 0.005 USD): the calibration must find gamma within its
     // standard errors. Its epsilon also absorbs the mean book walk and transient impact of
     // the child orders, which the linear model has no other term for.
-    const fp::synthetic_market_params market{.sigma = 1e-5, .gamma = 1e-5, .beta = 2e-5};
+    const fp::synthetic_market_params market{.volatility = 1e-5, .gamma = 1e-5, .beta = 2e-5};
     const fp::almgren_chriss_calibration syn =
-        calibrate("synthetic market (true gamma 1e-5, epsilon 5e-3 + book walk)", fp::synthetic_dataset(market), 23400);
+        calibrate("synthetic market (true gamma 1e-5, epsilon 5e-3 + book walk)", fp::synthetic_dataset(market));
     const double z = (syn.gamma().value - market.gamma) / syn.gamma().robust_std_error;
     std::printf("  gamma - truth = %.2f HC1 standard errors\n", z);
     if (std::abs(z) > 3.0) {
@@ -93,13 +92,13 @@ int main(int argc, char** argv) {
     const fs::path orderbook = goog / "GOOG_2012-06-21_34200000_57600000_orderbook_1.csv";
     if (fs::exists(message) && fs::exists(orderbook)) {
       calibrate("LOBSTER GOOG 2012-06-21 (NASDAQ, 6.5-hour session)",
-                fp::lobster_dataset(message.string(), orderbook.string()), 23400);
+                fp::lobster_dataset(message.string(), orderbook.string()));
     } else {
       std::printf("\n(no LOBSTER GOOG day in %s)\n", data.string().c_str());
     }
     const fs::path bitstamp = data / "bitstamp";
     if (fs::exists(bitstamp / "trades.csv")) {
-      calibrate("Bitstamp BTC/USD 2015-05-01 (24-hour session)", fp::bitstamp_dataset(bitstamp.string()), 86400);
+      calibrate("Bitstamp BTC/USD 2015-05-01 (24-hour session)", fp::bitstamp_dataset(bitstamp.string()));
     } else {
       std::printf("\n(no Bitstamp recording in %s)\n", data.string().c_str());
     }

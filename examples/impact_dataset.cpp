@@ -230,7 +230,7 @@ int main(int argc, char** argv) {
     // The synthetic market: a 6.5-hour day with planted impact, strong enough to show
     // through the noise: permanent gamma = 1e-5 and transient beta = 2e-5 USD per share
     // (decay 30 s), volatility 2e-5 per sqrt(second).
-    const fp::synthetic_market_params market{.sigma = 2e-5, .gamma = 1e-5, .beta = 2e-5};
+    const fp::synthetic_market_params market{.volatility = 2e-5, .gamma = 1e-5, .beta = 2e-5};
     const fp::impact_pipeline_result synthetic = fp::synthetic_dataset(market);
     report("synthetic market (seed 20240809, 6.5 hours, gamma 1e-5 and beta 2e-5 USD per share)", "synthetic", synthetic,
            out);

@@ -73,7 +73,7 @@ int main() {
     obs.permanent_bps[i] = 1e4 * 0.314 * obs.volatility[i] * std::pow(x, 0.891) + 1.0 * rng.normal();
     obs.temporary_bps[i] = 1e4 * 0.142 * obs.volatility[i] * std::pow(x / days, 0.6) + 1.0 * rng.normal();
   }
-  footprint::power_law_impact athl({.seconds_per_period = 23400.0});
+  footprint::power_law_impact athl({.session_seconds = 23400.0});
   athl.fit(obs);
   std::printf("power laws (ATHL 2005, %lld rows):\n", static_cast<long long>(athl.n_permanent()));
   row("gamma", athl.gamma(), 0.314);
@@ -92,14 +92,14 @@ int main() {
     obs.temporary_bps[i] = 1e4 * cost / obs.arrival_mid[i];
   }
   footprint::almgren_chriss_calibration ac({.time_unit = std::chrono::seconds(1)});
-  const footprint::fit_report ac_report = ac.calibrate(obs);
+  const footprint::fit_report ac_report = ac.fit(obs);
   std::printf("Almgren-Chriss (%s):\n", ac_report.message.c_str());
   row("gamma", ac.gamma(), 5e-7);
   row("eta", ac.eta(), 2e-4);
   row("epsilon", ac.epsilon(), 0.01);
   std::printf("  R^2 permanent %.3f, temporary %.3f; feed almgren_chriss_params{.gamma = %.3g, .eta = %.3g, "
               ".epsilon = %.3g}\n",
-              ac.permanent_r_squared(), ac.temporary_r_squared(), ac.gamma().value, ac.eta().value,
+              ac.permanent_r2(), ac.temporary_r2(), ac.gamma().value, ac.eta().value,
               ac.epsilon().value);
 
   // 4. Transient impact: 10 child orders of 0.1% of ADV each, one a minute, under a

@@ -52,7 +52,7 @@ int main() {
   // 3. A deep ensemble of 5 networks from different seeds: a mixture per trade, whose spread
   //    adds the members' disagreement (model uncertainty) to their noise estimate.
   //    (The members' own seed and progress fields are ignored: seeds derive from .seed.)
-  footprint::deep_ensemble ensemble({.n_members = 5, .member = model.params(), .seed = 11});
+  footprint::deep_ensemble ensemble({.n_estimators = 5, .member = model.params(), .seed = 11});
   (void)ensemble.fit(train.X, train.y);
   const std::vector<footprint::normal_mixture> mix = ensemble.predict_distribution(order);
   std::cout << "ensemble: expected " << mean(mix[0]) << " bps, sd " << standard_deviation(mix[0])
@@ -75,7 +75,7 @@ int main() {
   const double features[] = {2.5, 20.0, 0.3};
   double expected = 0.0;
   double sd = 0.0;
-  model.predict_one(features, workspace, expected, sd);
+  model.predict_row(features, workspace, expected, sd);
   std::cout << "hot path: expected " << expected << " bps, sd " << sd << " bps\n";
 
   // 6. Save as versioned JSON and load it back: the same predictions, bit for bit.

@@ -234,10 +234,12 @@ concept TradeObserver = requires(F& f, const Trade& t) {
 ///
 /// Requirements, for `const M m`, `const order o` and `const market_state s`:
 /// 1. `m.predict_cost(o, s)` returns `cost_estimate` (bps of the arrival mid, positive =
-///    cost; `std_bps` >= 0). It throws `invalid_argument` for an order the model cannot
+///    cost; `std_bps` >= 0, or NaN when the model has no measure of its spread). It throws `invalid_argument` for an order the model cannot
 ///    price (quantity <= 0, negative horizon) and `not_fitted` for an unfitted model.
 /// 2. *Semantic*: `predict_cost` is const and thread-safe; the cost of a sell is computed
 ///    with the sign convention of the sell side, so both sides report costs as positive.
+/// Shipped impact models: `square_root_law`, `power_law_impact`, `propagator`
+/// (impact/) and `almgren_chriss` (execution/).
 template <class M>
 concept ImpactModel = requires(const M& m, const order& o, const market_state& s) {
   { m.predict_cost(o, s) } -> std::same_as<cost_estimate>;

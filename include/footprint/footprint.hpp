@@ -22,6 +22,8 @@
 #include "footprint/feeds/bitstamp/bitstamp_snapshot_reader.hpp"
 #include "footprint/feeds/bitstamp/bitstamp_trade_reader.hpp"
 #include "footprint/feeds/line_reader.hpp"
+#include "footprint/feeds/lobster/lobster_event.hpp"
+#include "footprint/feeds/lobster/lobster_market_order_reader.hpp"
 #include "footprint/feeds/lobster/lobster_reader.hpp"
 #include "footprint/feeds/parse_report.hpp"
 
@@ -51,6 +53,7 @@
 #include "footprint/data/impact_pipeline.hpp"
 #include "footprint/data/lobster_dataset.hpp"
 #include "footprint/data/order_design.hpp"
+#include "footprint/data/size_features.hpp"
 #include "footprint/data/synthetic/regression_problems.hpp"
 #include "footprint/data/synthetic/synthetic_dataset.hpp"
 #include "footprint/data/synthetic/synthetic_market.hpp"

@@ -18,11 +18,11 @@ namespace {
 fp::impact_dataset two_orders() {
   fp::impact_dataset d;
   d.feature_names = {"mid", "spread_bps", "queue_imbalance", "bid_depth_10bps", "ask_depth_10bps", "ofi_norm_10s",
-                     "quantity", "log_quantity", "size_to_depth", "participation", "duration_s", "n_child"};
+                     "quantity", "log_quantity", "size_to_depth", "participation", "duration_s", "n_children"};
   d.X.resize(2, 12);
   d.X << 100.0, 2.0, 0.5, 300.0, 100.0, 0.25, 50.0, std::log(50.0), 0.5, 1e-4, 0.0, 1.0,  //
       100.0, 2.0, 0.5, 300.0, 100.0, 0.25, 60.0, std::log(60.0), 0.2, 1.2e-4, 0.0, 1.0;
-  d.sign = fp::vector{{1.0, -1.0}};
+  d.side = {fp::side::buy, fp::side::sell};
   d.quantity = fp::vector{{50.0, 60.0}};
   d.daily_volume = 5e5;
   return d;
@@ -63,9 +63,9 @@ TEST_CASE("order_design order_row equals the dataset row of the same order") {
   const std::vector<double> arrival{100.0, 2.0, 0.5, 300.0, 100.0, 0.25};
   std::vector<double> out(static_cast<std::size_t>(design.size()));
   // the sell of 60 took a best bid of 300 shares: size_to_depth 0.2
-  design.order_row(arrival, -1.0, 60.0, 300.0, 5e5, out);
+  design.order_row(arrival, fp::side::sell, 60.0, 300.0, 5e5, out);
   for (fp::index c = 0; c < design.size(); ++c) CHECK(out[static_cast<std::size_t>(c)] == doctest::Approx(X(0, c)));
-  design.order_row(arrival, 1.0, 60.0, fp::nan, 5e5, out);
+  design.order_row(arrival, fp::side::buy, 60.0, fp::nan, 5e5, out);
   CHECK(std::isnan(out[7]));  // unknown depth: NaN, as in the dataset
 }
 
@@ -78,11 +78,11 @@ TEST_CASE("order_design rejects datasets without size features and bad orders") 
   const fp::order_design design(d.feature_names);
   const std::vector<double> arrival(6, 1.0);
   std::vector<double> out(static_cast<std::size_t>(design.size()));
-  CHECK_THROWS_AS(design.order_row(arrival, 0.0, 1.0, 1.0, 1.0, out), fp::invalid_argument);
-  CHECK_THROWS_AS(design.order_row(arrival, 1.0, -1.0, 1.0, 1.0, out), fp::invalid_argument);
-  CHECK_THROWS_AS(design.order_row(arrival, 1.0, 1.0, 1.0, 0.0, out), fp::invalid_argument);
+  CHECK_THROWS_AS(design.order_row(arrival, static_cast<fp::side>(0), 1.0, 1.0, 1.0, out), fp::invalid_argument);
+  CHECK_THROWS_AS(design.order_row(arrival, fp::side::buy, -1.0, 1.0, 1.0, out), fp::invalid_argument);
+  CHECK_THROWS_AS(design.order_row(arrival, fp::side::buy, 1.0, 1.0, 0.0, out), fp::invalid_argument);
   const std::vector<double> short_arrival(5, 1.0);
-  CHECK_THROWS_AS(design.order_row(short_arrival, 1.0, 1.0, 1.0, 1.0, out), fp::dimension_mismatch);
+  CHECK_THROWS_AS(design.order_row(short_arrival, fp::side::buy, 1.0, 1.0, 1.0, out), fp::dimension_mismatch);
   const std::vector<fp::index> bad_row{2};
   CHECK_THROWS_AS((void)design.rows(d, bad_row), fp::invalid_argument);
 }

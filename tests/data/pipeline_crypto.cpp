@@ -149,8 +149,8 @@ TEST_CASE("binance_dataset takes the arrival book before the trade message") {
   // Orders 2 and 3 share a trade time but not a sign. State as of 1598 ms: the ticker of
   // 500 ms (100.01 x 2 / 100.02 x 3) with the depth levels worse than it: bids 100.00 and
   // 99.99 stay, the stale ask 100.01 goes.
-  CHECK(d.sign[1] == -1.0);
-  CHECK(d.sign[2] == 1.0);
+  CHECK(d.side[1] == fp::side::sell);
+  CHECK(d.side[2] == fp::side::buy);
   CHECK(d.arrival_mid[1] == doctest::Approx(100.015));
   CHECK(d.label("shortfall_bps")[1] == doctest::Approx(bps(-1, 100.01, 100.015)));
   CHECK(d.X(1, d.feature_column("size_to_depth")) == doctest::Approx(0.5));
@@ -231,7 +231,7 @@ TEST_CASE("bitstamp_dataset groups same-millisecond trades and counts unsigned o
   REQUIRE(d.rows() == 3);
   // The buy at 2 s: 1.0 at 100.10 and 1.0 at 100.20 (the unsigned trade between them is not
   // part of it), against the snapshot of 1 s (mid 100.00).
-  CHECK(d.sign[0] == 1.0);
+  CHECK(d.side[0] == fp::side::buy);
   CHECK(d.quantity[0] == doctest::Approx(2.0));
   CHECK(d.arrival_mid[0] == doctest::Approx(100.00));
   CHECK(d.label("shortfall_bps")[0] == doctest::Approx(15.0));
@@ -241,7 +241,7 @@ TEST_CASE("bitstamp_dataset groups same-millisecond trades and counts unsigned o
   CHECK(std::isnan(d.label("permanent_60s_bps")[0]));                          // 62 s: after the last snapshot
   CHECK(d.X(0, d.feature_column("size_to_depth")) == doctest::Approx(2.0));    // ask 100.10 x 1
   // The sell at 2 s.
-  CHECK(d.sign[1] == -1.0);
+  CHECK(d.side[1] == fp::side::sell);
   CHECK(d.label("shortfall_bps")[1] == doctest::Approx(0.0).epsilon(1e-12));
   CHECK(d.label("permanent_10s_bps")[1] == doctest::Approx(-20.0));
   // The sell at 4 s shares its millisecond with a snapshot: its arrival book is the one before.

@@ -1,6 +1,7 @@
 // lobster_dataset: exact labels on a hand-made LOBSTER day, and the GOOG sample day
 // (../shared/data; skipped with a message when absent) checked against
 // lobster_market_order_reader run independently.
+#include "footprint/feeds/lobster/lobster_market_order_reader.hpp"
 #include "footprint/feeds/lobster/lobster_reader.hpp"
 #include "footprint/data/impact_dataset.hpp"
 #include "footprint/data/impact_pipeline.hpp"
@@ -90,7 +91,7 @@ TEST_CASE("lobster_dataset labels a hand-made day exactly") {
 
   // Order 1: a buy of 60 + 40 at 100.02 at 34205 s (two fills, one timestamp), arrival book row 1.
   CHECK(d.times[0] == ns(34205s));
-  CHECK(d.sign[0] == 1.0);
+  CHECK(d.side[0] == fp::side::buy);
   CHECK(d.quantity[0] == 100.0);
   CHECK(d.arrival_mid[0] == doctest::Approx(100.01));
   CHECK(d.label("shortfall_bps")[0] == doctest::Approx(bps(1, 100.02, 100.01)));
@@ -106,7 +107,7 @@ TEST_CASE("lobster_dataset labels a hand-made day exactly") {
 
   // Order 2: the hidden execution, a sell of 10 at 100.015 at 34210 s, arrival book row 4.
   CHECK(d.times[1] == ns(34210s));
-  CHECK(d.sign[1] == -1.0);
+  CHECK(d.side[1] == fp::side::sell);
   CHECK(d.arrival_mid[1] == doctest::Approx(100.02));
   CHECK(d.label("shortfall_bps")[1] == doctest::Approx(bps(-1, 100.015, 100.02)));
   CHECK(d.label("immediate_bps")[1] == doctest::Approx(0.0).epsilon(1e-12));
@@ -195,10 +196,10 @@ TEST_CASE("GOOG day: one row per market order of lobster_market_order_reader") {
     ++n;
     if (mo.arrival_book.bid_levels() == 0 || mo.arrival_book.ask_levels() == 0) continue;  // unlabelled
     REQUIRE(row < d.rows());
-    const bool same = d.times[static_cast<std::size_t>(row)] == mo.time && d.sign[row] == mo.sign &&
-                      d.quantity[row] == mo.size &&
+    const bool same = d.times[static_cast<std::size_t>(row)] == mo.time && d.side[static_cast<std::size_t>(row)] == mo.side &&
+                      d.quantity[row] == mo.quantity &&
                       d.arrival_mid[row] == 0.5 * (mo.arrival_book.best_bid() + mo.arrival_book.best_ask()) &&
-                      shortfall_bps[row] == doctest::Approx(mo.sign * (mo.vwap - d.arrival_mid[row]) / d.arrival_mid[row] * 1e4);
+                      shortfall_bps[row] == doctest::Approx(fp::sign(mo.side) * (mo.vwap - d.arrival_mid[row]) / d.arrival_mid[row] * 1e4);
     matched += same ? 1 : 0;
     ++row;
   }

@@ -38,7 +38,7 @@ bool same_values(const fp::matrix& a, const fp::matrix& b) {
 }  // namespace
 
 TEST_CASE("synthetic_dataset has one row per market order, as the market reports it") {
-  const fp::synthetic_market_params market{.duration_seconds = 3600};
+  const fp::synthetic_market_params market{.session_seconds = 3600};
   const fp::impact_pipeline_result r = fp::synthetic_dataset(market);
   const fp::impact_dataset& d = r.orders;
 
@@ -57,10 +57,10 @@ TEST_CASE("synthetic_dataset has one row per market order, as the market reports
   for (std::size_t i = 0; i < orders.size(); ++i) {
     const auto k = static_cast<fp::index>(i);
     const fp::synthetic_event& o = orders[i];
-    const double depth = o.sign > 0 ? o.arrival_ask_depth : o.arrival_bid_depth;
-    same += (d.times[i] == o.time && d.sign[k] == o.sign && d.quantity[k] == o.quantity &&
+    const double depth = o.side == fp::side::buy ? o.arrival_ask_depth : o.arrival_bid_depth;
+    same += (d.times[i] == o.time && d.side[static_cast<std::size_t>(k)] == o.side && d.quantity[k] == o.quantity &&
              std::abs(d.arrival_mid[k] - o.arrival_mid) < 1e-12 &&
-             std::abs(shortfall[k] - o.sign * (o.vwap - o.arrival_mid) / o.arrival_mid * 1e4) < 1e-9 &&
+             std::abs(shortfall[k] - fp::sign(o.side) * (o.vwap - o.arrival_mid) / o.arrival_mid * 1e4) < 1e-9 &&
              std::abs(d.X(k, d.feature_column("size_to_depth")) - o.quantity / depth) < 1e-12)
                 ? 1
                 : 0;
@@ -90,7 +90,7 @@ TEST_CASE("synthetic_dataset recovers the planted permanent and transient impact
   // the fundamental by gamma q = 5.37 ticks and the transient part by beta q = 3.13 ticks
   // (decay 30 s), up to the book's tick rounding (fractions of a tick, so that the rounding
   // averages out).
-  const fp::synthetic_market_params market{.seed = 7, .duration_seconds = 200'000, .initial_price = 100.003, .sigma = 0,
+  const fp::synthetic_market_params market{.seed = 7, .session_seconds = 200'000, .initial_price = 100.003, .volatility = 0,
                                            .order_rate = 5e-4, .mean_order_size = 1000, .size_dispersion = 0,
                                            .requote_rate = 0.1, .depth_per_level = 500, .depth_noise = 0,
                                            .gamma = 5.37e-5, .beta = 3.13e-5, .decay_seconds = 30};
@@ -152,16 +152,16 @@ TEST_CASE("impact_pipeline with a lag keeps the state of the book a lag before")
   // The latest state at most 50 ms before 1.179 s whose ask a buy at 101.70 does not beat:
   // ask 100.02 + 0.01 k <= 101.70 for k <= 168.
   fp::arrival_state consistent;
-  CHECK(p.arrival_at(ns(1s) + 199ms, 1, 101.70, consistent));
+  CHECK(p.arrival_at(ns(1s) + 199ms, fp::side::buy, 101.70, consistent));
   CHECK(consistent.time == ns(1s) + 168ms);
   CHECK(consistent.ask == doctest::Approx(101.70));
-  CHECK(p.arrival_at(ns(1s) + 199ms, -1, 101.60, consistent));  // a sell: the latest bid >= 101.60
+  CHECK(p.arrival_at(ns(1s) + 199ms, fp::side::sell, 101.60, consistent));  // a sell: the latest bid >= 101.60
   CHECK(consistent.time == ns(1s) + 179ms);
   // A buy at 101.00 would need k <= 98, 81 ms before the lag: out of the search window.
-  CHECK_FALSE(p.arrival_at(ns(1s) + 199ms, 1, 101.00, consistent));
+  CHECK_FALSE(p.arrival_at(ns(1s) + 199ms, fp::side::buy, 101.00, consistent));
   CHECK(consistent.time == ns(1s) + 179ms);  // the state of the lag
-  CHECK_THROWS_AS((void)p.arrival_at(ns(1s) + 199ms, 0, 101.0, consistent), fp::invalid_argument);
-  p.add_order({.time = ns(1s) + 199ms, .end_time = ns(1s) + 199ms, .sign = 1, .quantity = 5, .vwap = 101.99}, at);
+  CHECK_THROWS_AS((void)p.arrival_at(ns(1s) + 199ms, static_cast<fp::side>(0), 101.0, consistent), fp::invalid_argument);
+  p.add_order({.time = ns(1s) + 199ms, .end_time = ns(1s) + 199ms, .side = fp::side::buy, .quantity = 5, .vwap = 101.99}, at);
 
   // A book with an empty side: the order cannot be labelled and is counted.
   book.clear();
@@ -170,7 +170,7 @@ TEST_CASE("impact_pipeline with a lag keeps the state of the book a lag before")
   p.update(book);
   REQUIRE(p.arrival_at(ns(2s) + 20ms, at));
   CHECK_FALSE(at.is_two_sided());
-  p.add_order({.time = ns(2s) + 20ms, .end_time = ns(2s) + 20ms, .sign = -1, .quantity = 1, .vwap = 99.0}, at);
+  p.add_order({.time = ns(2s) + 20ms, .end_time = ns(2s) + 20ms, .side = fp::side::sell, .quantity = 1, .vwap = 99.0}, at);
   quote(100.0, 3s);
 
   const fp::impact_pipeline_result r = p.finish(book);

@@ -14,7 +14,7 @@ using kind = fp::synthetic_event::kind;
 
 TEST_CASE("the same seed gives the same market, another seed another one") {
   auto run = [](std::uint64_t seed) {
-    fp::synthetic_market m({.seed = seed, .duration_seconds = 600});
+    fp::synthetic_market m({.seed = seed, .session_seconds = 600});
     fp::synthetic_event ev;
     std::vector<double> out;
     while (m.next(ev)) out.push_back(ev.type == kind::market_order ? ev.vwap : m.book().best_bid());
@@ -27,7 +27,7 @@ TEST_CASE("the same seed gives the same market, another seed another one") {
 }
 
 TEST_CASE("orders arrive at the Poisson rate and books stay one tick wide") {
-  fp::synthetic_market m({.duration_seconds = 20000, .order_rate = 0.2});
+  fp::synthetic_market m({.session_seconds = 20000, .order_rate = 0.2});
   fp::synthetic_event ev;
   double orders = 0;
   bool one_tick = true;
@@ -42,7 +42,7 @@ TEST_CASE("orders arrive at the Poisson rate and books stay one tick wide") {
 
 TEST_CASE("a market order walks the book it meets") {
   // No noise, deterministic depth: 100 shares per level, tick 0.01, order sizes ~250.
-  fp::synthetic_market m({.duration_seconds = 2000, .sigma = 0, .mean_order_size = 250, .size_dispersion = 0,
+  fp::synthetic_market m({.session_seconds = 2000, .volatility = 0, .mean_order_size = 250, .size_dispersion = 0,
                           .levels = 5, .depth_per_level = 100, .depth_noise = 0, .gamma = 0, .beta = 0});
   fp::synthetic_event ev;
   int checked = 0;
@@ -51,7 +51,7 @@ TEST_CASE("a market order walks the book it meets") {
     // 250 shares: 100 at the best, 100 one tick away, 50 two ticks away:
     // vwap - best = 0.01 * (100*0 + 100*1 + 50*2) / 250 = 0.008; best = mid + 0.005.
     CHECK(ev.quantity == 250);
-    CHECK(ev.sign * (ev.vwap - ev.arrival_mid) == doctest::Approx(0.005 + 0.008));
+    CHECK(fp::sign(ev.side) * (ev.vwap - ev.arrival_mid) == doctest::Approx(0.005 + 0.008));
     ++checked;
   }
   CHECK(checked > 50);
@@ -60,12 +60,12 @@ TEST_CASE("a market order walks the book it meets") {
 TEST_CASE("the immediate mid move regresses on signed size with slope gamma + beta") {
   // Without diffusion the mid after an order moves by s (gamma + beta) q, up to the
   // rounding of the requote to the tick grid; OLS through the origin recovers the slope.
-  fp::synthetic_market m({.duration_seconds = 20000, .sigma = 0, .gamma = 1e-5, .beta = 2e-5});
+  fp::synthetic_market m({.session_seconds = 20000, .volatility = 0, .gamma = 1e-5, .beta = 2e-5});
   fp::synthetic_event ev;
   double sxy = 0, sxx = 0;
   while (m.next(ev)) {
     if (ev.type != kind::market_order) continue;
-    const double x = ev.sign * ev.quantity;
+    const double x = fp::sign(ev.side) * ev.quantity;
     const double y = 0.5 * (m.book().best_bid() + m.book().best_ask()) - ev.arrival_mid;
     sxy += x * y;
     sxx += x * x;
@@ -74,7 +74,7 @@ TEST_CASE("the immediate mid move regresses on signed size with slope gamma + be
 }
 
 TEST_CASE("parameters are validated") {
-  CHECK_THROWS_WITH_AS(fp::synthetic_market({.tick = 0}), "footprint::synthetic_market: tick must be > 0 (got 0)",
+  CHECK_THROWS_WITH_AS(fp::synthetic_market({.tick = 0}), "footprint::synthetic_market: tick must be finite and > 0 (got 0)",
                        fp::invalid_argument);
   CHECK_THROWS_WITH_AS(fp::synthetic_market({.sign_persistence = 1}),
                        "footprint::synthetic_market: sign_persistence must be in [0, 1) (got 1)", fp::invalid_argument);

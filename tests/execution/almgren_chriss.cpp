@@ -114,26 +114,26 @@ TEST_CASE("almgren_chriss: paper example: the two extreme strategies of eqs. 9-1
   //     = 125,000 + 62,500 + 2.375e-6 * 1e12 / 5 = 662,500 $
   //   V = sigma^2 X^2 T (1 - 1/N)(1 - 1/(2N)) / 3 = 0.9025e12 * 5 * 0.8 * 0.9 / 3 = 1.083e12 $^2
   const fp::almgren_chriss_cost twap = m.evaluate(fp::almgren_chriss::twap_holdings(paper_x, 5), paper_t);
-  CHECK(twap.expected == doctest::Approx(662'500.0).epsilon(1e-14));
+  CHECK(twap.expected_currency == doctest::Approx(662'500.0).epsilon(1e-14));
   CHECK(twap.variance == doctest::Approx(1.083e12).epsilon(1e-14));
-  CHECK(twap.permanent == doctest::Approx(125'000.0).epsilon(1e-15));
-  CHECK(twap.temporary == doctest::Approx(537'500.0).epsilon(1e-14));
+  CHECK(twap.permanent_currency == doctest::Approx(125'000.0).epsilon(1e-15));
+  CHECK(twap.temporary_currency == doctest::Approx(537'500.0).epsilon(1e-14));
   // The risk-neutral optimum is that strategy, and its closed form (eq. 20 as kappa -> 0)
   // reduces to eqs. 10-11.
   const fp::almgren_chriss_cost naive = m.with_lambda(0.0).optimal_cost(paper_x, paper_t);
-  CHECK(naive.expected == doctest::Approx(662'500.0).epsilon(1e-14));
+  CHECK(naive.expected_currency == doctest::Approx(662'500.0).epsilon(1e-14));
   CHECK(naive.variance == doctest::Approx(1.083e12).epsilon(1e-14));
   // Minimum variance, eqs. 12-13: sell everything in the first period.
   //   E = epsilon X + eta X^2 / tau = 62,500 + 2,500,000 = 2,562,500 $, V = 0.
   fp::vector at_once = fp::vector::Zero(6);
   at_once[0] = paper_x;
   const fp::almgren_chriss_cost fast = m.evaluate(at_once, paper_t);
-  CHECK(fast.expected == doctest::Approx(2'562'500.0).epsilon(1e-14));
+  CHECK(fast.expected_currency == doctest::Approx(2'562'500.0).epsilon(1e-14));
   CHECK(fast.variance == 0.0);
   // lambda = 1e-6 lies between the two: more expected cost than TWAP, less variance.
   const fp::almgren_chriss_cost opt = m.optimal_cost(paper_x, paper_t);
-  CHECK(opt.expected > twap.expected);
-  CHECK(opt.expected < fast.expected);
+  CHECK(opt.expected_currency > twap.expected_currency);
+  CHECK(opt.expected_currency < fast.expected_currency);
   CHECK(opt.variance < twap.variance);
   CHECK(opt.objective(1e-6) < twap.objective(1e-6));
   CHECK(opt.objective(1e-6) < fast.objective(1e-6));
@@ -156,7 +156,7 @@ TEST_CASE("almgren_chriss: paper example: frontier values printed by the DRIP pe
     CAPTURE(r.lambda);
     const fp::almgren_chriss m = base.with_lambda(r.lambda * 1e-6);
     const fp::almgren_chriss_cost c = m.optimal_cost(paper_x, paper_t);
-    CHECK(matches_print(c.expected / 1e6, r.mean, 4));
+    CHECK(matches_print(c.expected_currency / 1e6, r.mean, 4));
     CHECK(matches_print(c.variance / 1e12, r.var, 4));
     CHECK(matches_print(c.objective(r.lambda * 1e-6) / 1e6, r.penalty, 4));
     CHECK(matches_print(m.half_life(paper_t), r.half_life, 2));
@@ -173,7 +173,7 @@ TEST_CASE("almgren_chriss: paper example: optimal trajectory printed by the DRIP
   const double trades[] = {457619.3, 252085.6, 142079.0, 85912.9, 62303.2};
   for (int j = 0; j <= 5; ++j) CHECK(matches_print(s.holdings[j], holdings[j], 1));
   for (int j = 0; j < 5; ++j) CHECK(matches_print(s.trades[j], trades[j], 1));
-  CHECK(matches_print(s.cost.expected, 910477.8, 1));        // "Transaction Cost Expectation"
+  CHECK(matches_print(s.cost.expected_currency, 910477.8, 1));        // "Transaction Cost Expectation"
   CHECK(matches_print(s.cost.variance / 1e6, 363868.0, 1));  // "Transaction Cost Variance (X 10^-06)"
   CHECK(matches_print(s.kappa, 0.6063, 4));                  // "Kappa"
   CHECK(matches_print(fp::almgren_chriss(p).kappa_tilde(paper_t), 0.6156, 4));  // "Kappa Tilda"
@@ -199,7 +199,7 @@ TEST_CASE("almgren_chriss: the closed forms of eq. 20 match the paper's literal 
                            (tau * std::sinh(k * t) * std::cosh(k * (t - tau)) - t * std::sinh(k * tau)) /
                            (std::sinh(k * t) * std::sinh(k * t) * std::sinh(k * tau));
     const fp::almgren_chriss_cost c = ml.optimal_cost(x, t);
-    CHECK(rel_close(c.expected, e_paper, 1e-13));
+    CHECK(rel_close(c.expected_currency, e_paper, 1e-13));
     CHECK(rel_close(c.variance, v_paper, 1e-11));
     // and the trajectory is eq. 17 / eq. 18 as printed
     const fp::almgren_chriss_schedule s = ml.schedule(x, t);
@@ -227,11 +227,11 @@ TEST_CASE("almgren_chriss: closed-form E and V agree with sums over the trajecto
       CAPTURE(lambda);
       const fp::almgren_chriss_schedule s = base.with_lambda(lambda).schedule(paper_x, paper_t, fp::side::buy);
       const fp::almgren_chriss_cost sum = base.evaluate(s.holdings, paper_t);
-      CHECK(std::isfinite(s.cost.expected));
+      CHECK(std::isfinite(s.cost.expected_currency));
       CHECK(std::isfinite(s.cost.variance));
-      CHECK(rel_close(s.cost.expected, sum.expected, 1e-9));
-      CHECK(rel_close(s.cost.temporary, sum.temporary, 1e-9));
-      CHECK(s.cost.permanent == sum.permanent);
+      CHECK(rel_close(s.cost.expected_currency, sum.expected_currency, 1e-9));
+      CHECK(rel_close(s.cost.temporary_currency, sum.temporary_currency, 1e-9));
+      CHECK(s.cost.permanent_currency == sum.permanent_currency);
       // V underflows to 0 for the largest lambdas; compare against the TWAP scale there.
       CHECK(rel_close(s.cost.variance, sum.variance, 1e-9, 1e-280));
       CHECK(s.cost.objective(lambda) <= sum.objective(lambda) * (1 + 1e-9) + 1e-300);
@@ -253,7 +253,7 @@ TEST_CASE("almgren_chriss: cost and risk of a schedule match a step-by-step simu
       CAPTURE(fp::to_string(side));
       std::vector<double> xi(5, 0.0);
       const double base = simulate_shortfall(p, holdings, paper_t, side, xi);
-      CHECK(base == doctest::Approx(c.expected).epsilon(1e-12));
+      CHECK(base == doctest::Approx(c.expected_currency).epsilon(1e-12));
       double var = 0.0;
       for (std::size_t k = 0; k < 5; ++k) {
         xi.assign(5, 0.0);
@@ -266,7 +266,7 @@ TEST_CASE("almgren_chriss: cost and risk of a schedule match a step-by-step simu
   }
   // The user trajectory pays epsilon on the shares bought back too.
   const fp::almgren_chriss_cost cu = m.evaluate(user, paper_t);
-  CHECK(cu.temporary > m.evaluate(fp::almgren_chriss::twap_holdings(paper_x, 5), paper_t).temporary);
+  CHECK(cu.temporary_currency > m.evaluate(fp::almgren_chriss::twap_holdings(paper_x, 5), paper_t).temporary_currency);
 }
 
 TEST_CASE("almgren_chriss: the optimal trajectory minimises E + lambda V among perturbed trajectories") {
@@ -299,7 +299,7 @@ TEST_CASE("almgren_chriss: lambda = 0 and sigma = 0 give the linear (TWAP) traje
     CHECK(std::isinf(m.half_life(paper_t)));
     for (int j = 0; j <= 5; ++j) CHECK(s.holdings[j] == twap[j]);
     for (int j = 0; j < 5; ++j) CHECK(s.trades[j] == 200'000.0);
-    CHECK(s.cost.expected == doctest::Approx(662'500.0).epsilon(1e-15));
+    CHECK(s.cost.expected_currency == doctest::Approx(662'500.0).epsilon(1e-15));
     CHECK(m.fraction_executed(paper_t, 2.0) == doctest::Approx(0.4).epsilon(1e-15));
   }
   CHECK(fp::almgren_chriss(zero_sigma).optimal_cost(paper_x, paper_t).variance == 0.0);
@@ -318,7 +318,7 @@ TEST_CASE("almgren_chriss: huge kappa*T stays finite and front-loaded") {
   CHECK(s.kappa * paper_t == doctest::Approx(1e4).epsilon(1e-12));
   CHECK(s.holdings.allFinite());
   CHECK(s.trades.allFinite());
-  CHECK(std::isfinite(s.cost.expected));
+  CHECK(std::isfinite(s.cost.expected_currency));
   CHECK(std::isfinite(s.cost.variance));
   CHECK(s.trades[0] == doctest::Approx(paper_x * -std::expm1(-10.0)).epsilon(1e-12));
   CHECK(s.holdings[1] == doctest::Approx(paper_x * std::exp(-10.0)).epsilon(1e-12));
@@ -342,11 +342,11 @@ TEST_CASE("almgren_chriss: huge kappa*T stays finite and front-loaded") {
     CHECK(f.holdings[1] <= 1e-290);
     CHECK(f.trades[0] == doctest::Approx(paper_x).epsilon(1e-15));
     CHECK(f.cost.variance == 0.0);
-    CHECK(f.cost.expected == doctest::Approx(0.0625 * paper_x + q.eta * paper_x * paper_x).epsilon(1e-12));
+    CHECK(f.cost.expected_currency == doctest::Approx(0.0625 * paper_x + q.eta * paper_x * paper_x).epsilon(1e-12));
     CHECK(m.half_life(paper_t) < 0.01);
     CHECK(m.fraction_executed(paper_t, 0.5) == 1.0);
     const auto frontier = m.efficient_frontier(paper_x, paper_t, std::vector<double>{l});
-    CHECK(std::isfinite(frontier[0].expected));
+    CHECK(std::isfinite(frontier[0].expected_currency));
   }
 }
 
@@ -388,7 +388,7 @@ TEST_CASE("almgren_chriss: a sell mirrors a buy") {
   CHECK(buy.side == fp::side::buy);
   CHECK(sell.holdings == buy.holdings);
   CHECK(sell.trades == buy.trades);
-  CHECK(sell.cost.expected == buy.cost.expected);
+  CHECK(sell.cost.expected_currency == buy.cost.expected_currency);
   const fp::market_state state{.mid = paper_s0};
   const fp::cost_estimate cs = m.predict_cost({.side = fp::side::sell, .quantity = paper_x, .horizon = 120h}, state);
   const fp::cost_estimate cb = m.predict_cost({.side = fp::side::buy, .quantity = paper_x, .horizon = 120h}, state);
@@ -409,7 +409,7 @@ TEST_CASE("almgren_chriss: predict_cost: bps of the arrival notional, split into
   const fp::cost_estimate c = m.predict_cost({.quantity = paper_x, .horizon = 120h}, {.mid = paper_s0});
   const fp::almgren_chriss_cost ref = m.optimal_cost(paper_x, paper_t);
   // notional X S_0 = $50M: 1 bp = $5,000. E = $911,227 -> 182.25 bps, permanent $125,000 -> 25 bps.
-  CHECK(c.expected_bps == doctest::Approx(ref.expected / 5'000.0).epsilon(1e-14));
+  CHECK(c.expected_bps == doctest::Approx(ref.expected_currency / 5'000.0).epsilon(1e-14));
   CHECK(matches_print(c.expected_bps, 182.25, 2));
   CHECK(c.permanent_bps == doctest::Approx(25.0).epsilon(1e-14));
   CHECK(c.temporary_bps + c.permanent_bps == doctest::Approx(c.expected_bps).epsilon(1e-14));
@@ -442,27 +442,27 @@ TEST_CASE("almgren_chriss: the efficient frontier: V falls and E rises with lamb
     CHECK(f[i].lambda > f[i - 1].lambda);
     CHECK(f[i].kappa > f[i - 1].kappa);
     CHECK(f[i].variance < f[i - 1].variance);
-    CHECK(f[i].expected > f[i - 1].expected);
+    CHECK(f[i].expected_currency > f[i - 1].expected_currency);
   }
   // Each point minimises its own E + lambda V over the whole frontier (Section 2.1) ...
   for (std::size_t i = 0; i < f.size(); i += 37) {
-    const double own = f[i].expected + f[i].lambda * f[i].variance;
-    for (const auto& q : f) CHECK(own <= q.expected + f[i].lambda * q.variance + 1e-9 * own);
+    const double own = f[i].expected_currency + f[i].lambda * f[i].variance;
+    for (const auto& q : f) CHECK(own <= q.expected_currency + f[i].lambda * q.variance + 1e-9 * own);
   }
   // ... so the frontier E(V) is tangent to lines of slope -lambda (Figure 1).
   for (std::size_t i = 100; i + 1 < f.size(); i += 100) {
-    const double slope = (f[i + 1].expected - f[i - 1].expected) / (f[i + 1].variance - f[i - 1].variance);
+    const double slope = (f[i + 1].expected_currency - f[i - 1].expected_currency) / (f[i + 1].variance - f[i - 1].variance);
     CHECK(slope == doctest::Approx(-f[i].lambda).epsilon(1e-3));
   }
   // The ends approach the two extremes of eqs. 10-13.
-  CHECK(f.front().expected == doctest::Approx(662'500.0).epsilon(1e-6));
+  CHECK(f.front().expected_currency == doctest::Approx(662'500.0).epsilon(1e-6));
   CHECK(f.front().variance == doctest::Approx(1.083e12).epsilon(1e-3));
   CHECK(f.back().variance < 1e-3 * 1.083e12);
   // The points are the closed forms of each lambda.
   const std::vector<double> some{0.0, 1e-6};
   const auto g = m.efficient_frontier(paper_x, paper_t, some);
-  CHECK(g[0].expected == doctest::Approx(662'500.0).epsilon(1e-14));
-  CHECK(g[1].expected == m.optimal_cost(paper_x, paper_t).expected);
+  CHECK(g[0].expected_currency == doctest::Approx(662'500.0).epsilon(1e-14));
+  CHECK(g[1].expected_currency == m.optimal_cost(paper_x, paper_t).expected_currency);
   CHECK(g[1].kappa == m.kappa(paper_t));
   CHECK(m.efficient_frontier(paper_x, paper_t, 1e-6, 1e-6, 1).size() == 1);
 }

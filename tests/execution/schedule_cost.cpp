@@ -36,9 +36,9 @@ TEST_CASE("evaluate_schedule matches the closed forms for normal child costs") {
   // price risk: sigma^2 tau sum_k x_k^2 with x = 600, 300, 100, 0
   const double risk = 1e4 * sigma * std::sqrt(tau * (600.0 * 600 + 300.0 * 300 + 100.0 * 100)) / (x * mid);
   CHECK(c.price_risk_std_bps == doctest::Approx(risk).epsilon(1e-12));
-  CHECK(c.total_bps == doctest::Approx(mean_t + perm).epsilon(1e-12));
+  CHECK(c.expected_bps == doctest::Approx(mean_t + perm).epsilon(1e-12));
   const double sd = std::sqrt(sd_t * sd_t + risk * risk);
-  CHECK(c.total_std_bps == doctest::Approx(sd).epsilon(1e-3));
+  CHECK(c.std_bps == doctest::Approx(sd).epsilon(1e-3));
   const double p = boost::math::cdf(boost::math::complement(normal(mean_t + perm, sd), threshold));
   CHECK(c.exceedance_probability == doctest::Approx(p).epsilon(2e-3));
   CHECK(c.exceedance_probability > 0.05);  // the case is not degenerate

@@ -2,6 +2,7 @@
 // message when the folder is absent): the GOOG level-1 day and the AAPL level-10 excerpt.
 // Reference figures come from the files' CHECKS.txt and README (computed by a plain script
 // over the raw CSV), and from plain loops over the raw text in this file.
+#include "footprint/feeds/lobster/lobster_market_order_reader.hpp"
 #include "footprint/feeds/lobster/lobster_reader.hpp"
 
 #include <doctest/doctest.h>
@@ -100,18 +101,18 @@ TEST_CASE("lobster data: the GOOG day parses completely and agrees with CHECKS.t
     last = ev.time;
     ++by_type[static_cast<std::size_t>(ev.type)];
     if (ev.type == lobster_event_type::execute_visible) {
-      visible_shares += ev.size;
+      visible_shares += ev.quantity;
       // Every visible execution prints at the previous row's best price on the resting side.
       if (n > 1) {
         ++visible_checked;
         const fp::book_view& b = ev.book_before;
-        const bool ask = ev.direction == fp::side::sell;
+        const bool ask = ev.side == fp::side::sell;
         if ((ask ? b.ask_levels() : b.bid_levels()) > 0 && ev.price == (ask ? b.ask_price(0) : b.bid_price(0))) {
           ++visible_at_best;
         }
       }
     }
-    if (ev.type == lobster_event_type::execute_hidden) hidden_shares += ev.size;
+    if (ev.type == lobster_event_type::execute_hidden) hidden_shares += ev.quantity;
   }
   CHECK(n == 49482);
   CHECK(r.levels() == 1);
@@ -147,11 +148,11 @@ TEST_CASE("lobster data: GOOG market orders match an independent count over the 
     while (orders.next(mo)) {
       ++n;
       fills += mo.fills;
-      shares += mo.size;
-      const double quote = mo.sign > 0 ? mo.arrival_book.best_ask() : mo.arrival_book.best_bid();
+      shares += mo.quantity;
+      const double quote = mo.side == fp::side::buy ? mo.arrival_book.best_ask() : mo.arrival_book.best_bid();
       // Visible fills never beat the arrival quote: a buy pays at least the arrival ask.
-      if (mo.sign > 0 ? mo.worst_price >= quote : mo.worst_price <= quote) ++worst_beyond_arrival_quote;
-      if (mo.sign > 0 ? mo.vwap >= quote : mo.vwap <= quote) ++vwap_beyond_arrival_quote;
+      if (mo.side == fp::side::buy ? mo.worst_price >= quote : mo.worst_price <= quote) ++worst_beyond_arrival_quote;
+      if (mo.side == fp::side::buy ? mo.vwap >= quote : mo.vwap <= quote) ++vwap_beyond_arrival_quote;
     }
     CHECK(n == raw_market_orders(files->message, hidden));
     if (!hidden) {
@@ -192,8 +193,8 @@ TEST_CASE("lobster data: a gzip-compressed copy of the GOOG day reads identicall
   std::size_t differ = 0;
   while (plain.next(a)) {
     REQUIRE(packed.next(b));
-    const bool same = a.time == b.time && a.type == b.type && a.order_id == b.order_id && a.size == b.size &&
-                      a.price_x10000 == b.price_x10000 && a.direction == b.direction && a.line == b.line &&
+    const bool same = a.time == b.time && a.type == b.type && a.order_id == b.order_id && a.quantity == b.quantity &&
+                      a.price_x10000 == b.price_x10000 && a.side == b.side && a.line == b.line &&
                       a.book.bid_levels() == b.book.bid_levels() && a.book.ask_levels() == b.book.ask_levels() &&
                       (a.book.bid_levels() == 0 || (a.book.bid_price(0) == b.book.bid_price(0) &&
                                                     a.book.bid_quantity(0) == b.book.bid_quantity(0))) &&
@@ -294,12 +295,12 @@ TEST_CASE("lobster data: the order-level book seeded with the opening AAPL book 
   fp::order_level_book book;
   for (fp::index i = 0; i < ev.book.bid_levels(); ++i) {
     double q = ev.book.bid_quantity(i);
-    if (ev.direction == fp::side::buy && ev.book.bid_price(i) == ev.price) q -= static_cast<double>(ev.size);
+    if (ev.side == fp::side::buy && ev.book.bid_price(i) == ev.price) q -= static_cast<double>(ev.quantity);
     if (q > 0) book.add_anonymous(fp::side::buy, ev.book.bid_price(i), q);
   }
   for (fp::index i = 0; i < ev.book.ask_levels(); ++i) {
     double q = ev.book.ask_quantity(i);
-    if (ev.direction == fp::side::sell && ev.book.ask_price(i) == ev.price) q -= static_cast<double>(ev.size);
+    if (ev.side == fp::side::sell && ev.book.ask_price(i) == ev.price) q -= static_cast<double>(ev.quantity);
     if (q > 0) book.add_anonymous(fp::side::sell, ev.book.ask_price(i), q);
   }
   std::size_t n = 0;

@@ -1,6 +1,7 @@
 // lobster_reader on hand-made files: event fields and units, exact times, the book after
 // each event, trades and their aggressor, market-order grouping, compressed files, and
 // every validation error with its exact message, under both policies.
+#include "footprint/feeds/lobster/lobster_market_order_reader.hpp"
 #include "footprint/feeds/lobster/lobster_reader.hpp"
 
 #include <doctest/doctest.h>
@@ -95,10 +96,10 @@ TEST_CASE("lobster_reader: event fields, units and the book after each event") {
   CHECK(first.time == 34200000000001ns);
   CHECK(first.type == lobster_event_type::submit);
   CHECK(first.order_id == 11);
-  CHECK(first.size == 100);
+  CHECK(first.quantity == 100);
   CHECK(first.price_x10000 == 1000000);
   CHECK(first.price == 100.0);
-  CHECK(first.direction == side::buy);
+  CHECK(first.side == side::buy);
   CHECK(first.line == 1);
   CHECK(first.aggressor() == 0);
   CHECK_FALSE(first.is_trade());
@@ -116,7 +117,7 @@ TEST_CASE("lobster_reader: event fields, units and the book after each event") {
   CHECK(halt.type == lobster_event_type::halt);
   CHECK(halt.price_x10000 == -1);
   CHECK(std::isnan(halt.price));
-  CHECK(halt.size == 0);
+  CHECK(halt.quantity == 0);
   CHECK_FALSE(halt.is_trade());
 }
 
@@ -181,8 +182,8 @@ TEST_CASE("lobster_reader: market orders group fills with one time and one aggre
     fp::lobster_market_order mo;
     REQUIRE(orders.next(mo));
     CHECK(mo.time == 34201000000005ns);
-    CHECK(mo.sign == 1);
-    CHECK(mo.size == 90);
+    CHECK(mo.side == fp::side::buy);
+    CHECK(mo.quantity == 90);
     CHECK(mo.fills == 3);
     CHECK(mo.hidden_fills == 1);
     CHECK(mo.first_line == 4);
@@ -197,21 +198,21 @@ TEST_CASE("lobster_reader: market orders group fills with one time and one aggre
 
     REQUIRE(orders.next(mo));
     CHECK(mo.time == 34202250000000ns);
-    CHECK(mo.sign == -1);
-    CHECK(mo.size == 60);
+    CHECK(mo.side == fp::side::sell);
+    CHECK(mo.quantity == 60);
     CHECK(mo.fills == 1);
     CHECK(mo.vwap == 100.0);
     CHECK(mo.worst_price == 100.0);
     CHECK(mo.arrival_book.bid_quantity(0) == 60);  // after the partial cancel of line 7
     CHECK_FALSE(orders.next(mo));
-    CHECK(mo.sign == -1);  // unchanged by the call that returned false
+    CHECK(mo.side == fp::side::sell);  // unchanged by the call that returned false
   }
   SUBCASE("visible fills only: a hidden fill inside the group neither joins nor splits it") {
     fp::lobster_reader r(fp::lobster_reader::in_memory, messages, orderbook);
     fp::lobster_market_order_reader orders(r, {.include_hidden = false});
     fp::lobster_market_order mo;
     REQUIRE(orders.next(mo));
-    CHECK(mo.size == 80);
+    CHECK(mo.quantity == 80);
     CHECK(mo.fills == 2);
     CHECK(mo.hidden_fills == 0);
     CHECK(mo.vwap == doctest::Approx((50 * 100.01 + 30 * 100.02) / 80));
@@ -235,11 +236,11 @@ TEST_CASE("lobster_reader: market orders group fills with one time and one aggre
     fp::lobster_market_order_reader orders(r);
     fp::lobster_market_order mo;
     REQUIRE(orders.next(mo));
-    CHECK(mo.sign == -1);
-    CHECK(mo.size == 5);
+    CHECK(mo.side == fp::side::sell);
+    CHECK(mo.quantity == 5);
     REQUIRE(orders.next(mo));
-    CHECK(mo.sign == 1);
-    CHECK(mo.size == 10);
+    CHECK(mo.side == fp::side::buy);
+    CHECK(mo.quantity == 10);
     CHECK(mo.fills == 2);
     CHECK(mo.arrival_book.best_bid() == 100.0);  // the book after the first market order
     CHECK(mo.arrival_book.bid_quantity(0) == 5);
@@ -258,7 +259,7 @@ TEST_CASE("lobster_reader: usage, applying events to an order-level book") {
     fp::apply(orders, ev);  // add, cancel, delete and execute by order id
     if (ev.type == fp::lobster_event_type::execute_visible) {
       // A visible execution prints at the best price of the resting side before it.
-      const double best = ev.direction == fp::side::sell ? ev.book_before.ask_price(0)
+      const double best = ev.side == fp::side::sell ? ev.book_before.ask_price(0)
                                                          : ev.book_before.bid_price(0);
       CHECK(ev.price == best);
     }
@@ -298,9 +299,9 @@ TEST_CASE("lobster_reader: gzip and bzip2 files read like the plain ones") {
     CHECK(a.time == b.time);
     CHECK(a.type == b.type);
     CHECK(a.order_id == b.order_id);
-    CHECK(a.size == b.size);
+    CHECK(a.quantity == b.quantity);
     CHECK(a.price_x10000 == b.price_x10000);
-    CHECK(a.direction == b.direction);
+    CHECK(a.side == b.side);
     CHECK(a.book.bid_levels() == b.book.bid_levels());
     CHECK(a.book.ask_levels() == b.book.ask_levels());
     ++n;
@@ -530,7 +531,7 @@ TEST_CASE("lobster_reader: random rows of every field width agree with std::from
   std::size_t wrong = 0;
   while (r.next(ev)) {
     const auto& e = expected[i++];
-    if (ev.time.count() != e[0] || ev.order_id != e[1] || ev.size != e[2] || ev.price_x10000 != e[3] ||
+    if (ev.time.count() != e[0] || ev.order_id != e[1] || ev.quantity != e[2] || ev.price_x10000 != e[3] ||
         ev.book.bid_price(0) != static_cast<double>(e[4]) / 10000.0) {
       ++wrong;
     }

@@ -7,6 +7,7 @@
 //   (levels strictly ordered, quantities > 0, not crossed), times never go back, and both
 //   policies see the same events and the same number of bad rows.
 // Any other exception, a crash, a hang or a sanitizer report is a finding.
+#include "footprint/feeds/lobster/lobster_market_order_reader.hpp"
 #include "footprint/feeds/lobster/lobster_reader.hpp"
 
 #include <cstddef>
@@ -82,7 +83,7 @@ std::size_t read_market_orders(std::string_view msg, std::string_view ob, fp::pa
   fp::lobster_market_order mo;
   std::size_t fills = 0;
   while (orders.next(mo)) {
-    require(mo.fills >= 1 && mo.size > 0 && (mo.sign == 1 || mo.sign == -1));
+    require(mo.fills >= 1 && mo.quantity > 0 && (mo.side == fp::side::buy || mo.side == fp::side::sell));
     require(mo.hidden_fills <= mo.fills);
     fills += mo.fills;
   }

@@ -49,15 +49,15 @@ TEST_CASE("almgren_chriss_calibration: exact recovery without noise") {
   fp::detail::xoshiro256ss rng(21);
   const fp::impact_observations obs = ac_data(150, rng, 0.0, 0.0);
   fp::almgren_chriss_calibration cal;
-  CHECK_FALSE(cal.is_calibrated());
-  const fp::fit_report r = cal.calibrate(obs);
+  CHECK_FALSE(cal.is_fitted());
+  const fp::fit_report r = cal.fit(obs);
   CHECK(r.ok());
-  CHECK(cal.is_calibrated());
+  CHECK(cal.is_fitted());
   CHECK(cal.gamma().value == doctest::Approx(true_gamma).epsilon(1e-10));
   CHECK(cal.eta().value == doctest::Approx(true_eta).epsilon(1e-10));
   CHECK(cal.epsilon().value == doctest::Approx(true_epsilon).epsilon(1e-10));
-  CHECK(cal.permanent_r_squared() == doctest::Approx(1.0));
-  CHECK(cal.temporary_r_squared() == doctest::Approx(1.0));
+  CHECK(cal.permanent_r2() == doctest::Approx(1.0));
+  CHECK(cal.temporary_r2() == doctest::Approx(1.0));
   CHECK(cal.n_permanent() == 150);
   CHECK(cal.n_temporary() == 150);
   CHECK(cal.excluded().empty());
@@ -76,7 +76,7 @@ TEST_CASE("almgren_chriss_calibration: the OLS formulas on a hand example") {
   obs.permanent_bps = (fp::vector(3) << 1, 3, 2).finished();
   obs.temporary_bps = (fp::vector(3) << 2, 3, 5).finished();  // costs 0.02, 0.03, 0.05
   fp::almgren_chriss_calibration cal;
-  cal.calibrate(obs);
+  cal.fit(obs);
   const double gamma = 0.13 / 14.0;
   CHECK(cal.gamma().value == doctest::Approx(gamma));
   // Residuals 0.01 - g, 0.03 - 2g, 0.02 - 3g; s^2 = RSS / (3 - 1); se = sqrt(s^2 / 14).
@@ -84,21 +84,21 @@ TEST_CASE("almgren_chriss_calibration: the OLS formulas on a hand example") {
   CHECK(cal.gamma().std_error == doctest::Approx(std::sqrt(rss / 2.0 / 14.0)));
   CHECK(cal.gamma().t_stat() == doctest::Approx(gamma / std::sqrt(rss / 2.0 / 14.0)));
   // Uncentred R^2 = 1 - RSS / sum y^2.
-  CHECK(cal.permanent_r_squared() == doctest::Approx(1.0 - rss / (1e-4 + 9e-4 + 4e-4)));
+  CHECK(cal.permanent_r2() == doctest::Approx(1.0 - rss / (1e-4 + 9e-4 + 4e-4)));
   // Temporary: slope 0.015, intercept 0.0033..., the textbook line through (1, .02), (2, .03), (3, .05).
   CHECK(cal.eta().value == doctest::Approx(0.015));
   CHECK(cal.epsilon().value == doctest::Approx(0.1 / 3.0 - 2 * 0.015));
   // HC1 of the slope: n/(n-p) sum (x_i - xbar)^2 r_i^2 / Sxx^2 with residuals 1/6, -1/3, 1/6 (x 0.01).
   const double hc1 = 3.0 / 1.0 * (1.0 * std::pow(0.01 / 6, 2) + 0.0 + 1.0 * std::pow(0.01 / 6, 2)) / 4.0;
   CHECK(cal.eta().robust_std_error == doctest::Approx(std::sqrt(hc1)));
-  CHECK(cal.temporary_r_squared() == doctest::Approx(1.0 - (2 * std::pow(1.0 / 6, 2) + std::pow(1.0 / 3, 2)) / (14.0 / 3.0)));
+  CHECK(cal.temporary_r2() == doctest::Approx(1.0 - (2 * std::pow(1.0 / 6, 2) + std::pow(1.0 / 3, 2)) / (14.0 / 3.0)));
 }
 
 TEST_CASE("almgren_chriss_calibration: estimates lie within 3 standard errors") {
   fp::detail::xoshiro256ss rng(122);
   const fp::impact_observations obs = ac_data(400, rng, 0.02, 0.01);
   fp::almgren_chriss_calibration cal;
-  REQUIRE(cal.calibrate(obs).ok());
+  REQUIRE(cal.fit(obs).ok());
   CHECK(std::abs(cal.gamma().value - true_gamma) < 3 * cal.gamma().std_error);
   CHECK(std::abs(cal.eta().value - true_eta) < 3 * cal.eta().std_error);
   CHECK(std::abs(cal.epsilon().value - true_epsilon) < 3 * cal.epsilon().std_error);
@@ -120,7 +120,7 @@ TEST_CASE("almgren_chriss_calibration: standard errors match the spread over 200
     for (int rep = 0; rep < 200; ++rep) {
       const fp::impact_observations obs = ac_data(200, rng, 0.02, 0.01, hetero);
       fp::almgren_chriss_calibration cal;
-      cal.calibrate(obs);
+      cal.fit(obs);
       gamma.push_back(cal.gamma().value);
       eta.push_back(cal.eta().value);
       epsilon.push_back(cal.epsilon().value);
@@ -148,7 +148,7 @@ TEST_CASE("almgren_chriss_calibration: rows with duration 0 are listed with the 
   obs.duration[31] = 0.0;
   obs.temporary_bps[4] = 1e5;  // would wreck the fit if it were used
   fp::almgren_chriss_calibration cal;
-  const fp::fit_report r = cal.calibrate(obs);
+  const fp::fit_report r = cal.fit(obs);
   CHECK(r.message == "2 of 50 rows excluded from the temporary regression (duration 0); 0 from the permanent regression");
   REQUIRE(cal.excluded().size() == 2);
   CHECK(cal.excluded()[0].row == 4);
@@ -164,14 +164,14 @@ TEST_CASE("almgren_chriss_calibration: eta follows the time unit, epsilon can be
   fp::detail::xoshiro256ss rng(25);
   const fp::impact_observations obs = ac_data(60, rng, 0.0, 0.0);
   fp::almgren_chriss_calibration per_minute({.time_unit = std::chrono::minutes(1)});
-  per_minute.calibrate(obs);
+  per_minute.fit(obs);
   CHECK(per_minute.eta().value == doctest::Approx(true_eta / 60.0).epsilon(1e-10));
   CHECK(per_minute.epsilon().value == doctest::Approx(true_epsilon).epsilon(1e-10));
 
   fp::impact_observations no_fixed = obs;
   for (fp::index i = 0; i < obs.size(); ++i) no_fixed.temporary_bps[i] -= 1e4 * true_epsilon / obs.arrival_mid[i];
   fp::almgren_chriss_calibration origin({.fit_epsilon = false});
-  origin.calibrate(no_fixed);
+  origin.fit(no_fixed);
   CHECK(origin.eta().value == doctest::Approx(true_eta).epsilon(1e-10));
   CHECK(origin.epsilon().value == 0.0);
   CHECK(origin.epsilon().std_error == 0.0);
@@ -191,39 +191,39 @@ TEST_CASE("almgren_chriss_calibration: errors") {
   fp::almgren_chriss_calibration cal;
   fp::impact_observations obs = good;
   obs.arrival_mid.resize(0);
-  CHECK_THROWS_WITH_AS(cal.calibrate(obs),
-                       "footprint::almgren_chriss_calibration::calibrate: arrival_mid is empty (converting bps to "
+  CHECK_THROWS_WITH_AS(cal.fit(obs),
+                       "footprint::almgren_chriss_calibration::fit: arrival_mid is empty (converting bps to "
                        "price needs it)",
                        fp::invalid_argument);
   obs = good;
   obs.permanent_bps.resize(0);
-  CHECK_THROWS_WITH_AS(cal.calibrate(obs),
-                       "footprint::almgren_chriss_calibration::calibrate: permanent_bps is empty (the permanent "
+  CHECK_THROWS_WITH_AS(cal.fit(obs),
+                       "footprint::almgren_chriss_calibration::fit: permanent_bps is empty (the permanent "
                        "component needs it)",
                        fp::invalid_argument);
   obs = good;
   obs.duration[7] = -3.0;
-  CHECK_THROWS_WITH_AS(cal.calibrate(obs),
-                       "footprint::almgren_chriss_calibration::calibrate: duration must be finite and >= 0 (got -3 "
+  CHECK_THROWS_WITH_AS(cal.fit(obs),
+                       "footprint::almgren_chriss_calibration::fit: duration must be finite and >= 0 (got -3 "
                        "at row 7)",
                        fp::invalid_argument);
   obs = good;
   obs.duration = fp::vector::Zero(20);
   obs.duration[0] = 60.0;
   obs.duration[1] = 60.0;
-  CHECK_THROWS_WITH_AS(cal.calibrate(obs),
-                       "footprint::almgren_chriss_calibration::calibrate: the temporary regression needs at least 3 "
+  CHECK_THROWS_WITH_AS(cal.fit(obs),
+                       "footprint::almgren_chriss_calibration::fit: the temporary regression needs at least 3 "
                        "rows with duration > 0 (got 2 of 20)",
                        fp::invalid_argument);
   // Every usable row trades at the same rate: eta and epsilon are not separately identified.
   obs = good;
   obs.quantity = fp::vector::Constant(20, 3000.0);
   obs.duration = fp::vector::Constant(20, 60.0);
-  CHECK_THROWS_WITH_AS(cal.calibrate(obs),
-                       "footprint::almgren_chriss_calibration::calibrate: fit failed (numerical_issue, 0 iterations): "
+  CHECK_THROWS_WITH_AS(cal.fit(obs),
+                       "footprint::almgren_chriss_calibration::fit: fit failed (numerical_issue, 0 iterations): "
                        "the trading rates Q/T of the usable rows are all equal: eta is not identified",
                        fp::convergence_error);
-  CHECK_FALSE(cal.is_calibrated());
+  CHECK_FALSE(cal.is_fitted());
 }
 
 }  // namespace unity_almgren_chriss_calibration

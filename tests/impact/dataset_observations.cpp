@@ -34,10 +34,11 @@ fp::impact_dataset hand_made() {
       1.0, 1.0;
   d.times = {0s, 10s, 20s};
   d.durations = {30s, 0s, 5s};
-  d.sign = fp::vector::Ones(3);
+  d.side = {fp::side::buy, fp::side::buy, fp::side::buy};
   d.quantity = fp::vector{{100.0, 200.0, 300.0}};
   d.arrival_mid = fp::vector{{50.0, 51.0, 52.0}};
   d.daily_volume = 1e6;
+  d.session_seconds = 23400;
   return d;
 }
 
@@ -46,7 +47,7 @@ const std::filesystem::path data_dir(FOOTPRINT_TEST_DATA_DIR);
 }  // namespace
 
 TEST_CASE("to_impact_observations converts labels to the ATHL definitions and lists exclusions") {
-  const fp::dataset_observations o = fp::to_impact_observations(hand_made(), {.period_seconds = 23400});
+  const fp::dataset_observations o = fp::to_impact_observations(hand_made());
   REQUIRE(o.observations.size() == 1);
   CHECK(o.rows == std::vector<fp::index>{0});
   REQUIRE(o.excluded.size() == 2);
@@ -65,8 +66,11 @@ TEST_CASE("to_impact_observations converts labels to the ATHL definitions and li
   CHECK_NOTHROW(obs.validate("test"));
 
   // A constant volatility instead of a feature column: no row is excluded for volatility.
-  const fp::dataset_observations c = fp::to_impact_observations(
-      hand_made(), {.volatility_feature = "", .volatility_per_sqrt_second = 1e-4, .period_seconds = 86400});
+  // The volatility per period scales with the dataset's session: a 24-hour crypto session.
+  fp::impact_dataset crypto = hand_made();
+  crypto.session_seconds = 86400;
+  const fp::dataset_observations c =
+      fp::to_impact_observations(crypto, {.volatility_feature = "", .volatility_per_sqrt_second = 1e-4});
   CHECK(c.rows == std::vector<fp::index>{0, 2});
   CHECK(c.observations.volatility[1] == doctest::Approx(1e-4 * std::sqrt(86400.0)));
 }
@@ -76,7 +80,9 @@ TEST_CASE("to_impact_observations rejects a missing label or feature and bad set
   CHECK_THROWS_AS((void)fp::to_impact_observations(d, {.horizon = 60s}), fp::invalid_argument);  // no permanent_60s_bps
   CHECK_THROWS_AS((void)fp::to_impact_observations(d, {.volatility_feature = "ewma_vol_60s"}), fp::invalid_argument);
   CHECK_THROWS_AS((void)fp::to_impact_observations(d, {.volatility_feature = ""}), fp::invalid_argument);  // no constant
-  CHECK_THROWS_AS((void)fp::to_impact_observations(d, {.period_seconds = 0}), fp::invalid_argument);
+  fp::impact_dataset no_session = d;
+  no_session.session_seconds = 0;
+  CHECK_THROWS_WITH_AS((void)fp::to_impact_observations(no_session), doctest::Contains("session_seconds"), fp::invalid_argument);
   CHECK_THROWS_AS((void)fp::to_impact_observations(d, {.horizon = 0s}), fp::invalid_argument);
   fp::impact_dataset no_adv = d;
   no_adv.daily_volume = fp::nan;
@@ -86,12 +92,12 @@ TEST_CASE("to_impact_observations rejects a missing label or feature and bad set
 TEST_CASE("Almgren-Chriss calibration on synthetic metaorders recovers the planted gamma") {
   // gamma = 1e-5 USD per share per share, permanent; three seeds, each within 3 HC1 SE.
   for (const std::uint64_t seed : {1u, 2u, 3u}) {
-    const fp::synthetic_market_params market{.seed = seed, .sigma = 1e-5, .gamma = 1e-5, .beta = 2e-5};
+    const fp::synthetic_market_params market{.seed = seed, .volatility = 1e-5, .gamma = 1e-5, .beta = 2e-5};
     const fp::impact_pipeline_result r = fp::synthetic_dataset(market);
     const fp::dataset_observations o = fp::to_impact_observations(r.metaorders);
     CHECK(o.rows.size() + o.excluded.size() == static_cast<std::size_t>(r.metaorders.rows()));
     fp::almgren_chriss_calibration ac;
-    ac.calibrate(o.observations);
+    ac.fit(o.observations);
     const fp::parameter_estimate g = ac.gamma();
     INFO("seed " << seed << ": gamma " << g.value << " HC1 SE " << g.robust_std_error);
     CHECK(std::abs(g.value - market.gamma) < 3.0 * g.robust_std_error);
@@ -112,17 +118,17 @@ TEST_CASE("Almgren-Chriss calibration on the GOOG and Bitstamp metaorders finds 
   }
   struct source {
     fp::impact_pipeline_result result;
-    double period_seconds;
+    double session_seconds;
   };
   source sources[] = {{fp::lobster_dataset(message.string(), orderbook.string()), 23400.0},
                       {fp::bitstamp_dataset(bitstamp.string()), 86400.0}};
   for (const source& s : sources) {
-    const fp::dataset_observations o =
-        fp::to_impact_observations(s.result.metaorders, {.period_seconds = s.period_seconds});
+    CHECK(s.result.metaorders.session_seconds == s.session_seconds);  // carried by the dataset
+    const fp::dataset_observations o = fp::to_impact_observations(s.result.metaorders);
     CHECK(o.rows.size() + o.excluded.size() == static_cast<std::size_t>(s.result.metaorders.rows()));
     CHECK(o.rows.size() > 1500);
     fp::almgren_chriss_calibration ac;
-    ac.calibrate(o.observations);
+    ac.fit(o.observations);
     INFO("gamma " << ac.gamma().value << " HC1 SE " << ac.gamma().robust_std_error);
     CHECK(ac.gamma().robust_t_stat() > 3.0);  // prices move with the net order flow
     CHECK(ac.epsilon().robust_t_stat() > 3.0);  // crossing the spread costs

@@ -152,7 +152,7 @@ TEST_CASE("power_law_impact: predictions follow the laws, J = I/2 + K") {
   CHECK(m.predict_realized(1e5, 2e6, 0.02, day / 2) == doctest::Approx(i / 2 + k));
   // A longer period length means a slower rate in periods: less temporary impact.
   const fp::power_law_impact hourly =
-      fp::power_law_impact::from_coefficients(true_gamma, 1.0, true_eta, true_beta, {.seconds_per_period = 3600.0});
+      fp::power_law_impact::from_coefficients(true_gamma, 1.0, true_eta, true_beta, {.session_seconds = 3600.0});
   CHECK(hourly.predict_temporary(1e5, 2e6, 0.02, 3600.0) == doctest::Approx(1e4 * 0.142 * 0.02 * std::pow(0.05, 0.6)));
 }
 
@@ -161,8 +161,8 @@ TEST_CASE("power_law_impact: errors") {
   CHECK_THROWS_WITH_AS((void)unfitted.eta(),
                        "footprint::power_law_impact::eta: the model is not fitted; call fit() first", fp::not_fitted);
   CHECK_THROWS_AS((void)unfitted.predict_permanent(1, 1, 1), fp::not_fitted);
-  CHECK_THROWS_WITH_AS(fp::power_law_impact({.seconds_per_period = -1.0}),
-                       "footprint::power_law_impact: seconds_per_period must be finite and > 0 (got -1)",
+  CHECK_THROWS_WITH_AS(fp::power_law_impact({.session_seconds = -1.0}),
+                       "footprint::power_law_impact: session_seconds must be finite and > 0 (got -1)",
                        fp::invalid_argument);
   CHECK_THROWS_WITH_AS(fp::power_law_impact({.fixed_alpha = 0.0}),
                        "footprint::power_law_impact: fixed_alpha must be NaN or finite and > 0 (got 0)",

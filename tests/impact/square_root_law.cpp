@@ -55,7 +55,7 @@ TEST_CASE("square_root_law: exact recovery without noise, both methods") {
     CHECK(law.delta().robust_std_error < 1e-9);
     CHECK(law.n_used() == 200);
     CHECK(law.n_excluded() == 0);
-    CHECK(law.r_squared() == doctest::Approx(1.0));
+    CHECK(law.r2() == doctest::Approx(1.0));
   }
 }
 
@@ -203,10 +203,10 @@ TEST_CASE("square_root_law: errors") {
   CHECK_THROWS_WITH_AS((void)fp::square_root_law::from_coefficients(0.7, 0.0),
                        "footprint::square_root_law::from_coefficients: delta must be finite and > 0 (got 0)",
                        fp::invalid_argument);
-  CHECK_THROWS_WITH_AS(fp::square_root_law({.tolerance = 0.0}),
-                       "footprint::square_root_law: tolerance must be in (0, 1) (got 0)", fp::invalid_argument);
-  CHECK_THROWS_WITH_AS(fp::square_root_law({.max_iterations = 0}),
-                       "footprint::square_root_law: max_iterations must be >= 1 (got 0)", fp::invalid_argument);
+  CHECK_THROWS_WITH_AS(fp::square_root_law({.tol = 0.0}),
+                       "footprint::square_root_law: tol must be in (0, 1) (got 0)", fp::invalid_argument);
+  CHECK_THROWS_WITH_AS(fp::square_root_law({.max_iter = 0}),
+                       "footprint::square_root_law: max_iter must be >= 1 (got 0)", fp::invalid_argument);
 
   fp::detail::xoshiro256ss rng(10);
   fp::impact_observations obs = law_data(50, rng, 0.0, 0.0, 0.0);

@@ -44,7 +44,7 @@ TEST_CASE("mlp_regressor: parameters are validated with the function, the value 
   CHECK_THROWS_AS(fp::mlp_regressor({.max_epochs = 0}), fp::invalid_argument);
   CHECK_THROWS_AS(fp::mlp_regressor({.patience = -1}), fp::invalid_argument);
   CHECK_THROWS_AS(fp::mlp_regressor({.lr_decay = 0.0}), fp::invalid_argument);
-  CHECK_THROWS_WITH_AS(fp::deep_ensemble({.n_members = 0}), "footprint::deep_ensemble: n_members must be >= 1 (got 0)", fp::invalid_argument);
+  CHECK_THROWS_WITH_AS(fp::deep_ensemble({.n_estimators = 0}), "footprint::deep_ensemble: n_estimators must be >= 1 (got 0)", fp::invalid_argument);
   CHECK_THROWS_AS(fp::deep_ensemble({.member = {.tol = -1.0}}), fp::invalid_argument);
   // names round-trip
   CHECK(fp::mlp_option_from_string<fp::mlp_activation>("gelu") == fp::mlp_activation::gelu);
@@ -106,19 +106,19 @@ TEST_CASE("mlp_regressor: predict, predict_distribution and the single-row overl
       const std::span<const double> x(row.data(), 3);
       double mu = 0.0;
       double sd = 0.0;
-      CHECK(m.predict_one(x, ws, mu, sd));
+      CHECK(m.predict_row(x, ws, mu, sd));
       CHECK(fp::mean(dist[static_cast<std::size_t>(i)]) == mean[i]);
       CHECK(mu == doctest::Approx(mean[i]).epsilon(1e-12));
       CHECK(sd == doctest::Approx(fp::standard_deviation(dist[static_cast<std::size_t>(i)])).epsilon(1e-12));
-      CHECK(m.predict_one(x, ws) == mu);
+      CHECK(m.predict_row(x, ws) == mu);
     }
     // misuse gives NaN, never UB
     const std::vector<double> two{1.0, 2.0};
-    CHECK(std::isnan(m.predict_one(two, ws)));
+    CHECK(std::isnan(m.predict_row(two, ws)));
     fp::mlp_workspace empty;
     const fp::row_vector row = d.X.row(0);
-    CHECK(std::isnan(m.predict_one(std::span<const double>(row.data(), 3), empty)));
-    CHECK(std::isnan(fp::mlp_regressor().predict_one(two, ws)));
+    CHECK(std::isnan(m.predict_row(std::span<const double>(row.data(), 3), empty)));
+    CHECK(std::isnan(fp::mlp_regressor().predict_row(two, ws)));
   }
 }
 
@@ -148,13 +148,13 @@ TEST_CASE("mlp_regressor: the progress callback sees every epoch, set by params 
 
 TEST_CASE("deep_ensemble: identical for any thread count, members differ, progress names members") {
   const auto d = fp::problems::smooth(300, 0.2, 34);
-  const fp::deep_ensemble_params p{.n_members = 3, .member = {.hidden_layers = {8}, .head = fp::mlp_head::gaussian, .max_epochs = 4}, .seed = 8};
+  const fp::deep_ensemble_params p{.n_estimators = 3, .member = {.hidden_layers = {8}, .head = fp::mlp_head::gaussian, .max_epochs = 4}, .seed = 8};
   fp::deep_ensemble a(p);
   std::set<fp::index> members_seen;
   a.set_progress([&](const fp::mlp_progress& info) { members_seen.insert(info.member); });
   (void)a.fit(d.X, d.y);
   CHECK(members_seen == std::set<fp::index>{0, 1, 2});
-  fp::deep_ensemble serial(fp::deep_ensemble_params{.n_members = 3, .member = p.member, .seed = 8, .parallel = false});
+  fp::deep_ensemble serial(fp::deep_ensemble_params{.n_estimators = 3, .member = p.member, .seed = 8, .parallel = false});
   (void)serial.fit(d.X, d.y);
 #ifdef _OPENMP
   const int saved = omp_get_max_threads();
@@ -174,9 +174,9 @@ TEST_CASE("deep_ensemble: identical for any thread count, members differ, progre
   const fp::row_vector row = d.X.row(4);
   std::vector<double> means(3);
   std::vector<double> sds(3);
-  CHECK(a.predict_one(std::span<const double>(row.data(), 3), ws, means, sds));
+  CHECK(a.predict_row(std::span<const double>(row.data(), 3), ws, means, sds));
   const auto dist = a.predict_distribution(d.X.middleRows(4, 1));
-  CHECK(fp::mean(dist[0]) == doctest::Approx(a.predict_one(std::span<const double>(row.data(), 3), ws)).epsilon(1e-12));
+  CHECK(fp::mean(dist[0]) == doctest::Approx(a.predict_row(std::span<const double>(row.data(), 3), ws)).epsilon(1e-12));
   CHECK(dist[0].means()[1] == doctest::Approx(means[1]).epsilon(1e-12));
   CHECK(dist[0].standard_deviations()[2] == doctest::Approx(sds[2]).epsilon(1e-12));
   // errors

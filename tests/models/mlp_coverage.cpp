@@ -21,7 +21,7 @@ namespace {
 
 constexpr fp::index n_train = mlp_test::small ? 1200 : 2000;
 constexpr fp::index n_test = mlp_test::small ? 1000 : 2000;
-constexpr fp::index n_members = mlp_test::small ? 3 : 4;
+constexpr fp::index n_estimators = mlp_test::small ? 3 : 4;
 
 /// Share of test rows inside the central interval [q(a/2), q(1 - a/2)].
 template <class Dist>
@@ -65,12 +65,12 @@ TEST_CASE("mlp coverage: Gaussian-head intervals reach nominal coverage and trac
 TEST_CASE("mlp coverage: deep-ensemble mixture intervals reach nominal coverage") {
   const auto train = fp::problems::heteroscedastic(n_train, 23);
   const auto test = fp::problems::heteroscedastic(n_test, 24);
-  fp::deep_ensemble ensemble({.n_members = n_members, .member = member_params, .seed = 5});
+  fp::deep_ensemble ensemble({.n_estimators = n_estimators, .member = member_params, .seed = 5});
   const fp::fit_report r = ensemble.fit(train.X, train.y);
-  CHECK(r.iterations >= n_members);
+  CHECK(r.iterations >= n_estimators);
   const auto dist = ensemble.predict_distribution(test.X);
   REQUIRE(dist.size() == static_cast<std::size_t>(n_test));
-  CHECK(dist[0].size() == static_cast<std::size_t>(n_members));
+  CHECK(dist[0].size() == static_cast<std::size_t>(n_estimators));
   for (const double level : {0.5, 0.8, 0.9, 0.95}) {
     const double c = coverage(dist, test.y, level);
     MESSAGE("deep ensemble: " << level << " interval covers " << c);
@@ -83,7 +83,7 @@ TEST_CASE("mlp coverage: deep-ensemble mixture intervals reach nominal coverage"
   ensemble.predict_members(test.X, means, sds);
   for (fp::index i = 0; i < 50; ++i) {
     CHECK(fp::mean(dist[static_cast<std::size_t>(i)]) == doctest::Approx(mean[i]).epsilon(1e-12));
-    CHECK(fp::standard_deviation(dist[static_cast<std::size_t>(i)]) >= std::sqrt(sds.row(i).squaredNorm() / static_cast<double>(n_members)) - 1e-12);
+    CHECK(fp::standard_deviation(dist[static_cast<std::size_t>(i)]) >= std::sqrt(sds.row(i).squaredNorm() / static_cast<double>(n_estimators)) - 1e-12);
   }
 }
 

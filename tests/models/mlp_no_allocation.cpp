@@ -23,7 +23,7 @@ using footprint_test::g_counting;
 
 namespace fp = footprint;
 
-TEST_CASE("mlp single-row predict_one does not allocate") {
+TEST_CASE("mlp single-row predict_row does not allocate") {
 #ifndef FOOTPRINT_TEST_COUNT_MALLOC
   MESSAGE("skipped: allocation counting needs glibc and no sanitizer");
   return;
@@ -31,7 +31,7 @@ TEST_CASE("mlp single-row predict_one does not allocate") {
   const auto d = fp::problems::smooth(200, 0.1, 41);
   fp::mlp_regressor mse({.hidden_layers = {64, 32}, .max_epochs = 2});
   fp::mlp_regressor gauss({.hidden_layers = {16}, .activation = fp::mlp_activation::gelu, .head = fp::mlp_head::gaussian, .max_epochs = 2});
-  fp::deep_ensemble ensemble({.n_members = 3, .member = {.hidden_layers = {8, 8}, .activation = fp::mlp_activation::tanh, .max_epochs = 2}});
+  fp::deep_ensemble ensemble({.n_estimators = 3, .member = {.hidden_layers = {8, 8}, .activation = fp::mlp_activation::tanh, .max_epochs = 2}});
   (void)mse.fit(d.X, d.y);
   (void)gauss.fit(d.X, d.y);
   (void)ensemble.fit(d.X, d.y);
@@ -48,10 +48,10 @@ TEST_CASE("mlp single-row predict_one does not allocate") {
   for (int rep = 0; rep < 100; ++rep) {
     double m = 0.0;
     double s = 0.0;
-    sink += mse.predict_one(x, ws1);
-    (void)gauss.predict_one(x, ws2, m, s);
-    sink += m + s + ensemble.predict_one(x, ws3);
-    (void)ensemble.predict_one(x, ws3, means, sds);
+    sink += mse.predict_row(x, ws1);
+    (void)gauss.predict_row(x, ws2, m, s);
+    sink += m + s + ensemble.predict_row(x, ws3);
+    (void)ensemble.predict_row(x, ws3, means, sds);
     sink += means[0] + sds[2];
   }
   g_counting = false;

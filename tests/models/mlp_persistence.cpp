@@ -113,7 +113,7 @@ TEST_CASE("mlp_json: save_model, load_model<M>, model_to_json and model_from_jso
 
 TEST_CASE("mlp_json: a deep ensemble round-trips") {
   const auto d = fp::problems::smooth(150, 0.1, 13);
-  fp::deep_ensemble e({.n_members = 3, .member = {.hidden_layers = {5}, .head = fp::mlp_head::gaussian, .max_epochs = 2}, .seed = 4});
+  fp::deep_ensemble e({.n_estimators = 3, .member = {.hidden_layers = {5}, .head = fp::mlp_head::gaussian, .max_epochs = 2}, .seed = 4});
   (void)e.fit(d.X, d.y);
   std::stringstream ss;
   fp::save_json(e, ss);

@@ -5,6 +5,7 @@
 #include "footprint/feeds/binance/binance_reader.hpp"
 #include "footprint/feeds/bitstamp/bitstamp_snapshot_reader.hpp"
 #include "footprint/feeds/bitstamp/bitstamp_trade_reader.hpp"
+#include "footprint/feeds/lobster/lobster_market_order_reader.hpp"
 #include "footprint/feeds/lobster/lobster_reader.hpp"
 #include "footprint/book/order_level_book.hpp"
 #include "footprint/book/price_level_book.hpp"

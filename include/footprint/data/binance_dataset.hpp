@@ -231,16 +231,16 @@ class binance_ticker_depth_view {
           trade t = ev.trade;
           t.time = ev.local_time;
           if (t.sign != 0) {
-            if (open && (ev.trade.time != group_trade_time || t.sign != order.sign)) close();
+            if (open && (ev.trade.time != group_trade_time || side_of_print(t.sign) != order.side)) close();
             if (!open) {
               open = true;
               group_trade_time = ev.trade.time;
-              order = executed_order{.time = t.time, .end_time = t.time, .sign = t.sign, .quantity = 0.0, .vwap = nan, .fills = 0};
+              order = executed_order{.time = t.time, .end_time = t.time, .side = side_of_print(t.sign), .quantity = 0.0, .vwap = nan, .fills = 0};
               notional = 0.0;
               if (!history) {
                 p.arrival(detail::binance_ticker_depth_view(reader.book(), ticker, last_book_time), at);
               } else if (consistent) {
-                if (!p.arrival_at(t.time, t.sign, t.price, at) && at.is_two_sided()) ++fallbacks;
+                if (!p.arrival_at(t.time, side_of_print(t.sign), t.price, at) && at.is_two_sided()) ++fallbacks;
               } else {
                 p.arrival_at(t.time, at);
               }

@@ -88,10 +88,10 @@ struct bitstamp_dataset_options {
     ++events;
     if (has_trade && (!has_snapshot || t.time <= snapshots.local_time())) {
       if (t.sign != 0) {
-        if (open && (t.time != order.time || t.sign != order.sign)) close();
+        if (open && (t.time != order.time || side_of_print(t.sign) != order.side)) close();
         if (!open) {
           open = true;
-          order = executed_order{.time = t.time, .end_time = t.time, .sign = t.sign, .quantity = 0.0, .vwap = nan, .fills = 0};
+          order = executed_order{.time = t.time, .end_time = t.time, .side = side_of_print(t.sign), .quantity = 0.0, .vwap = nan, .fills = 0};
           notional = 0.0;
           p.arrival(book, at);
         }

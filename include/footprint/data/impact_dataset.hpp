@@ -19,10 +19,12 @@
 /// `impact_dataset::complete_rows` selects the rows where a label is defined.
 #pragma once
 
+#include "footprint/data/size_features.hpp"
 #include "footprint/error.hpp"
 #include "footprint/types.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -39,7 +41,7 @@ namespace footprint {
 struct order_arrival {
   std::chrono::nanoseconds time{0};      ///< time of the first fill (same clock as the mid path)
   std::chrono::nanoseconds end_time{0};  ///< time of the last fill; >= time (== time for one market order)
-  std::int8_t sign = 0;                  ///< aggressor: +1 buy, -1 sell (0 is rejected)
+  footprint::side side = footprint::side::buy;  ///< aggressor: buy or sell
   double quantity = 0.0;                 ///< total filled quantity; > 0
   double vwap = nan;                     ///< volume-weighted fill price, quote currency; > 0
   double arrival_mid = nan;              ///< mid just before the first fill, quote currency; > 0
@@ -67,7 +69,7 @@ struct impact_label_params {
 /// features `quantity`, `log_quantity`, `size_to_depth` (quantity over the displayed
 /// quantity on the side the order takes: the ask for a buy; NaN when unknown or 0),
 /// `participation` (quantity over the average daily volume) and, for metaorders,
-/// `duration_s` and `n_child`. `labels` is (n_orders, n_labels): `shortfall_bps`,
+/// `duration_s` and `n_children`. `labels` is (n_orders, n_labels): `shortfall_bps`,
 /// `immediate_bps`, then `permanent_<h>_bps` and `temporary_<h>_bps` for each horizon.
 struct impact_dataset {
   std::vector<std::string> feature_names;          ///< n_features names, columns of X
@@ -76,10 +78,13 @@ struct impact_dataset {
   matrix labels;                                   ///< (n_orders, n_labels), bps; NaN past the data's end
   std::vector<std::chrono::nanoseconds> times;     ///< (n_orders) arrival times
   std::vector<std::chrono::nanoseconds> durations; ///< (n_orders) end_time - time
-  vector sign;                                     ///< (n_orders) +1 buy, -1 sell
+  std::vector<footprint::side> side;               ///< (n_orders) buy or sell
   vector quantity;                                 ///< (n_orders) shares/contracts/coins
   vector arrival_mid;                              ///< (n_orders) quote currency
-  double daily_volume = nan;                       ///< the ADV used for `participation`
+  double daily_volume = nan;                       ///< the ADV used for `participation`, per session
+  /// Length of the trading session, seconds (23,400 for a US equity day, 86,400 for crypto):
+  /// the period of `daily_volume` (from `impact_label_params::session_seconds`).
+  double session_seconds = nan;
 
   /// Number of rows.
   [[nodiscard]] index rows() const noexcept { return X.rows(); }
@@ -103,6 +108,7 @@ struct impact_dataset {
   }
 
   /// Writes the dataset as CSV: a header `time_ns,duration_ns,sign,arrival_mid,<features>,<labels>`
+  /// (`sign`: +1 buy, -1 sell)
   /// then one line per row; NaN is written as an empty field.
   void write_csv(std::ostream& os) const {
     os << "time_ns,duration_ns,sign,arrival_mid";
@@ -116,7 +122,7 @@ struct impact_dataset {
     };
     for (index i = 0; i < rows(); ++i) {
       os << times[static_cast<std::size_t>(i)].count() << ',' << durations[static_cast<std::size_t>(i)].count() << ','
-         << static_cast<int>(sign[i]);
+         << static_cast<int>(footprint::sign(side[static_cast<std::size_t>(i)]));
       put(arrival_mid[i]);
       for (index j = 0; j < X.cols(); ++j) put(X(i, j));
       for (index j = 0; j < labels.cols(); ++j) put(labels(i, j));
@@ -179,7 +185,7 @@ class impact_dataset_builder {
   }
 
   /// Adds an order with its arrival features.
-  /// @param o the order (sign +/-1, quantity > 0, vwap and arrival_mid finite and > 0,
+  /// @param o the order (side buy or sell, quantity > 0, vwap and arrival_mid finite and > 0,
   ///          end_time >= time, time not before the previous order's)
   /// @param features arrival features, size = feature_names.size(); NaN allowed (such rows
   ///          are excluded by complete_rows)
@@ -187,7 +193,7 @@ class impact_dataset_builder {
   void add_order(const order_arrival& o, std::span<const double> features) {
     const char* fn = "footprint::impact_dataset_builder::add_order";
     if (features.size() != feature_names_.size()) throw dimension_mismatch(fn, "features.size() must equal the number of feature names", static_cast<index>(feature_names_.size()), static_cast<index>(features.size()));
-    if (o.sign != 1 && o.sign != -1) throw invalid_argument(detail::concat(fn, ": sign must be +1 or -1 (got ", int(o.sign), ")"));
+    if (o.side != footprint::side::buy && o.side != footprint::side::sell) throw invalid_argument(detail::concat(fn, ": side must be buy or sell (got ", int(o.side), ")"));
     if (!std::isfinite(o.quantity) || !(o.quantity > 0.0)) throw invalid_argument(detail::concat(fn, ": quantity must be finite and > 0 (got ", o.quantity, ")"));
     if (!std::isfinite(o.vwap) || !(o.vwap > 0.0)) throw invalid_argument(detail::concat(fn, ": vwap must be finite and > 0 (got ", o.vwap, ")"));
     if (!std::isfinite(o.arrival_mid) || !(o.arrival_mid > 0.0)) throw invalid_argument(detail::concat(fn, ": arrival_mid must be finite and > 0 (got ", o.arrival_mid, ")"));
@@ -214,7 +220,7 @@ class impact_dataset_builder {
   /// ch. 10, use such runs as a proxy when the metaorders themselves are not known). Its
   /// quantity is the run's total, its vwap the run's value-weighted price, its arrival mid
   /// and features those of its first order, its end the last fill of its last order.
-  /// Adds the features `duration_s` and `n_child`.
+  /// Adds the features `duration_s` and `n_children`.
   /// @param max_gap the largest gap inside a run; >= 0
   /// @throws invalid_argument when max_gap < 0
   [[nodiscard]] impact_dataset build_metaorders(std::chrono::nanoseconds max_gap) const {
@@ -224,7 +230,7 @@ class impact_dataset_builder {
     std::vector<double> children;
     for (std::size_t i = 0; i < orders_.size(); ++i) {
       const order_arrival& o = orders_[i];
-      if (!runs.empty() && runs.back().sign == o.sign && o.time - runs.back().end_time <= max_gap) {
+      if (!runs.empty() && runs.back().side == o.side && o.time - runs.back().end_time <= max_gap) {
         order_arrival& r = runs.back();
         const double value = r.vwap * r.quantity + o.vwap * o.quantity;
         r.quantity += o.quantity;
@@ -238,7 +244,7 @@ class impact_dataset_builder {
       }
     }
     impact_dataset d = assemble(runs, first, true);
-    const index c = d.feature_column("n_child");
+    const index c = d.feature_column("n_children");
     for (index i = 0; i < d.rows(); ++i) d.X(i, c) = children[static_cast<std::size_t>(i)];
     return d;
   }
@@ -256,22 +262,23 @@ class impact_dataset_builder {
                                         bool metaorders) const {
     impact_dataset d;
     d.feature_names = feature_names_;
-    for (const char* n : {"quantity", "log_quantity", "size_to_depth", "participation"}) d.feature_names.emplace_back(n);
+    for (const std::string_view n : size_feature_names) d.feature_names.emplace_back(n);
     if (metaorders) {
       d.feature_names.emplace_back("duration_s");
-      d.feature_names.emplace_back("n_child");
+      d.feature_names.emplace_back("n_children");
     }
     d.label_names = {"shortfall_bps", "immediate_bps"};
     for (const auto h : params_.horizons) d.label_names.push_back("permanent_" + horizon_name(h) + "_bps");
     for (const auto h : params_.horizons) d.label_names.push_back("temporary_" + horizon_name(h) + "_bps");
 
     d.daily_volume = params_.daily_volume > 0.0 ? params_.daily_volume : estimated_daily_volume();
+    d.session_seconds = params_.session_seconds;
     const index n = static_cast<index>(rows.size());
     const index nf = static_cast<index>(feature_names_.size());
     const index nh = static_cast<index>(params_.horizons.size());
     d.X.resize(n, static_cast<index>(d.feature_names.size()));
     d.labels.resize(n, static_cast<index>(d.label_names.size()));
-    d.sign.resize(n);
+    d.side.resize(rows.size());
     d.quantity.resize(n);
     d.arrival_mid.resize(n);
     d.times.resize(rows.size());
@@ -280,16 +287,15 @@ class impact_dataset_builder {
       const order_arrival& o = rows[static_cast<std::size_t>(i)];
       const double* f = features_.data() + feature_row[static_cast<std::size_t>(i)] * feature_names_.size();
       for (index j = 0; j < nf; ++j) d.X(i, j) = f[j];
-      const double taken_depth = o.sign > 0 ? o.ask_depth : o.bid_depth;
-      d.X(i, nf) = o.quantity;
-      d.X(i, nf + 1) = std::log(o.quantity);
-      d.X(i, nf + 2) = (std::isfinite(taken_depth) && taken_depth > 0.0) ? o.quantity / taken_depth : nan;
-      d.X(i, nf + 3) = o.quantity / d.daily_volume;
+      const double taken_depth = o.side == footprint::side::buy ? o.ask_depth : o.bid_depth;
+      std::array<double, 4> sizes{};
+      compute_size_features(o.quantity, taken_depth, d.daily_volume, sizes);
+      for (index k = 0; k < 4; ++k) d.X(i, nf + k) = sizes[static_cast<std::size_t>(k)];
       if (metaorders) {
         d.X(i, nf + 4) = std::chrono::duration<double>(o.end_time - o.time).count();
         d.X(i, nf + 5) = 1.0;
       }
-      const double s = o.sign;
+      const double s = sign(o.side);
       const double to_bps = 1e4 / o.arrival_mid;
       const double shortfall = s * (o.vwap - o.arrival_mid) * to_bps;
       d.labels(i, 0) = shortfall;
@@ -299,7 +305,7 @@ class impact_dataset_builder {
         d.labels(i, 2 + h) = permanent;
         d.labels(i, 2 + nh + h) = shortfall - permanent;
       }
-      d.sign[i] = s;
+      d.side[static_cast<std::size_t>(i)] = o.side;
       d.quantity[i] = o.quantity;
       d.arrival_mid[i] = o.arrival_mid;
       d.times[static_cast<std::size_t>(i)] = o.time;

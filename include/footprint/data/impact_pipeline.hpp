@@ -44,7 +44,7 @@ struct impact_pipeline_params {
   /// When arrival_lag or arrival_search is > 0, the pipeline keeps the state after every book
   /// update for arrival_lag + arrival_search. >= 0.
   std::chrono::nanoseconds arrival_lag{0};
-  /// How much further back than t - arrival_lag `arrival_at(t, sign, first_price, ...)` may
+  /// How much further back than t - arrival_lag `arrival_at(t, side, first_price, ...)` may
   /// look for a quote consistent with the first fill; >= 0.
   std::chrono::nanoseconds arrival_search{0};
   /// Sampling interval of `market_state::volatility` (realized volatility of the mid sampled
@@ -67,11 +67,11 @@ struct arrival_state {
   [[nodiscard]] double mid() const noexcept { return 0.5 * (bid + ask); }
 };
 
-/// A market order as executed: fills grouped by a source's rule (same timestamp, same sign).
+/// A market order as executed: fills grouped by a source's rule (same timestamp, same side).
 struct executed_order {
   std::chrono::nanoseconds time{0};      ///< time of the first fill (the pipeline's clock)
   std::chrono::nanoseconds end_time{0};  ///< time of the last fill; >= time
-  std::int8_t sign = 0;                  ///< aggressor: +1 buy, -1 sell
+  footprint::side side = footprint::side::buy;  ///< aggressor: buy or sell
   double quantity = 0.0;                 ///< total quantity filled; > 0
   double vwap = nan;                     ///< volume-weighted fill price, quote currency; > 0
   std::size_t fills = 1;                 ///< number of trade prints grouped
@@ -129,7 +129,7 @@ struct impact_pipeline_result {
 /// 3. for each market order, capture its arrival state *before* feeding its fills:
 ///    `arrival(book_before, state)` (the state now, with the book before the first fill),
 ///    `arrival_at(first_fill_time, state)` (the state as of first_fill_time - arrival_lag) or
-///    `arrival_at(first_fill_time, sign, first_price, state)` (the latest state the first
+///    `arrival_at(first_fill_time, side, first_price, state)` (the latest state the first
 ///    fill is consistent with); then, once its last fill is known, `add_order(order, state)`;
 /// 4. `finish(last_book)`: the datasets, the market state and the summary.
 ///
@@ -257,18 +257,18 @@ class impact_pipeline {
   /// chooses, trade by trade, the smallest delay consistent with the fill, as quote-matching
   /// rules do with a fixed delay (Lee and Ready 1991).
   /// @param time the first fill's time (as for `arrival_at(time, out)`)
-  /// @param sign the aggressor, +1 buy or -1 sell
+  /// @param side the aggressor, buy or sell
   /// @param first_price the price of the first fill, quote currency
   /// @param out receives the consistent state; when there is none, the state of
   ///        `arrival_at(time, out)` (NaN when there is none either)
   /// @return true when a consistent state was found
-  /// @throws invalid_argument when the history is not kept, or sign is not +/-1
+  /// @throws invalid_argument when the history is not kept, or side is not buy or sell
   /// Complexity: O(log of the states kept + states in the search window).
-  bool arrival_at(std::chrono::nanoseconds time, std::int8_t sign, double first_price, arrival_state& out) const {
+  bool arrival_at(std::chrono::nanoseconds time, footprint::side side, double first_price, arrival_state& out) const {
     require_history("arrival_at");
-    if (sign != 1 && sign != -1) {
-      throw invalid_argument(detail::concat("footprint::impact_pipeline::arrival_at: sign must be +1 or -1 (got ",
-                                            static_cast<int>(sign), ")"));
+    if (side != footprint::side::buy && side != footprint::side::sell) {
+      throw invalid_argument(detail::concat("footprint::impact_pipeline::arrival_at: side must be buy or sell (got ",
+                                            static_cast<int>(side), ")"));
     }
     const std::chrono::nanoseconds start = time - params_.arrival_lag;
     const std::chrono::nanoseconds stop = start - params_.arrival_search;
@@ -277,7 +277,7 @@ class impact_pipeline {
     for (std::size_t i = n; i-- > 0;) {
       const std::size_t s = slot(i);
       const double* v = values_.data() + s * stride_;
-      const bool consistent = sign > 0 ? v[1] <= first_price : v[0] >= first_price;  // NaN (empty side): false
+      const bool consistent = side == footprint::side::buy ? v[1] <= first_price : v[0] >= first_price;  // NaN (empty side): false
       if (consistent) {
         read_state(i, out);
         return true;
@@ -294,7 +294,7 @@ class impact_pipeline {
 
   /// Labels one market order with its arrival state, or counts it as unlabelled when the
   /// arrival book was not two-sided.
-  /// @param o the order (sign +/-1, quantity > 0, vwap > 0, end_time >= time, not before
+  /// @param o the order (side buy or sell, quantity > 0, vwap > 0, end_time >= time, not before
   ///          the previous order)
   /// @param at its arrival state (from `arrival` or `arrival_at`)
   /// @throws invalid_argument / dimension_mismatch as `impact_dataset_builder::add_order`
@@ -306,7 +306,7 @@ class impact_pipeline {
       ++summary_.unlabelled_orders;
       return;
     }
-    const order_arrival a{.time = o.time, .end_time = o.end_time, .sign = o.sign, .quantity = o.quantity,
+    const order_arrival a{.time = o.time, .end_time = o.end_time, .side = o.side, .quantity = o.quantity,
                           .vwap = o.vwap, .arrival_mid = mid, .bid_depth = at.bid_depth, .ask_depth = at.ask_depth};
     builder_.add_order(a, at.features);
   }

@@ -4,6 +4,7 @@
 /// the book just before the first fill.
 #pragma once
 
+#include "footprint/feeds/lobster/lobster_market_order_reader.hpp"
 #include "footprint/feeds/lobster/lobster_reader.hpp"
 #include "footprint/feeds/parse_report.hpp"
 #include "footprint/features/arrival_features.hpp"
@@ -46,10 +47,10 @@ struct lobster_dataset_options {
 /// - every event's book goes to the features and, when two-sided, to the mid path of the
 ///   labels; executions and cross trades (types 4, 5, 6) are trades (`to_trade`), given to
 ///   the trade features before their book; cross trades have sign 0 (unsigned);
-/// - market orders group executions exactly as `lobster_market_order_reader` does:
-///   consecutive counted executions (visible, plus hidden when `include_hidden`) with the
-///   same timestamp and aggressor sign; other events in between neither join nor split a
-///   group; vwap = sum(size x price) / sum(size), computed in ticks;
+/// - market orders are grouped by `lobster_market_order_grouper` (the rule of
+///   `lobster_market_order_reader`): consecutive counted executions (visible, plus hidden
+///   when `include_hidden`) with the same timestamp and aggressor side; other events in
+///   between neither join nor split a group; vwap computed in ticks;
 /// - the arrival state is taken at the first fill, before it is fed: the features after
 ///   the previous event with its book (`lobster_event::book_before`); an order whose
 ///   arrival book has an empty side is counted in `unlabelled_orders`;
@@ -67,43 +68,29 @@ struct lobster_dataset_options {
       arrival_features(options.features, options.session),
       detail::make_pipeline_params(options.horizons, options.session_seconds, options.daily_volume, options.metaorder_gap,
                                    std::chrono::nanoseconds{0}, std::chrono::nanoseconds{0}, options.volatility_interval));
+  lobster_market_order_grouper grouper(lobster_grouping_options{.include_hidden = options.include_hidden});
   lobster_event ev;
-  executed_order order;
-  arrival_state at;
-  bool open = false;
-  double notional_x10000 = 0.0;
+  lobster_market_order done;
+  arrival_state at;       // the arrival state of the open market order
+  arrival_state next_at;  // of the one the current event opens
   std::size_t events = 0;
   std::size_t excluded = 0;
-  const auto close = [&] {
-    if (!open) return;
-    order.vwap = notional_x10000 / order.quantity / 10000.0;
-    p.add_order(order, at);
-    open = false;
+  const auto label = [&](const lobster_market_order& mo) {
+    p.add_order(executed_order{.time = mo.time, .end_time = mo.time, .side = mo.side, .quantity = mo.quantity,
+                               .vwap = mo.vwap, .fills = mo.fills},
+                at);
   };
   while (reader.next(ev)) {
     ++events;
-    const bool counted = ev.type == lobster_event_type::execute_visible ||
-                         (options.include_hidden && ev.type == lobster_event_type::execute_hidden);
-    if (counted) {
-      const std::int8_t s = ev.aggressor();
-      if (open && (ev.time != order.time || s != order.sign)) close();
-      if (!open) {
-        open = true;
-        order = executed_order{.time = ev.time, .end_time = ev.time, .sign = s, .quantity = 0.0, .vwap = nan, .fills = 0};
-        notional_x10000 = 0.0;
-        p.arrival(ev.book_before, at);
-      }
-      const auto q = static_cast<double>(ev.size);
-      order.quantity += q;
-      notional_x10000 += q * static_cast<double>(ev.price_x10000);
-      ++order.fills;
-    } else if (ev.is_execution()) {
-      ++excluded;
-    }
+    const bool opens = grouper.opens(ev);
+    if (opens) p.arrival(ev.book_before, next_at);  // the features before the first fill is fed
+    if (grouper.add(ev, done)) label(done);
+    if (opens) std::swap(at, next_at);
+    if (ev.is_execution() && !grouper.counts(ev)) ++excluded;
     if (const std::optional<trade> t = to_trade(ev)) p.update(*t);
     p.update(ev.book);
   }
-  close();
+  if (grouper.finish(done)) label(done);
   impact_pipeline_result r = p.finish(reader.book());
   r.summary.events = events;
   r.summary.excluded_trades = excluded;

@@ -17,15 +17,17 @@
 /// | other arrival features | same name | unchanged |
 /// | `quantity`, `log_quantity`, `size_to_depth`, `participation` | same name | unchanged |
 ///
-/// The dataset's metaorder columns (`duration_s`, `n_child`) are not used: the design
+/// The dataset's metaorder columns (`duration_s`, `n_children`) are not used: the design
 /// describes one market order.
 #pragma once
 
 #include "footprint/data/impact_dataset.hpp"
+#include "footprint/data/size_features.hpp"
 #include "footprint/detail/concat.hpp"
 #include "footprint/error.hpp"
 #include "footprint/types.hpp"
 
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <span>
@@ -38,19 +40,17 @@ namespace footprint {
 /// Builds the design matrix of an order-cost model from an `impact_dataset`'s columns.
 class order_design {
  public:
-  /// The size features `impact_dataset` appends after the arrival features, in order.
-  static constexpr std::string_view size_features[4] = {"quantity", "log_quantity", "size_to_depth", "participation"};
 
   /// A design for datasets with these feature columns.
   /// @param dataset_features the dataset's `feature_names`: arrival features, then the four
-  ///        `size_features` (then, for metaorders, `duration_s` and `n_child`, ignored)
+  ///        `size_feature_names` (then, for metaorders, `duration_s` and `n_children`, ignored)
   /// @throws invalid_argument when a size feature is missing, or an `ask_depth_<x>` has no
   ///         `bid_depth_<x>` partner (or the reverse)
   explicit order_design(std::span<const std::string> dataset_features) {
     constexpr const char* where = "footprint::order_design::order_design";
     index first_size = -1;
     for (std::size_t j = 0; j < dataset_features.size(); ++j) {
-      if (dataset_features[j] == size_features[0]) {
+      if (dataset_features[j] == size_feature_names[0]) {
         first_size = static_cast<index>(j);
         break;
       }
@@ -58,8 +58,8 @@ class order_design {
     if (first_size < 0) throw invalid_argument(detail::concat(where, ": the dataset has no feature 'quantity'"));
     for (std::size_t k = 0; k < 4; ++k) {
       const auto j = static_cast<std::size_t>(first_size) + k;
-      if (j >= dataset_features.size() || dataset_features[j] != size_features[k]) {
-        throw invalid_argument(detail::concat(where, ": expected the size feature '", size_features[k], "' at column ", j));
+      if (j >= dataset_features.size() || dataset_features[j] != size_feature_names[k]) {
+        throw invalid_argument(detail::concat(where, ": expected the size feature '", size_feature_names[k], "' at column ", j));
       }
     }
     n_arrival_ = first_size;
@@ -88,7 +88,7 @@ class order_design {
     }
     for (index k = 0; k < 4; ++k) {
       columns_.push_back(column{.source = n_arrival_ + k, .role = column_role::plain});
-      names_.emplace_back(size_features[k]);
+      names_.emplace_back(size_feature_names[static_cast<std::size_t>(k)]);
     }
   }
 
@@ -117,8 +117,8 @@ class order_design {
       if (i < 0 || i >= d.rows()) {
         throw invalid_argument(detail::concat(where, ": row ", i, " is out of range [0, ", d.rows(), ")"));
       }
-      const double sign = d.sign[i];
-      for (index c = 0; c < size(); ++c) out(static_cast<index>(r), c) = value(d.X.row(i), sign, c);
+      const double s = footprint::sign(d.side[static_cast<std::size_t>(i)]);
+      for (index c = 0; c < size(); ++c) out(static_cast<index>(r), c) = value(d.X.row(i), s, c);
     }
     return out;
   }
@@ -126,14 +126,14 @@ class order_design {
   /// The design row of a hypothetical market order in a given state.
   /// @param arrival   the arrival features, `arrival_features()` values in the dataset's
   ///                  order (e.g. `market_state::features` of `impact_pipeline_result::state`)
-  /// @param sign      +1 buy, -1 sell
+  /// @param side      buy or sell
   /// @param quantity  shares/contracts/coins, > 0
   /// @param taken_depth   quantity displayed at the best quote the order takes (the ask for a buy); > 0, or NaN
   /// @param daily_volume  the ADV of the dataset (`impact_dataset::daily_volume`), > 0
   /// @param out       shape (size()); receives the row
   /// @throws dimension_mismatch when `arrival` or `out` has the wrong size
-  /// @throws invalid_argument when sign is not +1 or -1, or quantity or daily_volume is not > 0
-  void order_row(std::span<const double> arrival, double sign, double quantity, double taken_depth, double daily_volume,
+  /// @throws invalid_argument when side is not buy or sell, or quantity or daily_volume is not > 0
+  void order_row(std::span<const double> arrival, footprint::side side, double quantity, double taken_depth, double daily_volume,
                  std::span<double> out) const {
     constexpr const char* where = "footprint::order_design::order_row";
     if (static_cast<index>(arrival.size()) != n_arrival_) {
@@ -142,7 +142,10 @@ class order_design {
     if (static_cast<index>(out.size()) != size()) {
       throw dimension_mismatch(where, "out.size() must equal size()", size(), static_cast<index>(out.size()));
     }
-    if (sign != 1.0 && sign != -1.0) throw invalid_argument(detail::concat(where, ": sign must be +1 or -1 (got ", sign, ")"));
+    if (side != footprint::side::buy && side != footprint::side::sell) {
+      throw invalid_argument(detail::concat(where, ": side must be buy or sell (got ", static_cast<int>(side), ")"));
+    }
+    const double s = footprint::sign(side);
     if (!(quantity > 0.0) || !std::isfinite(quantity)) {
       throw invalid_argument(detail::concat(where, ": quantity must be finite and > 0 (got ", quantity, ")"));
     }
@@ -151,11 +154,10 @@ class order_design {
     }
     row_vector x(n_arrival_ + 4);
     for (index j = 0; j < n_arrival_; ++j) x[j] = arrival[static_cast<std::size_t>(j)];
-    x[n_arrival_] = quantity;
-    x[n_arrival_ + 1] = std::log(quantity);
-    x[n_arrival_ + 2] = (std::isfinite(taken_depth) && taken_depth > 0.0) ? quantity / taken_depth : nan;
-    x[n_arrival_ + 3] = quantity / daily_volume;
-    for (index c = 0; c < size(); ++c) out[static_cast<std::size_t>(c)] = value(x, sign, c);
+    std::array<double, 4> sizes{};
+    compute_size_features(quantity, taken_depth, daily_volume, sizes);  // as at training time
+    for (index k = 0; k < 4; ++k) x[n_arrival_ + k] = sizes[static_cast<std::size_t>(k)];
+    for (index c = 0; c < size(); ++c) out[static_cast<std::size_t>(c)] = value(x, s, c);
   }
 
  private:

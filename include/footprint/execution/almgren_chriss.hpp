@@ -66,21 +66,21 @@ struct almgren_chriss_params {
 /// Mean and variance of the implementation shortfall of one trading trajectory.
 ///
 /// All in quote currency (variance in currency squared), positive = cost, for buys and
-/// sells alike. `expected == permanent + temporary`.
+/// sells alike. `expected_currency == permanent_currency + temporary_currency`.
 struct almgren_chriss_cost {
-  double expected = nan;   ///< E: expected shortfall (eq. 8), currency
+  double expected_currency = nan;   ///< E: expected shortfall (eq. 8), currency
   double variance = nan;   ///< V: variance of the shortfall (eq. 5), currency^2; >= 0
-  double permanent = nan;  ///< gamma X^2 / 2: the permanent-impact part of E, currency
+  double permanent_currency = nan;  ///< gamma X^2 / 2: the permanent-impact part of E, currency
   /// epsilon sum |n_k| + (eta_tilde / tau) sum n_k^2: the temporary part of E (fixed costs
   /// and temporary impact, with the O(tau) permanent-impact correction folded into
   /// eta_tilde as in eq. 8), currency.
-  double temporary = nan;
+  double temporary_currency = nan;
 
   /// Standard deviation sqrt(V) of the shortfall, currency.
-  [[nodiscard]] double std_dev() const noexcept { return std::sqrt(variance); }
+  [[nodiscard]] double std_currency() const noexcept { return std::sqrt(variance); }
   /// The mean-variance objective E + lambda V (eq. 15) for a risk aversion `lambda`
   /// (1/currency), in currency.
-  [[nodiscard]] double objective(double lambda) const noexcept { return expected + lambda * variance; }
+  [[nodiscard]] double objective(double lambda) const noexcept { return expected_currency + lambda * variance; }
 };
 
 /// An execution schedule: holdings and trades at each time step, with its cost.
@@ -108,7 +108,7 @@ struct almgren_chriss_schedule {
 struct almgren_chriss_frontier_point {
   double lambda = nan;    ///< risk aversion, 1/currency
   double kappa = nan;     ///< kappa of the optimal trajectory, 1/time unit
-  double expected = nan;  ///< E of the optimal trajectory (eq. 20), currency
+  double expected_currency = nan;  ///< E of the optimal trajectory (eq. 20), currency
   double variance = nan;  ///< V of the optimal trajectory (eq. 20), currency^2
 };
 

@@ -275,9 +275,9 @@ namespace detail::almgren_chriss_math {
 [[nodiscard]] inline almgren_chriss_cost optimal_cost_of(const almgren_chriss_params& p, double quantity, double tau,
                                                          double eta_tilde, const decay& d) noexcept {
   almgren_chriss_cost c;
-  c.permanent = 0.5 * p.gamma * quantity * quantity;
-  c.temporary = p.epsilon * quantity + eta_tilde / tau * quantity * quantity * sum_trades_sq(d);
-  c.expected = c.permanent + c.temporary;
+  c.permanent_currency = 0.5 * p.gamma * quantity * quantity;
+  c.temporary_currency = p.epsilon * quantity + eta_tilde / tau * quantity * quantity * sum_trades_sq(d);
+  c.expected_currency = c.permanent_currency + c.temporary_currency;
   c.variance = p.sigma * p.sigma * tau * quantity * quantity * sum_holdings_sq(d);
   return c;
 }
@@ -391,9 +391,9 @@ inline almgren_chriss_cost almgren_chriss::evaluate(vector_cref holdings, double
     sum_x2 += holdings[k] * holdings[k];
   }
   almgren_chriss_cost c;
-  c.permanent = 0.5 * params_.gamma * quantity * quantity;
-  c.temporary = params_.epsilon * sum_abs_n + et / tau * sum_n2;
-  c.expected = c.permanent + c.temporary;
+  c.permanent_currency = 0.5 * params_.gamma * quantity * quantity;
+  c.temporary_currency = params_.epsilon * sum_abs_n + et / tau * sum_n2;
+  c.expected_currency = c.permanent_currency + c.temporary_currency;
   c.variance = params_.sigma * params_.sigma * tau * sum_x2;
   return c;
 }
@@ -434,7 +434,7 @@ inline std::vector<almgren_chriss_frontier_point> almgren_chriss::efficient_fron
   for (const double l : lambdas) {
     const m::decay d = m::optimal_decay(params_, l, tau, et);
     const almgren_chriss_cost c = m::optimal_cost_of(params_, quantity, tau, et, d);
-    out.push_back({.lambda = l, .kappa = d.kappa_tau / tau, .expected = c.expected, .variance = c.variance});
+    out.push_back({.lambda = l, .kappa = d.kappa_tau / tau, .expected_currency = c.expected_currency, .variance = c.variance});
   }
   return out;
 }
@@ -574,10 +574,10 @@ inline cost_estimate almgren_chriss::predict_cost(const order& o, const market_s
   const almgren_chriss_cost c =
       m::optimal_cost_of(params_, o.quantity, tau, et, m::optimal_decay(params_, params_.lambda, tau, et));
   const double to_bps = 1e4 / (o.quantity * s.mid);
-  return {.expected_bps = c.expected * to_bps,
-          .std_bps = c.std_dev() * to_bps,
-          .temporary_bps = c.temporary * to_bps,
-          .permanent_bps = c.permanent * to_bps};
+  return {.expected_bps = c.expected_currency * to_bps,
+          .std_bps = c.std_currency() * to_bps,
+          .temporary_bps = c.temporary_currency * to_bps,
+          .permanent_bps = c.permanent_currency * to_bps};
 }
 
 }  // namespace footprint

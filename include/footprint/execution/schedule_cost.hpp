@@ -51,10 +51,10 @@ struct schedule_cost_params {
 struct schedule_cost {
   double temporary_bps = nan;           ///< E[T]
   double permanent_bps = nan;           ///< P
-  double total_bps = nan;               ///< E[T] + P (price risk has mean 0)
+  double expected_bps = nan;            ///< expected total cost E[T] + P (price risk has mean 0)
   double temporary_std_bps = nan;       ///< sd of T (comonotone children)
   double price_risk_std_bps = nan;      ///< s_R
-  double total_std_bps = nan;           ///< sqrt(Var T + s_R^2)
+  double std_bps = nan;                 ///< standard deviation of the total cost, sqrt(Var T + s_R^2)
   double exceedance_probability = nan;  ///< P(T + P + R > threshold_bps), in [0, 1]
 };
 
@@ -139,8 +139,8 @@ template <PredictiveDistribution D>
   const double var_t = (t_of_u.array() - mean_t).square().mean();
   out.temporary_bps = mean_t;
   out.temporary_std_bps = std::sqrt(var_t);
-  out.total_bps = mean_t + out.permanent_bps;
-  out.total_std_bps = std::sqrt(var_t + out.price_risk_std_bps * out.price_risk_std_bps);
+  out.expected_bps = mean_t + out.permanent_bps;
+  out.std_bps = std::sqrt(var_t + out.price_risk_std_bps * out.price_risk_std_bps);
   double exceed = 0.0;
   const double s = out.price_risk_std_bps;
   for (index i = 0; i < m; ++i) {

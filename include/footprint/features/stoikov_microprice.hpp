@@ -31,7 +31,7 @@ struct stoikov_microprice_params {
   index spread_buckets = 2;      ///< S, spreads of 1..S ticks are modelled; >= 1
   index step = 1;                ///< rows between a state and the next observed one; >= 1
   index max_terms = 100;         ///< most terms g^1 + ... + g^k summed; >= 1
-  double tolerance = 1e-9;       ///< stop when max |g^k| <= tolerance ticks; finite, >= 0
+  double tol = 1e-9;       ///< stop when max |g^k| <= tol ticks; finite, >= 0
 };
 
 /// The micro-price of Stoikov (2018): mid + G*(I, S), G* estimated from a book history.
@@ -53,7 +53,7 @@ struct stoikov_microprice_params {
 /// in {-1, -1/2, +1/2, +1} tick (rows with larger moves are dropped), and the data are
 /// symmetrised (each transition is added again with I -> 1 - I, i.e. bucket b -> n-1-b,
 /// and the mid change negated), which makes G* antisymmetric and the series converge.
-/// The series is summed until a term is below `tolerance` ticks or `max_terms` terms
+/// The series is summed until a term is below `tol` ticks or `max_terms` terms
 /// (the companion code stops at 6 terms; the default sums to convergence).
 /// Differences from the companion code, on purpose: buckets are equal-width (symmetric
 /// about 1/2) rather than sample quantiles, and states from which the data never show a
@@ -82,8 +82,8 @@ class stoikov_microprice {
     if (params_.max_terms < 1) {
       throw invalid_argument(detail::concat(where, ": max_terms must be >= 1 (got ", params_.max_terms, ")"));
     }
-    if (!std::isfinite(params_.tolerance) || params_.tolerance < 0.0) {
-      throw invalid_argument(detail::concat(where, ": tolerance must be finite and >= 0 (got ", params_.tolerance, ")"));
+    if (!std::isfinite(params_.tol) || params_.tol < 0.0) {
+      throw invalid_argument(detail::concat(where, ": tol must be finite and >= 0 (got ", params_.tol, ")"));
     }
     adjustment_.assign(static_cast<std::size_t>(states()), nan);
   }
@@ -96,7 +96,7 @@ class stoikov_microprice {
   [[nodiscard]] bool is_fitted() const noexcept { return fitted_; }
 
   /// Estimates G* from a history (rows in time order; see the class comment).
-  /// @return the fit report: `converged` when a term fell below `tolerance`, else
+  /// @return the fit report: `converged` when a term fell below `tol`, else
   ///         `max_iterations` (the model is usable either way); `iterations` = terms
   ///         summed; `final_loss` = max |last term| in ticks; the message gives the
   ///         transitions used and dropped and the states seen
@@ -218,11 +218,11 @@ class stoikov_microprice {
       }
     }
 
-    // G* = g^1 + B g^1 + B^2 g^1 + ... until a term is below tolerance.
+    // G* = g^1 + B g^1 + B^2 g^1 + ... until a term is below tol.
     Eigen::VectorXd g = g1;
     Eigen::VectorXd term = g1;
     index terms = 1;
-    const double tol = params_.tolerance * params_.tick_size;
+    const double tol = params_.tol * params_.tick_size;
     while (terms < params_.max_terms && term.cwiseAbs().maxCoeff() > tol) {
       term = b * term;
       g += term;

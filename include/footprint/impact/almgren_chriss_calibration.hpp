@@ -14,7 +14,7 @@
 #pragma once
 
 #include "footprint/detail/concat.hpp"
-#include "footprint/impact/detail/impact_checks.hpp"
+#include "footprint/detail/checks.hpp"
 #include "footprint/impact/detail/impact_least_squares.hpp"
 #include "footprint/error.hpp"
 #include "footprint/impact/impact_observations.hpp"
@@ -46,7 +46,7 @@ struct almgren_chriss_calibration_params {
 ///
 /// With S0 the arrival mid, each row gives the permanent move y_I = 1e-4 * permanent_bps * S0
 /// and the temporary cost per share y_K = 1e-4 * temporary_bps * S0 (quote currency per
-/// share), the size Q and the rate v = Q / T (shares per `time_unit`). `calibrate` runs two
+/// share), the size Q and the rate v = Q / T (shares per `time_unit`). `fit` runs two
 /// weighted least-squares regressions:
 /// - permanent, through the origin: y_I = gamma Q + noise; R^2 is uncentred;
 /// - temporary, with intercept: y_K = epsilon + eta v + noise; R^2 is centred.
@@ -61,7 +61,7 @@ struct almgren_chriss_calibration_params {
 /// Usage:
 /// @code
 /// footprint::almgren_chriss_calibration cal({.time_unit = std::chrono::seconds(1)});
-/// cal.calibrate(observations);
+/// cal.fit(observations);
 /// double eta = cal.eta().value, eta_se = cal.eta().robust_std_error;
 /// @endcode
 class almgren_chriss_calibration {
@@ -72,10 +72,10 @@ class almgren_chriss_calibration {
     std::string reason;  ///< e.g. "duration is 0: the trading rate Q/T is undefined (temporary regression)"
   };
 
-  /// An uncalibrated instance with default settings (eta per share per second).
+  /// An unfitted instance with default settings (eta per share per second).
   almgren_chriss_calibration() = default;
 
-  /// An uncalibrated instance with the given settings.
+  /// An unfitted instance with the given settings.
   /// @throws invalid_argument when time_unit <= 0
   explicit almgren_chriss_calibration(almgren_chriss_calibration_params params) : params_(params) {
     if (params_.time_unit.count() <= 0) {
@@ -96,8 +96,8 @@ class almgren_chriss_calibration {
   ///         the same rate, so eta and epsilon are not separately identified)
   /// Complexity: O(n).
   template <class = void>  // compiled only where a law is fitted (see impact/detail/impact_least_squares.hpp)
-  fit_report calibrate(const impact_observations& obs) {
-    constexpr std::string_view where = "footprint::almgren_chriss_calibration::calibrate";
+  fit_report fit(const impact_observations& obs) {
+    constexpr std::string_view where = "footprint::almgren_chriss_calibration::fit";
     obs.validate(where);
     if (obs.duration.size() == 0) {
       throw invalid_argument(detail::concat(where, ": duration is empty (the temporary regression needs it)"));
@@ -158,7 +158,7 @@ class almgren_chriss_calibration {
     excluded_ = std::move(excluded);
     n_permanent_ = n;
     n_temporary_ = m;
-    calibrated_ = true;
+    fitted_ = true;
     report_ = {.status = fit_status::converged, .iterations = 1, .final_loss = nan,
                .message = detail::concat(n - m, " of ", n,
                                          " rows excluded from the temporary regression (duration 0); 0 from the "
@@ -166,10 +166,10 @@ class almgren_chriss_calibration {
     return report_;
   }
 
-  /// True after a successful `calibrate`.
-  [[nodiscard]] bool is_calibrated() const noexcept { return calibrated_; }
+  /// True after a successful `fit`.
+  [[nodiscard]] bool is_fitted() const noexcept { return fitted_; }
 
-  /// gamma: permanent impact, price per share per share traded. @throws not_fitted before calibrate
+  /// gamma: permanent impact, price per share per share traded. @throws not_fitted before fit
   [[nodiscard]] parameter_estimate gamma() const {
     require("footprint::almgren_chriss_calibration::gamma");
     return make(permanent_, 0);
@@ -187,20 +187,20 @@ class almgren_chriss_calibration {
   }
 
   /// Covariance of (epsilon, eta), shape (2, 2), or of (eta), shape (1, 1), without epsilon.
-  /// @throws not_fitted before calibrate
+  /// @throws not_fitted before fit
   [[nodiscard]] matrix temporary_covariance(covariance_estimator e = covariance_estimator::classical) const {
     require("footprint::almgren_chriss_calibration::temporary_covariance");
     return e == covariance_estimator::classical ? temporary_.cov_classical : temporary_.cov_hc1;
   }
   /// Uncentred weighted R^2 of the permanent regression. @throws not_fitted
-  [[nodiscard]] double permanent_r_squared() const {
-    require("footprint::almgren_chriss_calibration::permanent_r_squared");
-    return permanent_.r_squared;
+  [[nodiscard]] double permanent_r2() const {
+    require("footprint::almgren_chriss_calibration::permanent_r2");
+    return permanent_.r2;
   }
   /// Weighted R^2 of the temporary regression (centred with epsilon). @throws not_fitted
-  [[nodiscard]] double temporary_r_squared() const {
-    require("footprint::almgren_chriss_calibration::temporary_r_squared");
-    return temporary_.r_squared;
+  [[nodiscard]] double temporary_r2() const {
+    require("footprint::almgren_chriss_calibration::temporary_r2");
+    return temporary_.r2;
   }
   /// Residual std of the permanent regression, quote currency. @throws not_fitted
   [[nodiscard]] double permanent_residual_std() const {
@@ -212,12 +212,12 @@ class almgren_chriss_calibration {
     require("footprint::almgren_chriss_calibration::temporary_residual_std");
     return temporary_.residual_std;
   }
-  /// Rows in the permanent regression. @throws not_fitted before calibrate
+  /// Rows in the permanent regression. @throws not_fitted before fit
   [[nodiscard]] index n_permanent() const {
     require("footprint::almgren_chriss_calibration::n_permanent");
     return n_permanent_;
   }
-  /// Rows in the temporary regression. @throws not_fitted before calibrate
+  /// Rows in the temporary regression. @throws not_fitted before fit
   [[nodiscard]] index n_temporary() const {
     require("footprint::almgren_chriss_calibration::n_temporary");
     return n_temporary_;
@@ -227,7 +227,7 @@ class almgren_chriss_calibration {
     require("footprint::almgren_chriss_calibration::excluded");
     return excluded_;
   }
-  /// The report of the last calibration. @throws not_fitted before calibrate
+  /// The report of the last calibration. @throws not_fitted before fit
   [[nodiscard]] const fit_report& report() const {
     require("footprint::almgren_chriss_calibration::report");
     return report_;
@@ -237,7 +237,7 @@ class almgren_chriss_calibration {
 
  private:
   void require(std::string_view where) const {
-    if (!calibrated_) throw not_fitted(std::string(where));
+    if (!fitted_) throw not_fitted(std::string(where));
   }
   static parameter_estimate make(const detail::impact_ls_result& r, index k) {
     return {.value = r.theta[k],
@@ -252,7 +252,7 @@ class almgren_chriss_calibration {
   index n_permanent_ = 0;
   index n_temporary_ = 0;
   fit_report report_{};
-  bool calibrated_ = false;
+  bool fitted_ = false;
 };
 
 }  // namespace footprint

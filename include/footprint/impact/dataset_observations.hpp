@@ -37,10 +37,6 @@ struct dataset_observation_params {
   /// The volatility per sqrt(second) of every row when `volatility_feature` is empty, e.g.
   /// `market_state::volatility`; > 0 then.
   double volatility_per_sqrt_second = nan;
-  /// Length of the period of the dataset's `daily_volume`, seconds (the session: 23,400 for
-  /// a US equity day, 86,400 for crypto); > 0. `volatility` becomes per period:
-  /// sigma_day = sigma_per_sqrt_s * sqrt(period_seconds), as `impact_observations` needs.
-  double period_seconds = 23400.0;
 };
 
 /// What `to_impact_observations` returns.
@@ -58,15 +54,16 @@ struct dataset_observations {
 /// Builds impact observations from a labelled dataset.
 ///
 /// Each row gives quantity Q (the dataset's `quantity`), volume V (`daily_volume`),
-/// volatility sigma per period, duration T in seconds (`durations`), the arrival mid S0,
+/// volatility per session (the volatility per sqrt(second) times sqrt(the dataset's
+/// `session_seconds`), the period of `daily_volume`, as `impact_observations` needs), duration T in seconds (`durations`), the arrival mid S0,
 /// `permanent_bps` = I and `temporary_bps` = J - I/2 (see the file comment). Rows whose
 /// labels or volatility are not finite, or whose volatility is not > 0, are excluded and
 /// listed with the reason: nothing is dropped silently.
 ///
 /// @param d the dataset; `d.rows()` rows, labels `shortfall_bps` and `permanent_<h>_bps`
-/// @param p horizon, volatility source, period length
+/// @param p horizon, volatility source
 /// @return the observations, their dataset rows and the exclusions
-/// @throws invalid_argument when `p.period_seconds <= 0`, `p.horizon <= 0`, the dataset
+/// @throws invalid_argument when the dataset's `session_seconds` is not finite and > 0, `p.horizon <= 0`, the dataset
 ///         has no label `permanent_<h>_bps` or no feature `p.volatility_feature`, the
 ///         dataset's `daily_volume` is not finite and > 0, or `volatility_feature` is empty
 ///         and `volatility_per_sqrt_second` is not finite and > 0
@@ -74,8 +71,8 @@ struct dataset_observations {
 [[nodiscard]] inline dataset_observations to_impact_observations(const impact_dataset& d,
                                                                  const dataset_observation_params& p = {}) {
   constexpr const char* where = "footprint::to_impact_observations";
-  if (!(p.period_seconds > 0.0) || !std::isfinite(p.period_seconds)) {
-    throw invalid_argument(detail::concat(where, ": period_seconds must be finite and > 0 (got ", p.period_seconds, ")"));
+  if (!(d.session_seconds > 0.0) || !std::isfinite(d.session_seconds)) {
+    throw invalid_argument(detail::concat(where, ": the dataset's session_seconds must be finite and > 0 (got ", d.session_seconds, ")"));
   }
   if (p.horizon.count() <= 0) {
     throw invalid_argument(detail::concat(where, ": horizon must be > 0 (got ", p.horizon.count(), " ns)"));
@@ -92,7 +89,7 @@ struct dataset_observations {
   const vector shortfall = d.label("shortfall_bps");
   const vector permanent = d.label(permanent_name);  // throws invalid_argument naming the label
   const index vol_col = per_row_vol ? d.feature_column(p.volatility_feature) : -1;
-  const double sqrt_period = std::sqrt(p.period_seconds);
+  const double sqrt_period = std::sqrt(d.session_seconds);
 
   dataset_observations out;
   const index n = d.rows();

@@ -8,7 +8,7 @@
 #pragma once
 
 #include "footprint/detail/concat.hpp"
-#include "footprint/impact/detail/impact_checks.hpp"
+#include "footprint/detail/checks.hpp"
 #include "footprint/error.hpp"
 #include "footprint/types.hpp"
 
@@ -106,7 +106,7 @@ struct impact_observations {
                                    : r == rule::non_negative ? "finite and >= 0"
                                                              : "finite";
           throw invalid_argument(detail::concat(where, ": ", name, " must be ", constraint, " (got ",
-                                                detail::impact_format(x), " at row ", i, ")"));
+                                                detail::format_number(x), " at row ", i, ")"));
         }
       }
     };

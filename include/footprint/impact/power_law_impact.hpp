@@ -11,7 +11,7 @@
 #pragma once
 
 #include "footprint/detail/concat.hpp"
-#include "footprint/impact/detail/impact_checks.hpp"
+#include "footprint/detail/checks.hpp"
 #include "footprint/impact/detail/impact_power_law_fit.hpp"
 #include "footprint/error.hpp"
 #include "footprint/impact/impact_observations.hpp"
@@ -20,6 +20,7 @@
 
 #include <Eigen/Core>
 
+#include <chrono>
 #include <cmath>
 #include <string>
 #include <string_view>
@@ -32,12 +33,12 @@ struct power_law_impact_params {
   /// Length of the period that V and sigma refer to, seconds: converts the duration T of an
   /// observation (seconds) into periods in X/(V T). Default: a 6.5-hour trading day, as V is
   /// usually an average daily volume; > 0.
-  double seconds_per_period = 23400.0;
+  double session_seconds = 23400.0;
   /// NaN to estimate alpha; a finite value > 0 holds alpha there. Almgren et al. fix
   /// alpha = 1 (linear permanent impact, the no-arbitrage form) after estimating it.
   double fixed_alpha = nan;
-  index max_iterations = 100;  ///< Levenberg-Marquardt iteration budget; >= 1
-  double tolerance = 1e-10;    ///< relative step size that stops the iterations; in (0, 1)
+  index max_iter = 100;  ///< Levenberg-Marquardt iteration budget; >= 1
+  double tol = 1e-10;    ///< relative step size that stops the iterations; in (0, 1)
 };
 
 /// The power laws of Almgren, Thum, Hauptmann and Li (2005), fitted or set by hand.
@@ -46,7 +47,7 @@ struct power_law_impact_params {
 /// - temporary: K = J - I/2 = eta sigma (X/(V T))^beta
 ///
 /// with X the shares of the metaorder, V the volume per period, sigma the volatility per
-/// period and T the duration in periods (`seconds_per_period`). Each law is fitted by
+/// period and T the duration in periods (`session_seconds`). Each law is fitted by
 /// nonlinear least squares in levels (Levenberg-Marquardt, started from OLS on logs) with
 /// classical and HC1 standard errors from the Jacobian. The published estimates (Almgren et
 /// al. 2005, section 4.3, Citigroup US equity trades; one-sigma errors as tabulated in the
@@ -61,32 +62,32 @@ class power_law_impact {
   power_law_impact() = default;
 
   /// An unfitted model with the given settings.
-  /// @throws invalid_argument when seconds_per_period is not finite and > 0, fixed_alpha is
-  ///         neither NaN nor finite and > 0, max_iterations < 1 or tolerance not in (0, 1)
+  /// @throws invalid_argument when session_seconds is not finite and > 0, fixed_alpha is
+  ///         neither NaN nor finite and > 0, max_iter < 1 or tol not in (0, 1)
   explicit power_law_impact(power_law_impact_params params) : params_(params) {
     constexpr std::string_view where = "footprint::power_law_impact";
-    detail::impact_require_positive(params_.seconds_per_period, where, "seconds_per_period");
-    detail::impact_require(std::isnan(params_.fixed_alpha) || (std::isfinite(params_.fixed_alpha) && params_.fixed_alpha > 0.0),
+    detail::require_positive(params_.session_seconds, where, "session_seconds");
+    detail::require(std::isnan(params_.fixed_alpha) || (std::isfinite(params_.fixed_alpha) && params_.fixed_alpha > 0.0),
                            where, "fixed_alpha", "NaN or finite and > 0", params_.fixed_alpha);
-    if (params_.max_iterations < 1) {
-      throw invalid_argument(detail::concat(where, ": max_iterations must be >= 1 (got ", params_.max_iterations, ")"));
+    if (params_.max_iter < 1) {
+      throw invalid_argument(detail::concat(where, ": max_iter must be >= 1 (got ", params_.max_iter, ")"));
     }
-    detail::impact_require(params_.tolerance > 0.0 && params_.tolerance < 1.0, where, "tolerance", "in (0, 1)",
-                           params_.tolerance);
+    detail::require(params_.tol > 0.0 && params_.tol < 1.0, where, "tol", "in (0, 1)",
+                           params_.tol);
   }
 
   /// A model with known coefficients (e.g. the published ones); standard errors are NaN.
   /// @param gamma, alpha permanent coefficient and exponent, dimensionless; finite and > 0
   /// @param eta, beta    temporary coefficient and exponent, dimensionless; finite and > 0
-  /// @param params       settings (seconds_per_period is used by predictions)
+  /// @param params       settings (session_seconds is used by predictions)
   /// @throws invalid_argument when a coefficient is out of range, or as the constructor
   [[nodiscard]] static power_law_impact from_coefficients(double gamma, double alpha, double eta, double beta,
                                                           power_law_impact_params params = {}) {
     constexpr std::string_view where = "footprint::power_law_impact::from_coefficients";
-    detail::impact_require_positive(gamma, where, "gamma");
-    detail::impact_require_positive(alpha, where, "alpha");
-    detail::impact_require_positive(eta, where, "eta");
-    detail::impact_require_positive(beta, where, "beta");
+    detail::require_positive(gamma, where, "gamma");
+    detail::require_positive(alpha, where, "alpha");
+    detail::require_positive(eta, where, "eta");
+    detail::require_positive(beta, where, "beta");
     power_law_impact m(params);
     for (auto* f : {&m.permanent_, &m.temporary_}) {
       f->cov_classical = matrix::Constant(2, 2, nan);
@@ -130,7 +131,7 @@ class power_law_impact {
 
     detail::impact_power_law_fit permanent =
         detail::impact_fit_power_law(obs.participation(), obs.volatility, perm, w, detail::impact_power_law_method::nonlinear,
-                                     params_.fixed_alpha, params_.max_iterations, params_.tolerance, where);
+                                     params_.fixed_alpha, params_.max_iter, params_.tol, where);
 
     std::vector<index> rows;
     for (index i = 0; i < n; ++i) {
@@ -140,14 +141,14 @@ class power_law_impact {
     vector x(m), s(m), k(m), wt(m);
     for (index j = 0; j < m; ++j) {
       const index i = rows[static_cast<std::size_t>(j)];
-      x[j] = obs.quantity[i] / (obs.volume[i] * obs.duration[i] / params_.seconds_per_period);
+      x[j] = obs.quantity[i] / (obs.volume[i] * obs.duration[i] / params_.session_seconds);
       s[j] = obs.volatility[i];
       k[j] = temp[i];
       wt[j] = w[i];
     }
     detail::impact_power_law_fit temporary =
         detail::impact_fit_power_law(x, s, k, wt, detail::impact_power_law_method::nonlinear, nan,
-                                     params_.max_iterations, params_.tolerance, where);
+                                     params_.max_iter, params_.tol, where);
     temporary.n_excluded = n - m;
 
     permanent_ = std::move(permanent);
@@ -184,8 +185,8 @@ class power_law_impact {
     constexpr std::string_view where = "footprint::power_law_impact::predict_temporary";
     require_fitted(where);
     check(quantity, volume, volatility, where);
-    detail::impact_require_positive(duration, where, "duration");
-    const double rate = quantity / (volume * duration / params_.seconds_per_period);
+    detail::require_positive(duration, where, "duration");
+    const double rate = quantity / (volume * duration / params_.session_seconds);
     return 1e4 * temporary_.coefficient * volatility * std::pow(rate, temporary_.exponent);
   }
 
@@ -195,6 +196,35 @@ class power_law_impact {
   [[nodiscard]] double predict_realized(double quantity, double volume, double volatility, double duration) const {
     return 0.5 * predict_permanent(quantity, volume, volatility) +
            predict_temporary(quantity, volume, volatility, duration);
+  }
+
+  /// The cost of an order in a market state (`ImpactModel`): the realized impact J = I/2 + K
+  /// of the metaorder executed over its horizon (Almgren et al. 2005, section 3), with V =
+  /// volume_rate x session_seconds and sigma = volatility x sqrt(session_seconds).
+  /// @param o an order with quantity > 0 and horizon > 0 (K needs a trading rate)
+  /// @param s the market: `volume_rate` (quantity per second) and `volatility` (per
+  ///          sqrt(second)), each finite and > 0
+  /// @return expected_bps = J; permanent_bps = I/2 (the part of the permanent move a linear
+  ///         execution pays); temporary_bps = K; std_bps = sqrt(s_I^2 / 4 + s_K^2) from the
+  ///         fits' residual stds (NaN for a model set from coefficients)
+  /// @throws not_fitted before `fit` or `from_coefficients`; invalid_argument for an order
+  ///         or state out of range
+  [[nodiscard]] cost_estimate predict_cost(const order& o, const market_state& s) const {
+    constexpr std::string_view where = "footprint::power_law_impact::predict_cost";
+    require_fitted(where);
+    const double seconds = std::chrono::duration<double>(o.horizon).count();
+    detail::require_positive(seconds, where, "order horizon (seconds)");
+    detail::require_positive(s.volume_rate, where, "market_state volume_rate");
+    detail::require_positive(s.volatility, where, "market_state volatility");
+    const double volume = s.volume_rate * params_.session_seconds;
+    const double sigma = s.volatility * std::sqrt(params_.session_seconds);
+    const double permanent = 0.5 * predict_permanent(o.quantity, volume, sigma);
+    const double temporary = predict_temporary(o.quantity, volume, sigma, seconds);
+    const double sp = permanent_.residual_std, st = temporary_.residual_std;
+    return {.expected_bps = permanent + temporary,
+            .std_bps = std::sqrt(0.25 * sp * sp + st * st),
+            .temporary_bps = temporary,
+            .permanent_bps = permanent};
   }
 
   /// True after a successful `fit` or `from_coefficients`.
@@ -262,9 +292,9 @@ class power_law_impact {
     if (!fitted_) throw not_fitted(std::string(where));
   }
   static void check(double quantity, double volume, double volatility, std::string_view where) {
-    detail::impact_require_positive(quantity, where, "quantity");
-    detail::impact_require_positive(volume, where, "volume");
-    detail::impact_require_positive(volatility, where, "volatility");
+    detail::require_positive(quantity, where, "quantity");
+    detail::require_positive(volume, where, "volume");
+    detail::require_positive(volatility, where, "volatility");
   }
   [[nodiscard]] parameter_estimate estimate(const detail::impact_power_law_fit& f, index k, const char* name) const {
     require_fitted(detail::concat("footprint::power_law_impact::", name));

@@ -16,13 +16,14 @@
 #pragma once
 
 #include "footprint/detail/concat.hpp"
-#include "footprint/impact/detail/impact_checks.hpp"
+#include "footprint/detail/checks.hpp"
 #include "footprint/error.hpp"
 #include "footprint/types.hpp"
 
 #include <Eigen/Core>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -72,7 +73,8 @@ struct propagator_params {
 /// - trading rates: v_j >= 0 (units per second) held on [j dt, (j+1) dt):
 ///   p(t) = int_0^t f(v_s) G(t - s) ds, integrated exactly (closed-form primitives of G).
 ///
-/// For a sell, pass positive quantities: impacts and costs are cost-signed.
+/// For a sell, pass positive quantities: impacts and costs are cost-signed. An `ImpactModel`
+/// through `predict_cost`.
 /// Thread safety: every member is const after construction.
 class propagator {
  public:
@@ -91,13 +93,13 @@ class propagator {
   /// @throws invalid_argument naming the first parameter out of its documented range
   explicit propagator(propagator_params params) : p_(params) {
     constexpr std::string_view where = "footprint::propagator";
-    detail::impact_require_non_negative(p_.g0, where, "g0");
-    detail::impact_require_positive(p_.l0, where, "l0");
-    detail::impact_require_non_negative(p_.beta, where, "beta");
-    detail::impact_require_positive(p_.tau, where, "tau");
-    detail::impact_require_non_negative(p_.g_inf, where, "g_inf");
-    detail::impact_require(p_.delta > 0.0 && p_.delta <= 1.0, where, "delta", "in (0, 1]", p_.delta);
-    detail::impact_require(p_.self_impact >= 0.0 && p_.self_impact <= 1.0, where, "self_impact", "in [0, 1]",
+    detail::require_non_negative(p_.g0, where, "g0");
+    detail::require_positive(p_.l0, where, "l0");
+    detail::require_non_negative(p_.beta, where, "beta");
+    detail::require_positive(p_.tau, where, "tau");
+    detail::require_non_negative(p_.g_inf, where, "g_inf");
+    detail::require(p_.delta > 0.0 && p_.delta <= 1.0, where, "delta", "in (0, 1]", p_.delta);
+    detail::require(p_.self_impact >= 0.0 && p_.self_impact <= 1.0, where, "self_impact", "in [0, 1]",
                            p_.self_impact);
   }
 
@@ -105,7 +107,7 @@ class propagator {
   /// @param lag seconds; finite and >= 0
   /// @throws invalid_argument when lag is negative or not finite
   [[nodiscard]] double kernel(double lag) const {
-    detail::impact_require_non_negative(lag, "footprint::propagator::kernel", "lag");
+    detail::require_non_negative(lag, "footprint::propagator::kernel", "lag");
     return p_.g_inf + p_.g0 * decay(lag);
   }
 
@@ -113,7 +115,7 @@ class propagator {
   /// @param v a child quantity or a rate; finite and >= 0
   /// @throws invalid_argument when v is negative or not finite
   [[nodiscard]] double instantaneous_impact(double v) const {
-    detail::impact_require_non_negative(v, "footprint::propagator::instantaneous_impact", "v");
+    detail::require_non_negative(v, "footprint::propagator::instantaneous_impact", "v");
     return f(v);
   }
 
@@ -160,7 +162,7 @@ class propagator {
     constexpr std::string_view where = "footprint::propagator::cost";
     check_orders(times, quantities, where);
     const double total = quantities.sum();
-    detail::impact_require(total > 0.0, where, "the sum of quantities", "> 0", total);
+    detail::require(total > 0.0, where, "the sum of quantities", "> 0", total);
     double temp = 0.0, perm = 0.0, cum = 0.0;
     for (index k = 0; k < times.size(); ++k) {
       double pk = 0.0;
@@ -222,7 +224,7 @@ class propagator {
     constexpr std::string_view where = "footprint::propagator::rate_cost";
     check_rates(dt, rates, where);
     const double total = rates.sum() * dt;
-    detail::impact_require(total > 0.0, where, "the sum of rates", "> 0", rates.sum());
+    detail::require(total > 0.0, where, "the sum of rates", "> 0", rates.sum());
     const index n = rates.size();
     // Weights of lag m = k - j: int over step k of the response to a unit rate on step j.
     vector w_temp(n);
@@ -240,6 +242,26 @@ class propagator {
       perm += rates[k] * pk * dt * dt;
     }
     return make_cost(temp / total, p_.g_inf * perm / total);
+  }
+
+  /// The cost of an order in a market state (`ImpactModel`): the order traded at a constant
+  /// rate v = Q / T over its horizon (`rate_cost` on a 1-second grid, at most 10,000 steps), or
+  /// as one child order of Q when the horizon is 0 (`cost`). f takes the rate in the order's
+  /// units (shares per second, or one child of Q shares): calibrate G0 and G_inf on those.
+  /// The market state is not used (the kernel carries the market).
+  /// @param o an order with quantity > 0 and horizon >= 0
+  /// @return as `rate_cost` (std_bps NaN: the propagator has no price-risk model)
+  /// @throws invalid_argument for an order out of range
+  /// Complexity: O(steps^2).
+  [[nodiscard]] cost_estimate predict_cost(const order& o, const market_state& /*s*/) const {
+    constexpr std::string_view where = "footprint::propagator::predict_cost";
+    detail::require_positive(o.quantity, where, "order quantity");
+    const double seconds = std::chrono::duration<double>(o.horizon).count();
+    detail::require(seconds >= 0.0, where, "order horizon (seconds)", ">= 0", seconds);
+    if (seconds == 0.0) return cost(vector::Zero(1), vector::Constant(1, o.quantity));
+    const index steps = std::clamp<index>(static_cast<index>(std::ceil(seconds)), 1, 10'000);
+    const double dt = seconds / static_cast<double>(steps);
+    return rate_cost(dt, vector::Constant(steps, o.quantity / seconds));
   }
 
   /// The parameters.
@@ -305,7 +327,7 @@ class propagator {
   static void check_finite(vector_cref v, std::string_view name, std::string_view where) {
     for (index i = 0; i < v.size(); ++i) {
       if (!std::isfinite(v[i])) {
-        throw invalid_argument(detail::concat(where, ": ", name, " must be finite (got ", detail::impact_format(v[i]),
+        throw invalid_argument(detail::concat(where, ": ", name, " must be finite (got ", detail::format_number(v[i]),
                                               " at row ", i, ")"));
       }
     }
@@ -314,7 +336,7 @@ class propagator {
     for (index i = 0; i < v.size(); ++i) {
       if (!(std::isfinite(v[i]) && v[i] >= 0.0)) {
         throw invalid_argument(detail::concat(where, ": ", name, " must be finite and >= 0 (got ",
-                                              detail::impact_format(v[i]), " at row ", i, ")"));
+                                              detail::format_number(v[i]), " at row ", i, ")"));
       }
     }
   }
@@ -333,7 +355,7 @@ class propagator {
     check_non_negative(quantities, "quantities", where);
   }
   static void check_rates(double dt, vector_cref rates, std::string_view where) {
-    detail::impact_require_positive(dt, where, "dt");
+    detail::require_positive(dt, where, "dt");
     check_non_negative(rates, "rates", where);
   }
 

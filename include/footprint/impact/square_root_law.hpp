@@ -11,7 +11,7 @@
 #pragma once
 
 #include "footprint/detail/concat.hpp"
-#include "footprint/impact/detail/impact_checks.hpp"
+#include "footprint/detail/checks.hpp"
 #include "footprint/impact/detail/impact_power_law_fit.hpp"
 #include "footprint/error.hpp"
 #include "footprint/impact/impact_observations.hpp"
@@ -49,8 +49,12 @@ struct square_root_law_params {
   /// that holds what you measured.
   impact_component component = impact_component::total;
   square_root_fit_method method = square_root_fit_method::nonlinear;  ///< estimator
-  index max_iterations = 100;  ///< Levenberg-Marquardt iteration budget; >= 1
-  double tolerance = 1e-10;    ///< relative step size that stops the iterations; in (0, 1)
+  index max_iter = 100;  ///< Levenberg-Marquardt iteration budget; >= 1
+  double tol = 1e-10;    ///< relative step size that stops the iterations; in (0, 1)
+  /// Length of the trading session that V and sigma refer to, seconds (23,400 for a US
+  /// equity day, 86,400 for crypto): `predict_cost` turns a `market_state`'s per-second
+  /// volume rate and volatility into V and sigma with it; > 0.
+  double session_seconds = 23400.0;
 };
 
 /// The square-root impact law I = Y sigma (Q/V)^delta, fitted to observations or set by hand.
@@ -58,6 +62,9 @@ struct square_root_law_params {
 /// I is the impact of a metaorder of Q shares in a market trading V shares per period with
 /// return volatility sigma per the same period (Toth et al. 2011, the law stated in the
 /// introduction; Bouchaud et al. 2018, ch. 12); `predict` returns it in bps (1e4 I).
+///
+/// It is an `ImpactModel`: `predict_cost(order, market_state)` prices an order from the
+/// state's volume rate and volatility.
 ///
 /// Usage:
 /// @code
@@ -73,25 +80,28 @@ class square_root_law {
   square_root_law() = default;
 
   /// An unfitted law with the given fit settings.
-  /// @throws invalid_argument when max_iterations < 1 or tolerance is not in (0, 1)
+  /// @throws invalid_argument when max_iter < 1 or tol is not in (0, 1)
   explicit square_root_law(square_root_law_params params) : params_(params) {
     constexpr std::string_view where = "footprint::square_root_law";
-    if (params_.max_iterations < 1) {
-      throw invalid_argument(detail::concat(where, ": max_iterations must be >= 1 (got ", params_.max_iterations, ")"));
+    if (params_.max_iter < 1) {
+      throw invalid_argument(detail::concat(where, ": max_iter must be >= 1 (got ", params_.max_iter, ")"));
     }
-    detail::impact_require(params_.tolerance > 0.0 && params_.tolerance < 1.0, where, "tolerance", "in (0, 1)",
-                           params_.tolerance);
+    detail::require(params_.tol > 0.0 && params_.tol < 1.0, where, "tol", "in (0, 1)",
+                           params_.tol);
+    detail::require_positive(params_.session_seconds, where, "session_seconds");
   }
 
   /// A law with known coefficients (e.g. published ones); standard errors are NaN.
-  /// @param y     prefactor Y, dimensionless; finite and > 0
-  /// @param delta exponent, dimensionless; finite and > 0
-  /// @throws invalid_argument when y or delta is out of range
-  [[nodiscard]] static square_root_law from_coefficients(double y, double delta) {
+  /// @param y      prefactor Y, dimensionless; finite and > 0 (of order 1 in the literature:
+  ///               Toth et al. 2011; Bouchaud et al. 2018, ch. 12)
+  /// @param delta  exponent, dimensionless; finite and > 0 (about 0.5)
+  /// @param params settings (`component`, `session_seconds` for `predict_cost`)
+  /// @throws invalid_argument when y, delta or a setting is out of range
+  [[nodiscard]] static square_root_law from_coefficients(double y, double delta, square_root_law_params params = {}) {
     constexpr std::string_view where = "footprint::square_root_law::from_coefficients";
-    detail::impact_require_positive(y, where, "y");
-    detail::impact_require_positive(delta, where, "delta");
-    square_root_law law;
+    detail::require_positive(y, where, "y");
+    detail::require_positive(delta, where, "delta");
+    square_root_law law(params);
     law.fit_.coefficient = y;
     law.fit_.exponent = delta;
     law.fit_.cov_classical = matrix::Constant(2, 2, nan);
@@ -111,7 +121,7 @@ class square_root_law {
   ///
   /// @param obs observations; uses quantity, volume, volatility, weights and the impact
   ///            columns of `params().component`
-  /// @return the fit report: converged, or max_iterations (the estimates are then the last
+  /// @return the fit report: converged, or max_iter (the estimates are then the last
   ///         iterate); its message counts rows excluded by log_ols
   /// @throws invalid_argument as `impact_observations::validate`, when a needed impact
   ///         column is empty, or when fewer than 3 rows are usable
@@ -127,7 +137,7 @@ class square_root_law {
                                         params_.method == square_root_fit_method::log_ols
                                             ? detail::impact_power_law_method::log_ols
                                             : detail::impact_power_law_method::nonlinear,
-                                        nan, params_.max_iterations, params_.tolerance, where);
+                                        nan, params_.max_iter, params_.tol, where);
     fitted_ = true;
     return fit_.report;
   }
@@ -141,10 +151,42 @@ class square_root_law {
   [[nodiscard]] double predict(double quantity, double volume, double volatility) const {
     constexpr std::string_view where = "footprint::square_root_law::predict";
     require_fitted(where);
-    detail::impact_require_positive(quantity, where, "quantity");
-    detail::impact_require_positive(volume, where, "volume");
-    detail::impact_require_positive(volatility, where, "volatility");
+    detail::require_positive(quantity, where, "quantity");
+    detail::require_positive(volume, where, "volume");
+    detail::require_positive(volatility, where, "volatility");
     return 1e4 * fit_.coefficient * volatility * std::pow(quantity / volume, fit_.exponent);
+  }
+
+  /// The cost of an order in a market state (`ImpactModel`): the law with V = volume_rate x
+  /// session_seconds and sigma = volatility x sqrt(session_seconds), so that sigma sqrt(Q/V)
+  /// = volatility sqrt(Q / volume_rate) whatever the session when delta = 0.5. The law has no
+  /// horizon: the impact of a metaorder depends on Q/V, not on how long it takes (Toth et al.
+  /// 2011).
+  /// @param o an order with quantity > 0 and horizon >= 0 (its side only sets the sign
+  ///          convention: costs are positive for buys and sells)
+  /// @param s the market: `volume_rate` (quantity per second) and `volatility` (per
+  ///          sqrt(second)), each finite and > 0
+  /// @return expected_bps = the law; std_bps = the residual std of a nonlinear fit, or for
+  ///         log_ols the spread of a lognormal with the fit's log residual std, NaN for a law
+  ///         set from coefficients; the part named by `params().component` (temporary or
+  ///         permanent) set too, the other NaN (both NaN for `total`)
+  /// @throws not_fitted before `fit` or `from_coefficients`; invalid_argument for an order
+  ///         or state out of range
+  [[nodiscard]] cost_estimate predict_cost(const order& o, const market_state& s) const {
+    constexpr std::string_view where = "footprint::square_root_law::predict_cost";
+    require_fitted(where);
+    detail::require_positive(o.quantity, where, "order quantity");
+    detail::require(o.horizon.count() >= 0, where, "order horizon", ">= 0", static_cast<double>(o.horizon.count()));
+    detail::require_positive(s.volume_rate, where, "market_state volume_rate");
+    detail::require_positive(s.volatility, where, "market_state volatility");
+    const double session = params_.session_seconds;
+    const double bps = predict(o.quantity, s.volume_rate * session, s.volatility * std::sqrt(session));
+    double std = fit_.residual_std;
+    if (params_.method == square_root_fit_method::log_ols) std = bps * std::sqrt(std::expm1(std * std));
+    cost_estimate c{.expected_bps = bps, .std_bps = std};
+    if (params_.component == impact_component::temporary) c.temporary_bps = bps;
+    if (params_.component == impact_component::permanent) c.permanent_bps = bps;
+    return c;
   }
 
   /// Predicted impact for every row of `obs` (its impact columns are ignored), bps; shape (n).
@@ -178,9 +220,9 @@ class square_root_law {
     return fit_.residual_std;
   }
   /// Weighted R^2 of the fit, in the units of the fit (levels or logs). @throws not_fitted
-  [[nodiscard]] double r_squared() const {
-    require_fitted("footprint::square_root_law::r_squared");
-    return fit_.r_squared;
+  [[nodiscard]] double r2() const {
+    require_fitted("footprint::square_root_law::r2");
+    return fit_.r2;
   }
   /// Rows used by the last fit. @throws not_fitted before fit
   [[nodiscard]] index n_used() const {

@@ -11,7 +11,7 @@
 ///  "layers": [{"fan_in": 12, "fan_out": 64, "weights": [fan_in * fan_out numbers,
 ///              column-major (fan_in, fan_out)], "bias": [fan_out numbers]}, ...]}
 /// {"format": "footprint.deep_ensemble", "version": 1,
-///  "params": {"n_members": 5, "seed": 0, "parallel": true, "member": {...}},
+///  "params": {"n_estimators": 5, "seed": 0, "parallel": true, "member": {...}},
 ///  "members": [mlp_regressor objects as above]}
 /// @endcode
 /// Doubles are written with the shortest representation that reads back exactly, so a
@@ -334,7 +334,7 @@ struct mlp_json_access {
     nlohmann::json j;
     j["format"] = "footprint.deep_ensemble";
     j["version"] = mlp_json_version;
-    j["params"] = {{"n_members", e.params_.n_members},
+    j["params"] = {{"n_estimators", e.params_.n_estimators},
                    {"seed", e.params_.seed},
                    {"parallel", e.params_.parallel},
                    {"member", params_to_json(e.params_.member)}};
@@ -348,13 +348,13 @@ struct mlp_json_access {
     check_header(r, j, "", "footprint.deep_ensemble");
     const nlohmann::json& pj = r.get(j, "", "params");
     deep_ensemble_params p;
-    p.n_members = static_cast<index>(r.integer(pj, "params", "n_members", 1, 1 << 20));
+    p.n_estimators = static_cast<index>(r.integer(pj, "params", "n_estimators", 1, 1 << 20));
     p.seed = r.unsigned_integer(pj, "params", "seed");
     p.parallel = r.boolean(pj, "params", "parallel");
     p.member = params_from_json(r, r.get(pj, "params", "member"), "params.member");
     const nlohmann::json& mj = r.get(j, "", "members");
-    if (!mj.is_array() || static_cast<index>(mj.size()) != p.n_members) {
-      r.fail("members", detail::concat("must be an array of params.n_members = ", p.n_members, " models"));
+    if (!mj.is_array() || static_cast<index>(mj.size()) != p.n_estimators) {
+      r.fail("members", detail::concat("must be an array of params.n_estimators = ", p.n_estimators, " models"));
     }
     deep_ensemble e(p);
     std::vector<mlp_regressor> members;

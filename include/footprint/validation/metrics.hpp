@@ -16,6 +16,7 @@
 
 #include "footprint/concepts.hpp"
 #include "footprint/detail/concat.hpp"
+#include "footprint/detail/checks.hpp"
 #include "footprint/error.hpp"
 #include "footprint/types.hpp"
 
@@ -35,7 +36,7 @@ namespace footprint {
 namespace detail {
 
 /// Checks y (and an optional second vector of the same length, and weights): non-empty,
-/// same sizes, finite; weights finite, >= 0 with a positive sum.
+/// same sizes, finite; weights finite, >= 0 with a positive sum (detail/checks.hpp).
 inline void check_metric_inputs(const char* where, const vector_cref& y_true, const vector_cref* other,
                                 const char* other_name, const vector_cref* w) {
   if (y_true.size() == 0) throw invalid_argument(concat(where, ": y_true must not be empty"));
@@ -43,26 +44,9 @@ inline void check_metric_inputs(const char* where, const vector_cref& y_true, co
     throw dimension_mismatch(where, concat(other_name, ".size() must equal y_true.size()"), y_true.size(),
                              other->size());
   }
-  if (w != nullptr && w->size() != y_true.size()) {
-    throw dimension_mismatch(where, "sample_weight.size() must equal y_true.size()", y_true.size(), w->size());
-  }
-  const auto finite = [&](const vector_cref& v, const char* name) {
-    for (index i = 0; i < v.size(); ++i) {
-      if (!std::isfinite(v[i])) throw invalid_argument(concat(where, ": ", name, " must be finite; row ", i, " is ", v[i]));
-    }
-  };
-  finite(y_true, "y_true");
-  if (other != nullptr) finite(*other, other_name);
-  if (w != nullptr) {
-    double sum = 0.0;
-    for (index i = 0; i < w->size(); ++i) {
-      if (!((*w)[i] >= 0.0) || !std::isfinite((*w)[i])) {
-        throw invalid_argument(concat(where, ": sample_weight must be finite and >= 0; row ", i, " is ", (*w)[i]));
-      }
-      sum += (*w)[i];
-    }
-    if (!(sum > 0.0)) throw invalid_argument(concat(where, ": sample_weight must have a positive sum (got ", sum, ")"));
-  }
+  require_finite(y_true, where, "y_true");
+  if (other != nullptr) require_finite(*other, where, other_name);
+  if (w != nullptr) require_weights(*w, y_true.size(), where, "y_true.size()");
 }
 
 /// Checks a vector of distributions against y_true (and weights).
@@ -91,9 +75,7 @@ double average(index n, const vector_cref* w, F&& f) {
 }
 
 /// Checks a probability level in (0, 1).
-inline void check_open_unit(const char* where, const char* name, double v) {
-  if (!(v > 0.0 && v < 1.0)) throw invalid_argument(concat(where, ": ", name, " must be in (0, 1) (got ", v, ")"));
-}
+inline void check_open_unit(const char* where, const char* name, double v) { require_in(v, 0.0, 1.0, bounds::open, where, name); }
 
 /// True for Boost.Math's normal_distribution<double, Policy> (any policy).
 template <class D>

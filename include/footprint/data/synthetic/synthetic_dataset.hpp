@@ -66,10 +66,10 @@ struct synthetic_dataset_options {
     ++events;
     if (ev.type == synthetic_event::kind::market_order) {
       p.arrival(before, at);
-      p.add_order(executed_order{.time = ev.time, .end_time = ev.time, .sign = ev.sign, .quantity = ev.quantity,
+      p.add_order(executed_order{.time = ev.time, .end_time = ev.time, .side = ev.side, .quantity = ev.quantity,
                                  .vwap = ev.vwap, .fills = 1},
                   at);
-      p.update(trade{.time = ev.time, .price = ev.vwap, .quantity = ev.quantity, .sign = ev.sign, .id = -1});
+      p.update(trade{.time = ev.time, .price = ev.vwap, .quantity = ev.quantity, .sign = static_cast<std::int8_t>(sign(ev.side)), .id = -1});
     }
     p.update(m.book());
     before = m.book();

@@ -2,8 +2,9 @@
 /// @brief A deterministic synthetic market whose true impact parameters are known.
 ///
 /// The model (all prices in quote currency, times in seconds):
-/// - the fundamental price follows F(t + dt) = F(t) + sigma * F0 * sqrt(dt) * Z (arithmetic
-///   Brownian motion; sigma is per sqrt(second), as a fraction of the initial price F0);
+/// - the fundamental price follows F(t + dt) = F(t) + volatility * F0 * sqrt(dt) * Z
+///   (arithmetic Brownian motion; volatility is per sqrt(second), as a fraction of the
+///   initial price F0, so that sigma = volatility * F0 is the price volatility);
 /// - market orders arrive as a Poisson process of rate `order_rate`; sizes are log-normal
 ///   with mean `mean_order_size`; each sign repeats the previous one with probability
 ///   `sign_persistence` (runs of same-sign orders, a metaorder proxy), else is a fair coin;
@@ -24,6 +25,7 @@
 #pragma once
 
 #include "footprint/book/price_level_book.hpp"
+#include "footprint/detail/checks.hpp"
 #include "footprint/detail/random.hpp"
 #include "footprint/error.hpp"
 #include "footprint/types.hpp"
@@ -33,6 +35,7 @@
 #include <cstdint>
 #include <limits>
 #include <numbers>
+#include <string_view>
 #include <vector>
 
 namespace footprint {
@@ -40,13 +43,13 @@ namespace footprint {
 /// Parameters of `synthetic_market`; the defaults give a liquid stock-like day.
 struct synthetic_market_params {
   std::uint64_t seed = 20240809;     ///< random seed
-  double duration_seconds = 23400;   ///< length of the session, > 0
+  double session_seconds = 23400;   ///< length of the session, > 0
   double initial_price = 100.0;      ///< F0, quote currency, > 0
   double tick = 0.01;                ///< tick size, quote currency, > 0
-  double sigma = 1.0e-4;             ///< fundamental volatility per sqrt(second), fraction of F0, >= 0
+  double volatility = 1.0e-4;        ///< fundamental volatility per sqrt(second), fraction of F0, >= 0
   double order_rate = 0.2;           ///< market orders per second, > 0
   double mean_order_size = 300;      ///< mean market order size, shares, > 0
-  double size_dispersion = 0.8;      ///< sigma of log size, >= 0
+  double size_dispersion = 0.8;      ///< standard deviation of log quantity, >= 0
   double sign_persistence = 0.6;     ///< probability that an order repeats the previous sign, [0, 1)
   double requote_rate = 1.0;         ///< book requotes per second (besides those after orders), >= 0
   index levels = 10;                 ///< levels per side, >= 1
@@ -63,7 +66,7 @@ struct synthetic_event {
   kind type = kind::requote;           ///< what happened
   std::chrono::nanoseconds time{0};    ///< since the session start
   // For market orders (NaN/0 otherwise):
-  std::int8_t sign = 0;                ///< +1 buy, -1 sell
+  footprint::side side = footprint::side::buy;  ///< the order's side
   double quantity = 0.0;               ///< shares filled (always the full order: the book is deep enough or refilled)
   double vwap = nan;                   ///< volume-weighted fill price
   double arrival_mid = nan;            ///< quoted mid just before the order
@@ -78,24 +81,22 @@ class synthetic_market {
  public:
   /// @throws invalid_argument naming the first parameter out of its range
   explicit synthetic_market(synthetic_market_params p) : p_(p), rng_(p.seed) {
-    auto require = [](bool ok, const char* name, double v, const char* range) {
-      if (!ok) throw invalid_argument(detail::concat("footprint::synthetic_market: ", name, " must be ", range, " (got ", v, ")"));
-    };
-    require(p_.duration_seconds > 0, "duration_seconds", p_.duration_seconds, "> 0");
-    require(p_.initial_price > 0, "initial_price", p_.initial_price, "> 0");
-    require(p_.tick > 0, "tick", p_.tick, "> 0");
-    require(p_.sigma >= 0, "sigma", p_.sigma, ">= 0");
-    require(p_.order_rate > 0, "order_rate", p_.order_rate, "> 0");
-    require(p_.mean_order_size > 0, "mean_order_size", p_.mean_order_size, "> 0");
-    require(p_.size_dispersion >= 0, "size_dispersion", p_.size_dispersion, ">= 0");
-    require(p_.sign_persistence >= 0 && p_.sign_persistence < 1, "sign_persistence", p_.sign_persistence, "in [0, 1)");
-    require(p_.requote_rate >= 0, "requote_rate", p_.requote_rate, ">= 0");
-    require(p_.levels >= 1, "levels", double(p_.levels), ">= 1");
-    require(p_.depth_per_level > 0, "depth_per_level", p_.depth_per_level, "> 0");
-    require(p_.depth_noise >= 0 && p_.depth_noise < 1, "depth_noise", p_.depth_noise, "in [0, 1)");
-    require(p_.gamma >= 0, "gamma", p_.gamma, ">= 0");
-    require(p_.beta >= 0, "beta", p_.beta, ">= 0");
-    require(p_.decay_seconds > 0, "decay_seconds", p_.decay_seconds, "> 0");
+    constexpr std::string_view where = "footprint::synthetic_market";
+    detail::require_positive(p_.session_seconds, where, "session_seconds");
+    detail::require_positive(p_.initial_price, where, "initial_price");
+    detail::require_positive(p_.tick, where, "tick");
+    detail::require_non_negative(p_.volatility, where, "volatility");
+    detail::require_positive(p_.order_rate, where, "order_rate");
+    detail::require_positive(p_.mean_order_size, where, "mean_order_size");
+    detail::require_non_negative(p_.size_dispersion, where, "size_dispersion");
+    detail::require_in(p_.sign_persistence, 0.0, 1.0, detail::bounds::closed_open, where, "sign_persistence");
+    detail::require_non_negative(p_.requote_rate, where, "requote_rate");
+    detail::require_at_least(p_.levels, 1, where, "levels");
+    detail::require_positive(p_.depth_per_level, where, "depth_per_level");
+    detail::require_in(p_.depth_noise, 0.0, 1.0, detail::bounds::closed_open, where, "depth_noise");
+    detail::require_non_negative(p_.gamma, where, "gamma");
+    detail::require_non_negative(p_.beta, where, "beta");
+    detail::require_positive(p_.decay_seconds, where, "decay_seconds");
     fundamental_ = p_.initial_price;
     next_order_ = exponential(p_.order_rate);
     next_requote_ = p_.requote_rate > 0 ? exponential(p_.requote_rate) : inf;
@@ -105,7 +106,7 @@ class synthetic_market {
   /// Advances to the next event. @return false after the session's end
   bool next(synthetic_event& ev) {
     const double t = std::min(next_order_, next_requote_);
-    if (t > p_.duration_seconds) return false;
+    if (t > p_.session_seconds) return false;
     advance_to(t);
     ev = synthetic_event{};
     ev.time = std::chrono::nanoseconds(static_cast<std::int64_t>(std::llround(t * 1e9)));
@@ -133,7 +134,7 @@ class synthetic_market {
   /// share per share: tick / (2 L); multiply by tau for the Almgren-Chriss eta of interval tau.
   [[nodiscard]] double true_walk_slope() const noexcept { return p_.tick / (2.0 * p_.depth_per_level); }
   /// True volatility in quote currency per sqrt(second).
-  [[nodiscard]] double true_sigma_price() const noexcept { return p_.sigma * p_.initial_price; }
+  [[nodiscard]] double true_sigma_price() const noexcept { return p_.volatility * p_.initial_price; }
 
  private:
   static constexpr double inf = std::numeric_limits<double>::infinity();
@@ -145,7 +146,7 @@ class synthetic_market {
   void advance_to(double t) {
     const double dt = t - now_;
     if (dt > 0) {
-      fundamental_ += p_.sigma * p_.initial_price * std::sqrt(dt) * normal();
+      fundamental_ += p_.volatility * p_.initial_price * std::sqrt(dt) * normal();
       transient_ *= std::exp(-dt / p_.decay_seconds);
       now_ = t;
     }
@@ -174,7 +175,7 @@ class synthetic_market {
     last_sign_ = s;
     const double mu = std::log(p_.mean_order_size) - 0.5 * p_.size_dispersion * p_.size_dispersion;
     const double q = std::max(1.0, std::round(std::exp(mu + p_.size_dispersion * normal())));
-    ev.sign = static_cast<std::int8_t>(s);
+    ev.side = s > 0 ? side::buy : side::sell;
     ev.quantity = q;
     ev.arrival_mid = 0.5 * (book_.best_bid() + book_.best_ask());
     ev.arrival_bid_depth = book_.bid_quantity(0);

@@ -29,7 +29,7 @@ struct impact_ls_result {
   vector residuals;           ///< y - model(theta), unweighted, shape (n)
   double weighted_rss = nan;  ///< sum w r^2
   double residual_std = nan;  ///< sqrt(weighted_rss / (n - p))
-  double r_squared = nan;     ///< weighted; centred when `centred`, else uncentred (through the origin)
+  double r2 = nan;     ///< weighted; centred when `centred`, else uncentred (through the origin)
   fit_report report;          ///< status, iterations, final_loss = weighted_rss / sum w
 };
 
@@ -158,7 +158,7 @@ impact_ls_result impact_linear_ls(const matrix& X, const vector& y, const vector
   out.residuals = y - X * out.theta;
   if (covariances) {
     impact_covariances(qr, X, out.residuals, w, out);
-    out.r_squared = impact_r_squared(y, out.residuals, w, centred);
+    out.r2 = impact_r_squared(y, out.residuals, w, centred);
   }
   out.report = {.status = fit_status::converged, .iterations = 1, .final_loss = out.weighted_rss / w.sum(),
                 .message = ""};
@@ -168,13 +168,13 @@ impact_ls_result impact_linear_ls(const matrix& X, const vector& y, const vector
 /// Levenberg-Marquardt (Marquardt 1963 diagonal scaling) for min sum w (y - m(theta))^2.
 ///
 /// `model(theta, prediction, jacobian)` fills prediction (n) and jacobian (n, p) at theta.
-/// Stops when a step changes every parameter by less than tolerance * (|theta_i| +
-/// tolerance) (converged), when no step lowers the loss any more (converged: a stationary
-/// point to working precision), or after max_iterations (max_iterations). A non-finite loss at
+/// Stops when a step changes every parameter by less than tol * (|theta_i| +
+/// tol) (converged), when no step lowers the loss any more (converged: a stationary
+/// point to working precision), or after max_iter (max_iter). A non-finite loss at
 /// the start gives diverged; a rank-deficient Jacobian at the solution numerical_issue.
 template <class Model>
 impact_ls_result impact_nonlinear_ls(const Model& model, vector theta, const vector& y, const vector& w,
-                                     index max_iterations, double tolerance) {
+                                     index max_iter, double tol) {
   const index n = y.size();
   const index p = theta.size();
   impact_ls_result out;
@@ -198,7 +198,7 @@ impact_ls_result impact_nonlinear_ls(const Model& model, vector theta, const vec
   matrix jac_new(n, p);
   matrix a(p, p);
   vector g(p);
-  while (it < max_iterations) {
+  while (it < max_iter) {
     ++it;
     impact_cross_products(jac, w, &r, a, &g);
     const vector scale = a.diagonal().cwiseMax(std::numeric_limits<double>::min());
@@ -232,7 +232,7 @@ impact_ls_result impact_nonlinear_ls(const Model& model, vector theta, const vec
       status = fit_status::converged;
       break;
     }
-    if ((step.cwiseAbs().array() <= tolerance * (theta.cwiseAbs().array() + tolerance)).all()) {
+    if ((step.cwiseAbs().array() <= tol * (theta.cwiseAbs().array() + tol)).all()) {
       status = fit_status::converged;
       break;
     }
@@ -245,11 +245,11 @@ impact_ls_result impact_nonlinear_ls(const Model& model, vector theta, const vec
                   .message = "the Jacobian at the solution is rank-deficient: a parameter is not identified"};
     return out;
   }
-  out.r_squared = impact_r_squared(y, r, w, true);
+  out.r2 = impact_r_squared(y, r, w, true);
   out.report = {.status = status, .iterations = it, .final_loss = loss / w.sum(),
                 .message = status == fit_status::converged
                                ? ""
-                               : concat("no convergence within ", max_iterations, " iterations")};
+                               : concat("no convergence within ", max_iter, " iterations")};
   return out;
 }
 

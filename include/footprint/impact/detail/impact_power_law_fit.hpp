@@ -35,7 +35,7 @@ struct impact_power_law_fit {
   matrix cov_classical;       ///< (2, 2), order (c, e); zero row/column for a fixed exponent
   matrix cov_hc1;             ///< (2, 2), same order
   double residual_std = nan;  ///< bps (nonlinear) or natural-log units (log-OLS)
-  double r_squared = nan;     ///< weighted, centred, in the units of the fit
+  double r2 = nan;     ///< weighted, centred, in the units of the fit
   index n_used = 0;           ///< rows in the fit
   index n_excluded = 0;       ///< rows dropped because impact <= 0 (log-OLS only)
   fit_report report;
@@ -51,7 +51,7 @@ struct impact_power_law_fit {
 template <class = void>
 impact_power_law_fit impact_fit_power_law(const vector& x, const vector& s, const vector& y, const vector& w,
                                                  impact_power_law_method method, double fixed_exponent,
-                                                 index max_iterations, double tolerance, std::string_view where) {
+                                                 index max_iter, double tol, std::string_view where) {
   const index n = x.size();
   const bool fixed = std::isfinite(fixed_exponent);
   const index p = fixed ? 1 : 2;
@@ -94,7 +94,7 @@ impact_power_law_fit impact_fit_power_law(const vector& x, const vector& s, cons
     out.cov_classical = d * log_fit.cov_classical * d;
     out.cov_hc1 = d * log_fit.cov_hc1 * d;
     out.residual_std = log_fit.residual_std;
-    out.r_squared = log_fit.r_squared;
+    out.r2 = log_fit.r2;
     out.n_used = n_pos;
     out.n_excluded = n - n_pos;
     out.report = log_fit.report;
@@ -121,7 +121,7 @@ impact_power_law_fit impact_fit_power_law(const vector& x, const vector& s, cons
     out.cov_classical(0, 0) = lin.cov_classical(0, 0);
     out.cov_hc1(0, 0) = lin.cov_hc1(0, 0);
     out.residual_std = lin.residual_std;
-    out.r_squared = impact_r_squared(y, lin.residuals, w, true);
+    out.r2 = impact_r_squared(y, lin.residuals, w, true);
     out.n_used = n;
     out.report = lin.report;
     out.report.message = concat("exponent fixed at ", fixed_exponent);
@@ -152,7 +152,7 @@ impact_power_law_fit impact_fit_power_law(const vector& x, const vector& s, cons
       j1[i] = c * g * lp[i];
     }
   };
-  impact_ls_result nls = impact_nonlinear_ls(model, theta, y, w, max_iterations, tolerance);
+  impact_ls_result nls = impact_nonlinear_ls(model, theta, y, w, max_iter, tol);
   if (nls.report.status == fit_status::diverged || nls.report.status == fit_status::numerical_issue) {
     throw convergence_error(std::string(where), nls.report);
   }
@@ -161,7 +161,7 @@ impact_power_law_fit impact_fit_power_law(const vector& x, const vector& s, cons
   out.cov_classical = nls.cov_classical;
   out.cov_hc1 = nls.cov_hc1;
   out.residual_std = nls.residual_std;
-  out.r_squared = nls.r_squared;
+  out.r2 = nls.r2;
   out.n_used = n;
   out.report = nls.report;
   return out;

@@ -27,7 +27,7 @@ namespace footprint {
 
 /// Hyper-parameters of `deep_ensemble`, validated by its constructor.
 struct deep_ensemble_params {
-  index n_members = 5;  ///< K, the number of networks, >= 1 (the paper uses 5)
+  index n_estimators = 5;  ///< K, the number of networks, >= 1 (the paper uses 5)
   /// Parameters of every member (their `seed` and `progress` are ignored: member k gets a
   /// seed derived from `seed` and k). Default: mlp_regressor_params with the Gaussian head,
   /// the paper's proper-scoring-rule training.
@@ -59,11 +59,11 @@ class deep_ensemble {
   deep_ensemble() : deep_ensemble(deep_ensemble_params{}) {}
 
   /// @param params hyper-parameters
-  /// @throws footprint::invalid_argument when n_members < 1 or a member parameter is out of
-  ///         range, e.g. `footprint::deep_ensemble: n_members must be >= 1 (got 0)`
+  /// @throws footprint::invalid_argument when n_estimators < 1 or a member parameter is out of
+  ///         range, e.g. `footprint::deep_ensemble: n_estimators must be >= 1 (got 0)`
   explicit deep_ensemble(deep_ensemble_params params) : params_(std::move(params)) {
-    if (params_.n_members < 1) {
-      throw invalid_argument(detail::concat("footprint::deep_ensemble: n_members must be >= 1 (got ", params_.n_members, ")"));
+    if (params_.n_estimators < 1) {
+      throw invalid_argument(detail::concat("footprint::deep_ensemble: n_estimators must be >= 1 (got ", params_.n_estimators, ")"));
     }
     mlp_regressor::validate(params_.member);
   }
@@ -140,10 +140,10 @@ class deep_ensemble {
   /// @param x (n_features); @param ws from make_workspace()
   /// @return the mean (units of y), NaN when not fitted or on a size mismatch
   template <class = void>
-  [[nodiscard]] double predict_one(std::span<const double> x, mlp_workspace& ws) const noexcept {
+  [[nodiscard]] double predict_row(std::span<const double> x, mlp_workspace& ws) const noexcept {
     if (members_.empty()) return nan;
     double sum = 0.0;
-    for (const mlp_regressor& member : members_) sum += member.predict_one(x, ws);
+    for (const mlp_regressor& member : members_) sum += member.predict_row(x, ws);
     return sum / static_cast<double>(members_.size());
   }
 
@@ -153,11 +153,11 @@ class deep_ensemble {
   /// @return false (outputs untouched or NaN) when not fitted, on a size mismatch, or when
   ///         means/sds hold fewer than K entries
   template <class = void>
-  bool predict_one(std::span<const double> x, mlp_workspace& ws, std::span<double> means,
+  bool predict_row(std::span<const double> x, mlp_workspace& ws, std::span<double> means,
                    std::span<double> sds) const noexcept {
     if (members_.empty() || means.size() < members_.size() || sds.size() < members_.size()) return false;
     bool ok = true;
-    for (std::size_t k = 0; k < members_.size(); ++k) ok = members_[k].predict_one(x, ws, means[k], sds[k]) && ok;
+    for (std::size_t k = 0; k < members_.size(); ++k) ok = members_[k].predict_row(x, ws, means[k], sds[k]) && ok;
     return ok;
   }
 
@@ -182,7 +182,7 @@ class deep_ensemble {
 
   template <class = void>
   fit_report fit_impl(const matrix_cref& X, const vector_cref& y, const vector_cref* w) {
-    const auto K = static_cast<std::size_t>(params_.n_members);
+    const auto K = static_cast<std::size_t>(params_.n_estimators);
     std::vector<mlp_regressor> members;
     members.reserve(K);
     for (std::size_t k = 0; k < K; ++k) {

@@ -208,10 +208,10 @@ class mlp_regressor {
   /// Complexity: O(n_parameters); may differ from predict(X) in the last bits (a different
   /// product kernel).
   template <class = void>
-  [[nodiscard]] double predict_one(std::span<const double> x, mlp_workspace& ws) const noexcept {
+  [[nodiscard]] double predict_row(std::span<const double> x, mlp_workspace& ws) const noexcept {
     double mean = nan;
     double sd = nan;
-    predict_one(x, ws, mean, sd);
+    predict_row(x, ws, mean, sd);
     return mean;
   }
 
@@ -223,7 +223,7 @@ class mlp_regressor {
   /// @return false (and NaNs) when the model is not fitted, x.size() != n_features(), or the
   ///         workspace is too small
   template <class = void>
-  bool predict_one(std::span<const double> x, mlp_workspace& ws, double& mean, double& sd) const noexcept;
+  bool predict_row(std::span<const double> x, mlp_workspace& ws, double& mean, double& sd) const noexcept;
 
   /// Sets the progress callback (same as params().progress; see mlp_progress_callback).
   void set_progress(mlp_progress_callback progress) { params_.progress = std::move(progress); }
@@ -305,7 +305,7 @@ class mlp_regressor {
   double residual_sd_ = nan;
   index best_epoch_ = 0;
   std::vector<mlp_progress> history_;
-  vector wt_;  ///< the layers' transposed weights W_l' (fan_out, fan_in), for predict_one
+  vector wt_;  ///< the layers' transposed weights W_l' (fan_out, fan_in), for predict_row
 
   /// Builds wt_ from net_ (after fit or load).
   void prepare_predict() {
@@ -575,7 +575,7 @@ void mlp_regressor::predict_impl(const char* fn, const matrix_cref& X, double* m
 }
 
 template <class>
-bool mlp_regressor::predict_one(std::span<const double> x, mlp_workspace& ws, double& mean, double& sd) const noexcept {
+bool mlp_regressor::predict_row(std::span<const double> x, mlp_workspace& ws, double& mean, double& sd) const noexcept {
   mean = nan;
   sd = nan;
   const index d = net_.n_layers() > 0 ? net_.n_inputs() : 0;
