@@ -12,11 +12,11 @@ namespace footprint {
 /// Major version: incremented on incompatible API changes.
 inline constexpr int version_major = 0;
 /// Minor version: incremented when functionality is added compatibly.
-inline constexpr int version_minor = 1;
+inline constexpr int version_minor = 2;
 /// Patch version: incremented for compatible bug fixes.
 inline constexpr int version_patch = 0;
 /// The version as "major.minor.patch".
-inline constexpr std::string_view version_string = "0.1.0";
+inline constexpr std::string_view version_string = "0.2.0";
 
 /// The version as one comparable integer: major * 10000 + minor * 100 + patch.
 inline constexpr int version_number = version_major * 10000 + version_minor * 100 + version_patch;

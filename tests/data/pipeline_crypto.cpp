@@ -267,7 +267,7 @@ TEST_CASE("bitstamp_dataset groups same-millisecond trades and counts unsigned o
   CHECK(r.state.bid_depth == 2.0);
 }
 
-TEST_CASE("Binance spot capture: the dataset reconciles with the reader") {
+TEST_CASE("Binance spot capture: the dataset reconciles with the reader" * doctest::test_suite("real-data")) {
   const std::filesystem::path dir = footprint_test::data_dir() / "binance" / "raw" / "spot";
   const std::vector<std::string> files{(dir / "btcusdt_20240808.gz").string(), (dir / "btcusdt_20240809.gz").string()};
   if (!std::filesystem::exists(files[0]) || !std::filesystem::exists(files[1])) {
@@ -336,7 +336,7 @@ TEST_CASE("Binance spot capture: the dataset reconciles with the reader") {
   CHECK(below_half_spread(fixed.orders) * 10 > static_cast<std::size_t>(fixed.orders.rows()));
 }
 
-TEST_CASE("Bitstamp day: the dataset reconciles with the readers") {
+TEST_CASE("Bitstamp day: the dataset reconciles with the readers" * doctest::test_suite("real-data")) {
   const std::filesystem::path dir = footprint_test::data_dir() / "bitstamp";
   if (!std::filesystem::exists(dir / "trades.csv") || !std::filesystem::exists(dir / "depth20_snapshots.csv.gz")) {
     MESSAGE("skipped: the Bitstamp recording is not at " << dir.string());

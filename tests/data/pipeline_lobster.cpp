@@ -179,7 +179,7 @@ TEST_CASE("lobster_dataset rejects bad options and reports skipped rows") {
   CHECK_THROWS_AS((void)fp::lobster_dataset("/nonexistent/m.csv", "/nonexistent/o.csv"), fp::data_error);
 }
 
-TEST_CASE("GOOG day: one row per market order of lobster_market_order_reader") {
+TEST_CASE("GOOG day: one row per market order of lobster_market_order_reader" * doctest::test_suite("real-data")) {
   if (!have_goog()) return;
   const fp::impact_pipeline_result r = fp::lobster_dataset(goog_message, goog_orderbook);
   const fp::impact_dataset& d = r.orders;
@@ -256,7 +256,7 @@ TEST_CASE("GOOG day: one row per market order of lobster_market_order_reader") {
   CHECK(r.state.volume_rate == doctest::Approx(r.summary.traded_volume / r.summary.span_seconds));
 }
 
-TEST_CASE("GOOG day, visible fills only: every market order pays at least the half spread") {
+TEST_CASE("GOOG day, visible fills only: every market order pays at least the half spread" * doctest::test_suite("real-data")) {
   if (!have_goog()) return;
   const fp::impact_pipeline_result r = fp::lobster_dataset(goog_message, goog_orderbook, {.include_hidden = false});
   const fp::impact_dataset& d = r.orders;

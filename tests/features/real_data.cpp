@@ -83,7 +83,7 @@ lobster_day load() {
 }
 }  // namespace
 
-TEST_CASE("real data (LOBSTER AAPL level 10): features agree with direct computations") {
+TEST_CASE("real data (LOBSTER AAPL level 10): features agree with direct computations" * doctest::test_suite("real-data")) {
   if (!std::filesystem::is_directory(aapl_dir)) {
     MESSAGE("skipped: real data folder not found: " << aapl_dir.string());
     return;

@@ -177,7 +177,7 @@ bool same_trade(const fp::trade& a, const fp::trade& b) {
 
 }  // namespace
 
-TEST_CASE("binance csv real captures: the same events as the raw captures") {
+TEST_CASE("binance csv real captures: the same events as the raw captures" * doctest::test_suite("real-data")) {
   if (binance_dir.empty() || !fs::is_directory(binance_dir / "csv")) {
     MESSAGE("skipped: the Binance captures are not at '", binance_dir.string(),
             "' (set FOOTPRINT_DATA_DIR to the shared data folder to run this test)");

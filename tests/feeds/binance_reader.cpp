@@ -651,7 +651,7 @@ std::string label(const capture& c) { return std::string(c.market) + " " + c.day
 
 }  // namespace
 
-TEST_CASE("binance real captures: counts, levels and trades match the csv exports, no gaps") {
+TEST_CASE("binance real captures: counts, levels and trades match the csv exports, no gaps" * doctest::test_suite("real-data")) {
   if (!have_data()) return;
   for (const capture& c : captures) {
     const std::string name = label(c);
@@ -722,7 +722,7 @@ TEST_CASE("binance real captures: counts, levels and trades match the csv export
   }
 }
 
-TEST_CASE("binance real captures: the book built from diffs agrees with bookTicker") {
+TEST_CASE("binance real captures: the book built from diffs agrees with bookTicker" * doctest::test_suite("real-data")) {
   if (!have_data()) return;
   struct figures {
     std::size_t covering, covering_agree, exact, exact_agree;
@@ -751,7 +751,7 @@ TEST_CASE("binance real captures: the book built from diffs agrees with bookTick
   }
 }
 
-TEST_CASE("binance real captures: without its snapshot, the spot 2024-08-08 book misses untouched levels") {
+TEST_CASE("binance real captures: without its snapshot, the spot 2024-08-08 book misses untouched levels" * doctest::test_suite("real-data")) {
   if (!have_data()) return;
   // No updates kept for replay: the late snapshot cannot be reconciled and the book is
   // built from diffs alone. Two covering pairs then differ (one of them an exact-id pair),

@@ -228,7 +228,7 @@ quote summary(const fp::bitstamp_snapshot_reader& r) {
 
 }  // namespace
 
-TEST_CASE("bitstamp real data: 29,992 snapshots, 4,251 trades, aligned in time and price") {
+TEST_CASE("bitstamp real data: 29,992 snapshots, 4,251 trades, aligned in time and price" * doctest::test_suite("real-data")) {
   if (bitstamp_dir.empty() || !fs::is_regular_file(bitstamp_dir / "trades.csv")) {
     MESSAGE("skipped: the Bitstamp recording is not at '", bitstamp_dir.string(),
             "' (set FOOTPRINT_DATA_DIR to the shared data folder to run this test)");

@@ -83,7 +83,7 @@ std::size_t raw_market_orders(const std::string& message_path, bool include_hidd
 
 }  // namespace
 
-TEST_CASE("lobster data: the GOOG day parses completely and agrees with CHECKS.txt") {
+TEST_CASE("lobster data: the GOOG day parses completely and agrees with CHECKS.txt" * doctest::test_suite("real-data")) {
   const auto files = goog();
   if (!files) return;
   fp::lobster_reader r(files->message, files->orderbook);
@@ -132,7 +132,7 @@ TEST_CASE("lobster data: the GOOG day parses completely and agrees with CHECKS.t
   CHECK(visible_at_best == 7764);
 }
 
-TEST_CASE("lobster data: GOOG market orders match an independent count over the raw CSV") {
+TEST_CASE("lobster data: GOOG market orders match an independent count over the raw CSV" * doctest::test_suite("real-data")) {
   const auto files = goog();
   if (!files) return;
   for (const bool hidden : {false, true}) {
@@ -171,7 +171,7 @@ TEST_CASE("lobster data: GOOG market orders match an independent count over the 
   }
 }
 
-TEST_CASE("lobster data: a gzip-compressed copy of the GOOG day reads identically") {
+TEST_CASE("lobster data: a gzip-compressed copy of the GOOG day reads identically" * doctest::test_suite("real-data")) {
   const auto files = goog();
   if (!files) return;
   const fs::path dir = fs::temp_directory_path() / "footprint_lobster_gz";
@@ -209,7 +209,7 @@ TEST_CASE("lobster data: a gzip-compressed copy of the GOOG day reads identicall
   fs::remove_all(dir);
 }
 
-TEST_CASE("lobster data: the AAPL level-10 excerpt parses with all 10 levels, strictly ordered") {
+TEST_CASE("lobster data: the AAPL level-10 excerpt parses with all 10 levels, strictly ordered" * doctest::test_suite("real-data")) {
   const auto files = aapl();
   if (!files) return;
   // The plain way: the sum of every size column of the orderbook file.
@@ -259,7 +259,7 @@ TEST_CASE("lobster data: the AAPL level-10 excerpt parses with all 10 levels, st
   CHECK(ev.book.bid_quantity(9) == 2);
 }
 
-TEST_CASE("lobster data: the order-level book on the GOOG day counts the orders it never saw") {
+TEST_CASE("lobster data: the order-level book on the GOOG day counts the orders it never saw" * doctest::test_suite("real-data")) {
   const auto files = goog();
   if (!files) return;
   fp::lobster_reader r(files->message, files->orderbook);
@@ -284,7 +284,7 @@ TEST_CASE("lobster data: the order-level book on the GOOG day counts the orders 
   CHECK(book.timestamp() == 57599320718269ns);
 }
 
-TEST_CASE("lobster data: the order-level book seeded with the opening AAPL book tracks LOBSTER's best levels") {
+TEST_CASE("lobster data: the order-level book seeded with the opening AAPL book tracks LOBSTER's best levels" * doctest::test_suite("real-data")) {
   const auto files = aapl();
   if (!files) return;
   fp::lobster_reader r(files->message, files->orderbook);

@@ -107,7 +107,7 @@ TEST_CASE("Almgren-Chriss calibration on synthetic metaorders recovers the plant
   }
 }
 
-TEST_CASE("Almgren-Chriss calibration on the GOOG and Bitstamp metaorders finds a significant gamma") {
+TEST_CASE("Almgren-Chriss calibration on the GOOG and Bitstamp metaorders finds a significant gamma" * doctest::test_suite("real-data")) {
   const auto goog = data_dir / "lobster" / "GOOG_2012-06-21_L1";
   const auto message = goog / "GOOG_2012-06-21_34200000_57600000_message_1.csv";
   const auto orderbook = goog / "GOOG_2012-06-21_34200000_57600000_orderbook_1.csv";

@@ -12,7 +12,11 @@
 #include "footprint/book/trade.hpp"
 #include "footprint/concepts.hpp"
 #include "footprint/features/arrival_features.hpp"
+#include "footprint/data/arrival_state.hpp"
+#include "footprint/data/executed_order.hpp"
 #include "footprint/data/impact_dataset.hpp"
+#include "footprint/data/impact_pipeline_result.hpp"
+#include "footprint/data/source_summary.hpp"
 #include "footprint/detail/concat.hpp"
 #include "footprint/error.hpp"
 #include "footprint/detail/feature_names.hpp"
@@ -50,71 +54,6 @@ struct impact_pipeline_params {
   /// Sampling interval of `market_state::volatility` (realized volatility of the mid sampled
   /// on this clock grid over the whole data); > 0.
   std::chrono::nanoseconds volatility_interval = std::chrono::seconds{10};
-};
-
-/// The market at an order's arrival, as the pipeline captured it.
-struct arrival_state {
-  std::chrono::nanoseconds time{0};  ///< time of the book the state was taken from (same clock as the source)
-  double bid = nan;                  ///< best bid, quote currency (NaN: empty side)
-  double ask = nan;                  ///< best ask, quote currency (NaN: empty side)
-  double bid_depth = nan;            ///< quantity at the best bid (NaN: empty side)
-  double ask_depth = nan;            ///< quantity at the best ask (NaN: empty side)
-  std::vector<double> features;      ///< the arrival features, in the order of `impact_pipeline::feature_names()`
-
-  /// True when both sides were present (the order can be labelled).
-  [[nodiscard]] bool is_two_sided() const noexcept { return std::isfinite(bid) && std::isfinite(ask); }
-  /// (bid + ask) / 2, NaN unless two-sided.
-  [[nodiscard]] double mid() const noexcept { return 0.5 * (bid + ask); }
-};
-
-/// A market order as executed: fills grouped by a source's rule (same timestamp, same side).
-struct executed_order {
-  std::chrono::nanoseconds time{0};      ///< time of the first fill (the pipeline's clock)
-  std::chrono::nanoseconds end_time{0};  ///< time of the last fill; >= time
-  footprint::side side = footprint::side::buy;  ///< aggressor: buy or sell
-  double quantity = 0.0;                 ///< total quantity filled; > 0
-  double vwap = nan;                     ///< volume-weighted fill price, quote currency; > 0
-  std::size_t fills = 1;                 ///< number of trade prints grouped
-};
-
-/// What a source held and what became of it.
-///
-/// For the shipped builders, `trades == fills + unsigned_trades + excluded_trades` and
-/// `market_orders == orders.rows() + unlabelled_orders` (the tests check both).
-struct source_summary {
-  std::size_t events = 0;             ///< records read as events: messages, rows or lines (set by the source builder)
-  std::size_t book_updates = 0;       ///< books given to `update(book)`
-  std::size_t trades = 0;             ///< trades given to `update(trade)`
-  std::size_t unsigned_trades = 0;    ///< of which with sign 0: they count in the features, never in a label
-  std::size_t excluded_trades = 0;    ///< signed trades the source's grouping left out (e.g. LOBSTER hidden executions when not included)
-  std::size_t market_orders = 0;      ///< grouped market orders given to `add_order`
-  std::size_t fills = 0;              ///< trades in those market orders
-  std::size_t unlabelled_orders = 0;  ///< market orders without a two-sided arrival book: counted, not in the dataset
-  /// Market orders whose arrival state is the fixed-lag one because no quote consistent with
-  /// their first fill was found (Binance `consistent_quote` rule; 0 elsewhere); labelled.
-  std::size_t arrival_fallbacks = 0;
-  std::size_t mid_updates = 0;        ///< distinct mid times recorded for the labels
-  std::size_t rows_skipped = 0;       ///< malformed rows skipped by the readers (lenient policy), over all files
-  std::chrono::nanoseconds first_time{0};  ///< time of the first book or trade (the source's clock)
-  std::chrono::nanoseconds last_time{0};   ///< time of the last book or trade
-  double span_seconds = 0.0;          ///< last_time - first_time, seconds
-  double traded_volume = 0.0;         ///< total quantity of all trades, shares/contracts/coins
-  double traded_value = 0.0;          ///< total price x quantity of all trades, quote currency
-};
-
-/// The parse report of one input file.
-struct file_report {
-  std::string file;     ///< the file (or buffer) name
-  parse_report report;  ///< lines read, rows skipped, first errors
-};
-
-/// What a dataset builder returns.
-struct impact_pipeline_result {
-  impact_dataset orders;            ///< one row per labelled market order (rows are observations)
-  impact_dataset metaorders;        ///< one row per metaorder proxy (same-sign runs within `metaorder_gap`)
-  market_state state;               ///< the market after the last book of the data
-  source_summary summary;           ///< counts, time span, traded volume
-  std::vector<file_report> reports; ///< one per input file, in input order
 };
 
 /// Streams book updates, trades and market orders into an `impact_dataset_builder` and

@@ -105,150 +105,33 @@ class stoikov_microprice {
   /// Complexity: O(rows + states^3).
   template <class = void>  // compiled only where the model is fitted (its LU solve costs seconds)
   fit_report fit(const book_history& history) {
-    const std::size_t n = static_cast<std::size_t>(params_.imbalance_buckets);
+    const transition_counts c = count_transitions(history);
     const std::size_t ns = static_cast<std::size_t>(states());
-    Eigen::MatrixXd q_counts = Eigen::MatrixXd::Zero(static_cast<index>(ns), static_cast<index>(ns));
-    Eigen::MatrixXd r2_counts = Eigen::MatrixXd::Zero(static_cast<index>(ns), static_cast<index>(ns));
-    Eigen::MatrixXd r1_counts = Eigen::MatrixXd::Zero(static_cast<index>(ns), 4);  // moves -1, -1/2, +1/2, +1 tick
-    std::vector<bool> observed(ns, false);
-
-    const index rows = history.rows();
-    std::vector<std::int64_t> state(static_cast<std::size_t>(rows), -1);
-    std::vector<double> mid(static_cast<std::size_t>(rows), nan);
-    for (index r = 0; r < rows; ++r) {
-      const book_history row = history.at(r);
-      state[static_cast<std::size_t>(r)] = state_of(row);
-      mid[static_cast<std::size_t>(r)] = detail::feat::mid_price(row);
-    }
-    std::int64_t used = 0;
-    std::int64_t dropped = 0;
-    const auto mirror = [n](std::size_t x) { return (x / n) * n + (n - 1 - x % n); };
-    for (index r = 0; r + params_.step < rows; ++r) {
-      const std::int64_t sx = state[static_cast<std::size_t>(r)];
-      const std::int64_t sy = state[static_cast<std::size_t>(r + params_.step)];
-      if (sx < 0 || sy < 0) continue;
-      const double dm = mid[static_cast<std::size_t>(r + params_.step)] - mid[static_cast<std::size_t>(r)];
-      const long long k = std::llround(2.0 * dm / params_.tick_size);  // half ticks
-      if (k < -2 || k > 2) {
-        ++dropped;
-        continue;
-      }
-      ++used;
-      const auto x = static_cast<std::size_t>(sx);
-      const auto y = static_cast<std::size_t>(sy);
-      const std::size_t xm = mirror(x);
-      const std::size_t ym = mirror(y);
-      observed[x] = observed[xm] = true;
-      const auto xi = static_cast<index>(x), yi = static_cast<index>(y);
-      const auto xmi = static_cast<index>(xm), ymi = static_cast<index>(ym);
-      if (k == 0) {
-        q_counts(xi, yi) += 1.0;
-        q_counts(xmi, ymi) += 1.0;
-      } else {
-        r1_counts(xi, move_column(k)) += 1.0;
-        r1_counts(xmi, move_column(-k)) += 1.0;
-        r2_counts(xi, yi) += 1.0;
-        r2_counts(xmi, ymi) += 1.0;
-      }
-    }
-    if (used == 0) {
-      throw invalid_argument(detail::concat(
-          "footprint::stoikov_microprice::fit: no usable transition in ", rows, " rows (need rows ", params_.step,
-          " apart, both two-sided with a spread of 1..", params_.spread_buckets, " ticks of ", params_.tick_size,
-          ", and a mid change of at most one tick; ", dropped, " dropped for larger moves)"));
-    }
-
-    // Normalise each state's row of [Q | R1] (equivalently [Q | R2]) to probabilities.
-    Eigen::MatrixXd q = q_counts;
-    Eigen::MatrixXd r1 = r1_counts;
-    Eigen::MatrixXd r2 = r2_counts;
-    for (index x = 0; x < static_cast<index>(ns); ++x) {
-      const double total = q_counts.row(x).sum() + r1_counts.row(x).sum();
-      if (total > 0.0) {
-        q.row(x) /= total;
-        r1.row(x) /= total;
-        r2.row(x) /= total;
-      }
-    }
-
-    // States that can reach a mid change through unchanged-mid transitions (backward search).
-    std::vector<bool> reach(ns, false);
-    std::vector<std::size_t> stack;
-    for (std::size_t x = 0; x < ns; ++x) {
-      if (r1_counts.row(static_cast<index>(x)).sum() > 0.0) {
-        reach[x] = true;
-        stack.push_back(x);
-      }
-    }
-    while (!stack.empty()) {
-      const std::size_t y = stack.back();
-      stack.pop_back();
-      for (std::size_t x = 0; x < ns; ++x) {
-        if (!reach[x] && q_counts(static_cast<index>(x), static_cast<index>(y)) > 0.0) {
-          reach[x] = true;
-          stack.push_back(x);
-        }
-      }
-    }
-    std::vector<index> a;  // the solvable states
-    for (std::size_t x = 0; x < ns; ++x) {
-      if (reach[x]) a.push_back(static_cast<index>(x));
-    }
-    const auto na = static_cast<index>(a.size());
-
-    const double half = 0.5 * params_.tick_size;
-    const Eigen::Vector4d moves(-2.0 * half, -half, half, 2.0 * half);
-    Eigen::MatrixXd m = Eigen::MatrixXd::Identity(na, na);
-    Eigen::VectorXd rhs1(na);
-    Eigen::MatrixXd rhs2(na, static_cast<index>(ns));
-    for (index i = 0; i < na; ++i) {
-      for (index j = 0; j < na; ++j) m(i, j) -= q(a[static_cast<std::size_t>(i)], a[static_cast<std::size_t>(j)]);
-      rhs1(i) = r1.row(a[static_cast<std::size_t>(i)]).dot(moves);
-      rhs2.row(i) = r2.row(a[static_cast<std::size_t>(i)]);
-    }
-    Eigen::VectorXd g1 = Eigen::VectorXd::Zero(static_cast<index>(ns));
-    Eigen::MatrixXd b = Eigen::MatrixXd::Zero(static_cast<index>(ns), static_cast<index>(ns));
-    if (na > 0) {
-      const Eigen::PartialPivLU<Eigen::MatrixXd> lu(m);
-      const Eigen::VectorXd g1_a = lu.solve(rhs1);
-      const Eigen::MatrixXd b_a = lu.solve(rhs2);
-      for (index i = 0; i < na; ++i) {
-        g1(a[static_cast<std::size_t>(i)]) = g1_a(i);
-        b.row(a[static_cast<std::size_t>(i)]) = b_a.row(i);
-      }
-    }
-
-    // G* = g^1 + B g^1 + B^2 g^1 + ... until a term is below tol.
-    Eigen::VectorXd g = g1;
-    Eigen::VectorXd term = g1;
-    index terms = 1;
-    const double tol = params_.tol * params_.tick_size;
-    while (terms < params_.max_terms && term.cwiseAbs().maxCoeff() > tol) {
-      term = b * term;
-      g += term;
-      ++terms;
-    }
-    const double last = term.cwiseAbs().maxCoeff();
+    index terms = 0;
+    double last = 0.0;
+    const Eigen::VectorXd g = adjustment_series(c, terms, last);
     if (!g.allFinite()) {
       fit_report failed{fit_status::numerical_issue, terms, nan, "non-finite adjustment (singular 1 - Q)"};
       throw convergence_error("footprint::stoikov_microprice::fit", failed);
     }
     std::size_t n_observed = 0;
     for (std::size_t x = 0; x < ns; ++x) {
-      adjustment_[x] = observed[x] ? g(static_cast<index>(x)) : nan;
-      n_observed += observed[x] ? 1 : 0;
+      adjustment_[x] = c.observed[x] ? g(static_cast<index>(x)) : nan;
+      n_observed += c.observed[x] ? 1 : 0;
     }
     fitted_ = true;
+    const double tol = params_.tol * params_.tick_size;
     fit_report report;
     report.status = last <= tol ? fit_status::converged : fit_status::max_iterations;
     report.iterations = terms;
     report.final_loss = last / params_.tick_size;
-    report.message = detail::concat(used, " transitions used (", dropped, " dropped for a mid change over one tick), ",
+    report.message = detail::concat(c.used, " transitions used (", c.dropped, " dropped for a mid change over one tick), ",
                                     n_observed, " of ", ns, " states observed");
     return report;
   }
 
   /// As above, from the array of shape (time, level, 4) and its timestamps.
+  template <class = void>
   fit_report fit(const book_history::array_type& history, std::span<const std::chrono::nanoseconds> times) {
     return fit(book_history(history, times));
   }
@@ -292,6 +175,149 @@ class stoikov_microprice {
   }
 
  private:
+  /// Transition counts between states `step` rows apart, symmetrised (each transition and its
+  /// mirror: imbalance bucket reflected, mid move negated): Q for unchanged mids, R1 by mid
+  /// move (-1, -1/2, +1/2, +1 tick) and R2 by next state for changed mids.
+  struct transition_counts {
+    Eigen::MatrixXd q, r1, r2;  ///< (states, states), (states, 4), (states, states)
+    std::vector<bool> observed;  ///< states seen (or mirrored)
+    std::int64_t used = 0;       ///< transitions counted
+    std::int64_t dropped = 0;    ///< transitions with a mid move over one tick
+  };
+
+  /// Counts the transitions of a history. @throws invalid_argument when none is usable
+  template <class = void>
+  transition_counts count_transitions(const book_history& history) const {
+    const std::size_t n = static_cast<std::size_t>(params_.imbalance_buckets);
+    const auto ns = static_cast<index>(states());
+    transition_counts c{Eigen::MatrixXd::Zero(ns, ns), Eigen::MatrixXd::Zero(ns, 4), Eigen::MatrixXd::Zero(ns, ns),
+                        std::vector<bool>(static_cast<std::size_t>(ns), false)};
+    const index rows = history.rows();
+    std::vector<std::int64_t> state(static_cast<std::size_t>(rows), -1);
+    std::vector<double> mid(static_cast<std::size_t>(rows), nan);
+    for (index r = 0; r < rows; ++r) {
+      const book_history row = history.at(r);
+      state[static_cast<std::size_t>(r)] = state_of(row);
+      mid[static_cast<std::size_t>(r)] = detail::feat::mid_price(row);
+    }
+    const auto mirror = [n](std::size_t x) { return (x / n) * n + (n - 1 - x % n); };
+    for (index r = 0; r + params_.step < rows; ++r) {
+      const std::int64_t sx = state[static_cast<std::size_t>(r)];
+      const std::int64_t sy = state[static_cast<std::size_t>(r + params_.step)];
+      if (sx < 0 || sy < 0) continue;
+      const double dm = mid[static_cast<std::size_t>(r + params_.step)] - mid[static_cast<std::size_t>(r)];
+      const long long k = std::llround(2.0 * dm / params_.tick_size);  // half ticks
+      if (k < -2 || k > 2) {
+        ++c.dropped;
+        continue;
+      }
+      ++c.used;
+      const auto x = static_cast<std::size_t>(sx);
+      const auto y = static_cast<std::size_t>(sy);
+      c.observed[x] = c.observed[mirror(x)] = true;
+      const auto xi = static_cast<index>(x), yi = static_cast<index>(y);
+      const auto xmi = static_cast<index>(mirror(x)), ymi = static_cast<index>(mirror(y));
+      if (k == 0) {
+        c.q(xi, yi) += 1.0;
+        c.q(xmi, ymi) += 1.0;
+      } else {
+        c.r1(xi, move_column(k)) += 1.0;
+        c.r1(xmi, move_column(-k)) += 1.0;
+        c.r2(xi, yi) += 1.0;
+        c.r2(xmi, ymi) += 1.0;
+      }
+    }
+    if (c.used == 0) {
+      throw invalid_argument(detail::concat(
+          "footprint::stoikov_microprice::fit: no usable transition in ", rows, " rows (need rows ", params_.step,
+          " apart, both two-sided with a spread of 1..", params_.spread_buckets, " ticks of ", params_.tick_size,
+          ", and a mid change of at most one tick; ", c.dropped, " dropped for larger moves)"));
+    }
+    return c;
+  }
+
+  /// The states that can reach a mid change through unchanged-mid transitions (a backward
+  /// search from the states with one): the only ones whose adjustment is determined.
+  static std::vector<index> solvable_states(const transition_counts& c) {
+    const auto ns = static_cast<std::size_t>(c.q.rows());
+    std::vector<bool> reach(ns, false);
+    std::vector<std::size_t> stack;
+    for (std::size_t x = 0; x < ns; ++x) {
+      if (c.r1.row(static_cast<index>(x)).sum() > 0.0) {
+        reach[x] = true;
+        stack.push_back(x);
+      }
+    }
+    while (!stack.empty()) {
+      const std::size_t y = stack.back();
+      stack.pop_back();
+      for (std::size_t x = 0; x < ns; ++x) {
+        if (!reach[x] && c.q(static_cast<index>(x), static_cast<index>(y)) > 0.0) {
+          reach[x] = true;
+          stack.push_back(x);
+        }
+      }
+    }
+    std::vector<index> a;
+    for (std::size_t x = 0; x < ns; ++x) {
+      if (reach[x]) a.push_back(static_cast<index>(x));
+    }
+    return a;
+  }
+
+  /// G* = g^1 + B g^1 + B^2 g^1 + ... (Stoikov 2018; the class comment), with g^1 = (1 - Q)^-1 R1 K
+  /// and B = (1 - Q)^-1 R2 solved on the solvable states (others get 0), summed until a term
+  /// is below `tol` ticks or `max_terms` terms. `terms` and `last` (max |last term|, quote
+  /// currency) receive how it ended.
+  template <class = void>
+  Eigen::VectorXd adjustment_series(const transition_counts& c, index& terms, double& last) const {
+    const auto ns = static_cast<index>(c.q.rows());
+    // Normalise each state's row of [Q | R1] (equivalently [Q | R2]) to probabilities.
+    Eigen::MatrixXd q = c.q, r1 = c.r1, r2 = c.r2;
+    for (index x = 0; x < ns; ++x) {
+      const double total = c.q.row(x).sum() + c.r1.row(x).sum();
+      if (total > 0.0) {
+        q.row(x) /= total;
+        r1.row(x) /= total;
+        r2.row(x) /= total;
+      }
+    }
+    const std::vector<index> a = solvable_states(c);
+    const auto na = static_cast<index>(a.size());
+    const double half = 0.5 * params_.tick_size;
+    const Eigen::Vector4d moves(-2.0 * half, -half, half, 2.0 * half);
+    Eigen::MatrixXd m = Eigen::MatrixXd::Identity(na, na);
+    Eigen::VectorXd rhs1(na);
+    Eigen::MatrixXd rhs2(na, ns);
+    for (index i = 0; i < na; ++i) {
+      for (index j = 0; j < na; ++j) m(i, j) -= q(a[static_cast<std::size_t>(i)], a[static_cast<std::size_t>(j)]);
+      rhs1(i) = r1.row(a[static_cast<std::size_t>(i)]).dot(moves);
+      rhs2.row(i) = r2.row(a[static_cast<std::size_t>(i)]);
+    }
+    Eigen::VectorXd g1 = Eigen::VectorXd::Zero(ns);
+    Eigen::MatrixXd b = Eigen::MatrixXd::Zero(ns, ns);
+    if (na > 0) {
+      const Eigen::PartialPivLU<Eigen::MatrixXd> lu(m);
+      const Eigen::VectorXd g1_a = lu.solve(rhs1);
+      const Eigen::MatrixXd b_a = lu.solve(rhs2);
+      for (index i = 0; i < na; ++i) {
+        g1(a[static_cast<std::size_t>(i)]) = g1_a(i);
+        b.row(a[static_cast<std::size_t>(i)]) = b_a.row(i);
+      }
+    }
+    Eigen::VectorXd g = g1;
+    Eigen::VectorXd term = g1;
+    terms = 1;
+    const double tol = params_.tol * params_.tick_size;
+    while (terms < params_.max_terms && term.cwiseAbs().maxCoeff() > tol) {
+      term = b * term;
+      g += term;
+      ++terms;
+    }
+    last = term.cwiseAbs().maxCoeff();
+    return g;
+  }
+
   static index move_column(long long half_ticks) noexcept {
     return half_ticks == -2 ? 0 : half_ticks == -1 ? 1 : half_ticks == 1 ? 2 : 3;
   }

@@ -37,4 +37,10 @@ struct parse_report {
   }
 };
 
+/// The parse report of one input file.
+struct file_report {
+  std::string file;     ///< the file (or buffer) name
+  parse_report report;  ///< lines read, rows skipped, first errors
+};
+
 }  // namespace footprint

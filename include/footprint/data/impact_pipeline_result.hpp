@@ -1,0 +1,24 @@
+/// @file data/impact_pipeline_result.hpp
+/// @brief What a dataset builder returns: the labelled datasets of market orders and metaorders,
+/// the market at the end, the source's summary and parse reports.
+#pragma once
+
+#include "footprint/data/impact_dataset.hpp"
+#include "footprint/data/source_summary.hpp"
+#include "footprint/feeds/parse_report.hpp"
+#include "footprint/types.hpp"
+
+#include <vector>
+
+namespace footprint {
+
+/// What a dataset builder returns.
+struct impact_pipeline_result {
+  impact_dataset orders;            ///< one row per labelled market order (rows are observations)
+  impact_dataset metaorders;        ///< one row per metaorder proxy (same-sign runs within `metaorder_gap`)
+  market_state state;               ///< the market after the last book of the data
+  source_summary summary;           ///< counts, time span, traded volume
+  std::vector<file_report> reports; ///< one per input file, in input order
+};
+
+}  // namespace footprint
