@@ -1,0 +1,144 @@
+// footprint-pretrade: reading the data and preparing the training rows.
+#include "pretrade.hpp"
+
+#include <footprint/data/binance_dataset.hpp>
+#include <footprint/data/bitstamp_dataset.hpp>
+#include <footprint/data/lobster_dataset.hpp>
+#include <footprint/data/synthetic/synthetic_dataset.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+namespace pretrade {
+
+void progress::start(const std::string& what) {
+  what_ = what;
+  t0_ = std::chrono::steady_clock::now();
+  if (!quiet_) std::fprintf(stderr, "footprint-pretrade: %s ...\n", what.c_str());
+}
+
+void progress::done() {
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
+  if (!quiet_) std::fprintf(stderr, "footprint-pretrade: %s: done in %.1f s\n", what_.c_str(), s);
+}
+
+double parse_horizon(const std::string& text) {
+  std::size_t used = 0;
+  double value = 0.0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    throw fp::invalid_argument("--horizon: expected seconds or a number with s, m or h (got '" + text + "')");
+  }
+  const std::string unit = text.substr(used);
+  double scale = 0.0;
+  if (unit.empty() || unit == "s") {
+    scale = 1.0;
+  } else if (unit == "m") {
+    scale = 60.0;
+  } else if (unit == "h") {
+    scale = 3600.0;
+  }
+  if (scale == 0.0) {
+    throw fp::invalid_argument("--horizon: unknown unit '" + unit + "' in '" + text + "' (use s, m or h)");
+  }
+  if (!(value > 0.0) || !std::isfinite(value)) {
+    throw fp::invalid_argument("--horizon: must be > 0 (got '" + text + "')");
+  }
+  return value * scale;
+}
+
+source_data load(const options& o) {
+  source_data s;
+  if (!o.lobster.empty()) {
+    s.kind = "lobster";
+    s.description = "LOBSTER message and order book files";
+    s.files = o.lobster;
+    s.result = fp::lobster_dataset(o.lobster[0], o.lobster[1]);
+  } else if (!o.binance.empty()) {
+    s.kind = "binance";
+    s.description = "Binance capture (depth, bookTicker and trade streams)";
+    s.files = o.binance;
+    s.result = fp::binance_dataset(o.binance);
+  } else if (!o.bitstamp.empty()) {
+    s.kind = "bitstamp";
+    s.description = "Bitstamp depth-20 snapshots and trades";
+    s.files = {o.bitstamp};
+    s.result = fp::bitstamp_dataset(o.bitstamp);
+  } else {
+    s.kind = "synthetic";
+    s.description = "built-in synthetic market (seed 20240809, 6.5 hours; true gamma 1e-5, beta 2e-5 USD per share)";
+    s.result = fp::synthetic_dataset(synthetic_market);
+  }
+  return s;
+}
+
+scaler::scaler(const fp::matrix& X) {
+  mean = X.colwise().mean().transpose();
+  scale = ((X.rowwise() - mean.transpose()).array().square().colwise().mean()).sqrt().transpose();
+  for (fp::index j = 0; j < scale.size(); ++j) {
+    if (!(scale[j] > 0.0)) scale[j] = 1.0;
+  }
+}
+
+fp::matrix scaler::apply(const fp::matrix& X) const {
+  return ((X.rowwise() - mean.transpose()).array().rowwise() / scale.transpose().array()).matrix();
+}
+
+training_data make_training_data(const fp::impact_dataset& d, double train_fraction) {
+  training_data t{.design = fp::order_design(d.feature_names)};
+  const fp::vector label = d.label("shortfall_bps");
+  std::vector<fp::index> all(static_cast<std::size_t>(d.rows()));
+  for (fp::index i = 0; i < d.rows(); ++i) all[static_cast<std::size_t>(i)] = i;
+  const fp::matrix X_all = t.design.rows(d, all);
+  for (fp::index i = 0; i < d.rows(); ++i) {
+    if (std::isfinite(label[i]) && X_all.row(i).allFinite()) t.rows.push_back(i);
+  }
+  t.excluded = d.rows() - static_cast<fp::index>(t.rows.size());
+  if (t.rows.size() < 50) {
+    throw fp::invalid_argument("the data has " + std::to_string(t.rows.size()) +
+                               " labelled market orders with complete features; at least 50 are needed");
+  }
+  t.X.resize(static_cast<fp::index>(t.rows.size()), t.design.size());
+  t.y.resize(t.X.rows());
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    t.X.row(static_cast<fp::index>(r)) = X_all.row(t.rows[r]);
+    t.y[static_cast<fp::index>(r)] = label[t.rows[r]];
+  }
+  std::vector<std::chrono::nanoseconds> times;
+  for (const fp::index i : t.rows) times.push_back(d.times[static_cast<std::size_t>(i)]);
+  t.split = fp::time_ordered_split(times, {.train_fraction = train_fraction});
+  return t;
+}
+
+std::vector<double> arrival_features(const source_data& src, const training_data& t, std::vector<std::string>& imputed) {
+  const fp::impact_dataset& orders = src.result.orders;
+  const fp::market_state& state = src.result.state;
+  std::vector<double> arrival(state.features.data(), state.features.data() + state.features.size());
+  // A NaN arrival feature (e.g. no trade in the last window) takes the training mean.
+  const fp::index na = t.design.arrival_features();
+  fp::vector means = fp::vector::Zero(na);
+  std::vector<fp::index> counts(static_cast<std::size_t>(na), 0);
+  for (fp::index k = t.split.train.begin; k < t.split.train.end; ++k) {
+    const fp::index i = t.rows[static_cast<std::size_t>(k)];
+    for (fp::index j = 0; j < na; ++j) {
+      if (std::isfinite(orders.X(i, j))) {
+        means[j] += orders.X(i, j);
+        ++counts[static_cast<std::size_t>(j)];
+      }
+    }
+  }
+  for (fp::index j = 0; j < na; ++j) {
+    const auto uj = static_cast<std::size_t>(j);
+    if (!std::isfinite(arrival[uj])) {
+      arrival[uj] = counts[uj] > 0 ? means[j] / static_cast<double>(counts[uj]) : 0.0;
+      imputed.push_back(orders.feature_names[uj]);
+    }
+  }
+  return arrival;
+}
+
+}  // namespace pretrade

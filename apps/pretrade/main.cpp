@@ -1,0 +1,108 @@
+// footprint-pretrade: the pre-trade impact report.
+//
+// "If I buy or sell Q over horizon T now, what will it cost, and how likely is it to exceed
+// my limit?" Loads market data (LOBSTER, Binance, Bitstamp, or a built-in synthetic market
+// whose true impact is known), builds the labelled impact dataset, fits a cost model for one
+// market order on the earlier part of the data and scores it on the later part, calibrates
+// Almgren-Chriss on the metaorders, then prices four schedules of the order (aggressive,
+// balanced, passive and the Almgren-Chriss optimum for --lambda). docs/pretrade.md explains
+// every number; `footprint-pretrade --help` lists the options. This file is the command
+// line; pretrade.hpp says where the rest is.
+#include "pretrade.hpp"
+
+#include <footprint/detail/concat.hpp>
+#include <footprint/version.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <exception>
+#include <string>
+
+using namespace pretrade;
+
+namespace {
+
+// A CLI11 check for numbers with a lower bound, whose message states the bound plainly.
+CLI::Validator at_least(double low, bool strict) {
+  return CLI::Validator(
+      [low, strict](std::string& text) -> std::string {
+        try {
+          std::size_t used = 0;
+          const double v = std::stod(text, &used);
+          if (used == text.size() && std::isfinite(v) && (strict ? v > low : v >= low)) return {};
+        } catch (const std::exception&) {
+        }
+        return fp::detail::concat("must be a number ", strict ? "> " : ">= ", low, " (got '", text, "')");
+      },
+      strict ? "> 0" : ">= 0", "at_least");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  options o;
+  CLI::App app{"footprint-pretrade: the expected cost of a block order (temporary, permanent, total slippage in bps of the "
+               "arrival mid), its spread and the probability of exceeding a limit, for four execution schedules. With no "
+               "data option it runs on a built-in synthetic market whose true impact is known.",
+               "footprint-pretrade"};
+  auto* lobster = app.add_option("--lobster", o.lobster, "LOBSTER MESSAGE and ORDERBOOK files")
+                      ->expected(2)
+                      ->check(CLI::ExistingFile);
+  auto* binance = app.add_option("--binance", o.binance, "Binance capture file(s), in time order")
+                      ->expected(1, 16)
+                      ->check(CLI::ExistingFile);
+  auto* bitstamp = app.add_option("--bitstamp", o.bitstamp, "folder with Bitstamp depth20_snapshots.csv.gz and trades.csv")
+                       ->check(CLI::ExistingDirectory);
+  lobster->excludes(binance)->excludes(bitstamp);
+  binance->excludes(bitstamp);
+  app.add_option("--side", o.side, "buy or sell")->check(CLI::IsMember({"buy", "sell"}))->capture_default_str();
+  app.add_option("--quantity", o.quantity, "order size, shares/contracts/coins (default: 0.2% of the data's ADV)")
+      ->check(at_least(0.0, true));
+  app.add_option("--horizon", o.horizon, "execution horizon: seconds, or with a unit: 90s, 30m, 2h")->capture_default_str();
+  app.add_option("--threshold-bps", o.threshold_bps, "slippage limit for the exceedance probability, bps")
+      ->capture_default_str();
+  app.add_option("--lambda", o.lambda, "Almgren-Chriss risk aversion of the optimal schedule, per unit of currency")
+      ->check(at_least(0.0, false))
+      ->capture_default_str();
+  app.add_option("--intervals", o.intervals, "child orders per schedule (Almgren-Chriss N)")
+      ->check(CLI::Range(fp::index{1}, fp::index{10000}))
+      ->capture_default_str();
+  app.add_option("--model", o.model, "cost model of one market order")
+      ->check(CLI::IsMember({"bayes", "forest", "gbm", "mlp"}))
+      ->capture_default_str();
+  app.add_option("--train-fraction", o.train_fraction, "share of the labelled orders (the earliest) that train the model")
+      ->check(CLI::Range(0.1, 0.95))
+      ->capture_default_str();
+  app.add_option("--json", o.json_path, "also write the report as JSON to this file ('-' for stdout, instead of the text)");
+  app.add_flag("--quiet", o.quiet, "no progress on stderr");
+  app.set_version_flag("--version", std::string(fp::version_string));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "footprint-pretrade: error: %s (see --help)\n", e.what());
+    return 2;
+  }
+  try {
+    const double horizon = parse_horizon(o.horizon);
+    progress prog(o.quiet);
+    prog.start("reading the market data");
+    const source_data src = load(o);
+    prog.done();
+    if (o.model == "forest") return run_forest(o, horizon, src, prog);
+    if (o.model == "gbm") return run_gbm(o, horizon, src, prog);
+    if (o.model == "mlp") return run_mlp(o, horizon, src, prog);
+    return run_bayes(o, horizon, src, prog);
+  } catch (const std::exception& e) {
+    std::string what = e.what();
+    std::replace(what.begin(), what.end(), '\n', ' ');
+    std::fprintf(stderr, "footprint-pretrade: error: %s\n", what.c_str());
+    return 1;
+  }
+}
