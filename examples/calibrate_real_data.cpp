@@ -29,8 +29,8 @@ void print_estimate(const char* name, const fp::parameter_estimate& e, const cha
               e.robust_t_stat(), unit);
 }
 
-// Calibrates on the metaorder proxies of one source and prints the estimates.
-fp::almgren_chriss_calibration calibrate(const char* title, const fp::impact_pipeline_result& r) {
+// Fits Almgren-Chriss to the metaorder proxies of one source and prints the estimates.
+fp::almgren_chriss_calibration fit_almgren_chriss(const char* title, const fp::impact_pipeline_result& r) {
   // [calibrate]
   // Permanent impact read 300 s after each metaorder's last fill; each row's volatility is
   // its arrival realized volatility over 300 s, scaled to the dataset's session (the period
@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
     // the child orders, which the linear model has no other term for.
     const fp::synthetic_market_params market{.volatility = 1e-5, .gamma = 1e-5, .beta = 2e-5};
     const fp::almgren_chriss_calibration syn =
-        calibrate("synthetic market (true gamma 1e-5, epsilon 5e-3 + book walk)", fp::synthetic_dataset(market));
+        fit_almgren_chriss("synthetic market (true gamma 1e-5, epsilon 5e-3 + book walk)", fp::synthetic_dataset(market));
     const double z = (syn.gamma().value - market.gamma) / syn.gamma().robust_std_error;
     std::printf("  gamma - truth = %.2f HC1 standard errors\n", z);
     if (std::abs(z) > 3.0) {
@@ -91,14 +91,14 @@ int main(int argc, char** argv) {
     const fs::path message = goog / "GOOG_2012-06-21_34200000_57600000_message_1.csv";
     const fs::path orderbook = goog / "GOOG_2012-06-21_34200000_57600000_orderbook_1.csv";
     if (fs::exists(message) && fs::exists(orderbook)) {
-      calibrate("LOBSTER GOOG 2012-06-21 (NASDAQ, 6.5-hour session)",
+      fit_almgren_chriss("LOBSTER GOOG 2012-06-21 (NASDAQ, 6.5-hour session)",
                 fp::lobster_dataset(message.string(), orderbook.string()));
     } else {
       std::printf("\n(no LOBSTER GOOG day in %s)\n", data.string().c_str());
     }
     const fs::path bitstamp = data / "bitstamp";
     if (fs::exists(bitstamp / "trades.csv")) {
-      calibrate("Bitstamp BTC/USD 2015-05-01 (24-hour session)", fp::bitstamp_dataset(bitstamp.string()));
+      fit_almgren_chriss("Bitstamp BTC/USD 2015-05-01 (24-hour session)", fp::bitstamp_dataset(bitstamp.string()));
     } else {
       std::printf("\n(no Bitstamp recording in %s)\n", data.string().c_str());
     }

@@ -25,7 +25,7 @@ std::vector<metrics> baselines(const fp::matrix& X_train, const fp::vector& y_tr
   return out;
 }
 
-calibration calibrate(const fp::impact_dataset& metaorders) {
+calibration fit_almgren_chriss(const fp::impact_dataset& metaorders) {
   const fp::dataset_observations obs = fp::to_impact_observations(metaorders, {.horizon = std::chrono::seconds(300)});
   fp::almgren_chriss_calibration cal({.time_unit = std::chrono::seconds(1)});
   cal.fit(obs.observations);

@@ -113,7 +113,7 @@ struct calibration {
   fp::parameter_estimate gamma, eta, epsilon;
   double permanent_r2 = fp::nan, temporary_r2 = fp::nan;
 };
-calibration calibrate(const fp::impact_dataset& metaorders);
+calibration fit_almgren_chriss(const fp::impact_dataset& metaorders);
 
 /// Arrival features of the order (the end of the data), a NaN one replaced by its training
 /// mean; `imputed` receives the names replaced.

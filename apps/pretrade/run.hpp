@@ -83,7 +83,7 @@ int run(const options& o, double horizon_seconds, const source_data& src, progre
 
   // 2. Almgren-Chriss calibration on the metaorders.
   prog.start("calibrating Almgren-Chriss");
-  rep.cal = calibrate(r.metaorders);
+  rep.cal = fit_almgren_chriss(r.metaorders);
   prog.done();
 
   // 3. Child-order cost distributions at the arrival state (the end of the data).
