@@ -8,6 +8,7 @@
 
 #include "footprint/concepts.hpp"
 #include "footprint/error.hpp"
+#include "footprint/instrument.hpp"
 #include "footprint/types.hpp"
 #include "footprint/version.hpp"
 
@@ -18,6 +19,7 @@
 #include "footprint/feeds/binance/binance_csv_reader.hpp"
 #include "footprint/feeds/binance/binance_depth_book.hpp"
 #include "footprint/feeds/binance/binance_event.hpp"
+#include "footprint/feeds/binance/binance_instrument.hpp"
 #include "footprint/feeds/binance/binance_reader.hpp"
 #include "footprint/feeds/bitstamp/bitstamp_snapshot_reader.hpp"
 #include "footprint/feeds/bitstamp/bitstamp_trade_reader.hpp"

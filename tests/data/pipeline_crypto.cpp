@@ -225,6 +225,26 @@ TEST_CASE("binance_dataset reads a capture split over consecutive files") {
   CHECK_THROWS_AS(binance(capture, {.arrival_lag = -1ms}), fp::invalid_argument);
 }
 
+TEST_CASE("binance_dataset: the instrument comes from the symbol, and captures of two symbols are rejected") {
+  const fp::impact_pipeline_result r = binance(capture, {.horizons = {1s}});
+  CHECK(r.instrument.symbol == "BTCUSDT");
+  CHECK(r.instrument.venue == "Binance spot");
+  CHECK(r.instrument.quantity_unit == fp::quantity_unit::coins);
+  CHECK(r.instrument.lot_size == 1e-5);
+  CHECK_FALSE(r.instrument.inverse);
+
+  // The same messages under another symbol, given after the BTCUSDT file: one instrument per dataset.
+  std::string eth = capture_tail;
+  for (std::size_t at = eth.find("BTCUSDT"); at != std::string::npos; at = eth.find("BTCUSDT", at)) eth.replace(at, 7, "ETHUSDT");
+  for (std::size_t at = eth.find("btcusdt"); at != std::string::npos; at = eth.find("btcusdt", at)) eth.replace(at, 7, "ethusdt");
+  std::vector<fp::binance_reader> readers;
+  readers.emplace_back("btcusdt.gz", capture_head);
+  readers.emplace_back("ethusdt.gz", eth);
+  CHECK_THROWS_WITH_AS((void)fp::binance_dataset(std::span<fp::binance_reader>(readers), {.horizons = {1s}}),
+                       "ethusdt.gz: field 's': symbol 'ETHUSDT' differs from 'BTCUSDT' of btcusdt.gz: one instrument per dataset",
+                       fp::data_error);
+}
+
 TEST_CASE("bitstamp_dataset groups same-millisecond trades and counts unsigned ones") {
   const fp::impact_pipeline_result r = bitstamp({.horizons = {1s, 10s, 60s}});
   const fp::impact_dataset& d = r.orders;
@@ -343,6 +363,8 @@ TEST_CASE("Bitstamp day: the dataset reconciles with the readers" * doctest::tes
     return;
   }
   const fp::impact_pipeline_result r = fp::bitstamp_dataset(dir.string());
+  CHECK(r.instrument.symbol == "BTC/USD");
+  CHECK(r.instrument.lot_size == 1e-8);
 
   fp::bitstamp_trade_reader reader((dir / "trades.csv").string());
   fp::trade t;

@@ -182,6 +182,8 @@ TEST_CASE("lobster_dataset rejects bad options and reports skipped rows") {
 TEST_CASE("GOOG day: one row per market order of lobster_market_order_reader" * doctest::test_suite("real-data")) {
   if (!have_goog()) return;
   const fp::impact_pipeline_result r = fp::lobster_dataset(goog_message, goog_orderbook);
+  CHECK(r.instrument.symbol == "GOOG");
+  CHECK(r.instrument.quantity_unit == fp::quantity_unit::shares);
   const fp::impact_dataset& d = r.orders;
 
   // The same grouping, run independently.

@@ -6,6 +6,7 @@
 
 #include "footprint/feeds/binance/binance_depth_book.hpp"
 #include "footprint/feeds/binance/binance_event.hpp"
+#include "footprint/feeds/binance/binance_instrument.hpp"
 #include "footprint/feeds/binance/binance_reader.hpp"
 #include "footprint/feeds/parse_report.hpp"
 #include "footprint/book/price_level_book.hpp"
@@ -256,10 +257,22 @@ class binance_ticker_depth_view {
       }
     }
     reports.push_back(file_report{reader.name(), reader.report()});
+    // One instrument per dataset: captures of two symbols are not one history.
+    if (!reader.symbol().empty() && !readers.front().symbol().empty() && reader.symbol() != readers.front().symbol()) {
+      throw data_error(reader.name(), 0, 0, "s",
+                       detail::concat("symbol '", reader.symbol(), "' differs from '", readers.front().symbol(), "' of ",
+                                      readers.front().name(), ": one instrument per dataset"));
+    }
   }
   close();
   impact_pipeline_result out = p.finish(detail::binance_ticker_depth_view(readers.back().book(), ticker, last_book_time));
   out.reports = std::move(reports);
+  for (const binance_reader& reader : readers) {
+    if (!reader.symbol().empty()) {
+      out.instrument = binance_instrument(reader.symbol(), reader.depth().market());
+      break;
+    }
+  }
   out.summary.events = events;
   out.summary.arrival_fallbacks = fallbacks;
   for (const file_report& f : out.reports) out.summary.rows_skipped += f.report.rows_skipped;

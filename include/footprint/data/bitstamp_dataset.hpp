@@ -12,6 +12,7 @@
 #include "footprint/features/arrival_features.hpp"
 #include "footprint/data/impact_pipeline.hpp"
 #include "footprint/features/time_of_day.hpp"
+#include "footprint/instrument.hpp"
 #include "footprint/types.hpp"
 
 #include <chrono>
@@ -109,6 +110,9 @@ struct bitstamp_dataset_options {
   }
   close();
   impact_pipeline_result r = p.finish(book);
+  // BTC/USD (the recorded pair): coins, a tick of 0.01 USD, a lot of one satoshi.
+  r.instrument = instrument{.symbol = "BTC/USD", .venue = "Bitstamp", .quantity_unit = quantity_unit::coins,
+                            .tick_size = 0.01, .lot_size = 1e-8};
   r.summary.events = events;
   r.summary.rows_skipped = snapshots.report().rows_skipped + trades.report().rows_skipped;
   r.reports.push_back(file_report{snapshots.name(), snapshots.report()});

@@ -6,6 +6,7 @@
 #include "footprint/data/impact_dataset.hpp"
 #include "footprint/data/source_summary.hpp"
 #include "footprint/feeds/parse_report.hpp"
+#include "footprint/instrument.hpp"
 #include "footprint/types.hpp"
 
 #include <vector>
@@ -14,6 +15,7 @@ namespace footprint {
 
 /// What a dataset builder returns.
 struct impact_pipeline_result {
+  footprint::instrument instrument; ///< what the data is about: symbol, venue, units, tick, lot, multiplier
   impact_dataset orders;            ///< one row per labelled market order (rows are observations)
   impact_dataset metaorders;        ///< one row per metaorder proxy (same-sign runs within `metaorder_gap`)
   market_state state;               ///< the market after the last book of the data

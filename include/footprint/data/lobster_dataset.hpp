@@ -92,6 +92,7 @@ struct lobster_dataset_options {
   }
   if (grouper.finish(done)) label(done);
   impact_pipeline_result r = p.finish(reader.book());
+  r.instrument = lobster_instrument(reader.message_file());
   r.summary.events = events;
   r.summary.excluded_trades = excluded;
   r.summary.rows_skipped = reader.report().rows_skipped;

@@ -10,6 +10,7 @@
 #include "footprint/data/impact_pipeline.hpp"
 #include "footprint/data/synthetic/synthetic_market.hpp"
 #include "footprint/features/time_of_day.hpp"
+#include "footprint/instrument.hpp"
 #include "footprint/types.hpp"
 
 #include <chrono>
@@ -75,6 +76,8 @@ struct synthetic_dataset_options {
     before = m.book();
   }
   impact_pipeline_result r = p.finish(m.book());
+  r.instrument = instrument{.symbol = "SYNTH", .venue = "synthetic", .quantity_unit = quantity_unit::shares,
+                            .tick_size = market.tick, .lot_size = 1.0};
   r.summary.events = events;
   return r;
 }

@@ -16,6 +16,7 @@
 #include "footprint/feeds/line_reader.hpp"
 #include "footprint/feeds/lobster/detail/lobster_row.hpp"
 #include "footprint/feeds/lobster/lobster_event.hpp"
+#include "footprint/instrument.hpp"
 #include "footprint/book/order_level_book.hpp"
 #include "footprint/feeds/parse_report.hpp"
 #include "footprint/book/price_level_book.hpp"
@@ -358,5 +359,21 @@ class lobster_reader {
   std::int64_t last_time_ns_ = 0;
   parse_report report_;
 };
+
+/// The instrument of a LOBSTER file pair: the symbol from the message file's name (the part
+/// before the first underscore, e.g. "GOOG" for `GOOG_2012-06-21_34200000_57600000_message_1.csv`),
+/// NASDAQ shares, a tick of 0.01 USD and a lot of 1 share (LOBSTER's sample files are NASDAQ
+/// equities; prices are USD x 10,000).
+/// @param message_file the message file's path or name
+[[nodiscard]] inline instrument lobster_instrument(std::string_view message_file) {
+  std::string_view name = message_file;
+  if (const auto slash = name.find_last_of("/\\"); slash != std::string_view::npos) name = name.substr(slash + 1);
+  const std::string_view symbol = name.substr(0, name.find('_'));
+  return instrument{.symbol = symbol.empty() ? std::string("LOBSTER") : std::string(symbol),
+                    .venue = "NASDAQ",
+                    .quantity_unit = quantity_unit::shares,
+                    .tick_size = 0.01,
+                    .lot_size = 1.0};
+}
 
 }  // namespace footprint
