@@ -29,6 +29,7 @@
 #include "footprint/feeds/lobster/lobster_reader.hpp"
 #include "footprint/feeds/parse_report.hpp"
 
+#include "footprint/features/adverse_selection.hpp"
 #include "footprint/features/amihud_illiquidity.hpp"
 #include "footprint/features/arrival_features.hpp"
 #include "footprint/features/book_history.hpp"

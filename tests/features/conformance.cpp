@@ -1,6 +1,7 @@
 // Every feature calculator satisfies the concepts it promises, for footprint's books.
 #include "footprint/book/price_level_book.hpp"
 #include "footprint/book/trade.hpp"
+#include "footprint/features/adverse_selection.hpp"
 #include "footprint/features/amihud_illiquidity.hpp"
 #include "footprint/features/book_history.hpp"
 #include "footprint/features/book_slope.hpp"
@@ -52,6 +53,9 @@ static_assert(fp::StatefulFeatureCalculatorFor<fp::amihud_illiquidity, fp::price
 static_assert(fp::TradeObserver<fp::trade_flow, fp::trade>);
 static_assert(fp::TradeObserver<fp::kyle_lambda, fp::trade>);
 static_assert(fp::TradeObserver<fp::amihud_illiquidity, fp::trade>);
+static_assert(fp::StatefulFeatureCalculatorFor<fp::adverse_selection, fp::price_level_book>);
+static_assert(fp::TradeObserver<fp::adverse_selection, fp::trade>);
+static_assert(fp::StatefulFeatureCalculatorFor<fp::adverse_selection, fp::book_history>);
 static_assert(!fp::TradeObserver<fp::order_flow_imbalance, fp::trade>);
 
 // Every calculator works on the other book types too (views of a book and of a history).
