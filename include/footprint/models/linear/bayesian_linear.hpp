@@ -303,7 +303,7 @@ inline bayesian_linear::bayesian_linear(bayesian_linear_params params) : params_
 
 template <class>
 fit_report bayesian_linear::fit_impl(const matrix_cref& X, const vector_cref& y, const vector_cref* w) {
-  detail::check_fit_inputs("footprint::bayesian_linear::fit", X, y, w);
+  detail::check_X_y("footprint::bayesian_linear::fit", X, y, w, detail::missing_values::unchecked);  // X: by decompose's column sums
   if (params_.mode == bayesian_linear_mode::conjugate && params_.w0.size() != 0 && params_.w0.size() != X.cols()) {
     throw dimension_mismatch("footprint::bayesian_linear::fit", "params().w0.size() must equal X.cols()", X.cols(),
                              params_.w0.size());

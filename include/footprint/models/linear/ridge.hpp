@@ -143,7 +143,7 @@ class ridge {
 
   template <class = void>
   fit_report fit_impl(const matrix_cref& X, const vector_cref& y, const vector_cref* w) {
-    detail::check_fit_inputs("footprint::ridge::fit", X, y, w);
+    detail::check_X_y("footprint::ridge::fit", X, y, w, detail::missing_values::unchecked);  // X: by decompose's column sums
     const detail::linear_spectrum spec = detail::decompose("footprint::ridge::fit", X, y, w, params_.fit_intercept, params_.solver);
     const index k = spec.k();
     const double a = params_.alpha;

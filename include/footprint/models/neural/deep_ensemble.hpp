@@ -8,11 +8,13 @@
 /// any thread count.
 #pragma once
 
+#include "footprint/detail/checks.hpp"
 #include "footprint/detail/concat.hpp"
 #include "footprint/detail/parallel.hpp"
 #include "footprint/error.hpp"
 #include "footprint/detail/random.hpp"
 #include "footprint/distributions/normal_mixture.hpp"
+#include "footprint/models/detail/where.hpp"
 #include "footprint/models/neural/mlp_options.hpp"
 #include "footprint/models/neural/mlp_regressor.hpp"
 #include "footprint/types.hpp"
@@ -88,7 +90,7 @@ class deep_ensemble {
   ///         X.cols() != n_features(); footprint::invalid_argument on a non-finite entry
   template <class = void>
   [[nodiscard]] vector predict(matrix_cref X) const {
-    check_fitted("predict");
+    check_input("predict", X);
     vector out = vector::Zero(X.rows());
     vector m(X.rows());
     for (const mlp_regressor& member : members_) {
@@ -102,7 +104,7 @@ class deep_ensemble {
   /// @throws as predict(X)
   template <class = void>
   void predict_members(matrix_cref X, matrix& means, matrix& sds) const {
-    check_fitted("predict_members");
+    check_input("predict_members", X);
     const auto K = static_cast<index>(members_.size());
     means.resize(X.rows(), K);
     sds.resize(X.rows(), K);
@@ -117,6 +119,7 @@ class deep_ensemble {
   /// @throws as predict(X)
   template <class = void>
   [[nodiscard]] std::vector<normal_mixture> predict_distribution(matrix_cref X) const {
+    check_input("predict_distribution", X);
     matrix means;
     matrix sds;
     predict_members(X, means, sds);
@@ -178,6 +181,13 @@ class deep_ensemble {
 
   void check_fitted(const char* fn) const {
     if (members_.empty()) throw not_fitted(detail::concat("footprint::deep_ensemble::", fn));
+  }
+
+  /// The checks of every prediction: fitted, X.cols() == n_features(), X finite.
+  void check_input(const char* fn, const matrix_cref& X) const {
+    const detail::where_t where{"footprint::deep_ensemble", fn};
+    detail::check_predict(where, is_fitted(), X, n_features());
+    detail::require_finite(X, where);
   }
 
   template <class = void>

@@ -8,10 +8,11 @@
 /// in `footprint/io/mlp_json.hpp`.
 #pragma once
 
+#include "footprint/detail/checks.hpp"
 #include "footprint/detail/concat.hpp"
-#include "footprint/models/detail/linear_fit.hpp"
 #include "footprint/error.hpp"
 #include "footprint/models/detail/mlp_network.hpp"
+#include "footprint/models/detail/where.hpp"
 #include "footprint/detail/random.hpp"
 #include "footprint/distributions/location_scale_t.hpp"
 #include "footprint/models/neural/mlp_options.hpp"
@@ -275,7 +276,7 @@ class mlp_regressor {
 
   static void validate(const mlp_regressor_params& p);
   // A template (never given an argument) so that training is compiled only in translation
-  // units that fit a network (see models/detail/linear_fit.hpp).
+  // units that fit a network.
   template <class = void>
   fit_report fit_impl(const matrix_cref& X, const vector_cref& y, const vector_cref* w,
                       const mlp_progress_callback& progress, index member);
@@ -356,8 +357,7 @@ template <class>
 fit_report mlp_regressor::fit_impl(const matrix_cref& X, const vector_cref& y, const vector_cref* w,
                                           const mlp_progress_callback& progress, index member) {
   const std::string where = detail::concat(name, "::fit");
-  detail::check_fit_inputs(where, X, y, w);
-  detail::check_finite_matrix(where, X);
+  detail::check_X_y(where, X, y, w);
   const mlp_regressor_params& p = params_;
   const index n = X.rows();
   const index d = X.cols();
@@ -552,8 +552,8 @@ fit_report mlp_regressor::fit_impl(const matrix_cref& X, const vector_cref& y, c
 template <class>
 void mlp_regressor::predict_impl(const char* fn, const matrix_cref& X, double* mean, double* sd) const {
   const detail::where_t where{name, fn};
-  detail::check_predict_inputs(where, fitted_, X, n_features());
-  detail::check_finite_matrix(where, X);
+  detail::check_predict(where, fitted_, X, n_features());
+  detail::require_finite(X, where);
   detail::mlp_chunk_buffers buf;
   buf.resize(net_);
   const index n = X.rows();

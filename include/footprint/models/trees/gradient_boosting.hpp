@@ -6,12 +6,14 @@
 /// docs/tree-ensembles.md.
 #pragma once
 
+#include "footprint/detail/checks.hpp"
 #include "footprint/detail/concat.hpp"
 #include "footprint/detail/parallel.hpp"
 #include "footprint/error.hpp"
 #include "footprint/models/detail/tree_binning.hpp"
 #include "footprint/models/detail/tree_common.hpp"
 #include "footprint/models/detail/tree_grower.hpp"
+#include "footprint/models/detail/where.hpp"
 #include "footprint/distributions/quantile_distribution.hpp"
 #include "footprint/models/trees/regression_tree.hpp"
 #include "footprint/models/trees/tree_ensemble.hpp"
@@ -302,10 +304,7 @@ class gradient_boosting {
     if (!fitted_) throw not_fitted(detail::concat(name, "::", what));
   }
   void check_predict(const matrix_cref& X) const {
-    if (!fitted_) throw not_fitted(detail::concat(name, "::predict"));
-    if (X.cols() != n_features_) {
-      throw dimension_mismatch(detail::concat(name, "::predict"), "X.cols() must equal n_features()", n_features_, X.cols());
-    }
+    detail::check_predict(detail::where_t{name, "predict"}, fitted_, X, n_features_);
   }
 
   static std::shared_ptr<const std::vector<double>> residual_levels() {

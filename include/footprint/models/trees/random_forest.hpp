@@ -4,11 +4,13 @@
 /// (Meinshausen 2006) as its predictive distribution. See docs/tree-ensembles.md.
 #pragma once
 
+#include "footprint/detail/checks.hpp"
 #include "footprint/detail/concat.hpp"
 #include "footprint/error.hpp"
 #include "footprint/models/detail/tree_binning.hpp"
 #include "footprint/models/detail/tree_common.hpp"
 #include "footprint/models/detail/tree_grower.hpp"
+#include "footprint/models/detail/where.hpp"
 #include "footprint/distributions/empirical_distribution.hpp"
 #include "footprint/models/trees/regression_tree.hpp"
 #include "footprint/models/trees/tree_ensemble.hpp"
@@ -266,10 +268,7 @@ class random_forest {
     if (!params_.oob_score) throw invalid_argument(detail::concat(name, "::", what, ": needs oob_score = true at fit"));
   }
   void check_predict(const matrix_cref& X) const {
-    if (!fitted_) throw not_fitted(detail::concat(name, "::predict"));
-    if (X.cols() != n_features_) {
-      throw dimension_mismatch(detail::concat(name, "::predict"), "X.cols() must equal n_features()", n_features_, X.cols());
-    }
+    detail::check_predict(detail::where_t{name, "predict"}, fitted_, X, n_features_);
   }
 
   fit_report fit_impl(const matrix_cref& X, const vector_cref& y, const vector_cref* w) {
