@@ -29,6 +29,7 @@
 #include <Eigen/Dense>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -297,6 +298,19 @@ struct linear_model_state {
     }
     predictor.mean_into(X, out);
     if (!out.allFinite()) require_finite(X, where);  // a non-finite input is named
+  }
+
+  /// The mean of one row, without allocating or throwing: the same product as predict(X)
+  /// on a one-row X (bit-identical to it); NaN before fit or when x.size() != n_features.
+  template <class = void>
+  [[nodiscard]] double predict_row(std::span<const double> x) const noexcept {
+    if (!fitted || static_cast<index>(x.size()) != n_features) return nan;
+    // (two doubles, one used: GCC 12 sees the gemv kernel's 16-byte packet path on one
+    // double and warns -Warray-bounds, though a one-row product never takes it)
+    alignas(16) std::array<double, 2> mean{};
+    Eigen::Map<vector> out(mean.data(), 1);
+    predictor.mean_into(Eigen::Map<const matrix>(x.data(), 1, n_features), out);
+    return mean[0];
   }
 
   template <class = void>

@@ -162,6 +162,15 @@ class bayesian_linear {
   template <class = void>
   void predict(matrix_cref X, vector_ref out) const { state_.predict(name, X, out); }
 
+  /// The prediction x'b + intercept for one row, without allocating or throwing (the
+  /// serving hot path): the same product as predict(X) on a one-row X, bit for bit.
+  /// @param x (n_features) one observation, finite
+  /// @return units of y; NaN before fit or when x.size() != n_features() (and for a
+  ///         non-finite x)
+  /// Complexity: O(n_features).
+  template <class = void>
+  [[nodiscard]] double predict_row(std::span<const double> x) const noexcept { return state_.predict_row(x); }
+
   /// Predictive distributions, one per row: normal (evidence; df = +inf) or Student-t
   /// (conjugate; df = 2 a_n), with `mean(d)` equal to `predict(X)` up to rounding. Use them
   /// with `quantile(d, p)`, `cdf(d, x)`, `pdf(d, x)`, `standard_deviation(d)`.
