@@ -65,7 +65,8 @@ void check_tree_training_data(const Where& where, const matrix_cref& X, const ve
 /// Weighted alpha-quantile of values[idx] (the smallest v with cumulative weight >= alpha of
 /// the total; ties broken by value then index, so the result does not depend on threads).
 /// `scratch` is reused storage.
-[[nodiscard]] inline double weighted_quantile(std::vector<std::pair<double, double>>& scratch, double alpha) {
+template <class = void>
+[[nodiscard]] double weighted_quantile(std::vector<std::pair<double, double>>& scratch, double alpha) {
   if (scratch.empty()) return 0.0;
   std::sort(scratch.begin(), scratch.end());
   double total = 0.0;

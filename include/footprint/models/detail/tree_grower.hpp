@@ -89,11 +89,14 @@ struct grown_tree {
   std::vector<std::pair<double, double>> bounds;            ///< per node: monotone bounds of the value
 };
 
-class tree_grower {
+// A class template (with a parameter never given) so that its members are compiled only in
+// translation units that grow trees, not in every one that includes a tree model.
+template <class Unused = void>
+class basic_tree_grower {
  public:
   static constexpr int n_slots = 256;
 
-  tree_grower(const binned_matrix& B, const bin_mapper& M, const grower_config& cfg)
+  basic_tree_grower(const binned_matrix& B, const bin_mapper& M, const grower_config& cfg)
       : B_(B), M_(M), cfg_(cfg), scratch_(static_cast<std::size_t>(std::max(1, cfg.n_threads)) * n_slots) {}
 
   /// Features tried per node from now on (<= 0: all the tree's features).
@@ -312,9 +315,13 @@ class tree_grower {
   index n_hist_features_ = 0;
 };
 
+/// The histogram tree grower (see the file comment).
+using tree_grower = basic_tree_grower<>;
+
 // ---------------------------------------------------------------------------------------
 
-inline std::vector<tree_grower::pending> tree_grower::start(std::vector<std::int32_t> rows, const std::vector<grad_pair>& gh,
+template <class U>
+std::vector<typename basic_tree_grower<U>::pending> basic_tree_grower<U>::start(std::vector<std::int32_t> rows, const std::vector<grad_pair>& gh,
                                                             const std::vector<std::int32_t>& features, grown_tree& out) {
   rows_ = std::move(rows);
   const auto n = static_cast<std::int32_t>(rows_.size());
@@ -351,7 +358,8 @@ inline std::vector<tree_grower::pending> tree_grower::start(std::vector<std::int
   return level;
 }
 
-inline void tree_grower::grow_depthwise(std::vector<pending>& level, grown_tree& out, xoshiro256ss& rng) {
+template <class U>
+void basic_tree_grower<U>::grow_depthwise(std::vector<pending>& level, grown_tree& out, xoshiro256ss& rng) {
   index n_leaves = 1;
   std::vector<pending> children;
   drop_unsplittable(level);
@@ -371,7 +379,8 @@ inline void tree_grower::grow_depthwise(std::vector<pending>& level, grown_tree&
   for (pending& p : level) release(p.hist);
 }
 
-inline void tree_grower::grow_by_node(std::vector<pending>& level, grown_tree& out, xoshiro256ss& rng) {
+template <class U>
+void basic_tree_grower<U>::grow_by_node(std::vector<pending>& level, grown_tree& out, xoshiro256ss& rng) {
   index n_leaves = 1;
   std::vector<pending> children;
   std::deque<pending> queue;

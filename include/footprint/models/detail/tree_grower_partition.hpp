@@ -14,7 +14,8 @@
 
 namespace footprint::detail {
 
-inline std::int32_t tree_grower::partition(const split_info& s, std::int32_t begin, std::int32_t end, std::int32_t* left,
+template <class U>
+std::int32_t basic_tree_grower<U>::partition(const split_info& s, std::int32_t begin, std::int32_t end, std::int32_t* left,
                                            std::int32_t* right) noexcept {
   const std::uint8_t* col = B_.column(s.feature);
   const std::int32_t* r = rows_.data();
@@ -32,7 +33,8 @@ inline std::int32_t tree_grower::partition(const split_info& s, std::int32_t beg
   return nl;
 }
 
-inline void tree_grower::partition_parallel(const std::vector<pending>& level, index total) {
+template <class U>
+void basic_tree_grower<U>::partition_parallel(const std::vector<pending>& level, index total) {
   const int nt = cfg_.n_threads;
   const index chunk = std::max<index>(8'192, (total + 4 * nt - 1) / (4 * nt));
   chunks_.clear();
@@ -79,7 +81,8 @@ inline void tree_grower::partition_parallel(const std::vector<pending>& level, i
   }
 }
 
-inline void tree_grower::split_all(std::vector<pending>& level, std::vector<pending>& children, grown_tree& out) {
+template <class U>
+void basic_tree_grower<U>::split_all(std::vector<pending>& level, std::vector<pending>& children, grown_tree& out) {
   partition_level(level);
   children.clear();
   children.reserve(2 * level.size());
@@ -87,7 +90,8 @@ inline void tree_grower::split_all(std::vector<pending>& level, std::vector<pend
   children_histograms(level, children);
 }
 
-inline void tree_grower::partition_level(const std::vector<pending>& level) {
+template <class U>
+void basic_tree_grower<U>::partition_level(const std::vector<pending>& level) {
   const int nt = cfg_.n_threads;
   index total = 0;
   for (const pending& p : level) total += p.end - p.begin;
@@ -104,7 +108,8 @@ inline void tree_grower::partition_level(const std::vector<pending>& level) {
   }
 }
 
-inline void tree_grower::add_children(const pending& p, std::int32_t nl, std::vector<pending>& children, grown_tree& out) {
+template <class U>
+void basic_tree_grower<U>::add_children(const pending& p, std::int32_t nl, std::vector<pending>& children, grown_tree& out) {
   const split_info& s = p.best;
   const std::int32_t nr = (p.end - p.begin) - nl;
   const auto left_id = static_cast<std::int32_t>(out.nodes.size());
@@ -154,7 +159,8 @@ inline void tree_grower::add_children(const pending& p, std::int32_t nl, std::ve
   children.push_back(std::move(R));
 }
 
-inline void tree_grower::children_histograms(std::vector<pending>& level, std::vector<pending>& children) {
+template <class U>
+void basic_tree_grower<U>::children_histograms(std::vector<pending>& level, std::vector<pending>& children) {
   hist_jobs_.clear();
   for (std::size_t i = 0; i < level.size(); ++i) {
     pending& p = level[i];

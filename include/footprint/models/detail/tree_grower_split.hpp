@@ -18,7 +18,8 @@
 
 namespace footprint::detail {
 
-inline void tree_grower::build_group(std::vector<hist_bin>& hist, const std::int32_t* feats, int k, std::int32_t begin,
+template <class U>
+void basic_tree_grower<U>::build_group(std::vector<hist_bin>& hist, const std::int32_t* feats, int k, std::int32_t begin,
                                      std::int32_t end) const noexcept {
   hist_bin* H[4];
   const std::uint8_t* col[4];
@@ -53,7 +54,8 @@ inline void tree_grower::build_group(std::vector<hist_bin>& hist, const std::int
   }
 }
 
-inline void tree_grower::build_histograms() {
+template <class U>
+void basic_tree_grower<U>::build_histograms() {
   const auto& feats = *features_;
   const auto nf = static_cast<index>(feats.size());
   const auto n_jobs = static_cast<index>(hist_jobs_.size());
@@ -89,7 +91,8 @@ inline void tree_grower::build_histograms() {
   (void)par;
 }
 
-inline void tree_grower::scan(split_info& best, std::int32_t f, const hist_bin* H, const std::uint8_t* order, int n_listed,
+template <class U>
+void basic_tree_grower<U>::scan(split_info& best, std::int32_t f, const hist_bin* H, const std::uint8_t* order, int n_listed,
                               const pending& p) const noexcept {
   const hist_bin& M = H[bin_mapper::missing_bin];
   const double parent_score = score(p.sum, weight(p.sum, p.lo, p.hi));
@@ -145,7 +148,8 @@ inline void tree_grower::scan(split_info& best, std::int32_t f, const hist_bin* 
   if (has_missing && n_listed > 0) consider(p.sum - M, M, 254, false, true);
 }
 
-inline void tree_grower::evaluate_all(std::vector<pending>& v, xoshiro256ss& rng) {
+template <class U>
+void basic_tree_grower<U>::evaluate_all(std::vector<pending>& v, xoshiro256ss& rng) {
   if (cfg_.n_threads <= 1) {  // one node after the other, no task lists
     for (std::size_t i = 0; i < v.size(); ++i) {
       pending& p = v[i];
@@ -205,7 +209,8 @@ inline void tree_grower::evaluate_all(std::vector<pending>& v, xoshiro256ss& rng
   }
 }
 
-inline const std::vector<std::int32_t>* tree_grower::candidates(pending& p, xoshiro256ss& rng, std::size_t slot) {
+template <class U>
+const std::vector<std::int32_t>* basic_tree_grower<U>::candidates(pending& p, xoshiro256ss& rng, std::size_t slot) {
   p.best = split_info{};
   if (!splittable_depth(p.depth)) return nullptr;
   if (p.sum.c < cfg_.min_samples_split || p.sum.c < 2.0 * cfg_.min_samples_leaf) return nullptr;
@@ -223,7 +228,8 @@ inline const std::vector<std::int32_t>* tree_grower::candidates(pending& p, xosh
   return &c;
 }
 
-inline void tree_grower::evaluate_dense(const pending& p, std::int32_t f, split_info& s) const noexcept {
+template <class U>
+void basic_tree_grower<U>::evaluate_dense(const pending& p, std::int32_t f, split_info& s) const noexcept {
   const hist_bin* H = pool_[static_cast<std::size_t>(p.hist)].data() + static_cast<std::size_t>(f) * n_slots;
   std::uint8_t order[n_slots] = {};  // zeroed: silences a false maybe-uninitialized
   int n_listed = 0;
@@ -234,7 +240,8 @@ inline void tree_grower::evaluate_dense(const pending& p, std::int32_t f, split_
   scan(s, f, H, order, n_listed, p);
 }
 
-inline void tree_grower::evaluate_sparse(const pending& p, std::int32_t f, hist_bin* H, split_info& s) const noexcept {
+template <class U>
+void basic_tree_grower<U>::evaluate_sparse(const pending& p, std::int32_t f, hist_bin* H, split_info& s) const noexcept {
   const std::uint8_t* col = B_.column(f);
   std::uint8_t order[n_slots] = {};  // zeroed: silences a false maybe-uninitialized
   int n_listed = 0;

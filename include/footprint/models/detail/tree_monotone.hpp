@@ -16,7 +16,8 @@ namespace footprint::detail {
 
 /// The leaf value row i of X reaches in a tree given by its nodes (regression_tree's rule:
 /// left iff x <= threshold, a NaN to the default side).
-[[nodiscard]] inline double tree_row_value(const std::vector<tree_node>& nodes, const matrix_cref& X, index i) noexcept {
+template <class = void>
+[[nodiscard]] double tree_row_value(const std::vector<tree_node>& nodes, const matrix_cref& X, index i) noexcept {
   std::size_t k = 0;
   for (;;) {
     const tree_node& nd = nodes[k];
@@ -29,7 +30,8 @@ namespace footprint::detail {
 /// Re-bounds leaf values top-down so that every split on a constrained feature keeps
 /// max(left subtree) <= min(right subtree) (or the reverse for -1).
 /// @param mono per feature in {-1, 0, 1}; empty: nothing to do
-inline void enforce_monotone(std::vector<tree_node>& nodes, const std::vector<int>& mono) {
+template <class = void>
+void enforce_monotone(std::vector<tree_node>& nodes, const std::vector<int>& mono) {
   if (mono.empty()) return;
   struct frame {
     std::int32_t node;

@@ -216,6 +216,8 @@ class bayesian_linear {
   /// (n_features, n_features) posterior covariance of the weights (scikit-learn's sigma_)
   /// in evidence mode; in conjugate mode the scale matrix (b_n/a_n) V_n of the weights'
   /// multivariate-t posterior (covariance = a_n/(a_n - 1) times it). @throws not_fitted
+  /// (A template, never given an argument: its matrix product is compiled only where it is used.)
+  template <class = void>
   [[nodiscard]] matrix sigma() const {
     const detail::linear_predictor& p = fitted("sigma");
     return p.noise_scale2 * (p.factor * p.factor.transpose());

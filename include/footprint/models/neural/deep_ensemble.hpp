@@ -224,6 +224,7 @@ class deep_ensemble {
   }
 
   /// Checks every field of a state (see from_state).
+  template <class = void>
   static void check_state(const deep_ensemble_state& s, std::string_view where) {
     validate(s.params, where, "params.");
     const auto fail = [&](const std::string& field, const std::string& what) {
@@ -251,6 +252,7 @@ class deep_ensemble {
   }
 
   /// The checks of every prediction: fitted, X.cols() == n_features(), X finite.
+  template <class = void>
   void check_input(const char* fn, const matrix_cref& X) const {
     const detail::where_t where{name, fn};
     detail::check_predict(where, is_fitted(), X, n_features());
@@ -259,6 +261,7 @@ class deep_ensemble {
 
   template <class = void>
   fit_report fit_impl(const matrix_cref& X, const vector_cref& y, const vector_cref* w) {
+    detail::check_X_y(detail::where_t{name, "fit"}, X, y, w);  // once, before the members start
     const auto K = static_cast<std::size_t>(params_.n_estimators);
     std::vector<mlp_regressor> members;
     members.reserve(K);

@@ -316,6 +316,7 @@ class mlp_regressor {
   /// Checks every parameter; messages name `where` and prefix + the parameter.
   static void validate(const mlp_regressor_params& p, std::string_view where, std::string_view prefix);
   /// Checks every field of a state; messages name `where` and prefix + the field.
+  template <class = void>
   static void check_state(const mlp_regressor_state& s, std::string_view where, std::string_view prefix);
 
   // Templates (never given an argument) so that training and prediction are compiled only in

@@ -51,7 +51,8 @@ inline void mlp_regressor::validate(const mlp_regressor_params& p, std::string_v
   if (!(p.tol >= 0.0) || !std::isfinite(p.tol)) fail("tol must be finite and >= 0 (got ", p.tol, ")");
 }
 
-inline void mlp_regressor::check_state(const mlp_regressor_state& s, std::string_view where, std::string_view prefix) {
+template <class>
+void mlp_regressor::check_state(const mlp_regressor_state& s, std::string_view where, std::string_view prefix) {
   validate(s.params, where, detail::concat(prefix, "params."));
   const auto field = [&](auto&&... parts) { return detail::concat(prefix, parts...); };
   const auto fail = [&](const std::string& f, const std::string& what) { throw invalid_argument(detail::concat(where, ": ", f, " ", what)); };

@@ -159,7 +159,8 @@ class gradient_boosting {
   /// A fitted model from its state (e.g. one read from a file), validating every field:
   /// the parameters, the shapes and settings of the ensembles, the levels and quantiles.
   /// @throws footprint::invalid_argument naming the field, e.g.
-  ///         `footprint::gradient_boosting::from_state: levels must increase strictly in (0, 1) (got 0.5 after 0.9)`
+  ///         `footprint::gradient_boosting::from_state: levels must increase strictly in (0, 1) (got 0.5 after 0.90000000000000002)`
+  template <class = void>
   [[nodiscard]] static gradient_boosting from_state(gradient_boosting_state state);
 
   /// The fitted state (no copy). @throws footprint::not_fitted before fit
@@ -179,12 +180,14 @@ class gradient_boosting {
   ///         has neither 0 nor X.cols() entries
   /// @throws footprint::invalid_argument on +-inf in X, non-finite y, or an empty X
   /// Complexity: O(n_estimators (n_samples n_features + 256 n_features leaves)) per model.
+  template <class = void>
   fit_report fit(matrix_cref X, vector_cref y) { return fit_impl(X, y, nullptr, nullptr, nullptr); }
 
   /// Fits with per-row sample weights (multiply gradients and hessians, as XGBoost).
   /// @param sample_weight (n_samples), finite, >= 0, positive sum
   /// @throws as fit(X, y); dimension_mismatch when sample_weight.size() != X.rows();
   ///         invalid_argument for a negative or non-finite weight or a zero sum
+  template <class = void>
   fit_report fit(matrix_cref X, vector_cref y, vector_cref sample_weight) {
     return fit_impl(X, y, &sample_weight, nullptr, nullptr);
   }
@@ -193,6 +196,7 @@ class gradient_boosting {
   /// @param X_valid (n_valid, n_features), NaN = missing; @param y_valid (n_valid), finite
   /// @throws as fit(X, y, w); dimension_mismatch when X_valid.cols() != X.cols() or
   ///         y_valid.size() != X_valid.rows()
+  template <class = void>
   fit_report fit(matrix_cref X, vector_cref y, vector_cref sample_weight, matrix_cref X_valid, vector_cref y_valid) {
     return fit_impl(X, y, &sample_weight, &X_valid, &y_valid);
   }
@@ -228,10 +232,12 @@ class gradient_boosting {
   /// `predict(X)[i]`.
   /// @param X (n_samples, n_features()); NaN = missing
   /// @throws as predict(X)
+  template <class = void>
   [[nodiscard]] std::vector<quantile_distribution> predict_distribution(matrix_cref X) const;
 
   /// Predicted quantiles at the distribution's levels: (n_samples, levels().size()), y units
   /// (sorted per row). @throws as predict(X)
+  template <class = void>
   [[nodiscard]] matrix predict_quantiles(matrix_cref X) const;
 
   /// True after a successful fit (or from_state).
@@ -258,11 +264,13 @@ class gradient_boosting {
 
   struct train_data;
   struct booster_result;
+  template <class = void>
   class booster;
 
   /// Checks every parameter; messages name `where` and prefix + the parameter.
   static void validate(const gradient_boosting_params& p, std::string_view where, std::string_view prefix);
   /// Checks the fitted parts of a state (everything but the parameters).
+  template <class = void>
   static void validate_fitted(const gradient_boosting_state& s, std::string_view where);
   /// The 21 levels of the residual distribution (without quantile_levels).
   static std::shared_ptr<const std::vector<double>> residual_levels();
@@ -271,15 +279,20 @@ class gradient_boosting {
     detail::check_predict(detail::where_t{name, fn}, fitted_, X, state_.n_features);
   }
 
+  // Templates (never given an argument): training compiles only where a model is fitted.
+  template <class = void>
   fit_report fit_impl(const matrix_cref& X, const vector_cref& y, const vector_cref* w, const matrix_cref* Xv,
                       const vector_cref* yv);
   /// The checks of fit_impl beyond the training data's: monotone constraints and the
   /// explicit validation set.
+  template <class = void>
   void check_fit(const std::string& where, const matrix_cref& X, const matrix_cref* Xv, const vector_cref* yv) const;
   /// The mean model and each quantile model, side by side on the threads when there are
   /// quantile models (see fit_impl).
+  template <class = void>
   void train_models(const train_data& td, int nt, booster_result& mean, std::vector<tree_ensemble>& qmodels) const;
   /// Weighted quantiles of the training residuals y - F at `levels`.
+  template <class = void>
   static std::vector<double> residual_quantiles(const train_data& td, const std::vector<double>& F,
                                                 const std::vector<double>& levels);
 

@@ -45,6 +45,7 @@ struct gradient_boosting::booster_result {
 /// The boosting rounds of one model (loss and level), from the base score to the ensemble.
 /// Round m draws from stream (seed, model_index * 0x100000001 + m): its rows, then its
 /// features, then the grower's choices.
+template <class>
 class gradient_boosting::booster {
  public:
   booster(const gradient_boosting_params& p, const train_data& td, boosting_loss loss, double level,
@@ -309,7 +310,8 @@ class gradient_boosting::booster {
 // fit
 // ---------------------------------------------------------------------------------------
 
-inline void gradient_boosting::check_fit(const std::string& where, const matrix_cref& X, const matrix_cref* Xv,
+template <class>
+void gradient_boosting::check_fit(const std::string& where, const matrix_cref& X, const matrix_cref* Xv,
                                          const vector_cref* yv) const {
   const gradient_boosting_params& p = state_.params;
   if (!p.monotone_constraints.empty() && static_cast<index>(p.monotone_constraints.size()) != X.cols()) {
@@ -323,7 +325,8 @@ inline void gradient_boosting::check_fit(const std::string& where, const matrix_
   detail::require_finite(*yv, where, "y_valid");
 }
 
-inline void gradient_boosting::train_models(const train_data& td, int nt, booster_result& mean,
+template <class>
+void gradient_boosting::train_models(const train_data& td, int nt, booster_result& mean,
                                             std::vector<tree_ensemble>& qmodels) const {
   // the mean model and the quantile models are independent: with quantile models, the
   // threads take whole models (no synchronisation inside a fit, which small data sets
@@ -334,9 +337,9 @@ inline void gradient_boosting::train_models(const train_data& td, int nt, booste
   const std::size_t n_quantile = p.quantile_levels.size();
   const auto train_model = [&](std::size_t k, int threads) {
     if (k == 0) {
-      mean = booster(p, td, p.loss, p.quantile_alpha, 0, threads).run();
+      mean = booster<>(p, td, p.loss, p.quantile_alpha, 0, threads).run();
     } else {
-      qmodels[k - 1] = booster(p, td, boosting_loss::quantile, p.quantile_levels[k - 1], k, threads).run().ensemble;
+      qmodels[k - 1] = booster<>(p, td, boosting_loss::quantile, p.quantile_levels[k - 1], k, threads).run().ensemble;
     }
   };
   if (nt > 1 && n_quantile > 0) {
@@ -346,7 +349,8 @@ inline void gradient_boosting::train_models(const train_data& td, int nt, booste
   }
 }
 
-inline std::vector<double> gradient_boosting::residual_quantiles(const train_data& td, const std::vector<double>& F,
+template <class>
+std::vector<double> gradient_boosting::residual_quantiles(const train_data& td, const std::vector<double>& F,
                                                                  const std::vector<double>& levels) {
   std::vector<std::pair<double, double>> res;
   res.reserve(td.rows.size());
@@ -367,7 +371,8 @@ inline std::vector<double> gradient_boosting::residual_quantiles(const train_dat
   return out;
 }
 
-inline fit_report gradient_boosting::fit_impl(const matrix_cref& X, const vector_cref& y, const vector_cref* w,
+template <class>
+fit_report gradient_boosting::fit_impl(const matrix_cref& X, const vector_cref& y, const vector_cref* w,
                                               const matrix_cref* Xv, const vector_cref* yv) {
   const std::string where = detail::concat(name, "::fit");
   detail::check_tree_training_data(where, X, y, w);

@@ -65,7 +65,8 @@ inline void gradient_boosting::validate(const gradient_boosting_params& p, std::
   if (p.n_threads < 0) bad("n_threads", ">= 0", p.n_threads);
 }
 
-inline void gradient_boosting::validate_fitted(const gradient_boosting_state& s, std::string_view where) {
+template <class>
+void gradient_boosting::validate_fitted(const gradient_boosting_state& s, std::string_view where) {
   const gradient_boosting_params& p = s.params;
   const auto fail = [&](const std::string& field, const std::string& what) {
     throw invalid_argument(detail::concat(where, ": ", field, " ", what));
@@ -117,7 +118,8 @@ inline void gradient_boosting::validate_fitted(const gradient_boosting_state& s,
   }
 }
 
-inline gradient_boosting gradient_boosting::from_state(gradient_boosting_state state) {
+template <class>
+gradient_boosting gradient_boosting::from_state(gradient_boosting_state state) {
   constexpr const char* where = "footprint::gradient_boosting::from_state";
   validate(state.params, where, "params.");
   validate_fitted(state, where);
@@ -137,7 +139,8 @@ inline std::shared_ptr<const std::vector<double>> gradient_boosting::residual_le
 // Prediction
 // ---------------------------------------------------------------------------------------
 
-inline std::vector<quantile_distribution> gradient_boosting::predict_distribution(matrix_cref X) const {
+template <class>
+std::vector<quantile_distribution> gradient_boosting::predict_distribution(matrix_cref X) const {
   check_predict("predict_distribution", X);
   const vector mu = predict(X);
   std::vector<quantile_distribution> out;
@@ -165,7 +168,8 @@ inline std::vector<quantile_distribution> gradient_boosting::predict_distributio
   return out;
 }
 
-inline matrix gradient_boosting::predict_quantiles(matrix_cref X) const {
+template <class>
+matrix gradient_boosting::predict_quantiles(matrix_cref X) const {
   const auto d = predict_distribution(X);
   matrix out(X.rows(), static_cast<index>(levels_->size()));
   for (index i = 0; i < X.rows(); ++i) {

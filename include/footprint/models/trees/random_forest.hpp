@@ -118,6 +118,7 @@ class random_forest {
   /// the targets and the out-of-bag results.
   /// @throws footprint::invalid_argument naming the field, e.g.
   ///         `footprint::random_forest::from_state: leaves[3].row[7] must be in [0, 400) (got 512)`
+  template <class = void>
   [[nodiscard]] static random_forest from_state(random_forest_state state);
 
   /// The fitted state (no copy). @throws footprint::not_fitted before fit
@@ -135,6 +136,7 @@ class random_forest {
   /// @throws footprint::dimension_mismatch when y.size() != X.rows()
   /// @throws footprint::invalid_argument on +-inf in X, non-finite y, or an empty X
   /// Complexity: O(n_estimators n_samples n_features depth) with histograms; parallel over trees.
+  template <class = void>
   fit_report fit(matrix_cref X, vector_cref y) { return fit_impl(X, y, nullptr); }
 
   /// Fits the forest with per-row sample weights (frequency weights: a leaf's value is the
@@ -142,6 +144,7 @@ class random_forest {
   /// @param sample_weight (n_samples), finite, >= 0, positive sum; rows of weight 0 are ignored
   /// @throws as fit(X, y); footprint::dimension_mismatch when sample_weight.size() != X.rows();
   ///         footprint::invalid_argument for a negative or non-finite weight or a zero sum
+  template <class = void>
   fit_report fit(matrix_cref X, vector_cref y, vector_cref sample_weight) { return fit_impl(X, y, &sample_weight); }
 
   /// Point predictions: the average of the trees, one per row.
@@ -176,16 +179,19 @@ class random_forest {
   /// @param X (n_samples, n_features()); NaN = missing
   /// @throws as predict(X); footprint::invalid_argument when fitted with quantile_forest = false
   /// Complexity: O(n_estimators (depth + leaf size) log) per row.
+  template <class = void>
   [[nodiscard]] std::vector<empirical_distribution> predict_distribution(matrix_cref X) const;
 
   /// Quantiles of the predictive distributions: (n_samples, levels.size()), units of y.
   /// @param levels each in [0, 1]
   /// @throws as predict_distribution; footprint::invalid_argument for a level outside [0, 1]
+  template <class = void>
   [[nodiscard]] matrix predict_quantiles(matrix_cref X, std::span<const double> levels) const;
 
   /// Central prediction intervals with probability `coverage`: (n_samples, 2) with the
   /// (1-coverage)/2 and (1+coverage)/2 quantiles, units of y.
   /// @throws as predict_distribution; footprint::invalid_argument unless 0 < coverage < 1
+  template <class = void>
   [[nodiscard]] matrix predict_interval(matrix_cref X, double coverage) const {
     if (!(coverage > 0.0 && coverage < 1.0)) {
       detail::require_in(coverage, 0.0, 1.0, detail::bounds::open, detail::concat(name, "::predict_interval"), "coverage");
@@ -227,8 +233,10 @@ class random_forest {
   /// Checks every parameter; messages name `where` and prefix + the parameter.
   static void validate(const random_forest_params& p, std::string_view where, std::string_view prefix);
   /// Checks the fitted parts of a state (everything but the parameters).
+  template <class = void>
   static void validate_fitted(const random_forest_state& s, std::string_view where);
   /// Checks quantile-forest leaves against the trees and the targets.
+  template <class = void>
   static void validate_leaves(const random_forest_state& s, std::string_view where);
 
   const random_forest_state& require_oob(const char* what) const {
@@ -240,14 +248,20 @@ class random_forest {
     detail::check_predict(detail::where_t{name, fn}, fitted_, X, state_.n_features);
   }
 
+  // Templates (never given an argument): training compiles only where a forest is fitted.
+  template <class = void>
   fit_report fit_impl(const matrix_cref& X, const vector_cref& y, const vector_cref* w);
   /// Grows the trees in parallel (tree t from stream (seed, t), by one thread).
+  template <class = void>
   grown_forest grow(const matrix_cref& X, const vector_cref& y, const vector_cref* w, int nt) const;
   /// The grower's settings for these parameters and data.
+  template <class = void>
   [[nodiscard]] detail::grower_config grower_settings(const vector_cref* w, index n, index d) const;
   /// Tree t's in-bag count per row (bootstrap or subsample of max_samples n rows).
+  template <class = void>
   void draw_bag(detail::xoshiro256ss& rng, index n, std::vector<std::uint32_t>& count, std::vector<index>& perm) const;
   /// The out-of-bag predictions of the training rows, their MSE and R^2; the report's loss.
+  template <class = void>
   void out_of_bag(const tree_ensemble& ens, const matrix_cref& X, const vector_cref& y,
                   const std::vector<std::vector<std::uint64_t>>& in_bag, int nt, random_forest_state& s) const;
 

@@ -40,7 +40,8 @@ inline void random_forest::validate(const random_forest_params& p, std::string_v
   if (p.n_threads < 0) bad("n_threads", ">= 0", p.n_threads);
 }
 
-inline void random_forest::validate_fitted(const random_forest_state& s, std::string_view where) {
+template <class>
+void random_forest::validate_fitted(const random_forest_state& s, std::string_view where) {
   const random_forest_params& p = s.params;
   const auto fail = [&](const std::string& field, const std::string& what) {
     throw invalid_argument(detail::concat(where, ": ", field, " ", what));
@@ -83,7 +84,8 @@ inline void random_forest::validate_fitted(const random_forest_state& s, std::st
   }
 }
 
-inline void random_forest::validate_leaves(const random_forest_state& s, std::string_view where) {
+template <class>
+void random_forest::validate_leaves(const random_forest_state& s, std::string_view where) {
   const auto fail = [&](const std::string& field, const std::string& what) {
     throw invalid_argument(detail::concat(where, ": ", field, " ", what));
   };
@@ -118,7 +120,8 @@ inline void random_forest::validate_leaves(const random_forest_state& s, std::st
   }
 }
 
-inline random_forest random_forest::from_state(random_forest_state state) {
+template <class>
+random_forest random_forest::from_state(random_forest_state state) {
   constexpr const char* where = "footprint::random_forest::from_state";
   validate(state.params, where, "params.");
   validate_fitted(state, where);
@@ -132,7 +135,8 @@ inline random_forest random_forest::from_state(random_forest_state state) {
 // Prediction
 // ---------------------------------------------------------------------------------------
 
-inline std::vector<empirical_distribution> random_forest::predict_distribution(matrix_cref X) const {
+template <class>
+std::vector<empirical_distribution> random_forest::predict_distribution(matrix_cref X) const {
   check_predict("predict_distribution", X);
   if (!state_.params.quantile_forest) {
     throw invalid_argument(detail::concat(name, "::predict_distribution: needs quantile_forest = true at fit"));
@@ -173,7 +177,8 @@ inline std::vector<empirical_distribution> random_forest::predict_distribution(m
   return out;
 }
 
-inline matrix random_forest::predict_quantiles(matrix_cref X, std::span<const double> levels) const {
+template <class>
+matrix random_forest::predict_quantiles(matrix_cref X, std::span<const double> levels) const {
   for (double p : levels) {
     if (!(p >= 0.0 && p <= 1.0)) detail::require_in(p, 0.0, 1.0, detail::bounds::closed, detail::concat(name, "::predict_quantiles"), "levels");
   }
@@ -189,7 +194,8 @@ inline matrix random_forest::predict_quantiles(matrix_cref X, std::span<const do
 // fit
 // ---------------------------------------------------------------------------------------
 
-inline detail::grower_config random_forest::grower_settings(const vector_cref* w, index n, index d) const {
+template <class>
+detail::grower_config random_forest::grower_settings(const vector_cref* w, index n, index d) const {
   const random_forest_params& p = state_.params;
   detail::grower_config cfg;
   cfg.policy = p.max_leaves > 0 ? detail::grow_policy::lossguide : detail::grow_policy::depth_first;
@@ -208,7 +214,8 @@ inline detail::grower_config random_forest::grower_settings(const vector_cref* w
   return cfg;
 }
 
-inline void random_forest::draw_bag(detail::xoshiro256ss& rng, index n, std::vector<std::uint32_t>& count,
+template <class>
+void random_forest::draw_bag(detail::xoshiro256ss& rng, index n, std::vector<std::uint32_t>& count,
                                     std::vector<index>& perm) const {
   const random_forest_params& p = state_.params;
   const auto m = std::max<index>(1, static_cast<index>(std::llround(p.max_samples * static_cast<double>(n))));
@@ -228,7 +235,8 @@ inline void random_forest::draw_bag(detail::xoshiro256ss& rng, index n, std::vec
   }
 }
 
-inline random_forest::grown_forest random_forest::grow(const matrix_cref& X, const vector_cref& y, const vector_cref* w,
+template <class>
+random_forest::grown_forest random_forest::grow(const matrix_cref& X, const vector_cref& y, const vector_cref* w,
                                                        int nt) const {
   const random_forest_params& p = state_.params;
   const index n = X.rows();
@@ -301,7 +309,8 @@ inline random_forest::grown_forest random_forest::grow(const matrix_cref& X, con
   return out;
 }
 
-inline void random_forest::out_of_bag(const tree_ensemble& ens, const matrix_cref& X, const vector_cref& y,
+template <class>
+void random_forest::out_of_bag(const tree_ensemble& ens, const matrix_cref& X, const vector_cref& y,
                                       const std::vector<std::vector<std::uint64_t>>& in_bag, int nt,
                                       random_forest_state& s) const {
   const index n = X.rows();
@@ -350,7 +359,8 @@ inline void random_forest::out_of_bag(const tree_ensemble& ens, const matrix_cre
   s.oob_prediction = std::move(oob);
 }
 
-inline fit_report random_forest::fit_impl(const matrix_cref& X, const vector_cref& y, const vector_cref* w) {
+template <class>
+fit_report random_forest::fit_impl(const matrix_cref& X, const vector_cref& y, const vector_cref* w) {
   detail::check_tree_training_data(detail::where_t{name, "fit"}, X, y, w);
   const random_forest_params& p = state_.params;
   const int nt = detail::resolve_threads(p.n_threads);
