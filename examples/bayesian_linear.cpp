@@ -71,6 +71,13 @@ int main() {
   const double crps_ols = footprint::mean_crps(y_test, baseline.predict_distribution(X_test));
   std::cout << "OLS baseline: CRPS " << crps_ols << " bps\n";
 
+  // 7. The hot path: one order's expected cost, no allocation, no exception (NaN for a row
+  //    of the wrong length), the same number as predict on that row.
+  const double features[] = {2.5, 20.0, 0.3};
+  const double expected = model.predict_row(features);
+  std::cout << "hot path: expected " << expected << " bps (same as predict: " << std::boolalpha
+            << (expected == model.predict(order)[0]) << ")\n";
+
   const double coverage = footprint::interval_coverage(y_test, forecasts, 0.9);
-  return report.ok() && coverage > 0.85 && coverage < 0.95 ? 0 : 1;
+  return report.ok() && coverage > 0.85 && coverage < 0.95 && expected == model.predict(order)[0] ? 0 : 1;
 }

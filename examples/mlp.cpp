@@ -84,5 +84,14 @@ int main() {
   const footprint::mlp_regressor loaded = footprint::load_mlp_regressor(file, "model.json");
   std::cout << "reloaded model predicts the same: " << std::boolalpha
             << (loaded.predict(test.X).array() == model.predict(test.X).array()).all() << '\n';
-  return 0;
+
+  // 7. The fitted state as a public aggregate: the scalings and one weight matrix and bias
+  //    per layer, for your own storage; from_state rebuilds the model, checking every field.
+  const footprint::mlp_regressor_state state = model.state();
+  std::cout << "state: " << state.n_features << " features, layers";
+  for (const footprint::mlp_layer_state& layer : state.layers) std::cout << ' ' << layer.weights.rows() << 'x' << layer.weights.cols();
+  const footprint::mlp_regressor rebuilt = footprint::mlp_regressor::from_state(state);
+  const bool same = (rebuilt.predict(test.X).array() == model.predict(test.X).array()).all();
+  std::cout << "; rebuilt from it, predicts the same: " << same << '\n';
+  return same ? 0 : 1;
 }

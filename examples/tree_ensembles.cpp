@@ -100,5 +100,14 @@ int main() {
   const footprint::vector importance = forest.feature_importances();
   std::cout << "forest importance: participation " << importance[0] << ", half spread " << importance[1]
             << ", imbalance " << importance[2] << '\n';
-  return (monotone && forecast == boosting.predict(order)[0]) ? 0 : 1;
+
+  // 7. The fitted state as a public aggregate (the trees, the quantile models, the levels),
+  //    for your own storage; from_state rebuilds the same model, checking every field.
+  const footprint::gradient_boosting_state& state = boosting.state();
+  std::cout << "state: " << state.mean.n_trees() << " trees in the mean model, " << state.quantile_models.size()
+            << " quantile models, " << state.mean.trees()[0].n_nodes() << " nodes in the first tree\n";
+  const footprint::gradient_boosting rebuilt = footprint::gradient_boosting::from_state(state);
+  const bool same = rebuilt.predict(test.X) == boost_pred;
+  std::cout << "rebuilt from its state, predicts the same: " << same << '\n';
+  return (monotone && same && forecast == boosting.predict(order)[0]) ? 0 : 1;
 }

@@ -444,7 +444,8 @@ TEST_CASE("bayesian_linear fit and predict errors name the function, the value a
                        "footprint::bayesian_linear::fit: sample_weight must have a positive sum (got 0)",
                        fp::invalid_argument);
   CHECK_THROWS_WITH_AS(model.fit(fp::matrix(0, 5), fp::vector(0)),
-                       "footprint::bayesian_linear::fit: X must have at least 1 row (got 0)", fp::invalid_argument);
+                       "footprint::bayesian_linear::fit: X must have at least one row and one column (got 0 x 5)",
+                       fp::invalid_argument);
 
   REQUIRE(model.fit(r.X, r.y).ok());
   CHECK_THROWS_WITH_AS((void)model.predict(r.X_test.leftCols(4)),

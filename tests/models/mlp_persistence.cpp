@@ -131,6 +131,48 @@ TEST_CASE("mlp_json: a deep ensemble round-trips") {
   CHECK_THROWS_AS((void)fp::load_deep_ensemble(wrong2), fp::data_error);
 }
 
+// deep_ensemble_params::n_members was renamed n_estimators: files write n_estimators, and
+// files of footprint 0.1 (params.n_members) still load.
+TEST_CASE("mlp_json: a deep ensemble writes params.n_estimators and reads 0.1's params.n_members") {
+  const auto d = fp::problems::smooth(120, 0.1, 14);
+  fp::deep_ensemble e({.n_estimators = 2, .member = {.hidden_layers = {4}, .max_epochs = 2}, .seed = 6});
+  (void)e.fit(d.X, d.y);
+  const nlohmann::json saved_json = nlohmann::json::parse(fp::model_to_json(e));
+  REQUIRE(saved_json["params"].contains("n_estimators"));
+  CHECK(saved_json["params"]["n_estimators"] == 2);
+  CHECK(!saved_json["params"].contains("n_members"));
+  const auto load = [](const nlohmann::json& j) { return fp::model_from_json<fp::deep_ensemble>(j.dump(), "ensemble.json"); };
+  // a file of footprint 0.1: n_members instead of n_estimators
+  nlohmann::json v01 = saved_json;
+  v01["params"].erase("n_estimators");
+  v01["params"]["n_members"] = 2;
+  const fp::deep_ensemble old = load(v01);
+  CHECK(old.params().n_estimators == 2);
+  CHECK((old.predict(d.X).array() == e.predict(d.X).array()).all());
+  CHECK(fp::model_to_json(old) == fp::model_to_json(e));  // saved again with n_estimators
+  // both keys: they must agree
+  nlohmann::json both = saved_json;
+  both["params"]["n_members"] = 2;
+  CHECK(load(both).params().n_estimators == 2);
+  both["params"]["n_members"] = 3;
+  CHECK_THROWS_WITH_AS((void)load(both),
+                       "ensemble.json: field 'params.n_members': must equal params.n_estimators = 2 when both are given",
+                       fp::data_error);
+  // neither: the current name is missing
+  nlohmann::json neither = saved_json;
+  neither["params"].erase("n_estimators");
+  CHECK_THROWS_WITH_AS((void)load(neither), "ensemble.json: field 'params.n_estimators': is missing", fp::data_error);
+  // an n_members that disagrees with the members saved
+  v01["params"]["n_members"] = 3;
+  try {
+    (void)load(v01);
+    FAIL("accepted 3 members' worth of params with 2 members");
+  } catch (const fp::data_error& ex) {
+    CHECK(ex.field() == "members");
+    CHECK(std::string(ex.what()).find("must have params.n_estimators = 3 entries (got 2)") != std::string::npos);
+  }
+}
+
 TEST_CASE("mlp_json: malformed, truncated or inconsistent files raise data_error naming the field") {
   const std::string good = saved(small_model(fp::mlp_head::mse));
   const nlohmann::json base = nlohmann::json::parse(good);

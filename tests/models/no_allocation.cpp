@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstddef>
+#include <span>
 
 #include "models/allocation_counter.hpp"
 
@@ -41,7 +42,7 @@ long allocations_in(F&& f) {
 }
 }  // namespace
 
-TEST_CASE("single-row predict and predict_distribution do not allocate") {
+TEST_CASE("single-row predict, predict_row and predict_distribution do not allocate") {
 #ifndef FOOTPRINT_TEST_COUNT_MALLOC
   MESSAGE("skipped: allocation counting needs glibc and no sanitizer");
   return;
@@ -82,6 +83,7 @@ TEST_CASE("single-row predict and predict_distribution do not allocate") {
         model.predict_distribution(row, dist);
         model.predict_distribution(X_test.middleRows(rep % 50, 1), dist);
         sink += mean[0] + fp::quantile(dist[0], 0.9) + fp::cdf(dist[0], 1.0);
+        sink += model.predict_row(std::span<const double>(row.data(), static_cast<std::size_t>(row.size())));
       }
     });
   };
@@ -90,6 +92,14 @@ TEST_CASE("single-row predict and predict_distribution do not allocate") {
   CHECK(hot_path(ols) == 0);
   CHECK(hot_path(ridge) == 0);
   CHECK(std::isfinite(sink));
+
+  // predict_row is predict on one row, bit for bit; NaN on a wrong size or before fit.
+  const std::span<const double> x(row.data(), static_cast<std::size_t>(row.size()));
+  CHECK(ols.predict_row(x) == ols.predict(row)[0]);
+  CHECK(ridge.predict_row(x) == ridge.predict(row)[0]);
+  CHECK(evidence.predict_row(x) == evidence.predict(row)[0]);
+  CHECK(std::isnan(ols.predict_row(x.first(2))));
+  CHECK(std::isnan(fp::ols().predict_row(x)));
 
   // The returning overloads do allocate their result (the counter sees it).
   CHECK(allocations_in([&] { sink += evidence.predict(row)[0]; }) >= 1);

@@ -60,6 +60,8 @@
 #include "footprint/impact/propagator.hpp"
 #include "footprint/impact/square_root_law.hpp"
 
+#include <concepts>
+#include <span>
 #include <type_traits>
 #include <utility>
 
@@ -195,5 +197,35 @@ static_assert(fp::PredictiveDistribution<fp::empirical_distribution>);
 static_assert(fp::PredictiveDistribution<fp::quantile_distribution>);
 static_assert(std::is_aggregate_v<fp::random_forest_params> && std::is_aggregate_v<fp::gradient_boosting_params>);
 static_assert(std::is_aggregate_v<fp::tree_node> && std::is_aggregate_v<fp::permutation_importance_result>);
+
+// Fitted states: public aggregates, one per persisted model (io/ reads and writes them).
+static_assert(std::is_aggregate_v<fp::tree_ensemble_state> && std::is_aggregate_v<fp::random_forest_state> &&
+              std::is_aggregate_v<fp::random_forest_leaf_samples> && std::is_aggregate_v<fp::gradient_boosting_state>);
+static_assert(std::is_aggregate_v<fp::mlp_regressor_state> && std::is_aggregate_v<fp::mlp_layer_state> &&
+              std::is_aggregate_v<fp::deep_ensemble_state>);
+static_assert(std::is_same_v<decltype(fp::tree_ensemble::from_state(std::declval<fp::tree_ensemble_state>())), fp::tree_ensemble>);
+static_assert(std::is_same_v<decltype(fp::random_forest::from_state(std::declval<fp::random_forest_state>())), fp::random_forest>);
+static_assert(std::is_same_v<decltype(fp::gradient_boosting::from_state(std::declval<fp::gradient_boosting_state>())), fp::gradient_boosting>);
+static_assert(std::is_same_v<decltype(fp::mlp_regressor::from_state(std::declval<fp::mlp_regressor_state>())), fp::mlp_regressor>);
+static_assert(std::is_same_v<decltype(fp::deep_ensemble::from_state(std::declval<fp::deep_ensemble_state>())), fp::deep_ensemble>);
+static_assert(std::is_same_v<decltype(std::declval<const fp::random_forest&>().state()), const fp::random_forest_state&>);
+static_assert(std::is_same_v<decltype(std::declval<const fp::gradient_boosting&>().state()), const fp::gradient_boosting_state&>);
+static_assert(std::is_same_v<decltype(std::declval<const fp::tree_ensemble&>().state()), const fp::tree_ensemble_state&>);
+static_assert(std::is_same_v<decltype(std::declval<const fp::mlp_regressor&>().state()), fp::mlp_regressor_state>);
+static_assert(std::is_same_v<decltype(std::declval<const fp::deep_ensemble&>().state()), fp::deep_ensemble_state>);
+
+// Every regressor has a single-row path that neither allocates nor throws: predict_row(x),
+// with a workspace for the MLP models.
+template <class R>
+concept has_predict_row = requires(const R& m, std::span<const double> x) {
+  { m.predict_row(x) } noexcept -> std::same_as<double>;
+};
+template <class R>
+concept has_workspace_predict_row = requires(const R& m, std::span<const double> x, fp::mlp_workspace& ws) {
+  { m.predict_row(x, ws) } noexcept -> std::same_as<double>;
+};
+static_assert(has_predict_row<fp::ols> && has_predict_row<fp::ridge> && has_predict_row<fp::bayesian_linear>);
+static_assert(has_predict_row<fp::random_forest> && has_predict_row<fp::gradient_boosting> && has_predict_row<fp::tree_ensemble>);
+static_assert(has_workspace_predict_row<fp::mlp_regressor> && has_workspace_predict_row<fp::deep_ensemble>);
 
 }  // namespace unity_conformance

@@ -14,11 +14,15 @@
 /// t). Leaf values are summed in float after base_score, tree by tree, as XGBoost's CPU
 /// predictor does, so predictions equal XGBoost's bit for bit on the same rows (to 1e-6 is
 /// what the tests require).
+///
+/// Fields are read through io's one validating reader (io/detail/json_reader.hpp, its NaN
+/// policy: every number finite) and the ensemble is built by `tree_ensemble::from_state`, so
+/// errors are `data_error`s naming the field, e.g. `learner.gradient_booster.model.trees[3]`.
 #pragma once
 
 #include "footprint/detail/concat.hpp"
 #include "footprint/error.hpp"
-#include "footprint/io/tree_model_json.hpp"
+#include "footprint/io/detail/json_reader.hpp"
 #include "footprint/models/trees/regression_tree.hpp"
 #include "footprint/models/trees/tree_ensemble.hpp"
 
@@ -29,6 +33,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <limits>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,109 +55,126 @@ namespace detail {
   return below_even ? mid : std::nextafter(mid, -std::numeric_limits<double>::infinity());
 }
 
-/// Parses a number stored by XGBoost as a string (e.g. "5E-1") or a number.
-inline double xgboost_number(const json_reader& r, const nlohmann::json& v, const std::string& field) {
-  if (v.is_number()) return v.get<double>();
-  if (!v.is_string()) r.fail(field, "expected a number or a numeric string");
-  const std::string s = v.get<std::string>();
+/// A number stored by XGBoost as a string (e.g. "5E-1") or a number; finite.
+template <class = void>
+double xgboost_number(const json_reader& r, const nlohmann::json& v, const std::string& field) {
+  if (v.is_number()) return r.number(v, field);
+  const std::string s = r.string(v, field);
+  double x = 0.0;
   try {
     std::size_t used = 0;
-    const double x = std::stod(s, &used);
-    if (used != s.size()) r.fail(field, concat("not a number (got '", s, "')"));
-    return x;
+    x = std::stod(s, &used);
+    if (used != s.size()) r.fail(field, concat("must be a number (got '", s, "')"));
   } catch (const std::logic_error&) {
-    r.fail(field, concat("not a number (got '", s, "')"));
+    r.fail(field, concat("must be a number (got '", s, "')"));
   }
+  if (!std::isfinite(x)) r.fail(field, concat("must be a finite number (got '", s, "')"));
+  return x;
 }
 
-inline tree_ensemble xgboost_from_json(const json_reader& r, const nlohmann::json& root) {
-  const nlohmann::json& learner = r.at(root, "learner");
-  const nlohmann::json& lmp = r.at(learner, "learner_model_param");
-  const double base_score = xgboost_number(r, r.at(lmp, "base_score"), "base_score");
-  const double num_feature = xgboost_number(r, r.at(lmp, "num_feature"), "num_feature");
-  if (lmp.contains("num_class") && xgboost_number(r, lmp["num_class"], "num_class") > 1.0) {
-    r.fail("num_class", "multi-class models are not supported");
+/// One XGBoost tree (parallel arrays, possibly with pruned nodes) as footprint's nodes:
+/// the reachable nodes, breadth first, with XGBoost's float thresholds made exact doubles.
+template <class = void>
+std::vector<tree_node> xgboost_tree_nodes(const json_reader& r, const nlohmann::json& jt, const std::string& path, double num_feature) {
+  const auto left = r.integers<std::int32_t>(jt, path, "left_children");
+  const auto right = r.integers<std::int32_t>(jt, path, "right_children");
+  const auto split_index = r.integers<std::int64_t>(jt, path, "split_indices");
+  const auto split_cond = r.numbers(jt, path, "split_conditions");
+  const auto default_left = r.integers<int>(jt, path, "default_left", 0, 1);
+  const std::size_t n = left.size();
+  if (n == 0) r.fail(json_path(path, "left_children"), "must not be empty (a tree has no nodes)");
+  for (std::size_t len : {right.size(), split_index.size(), split_cond.size(), default_left.size()}) {
+    if (len != n) r.fail(path, concat("node arrays must have the same length (left_children has ", n, ", another ", len, ")"));
   }
-  if (lmp.contains("num_target") && xgboost_number(r, lmp["num_target"], "num_target") > 1.0) {
-    r.fail("num_target", "multi-output models are not supported");
+  if (r.find(jt, path, "split_type") != nullptr) {
+    for (int t : r.integers<int>(jt, path, "split_type")) {
+      if (t != 0) r.fail(json_path(path, "split_type"), "categorical splits are not supported");
+    }
   }
-  if (!(num_feature >= 1.0 && num_feature <= 65535.0)) r.fail("num_feature", concat("must be in [1, 65535] (got ", num_feature, ")"));
-  const nlohmann::json& objective = r.at(learner, "objective");
-  const auto obj = r.get<std::string>(objective, "name");
+  // compact the reachable nodes (pruned nodes may remain in the arrays), breadth first
+  std::vector<std::int32_t> order{0};
+  std::vector<std::int32_t> pos(n, -1);
+  pos[0] = 0;
+  std::vector<tree_node> nodes;
+  for (std::size_t q = 0; q < order.size(); ++q) {
+    const auto i = static_cast<std::size_t>(order[q]);
+    tree_node nd;
+    if (left[i] == -1) {
+      if (right[i] != -1) r.fail(path, concat("node ", i, " has only one child"));
+      nd.value = static_cast<double>(static_cast<float>(split_cond[i]));  // XGBoost stores floats
+      if (!std::isfinite(nd.value)) r.fail(path, concat("leaf ", i, " has a non-finite value"));
+    } else {
+      for (std::int32_t c : {left[i], right[i]}) {
+        if (c < 0 || static_cast<std::size_t>(c) >= n || pos[static_cast<std::size_t>(c)] != -1) {
+          r.fail(path, concat("node ", i, " has an invalid child ", c));
+        }
+        pos[static_cast<std::size_t>(c)] = static_cast<std::int32_t>(order.size());
+        order.push_back(c);
+      }
+      if (split_index[i] < 0 || static_cast<double>(split_index[i]) >= num_feature) {
+        r.fail(path, concat("node ", i, " splits on feature ", split_index[i], " >= num_feature"));
+      }
+      const auto tf = static_cast<float>(split_cond[i]);
+      if (std::isnan(tf)) r.fail(path, concat("node ", i, " has a NaN threshold"));
+      nd.feature = static_cast<std::int32_t>(split_index[i]);
+      nd.threshold = xgboost_threshold(tf);
+      nd.left = pos[static_cast<std::size_t>(left[i])];
+      nd.right = pos[static_cast<std::size_t>(right[i])];
+      nd.default_left = default_left[i] != 0;
+    }
+    nodes.push_back(nd);
+  }
+  return nodes;
+}
+
+/// The learner of an XGBoost model as a tree_ensemble with XGBoost's semantics.
+template <class = void>
+tree_ensemble xgboost_from_json(const json_reader& r, const nlohmann::json& root) {
+  const nlohmann::json& learner = r.at(root, "", "learner");
+  const nlohmann::json& lmp = r.at(learner, "learner", "learner_model_param");
+  const std::string lmp_path = "learner.learner_model_param";
+  const double base_score = xgboost_number(r, r.at(lmp, lmp_path, "base_score"), json_path(lmp_path, "base_score"));
+  const double num_feature = xgboost_number(r, r.at(lmp, lmp_path, "num_feature"), json_path(lmp_path, "num_feature"));
+  for (const char* key : {"num_class", "num_target"}) {
+    const nlohmann::json* v = r.find(lmp, lmp_path, key);
+    if (v != nullptr && xgboost_number(r, *v, json_path(lmp_path, key)) > 1.0) {
+      r.fail(json_path(lmp_path, key), "multi-class and multi-output models are not supported");
+    }
+  }
+  if (!(num_feature >= 1.0 && num_feature <= 65535.0)) {
+    r.fail(json_path(lmp_path, "num_feature"), concat("must be in [1, 65535] (got ", num_feature, ")"));
+  }
+  const std::string obj = r.string(r.at(learner, "learner", "objective"), "learner.objective", "name");
   if (obj != "reg:squarederror" && obj != "reg:linear" && obj != "reg:pseudohubererror" && obj != "reg:absoluteerror" &&
       obj != "reg:quantileerror") {
-    r.fail("objective", concat("objective '", obj, "' has a non-identity link; only regression objectives are supported"));
+    r.fail("learner.objective.name", concat("objective '", obj, "' has a non-identity link; only regression objectives are supported"));
   }
-  const nlohmann::json& booster = r.at(learner, "gradient_booster");
-  const auto booster_name = r.get<std::string>(booster, "name");
-  if (booster_name != "gbtree") r.fail("gradient_booster", concat("booster '", booster_name, "' is not supported (only gbtree)"));
-  const nlohmann::json& model = r.at(booster, "model");
-  const nlohmann::json& trees = r.at(model, "trees");
-  if (!trees.is_array()) r.fail("trees", "expected an array");
-  std::vector<regression_tree> out;
-  out.reserve(trees.size());
+  const nlohmann::json& booster = r.at(learner, "learner", "gradient_booster");
+  const std::string booster_name = r.string(booster, "learner.gradient_booster", "name");
+  if (booster_name != "gbtree") {
+    r.fail("learner.gradient_booster.name", concat("booster '", booster_name, "' is not supported (only gbtree)"));
+  }
+  const std::string trees_path = "learner.gradient_booster.model.trees";
+  const nlohmann::json& trees = r.array(r.at(r.at(booster, "learner.gradient_booster", "model"), "learner.gradient_booster.model", "trees"),
+                                        trees_path);
+  tree_ensemble_state s;
+  s.trees.reserve(trees.size());
   for (std::size_t t = 0; t < trees.size(); ++t) {
-    const std::string where = concat("trees[", t, "]");
-    const nlohmann::json& jt = trees[t];
-    const auto left = r.get<std::vector<std::int32_t>>(jt, "left_children");
-    const auto right = r.get<std::vector<std::int32_t>>(jt, "right_children");
-    const auto split_index = r.get<std::vector<std::int64_t>>(jt, "split_indices");
-    const auto split_cond = r.get<std::vector<double>>(jt, "split_conditions");
-    const auto default_left = r.get<std::vector<int>>(jt, "default_left");
-    const std::size_t n = left.size();
-    if (n == 0) r.fail(where, "a tree has no nodes");
-    for (std::size_t len : {right.size(), split_index.size(), split_cond.size(), default_left.size()}) {
-      if (len != n) r.fail(where, "node arrays have different lengths");
-    }
-    if (jt.contains("split_type")) {
-      for (int s : r.get<std::vector<int>>(jt, "split_type")) {
-        if (s != 0) r.fail(where, "categorical splits are not supported");
-      }
-    }
-    // compact the reachable nodes (pruned nodes may remain in the arrays), breadth first
-    std::vector<std::int32_t> order{0};
-    std::vector<std::int32_t> pos(n, -1);
-    pos[0] = 0;
-    std::vector<tree_node> nodes;
-    for (std::size_t q = 0; q < order.size(); ++q) {
-      const auto i = static_cast<std::size_t>(order[q]);
-      tree_node nd;
-      if (left[i] == -1) {
-        if (right[i] != -1) r.fail(where, concat("node ", i, " has only one child"));
-        nd.value = static_cast<double>(static_cast<float>(split_cond[i]));  // XGBoost stores floats
-        if (!std::isfinite(nd.value)) r.fail(where, concat("leaf ", i, " has a non-finite value"));
-      } else {
-        for (std::int32_t c : {left[i], right[i]}) {
-          if (c < 0 || static_cast<std::size_t>(c) >= n || pos[static_cast<std::size_t>(c)] != -1) {
-            r.fail(where, concat("node ", i, " has an invalid child ", c));
-          }
-          pos[static_cast<std::size_t>(c)] = static_cast<std::int32_t>(order.size());
-          order.push_back(c);
-        }
-        if (split_index[i] < 0 || static_cast<double>(split_index[i]) >= num_feature) {
-          r.fail(where, concat("node ", i, " splits on feature ", split_index[i], " >= num_feature"));
-        }
-        const auto tf = static_cast<float>(split_cond[i]);
-        if (std::isnan(tf)) r.fail(where, concat("node ", i, " has a NaN threshold"));
-        nd.feature = static_cast<std::int32_t>(split_index[i]);
-        nd.threshold = xgboost_threshold(tf);
-        nd.left = pos[static_cast<std::size_t>(left[i])];
-        nd.right = pos[static_cast<std::size_t>(right[i])];
-        nd.default_left = default_left[i] != 0;
-      }
-      nodes.push_back(nd);
-    }
+    const std::string path = json_index(trees_path, t);
     try {
-      out.emplace_back(std::move(nodes));
+      s.trees.emplace_back(xgboost_tree_nodes(r, trees[t], path, num_feature));
     } catch (const invalid_argument& e) {
-      r.fail(where, e.what());
+      r.fail(path, e.what());
     }
   }
+  s.base_score = static_cast<double>(static_cast<float>(base_score));
+  s.n_features = static_cast<index>(num_feature);
+  s.scale = 1.0;
+  s.float_accumulation = true;
   try {
-    return tree_ensemble(std::move(out), static_cast<double>(static_cast<float>(base_score)), static_cast<index>(num_feature),
-                         1.0, true);
+    return tree_ensemble::from_state(std::move(s));
   } catch (const invalid_argument& e) {
-    r.fail("trees", e.what());
+    r.rethrow_state_error(e, "footprint::tree_ensemble::from_state", "");
   }
 }
 
@@ -164,7 +186,8 @@ inline tree_ensemble xgboost_from_json(const json_reader& r, const nlohmann::jso
 /// @throws footprint::data_error on invalid JSON, a missing or mistyped field, an
 ///         unsupported booster, objective, multi-output model or categorical split, or an
 ///         inconsistent tree
-[[nodiscard]] inline tree_ensemble xgboost_model_from_json(std::string_view text, const std::string& source = "<json>") {
+template <class = void>
+[[nodiscard]] tree_ensemble xgboost_model_from_json(std::string_view text, const std::string& source = "<json>") {
   const detail::json_reader r(source);
   const nlohmann::json j = detail::parse_json(text, source);
   try {
@@ -177,7 +200,8 @@ inline tree_ensemble xgboost_from_json(const json_reader& r, const nlohmann::jso
 /// Reads an XGBoost JSON model file into a `tree_ensemble`; predict with
 /// `predict(X)` or `predict_row(x)`, which equal XGBoost's predictions.
 /// @throws footprint::data_error as xgboost_model_from_json, or when the file cannot be read
-[[nodiscard]] inline tree_ensemble load_xgboost_model(const std::filesystem::path& path) {
+template <class = void>
+[[nodiscard]] tree_ensemble load_xgboost_model(const std::filesystem::path& path) {
   return xgboost_model_from_json(detail::read_text_file(path), path.string());
 }
 

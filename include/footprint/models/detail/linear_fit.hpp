@@ -1,8 +1,10 @@
 /// @file models/detail/linear_fit.hpp
 /// @brief Private machinery shared by footprint's linear models (`ols`, `ridge`,
-/// `bayesian_linear`): input checks, the weighted centring of scikit-learn's linear models,
-/// a streaming factorisation of the design to its spectrum, and the Gaussian/Student-t
-/// predictor they all use.
+/// `bayesian_linear`): the weighted centring of scikit-learn's linear models, a streaming
+/// factorisation of the design to its spectrum, and the Gaussian/Student-t predictor they
+/// all use. Their argument checks are detail/checks.hpp's; X is checked lazily, through
+/// column sums (fit) or the predictions themselves (predict), and scanned only to name a
+/// non-finite entry.
 ///
 /// The spectrum: with Xs = sqrt(W) (X - 1 x_offset') and ys = sqrt(W) (y - y_offset) (W the
 /// diagonal of sample weights; offsets are the weighted means when fitting an intercept, else
@@ -16,8 +18,10 @@
 /// (normal-equations route), computed in one pass over row blocks.
 #pragma once
 
+#include "footprint/detail/checks.hpp"
 #include "footprint/detail/concat.hpp"
 #include "footprint/error.hpp"
+#include "footprint/models/detail/where.hpp"
 #include "footprint/models/linear/linear_solver.hpp"
 #include "footprint/distributions/location_scale_t.hpp"
 #include "footprint/types.hpp"
@@ -25,84 +29,15 @@
 #include <Eigen/Dense>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <limits>
-#include <ostream>
 #include <span>
 #include <string>
 #include <vector>
 
 namespace footprint::detail {
-
-/// Throws invalid_argument naming the first non-finite entry of X (row, column, 0-based).
-/// `where` is the function, e.g. "footprint::ols::fit"; it is only read on failure.
-template <class Where>
-void check_finite_matrix(const Where& where, const matrix_cref& X, const char* name = "X") {
-  if (X.allFinite()) return;
-  for (index j = 0; j < X.cols(); ++j) {
-    for (index i = 0; i < X.rows(); ++i) {
-      if (!std::isfinite(X(i, j))) {
-        throw invalid_argument(concat(where, ": ", name, " must be finite; row ", i, ", column ", j, " is ",
-                                      X(i, j)));
-      }
-    }
-  }
-}
-
-/// Throws invalid_argument naming the first non-finite entry of v (row, 0-based).
-inline void check_finite_vector(const std::string& where, const vector_cref& v, const char* name) {
-  if (v.allFinite()) return;
-  for (index i = 0; i < v.size(); ++i) {
-    if (!std::isfinite(v[i])) {
-      throw invalid_argument(concat(where, ": ", name, " must be finite; row ", i, " is ", v[i]));
-    }
-  }
-}
-
-/// The checks every `fit(X, y[, w])` makes before `decompose`, in this order: X has rows and
-/// columns; y (and w) have X.rows() entries; y finite; w finite, >= 0, with a positive sum.
-/// X is checked by `decompose` (a non-finite entry makes a column sum non-finite).
-inline void check_fit_inputs(const std::string& where, const matrix_cref& X, const vector_cref& y,
-                             const vector_cref* w) {
-  if (X.rows() < 1) throw invalid_argument(concat(where, ": X must have at least 1 row (got 0)"));
-  if (X.cols() < 1) throw invalid_argument(concat(where, ": X must have at least 1 column (got 0)"));
-  if (y.size() != X.rows()) throw dimension_mismatch(where, "y.size() must equal X.rows()", X.rows(), y.size());
-  if (w != nullptr && w->size() != X.rows()) {
-    throw dimension_mismatch(where, "sample_weight.size() must equal X.rows()", X.rows(), w->size());
-  }
-  check_finite_vector(where, y, "y");
-  if (w != nullptr) {
-    double sum = 0.0;
-    for (index i = 0; i < w->size(); ++i) {
-      const double wi = (*w)[i];
-      if (!(wi >= 0.0) || !std::isfinite(wi)) {
-        throw invalid_argument(concat(where, ": sample_weight must be finite and >= 0; row ", i, " is ", wi));
-      }
-      sum += wi;
-    }
-    if (!(sum > 0.0)) throw invalid_argument(concat(where, ": sample_weight must have a positive sum (got ", sum, ")"));
-  }
-}
-
-/// A function name "model::fn" built only when an error message needs it (the predict
-/// paths must not allocate).
-struct where_t {
-  const char* model;
-  const char* fn;
-  friend std::ostream& operator<<(std::ostream& os, const where_t& w) { return os << w.model << "::" << w.fn; }
-  [[nodiscard]] std::string str() const { return concat(*this); }
-};
-
-/// The checks every `predict` makes before computing: fitted, X.cols() == n_features.
-/// Allocates only to throw. (X's finiteness is checked on the results: a non-finite entry
-/// makes its row's mean non-finite, and only then is X scanned for it.)
-inline void check_predict_inputs(const where_t& where, bool fitted, const matrix_cref& X, index n_features) {
-  if (!fitted) throw not_fitted(where.str());
-  if (X.cols() != n_features) {
-    throw dimension_mismatch(where.str(), "X.cols() must equal n_features()", n_features, X.cols());
-  }
-}
 
 /// The spectrum of the centred, sqrt-weighted design (see the file comment).
 struct linear_spectrum {
@@ -129,7 +64,8 @@ struct linear_spectrum {
 
 /// Fills rows [dst, dst + count) of B with the centred, sqrt-weighted rows [src, src + count)
 /// of [X | y].
-inline void fill_block(matrix& B, index dst, const matrix_cref& X, const vector_cref& y, const vector_cref* w,
+template <class = void>
+void fill_block(matrix& B, index dst, const matrix_cref& X, const vector_cref& y, const vector_cref* w,
                        const vector& x_offset, double y_offset, index src, index count) {
   const index p = X.cols();
   if (w == nullptr) {
@@ -220,7 +156,8 @@ double spectrum_by_gram(linear_spectrum& out, const matrix_cref& X, const vector
 
 /// Computes the spectrum of the centred, sqrt-weighted [X | y] (see the file comment), and
 /// checks that X is finite (through its column sums: a NaN or infinity makes one non-finite;
-/// only then is X scanned, to name the entry). Inputs must have passed `check_fit_inputs`.
+/// only then is X scanned, to name the entry). Inputs must have passed
+/// `check_X_y(where, X, y, w, missing_values::unchecked)`.
 ///
 /// `automatic` takes the normal-equations route and keeps it when the centred design is well
 /// conditioned, s_min/s_max > 1e-4 (its error, about eps cond(X)^2, is then below 1e-8), and
@@ -238,7 +175,7 @@ linear_spectrum decompose(const std::string& where, const matrix_cref& X, const 
   // column sums (weighted): the means, and the finiteness check of X
   const vector sums = w == nullptr ? vector(X.colwise().sum().transpose()) : vector(X.transpose() * *w);
   if (!sums.allFinite()) {
-    check_finite_matrix(where, X);  // throws, naming the entry
+    require_finite(X, where);  // throws, naming the entry
     for (index j = 0; j < p; ++j) {
       if (!std::isfinite(sums[j])) {
         throw invalid_argument(concat(where, ": X column ", j, " overflows when summed (values too large)"));
@@ -305,12 +242,12 @@ struct linear_predictor {
   }
 
   /// Distributions of every row into out (no allocation); out.size() == X.rows(). A
-  /// non-finite mean sends X to `check_finite_matrix`, which names a non-finite entry.
+  /// non-finite mean sends X to `require_finite`, which names a non-finite entry.
   template <class Where>
   void distributions_into(const matrix_cref& X, std::span<location_scale_t> out, const Where& where) const {
     for (index i = 0; i < X.rows(); ++i) {
       const double m = mean_of_row(X, i);
-      if (!std::isfinite(m)) check_finite_matrix(where, X);
+      if (!std::isfinite(m)) require_finite(X, where);
       out[static_cast<std::size_t>(i)] = location_scale_t(df, m, scale_of_row(X, i));
     }
   }
@@ -331,7 +268,7 @@ struct linear_predictor {
       const index count = std::min(block, X.rows() - start);
       const auto rows = X.middleRows(start, count);
       mean.head(count).noalias() = rows * coef;
-      if (!mean.head(count).allFinite()) check_finite_matrix(where, X);
+      if (!mean.head(count).allFinite()) require_finite(X, where);
       Xc.topRows(count) = rows.rowwise() - centre.transpose();
       Z.topRows(count).noalias() = Xc.topRows(count) * factor;
       for (index i = 0; i < count; ++i) {
@@ -355,12 +292,25 @@ struct linear_model_state {
   template <class = void>
   void predict(const char* model, const matrix_cref& X, vector_ref out) const {
     const where_t where{model, "predict"};
-    check_predict_inputs(where, fitted, X, n_features);
+    check_predict(where, fitted, X, n_features);
     if (out.size() != X.rows()) {
       throw dimension_mismatch(where.str(), "out.size() must equal X.rows()", X.rows(), out.size());
     }
     predictor.mean_into(X, out);
-    if (!out.allFinite()) check_finite_matrix(where, X);  // a non-finite input is named
+    if (!out.allFinite()) require_finite(X, where);  // a non-finite input is named
+  }
+
+  /// The mean of one row, without allocating or throwing: the same product as predict(X)
+  /// on a one-row X (bit-identical to it); NaN before fit or when x.size() != n_features.
+  template <class = void>
+  [[nodiscard]] double predict_row(std::span<const double> x) const noexcept {
+    if (!fitted || static_cast<index>(x.size()) != n_features) return nan;
+    // (two doubles, one used: GCC 12 sees the gemv kernel's 16-byte packet path on one
+    // double and warns -Warray-bounds, though a one-row product never takes it)
+    alignas(16) std::array<double, 2> mean{};
+    Eigen::Map<vector> out(mean.data(), 1);
+    predictor.mean_into(Eigen::Map<const matrix>(x.data(), 1, n_features), out);
+    return mean[0];
   }
 
   template <class = void>
@@ -395,7 +345,7 @@ struct linear_model_state {
  private:
   void check_distribution(const char* model, const matrix_cref& X) const {
     const where_t where{model, "predict_distribution"};
-    check_predict_inputs(where, fitted, X, n_features);
+    check_predict(where, fitted, X, n_features);
     if (!distribution_error.empty()) throw invalid_argument(concat(where, ": ", distribution_error));
   }
 };

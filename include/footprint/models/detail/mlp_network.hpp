@@ -114,6 +114,8 @@ struct mlp_chunk_buffers {
   std::vector<double> w;  ///< weights of the chunk
   index chunk = 0;
 
+  /// Sizes every buffer for `net` (a template, never given an argument, like the products).
+  template <class = void>
   void resize(const mlp_net& net) {
     chunk = mlp_chunk_columns(net.sizes);
     const auto L = static_cast<std::size_t>(net.n_layers());
@@ -132,7 +134,7 @@ struct mlp_chunk_buffers {
 
 /// Forward pass of the first m columns of buf.A[0]; the output is buf.Z[L].leftCols(m).
 // (A template, never given an argument, like mlp_batch_gradient: its matrix products are
-// compiled only in translation units that predict or fit; see models/detail/linear_fit.hpp.)
+// compiled only in translation units that predict or fit.)
 template <class = void>
 void mlp_forward_chunk(const mlp_net& net, mlp_chunk_buffers& buf, index m) {
   const index L = net.n_layers();
@@ -270,7 +272,9 @@ struct mlp_optimizer_state {
     t = 0;
   }
 
-  /// One step on theta with gradient g.
+  /// One step on theta with gradient g. (A template, never given an argument: its array
+  /// expressions are compiled only where a network is trained.)
+  template <class = void>
   void step(mlp_optimizer kind, vector& theta, const vector& g, double lr, double beta1, double beta2, double eps,
             double momentum) {
     ++t;

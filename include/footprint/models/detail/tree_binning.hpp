@@ -28,8 +28,10 @@ struct binned_matrix {
   }
 };
 
-/// Per-feature bin upper bounds learned from training data.
-class bin_mapper {
+/// Per-feature bin upper bounds learned from training data. (A class template, with a
+/// parameter never given, so that its members compile only where a tree model is fitted.)
+template <class Unused = void>
+class basic_bin_mapper {
  public:
   static constexpr std::uint8_t missing_bin = 255;
 
@@ -138,5 +140,8 @@ class bin_mapper {
 
   std::vector<std::vector<double>> upper_;
 };
+
+/// Per-feature bin upper bounds (see basic_bin_mapper).
+using bin_mapper = basic_bin_mapper<>;
 
 }  // namespace footprint::detail

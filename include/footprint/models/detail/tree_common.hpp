@@ -1,11 +1,10 @@
 /// @file models/detail/tree_common.hpp
-/// @brief Private helpers of the tree ensembles: the trees' random streams, thread-count
-/// resolution, deterministic reductions and input checks.
+/// @brief Private helpers of the tree ensembles: thread-count resolution, deterministic
+/// reductions, the checks of a fit and weighted quantiles.
 #pragma once
 
-#include "footprint/detail/concat.hpp"
+#include "footprint/detail/checks.hpp"
 #include "footprint/detail/random.hpp"
-#include "footprint/error.hpp"
 #include "footprint/types.hpp"
 
 #include <algorithm>
@@ -52,45 +51,22 @@ template <class F>
   return total;
 }
 
-/// Checks a training set: X may hold NaN (missing) but not +-inf; y and w finite; w >= 0
-/// with a positive sum; shapes agree; at least one row and one column.
-inline void check_tree_training_data(const std::string& where, const matrix_cref& X, const vector_cref& y,
-                                     const vector_cref* w) {
-  if (X.rows() == 0 || X.cols() == 0) {
-    throw invalid_argument(concat(where, ": X must have at least one row and one column (got ", X.rows(), " x ",
-                                  X.cols(), ")"));
-  }
-  if (y.size() != X.rows()) throw dimension_mismatch(where, "y.size() must equal X.rows()", X.rows(), y.size());
-  if (X.cols() > 65535) throw invalid_argument(concat(where, ": at most 65535 features (got ", X.cols(), ")"));
-  if (X.rows() > 2'000'000'000) throw invalid_argument(concat(where, ": at most 2e9 rows (got ", X.rows(), ")"));
-  for (index j = 0; j < X.cols(); ++j) {
-    for (index i = 0; i < X.rows(); ++i) {
-      if (std::isinf(X(i, j))) {
-        throw invalid_argument(concat(where, ": X(", i, ", ", j, ") is infinite (NaN marks a missing value; inf is not allowed)"));
-      }
-    }
-  }
-  for (index i = 0; i < y.size(); ++i) {
-    if (!std::isfinite(y[i])) throw invalid_argument(concat(where, ": y[", i, "] is not finite (got ", y[i], ")"));
-  }
-  if (w != nullptr) {
-    if (w->size() != X.rows()) throw dimension_mismatch(where, "sample_weight.size() must equal X.rows()", X.rows(), w->size());
-    double sum = 0.0;
-    for (index i = 0; i < w->size(); ++i) {
-      const double wi = (*w)[i];
-      if (!std::isfinite(wi) || wi < 0.0) {
-        throw invalid_argument(concat(where, ": sample_weight[", i, "] must be finite and >= 0 (got ", wi, ")"));
-      }
-      sum += wi;
-    }
-    if (!(sum > 0.0)) throw invalid_argument(concat(where, ": sample_weight must have a positive sum (got ", sum, ")"));
-  }
+/// The checks of a tree model's fit: detail::check_X_y with NaN as a missing value in X
+/// (+-inf rejected), y finite, w (when given) finite, >= 0 with a positive sum, at least one
+/// row and one column; and the trees' own limits, at most 65535 features (node features
+/// are 16-bit in the inference layouts) and 2e9 rows (32-bit row indices).
+template <class Where>
+void check_tree_training_data(const Where& where, const matrix_cref& X, const vector_cref& y, const vector_cref* w) {
+  if (X.cols() > 65535) require(false, concat(where), "X.cols()", "<= 65535", static_cast<double>(X.cols()));
+  if (X.rows() > 2'000'000'000) require(false, concat(where), "X.rows()", "<= 2e9", static_cast<double>(X.rows()));
+  check_X_y(where, X, y, w, missing_values::allow_nan);
 }
 
 /// Weighted alpha-quantile of values[idx] (the smallest v with cumulative weight >= alpha of
 /// the total; ties broken by value then index, so the result does not depend on threads).
 /// `scratch` is reused storage.
-[[nodiscard]] inline double weighted_quantile(std::vector<std::pair<double, double>>& scratch, double alpha) {
+template <class = void>
+[[nodiscard]] double weighted_quantile(std::vector<std::pair<double, double>>& scratch, double alpha) {
   if (scratch.empty()) return 0.0;
   std::sort(scratch.begin(), scratch.end());
   double total = 0.0;

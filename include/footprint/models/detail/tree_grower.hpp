@@ -89,11 +89,14 @@ struct grown_tree {
   std::vector<std::pair<double, double>> bounds;            ///< per node: monotone bounds of the value
 };
 
-class tree_grower {
+// A class template (with a parameter never given) so that its members are compiled only in
+// translation units that grow trees, not in every one that includes a tree model.
+template <class Unused = void>
+class basic_tree_grower {
  public:
   static constexpr int n_slots = 256;
 
-  tree_grower(const binned_matrix& B, const bin_mapper& M, const grower_config& cfg)
+  basic_tree_grower(const binned_matrix& B, const bin_mapper& M, const grower_config& cfg)
       : B_(B), M_(M), cfg_(cfg), scratch_(static_cast<std::size_t>(std::max(1, cfg.n_threads)) * n_slots) {}
 
   /// Features tried per node from now on (<= 0: all the tree's features).
@@ -110,86 +113,12 @@ class tree_grower {
   grown_tree grow(std::vector<std::int32_t> rows, const std::vector<grad_pair>& gh,
                   const std::vector<std::int32_t>& features, xoshiro256ss& rng) {
     grown_tree out;
-    rows_ = std::move(rows);
-    const auto n = static_cast<std::int32_t>(rows_.size());
-    gh_ = gh.data();
-    tmp_left_.resize(rows_.size());
-    tmp_right_.resize(rows_.size());
-    features_ = &features;
-    n_hist_features_ = B_.cols;
-    pool_.clear();
-    free_.clear();
-
-    std::vector<pending> level(1);
-    pending& root = level[0];
-    root.node = 0;
-    root.begin = 0;
-    root.end = n;
-    root.depth = 0;
-    for (std::int32_t k = 0; k < n; ++k) {
-      root.sum.g += gh_[rows_[static_cast<std::size_t>(k)]].g;
-      root.sum.h += gh_[rows_[static_cast<std::size_t>(k)]].h;
-    }
-    root.sum.c = n;
-    root.lo = -std::numeric_limits<double>::infinity();
-    root.hi = std::numeric_limits<double>::infinity();
-    out.nodes.emplace_back();
-    out.range.emplace_back(0, n);
-    out.bounds.emplace_back(root.lo, root.hi);
-    set_node_value(out.nodes[0], root);
-    if (n >= cfg_.dense_min && splittable_depth(0)) {
-      root.hist = acquire();
-      hist_jobs_.assign(1, hist_job{root.hist, -1, 0, n});
-      build_histograms();
-    }
+    std::vector<pending> level = start(std::move(rows), gh, features, out);
     evaluate_all(level, rng);
-
-    index n_leaves = 1;
-    std::vector<pending> children;
     if (cfg_.policy == grow_policy::depthwise) {
-      drop_unsplittable(level);
-      while (!level.empty()) {
-        if (cfg_.max_leaves > 0) {
-          if (n_leaves >= cfg_.max_leaves) break;
-          const auto keep = static_cast<std::size_t>(std::min<index>(static_cast<index>(level.size()), cfg_.max_leaves - n_leaves));
-          for (std::size_t i = keep; i < level.size(); ++i) release(level[i].hist);
-          level.resize(keep);
-        }
-        n_leaves += static_cast<index>(level.size());
-        split_all(level, children, out);
-        evaluate_all(children, rng);
-        drop_unsplittable(children);
-        std::swap(level, children);
-      }
-      for (pending& p : level) release(p.hist);
+      grow_depthwise(level, out, rng);
     } else {
-      std::deque<pending> queue;
-      drop_unsplittable(level);
-      for (pending& p : level) queue.push_back(std::move(p));
-      std::vector<pending> one(1);
-      while (!queue.empty()) {
-        if (cfg_.max_leaves > 0 && n_leaves >= cfg_.max_leaves) break;
-        if (cfg_.policy == grow_policy::depth_first) {
-          one[0] = std::move(queue.back());
-          queue.pop_back();
-        } else {
-          std::size_t best = 0;
-          for (std::size_t i = 1; i < queue.size(); ++i) {
-            if (queue[i].best.gain > queue[best].best.gain) best = i;
-          }
-          one[0] = std::move(queue[best]);
-          queue.erase(queue.begin() + static_cast<std::ptrdiff_t>(best));
-        }
-        ++n_leaves;
-        split_all(one, children, out);
-        evaluate_all(children, rng);
-        drop_unsplittable(children);
-        if (cfg_.policy == grow_policy::depth_first) {  // left is popped first
-          for (auto it = children.rbegin(); it != children.rend(); ++it) queue.push_back(std::move(*it));
-        } else {
-          for (pending& c : children) queue.push_back(std::move(c));
-        }
-      }
+      grow_by_node(level, out, rng);
     }
     out.rows = std::move(rows_);
     return out;
@@ -279,41 +208,6 @@ class tree_grower {
   }
 
   /// Histograms of up to four features in one pass over the rows (shared loads of the
-  /// row index and gradient).
-  void build_group(std::vector<hist_bin>& hist, const std::int32_t* feats, int k, std::int32_t begin,
-                   std::int32_t end) const noexcept {
-    hist_bin* H[4];
-    const std::uint8_t* col[4];
-    for (int q = 0; q < k; ++q) {
-      H[q] = hist.data() + static_cast<std::size_t>(feats[q]) * n_slots;
-      std::fill(H[q], H[q] + n_slots, hist_bin{});
-      col[q] = B_.column(feats[q]);
-    }
-    const std::int32_t* r = rows_.data();
-    const grad_pair* g = gh_;
-    const auto add = [&](int q, std::int32_t row, const grad_pair& gp) noexcept {
-      hist_bin& b = H[q][col[q][row]];
-      b.g += gp.g;
-      b.h += gp.h;
-      b.c += 1.0;
-    };
-    if (k == 4) {
-      for (std::int32_t kk = begin; kk < end; ++kk) {
-        const std::int32_t row = r[kk];
-        const grad_pair gp = g[row];
-        add(0, row, gp);
-        add(1, row, gp);
-        add(2, row, gp);
-        add(3, row, gp);
-      }
-    } else {
-      for (std::int32_t kk = begin; kk < end; ++kk) {
-        const std::int32_t row = r[kk];
-        const grad_pair gp = g[row];
-        for (int q = 0; q < k; ++q) add(q, row, gp);
-      }
-    }
-  }
 
   void drop_unsplittable(std::vector<pending>& v) {
     std::size_t k = 0;
@@ -329,185 +223,37 @@ class tree_grower {
   }
 
   /// Runs `hist_jobs_`: every job's histogram over the tree's features, in groups of up to
+
+  /// Takes the rows, gradients and features of a new tree; returns its root (with its
+  /// histogram when it is large), the first node of `out`.
+  std::vector<pending> start(std::vector<std::int32_t> rows, const std::vector<grad_pair>& gh,
+                             const std::vector<std::int32_t>& features, grown_tree& out);
+  /// Splits a level at a time (up to max_leaves leaves) until no node can split.
+  void grow_depthwise(std::vector<pending>& level, grown_tree& out, xoshiro256ss& rng);
+  /// Splits one node at a time, the last pushed (depth_first) or the best gain (lossguide).
+  void grow_by_node(std::vector<pending>& level, grown_tree& out, xoshiro256ss& rng);
+
+  // ---- split finding (tree_grower_split.hpp)
+
+  /// Histograms of up to four features in one pass over the rows (shared loads of the
+  /// row index and gradient).
+  void build_group(std::vector<hist_bin>& hist, const std::int32_t* feats, int k, std::int32_t begin,
+                   std::int32_t end) const noexcept;
+  /// Runs `hist_jobs_`: every job's histogram over the tree's features, in groups of up to
   /// four features per task (fewer when there are too few tasks to keep the threads busy),
   /// largest jobs first. Each (job, feature) histogram is summed in row order by one thread.
-  void build_histograms() {
-    const auto& feats = *features_;
-    const auto nf = static_cast<index>(feats.size());
-    const auto n_jobs = static_cast<index>(hist_jobs_.size());
-    if (n_jobs == 0 || nf == 0) return;
-    index work = 0;
-    for (const hist_job& j : hist_jobs_) work += static_cast<index>(j.end - j.begin) * nf;
-    const int nt = cfg_.n_threads;
-    const bool par = nt > 1 && work >= 40'000 && (n_jobs > 1 || nf > 1);
-    const index gsize = par ? std::clamp<index>((nf * n_jobs) / (2 * nt), 1, 4) : 4;
-    const index groups = (nf + gsize - 1) / gsize;
-    std::stable_sort(hist_jobs_.begin(), hist_jobs_.end(),
-                     [](const hist_job& a, const hist_job& b) { return a.end - a.begin > b.end - b.begin; });
-    const index n_tasks = n_jobs * groups;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic) num_threads(nt) if (par)
-#endif
-    for (index t = 0; t < n_tasks; ++t) {
-      const hist_job& j = hist_jobs_[static_cast<std::size_t>(t / groups)];
-      const index g0 = (t % groups) * gsize;
-      const auto k = static_cast<int>(std::min<index>(gsize, nf - g0));
-      std::vector<hist_bin>& h = pool_[static_cast<std::size_t>(j.hist)];
-      build_group(h, feats.data() + g0, k, j.begin, j.end);
-      if (j.parent >= 0) {
-        std::vector<hist_bin>& hp = pool_[static_cast<std::size_t>(j.parent)];
-        for (int q = 0; q < k; ++q) {
-          const auto off = static_cast<std::size_t>(feats[static_cast<std::size_t>(g0 + q)]) * n_slots;
-          hist_bin* a = hp.data() + off;
-          const hist_bin* b = h.data() + off;
-          for (int s = 0; s < n_slots; ++s) a[s] -= b[s];
-        }
-      }
-    }
-    (void)par;
-  }
-
+  void build_histograms();
   /// Best split of feature f from its histogram H (bins listed in `order`, increasing).
   void scan(split_info& best, std::int32_t f, const hist_bin* H, const std::uint8_t* order, int n_listed,
-            const pending& p) const noexcept {
-    const hist_bin& M = H[bin_mapper::missing_bin];
-    const double parent_score = score(p.sum, weight(p.sum, p.lo, p.hi));
-    const int mono = monotone(f);
-    // plain Newton gains when neither L1, monotone constraints nor bounds are in play
-    const bool plain = cfg_.alpha == 0.0 && mono == 0 && std::isinf(p.lo) && std::isinf(p.hi);
-    const double lambda = cfg_.lambda;
-    const auto consider = [&](const hist_bin& L, const hist_bin& R, int bin, bool default_left, bool missing_only) __attribute__((always_inline)) {
-      if (L.c < cfg_.min_samples_leaf || R.c < cfg_.min_samples_leaf) return;
-      if (L.h < cfg_.min_child_weight || R.h < cfg_.min_child_weight) return;
-      if (L.c <= 0.0 || R.c <= 0.0) return;
-      double gain = 0.0;
-      double wl = 0.0;
-      double wr = 0.0;
-      if (plain) {
-        const double dl = L.h + lambda;
-        const double dr = R.h + lambda;
-        if (!(dl > 0.0) || !(dr > 0.0)) return;
-        gain = L.g * L.g / dl + R.g * R.g / dr - parent_score;
-        if (!(gain > best.gain)) return;
-        wl = -L.g / dl;
-        wr = -R.g / dr;
-      } else {
-        wl = weight(L, p.lo, p.hi);
-        wr = weight(R, p.lo, p.hi);
-        if ((mono > 0 && wl > wr) || (mono < 0 && wl < wr)) return;
-        gain = score(L, wl) + score(R, wr) - parent_score;
-      }
-      if (gain > best.gain) {
-        best.gain = gain;
-        best.feature = f;
-        best.bin = bin;
-        best.default_left = default_left;
-        best.missing_only = missing_only;
-        best.left = L;
-        best.right = R;
-        best.wl = wl;
-        best.wr = wr;
-      }
-    };
-    hist_bin acc;
-    const bool has_missing = M.c > 0.0;
-    for (int t = 0; t + 1 < n_listed; ++t) {
-      acc += H[order[t]];
-      const hist_bin right = p.sum - acc - M;
-      if (has_missing) {
-        consider(acc, right + M, order[t], false, false);
-        consider(acc + M, right, order[t], true, false);
-      } else {
-        consider(acc, right, order[t], acc.h >= right.h, false);
-      }
-    }
-    if (has_missing && n_listed > 0) consider(p.sum - M, M, 254, false, true);
-  }
-
+            const pending& p) const noexcept;
   /// Finds the best split of every node in `v` (in place, `pending::best`). Candidate
   /// features are drawn in node order from `rng`; the work runs in one parallel region over
   /// (node, feature) tasks (from a dense histogram, or from the rows for small nodes),
   /// and each node keeps the best feature in feature order (ties to the lower feature).
-  void evaluate_all(std::vector<pending>& v, xoshiro256ss& rng) {
-    if (cfg_.n_threads <= 1) {  // one node after the other, no task lists
-      for (std::size_t i = 0; i < v.size(); ++i) {
-        pending& p = v[i];
-        const std::vector<std::int32_t>* cand = candidates(p, rng);
-        if (cand == nullptr) continue;
-        for (std::int32_t f : *cand) {
-          split_info s;
-          evaluate_feature(p, f, scratch_.data(), s);
-          if (s.gain > p.best.gain) p.best = s;
-        }
-      }
-      return;
-    }
-    eval_jobs_.clear();
-    eval_tasks_.clear();
-    if (cand_pool_.size() < v.size()) cand_pool_.resize(v.size());  // no reallocation below
-    std::size_t total = 0;
-    index work = 0;
-    for (std::size_t i = 0; i < v.size(); ++i) {
-      pending& p = v[i];
-      const std::vector<std::int32_t>* cand = candidates(p, rng, i);
-      if (cand == nullptr) continue;
-      const auto job = static_cast<std::int32_t>(eval_jobs_.size());
-      eval_jobs_.push_back(eval_job{&p, cand, total});
-      total += cand->size();
-      // a task per (node, candidate); the work is counted in row-features (a scan of a
-      // dense histogram costs about 2,000)
-      for (std::size_t t = 0; t < cand->size(); ++t) eval_tasks_.emplace_back(job, static_cast<std::int32_t>(t));
-      work += (p.hist >= 0 ? 2'000 : static_cast<index>(p.end - p.begin)) * static_cast<index>(cand->size());
-    }
-    if (eval_jobs_.empty()) return;
-    eval_results_.assign(total, split_info{});
-    const int nt = cfg_.n_threads;
-    const auto n_tasks = static_cast<index>(eval_tasks_.size());
-    const bool par = n_tasks > 1 && work >= 20'000;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic) num_threads(nt) if (par)
-#endif
-    for (index t = 0; t < n_tasks; ++t) {
-      const auto [job, c] = eval_tasks_[static_cast<std::size_t>(t)];
-      const eval_job& e = eval_jobs_[static_cast<std::size_t>(job)];
-      const auto q = static_cast<std::size_t>(c);
-#ifdef _OPENMP
-      const auto tid = static_cast<std::size_t>(omp_get_thread_num());
-#else
-      const std::size_t tid = 0;
-#endif
-      evaluate_feature(*e.p, (*e.cand)[q], scratch_.data() + tid * n_slots, eval_results_[e.first + q]);
-    }
-    (void)par;
-    (void)nt;
-    for (const eval_job& e : eval_jobs_) {
-      for (std::size_t q = 0; q < e.cand->size(); ++q) {
-        const split_info& s = eval_results_[e.first + q];
-        if (s.gain > e.p->best.gain) e.p->best = s;
-      }
-    }
-  }
-
+  void evaluate_all(std::vector<pending>& v, xoshiro256ss& rng);
   /// Resets p.best and returns the features to try at p (null when p cannot split): all
   /// the tree's features, or max_features_node of them drawn from `rng` into cand_pool_[slot].
-  const std::vector<std::int32_t>* candidates(pending& p, xoshiro256ss& rng, std::size_t slot = 0) {
-    p.best = split_info{};
-    if (!splittable_depth(p.depth)) return nullptr;
-    if (p.sum.c < cfg_.min_samples_split || p.sum.c < 2.0 * cfg_.min_samples_leaf) return nullptr;
-    if (cfg_.max_features_node <= 0 || cfg_.max_features_node >= static_cast<index>(features_->size())) return features_;
-    if (cand_pool_.size() <= slot) cand_pool_.resize(slot + 1);
-    std::vector<std::int32_t>& c = cand_pool_[slot];
-    c = *features_;
-    const auto k = static_cast<std::size_t>(cfg_.max_features_node);
-    for (std::size_t a = 0; a < k; ++a) {
-      const std::size_t b = a + static_cast<std::size_t>(rng.below32(c.size() - a));
-      std::swap(c[a], c[b]);
-    }
-    c.resize(k);
-    std::sort(c.begin(), c.end());
-    return &c;
-  }
-
+  const std::vector<std::int32_t>* candidates(pending& p, xoshiro256ss& rng, std::size_t slot = 0);
   /// Best split of feature f at node p: from the node's dense histogram when it has one,
   /// else from its rows through `scratch` (256 zeroed slots, left zeroed).
   void evaluate_feature(const pending& p, std::int32_t f, hist_bin* scratch, split_info& s) const noexcept {
@@ -517,236 +263,37 @@ class tree_grower {
       evaluate_sparse(p, f, scratch, s);
     }
   }
-
   /// Best split of feature f at node p from the node's dense histogram.
-  void evaluate_dense(const pending& p, std::int32_t f, split_info& s) const noexcept {
-    const hist_bin* H = pool_[static_cast<std::size_t>(p.hist)].data() + static_cast<std::size_t>(f) * n_slots;
-    std::uint8_t order[n_slots] = {};  // zeroed: silences a false maybe-uninitialized
-    int n_listed = 0;
-    const int nb = M_.n_bins(f);
-    for (int b = 0; b < nb; ++b) {
-      if (H[b].c > 0.0) order[n_listed++] = static_cast<std::uint8_t>(b);
-    }
-    scan(s, f, H, order, n_listed, p);
-  }
-
+  void evaluate_dense(const pending& p, std::int32_t f, split_info& s) const noexcept;
   /// Best split of feature f at node p from a sparse histogram of the bins its rows touch,
   /// built in `H` (256 zeroed slots, left zeroed).
-  void evaluate_sparse(const pending& p, std::int32_t f, hist_bin* H, split_info& s) const noexcept {
-    const std::uint8_t* col = B_.column(f);
-    std::uint8_t order[n_slots] = {};  // zeroed: silences a false maybe-uninitialized
-    int n_listed = 0;
-    bool missing = false;
-    for (std::int32_t k = p.begin; k < p.end; ++k) {
-      const std::int32_t row = rows_[static_cast<std::size_t>(k)];
-      const std::uint8_t b = col[row];
-      hist_bin& hb = H[b];
-      if (hb.c == 0.0) {
-        if (b == bin_mapper::missing_bin) {
-          missing = true;
-        } else {
-          order[n_listed++] = b;
-        }
-      }
-      hb.g += gh_[row].g;
-      hb.h += gh_[row].h;
-      hb.c += 1.0;
-    }
-    if (n_listed > 1) {
-      // bins in increasing order: sort a few, or sweep the range they span
-      const auto [mn, mx] = std::minmax_element(order, order + n_listed);
-      const int lo = *mn;
-      const int hi = *mx;
-      if ((hi - lo) > 8 * n_listed) {
-        std::sort(order, order + n_listed);
-      } else {
-        int k = 0;
-        for (int b = lo; b <= hi; ++b) {
-          if (H[b].c > 0.0) order[k++] = static_cast<std::uint8_t>(b);
-        }
-      }
-    }
-    scan(s, f, H, order, n_listed, p);
-    for (int t = 0; t < n_listed; ++t) H[order[t]] = hist_bin{};
-    if (missing) H[bin_mapper::missing_bin] = hist_bin{};
-  }
+  void evaluate_sparse(const pending& p, std::int32_t f, hist_bin* H, split_info& s) const noexcept;
+
+  // ---- splitting (tree_grower_partition.hpp)
 
   /// Stable partition of rows_[begin, end) by split s: the left rows to `left`, the right
   /// rows to `right` (either may alias rows_ at or before `begin`); returns the left count.
   std::int32_t partition(const split_info& s, std::int32_t begin, std::int32_t end, std::int32_t* left,
-                         std::int32_t* right) noexcept {
-    const std::uint8_t* col = B_.column(s.feature);
-    const std::int32_t* r = rows_.data();
-    std::int32_t nl = 0;
-    std::int32_t nr = 0;
-    for (std::int32_t k = begin; k < end; ++k) {  // branch-free: write both sides
-      const std::int32_t row = r[k];
-      const std::uint8_t b = col[row];
-      const bool go_left = b == bin_mapper::missing_bin ? s.default_left : b <= s.bin;
-      left[nl] = row;
-      right[nr] = row;
-      nl += static_cast<std::int32_t>(go_left);
-      nr += static_cast<std::int32_t>(!go_left);
-    }
-    return nl;
-  }
-
+                         std::int32_t* right) noexcept;
   /// The partition of every node of `level` in parallel over row chunks (`total` rows in
   /// all); sets n_left_. Chunk c of a node keeps its left rows in place when it starts the
   /// node, else in tmp_left_; its right rows go to tmp_right_; then each chunk copies its
   /// parts to their places, left parts before right parts, in chunk order.
-  void partition_parallel(const std::vector<pending>& level, index total) {
-    const int nt = cfg_.n_threads;
-    const index chunk = std::max<index>(8'192, (total + 4 * nt - 1) / (4 * nt));
-    chunks_.clear();
-    for (std::size_t i = 0; i < level.size(); ++i) {
-      for (index a = level[i].begin; a < level[i].end; a += chunk) {
-        chunks_.push_back(part_chunk{i, static_cast<std::int32_t>(a), static_cast<std::int32_t>(std::min<index>(a + chunk, level[i].end)), 0});
-      }
-    }
-    const auto n_chunks = static_cast<index>(chunks_.size());
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic) num_threads(nt) if (n_chunks > 1)
-#endif
-    for (index c = 0; c < n_chunks; ++c) {
-      part_chunk& ch = chunks_[static_cast<std::size_t>(c)];
-      const pending& p = level[ch.node];
-      std::int32_t* left = ch.begin == p.begin ? rows_.data() + ch.begin : tmp_left_.data() + ch.begin;
-      ch.n_left = partition(p.best, ch.begin, ch.end, left, tmp_right_.data() + ch.begin);
-    }
-    std::fill(n_left_.begin(), n_left_.end(), 0);
-    for (const part_chunk& ch : chunks_) n_left_[ch.node] += ch.n_left;
-    copy_at_.resize(chunks_.size());
-    std::size_t node = level.size();
-    std::int32_t lpos = 0;
-    std::int32_t rpos = 0;
-    for (std::size_t c = 0; c < chunks_.size(); ++c) {
-      const part_chunk& ch = chunks_[c];
-      if (ch.node != node) {
-        node = ch.node;
-        lpos = level[node].begin;
-        rpos = level[node].begin + n_left_[node];
-      }
-      copy_at_[c] = {lpos, rpos};
-      lpos += ch.n_left;
-      rpos += (ch.end - ch.begin) - ch.n_left;
-    }
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic) num_threads(nt) if (n_chunks > 1)
-#endif
-    for (index c = 0; c < n_chunks; ++c) {
-      const part_chunk& ch = chunks_[static_cast<std::size_t>(c)];
-      const auto [lp, rp] = copy_at_[static_cast<std::size_t>(c)];
-      if (ch.begin != level[ch.node].begin) std::copy_n(tmp_left_.data() + ch.begin, ch.n_left, rows_.data() + lp);
-      std::copy_n(tmp_right_.data() + ch.begin, (ch.end - ch.begin) - ch.n_left, rows_.data() + rp);
-    }
-  }
-
+  void partition_parallel(const std::vector<pending>& level, index total);
   /// Splits every node of `level` (their `best` splits) into `children` (left, right, in
   /// level order): a stable partition of each node's rows, in parallel over chunks; the
   /// children's tree nodes; and their histograms (the smaller child's built, the larger's
   /// by subtraction from the parent's), for children that may split again.
-  void split_all(std::vector<pending>& level, std::vector<pending>& children, grown_tree& out) {
-    const int nt = cfg_.n_threads;
-    index total = 0;
-    for (const pending& p : level) total += p.end - p.begin;
-    // the rows: each node's stably partitioned, serially or over row chunks
-    n_left_.resize(level.size());
-    if (nt <= 1 || total < 32'768) {
-      for (std::size_t i = 0; i < level.size(); ++i) {
-        const pending& p = level[i];
-        const std::int32_t nl = partition(p.best, p.begin, p.end, rows_.data() + p.begin, tmp_right_.data());
-        std::copy_n(tmp_right_.data(), (p.end - p.begin) - nl, rows_.data() + p.begin + nl);
-        n_left_[i] = nl;
-      }
-    } else {
-      partition_parallel(level, total);
-    }
+  void split_all(std::vector<pending>& level, std::vector<pending>& children, grown_tree& out);
+  /// The stable partition of every node's rows, serially or over row chunks; sets n_left_.
+  void partition_level(const std::vector<pending>& level);
+  /// Turns p's tree node into its split and appends its two children (nl rows go left),
+  /// with their values and monotone bounds, to `out` and `children`.
+  void add_children(const pending& p, std::int32_t nl, std::vector<pending>& children, grown_tree& out);
+  /// The children's histograms: the smaller child's built, the larger's the parent's minus
+  /// it; none for children that cannot split again or are small.
+  void children_histograms(std::vector<pending>& level, std::vector<pending>& children);
 
-    // the children's nodes, in level order
-    children.clear();
-    children.reserve(2 * level.size());
-    for (std::size_t i = 0; i < level.size(); ++i) {
-      pending& p = level[i];
-      const split_info& s = p.best;
-      const std::int32_t nl = n_left_[i];
-      const std::int32_t nr = (p.end - p.begin) - nl;
-      const auto left_id = static_cast<std::int32_t>(out.nodes.size());
-      tree_node& nd = out.nodes[static_cast<std::size_t>(p.node)];
-      nd.feature = s.feature;
-      nd.threshold = s.missing_only ? std::numeric_limits<double>::max() : M_.upper(s.feature, s.bin);
-      nd.left = left_id;
-      nd.right = left_id + 1;
-      nd.default_left = s.default_left;
-      nd.gain = s.gain;
-
-      pending L;
-      pending R;
-      L.node = left_id;
-      R.node = left_id + 1;
-      L.begin = p.begin;
-      L.end = p.begin + nl;
-      R.begin = L.end;
-      R.end = p.end;
-      L.depth = R.depth = p.depth + 1;
-      // exact sums from the partition (not the histogram) keep leaf values independent of
-      // whether the node was dense or sparse
-      L.sum = s.left;
-      R.sum = s.right;
-      L.sum.c = nl;
-      R.sum.c = nr;
-      L.lo = R.lo = p.lo;
-      L.hi = R.hi = p.hi;
-      const int mono = monotone(s.feature);
-      if (mono != 0) {
-        const double mid = (s.wl + s.wr) / 2.0;
-        if (mono > 0) {
-          L.hi = std::min(L.hi, mid);
-          R.lo = std::max(R.lo, mid);
-        } else {
-          L.lo = std::max(L.lo, mid);
-          R.hi = std::min(R.hi, mid);
-        }
-      }
-      for (pending* c : {&L, &R}) {
-        out.nodes.emplace_back();
-        out.range.emplace_back(c->begin, c->end);
-        out.bounds.emplace_back(c->lo, c->hi);
-        set_node_value(out.nodes.back(), *c);
-      }
-      children.push_back(std::move(L));
-      children.push_back(std::move(R));
-    }
-
-    // histograms: the smaller child is built, the larger is parent minus smaller
-    hist_jobs_.clear();
-    for (std::size_t i = 0; i < level.size(); ++i) {
-      pending& p = level[i];
-      if (p.hist < 0) continue;
-      pending& L = children[2 * i];
-      pending& R = children[2 * i + 1];
-      const bool again = splittable_depth(p.depth + 1);
-      const bool need_l = again && L.end - L.begin >= cfg_.dense_min;
-      const bool need_r = again && R.end - R.begin >= cfg_.dense_min;
-      if (need_l || need_r) {
-        pending& small = L.end - L.begin <= R.end - R.begin ? L : R;
-        pending& large = L.end - L.begin <= R.end - R.begin ? R : L;
-        small.hist = acquire();
-        hist_jobs_.push_back(hist_job{small.hist, p.hist, small.begin, small.end});
-        large.hist = p.hist;
-      } else {
-        release(p.hist);
-      }
-      p.hist = -1;
-    }
-    build_histograms();
-    for (pending& c : children) {
-      if (c.hist >= 0 && c.end - c.begin < cfg_.dense_min) {
-        release(c.hist);
-        c.hist = -1;
-      }
-    }
-  }
 
   const binned_matrix& B_;
   const bin_mapper& M_;
@@ -768,4 +315,104 @@ class tree_grower {
   index n_hist_features_ = 0;
 };
 
+/// The histogram tree grower (see the file comment).
+using tree_grower = basic_tree_grower<>;
+
+// ---------------------------------------------------------------------------------------
+
+template <class U>
+std::vector<typename basic_tree_grower<U>::pending> basic_tree_grower<U>::start(std::vector<std::int32_t> rows, const std::vector<grad_pair>& gh,
+                                                            const std::vector<std::int32_t>& features, grown_tree& out) {
+  rows_ = std::move(rows);
+  const auto n = static_cast<std::int32_t>(rows_.size());
+  gh_ = gh.data();
+  tmp_left_.resize(rows_.size());
+  tmp_right_.resize(rows_.size());
+  features_ = &features;
+  n_hist_features_ = B_.cols;
+  pool_.clear();
+  free_.clear();
+
+  std::vector<pending> level(1);
+  pending& root = level[0];
+  root.node = 0;
+  root.begin = 0;
+  root.end = n;
+  root.depth = 0;
+  for (std::int32_t k = 0; k < n; ++k) {
+    root.sum.g += gh_[rows_[static_cast<std::size_t>(k)]].g;
+    root.sum.h += gh_[rows_[static_cast<std::size_t>(k)]].h;
+  }
+  root.sum.c = n;
+  root.lo = -std::numeric_limits<double>::infinity();
+  root.hi = std::numeric_limits<double>::infinity();
+  out.nodes.emplace_back();
+  out.range.emplace_back(0, n);
+  out.bounds.emplace_back(root.lo, root.hi);
+  set_node_value(out.nodes[0], root);
+  if (n >= cfg_.dense_min && splittable_depth(0)) {
+    root.hist = acquire();
+    hist_jobs_.assign(1, hist_job{root.hist, -1, 0, n});
+    build_histograms();
+  }
+  return level;
+}
+
+template <class U>
+void basic_tree_grower<U>::grow_depthwise(std::vector<pending>& level, grown_tree& out, xoshiro256ss& rng) {
+  index n_leaves = 1;
+  std::vector<pending> children;
+  drop_unsplittable(level);
+  while (!level.empty()) {
+    if (cfg_.max_leaves > 0) {
+      if (n_leaves >= cfg_.max_leaves) break;
+      const auto keep = static_cast<std::size_t>(std::min<index>(static_cast<index>(level.size()), cfg_.max_leaves - n_leaves));
+      for (std::size_t i = keep; i < level.size(); ++i) release(level[i].hist);
+      level.resize(keep);
+    }
+    n_leaves += static_cast<index>(level.size());
+    split_all(level, children, out);
+    evaluate_all(children, rng);
+    drop_unsplittable(children);
+    std::swap(level, children);
+  }
+  for (pending& p : level) release(p.hist);
+}
+
+template <class U>
+void basic_tree_grower<U>::grow_by_node(std::vector<pending>& level, grown_tree& out, xoshiro256ss& rng) {
+  index n_leaves = 1;
+  std::vector<pending> children;
+  std::deque<pending> queue;
+  drop_unsplittable(level);
+  for (pending& p : level) queue.push_back(std::move(p));
+  std::vector<pending> one(1);
+  while (!queue.empty()) {
+    if (cfg_.max_leaves > 0 && n_leaves >= cfg_.max_leaves) break;
+    if (cfg_.policy == grow_policy::depth_first) {
+      one[0] = std::move(queue.back());
+      queue.pop_back();
+    } else {
+      std::size_t best = 0;
+      for (std::size_t i = 1; i < queue.size(); ++i) {
+        if (queue[i].best.gain > queue[best].best.gain) best = i;
+      }
+      one[0] = std::move(queue[best]);
+      queue.erase(queue.begin() + static_cast<std::ptrdiff_t>(best));
+    }
+    ++n_leaves;
+    split_all(one, children, out);
+    evaluate_all(children, rng);
+    drop_unsplittable(children);
+    if (cfg_.policy == grow_policy::depth_first) {  // left is popped first
+      for (auto it = children.rbegin(); it != children.rend(); ++it) queue.push_back(std::move(*it));
+    } else {
+      for (pending& c : children) queue.push_back(std::move(c));
+    }
+  }
+}
+
 }  // namespace footprint::detail
+
+#include "footprint/models/detail/tree_grower_partition.hpp"
+#include "footprint/models/detail/tree_grower_split.hpp"

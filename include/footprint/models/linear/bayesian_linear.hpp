@@ -162,6 +162,15 @@ class bayesian_linear {
   template <class = void>
   void predict(matrix_cref X, vector_ref out) const { state_.predict(name, X, out); }
 
+  /// The prediction x'b + intercept for one row, without allocating or throwing (the
+  /// serving hot path): the same product as predict(X) on a one-row X, bit for bit.
+  /// @param x (n_features) one observation, finite
+  /// @return units of y; NaN before fit or when x.size() != n_features() (and for a
+  ///         non-finite x)
+  /// Complexity: O(n_features).
+  template <class = void>
+  [[nodiscard]] double predict_row(std::span<const double> x) const noexcept { return state_.predict_row(x); }
+
   /// Predictive distributions, one per row: normal (evidence; df = +inf) or Student-t
   /// (conjugate; df = 2 a_n), with `mean(d)` equal to `predict(X)` up to rounding. Use them
   /// with `quantile(d, p)`, `cdf(d, x)`, `pdf(d, x)`, `standard_deviation(d)`.
@@ -207,6 +216,8 @@ class bayesian_linear {
   /// (n_features, n_features) posterior covariance of the weights (scikit-learn's sigma_)
   /// in evidence mode; in conjugate mode the scale matrix (b_n/a_n) V_n of the weights'
   /// multivariate-t posterior (covariance = a_n/(a_n - 1) times it). @throws not_fitted
+  /// (A template, never given an argument: its matrix product is compiled only where it is used.)
+  template <class = void>
   [[nodiscard]] matrix sigma() const {
     const detail::linear_predictor& p = fitted("sigma");
     return p.noise_scale2 * (p.factor * p.factor.transpose());
@@ -303,7 +314,7 @@ inline bayesian_linear::bayesian_linear(bayesian_linear_params params) : params_
 
 template <class>
 fit_report bayesian_linear::fit_impl(const matrix_cref& X, const vector_cref& y, const vector_cref* w) {
-  detail::check_fit_inputs("footprint::bayesian_linear::fit", X, y, w);
+  detail::check_X_y("footprint::bayesian_linear::fit", X, y, w, detail::missing_values::unchecked);  // X: by decompose's column sums
   if (params_.mode == bayesian_linear_mode::conjugate && params_.w0.size() != 0 && params_.w0.size() != X.cols()) {
     throw dimension_mismatch("footprint::bayesian_linear::fit", "params().w0.size() must equal X.cols()", X.cols(),
                              params_.w0.size());

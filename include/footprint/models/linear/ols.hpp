@@ -100,6 +100,15 @@ class ols {
   template <class = void>
   void predict(matrix_cref X, vector_ref out) const { state_.predict(name, X, out); }
 
+  /// The prediction x'b + intercept for one row, without allocating or throwing (the
+  /// serving hot path): the same product as predict(X) on a one-row X, bit for bit.
+  /// @param x (n_features) one observation, finite
+  /// @return units of y; NaN before fit or when x.size() != n_features() (and for a
+  ///         non-finite x)
+  /// Complexity: O(n_features).
+  template <class = void>
+  [[nodiscard]] double predict_row(std::span<const double> x) const noexcept { return state_.predict_row(x); }
+
   /// Student-t prediction distributions, one per row (see the class comment).
   /// @param X (n_samples, n_features), finite
   /// @throws as predict(X); footprint::invalid_argument when the fit left no residual
@@ -147,7 +156,7 @@ class ols {
 
   template <class = void>
   fit_report fit_impl(const matrix_cref& X, const vector_cref& y, const vector_cref* w) {
-    detail::check_fit_inputs("footprint::ols::fit", X, y, w);
+    detail::check_X_y("footprint::ols::fit", X, y, w, detail::missing_values::unchecked);  // X: by decompose's column sums
     const detail::linear_spectrum spec = detail::decompose("footprint::ols::fit", X, y, w, params_.fit_intercept, params_.solver);
     const index k = spec.k();
     const index p = spec.p();

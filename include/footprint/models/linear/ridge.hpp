@@ -97,6 +97,15 @@ class ridge {
   template <class = void>
   void predict(matrix_cref X, vector_ref out) const { state_.predict(name, X, out); }
 
+  /// The prediction x'b + intercept for one row, without allocating or throwing (the
+  /// serving hot path): the same product as predict(X) on a one-row X, bit for bit.
+  /// @param x (n_features) one observation, finite
+  /// @return units of y; NaN before fit or when x.size() != n_features() (and for a
+  ///         non-finite x)
+  /// Complexity: O(n_features).
+  template <class = void>
+  [[nodiscard]] double predict_row(std::span<const double> x) const noexcept { return state_.predict_row(x); }
+
   /// Approximate Student-t predictive distributions, one per row (see the class comment).
   /// @throws as predict(X); footprint::invalid_argument when the fit left no residual
   ///         degrees of freedom (sum(w) <= df_eff + 1) or fitted the data exactly
@@ -143,7 +152,7 @@ class ridge {
 
   template <class = void>
   fit_report fit_impl(const matrix_cref& X, const vector_cref& y, const vector_cref* w) {
-    detail::check_fit_inputs("footprint::ridge::fit", X, y, w);
+    detail::check_X_y("footprint::ridge::fit", X, y, w, detail::missing_values::unchecked);  // X: by decompose's column sums
     const detail::linear_spectrum spec = detail::decompose("footprint::ridge::fit", X, y, w, params_.fit_intercept, params_.solver);
     const index k = spec.k();
     const double a = params_.alpha;

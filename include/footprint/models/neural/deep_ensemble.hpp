@@ -5,14 +5,16 @@
 /// See docs/mlp.md.
 ///
 /// Members train in parallel through OpenMP when it is enabled; the result is identical for
-/// any thread count.
+/// any thread count. Its fitted state is the public aggregate `deep_ensemble_state`.
 #pragma once
 
+#include "footprint/detail/checks.hpp"
 #include "footprint/detail/concat.hpp"
 #include "footprint/detail/parallel.hpp"
 #include "footprint/error.hpp"
 #include "footprint/detail/random.hpp"
 #include "footprint/distributions/normal_mixture.hpp"
+#include "footprint/models/detail/where.hpp"
 #include "footprint/models/neural/mlp_options.hpp"
 #include "footprint/models/neural/mlp_regressor.hpp"
 #include "footprint/types.hpp"
@@ -20,6 +22,7 @@
 #include <cstdint>
 #include <mutex>
 #include <span>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -35,6 +38,16 @@ struct deep_ensemble_params {
   std::uint64_t seed = 0;          ///< seed of the ensemble; member seeds derive from it
   bool parallel = true;            ///< train members on OpenMP threads (when compiled with OpenMP)
   mlp_progress_callback progress;  ///< called after every epoch of every member (serialised)
+};
+
+/// The fitted state of a `deep_ensemble`: everything it predicts from (and everything
+/// io/mlp_json.hpp saves). `deep_ensemble::from_state` validates it.
+struct deep_ensemble_state {
+  deep_ensemble_params params;  ///< hyper-parameters, as the constructor validates them (the progress callback is not state)
+  /// params.n_estimators members (member k trained with seed member_seed(params.seed, k)),
+  /// with the same n_features and the architecture of params.member (hidden_layers,
+  /// activation, head).
+  std::vector<mlp_regressor_state> members;
 };
 
 /// A deep ensemble: a `ProbabilisticRegressor` and a `WeightedRegressor`.
@@ -61,11 +74,36 @@ class deep_ensemble {
   /// @param params hyper-parameters
   /// @throws footprint::invalid_argument when n_estimators < 1 or a member parameter is out of
   ///         range, e.g. `footprint::deep_ensemble: n_estimators must be >= 1 (got 0)`
-  explicit deep_ensemble(deep_ensemble_params params) : params_(std::move(params)) {
-    if (params_.n_estimators < 1) {
-      throw invalid_argument(detail::concat("footprint::deep_ensemble: n_estimators must be >= 1 (got ", params_.n_estimators, ")"));
+  explicit deep_ensemble(deep_ensemble_params params) : params_(std::move(params)) { validate(params_, name, ""); }
+
+  /// A fitted ensemble from its state (e.g. one read from a file), validating every field:
+  /// the parameters, the member count, every member's state (as mlp_regressor::from_state),
+  /// and that the members share n_features and the architecture of params.member.
+  /// @throws footprint::invalid_argument naming the field, e.g.
+  ///         `footprint::deep_ensemble::from_state: members[2].x_scale[1] must be finite and > 0 (got 0)`
+  template <class = void>
+  [[nodiscard]] static deep_ensemble from_state(deep_ensemble_state state) {
+    constexpr const char* where = "footprint::deep_ensemble::from_state";
+    check_state(state, where);
+    deep_ensemble e(state.params);
+    std::vector<mlp_regressor> members;
+    members.reserve(state.members.size());
+    for (mlp_regressor_state& m : state.members) {
+      members.emplace_back(m.params);
+      members.back().load_state(std::move(m));
     }
-    mlp_regressor::validate(params_.member);
+    e.members_ = std::move(members);
+    return e;
+  }
+
+  /// The fitted state (a copy: every member's state). @throws footprint::not_fitted before fit
+  template <class = void>
+  [[nodiscard]] deep_ensemble_state state() const {
+    check_fitted("state");
+    deep_ensemble_state s{params_, {}};
+    s.params.progress = nullptr;
+    for (const mlp_regressor& m : members_) s.members.push_back(m.state());
+    return s;
   }
 
   /// Trains the K members (unit weights).
@@ -88,7 +126,7 @@ class deep_ensemble {
   ///         X.cols() != n_features(); footprint::invalid_argument on a non-finite entry
   template <class = void>
   [[nodiscard]] vector predict(matrix_cref X) const {
-    check_fitted("predict");
+    check_input("predict", X);
     vector out = vector::Zero(X.rows());
     vector m(X.rows());
     for (const mlp_regressor& member : members_) {
@@ -102,7 +140,7 @@ class deep_ensemble {
   /// @throws as predict(X)
   template <class = void>
   void predict_members(matrix_cref X, matrix& means, matrix& sds) const {
-    check_fitted("predict_members");
+    check_input("predict_members", X);
     const auto K = static_cast<index>(members_.size());
     means.resize(X.rows(), K);
     sds.resize(X.rows(), K);
@@ -117,6 +155,7 @@ class deep_ensemble {
   /// @throws as predict(X)
   template <class = void>
   [[nodiscard]] std::vector<normal_mixture> predict_distribution(matrix_cref X) const {
+    check_input("predict_distribution", X);
     matrix means;
     matrix sds;
     predict_members(X, means, sds);
@@ -174,14 +213,55 @@ class deep_ensemble {
   [[nodiscard]] const std::vector<mlp_regressor>& members() const noexcept { return members_; }
 
  private:
-  friend struct detail::mlp_json_access;
+  static constexpr const char* name = "footprint::deep_ensemble";
+
+  /// Checks the parameters; messages name `where` and prefix + the parameter.
+  static void validate(const deep_ensemble_params& p, std::string_view where, std::string_view prefix) {
+    if (p.n_estimators < 1) {
+      throw invalid_argument(detail::concat(where, ": ", prefix, "n_estimators must be >= 1 (got ", p.n_estimators, ")"));
+    }
+    mlp_regressor::validate(p.member, where, detail::concat(prefix, "member."));
+  }
+
+  /// Checks every field of a state (see from_state).
+  template <class = void>
+  static void check_state(const deep_ensemble_state& s, std::string_view where) {
+    validate(s.params, where, "params.");
+    const auto fail = [&](const std::string& field, const std::string& what) {
+      throw invalid_argument(detail::concat(where, ": ", field, " ", what));
+    };
+    if (static_cast<index>(s.members.size()) != s.params.n_estimators) {
+      fail("members", detail::concat("must have params.n_estimators = ", s.params.n_estimators, " entries (got ", s.members.size(), ")"));
+    }
+    const mlp_regressor_params& arch = s.params.member;
+    for (std::size_t k = 0; k < s.members.size(); ++k) {
+      const mlp_regressor_state& m = s.members[k];
+      const std::string at = detail::concat("members[", k, "]");
+      mlp_regressor::check_state(m, where, at + ".");
+      if (m.n_features != s.members.front().n_features) {
+        fail(at + ".n_features", detail::concat("must equal members[0].n_features = ", s.members.front().n_features, " (got ", m.n_features, ")"));
+      }
+      if (m.params.hidden_layers != arch.hidden_layers || m.params.activation != arch.activation || m.params.head != arch.head) {
+        fail(at + ".params", "must have the hidden_layers, activation and head of params.member");
+      }
+    }
+  }
 
   void check_fitted(const char* fn) const {
-    if (members_.empty()) throw not_fitted(detail::concat("footprint::deep_ensemble::", fn));
+    if (members_.empty()) throw not_fitted(detail::concat(name, "::", fn));
+  }
+
+  /// The checks of every prediction: fitted, X.cols() == n_features(), X finite.
+  template <class = void>
+  void check_input(const char* fn, const matrix_cref& X) const {
+    const detail::where_t where{name, fn};
+    detail::check_predict(where, is_fitted(), X, n_features());
+    detail::require_finite(X, where);
   }
 
   template <class = void>
   fit_report fit_impl(const matrix_cref& X, const vector_cref& y, const vector_cref* w) {
+    detail::check_X_y(detail::where_t{name, "fit"}, X, y, w);  // once, before the members start
     const auto K = static_cast<std::size_t>(params_.n_estimators);
     std::vector<mlp_regressor> members;
     members.reserve(K);

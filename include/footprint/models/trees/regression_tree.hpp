@@ -47,10 +47,14 @@ class regression_tree {
   /// A single leaf predicting 0.
   regression_tree() : nodes_(1) { nodes_[0].value = 0.0; }
 
+  /// Builds a tree from its node array (the tree's whole state: see nodes()), validating it.
   /// @param nodes the node array: nodes[0] is the root; an internal node i has children
   ///        i < left, right < nodes.size(), left != right, every node except the root has
-  ///        exactly one parent, features >= 0, thresholds not NaN, leaf values finite
-  /// @throws footprint::invalid_argument when the array is not such a tree
+  ///        exactly one parent (so the tree is connected and acyclic), features >= 0,
+  ///        thresholds not NaN (+-inf allowed); every node's value, gain and cover finite;
+  ///        a leaf has left == right == -1
+  /// @throws footprint::invalid_argument naming the node when the array is not such a tree
+  /// Complexity: O(nodes.size()).
   explicit regression_tree(std::vector<tree_node> nodes) : nodes_(std::move(nodes)) {
     constexpr const char* where = "footprint::regression_tree";
     if (nodes_.empty()) throw invalid_argument(detail::concat(where, ": the node array is empty"));
@@ -60,9 +64,15 @@ class regression_tree {
     std::vector<std::int32_t> depth(nodes_.size(), 0);
     for (std::int32_t i = 0; i < n; ++i) {
       const tree_node& nd = nodes_[static_cast<std::size_t>(i)];
+      if (!std::isfinite(nd.value) || !std::isfinite(nd.gain) || !std::isfinite(nd.cover)) {
+        throw invalid_argument(detail::concat(where, ": node ", i, " must have a finite value, gain and cover (got ", nd.value,
+                                              ", ", nd.gain, ", ", nd.cover, ")"));
+      }
       if (nd.is_leaf()) {
-        if (nd.right != -1) throw invalid_argument(detail::concat(where, ": node ", i, " has right child ", nd.right, " but no left child"));
-        if (!std::isfinite(nd.value)) throw invalid_argument(detail::concat(where, ": leaf ", i, " has a non-finite value (got ", nd.value, ")"));
+        if (nd.left != -1 || nd.right != -1) {
+          throw invalid_argument(detail::concat(where, ": node ", i, " has children (", nd.left, ", ", nd.right,
+                                                "); a leaf has (-1, -1)"));
+        }
         continue;
       }
       if (nd.left <= i || nd.right <= i || nd.left >= n || nd.right >= n || nd.left == nd.right) {
@@ -85,7 +95,8 @@ class regression_tree {
     }
   }
 
-  /// The node array (node 0 is the root).
+  /// The node array (node 0 is the root): the tree's whole state; regression_tree(nodes)
+  /// rebuilds it.
   [[nodiscard]] const std::vector<tree_node>& nodes() const noexcept { return nodes_; }
   /// Number of nodes, >= 1.
   [[nodiscard]] index n_nodes() const noexcept { return static_cast<index>(nodes_.size()); }

@@ -1,0 +1,312 @@
+/// @file io/detail/json_reader.hpp
+/// @brief Private: io's one validating JSON reader (and its parse and file helpers), shared
+/// by every format of io/ (mlp_json.hpp, tree_model_json.hpp, xgboost_model.hpp).
+///
+/// Every accessor takes a JSON value and its field path (`layers[1].bias[2]`, built with
+/// json_path and json_index) and throws `data_error(source, 0, 0, path, detail)` when the
+/// value is missing, of another type, out of range or not finite, so that no format reads a
+/// field unchecked and every message names the field.
+///
+/// **NaN policy** (one for every format): a number field is a finite JSON number. A field
+/// that may be undefined (an out-of-bag prediction of a row that was never out of bag, the
+/// residual sd of a Gaussian-head network) is written as `null` and read back as NaN, and
+/// only the fields whose format says so accept `null` (`number_or_null`); anywhere else
+/// `null`, a string or a number too large for a double is an error. Writers use
+/// `json_number_or_null` for those fields and nothing else.
+///
+/// Compile time: the reader is a class template and the helpers are templates with a
+/// defaulted parameter, so that nlohmann's parser and serialiser are compiled only in
+/// translation units that read or write a model, not in every one that includes a header.
+#pragma once
+
+#include "footprint/detail/concat.hpp"
+#include "footprint/error.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <istream>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace footprint::detail {
+
+/// The path of member `key` of the value at `path` ("key" at the root).
+[[nodiscard]] inline std::string json_path(std::string_view path, std::string_view key) {
+  std::string out(path);
+  if (!out.empty()) out += '.';
+  out += key;
+  return out;
+}
+
+/// The path of entry i of the array at `path`, e.g. "layers[1]".
+[[nodiscard]] inline std::string json_index(std::string_view path, std::size_t i) { return concat(path, '[', i, ']'); }
+
+/// A validating reader of one JSON document (see the file comment); `source` names it in
+/// every error (a file name, or "<json>").
+template <class Json = nlohmann::json>
+class basic_json_reader {
+ public:
+  using json = Json;
+
+  explicit basic_json_reader(std::string source) : source_(std::move(source)) {}
+
+  /// The document's name, as given.
+  [[nodiscard]] const std::string& source() const noexcept { return source_; }
+
+  /// Throws data_error(source, 0, 0, field, detail).
+  [[noreturn]] void fail(const std::string& field, const std::string& detail) const {
+    throw data_error(source_, 0, 0, field, detail);
+  }
+
+  // ---- structure
+
+  /// `v`, which must be an object.
+  const json& object(const json& v, const std::string& path) const {
+    if (!v.is_object()) fail(path, concat("must be a JSON object (got ", v.type_name(), ")"));
+    return v;
+  }
+
+  /// Member `key` of the object `obj` at `path`, which must be present.
+  const json& at(const json& obj, const std::string& path, std::string_view key) const {
+    object(obj, path);
+    const auto it = obj.find(key);
+    if (it == obj.end()) fail(json_path(path, key), "is missing");
+    return *it;
+  }
+
+  /// Member `key` of the object `obj` at `path`, or null when absent.
+  const json* find(const json& obj, const std::string& path, std::string_view key) const {
+    object(obj, path);
+    const auto it = obj.find(key);
+    return it == obj.end() ? nullptr : &*it;
+  }
+
+  /// `v`, which must be an array.
+  const json& array(const json& v, const std::string& path) const {
+    if (!v.is_array()) fail(path, concat("must be an array (got ", v.type_name(), ")"));
+    return v;
+  }
+
+  /// `v`, which must be an array of exactly `size` entries.
+  const json& array(const json& v, const std::string& path, std::size_t size) const {
+    array(v, path);
+    if (v.size() != size) fail(path, concat("must have ", size, " entries (got ", v.size(), ")"));
+    return v;
+  }
+
+  // ---- scalars: `v` is the value, `path` its field
+
+  /// A finite number.
+  double number(const json& v, const std::string& path) const {
+    if (!v.is_number()) fail(path, concat("must be a finite number (got ", v.type_name(), ")"));
+    const double x = v.template get<double>();
+    if (!std::isfinite(x)) fail(path, concat("must be a finite number (got ", x, ")"));
+    return x;
+  }
+
+  /// A finite number, or null (read as NaN): only for the fields whose format says so.
+  double number_or_null(const json& v, const std::string& path) const {
+    if (v.is_null()) return std::numeric_limits<double>::quiet_NaN();
+    if (!v.is_number()) fail(path, concat("must be a finite number or null (got ", v.type_name(), ")"));
+    return number(v, path);
+  }
+
+  /// An integer in [lo, hi].
+  template <class Int>
+  Int integer(const json& v, const std::string& path, Int lo = std::numeric_limits<Int>::min(),
+              Int hi = std::numeric_limits<Int>::max()) const {
+    static_assert(std::is_integral_v<Int> && !std::is_same_v<Int, bool>);
+    if (!v.is_number_integer()) fail(path, concat("must be an integer (got ", v.type_name(), ")"));
+    const auto range = [&](auto got) { return concat("must be an integer in [", lo, ", ", hi, "] (got ", got, ")"); };
+    if (v.is_number_unsigned()) {
+      const auto u = v.template get<std::uint64_t>();
+      bool ok = false;
+      if constexpr (std::is_signed_v<Int>) {
+        ok = hi >= 0 && u <= static_cast<std::uint64_t>(hi) && static_cast<std::int64_t>(u) >= lo;
+      } else {
+        ok = u >= static_cast<std::uint64_t>(lo) && u <= static_cast<std::uint64_t>(hi);
+      }
+      if (!ok) fail(path, range(u));
+      return static_cast<Int>(u);
+    }
+    const auto x = v.template get<std::int64_t>();
+    bool ok = false;
+    if constexpr (std::is_signed_v<Int>) {
+      ok = x >= lo && x <= hi;
+    } else {
+      ok = x >= 0 && static_cast<std::uint64_t>(x) >= static_cast<std::uint64_t>(lo) && static_cast<std::uint64_t>(x) <= static_cast<std::uint64_t>(hi);
+    }
+    if (!ok) fail(path, range(x));
+    return static_cast<Int>(x);
+  }
+
+  /// true or false.
+  bool boolean(const json& v, const std::string& path) const {
+    if (!v.is_boolean()) fail(path, concat("must be true or false (got ", v.type_name(), ")"));
+    return v.template get<bool>();
+  }
+
+  /// A string.
+  std::string string(const json& v, const std::string& path) const {
+    if (!v.is_string()) fail(path, concat("must be a string (got ", v.type_name(), ")"));
+    return v.template get<std::string>();
+  }
+
+  // ---- arrays of scalars
+
+  /// An array of finite numbers.
+  std::vector<double> numbers(const json& v, const std::string& path) const {
+    array(v, path);
+    std::vector<double> out;
+    out.reserve(v.size());
+    for (std::size_t i = 0; i < v.size(); ++i) out.push_back(number(v[i], json_index(path, i)));
+    return out;
+  }
+
+  /// An array of finite numbers or nulls (read as NaN): only where the format says so.
+  std::vector<double> numbers_or_null(const json& v, const std::string& path) const {
+    array(v, path);
+    std::vector<double> out;
+    out.reserve(v.size());
+    for (std::size_t i = 0; i < v.size(); ++i) out.push_back(number_or_null(v[i], json_index(path, i)));
+    return out;
+  }
+
+  /// An array of integers in [lo, hi].
+  template <class Int>
+  std::vector<Int> integers(const json& v, const std::string& path, Int lo = std::numeric_limits<Int>::min(),
+                            Int hi = std::numeric_limits<Int>::max()) const {
+    array(v, path);
+    std::vector<Int> out;
+    out.reserve(v.size());
+    for (std::size_t i = 0; i < v.size(); ++i) out.push_back(integer<Int>(v[i], json_index(path, i), lo, hi));
+    return out;
+  }
+
+  // ---- members: the same reads of member `key` of the object `obj` at `path`
+
+  double number(const json& obj, const std::string& path, std::string_view key) const {
+    return number(at(obj, path, key), json_path(path, key));
+  }
+  double number_or_null(const json& obj, const std::string& path, std::string_view key) const {
+    return number_or_null(at(obj, path, key), json_path(path, key));
+  }
+  template <class Int>
+  Int integer(const json& obj, const std::string& path, std::string_view key, Int lo = std::numeric_limits<Int>::min(),
+              Int hi = std::numeric_limits<Int>::max()) const {
+    return integer<Int>(at(obj, path, key), json_path(path, key), lo, hi);
+  }
+  bool boolean(const json& obj, const std::string& path, std::string_view key) const {
+    return boolean(at(obj, path, key), json_path(path, key));
+  }
+  std::string string(const json& obj, const std::string& path, std::string_view key) const {
+    return string(at(obj, path, key), json_path(path, key));
+  }
+  std::vector<double> numbers(const json& obj, const std::string& path, std::string_view key) const {
+    return numbers(at(obj, path, key), json_path(path, key));
+  }
+  std::vector<double> numbers_or_null(const json& obj, const std::string& path, std::string_view key) const {
+    return numbers_or_null(at(obj, path, key), json_path(path, key));
+  }
+  template <class Int>
+  std::vector<Int> integers(const json& obj, const std::string& path, std::string_view key,
+                            Int lo = std::numeric_limits<Int>::min(), Int hi = std::numeric_limits<Int>::max()) const {
+    return integers<Int>(at(obj, path, key), json_path(path, key), lo, hi);
+  }
+
+  /// The header of every footprint format: `"format": format` and an integer `"version"`
+  /// in [1, max_version].
+  void header(const json& obj, const std::string& path, std::string_view format, int max_version) const {
+    const std::string got = string(obj, path, "format");
+    if (got != format) fail(json_path(path, "format"), concat("must be '", format, "' (got '", got, "')"));
+    const auto version = integer<std::int64_t>(obj, path, "version");
+    if (version < 1 || version > max_version) {
+      fail(json_path(path, "version"),
+           max_version == 1 ? concat("unsupported version ", version, " (this footprint reads version 1)")
+                            : concat("unsupported version ", version, " (this footprint reads versions 1 to ", max_version, ")"));
+    }
+  }
+
+  /// Rethrows `e`, an invalid_argument thrown by `where` (a model's from_state, whose
+  /// messages read "<where>: <field> <detail>"), as data_error(source, 0, 0, prefix + field,
+  /// e.what()): prefix is where the state sits in the document, e.g. "ensemble." or "".
+  [[noreturn]] void rethrow_state_error(const std::exception& e, std::string_view where, std::string_view prefix) const {
+    const std::string_view what = e.what();
+    std::string field(prefix);
+    if (what.size() > where.size() + 2 && what.substr(0, where.size()) == where && what.substr(where.size(), 2) == ": ") {
+      const std::string_view rest = what.substr(where.size() + 2);
+      field += rest.substr(0, rest.find(' '));
+    } else if (!field.empty() && field.back() == '.') {
+      field.pop_back();
+    }
+    fail(field, std::string(what));
+  }
+
+ private:
+  std::string source_;
+};
+
+/// io's reader of nlohmann::json documents.
+using json_reader = basic_json_reader<nlohmann::json>;
+
+/// `x` as JSON, or null when it is NaN: only for the fields whose format may be undefined
+/// (see the NaN policy). Any other non-finite value is a caller's bug.
+template <class Json = nlohmann::json>
+[[nodiscard]] Json json_number_or_null(double x) {
+  return std::isnan(x) ? Json(nullptr) : Json(x);
+}
+
+/// Parses JSON text; invalid JSON (or a number too large for a double) is
+/// data_error(source, 0, 0, "", "not valid JSON at byte N: ...").
+template <class Json = nlohmann::json>
+[[nodiscard]] Json parse_json(std::string_view text, const std::string& source) {
+  try {
+    return Json::parse(text.begin(), text.end());
+  } catch (const typename Json::parse_error& e) {
+    throw data_error(source, 0, 0, "", concat("not valid JSON at byte ", e.byte, ": ", e.what()));
+  } catch (const typename Json::exception& e) {  // e.g. out_of_range: a number overflows a double
+    throw data_error(source, 0, 0, "", concat("not valid JSON: ", e.what()));
+  }
+}
+
+/// Parses the JSON text of a stream. @throws data_error as parse_json(text, source)
+template <class Json = nlohmann::json>
+[[nodiscard]] Json parse_json(std::istream& is, const std::string& source) {
+  std::ostringstream text;
+  text << is.rdbuf();
+  return parse_json<Json>(text.str(), source);
+}
+
+/// The whole file as text. @throws data_error(path, ...) when it cannot be opened or read
+template <class = void>
+[[nodiscard]] std::string read_text_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw data_error(path.string(), 0, 0, "", "cannot open the file for reading");
+  std::ostringstream os;
+  os << in.rdbuf();
+  if (in.bad()) throw data_error(path.string(), 0, 0, "", "read failed");
+  return os.str();
+}
+
+/// Writes `text` to the file (replacing it). @throws data_error(path, ...) on failure
+template <class = void>
+void write_text_file(const std::filesystem::path& path, std::string_view text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) throw data_error(path.string(), 0, 0, "", "cannot open the file for writing");
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  out.flush();
+  if (!out) throw data_error(path.string(), 0, 0, "", "write failed");
+}
+
+}  // namespace footprint::detail
