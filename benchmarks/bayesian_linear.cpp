@@ -45,7 +45,8 @@ void fit_evidence(benchmark::State& state, fp::linear_solver solver) {
   const peer_data& d = data();
   fp::bayesian_linear model({.solver = solver});
   for (auto _ : state) benchmark::DoNotOptimize(model.fit(d.train.X, d.train.y));
-  state.counters["rows/s"] = benchmark::Counter(static_cast<double>(d.train.X.rows()), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["rows/s"] =
+      benchmark::Counter(static_cast<double>(d.train.X.rows()), benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK_CAPTURE(fit_evidence, automatic, fp::linear_solver::automatic)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(fit_evidence, qr, fp::linear_solver::qr)->Unit(benchmark::kMillisecond);
@@ -172,7 +173,8 @@ for i in range(1000): print("std%d" % i, repr(float(std_c[i])))
 )PY";
 
 footprint_bench::peer_results run_peer(const std::string& dir) {
-  return footprint_bench::run_python_peer(peer_script, dir + "/.footprint_bench_bayesian_linear.py", dir, "scikit-learn peer");
+  return footprint_bench::run_python_peer(peer_script, dir + "/.footprint_bench_bayesian_linear.py", dir,
+                                          "scikit-learn peer");
 }
 
 }  // namespace
@@ -188,7 +190,8 @@ int main(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
 
-  std::cout << "\n| operation | footprint (median) | scikit-learn " << (peer.count("sklearn_version") ? peer.at("sklearn_version") : "")
+  std::cout << "\n| operation | footprint (median) | scikit-learn "
+            << (peer.count("sklearn_version") ? peer.at("sklearn_version") : "")
             << " (median) | speed-up |\n|---|---:|---:|---:|\n";
   const std::vector<std::pair<std::string, std::string>> rows = {
       {"fit_evidence/automatic", "fit_evidence"},

@@ -60,9 +60,9 @@ void per_update_counters(benchmark::State& state, const capture_text& c) {
   state.counters["updates"] = static_cast<double>(c.depth_updates);
   state.counters["levels_per_update"] = static_cast<double>(c.levels) / static_cast<double>(c.depth_updates);
   // Seconds per update (printed with an SI prefix, e.g. 25u = 25 microseconds).
-  state.counters["time_per_update"] = benchmark::Counter(static_cast<double>(c.depth_updates),
-                                                         benchmark::Counter::kIsIterationInvariantRate |
-                                                             benchmark::Counter::kInvert);
+  state.counters["time_per_update"] =
+      benchmark::Counter(static_cast<double>(c.depth_updates),
+                         benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
 // footprint: parse, check and apply every depth update to the book.
@@ -119,9 +119,8 @@ void BM_binance_reader_all_messages(benchmark::State& state, const char* capture
     benchmark::DoNotOptimize(n);
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * c.messages));
-  state.counters["time_per_message"] = benchmark::Counter(static_cast<double>(c.messages),
-                                                          benchmark::Counter::kIsIterationInvariantRate |
-                                                              benchmark::Counter::kInvert);
+  state.counters["time_per_message"] = benchmark::Counter(
+      static_cast<double>(c.messages), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
 }  // namespace
@@ -130,6 +129,7 @@ BENCHMARK_CAPTURE(BM_binance_reader_depth, spot_20240809, "spot/btcusdt_20240809
 BENCHMARK_CAPTURE(BM_nlohmann_parse_only, spot_20240809, "spot/btcusdt_20240809.gz")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_binance_reader_depth, usdm_20240808, "usdm/btcusdt_20240808.gz")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_nlohmann_parse_only, usdm_20240808, "usdm/btcusdt_20240808.gz")->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_binance_reader_all_messages, usdm_20240808, "usdm/btcusdt_20240808.gz")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_binance_reader_all_messages, usdm_20240808, "usdm/btcusdt_20240808.gz")
+    ->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

@@ -63,7 +63,8 @@ const scenario& make_scenario() {
       const double best = sd == side::buy ? book.best_bid() : book.best_ask();
       const double other = sd == side::buy ? book.best_ask() : book.best_bid();
       if (levels < 3 || std::isnan(best) || std::isnan(other)) {  // refill a thin side
-        const double p = std::isnan(best) ? (std::isnan(other) ? 100.0 : other + sgn * 0.01) : best + sgn * 0.01 * double(levels);
+        const double p =
+            std::isnan(best) ? (std::isnan(other) ? 100.0 : other + sgn * 0.01) : best + sgn * 0.01 * double(levels);
         s.events.push_back({sd, std::round(p * 100) / 100, 100.0 * lots(rng), {}});
       } else {
         const double r = u(rng);

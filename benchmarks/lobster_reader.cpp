@@ -5,9 +5,9 @@
 // (std::from_chars per field, every field as double) into a price_level_book.
 //
 //   build/lobster/benchmarks/lobster_reader --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
-#include "footprint/feeds/lobster/lobster_market_order_reader.hpp"
 #include "footprint/feeds/lobster/lobster_reader.hpp"
 #include "footprint/detail/csv.hpp"
+#include "footprint/feeds/lobster/lobster_market_order_reader.hpp"
 
 #include <benchmark/benchmark.h>
 

@@ -13,8 +13,8 @@
 // not import) and scikit-learn (set FOOTPRINT_BENCH_MLP_SKLEARN=0 to skip it: it takes about
 // 2 s per epoch). footprint trains the same epochs once for the RMSE; the timed benchmarks
 // measure one epoch, single-row and batch prediction, and default-parameter fits on 50,000 x 20.
-#include <footprint/models/neural/deep_ensemble.hpp>
 #include <footprint/detail/random.hpp>
+#include <footprint/models/neural/deep_ensemble.hpp>
 #include <footprint/models/neural/mlp_regressor.hpp>
 
 #include "peer_support.hpp"
@@ -65,11 +65,18 @@ int epochs() {
 
 /// The peers' set-up: no validation split, no early stopping, exactly `n` epochs.
 fp::mlp_regressor_params peer_params(fp::index n) {
-  return {.hidden_layers = {64, 32}, .learning_rate = 1e-3, .batch_size = 256, .max_epochs = n, .validation_fraction = 0.0,
-          .patience = 0, .seed = 0};
+  return {.hidden_layers = {64, 32},
+          .learning_rate = 1e-3,
+          .batch_size = 256,
+          .max_epochs = n,
+          .validation_fraction = 0.0,
+          .patience = 0,
+          .seed = 0};
 }
 
-double rmse(const fp::vector& a, const fp::vector& b) { return std::sqrt((a - b).squaredNorm() / static_cast<double>(a.size())); }
+double rmse(const fp::vector& a, const fp::vector& b) {
+  return std::sqrt((a - b).squaredNorm() / static_cast<double>(a.size()));
+}
 
 // ---- footprint benchmarks ------------------------------------------------------------------
 
@@ -77,7 +84,8 @@ void train_one_epoch(benchmark::State& state) {
   const mlp_data& d = data();
   fp::mlp_regressor model(peer_params(1));
   for (auto _ : state) benchmark::DoNotOptimize(model.fit(d.train.X, d.train.y));
-  state.counters["rows/s"] = benchmark::Counter(static_cast<double>(d.train.X.rows()), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["rows/s"] =
+      benchmark::Counter(static_cast<double>(d.train.X.rows()), benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(train_one_epoch)->Unit(benchmark::kMillisecond)->Iterations(3);
 
@@ -135,7 +143,8 @@ const data_set& report_sized() {
     data_set s{fp::matrix(50'000, 20), fp::vector(50'000)};
     for (fp::index i = 0; i < s.X.rows(); ++i) {
       for (fp::index j = 0; j < 20; ++j) s.X(i, j) = rng.normal();
-      s.y[i] = std::sin(s.X(i, 0)) + 0.5 * s.X(i, 1) * s.X(i, 2) + std::abs(s.X(i, 3)) + (0.3 + 0.2 * std::abs(s.X(i, 4))) * rng.normal();
+      s.y[i] = std::sin(s.X(i, 0)) + 0.5 * s.X(i, 1) * s.X(i, 2) + std::abs(s.X(i, 3)) +
+               (0.3 + 0.2 * std::abs(s.X(i, 4))) * rng.normal();
     }
     return s;
   }();
@@ -169,10 +178,12 @@ footprint_bench::peer_results run_peer(const std::string& dir, int n_epochs) {
   const bool sklearn = sk == nullptr || std::string(sk) != "0";
   // benchmarks/peers/mlp_peer.py beside this file (CMake compiles it by absolute path)
   const std::string script = (std::filesystem::path(__FILE__).parent_path() / "peers" / "mlp_peer.py").string();
-  const std::string cmd = footprint_bench::python_command(script, dir + " " + std::to_string(n_epochs) + (sklearn ? "" : " --no-sklearn"));
+  const std::string cmd =
+      footprint_bench::python_command(script, dir + " " + std::to_string(n_epochs) + (sklearn ? "" : " --no-sklearn"));
   std::cout << "running the peer: " << cmd << '\n' << std::flush;
   footprint_bench::peer_results out = footprint_bench::run_peer_command(cmd, "peer");
-  if (out.count("torch_skipped") != 0) std::cout << "PyTorch peer skipped: torch does not import (" << out.at("torch_skipped") << ")\n";
+  if (out.count("torch_skipped") != 0)
+    std::cout << "PyTorch peer skipped: torch does not import (" << out.at("torch_skipped") << ")\n";
   return out;
 }
 
@@ -196,7 +207,8 @@ int main(int argc, char** argv) {
   threads = omp_get_max_threads();
 #endif
   const int n_epochs = epochs();
-  std::cout << footprint_bench::peer_data_summary(d) << "; " << n_epochs << " epochs; OpenMP threads " << threads << "\n";
+  std::cout << footprint_bench::peer_data_summary(d) << "; " << n_epochs << " epochs; OpenMP threads " << threads
+            << "\n";
   const footprint_bench::peer_results peer = run_peer(d.dir, n_epochs);
 
   // footprint: the same training for the RMSE (timed once, outside Google Benchmark).
@@ -211,22 +223,25 @@ int main(int argc, char** argv) {
   benchmark::Shutdown();
 
   const auto peer_value = [&](const std::string& key) { return peer.count(key) != 0 ? std::stod(peer.at(key)) : -1.0; };
-  const double ours_epoch = reporter.seconds.count("train_one_epoch") != 0 ? reporter.seconds.at("train_one_epoch") : full_s / n_epochs;
-  std::cout << "\nfootprint: " << n_epochs << " epochs in " << format_time(full_s) << " (" << format_time(full_s / n_epochs)
-            << " per epoch)\n";
-  std::cout << "\n| per epoch (160,000 rows) | footprint | PyTorch " << (peer.count("torch_version") ? peer.at("torch_version") : "-")
-            << " (float32) | scikit-learn " << (peer.count("sklearn_version") ? peer.at("sklearn_version") : "-")
-            << " |\n|---|---:|---:|---:|\n";
+  const double ours_epoch =
+      reporter.seconds.count("train_one_epoch") != 0 ? reporter.seconds.at("train_one_epoch") : full_s / n_epochs;
+  std::cout << "\nfootprint: " << n_epochs << " epochs in " << format_time(full_s) << " ("
+            << format_time(full_s / n_epochs) << " per epoch)\n";
+  std::cout << "\n| per epoch (160,000 rows) | footprint | PyTorch "
+            << (peer.count("torch_version") ? peer.at("torch_version") : "-") << " (float32) | scikit-learn "
+            << (peer.count("sklearn_version") ? peer.at("sklearn_version") : "-") << " |\n|---|---:|---:|---:|\n";
   const double torch_epoch = peer_value("torch32_epoch");
   const double sk_epoch = peer_value("sklearn_epoch");
-  std::cout << "| training time (median) | " << format_time(ours_epoch) << " | " << (torch_epoch > 0 ? format_time(torch_epoch) : "-")
-            << " | " << (sk_epoch > 0 ? format_time(sk_epoch) : "-") << " |\n";
-  std::cout << "| footprint speed-up | 1 | " << (torch_epoch > 0 ? fixed(torch_epoch / ours_epoch, 1) + "x" : "-") << " | "
-            << (sk_epoch > 0 ? fixed(sk_epoch / ours_epoch, 1) + "x" : "-") << " |\n";
+  std::cout << "| training time (median) | " << format_time(ours_epoch) << " | "
+            << (torch_epoch > 0 ? format_time(torch_epoch) : "-") << " | "
+            << (sk_epoch > 0 ? format_time(sk_epoch) : "-") << " |\n";
+  std::cout << "| footprint speed-up | 1 | " << (torch_epoch > 0 ? fixed(torch_epoch / ours_epoch, 1) + "x" : "-")
+            << " | " << (sk_epoch > 0 ? fixed(sk_epoch / ours_epoch, 1) + "x" : "-") << " |\n";
   const double torch_rmse = peer_value("torch32_rmse");
   const double sk_rmse = peer_value("sklearn_rmse");
   std::cout << "| test RMSE after " << n_epochs << " epochs (bps) | " << fixed(our_rmse, 3) << " | "
-            << (torch_rmse > 0 ? fixed(torch_rmse, 3) : "-") << " | " << (sk_rmse > 0 ? fixed(sk_rmse, 3) : "-") << " |\n";
+            << (torch_rmse > 0 ? fixed(torch_rmse, 3) : "-") << " | " << (sk_rmse > 0 ? fixed(sk_rmse, 3) : "-")
+            << " |\n";
   std::cout << "| footprint RMSE / peer RMSE - 1 | 0 | "
             << (torch_rmse > 0 ? fixed(100.0 * (our_rmse / torch_rmse - 1.0), 2) + "%" : "-") << " | "
             << (sk_rmse > 0 ? fixed(100.0 * (our_rmse / sk_rmse - 1.0), 2) + "%" : "-") << " |\n";

@@ -68,7 +68,9 @@ std::map<std::string, double>& rmse_table() {
   return t;
 }
 
-double rmse(const fp::vector& a, const fp::vector& b) { return std::sqrt((a - b).squaredNorm() / static_cast<double>(a.size())); }
+double rmse(const fp::vector& a, const fp::vector& b) {
+  return std::sqrt((a - b).squaredNorm() / static_cast<double>(a.size()));
+}
 
 fp::gradient_boosting_params gbm_params(bool leafwise) {
   fp::gradient_boosting_params p;
@@ -180,7 +182,8 @@ void xgb_check(int rc, const char* what) {
 std::vector<float> to_float_rows(const fp::matrix& X) {
   std::vector<float> out(static_cast<std::size_t>(X.size()));
   for (fp::index i = 0; i < X.rows(); ++i) {
-    for (fp::index j = 0; j < X.cols(); ++j) out[static_cast<std::size_t>(i * X.cols() + j)] = static_cast<float>(X(i, j));
+    for (fp::index j = 0; j < X.cols(); ++j)
+      out[static_cast<std::size_t>(i * X.cols() + j)] = static_cast<float>(X(i, j));
   }
   return out;
 }
@@ -201,21 +204,30 @@ std::string array_interface(const float* p, fp::index rows, fp::index cols) {
   return os.str();
 }
 
-const char* const predict_config = R"({"type": 0, "training": false, "iteration_begin": 0, "iteration_end": 0, "strict_shape": false, "missing": NaN, "cache_id": 0})";
+const char* const predict_config =
+    R"({"type": 0, "training": false, "iteration_begin": 0, "iteration_end": 0, "strict_shape": false, "missing": NaN, "cache_id": 0})";
 
 void xgb_train(xgb_model& m, bool leafwise) {
   const tree_data& d = data();
   static const std::vector<float> Xf = to_float_rows(d.train.X);
   static const std::vector<float> yf(d.train.y.data(), d.train.y.data() + d.train.y.size());
-  xgb_check(XGDMatrixCreateFromMat(Xf.data(), static_cast<bst_ulong>(d.train.X.rows()), static_cast<bst_ulong>(d.train.X.cols()),
-                                   std::nanf(""), &m.dtrain), "XGDMatrixCreateFromMat");
+  xgb_check(XGDMatrixCreateFromMat(Xf.data(), static_cast<bst_ulong>(d.train.X.rows()),
+                                   static_cast<bst_ulong>(d.train.X.cols()), std::nanf(""), &m.dtrain),
+            "XGDMatrixCreateFromMat");
   xgb_check(XGDMatrixSetFloatInfo(m.dtrain, "label", yf.data(), static_cast<bst_ulong>(yf.size())), "label");
   xgb_check(XGBoosterCreate(&m.dtrain, 1, &m.booster), "XGBoosterCreate");
   const std::string threads = std::to_string(d.threads);
   const std::vector<std::pair<const char*, std::string>> params = {
-      {"tree_method", "hist"}, {"objective", "reg:squarederror"}, {"eta", "0.1"}, {"max_bin", "256"},
-      {"lambda", "1"}, {"min_child_weight", "1"}, {"nthread", threads}, {"verbosity", "0"},
-      {"max_depth", leafwise ? "0" : "6"}, {"grow_policy", leafwise ? "lossguide" : "depthwise"},
+      {"tree_method", "hist"},
+      {"objective", "reg:squarederror"},
+      {"eta", "0.1"},
+      {"max_bin", "256"},
+      {"lambda", "1"},
+      {"min_child_weight", "1"},
+      {"nthread", threads},
+      {"verbosity", "0"},
+      {"max_depth", leafwise ? "0" : "6"},
+      {"grow_policy", leafwise ? "lossguide" : "depthwise"},
       {"max_leaves", leafwise ? "63" : "0"}};
   for (const auto& [k, v] : params) xgb_check(XGBoosterSetParam(m.booster, k, v.c_str()), k);
   for (int it = 0; it < 200; ++it) xgb_check(XGBoosterUpdateOneIter(m.booster, it, m.dtrain), "XGBoosterUpdateOneIter");
@@ -226,7 +238,8 @@ fp::vector xgb_predict(BoosterHandle b, const std::vector<float>& Xf, fp::index 
   const bst_ulong* shape = nullptr;
   bst_ulong dim = 0;
   const float* res = nullptr;
-  xgb_check(XGBoosterPredictFromDense(b, ai.c_str(), predict_config, nullptr, &shape, &dim, &res), "XGBoosterPredictFromDense");
+  xgb_check(XGBoosterPredictFromDense(b, ai.c_str(), predict_config, nullptr, &shape, &dim, &res),
+            "XGBoosterPredictFromDense");
   fp::vector out(rows);
   for (fp::index i = 0; i < rows; ++i) out[i] = res[i];
   return out;
@@ -239,7 +252,8 @@ void xgb_fit(benchmark::State& state, bool leafwise) {
     xgb_model m;
     xgb_train(m, leafwise);
     state.PauseTiming();
-    rmse_table()[leafwise ? "xgb_leafwise" : "xgb_depthwise"] = rmse(xgb_predict(m.booster, Xt, d.test.X.rows(), d.test.X.cols()), d.test.y);
+    rmse_table()[leafwise ? "xgb_leafwise" : "xgb_depthwise"] =
+        rmse(xgb_predict(m.booster, Xt, d.test.X.rows(), d.test.X.cols()), d.test.y);
     state.ResumeTiming();
   }
 }
@@ -283,7 +297,8 @@ void xgb_predict_one_row(benchmark::State& state) {
     const bst_ulong* shape = nullptr;
     bst_ulong dim = 0;
     const float* res = nullptr;
-    xgb_check(XGBoosterPredictFromDense(m.booster, ai[i].c_str(), predict_config, nullptr, &shape, &dim, &res), "predict");
+    xgb_check(XGBoosterPredictFromDense(m.booster, ai[i].c_str(), predict_config, nullptr, &shape, &dim, &res),
+              "predict");
     benchmark::DoNotOptimize(res);
     i = (i + 1) % ai.size();
   }
@@ -315,9 +330,10 @@ for arg in sys.argv[2].split(","):
 
 footprint_bench::peer_results run_peer(const std::string& dir, int threads) {
   // both forest sizes, timed in this run: the first 40,000 rows, then all rows ("0")
-  const std::string sizes = std::to_string(rf_subsample_rows) + (std::getenv("FOOTPRINT_BENCH_RF_SMALL_ONLY") != nullptr ? "" : ",0");
-  return footprint_bench::run_python_peer(peer_script, dir + "/.footprint_bench_trees.py", dir + " " + sizes + " " + std::to_string(threads),
-                                          "scikit-learn peer");
+  const std::string sizes =
+      std::to_string(rf_subsample_rows) + (std::getenv("FOOTPRINT_BENCH_RF_SMALL_ONLY") != nullptr ? "" : ",0");
+  return footprint_bench::run_python_peer(peer_script, dir + "/.footprint_bench_trees.py",
+                                          dir + " " + sizes + " " + std::to_string(threads), "scikit-learn peer");
 }
 
 }  // namespace
@@ -369,7 +385,8 @@ int main(int argc, char** argv) {
   std::cout << "\n| test RMSE | footprint | peer | relative difference |\n|---|---:|---:|---:|\n";
   const auto rrow = [&](const std::string& what, const std::string& ours, double theirs) {
     if (r.count(ours) == 0 || !(theirs > 0.0)) return;
-    std::cout << "| " << what << " | " << r.at(ours) << " | " << theirs << " | " << (r.at(ours) - theirs) / theirs * 100.0 << " % |\n";
+    std::cout << "| " << what << " | " << r.at(ours) << " | " << theirs << " | "
+              << (r.at(ours) - theirs) / theirs * 100.0 << " % |\n";
   };
   rrow("GBM depthwise vs XGBoost", "fp_gbm_depthwise", r.count("xgb_depthwise") ? r.at("xgb_depthwise") : 0.0);
   rrow("GBM leafwise vs XGBoost", "fp_gbm_leafwise", r.count("xgb_leafwise") ? r.at("xgb_leafwise") : 0.0);
@@ -377,12 +394,14 @@ int main(int argc, char** argv) {
   const auto peer_value = [&](const std::string& key) { return peer.count(key) != 0 ? std::stod(peer.at(key)) : 0.0; };
   rrow("RF 40,000 rows vs scikit-learn (same rows)", "fp_rf_40k", peer_value("rf_rmse" + small));
   rrow("RF all rows vs scikit-learn (same rows)", "fp_rf_full", peer_value("rf_rmse_0"));
-  std::cout << "\n| random forest fit, 100 trees | footprint | scikit-learn " << (peer.count("sklearn_version") ? peer.at("sklearn_version") : "")
+  std::cout << "\n| random forest fit, 100 trees | footprint | scikit-learn "
+            << (peer.count("sklearn_version") ? peer.at("sklearn_version") : "")
             << " | speed-up |\n|---|---:|---:|---:|\n";
   const auto rf_row = [&](const std::string& what, const std::string& ours, const std::string& theirs) {
     if (t.count(ours) == 0 || peer.count(theirs) == 0) return;
     const double p = std::stod(peer.at(theirs));
-    std::cout << "| " << what << " | " << format_time(t.at(ours)) << " | " << format_time(p) << " | " << p / t.at(ours) << "x |\n";
+    std::cout << "| " << what << " | " << format_time(t.at(ours)) << " | " << format_time(p) << " | " << p / t.at(ours)
+              << "x |\n";
   };
   rf_row("40,000 rows (both timed in this run)", "fp_rf_fit/rows_40000", "rf_fit" + small);
   rf_row("all rows (both timed in this run)", "fp_rf_fit/rows_160000", "rf_fit_0");

@@ -173,7 +173,8 @@ int main(int argc, char** argv) {
   csv.precision(10);
   csv << "lambda,kappa,expected_usd,variance_usd2,std_usd\n";
   for (const auto& p : frontier) {
-    csv << p.lambda << ',' << p.kappa << ',' << p.expected_currency << ',' << p.variance << ',' << std::sqrt(p.variance) << '\n';
+    csv << p.lambda << ',' << p.kappa << ',' << p.expected_currency << ',' << p.variance << ',' << std::sqrt(p.variance)
+        << '\n';
   }
 
   svg_chart fig1("Efficient frontier (Almgren-Chriss 2000, Table 1 parameters)", "variance V ($M^2)",

@@ -36,16 +36,16 @@ int main() {
   // 2. Fit: evidence maximisation, scikit-learn's BayesianRidge() defaults.
   footprint::bayesian_linear model;
   const footprint::fit_report report = model.fit(X_train, y_train);
-  std::cout << "fit: " << footprint::to_string(report.status) << " after " << report.iterations
-            << " iterations; coef " << model.coef().transpose() << ", intercept " << model.intercept()
-            << "; noise sd " << 1.0 / std::sqrt(model.alpha()) << " bps\n";
+  std::cout << "fit: " << footprint::to_string(report.status) << " after " << report.iterations << " iterations; coef "
+            << model.coef().transpose() << ", intercept " << model.intercept() << "; noise sd "
+            << 1.0 / std::sqrt(model.alpha()) << " bps\n";
 
   // 3. The cost of one new order as a distribution: its quantiles and tail probability.
   footprint::row_vector order(3);
   order << 2.5, 20.0, 0.3;  // half spread 2.5 bps, core 20 bps, buying into a bid-heavy book
   const std::vector<footprint::location_scale_t> cost = model.predict_distribution(order);
-  std::cout << "new order: expected " << mean(cost[0]) << " bps, 90% interval [" << quantile(cost[0], 0.05)
-            << ", " << quantile(cost[0], 0.95) << "] bps, P(cost > 25 bps) = " << 1.0 - cdf(cost[0], 25.0) << '\n';
+  std::cout << "new order: expected " << mean(cost[0]) << " bps, 90% interval [" << quantile(cost[0], 0.05) << ", "
+            << quantile(cost[0], 0.95) << "] bps, P(cost > 25 bps) = " << 1.0 - cdf(cost[0], 25.0) << '\n';
 
   // 4. Score the forecasts of the test period: point and probabilistic metrics.
   const std::vector<footprint::location_scale_t> forecasts = model.predict_distribution(X_test);

@@ -35,9 +35,8 @@ fp::almgren_chriss_calibration fit_almgren_chriss(const char* title, const fp::i
   // Permanent impact read 300 s after each metaorder's last fill; each row's volatility is
   // its arrival realized volatility over 300 s, scaled to the dataset's session (the period
   // of its ADV: 6.5 hours for NASDAQ, 24 hours for crypto).
-  const fp::dataset_observations data =
-      fp::to_impact_observations(r.metaorders, {.horizon = std::chrono::seconds(300),
-                                                .volatility_feature = "realized_vol_rate_300s"});
+  const fp::dataset_observations data = fp::to_impact_observations(
+      r.metaorders, {.horizon = std::chrono::seconds(300), .volatility_feature = "realized_vol_rate_300s"});
   fp::almgren_chriss_calibration ac({.time_unit = std::chrono::seconds(1)});
   const fp::fit_report report = ac.fit(data.observations);
   // [calibrate]
@@ -54,8 +53,8 @@ fp::almgren_chriss_calibration fit_almgren_chriss(const char* title, const fp::i
   std::printf("  (%s)\n", report.message.c_str());
   const double mid = r.state.mid;
   std::printf("  at the last mid %.2f: gamma x 1%% of ADV (%.0f) = %.2f bps; epsilon = %.2f bps\n", mid,
-              0.01 * r.metaorders.daily_volume,
-              1e4 * ac.gamma().value * 0.01 * r.metaorders.daily_volume / mid, 1e4 * ac.epsilon().value / mid);
+              0.01 * r.metaorders.daily_volume, 1e4 * ac.gamma().value * 0.01 * r.metaorders.daily_volume / mid,
+              1e4 * ac.epsilon().value / mid);
   return ac;
 }
 
@@ -78,8 +77,8 @@ int main(int argc, char** argv) {
     // standard errors. Its epsilon also absorbs the mean book walk and transient impact of
     // the child orders, which the linear model has no other term for.
     const fp::synthetic_market_params market{.volatility = 1e-5, .gamma = 1e-5, .beta = 2e-5};
-    const fp::almgren_chriss_calibration syn =
-        fit_almgren_chriss("synthetic market (true gamma 1e-5, epsilon 5e-3 + book walk)", fp::synthetic_dataset(market));
+    const fp::almgren_chriss_calibration syn = fit_almgren_chriss(
+        "synthetic market (true gamma 1e-5, epsilon 5e-3 + book walk)", fp::synthetic_dataset(market));
     const double z = (syn.gamma().value - market.gamma) / syn.gamma().robust_std_error;
     std::printf("  gamma - truth = %.2f HC1 standard errors\n", z);
     if (std::abs(z) > 3.0) {
@@ -92,7 +91,7 @@ int main(int argc, char** argv) {
     const fs::path orderbook = goog / "GOOG_2012-06-21_34200000_57600000_orderbook_1.csv";
     if (fs::exists(message) && fs::exists(orderbook)) {
       fit_almgren_chriss("LOBSTER GOOG 2012-06-21 (NASDAQ, 6.5-hour session)",
-                fp::lobster_dataset(message.string(), orderbook.string()));
+                         fp::lobster_dataset(message.string(), orderbook.string()));
     } else {
       std::printf("\n(no LOBSTER GOOG day in %s)\n", data.string().c_str());
     }

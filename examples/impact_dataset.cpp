@@ -12,8 +12,6 @@
 //   --synthetic-only  ignore $FOOTPRINT_DATA_DIR
 //   --full         in an unoptimised build, read the whole Binance capture (by default only
 //                  its first 3,000 lines per file there: the JSON parser is ~50x slower)
-#include <footprint/feeds/binance/binance_reader.hpp>
-#include <footprint/feeds/line_reader.hpp>
 #include <footprint/data/binance_dataset.hpp>
 #include <footprint/data/bitstamp_dataset.hpp>
 #include <footprint/data/impact_dataset.hpp>
@@ -21,6 +19,8 @@
 #include <footprint/data/lobster_dataset.hpp>
 #include <footprint/data/synthetic/synthetic_dataset.hpp>
 #include <footprint/data/synthetic/synthetic_market.hpp>
+#include <footprint/feeds/binance/binance_reader.hpp>
+#include <footprint/feeds/line_reader.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -102,7 +102,8 @@ void print_size_quintiles(const fp::impact_dataset& d) {
   std::vector<fp::index> order(static_cast<std::size_t>(d.rows()));
   std::iota(order.begin(), order.end(), fp::index{0});
   std::stable_sort(order.begin(), order.end(), [&](fp::index a, fp::index b) { return d.quantity[a] < d.quantity[b]; });
-  const std::vector<std::string> labels{"shortfall_bps", "permanent_10s_bps", "permanent_60s_bps", "permanent_300s_bps"};
+  const std::vector<std::string> labels{"shortfall_bps", "permanent_10s_bps", "permanent_60s_bps",
+                                        "permanent_300s_bps"};
   std::vector<fp::vector> y;
   for (const std::string& l : labels) y.push_back(d.label(l));
   std::printf("  %-9s %23s %6s %10s %10s %10s %10s\n", "size", "quantity", "n", "shortfall", "perm 10s", "perm 60s",
@@ -110,27 +111,31 @@ void print_size_quintiles(const fp::impact_dataset& d) {
   for (std::size_t k = 0; k < 5; ++k) {
     const std::vector<fp::index> rows(order.begin() + static_cast<std::ptrdiff_t>(k * order.size() / 5),
                                       order.begin() + static_cast<std::ptrdiff_t>((k + 1) * order.size() / 5));
-    std::printf("  quintile %zu %10.4g - %10.4g %6zu", k + 1, d.quantity[rows.front()], d.quantity[rows.back()], rows.size());
+    std::printf("  quintile %zu %10.4g - %10.4g %6zu", k + 1, d.quantity[rows.front()], d.quantity[rows.back()],
+                rows.size());
     for (const fp::vector& v : y) std::printf(" %10.3f", mean_of(v, rows));
     std::printf("\n");
   }
 }
 
-void report(const std::string& title, const std::string& tag, const fp::impact_pipeline_result& r, const fs::path& out) {
+void report(const std::string& title, const std::string& tag, const fp::impact_pipeline_result& r,
+            const fs::path& out) {
   const fp::source_summary& s = r.summary;
   std::printf("\n== %s\n", title.c_str());
-  std::printf("source: %zu events, %zu book updates, %zu trades (%zu unsigned, %zu excluded), %zu market orders "
-              "(%zu unlabelled), %zu rows skipped, %.1f s, traded volume %.6g\n",
-              s.events, s.book_updates, s.trades, s.unsigned_trades, s.excluded_trades, s.market_orders,
-              s.unlabelled_orders, s.rows_skipped, s.span_seconds, s.traded_volume);
+  std::printf(
+      "source: %zu events, %zu book updates, %zu trades (%zu unsigned, %zu excluded), %zu market orders "
+      "(%zu unlabelled), %zu rows skipped, %.1f s, traded volume %.6g\n",
+      s.events, s.book_updates, s.trades, s.unsigned_trades, s.excluded_trades, s.market_orders, s.unlabelled_orders,
+      s.rows_skipped, s.span_seconds, s.traded_volume);
   if (s.arrival_fallbacks > 0) {
     std::printf("arrival state: %zu orders without a quote consistent with their first fill (fixed lag used)\n",
                 s.arrival_fallbacks);
   }
   const fp::market_state& m = r.state;
-  std::printf("market state at the end: mid %.6g, spread %.4g, depth %.4g x %.4g, volatility %.3e per sqrt(s), "
-              "volume %.4g per s\n",
-              m.mid, m.spread, m.bid_depth, m.ask_depth, m.volatility, m.volume_rate);
+  std::printf(
+      "market state at the end: mid %.6g, spread %.4g, depth %.4g x %.4g, volatility %.3e per sqrt(s), "
+      "volume %.4g per s\n",
+      m.mid, m.spread, m.bid_depth, m.ask_depth, m.volatility, m.volume_rate);
   std::printf("features (%ld orders, %ld metaorders):\n", static_cast<long>(r.orders.rows()),
               static_cast<long>(r.metaorders.rows()));
   print_features(r.orders);
@@ -172,7 +177,8 @@ void real_data(const fs::path& data, const fs::path& out, bool full) {
   // Binance: the spot capture, two consecutive files; the arrival state is the latest quote
   // (from 2 ms before the trade message back) that the first fill does not beat.
   const fs::path spot = data / "binance" / "raw" / "spot";
-  const std::vector<std::string> captures{(spot / "btcusdt_20240808.gz").string(), (spot / "btcusdt_20240809.gz").string()};
+  const std::vector<std::string> captures{(spot / "btcusdt_20240808.gz").string(),
+                                          (spot / "btcusdt_20240809.gz").string()};
   if (fs::exists(captures[0]) && fs::exists(captures[1])) {
 #ifdef NDEBUG
     const std::size_t limit = 0;
@@ -232,14 +238,15 @@ int main(int argc, char** argv) {
     // (decay 30 s), volatility 2e-5 per sqrt(second).
     const fp::synthetic_market_params market{.volatility = 2e-5, .gamma = 1e-5, .beta = 2e-5};
     const fp::impact_pipeline_result synthetic = fp::synthetic_dataset(market);
-    report("synthetic market (seed 20240809, 6.5 hours, gamma 1e-5 and beta 2e-5 USD per share)", "synthetic", synthetic,
-           out);
+    report("synthetic market (seed 20240809, 6.5 hours, gamma 1e-5 and beta 2e-5 USD per share)", "synthetic",
+           synthetic, out);
     // The immediate mid move of an order is its planted impact (gamma + beta) q, up to the
     // tick rounding and the noise since the previous event.
     const fp::impact_dataset& d = synthetic.orders;
     const fp::vector planted = 1e4 * (market.gamma + market.beta) * d.quantity.array() / d.arrival_mid.array();
-    std::printf("planted immediate impact 1e4 (gamma + beta) q / mid: mean %.3f bps; measured immediate_bps: mean %.3f bps\n",
-                planted.mean(), stats(d.label("immediate_bps")).mean);
+    std::printf(
+        "planted immediate impact 1e4 (gamma + beta) q / mid: mean %.3f bps; measured immediate_bps: mean %.3f bps\n",
+        planted.mean(), stats(d.label("immediate_bps")).mean);
     if (!data.empty()) real_data(data, out, full);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "impact_dataset: %s\n", e.what());

@@ -29,8 +29,8 @@ class noise {
 };
 
 void row(const char* name, const footprint::parameter_estimate& e, double truth) {
-  std::printf("  %-8s %11.4g  se %9.2g  hc1 se %9.2g  truth %11.4g\n", name, e.value, e.std_error,
-              e.robust_std_error, truth);
+  std::printf("  %-8s %11.4g  se %9.2g  hc1 se %9.2g  truth %11.4g\n", name, e.value, e.std_error, e.robust_std_error,
+              truth);
 }
 
 }  // namespace
@@ -48,8 +48,8 @@ int main() {
     const double q_over_v = obs.quantity[i] / obs.volume[i];
     obs.permanent_bps[i] = 1e4 * 0.7 * obs.volatility[i] * std::sqrt(q_over_v) + 2.0 * rng.normal();
   }
-  footprint::square_root_law law({.component = footprint::impact_component::permanent,
-                                  .method = footprint::square_root_fit_method::nonlinear});
+  footprint::square_root_law law(
+      {.component = footprint::impact_component::permanent, .method = footprint::square_root_fit_method::nonlinear});
   const footprint::fit_report law_report = law.fit(obs);
   std::printf("square-root law (%s, %lld rows, %s):\n", footprint::to_string(law.params().method).data(),
               static_cast<long long>(law.n_used()), footprint::to_string(law_report.status).data());
@@ -62,8 +62,8 @@ int main() {
   const footprint::impact_observations bins = footprint::bin_by_participation(obs, 25);
   footprint::square_root_law binned({.component = footprint::impact_component::permanent});
   binned.fit(bins);
-  std::printf("  binned (%lld bins): Y %.4f, delta %.4f\n", static_cast<long long>(bins.size()),
-              binned.y().value, binned.delta().value);
+  std::printf("  binned (%lld bins): Y %.4f, delta %.4f\n", static_cast<long long>(bins.size()), binned.y().value,
+              binned.delta().value);
 
   // 2. Almgren, Thum, Hauptmann, Li (2005): I = gamma sigma (X/V)^alpha and
   //    K = J - I/2 = eta sigma (X/(V T))^beta, T in days of 23,400 s.
@@ -97,21 +97,21 @@ int main() {
   row("gamma", ac.gamma(), 5e-7);
   row("eta", ac.eta(), 2e-4);
   row("epsilon", ac.epsilon(), 0.01);
-  std::printf("  R^2 permanent %.3f, temporary %.3f; feed almgren_chriss_params{.gamma = %.3g, .eta = %.3g, "
-              ".epsilon = %.3g}\n",
-              ac.permanent_r2(), ac.temporary_r2(), ac.gamma().value, ac.eta().value,
-              ac.epsilon().value);
+  std::printf(
+      "  R^2 permanent %.3f, temporary %.3f; feed almgren_chriss_params{.gamma = %.3g, .eta = %.3g, "
+      ".epsilon = %.3g}\n",
+      ac.permanent_r2(), ac.temporary_r2(), ac.gamma().value, ac.eta().value, ac.epsilon().value);
 
   // 4. Transient impact: 10 child orders of 0.1% of ADV each, one a minute, under a
   //    power-law kernel G(l) = G_inf + G0 / (1 + l/l0)^beta with a square-root f(q).
   const footprint::propagator prop({.kernel = footprint::propagator_kernel::power_law,
-                                    .g0 = 0.5,      // bps per unit of f, with q in bps of ADV
-                                    .l0 = 30.0,     // seconds
+                                    .g0 = 0.5,   // bps per unit of f, with q in bps of ADV
+                                    .l0 = 30.0,  // seconds
                                     .beta = 0.4,
                                     .g_inf = 0.05,  // permanent floor
                                     .delta = 0.5});
   const footprint::vector times = footprint::vector::LinSpaced(10, 0.0, 540.0);  // seconds
-  const footprint::vector child = footprint::vector::Constant(10, 10.0);          // bps of ADV
+  const footprint::vector child = footprint::vector::Constant(10, 10.0);         // bps of ADV
   const footprint::vector at = (footprint::vector(7) << 0, 120, 300, 540, 900, 1800, 7200).finished();
   const footprint::propagator::path path = prop.impact_path(times, child, at);
   std::printf("propagator path (bps):\n");
@@ -120,8 +120,8 @@ int main() {
                 path.temporary_bps[k], path.permanent_bps[k]);
   }
   const footprint::cost_estimate cost = prop.cost(times, child);
-  std::printf("  schedule cost %.2f bps (temporary %.2f, permanent %.2f)\n", cost.expected_bps,
-              cost.temporary_bps, cost.permanent_bps);
+  std::printf("  schedule cost %.2f bps (temporary %.2f, permanent %.2f)\n", cost.expected_bps, cost.temporary_bps,
+              cost.permanent_bps);
 
   const bool ok = std::abs(law.delta().value - 0.5) < 4 * law.delta().std_error &&
                   std::abs(athl.beta().value - 0.6) < 4 * athl.beta().std_error &&

@@ -2,9 +2,9 @@
 // that also says how unsure it is, and save the model as JSON. Deterministic (fixed seeds),
 // runs in about a second.
 #include <footprint/data/synthetic/regression_problems.hpp>
+#include <footprint/distributions/normal_mixture.hpp>
 #include <footprint/io/mlp_json.hpp>
 #include <footprint/models/neural/deep_ensemble.hpp>
-#include <footprint/distributions/normal_mixture.hpp>
 #include <footprint/models/neural/mlp_regressor.hpp>
 
 #include <cmath>
@@ -89,7 +89,8 @@ int main() {
   //    per layer, for your own storage; from_state rebuilds the model, checking every field.
   const footprint::mlp_regressor_state state = model.state();
   std::cout << "state: " << state.n_features << " features, layers";
-  for (const footprint::mlp_layer_state& layer : state.layers) std::cout << ' ' << layer.weights.rows() << 'x' << layer.weights.cols();
+  for (const footprint::mlp_layer_state& layer : state.layers)
+    std::cout << ' ' << layer.weights.rows() << 'x' << layer.weights.cols();
   const footprint::mlp_regressor rebuilt = footprint::mlp_regressor::from_state(state);
   const bool same = (rebuilt.predict(test.X).array() == model.predict(test.X).array()).all();
   std::cout << "; rebuilt from it, predicts the same: " << same << '\n';

@@ -33,8 +33,8 @@ int main() {
   // 1. A random forest; its predictive distribution is a quantile regression forest.
   footprint::random_forest forest({.n_estimators = 100, .min_samples_leaf = 5, .oob_score = true, .seed = 7});
   const footprint::fit_report forest_report = forest.fit(train.X, train.y);
-  std::cout << "random forest: out-of-bag RMSE " << std::sqrt(forest.oob_error()) << " bps ("
-            << forest_report.message << ")\n";
+  std::cout << "random forest: out-of-bag RMSE " << std::sqrt(forest.oob_error()) << " bps (" << forest_report.message
+            << ")\n";
 
   // 2. Gradient boosting whose forecast rises with participation (monotone constraint),
   //    with 0.1, 0.5 and 0.9 quantile models for the predictive distribution, stopping early
@@ -68,7 +68,8 @@ int main() {
     boost_cover += (test.y[i] >= b_lo && test.y[i] <= b_hi) ? 1.0 : 0.0;
   }
   std::cout << "test RMSE (bps): forest " << rmse(forest_pred) << ", boosting " << rmse(boost_pred) << '\n'
-            << "80% interval coverage: forest " << forest_cover / 2000.0 << ", boosting " << boost_cover / 2000.0 << '\n';
+            << "80% interval coverage: forest " << forest_cover / 2000.0 << ", boosting " << boost_cover / 2000.0
+            << '\n';
 
   // 4. One order: the cost distribution, its quantiles and a tail probability.
   footprint::row_vector order(3);

@@ -21,7 +21,7 @@ main=(
   # the programs' command lines
   libcli11-dev
 )
-test=(doctest-dev python3)
+test=(doctest-dev python3 clang-format-14)
 ci=(clang-14 libclang-rt-14-dev libomp-14-dev libbenchmark-dev libxgboost-dev)
 peers=(python3-numpy python3-sklearn python3-xgboost)
 

@@ -114,7 +114,8 @@ training_data make_training_data(const fp::impact_dataset& d, double train_fract
   return t;
 }
 
-std::vector<double> arrival_features(const source_data& src, const training_data& t, std::vector<std::string>& imputed) {
+std::vector<double> arrival_features(const source_data& src, const training_data& t,
+                                     std::vector<std::string>& imputed) {
   const fp::impact_dataset& orders = src.result.orders;
   const fp::market_state& state = src.result.state;
   std::vector<double> arrival(state.features.data(), state.features.data() + state.features.size());

@@ -33,8 +33,7 @@ CLI::Validator at_least(double low, bool strict) {
           std::size_t used = 0;
           const double v = std::stod(text, &used);
           if (used == text.size() && std::isfinite(v) && (strict ? v > low : v >= low)) return {};
-        } catch (const std::exception&) {
-        }
+        } catch (const std::exception&) {}
         return fp::detail::concat("must be a number ", strict ? "> " : ">= ", low, " (got '", text, "')");
       },
       strict ? "> 0" : ">= 0", "at_least");
@@ -44,24 +43,27 @@ CLI::Validator at_least(double low, bool strict) {
 
 int main(int argc, char** argv) {
   options o;
-  CLI::App app{"footprint-pretrade: the expected cost of a block order (temporary, permanent, total slippage in bps of the "
-               "arrival mid), its spread and the probability of exceeding a limit, for four execution schedules. With no "
-               "data option it runs on a built-in synthetic market whose true impact is known.",
-               "footprint-pretrade"};
+  CLI::App app{
+      "footprint-pretrade: the expected cost of a block order (temporary, permanent, total slippage in bps of the "
+      "arrival mid), its spread and the probability of exceeding a limit, for four execution schedules. With no "
+      "data option it runs on a built-in synthetic market whose true impact is known.",
+      "footprint-pretrade"};
   auto* lobster = app.add_option("--lobster", o.lobster, "LOBSTER MESSAGE and ORDERBOOK files")
                       ->expected(2)
                       ->check(CLI::ExistingFile);
   auto* binance = app.add_option("--binance", o.binance, "Binance capture file(s), in time order")
                       ->expected(1, 16)
                       ->check(CLI::ExistingFile);
-  auto* bitstamp = app.add_option("--bitstamp", o.bitstamp, "folder with Bitstamp depth20_snapshots.csv.gz and trades.csv")
-                       ->check(CLI::ExistingDirectory);
+  auto* bitstamp =
+      app.add_option("--bitstamp", o.bitstamp, "folder with Bitstamp depth20_snapshots.csv.gz and trades.csv")
+          ->check(CLI::ExistingDirectory);
   lobster->excludes(binance)->excludes(bitstamp);
   binance->excludes(bitstamp);
   app.add_option("--side", o.side, "buy or sell")->check(CLI::IsMember({"buy", "sell"}))->capture_default_str();
   app.add_option("--quantity", o.quantity, "order size, shares/contracts/coins (default: 0.2% of the data's ADV)")
       ->check(at_least(0.0, true));
-  app.add_option("--horizon", o.horizon, "execution horizon: seconds, or with a unit: 90s, 30m, 2h")->capture_default_str();
+  app.add_option("--horizon", o.horizon, "execution horizon: seconds, or with a unit: 90s, 30m, 2h")
+      ->capture_default_str();
   app.add_option("--threshold-bps", o.threshold_bps, "slippage limit for the exceedance probability, bps")
       ->capture_default_str();
   app.add_option("--lambda", o.lambda, "Almgren-Chriss risk aversion of the optimal schedule, per unit of currency")
@@ -73,10 +75,12 @@ int main(int argc, char** argv) {
   app.add_option("--model", o.model, "cost model of one market order")
       ->check(CLI::IsMember({"bayes", "forest", "gbm", "mlp"}))
       ->capture_default_str();
-  app.add_option("--train-fraction", o.train_fraction, "share of the labelled orders (the earliest) that train the model")
+  app.add_option("--train-fraction", o.train_fraction,
+                 "share of the labelled orders (the earliest) that train the model")
       ->check(CLI::Range(0.1, 0.95))
       ->capture_default_str();
-  app.add_option("--json", o.json_path, "also write the report as JSON to this file ('-' for stdout, instead of the text)");
+  app.add_option("--json", o.json_path,
+                 "also write the report as JSON to this file ('-' for stdout, instead of the text)");
   app.add_flag("--quiet", o.quiet, "no progress on stderr");
   app.set_version_flag("--version", std::string(fp::version_string));
   try {

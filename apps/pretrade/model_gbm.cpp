@@ -16,7 +16,8 @@ int run_gbm(const options& o, double horizon_seconds, const source_data& src, pr
   std::vector<int> monotone;
   const fp::order_design design(src.result.orders.feature_names);
   for (const std::string& name : design.names()) {
-    const bool size = name == "quantity" || name == "log_quantity" || name == "size_to_depth" || name == "participation";
+    const bool size =
+        name == "quantity" || name == "log_quantity" || name == "size_to_depth" || name == "participation";
     monotone.push_back(size ? 1 : 0);
   }
   return run(o, horizon_seconds, src, prog,

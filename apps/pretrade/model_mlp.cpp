@@ -21,8 +21,9 @@ int run_mlp(const options& o, double horizon_seconds, const source_data& src, pr
                    e.train_loss, e.validation_loss);
     };
   }
-  return run(o, horizon_seconds, src, prog, fp::deep_ensemble(p),
-             "deep_ensemble of 3 MLPs (64-32 ReLU, Gaussian head; Lakshminarayanan et al. 2017; Gaussian-mixture predictive)");
+  return run(
+      o, horizon_seconds, src, prog, fp::deep_ensemble(p),
+      "deep_ensemble of 3 MLPs (64-32 ReLU, Gaussian head; Lakshminarayanan et al. 2017; Gaussian-mixture predictive)");
 }
 
 }  // namespace pretrade

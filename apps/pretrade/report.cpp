@@ -78,13 +78,23 @@ int write_report(const report& rep) {
 
   json doc;
   doc["footprint_version"] = std::string(fp::version_string);
-  doc["source"] = {{"kind", src.kind}, {"description", src.description}, {"files", src.files},
-                   {"span_seconds", r.summary.span_seconds}, {"events", r.summary.events},
-                   {"market_orders", r.summary.market_orders}, {"labelled_orders", r.orders.rows()},
-                   {"metaorders", r.metaorders.rows()}, {"daily_volume", adv}};
-  doc["order"] = {{"side", o.side}, {"quantity", quantity}, {"horizon_seconds", horizon_seconds},
-                  {"intervals", n}, {"interval_seconds", tau}, {"threshold_bps", o.threshold_bps},
-                  {"participation", quantity / adv}, {"lambda", o.lambda}};
+  doc["source"] = {{"kind", src.kind},
+                   {"description", src.description},
+                   {"files", src.files},
+                   {"span_seconds", r.summary.span_seconds},
+                   {"events", r.summary.events},
+                   {"market_orders", r.summary.market_orders},
+                   {"labelled_orders", r.orders.rows()},
+                   {"metaorders", r.metaorders.rows()},
+                   {"daily_volume", adv}};
+  doc["order"] = {{"side", o.side},
+                  {"quantity", quantity},
+                  {"horizon_seconds", horizon_seconds},
+                  {"intervals", n},
+                  {"interval_seconds", tau},
+                  {"threshold_bps", o.threshold_bps},
+                  {"participation", quantity / adv},
+                  {"lambda", o.lambda}};
   const auto feature = [&](const std::string& name) {
     for (std::size_t j = 0; j < r.orders.feature_names.size() && j < arrival.size(); ++j) {
       if (r.orders.feature_names[j] == name) return arrival[j];
@@ -116,18 +126,22 @@ int write_report(const report& rep) {
                      for (const metrics& m : held_out) all.push_back(metrics_json(m));
                      return all;
                    }()}};
-  json calib = {{"rows", cal.rows},
-                {"excluded_rows", cal.excluded_rows},
-                {"permanent_horizon_seconds", 300},
-                {"gamma", estimate_json(cal.gamma)},
-                {"eta", estimate_json(cal.eta)},
-                {"epsilon", estimate_json(cal.epsilon)},
-                {"permanent_r2", cal.permanent_r2},
-                {"temporary_r2", cal.temporary_r2},
-                {"used", {{"gamma", gamma}, {"eta", eta}, {"eta_source", eta_source}, {"epsilon", rep.epsilon}, {"sigma", sigma_price}}}};
+  json calib = {
+      {"rows", cal.rows},
+      {"excluded_rows", cal.excluded_rows},
+      {"permanent_horizon_seconds", 300},
+      {"gamma", estimate_json(cal.gamma)},
+      {"eta", estimate_json(cal.eta)},
+      {"epsilon", estimate_json(cal.epsilon)},
+      {"permanent_r2", cal.permanent_r2},
+      {"temporary_r2", cal.temporary_r2},
+      {"used",
+       {{"gamma", gamma}, {"eta", eta}, {"eta_source", eta_source}, {"epsilon", rep.epsilon}, {"sigma", sigma_price}}}};
   if (src.kind == "synthetic") {
-    calib["truth"] = {{"gamma", synthetic_market.gamma}, {"epsilon", 0.5 * synthetic_market.tick},
-                      {"gamma_error_in_robust_std_errors", (cal.gamma.value - synthetic_market.gamma) / cal.gamma.robust_std_error}};
+    calib["truth"] = {
+        {"gamma", synthetic_market.gamma},
+        {"epsilon", 0.5 * synthetic_market.tick},
+        {"gamma_error_in_robust_std_errors", (cal.gamma.value - synthetic_market.gamma) / cal.gamma.robust_std_error}};
   }
   doc["almgren_chriss"] = calib;
   json js = json::array();
@@ -136,19 +150,28 @@ int write_report(const report& rep) {
     for (fp::index j = 0; j < s.trades.size(); ++j) {
       children.push_back({{"time_seconds", s.times[j]}, {"quantity", s.trades[j]}, {"remaining", s.holdings[j]}});
     }
-    json item = {{"name", s.name}, {"description", s.description}, {"lambda", s.lambda},
+    json item = {{"name", s.name},
+                 {"description", s.description},
+                 {"lambda", s.lambda},
                  {"half_life_seconds", std::isfinite(s.half_life_seconds) ? json(s.half_life_seconds) : json()},
-                 {"temporary_bps", s.cost.temporary_bps}, {"permanent_bps", s.cost.permanent_bps},
-                 {"permanent_std_error_bps", gamma > 0.0 ? json(s.cost.permanent_bps * cal.gamma.robust_std_error / gamma) : json()},
-                 {"total_bps", s.cost.expected_bps}, {"temporary_std_bps", s.cost.temporary_std_bps},
-                 {"price_risk_std_bps", s.cost.price_risk_std_bps}, {"total_std_bps", s.cost.std_bps},
-                 {"exceedance_probability", s.cost.exceedance_probability}, {"children", children}};
+                 {"temporary_bps", s.cost.temporary_bps},
+                 {"permanent_bps", s.cost.permanent_bps},
+                 {"permanent_std_error_bps",
+                  gamma > 0.0 ? json(s.cost.permanent_bps * cal.gamma.robust_std_error / gamma) : json()},
+                 {"total_bps", s.cost.expected_bps},
+                 {"temporary_std_bps", s.cost.temporary_std_bps},
+                 {"price_risk_std_bps", s.cost.price_risk_std_bps},
+                 {"total_std_bps", s.cost.std_bps},
+                 {"exceedance_probability", s.cost.exceedance_probability},
+                 {"children", children}};
     if (src.kind == "synthetic") {
       // The true expected cost in the synthetic market: half a tick plus the book walk per
       // child, and gamma on the shares before it.
       double temp = 0.0;
       for (fp::index j = 0; j < s.trades.size(); ++j) {
-        if (s.trades[j] > 0) temp += s.trades[j] / quantity * (0.5 + synthetic_walk_ticks(s.trades[j], synthetic_market)) * synthetic_market.tick;
+        if (s.trades[j] > 0)
+          temp += s.trades[j] / quantity * (0.5 + synthetic_walk_ticks(s.trades[j], synthetic_market)) *
+                  synthetic_market.tick;
       }
       const double perm = 0.5 * synthetic_market.gamma * (quantity * quantity - s.trades.squaredNorm()) / quantity;
       item["truth"] = {{"temporary_bps", 1e4 * temp / state.mid}, {"permanent_bps", 1e4 * perm / state.mid}};
@@ -175,7 +198,8 @@ int write_report(const report& rep) {
               r.summary.span_seconds, r.summary.market_orders, static_cast<long>(r.orders.rows()),
               static_cast<long>(r.metaorders.rows()), adv);
   std::printf("Order     %s %.6g over %.0f s: %ld children every %.1f s; %.3f%% of ADV; threshold %.2f bps\n",
-              o.side.c_str(), quantity, horizon_seconds, static_cast<long>(n), tau, 100.0 * quantity / adv, o.threshold_bps);
+              o.side.c_str(), quantity, horizon_seconds, static_cast<long>(n), tau, 100.0 * quantity / adv,
+              o.threshold_bps);
   std::printf("\nMarket at arrival (the end of the data)\n");
   std::printf("  mid %.6g, spread %.6g (%.2f bps), best bid depth %.6g, best ask depth %.6g\n", state.mid, state.spread,
               1e4 * state.spread / state.mid, state.bid_depth, state.ask_depth);
@@ -187,17 +211,18 @@ int write_report(const report& rep) {
     std::printf("\n");
   }
   std::printf("\nModel     %s\n", model_description.c_str());
-  std::printf("          cost of one market order (shortfall_bps), %ld features; %ld labelled orders (%ld left out for a\n"
-              "          missing feature), trained on the first %ld, tested on the last %ld\n",
-              static_cast<long>(t.design.size()), static_cast<long>(t.rows.size()), static_cast<long>(t.excluded),
-              static_cast<long>(train.size()), static_cast<long>(test.size()));
+  std::printf(
+      "          cost of one market order (shortfall_bps), %ld features; %ld labelled orders (%ld left out for a\n"
+      "          missing feature), trained on the first %ld, tested on the last %ld\n",
+      static_cast<long>(t.design.size()), static_cast<long>(t.rows.size()), static_cast<long>(t.excluded),
+      static_cast<long>(train.size()), static_cast<long>(test.size()));
   std::printf("  held out     RMSE bps  MAE bps      R^2  CRPS bps  90%% cover  pinball 5%%  pinball 95%%\n");
   for (const metrics& m : held_out) {
     std::printf("  %-10s %10.3f %8.3f %8.4f %9.3f %10.3f %11.4f %12.4f\n", m.model.c_str(), m.rmse, m.mae, m.r2, m.crps,
                 m.coverage_90, m.pinball_05, m.pinball_95);
   }
-  std::printf("\nAlmgren-Chriss (%zu metaorders, %zu left out; permanent impact 300 s after the last fill)\n",
-              cal.rows, cal.excluded_rows);
+  std::printf("\nAlmgren-Chriss (%zu metaorders, %zu left out; permanent impact 300 s after the last fill)\n", cal.rows,
+              cal.excluded_rows);
   std::printf("  gamma   %.4e +- %.2e (HC1)  per share per share\n", cal.gamma.value, cal.gamma.robust_std_error);
   std::printf("  eta     %.4e +- %.2e (HC1)  per share per (share/s); used %.4e from the %s\n", cal.eta.value,
               cal.eta.robust_std_error, eta, eta_source.c_str());
@@ -206,8 +231,10 @@ int write_report(const report& rep) {
     std::printf("  truth   gamma %.1e: the estimate is %.2f standard errors away\n", synthetic_market.gamma,
                 (cal.gamma.value - synthetic_market.gamma) / cal.gamma.robust_std_error);
   }
-  std::printf("\nSchedules (bps of the arrival mid; P = probability that the total exceeds %.2f bps)\n", o.threshold_bps);
-  std::printf("  %-11s %10s %10s %10s %9s %7s   %s\n", "schedule", "temporary", "permanent", "total", "std", "P", "first child");
+  std::printf("\nSchedules (bps of the arrival mid; P = probability that the total exceeds %.2f bps)\n",
+              o.threshold_bps);
+  std::printf("  %-11s %10s %10s %10s %9s %7s   %s\n", "schedule", "temporary", "permanent", "total", "std", "P",
+              "first child");
   for (const schedule_result& s : schedules) {
     std::printf("  %-11s %10.3f %10.3f %10.3f %9.3f %7.3f   %.6g (%.0f%%)\n", s.name.c_str(), s.cost.temporary_bps,
                 s.cost.permanent_bps, s.cost.expected_bps, s.cost.std_bps, s.cost.exceedance_probability, s.trades[0],
@@ -216,8 +243,8 @@ int write_report(const report& rep) {
   if (src.kind == "synthetic") {
     std::printf("  truth      ");
     for (const json& item : js) {
-      std::printf(" %s %.3f + %.3f;", item["name"].get<std::string>().c_str(), item["truth"]["temporary_bps"].get<double>(),
-                  item["truth"]["permanent_bps"].get<double>());
+      std::printf(" %s %.3f + %.3f;", item["name"].get<std::string>().c_str(),
+                  item["truth"]["temporary_bps"].get<double>(), item["truth"]["permanent_bps"].get<double>());
     }
     std::printf("\n");
   }

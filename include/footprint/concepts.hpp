@@ -63,13 +63,12 @@ concept PredictiveDistribution = requires(const D& d, double p) {
 ///    predict concurrently); `fit` with the same data and parameters (including `seed`)
 ///    gives the same model for any thread count.
 template <class R>
-concept Regressor = std::movable<R> &&
-                    requires(R& r, const R& cr, const matrix& X, const vector& y) {
-                      { r.fit(X, y) } -> std::same_as<fit_report>;
-                      { cr.predict(X) } -> std::same_as<vector>;
-                      { cr.is_fitted() } -> std::same_as<bool>;
-                      { cr.n_features() } -> std::convertible_to<index>;
-                    };
+concept Regressor = std::movable<R> && requires(R& r, const R& cr, const matrix& X, const vector& y) {
+  { r.fit(X, y) } -> std::same_as<fit_report>;
+  { cr.predict(X) } -> std::same_as<vector>;
+  { cr.is_fitted() } -> std::same_as<bool>;
+  { cr.n_features() } -> std::convertible_to<index>;
+};
 
 /// A `Regressor` that also accepts per-row sample weights.
 ///
@@ -79,8 +78,7 @@ concept Regressor = std::movable<R> &&
 /// 2. *Semantic*: integer weights are equivalent to repeating rows; unit weights give the
 ///    unweighted fit.
 template <class R>
-concept WeightedRegressor = Regressor<R> && requires(R& r, const matrix& X, const vector& y,
-                                                     const vector& w) {
+concept WeightedRegressor = Regressor<R> && requires(R& r, const matrix& X, const vector& y, const vector& w) {
   { r.fit(X, y, w) } -> std::same_as<fit_report>;
 };
 
@@ -93,11 +91,10 @@ concept WeightedRegressor = Regressor<R> && requires(R& r, const matrix& X, cons
 /// 3. *Semantic*: `mean(cr.predict_distribution(X)[i])` equals `cr.predict(X)[i]` up to
 ///    rounding (or, for models whose point forecast is a median, the docstring says so).
 template <class R>
-concept ProbabilisticRegressor =
-    Regressor<R> && PredictiveDistribution<typename R::distribution_type> &&
+concept ProbabilisticRegressor = Regressor<R> && PredictiveDistribution<typename R::distribution_type> &&
     requires(const R& cr, const matrix& X) {
-      { cr.predict_distribution(X) } -> std::same_as<std::vector<typename R::distribution_type>>;
-    };
+  { cr.predict_distribution(X) } -> std::same_as<std::vector<typename R::distribution_type>>;
+};
 
 // ---------------------------------------------------------------------------------------
 // Order books
@@ -139,7 +136,7 @@ concept has_order_book_members = requires(const B& b, index level) {
 
 /// Forwards to the members of book types that have them (see `order_book_traits`).
 template <class Book>
-  requires detail::has_order_book_members<Book>
+requires detail::has_order_book_members<Book>
 struct order_book_traits<Book> {
   static index bid_levels(const Book& b) noexcept(noexcept(b.bid_levels())) { return b.bid_levels(); }
   static index ask_levels(const Book& b) noexcept(noexcept(b.ask_levels())) { return b.ask_levels(); }
@@ -192,11 +189,12 @@ concept OrderBookView = requires(const B& b, index level) {
 ///    the book (e.g. an empty side) is NaN, as each feature documents.
 template <class F, class Book>
 concept FeatureCalculatorFor = OrderBookView<Book> &&
-                               requires(F& f, const F& cf, const Book& book, std::span<double> out) {
-                                 { cf.size() } -> std::convertible_to<std::size_t>;
-                                 { cf.names() } -> std::convertible_to<std::span<const std::string>>;
-                                 { f.compute(book, out) } noexcept;
-                               };
+    requires(F& f, const F& cf, const Book& book, std::span<double> out) {
+  { cf.size() } -> std::convertible_to<std::size_t>;
+  { cf.names() } -> std::convertible_to<std::span<const std::string>>;
+  { f.compute(book, out) }
+  noexcept;
+};
 
 /// A `FeatureCalculatorFor` with state carried across book updates (windows, EWMAs, OFI).
 ///
@@ -206,8 +204,10 @@ concept FeatureCalculatorFor = OrderBookView<Book> &&
 /// 3. *Semantic*: neither allocates; `compute` reports the state after the last `update`.
 template <class F, class Book>
 concept StatefulFeatureCalculatorFor = FeatureCalculatorFor<F, Book> && requires(F& f, const Book& book) {
-  { f.update(book) } noexcept;
-  { f.reset() } noexcept;
+  { f.update(book) }
+  noexcept;
+  { f.reset() }
+  noexcept;
 };
 
 /// A calculator that also observes trades (trade flow, Kyle's lambda), with `Trade` the
@@ -223,7 +223,8 @@ concept StatefulFeatureCalculatorFor = FeatureCalculatorFor<F, Book> && requires
 /// `StatefulFeatureCalculatorFor<F, Book> && TradeObserver<F, Trade>`.
 template <class F, class Trade>
 concept TradeObserver = requires(F& f, const Trade& t) {
-  { f.update(t) } noexcept;
+  { f.update(t) }
+  noexcept;
 };
 
 // ---------------------------------------------------------------------------------------

@@ -80,8 +80,7 @@ class data_error : public std::runtime_error, public error {
   /// @param column 1-based column (field) number; 0 when not applicable
   /// @param field  name of the field, e.g. "price"; may be empty
   /// @param detail what is wrong, with the value got, e.g. "not a number (got 'abc')"
-  data_error(std::string file, std::size_t line, std::size_t column, std::string field,
-             const std::string& detail)
+  data_error(std::string file, std::size_t line, std::size_t column, std::string field, const std::string& detail)
       : std::runtime_error(format(file, line, column, field, detail)),
         file_(std::move(file)),
         line_(line),
@@ -98,8 +97,8 @@ class data_error : public std::runtime_error, public error {
   [[nodiscard]] const std::string& field() const noexcept { return field_; }
 
  private:
-  static std::string format(const std::string& file, std::size_t line, std::size_t column,
-                            const std::string& field, const std::string& detail) {
+  static std::string format(const std::string& file, std::size_t line, std::size_t column, const std::string& field,
+                            const std::string& detail) {
     std::string s = file;
     if (line != 0) s += detail::concat(':', line);
     if (column != 0) s += detail::concat(':', column);
@@ -121,9 +120,8 @@ class convergence_error : public std::runtime_error, public error {
   /// @param where  the function, e.g. "footprint::mlp::fit"
   /// @param report the report of the failed fit; its message is appended to what()
   convergence_error(const std::string& where, fit_report report)
-      : std::runtime_error(detail::concat(where, ": fit failed (", to_string(report.status), ", ",
-                                          report.iterations, " iterations)",
-                                          report.message.empty() ? "" : ": ", report.message)),
+      : std::runtime_error(detail::concat(where, ": fit failed (", to_string(report.status), ", ", report.iterations,
+                                          " iterations)", report.message.empty() ? "" : ": ", report.message)),
         report_(std::move(report)) {}
 
   /// The report of the failed fit.

@@ -44,8 +44,8 @@ enum class quantity_unit : std::uint8_t {
 /// instrument, and quantity x multiplier (quote currency) for an inverse one, whose contract
 /// is worth a fixed amount of the quote currency (Binance COIN-M BTCUSD_PERP: 100 USD).
 struct instrument {
-  std::string symbol;                                            ///< e.g. "GOOG", "BTCUSDT", "BTCUSD_PERP", "BTC/USD"
-  std::string venue;                                             ///< e.g. "NASDAQ", "Binance spot", "Bitstamp"
+  std::string symbol;  ///< e.g. "GOOG", "BTCUSDT", "BTCUSD_PERP", "BTC/USD"
+  std::string venue;   ///< e.g. "NASDAQ", "Binance spot", "Bitstamp"
   footprint::quantity_unit quantity_unit = footprint::quantity_unit::shares;  ///< unit of quantities
   double tick_size = 0.01;             ///< smallest price increment, quote currency; > 0
   double lot_size = 1.0;               ///< smallest quantity increment, in quantity_unit; > 0
@@ -93,7 +93,8 @@ struct instrument {
 /// @throws invalid_argument for a negative or non-finite quantity or lot
 [[nodiscard]] inline vector round_to_lots(const vector_cref& trades, double lot) {
   constexpr std::string_view where = "footprint::round_to_lots";
-  if (!(lot > 0.0) || !std::isfinite(lot)) throw invalid_argument(detail::concat(where, ": lot must be finite and > 0 (got ", lot, ")"));
+  if (!(lot > 0.0) || !std::isfinite(lot))
+    throw invalid_argument(detail::concat(where, ": lot must be finite and > 0 (got ", lot, ")"));
   const index n = trades.size();
   std::vector<double> whole(static_cast<std::size_t>(n));
   std::vector<double> rest(static_cast<std::size_t>(n));
@@ -117,7 +118,8 @@ struct instrument {
   std::stable_sort(order.begin(), order.end(), [&](index a, index b) {
     return rest[static_cast<std::size_t>(a)] > rest[static_cast<std::size_t>(b)];
   });
-  for (index k = 0; k < n && missing > 0; ++k, --missing) whole[static_cast<std::size_t>(order[static_cast<std::size_t>(k)])] += 1.0;
+  for (index k = 0; k < n && missing > 0; ++k, --missing)
+    whole[static_cast<std::size_t>(order[static_cast<std::size_t>(k)])] += 1.0;
   vector out(n);
   for (index j = 0; j < n; ++j) out[j] = whole[static_cast<std::size_t>(j)] * lot;
   return out;

@@ -46,11 +46,11 @@ inline constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
 /// Outcome of a numerical fit or optimisation.
 enum class fit_status : std::uint8_t {
-  converged,         ///< the stopping criterion was met
-  max_iterations,    ///< the iteration budget ran out before the criterion was met
-  early_stopped,     ///< stopped on a validation criterion (e.g. no improvement for k rounds)
-  diverged,          ///< the loss grew without bound or became non-finite
-  numerical_issue,   ///< a factorisation or solve failed (e.g. a singular system)
+  converged,        ///< the stopping criterion was met
+  max_iterations,   ///< the iteration budget ran out before the criterion was met
+  early_stopped,    ///< stopped on a validation criterion (e.g. no improvement for k rounds)
+  diverged,         ///< the loss grew without bound or became non-finite
+  numerical_issue,  ///< a factorisation or solve failed (e.g. a singular system)
 };
 
 /// Name of a status, e.g. "converged".
@@ -92,9 +92,7 @@ enum class side : std::int8_t {
 [[nodiscard]] constexpr double sign(side s) noexcept { return s == side::buy ? 1.0 : -1.0; }
 
 /// Name of a side, "buy" or "sell".
-[[nodiscard]] constexpr std::string_view to_string(side s) noexcept {
-  return s == side::buy ? "buy" : "sell";
-}
+[[nodiscard]] constexpr std::string_view to_string(side s) noexcept { return s == side::buy ? "buy" : "sell"; }
 
 /// A block order to be executed (the "parent" or "metaorder").
 struct order {

@@ -28,8 +28,7 @@ TEST_CASE("data_error omits unknown line, column and field") {
 
 TEST_CASE("dimension_mismatch reports expected and got") {
   const fp::dimension_mismatch e("footprint::bayesian_linear::fit", "y.size() must equal X.rows()", 10, 9);
-  CHECK(std::string(e.what()) ==
-        "footprint::bayesian_linear::fit: y.size() must equal X.rows() (expected 10, got 9)");
+  CHECK(std::string(e.what()) == "footprint::bayesian_linear::fit: y.size() must equal X.rows() (expected 10, got 9)");
   CHECK(e.expected() == 10);
   CHECK(e.got() == 9);
   // It is an invalid_argument, both footprint's and the standard one.
@@ -39,14 +38,13 @@ TEST_CASE("dimension_mismatch reports expected and got") {
 
 TEST_CASE("not_fitted names the function") {
   const fp::not_fitted e("footprint::random_forest::predict");
-  CHECK(std::string(e.what()) ==
-        "footprint::random_forest::predict: the model is not fitted; call fit() first");
+  CHECK(std::string(e.what()) == "footprint::random_forest::predict: the model is not fitted; call fit() first");
   CHECK_THROWS_AS(throw e, std::logic_error);
 }
 
 TEST_CASE("convergence_error carries the fit report") {
-  fp::fit_report r{.status = fp::fit_status::diverged, .iterations = 17, .final_loss = fp::nan,
-                   .message = "loss became NaN"};
+  fp::fit_report r{
+      .status = fp::fit_status::diverged, .iterations = 17, .final_loss = fp::nan, .message = "loss became NaN"};
   const fp::convergence_error e("footprint::mlp::fit", r);
   CHECK(std::string(e.what()) == "footprint::mlp::fit: fit failed (diverged, 17 iterations): loss became NaN");
   CHECK(e.report().iterations == 17);

@@ -25,7 +25,7 @@ TEST_CASE("instrument: notional of linear and inverse contracts") {
   CHECK(perp.quantity_unit == fp::quantity_unit::contracts);
   CHECK(perp.inverse);
   CHECK(perp.contract_multiplier == 100.0);
-  CHECK(perp.notional(50, 60'000.0) == 5000.0);  // 50 contracts of 100 USD, whatever the price
+  CHECK(perp.notional(50, 60'000.0) == 5000.0);                           // 50 contracts of 100 USD, whatever the price
   CHECK(perp.risk_units(60'000.0) == doctest::Approx(100.0 / 60'000.0));  // BTC per contract
   CHECK(fp::binance_instrument("ETHUSD_PERP", fp::binance_market::usd_m_futures).contract_multiplier == 10.0);
   const fp::instrument usdm = fp::binance_instrument("BTCUSDT", fp::binance_market::usd_m_futures);

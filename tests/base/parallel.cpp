@@ -39,7 +39,8 @@ TEST_CASE("parallel_for_each_rethrow: no tasks, or no failures, return normally"
   footprint::detail::parallel_for_each_rethrow(0, 2, [&](std::size_t) { ++calls; });
   CHECK(calls == 0);
   std::vector<double> out(100, 0.0);
-  footprint::detail::parallel_for_each_rethrow(out.size(), 2, [&](std::size_t k) { out[k] = static_cast<double>(k) * 0.5; });
+  footprint::detail::parallel_for_each_rethrow(out.size(), 2,
+                                               [&](std::size_t k) { out[k] = static_cast<double>(k) * 0.5; });
   for (std::size_t k = 0; k < out.size(); ++k) CHECK(out[k] == static_cast<double>(k) * 0.5);
 }
 

@@ -55,8 +55,8 @@ TEST_CASE("Ref aliases view a matrix without copying") {
 }
 
 TEST_CASE("version constants agree") {
-  const std::string s = std::to_string(fp::version_major) + "." + std::to_string(fp::version_minor) +
-                        "." + std::to_string(fp::version_patch);
+  const std::string s = std::to_string(fp::version_major) + "." + std::to_string(fp::version_minor) + "." +
+                        std::to_string(fp::version_patch);
   CHECK(s == fp::version_string);
   CHECK(fp::version_number == fp::version_major * 10000 + fp::version_minor * 100 + fp::version_patch);
 }

@@ -6,8 +6,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <iterator>
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <random>
 #include <string>
@@ -177,7 +177,8 @@ TEST_CASE("order_level_book: invalid arguments throw with the function and the v
                        "footprint::order_level_book::execute: quantity must be finite and > 0 (got -1)",
                        fp::invalid_argument);
   CHECK_THROWS_WITH_AS(b.remove(1, side::buy, -3.0, 1),
-                       "footprint::order_level_book::remove: price must be finite and > 0 (got -3)", fp::invalid_argument);
+                       "footprint::order_level_book::remove: price must be finite and > 0 (got -3)",
+                       fp::invalid_argument);
   CHECK_THROWS_AS(b.add_anonymous(side::buy, 10.0, INFINITY), fp::invalid_argument);
   CHECK(b.order_count() == 0);
   CHECK(b.stats().adds == 0);
@@ -195,7 +196,8 @@ TEST_CASE("order_level_book: random sequences agree with a reference map and lev
       const std::int64_t id = (next_id++) * 7919 + static_cast<std::int64_t>(rng() % 3) * (std::int64_t{1} << 40);
       if (ref.count(id) != 0) continue;
       const side s = rng() % 2 == 0 ? side::buy : side::sell;
-      const double price = s == side::buy ? 100.0 - static_cast<double>(rng() % 20) : 101.0 + static_cast<double>(rng() % 20);
+      const double price =
+          s == side::buy ? 100.0 - static_cast<double>(rng() % 20) : 101.0 + static_cast<double>(rng() % 20);
       const double q = static_cast<double>(1 + rng() % 500);
       b.add(id, s, price, q);
       ref[id] = fp::resting_order{s, price, q};

@@ -82,9 +82,10 @@ TEST_CASE("replace_side installs a snapshot and the view sees it") {
   CHECK(traits::ask_quantity(v, 0) == 4);
 
   const std::array<fp::price_level, 2> unordered{{{100.0, 1}, {100.5, 2}}};
-  CHECK_THROWS_WITH_AS(b.replace_side(side::buy, unordered),
-                       "footprint::price_level_book::replace_side: levels must be strictly ordered best first (level 0 price 100)",
-                       fp::invalid_argument);
+  CHECK_THROWS_WITH_AS(
+      b.replace_side(side::buy, unordered),
+      "footprint::price_level_book::replace_side: levels must be strictly ordered best first (level 0 price 100)",
+      fp::invalid_argument);
 }
 
 TEST_CASE("a crossed book is reported, bad values are rejected") {

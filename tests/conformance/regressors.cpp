@@ -61,10 +61,22 @@ struct tag {};
 inline fp::ols make(tag<fp::ols>, std::uint64_t) { return fp::ols{}; }
 inline fp::ridge make(tag<fp::ridge>, std::uint64_t) { return fp::ridge({.alpha = 0.5}); }
 inline fp::bayesian_linear make(tag<fp::bayesian_linear>, std::uint64_t) { return fp::bayesian_linear{}; }
-inline fp::random_forest make(tag<fp::random_forest>, std::uint64_t seed) { return fp::random_forest({.n_estimators = 8, .max_features = 0.7, .max_depth = 6, .seed = seed}); }
-inline fp::gradient_boosting make(tag<fp::gradient_boosting>, std::uint64_t seed) { return fp::gradient_boosting({.n_estimators = 20, .max_depth = 3, .subsample = 0.8, .colsample_bynode = 0.7, .seed = seed}); }
-inline fp::mlp_regressor make(tag<fp::mlp_regressor>, std::uint64_t seed) { return fp::mlp_regressor({.hidden_layers = {8}, .batch_size = 32, .max_epochs = 5, .seed = seed}); }
-inline fp::deep_ensemble make(tag<fp::deep_ensemble>, std::uint64_t seed) { return fp::deep_ensemble({.n_estimators = 2, .member = {.hidden_layers = {6}, .head = fp::mlp_head::gaussian, .batch_size = 32, .max_epochs = 4}, .seed = seed}); }
+inline fp::random_forest make(tag<fp::random_forest>, std::uint64_t seed) {
+  return fp::random_forest({.n_estimators = 8, .max_features = 0.7, .max_depth = 6, .seed = seed});
+}
+inline fp::gradient_boosting make(tag<fp::gradient_boosting>, std::uint64_t seed) {
+  return fp::gradient_boosting(
+      {.n_estimators = 20, .max_depth = 3, .subsample = 0.8, .colsample_bynode = 0.7, .seed = seed});
+}
+inline fp::mlp_regressor make(tag<fp::mlp_regressor>, std::uint64_t seed) {
+  return fp::mlp_regressor({.hidden_layers = {8}, .batch_size = 32, .max_epochs = 5, .seed = seed});
+}
+inline fp::deep_ensemble make(tag<fp::deep_ensemble>, std::uint64_t seed) {
+  return fp::deep_ensemble(
+      {.n_estimators = 2,
+       .member = {.hidden_layers = {6}, .head = fp::mlp_head::gaussian, .batch_size = 32, .max_epochs = 4},
+       .seed = seed});
+}
 
 using regressor_types = std::tuple<fp::ols, fp::ridge, fp::bayesian_linear, fp::random_forest, fp::gradient_boosting,
                                    fp::mlp_regressor, fp::deep_ensemble>;
@@ -86,7 +98,8 @@ double predict_one(const R& model, std::span<const double> x) {
 /// How far predict_row may be from predict on one row, relative to 1 + |prediction|: 0 (bit
 /// for bit) except for the MLP models (see the file comment).
 template <class R>
-constexpr double row_tolerance = std::is_same_v<R, fp::mlp_regressor> || std::is_same_v<R, fp::deep_ensemble> ? 1e-12 : 0.0;
+constexpr double row_tolerance =
+    std::is_same_v<R, fp::mlp_regressor> || std::is_same_v<R, fp::deep_ensemble> ? 1e-12 : 0.0;
 
 /// The shared seeded problems: a smooth nonlinear surface, no missing values (the linear
 /// models and networks take finite X only), training and test rows.
@@ -107,7 +120,9 @@ R fitted(std::uint64_t seed = 3) {
   return model;
 }
 
-bool same_bits(const fp::vector& a, const fp::vector& b) { return a.size() == b.size() && (a.array() == b.array()).all(); }
+bool same_bits(const fp::vector& a, const fp::vector& b) {
+  return a.size() == b.size() && (a.array() == b.array()).all();
+}
 
 #ifdef _OPENMP
 /// Restores OpenMP's thread count when the test leaves.
@@ -216,7 +231,8 @@ TEST_CASE_TEMPLATE_DEFINE("regressors: concurrent const predict gives the serial
     CAPTURE(t);
     CHECK(same_bits(got[static_cast<std::size_t>(t)], serial));
     REQUIRE(got_means[static_cast<std::size_t>(t)].size() == serial_d.size());
-    for (std::size_t i = 0; i < serial_d.size(); ++i) CHECK(got_means[static_cast<std::size_t>(t)][i] == fp::mean(serial_d[i]));
+    for (std::size_t i = 0; i < serial_d.size(); ++i)
+      CHECK(got_means[static_cast<std::size_t>(t)][i] == fp::mean(serial_d[i]));
   }
 }
 

@@ -20,8 +20,8 @@ int main() {
   try {
     throw footprint::data_error("quotes.csv", 3, 2, "price", "not a number (got 'abc')");
   } catch (const footprint::error&) {
-    std::cout << "footprint " << footprint::version_string << " consumed (zlib " << zlibVersion()
-              << ", libbzip2 " << BZ2_bzlibVersion() << ")\n";
+    std::cout << "footprint " << footprint::version_string << " consumed (zlib " << zlibVersion() << ", libbzip2 "
+              << BZ2_bzlibVersion() << ")\n";
     return 0;
   }
 }

@@ -17,8 +17,9 @@ namespace {
 
 fp::impact_dataset two_orders() {
   fp::impact_dataset d;
-  d.feature_names = {"mid", "spread_bps", "queue_imbalance", "bid_depth_10bps", "ask_depth_10bps", "ofi_norm_10s",
-                     "quantity", "log_quantity", "size_to_depth", "participation", "duration_s", "n_children"};
+  d.feature_names = {"mid",          "spread_bps", "queue_imbalance", "bid_depth_10bps", "ask_depth_10bps",
+                     "ofi_norm_10s", "quantity",   "log_quantity",    "size_to_depth",   "participation",
+                     "duration_s",   "n_children"};
   d.X.resize(2, 12);
   d.X << 100.0, 2.0, 0.5, 300.0, 100.0, 0.25, 50.0, std::log(50.0), 0.5, 1e-4, 0.0, 1.0,  //
       100.0, 2.0, 0.5, 300.0, 100.0, 0.25, 60.0, std::log(60.0), 0.2, 1.2e-4, 0.0, 1.0;
@@ -34,9 +35,9 @@ TEST_CASE("order_design orients directional features and depths to the order's s
   const fp::impact_dataset d = two_orders();
   const fp::order_design design(d.feature_names);
   CHECK(design.arrival_features() == 6);
-  CHECK(design.names() == std::vector<std::string>{"spread_bps", "queue_imbalance", "opposite_depth_10bps", "taken_depth_10bps",
-                                                   "ofi_norm_10s", "quantity", "log_quantity", "size_to_depth",
-                                                   "participation"});
+  CHECK(design.names() == std::vector<std::string>{"spread_bps", "queue_imbalance", "opposite_depth_10bps",
+                                                   "taken_depth_10bps", "ofi_norm_10s", "quantity", "log_quantity",
+                                                   "size_to_depth", "participation"});
   const std::vector<fp::index> rows{0, 1};
   const fp::matrix X = design.rows(d, rows);
   REQUIRE(X.rows() == 2);
@@ -72,7 +73,8 @@ TEST_CASE("order_design order_row equals the dataset row of the same order") {
 TEST_CASE("order_design rejects datasets without size features and bad orders") {
   const std::vector<std::string> no_size{"spread_bps", "queue_imbalance"};
   CHECK_THROWS_AS(fp::order_design{no_size}, fp::invalid_argument);
-  const std::vector<std::string> lonely{"ask_depth_10bps", "quantity", "log_quantity", "size_to_depth", "participation"};
+  const std::vector<std::string> lonely{"ask_depth_10bps", "quantity", "log_quantity", "size_to_depth",
+                                        "participation"};
   CHECK_THROWS_WITH_AS(fp::order_design{lonely}, doctest::Contains("bid_depth_10bps"), fp::invalid_argument);
   const fp::impact_dataset d = two_orders();
   const fp::order_design design(d.feature_names);

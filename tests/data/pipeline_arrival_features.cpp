@@ -88,7 +88,8 @@ TEST_CASE("arrival features on a small book match hand-computed values") {
   CHECK(value(f, x, "mid") == doctest::Approx(mid));
   CHECK(value(f, x, "spread_bps") == doctest::Approx(1e4 * 0.02 / mid));
   // weighted mid = (350 * 100.02 + 100 * 100.00) / 450
-  CHECK(value(f, x, "weighted_mid_offset_bps") == doctest::Approx(1e4 * ((350 * 100.02 + 100 * 100.00) / 450 - mid) / mid));
+  CHECK(value(f, x, "weighted_mid_offset_bps") ==
+        doctest::Approx(1e4 * ((350 * 100.02 + 100 * 100.00) / 450 - mid) / mid));
   CHECK(value(f, x, "queue_imbalance") == doctest::Approx(250.0 / 450.0));
   CHECK(value(f, x, "depth_imbalance_5") == doctest::Approx((550.0 - 500.0) / 1050.0));
   CHECK(value(f, x, "bid_depth_10bps") == 550.0);  // 99.99 >= 100.01 * (1 - 1e-3)
@@ -151,10 +152,11 @@ TEST_CASE("arrival features are NaN where the book is one-sided and reject bad p
   }
   CHECK(std::isfinite(value(f, x, "session_fraction")));
 
-  CHECK_THROWS_WITH_AS(fp::arrival_features({.short_volatility_window = 60s, .long_volatility_window = 60s}),
-                       "footprint::arrival_features::arrival_features: short_volatility_window and long_volatility_window "
-                       "must differ (got 60000000000 ns twice)",
-                       fp::invalid_argument);
+  CHECK_THROWS_WITH_AS(
+      fp::arrival_features({.short_volatility_window = 60s, .long_volatility_window = 60s}),
+      "footprint::arrival_features::arrival_features: short_volatility_window and long_volatility_window "
+      "must differ (got 60000000000 ns twice)",
+      fp::invalid_argument);
   CHECK_THROWS_AS(fp::arrival_features({.depth_levels = 0}), fp::invalid_argument);
   CHECK_THROWS_AS(fp::arrival_features({.ofi_windows = {0s}}), fp::invalid_argument);
   CHECK_THROWS_AS(fp::arrival_features({.kyle_intervals = 1}), fp::invalid_argument);

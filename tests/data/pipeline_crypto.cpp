@@ -4,14 +4,14 @@
 // reconcile with the readers run independently.
 #include "feeds/crypto_test_data.hpp"
 
-#include "footprint/feeds/binance/binance_reader.hpp"
-#include "footprint/feeds/bitstamp/bitstamp_snapshot_reader.hpp"
-#include "footprint/feeds/bitstamp/bitstamp_trade_reader.hpp"
-#include "footprint/feeds/line_reader.hpp"
 #include "footprint/data/binance_dataset.hpp"
 #include "footprint/data/bitstamp_dataset.hpp"
 #include "footprint/data/impact_dataset.hpp"
 #include "footprint/data/impact_pipeline.hpp"
+#include "footprint/feeds/binance/binance_reader.hpp"
+#include "footprint/feeds/bitstamp/bitstamp_snapshot_reader.hpp"
+#include "footprint/feeds/bitstamp/bitstamp_trade_reader.hpp"
+#include "footprint/feeds/line_reader.hpp"
 
 #include <doctest/doctest.h>
 
@@ -36,10 +36,12 @@ double bps(double sign, double price, double mid) { return sign * (price - mid) 
 
 // ---- Binance: a hand-made spot capture. Local times are T0 + offsets.
 constexpr std::int64_t t0 = 1723161600000000000;  // 2024-08-09 00:00:00 UTC, ns
-std::string at(std::int64_t offset_us, const std::string& json) { return std::to_string(t0 + offset_us * 1000) + " " + json + "\n"; }
+std::string at(std::int64_t offset_us, const std::string& json) {
+  return std::to_string(t0 + offset_us * 1000) + " " + json + "\n";
+}
 std::string ticker(int u, const char* b, const char* bq, const char* a, const char* aq) {
-  return std::string(R"({"stream":"btcusdt@bookTicker","data":{"u":)") + std::to_string(u) + R"(,"s":"BTCUSDT","b":")" + b +
-         R"(","B":")" + bq + R"(","a":")" + a + R"(","A":")" + aq + R"("}})";
+  return std::string(R"({"stream":"btcusdt@bookTicker","data":{"u":)") + std::to_string(u) + R"(,"s":"BTCUSDT","b":")" +
+         b + R"(","B":")" + bq + R"(","a":")" + a + R"(","A":")" + aq + R"("}})";
 }
 std::string trade_msg(int id, const char* p, const char* q, std::int64_t trade_ms, bool buyer_is_maker) {
   return std::string(R"({"stream":"btcusdt@trade","data":{"e":"trade","E":)") + std::to_string(trade_ms + 1) +
@@ -51,17 +53,18 @@ std::string trade_msg(int id, const char* p, const char* q, std::int64_t trade_m
 const std::string capture_head =
     at(0, R"({"stream":"btcusdt@depth@100ms","data":{"e":"depthUpdate","E":1723161601000,"s":"BTCUSDT","U":1,"u":10,)"
           R"("b":[["99.99","5"],["100.00","1"]],"a":[["100.01","2"],["100.03","4"]]}})") +
-    at(1'000, ticker(10, "100.00", "1", "100.01", "2")) +         // mid 100.005
-    at(10'000, ticker(11, "100.00", "1", "100.02", "3")) +        // mid 100.01: the buy's effect
+    at(1'000, ticker(10, "100.00", "1", "100.01", "2")) +   // mid 100.005
+    at(10'000, ticker(11, "100.00", "1", "100.02", "3")) +  // mid 100.01: the buy's effect
     at(11'000, trade_msg(1, "100.01", "2", 1723161601270, false)) +
     at(11'100, trade_msg(2, "100.02", "0.5", 1723161601270, false));  // same T and sign: same order
 const std::string capture_tail =
-    at(500'000, ticker(12, "100.01", "2", "100.02", "3")) +       // mid 100.015
+    at(500'000, ticker(12, "100.01", "2", "100.02", "3")) +             // mid 100.015
     at(1'600'000, trade_msg(3, "100.01", "1", 1723161602870, true)) +   // a sell
     at(1'601'000, trade_msg(4, "100.02", "1", 1723161602870, false)) +  // same T, a buy: another order
-    at(12'000'000, ticker(13, "100.05", "1", "100.06", "1")) +    // mid 100.055
-    at(12'001'000, R"({"stream":"btcusdt@depth@100ms","data":{"e":"depthUpdate","E":1723161613001,"s":"BTCUSDT","U":11,"u":20,)"
-                   R"("b":[["100.05","1"]],"a":[["100.06","1"]]}})");
+    at(12'000'000, ticker(13, "100.05", "1", "100.06", "1")) +          // mid 100.055
+    at(12'001'000,
+       R"({"stream":"btcusdt@depth@100ms","data":{"e":"depthUpdate","E":1723161613001,"s":"BTCUSDT","U":11,"u":20,)"
+       R"("b":[["100.05","1"]],"a":[["100.06","1"]]}})");
 const std::string capture = capture_head + capture_tail;
 
 fp::impact_pipeline_result binance(const std::string& text, fp::binance_dataset_options options = {}) {
@@ -72,18 +75,18 @@ fp::impact_pipeline_result binance(const std::string& text, fp::binance_dataset_
 // ---- Bitstamp: two-level snapshots at 1, 4, 7 and 20 s; trades around them.
 const std::string snapshots_text =
     "local_ts_ms,ask_px_1,ask_qty_1,bid_px_1,bid_qty_1,ask_px_2,ask_qty_2,bid_px_2,bid_qty_2\n"
-    "1000,100.10,1,99.90,2,100.20,3,99.80,4\n"      // mid 100.00
-    "4000,100.20,1,100.00,2,100.30,3,99.90,4\n"     // mid 100.10
-    "7000,100.30,1,100.10,2,100.40,3,100.00,4\n"    // mid 100.20
-    "20000,100.10,1,99.90,2,100.20,3,99.80,4\n";    // mid 100.00
+    "1000,100.10,1,99.90,2,100.20,3,99.80,4\n"    // mid 100.00
+    "4000,100.20,1,100.00,2,100.30,3,99.90,4\n"   // mid 100.10
+    "7000,100.30,1,100.10,2,100.40,3,100.00,4\n"  // mid 100.20
+    "20000,100.10,1,99.90,2,100.20,3,99.80,4\n";  // mid 100.00
 const std::string trades_text =
     "local_ts_ms,trade_id,price,amount_btc,aggressor_by_resting_order,aggressor_by_last_depth20_snapshot\n"
-    "500,1,100.00,0.5,buy,buy\n"       // before the first snapshot: unlabelled
-    "2000,2,100.10,1.0,buy,buy\n"      // a buy of 2.0 at 100.15 (rows 2 and 4)
-    "2000,3,100.20,0.5,,buy\n"         // unsigned: counted, neither joins nor splits
+    "500,1,100.00,0.5,buy,buy\n"   // before the first snapshot: unlabelled
+    "2000,2,100.10,1.0,buy,buy\n"  // a buy of 2.0 at 100.15 (rows 2 and 4)
+    "2000,3,100.20,0.5,,buy\n"     // unsigned: counted, neither joins nor splits
     "2000,4,100.20,1.0,buy,\n"
-    "2000,5,100.00,0.2,sell,sell\n"    // same ms, other sign: another order
-    "4000,6,100.10,1.0,sell,sell\n";   // same ms as a snapshot: the trade goes first
+    "2000,5,100.00,0.2,sell,sell\n"   // same ms, other sign: another order
+    "4000,6,100.10,1.0,sell,sell\n";  // same ms as a snapshot: the trade goes first
 
 fp::impact_pipeline_result bitstamp(fp::bitstamp_dataset_options options = {}) {
   fp::bitstamp_snapshot_reader snapshots("snapshots", snapshots_text);
@@ -137,7 +140,7 @@ TEST_CASE("binance_dataset takes the arrival book before the trade message") {
   CHECK(d.arrival_mid[0] == doctest::Approx(100.005));
   const double vwap = (2 * 100.01 + 0.5 * 100.02) / 2.5;
   CHECK(d.label("shortfall_bps")[0] == doctest::Approx(bps(1, vwap, 100.005)));
-  CHECK(d.label("immediate_bps")[0] == doctest::Approx(bps(1, 100.01, 100.005)));    // the post-trade ticker
+  CHECK(d.label("immediate_bps")[0] == doctest::Approx(bps(1, 100.01, 100.005)));  // the post-trade ticker
   CHECK(d.label("permanent_1s_bps")[0] == doctest::Approx(bps(1, 100.015, 100.005)));
   CHECK(d.label("permanent_10s_bps")[0] == doctest::Approx(bps(1, 100.015, 100.005)));
   CHECK(std::isnan(d.label("permanent_60s_bps")[0]));
@@ -188,7 +191,8 @@ TEST_CASE("binance_dataset arrival rules: a fixed lag of 0 sees the post-trade q
 
   // A buy at 100.00 while every ask of the last 100 ms is 100.01: no consistent quote; the
   // state of the lag is used and the fallback counted.
-  const std::string odd = at(0, ticker(1, "99.99", "1", "100.01", "1")) + at(50'000, trade_msg(1, "100.00", "1", 5, false)) +
+  const std::string odd = at(0, ticker(1, "99.99", "1", "100.01", "1")) +
+                          at(50'000, trade_msg(1, "100.00", "1", 5, false)) +
                           at(60'000, ticker(2, "99.99", "1", "100.01", "1"));
   const fp::impact_pipeline_result fallback = binance(odd, {.horizons = {1s}});
   REQUIRE(fallback.orders.rows() == 1);
@@ -203,7 +207,8 @@ TEST_CASE("binance_dataset reads a capture split over consecutive files") {
   std::vector<fp::binance_reader> readers;
   readers.push_back(std::move(first));
   readers.push_back(std::move(second));
-  const fp::impact_pipeline_result split = fp::binance_dataset(std::span<fp::binance_reader>(readers), {.horizons = {1s, 10s}});
+  const fp::impact_pipeline_result split =
+      fp::binance_dataset(std::span<fp::binance_reader>(readers), {.horizons = {1s, 10s}});
   const fp::impact_pipeline_result whole = binance(capture, {.horizons = {1s, 10s}});
   REQUIRE(split.orders.rows() == whole.orders.rows());
   for (const char* label : {"shortfall_bps", "immediate_bps", "permanent_1s_bps", "permanent_10s_bps"}) {
@@ -235,14 +240,17 @@ TEST_CASE("binance_dataset: the instrument comes from the symbol, and captures o
 
   // The same messages under another symbol, given after the BTCUSDT file: one instrument per dataset.
   std::string eth = capture_tail;
-  for (std::size_t at = eth.find("BTCUSDT"); at != std::string::npos; at = eth.find("BTCUSDT", at)) eth.replace(at, 7, "ETHUSDT");
-  for (std::size_t at = eth.find("btcusdt"); at != std::string::npos; at = eth.find("btcusdt", at)) eth.replace(at, 7, "ethusdt");
+  for (std::size_t at = eth.find("BTCUSDT"); at != std::string::npos; at = eth.find("BTCUSDT", at))
+    eth.replace(at, 7, "ETHUSDT");
+  for (std::size_t at = eth.find("btcusdt"); at != std::string::npos; at = eth.find("btcusdt", at))
+    eth.replace(at, 7, "ethusdt");
   std::vector<fp::binance_reader> readers;
   readers.emplace_back("btcusdt.gz", capture_head);
   readers.emplace_back("ethusdt.gz", eth);
-  CHECK_THROWS_WITH_AS((void)fp::binance_dataset(std::span<fp::binance_reader>(readers), {.horizons = {1s}}),
-                       "ethusdt.gz: field 's': symbol 'ETHUSDT' differs from 'BTCUSDT' of btcusdt.gz: one instrument per dataset",
-                       fp::data_error);
+  CHECK_THROWS_WITH_AS(
+      (void)fp::binance_dataset(std::span<fp::binance_reader>(readers), {.horizons = {1s}}),
+      "ethusdt.gz: field 's': symbol 'ETHUSDT' differs from 'BTCUSDT' of btcusdt.gz: one instrument per dataset",
+      fp::data_error);
 }
 
 TEST_CASE("bitstamp_dataset groups same-millisecond trades and counts unsigned ones") {
@@ -255,11 +263,11 @@ TEST_CASE("bitstamp_dataset groups same-millisecond trades and counts unsigned o
   CHECK(d.quantity[0] == doctest::Approx(2.0));
   CHECK(d.arrival_mid[0] == doctest::Approx(100.00));
   CHECK(d.label("shortfall_bps")[0] == doctest::Approx(15.0));
-  CHECK(d.label("immediate_bps")[0] == doctest::Approx(0.0).epsilon(1e-12));   // no snapshot at 2 s
+  CHECK(d.label("immediate_bps")[0] == doctest::Approx(0.0).epsilon(1e-12));  // no snapshot at 2 s
   CHECK(d.label("permanent_1s_bps")[0] == doctest::Approx(0.0).epsilon(1e-12));
-  CHECK(d.label("permanent_10s_bps")[0] == doctest::Approx(20.0));             // 12 s: the snapshot of 7 s
-  CHECK(std::isnan(d.label("permanent_60s_bps")[0]));                          // 62 s: after the last snapshot
-  CHECK(d.X(0, d.feature_column("size_to_depth")) == doctest::Approx(2.0));    // ask 100.10 x 1
+  CHECK(d.label("permanent_10s_bps")[0] == doctest::Approx(20.0));           // 12 s: the snapshot of 7 s
+  CHECK(std::isnan(d.label("permanent_60s_bps")[0]));                        // 62 s: after the last snapshot
+  CHECK(d.X(0, d.feature_column("size_to_depth")) == doctest::Approx(2.0));  // ask 100.10 x 1
   // The sell at 2 s.
   CHECK(d.side[1] == fp::side::sell);
   CHECK(d.label("shortfall_bps")[1] == doctest::Approx(0.0).epsilon(1e-12));

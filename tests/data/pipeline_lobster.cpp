@@ -1,11 +1,11 @@
 // lobster_dataset: exact labels on a hand-made LOBSTER day, and the GOOG sample day
 // (../shared/data; skipped with a message when absent) checked against
 // lobster_market_order_reader run independently.
-#include "footprint/feeds/lobster/lobster_market_order_reader.hpp"
-#include "footprint/feeds/lobster/lobster_reader.hpp"
 #include "footprint/data/impact_dataset.hpp"
 #include "footprint/data/impact_pipeline.hpp"
 #include "footprint/data/lobster_dataset.hpp"
+#include "footprint/feeds/lobster/lobster_market_order_reader.hpp"
+#include "footprint/feeds/lobster/lobster_reader.hpp"
 
 #include <doctest/doctest.h>
 
@@ -61,7 +61,8 @@ fp::impact_pipeline_result hand_made(fp::lobster_dataset_options options = {}) {
   return fp::lobster_dataset(reader, options);
 }
 
-const std::filesystem::path goog_dir = std::filesystem::path(FOOTPRINT_TEST_DATA_DIR) / "lobster" / "GOOG_2012-06-21_L1";
+const std::filesystem::path goog_dir =
+    std::filesystem::path(FOOTPRINT_TEST_DATA_DIR) / "lobster" / "GOOG_2012-06-21_L1";
 const std::string goog_message = (goog_dir / "GOOG_2012-06-21_34200000_57600000_message_1.csv").string();
 const std::string goog_orderbook = (goog_dir / "GOOG_2012-06-21_34200000_57600000_orderbook_1.csv").string();
 
@@ -95,9 +96,9 @@ TEST_CASE("lobster_dataset labels a hand-made day exactly") {
   CHECK(d.quantity[0] == 100.0);
   CHECK(d.arrival_mid[0] == doctest::Approx(100.01));
   CHECK(d.label("shortfall_bps")[0] == doctest::Approx(bps(1, 100.02, 100.01)));
-  CHECK(d.label("immediate_bps")[0] == doctest::Approx(bps(1, 100.015, 100.01)));  // row 3, its own last fill
-  CHECK(d.label("permanent_1s_bps")[0] == doctest::Approx(bps(1, 100.02, 100.01)));  // 34206: row 4
-  CHECK(d.label("permanent_10s_bps")[0] == doctest::Approx(bps(1, 100.02, 100.01)));  // 34215: row 5
+  CHECK(d.label("immediate_bps")[0] == doctest::Approx(bps(1, 100.015, 100.01)));      // row 3, its own last fill
+  CHECK(d.label("permanent_1s_bps")[0] == doctest::Approx(bps(1, 100.02, 100.01)));    // 34206: row 4
+  CHECK(d.label("permanent_10s_bps")[0] == doctest::Approx(bps(1, 100.02, 100.01)));   // 34215: row 5
   CHECK(d.label("permanent_60s_bps")[0] == doctest::Approx(bps(1, 100.015, 100.01)));  // 34265: row 6
   CHECK(std::isnan(d.label("permanent_300s_bps")[0]));  // 34505 is after the last book (34500)
   CHECK(d.label("temporary_60s_bps")[0] == doctest::Approx(bps(1, 100.02, 100.01) - bps(1, 100.015, 100.01)));
@@ -113,8 +114,8 @@ TEST_CASE("lobster_dataset labels a hand-made day exactly") {
   CHECK(d.label("immediate_bps")[1] == doctest::Approx(0.0).epsilon(1e-12));
   CHECK(d.label("permanent_1s_bps")[1] == doctest::Approx(0.0).epsilon(1e-12));
   CHECK(d.label("permanent_10s_bps")[1] == doctest::Approx(bps(-1, 100.015, 100.02)));  // 34220: row 6
-  CHECK(d.X(1, d.feature_column("size_to_depth")) == doctest::Approx(0.1));  // a sell takes the bid (100)
-  CHECK(d.X(1, d.feature_column("signed_volume_60s")) == 100.0);  // order 1's fills
+  CHECK(d.X(1, d.feature_column("size_to_depth")) == doctest::Approx(0.1));             // a sell takes the bid (100)
+  CHECK(d.X(1, d.feature_column("signed_volume_60s")) == 100.0);                        // order 1's fills
   CHECK(d.X(1, d.feature_column("trade_intensity_60s")) == doctest::Approx(2.0 / 60.0));
 
   // The summary reconciles: 4 trades = 3 fills + 1 unsigned cross trade.
@@ -198,10 +199,11 @@ TEST_CASE("GOOG day: one row per market order of lobster_market_order_reader" * 
     ++n;
     if (mo.arrival_book.bid_levels() == 0 || mo.arrival_book.ask_levels() == 0) continue;  // unlabelled
     REQUIRE(row < d.rows());
-    const bool same = d.times[static_cast<std::size_t>(row)] == mo.time && d.side[static_cast<std::size_t>(row)] == mo.side &&
-                      d.quantity[row] == mo.quantity &&
+    const bool same = d.times[static_cast<std::size_t>(row)] == mo.time &&
+                      d.side[static_cast<std::size_t>(row)] == mo.side && d.quantity[row] == mo.quantity &&
                       d.arrival_mid[row] == 0.5 * (mo.arrival_book.best_bid() + mo.arrival_book.best_ask()) &&
-                      shortfall_bps[row] == doctest::Approx(fp::sign(mo.side) * (mo.vwap - d.arrival_mid[row]) / d.arrival_mid[row] * 1e4);
+                      shortfall_bps[row] == doctest::Approx(fp::sign(mo.side) * (mo.vwap - d.arrival_mid[row]) /
+                                                            d.arrival_mid[row] * 1e4);
     matched += same ? 1 : 0;
     ++row;
   }
@@ -258,7 +260,8 @@ TEST_CASE("GOOG day: one row per market order of lobster_market_order_reader" * 
   CHECK(r.state.volume_rate == doctest::Approx(r.summary.traded_volume / r.summary.span_seconds));
 }
 
-TEST_CASE("GOOG day, visible fills only: every market order pays at least the half spread" * doctest::test_suite("real-data")) {
+TEST_CASE("GOOG day, visible fills only: every market order pays at least the half spread" *
+          doctest::test_suite("real-data")) {
   if (!have_goog()) return;
   const fp::impact_pipeline_result r = fp::lobster_dataset(goog_message, goog_orderbook, {.include_hidden = false});
   const fp::impact_dataset& d = r.orders;

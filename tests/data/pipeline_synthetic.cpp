@@ -3,11 +3,11 @@
 // lag history, unlabelled orders, errors.
 #include "footprint/book/price_level_book.hpp"
 #include "footprint/book/trade.hpp"
-#include "footprint/features/arrival_features.hpp"
 #include "footprint/data/impact_dataset.hpp"
 #include "footprint/data/impact_pipeline.hpp"
 #include "footprint/data/synthetic/synthetic_dataset.hpp"
 #include "footprint/data/synthetic/synthetic_market.hpp"
+#include "footprint/features/arrival_features.hpp"
 #include "footprint/features/feature_set.hpp"
 #include "footprint/features/top_of_book.hpp"
 
@@ -90,10 +90,19 @@ TEST_CASE("synthetic_dataset recovers the planted permanent and transient impact
   // the fundamental by gamma q = 5.37 ticks and the transient part by beta q = 3.13 ticks
   // (decay 30 s), up to the book's tick rounding (fractions of a tick, so that the rounding
   // averages out).
-  const fp::synthetic_market_params market{.seed = 7, .session_seconds = 200'000, .initial_price = 100.003, .volatility = 0,
-                                           .order_rate = 5e-4, .mean_order_size = 1000, .size_dispersion = 0,
-                                           .requote_rate = 0.1, .depth_per_level = 500, .depth_noise = 0,
-                                           .gamma = 5.37e-5, .beta = 3.13e-5, .decay_seconds = 30};
+  const fp::synthetic_market_params market{.seed = 7,
+                                           .session_seconds = 200'000,
+                                           .initial_price = 100.003,
+                                           .volatility = 0,
+                                           .order_rate = 5e-4,
+                                           .mean_order_size = 1000,
+                                           .size_dispersion = 0,
+                                           .requote_rate = 0.1,
+                                           .depth_per_level = 500,
+                                           .depth_noise = 0,
+                                           .gamma = 5.37e-5,
+                                           .beta = 3.13e-5,
+                                           .decay_seconds = 30};
   const fp::impact_pipeline_result r = fp::synthetic_dataset(market, {.horizons = {1s, 300s}});
   const fp::impact_dataset& d = r.orders;
   REQUIRE(d.rows() > 60);
@@ -160,8 +169,10 @@ TEST_CASE("impact_pipeline with a lag keeps the state of the book a lag before")
   // A buy at 101.00 would need k <= 98, 81 ms before the lag: out of the search window.
   CHECK_FALSE(p.arrival_at(ns(1s) + 199ms, fp::side::buy, 101.00, consistent));
   CHECK(consistent.time == ns(1s) + 179ms);  // the state of the lag
-  CHECK_THROWS_AS((void)p.arrival_at(ns(1s) + 199ms, static_cast<fp::side>(0), 101.0, consistent), fp::invalid_argument);
-  p.add_order({.time = ns(1s) + 199ms, .end_time = ns(1s) + 199ms, .side = fp::side::buy, .quantity = 5, .vwap = 101.99}, at);
+  CHECK_THROWS_AS((void)p.arrival_at(ns(1s) + 199ms, static_cast<fp::side>(0), 101.0, consistent),
+                  fp::invalid_argument);
+  p.add_order(
+      {.time = ns(1s) + 199ms, .end_time = ns(1s) + 199ms, .side = fp::side::buy, .quantity = 5, .vwap = 101.99}, at);
 
   // A book with an empty side: the order cannot be labelled and is counted.
   book.clear();
@@ -170,7 +181,8 @@ TEST_CASE("impact_pipeline with a lag keeps the state of the book a lag before")
   p.update(book);
   REQUIRE(p.arrival_at(ns(2s) + 20ms, at));
   CHECK_FALSE(at.is_two_sided());
-  p.add_order({.time = ns(2s) + 20ms, .end_time = ns(2s) + 20ms, .side = fp::side::sell, .quantity = 1, .vwap = 99.0}, at);
+  p.add_order({.time = ns(2s) + 20ms, .end_time = ns(2s) + 20ms, .side = fp::side::sell, .quantity = 1, .vwap = 99.0},
+              at);
   quote(100.0, 3s);
 
   const fp::impact_pipeline_result r = p.finish(book);

@@ -42,8 +42,15 @@ TEST_CASE("orders arrive at the Poisson rate and books stay one tick wide") {
 
 TEST_CASE("a market order walks the book it meets") {
   // No noise, deterministic depth: 100 shares per level, tick 0.01, order sizes ~250.
-  fp::synthetic_market m({.session_seconds = 2000, .volatility = 0, .mean_order_size = 250, .size_dispersion = 0,
-                          .levels = 5, .depth_per_level = 100, .depth_noise = 0, .gamma = 0, .beta = 0});
+  fp::synthetic_market m({.session_seconds = 2000,
+                          .volatility = 0,
+                          .mean_order_size = 250,
+                          .size_dispersion = 0,
+                          .levels = 5,
+                          .depth_per_level = 100,
+                          .depth_noise = 0,
+                          .gamma = 0,
+                          .beta = 0});
   fp::synthetic_event ev;
   int checked = 0;
   while (m.next(ev)) {
@@ -74,8 +81,8 @@ TEST_CASE("the immediate mid move regresses on signed size with slope gamma + be
 }
 
 TEST_CASE("parameters are validated") {
-  CHECK_THROWS_WITH_AS(fp::synthetic_market({.tick = 0}), "footprint::synthetic_market: tick must be finite and > 0 (got 0)",
-                       fp::invalid_argument);
+  CHECK_THROWS_WITH_AS(fp::synthetic_market({.tick = 0}),
+                       "footprint::synthetic_market: tick must be finite and > 0 (got 0)", fp::invalid_argument);
   CHECK_THROWS_WITH_AS(fp::synthetic_market({.sign_persistence = 1}),
                        "footprint::synthetic_market: sign_persistence must be in [0, 1) (got 1)", fp::invalid_argument);
 }

@@ -31,7 +31,9 @@ TEST_CASE("normal_mixture: one component is the normal distribution") {
     CHECK(fp::pdf(g, x) == doctest::Approx(boost::math::pdf(n, x)).epsilon(1e-14));
   }
   // CRPS of a normal (closed form of location_scale_t)
-  CHECK(fp::crps(g, 0.4) == doctest::Approx(fp::crps(fp::location_scale_t(std::numeric_limits<double>::infinity(), 1.5, 0.7), 0.4)).epsilon(1e-12));
+  CHECK(fp::crps(g, 0.4) ==
+        doctest::Approx(fp::crps(fp::location_scale_t(std::numeric_limits<double>::infinity(), 1.5, 0.7), 0.4))
+            .epsilon(1e-12));
   const fp::normal_mixture standard;
   CHECK(fp::mean(standard) == 0.0);
   CHECK(fp::standard_deviation(standard) == 1.0);
@@ -84,8 +86,10 @@ TEST_CASE("normal_mixture: equally weighted assignment and argument checks") {
   CHECK(g.size() == 3);
   CHECK(g.weights()[2] == doctest::Approx(1.0 / 3.0));
   CHECK(fp::mean(g) == doctest::Approx(7.0 / 3.0));
-  CHECK_THROWS_WITH_AS(fp::normal_mixture({}, {}, {}), "footprint::normal_mixture: needs at least one component (got 0)", fp::invalid_argument);
-  CHECK_THROWS_WITH_AS(fp::normal_mixture({1.0}, {0.0}, {0.0}), "footprint::normal_mixture: sd 0 must be finite and > 0 (got 0)", fp::invalid_argument);
+  CHECK_THROWS_WITH_AS(fp::normal_mixture({}, {}, {}),
+                       "footprint::normal_mixture: needs at least one component (got 0)", fp::invalid_argument);
+  CHECK_THROWS_WITH_AS(fp::normal_mixture({1.0}, {0.0}, {0.0}),
+                       "footprint::normal_mixture: sd 0 must be finite and > 0 (got 0)", fp::invalid_argument);
   CHECK_THROWS_AS(fp::normal_mixture({1.0, 1.0}, {0.0}, {1.0}), fp::invalid_argument);
   CHECK_THROWS_AS(fp::normal_mixture({-1.0}, {0.0}, {1.0}), fp::invalid_argument);
   CHECK_THROWS_AS(fp::normal_mixture({0.0}, {0.0}, {1.0}), fp::invalid_argument);

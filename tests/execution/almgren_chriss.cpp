@@ -9,8 +9,8 @@
 //   implementation run on the paper's example; its printed outputs are in
 //   drop/org/drip/sample/almgrenchriss/EfficientFrontierNoDrift.drop and
 //   OptimalTrajectoryNoDrift.drop.
-#include "footprint/detail/random.hpp"
 #include "footprint/execution/almgren_chriss.hpp"
+#include "footprint/detail/random.hpp"
 
 #include "footprint/concepts.hpp"
 
@@ -173,9 +173,9 @@ TEST_CASE("almgren_chriss: paper example: optimal trajectory printed by the DRIP
   const double trades[] = {457619.3, 252085.6, 142079.0, 85912.9, 62303.2};
   for (int j = 0; j <= 5; ++j) CHECK(matches_print(s.holdings[j], holdings[j], 1));
   for (int j = 0; j < 5; ++j) CHECK(matches_print(s.trades[j], trades[j], 1));
-  CHECK(matches_print(s.cost.expected_currency, 910477.8, 1));        // "Transaction Cost Expectation"
-  CHECK(matches_print(s.cost.variance / 1e6, 363868.0, 1));  // "Transaction Cost Variance (X 10^-06)"
-  CHECK(matches_print(s.kappa, 0.6063, 4));                  // "Kappa"
+  CHECK(matches_print(s.cost.expected_currency, 910477.8, 1));  // "Transaction Cost Expectation"
+  CHECK(matches_print(s.cost.variance / 1e6, 363868.0, 1));     // "Transaction Cost Variance (X 10^-06)"
+  CHECK(matches_print(s.kappa, 0.6063, 4));                     // "Kappa"
   CHECK(matches_print(fp::almgren_chriss(p).kappa_tilde(paper_t), 0.6156, 4));  // "Kappa Tilda"
   CHECK(matches_print(1.0 / s.kappa, 1.6495, 4));                               // "Half Life"
 }
@@ -451,7 +451,8 @@ TEST_CASE("almgren_chriss: the efficient frontier: V falls and E rises with lamb
   }
   // ... so the frontier E(V) is tangent to lines of slope -lambda (Figure 1).
   for (std::size_t i = 100; i + 1 < f.size(); i += 100) {
-    const double slope = (f[i + 1].expected_currency - f[i - 1].expected_currency) / (f[i + 1].variance - f[i - 1].variance);
+    const double slope =
+        (f[i + 1].expected_currency - f[i - 1].expected_currency) / (f[i + 1].variance - f[i - 1].variance);
     CHECK(slope == doctest::Approx(-f[i].lambda).epsilon(1e-3));
   }
   // The ends approach the two extremes of eqs. 10-13.

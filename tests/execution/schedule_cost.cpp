@@ -1,12 +1,12 @@
 // evaluate_schedule: closed forms. With normal child costs of one shape the comonotone sum is
 // normal with sd sum_j w_j sd_j, so the exceedance probability is a normal tail; the
 // permanent part and the price risk are Almgren and Chriss (2000) eq. 8 and 5.
-#include "footprint/execution/almgren_chriss.hpp"
 #include "footprint/execution/schedule_cost.hpp"
 #include "footprint/distributions/location_scale_t.hpp"
+#include "footprint/execution/almgren_chriss.hpp"
 
-#include <boost/math/distributions/normal.hpp>
 #include <doctest/doctest.h>
+#include <boost/math/distributions/normal.hpp>
 
 #include <cmath>
 #include <vector>
@@ -21,9 +21,9 @@ TEST_CASE("evaluate_schedule matches the closed forms for normal child costs") {
   const fp::vector trades{{400.0, 300.0, 200.0, 100.0}};  // X = 1000, front-loaded
   const double tau = 30.0, mid = 50.0, gamma = 2e-4, sigma = 0.02, threshold = 6.0;
   const std::vector<normal> costs{normal(4.0, 1.0), normal(3.0, 0.75), normal(2.0, 0.5), normal(1.0, 0.25)};
-  const fp::schedule_cost c = fp::evaluate_schedule(trades, tau, std::span<const normal>(costs),
-                                                    {.arrival_mid = mid, .gamma = gamma, .sigma = sigma,
-                                                     .threshold_bps = threshold, .quadrature_points = 20000});
+  const fp::schedule_cost c = fp::evaluate_schedule(
+      trades, tau, std::span<const normal>(costs),
+      {.arrival_mid = mid, .gamma = gamma, .sigma = sigma, .threshold_bps = threshold, .quadrature_points = 20000});
   const double x = 1000.0;
   // temporary: weights 0.4, 0.3, 0.2, 0.1
   const double mean_t = 0.4 * 4 + 0.3 * 3 + 0.2 * 2 + 0.1 * 1;
@@ -46,8 +46,13 @@ TEST_CASE("evaluate_schedule matches the closed forms for normal child costs") {
 }
 
 TEST_CASE("evaluate_schedule price risk equals Almgren-Chriss variance of the same holdings") {
-  const fp::almgren_chriss ac({.gamma = 2.5e-7, .eta = 2.5e-6, .epsilon = 0.0625, .sigma = 0.95, .lambda = 2e-6,
-                               .n_intervals = 5, .time_unit = std::chrono::hours(24)});
+  const fp::almgren_chriss ac({.gamma = 2.5e-7,
+                               .eta = 2.5e-6,
+                               .epsilon = 0.0625,
+                               .sigma = 0.95,
+                               .lambda = 2e-6,
+                               .n_intervals = 5,
+                               .time_unit = std::chrono::hours(24)});
   const fp::almgren_chriss_schedule s = ac.schedule(1e6, 5.0);
   const std::vector<normal> costs(5, normal(0.0, 1e-9));
   // tau in "seconds" = 1 day: sigma is per sqrt(day) here, so the units agree.

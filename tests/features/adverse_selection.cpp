@@ -35,7 +35,7 @@ TEST_CASE("adverse_selection: quote revisions, trade-throughs and the last large
   f.compute(b, out);
   CHECK(std::isnan(out[0]));  // nothing seen yet
   f.update(b);
-  f.update(book_at(99.99, 100.01, 1s));  // same quotes: not a revision
+  f.update(book_at(99.99, 100.01, 1s));   // same quotes: not a revision
   f.update(book_at(100.00, 100.01, 2s));  // the bid moved: one
   f.update(book_at(100.00, 100.02, 3s));  // the ask moved: two
   // Trades, each before the book that shows it: best quotes 100.00 / 100.02.
@@ -46,7 +46,7 @@ TEST_CASE("adverse_selection: quote revisions, trade-throughs and the last large
   b = book_at(100.00, 100.02, 6s);
   f.update(b);
   f.compute(b, out);
-  CHECK(std::isnan(out[0]));                    // no trade of 5x the mean yet
+  CHECK(std::isnan(out[0]));                     // no trade of 5x the mean yet
   CHECK(out[1] == doctest::Approx(2.0 / 10.0));  // two revisions in 10 s
   CHECK(out[2] == doctest::Approx(1.0 / 3.0));   // one of three signed trades went through
   // A trade of 25 against a mean of 5/4 before it: large.

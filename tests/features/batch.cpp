@@ -1,8 +1,8 @@
 // book_history (an OrderBookView over a row of an xtensor history), compute_batch (batch
 // equals streaming) and feature_set (composition, names, forwarding).
-#include "footprint/detail/random.hpp"
 #include "footprint/book/price_level_book.hpp"
 #include "footprint/book/trade.hpp"
+#include "footprint/detail/random.hpp"
 #include "footprint/features/amihud_illiquidity.hpp"
 #include "footprint/features/book_history.hpp"
 #include "footprint/features/book_slope.hpp"
@@ -45,7 +45,9 @@ struct random_history {
 };
 random_history make_history(std::size_t rows, std::uint64_t seed) {
   fp::detail::xoshiro256ss rng(seed);
-  const auto between = [&](int lo, int hi) { return lo + static_cast<int>(rng.below(static_cast<std::uint64_t>(hi - lo + 1))); };
+  const auto between = [&](int lo, int hi) {
+    return lo + static_cast<int>(rng.below(static_cast<std::uint64_t>(hi - lo + 1)));
+  };
   const auto step = [&](auto&) { return between(-1, 1); };
   const auto qty = [&](auto&) { return between(1, 50); };
   const auto depth = [&](auto&) { return between(0, 5); };
@@ -69,7 +71,9 @@ random_history make_history(std::size_t rows, std::uint64_t seed) {
     h.times.push_back(std::chrono::milliseconds(t_ms));
     if (qty(rng) < 20) {  // a trade at the row's time, before the row
       const int sign = qty(rng) % 2 ? 1 : -1;
-      h.trades.push_back({.time = h.times.back(), .price = best_bid / 100.0, .quantity = double(qty(rng)),
+      h.trades.push_back({.time = h.times.back(),
+                          .price = best_bid / 100.0,
+                          .quantity = double(qty(rng)),
                           .sign = static_cast<std::int8_t>(sign)});
     }
   }
@@ -93,12 +97,24 @@ TEST_CASE("book_history: rows are OrderBookViews, absent levels end a side") {
   fp::book_history::array_type a = fp::book_history::array_type::from_shape({2, 3, 4});
   // Row 0: bids 10.00 x 5, 9.99 x 0 (absent: size 0), 9.98 x 7 (after a hole: ignored);
   //        asks 10.01 x 2, 10.02 x 3, NaN price (absent).
-  a(0, 0, 0) = 10.00; a(0, 0, 1) = 5; a(0, 0, 2) = 10.01; a(0, 0, 3) = 2;
-  a(0, 1, 0) = 9.99;  a(0, 1, 1) = 0; a(0, 1, 2) = 10.02; a(0, 1, 3) = 3;
-  a(0, 2, 0) = 9.98;  a(0, 2, 1) = 7; a(0, 2, 2) = std::nan(""); a(0, 2, 3) = 4;
+  a(0, 0, 0) = 10.00;
+  a(0, 0, 1) = 5;
+  a(0, 0, 2) = 10.01;
+  a(0, 0, 3) = 2;
+  a(0, 1, 0) = 9.99;
+  a(0, 1, 1) = 0;
+  a(0, 1, 2) = 10.02;
+  a(0, 1, 3) = 3;
+  a(0, 2, 0) = 9.98;
+  a(0, 2, 1) = 7;
+  a(0, 2, 2) = std::nan("");
+  a(0, 2, 3) = 4;
   // Row 1: no bids at all.
   for (std::size_t l = 0; l < 3; ++l) {
-    a(1, l, 0) = std::nan(""); a(1, l, 1) = 0; a(1, l, 2) = 10.05 + 0.01 * double(l); a(1, l, 3) = 1;
+    a(1, l, 0) = std::nan("");
+    a(1, l, 1) = 0;
+    a(1, l, 2) = 10.05 + 0.01 * double(l);
+    a(1, l, 3) = 1;
   }
   const std::vector<std::chrono::nanoseconds> times{1s, 2s};
   fp::book_history h(a, times);
@@ -136,7 +152,7 @@ TEST_CASE("feature_set concatenates names in order and forwards update and reset
 
   level1 fs;
   REQUIRE(fs.size() == 8);
-  const std::vector<std::string> expected{"mid", "spread", "spread_bps", "weighted_mid", "queue_imbalance",
+  const std::vector<std::string> expected{"mid", "spread",         "spread_bps", "weighted_mid", "queue_imbalance",
                                           "ofi", "ofi_100_events", "ofi_1s"};
   CHECK(std::vector<std::string>(fs.names().begin(), fs.names().end()) == expected);
   CHECK(fs.offset<2>() == 5);
@@ -160,12 +176,14 @@ TEST_CASE("feature_set concatenates names in order and forwards update and reset
 
   // Parameters through the members' constructors (CTAD); names must stay unique, so
   // several windows of one feature go into one calculator.
-  const fp::feature_set custom{fp::queue_imbalance{}, fp::order_flow_imbalance({.event_windows = {10, 20}, .clock_windows = {}})};
+  const fp::feature_set custom{fp::queue_imbalance{},
+                               fp::order_flow_imbalance({.event_windows = {10, 20}, .clock_windows = {}})};
   const std::vector<std::string> custom_names{"queue_imbalance", "ofi", "ofi_10_events", "ofi_20_events"};
   CHECK(std::vector<std::string>(custom.names().begin(), custom.names().end()) == custom_names);
-  CHECK_THROWS_WITH_AS((fp::feature_set<fp::queue_imbalance, fp::queue_imbalance>{}),
-                       "footprint::feature_set::feature_set: feature names must be unique (got 'queue_imbalance' twice)",
-                       fp::invalid_argument);
+  CHECK_THROWS_WITH_AS(
+      (fp::feature_set<fp::queue_imbalance, fp::queue_imbalance>{}),
+      "footprint::feature_set::feature_set: feature names must be unique (got 'queue_imbalance' twice)",
+      fp::invalid_argument);
   CHECK_THROWS_AS(fp::feature_set(fp::order_flow_imbalance{}, fp::order_flow_imbalance({.event_windows = {20}})),
                   fp::invalid_argument);  // "ofi" twice
 }
@@ -210,7 +228,8 @@ TEST_CASE("compute_batch over a history equals streaming the same rows and trade
     stream_set.update(book);
     stream_set.compute(book, out);
     for (std::size_t j = 0; j < out.size(); ++j) {
-      REQUIRE_MESSAGE(same(batch(static_cast<std::size_t>(t), j), out[j]), "row ", t, " feature ", stream_set.names()[j]);
+      REQUIRE_MESSAGE(same(batch(static_cast<std::size_t>(t), j), out[j]), "row ", t, " feature ",
+                      stream_set.names()[j]);
       defined += std::isnan(out[j]) ? 0 : 1;
     }
   }

@@ -46,7 +46,8 @@ TEST_CASE("depth_imbalance sums the best k levels of each side") {
   k3.compute(make_book({{1.0, 1}}, {}), out);
   CHECK(std::isnan(out[0]));
   CHECK_THROWS_WITH_AS(fp::depth_imbalance({.levels = 0}),
-                       "footprint::depth_imbalance::depth_imbalance: levels must be >= 1 (got 0)", fp::invalid_argument);
+                       "footprint::depth_imbalance::depth_imbalance: levels must be >= 1 (got 0)",
+                       fp::invalid_argument);
 }
 
 TEST_CASE("depth_within_bps counts the levels within x bps of the mid on each side") {
@@ -69,9 +70,10 @@ TEST_CASE("depth_within_bps counts the levels within x bps of the mid on each si
   for (double x : out) CHECK(std::isnan(x));
   CHECK_THROWS_AS(fp::depth_within_bps({.bps = {}}), fp::invalid_argument);
   CHECK_THROWS_AS(fp::depth_within_bps({.bps = {5.0, -1.0}}), fp::invalid_argument);
-  CHECK_THROWS_WITH_AS(fp::depth_within_bps({.bps = {5.0, 5.0}}),
-                       "footprint::depth_within_bps::depth_within_bps: feature names must be unique (got 'bid_depth_5bps' twice)",
-                       fp::invalid_argument);
+  CHECK_THROWS_WITH_AS(
+      fp::depth_within_bps({.bps = {5.0, 5.0}}),
+      "footprint::depth_within_bps::depth_within_bps: feature names must be unique (got 'bid_depth_5bps' twice)",
+      fp::invalid_argument);
 }
 
 TEST_CASE("book_slope is the OLS slope of cumulative depth on distance from the mid (bps)") {

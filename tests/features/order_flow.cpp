@@ -1,7 +1,7 @@
 // Order flow imbalance (Cont, Kukanov and Stoikov 2014) and its multi-level version
 // (Xu, Gould and Howison 2019): hand-computed events, windows, and an independent sum.
-#include "footprint/detail/random.hpp"
 #include "footprint/book/price_level_book.hpp"
+#include "footprint/detail/random.hpp"
 #include "footprint/features/multi_level_ofi.hpp"
 #include "footprint/features/order_flow_imbalance.hpp"
 
@@ -32,8 +32,8 @@ quote best(const fp::price_level_book& b) {
           b.ask_levels() ? b.ask_price(0) : inf, b.ask_levels() ? b.ask_quantity(0) : 0.0};
 }
 double e_n(const quote& prev, const quote& now) {
-  return (now.pb >= prev.pb ? now.qb : 0.0) - (now.pb <= prev.pb ? prev.qb : 0.0) -
-         (now.pa <= prev.pa ? now.qa : 0.0) + (now.pa >= prev.pa ? prev.qa : 0.0);
+  return (now.pb >= prev.pb ? now.qb : 0.0) - (now.pb <= prev.pb ? prev.qb : 0.0) - (now.pa <= prev.pa ? now.qa : 0.0) +
+         (now.pa >= prev.pa ? prev.qa : 0.0);
 }
 }  // namespace
 
@@ -87,7 +87,9 @@ TEST_CASE("order_flow_imbalance: hand-computed events, event window and clock wi
 
 TEST_CASE("OFI over windows equals the sum of independently computed e_n") {
   fp::detail::xoshiro256ss rng(7);
-  const auto between = [&](int lo, int hi) { return lo + static_cast<int>(rng.below(static_cast<std::uint64_t>(hi - lo + 1))); };
+  const auto between = [&](int lo, int hi) {
+    return lo + static_cast<int>(rng.below(static_cast<std::uint64_t>(hi - lo + 1)));
+  };
   const auto tick = [&](auto&) { return between(-3, 3); };
   const auto size = [&](auto&) { return between(0, 5); };
   const auto coin = [&](auto&) { return between(0, 1); };
@@ -137,7 +139,7 @@ TEST_CASE("OFI over windows equals the sum of independently computed e_n") {
     REQUIRE(out[0] == events.back());
     REQUIRE(out[1] == last25);  // quantities are integers: sums are exact
     REQUIRE(out[2] == last1s);
-    REQUIRE(ml[0] == out[1]);   // MLOFI level 1 is OFI
+    REQUIRE(ml[0] == out[1]);  // MLOFI level 1 is OFI
     REQUIRE(ml[3] == out[2]);
   }
 }
@@ -174,8 +176,8 @@ TEST_CASE("a clock window past its capacity reports NaN until the dropped events
     ofi.update(book);
   }
   ofi.compute(book, out);
-  CHECK(out[1] == 3.0);        // the event window is not limited by the clock capacity
-  CHECK(std::isnan(out[2]));   // 3 events in 10 s, room for 2: the event at 1 s was dropped
+  CHECK(out[1] == 3.0);       // the event window is not limited by the clock capacity
+  CHECK(std::isnan(out[2]));  // 3 events in 10 s, room for 2: the event at 1 s was dropped
   book.set_level(side::buy, 10.0, 10);
   book.set_timestamp(11s);  // (1 s, 11 s] holds events at 2, 3 and 11 s: still one too many
   ofi.update(book);

@@ -75,7 +75,9 @@ lobster_day load() {
     d.times.push_back(time);
     const int type = static_cast<int>(messages[t][1]);
     if (type == 4 || type == 5) {  // executions: the aggressor is opposite to the resting order
-      d.trades.push_back({.time = time, .price = messages[t][4] / 1e4, .quantity = messages[t][3],
+      d.trades.push_back({.time = time,
+                          .price = messages[t][4] / 1e4,
+                          .quantity = messages[t][3],
                           .sign = static_cast<std::int8_t>(-static_cast<int>(messages[t][5]))});
     }
   }
@@ -83,7 +85,8 @@ lobster_day load() {
 }
 }  // namespace
 
-TEST_CASE("real data (LOBSTER AAPL level 10): features agree with direct computations" * doctest::test_suite("real-data")) {
+TEST_CASE("real data (LOBSTER AAPL level 10): features agree with direct computations" *
+          doctest::test_suite("real-data")) {
   if (!std::filesystem::is_directory(aapl_dir)) {
     MESSAGE("skipped: real data folder not found: " << aapl_dir.string());
     return;
@@ -139,7 +142,8 @@ TEST_CASE("real data (LOBSTER AAPL level 10): features agree with direct computa
 
   SUBCASE("batch over the history equals streaming a price_level_book, with real trades") {
     auto make = [] {
-      return fp::feature_set{fp::top_of_book{}, fp::order_flow_imbalance({.event_windows = {50}, .clock_windows = {5s}}),
+      return fp::feature_set{fp::top_of_book{},
+                             fp::order_flow_imbalance({.event_windows = {50}, .clock_windows = {5s}}),
                              fp::multi_level_ofi({.levels = 10, .event_windows = {50}, .clock_windows = {5s}}),
                              fp::trade_flow({.window = 10s})};
     };
@@ -150,7 +154,8 @@ TEST_CASE("real data (LOBSTER AAPL level 10): features agree with direct computa
     std::vector<double> out(stream.size());
     std::size_t next_trade = 0;
     for (std::size_t t = 0; t < 999; ++t) {
-      while (next_trade < d.trades.size() && d.trades[next_trade].time <= d.times[t]) stream.update(d.trades[next_trade++]);
+      while (next_trade < d.trades.size() && d.trades[next_trade].time <= d.times[t])
+        stream.update(d.trades[next_trade++]);
       std::vector<fp::price_level> bids, asks;
       for (std::size_t l = 0; l < 10; ++l) {
         if (d.raw[t][4 * l + 3] > 0) bids.push_back({d.raw[t][4 * l + 2] / 1e4, d.raw[t][4 * l + 3]});

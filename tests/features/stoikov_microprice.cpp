@@ -1,7 +1,7 @@
 // Stoikov (2018) micro-price: a two-state chain whose G* is known in closed form.
+#include "footprint/features/stoikov_microprice.hpp"
 #include "footprint/book/price_level_book.hpp"
 #include "footprint/features/book_history.hpp"
-#include "footprint/features/stoikov_microprice.hpp"
 
 #include <doctest/doctest.h>
 

@@ -45,11 +45,11 @@ TEST_CASE("trade_flow: signed volume, sign imbalance, intensity, VWAP, time sinc
   for (double x : out) CHECK(std::isnan(x));
   flow.update(book);
   flow.compute(book, out);
-  CHECK(out[0] == 0.0);         // a clock, no trade: no signed volume
-  CHECK(std::isnan(out[1]));    // no signed trade
+  CHECK(out[0] == 0.0);       // a clock, no trade: no signed volume
+  CHECK(std::isnan(out[1]));  // no signed trade
   CHECK(out[2] == 0.0);
-  CHECK(std::isnan(out[3]));    // no VWAP without trades
-  CHECK(std::isnan(out[4]));    // never traded
+  CHECK(std::isnan(out[3]));  // no VWAP without trades
+  CHECK(std::isnan(out[4]));  // never traded
 
   flow.update(make_trade(1s, 10.00, 100, +1));
   flow.update(make_trade(2s, 10.02, 50, -1));
@@ -57,9 +57,9 @@ TEST_CASE("trade_flow: signed volume, sign imbalance, intensity, VWAP, time sinc
   set_mid(book, 10.0, 3500ms);
   flow.update(book);
   flow.compute(book, out);
-  CHECK(out[0] == 50.0);                  // 100 - 50
-  CHECK(out[1] == 0.0);                   // (1 - 1) / 2 signed trades
-  CHECK(out[2] == doctest::Approx(0.3));  // 3 trades / 10 s
+  CHECK(out[0] == 50.0);                                            // 100 - 50
+  CHECK(out[1] == 0.0);                                             // (1 - 1) / 2 signed trades
+  CHECK(out[2] == doctest::Approx(0.3));                            // 3 trades / 10 s
   CHECK(out[3] == doctest::Approx(1801.3 / 180.0).epsilon(1e-14));  // (1000 + 501 + 300.3) / 180
   CHECK(out[4] == doctest::Approx(0.5));
 
@@ -171,16 +171,16 @@ TEST_CASE("markouts: effective and realized spreads, price impact, forward mid r
   const std::vector<fp::trade> trades{make_trade(1s, 100.15, 5, +1), make_trade(1s, 99.95, 5, -1),
                                       make_trade(1s, 100.0, 5, 0)};
   const auto out = m.trade_markouts(history, trades);
-  CHECK(out(0, 0) == doctest::Approx(30.0).epsilon(1e-9));   // 2 (100.15 - 100) / 100 bps
-  CHECK(out(0, 1) == doctest::Approx(5.0).epsilon(1e-9));    // (100.2 - 100.15) / 100
-  CHECK(out(0, 2) == doctest::Approx(-10.0).epsilon(1e-9));  // 2 (100.15 - 100.2) / 100
-  CHECK(out(0, 3) == doctest::Approx(40.0).epsilon(1e-9));   // 2 (100.2 - 100) / 100
+  CHECK(out(0, 0) == doctest::Approx(30.0).epsilon(1e-9));     // 2 (100.15 - 100) / 100 bps
+  CHECK(out(0, 1) == doctest::Approx(5.0).epsilon(1e-9));      // (100.2 - 100.15) / 100
+  CHECK(out(0, 2) == doctest::Approx(-10.0).epsilon(1e-9));    // 2 (100.15 - 100.2) / 100
+  CHECK(out(0, 3) == doctest::Approx(40.0).epsilon(1e-9));     // 2 (100.2 - 100) / 100
   CHECK(out(0, 0) == doctest::Approx(out(0, 2) + out(0, 3)));  // effective = realized + impact
-  CHECK(std::isnan(out(0, 4)));  // 6 s is past the last row: the future is not observed
+  CHECK(std::isnan(out(0, 4)));                                // 6 s is past the last row: the future is not observed
   // A sell at 99.95: it paid 2 * 0.05 / 100 = 10 bps and the mid then rose against the seller's side.
   CHECK(out(1, 0) == doctest::Approx(10.0).epsilon(1e-9));
   CHECK(out(1, 1) == doctest::Approx(-25.0).epsilon(1e-9));  // -(100.2 - 99.95) / 100
-  CHECK(std::isnan(out(2, 0)));  // unknown sign
+  CHECK(std::isnan(out(2, 0)));                              // unknown sign
   const auto ret = m.mid_returns(history);
   CHECK(ret(0, 0) == doctest::Approx(10.0).epsilon(1e-9));  // 100 -> 100.1
   CHECK(ret(2, 0) == doctest::Approx(0.0).epsilon(1e-9));

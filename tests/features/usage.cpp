@@ -43,17 +43,26 @@ TEST_CASE("usage: streaming a feature set over book updates and trades") {
   features.compute(book, x);  // noexcept, no allocation
 
   CHECK(features.names()[5] == "ofi");
-  CHECK(x[5] == 60.0);   // the ask queue shrank by 60
-  CHECK(x[9] == 60.0);   // signed_volume_60s
+  CHECK(x[5] == 60.0);  // the ask queue shrank by 60
+  CHECK(x[9] == 60.0);  // signed_volume_60s
   CHECK(x[0] == doctest::Approx(100.01));
 }
 
 TEST_CASE("usage: the same features in batch over a history") {
   // A history of shape (time, level, 4): bid price, bid size, ask price, ask size.
   fp::book_history::array_type array = fp::book_history::array_type::from_shape({3, 1, 4});
-  array(0, 0, 0) = 100.00; array(0, 0, 1) = 300; array(0, 0, 2) = 100.02; array(0, 0, 3) = 100;
-  array(1, 0, 0) = 100.00; array(1, 0, 1) = 300; array(1, 0, 2) = 100.02; array(1, 0, 3) = 40;
-  array(2, 0, 0) = 100.01; array(2, 0, 1) = 500; array(2, 0, 2) = 100.02; array(2, 0, 3) = 40;
+  array(0, 0, 0) = 100.00;
+  array(0, 0, 1) = 300;
+  array(0, 0, 2) = 100.02;
+  array(0, 0, 3) = 100;
+  array(1, 0, 0) = 100.00;
+  array(1, 0, 1) = 300;
+  array(1, 0, 2) = 100.02;
+  array(1, 0, 3) = 40;
+  array(2, 0, 0) = 100.01;
+  array(2, 0, 1) = 500;
+  array(2, 0, 2) = 100.02;
+  array(2, 0, 3) = 40;
   const std::vector<std::chrono::nanoseconds> times{34'200s, 34'201s, 34'202s};
   const std::vector<fp::trade> trades{{.time = 34'201s, .price = 100.02, .quantity = 60, .sign = +1}};
 
@@ -86,14 +95,20 @@ TEST_CASE("usage: fit the Stoikov micro-price on a history, then compute it") {
   book.set_level(fp::side::buy, 50.00, 900);
   book.set_level(fp::side::sell, 50.01, 100);
   std::vector<double> x(micro.size());
-  micro.compute(book, x);  // {stoikov_microprice, stoikov_adjustment}
+  micro.compute(book, x);                  // {stoikov_microprice, stoikov_adjustment}
   CHECK(x[1] == doctest::Approx(0.0025));  // a quarter tick above the mid
 }
 
 TEST_CASE("usage: markouts are look-ahead labels, computed in batch only") {
   fp::book_history::array_type array = fp::book_history::array_type::from_shape({2, 1, 4});
-  array(0, 0, 0) = 99.99; array(0, 0, 1) = 10; array(0, 0, 2) = 100.01; array(0, 0, 3) = 10;
-  array(1, 0, 0) = 100.01; array(1, 0, 1) = 10; array(1, 0, 2) = 100.03; array(1, 0, 3) = 10;
+  array(0, 0, 0) = 99.99;
+  array(0, 0, 1) = 10;
+  array(0, 0, 2) = 100.01;
+  array(0, 0, 3) = 10;
+  array(1, 0, 0) = 100.01;
+  array(1, 0, 1) = 10;
+  array(1, 0, 2) = 100.03;
+  array(1, 0, 3) = 10;
   const std::vector<std::chrono::nanoseconds> times{0s, 1s};
   const std::vector<fp::trade> trades{{.time = 500ms, .price = 100.01, .quantity = 5, .sign = +1}};
 

@@ -3,8 +3,8 @@
 // give the raw reader's events message for message.
 #include "footprint/feeds/binance/binance_csv_reader.hpp"
 
-#include "footprint/feeds/binance/binance_reader.hpp"
 #include "feeds/crypto_test_data.hpp"
+#include "footprint/feeds/binance/binance_reader.hpp"
 
 #include <doctest/doctest.h>
 
@@ -113,21 +113,28 @@ TEST_CASE("binance csv: malformed rows raise data_error with file, line, column 
         "depth.csv:2:5: field 'prev_last_update_id': pu must be < U (got pu 5, U 5)");
   CHECK(error_of(depth_h + "1,10,5,6,,buy,1,1\n", "", "") ==
         "depth.csv:2:6: field 'side': unknown side (got 'buy'; expected bid or ask)");
-  CHECK(error_of(depth_h + "1,10,5,6,,bid,1,-1\n", "", "") == "depth.csv:2:8: field 'qty': quantity must be >= 0 (got -1)");
+  CHECK(error_of(depth_h + "1,10,5,6,,bid,1,-1\n", "", "") ==
+        "depth.csv:2:8: field 'qty': quantity must be >= 0 (got -1)");
   CHECK(error_of(depth_h + "1,10,5,6,,bid,0,1\n", "", "") == "depth.csv:2:7: field 'price': price must be > 0 (got 0)");
-  CHECK(error_of(depth_h + "1,,5,6,,bid,1,1\n", "", "") == "depth.csv:2:2: field 'event_ts_ms': not an integer (got '')");
-  CHECK(error_of(depth_h + "1,10,5,6,,bid,1\n", "", "") == "depth.csv:2:8: field 'qty': missing field (the row is too short)");
+  CHECK(error_of(depth_h + "1,,5,6,,bid,1,1\n", "", "") ==
+        "depth.csv:2:2: field 'event_ts_ms': not an integer (got '')");
+  CHECK(error_of(depth_h + "1,10,5,6,,bid,1\n", "", "") ==
+        "depth.csv:2:8: field 'qty': missing field (the row is too short)");
   CHECK(error_of(depth_h + "5,10,5,6,,bid,1,1\n4,10,7,8,,bid,1,1\n", "", "") ==
         "depth.csv:3:1: field 'local_ts_ns': timestamp goes back (got 4 after 5)");
   CHECK(error_of(depth_h + "1,10,5,6,,bid,1,1\n2,10,7,8,6,bid,1,1\n", "", "") ==
-        "depth.csv:3:5: field 'prev_last_update_id': footprint::binance_depth_book::apply_update: a spot update has no pu (got 6)");
+        "depth.csv:3:5: field 'prev_last_update_id': footprint::binance_depth_book::apply_update: a spot update has no "
+        "pu (got 6)");
   CHECK(error_of("", ticker_h + "1,,5,x,1,2,1\n", "") == "ticker.csv:2:4: field 'bid_px': not a number (got 'x')");
   CHECK(error_of("", ticker_h + "1,,5,0,1,2,1\n", "") == "ticker.csv:2:4: field 'bid_px': price must be > 0 (got 0)");
-  CHECK(error_of("", "", trades_h + "1,2,3,4,5,6,2,sell\n") == "trades.csv:2:7: field 'buyer_is_maker': must be 0 or 1 (got 2)");
+  CHECK(error_of("", "", trades_h + "1,2,3,4,5,6,2,sell\n") ==
+        "trades.csv:2:7: field 'buyer_is_maker': must be 0 or 1 (got 2)");
   CHECK(error_of("", "", trades_h + "1,2,3,4,5,6,1,buy\n") ==
         "trades.csv:2:8: field 'aggressor': aggressor 'buy' contradicts buyer_is_maker 1");
-  CHECK(error_of("", "", trades_h + "1,2,3,4,5,0,1,sell\n") == "trades.csv:2:6: field 'qty': quantity must be > 0 (got 0)");
-  CHECK(error_of("", "", trades_h + "1,2,3,4,5,6,1,sell,x\n") == "trades.csv:2:9: unexpected extra field (the row is too long)");
+  CHECK(error_of("", "", trades_h + "1,2,3,4,5,0,1,sell\n") ==
+        "trades.csv:2:6: field 'qty': quantity must be > 0 (got 0)");
+  CHECK(error_of("", "", trades_h + "1,2,3,4,5,6,1,sell,x\n") ==
+        "trades.csv:2:9: unexpected extra field (the row is too long)");
 }
 
 TEST_CASE("binance csv: the lenient policy skips and counts malformed rows") {
@@ -141,7 +148,8 @@ TEST_CASE("binance csv: the lenient policy skips and counts malformed rows") {
   CHECK(r.report().rows_skipped == 2);
   REQUIRE(r.report().first_errors.size() == 2);
   // Rows are read one ahead, so the trades file's first (bad) row is met at construction.
-  CHECK(r.report().first_errors[0] == "trades.csv:2:8: field 'aggressor': aggressor 'buy' contradicts buyer_is_maker 1");
+  CHECK(r.report().first_errors[0] ==
+        "trades.csv:2:8: field 'aggressor': aggressor 'buy' contradicts buyer_is_maker 1");
   CHECK(r.report().first_errors[1] == "depth.csv:3:7: field 'price': not a number (got 'x')");
   CHECK(r.report().lines_read == 7);
 }
@@ -184,7 +192,8 @@ TEST_CASE("binance csv real captures: the same events as the raw captures" * doc
     return;
   }
   const std::size_t limit = footprint_test::line_limit();
-  for (const auto& [market, day] : {std::pair{"spot", "20240808"}, std::pair{"spot", "20240809"}, std::pair{"usdm", "20240808"}}) {
+  for (const auto& [market, day] :
+       {std::pair{"spot", "20240808"}, std::pair{"spot", "20240809"}, std::pair{"usdm", "20240808"}}) {
     const std::string name = std::string(market) + " " + day;
     CAPTURE(name);
     const std::string stem = (binance_dir / "csv" / (std::string(market) + "_btcusdt_" + day + "_")).string();
@@ -214,8 +223,8 @@ TEST_CASE("binance csv real captures: the same events as the raw captures" * doc
       bool same = a.kind == b.kind && a.local_time == b.local_time && a.exchange_time == b.exchange_time;
       if (same && a.kind == fp::binance_event_kind::depth_update) {
         same = a.first_update_id == b.first_update_id && a.last_update_id == b.last_update_id &&
-               a.previous_update_id == b.previous_update_id && same_levels(a.bids, b.bids) && same_levels(a.asks, b.asks) &&
-               a.applied == b.applied && a.gap == b.gap && a.crossed == b.crossed &&
+               a.previous_update_id == b.previous_update_id && same_levels(a.bids, b.bids) &&
+               same_levels(a.asks, b.asks) && a.applied == b.applied && a.gap == b.gap && a.crossed == b.crossed &&
                same_price(raw.book().best_bid(), csv.book().best_bid()) &&
                same_price(raw.book().best_ask(), csv.book().best_ask()) &&
                raw.book().bid_levels() == csv.book().bid_levels() && raw.book().ask_levels() == csv.book().ask_levels();
@@ -227,7 +236,8 @@ TEST_CASE("binance csv real captures: the same events as the raw captures" * doc
       equal += same;
     }
     if (complete) CHECK_FALSE(csv.next(b));
-    MESSAGE(name, ": ", equal, " of ", compared, " CSV events equal the raw ones", std::string(complete ? "" : " (prefix only)"));
+    MESSAGE(name, ": ", equal, " of ", compared, " CSV events equal the raw ones",
+            std::string(complete ? "" : " (prefix only)"));
     CHECK(equal == compared);
     CHECK(compared > 1000);
     CHECK(csv.report().rows_skipped == 0);

@@ -3,9 +3,9 @@
 // exports and against bookTicker.
 #include "footprint/feeds/binance/binance_reader.hpp"
 
-#include "footprint/feeds/line_reader.hpp"
-#include "footprint/detail/csv.hpp"
 #include "feeds/crypto_test_data.hpp"
+#include "footprint/detail/csv.hpp"
+#include "footprint/feeds/line_reader.hpp"
 
 #include <doctest/doctest.h>
 
@@ -13,8 +13,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -251,7 +251,7 @@ TEST_CASE("binance: a newer snapshot replaces the book and the next update must 
     CHECK(evs[0].applied);
     CHECK_FALSE(evs[1].applied);  // u = 120 <= L: covered by the snapshot
     CHECK(evs[2].applied);
-    CHECK_FALSE(evs[2].gap);      // U = 115 <= L + 1 = 121 <= u = 125
+    CHECK_FALSE(evs[2].gap);  // U = 115 <= L + 1 = 121 <= u = 125
     CHECK(r.book().best_bid() == 99.5);
     CHECK(r.book().quantity_at(side::buy, 98.0) == 0.0);
     CHECK(r.depth().stats().gaps == 0);
@@ -288,28 +288,32 @@ TEST_CASE("binance_depth_book: direct use, and invalid updates leave it unchange
   const std::vector<fp::price_level> bad{{100.0, 1.0}, {-1.0, 1.0}};
   auto r = b.apply_update({.first_update_id = 1, .last_update_id = 2, .bids = bids}, nanoseconds{5});
   CHECK(r.applied);
-  CHECK_THROWS_WITH_AS(b.apply_update({.first_update_id = 3, .last_update_id = 3, .asks = bad}, nanoseconds{6}),
-                       "footprint::binance_depth_book::apply_update: invalid level (price -1, quantity 1): price must be "
-                       "finite and > 0, quantity finite and >= 0",
-                       fp::invalid_argument);
-  CHECK_THROWS_WITH_AS(b.apply_update({.first_update_id = 3, .last_update_id = 3, .previous_update_id = 2}, nanoseconds{6}),
-                       "footprint::binance_depth_book::apply_update: a spot update has no pu (got 2)",
-                       fp::invalid_argument);
-  CHECK_THROWS_WITH_AS(b.apply_update({.first_update_id = 4, .last_update_id = 3}, nanoseconds{6}),
-                       "footprint::binance_depth_book::apply_update: update ids must satisfy 0 <= U <= u (got U 4, u 3)",
-                       fp::invalid_argument);
-  CHECK_THROWS_WITH_AS(b.apply_snapshot(5, bad, {}, nanoseconds{6}),
-                       "footprint::binance_depth_book::apply_snapshot: invalid buy level 1 (price -1, quantity 1): price "
-                       "and quantity must be finite and > 0",
-                       fp::invalid_argument);
+  CHECK_THROWS_WITH_AS(
+      b.apply_update({.first_update_id = 3, .last_update_id = 3, .asks = bad}, nanoseconds{6}),
+      "footprint::binance_depth_book::apply_update: invalid level (price -1, quantity 1): price must be "
+      "finite and > 0, quantity finite and >= 0",
+      fp::invalid_argument);
+  CHECK_THROWS_WITH_AS(
+      b.apply_update({.first_update_id = 3, .last_update_id = 3, .previous_update_id = 2}, nanoseconds{6}),
+      "footprint::binance_depth_book::apply_update: a spot update has no pu (got 2)", fp::invalid_argument);
+  CHECK_THROWS_WITH_AS(
+      b.apply_update({.first_update_id = 4, .last_update_id = 3}, nanoseconds{6}),
+      "footprint::binance_depth_book::apply_update: update ids must satisfy 0 <= U <= u (got U 4, u 3)",
+      fp::invalid_argument);
+  CHECK_THROWS_WITH_AS(
+      b.apply_snapshot(5, bad, {}, nanoseconds{6}),
+      "footprint::binance_depth_book::apply_snapshot: invalid buy level 1 (price -1, quantity 1): price "
+      "and quantity must be finite and > 0",
+      fp::invalid_argument);
   CHECK(b.book().ask_levels() == 0);
   CHECK(b.book().bid_levels() == 1);
   CHECK(b.book().timestamp() == nanoseconds{5});
   CHECK(b.last_update_id() == 2);
   fp::binance_depth_book f(fp::binance_market::usd_m_futures);
-  CHECK_THROWS_WITH_AS(f.apply_update({.first_update_id = 1, .last_update_id = 2}, nanoseconds{1}),
-                       "footprint::binance_depth_book::apply_update: a USD-M futures update needs pu (previous_update_id >= 0)",
-                       fp::invalid_argument);
+  CHECK_THROWS_WITH_AS(
+      f.apply_update({.first_update_id = 1, .last_update_id = 2}, nanoseconds{1}),
+      "footprint::binance_depth_book::apply_update: a USD-M futures update needs pu (previous_update_id >= 0)",
+      fp::invalid_argument);
   b.clear();
   CHECK(b.last_update_id() == -1);
   CHECK(b.stats().updates_applied == 0);
@@ -324,7 +328,8 @@ TEST_CASE("binance: malformed lines raise data_error with file, line, column and
   CHECK(error_of("12345") == "m:1:2: missing JSON message after the timestamp");
   CHECK(error_of(good + "\n999 {}") == "m:2:1: field 'local_ts_ns': timestamp goes back (got 999 after 1000)");
   CHECK(error_of(R"(1 {"stream":"btcusdt@trade","data":{)") ==
-        "m:1:2: invalid JSON: parse error at line 1, column 35: syntax error while parsing object key - unexpected end of "
+        "m:1:2: invalid JSON: parse error at line 1, column 35: syntax error while parsing object key - unexpected end "
+        "of "
         "input; expected string literal");
   CHECK(error_of(R"(1 {"stream":"btcusdt@trade","data":{"E":1e999}})") ==
         "m:1:2: invalid JSON: number overflow parsing '1e999'");
@@ -346,35 +351,45 @@ TEST_CASE("binance: malformed lines raise data_error with file, line, column and
         "m:1:2: field 'data.U': expected an integer (got 1.5)");
   CHECK(error_of(R"(1 {"stream":"btcusdt@depth","data":{"s":"BTCUSDT","U":-1,"u":2,"b":[],"a":[],"E":1}})") ==
         "m:1:2: field 'data.U': must be >= 0 (got -1)");
-  CHECK(error_of(R"(1 {"stream":"btcusdt@depth","data":{"s":"BTCUSDT","U":18446744073709551615,"u":2,"b":[],"a":[],"E":1}})") ==
-        "m:1:2: field 'data.U': integer out of range (got 18446744073709551615)");
+  CHECK(
+      error_of(
+          R"(1 {"stream":"btcusdt@depth","data":{"s":"BTCUSDT","U":18446744073709551615,"u":2,"b":[],"a":[],"E":1}})") ==
+      "m:1:2: field 'data.U': integer out of range (got 18446744073709551615)");
   CHECK(error_of(R"(1 {"stream":"btcusdt@depth","data":{"s":"BTCUSDT","U":3,"u":2,"b":[],"a":[],"E":1}})") ==
         "m:1:2: field 'data.U': U must be <= u (got U 3, u 2)");
   CHECK(error_of(R"(1 {"stream":"btcusdt@depth","data":{"s":"BTCUSDT","U":3,"u":4,"pu":3,"b":[],"a":[],"E":1}})") ==
         "m:1:2: field 'data.pu': pu must be < U (got pu 3, U 3)");
-  CHECK(error_of(R"(1 {"stream":"btcusdt@depth","data":{"s":"BTCUSDT","U":3,"u":4,"b":[],"a":[],"E":9223372036855}})") ==
-        "m:1:2: field 'data.E': time out of range (got 9223372036855 ms)");
-  CHECK(error_of(R"(1 {"stream":"btcusdt@depth","data":{"s":"BTCUSDT","U":3,"u":4,"b":[["1","2"],["abc","1"]],"a":[],"E":1}})") ==
-        "m:1:2: field 'data.b[1][0]': not a number (got 'abc')");
+  CHECK(
+      error_of(R"(1 {"stream":"btcusdt@depth","data":{"s":"BTCUSDT","U":3,"u":4,"b":[],"a":[],"E":9223372036855}})") ==
+      "m:1:2: field 'data.E': time out of range (got 9223372036855 ms)");
+  CHECK(
+      error_of(
+          R"(1 {"stream":"btcusdt@depth","data":{"s":"BTCUSDT","U":3,"u":4,"b":[["1","2"],["abc","1"]],"a":[],"E":1}})") ==
+      "m:1:2: field 'data.b[1][0]': not a number (got 'abc')");
   CHECK(error_of(R"(1 {"stream":"btcusdt@depth","data":{"s":"BTCUSDT","U":3,"u":4,"b":[],"a":[["1",2]],"E":1}})") ==
         "m:1:2: field 'data.a[0][1]': expected a decimal string (got 2)");
-  CHECK(error_of(R"(1 {"stream":"btcusdt@depth","data":{"s":"BTCUSDT","U":3,"u":4,"b":[],"a":[["1","-0.5"]],"E":1}})") ==
-        "m:1:2: field 'data.a[0][1]': quantity must be >= 0 (got '-0.5')");
+  CHECK(
+      error_of(R"(1 {"stream":"btcusdt@depth","data":{"s":"BTCUSDT","U":3,"u":4,"b":[],"a":[["1","-0.5"]],"E":1}})") ==
+      "m:1:2: field 'data.a[0][1]': quantity must be >= 0 (got '-0.5')");
   CHECK(error_of(R"(1 {"stream":"btcusdt@depth","data":{"s":"BTCUSDT","U":3,"u":4,"b":[],"a":[["0","1"]],"E":1}})") ==
         "m:1:2: field 'data.a[0][0]': price must be > 0 (got '0')");
-  CHECK(error_of(R"(1 {"stream":"btcusdt@depth","data":{"s":"BTCUSDT","U":3,"u":4,"b":[["1","2","3"]],"a":[],"E":1}})") ==
-        "m:1:2: field 'data.b[0]': expected a [price, quantity] pair (got [\"1\",\"2\",\"3\"])");
+  CHECK(
+      error_of(R"(1 {"stream":"btcusdt@depth","data":{"s":"BTCUSDT","U":3,"u":4,"b":[["1","2","3"]],"a":[],"E":1}})") ==
+      "m:1:2: field 'data.b[0]': expected a [price, quantity] pair (got [\"1\",\"2\",\"3\"])");
   CHECK(error_of(R"(1 {"stream":"btcusdt@depth","data":{"s":"BTCUSDT","U":3,"u":4,"b":{},"a":[],"E":1}})") ==
         "m:1:2: field 'data.b': expected an array (got {})");
-  CHECK(error_of(R"(1 {"stream":"btcusdt@depth","data":{"s":"BTCUSDT","U":3,"u":4,"b":[["1e999","1"]],"a":[],"E":1}})") ==
-        "m:1:2: field 'data.b[0][0]': not a number (got '1e999')");
-  CHECK(error_of(good + "\n" +
-                 R"(2000 {"stream":"ethusdt@trade","data":{"E":1,"s":"ETHUSDT","t":1,"p":"1","q":"1","T":1,"m":true}})") ==
+  CHECK(
+      error_of(R"(1 {"stream":"btcusdt@depth","data":{"s":"BTCUSDT","U":3,"u":4,"b":[["1e999","1"]],"a":[],"E":1}})") ==
+      "m:1:2: field 'data.b[0][0]': not a number (got '1e999')");
+  CHECK(error_of(
+            good + "\n" +
+            R"(2000 {"stream":"ethusdt@trade","data":{"E":1,"s":"ETHUSDT","t":1,"p":"1","q":"1","T":1,"m":true}})") ==
         "m:2:2: field 'data.s': symbol changed (got 'ETHUSDT', expected 'BTCUSDT')");
   CHECK(error_of(R"(1 {"stream":"btcusdt@trade","data":{"E":1,"s":"BTCUSDT","t":1,"p":"1","q":"0","T":1,"m":true}})") ==
         "m:1:2: field 'data.q': quantity must be > 0 (got '0')");
-  CHECK(error_of(R"(1 {"stream":"btcusdt@trade","data":{"E":1,"s":"BTCUSDT","t":1,"p":"1","q":"1","T":1,"m":"true"}})") ==
-        "m:1:2: field 'data.m': expected a boolean (got \"true\")");
+  CHECK(
+      error_of(R"(1 {"stream":"btcusdt@trade","data":{"E":1,"s":"BTCUSDT","t":1,"p":"1","q":"1","T":1,"m":"true"}})") ==
+      "m:1:2: field 'data.m': expected a boolean (got \"true\")");
   CHECK(error_of(R"(1 {"stream":"btcusdt@bookTicker","data":{"u":1,"s":"BTCUSDT","b":"0","B":"1","a":"2","A":"1"}})") ==
         "m:1:2: field 'data.b': price must be > 0 (got '0' with a quantity)");
   CHECK(error_of(R"(1 {"stream":"btcusdt@bookTicker","data":{"u":1,"s":"BTCUSDT","b":"1","B":"1","a":"x","A":"1"}})") ==
@@ -388,10 +403,13 @@ TEST_CASE("binance: malformed lines raise data_error with file, line, column and
   CHECK(error_of(R"(1 {"lastUpdateId":"5","bids":[],"asks":[]})") ==
         "m:1:2: field 'lastUpdateId': expected an integer (got \"5\")");
   // The market rule, decided by the first update or given, is enforced.
-  CHECK(error_of(good + "\n" +
-                 R"(2000 {"stream":"btcusdt@depth@100ms","data":{"E":1,"s":"BTCUSDT","U":106,"u":107,"pu":105,"b":[],"a":[]}})") ==
-        "m:2:2: field 'data.pu': unexpected key in a spot stream");
-  CHECK(error_of(good, fp::binance_market::usd_m_futures) == "m:1:2: field 'data.pu': missing key (the stream is USD-M futures)");
+  CHECK(
+      error_of(
+          good + "\n" +
+          R"(2000 {"stream":"btcusdt@depth@100ms","data":{"E":1,"s":"BTCUSDT","U":106,"u":107,"pu":105,"b":[],"a":[]}})") ==
+      "m:2:2: field 'data.pu': unexpected key in a spot stream");
+  CHECK(error_of(good, fp::binance_market::usd_m_futures) ==
+        "m:1:2: field 'data.pu': missing key (the stream is USD-M futures)");
 }
 
 TEST_CASE("binance: the lenient policy skips and counts malformed lines, the state is as if they were absent") {
@@ -420,8 +438,8 @@ TEST_CASE("binance: the lenient policy skips and counts malformed lines, the sta
 TEST_CASE("binance: a truncated gzip capture raises data_error under both policies") {
   std::string payload;
   for (int i = 0; i < 3000; ++i) {
-    payload += std::to_string(1000 + i) + R"( {"stream":"btcusdt@trade","data":{"E":1,"s":"BTCUSDT","t":)" + std::to_string(i) +
-               R"(,"p":"61000.5","q":"0.001","T":1,"m":false}})" + "\n";
+    payload += std::to_string(1000 + i) + R"( {"stream":"btcusdt@trade","data":{"E":1,"s":"BTCUSDT","t":)" +
+               std::to_string(i) + R"(,"p":"61000.5","q":"0.001","T":1,"m":false}})" + "\n";
   }
   const fs::path gz = fs::temp_directory_path() / "footprint_binance_truncated.gz";
   gzFile f = gzopen(gz.c_str(), "wb");
@@ -462,7 +480,7 @@ bool have_data() {
 }
 
 struct capture {
-  const char* market;     // "spot" or "usdm"
+  const char* market;  // "spot" or "usdm"
   const char* day;
   std::size_t snapshots;  // REST snapshot lines in the raw file
 };
@@ -532,8 +550,8 @@ struct scan_result {
   bool complete = false;  // the whole file was read
   std::vector<depth_row> levels;
   std::vector<fp::binance_event> trades;
-  std::vector<top> tops;     // the book's top after each applied depth update, with its u
-  std::vector<top> tickers;  // every bookTicker
+  std::vector<top> tops;                // the book's top after each applied depth update, with its u
+  std::vector<top> tickers;             // every bookTicker
   std::size_t tickers_before_last = 0;  // bookTickers with a local time below the last one read
   std::map<double, std::int64_t> first_bid_diff, first_ask_diff;  // price -> u of the first diff touching it
   fp::binance_message_counts counts;
@@ -651,7 +669,8 @@ std::string label(const capture& c) { return std::string(c.market) + " " + c.day
 
 }  // namespace
 
-TEST_CASE("binance real captures: counts, levels and trades match the csv exports, no gaps" * doctest::test_suite("real-data")) {
+TEST_CASE("binance real captures: counts, levels and trades match the csv exports, no gaps" *
+          doctest::test_suite("real-data")) {
   if (!have_data()) return;
   for (const capture& c : captures) {
     const std::string name = label(c);
@@ -661,9 +680,9 @@ TEST_CASE("binance real captures: counts, levels and trades match the csv export
       MESSAGE(name, ": checked over the first ", debug_line_limit,
               " lines only (unoptimised or sanitized build; FOOTPRINT_TEST_FULL_DATA=1 reads everything)");
     }
-    MESSAGE(name, ": ", s.counts.depth_updates, " depth updates (", s.levels.size(), " levels), ", s.counts.book_tickers,
-            " bookTickers, ", s.counts.trades, " trades, ", s.counts.depth_snapshots, " snapshot(s), ", s.report.lines_read,
-            " lines");
+    MESSAGE(name, ": ", s.counts.depth_updates, " depth updates (", s.levels.size(), " levels), ",
+            s.counts.book_tickers, " bookTickers, ", s.counts.trades, " trades, ", s.counts.depth_snapshots,
+            " snapshot(s), ", s.report.lines_read, " lines");
     // Depth: every level, in order, with its ids and side, equals the csv export's rows.
     const auto depth_csv = read_depth_csv(csv_path(c, "depth_updates.csv.gz"), s.complete ? 0 : s.levels.size());
     CHECK(s.levels.size() == depth_csv.size());
@@ -722,7 +741,8 @@ TEST_CASE("binance real captures: counts, levels and trades match the csv export
   }
 }
 
-TEST_CASE("binance real captures: the book built from diffs agrees with bookTicker" * doctest::test_suite("real-data")) {
+TEST_CASE("binance real captures: the book built from diffs agrees with bookTicker" *
+          doctest::test_suite("real-data")) {
   if (!have_data()) return;
   struct figures {
     std::size_t covering, covering_agree, exact, exact_agree;
@@ -751,7 +771,8 @@ TEST_CASE("binance real captures: the book built from diffs agrees with bookTick
   }
 }
 
-TEST_CASE("binance real captures: without its snapshot, the spot 2024-08-08 book misses untouched levels" * doctest::test_suite("real-data")) {
+TEST_CASE("binance real captures: without its snapshot, the spot 2024-08-08 book misses untouched levels" *
+          doctest::test_suite("real-data")) {
   if (!have_data()) return;
   // No updates kept for replay: the late snapshot cannot be reconciled and the book is
   // built from diffs alone. Two covering pairs then differ (one of them an exact-id pair),
@@ -762,9 +783,10 @@ TEST_CASE("binance real captures: without its snapshot, the spot 2024-08-08 book
   CHECK(s.stats.snapshots_unusable == 1);
   CHECK_FALSE(s.has_snapshot);
   const comparison cmp = compare_with_tickers(s);
-  MESSAGE("spot 20240808 from diffs alone: covering pairs ", cmp.covering_agree, " of ", cmp.covering, " agree; exact-id pairs ",
-          cmp.exact_agree, " of ", cmp.exact, "; ", s.bid_levels, " bid and ", s.ask_levels, " ask levels at the end (",
-          with_snapshot.bid_levels, " and ", with_snapshot.ask_levels, " with the snapshot)");
+  MESSAGE("spot 20240808 from diffs alone: covering pairs ", cmp.covering_agree, " of ", cmp.covering,
+          " agree; exact-id pairs ", cmp.exact_agree, " of ", cmp.exact, "; ", s.bid_levels, " bid and ", s.ask_levels,
+          " ask levels at the end (", with_snapshot.bid_levels, " and ", with_snapshot.ask_levels,
+          " with the snapshot)");
   if (s.complete) {
     CHECK(cmp.covering == 3449);
     CHECK(cmp.covering_agree == 3447);

@@ -1,8 +1,8 @@
 // bitstamp_snapshot_reader and bitstamp_trade_reader: hand-made files for every rule and
 // error path, then the real 2015-05-01 BTC/USD recording (29,992 snapshots, 4,251 trades).
+#include "feeds/crypto_test_data.hpp"
 #include "footprint/feeds/bitstamp/bitstamp_snapshot_reader.hpp"
 #include "footprint/feeds/bitstamp/bitstamp_trade_reader.hpp"
-#include "feeds/crypto_test_data.hpp"
 
 #include <doctest/doctest.h>
 
@@ -28,8 +28,7 @@ const std::string header2 = "local_ts_ms,ask_px_1,ask_qty_1,bid_px_1,bid_qty_1,a
 std::string snapshot_error(const std::string& text) {
   try {
     fp::bitstamp_snapshot_reader r("s.csv", text);
-    while (r.next()) {
-    }
+    while (r.next()) {}
   } catch (const fp::data_error& e) {
     return e.what();
   }
@@ -42,8 +41,7 @@ std::string trade_error(const std::string& text) {
   try {
     fp::bitstamp_trade_reader r("t.csv", text);
     fp::trade t;
-    while (r.next(t)) {
-    }
+    while (r.next(t)) {}
   } catch (const fp::data_error& e) {
     return e.what();
   }
@@ -71,7 +69,7 @@ TEST_CASE("bitstamp snapshots: each row replaces both sides of the book") {
   REQUIRE(r.next());
   CHECK(r.book().best_ask() == 236.46);
   CHECK(r.book().quantity_at(side::buy, 236.47) == 0.0);  // replaced, not merged
-  REQUIRE(r.next());  // level 2 empty on both sides
+  REQUIRE(r.next());                                      // level 2 empty on both sides
   CHECK(r.book().ask_levels() == 1);
   CHECK(r.book().bid_levels() == 1);
   CHECK_FALSE(r.next());
@@ -86,14 +84,22 @@ TEST_CASE("bitstamp snapshots: malformed input raises data_error with file, line
   CHECK(snapshot_error("local_ts_ms,ask_px_1,ask_qty_1,bid_qty_1,bid_px_1\n") ==
         "s.csv:1:4: bad header: expected 'bid_px_1' (got 'bid_qty_1')");
   CHECK(snapshot_error("local_ts_ms,ask_px_1,ask_qty_1\n") == "s.csv:1:4: bad header: expected 'bid_px_1' (got '')");
-  CHECK(snapshot_error("local_ts_ms\n") == "s.csv:1:2: bad header: no levels (expected ask_px_1,ask_qty_1,bid_px_1,bid_qty_1,...)");
-  CHECK(snapshot_error(header2 + "1,2,1,1,1,3,1\n") == "s.csv:2:8: field 'bid_px_2': missing field (the row is too short)");
-  CHECK(snapshot_error(header2 + "1,2,1,1,1,3,1,0.5,1,9\n") == "s.csv:2:10: unexpected extra field (the row is too long)");
-  CHECK(snapshot_error(header2 + "x,2,1,1,1,3,1,0.5,1\n") == "s.csv:2:1: field 'local_ts_ms': not an integer (got 'x')");
-  CHECK(snapshot_error(header2 + "-1,2,1,1,1,3,1,0.5,1\n") == "s.csv:2:1: field 'local_ts_ms': time out of range (got -1 ms)");
-  CHECK(snapshot_error(header2 + "1,2,1,1,1,3,abc,0.5,1\n") == "s.csv:2:7: field 'ask_qty_2': not a number (got 'abc')");
-  CHECK(snapshot_error(header2 + "1,2,-1,1,1,3,1,0.5,1\n") == "s.csv:2:3: field 'ask_qty_1': quantity must be > 0 (got '-1')");
-  CHECK(snapshot_error(header2 + "1,2,1,0,1,3,1,0.5,1\n") == "s.csv:2:4: field 'bid_px_1': price must be > 0 (got '0')");
+  CHECK(snapshot_error("local_ts_ms\n") ==
+        "s.csv:1:2: bad header: no levels (expected ask_px_1,ask_qty_1,bid_px_1,bid_qty_1,...)");
+  CHECK(snapshot_error(header2 + "1,2,1,1,1,3,1\n") ==
+        "s.csv:2:8: field 'bid_px_2': missing field (the row is too short)");
+  CHECK(snapshot_error(header2 + "1,2,1,1,1,3,1,0.5,1,9\n") ==
+        "s.csv:2:10: unexpected extra field (the row is too long)");
+  CHECK(snapshot_error(header2 + "x,2,1,1,1,3,1,0.5,1\n") ==
+        "s.csv:2:1: field 'local_ts_ms': not an integer (got 'x')");
+  CHECK(snapshot_error(header2 + "-1,2,1,1,1,3,1,0.5,1\n") ==
+        "s.csv:2:1: field 'local_ts_ms': time out of range (got -1 ms)");
+  CHECK(snapshot_error(header2 + "1,2,1,1,1,3,abc,0.5,1\n") ==
+        "s.csv:2:7: field 'ask_qty_2': not a number (got 'abc')");
+  CHECK(snapshot_error(header2 + "1,2,-1,1,1,3,1,0.5,1\n") ==
+        "s.csv:2:3: field 'ask_qty_1': quantity must be > 0 (got '-1')");
+  CHECK(snapshot_error(header2 + "1,2,1,0,1,3,1,0.5,1\n") ==
+        "s.csv:2:4: field 'bid_px_1': price must be > 0 (got '0')");
   CHECK(snapshot_error(header2 + "1,2,1,1,1,1.5,1,0.5,1\n") ==
         "s.csv:2:6: field 'ask_px_2': levels must be strictly increasing (price 1.5 after 2)");
   CHECK(snapshot_error(header2 + "1,2,1,1,1,3,1,1,1\n") ==
@@ -108,8 +114,8 @@ TEST_CASE("bitstamp snapshots: malformed input raises data_error with file, line
 }
 
 TEST_CASE("bitstamp snapshots: the lenient policy skips and counts bad rows, keeping the last good book") {
-  const std::string text = header2 + "1,2,1,1,1,3,1,0.5,1\n" + "2,2,1,2,1,3,1,1,1\n" + "3,2,1,1,x,3,1,0.5,1\n" +
-                           "4,2.5,1,1.5,1,3,1,0.5,1\n";
+  const std::string text =
+      header2 + "1,2,1,1,1,3,1,0.5,1\n" + "2,2,1,2,1,3,1,1,1\n" + "3,2,1,1,x,3,1,0.5,1\n" + "4,2.5,1,1.5,1,3,1,0.5,1\n";
   fp::bitstamp_snapshot_reader r("s.csv", text, fp::parse_policy::lenient);
   REQUIRE(r.next());
   CHECK(r.book().best_bid() == 1.0);
@@ -126,7 +132,8 @@ TEST_CASE("bitstamp snapshots: the lenient policy skips and counts bad rows, kee
 
 TEST_CASE("bitstamp snapshots: a truncated gzip file raises data_error") {
   std::string payload = header2;
-  for (int i = 0; i < 40000; ++i) payload += std::to_string(1000 + i) + ",236.64,3.79,236.47,1.78,236.65,23.84,236.2,0.11\n";
+  for (int i = 0; i < 40000; ++i)
+    payload += std::to_string(1000 + i) + ",236.64,3.79,236.47,1.78,236.65,23.84,236.2,0.11\n";
   const fs::path gz = fs::temp_directory_path() / "footprint_bitstamp_truncated.csv.gz";
   gzFile f = gzopen(gz.c_str(), "wb");
   REQUIRE(f != nullptr);
@@ -135,8 +142,7 @@ TEST_CASE("bitstamp snapshots: a truncated gzip file raises data_error") {
   fs::resize_file(gz, fs::file_size(gz) / 2);
   try {
     fp::bitstamp_snapshot_reader r(gz.string(), fp::parse_policy::lenient);
-    while (r.next()) {
-    }
+    while (r.next()) {}
     FAIL("a truncated gzip file was read to the end");
   } catch (const fp::data_error& e) {
     CHECK(e.file() == gz.string());
@@ -187,7 +193,8 @@ TEST_CASE("bitstamp trades: malformed input raises data_error with file, line, c
   CHECK(trade_error(trade_header + "1,2,3,4,bid,\n") ==
         "t.csv:2:5: field 'aggressor_by_resting_order': unknown aggressor (got 'bid'; expected buy, sell or empty)");
   CHECK(trade_error(trade_header + "1,2,3,4,buy,BUY\n") ==
-        "t.csv:2:6: field 'aggressor_by_last_depth20_snapshot': unknown aggressor (got 'BUY'; expected buy, sell or empty)");
+        "t.csv:2:6: field 'aggressor_by_last_depth20_snapshot': unknown aggressor (got 'BUY'; expected buy, sell or "
+        "empty)");
   CHECK(trade_error(trade_header + "9,2,3,4,buy,\n8,2,3,4,buy,\n") ==
         "t.csv:3:1: field 'local_ts_ms': timestamp goes back (got 8 after 9)");
 }
@@ -228,7 +235,8 @@ quote summary(const fp::bitstamp_snapshot_reader& r) {
 
 }  // namespace
 
-TEST_CASE("bitstamp real data: 29,992 snapshots, 4,251 trades, aligned in time and price" * doctest::test_suite("real-data")) {
+TEST_CASE("bitstamp real data: 29,992 snapshots, 4,251 trades, aligned in time and price" *
+          doctest::test_suite("real-data")) {
   if (bitstamp_dir.empty() || !fs::is_regular_file(bitstamp_dir / "trades.csv")) {
     MESSAGE("skipped: the Bitstamp recording is not at '", bitstamp_dir.string(),
             "' (set FOOTPRINT_DATA_DIR to the shared data folder to run this test)");

@@ -46,7 +46,9 @@ std::optional<lobster_pair> sample(const std::string& folder, const std::string&
 }
 
 std::optional<lobster_pair> goog() { return sample("GOOG_2012-06-21_L1", "GOOG_2012-06-21_34200000_57600000", 1); }
-std::optional<lobster_pair> aapl() { return sample("AAPL_2012-06-21_L10_first999", "AAPL_2012-06-21_34200000_57600000", 10); }
+std::optional<lobster_pair> aapl() {
+  return sample("AAPL_2012-06-21_L10_first999", "AAPL_2012-06-21_34200000_57600000", 10);
+}
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -83,7 +85,8 @@ std::size_t raw_market_orders(const std::string& message_path, bool include_hidd
 
 }  // namespace
 
-TEST_CASE("lobster data: the GOOG day parses completely and agrees with CHECKS.txt" * doctest::test_suite("real-data")) {
+TEST_CASE("lobster data: the GOOG day parses completely and agrees with CHECKS.txt" *
+          doctest::test_suite("real-data")) {
   const auto files = goog();
   if (!files) return;
   fp::lobster_reader r(files->message, files->orderbook);
@@ -132,7 +135,8 @@ TEST_CASE("lobster data: the GOOG day parses completely and agrees with CHECKS.t
   CHECK(visible_at_best == 7764);
 }
 
-TEST_CASE("lobster data: GOOG market orders match an independent count over the raw CSV" * doctest::test_suite("real-data")) {
+TEST_CASE("lobster data: GOOG market orders match an independent count over the raw CSV" *
+          doctest::test_suite("real-data")) {
   const auto files = goog();
   if (!files) return;
   for (const bool hidden : {false, true}) {
@@ -193,13 +197,14 @@ TEST_CASE("lobster data: a gzip-compressed copy of the GOOG day reads identicall
   std::size_t differ = 0;
   while (plain.next(a)) {
     REQUIRE(packed.next(b));
-    const bool same = a.time == b.time && a.type == b.type && a.order_id == b.order_id && a.quantity == b.quantity &&
-                      a.price_x10000 == b.price_x10000 && a.side == b.side && a.line == b.line &&
-                      a.book.bid_levels() == b.book.bid_levels() && a.book.ask_levels() == b.book.ask_levels() &&
-                      (a.book.bid_levels() == 0 || (a.book.bid_price(0) == b.book.bid_price(0) &&
-                                                    a.book.bid_quantity(0) == b.book.bid_quantity(0))) &&
-                      (a.book.ask_levels() == 0 || (a.book.ask_price(0) == b.book.ask_price(0) &&
-                                                    a.book.ask_quantity(0) == b.book.ask_quantity(0)));
+    const bool same =
+        a.time == b.time && a.type == b.type && a.order_id == b.order_id && a.quantity == b.quantity &&
+        a.price_x10000 == b.price_x10000 && a.side == b.side && a.line == b.line &&
+        a.book.bid_levels() == b.book.bid_levels() && a.book.ask_levels() == b.book.ask_levels() &&
+        (a.book.bid_levels() == 0 ||
+         (a.book.bid_price(0) == b.book.bid_price(0) && a.book.bid_quantity(0) == b.book.bid_quantity(0))) &&
+        (a.book.ask_levels() == 0 ||
+         (a.book.ask_price(0) == b.book.ask_price(0) && a.book.ask_quantity(0) == b.book.ask_quantity(0)));
     if (!same) ++differ;
     ++n;
   }
@@ -209,7 +214,8 @@ TEST_CASE("lobster data: a gzip-compressed copy of the GOOG day reads identicall
   fs::remove_all(dir);
 }
 
-TEST_CASE("lobster data: the AAPL level-10 excerpt parses with all 10 levels, strictly ordered" * doctest::test_suite("real-data")) {
+TEST_CASE("lobster data: the AAPL level-10 excerpt parses with all 10 levels, strictly ordered" *
+          doctest::test_suite("real-data")) {
   const auto files = aapl();
   if (!files) return;
   // The plain way: the sum of every size column of the orderbook file.
@@ -259,7 +265,8 @@ TEST_CASE("lobster data: the AAPL level-10 excerpt parses with all 10 levels, st
   CHECK(ev.book.bid_quantity(9) == 2);
 }
 
-TEST_CASE("lobster data: the order-level book on the GOOG day counts the orders it never saw" * doctest::test_suite("real-data")) {
+TEST_CASE("lobster data: the order-level book on the GOOG day counts the orders it never saw" *
+          doctest::test_suite("real-data")) {
   const auto files = goog();
   if (!files) return;
   fp::lobster_reader r(files->message, files->orderbook);
@@ -284,7 +291,8 @@ TEST_CASE("lobster data: the order-level book on the GOOG day counts the orders 
   CHECK(book.timestamp() == 57599320718269ns);
 }
 
-TEST_CASE("lobster data: the order-level book seeded with the opening AAPL book tracks LOBSTER's best levels" * doctest::test_suite("real-data")) {
+TEST_CASE("lobster data: the order-level book seeded with the opening AAPL book tracks LOBSTER's best levels" *
+          doctest::test_suite("real-data")) {
   const auto files = aapl();
   if (!files) return;
   fp::lobster_reader r(files->message, files->orderbook);

@@ -1,8 +1,8 @@
 // lobster_reader on hand-made files: event fields and units, exact times, the book after
 // each event, trades and their aggressor, market-order grouping, compressed files, and
 // every validation error with its exact message, under both policies.
-#include "footprint/feeds/lobster/lobster_market_order_reader.hpp"
 #include "footprint/feeds/lobster/lobster_reader.hpp"
+#include "footprint/feeds/lobster/lobster_market_order_reader.hpp"
 
 #include <doctest/doctest.h>
 
@@ -69,8 +69,7 @@ std::string first_error(const std::string& msg, const std::string& ob, fp::lobst
   try {
     fp::lobster_reader r(fp::lobster_reader::in_memory, msg, ob, options, "m.csv", "o.csv");
     fp::lobster_event ev;
-    while (r.next(ev)) {
-    }
+    while (r.next(ev)) {}
   } catch (const fp::data_error& e) {
     return e.what();
   }
@@ -259,8 +258,7 @@ TEST_CASE("lobster_reader: usage, applying events to an order-level book") {
     fp::apply(orders, ev);  // add, cancel, delete and execute by order id
     if (ev.type == fp::lobster_event_type::execute_visible) {
       // A visible execution prints at the best price of the resting side before it.
-      const double best = ev.side == fp::side::sell ? ev.book_before.ask_price(0)
-                                                         : ev.book_before.bid_price(0);
+      const double best = ev.side == fp::side::sell ? ev.book_before.ask_price(0) : ev.book_before.bid_price(0);
       CHECK(ev.price == best);
     }
     // Here the order-level book agrees with LOBSTER's book: every order is known.
@@ -316,7 +314,8 @@ TEST_CASE("lobster_reader: gzip and bzip2 files read like the plain ones") {
 }
 
 TEST_CASE("lobster_reader: times are parsed exactly into nanoseconds") {
-  const std::string ob = "1000100,50,1000000,100\n1000100,50,1000000,100\n1000100,50,1000000,100\n1000100,50,1000000,100\n";
+  const std::string ob =
+      "1000100,50,1000000,100\n1000100,50,1000000,100\n1000100,50,1000000,100\n1000100,50,1000000,100\n";
   const std::string msg =
       "0.000000001,1,1,1,1000000,1\n"
       "34200.05990197,1,2,1,1000000,1\n"
@@ -334,7 +333,8 @@ TEST_CASE("lobster_reader: times are parsed exactly into nanoseconds") {
 TEST_CASE("lobster_reader: malformed message rows raise data_error naming file, line, column and field") {
   CHECK(first_error("34200.1,1,11,100,1000000\n", ok_ob) ==
         "m.csv:1:6: field 'direction': missing field (the row is too short)");
-  CHECK(first_error("34200.1,1,11,100,1000000,1,7\n", ok_ob) == "m.csv:1:7: unexpected extra field (the row is too long)");
+  CHECK(first_error("34200.1,1,11,100,1000000,1,7\n", ok_ob) ==
+        "m.csv:1:7: unexpected extra field (the row is too long)");
   CHECK(first_error("34200.1,1,11,abc,1000000,1\n", ok_ob) == "m.csv:1:4: field 'size': not an integer (got 'abc')");
   CHECK(first_error("34200.1,1,11,100,10.5,1\n", ok_ob) == "m.csv:1:5: field 'price': not an integer (got '10.5')");
   CHECK(first_error("34200.1,1,,100,1000000,1\n", ok_ob) == "m.csv:1:3: field 'order_id': not an integer (got '')");
@@ -342,9 +342,11 @@ TEST_CASE("lobster_reader: malformed message rows raise data_error naming file, 
         "m.csv:1:1: field 'time': not a time in seconds after midnight (at most 9 integer digits and 9 decimals) "
         "(got '34200.1234567891')");
   CHECK(first_error("-1.5,1,11,100,1000000,1\n", ok_ob) ==
-        "m.csv:1:1: field 'time': not a time in seconds after midnight (at most 9 integer digits and 9 decimals) (got '-1.5')");
+        "m.csv:1:1: field 'time': not a time in seconds after midnight (at most 9 integer digits and 9 decimals) (got "
+        "'-1.5')");
   CHECK(first_error("34200.,1,11,100,1000000,1\n", ok_ob) ==
-        "m.csv:1:1: field 'time': not a time in seconds after midnight (at most 9 integer digits and 9 decimals) (got '34200.')");
+        "m.csv:1:1: field 'time': not a time in seconds after midnight (at most 9 integer digits and 9 decimals) (got "
+        "'34200.')");
   CHECK(first_error("34200.1,8,11,100,1000000,1\n", ok_ob) ==
         "m.csv:1:2: field 'type': unknown event type (got 8; LOBSTER types are 1 to 7)");
   CHECK(first_error("34200.1,0,11,100,1000000,1\n", ok_ob) ==
@@ -363,11 +365,13 @@ TEST_CASE("lobster_reader: malformed message rows raise data_error naming file, 
   CHECK(first_error("34200.1,1,11,100,1000000,1\n34200.099999999,1,12,100,1000000,1\n", ok_ob + ok_ob) ==
         "m.csv:2:1: field 'time': time goes back (34200.099999999 after 34200.100000000)");
   CHECK(first_error("34200.1,1,11,100,1000000,1\n\n", ok_ob + ok_ob) ==
-        "m.csv:2:1: field 'time': not a time in seconds after midnight (at most 9 integer digits and 9 decimals) (got '')");
+        "m.csv:2:1: field 'time': not a time in seconds after midnight (at most 9 integer digits and 9 decimals) (got "
+        "'')");
   // Long garbage is shortened in the message.
-  CHECK(first_error(std::string(100, 'x') + ",1,11,100,1000000,1\n", ok_ob) ==
-        "m.csv:1:1: field 'time': not a time in seconds after midnight (at most 9 integer digits and 9 decimals) (got '" +
-            std::string(40, 'x') + "...')");
+  CHECK(
+      first_error(std::string(100, 'x') + ",1,11,100,1000000,1\n", ok_ob) ==
+      "m.csv:1:1: field 'time': not a time in seconds after midnight (at most 9 integer digits and 9 decimals) (got '" +
+          std::string(40, 'x') + "...')");
 }
 
 TEST_CASE("lobster_reader: malformed orderbook rows and mismatched files raise data_error") {
@@ -377,7 +381,8 @@ TEST_CASE("lobster_reader: malformed orderbook rows and mismatched files raise d
         "o.csv:2:4: field 'bid_size_1': missing field (the row is too short)");
   CHECK(first_error(ok_msg + ok_msg, ok_ob + "1000100,50,1000000,100,1\n") ==
         "o.csv:2:5: unexpected extra field (the row is too long)");
-  CHECK(first_error(ok_msg, "1000100,x50,1000000,100\n") == "o.csv:1:2: field 'ask_size_1': not an integer (got 'x50')");
+  CHECK(first_error(ok_msg, "1000100,x50,1000000,100\n") ==
+        "o.csv:1:2: field 'ask_size_1': not an integer (got 'x50')");
   CHECK(first_error(ok_msg, "1000000,100,1000000,50\n") ==
         "o.csv:1:3: field 'bid_price_1': crossed book (best bid 1000000 >= best ask 1000000)");
   CHECK(first_error(ok_msg, "1000000,100,1000100,50\n") ==
@@ -406,10 +411,11 @@ TEST_CASE("lobster_reader: malformed orderbook rows and mismatched files raise d
         "o.csv:2: the orderbook file ends before the message file (no row for message line 2)");
   CHECK(first_error(ok_msg, ok_ob + ok_ob) ==
         "m.csv:2: the message file ends before the orderbook file (no message for orderbook line 2)");
-  CHECK(first_error(ok_msg, ok_ob, {.levels = 2}) == "o.csv:1:5: field 'ask_price_2': missing field (the row is too short)");
+  CHECK(first_error(ok_msg, ok_ob, {.levels = 2}) ==
+        "o.csv:1:5: field 'ask_price_2': missing field (the row is too short)");
   CHECK(first_error(ok_msg, ok_ob, {.levels = 1}).empty());
   CHECK(first_error(ok_msg, "1000100,50,1000000,100").empty());  // no newline at the end
-  CHECK(first_error("", "").empty());                              // two empty files: no events
+  CHECK(first_error("", "").empty());                            // two empty files: no events
 }
 
 TEST_CASE("lobster_reader: bad options and missing files") {
@@ -421,13 +427,13 @@ TEST_CASE("lobster_reader: bad options and missing files") {
 
 TEST_CASE("lobster_reader: lenient policy skips and counts malformed rows and the book stays consistent") {
   const std::string msg =
-      "34200.1,1,11,100,1000000,1\n"     // 1 ok
-      "34200.2,9,12,100,1000000,1\n"     // 2 bad type
-      "34200.3,1,13,50,1000100,-1\n"     // 3 ok
-      "34200.4,1,14,50,1000200,-1\n"     // 4 crossed orderbook row
-      "34200.25,1,15,50,999900,1\n"      // 5 time goes back
-      "34200.5,3,13,50,1000100,-1\n"     // 6 ok
-      "34200.6,1,16,10,1000300,-1\n";    // 7 message without orderbook row
+      "34200.1,1,11,100,1000000,1\n"   // 1 ok
+      "34200.2,9,12,100,1000000,1\n"   // 2 bad type
+      "34200.3,1,13,50,1000100,-1\n"   // 3 ok
+      "34200.4,1,14,50,1000200,-1\n"   // 4 crossed orderbook row
+      "34200.25,1,15,50,999900,1\n"    // 5 time goes back
+      "34200.5,3,13,50,1000100,-1\n"   // 6 ok
+      "34200.6,1,16,10,1000300,-1\n";  // 7 message without orderbook row
   const std::string ob =
       "9999999999,0,1000000,100\n"
       "9999999999,0,1000000,200\n"
@@ -460,13 +466,15 @@ TEST_CASE("lobster_reader: lenient policy skips and counts malformed rows and th
 
 TEST_CASE("lobster_reader: lenient policy counts every extra line of the longer file") {
   const std::string ob = ok_ob + ok_ob + ok_ob;  // the reader keeps views: the text must outlive it
-  fp::lobster_reader r(fp::lobster_reader::in_memory, ok_msg, ob, {.policy = fp::parse_policy::lenient}, "m.csv", "o.csv");
+  fp::lobster_reader r(fp::lobster_reader::in_memory, ok_msg, ob, {.policy = fp::parse_policy::lenient}, "m.csv",
+                       "o.csv");
   const auto events = read_all(r);
   CHECK(events.size() == 1);
   CHECK(r.report().lines_read == 3);
   CHECK(r.report().rows_skipped == 2);
   REQUIRE(r.report().first_errors.size() == 2);
-  CHECK(r.report().first_errors[1] == "m.csv:3: the message file ends before the orderbook file (no message for orderbook line 3)");
+  CHECK(r.report().first_errors[1] ==
+        "m.csv:3: the message file ends before the orderbook file (no message for orderbook line 3)");
 }
 
 TEST_CASE("lobster_reader: the level count is detected from the first valid orderbook row under lenient") {
@@ -518,8 +526,9 @@ TEST_CASE("lobster_reader: random rows of every field width agree with std::from
     msg += "1\n";
     // Two levels: ask above bid, both with sizes of every width.
     const std::int64_t bid = 1 + static_cast<std::int64_t>(rng() % 100000000000000);
-    for (const std::string& f : {std::to_string(bid + 1), digits(1 + static_cast<int>(rng() % 18), true), std::to_string(bid),
-                                 digits(1 + static_cast<int>(rng() % 18), true), std::to_string(bid + 2), std::string("7")}) {
+    for (const std::string& f :
+         {std::to_string(bid + 1), digits(1 + static_cast<int>(rng() % 18), true), std::to_string(bid),
+          digits(1 + static_cast<int>(rng() % 18), true), std::to_string(bid + 2), std::string("7")}) {
       (ob += f) += ',';
     }
     ob += bid > 1 ? std::to_string(bid - 1) + ",3\n" : std::string("-9999999999,0\n");
@@ -545,13 +554,20 @@ TEST_CASE("lobster_reader: bytes next to the digits in ASCII, and high bytes, ar
         "m.csv:1:3: field 'order_id': not an integer (got '12345/78')");
   CHECK(first_error("34200.1,1,1234567:,100,1000000,1\n", ok_ob) ==
         "m.csv:1:3: field 'order_id': not an integer (got '1234567:')");
-  CHECK(first_error("34200.1,1,12\xb0" "45678,100,1000000,1\n", ok_ob) ==
-        "m.csv:1:3: field 'order_id': not an integer (got '12\xb0" "45678')");
-  CHECK(first_error("34200.1,1, 11,100,1000000,1\n", ok_ob) == "m.csv:1:3: field 'order_id': not an integer (got ' 11')");
-  CHECK(first_error("34200.1,1,+11,100,1000000,1\n", ok_ob) == "m.csv:1:3: field 'order_id': not an integer (got '+11')");
-  CHECK(first_error("34200.1,1,--11,100,1000000,1\n", ok_ob) == "m.csv:1:3: field 'order_id': not an integer (got '--11')");
+  CHECK(first_error("34200.1,1,12\xb0"
+                    "45678,100,1000000,1\n",
+                    ok_ob) ==
+        "m.csv:1:3: field 'order_id': not an integer (got '12\xb0"
+        "45678')");
+  CHECK(first_error("34200.1,1, 11,100,1000000,1\n", ok_ob) ==
+        "m.csv:1:3: field 'order_id': not an integer (got ' 11')");
+  CHECK(first_error("34200.1,1,+11,100,1000000,1\n", ok_ob) ==
+        "m.csv:1:3: field 'order_id': not an integer (got '+11')");
+  CHECK(first_error("34200.1,1,--11,100,1000000,1\n", ok_ob) ==
+        "m.csv:1:3: field 'order_id': not an integer (got '--11')");
   CHECK(first_error("342:0.1,1,11,100,1000000,1\n", ok_ob) ==
-        "m.csv:1:1: field 'time': not a time in seconds after midnight (at most 9 integer digits and 9 decimals) (got '342:0.1')");
+        "m.csv:1:1: field 'time': not a time in seconds after midnight (at most 9 integer digits and 9 decimals) (got "
+        "'342:0.1')");
   CHECK(first_error("1234567890.5,1,11,100,1000000,1\n", ok_ob) ==
         "m.csv:1:1: field 'time': not a time in seconds after midnight (at most 9 integer digits and 9 decimals) "
         "(got '1234567890.5')");

@@ -31,7 +31,8 @@ void run(std::string_view text, fp::binance_options options) {
   while (r.next(ev)) {
     ++events;
     check_book(r.book());
-    const bool depth = ev.kind == fp::binance_event_kind::depth_update || ev.kind == fp::binance_event_kind::depth_snapshot;
+    const bool depth =
+        ev.kind == fp::binance_event_kind::depth_update || ev.kind == fp::binance_event_kind::depth_snapshot;
     if (depth && ev.crossed != r.book().is_crossed()) std::abort();
   }
   const fp::binance_message_counts& c = r.counts();
@@ -64,8 +65,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   try {
     run(text, {.policy = fp::parse_policy::strict, .replay_capacity = 3});
-  } catch (const fp::data_error&) {
-  }
+  } catch (const fp::data_error&) {}
   // Lenient over memory: every malformed line is skipped, nothing throws.
   run(text, {.policy = fp::parse_policy::lenient, .replay_capacity = 2});
   if (text.find('\f') != std::string_view::npos) {

@@ -103,8 +103,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   require(strict.events == lenient.events && strict.errors == lenient.errors);
   try {
     read_market_orders(msg, ob, fp::parse_policy::strict, true);
-  } catch (const fp::data_error&) {
-  }
+  } catch (const fp::data_error&) {}
   read_market_orders(msg, ob, fp::parse_policy::lenient, false);
   return 0;
 }

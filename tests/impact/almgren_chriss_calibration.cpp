@@ -36,7 +36,8 @@ fp::impact_observations ac_data(fp::index n, fp::detail::xoshiro256ss& rng, doub
     obs.arrival_mid[i] = rng.uniform(20.0, 100.0);
     const double q = obs.quantity[i], rate = q / obs.duration[i];
     const double move = true_gamma * q + noise_i * rng.normal();
-    const double cost = true_epsilon + true_eta * rate + noise_k * (heteroscedastic ? rate / 100.0 : 1.0) * rng.normal();
+    const double cost =
+        true_epsilon + true_eta * rate + noise_k * (heteroscedastic ? rate / 100.0 : 1.0) * rng.normal();
     obs.permanent_bps[i] = 1e4 * move / obs.arrival_mid[i];
     obs.temporary_bps[i] = 1e4 * cost / obs.arrival_mid[i];
   }
@@ -61,7 +62,8 @@ TEST_CASE("almgren_chriss_calibration: exact recovery without noise") {
   CHECK(cal.n_permanent() == 150);
   CHECK(cal.n_temporary() == 150);
   CHECK(cal.excluded().empty());
-  CHECK(r.message == "0 of 150 rows excluded from the temporary regression (duration 0); 0 from the permanent regression");
+  CHECK(r.message ==
+        "0 of 150 rows excluded from the temporary regression (duration 0); 0 from the permanent regression");
 }
 
 TEST_CASE("almgren_chriss_calibration: the OLS formulas on a hand example") {
@@ -149,7 +151,8 @@ TEST_CASE("almgren_chriss_calibration: rows with duration 0 are listed with the 
   obs.temporary_bps[4] = 1e5;  // would wreck the fit if it were used
   fp::almgren_chriss_calibration cal;
   const fp::fit_report r = cal.fit(obs);
-  CHECK(r.message == "2 of 50 rows excluded from the temporary regression (duration 0); 0 from the permanent regression");
+  CHECK(r.message ==
+        "2 of 50 rows excluded from the temporary regression (duration 0); 0 from the permanent regression");
   REQUIRE(cal.excluded().size() == 2);
   CHECK(cal.excluded()[0].row == 4);
   CHECK(cal.excluded()[1].row == 31);

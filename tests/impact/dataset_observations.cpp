@@ -1,11 +1,11 @@
 // to_impact_observations: the conversion from labelled datasets, checked by hand; then the
 // Almgren-Chriss calibration on a synthetic market (recovers the planted gamma) and on the
 // real GOOG and Bitstamp metaorders (gamma significantly positive).
+#include "footprint/impact/dataset_observations.hpp"
 #include "footprint/data/bitstamp_dataset.hpp"
 #include "footprint/data/lobster_dataset.hpp"
 #include "footprint/data/synthetic/synthetic_dataset.hpp"
 #include "footprint/impact/almgren_chriss_calibration.hpp"
-#include "footprint/impact/dataset_observations.hpp"
 
 #include <doctest/doctest.h>
 
@@ -79,14 +79,17 @@ TEST_CASE("to_impact_observations rejects a missing label or feature and bad set
   const fp::impact_dataset d = hand_made();
   CHECK_THROWS_AS((void)fp::to_impact_observations(d, {.horizon = 60s}), fp::invalid_argument);  // no permanent_60s_bps
   CHECK_THROWS_AS((void)fp::to_impact_observations(d, {.volatility_feature = "ewma_vol_60s"}), fp::invalid_argument);
-  CHECK_THROWS_AS((void)fp::to_impact_observations(d, {.volatility_feature = ""}), fp::invalid_argument);  // no constant
+  CHECK_THROWS_AS((void)fp::to_impact_observations(d, {.volatility_feature = ""}),
+                  fp::invalid_argument);  // no constant
   fp::impact_dataset no_session = d;
   no_session.session_seconds = 0;
-  CHECK_THROWS_WITH_AS((void)fp::to_impact_observations(no_session), doctest::Contains("session_seconds"), fp::invalid_argument);
+  CHECK_THROWS_WITH_AS((void)fp::to_impact_observations(no_session), doctest::Contains("session_seconds"),
+                       fp::invalid_argument);
   CHECK_THROWS_AS((void)fp::to_impact_observations(d, {.horizon = 0s}), fp::invalid_argument);
   fp::impact_dataset no_adv = d;
   no_adv.daily_volume = fp::nan;
-  CHECK_THROWS_WITH_AS((void)fp::to_impact_observations(no_adv), doctest::Contains("daily_volume"), fp::invalid_argument);
+  CHECK_THROWS_WITH_AS((void)fp::to_impact_observations(no_adv), doctest::Contains("daily_volume"),
+                       fp::invalid_argument);
 }
 
 TEST_CASE("Almgren-Chriss calibration on synthetic metaorders recovers the planted gamma") {
@@ -107,7 +110,8 @@ TEST_CASE("Almgren-Chriss calibration on synthetic metaorders recovers the plant
   }
 }
 
-TEST_CASE("Almgren-Chriss calibration on the GOOG and Bitstamp metaorders finds a significant gamma" * doctest::test_suite("real-data")) {
+TEST_CASE("Almgren-Chriss calibration on the GOOG and Bitstamp metaorders finds a significant gamma" *
+          doctest::test_suite("real-data")) {
   const auto goog = data_dir / "lobster" / "GOOG_2012-06-21_L1";
   const auto message = goog / "GOOG_2012-06-21_34200000_57600000_message_1.csv";
   const auto orderbook = goog / "GOOG_2012-06-21_34200000_57600000_orderbook_1.csv";
@@ -130,7 +134,7 @@ TEST_CASE("Almgren-Chriss calibration on the GOOG and Bitstamp metaorders finds 
     fp::almgren_chriss_calibration ac;
     ac.fit(o.observations);
     INFO("gamma " << ac.gamma().value << " HC1 SE " << ac.gamma().robust_std_error);
-    CHECK(ac.gamma().robust_t_stat() > 3.0);  // prices move with the net order flow
+    CHECK(ac.gamma().robust_t_stat() > 3.0);    // prices move with the net order flow
     CHECK(ac.epsilon().robust_t_stat() > 3.0);  // crossing the spread costs
   }
 }

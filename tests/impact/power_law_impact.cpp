@@ -147,7 +147,7 @@ TEST_CASE("power_law_impact: predictions follow the laws, J = I/2 + K") {
   // 100,000 shares of a stock trading 2 million a day at 2% daily volatility, over half a day.
   const double i = m.predict_permanent(1e5, 2e6, 0.02);
   const double k = m.predict_temporary(1e5, 2e6, 0.02, day / 2);
-  CHECK(i == doctest::Approx(1e4 * 0.314 * 0.02 * 0.05));                  // 3.14 bps
+  CHECK(i == doctest::Approx(1e4 * 0.314 * 0.02 * 0.05));                // 3.14 bps
   CHECK(k == doctest::Approx(1e4 * 0.142 * 0.02 * std::pow(0.1, 0.6)));  // 7.13 bps
   CHECK(m.predict_realized(1e5, 2e6, 0.02, day / 2) == doctest::Approx(i / 2 + k));
   // A longer period length means a slower rate in periods: less temporary impact.

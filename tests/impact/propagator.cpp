@@ -73,8 +73,8 @@ TEST_CASE("propagator: exponential kernel, constant rate: path and cost match th
   CHECK(c.expected_bps == doctest::Approx(cost_temp + cost_perm).epsilon(1e-12));
   CHECK(std::isnan(c.std_bps));
   // Child orders paying half their own impact approach the same cost.
-  const fp::propagator half({.kernel = fp::propagator_kernel::exponential, .g0 = g0, .tau = tau, .g_inf = g_inf,
-                             .self_impact = 0.5});
+  const fp::propagator half(
+      {.kernel = fp::propagator_kernel::exponential, .g0 = g0, .tau = tau, .g_inf = g_inf, .self_impact = 0.5});
   const grid g = children(v, horizon, 1000);
   CHECK(rel(half.cost(g.times, g.quantities).expected_bps, cost_temp + cost_perm) < 1e-4);
 }
@@ -89,12 +89,15 @@ TEST_CASE("propagator: power-law kernel, constant rate: path and cost match the 
   for (fp::index i = 0; i < at.size(); ++i) CHECK(p.temporary_bps[i] == doctest::Approx(during(at[i])).epsilon(1e-12));
   CHECK(p.permanent_bps == fp::vector::Zero(3));
   // After: p(t) = during(t) - during(t - T).
-  const fp::propagator::path after = prop.rate_impact_path(horizon, fp::vector::Constant(1, v), fp::vector::Constant(1, 1000.0));
+  const fp::propagator::path after =
+      prop.rate_impact_path(horizon, fp::vector::Constant(1, v), fp::vector::Constant(1, 1000.0));
   CHECK(after.temporary_bps[0] == doctest::Approx(during(1000.0) - during(400.0)).epsilon(1e-12));
   // Cost: (v/T) G0 l0 / (1 - beta) (l0 ((1 + x)^{2-beta} - 1) / (2 - beta) - T), x = T/l0.
   const double x = horizon / l0;
-  const double cost = v / horizon * g0 * l0 / (1 - beta) * (l0 * (std::pow(1 + x, 2 - beta) - 1) / (2 - beta) - horizon);
-  CHECK(prop.rate_cost(horizon / 30.0, fp::vector::Constant(30, v)).temporary_bps == doctest::Approx(cost).epsilon(1e-10));
+  const double cost =
+      v / horizon * g0 * l0 / (1 - beta) * (l0 * (std::pow(1 + x, 2 - beta) - 1) / (2 - beta) - horizon);
+  CHECK(prop.rate_cost(horizon / 30.0, fp::vector::Constant(30, v)).temporary_bps ==
+        doctest::Approx(cost).epsilon(1e-10));
 }
 
 TEST_CASE("propagator: exact rate costs agree with fine-grid child orders for every exponent") {
@@ -104,8 +107,8 @@ TEST_CASE("propagator: exact rate costs agree with fine-grid child orders for ev
   const grid g = children(v, horizon, 600);
   for (double beta : {0.0, 0.3, 0.5, 1.0, 1.5, 2.0, 3.0}) {
     CAPTURE(beta);
-    const fp::propagator prop({.kernel = fp::propagator_kernel::power_law, .l0 = 10.0, .beta = beta,
-                               .self_impact = 0.5});
+    const fp::propagator prop(
+        {.kernel = fp::propagator_kernel::power_law, .l0 = 10.0, .beta = beta, .self_impact = 0.5});
     const double exact = prop.rate_cost(horizon / 3.0, fp::vector::Constant(3, v)).expected_bps;
     // Exact: cutting the same constant rate into 300 steps changes nothing.
     CHECK(prop.rate_cost(horizon / 300.0, fp::vector::Constant(300, v)).expected_bps ==
@@ -141,7 +144,8 @@ TEST_CASE("propagator: beta -> 0 behaves as permanent impact") {
   const fp::propagator::path p = flat.rate_impact_path(10.0, fp::vector::Constant(10, v), at);
   for (fp::index i = 0; i < at.size(); ++i) CHECK(p.temporary_bps[i] == doctest::Approx(v * horizon).epsilon(1e-12));
   // The cost of a constant rate under a constant kernel is G0 v T / 2, as for G_inf.
-  CHECK(flat.rate_cost(10.0, fp::vector::Constant(10, v)).expected_bps == doctest::Approx(v * horizon / 2).epsilon(1e-12));
+  CHECK(flat.rate_cost(10.0, fp::vector::Constant(10, v)).expected_bps ==
+        doctest::Approx(v * horizon / 2).epsilon(1e-12));
   const fp::propagator floor_only({.g0 = 0.0, .g_inf = 1.0});
   CHECK(floor_only.rate_cost(10.0, fp::vector::Constant(10, v)).permanent_bps == doctest::Approx(v * horizon / 2));
   // A tiny beta keeps nearly all of the impact long after the end.
@@ -169,8 +173,12 @@ TEST_CASE("propagator: after execution the impact decays towards its permanent p
 }
 
 TEST_CASE("propagator: concave instantaneous impact and the cost of single trades") {
-  const fp::propagator prop({.kernel = fp::propagator_kernel::exponential, .g0 = 3.0, .tau = 10.0, .g_inf = 0.5,
-                             .delta = 0.5, .self_impact = 0.5});
+  const fp::propagator prop({.kernel = fp::propagator_kernel::exponential,
+                             .g0 = 3.0,
+                             .tau = 10.0,
+                             .g_inf = 0.5,
+                             .delta = 0.5,
+                             .self_impact = 0.5});
   CHECK(prop.instantaneous_impact(16.0) == doctest::Approx(4.0));
   CHECK(prop.kernel(0.0) == doctest::Approx(3.5));
   CHECK(prop.kernel(10.0) == doctest::Approx(0.5 + 3.0 * std::exp(-1.0)));
@@ -207,8 +215,8 @@ TEST_CASE("propagator: errors") {
                        fp::invalid_argument);
   CHECK_THROWS_WITH_AS(fp::propagator({.self_impact = 2.0}),
                        "footprint::propagator: self_impact must be in [0, 1] (got 2)", fp::invalid_argument);
-  CHECK_THROWS_WITH_AS(fp::propagator({.g0 = std::nan("")}), "footprint::propagator: g0 must be finite and >= 0 (got nan)",
-                       fp::invalid_argument);
+  CHECK_THROWS_WITH_AS(fp::propagator({.g0 = std::nan("")}),
+                       "footprint::propagator: g0 must be finite and >= 0 (got nan)", fp::invalid_argument);
 
   const fp::propagator prop;
   const fp::vector t = (fp::vector(3) << 0.0, 2.0, 1.0).finished();
@@ -217,16 +225,17 @@ TEST_CASE("propagator: errors") {
   CHECK_THROWS_WITH_AS((void)prop.impact_path(t, q, at),
                        "footprint::propagator::impact_path: times must be non-decreasing (got 1 after 2 at row 2)",
                        fp::invalid_argument);
-  CHECK_THROWS_WITH_AS((void)prop.impact_path(t, fp::vector::Ones(2), at),
-                       "footprint::propagator::impact_path: quantities.size() must equal times.size() (expected 3, got 2)",
-                       fp::dimension_mismatch);
+  CHECK_THROWS_WITH_AS(
+      (void)prop.impact_path(t, fp::vector::Ones(2), at),
+      "footprint::propagator::impact_path: quantities.size() must equal times.size() (expected 3, got 2)",
+      fp::dimension_mismatch);
   CHECK_THROWS_WITH_AS((void)prop.cost(fp::vector::Zero(2), (fp::vector(2) << 1.0, -1.0).finished()),
                        "footprint::propagator::cost: quantities must be finite and >= 0 (got -1 at row 1)",
                        fp::invalid_argument);
   CHECK_THROWS_WITH_AS((void)prop.cost(fp::vector::Zero(2), fp::vector::Zero(2)),
                        "footprint::propagator::cost: the sum of quantities must be > 0 (got 0)", fp::invalid_argument);
-  CHECK_THROWS_WITH_AS((void)prop.rate_cost(0.0, q), "footprint::propagator::rate_cost: dt must be finite and > 0 (got 0)",
-                       fp::invalid_argument);
+  CHECK_THROWS_WITH_AS((void)prop.rate_cost(0.0, q),
+                       "footprint::propagator::rate_cost: dt must be finite and > 0 (got 0)", fp::invalid_argument);
   CHECK_THROWS_WITH_AS((void)prop.rate_impact_path(1.0, q, fp::vector::Constant(1, std::nan(""))),
                        "footprint::propagator::rate_impact_path: at must be finite (got nan at row 0)",
                        fp::invalid_argument);

@@ -203,8 +203,8 @@ TEST_CASE("square_root_law: errors") {
   CHECK_THROWS_WITH_AS((void)fp::square_root_law::from_coefficients(0.7, 0.0),
                        "footprint::square_root_law::from_coefficients: delta must be finite and > 0 (got 0)",
                        fp::invalid_argument);
-  CHECK_THROWS_WITH_AS(fp::square_root_law({.tol = 0.0}),
-                       "footprint::square_root_law: tol must be in (0, 1) (got 0)", fp::invalid_argument);
+  CHECK_THROWS_WITH_AS(fp::square_root_law({.tol = 0.0}), "footprint::square_root_law: tol must be in (0, 1) (got 0)",
+                       fp::invalid_argument);
   CHECK_THROWS_WITH_AS(fp::square_root_law({.max_iter = 0}),
                        "footprint::square_root_law: max_iter must be >= 1 (got 0)", fp::invalid_argument);
 
@@ -214,7 +214,8 @@ TEST_CASE("square_root_law: errors") {
 
   fp::impact_observations bad = obs;
   bad.volume[2] = std::nan("");
-  CHECK_THROWS_WITH_AS(fit.fit(bad), "footprint::square_root_law::fit: volume must be finite and > 0 (got nan at row 2)",
+  CHECK_THROWS_WITH_AS(fit.fit(bad),
+                       "footprint::square_root_law::fit: volume must be finite and > 0 (got nan at row 2)",
                        fp::invalid_argument);
   CHECK_FALSE(fit.is_fitted());  // a failed fit leaves the law unfitted
 

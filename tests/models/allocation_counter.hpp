@@ -21,6 +21,6 @@
 #endif
 
 namespace footprint_test {
-extern std::atomic<bool> g_counting;   ///< count allocations while true
+extern std::atomic<bool> g_counting;     ///< count allocations while true
 extern std::atomic<long> g_allocations;  ///< allocations counted
 }  // namespace footprint_test

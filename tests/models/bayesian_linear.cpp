@@ -7,8 +7,8 @@
 #include "footprint/models/linear/ols.hpp"
 
 #include "footprint/concepts.hpp"
-#include "models/reference_data.hpp"
 #include "footprint/data/synthetic/regression_problems.hpp"
+#include "models/reference_data.hpp"
 
 #include <doctest/doctest.h>
 
@@ -77,11 +77,12 @@ fp::vector as_vector(const std::vector<double>& v) {
 }
 
 // Fits `params` on the case and compares every BayesianRidge attribute with scikit-learn.
-void check_against_sklearn(const std::string& name, const data_set& d, fp::bayesian_linear_params params,
-                           bool weighted, double tol) {
+void check_against_sklearn(const std::string& name, const data_set& d, fp::bayesian_linear_params params, bool weighted,
+                           double tol) {
   const ref::expected& ex = ref::ex();
   const std::string key = "bayes." + name + ".";
-  for (const fp::linear_solver solver : {fp::linear_solver::automatic, fp::linear_solver::qr, fp::linear_solver::normal_equations}) {
+  for (const fp::linear_solver solver :
+       {fp::linear_solver::automatic, fp::linear_solver::qr, fp::linear_solver::normal_equations}) {
     CAPTURE(name);
     CAPTURE(fp::to_string(solver));
     params.solver = solver;
@@ -121,8 +122,13 @@ TEST_CASE("bayesian_linear evidence mode matches scikit-learn BayesianRidge (1e-
   check_against_sklearn("nointercept", r, {.fit_intercept = false}, false, 1e-6);
   check_against_sklearn("score", r, {.compute_score = true}, false, 1e-6);
   check_against_sklearn("priors", r,
-                        {.tol = 1e-6, .alpha_1 = 2.0, .alpha_2 = 0.5, .lambda_1 = 0.3, .lambda_2 = 4.0,
-                         .alpha_init = 0.2, .lambda_init = 3.0},
+                        {.tol = 1e-6,
+                         .alpha_1 = 2.0,
+                         .alpha_2 = 0.5,
+                         .lambda_1 = 0.3,
+                         .lambda_2 = 4.0,
+                         .alpha_init = 0.2,
+                         .lambda_init = 3.0},
                         false, 1e-6);
   check_against_sklearn("maxiter", r, {.max_iter = 2}, false, 1e-6);
 }
@@ -168,7 +174,8 @@ TEST_CASE("bayesian_linear conjugate mode matches the closed-form NIG posterior"
        false},
   };
   for (const nig_case& c : cases) {
-    for (const fp::linear_solver solver : {fp::linear_solver::automatic, fp::linear_solver::qr, fp::linear_solver::normal_equations}) {
+    for (const fp::linear_solver solver :
+         {fp::linear_solver::automatic, fp::linear_solver::qr, fp::linear_solver::normal_equations}) {
       CAPTURE(c.name);
       CAPTURE(fp::to_string(solver));
       const std::string key = "nig." + c.name + ".";
@@ -255,7 +262,8 @@ TEST_CASE("bayesian_linear weights: unit weights are no weights, integer weights
     }
   }
   REQUIRE(row == n_rep);
-  const fp::bayesian_linear_params nig{.mode = fp::bayesian_linear_mode::conjugate, .kappa0 = 0.3, .a0 = 1.0, .b0 = 1.0};
+  const fp::bayesian_linear_params nig{
+      .mode = fp::bayesian_linear_mode::conjugate, .kappa0 = 0.3, .a0 = 1.0, .b0 = 1.0};
   fp::bayesian_linear weighted(nig);
   fp::bayesian_linear repeated(nig);
   (void)weighted.fit(r.X, r.y, w);
@@ -280,12 +288,13 @@ TEST_CASE("bayesian_linear predictive intervals are calibrated on Gaussian-linea
     CAPTURE(names[model_id]);
     std::vector<std::vector<double>> coverage(levels.size());
     for (int rep = 0; rep < reps; ++rep) {
-      const fp::problems::regression_problem all = fp::problems::linear(800, 6, 1.5, 1000 + static_cast<std::uint64_t>(rep));
+      const fp::problems::regression_problem all =
+          fp::problems::linear(800, 6, 1.5, 1000 + static_cast<std::uint64_t>(rep));
       const train_test d = split_rows(all, 400);
       std::vector<fp::location_scale_t> dist;
       if (model_id < 2) {
-        fp::bayesian_linear model({.mode = model_id == 0 ? fp::bayesian_linear_mode::evidence
-                                                         : fp::bayesian_linear_mode::conjugate});
+        fp::bayesian_linear model(
+            {.mode = model_id == 0 ? fp::bayesian_linear_mode::evidence : fp::bayesian_linear_mode::conjugate});
         (void)model.fit(d.X, d.y);
         dist = model.predict_distribution(d.X_test);
       } else {
@@ -297,9 +306,10 @@ TEST_CASE("bayesian_linear predictive intervals are calibrated on Gaussian-linea
         double covered = 0.0;
         for (std::size_t i = 0; i < dist.size(); ++i) {
           const double yi = d.y_test[static_cast<fp::index>(i)];
-          covered += (yi >= fp::quantile(dist[i], 0.5 - levels[l] / 2) && yi <= fp::quantile(dist[i], 0.5 + levels[l] / 2))
-                         ? 1.0
-                         : 0.0;
+          covered +=
+              (yi >= fp::quantile(dist[i], 0.5 - levels[l] / 2) && yi <= fp::quantile(dist[i], 0.5 + levels[l] / 2))
+                  ? 1.0
+                  : 0.0;
         }
         coverage[l].push_back(covered / static_cast<double>(dist.size()));
       }
@@ -338,8 +348,11 @@ TEST_CASE("bayesian_linear: the streaming factorisation is exact across row bloc
   CHECK(ref::rel_err(qr.b_n(), b_n) < 1e-11);
   CHECK(ref::rel_err(qr.sigma(), A.inverse() * (b_n / qr.a_n())) < 1e-11);
 
-  fp::bayesian_linear ne({.mode = fp::bayesian_linear_mode::conjugate, .solver = fp::linear_solver::normal_equations,
-                          .kappa0 = 0.7, .a0 = 2, .b0 = 1});
+  fp::bayesian_linear ne({.mode = fp::bayesian_linear_mode::conjugate,
+                          .solver = fp::linear_solver::normal_equations,
+                          .kappa0 = 0.7,
+                          .a0 = 2,
+                          .b0 = 1});
   (void)ne.fit(d.X, d.y, w);
   CHECK(ref::rel_err(ne.coef(), coef) < 1e-10);
   CHECK(ref::rel_err(ne.b_n(), b_n) < 1e-9);
@@ -414,19 +427,21 @@ TEST_CASE("bayesian_linear fit and predict errors name the function, the value a
   const data_set r = regression();
   fp::bayesian_linear model;
   CHECK_THROWS_WITH_AS((void)model.predict(r.X_test),
-                       "footprint::bayesian_linear::predict: the model is not fitted; call fit() first", fp::not_fitted);
+                       "footprint::bayesian_linear::predict: the model is not fitted; call fit() first",
+                       fp::not_fitted);
   CHECK_THROWS_WITH_AS((void)model.predict_distribution(r.X_test),
                        "footprint::bayesian_linear::predict_distribution: the model is not fitted; call fit() first",
                        fp::not_fitted);
-  CHECK_THROWS_WITH_AS((void)model.coef(), "footprint::bayesian_linear::coef: the model is not fitted; call fit() first",
-                       fp::not_fitted);
+  CHECK_THROWS_WITH_AS((void)model.coef(),
+                       "footprint::bayesian_linear::coef: the model is not fitted; call fit() first", fp::not_fitted);
 
   CHECK_THROWS_WITH_AS(model.fit(r.X, r.y.head(199)),
                        "footprint::bayesian_linear::fit: y.size() must equal X.rows() (expected 200, got 199)",
                        fp::dimension_mismatch);
-  CHECK_THROWS_WITH_AS(model.fit(r.X, r.y, r.w.head(10)),
-                       "footprint::bayesian_linear::fit: sample_weight.size() must equal X.rows() (expected 200, got 10)",
-                       fp::dimension_mismatch);
+  CHECK_THROWS_WITH_AS(
+      model.fit(r.X, r.y, r.w.head(10)),
+      "footprint::bayesian_linear::fit: sample_weight.size() must equal X.rows() (expected 200, got 10)",
+      fp::dimension_mismatch);
   fp::matrix X = r.X;
   X(17, 3) = fp::nan;
   CHECK_THROWS_WITH_AS(model.fit(X, r.y), "footprint::bayesian_linear::fit: X must be finite; row 17, column 3 is nan",
@@ -453,7 +468,8 @@ TEST_CASE("bayesian_linear fit and predict errors name the function, the value a
                        fp::dimension_mismatch);
   fp::matrix Xt = r.X_test;
   Xt(2, 0) = fp::nan;
-  CHECK_THROWS_WITH_AS((void)model.predict(Xt), "footprint::bayesian_linear::predict: X must be finite; row 2, column 0 is nan",
+  CHECK_THROWS_WITH_AS((void)model.predict(Xt),
+                       "footprint::bayesian_linear::predict: X must be finite; row 2, column 0 is nan",
                        fp::invalid_argument);
   fp::vector out(3);
   CHECK_THROWS_WITH_AS(model.predict(r.X_test, out),

@@ -1,7 +1,7 @@
 // Tests of footprint::gradient_boosting.
+#include "footprint/models/trees/gradient_boosting.hpp"
 #include "footprint/concepts.hpp"
 #include "footprint/io/tree_model_json.hpp"
-#include "footprint/models/trees/gradient_boosting.hpp"
 
 #include "footprint/data/synthetic/regression_problems.hpp"
 
@@ -28,8 +28,8 @@ struct step_data {
 };
 
 /// The same parameters fitted on `d` with 1 thread and with 2 threads.
-std::pair<fp::gradient_boosting, fp::gradient_boosting> fit_with_1_and_2_threads(fp::gradient_boosting_params p,
-                                                                                 const fp::problems::regression_problem& d) {
+std::pair<fp::gradient_boosting, fp::gradient_boosting> fit_with_1_and_2_threads(
+    fp::gradient_boosting_params p, const fp::problems::regression_problem& d) {
   p.n_threads = 1;
   fp::gradient_boosting one(p);
   p.n_threads = 2;
@@ -43,7 +43,8 @@ std::pair<fp::gradient_boosting, fp::gradient_boosting> fit_with_1_and_2_threads
 TEST_CASE("gradient_boosting: one stump fits a step exactly (hand computed)") {
   // base = mean(y) = 3, residuals -2 -2 2 2, split at 2.5, leaves -G/H = -2 and 2
   const step_data d;
-  fp::gradient_boosting gb({.n_estimators = 1, .learning_rate = 1.0, .max_depth = 1, .lambda = 0.0, .min_child_weight = 0.0});
+  fp::gradient_boosting gb(
+      {.n_estimators = 1, .learning_rate = 1.0, .max_depth = 1, .lambda = 0.0, .min_child_weight = 0.0});
   const auto rep = gb.fit(d.X, d.y);
   CHECK(rep.iterations == 1);
   CHECK(rep.final_loss == 0.0);
@@ -56,26 +57,33 @@ TEST_CASE("gradient_boosting: one stump fits a step exactly (hand computed)") {
 TEST_CASE("gradient_boosting: L2, L1 and shrinkage give the hand-computed leaves") {
   const step_data d;
   // lambda = 1: leaf = sum(y - f) / (n + 1) = -4/3 and 4/3
-  fp::gradient_boosting l2({.n_estimators = 1, .learning_rate = 1.0, .max_depth = 1, .lambda = 1.0, .min_child_weight = 0.0});
+  fp::gradient_boosting l2(
+      {.n_estimators = 1, .learning_rate = 1.0, .max_depth = 1, .lambda = 1.0, .min_child_weight = 0.0});
   (void)l2.fit(d.X, d.y);
   const fp::vector p2 = l2.predict(d.X);
   CHECK(p2[0] == doctest::Approx(3.0 - 4.0 / 3.0).epsilon(1e-15));
   CHECK(p2[3] == doctest::Approx(3.0 + 4.0 / 3.0).epsilon(1e-15));
   // alpha = 1, lambda = 0: leaf = -(G - sign(G) alpha) / H = -(4 - 1)/2 = -1.5 and 1.5
-  fp::gradient_boosting l1({.n_estimators = 1, .learning_rate = 1.0, .max_depth = 1, .lambda = 0.0, .alpha = 1.0,
-                            .min_child_weight = 0.0});
+  fp::gradient_boosting l1(
+      {.n_estimators = 1, .learning_rate = 1.0, .max_depth = 1, .lambda = 0.0, .alpha = 1.0, .min_child_weight = 0.0});
   (void)l1.fit(d.X, d.y);
   CHECK(l1.predict(d.X) == (fp::vector(4) << 1.5, 1.5, 4.5, 4.5).finished());
   // two rounds at learning rate 0.5: f = 3 -> 2 -> 1.5 on the left, 3 -> 4 -> 4.5 on the right
-  fp::gradient_boosting lr({.n_estimators = 2, .learning_rate = 0.5, .max_depth = 1, .lambda = 0.0, .min_child_weight = 0.0});
+  fp::gradient_boosting lr(
+      {.n_estimators = 2, .learning_rate = 0.5, .max_depth = 1, .lambda = 0.0, .min_child_weight = 0.0});
   (void)lr.fit(d.X, d.y);
   CHECK(lr.predict(d.X) == (fp::vector(4) << 1.5, 1.5, 4.5, 4.5).finished());
   // min_child_weight = 3 forbids the split (each side has H = 2): the model is the mean
-  fp::gradient_boosting mcw({.n_estimators = 3, .learning_rate = 1.0, .max_depth = 1, .lambda = 0.0, .min_child_weight = 3.0});
+  fp::gradient_boosting mcw(
+      {.n_estimators = 3, .learning_rate = 1.0, .max_depth = 1, .lambda = 0.0, .min_child_weight = 3.0});
   (void)mcw.fit(d.X, d.y);
   CHECK(mcw.predict(d.X) == fp::vector::Constant(4, 3.0));
   // min_split_gain (gamma) above the gain (16) forbids it too
-  fp::gradient_boosting gam({.n_estimators = 1, .learning_rate = 1.0, .max_depth = 1, .lambda = 0.0, .min_split_gain = 16.5,
+  fp::gradient_boosting gam({.n_estimators = 1,
+                             .learning_rate = 1.0,
+                             .max_depth = 1,
+                             .lambda = 0.0,
+                             .min_split_gain = 16.5,
                              .min_child_weight = 0.0});
   (void)gam.fit(d.X, d.y);
   CHECK(gam.predict(d.X) == fp::vector::Constant(4, 3.0));
@@ -86,7 +94,8 @@ TEST_CASE("gradient_boosting: missing values go to the learned default direction
   X << 1, 2, 3, fp::nan, fp::nan;
   fp::vector y(5);
   y << 0, 0, 8, 8, 8;
-  fp::gradient_boosting gb({.n_estimators = 1, .learning_rate = 1.0, .max_depth = 1, .lambda = 0.0, .min_child_weight = 0.0});
+  fp::gradient_boosting gb(
+      {.n_estimators = 1, .learning_rate = 1.0, .max_depth = 1, .lambda = 0.0, .min_child_weight = 0.0});
   (void)gb.fit(X, y);
   CHECK(gb.predict(X) == y);  // split at 2.5 with missing right
   CHECK(!gb.ensemble().trees()[0].nodes()[0].default_left);
@@ -101,8 +110,13 @@ TEST_CASE("gradient_boosting: quantile loss gives the hand-computed quantile") {
   X << 1, 2, 3, 4, 5, 6;
   fp::vector y(6);
   y << 1, 2, 3, 10, 20, 30;
-  fp::gradient_boosting gb({.loss = fp::boosting_loss::quantile, .n_estimators = 1, .learning_rate = 1.0, .max_depth = 1,
-                            .lambda = 0.0, .min_child_weight = 0.0, .quantile_alpha = 0.5});
+  fp::gradient_boosting gb({.loss = fp::boosting_loss::quantile,
+                            .n_estimators = 1,
+                            .learning_rate = 1.0,
+                            .max_depth = 1,
+                            .lambda = 0.0,
+                            .min_child_weight = 0.0,
+                            .quantile_alpha = 0.5});
   (void)gb.fit(X, y);
   CHECK(gb.ensemble().base_score() == 3.0);
   CHECK(gb.ensemble().trees()[0].nodes()[0].threshold == 2.5);
@@ -115,8 +129,11 @@ TEST_CASE("gradient_boosting: monotone constraints hold on a grid") {
   const auto train = fp::problems::wavy(1500, 3, 0.05);
   for (auto growth : {fp::tree_growth::depthwise, fp::tree_growth::leafwise}) {
     for (auto loss : {fp::boosting_loss::squared_error, fp::boosting_loss::quantile}) {
-      fp::gradient_boosting gb({.loss = loss, .n_estimators = 60, .growth = growth,
-                                .max_depth = growth == fp::tree_growth::depthwise ? 4 : 0, .quantile_alpha = 0.7,
+      fp::gradient_boosting gb({.loss = loss,
+                                .n_estimators = 60,
+                                .growth = growth,
+                                .max_depth = growth == fp::tree_growth::depthwise ? 4 : 0,
+                                .quantile_alpha = 0.7,
                                 .monotone_constraints = {1, 0, 0, -1}});
       (void)gb.fit(train.X, train.y);
       fp::matrix grid(201, 4);
@@ -139,7 +156,8 @@ TEST_CASE("gradient_boosting: quantile models give intervals with nominal covera
   // error on 2,000 rows is 0.009: accept [0.74, 0.86]
   const auto train = fp::problems::step_heteroscedastic(2000, 21);
   const auto test = fp::problems::step_heteroscedastic(2000, 22);
-  fp::gradient_boosting gb({.n_estimators = 80, .max_depth = 3, .min_samples_leaf = 20, .quantile_levels = {0.1, 0.5, 0.9}});
+  fp::gradient_boosting gb(
+      {.n_estimators = 80, .max_depth = 3, .min_samples_leaf = 20, .quantile_levels = {0.1, 0.5, 0.9}});
   (void)gb.fit(train.X, train.y);
   const auto dist = gb.predict_distribution(test.X);
   const fp::vector mu = gb.predict(test.X);
@@ -167,7 +185,10 @@ TEST_CASE("gradient_boosting: quantile models give intervals with nominal covera
 TEST_CASE("gradient_boosting: early stopping on a validation set") {
   const auto train = fp::problems::wavy(800, 4);
   const auto valid = fp::problems::wavy(400, 5);
-  fp::gradient_boosting gb({.n_estimators = 2000, .learning_rate = 0.3, .max_depth = 6, .min_child_weight = 0.0,
+  fp::gradient_boosting gb({.n_estimators = 2000,
+                            .learning_rate = 0.3,
+                            .max_depth = 6,
+                            .min_child_weight = 0.0,
                             .early_stopping_rounds = 10});
   const auto rep = gb.fit(train.X, train.y, fp::vector::Ones(800), valid.X, valid.y);
   CHECK(rep.status == fp::fit_status::early_stopped);
@@ -180,7 +201,8 @@ TEST_CASE("gradient_boosting: early stopping on a validation set") {
   const fp::vector r = gb.predict(valid.X) - valid.y;
   CHECK(0.5 * r.squaredNorm() / 400.0 == doctest::Approx(best).epsilon(1e-9));
   // validation_fraction holds rows out of X
-  fp::gradient_boosting frac({.n_estimators = 2000, .learning_rate = 0.3, .early_stopping_rounds = 5, .validation_fraction = 0.25});
+  fp::gradient_boosting frac(
+      {.n_estimators = 2000, .learning_rate = 0.3, .early_stopping_rounds = 5, .validation_fraction = 0.25});
   CHECK(frac.fit(train.X, train.y).status == fp::fit_status::early_stopped);
 }
 
@@ -199,9 +221,15 @@ TEST_CASE("gradient_boosting: Huber loss resists outliers") {
 
 TEST_CASE("gradient_boosting: same seed gives the same model for any thread count") {
   const auto train = fp::problems::wavy(3000, 8, 0.1);
-  fp::gradient_boosting_params p{.n_estimators = 15, .growth = fp::tree_growth::leafwise, .max_depth = 0, .max_leaves = 15,
-                                 .subsample = 0.7, .colsample_bytree = 0.75, .colsample_bynode = 0.7,
-                                 .quantile_levels = {0.2, 0.8}, .seed = 9};
+  fp::gradient_boosting_params p{.n_estimators = 15,
+                                 .growth = fp::tree_growth::leafwise,
+                                 .max_depth = 0,
+                                 .max_leaves = 15,
+                                 .subsample = 0.7,
+                                 .colsample_bytree = 0.75,
+                                 .colsample_bynode = 0.7,
+                                 .quantile_levels = {0.2, 0.8},
+                                 .seed = 9};
   const auto [one, two] = fit_with_1_and_2_threads(p, train);
   // identical trees (the JSON differs only in params.n_threads)
   CHECK(one.ensemble() == two.ensemble());
@@ -220,8 +248,11 @@ TEST_CASE("gradient_boosting: the parallel grower builds the serial model") {
   const auto train = fp::problems::wavy(40'000, 8, 0.05);
   for (const bool leafwise : {false, true}) {
     CAPTURE(leafwise);
-    fp::gradient_boosting_params p{.n_estimators = 4, .max_depth = leafwise ? 0 : 7, .max_leaves = leafwise ? 40 : 90,
-                                   .colsample_bynode = 0.75, .seed = 3};
+    fp::gradient_boosting_params p{.n_estimators = 4,
+                                   .max_depth = leafwise ? 0 : 7,
+                                   .max_leaves = leafwise ? 40 : 90,
+                                   .colsample_bynode = 0.75,
+                                   .seed = 3};
     if (leafwise) p.growth = fp::tree_growth::leafwise;
     const auto [one, two] = fit_with_1_and_2_threads(p, train);
     CHECK(one.ensemble() == two.ensemble());
@@ -245,7 +276,8 @@ TEST_CASE("gradient_boosting: bad parameters and data throw") {
   Xi(3, 0) = -std::numeric_limits<double>::infinity();
   CHECK_THROWS_AS(ok.fit(Xi, y), fp::invalid_argument);
   CHECK_THROWS_AS(ok.fit(X, y, fp::vector::Zero(10)), fp::invalid_argument);
-  CHECK_THROWS_AS(ok.fit(X, y, fp::vector::Ones(10), fp::matrix::Ones(3, 3), fp::vector::Ones(3)), fp::dimension_mismatch);
+  CHECK_THROWS_AS(ok.fit(X, y, fp::vector::Ones(10), fp::matrix::Ones(3, 3), fp::vector::Ones(3)),
+                  fp::dimension_mismatch);
 }
 
 }  // namespace unity_gradient_boosting

@@ -1,8 +1,8 @@
 // mlp_regressor and deep_ensemble: concepts, parameter checks, input checks, callbacks,
 // ensemble determinism for any thread count.
 #include "footprint/concepts.hpp"
-#include "footprint/models/neural/deep_ensemble.hpp"
 #include "footprint/distributions/normal_mixture.hpp"
+#include "footprint/models/neural/deep_ensemble.hpp"
 #include "footprint/models/neural/mlp_regressor.hpp"
 
 #include "models/mlp_test_data.hpp"
@@ -33,10 +33,14 @@ static_assert(fp::PredictiveDistribution<fp::mlp_regressor::distribution_type>);
 static_assert(fp::PredictiveDistribution<fp::deep_ensemble::distribution_type>);
 
 TEST_CASE("mlp_regressor: parameters are validated with the function, the value and the constraint") {
-  CHECK_THROWS_WITH_AS(fp::mlp_regressor({.learning_rate = -1}), "footprint::mlp_regressor: learning_rate must be > 0 (got -1)", fp::invalid_argument);
-  CHECK_THROWS_WITH_AS(fp::mlp_regressor({.hidden_layers = {8, 0}}), "footprint::mlp_regressor: hidden_layers[1] must be >= 1 (got 0)", fp::invalid_argument);
-  CHECK_THROWS_WITH_AS(fp::mlp_regressor({.batch_size = 0}), "footprint::mlp_regressor: batch_size must be >= 1 (got 0)", fp::invalid_argument);
-  CHECK_THROWS_WITH_AS(fp::mlp_regressor({.validation_fraction = 1.0}), "footprint::mlp_regressor: validation_fraction must be in [0, 1) (got 1)", fp::invalid_argument);
+  CHECK_THROWS_WITH_AS(fp::mlp_regressor({.learning_rate = -1}),
+                       "footprint::mlp_regressor: learning_rate must be > 0 (got -1)", fp::invalid_argument);
+  CHECK_THROWS_WITH_AS(fp::mlp_regressor({.hidden_layers = {8, 0}}),
+                       "footprint::mlp_regressor: hidden_layers[1] must be >= 1 (got 0)", fp::invalid_argument);
+  CHECK_THROWS_WITH_AS(fp::mlp_regressor({.batch_size = 0}),
+                       "footprint::mlp_regressor: batch_size must be >= 1 (got 0)", fp::invalid_argument);
+  CHECK_THROWS_WITH_AS(fp::mlp_regressor({.validation_fraction = 1.0}),
+                       "footprint::mlp_regressor: validation_fraction must be in [0, 1) (got 1)", fp::invalid_argument);
   CHECK_THROWS_AS(fp::mlp_regressor({.activation = static_cast<fp::mlp_activation>(9)}), fp::invalid_argument);
   CHECK_THROWS_AS(fp::mlp_regressor({.beta2 = 1.0}), fp::invalid_argument);
   CHECK_THROWS_AS(fp::mlp_regressor({.momentum = -0.1}), fp::invalid_argument);
@@ -44,7 +48,8 @@ TEST_CASE("mlp_regressor: parameters are validated with the function, the value 
   CHECK_THROWS_AS(fp::mlp_regressor({.max_epochs = 0}), fp::invalid_argument);
   CHECK_THROWS_AS(fp::mlp_regressor({.patience = -1}), fp::invalid_argument);
   CHECK_THROWS_AS(fp::mlp_regressor({.lr_decay = 0.0}), fp::invalid_argument);
-  CHECK_THROWS_WITH_AS(fp::deep_ensemble({.n_estimators = 0}), "footprint::deep_ensemble: n_estimators must be >= 1 (got 0)", fp::invalid_argument);
+  CHECK_THROWS_WITH_AS(fp::deep_ensemble({.n_estimators = 0}),
+                       "footprint::deep_ensemble: n_estimators must be >= 1 (got 0)", fp::invalid_argument);
   CHECK_THROWS_AS(fp::deep_ensemble({.member = {.tol = -1.0}}), fp::invalid_argument);
   // names round-trip
   CHECK(fp::mlp_option_from_string<fp::mlp_activation>("gelu") == fp::mlp_activation::gelu);
@@ -61,7 +66,8 @@ TEST_CASE("mlp_regressor: bad inputs throw and leave the model as it was") {
   CHECK(m.n_features() == 0);
   fp::matrix X_bad = d.X;
   X_bad(7, 2) = std::numeric_limits<double>::quiet_NaN();
-  CHECK_THROWS_WITH_AS(m.fit(X_bad, d.y), "footprint::mlp_regressor::fit: X must be finite; row 7, column 2 is nan", fp::invalid_argument);
+  CHECK_THROWS_WITH_AS(m.fit(X_bad, d.y), "footprint::mlp_regressor::fit: X must be finite; row 7, column 2 is nan",
+                       fp::invalid_argument);
   fp::vector y_bad = d.y;
   y_bad[3] = std::numeric_limits<double>::infinity();
   CHECK_THROWS_AS(m.fit(d.X, y_bad), fp::invalid_argument);
@@ -82,7 +88,11 @@ TEST_CASE("mlp_regressor: bad inputs throw and leave the model as it was") {
   fp::vector out(5);
   CHECK_THROWS_AS(m.predict(d.X, out), fp::dimension_mismatch);
   // A diverging fit throws convergence_error carrying its report, and changes nothing.
-  fp::mlp_regressor wild({.hidden_layers = {4}, .optimizer = fp::mlp_optimizer::sgd, .learning_rate = 1e6, .momentum = 0.9, .max_epochs = 50});
+  fp::mlp_regressor wild({.hidden_layers = {4},
+                          .optimizer = fp::mlp_optimizer::sgd,
+                          .learning_rate = 1e6,
+                          .momentum = 0.9,
+                          .max_epochs = 50});
   try {
     (void)wild.fit(d.X, d.y);
     FAIL("did not diverge");
@@ -96,7 +106,8 @@ TEST_CASE("mlp_regressor: predict, predict_distribution and the single-row overl
   const auto d = fp::problems::smooth(300, 0.2, 32);
   for (const auto head : {fp::mlp_head::mse, fp::mlp_head::gaussian}) {
     CAPTURE(fp::to_string(head));
-    fp::mlp_regressor m({.hidden_layers = {16, 8}, .activation = fp::mlp_activation::tanh, .head = head, .max_epochs = 5});
+    fp::mlp_regressor m(
+        {.hidden_layers = {16, 8}, .activation = fp::mlp_activation::tanh, .head = head, .max_epochs = 5});
     (void)m.fit(d.X, d.y);
     const fp::vector mean = m.predict(d.X);
     const auto dist = m.predict_distribution(d.X);
@@ -148,13 +159,15 @@ TEST_CASE("mlp_regressor: the progress callback sees every epoch, set by params 
 
 TEST_CASE("deep_ensemble: identical for any thread count, members differ, progress names members") {
   const auto d = fp::problems::smooth(300, 0.2, 34);
-  const fp::deep_ensemble_params p{.n_estimators = 3, .member = {.hidden_layers = {8}, .head = fp::mlp_head::gaussian, .max_epochs = 4}, .seed = 8};
+  const fp::deep_ensemble_params p{
+      .n_estimators = 3, .member = {.hidden_layers = {8}, .head = fp::mlp_head::gaussian, .max_epochs = 4}, .seed = 8};
   fp::deep_ensemble a(p);
   std::set<fp::index> members_seen;
   a.set_progress([&](const fp::mlp_progress& info) { members_seen.insert(info.member); });
   (void)a.fit(d.X, d.y);
   CHECK(members_seen == std::set<fp::index>{0, 1, 2});
-  fp::deep_ensemble serial(fp::deep_ensemble_params{.n_estimators = 3, .member = p.member, .seed = 8, .parallel = false});
+  fp::deep_ensemble serial(
+      fp::deep_ensemble_params{.n_estimators = 3, .member = p.member, .seed = 8, .parallel = false});
   (void)serial.fit(d.X, d.y);
 #ifdef _OPENMP
   const int saved = omp_get_max_threads();

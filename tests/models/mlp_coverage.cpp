@@ -1,8 +1,8 @@
 // Predictive intervals reach nominal coverage on held-out heteroscedastic synthetic data,
 // within sampling error: Gaussian head, deep ensemble, and the MSE head's constant sd.
 #include "footprint/concepts.hpp"
-#include "footprint/models/neural/deep_ensemble.hpp"
 #include "footprint/distributions/normal_mixture.hpp"
+#include "footprint/models/neural/deep_ensemble.hpp"
 #include "footprint/models/neural/mlp_regressor.hpp"
 
 #include "models/mlp_test_data.hpp"
@@ -38,8 +38,12 @@ double coverage(const std::vector<Dist>& dist, const fp::vector& y, double level
 /// Binomial sampling tolerance: 3 standard errors plus 0.01 for the model's own error.
 double tolerance(double level) { return 3.0 * std::sqrt(level * (1.0 - level) / static_cast<double>(n_test)) + 0.01; }
 
-const fp::mlp_regressor_params member_params{.hidden_layers = {32, 32}, .head = fp::mlp_head::gaussian, .learning_rate = 3e-3,
-                                             .batch_size = 64, .max_epochs = mlp_test::small ? 40 : 60, .patience = 8};
+const fp::mlp_regressor_params member_params{.hidden_layers = {32, 32},
+                                             .head = fp::mlp_head::gaussian,
+                                             .learning_rate = 3e-3,
+                                             .batch_size = 64,
+                                             .max_epochs = mlp_test::small ? 40 : 60,
+                                             .patience = 8};
 
 }  // namespace
 
@@ -56,7 +60,8 @@ TEST_CASE("mlp coverage: Gaussian-head intervals reach nominal coverage and trac
   }
   // The predicted sd follows the true sigma(x) (it varies by a factor 5 over x).
   double rel = 0.0;
-  for (fp::index i = 0; i < n_test; ++i) rel += std::abs(fp::standard_deviation(dist[static_cast<std::size_t>(i)]) - test.noise_sd[i]) / test.noise_sd[i];
+  for (fp::index i = 0; i < n_test; ++i)
+    rel += std::abs(fp::standard_deviation(dist[static_cast<std::size_t>(i)]) - test.noise_sd[i]) / test.noise_sd[i];
   rel /= static_cast<double>(n_test);
   MESSAGE("mean relative error of the predicted sd: " << rel);
   CHECK(rel < (mlp_test::small ? 0.3 : 0.25));
@@ -83,7 +88,8 @@ TEST_CASE("mlp coverage: deep-ensemble mixture intervals reach nominal coverage"
   ensemble.predict_members(test.X, means, sds);
   for (fp::index i = 0; i < 50; ++i) {
     CHECK(fp::mean(dist[static_cast<std::size_t>(i)]) == doctest::Approx(mean[i]).epsilon(1e-12));
-    CHECK(fp::standard_deviation(dist[static_cast<std::size_t>(i)]) >= std::sqrt(sds.row(i).squaredNorm() / static_cast<double>(n_estimators)) - 1e-12);
+    CHECK(fp::standard_deviation(dist[static_cast<std::size_t>(i)]) >=
+          std::sqrt(sds.row(i).squaredNorm() / static_cast<double>(n_estimators)) - 1e-12);
   }
 }
 
@@ -91,7 +97,10 @@ TEST_CASE("mlp coverage: the MSE head's residual-sd normal has nominal marginal 
   // Homoscedastic data: a constant sd is the right model, so coverage is nominal row by row.
   const auto train = fp::problems::smooth(n_train, 0.3, 25);
   const auto test = fp::problems::smooth(n_test, 0.3, 26);
-  fp::mlp_regressor model({.hidden_layers = {32, 32}, .learning_rate = 3e-3, .batch_size = 64, .max_epochs = mlp_test::small ? 40 : 60,
+  fp::mlp_regressor model({.hidden_layers = {32, 32},
+                           .learning_rate = 3e-3,
+                           .batch_size = 64,
+                           .max_epochs = mlp_test::small ? 40 : 60,
                            .validation_fraction = 0.2});
   (void)model.fit(train.X, train.y);
   CHECK(model.residual_sd() == doctest::Approx(0.3).epsilon(0.1));

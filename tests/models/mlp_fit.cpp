@@ -18,7 +18,9 @@ namespace unity_mlp_fit {
 namespace fp = footprint;
 
 namespace {
-double rmse(const fp::vector& a, const fp::vector& b) { return std::sqrt((a - b).squaredNorm() / static_cast<double>(a.size())); }
+double rmse(const fp::vector& a, const fp::vector& b) {
+  return std::sqrt((a - b).squaredNorm() / static_cast<double>(a.size()));
+}
 }  // namespace
 
 TEST_CASE("mlp_regressor fits a smooth function to RMSE < 0.05 (Adam, ReLU)") {
@@ -29,7 +31,8 @@ TEST_CASE("mlp_regressor fits a smooth function to RMSE < 0.05 (Adam, ReLU)") {
   CHECK(r.iterations >= 1);
   CHECK(std::isfinite(r.final_loss));
   const double e = rmse(model.predict(test.X), test.mean);
-  MESSAGE("test RMSE " << e << " (sd of y " << std::sqrt((test.mean.array() - test.mean.mean()).square().mean()) << "), epochs " << r.iterations);
+  MESSAGE("test RMSE " << e << " (sd of y " << std::sqrt((test.mean.array() - test.mean.mean()).square().mean())
+                       << "), epochs " << r.iterations);
   CHECK(e < (mlp_test::small ? 0.06 : 0.05));  // the Debug problem is smaller (mlp_test::small)
 }
 
@@ -47,8 +50,15 @@ TEST_CASE("mlp_regressor fits a smooth function with each activation and optimis
                          config{fp::mlp_activation::relu, fp::mlp_optimizer::sgd, 2e-2, fp::mlp_schedule::constant}}) {
     CAPTURE(fp::to_string(c.act));
     CAPTURE(fp::to_string(c.opt));
-    fp::mlp_regressor model({.hidden_layers = {32, 16}, .activation = c.act, .optimizer = c.opt, .learning_rate = c.lr,
-                             .schedule = c.schedule, .lr_decay = 0.97, .batch_size = 32, .max_epochs = 60, .seed = 9});
+    fp::mlp_regressor model({.hidden_layers = {32, 16},
+                             .activation = c.act,
+                             .optimizer = c.opt,
+                             .learning_rate = c.lr,
+                             .schedule = c.schedule,
+                             .lr_decay = 0.97,
+                             .batch_size = 32,
+                             .max_epochs = 60,
+                             .seed = 9});
     (void)model.fit(train.X, train.y);
     const double e = rmse(model.predict(test.X), test.mean);
     MESSAGE(fp::to_string(c.act) << "/" << fp::to_string(c.opt) << ": test RMSE " << e);
@@ -58,7 +68,8 @@ TEST_CASE("mlp_regressor fits a smooth function with each activation and optimis
 
 TEST_CASE("mlp_regressor is deterministic for a seed and for any thread count") {
   const auto d = fp::problems::smooth(800, 0.1, 6);
-  const fp::mlp_regressor_params p{.hidden_layers = {16, 8}, .head = fp::mlp_head::gaussian, .max_epochs = 5, .seed = 42};
+  const fp::mlp_regressor_params p{
+      .hidden_layers = {16, 8}, .head = fp::mlp_head::gaussian, .max_epochs = 5, .seed = 42};
   fp::mlp_regressor a(p);
   fp::mlp_regressor b(p);
   (void)a.fit(d.X, d.y);
@@ -80,8 +91,13 @@ TEST_CASE("mlp_regressor early stopping keeps the best validation epoch and repo
   // Few noisy rows and a big network: the validation loss turns up and patience stops training.
   const auto d = fp::problems::smooth(300, 0.5, 7);
   std::vector<fp::mlp_progress> seen;
-  fp::mlp_regressor model({.hidden_layers = {64, 64}, .learning_rate = 1e-2, .batch_size = 16, .max_epochs = 300,
-                           .validation_fraction = 0.3, .patience = 5, .seed = 1,
+  fp::mlp_regressor model({.hidden_layers = {64, 64},
+                           .learning_rate = 1e-2,
+                           .batch_size = 16,
+                           .max_epochs = 300,
+                           .validation_fraction = 0.3,
+                           .patience = 5,
+                           .seed = 1,
                            .progress = [&](const fp::mlp_progress& p) { seen.push_back(p); }});
   const fp::fit_report r = model.fit(d.X, d.y);
   CHECK(r.status == fp::fit_status::early_stopped);
@@ -102,7 +118,8 @@ TEST_CASE("mlp_regressor early stopping keeps the best validation epoch and repo
   // The model holds the best epoch's weights: its validation-fold MSE equals the logged loss
   // (checked indirectly: the residual sd is the RMS validation residual).
   const auto [y_mean, y_scale] = model.y_scaling();
-  CHECK(model.residual_sd() == doctest::Approx(y_scale * std::sqrt(seen[static_cast<std::size_t>(best - 1)].validation_loss)).epsilon(1e-9));
+  CHECK(model.residual_sd() ==
+        doctest::Approx(y_scale * std::sqrt(seen[static_cast<std::size_t>(best - 1)].validation_loss)).epsilon(1e-9));
   (void)y_mean;
 }
 
@@ -115,8 +132,12 @@ TEST_CASE("mlp_regressor without validation stops on the training loss or runs e
   CHECK(all.best_epoch() == 7);
   fp::mlp_regressor budget({.hidden_layers = {8}, .max_epochs = 3, .validation_fraction = 0.0, .patience = 50});
   CHECK(budget.fit(d.X, d.y).status == fp::fit_status::max_iterations);
-  fp::mlp_regressor stop({.hidden_layers = {8}, .learning_rate = 1e-6, .max_epochs = 100, .validation_fraction = 0.0,
-                          .patience = 3, .tol = 1.0});
+  fp::mlp_regressor stop({.hidden_layers = {8},
+                          .learning_rate = 1e-6,
+                          .max_epochs = 100,
+                          .validation_fraction = 0.0,
+                          .patience = 3,
+                          .tol = 1.0});
   const fp::fit_report s = stop.fit(d.X, d.y);
   CHECK(s.status == fp::fit_status::converged);
   CHECK(s.iterations == 4);  // epoch 1 sets the best; 3 epochs without a gain of 1.0

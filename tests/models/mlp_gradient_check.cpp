@@ -1,7 +1,7 @@
 // Back-propagation against central finite differences, for every layer's weights and
 // biases, each activation, both losses (MSE and Gaussian NLL), sample weights and weight decay.
-#include "footprint/models/detail/mlp_network.hpp"
 #include "footprint/detail/random.hpp"
+#include "footprint/models/detail/mlp_network.hpp"
 
 #include <doctest/doctest.h>
 
@@ -81,7 +81,8 @@ TEST_CASE("mlp gradient check: every layer, activation and loss against finite d
       CAPTURE(fp::to_string(act));
       CAPTURE(fp::to_string(head));
       // three hidden layers of different widths
-      const check_result r = gradient_check(act, head, false, 0.0, {4, 7, 5, 3, head == fp::mlp_head::gaussian ? 2 : 1}, 37);
+      const check_result r =
+          gradient_check(act, head, false, 0.0, {4, 7, 5, 3, head == fp::mlp_head::gaussian ? 2 : 1}, 37);
       CHECK(r.checked > 90);
       CHECK(r.max_rel_err < 1e-5);
     }
@@ -91,7 +92,8 @@ TEST_CASE("mlp gradient check: every layer, activation and loss against finite d
 TEST_CASE("mlp gradient check: sample weights and weight decay") {
   for (const auto head : {fp::mlp_head::mse, fp::mlp_head::gaussian}) {
     CAPTURE(fp::to_string(head));
-    const check_result r = gradient_check(fp::mlp_activation::tanh, head, true, 0.3, {3, 6, 4, head == fp::mlp_head::gaussian ? 2 : 1}, 20);
+    const check_result r = gradient_check(fp::mlp_activation::tanh, head, true, 0.3,
+                                          {3, 6, 4, head == fp::mlp_head::gaussian ? 2 : 1}, 20);
     CHECK(r.max_rel_err < 1e-5);
   }
 }

@@ -30,8 +30,11 @@ TEST_CASE("mlp single-row predict_row does not allocate") {
 #else
   const auto d = fp::problems::smooth(200, 0.1, 41);
   fp::mlp_regressor mse({.hidden_layers = {64, 32}, .max_epochs = 2});
-  fp::mlp_regressor gauss({.hidden_layers = {16}, .activation = fp::mlp_activation::gelu, .head = fp::mlp_head::gaussian, .max_epochs = 2});
-  fp::deep_ensemble ensemble({.n_estimators = 3, .member = {.hidden_layers = {8, 8}, .activation = fp::mlp_activation::tanh, .max_epochs = 2}});
+  fp::mlp_regressor gauss(
+      {.hidden_layers = {16}, .activation = fp::mlp_activation::gelu, .head = fp::mlp_head::gaussian, .max_epochs = 2});
+  fp::deep_ensemble ensemble(
+      {.n_estimators = 3,
+       .member = {.hidden_layers = {8, 8}, .activation = fp::mlp_activation::tanh, .max_epochs = 2}});
   (void)mse.fit(d.X, d.y);
   (void)gauss.fit(d.X, d.y);
   (void)ensemble.fit(d.X, d.y);

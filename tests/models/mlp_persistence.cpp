@@ -1,9 +1,9 @@
 // Save and load as versioned JSON: exact round trips; malformed files raise data_error.
 #include "footprint/io/mlp_json.hpp"
 #include "footprint/io/tree_model_json.hpp"
-#include "footprint/models/trees/gradient_boosting.hpp"
 #include "footprint/models/neural/deep_ensemble.hpp"
 #include "footprint/models/neural/mlp_regressor.hpp"
+#include "footprint/models/trees/gradient_boosting.hpp"
 
 #include "models/mlp_test_data.hpp"
 
@@ -24,7 +24,8 @@ namespace {
 const fp::mlp_regressor& small_model(fp::mlp_head head) {
   static const auto fit = [](fp::mlp_head h) {
     const auto d = fp::problems::smooth(200, 0.1, 11);
-    fp::mlp_regressor m({.hidden_layers = {6, 5}, .activation = fp::mlp_activation::gelu, .head = h, .max_epochs = 3, .seed = 2});
+    fp::mlp_regressor m(
+        {.hidden_layers = {6, 5}, .activation = fp::mlp_activation::gelu, .head = h, .max_epochs = 3, .seed = 2});
     (void)m.fit(d.X, d.y);
     return m;
   };
@@ -97,7 +98,8 @@ TEST_CASE("mlp_json: save_model, load_model<M>, model_to_json and model_from_jso
   fp::save_model(m, path);
   const auto back = fp::load_model<fp::mlp_regressor>(path);
   CHECK(fp::model_to_json(back) == fp::model_to_json(m));
-  CHECK(fp::model_to_json(fp::model_from_json<fp::mlp_regressor>(fp::model_to_json(m, 1), "text")) == fp::model_to_json(m));
+  CHECK(fp::model_to_json(fp::model_from_json<fp::mlp_regressor>(fp::model_to_json(m, 1), "text")) ==
+        fp::model_to_json(m));
   CHECK_THROWS_AS((void)fp::load_model<fp::deep_ensemble>(path), fp::data_error);  // a regressor file
   std::filesystem::remove(path);
   CHECK_THROWS_AS((void)fp::load_model<fp::mlp_regressor>(path), fp::data_error);
@@ -113,7 +115,9 @@ TEST_CASE("mlp_json: save_model, load_model<M>, model_to_json and model_from_jso
 
 TEST_CASE("mlp_json: a deep ensemble round-trips") {
   const auto d = fp::problems::smooth(150, 0.1, 13);
-  fp::deep_ensemble e({.n_estimators = 3, .member = {.hidden_layers = {5}, .head = fp::mlp_head::gaussian, .max_epochs = 2}, .seed = 4});
+  fp::deep_ensemble e({.n_estimators = 3,
+                       .member = {.hidden_layers = {5}, .head = fp::mlp_head::gaussian, .max_epochs = 2},
+                       .seed = 4});
   (void)e.fit(d.X, d.y);
   std::stringstream ss;
   fp::save_json(e, ss);
@@ -141,7 +145,9 @@ TEST_CASE("mlp_json: a deep ensemble writes params.n_estimators and reads 0.1's 
   REQUIRE(saved_json["params"].contains("n_estimators"));
   CHECK(saved_json["params"]["n_estimators"] == 2);
   CHECK(!saved_json["params"].contains("n_members"));
-  const auto load = [](const nlohmann::json& j) { return fp::model_from_json<fp::deep_ensemble>(j.dump(), "ensemble.json"); };
+  const auto load = [](const nlohmann::json& j) {
+    return fp::model_from_json<fp::deep_ensemble>(j.dump(), "ensemble.json");
+  };
   // a file of footprint 0.1: n_members instead of n_estimators
   nlohmann::json v01 = saved_json;
   v01["params"].erase("n_estimators");
@@ -155,9 +161,10 @@ TEST_CASE("mlp_json: a deep ensemble writes params.n_estimators and reads 0.1's 
   both["params"]["n_members"] = 2;
   CHECK(load(both).params().n_estimators == 2);
   both["params"]["n_members"] = 3;
-  CHECK_THROWS_WITH_AS((void)load(both),
-                       "ensemble.json: field 'params.n_members': must equal params.n_estimators = 2 when both are given",
-                       fp::data_error);
+  CHECK_THROWS_WITH_AS(
+      (void)load(both),
+      "ensemble.json: field 'params.n_members': must equal params.n_estimators = 2 when both are given",
+      fp::data_error);
   // neither: the current name is missing
   nlohmann::json neither = saved_json;
   neither["params"].erase("n_estimators");

@@ -46,7 +46,8 @@ const fp::random_forest& forest() {
 
 const fp::gradient_boosting& boosting() {
   static const fp::gradient_boosting gb = [] {
-    fp::gradient_boosting m({.n_estimators = 6, .max_depth = 3, .quantile_levels = {0.2, 0.8}, .validation_fraction = 0.2});
+    fp::gradient_boosting m(
+        {.n_estimators = 6, .max_depth = 3, .quantile_levels = {0.2, 0.8}, .validation_fraction = 0.2});
     (void)m.fit(train().X, train().y);
     return m;
   }();
@@ -73,7 +74,9 @@ const fp::deep_ensemble& ensemble() {
   return e;
 }
 
-bool same_bits(const fp::vector& a, const fp::vector& b) { return a.size() == b.size() && (a.array() == b.array()).all(); }
+bool same_bits(const fp::vector& a, const fp::vector& b) {
+  return a.size() == b.size() && (a.array() == b.array()).all();
+}
 
 /// The message of the invalid_argument that from_state throws for `state`.
 template <class M, class S>
@@ -128,19 +131,20 @@ TEST_CASE("state: every model's state rebuilds it bit for bit") {
 }
 
 TEST_CASE("state: before fit, state() throws not_fitted") {
-  CHECK_THROWS_WITH_AS((void)fp::tree_ensemble().state(), "footprint::tree_ensemble::state: the model is not fitted; call fit() first",
-                       fp::not_fitted);
+  CHECK_THROWS_WITH_AS((void)fp::tree_ensemble().state(),
+                       "footprint::tree_ensemble::state: the model is not fitted; call fit() first", fp::not_fitted);
   CHECK_THROWS_AS((void)fp::random_forest().state(), fp::not_fitted);
   CHECK_THROWS_AS((void)fp::gradient_boosting().state(), fp::not_fitted);
-  CHECK_THROWS_WITH_AS((void)fp::mlp_regressor().state(), "footprint::mlp_regressor::state: the model is not fitted; call fit() first",
-                       fp::not_fitted);
+  CHECK_THROWS_WITH_AS((void)fp::mlp_regressor().state(),
+                       "footprint::mlp_regressor::state: the model is not fitted; call fit() first", fp::not_fitted);
   CHECK_THROWS_AS((void)fp::deep_ensemble().state(), fp::not_fitted);
 }
 
 TEST_CASE("from_state: an invalid tree ensemble or forest is rejected, naming the field") {
   fp::tree_ensemble_state te = forest().ensemble().state();
   te.n_features = 0;
-  CHECK(rejection<fp::tree_ensemble>(te) == "footprint::tree_ensemble::from_state: n_features must be in [1, 65535] (got 0)");
+  CHECK(rejection<fp::tree_ensemble>(te) ==
+        "footprint::tree_ensemble::from_state: n_features must be in [1, 65535] (got 0)");
   te = forest().ensemble().state();
   te.n_features = 1;
   std::size_t t = 0;
@@ -151,62 +155,79 @@ TEST_CASE("from_state: an invalid tree ensemble or forest is rejected, naming th
                                                 std::to_string(te.trees[t].min_features() - 1) + ")");
   te = forest().ensemble().state();
   te.base_score = fp::nan;
-  CHECK(rejection<fp::tree_ensemble>(te) == "footprint::tree_ensemble::from_state: base_score must be finite (got nan)");
+  CHECK(rejection<fp::tree_ensemble>(te) ==
+        "footprint::tree_ensemble::from_state: base_score must be finite (got nan)");
 
   fp::random_forest_state s = forest().state();
   s.params.max_features = 0.0;
-  CHECK(rejection<fp::random_forest>(s) == "footprint::random_forest::from_state: params.max_features must be in (0, 1] (got 0)");
+  CHECK(rejection<fp::random_forest>(s) ==
+        "footprint::random_forest::from_state: params.max_features must be in (0, 1] (got 0)");
   s = forest().state();
   s.params.n_estimators = 5;
-  CHECK(rejection<fp::random_forest>(s) == "footprint::random_forest::from_state: ensemble must have params.n_estimators = 5 trees (got 4)");
+  CHECK(rejection<fp::random_forest>(s) ==
+        "footprint::random_forest::from_state: ensemble must have params.n_estimators = 5 trees (got 4)");
   s = forest().state();
   s.leaves[1].row[0] = 1000;
-  CHECK(rejection<fp::random_forest>(s) == "footprint::random_forest::from_state: leaves[1].row[0] must be in [0, 300) (got 1000)");
+  CHECK(rejection<fp::random_forest>(s) ==
+        "footprint::random_forest::from_state: leaves[1].row[0] must be in [0, 300) (got 1000)");
   s = forest().state();
   s.leaves[0].begin.pop_back();
-  CHECK(rejection<fp::random_forest>(s).starts_with("footprint::random_forest::from_state: leaves[0].begin must have n_nodes + 1 = "));
+  CHECK(rejection<fp::random_forest>(s).starts_with(
+      "footprint::random_forest::from_state: leaves[0].begin must have n_nodes + 1 = "));
   s = forest().state();
   s.leaves[2].weight[3] = -1.0;
-  CHECK(rejection<fp::random_forest>(s) == "footprint::random_forest::from_state: leaves[2].weight[3] must be finite and > 0 (got -1)");
+  CHECK(rejection<fp::random_forest>(s) ==
+        "footprint::random_forest::from_state: leaves[2].weight[3] must be finite and > 0 (got -1)");
   s = forest().state();
   s.y[7] = std::numeric_limits<double>::infinity();
   CHECK(rejection<fp::random_forest>(s) == "footprint::random_forest::from_state: y[7] must be finite (got inf)");
   s = forest().state();
   s.oob_prediction.conservativeResize(10);
-  CHECK(rejection<fp::random_forest>(s) == "footprint::random_forest::from_state: oob_prediction must have y.size() = 300 entries (got 10)");
+  CHECK(rejection<fp::random_forest>(s) ==
+        "footprint::random_forest::from_state: oob_prediction must have y.size() = 300 entries (got 10)");
   s = forest().state();
   s.oob_mse = -1.0;
-  CHECK(rejection<fp::random_forest>(s) == "footprint::random_forest::from_state: oob_mse must be finite and >= 0, or NaN (got -1)");
+  CHECK(rejection<fp::random_forest>(s) ==
+        "footprint::random_forest::from_state: oob_mse must be finite and >= 0, or NaN (got -1)");
 }
 
 TEST_CASE("from_state: an invalid boosting state is rejected, naming the field") {
   fp::gradient_boosting_state s = boosting().state();
   s.params.learning_rate = 1.5;
-  CHECK(rejection<fp::gradient_boosting>(s) == "footprint::gradient_boosting::from_state: params.learning_rate must be in (0, 1] (got 1.5)");
+  CHECK(rejection<fp::gradient_boosting>(s) ==
+        "footprint::gradient_boosting::from_state: params.learning_rate must be in (0, 1] (got 1.5)");
   s = boosting().state();
   s.levels = {0.8, 0.2};
-  CHECK(rejection<fp::gradient_boosting>(s) == "footprint::gradient_boosting::from_state: levels must increase strictly in (0, 1) (got 0.20000000000000001 after 0.80000000000000004)");
+  CHECK(rejection<fp::gradient_boosting>(s) ==
+        "footprint::gradient_boosting::from_state: levels must increase strictly in (0, 1) (got 0.20000000000000001 "
+        "after 0.80000000000000004)");
   s = boosting().state();
   s.levels = {0.2, 0.9};
-  CHECK(rejection<fp::gradient_boosting>(s) == "footprint::gradient_boosting::from_state: levels must equal params.quantile_levels");
+  CHECK(rejection<fp::gradient_boosting>(s) ==
+        "footprint::gradient_boosting::from_state: levels must equal params.quantile_levels");
   s = boosting().state();
   s.quantile_models.pop_back();
   CHECK(rejection<fp::gradient_boosting>(s) ==
-        "footprint::gradient_boosting::from_state: quantile_models must have one model per params.quantile_levels entry (2, got 1)");
+        "footprint::gradient_boosting::from_state: quantile_models must have one model per params.quantile_levels "
+        "entry (2, got 1)");
   s = boosting().state();
   s.residual_quantiles = {0.0, 1.0};
-  CHECK(rejection<fp::gradient_boosting>(s) == "footprint::gradient_boosting::from_state: residual_quantiles must have 0 entries (got 2)");
+  CHECK(rejection<fp::gradient_boosting>(s) ==
+        "footprint::gradient_boosting::from_state: residual_quantiles must have 0 entries (got 2)");
   s = boosting().state();
   REQUIRE(!s.validation_history.empty());
   s.validation_history[0] = fp::nan;
-  CHECK(rejection<fp::gradient_boosting>(s) == "footprint::gradient_boosting::from_state: validation_history[0] must be finite (got nan)");
+  CHECK(rejection<fp::gradient_boosting>(s) ==
+        "footprint::gradient_boosting::from_state: validation_history[0] must be finite (got nan)");
   s = boosting().state();
   s.params.monotone_constraints = {1, 0};
   CHECK(rejection<fp::gradient_boosting>(s) ==
-        "footprint::gradient_boosting::from_state: params.monotone_constraints must have n_features = 4 entries or none (got 2)");
+        "footprint::gradient_boosting::from_state: params.monotone_constraints must have n_features = 4 entries or "
+        "none (got 2)");
   s = boosting().state();
   s.mean = forest().ensemble();  // a forest's scale
-  CHECK(rejection<fp::gradient_boosting>(s) == "footprint::gradient_boosting::from_state: mean must have scale 1 and no float accumulation");
+  CHECK(rejection<fp::gradient_boosting>(s) ==
+        "footprint::gradient_boosting::from_state: mean must have scale 1 and no float accumulation");
 }
 
 TEST_CASE("from_state: an invalid network or ensemble state is rejected, naming the field") {
@@ -219,33 +240,41 @@ TEST_CASE("from_state: an invalid network or ensemble state is rejected, naming 
   CHECK(rejection<M>(s) == "footprint::mlp_regressor::from_state: x_scale[1] must be finite and > 0 (got 0)");
   s = network(fp::mlp_head::mse).state();
   s.layers[0].weights.resize(4, 5);
-  CHECK(rejection<M>(s) == "footprint::mlp_regressor::from_state: layers[0].weights must have shape (3, 5) (got (4, 5))");
+  CHECK(rejection<M>(s) ==
+        "footprint::mlp_regressor::from_state: layers[0].weights must have shape (3, 5) (got (4, 5))");
   s = network(fp::mlp_head::mse).state();
   s.params.hidden_layers = {5};
-  CHECK(rejection<M>(s) == "footprint::mlp_regressor::from_state: layers must have 2 entries for params.hidden_layers and params.head (got 3)");
+  CHECK(rejection<M>(s) ==
+        "footprint::mlp_regressor::from_state: layers must have 2 entries for params.hidden_layers and params.head "
+        "(got 3)");
   s = network(fp::mlp_head::mse).state();
   s.residual_sd = fp::nan;
   CHECK(rejection<M>(s) == "footprint::mlp_regressor::from_state: residual_sd must be finite and > 0 (got nan)");
   s = network(fp::mlp_head::gaussian).state();
   s.residual_sd = 1.0;
-  CHECK(rejection<M>(s) == "footprint::mlp_regressor::from_state: residual_sd must be NaN (null) for the gaussian head (got 1)");
+  CHECK(rejection<M>(s) ==
+        "footprint::mlp_regressor::from_state: residual_sd must be NaN (null) for the gaussian head (got 1)");
   s = network(fp::mlp_head::mse).state();
   s.best_epoch = 4;
-  CHECK(rejection<M>(s) == "footprint::mlp_regressor::from_state: best_epoch must be in [0, params.max_epochs = 3] (got 4)");
+  CHECK(rejection<M>(s) ==
+        "footprint::mlp_regressor::from_state: best_epoch must be in [0, params.max_epochs = 3] (got 4)");
   s = network(fp::mlp_head::mse).state();
   s.params.learning_rate = -1.0;
   CHECK(rejection<M>(s) == "footprint::mlp_regressor::from_state: params.learning_rate must be > 0 (got -1)");
 
   fp::deep_ensemble_state e = ensemble().state();
   e.members[1].x_scale[0] = -1.0;
-  CHECK(rejection<fp::deep_ensemble>(e) == "footprint::deep_ensemble::from_state: members[1].x_scale[0] must be finite and > 0 (got -1)");
+  CHECK(rejection<fp::deep_ensemble>(e) ==
+        "footprint::deep_ensemble::from_state: members[1].x_scale[0] must be finite and > 0 (got -1)");
   e = ensemble().state();
   e.members.pop_back();
-  CHECK(rejection<fp::deep_ensemble>(e) == "footprint::deep_ensemble::from_state: members must have params.n_estimators = 2 entries (got 1)");
+  CHECK(rejection<fp::deep_ensemble>(e) ==
+        "footprint::deep_ensemble::from_state: members must have params.n_estimators = 2 entries (got 1)");
   e = ensemble().state();
   e.members[1] = network(fp::mlp_head::mse).state();  // another architecture
   CHECK(rejection<fp::deep_ensemble>(e) ==
-        "footprint::deep_ensemble::from_state: members[1].params must have the hidden_layers, activation and head of params.member");
+        "footprint::deep_ensemble::from_state: members[1].params must have the hidden_layers, activation and head of "
+        "params.member");
 }
 
 TEST_CASE("persistence: data_error names the field from_state rejects, and follows one NaN policy") {
@@ -259,7 +288,8 @@ TEST_CASE("persistence: data_error names the field from_state rejects, and follo
     CHECK(e.file() == "rf.json");
     CHECK(e.field() == "leaves[1].row[0]");
     CHECK(std::string(e.what()) ==
-          "rf.json: field 'leaves[1].row[0]': footprint::random_forest::from_state: leaves[1].row[0] must be in [0, 300) (got 1000)");
+          "rf.json: field 'leaves[1].row[0]': footprint::random_forest::from_state: leaves[1].row[0] must be in [0, "
+          "300) (got 1000)");
   }
   // a tree error inside an ensemble: the field is the tree
   j = nlohmann::json::parse(fp::model_to_json(boosting()));
@@ -279,7 +309,8 @@ TEST_CASE("persistence: data_error names the field from_state rejects, and follo
   CHECK(std::isnan(rf.oob_r2()));
   j["ensemble"]["trees"][0]["threshold"][0] = nullptr;
   CHECK_THROWS_WITH_AS((void)fp::model_from_json<fp::random_forest>(j.dump(), "rf.json"),
-                       "rf.json: field 'ensemble.trees[0].threshold[0]': must be a finite number (got null)", fp::data_error);
+                       "rf.json: field 'ensemble.trees[0].threshold[0]': must be a finite number (got null)",
+                       fp::data_error);
   j = nlohmann::json::parse(fp::model_to_json(network(fp::mlp_head::gaussian)));
   CHECK(j["residual_sd"].is_null());
   j["y_mean"] = nullptr;
@@ -291,9 +322,10 @@ TEST_CASE("persistence: data_error names the field from_state rejects, and follo
   nodes[1].value = 1.0;
   nodes[2].value = 2.0;
   const fp::tree_ensemble inf_tree({fp::regression_tree(nodes)}, 0.0, 1);
-  CHECK_THROWS_WITH_AS((void)fp::model_to_json(inf_tree),
-                       "footprint::model_to_json: ensemble.trees[0].threshold[0] is -inf, which a JSON number cannot hold",
-                       fp::invalid_argument);
+  CHECK_THROWS_WITH_AS(
+      (void)fp::model_to_json(inf_tree),
+      "footprint::model_to_json: ensemble.trees[0].threshold[0] is -inf, which a JSON number cannot hold",
+      fp::invalid_argument);
 }
 
 }  // namespace unity_model_state

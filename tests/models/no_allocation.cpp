@@ -78,7 +78,7 @@ TEST_CASE("single-row predict, predict_row and predict_distribution do not alloc
   const auto hot_path = [&](const auto& model) {
     return allocations_in([&] {
       for (int rep = 0; rep < 100; ++rep) {
-        model.predict(row, mean);                           // a RowVectorXd
+        model.predict(row, mean);                             // a RowVectorXd
         model.predict(X_test.middleRows(rep % 50, 1), mean);  // one row of a column-major matrix
         model.predict_distribution(row, dist);
         model.predict_distribution(X_test.middleRows(rep % 50, 1), dist);

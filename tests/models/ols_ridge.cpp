@@ -70,7 +70,8 @@ void check_model(const std::string& key, Model& model, const data_set& d, bool w
 
 TEST_CASE("ols matches scikit-learn LinearRegression and the classical prediction interval (1e-8)") {
   const data_set r = regression();
-  for (const fp::linear_solver solver : {fp::linear_solver::automatic, fp::linear_solver::qr, fp::linear_solver::normal_equations}) {
+  for (const fp::linear_solver solver :
+       {fp::linear_solver::automatic, fp::linear_solver::qr, fp::linear_solver::normal_equations}) {
     CAPTURE(fp::to_string(solver));
     fp::ols plain({.solver = solver});
     check_model("ols.plain.", plain, r, false, 1e-8);
@@ -89,7 +90,8 @@ TEST_CASE("ols on exactly collinear columns returns the minimum-norm solution") 
   // default cut-off (eps * max(n, p) * s_max) drops it, as numpy's pinv does.
   const data_set c = collinear();
   const ref::expected& ex = ref::ex();
-  for (const fp::linear_solver solver : {fp::linear_solver::automatic, fp::linear_solver::qr, fp::linear_solver::normal_equations}) {
+  for (const fp::linear_solver solver :
+       {fp::linear_solver::automatic, fp::linear_solver::qr, fp::linear_solver::normal_equations}) {
     CAPTURE(fp::to_string(solver));
     fp::ols model({.solver = solver});
     const fp::fit_report report = model.fit(c.X, c.y);
@@ -108,7 +110,8 @@ TEST_CASE("ols on exactly collinear columns returns the minimum-norm solution") 
 
 TEST_CASE("ridge matches scikit-learn Ridge (1e-8) and its closed-form predictive") {
   const data_set r = regression();
-  for (const fp::linear_solver solver : {fp::linear_solver::automatic, fp::linear_solver::qr, fp::linear_solver::normal_equations}) {
+  for (const fp::linear_solver solver :
+       {fp::linear_solver::automatic, fp::linear_solver::qr, fp::linear_solver::normal_equations}) {
     CAPTURE(fp::to_string(solver));
     fp::ridge plain({.alpha = 1.0, .solver = solver});
     check_model("ridge.plain.", plain, r, false, 1e-8);
@@ -161,15 +164,17 @@ TEST_CASE("ols and ridge: integer weights repeat rows, also in the predictive di
 }
 
 TEST_CASE("ols and ridge errors carry exact messages") {
-  CHECK_THROWS_WITH_AS(fp::ols({.rcond = 2.0}), "footprint::ols: rcond must be in [0, 1) (got 2)", fp::invalid_argument);
+  CHECK_THROWS_WITH_AS(fp::ols({.rcond = 2.0}), "footprint::ols: rcond must be in [0, 1) (got 2)",
+                       fp::invalid_argument);
   CHECK_THROWS_WITH_AS(fp::ridge({.alpha = -1.0}), "footprint::ridge: alpha must be finite and >= 0 (got -1)",
                        fp::invalid_argument);
   const data_set r = regression();
   fp::ols ols;
-  CHECK_THROWS_WITH_AS((void)ols.predict(r.X_test), "footprint::ols::predict: the model is not fitted; call fit() first",
-                       fp::not_fitted);
+  CHECK_THROWS_WITH_AS((void)ols.predict(r.X_test),
+                       "footprint::ols::predict: the model is not fitted; call fit() first", fp::not_fitted);
   CHECK_THROWS_WITH_AS(fp::ridge{}.fit(r.X, r.y.head(3)),
-                       "footprint::ridge::fit: y.size() must equal X.rows() (expected 200, got 3)", fp::dimension_mismatch);
+                       "footprint::ridge::fit: y.size() must equal X.rows() (expected 200, got 3)",
+                       fp::dimension_mismatch);
   // 5 rows, 5 features (centred: rank 4): the point fit works, the prediction interval has
   // no residual degrees of freedom
   (void)ols.fit(r.X.topRows(5), r.y.head(5));
@@ -181,7 +186,8 @@ TEST_CASE("ols and ridge errors carry exact messages") {
   fp::matrix huge = r.X;
   huge.col(2).setConstant(1e307);
   CHECK_THROWS_WITH_AS(fp::ridge{}.fit(huge, r.y),
-                       "footprint::ridge::fit: X column 2 overflows when summed (values too large)", fp::invalid_argument);
+                       "footprint::ridge::fit: X column 2 overflows when summed (values too large)",
+                       fp::invalid_argument);
   fp::ridge ridge({.alpha = 1e-3});
   (void)ridge.fit(r.X.topRows(20), r.y.head(20));
   CHECK_THROWS_WITH_AS((void)ridge.predict_distribution(r.X_test.leftCols(2)),

@@ -1,8 +1,8 @@
 // Tests of footprint::random_forest and its quantile regression forest.
+#include "footprint/models/trees/random_forest.hpp"
 #include "footprint/concepts.hpp"
 #include "footprint/io/tree_model_json.hpp"
 #include "footprint/validation/permutation_importance.hpp"
-#include "footprint/models/trees/random_forest.hpp"
 
 #include "footprint/data/synthetic/regression_problems.hpp"
 
@@ -43,7 +43,8 @@ TEST_CASE("random_forest: one unbootstrapped tree fits four points exactly (hand
   CHECK(pz[1] == 5.0);
   CHECK(pz[2] == 6.0);
   // a depth limit of 1 gives the two means
-  fp::random_forest stump({.n_estimators = 1, .bootstrap = false, .max_features = 1.0, .max_depth = 1, .min_samples_leaf = 1});
+  fp::random_forest stump(
+      {.n_estimators = 1, .bootstrap = false, .max_features = 1.0, .max_depth = 1, .min_samples_leaf = 1});
   (void)stump.fit(X, y);
   CHECK(stump.predict(X) == (fp::vector(4) << 1.5, 1.5, 5.5, 5.5).finished());
   // min_samples_leaf = 2 forbids the second level

@@ -34,7 +34,8 @@ inline std::vector<double> parse_doubles(std::string_view line, std::size_t skip
     if (field >= skip_fields) {
       double v = 0.0;
       const auto [ptr, ec] = std::from_chars(f.data(), f.data() + f.size(), v);
-      if (ec != std::errc{} || ptr != f.data() + f.size()) throw std::runtime_error(where + ": bad number '" + std::string(f) + "'");
+      if (ec != std::errc{} || ptr != f.data() + f.size())
+        throw std::runtime_error(where + ": bad number '" + std::string(f) + "'");
       out.push_back(v);
     }
     ++field;

@@ -1,7 +1,7 @@
 // Tests of footprint::regression_tree and footprint::tree_ensemble (the inference engine).
+#include "footprint/models/trees/regression_tree.hpp"
 #include "footprint/detail/random.hpp"
 #include "footprint/io/xgboost_model.hpp"
-#include "footprint/models/trees/regression_tree.hpp"
 #include "footprint/models/trees/tree_ensemble.hpp"
 
 #include <doctest/doctest.h>
@@ -47,11 +47,11 @@ TEST_CASE("regression_tree: hand-built tree routes rows and missing values") {
   CHECK(t.depth() == 2);
   CHECK(t.n_leaves() == 3);
   const double nan = fp::nan;
-  CHECK(t.predict_row(std::vector<double>{1.0, 0.0}) == 1.0);   // x <= threshold goes left
+  CHECK(t.predict_row(std::vector<double>{1.0, 0.0}) == 1.0);  // x <= threshold goes left
   CHECK(t.predict_row(std::vector<double>{1.0, 1e-300}) == 2.0);
   CHECK(t.predict_row(std::vector<double>{2.0, -5.0}) == 3.0);
-  CHECK(t.predict_row(std::vector<double>{nan, -5.0}) == 3.0);   // x0 missing: right
-  CHECK(t.predict_row(std::vector<double>{0.0, nan}) == 1.0);    // x1 missing: left
+  CHECK(t.predict_row(std::vector<double>{nan, -5.0}) == 3.0);  // x0 missing: right
+  CHECK(t.predict_row(std::vector<double>{0.0, nan}) == 1.0);   // x1 missing: left
 }
 
 TEST_CASE("regression_tree: invalid node arrays are rejected") {
@@ -82,7 +82,8 @@ TEST_CASE("tree_ensemble: batch, strided and single-row predictions agree bit fo
   const fp::tree_ensemble e(trees, 0.25, 3, 0.5);
   fp::matrix X(203, 3);
   for (fp::index i = 0; i < X.rows(); ++i) {
-    for (fp::index j = 0; j < 3; ++j) X(i, j) = (i * 7 + j * 13) % 17 == 0 ? fp::nan : std::sin(static_cast<double>(i * 3 + j));
+    for (fp::index j = 0; j < 3; ++j)
+      X(i, j) = (i * 7 + j * 13) % 17 == 0 ? fp::nan : std::sin(static_cast<double>(i * 3 + j));
   }
   const fp::vector batch = e.predict(X);
   for (fp::index i = 0; i < X.rows(); ++i) {
@@ -103,7 +104,9 @@ namespace {
 /// (so rows hit them exactly).
 fp::regression_tree random_tree(fp::detail::xoshiro256ss& g, int max_depth, int d, const std::vector<double>& cuts) {
   std::vector<fp::tree_node> nodes;
-  const auto feat = [d](fp::detail::xoshiro256ss& r) { return static_cast<int>(r.below(static_cast<std::uint64_t>(d))); };
+  const auto feat = [d](fp::detail::xoshiro256ss& r) {
+    return static_cast<int>(r.below(static_cast<std::uint64_t>(d)));
+  };
   const auto cut = [&cuts](fp::detail::xoshiro256ss& r) { return static_cast<std::size_t>(r.below(cuts.size())); };
   const auto u = [](fp::detail::xoshiro256ss& r) { return r.uniform(-1.0, 1.0); };
   const auto grow = [&](auto&& self, int depth) -> std::int32_t {
@@ -128,7 +131,8 @@ fp::regression_tree random_tree(fp::detail::xoshiro256ss& g, int max_depth, int 
 /// True when tree_ensemble may choose tree_layout::rank_avx512 on this machine.
 bool cpu_runs_rank_layout() {
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__) && !defined(FOOTPRINT_NO_AVX512)
-  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi");
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512vbmi");
 #else
   return false;
 #endif
@@ -144,7 +148,8 @@ fp::tree_layout expected_layout(int depth, int d) {
 
 /// Checks e's predictions (batch and single row) against the trees' own rule, summed in
 /// tree order (in float after each tree with float accumulation).
-void check_against_trees(const fp::tree_ensemble& e, const std::vector<fp::regression_tree>& trees, const fp::matrix& X) {
+void check_against_trees(const fp::tree_ensemble& e, const std::vector<fp::regression_tree>& trees,
+                         const fp::matrix& X) {
   const fp::vector batch = e.predict(X);
   const fp::index d = X.cols();
   for (fp::index i = 0; i < X.rows(); ++i) {
@@ -189,9 +194,9 @@ TEST_CASE("tree_ensemble: every layout follows the x <= threshold rule exactly")
     int max_depth;
     int n_trees;
   };
-  const std::vector<ensemble_case> cases{{4, 0, 29},  {4, 1, 29},  {4, 2, 1100}, {4, 3, 29},  {4, 4, 70},
-                                         {4, 5, 70},  {4, 6, 150}, {32, 6, 150},  {33, 6, 29}, {4, 7, 29},
-                                         {4, 8, 29},  {4, 11, 29}, {130, 5, 29},  {130, 9, 29}};
+  const std::vector<ensemble_case> cases{{4, 0, 29}, {4, 1, 29},  {4, 2, 1100}, {4, 3, 29},  {4, 4, 70},
+                                         {4, 5, 70}, {4, 6, 150}, {32, 6, 150}, {33, 6, 29}, {4, 7, 29},
+                                         {4, 8, 29}, {4, 11, 29}, {130, 5, 29}, {130, 9, 29}};
   for (const auto& c : cases) {
     const int d = c.d;
     std::vector<fp::regression_tree> trees;
@@ -206,7 +211,9 @@ TEST_CASE("tree_ensemble: every layout follows the x <= threshold rule exactly")
       const fp::tree_ensemble e(trees, 0.125, d, 1.0, float_acc);
       CHECK(e.layout() == expected_layout(depth, d));
       fp::matrix X(150, d);
-      const auto pick = [&values](fp::detail::xoshiro256ss& r) { return static_cast<std::size_t>(r.below(values.size())); };
+      const auto pick = [&values](fp::detail::xoshiro256ss& r) {
+        return static_cast<std::size_t>(r.below(values.size()));
+      };
       for (fp::index i = 0; i < X.rows(); ++i) {
         for (fp::index j = 0; j < d; ++j) X(i, j) = values[pick(g)];
       }
@@ -222,7 +229,8 @@ TEST_CASE("tree_ensemble: 255 distinct thresholds per feature are ranked, 256 ar
     std::vector<fp::regression_tree> trees;
     for (int k = 0; k < n_cuts; ++k) {
       std::vector<fp::tree_node> nodes(3);
-      nodes[0] = {.feature = 1, .threshold = 0.01 * (k * 37 % n_cuts), .left = 1, .right = 2, .default_left = k % 3 == 0};
+      nodes[0] = {
+          .feature = 1, .threshold = 0.01 * (k * 37 % n_cuts), .left = 1, .right = 2, .default_left = k % 3 == 0};
       nodes[1] = {.value = 0.001 * k};
       nodes[2] = {.value = -0.002 * k};
       trees.emplace_back(nodes);
@@ -274,8 +282,9 @@ TEST_CASE("xgboost_threshold: x <= m exactly when float(x) < t") {
   for (float t : {0.5F, -0.5F, 0.0F, -0.0F, 1.0F, 3.1415927F, -2.7182817F, 1e-30F, -1e30F, 0.1F, 16777216.0F}) {
     const double m = fp::detail::xgboost_threshold(t);
     // probe doubles around m and around t
-    for (double probe : {m, std::nextafter(m, 1e300), std::nextafter(m, -1e300), static_cast<double>(t),
-                         std::nextafter(static_cast<double>(t), -1e300), std::nextafter(static_cast<double>(t), 1e300)}) {
+    for (double probe :
+         {m, std::nextafter(m, 1e300), std::nextafter(m, -1e300), static_cast<double>(t),
+          std::nextafter(static_cast<double>(t), -1e300), std::nextafter(static_cast<double>(t), 1e300)}) {
       CHECK((probe <= m) == (static_cast<float>(probe) < t));
     }
   }

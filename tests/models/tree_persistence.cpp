@@ -42,7 +42,9 @@ TEST_CASE("persistence: random_forest round-trips bit-exactly through a file") {
 
 TEST_CASE("persistence: gradient_boosting round-trips bit-exactly") {
   const auto train = fp::problems::wavy(500, 32, 0.1);
-  fp::gradient_boosting gb({.n_estimators = 20, .monotone_constraints = {1, 0, 0, 0}, .quantile_levels = {0.1, 0.9},
+  fp::gradient_boosting gb({.n_estimators = 20,
+                            .monotone_constraints = {1, 0, 0, 0},
+                            .quantile_levels = {0.1, 0.9},
                             .validation_fraction = 0.2});
   (void)gb.fit(train.X, train.y);
   const std::string text = fp::model_to_json(gb, 1);
@@ -53,7 +55,8 @@ TEST_CASE("persistence: gradient_boosting round-trips bit-exactly") {
   CHECK(same_text);
   CHECK(back.params().monotone_constraints == gb.params().monotone_constraints);
   // an unfitted model round-trips too
-  const auto unfitted = fp::model_from_json<fp::gradient_boosting>(fp::model_to_json(fp::gradient_boosting({.n_estimators = 7})));
+  const auto unfitted =
+      fp::model_from_json<fp::gradient_boosting>(fp::model_to_json(fp::gradient_boosting({.n_estimators = 7})));
   CHECK(!unfitted.is_fitted());
   CHECK(unfitted.params().n_estimators == 7);
   // and the bare engine
@@ -72,7 +75,8 @@ TEST_CASE("persistence: corrupt or mismatched files raise data_error") {
   std::string v2 = good;
   v2.replace(v2.find("\"version\":1"), 11, "\"version\":2");
   CHECK_THROWS_WITH_AS((void)fp::model_from_json<fp::gradient_boosting>(v2, "m.json"),
-                       "m.json: field 'version': unsupported version 2 (this footprint reads version 1)", fp::data_error);
+                       "m.json: field 'version': unsupported version 2 (this footprint reads version 1)",
+                       fp::data_error);
   std::string bad_child = good;
   bad_child.replace(bad_child.find("\"left\":[1"), 9, "\"left\":[0");
   CHECK_THROWS_AS((void)fp::model_from_json<fp::gradient_boosting>(bad_child), fp::data_error);

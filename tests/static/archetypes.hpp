@@ -51,8 +51,7 @@ class regressor {
 class weighted_regressor : public regressor {
  public:
   using regressor::fit;
-  footprint::fit_report fit(const footprint::matrix& X, const footprint::vector& y,
-                            const footprint::vector& w) {
+  footprint::fit_report fit(const footprint::matrix& X, const footprint::vector& y, const footprint::vector& w) {
     return fit(X, footprint::vector(y.cwiseProduct(w) * (double(y.size()) / w.sum())));
   }
 };
@@ -120,9 +119,13 @@ class update_counter {
   [[nodiscard]] std::size_t size() const noexcept { return 1; }
   [[nodiscard]] std::span<const std::string> names() const noexcept { return names_; }
   template <footprint::OrderBookView B>
-  void compute(const B&, std::span<double> out) const noexcept { out[0] = double(count_); }
+  void compute(const B&, std::span<double> out) const noexcept {
+    out[0] = double(count_);
+  }
   template <footprint::OrderBookView B>
-  void update(const B&) noexcept { ++count_; }
+  void update(const B&) noexcept {
+    ++count_;
+  }
   void reset() noexcept { count_ = 0; }
 
  private:
@@ -143,7 +146,9 @@ class signed_volume {
   [[nodiscard]] std::size_t size() const noexcept { return 1; }
   [[nodiscard]] std::span<const std::string> names() const noexcept { return names_; }
   template <footprint::OrderBookView B>
-  void compute(const B&, std::span<double> out) const noexcept { out[0] = volume_; }
+  void compute(const B&, std::span<double> out) const noexcept {
+    out[0] = volume_;
+  }
   template <footprint::OrderBookView B>
   void update(const B&) noexcept {}
   void update(const trade& t) noexcept { volume_ += t.sign * t.quantity; }
@@ -156,8 +161,7 @@ class signed_volume {
 
 /// ImpactModel: a constant cost.
 struct impact_model {
-  [[nodiscard]] footprint::cost_estimate predict_cost(const footprint::order&,
-                                                      const footprint::market_state&) const {
+  [[nodiscard]] footprint::cost_estimate predict_cost(const footprint::order&, const footprint::market_state&) const {
     return {.expected_bps = 5.0, .std_bps = 2.0, .temporary_bps = 4.0, .permanent_bps = 1.0};
   }
 };

@@ -1,37 +1,22 @@
 // Conformance of every shipped type to the concepts it promises. Each module adds its
 // types here as they are written, e.g.
 //   static_assert(footprint::ProbabilisticRegressor<footprint::bayesian_linear>);
-#include "footprint/feeds/binance/binance_csv_reader.hpp"
-#include "footprint/feeds/binance/binance_reader.hpp"
-#include "footprint/feeds/bitstamp/bitstamp_snapshot_reader.hpp"
-#include "footprint/feeds/bitstamp/bitstamp_trade_reader.hpp"
-#include "footprint/feeds/lobster/lobster_market_order_reader.hpp"
-#include "footprint/feeds/lobster/lobster_reader.hpp"
 #include "footprint/book/order_level_book.hpp"
 #include "footprint/book/price_level_book.hpp"
 #include "footprint/book/trade.hpp"
 #include "footprint/concepts.hpp"
-#include "footprint/error.hpp"
-#include "footprint/io/mlp_json.hpp"
-#include "footprint/io/tree_model_json.hpp"
-#include "footprint/io/xgboost_model.hpp"
-#include "footprint/models/trees/gradient_boosting.hpp"
-#include "footprint/validation/permutation_importance.hpp"
-#include "footprint/models/trees/random_forest.hpp"
-#include "footprint/models/neural/deep_ensemble.hpp"
-#include "footprint/distributions/normal_mixture.hpp"
-#include "footprint/models/neural/mlp_regressor.hpp"
-#include "footprint/models/linear/bayesian_linear.hpp"
-#include "footprint/models/linear/ols.hpp"
-#include "footprint/models/linear/ridge.hpp"
-#include "footprint/validation/split.hpp"
-#include "footprint/features/arrival_features.hpp"
 #include "footprint/data/binance_dataset.hpp"
 #include "footprint/data/bitstamp_dataset.hpp"
 #include "footprint/data/impact_pipeline.hpp"
 #include "footprint/data/lobster_dataset.hpp"
+#include "footprint/data/order_design.hpp"
 #include "footprint/data/synthetic/synthetic_dataset.hpp"
+#include "footprint/distributions/normal_mixture.hpp"
+#include "footprint/error.hpp"
+#include "footprint/execution/almgren_chriss.hpp"
+#include "footprint/execution/schedule_cost.hpp"
 #include "footprint/features/amihud_illiquidity.hpp"
+#include "footprint/features/arrival_features.hpp"
 #include "footprint/features/book_history.hpp"
 #include "footprint/features/book_slope.hpp"
 #include "footprint/features/compute_batch.hpp"
@@ -49,16 +34,31 @@
 #include "footprint/features/time_of_day.hpp"
 #include "footprint/features/top_of_book.hpp"
 #include "footprint/features/trade_flow.hpp"
-#include "footprint/execution/almgren_chriss.hpp"
+#include "footprint/feeds/binance/binance_csv_reader.hpp"
+#include "footprint/feeds/binance/binance_reader.hpp"
+#include "footprint/feeds/bitstamp/bitstamp_snapshot_reader.hpp"
+#include "footprint/feeds/bitstamp/bitstamp_trade_reader.hpp"
+#include "footprint/feeds/lobster/lobster_market_order_reader.hpp"
+#include "footprint/feeds/lobster/lobster_reader.hpp"
 #include "footprint/impact/almgren_chriss_calibration.hpp"
 #include "footprint/impact/dataset_observations.hpp"
-#include "footprint/execution/schedule_cost.hpp"
-#include "footprint/data/order_design.hpp"
 #include "footprint/impact/impact_observations.hpp"
 #include "footprint/impact/parameter_estimate.hpp"
 #include "footprint/impact/power_law_impact.hpp"
 #include "footprint/impact/propagator.hpp"
 #include "footprint/impact/square_root_law.hpp"
+#include "footprint/io/mlp_json.hpp"
+#include "footprint/io/tree_model_json.hpp"
+#include "footprint/io/xgboost_model.hpp"
+#include "footprint/models/linear/bayesian_linear.hpp"
+#include "footprint/models/linear/ols.hpp"
+#include "footprint/models/linear/ridge.hpp"
+#include "footprint/models/neural/deep_ensemble.hpp"
+#include "footprint/models/neural/mlp_regressor.hpp"
+#include "footprint/models/trees/gradient_boosting.hpp"
+#include "footprint/models/trees/random_forest.hpp"
+#include "footprint/validation/permutation_importance.hpp"
+#include "footprint/validation/split.hpp"
 
 #include <concepts>
 #include <span>
@@ -111,9 +111,12 @@ static_assert(std::is_aggregate_v<fp::binance_event>);
 static_assert(std::is_aggregate_v<fp::binance_book_ticker>);
 static_assert(std::is_aggregate_v<fp::binance_depth_update>);
 static_assert(std::is_move_constructible_v<fp::binance_reader> && !std::is_copy_constructible_v<fp::binance_reader>);
-static_assert(std::is_move_constructible_v<fp::binance_csv_reader> && !std::is_copy_constructible_v<fp::binance_csv_reader>);
-static_assert(std::is_move_constructible_v<fp::bitstamp_snapshot_reader> && !std::is_copy_constructible_v<fp::bitstamp_snapshot_reader>);
-static_assert(std::is_move_constructible_v<fp::bitstamp_trade_reader> && !std::is_copy_constructible_v<fp::bitstamp_trade_reader>);
+static_assert(std::is_move_constructible_v<fp::binance_csv_reader> &&
+              !std::is_copy_constructible_v<fp::binance_csv_reader>);
+static_assert(std::is_move_constructible_v<fp::bitstamp_snapshot_reader> &&
+              !std::is_copy_constructible_v<fp::bitstamp_snapshot_reader>);
+static_assert(std::is_move_constructible_v<fp::bitstamp_trade_reader> &&
+              !std::is_copy_constructible_v<fp::bitstamp_trade_reader>);
 static_assert(fp::OrderBookView<decltype(std::declval<const fp::binance_reader&>().book())>);
 
 // features/
@@ -128,10 +131,14 @@ static_assert(fp::StatefulFeatureCalculatorFor<fp::order_flow_imbalance, fp::pri
 static_assert(fp::StatefulFeatureCalculatorFor<fp::multi_level_ofi, fp::price_level_book>);
 static_assert(fp::StatefulFeatureCalculatorFor<fp::realized_volatility, fp::price_level_book>);
 static_assert(fp::StatefulFeatureCalculatorFor<fp::ewma_volatility, fp::price_level_book>);
-static_assert(fp::StatefulFeatureCalculatorFor<fp::trade_flow, fp::price_level_book> && fp::TradeObserver<fp::trade_flow, fp::trade>);
-static_assert(fp::StatefulFeatureCalculatorFor<fp::kyle_lambda, fp::price_level_book> && fp::TradeObserver<fp::kyle_lambda, fp::trade>);
-static_assert(fp::StatefulFeatureCalculatorFor<fp::amihud_illiquidity, fp::price_level_book> && fp::TradeObserver<fp::amihud_illiquidity, fp::trade>);
-static_assert(fp::StatefulFeatureCalculatorFor<fp::feature_set<fp::top_of_book, fp::queue_imbalance, fp::order_flow_imbalance>, fp::price_level_book>);
+static_assert(fp::StatefulFeatureCalculatorFor<fp::trade_flow, fp::price_level_book> &&
+              fp::TradeObserver<fp::trade_flow, fp::trade>);
+static_assert(fp::StatefulFeatureCalculatorFor<fp::kyle_lambda, fp::price_level_book> &&
+              fp::TradeObserver<fp::kyle_lambda, fp::trade>);
+static_assert(fp::StatefulFeatureCalculatorFor<fp::amihud_illiquidity, fp::price_level_book> &&
+              fp::TradeObserver<fp::amihud_illiquidity, fp::trade>);
+static_assert(fp::StatefulFeatureCalculatorFor<
+              fp::feature_set<fp::top_of_book, fp::queue_imbalance, fp::order_flow_imbalance>, fp::price_level_book>);
 static_assert(fp::OrderBookView<fp::book_history>);
 static_assert(!fp::FeatureCalculatorFor<fp::markouts, fp::price_level_book>);  // look-ahead labels, batch only
 
@@ -203,14 +210,22 @@ static_assert(std::is_aggregate_v<fp::tree_ensemble_state> && std::is_aggregate_
               std::is_aggregate_v<fp::random_forest_leaf_samples> && std::is_aggregate_v<fp::gradient_boosting_state>);
 static_assert(std::is_aggregate_v<fp::mlp_regressor_state> && std::is_aggregate_v<fp::mlp_layer_state> &&
               std::is_aggregate_v<fp::deep_ensemble_state>);
-static_assert(std::is_same_v<decltype(fp::tree_ensemble::from_state(std::declval<fp::tree_ensemble_state>())), fp::tree_ensemble>);
-static_assert(std::is_same_v<decltype(fp::random_forest::from_state(std::declval<fp::random_forest_state>())), fp::random_forest>);
-static_assert(std::is_same_v<decltype(fp::gradient_boosting::from_state(std::declval<fp::gradient_boosting_state>())), fp::gradient_boosting>);
-static_assert(std::is_same_v<decltype(fp::mlp_regressor::from_state(std::declval<fp::mlp_regressor_state>())), fp::mlp_regressor>);
-static_assert(std::is_same_v<decltype(fp::deep_ensemble::from_state(std::declval<fp::deep_ensemble_state>())), fp::deep_ensemble>);
-static_assert(std::is_same_v<decltype(std::declval<const fp::random_forest&>().state()), const fp::random_forest_state&>);
-static_assert(std::is_same_v<decltype(std::declval<const fp::gradient_boosting&>().state()), const fp::gradient_boosting_state&>);
-static_assert(std::is_same_v<decltype(std::declval<const fp::tree_ensemble&>().state()), const fp::tree_ensemble_state&>);
+static_assert(std::is_same_v<decltype(fp::tree_ensemble::from_state(std::declval<fp::tree_ensemble_state>())),
+                             fp::tree_ensemble>);
+static_assert(std::is_same_v<decltype(fp::random_forest::from_state(std::declval<fp::random_forest_state>())),
+                             fp::random_forest>);
+static_assert(std::is_same_v<decltype(fp::gradient_boosting::from_state(std::declval<fp::gradient_boosting_state>())),
+                             fp::gradient_boosting>);
+static_assert(std::is_same_v<decltype(fp::mlp_regressor::from_state(std::declval<fp::mlp_regressor_state>())),
+                             fp::mlp_regressor>);
+static_assert(std::is_same_v<decltype(fp::deep_ensemble::from_state(std::declval<fp::deep_ensemble_state>())),
+                             fp::deep_ensemble>);
+static_assert(
+    std::is_same_v<decltype(std::declval<const fp::random_forest&>().state()), const fp::random_forest_state&>);
+static_assert(
+    std::is_same_v<decltype(std::declval<const fp::gradient_boosting&>().state()), const fp::gradient_boosting_state&>);
+static_assert(
+    std::is_same_v<decltype(std::declval<const fp::tree_ensemble&>().state()), const fp::tree_ensemble_state&>);
 static_assert(std::is_same_v<decltype(std::declval<const fp::mlp_regressor&>().state()), fp::mlp_regressor_state>);
 static_assert(std::is_same_v<decltype(std::declval<const fp::deep_ensemble&>().state()), fp::deep_ensemble_state>);
 
@@ -218,14 +233,17 @@ static_assert(std::is_same_v<decltype(std::declval<const fp::deep_ensemble&>().s
 // with a workspace for the MLP models.
 template <class R>
 concept has_predict_row = requires(const R& m, std::span<const double> x) {
-  { m.predict_row(x) } noexcept -> std::same_as<double>;
+  { m.predict_row(x) }
+  noexcept->std::same_as<double>;
 };
 template <class R>
 concept has_workspace_predict_row = requires(const R& m, std::span<const double> x, fp::mlp_workspace& ws) {
-  { m.predict_row(x, ws) } noexcept -> std::same_as<double>;
+  { m.predict_row(x, ws) }
+  noexcept->std::same_as<double>;
 };
 static_assert(has_predict_row<fp::ols> && has_predict_row<fp::ridge> && has_predict_row<fp::bayesian_linear>);
-static_assert(has_predict_row<fp::random_forest> && has_predict_row<fp::gradient_boosting> && has_predict_row<fp::tree_ensemble>);
+static_assert(has_predict_row<fp::random_forest> && has_predict_row<fp::gradient_boosting> &&
+              has_predict_row<fp::tree_ensemble>);
 static_assert(has_workspace_predict_row<fp::mlp_regressor> && has_workspace_predict_row<fp::deep_ensemble>);
 
 }  // namespace unity_conformance

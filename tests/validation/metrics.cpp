@@ -95,8 +95,8 @@ TEST_CASE("point metrics match scikit-learn (1e-12 relative)") {
 TEST_CASE("r2_score edge cases follow scikit-learn's force_finite rules") {
   const fp::vector constant = fp::vector::Constant(4, 2.0);
   const fp::vector other = (fp::vector(4) << 1, 2, 3, 4).finished();
-  CHECK(fp::r2_score(constant, constant) == 1.0);  // perfect, even of a constant
-  CHECK(fp::r2_score(constant, other) == 0.0);     // constant target, imperfect predictions
+  CHECK(fp::r2_score(constant, constant) == 1.0);                             // perfect, even of a constant
+  CHECK(fp::r2_score(constant, other) == 0.0);                                // constant target, imperfect predictions
   CHECK(std::isnan(fp::r2_score(fp::vector::Ones(1), fp::vector::Ones(1))));  // fewer than two samples
   CHECK(fp::r2_score(other, other) == 1.0);
 }
@@ -176,7 +176,8 @@ TEST_CASE("NLPD matches scipy's logpdf (1e-12)") {
 
 TEST_CASE("metrics reject bad input with exact messages") {
   const fp::vector y = (fp::vector(3) << 1, 2, 3).finished();
-  CHECK_THROWS_WITH_AS((void)fp::rmse(y, y.head(2)), "footprint::rmse: y_pred.size() must equal y_true.size() (expected 3, got 2)",
+  CHECK_THROWS_WITH_AS((void)fp::rmse(y, y.head(2)),
+                       "footprint::rmse: y_pred.size() must equal y_true.size() (expected 3, got 2)",
                        fp::dimension_mismatch);
   CHECK_THROWS_WITH_AS((void)fp::mae(fp::vector(0), fp::vector(0)), "footprint::mae: y_true must not be empty",
                        fp::invalid_argument);
@@ -186,18 +187,19 @@ TEST_CASE("metrics reject bad input with exact messages") {
                        fp::invalid_argument);
   CHECK_THROWS_WITH_AS((void)fp::pinball_loss(y, y, 1.0), "footprint::pinball_loss: tau must be in (0, 1) (got 1)",
                        fp::invalid_argument);
-  CHECK_THROWS_WITH_AS((void)fp::rmse(y, y, fp::vector::Zero(3)), "footprint::rmse: sample_weight must have a positive sum (got 0)",
-                       fp::invalid_argument);
+  CHECK_THROWS_WITH_AS((void)fp::rmse(y, y, fp::vector::Zero(3)),
+                       "footprint::rmse: sample_weight must have a positive sum (got 0)", fp::invalid_argument);
   const std::vector<fp::location_scale_t> two(2);
-  CHECK_THROWS_WITH_AS((void)fp::mean_crps(y, two), "footprint::mean_crps: dists.size() must equal y_true.size() (expected 3, got 2)",
+  CHECK_THROWS_WITH_AS((void)fp::mean_crps(y, two),
+                       "footprint::mean_crps: dists.size() must equal y_true.size() (expected 3, got 2)",
                        fp::dimension_mismatch);
   const std::vector<fp::location_scale_t> three(3);
   CHECK_THROWS_WITH_AS((void)fp::interval_coverage(y, three, 0.0),
                        "footprint::interval_coverage: level must be in (0, 1) (got 0)", fp::invalid_argument);
   CHECK_THROWS_WITH_AS((void)fp::mean_interval_width(std::vector<fp::location_scale_t>{}, 0.5),
                        "footprint::mean_interval_width: dists must not be empty", fp::invalid_argument);
-  CHECK_THROWS_WITH_AS((void)fp::nlpd(y, three, -y), "footprint::nlpd: sample_weight must be finite and >= 0; row 0 is -1",
-                       fp::invalid_argument);
+  CHECK_THROWS_WITH_AS((void)fp::nlpd(y, three, -y),
+                       "footprint::nlpd: sample_weight must be finite and >= 0; row 0 is -1", fp::invalid_argument);
 }
 
 }  // namespace unity_metrics

@@ -47,7 +47,8 @@ TEST_CASE("time_ordered_split with timestamps: test rows are strictly later than
   CHECK(s.train == fp::row_range{0, 7});  // floor(0.6 * 12) = 7, last training time 6 s
   CHECK(s.test == fp::row_range{9, 12});  // 8 s, 9 s, 12 s are > 7.5 s
   // rows and time together: the later of the two
-  s = fp::time_ordered_split(std::span<const std::chrono::nanoseconds>(t), {.train_fraction = 0.6, .gap_rows = 4, .gap = 1500ms});
+  s = fp::time_ordered_split(std::span<const std::chrono::nanoseconds>(t),
+                             {.train_fraction = 0.6, .gap_rows = 4, .gap = 1500ms});
   CHECK(s.test == fp::row_range{11, 12});
 }
 
@@ -58,21 +59,24 @@ TEST_CASE("time_ordered_split rejects bad arguments with exact messages") {
                        "footprint::time_ordered_split: gap_rows must be >= 0 (got -1)", fp::invalid_argument);
   CHECK_THROWS_WITH_AS((void)fp::time_ordered_split(1), "footprint::time_ordered_split: n_samples must be >= 2 (got 1)",
                        fp::invalid_argument);
-  CHECK_THROWS_WITH_AS((void)fp::time_ordered_split(10, {.train_fraction = 0.05}),
-                       "footprint::time_ordered_split: train_fraction 0.050000000000000003 of 10 rows leaves no training rows",
-                       fp::invalid_argument);
-  CHECK_THROWS_WITH_AS((void)fp::time_ordered_split(10, {.gap_rows = 2}),
-                       "footprint::time_ordered_split: no test rows remain (n_samples = 10, training rows = 8, gap_rows = 2)",
-                       fp::invalid_argument);
+  CHECK_THROWS_WITH_AS(
+      (void)fp::time_ordered_split(10, {.train_fraction = 0.05}),
+      "footprint::time_ordered_split: train_fraction 0.050000000000000003 of 10 rows leaves no training rows",
+      fp::invalid_argument);
+  CHECK_THROWS_WITH_AS(
+      (void)fp::time_ordered_split(10, {.gap_rows = 2}),
+      "footprint::time_ordered_split: no test rows remain (n_samples = 10, training rows = 8, gap_rows = 2)",
+      fp::invalid_argument);
   CHECK_THROWS_WITH_AS((void)fp::time_ordered_split(10, {.gap = 1s}),
                        "footprint::time_ordered_split: a gap in time needs timestamps (got gap = 1000000000 ns without "
                        "times); use gap_rows or pass the times",
                        fp::invalid_argument);
   const std::vector<std::chrono::nanoseconds> t = {0s, 2s, 1s, 3s};
-  CHECK_THROWS_WITH_AS((void)fp::time_ordered_split(std::span<const std::chrono::nanoseconds>(t), {.train_fraction = 0.5}),
-                       "footprint::time_ordered_split: times must be non-decreasing; row 2 (1000000000 ns) is earlier "
-                       "than row 1 (2000000000 ns)",
-                       fp::invalid_argument);
+  CHECK_THROWS_WITH_AS(
+      (void)fp::time_ordered_split(std::span<const std::chrono::nanoseconds>(t), {.train_fraction = 0.5}),
+      "footprint::time_ordered_split: times must be non-decreasing; row 2 (1000000000 ns) is earlier "
+      "than row 1 (2000000000 ns)",
+      fp::invalid_argument);
 }
 
 }  // namespace unity_split

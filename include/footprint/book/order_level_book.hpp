@@ -341,7 +341,9 @@ class order_level_book {
   /// Number of resting (known) orders.
   [[nodiscard]] std::size_t order_count() const noexcept { return orders_.size(); }
   /// Anonymous liquidity resting at `price` on side `s` (0 when none).
-  [[nodiscard]] double anonymous_quantity(side s, double price) const noexcept { return anonymous_.quantity_at(s, price); }
+  [[nodiscard]] double anonymous_quantity(side s, double price) const noexcept {
+    return anonymous_.quantity_at(s, price);
+  }
   /// Counts of the messages handled by rules 1-4 (see the class comment) and of the updates.
   [[nodiscard]] const order_level_book_stats& stats() const noexcept { return stats_; }
   /// The aggregated price-level book: per level, known orders plus anonymous liquidity.
@@ -388,12 +390,14 @@ class order_level_book {
 
   static void check_price(double price, const char* fn) {
     if (!std::isfinite(price) || !(price > 0.0)) {
-      throw invalid_argument(detail::concat("footprint::order_level_book::", fn, ": price must be finite and > 0 (got ", price, ")"));
+      throw invalid_argument(
+          detail::concat("footprint::order_level_book::", fn, ": price must be finite and > 0 (got ", price, ")"));
     }
   }
   static void check_quantity(double quantity, const char* fn) {
     if (!std::isfinite(quantity) || !(quantity > 0.0)) {
-      throw invalid_argument(detail::concat("footprint::order_level_book::", fn, ": quantity must be finite and > 0 (got ", quantity, ")"));
+      throw invalid_argument(detail::concat("footprint::order_level_book::", fn,
+                                            ": quantity must be finite and > 0 (got ", quantity, ")"));
     }
   }
 
@@ -469,8 +473,8 @@ class order_level_book {
 
   detail::int64_table<resting_order> orders_;
   detail::int64_table<std::int64_t> level_counts_;  // known orders per (side, price)
-  price_level_book levels_;                          // known orders + anonymous liquidity
-  price_level_book anonymous_;                       // anonymous liquidity only
+  price_level_book levels_;                         // known orders + anonymous liquidity
+  price_level_book anonymous_;                      // anonymous liquidity only
   order_level_book_stats stats_;
 };
 

@@ -85,7 +85,9 @@ class price_level_book {
   /// removed (an order-level book uses this).
   /// @throws invalid_argument for a non-finite price or delta
   void add_quantity(side s, double price, double delta) {
-    if (!std::isfinite(delta)) throw invalid_argument(detail::concat("footprint::price_level_book::add_quantity: delta must be finite (got ", delta, ")"));
+    if (!std::isfinite(delta))
+      throw invalid_argument(
+          detail::concat("footprint::price_level_book::add_quantity: delta must be finite (got ", delta, ")"));
     check(price, 0.0, "add_quantity");
     std::vector<price_level>& v = levels(s);
     const auto it = find(s, price);
@@ -107,9 +109,13 @@ class price_level_book {
     for (std::size_t i = best_first.size(); i-- > 0;) {
       const price_level& l = best_first[i];
       check(l.price, l.quantity, "replace_side");
-      if (!(l.quantity > 0.0)) throw invalid_argument(detail::concat("footprint::price_level_book::replace_side: quantity must be > 0 (got ", l.quantity, " at level ", i, ")"));
+      if (!(l.quantity > 0.0))
+        throw invalid_argument(detail::concat("footprint::price_level_book::replace_side: quantity must be > 0 (got ",
+                                              l.quantity, " at level ", i, ")"));
       if (!v.empty() && !(better(s, l.price, v.back().price))) {
-        throw invalid_argument(detail::concat("footprint::price_level_book::replace_side: levels must be strictly ordered best first (level ", i, " price ", l.price, ")"));
+        throw invalid_argument(detail::concat(
+            "footprint::price_level_book::replace_side: levels must be strictly ordered best first (level ", i,
+            " price ", l.price, ")"));
       }
       v.push_back(l);
     }
@@ -126,10 +132,18 @@ class price_level_book {
   // ---- OrderBookView members (level 0 = best)
   [[nodiscard]] index bid_levels() const noexcept { return static_cast<index>(bids_.size()); }
   [[nodiscard]] index ask_levels() const noexcept { return static_cast<index>(asks_.size()); }
-  [[nodiscard]] double bid_price(index i) const noexcept { return bids_[bids_.size() - 1 - static_cast<std::size_t>(i)].price; }
-  [[nodiscard]] double bid_quantity(index i) const noexcept { return bids_[bids_.size() - 1 - static_cast<std::size_t>(i)].quantity; }
-  [[nodiscard]] double ask_price(index i) const noexcept { return asks_[asks_.size() - 1 - static_cast<std::size_t>(i)].price; }
-  [[nodiscard]] double ask_quantity(index i) const noexcept { return asks_[asks_.size() - 1 - static_cast<std::size_t>(i)].quantity; }
+  [[nodiscard]] double bid_price(index i) const noexcept {
+    return bids_[bids_.size() - 1 - static_cast<std::size_t>(i)].price;
+  }
+  [[nodiscard]] double bid_quantity(index i) const noexcept {
+    return bids_[bids_.size() - 1 - static_cast<std::size_t>(i)].quantity;
+  }
+  [[nodiscard]] double ask_price(index i) const noexcept {
+    return asks_[asks_.size() - 1 - static_cast<std::size_t>(i)].price;
+  }
+  [[nodiscard]] double ask_quantity(index i) const noexcept {
+    return asks_[asks_.size() - 1 - static_cast<std::size_t>(i)].quantity;
+  }
   [[nodiscard]] std::chrono::nanoseconds timestamp() const noexcept { return time_; }
 
   /// Best bid price, or NaN when there are no bids.
@@ -171,19 +185,19 @@ class price_level_book {
   template <class Levels>
   static auto find_in(Levels& v, side s, double price) noexcept -> decltype(v.begin()) {
     if (s == side::buy) {
-      return std::lower_bound(v.begin(), v.end(), price,
-                              [](const price_level& l, double p) { return l.price < p; });
+      return std::lower_bound(v.begin(), v.end(), price, [](const price_level& l, double p) { return l.price < p; });
     }
-    return std::lower_bound(v.begin(), v.end(), price,
-                            [](const price_level& l, double p) { return l.price > p; });
+    return std::lower_bound(v.begin(), v.end(), price, [](const price_level& l, double p) { return l.price > p; });
   }
 
   static void check(double price, double quantity, const char* fn) {
     if (!std::isfinite(price) || !(price > 0.0)) {
-      throw invalid_argument(detail::concat("footprint::price_level_book::", fn, ": price must be finite and > 0 (got ", price, ")"));
+      throw invalid_argument(
+          detail::concat("footprint::price_level_book::", fn, ": price must be finite and > 0 (got ", price, ")"));
     }
     if (!std::isfinite(quantity) || quantity < 0.0) {
-      throw invalid_argument(detail::concat("footprint::price_level_book::", fn, ": quantity must be finite and >= 0 (got ", quantity, ")"));
+      throw invalid_argument(detail::concat("footprint::price_level_book::", fn,
+                                            ": quantity must be finite and >= 0 (got ", quantity, ")"));
     }
   }
 

@@ -4,18 +4,18 @@
 /// trade message (the post-trade quote often arrives first).
 #pragma once
 
+#include "footprint/book/price_level_book.hpp"
+#include "footprint/book/trade.hpp"
+#include "footprint/data/impact_pipeline.hpp"
+#include "footprint/detail/concat.hpp"
+#include "footprint/error.hpp"
+#include "footprint/features/arrival_features.hpp"
+#include "footprint/features/time_of_day.hpp"
 #include "footprint/feeds/binance/binance_depth_book.hpp"
 #include "footprint/feeds/binance/binance_event.hpp"
 #include "footprint/feeds/binance/binance_instrument.hpp"
 #include "footprint/feeds/binance/binance_reader.hpp"
 #include "footprint/feeds/parse_report.hpp"
-#include "footprint/book/price_level_book.hpp"
-#include "footprint/book/trade.hpp"
-#include "footprint/features/arrival_features.hpp"
-#include "footprint/data/impact_pipeline.hpp"
-#include "footprint/detail/concat.hpp"
-#include "footprint/error.hpp"
-#include "footprint/features/time_of_day.hpp"
 #include "footprint/types.hpp"
 
 #include <chrono>
@@ -47,15 +47,16 @@ enum class binance_arrival_rule : std::uint8_t {
 /// Options of `binance_dataset`; the defaults suit a 24-hour crypto market (UTC epoch times).
 struct binance_dataset_options {
   /// Label horizons; each > 0, strictly increasing.
-  std::vector<std::chrono::nanoseconds> horizons{std::chrono::seconds{1}, std::chrono::seconds{10}, std::chrono::seconds{60},
-                                                 std::chrono::seconds{300}};
+  std::vector<std::chrono::nanoseconds> horizons{std::chrono::seconds{1}, std::chrono::seconds{10},
+                                                 std::chrono::seconds{60}, std::chrono::seconds{300}};
   double session_seconds = 86400.0;  ///< trading day length for the ADV estimate (crypto trades 24 h); > 0
   double daily_volume = 0.0;         ///< ADV for `participation`; 0 = estimated from the data; >= 0
   /// Session of `session_fraction`: the UTC day (open 0, close 24 h).
   time_of_day_params session{.session_open = std::chrono::nanoseconds{0}, .session_close = std::chrono::hours{24}};
   std::chrono::nanoseconds metaorder_gap = std::chrono::seconds{10};  ///< metaorder proxy gap; >= 0
-  arrival_features_params features{};  ///< arrival feature parameters
-  std::chrono::nanoseconds volatility_interval = std::chrono::seconds{10};  ///< sampling of `market_state::volatility`; > 0
+  arrival_features_params features{};                                 ///< arrival feature parameters
+  std::chrono::nanoseconds volatility_interval =
+      std::chrono::seconds{10};  ///< sampling of `market_state::volatility`; > 0
   /// How the arrival state is found. `consistent_quote` (the default) gives costs that grow
   /// with size from about zero for the smallest orders on the 2024-08-09 captures; every
   /// fixed lag biases either the largest orders (their own post-trade quote) or the smallest
@@ -67,9 +68,9 @@ struct binance_dataset_options {
   std::chrono::nanoseconds arrival_lag = std::chrono::milliseconds{2};
   /// `consistent_quote`: how much further back than the lag to look; >= 0.
   std::chrono::nanoseconds arrival_search = std::chrono::milliseconds{100};
-  parse_policy policy = parse_policy::strict;         ///< malformed lines: throw or skip and count (path overloads only)
+  parse_policy policy = parse_policy::strict;  ///< malformed lines: throw or skip and count (path overloads only)
   binance_market market = binance_market::automatic;  ///< spot or USD-M continuity rule (path overloads only)
-  std::size_t replay_capacity = 1024;                 ///< depth updates kept to reconcile a late snapshot (path overloads only)
+  std::size_t replay_capacity = 1024;  ///< depth updates kept to reconcile a late snapshot (path overloads only)
 };
 
 namespace detail {
@@ -184,8 +185,8 @@ class binance_ticker_depth_view {
   const std::chrono::nanoseconds search = consistent ? options.arrival_search : std::chrono::nanoseconds{0};
   impact_pipeline<arrival_features> p(
       arrival_features(options.features, options.session),
-      detail::make_pipeline_params(options.horizons, options.session_seconds, options.daily_volume, options.metaorder_gap,
-                                   options.arrival_lag, search, options.volatility_interval));
+      detail::make_pipeline_params(options.horizons, options.session_seconds, options.daily_volume,
+                                   options.metaorder_gap, options.arrival_lag, search, options.volatility_interval));
   const bool history = options.arrival_lag.count() > 0 || search.count() > 0;
   std::size_t fallbacks = 0;
   binance_book_ticker ticker;
@@ -236,7 +237,12 @@ class binance_ticker_depth_view {
             if (!open) {
               open = true;
               group_trade_time = ev.trade.time;
-              order = executed_order{.time = t.time, .end_time = t.time, .side = side_of_print(t.sign), .quantity = 0.0, .vwap = nan, .fills = 0};
+              order = executed_order{.time = t.time,
+                                     .end_time = t.time,
+                                     .side = side_of_print(t.sign),
+                                     .quantity = 0.0,
+                                     .vwap = nan,
+                                     .fills = 0};
               notional = 0.0;
               if (!history) {
                 p.arrival(detail::binance_ticker_depth_view(reader.book(), ticker, last_book_time), at);
@@ -260,12 +266,13 @@ class binance_ticker_depth_view {
     // One instrument per dataset: captures of two symbols are not one history.
     if (!reader.symbol().empty() && !readers.front().symbol().empty() && reader.symbol() != readers.front().symbol()) {
       throw data_error(reader.name(), 0, 0, "s",
-                       detail::concat("symbol '", reader.symbol(), "' differs from '", readers.front().symbol(), "' of ",
-                                      readers.front().name(), ": one instrument per dataset"));
+                       detail::concat("symbol '", reader.symbol(), "' differs from '", readers.front().symbol(),
+                                      "' of ", readers.front().name(), ": one instrument per dataset"));
     }
   }
   close();
-  impact_pipeline_result out = p.finish(detail::binance_ticker_depth_view(readers.back().book(), ticker, last_book_time));
+  impact_pipeline_result out =
+      p.finish(detail::binance_ticker_depth_view(readers.back().book(), ticker, last_book_time));
   out.reports = std::move(reports);
   for (const binance_reader& reader : readers) {
     if (!reader.symbol().empty()) {
@@ -290,8 +297,9 @@ class binance_ticker_depth_view {
   std::vector<binance_reader> readers;
   readers.reserve(capture_paths.size());
   for (const std::string& path : capture_paths) {
-    readers.emplace_back(path, binance_options{.policy = options.policy, .market = options.market,
-                                               .replay_capacity = options.replay_capacity});
+    readers.emplace_back(
+        path, binance_options{
+                  .policy = options.policy, .market = options.market, .replay_capacity = options.replay_capacity});
   }
   return binance_dataset(std::span<binance_reader>(readers), options);
 }

@@ -4,14 +4,14 @@
 /// order, labelled against the last snapshot before it.
 #pragma once
 
+#include "footprint/book/price_level_book.hpp"
+#include "footprint/book/trade.hpp"
+#include "footprint/data/impact_pipeline.hpp"
+#include "footprint/features/arrival_features.hpp"
+#include "footprint/features/time_of_day.hpp"
 #include "footprint/feeds/bitstamp/bitstamp_snapshot_reader.hpp"
 #include "footprint/feeds/bitstamp/bitstamp_trade_reader.hpp"
 #include "footprint/feeds/parse_report.hpp"
-#include "footprint/book/price_level_book.hpp"
-#include "footprint/book/trade.hpp"
-#include "footprint/features/arrival_features.hpp"
-#include "footprint/data/impact_pipeline.hpp"
-#include "footprint/features/time_of_day.hpp"
 #include "footprint/instrument.hpp"
 #include "footprint/types.hpp"
 
@@ -27,15 +27,16 @@ namespace footprint {
 struct bitstamp_dataset_options {
   /// Label horizons; each > 0, strictly increasing. Horizons shorter than the snapshot
   /// spacing (about 2.9 s) mostly see the arrival snapshot itself (see docs/impact-labels.md).
-  std::vector<std::chrono::nanoseconds> horizons{std::chrono::seconds{1}, std::chrono::seconds{10}, std::chrono::seconds{60},
-                                                 std::chrono::seconds{300}};
+  std::vector<std::chrono::nanoseconds> horizons{std::chrono::seconds{1}, std::chrono::seconds{10},
+                                                 std::chrono::seconds{60}, std::chrono::seconds{300}};
   double session_seconds = 86400.0;  ///< trading day length for the ADV estimate (crypto trades 24 h); > 0
   double daily_volume = 0.0;         ///< ADV for `participation`; 0 = estimated from the data; >= 0
   /// Session of `session_fraction`: the UTC day (open 0, close 24 h).
   time_of_day_params session{.session_open = std::chrono::nanoseconds{0}, .session_close = std::chrono::hours{24}};
   std::chrono::nanoseconds metaorder_gap = std::chrono::seconds{10};  ///< metaorder proxy gap; >= 0
-  arrival_features_params features{};  ///< arrival feature parameters
-  std::chrono::nanoseconds volatility_interval = std::chrono::seconds{10};  ///< sampling of `market_state::volatility`; > 0
+  arrival_features_params features{};                                 ///< arrival feature parameters
+  std::chrono::nanoseconds volatility_interval =
+      std::chrono::seconds{10};                ///< sampling of `market_state::volatility`; > 0
   parse_policy policy = parse_policy::strict;  ///< malformed rows: throw or skip and count (path overloads only)
 };
 
@@ -64,12 +65,14 @@ struct bitstamp_dataset_options {
 /// @throws data_error from the readers (strict policy, unreadable file)
 /// @throws invalid_argument for invalid options
 /// Complexity: O((snapshots x levels) + trades x features).
-[[nodiscard]] inline impact_pipeline_result bitstamp_dataset(bitstamp_snapshot_reader& snapshots, bitstamp_trade_reader& trades,
+[[nodiscard]] inline impact_pipeline_result bitstamp_dataset(bitstamp_snapshot_reader& snapshots,
+                                                             bitstamp_trade_reader& trades,
                                                              const bitstamp_dataset_options& options = {}) {
   impact_pipeline<arrival_features> p(
       arrival_features(options.features, options.session),
-      detail::make_pipeline_params(options.horizons, options.session_seconds, options.daily_volume, options.metaorder_gap,
-                                   std::chrono::nanoseconds{0}, std::chrono::nanoseconds{0}, options.volatility_interval));
+      detail::make_pipeline_params(options.horizons, options.session_seconds, options.daily_volume,
+                                   options.metaorder_gap, std::chrono::nanoseconds{0}, std::chrono::nanoseconds{0},
+                                   options.volatility_interval));
   price_level_book book;  // the last snapshot fed (the reader reads one ahead)
   trade t;
   executed_order order;
@@ -92,7 +95,12 @@ struct bitstamp_dataset_options {
         if (open && (t.time != order.time || side_of_print(t.sign) != order.side)) close();
         if (!open) {
           open = true;
-          order = executed_order{.time = t.time, .end_time = t.time, .side = side_of_print(t.sign), .quantity = 0.0, .vwap = nan, .fills = 0};
+          order = executed_order{.time = t.time,
+                                 .end_time = t.time,
+                                 .side = side_of_print(t.sign),
+                                 .quantity = 0.0,
+                                 .vwap = nan,
+                                 .fills = 0};
           notional = 0.0;
           p.arrival(book, at);
         }
@@ -111,8 +119,11 @@ struct bitstamp_dataset_options {
   close();
   impact_pipeline_result r = p.finish(book);
   // BTC/USD (the recorded pair): coins, a tick of 0.01 USD, a lot of one satoshi.
-  r.instrument = instrument{.symbol = "BTC/USD", .venue = "Bitstamp", .quantity_unit = quantity_unit::coins,
-                            .tick_size = 0.01, .lot_size = 1e-8};
+  r.instrument = instrument{.symbol = "BTC/USD",
+                            .venue = "Bitstamp",
+                            .quantity_unit = quantity_unit::coins,
+                            .tick_size = 0.01,
+                            .lot_size = 1e-8};
   r.summary.events = events;
   r.summary.rows_skipped = snapshots.report().rows_skipped + trades.report().rows_skipped;
   r.reports.push_back(file_report{snapshots.name(), snapshots.report()});
@@ -126,7 +137,8 @@ struct bitstamp_dataset_options {
 /// @param options as above; `policy` configures both readers
 /// @throws data_error when a file cannot be opened, has a wrong header, or (strict policy)
 ///         a malformed row
-[[nodiscard]] inline impact_pipeline_result bitstamp_dataset(const std::string& snapshots_path, const std::string& trades_path,
+[[nodiscard]] inline impact_pipeline_result bitstamp_dataset(const std::string& snapshots_path,
+                                                             const std::string& trades_path,
                                                              const bitstamp_dataset_options& options = {}) {
   bitstamp_snapshot_reader snapshots(snapshots_path, options.policy);
   bitstamp_trade_reader trades(trades_path, options.policy);

@@ -39,14 +39,14 @@ namespace footprint {
 
 /// An order to be labelled, as observed at its arrival.
 struct order_arrival {
-  std::chrono::nanoseconds time{0};      ///< time of the first fill (same clock as the mid path)
-  std::chrono::nanoseconds end_time{0};  ///< time of the last fill; >= time (== time for one market order)
+  std::chrono::nanoseconds time{0};             ///< time of the first fill (same clock as the mid path)
+  std::chrono::nanoseconds end_time{0};         ///< time of the last fill; >= time (== time for one market order)
   footprint::side side = footprint::side::buy;  ///< aggressor: buy or sell
-  double quantity = 0.0;                 ///< total filled quantity; > 0
-  double vwap = nan;                     ///< volume-weighted fill price, quote currency; > 0
-  double arrival_mid = nan;              ///< mid just before the first fill, quote currency; > 0
-  double bid_depth = nan;                ///< displayed quantity at the best bid at arrival (NaN if unknown)
-  double ask_depth = nan;                ///< displayed quantity at the best ask at arrival (NaN if unknown)
+  double quantity = 0.0;                        ///< total filled quantity; > 0
+  double vwap = nan;                            ///< volume-weighted fill price, quote currency; > 0
+  double arrival_mid = nan;                     ///< mid just before the first fill, quote currency; > 0
+  double bid_depth = nan;                       ///< displayed quantity at the best bid at arrival (NaN if unknown)
+  double ask_depth = nan;                       ///< displayed quantity at the best ask at arrival (NaN if unknown)
 };
 
 /// Parameters of the labels and size features.
@@ -72,16 +72,16 @@ struct impact_label_params {
 /// `duration_s` and `n_children`. `labels` is (n_orders, n_labels): `shortfall_bps`,
 /// `immediate_bps`, then `permanent_<h>_bps` and `temporary_<h>_bps` for each horizon.
 struct impact_dataset {
-  std::vector<std::string> feature_names;          ///< n_features names, columns of X
-  matrix X;                                        ///< (n_orders, n_features)
-  std::vector<std::string> label_names;            ///< n_labels names, columns of labels
-  matrix labels;                                   ///< (n_orders, n_labels), bps; NaN past the data's end
-  std::vector<std::chrono::nanoseconds> times;     ///< (n_orders) arrival times
-  std::vector<std::chrono::nanoseconds> durations; ///< (n_orders) end_time - time
-  std::vector<footprint::side> side;               ///< (n_orders) buy or sell
-  vector quantity;                                 ///< (n_orders) shares/contracts/coins
-  vector arrival_mid;                              ///< (n_orders) quote currency
-  double daily_volume = nan;                       ///< the ADV used for `participation`, per session
+  std::vector<std::string> feature_names;           ///< n_features names, columns of X
+  matrix X;                                         ///< (n_orders, n_features)
+  std::vector<std::string> label_names;             ///< n_labels names, columns of labels
+  matrix labels;                                    ///< (n_orders, n_labels), bps; NaN past the data's end
+  std::vector<std::chrono::nanoseconds> times;      ///< (n_orders) arrival times
+  std::vector<std::chrono::nanoseconds> durations;  ///< (n_orders) end_time - time
+  std::vector<footprint::side> side;                ///< (n_orders) buy or sell
+  vector quantity;                                  ///< (n_orders) shares/contracts/coins
+  vector arrival_mid;                               ///< (n_orders) quote currency
+  double daily_volume = nan;                        ///< the ADV used for `participation`, per session
   /// Length of the trading session, seconds (23,400 for a US equity day, 86,400 for crypto):
   /// the period of `daily_volume` (from `impact_label_params::session_seconds`).
   double session_seconds = nan;
@@ -90,7 +90,9 @@ struct impact_dataset {
   [[nodiscard]] index rows() const noexcept { return X.rows(); }
 
   /// Column of `name` in X. @throws invalid_argument when there is no such feature.
-  [[nodiscard]] index feature_column(std::string_view name) const { return find(feature_names, name, "feature_column"); }
+  [[nodiscard]] index feature_column(std::string_view name) const {
+    return find(feature_names, name, "feature_column");
+  }
   /// Column of `name` in labels. @throws invalid_argument when there is no such label.
   [[nodiscard]] index label_column(std::string_view name) const { return find(label_names, name, "label_column"); }
   /// The label `name` for every row, shape (n_orders). @throws invalid_argument for an unknown name.
@@ -141,7 +143,8 @@ struct impact_dataset {
  private:
   static index find(const std::vector<std::string>& names, std::string_view name, const char* fn) {
     const auto it = std::find(names.begin(), names.end(), name);
-    if (it == names.end()) throw invalid_argument(detail::concat("footprint::impact_dataset::", fn, ": no column named '", name, "'"));
+    if (it == names.end())
+      throw invalid_argument(detail::concat("footprint::impact_dataset::", fn, ": no column named '", name, "'"));
     return static_cast<index>(it - names.begin());
   }
 };
@@ -162,11 +165,18 @@ class impact_dataset_builder {
       : feature_names_(std::move(feature_names)), params_(std::move(params)) {
     for (std::size_t i = 0; i < params_.horizons.size(); ++i) {
       const auto h = params_.horizons[i];
-      if (h.count() <= 0) throw invalid_argument(detail::concat("footprint::impact_dataset_builder: horizons must be > 0 (got ", h.count(), " ns)"));
-      if (i > 0 && !(h > params_.horizons[i - 1])) throw invalid_argument("footprint::impact_dataset_builder: horizons must be strictly increasing");
+      if (h.count() <= 0)
+        throw invalid_argument(
+            detail::concat("footprint::impact_dataset_builder: horizons must be > 0 (got ", h.count(), " ns)"));
+      if (i > 0 && !(h > params_.horizons[i - 1]))
+        throw invalid_argument("footprint::impact_dataset_builder: horizons must be strictly increasing");
     }
-    if (!(params_.session_seconds > 0.0)) throw invalid_argument(detail::concat("footprint::impact_dataset_builder: session_seconds must be > 0 (got ", params_.session_seconds, ")"));
-    if (!(params_.daily_volume >= 0.0) || !std::isfinite(params_.daily_volume)) throw invalid_argument(detail::concat("footprint::impact_dataset_builder: daily_volume must be finite and >= 0 (got ", params_.daily_volume, ")"));
+    if (!(params_.session_seconds > 0.0))
+      throw invalid_argument(detail::concat("footprint::impact_dataset_builder: session_seconds must be > 0 (got ",
+                                            params_.session_seconds, ")"));
+    if (!(params_.daily_volume >= 0.0) || !std::isfinite(params_.daily_volume))
+      throw invalid_argument(detail::concat(
+          "footprint::impact_dataset_builder: daily_volume must be finite and >= 0 (got ", params_.daily_volume, ")"));
   }
 
   /// Records the mid at `time`. Several updates at one time keep the last.
@@ -174,8 +184,13 @@ class impact_dataset_builder {
   /// @param mid quote currency, finite and > 0 (skip books with an empty side: no mid)
   /// @throws invalid_argument when time goes back or mid is not finite and > 0
   void add_mid(std::chrono::nanoseconds time, double mid) {
-    if (!std::isfinite(mid) || !(mid > 0.0)) throw invalid_argument(detail::concat("footprint::impact_dataset_builder::add_mid: mid must be finite and > 0 (got ", mid, " at ", time.count(), " ns)"));
-    if (!mid_times_.empty() && time < mid_times_.back()) throw invalid_argument(detail::concat("footprint::impact_dataset_builder::add_mid: time went back (", time.count(), " ns after ", mid_times_.back().count(), " ns)"));
+    if (!std::isfinite(mid) || !(mid > 0.0))
+      throw invalid_argument(
+          detail::concat("footprint::impact_dataset_builder::add_mid: mid must be finite and > 0 (got ", mid, " at ",
+                         time.count(), " ns)"));
+    if (!mid_times_.empty() && time < mid_times_.back())
+      throw invalid_argument(detail::concat("footprint::impact_dataset_builder::add_mid: time went back (",
+                                            time.count(), " ns after ", mid_times_.back().count(), " ns)"));
     if (!mid_times_.empty() && time == mid_times_.back()) {
       mids_.back() = mid;
     } else {
@@ -192,13 +207,23 @@ class impact_dataset_builder {
   /// @throws invalid_argument or dimension_mismatch naming the bad field
   void add_order(const order_arrival& o, std::span<const double> features) {
     const char* fn = "footprint::impact_dataset_builder::add_order";
-    if (features.size() != feature_names_.size()) throw dimension_mismatch(fn, "features.size() must equal the number of feature names", static_cast<index>(feature_names_.size()), static_cast<index>(features.size()));
-    if (o.side != footprint::side::buy && o.side != footprint::side::sell) throw invalid_argument(detail::concat(fn, ": side must be buy or sell (got ", int(o.side), ")"));
-    if (!std::isfinite(o.quantity) || !(o.quantity > 0.0)) throw invalid_argument(detail::concat(fn, ": quantity must be finite and > 0 (got ", o.quantity, ")"));
-    if (!std::isfinite(o.vwap) || !(o.vwap > 0.0)) throw invalid_argument(detail::concat(fn, ": vwap must be finite and > 0 (got ", o.vwap, ")"));
-    if (!std::isfinite(o.arrival_mid) || !(o.arrival_mid > 0.0)) throw invalid_argument(detail::concat(fn, ": arrival_mid must be finite and > 0 (got ", o.arrival_mid, ")"));
-    if (o.end_time < o.time) throw invalid_argument(detail::concat(fn, ": end_time must be >= time (got ", o.end_time.count(), " < ", o.time.count(), ")"));
-    if (!orders_.empty() && o.time < orders_.back().time) throw invalid_argument(detail::concat(fn, ": time went back (", o.time.count(), " ns after ", orders_.back().time.count(), " ns)"));
+    if (features.size() != feature_names_.size())
+      throw dimension_mismatch(fn, "features.size() must equal the number of feature names",
+                               static_cast<index>(feature_names_.size()), static_cast<index>(features.size()));
+    if (o.side != footprint::side::buy && o.side != footprint::side::sell)
+      throw invalid_argument(detail::concat(fn, ": side must be buy or sell (got ", int(o.side), ")"));
+    if (!std::isfinite(o.quantity) || !(o.quantity > 0.0))
+      throw invalid_argument(detail::concat(fn, ": quantity must be finite and > 0 (got ", o.quantity, ")"));
+    if (!std::isfinite(o.vwap) || !(o.vwap > 0.0))
+      throw invalid_argument(detail::concat(fn, ": vwap must be finite and > 0 (got ", o.vwap, ")"));
+    if (!std::isfinite(o.arrival_mid) || !(o.arrival_mid > 0.0))
+      throw invalid_argument(detail::concat(fn, ": arrival_mid must be finite and > 0 (got ", o.arrival_mid, ")"));
+    if (o.end_time < o.time)
+      throw invalid_argument(
+          detail::concat(fn, ": end_time must be >= time (got ", o.end_time.count(), " < ", o.time.count(), ")"));
+    if (!orders_.empty() && o.time < orders_.back().time)
+      throw invalid_argument(
+          detail::concat(fn, ": time went back (", o.time.count(), " ns after ", orders_.back().time.count(), " ns)"));
     orders_.push_back(o);
     features_.insert(features_.end(), features.begin(), features.end());
   }
@@ -224,7 +249,9 @@ class impact_dataset_builder {
   /// @param max_gap the largest gap inside a run; >= 0
   /// @throws invalid_argument when max_gap < 0
   [[nodiscard]] impact_dataset build_metaorders(std::chrono::nanoseconds max_gap) const {
-    if (max_gap.count() < 0) throw invalid_argument(detail::concat("footprint::impact_dataset_builder::build_metaorders: max_gap must be >= 0 (got ", max_gap.count(), " ns)"));
+    if (max_gap.count() < 0)
+      throw invalid_argument(detail::concat(
+          "footprint::impact_dataset_builder::build_metaorders: max_gap must be >= 0 (got ", max_gap.count(), " ns)"));
     std::vector<order_arrival> runs;
     std::vector<std::size_t> first;
     std::vector<double> children;
@@ -258,8 +285,8 @@ class impact_dataset_builder {
     return mids_[static_cast<std::size_t>(it - mid_times_.begin()) - 1];
   }
 
-  [[nodiscard]] impact_dataset assemble(const std::vector<order_arrival>& rows, const std::vector<std::size_t>& feature_row,
-                                        bool metaorders) const {
+  [[nodiscard]] impact_dataset assemble(const std::vector<order_arrival>& rows,
+                                        const std::vector<std::size_t>& feature_row, bool metaorders) const {
     impact_dataset d;
     d.feature_names = feature_names_;
     for (const std::string_view n : size_feature_names) d.feature_names.emplace_back(n);
@@ -301,7 +328,8 @@ class impact_dataset_builder {
       d.labels(i, 0) = shortfall;
       d.labels(i, 1) = s * (mid_at(o.end_time) - o.arrival_mid) * to_bps;
       for (index h = 0; h < nh; ++h) {
-        const double permanent = s * (mid_at(o.end_time + params_.horizons[static_cast<std::size_t>(h)]) - o.arrival_mid) * to_bps;
+        const double permanent =
+            s * (mid_at(o.end_time + params_.horizons[static_cast<std::size_t>(h)]) - o.arrival_mid) * to_bps;
         d.labels(i, 2 + h) = permanent;
         d.labels(i, 2 + nh + h) = shortfall - permanent;
       }
@@ -330,7 +358,8 @@ class impact_dataset_builder {
   static std::string horizon_name(std::chrono::nanoseconds h) {
     using namespace std::chrono;
     if (h % hours(1) == nanoseconds(0)) return std::to_string(duration_cast<hours>(h).count()) + "h";
-    if (h % minutes(1) == nanoseconds(0) && h >= minutes(10)) return std::to_string(duration_cast<minutes>(h).count()) + "m";
+    if (h % minutes(1) == nanoseconds(0) && h >= minutes(10))
+      return std::to_string(duration_cast<minutes>(h).count()) + "m";
     if (h % seconds(1) == nanoseconds(0)) return std::to_string(duration_cast<seconds>(h).count()) + "s";
     if (h % milliseconds(1) == nanoseconds(0)) return std::to_string(duration_cast<milliseconds>(h).count()) + "ms";
     return std::to_string(h.count()) + "ns";

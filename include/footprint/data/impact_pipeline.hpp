@@ -8,18 +8,18 @@
 /// Label definitions: see `impact_dataset.hpp` and docs/impact-labels.md.
 #pragma once
 
-#include "footprint/feeds/parse_report.hpp"
 #include "footprint/book/trade.hpp"
 #include "footprint/concepts.hpp"
-#include "footprint/features/arrival_features.hpp"
 #include "footprint/data/arrival_state.hpp"
 #include "footprint/data/executed_order.hpp"
 #include "footprint/data/impact_dataset.hpp"
 #include "footprint/data/impact_pipeline_result.hpp"
 #include "footprint/data/source_summary.hpp"
 #include "footprint/detail/concat.hpp"
-#include "footprint/error.hpp"
 #include "footprint/detail/feature_names.hpp"
+#include "footprint/error.hpp"
+#include "footprint/features/arrival_features.hpp"
+#include "footprint/feeds/parse_report.hpp"
 #include "footprint/types.hpp"
 
 #include <algorithm>
@@ -92,18 +92,20 @@ class impact_pipeline {
         builder_(names_, params_.labels) {
     const char* where = "footprint::impact_pipeline::impact_pipeline";
     if (params_.metaorder_gap.count() < 0) {
-      throw invalid_argument(detail::concat(where, ": metaorder_gap must be >= 0 (got ", params_.metaorder_gap.count(), " ns)"));
+      throw invalid_argument(
+          detail::concat(where, ": metaorder_gap must be >= 0 (got ", params_.metaorder_gap.count(), " ns)"));
     }
     if (params_.arrival_lag.count() < 0) {
-      throw invalid_argument(detail::concat(where, ": arrival_lag must be >= 0 (got ", params_.arrival_lag.count(), " ns)"));
+      throw invalid_argument(
+          detail::concat(where, ": arrival_lag must be >= 0 (got ", params_.arrival_lag.count(), " ns)"));
     }
     if (params_.arrival_search.count() < 0) {
       throw invalid_argument(
           detail::concat(where, ": arrival_search must be >= 0 (got ", params_.arrival_search.count(), " ns)"));
     }
     if (params_.volatility_interval.count() <= 0) {
-      throw invalid_argument(
-          detail::concat(where, ": volatility_interval must be > 0 (got ", params_.volatility_interval.count(), " ns)"));
+      throw invalid_argument(detail::concat(where, ": volatility_interval must be > 0 (got ",
+                                            params_.volatility_interval.count(), " ns)"));
     }
     stride_ = 4 + names_.size();
   }
@@ -128,7 +130,7 @@ class impact_pipeline {
     const auto t = detail::feat::book_traits<B>::timestamp(book);
     advance_clock(t, "update(book)");
     ++summary_.book_updates;
-    if constexpr (requires(Features& f, const B& b) { f.update(b); }) features_.update(book);
+    if constexpr (requires(Features & f, const B& b) { f.update(b); }) features_.update(book);
     const detail::feat::top_quotes q = detail::feat::read_top(book);
     if (q.two_sided()) {
       const double mid = q.mid();
@@ -216,7 +218,8 @@ class impact_pipeline {
     for (std::size_t i = n; i-- > 0;) {
       const std::size_t s = slot(i);
       const double* v = values_.data() + s * stride_;
-      const bool consistent = side == footprint::side::buy ? v[1] <= first_price : v[0] >= first_price;  // NaN (empty side): false
+      const bool consistent =
+          side == footprint::side::buy ? v[1] <= first_price : v[0] >= first_price;  // NaN (empty side): false
       if (consistent) {
         read_state(i, out);
         return true;
@@ -245,8 +248,14 @@ class impact_pipeline {
       ++summary_.unlabelled_orders;
       return;
     }
-    const order_arrival a{.time = o.time, .end_time = o.end_time, .side = o.side, .quantity = o.quantity,
-                          .vwap = o.vwap, .arrival_mid = mid, .bid_depth = at.bid_depth, .ask_depth = at.ask_depth};
+    const order_arrival a{.time = o.time,
+                          .end_time = o.end_time,
+                          .side = o.side,
+                          .quantity = o.quantity,
+                          .vwap = o.vwap,
+                          .arrival_mid = mid,
+                          .bid_depth = at.bid_depth,
+                          .ask_depth = at.ask_depth};
     builder_.add_order(a, at.features);
   }
 
@@ -270,9 +279,10 @@ class impact_pipeline {
     s.spread = q.two_sided() ? q.ask - q.bid : nan;
     s.bid_depth = q.bid_quantity;
     s.ask_depth = q.ask_quantity;
-    s.volatility = intervals_ > 0 ? std::sqrt(realized_variance_ / (static_cast<double>(intervals_) *
-                                                                     detail::feat::to_seconds(params_.volatility_interval)))
-                                  : nan;
+    s.volatility = intervals_ > 0
+                       ? std::sqrt(realized_variance_ / (static_cast<double>(intervals_) *
+                                                         detail::feat::to_seconds(params_.volatility_interval)))
+                       : nan;
     r.summary = summary_;
     r.summary.mid_updates = builder_.mid_count();
     s.volume_rate = r.summary.span_seconds > 0.0 ? r.summary.traded_volume / r.summary.span_seconds : nan;
@@ -432,12 +442,12 @@ namespace detail {
                                                                  std::chrono::nanoseconds arrival_lag,
                                                                  std::chrono::nanoseconds arrival_search,
                                                                  std::chrono::nanoseconds volatility_interval) {
-  return impact_pipeline_params{.labels = {.horizons = std::move(horizons), .session_seconds = session_seconds,
-                                           .daily_volume = daily_volume},
-                                .metaorder_gap = metaorder_gap,
-                                .arrival_lag = arrival_lag,
-                                .arrival_search = arrival_search,
-                                .volatility_interval = volatility_interval};
+  return impact_pipeline_params{
+      .labels = {.horizons = std::move(horizons), .session_seconds = session_seconds, .daily_volume = daily_volume},
+      .metaorder_gap = metaorder_gap,
+      .arrival_lag = arrival_lag,
+      .arrival_search = arrival_search,
+      .volatility_interval = volatility_interval};
 }
 }  // namespace detail
 

@@ -15,12 +15,12 @@ namespace footprint {
 
 /// What a dataset builder returns.
 struct impact_pipeline_result {
-  footprint::instrument instrument; ///< what the data is about: symbol, venue, units, tick, lot, multiplier
-  impact_dataset orders;            ///< one row per labelled market order (rows are observations)
-  impact_dataset metaorders;        ///< one row per metaorder proxy (same-sign runs within `metaorder_gap`)
-  market_state state;               ///< the market after the last book of the data
-  source_summary summary;           ///< counts, time span, traded volume
-  std::vector<file_report> reports; ///< one per input file, in input order
+  footprint::instrument instrument;  ///< what the data is about: symbol, venue, units, tick, lot, multiplier
+  impact_dataset orders;             ///< one row per labelled market order (rows are observations)
+  impact_dataset metaorders;         ///< one row per metaorder proxy (same-sign runs within `metaorder_gap`)
+  market_state state;                ///< the market after the last book of the data
+  source_summary summary;            ///< counts, time span, traded volume
+  std::vector<file_report> reports;  ///< one per input file, in input order
 };
 
 }  // namespace footprint

@@ -4,13 +4,13 @@
 /// the book just before the first fill.
 #pragma once
 
+#include "footprint/data/impact_dataset.hpp"
+#include "footprint/data/impact_pipeline.hpp"
+#include "footprint/features/arrival_features.hpp"
+#include "footprint/features/time_of_day.hpp"
 #include "footprint/feeds/lobster/lobster_market_order_reader.hpp"
 #include "footprint/feeds/lobster/lobster_reader.hpp"
 #include "footprint/feeds/parse_report.hpp"
-#include "footprint/features/arrival_features.hpp"
-#include "footprint/data/impact_dataset.hpp"
-#include "footprint/data/impact_pipeline.hpp"
-#include "footprint/features/time_of_day.hpp"
 #include "footprint/types.hpp"
 
 #include <chrono>
@@ -25,16 +25,17 @@ namespace footprint {
 /// Options of `lobster_dataset`; the defaults suit a NASDAQ day (times since local midnight).
 struct lobster_dataset_options {
   /// Label horizons; each > 0, strictly increasing.
-  std::vector<std::chrono::nanoseconds> horizons{std::chrono::seconds{1}, std::chrono::seconds{10}, std::chrono::seconds{60},
-                                                 std::chrono::seconds{300}};
+  std::vector<std::chrono::nanoseconds> horizons{std::chrono::seconds{1}, std::chrono::seconds{10},
+                                                 std::chrono::seconds{60}, std::chrono::seconds{300}};
   double session_seconds = 23400.0;  ///< trading day length for the ADV estimate (a US equity session); > 0
   double daily_volume = 0.0;         ///< ADV for `participation`; 0 = estimated from the data (a look-ahead); >= 0
   time_of_day_params session{};      ///< session of `session_fraction`: 09:30 to 16:00 local time
   std::chrono::nanoseconds metaorder_gap = std::chrono::seconds{10};  ///< metaorder proxy gap; >= 0
-  arrival_features_params features{};  ///< arrival feature parameters
-  std::chrono::nanoseconds volatility_interval = std::chrono::seconds{10};  ///< sampling of `market_state::volatility`; > 0
+  arrival_features_params features{};                                 ///< arrival feature parameters
+  std::chrono::nanoseconds volatility_interval =
+      std::chrono::seconds{10};                ///< sampling of `market_state::volatility`; > 0
   parse_policy policy = parse_policy::strict;  ///< malformed rows: throw or skip and count (path overload only)
-  index levels = 0;                  ///< levels of the orderbook file; 0 = detect (path overload only); >= 0
+  index levels = 0;                            ///< levels of the orderbook file; 0 = detect (path overload only); >= 0
   /// Count executions of hidden orders (type 5) as fills of market orders, as
   /// `lobster_grouping_options::include_hidden` does; when false they are counted in
   /// `source_summary::excluded_trades` (they still feed the trade features).
@@ -63,11 +64,13 @@ struct lobster_dataset_options {
 /// @throws data_error from the reader (strict policy, or an unreadable file)
 /// @throws invalid_argument for invalid options
 /// Complexity: O(rows x features); memory: the mid path and the labelled orders.
-[[nodiscard]] inline impact_pipeline_result lobster_dataset(lobster_reader& reader, const lobster_dataset_options& options = {}) {
+[[nodiscard]] inline impact_pipeline_result lobster_dataset(lobster_reader& reader,
+                                                            const lobster_dataset_options& options = {}) {
   impact_pipeline<arrival_features> p(
       arrival_features(options.features, options.session),
-      detail::make_pipeline_params(options.horizons, options.session_seconds, options.daily_volume, options.metaorder_gap,
-                                   std::chrono::nanoseconds{0}, std::chrono::nanoseconds{0}, options.volatility_interval));
+      detail::make_pipeline_params(options.horizons, options.session_seconds, options.daily_volume,
+                                   options.metaorder_gap, std::chrono::nanoseconds{0}, std::chrono::nanoseconds{0},
+                                   options.volatility_interval));
   lobster_market_order_grouper grouper(lobster_grouping_options{.include_hidden = options.include_hidden});
   lobster_event ev;
   lobster_market_order done;
@@ -76,8 +79,12 @@ struct lobster_dataset_options {
   std::size_t events = 0;
   std::size_t excluded = 0;
   const auto label = [&](const lobster_market_order& mo) {
-    p.add_order(executed_order{.time = mo.time, .end_time = mo.time, .side = mo.side, .quantity = mo.quantity,
-                               .vwap = mo.vwap, .fills = mo.fills},
+    p.add_order(executed_order{.time = mo.time,
+                               .end_time = mo.time,
+                               .side = mo.side,
+                               .quantity = mo.quantity,
+                               .vwap = mo.vwap,
+                               .fills = mo.fills},
                 at);
   };
   while (reader.next(ev)) {
@@ -106,9 +113,11 @@ struct lobster_dataset_options {
 /// @param options as above; `policy` and `levels` configure the reader
 /// @throws data_error when a file cannot be opened or (strict policy) has a malformed row
 /// @throws invalid_argument for invalid options
-[[nodiscard]] inline impact_pipeline_result lobster_dataset(const std::string& message_path, const std::string& orderbook_path,
+[[nodiscard]] inline impact_pipeline_result lobster_dataset(const std::string& message_path,
+                                                            const std::string& orderbook_path,
                                                             const lobster_dataset_options& options = {}) {
-  lobster_reader reader(message_path, orderbook_path, lobster_options{.policy = options.policy, .levels = options.levels});
+  lobster_reader reader(message_path, orderbook_path,
+                        lobster_options{.policy = options.policy, .levels = options.levels});
   return lobster_dataset(reader, options);
 }
 

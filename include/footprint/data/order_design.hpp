@@ -40,7 +40,6 @@ namespace footprint {
 /// Builds the design matrix of an order-cost model from an `impact_dataset`'s columns.
 class order_design {
  public:
-
   /// A design for datasets with these feature columns.
   /// @param dataset_features the dataset's `feature_names`: arrival features, then the four
   ///        `size_feature_names` (then, for metaorders, `duration_s` and `n_children`, ignored)
@@ -59,7 +58,8 @@ class order_design {
     for (std::size_t k = 0; k < 4; ++k) {
       const auto j = static_cast<std::size_t>(first_size) + k;
       if (j >= dataset_features.size() || dataset_features[j] != size_feature_names[k]) {
-        throw invalid_argument(detail::concat(where, ": expected the size feature '", size_feature_names[k], "' at column ", j));
+        throw invalid_argument(
+            detail::concat(where, ": expected the size feature '", size_feature_names[k], "' at column ", j));
       }
     }
     n_arrival_ = first_size;
@@ -108,8 +108,8 @@ class order_design {
   [[nodiscard]] matrix rows(const impact_dataset& d, std::span<const index> rows) const {
     constexpr const char* where = "footprint::order_design::rows";
     if (d.X.cols() < n_arrival_ + 4) {
-      throw dimension_mismatch(where, "the dataset's feature columns must include the arrival and size features", n_arrival_ + 4,
-                               d.X.cols());
+      throw dimension_mismatch(where, "the dataset's feature columns must include the arrival and size features",
+                               n_arrival_ + 4, d.X.cols());
     }
     matrix out(static_cast<index>(rows.size()), size());
     for (std::size_t r = 0; r < rows.size(); ++r) {
@@ -133,11 +133,12 @@ class order_design {
   /// @param out       shape (size()); receives the row
   /// @throws dimension_mismatch when `arrival` or `out` has the wrong size
   /// @throws invalid_argument when side is not buy or sell, or quantity or daily_volume is not > 0
-  void order_row(std::span<const double> arrival, footprint::side side, double quantity, double taken_depth, double daily_volume,
-                 std::span<double> out) const {
+  void order_row(std::span<const double> arrival, footprint::side side, double quantity, double taken_depth,
+                 double daily_volume, std::span<double> out) const {
     constexpr const char* where = "footprint::order_design::order_row";
     if (static_cast<index>(arrival.size()) != n_arrival_) {
-      throw dimension_mismatch(where, "arrival.size() must equal arrival_features()", n_arrival_, static_cast<index>(arrival.size()));
+      throw dimension_mismatch(where, "arrival.size() must equal arrival_features()", n_arrival_,
+                               static_cast<index>(arrival.size()));
     }
     if (static_cast<index>(out.size()) != size()) {
       throw dimension_mismatch(where, "out.size() must equal size()", size(), static_cast<index>(out.size()));
@@ -164,7 +165,7 @@ class order_design {
   using row_vector = Eigen::Matrix<double, 1, Eigen::Dynamic>;
   enum class column_role : unsigned char { plain, directional, taken, opposite };
   struct column {
-    index source = 0;   // dataset column
+    index source = 0;  // dataset column
     column_role role = column_role::plain;
     index partner = -1;  // for depths: the other side's column
   };
@@ -181,14 +182,12 @@ class order_design {
   [[nodiscard]] double value(const Row& x, double sign, index c) const {
     const column& col = columns_[static_cast<std::size_t>(c)];
     switch (col.role) {
-      case column_role::directional:
-        return sign * x[col.source];
+      case column_role::directional: return sign * x[col.source];
       case column_role::taken:  // source is the ask column
         return sign > 0 ? x[col.source] : x[col.partner];
       case column_role::opposite:  // source is the bid column
         return sign > 0 ? x[col.source] : x[col.partner];
-      case column_role::plain:
-        break;
+      case column_role::plain: break;
     }
     return x[col.source];
   }

@@ -15,7 +15,7 @@ namespace footprint {
 
 /// Names of the size features, in the order `compute_size_features` writes them.
 inline constexpr std::array<std::string_view, 4> size_feature_names{"quantity", "log_quantity", "size_to_depth",
-                                                                   "participation"};
+                                                                    "participation"};
 
 /// Writes the size features of an order of `quantity`:
 /// `quantity`; `log_quantity` = ln(quantity); `size_to_depth` = quantity over the displayed

@@ -86,7 +86,8 @@ template <class Where>
 void require_finite(const vector_cref& v, const Where& where, std::string_view name) {
   if (v.allFinite()) return;
   for (index i = 0; i < v.size(); ++i) {
-    if (!std::isfinite(v[i])) throw invalid_argument(concat(where, ": ", name, " must be finite; row ", i, " is ", format_number(v[i])));
+    if (!std::isfinite(v[i]))
+      throw invalid_argument(concat(where, ": ", name, " must be finite; row ", i, " is ", format_number(v[i])));
   }
 }
 
@@ -97,7 +98,8 @@ void require_finite(const matrix_cref& X, const Where& where, std::string_view n
   for (index j = 0; j < X.cols(); ++j) {
     for (index i = 0; i < X.rows(); ++i) {
       if (!std::isfinite(X(i, j))) {
-        throw invalid_argument(concat(where, ": ", name, " must be finite; row ", i, ", column ", j, " is ", format_number(X(i, j))));
+        throw invalid_argument(
+            concat(where, ": ", name, " must be finite; row ", i, ", column ", j, " is ", format_number(X(i, j))));
       }
     }
   }
@@ -106,15 +108,18 @@ void require_finite(const matrix_cref& X, const Where& where, std::string_view n
 /// Sample weights: `w.size() == rows`, each finite and >= 0, with a positive sum.
 template <class Where>
 void require_weights(const vector_cref& w, index rows, const Where& where, std::string_view rows_name = "X.rows()") {
-  if (w.size() != rows) throw dimension_mismatch(concat(where), concat("sample_weight.size() must equal ", rows_name), rows, w.size());
+  if (w.size() != rows)
+    throw dimension_mismatch(concat(where), concat("sample_weight.size() must equal ", rows_name), rows, w.size());
   double sum = 0.0;
   for (index i = 0; i < w.size(); ++i) {
     if (!(w[i] >= 0.0) || !std::isfinite(w[i])) {
-      throw invalid_argument(concat(where, ": sample_weight must be finite and >= 0; row ", i, " is ", format_number(w[i])));
+      throw invalid_argument(
+          concat(where, ": sample_weight must be finite and >= 0; row ", i, " is ", format_number(w[i])));
     }
     sum += w[i];
   }
-  if (!(sum > 0.0)) throw invalid_argument(concat(where, ": sample_weight must have a positive sum (got ", format_number(sum), ")"));
+  if (!(sum > 0.0))
+    throw invalid_argument(concat(where, ": sample_weight must have a positive sum (got ", format_number(sum), ")"));
 }
 
 /// What `check_X_y` accepts in X.
@@ -131,7 +136,8 @@ template <class Where>
 void check_X_y(const Where& where, const matrix_cref& X, const vector_cref& y, const vector_cref* w,
                missing_values missing = missing_values::reject) {
   if (X.rows() < 1 || X.cols() < 1) {
-    throw invalid_argument(concat(where, ": X must have at least one row and one column (got ", X.rows(), " x ", X.cols(), ")"));
+    throw invalid_argument(
+        concat(where, ": X must have at least one row and one column (got ", X.rows(), " x ", X.cols(), ")"));
   }
   if (y.size() != X.rows()) throw dimension_mismatch(concat(where), "y.size() must equal X.rows()", X.rows(), y.size());
   if (missing == missing_values::reject) {
@@ -155,7 +161,8 @@ void check_X_y(const Where& where, const matrix_cref& X, const vector_cref& y, c
 template <class Where>
 void check_predict(const Where& where, bool fitted, const matrix_cref& X, index n_features) {
   if (!fitted) throw not_fitted(concat(where));
-  if (X.cols() != n_features) throw dimension_mismatch(concat(where), "X.cols() must equal n_features()", n_features, X.cols());
+  if (X.cols() != n_features)
+    throw dimension_mismatch(concat(where), "X.cols() must equal n_features()", n_features, X.cols());
 }
 
 }  // namespace footprint::detail

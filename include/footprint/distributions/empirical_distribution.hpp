@@ -32,10 +32,12 @@ class empirical_distribution {
     double total = 0.0;
     for (const auto& [v, w] : points) {
       if (!std::isfinite(v)) throw invalid_argument(detail::concat(where, ": values must be finite (got ", v, ")"));
-      if (!std::isfinite(w) || w < 0.0) throw invalid_argument(detail::concat(where, ": weights must be finite and >= 0 (got ", w, ")"));
+      if (!std::isfinite(w) || w < 0.0)
+        throw invalid_argument(detail::concat(where, ": weights must be finite and >= 0 (got ", w, ")"));
       total += w;
     }
-    if (!(total > 0.0)) throw invalid_argument(detail::concat(where, ": weights must have a positive sum (got ", total, ")"));
+    if (!(total > 0.0))
+      throw invalid_argument(detail::concat(where, ": weights must have a positive sum (got ", total, ")"));
     std::sort(points.begin(), points.end());
     double acc = 0.0;
     mean_ = 0.0;
@@ -68,7 +70,9 @@ class empirical_distribution {
   /// Cumulative probabilities at the support points (the last is exactly 1).
   [[nodiscard]] const std::vector<double>& cumulative() const noexcept { return cumulative_; }
   /// Probability of support point j.
-  [[nodiscard]] double weight(std::size_t j) const noexcept { return cumulative_[j] - (j == 0 ? 0.0 : cumulative_[j - 1]); }
+  [[nodiscard]] double weight(std::size_t j) const noexcept {
+    return cumulative_[j] - (j == 0 ? 0.0 : cumulative_[j - 1]);
+  }
 
   friend double mean(const empirical_distribution& d) noexcept { return d.mean_; }
   friend double standard_deviation(const empirical_distribution& d) noexcept { return d.sd_; }
@@ -78,7 +82,8 @@ class empirical_distribution {
   /// @throws footprint::invalid_argument unless 0 <= p <= 1
   friend double quantile(const empirical_distribution& d, double p) {
     if (!(p >= 0.0 && p <= 1.0)) {
-      throw invalid_argument(detail::concat("footprint::empirical_distribution: quantile level must be in [0, 1] (got ", p, ")"));
+      throw invalid_argument(
+          detail::concat("footprint::empirical_distribution: quantile level must be in [0, 1] (got ", p, ")"));
     }
     const auto it = std::lower_bound(d.cumulative_.begin(), d.cumulative_.end(), p);
     const auto j = std::min<std::size_t>(static_cast<std::size_t>(it - d.cumulative_.begin()), d.values_.size() - 1);
@@ -107,7 +112,6 @@ class empirical_distribution {
   double mean_ = 0.0;
   double sd_ = 0.0;
 };
-
 
 /// Namespace-scope declarations of the hidden friends above, so that `footprint::mean(d)`
 /// works as well as unqualified calls found by argument-dependent lookup.

@@ -61,10 +61,12 @@ class location_scale_t {
       throw invalid_argument(detail::concat("footprint::location_scale_t: df must be > 0 (got ", df, ")"));
     }
     if (!std::isfinite(location)) {
-      throw invalid_argument(detail::concat("footprint::location_scale_t: location must be finite (got ", location, ")"));
+      throw invalid_argument(
+          detail::concat("footprint::location_scale_t: location must be finite (got ", location, ")"));
     }
     if (!(scale > 0.0) || !std::isfinite(scale)) {
-      throw invalid_argument(detail::concat("footprint::location_scale_t: scale must be finite and > 0 (got ", scale, ")"));
+      throw invalid_argument(
+          detail::concat("footprint::location_scale_t: scale must be finite and > 0 (got ", scale, ")"));
     }
   }
 
@@ -113,7 +115,9 @@ template <class = void>
 
 /// Standard deviation: sqrt(variance(d)). @throws std::domain_error when df <= 2.
 template <class = void>
-[[nodiscard]] double standard_deviation(const location_scale_t& d) { return std::sqrt(variance(d)); }
+[[nodiscard]] double standard_deviation(const location_scale_t& d) {
+  return std::sqrt(variance(d));
+}
 
 /// The p-quantile, location + scale * t_df^{-1}(p), for p in (0, 1).
 /// @throws std::domain_error for p outside [0, 1]; std::overflow_error for p = 0 or 1.

@@ -8,8 +8,8 @@
 #pragma once
 
 #include "footprint/detail/concat.hpp"
-#include "footprint/error.hpp"
 #include "footprint/distributions/location_scale_t.hpp"
+#include "footprint/error.hpp"
 #include "footprint/types.hpp"
 
 #include <boost/math/distributions/normal.hpp>
@@ -93,7 +93,8 @@ class normal_mixture {
     }
     double sum = 0.0;
     for (std::size_t k = 0; k < weights_.size(); ++k) {
-      if (!(weights_[k] >= 0.0) || !std::isfinite(weights_[k])) fail("weight ", k, " must be finite and >= 0 (got ", weights_[k], ")");
+      if (!(weights_[k] >= 0.0) || !std::isfinite(weights_[k]))
+        fail("weight ", k, " must be finite and >= 0 (got ", weights_[k], ")");
       if (!std::isfinite(means_[k])) fail("mean ", k, " must be finite (got ", means_[k], ")");
       if (!(sds_[k] > 0.0) || !std::isfinite(sds_[k])) fail("sd ", k, " must be finite and > 0 (got ", sds_[k], ")");
       sum += weights_[k];
@@ -212,7 +213,8 @@ namespace detail {
   const auto A = [](double m, double s2) {
     const double s = std::sqrt(s2);
     const double z = m / s;
-    return 2.0 * s * std::exp(-0.5 * z * z) / std::sqrt(2.0 * std::numbers::pi) + m * (2.0 * detail::nm_phi_cdf(z) - 1.0);
+    return 2.0 * s * std::exp(-0.5 * z * z) / std::sqrt(2.0 * std::numbers::pi) +
+           m * (2.0 * detail::nm_phi_cdf(z) - 1.0);
   };
   double first = 0.0;
   double second = 0.0;

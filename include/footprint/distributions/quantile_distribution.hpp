@@ -40,15 +40,16 @@ class quantile_distribution {
     constexpr const char* where = "footprint::quantile_distribution";
     if (!levels_ || levels_->empty()) throw invalid_argument(detail::concat(where, ": needs at least one level"));
     if (q_.size() != levels_->size()) {
-      throw invalid_argument(detail::concat(where, ": quantiles.size() must equal levels.size() (expected ", levels_->size(),
-                                            ", got ", q_.size(), ")"));
+      throw invalid_argument(detail::concat(where, ": quantiles.size() must equal levels.size() (expected ",
+                                            levels_->size(), ", got ", q_.size(), ")"));
     }
     for (std::size_t k = 0; k < q_.size(); ++k) {
       const double p = (*levels_)[k];
       if (!(p > 0.0 && p < 1.0) || (k > 0 && !(p > (*levels_)[k - 1]))) {
         throw invalid_argument(detail::concat(where, ": levels must increase strictly in (0, 1) (got ", p, ")"));
       }
-      if (!std::isfinite(q_[k])) throw invalid_argument(detail::concat(where, ": quantiles must be finite (got ", q_[k], ")"));
+      if (!std::isfinite(q_[k]))
+        throw invalid_argument(detail::concat(where, ": quantiles must be finite (got ", q_[k], ")"));
     }
     if (!std::isfinite(mean_)) throw invalid_argument(detail::concat(where, ": mean must be finite (got ", mean_, ")"));
     std::sort(q_.begin(), q_.end());
@@ -78,7 +79,8 @@ class quantile_distribution {
   /// @throws footprint::invalid_argument unless 0 <= p <= 1
   friend double quantile(const quantile_distribution& d, double p) {
     if (!(p >= 0.0 && p <= 1.0)) {
-      throw invalid_argument(detail::concat("footprint::quantile_distribution: quantile level must be in [0, 1] (got ", p, ")"));
+      throw invalid_argument(
+          detail::concat("footprint::quantile_distribution: quantile level must be in [0, 1] (got ", p, ")"));
     }
     double out = d.q_.front();
     bool done = false;
@@ -133,7 +135,6 @@ class quantile_distribution {
   std::vector<double> q_;
   double mean_ = 0.0;
 };
-
 
 /// Namespace-scope declarations of the hidden friends above, so that `footprint::mean(d)`
 /// works as well as unqualified calls found by argument-dependent lookup.

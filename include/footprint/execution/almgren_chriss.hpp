@@ -69,7 +69,7 @@ struct almgren_chriss_params {
 /// sells alike. `expected_currency == permanent_currency + temporary_currency`.
 struct almgren_chriss_cost {
   double expected_currency = nan;   ///< E: expected shortfall (eq. 8), currency
-  double variance = nan;   ///< V: variance of the shortfall (eq. 5), currency^2; >= 0
+  double variance = nan;            ///< V: variance of the shortfall (eq. 5), currency^2; >= 0
   double permanent_currency = nan;  ///< gamma X^2 / 2: the permanent-impact part of E, currency
   /// epsilon sum |n_k| + (eta_tilde / tau) sum n_k^2: the temporary part of E (fixed costs
   /// and temporary impact, with the O(tau) permanent-impact correction folded into
@@ -94,9 +94,9 @@ struct almgren_chriss_schedule {
   double tau = 0.0;                              ///< tau = T / N, time units
   double lambda = 0.0;                           ///< risk aversion used, 1/currency
   double kappa = 0.0;                            ///< kappa (eq. 17), 1/time unit; 0 for TWAP
-  vector times;     ///< t_j = j tau, j = 0..N; shape (N+1), time units
-  vector holdings;  ///< x_j, j = 0..N; shape (N+1), shares; x_0 = X, x_N = 0
-  vector trades;    ///< n_j = x_{j-1} - x_j, j = 1..N; shape (N), shares; > 0 when optimal
+  vector times;                                  ///< t_j = j tau, j = 0..N; shape (N+1), time units
+  vector holdings;                               ///< x_j, j = 0..N; shape (N+1), shares; x_0 = X, x_N = 0
+  vector trades;                                 ///< n_j = x_{j-1} - x_j, j = 1..N; shape (N), shares; > 0 when optimal
   almgren_chriss_cost cost;                      ///< E and V of this schedule (eq. 20)
 
   /// N, the number of trading intervals.
@@ -106,10 +106,10 @@ struct almgren_chriss_schedule {
 /// One point of the efficient frontier (Section 2.4, Figure 1): the optimal strategy for
 /// one risk aversion.
 struct almgren_chriss_frontier_point {
-  double lambda = nan;    ///< risk aversion, 1/currency
-  double kappa = nan;     ///< kappa of the optimal trajectory, 1/time unit
+  double lambda = nan;             ///< risk aversion, 1/currency
+  double kappa = nan;              ///< kappa of the optimal trajectory, 1/time unit
   double expected_currency = nan;  ///< E of the optimal trajectory (eq. 20), currency
-  double variance = nan;  ///< V of the optimal trajectory (eq. 20), currency^2
+  double variance = nan;           ///< V of the optimal trajectory (eq. 20), currency^2
 };
 
 /// The Almgren-Chriss (2000) optimal execution model with linear impact.
@@ -240,8 +240,8 @@ class almgren_chriss {
   /// @throws invalid_argument for a bad quantity, horizon or lambda, or eta_tilde <= 0
   /// @note O(lambdas.size()): about 60 ns per point for N <= 64 (a few exp/log calls), no
   ///   allocation but the result.
-  [[nodiscard]] std::vector<almgren_chriss_frontier_point> efficient_frontier(
-      double quantity, double horizon, std::span<const double> lambdas) const;
+  [[nodiscard]] std::vector<almgren_chriss_frontier_point> efficient_frontier(double quantity, double horizon,
+                                                                              std::span<const double> lambdas) const;
 
   /// The efficient frontier at `n_points` risk aversions log-spaced from `lambda_min` to
   /// `lambda_max` (inclusive).
@@ -253,8 +253,9 @@ class almgren_chriss {
   /// @return n_points points in increasing lambda
   /// @throws invalid_argument for a bad argument or eta_tilde <= 0
   /// @note O(n_points).
-  [[nodiscard]] std::vector<almgren_chriss_frontier_point> efficient_frontier(
-      double quantity, double horizon, double lambda_min, double lambda_max, index n_points) const;
+  [[nodiscard]] std::vector<almgren_chriss_frontier_point> efficient_frontier(double quantity, double horizon,
+                                                                              double lambda_min, double lambda_max,
+                                                                              index n_points) const;
 
   /// The risk aversion whose optimal strategy has variance V = `target_variance`: the
   /// frontier point with that risk (the constrained problem of eq. 14). Solved for

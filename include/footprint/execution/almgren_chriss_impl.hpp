@@ -434,7 +434,8 @@ inline std::vector<almgren_chriss_frontier_point> almgren_chriss::efficient_fron
   for (const double l : lambdas) {
     const m::decay d = m::optimal_decay(params_, l, tau, et);
     const almgren_chriss_cost c = m::optimal_cost_of(params_, quantity, tau, et, d);
-    out.push_back({.lambda = l, .kappa = d.kappa_tau / tau, .expected_currency = c.expected_currency, .variance = c.variance});
+    out.push_back(
+        {.lambda = l, .kappa = d.kappa_tau / tau, .expected_currency = c.expected_currency, .variance = c.variance});
   }
   return out;
 }

@@ -71,16 +71,18 @@ struct schedule_cost {
 /// @throws invalid_argument for an argument out of its range, naming it
 /// Complexity: O(N M) quantile evaluations.
 template <PredictiveDistribution D>
-[[nodiscard]] schedule_cost evaluate_schedule(vector_cref trades, double interval_seconds, std::span<const D> child_costs,
-                                              const schedule_cost_params& p) {
+[[nodiscard]] schedule_cost evaluate_schedule(vector_cref trades, double interval_seconds,
+                                              std::span<const D> child_costs, const schedule_cost_params& p) {
   constexpr const char* where = "footprint::evaluate_schedule";
   const index n = trades.size();
   if (n < 1) throw invalid_argument(detail::concat(where, ": trades must not be empty"));
   if (static_cast<index>(child_costs.size()) != n) {
-    throw dimension_mismatch(where, "child_costs.size() must equal trades.size()", n, static_cast<index>(child_costs.size()));
+    throw dimension_mismatch(where, "child_costs.size() must equal trades.size()", n,
+                             static_cast<index>(child_costs.size()));
   }
   if (!(interval_seconds > 0.0) || !std::isfinite(interval_seconds)) {
-    throw invalid_argument(detail::concat(where, ": interval_seconds must be finite and > 0 (got ", interval_seconds, ")"));
+    throw invalid_argument(
+        detail::concat(where, ": interval_seconds must be finite and > 0 (got ", interval_seconds, ")"));
   }
   if (!(p.arrival_mid > 0.0) || !std::isfinite(p.arrival_mid)) {
     throw invalid_argument(detail::concat(where, ": arrival_mid must be finite and > 0 (got ", p.arrival_mid, ")"));
@@ -101,7 +103,8 @@ template <PredictiveDistribution D>
   double sum_sq = 0.0;
   for (index j = 0; j < n; ++j) {
     if (!(trades[j] >= 0.0) || !std::isfinite(trades[j])) {
-      throw invalid_argument(detail::concat(where, ": trades must be finite and >= 0 (got ", trades[j], " at ", j, ")"));
+      throw invalid_argument(
+          detail::concat(where, ": trades must be finite and >= 0 (got ", trades[j], " at ", j, ")"));
     }
     total += trades[j];
     sum_sq += trades[j] * trades[j];
@@ -128,7 +131,8 @@ template <PredictiveDistribution D>
     const double w = trades[j] / total;
     const D& d = child_costs[static_cast<std::size_t>(j)];
     const double mu = static_cast<double>(mean(d));
-    if (!std::isfinite(mu)) throw invalid_argument(detail::concat(where, ": the cost distribution of child ", j, " has a non-finite mean"));
+    if (!std::isfinite(mu))
+      throw invalid_argument(detail::concat(where, ": the cost distribution of child ", j, " has a non-finite mean"));
     mean_t += w * mu;
     for (index i = 0; i < m; ++i) {
       const double u = (static_cast<double>(i) + 0.5) / static_cast<double>(m);

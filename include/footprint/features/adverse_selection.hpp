@@ -65,9 +65,11 @@ class adverse_selection {
       throw invalid_argument(detail::concat(where, ": window must be > 0 (got ", params_.window.count(), " ns)"));
     }
     if (!(params_.large_multiple > 1.0) || !std::isfinite(params_.large_multiple)) {
-      throw invalid_argument(detail::concat(where, ": large_multiple must be finite and > 1 (got ", params_.large_multiple, ")"));
+      throw invalid_argument(
+          detail::concat(where, ": large_multiple must be finite and > 1 (got ", params_.large_multiple, ")"));
     }
-    if (params_.capacity < 1) throw invalid_argument(detail::concat(where, ": capacity must be >= 1 (got ", params_.capacity, ")"));
+    if (params_.capacity < 1)
+      throw invalid_argument(detail::concat(where, ": capacity must be >= 1 (got ", params_.capacity, ")"));
     const auto capacity = static_cast<std::size_t>(params_.capacity);
     trades_ = detail::feat::window_sum::last_duration(4, params_.window, capacity);
     revisions_ = detail::feat::window_sum::last_duration(1, params_.window, capacity);
@@ -127,7 +129,8 @@ class adverse_selection {
       return;
     }
     out[0] = has_large_ ? detail::feat::to_seconds(detail::feat::book_traits<B>::timestamp(book) - last_large_) : nan;
-    out[1] = revisions_.complete() ? static_cast<double>(revisions_.count()) / detail::feat::to_seconds(params_.window) : nan;
+    out[1] = revisions_.complete() ? static_cast<double>(revisions_.count()) / detail::feat::to_seconds(params_.window)
+                                   : nan;
     const double judged = trades_.sum(2);
     out[2] = trades_.complete() && judged > 0.0 ? trades_.sum(3) / judged : nan;
   }

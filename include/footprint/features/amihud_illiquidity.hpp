@@ -5,8 +5,8 @@
 #include "footprint/book/trade.hpp"
 #include "footprint/concepts.hpp"
 #include "footprint/detail/concat.hpp"
-#include "footprint/error.hpp"
 #include "footprint/detail/feature_names.hpp"
+#include "footprint/error.hpp"
 #include "footprint/features/detail/interval_bars.hpp"
 #include "footprint/types.hpp"
 
@@ -22,7 +22,7 @@ namespace footprint {
 /// Parameters of `amihud_illiquidity`.
 struct amihud_illiquidity_params {
   std::chrono::nanoseconds interval = std::chrono::seconds{60};  ///< length of one observation; > 0
-  index intervals = 30;  ///< K, completed intervals averaged; >= 1
+  index intervals = 30;                                          ///< K, completed intervals averaged; >= 1
 };
 
 /// Amihud illiquidity: the mean absolute mid return per unit of traded value.
@@ -46,9 +46,11 @@ class amihud_illiquidity {
     if (params_.interval.count() <= 0) {
       throw invalid_argument(detail::concat(where, ": interval must be > 0 (got ", params_.interval.count(), " ns)"));
     }
-    if (params_.intervals < 1) throw invalid_argument(detail::concat(where, ": intervals must be >= 1 (got ", params_.intervals, ")"));
+    if (params_.intervals < 1)
+      throw invalid_argument(detail::concat(where, ": intervals must be >= 1 (got ", params_.intervals, ")"));
     bars_ = detail::feat::interval_bars(params_.interval, static_cast<std::size_t>(params_.intervals));
-    names_[0] = "amihud_illiquidity_" + detail::feat::duration_label(params_.interval) + "_x" + std::to_string(params_.intervals);
+    names_[0] = "amihud_illiquidity_" + detail::feat::duration_label(params_.interval) + "_x" +
+                std::to_string(params_.intervals);
   }
 
   /// The parameters.

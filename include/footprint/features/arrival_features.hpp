@@ -7,10 +7,10 @@
 #include "footprint/book/trade.hpp"
 #include "footprint/concepts.hpp"
 #include "footprint/detail/concat.hpp"
+#include "footprint/detail/feature_names.hpp"
 #include "footprint/error.hpp"
 #include "footprint/features/depth_imbalance.hpp"
 #include "footprint/features/depth_within_bps.hpp"
-#include "footprint/detail/feature_names.hpp"
 #include "footprint/features/detail/window_sum.hpp"
 #include "footprint/features/ewma_volatility.hpp"
 #include "footprint/features/feature_set.hpp"
@@ -38,16 +38,19 @@ namespace footprint {
 /// Parameters of `arrival_features`; the defaults are the choices documented in
 /// docs/impact-labels.md (the trading session is a separate `time_of_day_params`).
 struct arrival_features_params {
-  index depth_levels = 5;                       ///< k of `depth_imbalance_<k>` (levels per side summed); >= 1
-  std::vector<double> depth_bps{10.0};          ///< distances x of `bid/ask_depth_<x>bps`, bps of the mid; each finite, > 0, distinct
+  index depth_levels = 5;  ///< k of `depth_imbalance_<k>` (levels per side summed); >= 1
+  std::vector<double> depth_bps{
+      10.0};  ///< distances x of `bid/ask_depth_<x>bps`, bps of the mid; each finite, > 0, distinct
   /// Clock windows T of the normalised order flow imbalance `ofi_norm_<T>`; each > 0, distinct.
   std::vector<std::chrono::nanoseconds> ofi_windows{std::chrono::seconds{10}, std::chrono::seconds{60}};
-  std::chrono::nanoseconds short_volatility_window = std::chrono::seconds{60};   ///< T of the first `realized_vol_rate_<T>`; > 0
-  std::chrono::nanoseconds long_volatility_window = std::chrono::seconds{300};   ///< T of the second `realized_vol_rate_<T>`; > 0, != short window
-  std::chrono::nanoseconds ewma_half_life = std::chrono::seconds{60};            ///< h of `ewma_vol_<h>`; > 0
-  std::chrono::nanoseconds trade_window = std::chrono::seconds{60};              ///< T of the trade-flow features; > 0
-  std::chrono::nanoseconds kyle_interval = std::chrono::seconds{10};             ///< L of `kyle_lambda_bps_<L>_x<K>`; > 0
-  index kyle_intervals = 30;                    ///< K of `kyle_lambda_bps_<L>_x<K>` (completed intervals regressed); >= 2
+  std::chrono::nanoseconds short_volatility_window =
+      std::chrono::seconds{60};  ///< T of the first `realized_vol_rate_<T>`; > 0
+  std::chrono::nanoseconds long_volatility_window =
+      std::chrono::seconds{300};  ///< T of the second `realized_vol_rate_<T>`; > 0, != short window
+  std::chrono::nanoseconds ewma_half_life = std::chrono::seconds{60};  ///< h of `ewma_vol_<h>`; > 0
+  std::chrono::nanoseconds trade_window = std::chrono::seconds{60};    ///< T of the trade-flow features; > 0
+  std::chrono::nanoseconds kyle_interval = std::chrono::seconds{10};   ///< L of `kyle_lambda_bps_<L>_x<K>`; > 0
+  index kyle_intervals = 30;  ///< K of `kyle_lambda_bps_<L>_x<K>` (completed intervals regressed); >= 2
   /// Most events a clock window holds (book updates for OFI, mid changes for realized
   /// volatility, trades for trade flow); a busier window reports NaN. >= 1. Memory: about
   /// 16 bytes per event per window, 48 for trades (about 9 MB with the default, twice what
@@ -100,9 +103,9 @@ struct arrival_features_params {
 class arrival_features {
  public:
   /// The calculators, in the order of their features in `inner_names()`.
-  using calculators = feature_set<top_of_book, queue_imbalance, depth_imbalance, depth_within_bps, order_flow_imbalance,
-                                  realized_volatility, realized_volatility, ewma_volatility, trade_flow, time_of_day,
-                                  kyle_lambda>;
+  using calculators =
+      feature_set<top_of_book, queue_imbalance, depth_imbalance, depth_within_bps, order_flow_imbalance,
+                  realized_volatility, realized_volatility, ewma_volatility, trade_flow, time_of_day, kyle_lambda>;
 
   /// @param params windows, levels and distances (see the fields)
   /// @param session the trading session of `session_fraction`: the default is a US equity
@@ -115,7 +118,8 @@ class arrival_features {
     scratch_.assign(inner_.size(), nan);
     map_columns();
     for (std::chrono::nanoseconds t : params_.ofi_windows) {
-      depth_windows_.push_back(detail::feat::scalar_window_sum::last_duration(t, static_cast<std::size_t>(params_.capacity)));
+      depth_windows_.push_back(
+          detail::feat::scalar_window_sum::last_duration(t, static_cast<std::size_t>(params_.capacity)));
     }
     detail::feat::check_unique_names("footprint::arrival_features::arrival_features", names_);
   }
@@ -170,7 +174,8 @@ class arrival_features {
     const double current_depth = q.two_sided() ? 0.5 * (q.bid_quantity + q.ask_quantity) : nan;
     for (std::size_t k = 0; k < ofi_.size(); ++k) {
       const detail::feat::scalar_window_sum& w = depth_windows_[k];
-      const double avg = !w.complete() ? nan : (w.count() > 0 ? w.sum() / static_cast<double>(w.count()) : current_depth);
+      const double avg =
+          !w.complete() ? nan : (w.count() > 0 ? w.sum() / static_cast<double>(w.count()) : current_depth);
       out[j++] = avg > 0.0 ? in[ofi_[k]] / avg : nan;
     }
     out[j++] = in[short_vol_];
@@ -192,17 +197,20 @@ class arrival_features {
  private:
   static calculators make(const arrival_features_params& p, const time_of_day_params& session) {
     if (p.short_volatility_window == p.long_volatility_window) {
-      throw invalid_argument(detail::concat("footprint::arrival_features::arrival_features: short_volatility_window and "
-                                            "long_volatility_window must differ (got ",
-                                            p.short_volatility_window.count(), " ns twice)"));
+      throw invalid_argument(
+          detail::concat("footprint::arrival_features::arrival_features: short_volatility_window and "
+                         "long_volatility_window must differ (got ",
+                         p.short_volatility_window.count(), " ns twice)"));
     }
     return calculators(
-        top_of_book{}, queue_imbalance{}, depth_imbalance({.levels = p.depth_levels}), depth_within_bps({.bps = p.depth_bps}),
+        top_of_book{}, queue_imbalance{}, depth_imbalance({.levels = p.depth_levels}),
+        depth_within_bps({.bps = p.depth_bps}),
         order_flow_imbalance({.event_windows = {}, .clock_windows = p.ofi_windows, .clock_capacity = p.capacity}),
         realized_volatility({.window = p.short_volatility_window, .capacity = p.capacity}),
         realized_volatility({.window = p.long_volatility_window, .capacity = p.capacity}),
-        ewma_volatility({.half_life = p.ewma_half_life}), trade_flow({.window = p.trade_window, .capacity = p.capacity}),
-        time_of_day(session), kyle_lambda({.interval = p.kyle_interval, .intervals = p.kyle_intervals}));
+        ewma_volatility({.half_life = p.ewma_half_life}),
+        trade_flow({.window = p.trade_window, .capacity = p.capacity}), time_of_day(session),
+        kyle_lambda({.interval = p.kyle_interval, .intervals = p.kyle_intervals}));
   }
 
   // Column of the inner feature `name` (it exists by construction).
@@ -249,8 +257,8 @@ class arrival_features {
     session_fraction_ = column("session_fraction");
     const std::string kl = duration_label(params_.kyle_interval) + "_x" + std::to_string(params_.kyle_intervals);
     kyle_ = column("kyle_lambda_" + kl);
-    for (const std::string& n : {vs, vl, ev, "signed_volume_" + tw, "trade_sign_imbalance_" + tw, "trade_intensity_" + tw,
-                                 std::string("session_fraction"), "kyle_lambda_bps_" + kl}) {
+    for (const std::string& n : {vs, vl, ev, "signed_volume_" + tw, "trade_sign_imbalance_" + tw,
+                                 "trade_intensity_" + tw, std::string("session_fraction"), "kyle_lambda_bps_" + kl}) {
       names_.push_back(n);
     }
   }

@@ -4,8 +4,8 @@
 
 #include "footprint/concepts.hpp"
 #include "footprint/detail/concat.hpp"
-#include "footprint/error.hpp"
 #include "footprint/detail/feature_names.hpp"
+#include "footprint/error.hpp"
 #include "footprint/types.hpp"
 
 #include <algorithm>
@@ -66,10 +66,12 @@ class book_slope {
       out[0] = out[1] = nan;
       return;
     }
-    out[0] = slope(std::min<index>(T::bid_levels(book), params_.levels), mid,
-                   [&](index i) { return T::bid_price(book, i); }, [&](index i) { return T::bid_quantity(book, i); });
-    out[1] = slope(std::min<index>(T::ask_levels(book), params_.levels), mid,
-                   [&](index i) { return T::ask_price(book, i); }, [&](index i) { return T::ask_quantity(book, i); });
+    out[0] = slope(
+        std::min<index>(T::bid_levels(book), params_.levels), mid, [&](index i) { return T::bid_price(book, i); },
+        [&](index i) { return T::bid_quantity(book, i); });
+    out[1] = slope(
+        std::min<index>(T::ask_levels(book), params_.levels), mid, [&](index i) { return T::ask_price(book, i); },
+        [&](index i) { return T::ask_quantity(book, i); });
   }
 
  private:

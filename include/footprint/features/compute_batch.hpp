@@ -43,8 +43,8 @@ xt::xtensor<double, 2> compute_batch_impl(F& calculator, book_history row, std::
 inline void check_trades_sorted(std::span<const trade> trades) {
   for (std::size_t i = 1; i < trades.size(); ++i) {
     if (trades[i].time < trades[i - 1].time) {
-      throw invalid_argument(concat("footprint::compute_batch: trades must be in time order (trade ", i,
-                                    " at ", trades[i].time.count(), " ns is before trade ", i - 1, ")"));
+      throw invalid_argument(concat("footprint::compute_batch: trades must be in time order (trade ", i, " at ",
+                                    trades[i].time.count(), " ns is before trade ", i - 1, ")"));
     }
   }
 }
@@ -61,7 +61,7 @@ inline void check_trades_sorted(std::span<const trade> trades) {
 /// @return shape (history.rows(), calculator.size()): rows are observations, columns
 ///         follow `calculator.names()`
 template <class F>
-  requires FeatureCalculatorFor<F, book_history>
+requires FeatureCalculatorFor<F, book_history>
 [[nodiscard]] xt::xtensor<double, 2> compute_batch(F& calculator, const book_history& history) {
   return detail::feat::compute_batch_impl(calculator, history, {});
 }
@@ -69,7 +69,7 @@ template <class F>
 /// As above, from the array of shape (time, level, 4) and its timestamps.
 /// @throws dimension_mismatch / invalid_argument as `book_history`'s constructor
 template <class F>
-  requires FeatureCalculatorFor<F, book_history>
+requires FeatureCalculatorFor<F, book_history>
 [[nodiscard]] xt::xtensor<double, 2> compute_batch(F& calculator, const book_history::array_type& history,
                                                    std::span<const std::chrono::nanoseconds> times) {
   return compute_batch(calculator, book_history(history, times));
@@ -85,7 +85,7 @@ template <class F>
 /// @return shape (history.rows(), calculator.size())
 /// @throws invalid_argument when the trades are not in time order
 template <class F>
-  requires FeatureCalculatorFor<F, book_history> && TradeObserver<F, trade>
+requires FeatureCalculatorFor<F, book_history> && TradeObserver<F, trade>
 [[nodiscard]] xt::xtensor<double, 2> compute_batch(F& calculator, const book_history& history,
                                                    std::span<const trade> trades) {
   detail::feat::check_trades_sorted(trades);
@@ -94,7 +94,7 @@ template <class F>
 
 /// As above, from the array of shape (time, level, 4) and its timestamps.
 template <class F>
-  requires FeatureCalculatorFor<F, book_history> && TradeObserver<F, trade>
+requires FeatureCalculatorFor<F, book_history> && TradeObserver<F, trade>
 [[nodiscard]] xt::xtensor<double, 2> compute_batch(F& calculator, const book_history::array_type& history,
                                                    std::span<const std::chrono::nanoseconds> times,
                                                    std::span<const trade> trades) {

@@ -4,8 +4,8 @@
 
 #include "footprint/concepts.hpp"
 #include "footprint/detail/concat.hpp"
-#include "footprint/error.hpp"
 #include "footprint/detail/feature_names.hpp"
+#include "footprint/error.hpp"
 #include "footprint/types.hpp"
 
 #include <cmath>

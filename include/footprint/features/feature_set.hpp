@@ -20,12 +20,14 @@ namespace detail::feat {
 /// A calculator whose `compute` can be called on a const object.
 template <class F, class B>
 concept const_computable = requires(const F& f, const B& b, std::span<double> out) {
-  { f.compute(b, out) } noexcept;
+  { f.compute(b, out) }
+  noexcept;
 };
 /// A calculator with a `noexcept` `reset()`.
 template <class F>
 concept resettable = requires(F& f) {
-  { f.reset() } noexcept;
+  { f.reset() }
+  noexcept;
 };
 }  // namespace detail::feat
 
@@ -48,9 +50,7 @@ class feature_set {
  public:
   /// Default-constructs every member.
   /// @throws invalid_argument when two members' features share a name
-  feature_set()
-    requires(std::default_initializable<F> && ...)
-      : feature_set(F{}...) {}
+  feature_set() requires(std::default_initializable<F>&&...) : feature_set(F{}...) {}
 
   /// Takes the members by value (in output order).
   /// @throws invalid_argument when two members' features share a name
@@ -74,31 +74,36 @@ class feature_set {
   [[nodiscard]] std::span<const std::string> names() const noexcept { return names_; }
   /// Offset of member `I`'s first feature in the output.
   template <std::size_t I>
-  [[nodiscard]] std::size_t offset() const noexcept { return offsets_[I]; }
+  [[nodiscard]] std::size_t offset() const noexcept {
+    return offsets_[I];
+  }
 
   /// Member `I` (e.g. to fit a `stoikov_microprice` inside a set).
   template <std::size_t I>
-  [[nodiscard]] auto& get() noexcept { return std::get<I>(members_); }
+  [[nodiscard]] auto& get() noexcept {
+    return std::get<I>(members_);
+  }
   template <std::size_t I>
-  [[nodiscard]] const auto& get() const noexcept { return std::get<I>(members_); }
+  [[nodiscard]] const auto& get() const noexcept {
+    return std::get<I>(members_);
+  }
 
   /// Writes every member's features to its slice of `out` (out.size() >= size()).
   template <OrderBookView B>
-    requires(FeatureCalculatorFor<F, B> && ...) && (detail::feat::const_computable<F, B> && ...)
-  void compute(const B& book, std::span<double> out) const noexcept {
+  requires(FeatureCalculatorFor<F, B>&&...) &&
+      (detail::feat::const_computable<F, B> && ...) void compute(const B& book, std::span<double> out) const noexcept {
     for_each([&](const auto& m, std::size_t i) { m.compute(book, out.subspan(offsets_[i], sizes_[i])); });
   }
   /// As above, for members whose `compute` is not const.
   template <OrderBookView B>
-    requires(FeatureCalculatorFor<F, B> && ...)
-  void compute(const B& book, std::span<double> out) noexcept {
+  requires(FeatureCalculatorFor<F, B>&&...) void compute(const B& book, std::span<double> out) noexcept {
     for_each([&](auto& m, std::size_t i) { m.compute(book, out.subspan(offsets_[i], sizes_[i])); });
   }
 
   /// Forwards one book update to the members that are stateful for `B`.
   template <OrderBookView B>
-    requires(FeatureCalculatorFor<F, B> && ...) && (StatefulFeatureCalculatorFor<F, B> || ...)
-  void update(const B& book) noexcept {
+  requires(FeatureCalculatorFor<F, B>&&...) &&
+      (StatefulFeatureCalculatorFor<F, B> || ...) void update(const B& book) noexcept {
     for_each([&]<class M>(M& m, std::size_t) {
       if constexpr (StatefulFeatureCalculatorFor<M, B>) m.update(book);
     });
@@ -106,17 +111,14 @@ class feature_set {
 
   /// Forwards one trade to the members that observe trades.
   template <class Trade>
-    requires(!OrderBookView<Trade>) && (TradeObserver<F, Trade> || ...)
-  void update(const Trade& t) noexcept {
+  requires(!OrderBookView<Trade>) && (TradeObserver<F, Trade> || ...) void update(const Trade& t) noexcept {
     for_each([&]<class M>(M& m, std::size_t) {
       if constexpr (TradeObserver<M, Trade>) m.update(t);
     });
   }
 
   /// Resets the members that have `reset()`.
-  void reset() noexcept
-    requires(detail::feat::resettable<F> || ...)
-  {
+  void reset() noexcept requires(detail::feat::resettable<F> || ...) {
     for_each([]<class M>(M& m, std::size_t) {
       if constexpr (detail::feat::resettable<M>) m.reset();
     });

@@ -5,8 +5,8 @@
 #include "footprint/book/trade.hpp"
 #include "footprint/concepts.hpp"
 #include "footprint/detail/concat.hpp"
-#include "footprint/error.hpp"
 #include "footprint/detail/feature_names.hpp"
+#include "footprint/error.hpp"
 #include "footprint/features/detail/interval_bars.hpp"
 #include "footprint/types.hpp"
 
@@ -54,9 +54,11 @@ class kyle_lambda {
     if (params_.interval.count() <= 0) {
       throw invalid_argument(detail::concat(where, ": interval must be > 0 (got ", params_.interval.count(), " ns)"));
     }
-    if (params_.intervals < 2) throw invalid_argument(detail::concat(where, ": intervals must be >= 2 (got ", params_.intervals, ")"));
+    if (params_.intervals < 2)
+      throw invalid_argument(detail::concat(where, ": intervals must be >= 2 (got ", params_.intervals, ")"));
     bars_ = detail::feat::interval_bars(params_.interval, static_cast<std::size_t>(params_.intervals));
-    names_[0] = "kyle_lambda_" + detail::feat::duration_label(params_.interval) + "_x" + std::to_string(params_.intervals);
+    names_[0] =
+        "kyle_lambda_" + detail::feat::duration_label(params_.interval) + "_x" + std::to_string(params_.intervals);
   }
 
   /// The parameters.

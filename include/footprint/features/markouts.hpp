@@ -4,10 +4,10 @@
 
 #include "footprint/book/trade.hpp"
 #include "footprint/detail/concat.hpp"
+#include "footprint/detail/feature_names.hpp"
 #include "footprint/detail/xtensor.hpp"
 #include "footprint/error.hpp"
 #include "footprint/features/book_history.hpp"
-#include "footprint/detail/feature_names.hpp"
 #include "footprint/types.hpp"
 
 #include <algorithm>
@@ -59,7 +59,8 @@ class markouts {
     if (params_.horizons.empty()) throw invalid_argument(detail::concat(where, ": horizons must not be empty"));
     trade_names_.push_back("effective_spread_bps");
     for (auto h : params_.horizons) {
-      if (h.count() <= 0) throw invalid_argument(detail::concat(where, ": horizons must be > 0 (got ", h.count(), " ns)"));
+      if (h.count() <= 0)
+        throw invalid_argument(detail::concat(where, ": horizons must be > 0 (got ", h.count(), " ns)"));
       const std::string l = detail::feat::duration_label(h);
       trade_names_.push_back("markout_bps_" + l);
       trade_names_.push_back("realized_spread_bps_" + l);
@@ -82,7 +83,8 @@ class markouts {
   /// @param trades  any order
   /// @return shape (trades.size(), 1 + 3 * horizons), columns as `trade_names()`, bps
   /// Complexity: O(n_trades * horizons * log rows).
-  [[nodiscard]] xt::xtensor<double, 2> trade_markouts(const book_history& history, std::span<const trade> trades) const {
+  [[nodiscard]] xt::xtensor<double, 2> trade_markouts(const book_history& history,
+                                                      std::span<const trade> trades) const {
     const std::size_t k = trade_names_.size();
     const typename xt::xtensor<double, 2>::shape_type shape = {trades.size(), k};
     xt::xtensor<double, 2> out(shape);

@@ -4,8 +4,8 @@
 
 #include "footprint/concepts.hpp"
 #include "footprint/detail/concat.hpp"
-#include "footprint/error.hpp"
 #include "footprint/detail/feature_names.hpp"
+#include "footprint/error.hpp"
 #include "footprint/features/detail/window_sum.hpp"
 #include "footprint/features/order_flow_imbalance.hpp"
 #include "footprint/types.hpp"
@@ -54,10 +54,11 @@ class multi_level_ofi {
   ///         <= 0, the windows repeat, or clock_capacity < 1
   explicit multi_level_ofi(multi_level_ofi_params params = {}) : params_(std::move(params)) {
     const char* where = "footprint::multi_level_ofi::multi_level_ofi";
-    if (params_.levels < 1) throw invalid_argument(detail::concat(where, ": levels must be >= 1 (got ", params_.levels, ")"));
+    if (params_.levels < 1)
+      throw invalid_argument(detail::concat(where, ": levels must be >= 1 (got ", params_.levels, ")"));
     const auto m = static_cast<std::size_t>(params_.levels);
-    detail::feat::make_ofi_windows(where, m, params_.event_windows, params_.clock_windows,
-                                   params_.clock_capacity, events_, clocks_);
+    detail::feat::make_ofi_windows(where, m, params_.event_windows, params_.clock_windows, params_.clock_capacity,
+                                   events_, clocks_);
     previous_.resize(m);
     e_.resize(m);
     for (index n : params_.event_windows) {

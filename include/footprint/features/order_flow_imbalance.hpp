@@ -4,8 +4,8 @@
 
 #include "footprint/concepts.hpp"
 #include "footprint/detail/concat.hpp"
-#include "footprint/error.hpp"
 #include "footprint/detail/feature_names.hpp"
+#include "footprint/error.hpp"
 #include "footprint/features/detail/window_sum.hpp"
 #include "footprint/types.hpp"
 
@@ -123,8 +123,8 @@ class order_flow_imbalance {
   ///         windows repeat, or clock_capacity < 1
   explicit order_flow_imbalance(order_flow_imbalance_params params = {}) : params_(std::move(params)) {
     const char* where = "footprint::order_flow_imbalance::order_flow_imbalance";
-    detail::feat::make_ofi_windows(where, 1, params_.event_windows, params_.clock_windows,
-                                   params_.clock_capacity, events_, clocks_);
+    detail::feat::make_ofi_windows(where, 1, params_.event_windows, params_.clock_windows, params_.clock_capacity,
+                                   events_, clocks_);
     names_.push_back("ofi");
     for (index n : params_.event_windows) names_.push_back("ofi_" + std::to_string(n) + "_events");
     for (auto t : params_.clock_windows) names_.push_back("ofi_" + detail::feat::duration_label(t));

@@ -4,8 +4,8 @@
 
 #include "footprint/concepts.hpp"
 #include "footprint/detail/concat.hpp"
-#include "footprint/error.hpp"
 #include "footprint/detail/feature_names.hpp"
+#include "footprint/error.hpp"
 #include "footprint/features/detail/window_sum.hpp"
 #include "footprint/types.hpp"
 
@@ -22,7 +22,7 @@ namespace footprint {
 /// Parameters of `realized_volatility`.
 struct realized_volatility_params {
   std::chrono::nanoseconds window = std::chrono::minutes{5};  ///< T, the clock window; > 0
-  index capacity = 65536;  ///< most mid changes the window holds (memory); >= 1
+  index capacity = 65536;                                     ///< most mid changes the window holds (memory); >= 1
 };
 
 /// Realized volatility of the mid over the last T: sqrt of the sum of squared log-returns.
@@ -47,8 +47,10 @@ class realized_volatility {
     if (params_.window.count() <= 0) {
       throw invalid_argument(detail::concat(where, ": window must be > 0 (got ", params_.window.count(), " ns)"));
     }
-    if (params_.capacity < 1) throw invalid_argument(detail::concat(where, ": capacity must be >= 1 (got ", params_.capacity, ")"));
-    window_ = detail::feat::scalar_window_sum::last_duration(params_.window, static_cast<std::size_t>(params_.capacity));
+    if (params_.capacity < 1)
+      throw invalid_argument(detail::concat(where, ": capacity must be >= 1 (got ", params_.capacity, ")"));
+    window_ =
+        detail::feat::scalar_window_sum::last_duration(params_.window, static_cast<std::size_t>(params_.capacity));
     const std::string t = detail::feat::duration_label(params_.window);
     names_ = {"realized_vol_" + t, "realized_vol_rate_" + t};
   }

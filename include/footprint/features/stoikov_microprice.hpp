@@ -5,9 +5,9 @@
 
 #include "footprint/concepts.hpp"
 #include "footprint/detail/concat.hpp"
+#include "footprint/detail/feature_names.hpp"
 #include "footprint/error.hpp"
 #include "footprint/features/book_history.hpp"
-#include "footprint/detail/feature_names.hpp"
 #include "footprint/types.hpp"
 
 #include <Eigen/LU>
@@ -31,7 +31,7 @@ struct stoikov_microprice_params {
   index spread_buckets = 2;      ///< S, spreads of 1..S ticks are modelled; >= 1
   index step = 1;                ///< rows between a state and the next observed one; >= 1
   index max_terms = 100;         ///< most terms g^1 + ... + g^k summed; >= 1
-  double tol = 1e-9;       ///< stop when max |g^k| <= tol ticks; finite, >= 0
+  double tol = 1e-9;             ///< stop when max |g^k| <= tol ticks; finite, >= 0
 };
 
 /// The micro-price of Stoikov (2018): mid + G*(I, S), G* estimated from a book history.
@@ -73,7 +73,8 @@ class stoikov_microprice {
       throw invalid_argument(detail::concat(where, ": tick_size must be finite and > 0 (got ", params_.tick_size, ")"));
     }
     if (params_.imbalance_buckets < 2) {
-      throw invalid_argument(detail::concat(where, ": imbalance_buckets must be >= 2 (got ", params_.imbalance_buckets, ")"));
+      throw invalid_argument(
+          detail::concat(where, ": imbalance_buckets must be >= 2 (got ", params_.imbalance_buckets, ")"));
     }
     if (params_.spread_buckets < 1) {
       throw invalid_argument(detail::concat(where, ": spread_buckets must be >= 1 (got ", params_.spread_buckets, ")"));
@@ -125,8 +126,9 @@ class stoikov_microprice {
     report.status = last <= tol ? fit_status::converged : fit_status::max_iterations;
     report.iterations = terms;
     report.final_loss = last / params_.tick_size;
-    report.message = detail::concat(c.used, " transitions used (", c.dropped, " dropped for a mid change over one tick), ",
-                                    n_observed, " of ", ns, " states observed");
+    report.message =
+        detail::concat(c.used, " transitions used (", c.dropped, " dropped for a mid change over one tick), ",
+                       n_observed, " of ", ns, " states observed");
     return report;
   }
 
@@ -150,8 +152,9 @@ class stoikov_microprice {
     if (!fitted_) throw not_fitted("footprint::stoikov_microprice::adjustment");
     if (imbalance_bucket < 0 || imbalance_bucket >= params_.imbalance_buckets || spread_ticks < 1 ||
         spread_ticks > params_.spread_buckets) {
-      throw invalid_argument(detail::concat("footprint::stoikov_microprice::adjustment: state out of range (got bucket ",
-                                            imbalance_bucket, ", spread ", spread_ticks, " ticks)"));
+      throw invalid_argument(
+          detail::concat("footprint::stoikov_microprice::adjustment: state out of range (got bucket ", imbalance_bucket,
+                         ", spread ", spread_ticks, " ticks)"));
     }
     return adjustment_[static_cast<std::size_t>((spread_ticks - 1) * params_.imbalance_buckets + imbalance_bucket)];
   }
@@ -179,7 +182,7 @@ class stoikov_microprice {
   /// mirror: imbalance bucket reflected, mid move negated): Q for unchanged mids, R1 by mid
   /// move (-1, -1/2, +1/2, +1 tick) and R2 by next state for changed mids.
   struct transition_counts {
-    Eigen::MatrixXd q, r1, r2;  ///< (states, states), (states, 4), (states, states)
+    Eigen::MatrixXd q, r1, r2;   ///< (states, states), (states, 4), (states, states)
     std::vector<bool> observed;  ///< states seen (or mirrored)
     std::int64_t used = 0;       ///< transitions counted
     std::int64_t dropped = 0;    ///< transitions with a mid move over one tick

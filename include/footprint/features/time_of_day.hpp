@@ -4,8 +4,8 @@
 
 #include "footprint/concepts.hpp"
 #include "footprint/detail/concat.hpp"
-#include "footprint/error.hpp"
 #include "footprint/detail/feature_names.hpp"
+#include "footprint/error.hpp"
 #include "footprint/types.hpp"
 
 #include <array>
@@ -70,7 +70,8 @@ class time_of_day {
     if (tod < 0) tod += day;
     const std::chrono::nanoseconds t{tod};
     out[0] = detail::feat::to_seconds(t);
-    out[1] = detail::feat::to_seconds(t - params_.session_open) / detail::feat::to_seconds(params_.session_close - params_.session_open);
+    out[1] = detail::feat::to_seconds(t - params_.session_open) /
+             detail::feat::to_seconds(params_.session_close - params_.session_open);
     out[2] = detail::feat::to_seconds(params_.session_close - t);
   }
 

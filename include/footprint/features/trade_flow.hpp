@@ -5,8 +5,8 @@
 #include "footprint/book/trade.hpp"
 #include "footprint/concepts.hpp"
 #include "footprint/detail/concat.hpp"
-#include "footprint/error.hpp"
 #include "footprint/detail/feature_names.hpp"
+#include "footprint/error.hpp"
 #include "footprint/features/detail/window_sum.hpp"
 #include "footprint/types.hpp"
 
@@ -22,7 +22,7 @@ namespace footprint {
 /// Parameters of `trade_flow`.
 struct trade_flow_params {
   std::chrono::nanoseconds window = std::chrono::seconds{60};  ///< T, the clock window; > 0
-  index capacity = 65536;  ///< most trades the window holds (memory); >= 1
+  index capacity = 65536;                                      ///< most trades the window holds (memory); >= 1
 };
 
 /// Trade-flow features over the trades with time in (t - T, t], t the latest time seen.
@@ -55,7 +55,8 @@ class trade_flow {
     if (params_.window.count() <= 0) {
       throw invalid_argument(detail::concat(where, ": window must be > 0 (got ", params_.window.count(), " ns)"));
     }
-    if (params_.capacity < 1) throw invalid_argument(detail::concat(where, ": capacity must be >= 1 (got ", params_.capacity, ")"));
+    if (params_.capacity < 1)
+      throw invalid_argument(detail::concat(where, ": capacity must be >= 1 (got ", params_.capacity, ")"));
     window_ = detail::feat::window_sum::last_duration(5, params_.window, static_cast<std::size_t>(params_.capacity));
     const std::string t = detail::feat::duration_label(params_.window);
     names_ = {"signed_volume_" + t, "trade_sign_imbalance_" + t, "trade_intensity_" + t, "vwap_" + t,

@@ -181,8 +181,9 @@ class line_reader {
           got = static_cast<std::size_t>(n);
         } else {
           throw data_error(name_, line_number_ + 1, 0, "",
-                           err == BZ_UNEXPECTED_EOF ? "truncated bzip2 stream (unexpected end of file)"
-                                                    : detail::concat("corrupt bzip2 stream (libbzip2 error ", err, ")"));
+                           err == BZ_UNEXPECTED_EOF
+                               ? "truncated bzip2 stream (unexpected end of file)"
+                               : detail::concat("corrupt bzip2 stream (libbzip2 error ", err, ")"));
         }
         break;
       }

@@ -13,10 +13,10 @@
 /// agrees with `almgren_chriss_params::time_unit`.
 #pragma once
 
-#include "footprint/detail/concat.hpp"
 #include "footprint/detail/checks.hpp"
-#include "footprint/impact/detail/impact_least_squares.hpp"
+#include "footprint/detail/concat.hpp"
 #include "footprint/error.hpp"
+#include "footprint/impact/detail/impact_least_squares.hpp"
 #include "footprint/impact/impact_observations.hpp"
 #include "footprint/impact/parameter_estimate.hpp"
 #include "footprint/types.hpp"
@@ -159,7 +159,9 @@ class almgren_chriss_calibration {
     n_permanent_ = n;
     n_temporary_ = m;
     fitted_ = true;
-    report_ = {.status = fit_status::converged, .iterations = 1, .final_loss = nan,
+    report_ = {.status = fit_status::converged,
+               .iterations = 1,
+               .final_loss = nan,
                .message = detail::concat(n - m, " of ", n,
                                          " rows excluded from the temporary regression (duration 0); 0 from the "
                                          "permanent regression")};

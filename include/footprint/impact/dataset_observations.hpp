@@ -12,8 +12,8 @@
 
 #include "footprint/data/impact_dataset.hpp"
 #include "footprint/detail/concat.hpp"
-#include "footprint/error.hpp"
 #include "footprint/detail/feature_names.hpp"
+#include "footprint/error.hpp"
 #include "footprint/impact/impact_observations.hpp"
 #include "footprint/types.hpp"
 
@@ -72,18 +72,21 @@ struct dataset_observations {
                                                                  const dataset_observation_params& p = {}) {
   constexpr const char* where = "footprint::to_impact_observations";
   if (!(d.session_seconds > 0.0) || !std::isfinite(d.session_seconds)) {
-    throw invalid_argument(detail::concat(where, ": the dataset's session_seconds must be finite and > 0 (got ", d.session_seconds, ")"));
+    throw invalid_argument(
+        detail::concat(where, ": the dataset's session_seconds must be finite and > 0 (got ", d.session_seconds, ")"));
   }
   if (p.horizon.count() <= 0) {
     throw invalid_argument(detail::concat(where, ": horizon must be > 0 (got ", p.horizon.count(), " ns)"));
   }
   if (!(d.daily_volume > 0.0) || !std::isfinite(d.daily_volume)) {
-    throw invalid_argument(detail::concat(where, ": the dataset's daily_volume must be finite and > 0 (got ", d.daily_volume, ")"));
+    throw invalid_argument(
+        detail::concat(where, ": the dataset's daily_volume must be finite and > 0 (got ", d.daily_volume, ")"));
   }
   const bool per_row_vol = !p.volatility_feature.empty();
   if (!per_row_vol && !(p.volatility_per_sqrt_second > 0.0 && std::isfinite(p.volatility_per_sqrt_second))) {
-    throw invalid_argument(detail::concat(where, ": volatility_per_sqrt_second must be finite and > 0 when volatility_feature is empty (got ",
-                                          p.volatility_per_sqrt_second, ")"));
+    throw invalid_argument(detail::concat(
+        where, ": volatility_per_sqrt_second must be finite and > 0 when volatility_feature is empty (got ",
+        p.volatility_per_sqrt_second, ")"));
   }
   const std::string permanent_name = "permanent_" + detail::feat::duration_label(p.horizon) + "_bps";
   const vector shortfall = d.label("shortfall_bps");

@@ -7,8 +7,8 @@
 /// log-spaced bins of Q/V.
 #pragma once
 
-#include "footprint/detail/concat.hpp"
 #include "footprint/detail/checks.hpp"
+#include "footprint/detail/concat.hpp"
 #include "footprint/error.hpp"
 #include "footprint/types.hpp"
 
@@ -58,11 +58,11 @@ enum class impact_component : std::uint8_t {
 /// the half of the permanent move that a linear trajectory pays on average). Store I and K
 /// in bps: `permanent_bps = 1e4 * I`, `temporary_bps = 1e4 * (J - I/2)`.
 struct impact_observations {
-  vector quantity;       ///< Q: shares executed; > 0; shape (n); required
-  vector duration;       ///< T: seconds from first to last fill; >= 0 (0 = one market order); shape (n) or empty
-  vector volume;         ///< V: volume per period (e.g. average daily volume), shares; > 0; shape (n); required
-  vector volatility;     ///< sigma: std of returns per the same period, fractional (0.02 = 2%); > 0; shape (n); required
-  vector arrival_mid;    ///< S0: mid price at arrival, quote currency; > 0; shape (n) or empty
+  vector quantity;     ///< Q: shares executed; > 0; shape (n); required
+  vector duration;     ///< T: seconds from first to last fill; >= 0 (0 = one market order); shape (n) or empty
+  vector volume;       ///< V: volume per period (e.g. average daily volume), shares; > 0; shape (n); required
+  vector volatility;   ///< sigma: std of returns per the same period, fractional (0.02 = 2%); > 0; shape (n); required
+  vector arrival_mid;  ///< S0: mid price at arrival, quote currency; > 0; shape (n) or empty
   vector temporary_bps;  ///< K: measured temporary impact, bps of S0, cost-signed; finite; shape (n) or empty
   vector permanent_bps;  ///< I: measured permanent impact, bps of S0, cost-signed; finite; shape (n) or empty
   vector weights;        ///< regression weights; > 0; shape (n), or empty for all 1
@@ -84,8 +84,7 @@ struct impact_observations {
     auto check_size = [&](const vector& v, const char* name, bool optional) {
       if (v.size() == n || (optional && v.size() == 0)) return;
       throw dimension_mismatch(std::string(where),
-                               detail::concat(name, ".size() must equal quantity.size()",
-                                              optional ? " or be 0" : ""),
+                               detail::concat(name, ".size() must equal quantity.size()", optional ? " or be 0" : ""),
                                n, v.size());
     };
     check_size(volume, "volume", false);
@@ -137,16 +136,13 @@ struct impact_observations {
   }
 
   /// The weights, or a vector of n ones when `weights` is empty; shape (n).
-  [[nodiscard]] vector weights_or_ones() const {
-    return weights.size() == 0 ? vector(vector::Ones(size())) : weights;
-  }
+  [[nodiscard]] vector weights_or_ones() const { return weights.size() == 0 ? vector(vector::Ones(size())) : weights; }
 
   /// Q / V for every row (the participation in period volume, dimensionless); shape (n).
   [[nodiscard]] vector participation() const { return quantity.cwiseQuotient(volume); }
 
  private:
-  static void require_column(const vector& v, std::string_view name, std::string_view user,
-                             std::string_view where) {
+  static void require_column(const vector& v, std::string_view name, std::string_view user, std::string_view where) {
     if (v.size() == 0) {
       throw invalid_argument(detail::concat(where, ": ", name, " is empty (the ", user, " component needs it)"));
     }
@@ -196,8 +192,8 @@ struct impact_observations {
 
   const bool has_t = obs.duration.size() != 0, has_mid = obs.arrival_mid.size() != 0;
   const bool has_tmp = obs.temporary_bps.size() != 0, has_perm = obs.permanent_bps.size() != 0;
-  vector sw = vector::Zero(n_bins), sx = vector::Zero(n_bins), st = vector::Zero(n_bins),
-         smid = vector::Zero(n_bins), stmp = vector::Zero(n_bins), sperm = vector::Zero(n_bins);
+  vector sw = vector::Zero(n_bins), sx = vector::Zero(n_bins), st = vector::Zero(n_bins), smid = vector::Zero(n_bins),
+         stmp = vector::Zero(n_bins), sperm = vector::Zero(n_bins);
   for (index i = 0; i < n; ++i) {
     const index k = bin_of(x[i]);
     sw[k] += w[i];

@@ -10,10 +10,10 @@
 /// 1/4) that footprint does not model (fold it into gamma, or fit per liquidity bucket).
 #pragma once
 
-#include "footprint/detail/concat.hpp"
 #include "footprint/detail/checks.hpp"
-#include "footprint/impact/detail/impact_power_law_fit.hpp"
+#include "footprint/detail/concat.hpp"
 #include "footprint/error.hpp"
+#include "footprint/impact/detail/impact_power_law_fit.hpp"
 #include "footprint/impact/impact_observations.hpp"
 #include "footprint/impact/parameter_estimate.hpp"
 #include "footprint/types.hpp"
@@ -67,13 +67,13 @@ class power_law_impact {
   explicit power_law_impact(power_law_impact_params params) : params_(params) {
     constexpr std::string_view where = "footprint::power_law_impact";
     detail::require_positive(params_.session_seconds, where, "session_seconds");
-    detail::require(std::isnan(params_.fixed_alpha) || (std::isfinite(params_.fixed_alpha) && params_.fixed_alpha > 0.0),
-                           where, "fixed_alpha", "NaN or finite and > 0", params_.fixed_alpha);
+    detail::require(
+        std::isnan(params_.fixed_alpha) || (std::isfinite(params_.fixed_alpha) && params_.fixed_alpha > 0.0), where,
+        "fixed_alpha", "NaN or finite and > 0", params_.fixed_alpha);
     if (params_.max_iter < 1) {
       throw invalid_argument(detail::concat(where, ": max_iter must be >= 1 (got ", params_.max_iter, ")"));
     }
-    detail::require(params_.tol > 0.0 && params_.tol < 1.0, where, "tol", "in (0, 1)",
-                           params_.tol);
+    detail::require(params_.tol > 0.0 && params_.tol < 1.0, where, "tol", "in (0, 1)", params_.tol);
   }
 
   /// A model with known coefficients (e.g. the published ones); standard errors are NaN.
@@ -129,9 +129,9 @@ class power_law_impact {
     const vector w = obs.weights_or_ones();
     const index n = obs.size();
 
-    detail::impact_power_law_fit permanent =
-        detail::impact_fit_power_law(obs.participation(), obs.volatility, perm, w, detail::impact_power_law_method::nonlinear,
-                                     params_.fixed_alpha, params_.max_iter, params_.tol, where);
+    detail::impact_power_law_fit permanent = detail::impact_fit_power_law(
+        obs.participation(), obs.volatility, perm, w, detail::impact_power_law_method::nonlinear, params_.fixed_alpha,
+        params_.max_iter, params_.tol, where);
 
     std::vector<index> rows;
     for (index i = 0; i < n; ++i) {
@@ -146,9 +146,8 @@ class power_law_impact {
       k[j] = temp[i];
       wt[j] = w[i];
     }
-    detail::impact_power_law_fit temporary =
-        detail::impact_fit_power_law(x, s, k, wt, detail::impact_power_law_method::nonlinear, nan,
-                                     params_.max_iter, params_.tol, where);
+    detail::impact_power_law_fit temporary = detail::impact_fit_power_law(
+        x, s, k, wt, detail::impact_power_law_method::nonlinear, nan, params_.max_iter, params_.tol, where);
     temporary.n_excluded = n - m;
 
     permanent_ = std::move(permanent);

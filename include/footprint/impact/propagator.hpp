@@ -15,8 +15,8 @@
 ///   slowly decaying (power-law) kernel.
 #pragma once
 
-#include "footprint/detail/concat.hpp"
 #include "footprint/detail/checks.hpp"
+#include "footprint/detail/concat.hpp"
 #include "footprint/error.hpp"
 #include "footprint/types.hpp"
 
@@ -50,12 +50,12 @@ enum class propagator_kernel : std::uint8_t {
 /// G_inf are bps per unit of f per second (the impact is an integral over time).
 struct propagator_params {
   propagator_kernel kernel = propagator_kernel::power_law;  ///< decay shape
-  double g0 = 1.0;           ///< G0: decaying part of the kernel at lag 0; finite, >= 0
-  double l0 = 1.0;           ///< l0: power-law lag scale, seconds; finite, > 0
-  double beta = 0.5;         ///< beta: power-law decay exponent; finite, >= 0 (0 = no decay)
-  double tau = 60.0;         ///< tau: exponential decay time, seconds; finite, > 0
-  double g_inf = 0.0;        ///< G_inf: permanent floor of the kernel; finite, >= 0
-  double delta = 1.0;        ///< delta: concavity of f(v) = v^delta; in (0, 1]
+  double g0 = 1.0;                                          ///< G0: decaying part of the kernel at lag 0; finite, >= 0
+  double l0 = 1.0;                                          ///< l0: power-law lag scale, seconds; finite, > 0
+  double beta = 0.5;   ///< beta: power-law decay exponent; finite, >= 0 (0 = no decay)
+  double tau = 60.0;   ///< tau: exponential decay time, seconds; finite, > 0
+  double g_inf = 0.0;  ///< G_inf: permanent floor of the kernel; finite, >= 0
+  double delta = 1.0;  ///< delta: concavity of f(v) = v^delta; in (0, 1]
   /// Fraction of its own impact f(q) G(0) that a child order pays in `cost` (1: it trades at
   /// the post-trade price, as p(t) counts orders at s <= t; 0.5: at the average price of a
   /// linear walk through the book); in [0, 1]. Rate schedules do not use it.
@@ -99,8 +99,7 @@ class propagator {
     detail::require_positive(p_.tau, where, "tau");
     detail::require_non_negative(p_.g_inf, where, "g_inf");
     detail::require(p_.delta > 0.0 && p_.delta <= 1.0, where, "delta", "in (0, 1]", p_.delta);
-    detail::require(p_.self_impact >= 0.0 && p_.self_impact <= 1.0, where, "self_impact", "in [0, 1]",
-                           p_.self_impact);
+    detail::require(p_.self_impact >= 0.0 && p_.self_impact <= 1.0, where, "self_impact", "in [0, 1]", p_.self_impact);
   }
 
   /// The kernel G(l) = G_inf + G0 d(l) at a lag, bps per unit of f.

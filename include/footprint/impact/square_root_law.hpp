@@ -10,10 +10,10 @@
 ///   Cambridge University Press, chapter 12 (the square-root law).
 #pragma once
 
-#include "footprint/detail/concat.hpp"
 #include "footprint/detail/checks.hpp"
-#include "footprint/impact/detail/impact_power_law_fit.hpp"
+#include "footprint/detail/concat.hpp"
 #include "footprint/error.hpp"
+#include "footprint/impact/detail/impact_power_law_fit.hpp"
 #include "footprint/impact/impact_observations.hpp"
 #include "footprint/impact/parameter_estimate.hpp"
 #include "footprint/types.hpp"
@@ -49,8 +49,8 @@ struct square_root_law_params {
   /// that holds what you measured.
   impact_component component = impact_component::total;
   square_root_fit_method method = square_root_fit_method::nonlinear;  ///< estimator
-  index max_iter = 100;  ///< Levenberg-Marquardt iteration budget; >= 1
-  double tol = 1e-10;    ///< relative step size that stops the iterations; in (0, 1)
+  index max_iter = 100;                                               ///< Levenberg-Marquardt iteration budget; >= 1
+  double tol = 1e-10;  ///< relative step size that stops the iterations; in (0, 1)
   /// Length of the trading session that V and sigma refer to, seconds (23,400 for a US
   /// equity day, 86,400 for crypto): `predict_cost` turns a `market_state`'s per-second
   /// volume rate and volatility into V and sigma with it; > 0.
@@ -86,8 +86,7 @@ class square_root_law {
     if (params_.max_iter < 1) {
       throw invalid_argument(detail::concat(where, ": max_iter must be >= 1 (got ", params_.max_iter, ")"));
     }
-    detail::require(params_.tol > 0.0 && params_.tol < 1.0, where, "tol", "in (0, 1)",
-                           params_.tol);
+    detail::require(params_.tol > 0.0 && params_.tol < 1.0, where, "tol", "in (0, 1)", params_.tol);
     detail::require_positive(params_.session_seconds, where, "session_seconds");
   }
 
@@ -195,8 +194,7 @@ class square_root_law {
     constexpr std::string_view where = "footprint::square_root_law::predict";
     require_fitted(where);
     obs.validate(where);
-    return (1e4 * fit_.coefficient * obs.volatility.array() * obs.participation().array().pow(fit_.exponent))
-        .matrix();
+    return (1e4 * fit_.coefficient * obs.volatility.array() * obs.participation().array().pow(fit_.exponent)).matrix();
   }
 
   /// True after a successful `fit` or `from_coefficients`.

@@ -192,7 +192,8 @@ mlp_regressor_state mlp_state_from_json(const json_reader& r, const nlohmann::js
     const auto fan_out = r.integer<index>(layers[l], at, "fan_out", 1, index{1} << 24);
     // the declared shape is checked against the array before anything is allocated from it
     const std::string weights_path = json_path(at, "weights");
-    const nlohmann::json& w = r.array(r.at(layers[l], at, "weights"), weights_path, static_cast<std::size_t>(fan_in * fan_out));
+    const nlohmann::json& w =
+        r.array(r.at(layers[l], at, "weights"), weights_path, static_cast<std::size_t>(fan_in * fan_out));
     const std::vector<double> weights = r.numbers(w, weights_path);
     s.layers.push_back(mlp_layer_state{Eigen::Map<const matrix>(weights.data(), fan_in, fan_out),
                                        mlp_vector_from_json(r, layers[l], at, "bias")});
@@ -223,7 +224,8 @@ index deep_ensemble_size_from_json(const json_reader& r, const nlohmann::json& p
   if (current == nullptr && legacy == nullptr) r.fail("params.n_estimators", "is missing");
   const index n = current != nullptr ? r.integer<index>(*current, "params.n_estimators", 1, index{1} << 20)
                                      : r.integer<index>(*legacy, "params.n_members", 1, index{1} << 20);
-  if (current != nullptr && legacy != nullptr && r.integer<index>(*legacy, "params.n_members", 1, index{1} << 20) != n) {
+  if (current != nullptr && legacy != nullptr &&
+      r.integer<index>(*legacy, "params.n_members", 1, index{1} << 20) != n) {
     r.fail("params.n_members", concat("must equal params.n_estimators = ", n, " when both are given"));
   }
   return n;
@@ -239,7 +241,8 @@ deep_ensemble_state deep_ensemble_state_from_json(const json_reader& r, const nl
   s.params.parallel = r.boolean(pj, "params", "parallel");
   s.params.member = mlp_params_from_json(r, r.at(pj, "params", "member"), "params.member");
   const nlohmann::json& mj = r.array(r.at(j, "", "members"), "members");
-  for (std::size_t k = 0; k < mj.size(); ++k) s.members.push_back(mlp_state_from_json(r, mj[k], json_index("members", k)));
+  for (std::size_t k = 0; k < mj.size(); ++k)
+    s.members.push_back(mlp_state_from_json(r, mj[k], json_index("members", k)));
   return s;
 }
 

@@ -54,8 +54,8 @@ namespace detail {
 template <class = void>
 nlohmann::json tree_to_json(const regression_tree& t, const std::string& path) {
   nlohmann::json feature = nlohmann::json::array(), threshold = nlohmann::json::array(), left = nlohmann::json::array(),
-                 right = nlohmann::json::array(), default_left = nlohmann::json::array(), value = nlohmann::json::array(),
-                 gain = nlohmann::json::array(), cover = nlohmann::json::array();
+                 right = nlohmann::json::array(), default_left = nlohmann::json::array(),
+                 value = nlohmann::json::array(), gain = nlohmann::json::array(), cover = nlohmann::json::array();
   for (std::size_t k = 0; k < t.nodes().size(); ++k) {
     const tree_node& nd = t.nodes()[k];
     if (!std::isfinite(nd.threshold)) {
@@ -71,8 +71,8 @@ nlohmann::json tree_to_json(const regression_tree& t, const std::string& path) {
     gain.push_back(nd.gain);
     cover.push_back(nd.cover);
   }
-  return {{"feature", feature}, {"threshold", threshold}, {"left", left},   {"right", right},
-          {"default_left", default_left}, {"value", value}, {"gain", gain}, {"cover", cover}};
+  return {{"feature", feature},           {"threshold", threshold}, {"left", left}, {"right", right},
+          {"default_left", default_left}, {"value", value},         {"gain", gain}, {"cover", cover}};
 }
 
 template <class = void>
@@ -86,12 +86,15 @@ regression_tree tree_from_json(const json_reader& r, const nlohmann::json& j, co
   const auto gain = r.numbers(j, path, "gain");
   const auto cover = r.numbers(j, path, "cover");
   const std::size_t n = feature.size();
-  for (std::size_t len : {threshold.size(), left.size(), right.size(), default_left.size(), value.size(), gain.size(), cover.size()}) {
-    if (len != n) r.fail(path, concat("node arrays must have the same length (feature has ", n, ", another ", len, ")"));
+  for (std::size_t len :
+       {threshold.size(), left.size(), right.size(), default_left.size(), value.size(), gain.size(), cover.size()}) {
+    if (len != n)
+      r.fail(path, concat("node arrays must have the same length (feature has ", n, ", another ", len, ")"));
   }
   std::vector<tree_node> nodes(n);
   for (std::size_t i = 0; i < n; ++i) {
-    nodes[i] = tree_node{feature[i], threshold[i], left[i], right[i], default_left[i] != 0, value[i], gain[i], cover[i]};
+    nodes[i] =
+        tree_node{feature[i], threshold[i], left[i], right[i], default_left[i] != 0, value[i], gain[i], cover[i]};
   }
   try {
     return regression_tree(std::move(nodes));
@@ -104,9 +107,13 @@ template <class = void>
 nlohmann::json ensemble_to_json(const tree_ensemble& e, const std::string& path) {
   const tree_ensemble_state& s = e.state();
   nlohmann::json trees = nlohmann::json::array();
-  for (std::size_t t = 0; t < s.trees.size(); ++t) trees.push_back(tree_to_json(s.trees[t], concat(path, ".trees[", t, "]")));
-  return {{"base_score", s.base_score}, {"scale", s.scale}, {"n_features", s.n_features},
-          {"float_accumulation", s.float_accumulation}, {"trees", trees}};
+  for (std::size_t t = 0; t < s.trees.size(); ++t)
+    trees.push_back(tree_to_json(s.trees[t], concat(path, ".trees[", t, "]")));
+  return {{"base_score", s.base_score},
+          {"scale", s.scale},
+          {"n_features", s.n_features},
+          {"float_accumulation", s.float_accumulation},
+          {"trees", trees}};
 }
 
 template <class = void>
@@ -168,11 +175,20 @@ template <class = void>
 nlohmann::json to_json(const random_forest& m) {
   const random_forest_params& p = m.params();
   nlohmann::json j = {{"format", "footprint.random_forest"}, {"version", tree_model_json_version}};
-  j["params"] = {{"n_estimators", p.n_estimators}, {"bootstrap", p.bootstrap}, {"max_samples", p.max_samples},
-                 {"max_features", p.max_features}, {"max_depth", p.max_depth}, {"min_samples_split", p.min_samples_split},
-                 {"min_samples_leaf", p.min_samples_leaf}, {"max_leaves", p.max_leaves},
-                 {"min_impurity_decrease", p.min_impurity_decrease}, {"max_bins", p.max_bins}, {"oob_score", p.oob_score},
-                 {"quantile_forest", p.quantile_forest}, {"seed", p.seed}, {"n_threads", p.n_threads}};
+  j["params"] = {{"n_estimators", p.n_estimators},
+                 {"bootstrap", p.bootstrap},
+                 {"max_samples", p.max_samples},
+                 {"max_features", p.max_features},
+                 {"max_depth", p.max_depth},
+                 {"min_samples_split", p.min_samples_split},
+                 {"min_samples_leaf", p.min_samples_leaf},
+                 {"max_leaves", p.max_leaves},
+                 {"min_impurity_decrease", p.min_impurity_decrease},
+                 {"max_bins", p.max_bins},
+                 {"oob_score", p.oob_score},
+                 {"quantile_forest", p.quantile_forest},
+                 {"seed", p.seed},
+                 {"n_threads", p.n_threads}};
   j["fitted"] = m.is_fitted();
   if (!m.is_fitted()) return j;
   const random_forest_state& s = m.state();
@@ -195,7 +211,8 @@ nlohmann::json to_json(const random_forest& m) {
 }
 
 template <class = void>
-random_forest_params random_forest_params_from_json(const json_reader& r, const nlohmann::json& jp, const std::string& path) {
+random_forest_params random_forest_params_from_json(const json_reader& r, const nlohmann::json& jp,
+                                                    const std::string& path) {
   random_forest_params p;
   p.n_estimators = r.integer<index>(jp, path, "n_estimators");
   p.bootstrap = r.boolean(jp, path, "bootstrap");
@@ -252,23 +269,37 @@ template <class = void>
 nlohmann::json to_json(const gradient_boosting& m) {
   const gradient_boosting_params& p = m.params();
   nlohmann::json j = {{"format", "footprint.gradient_boosting"}, {"version", tree_model_json_version}};
-  j["params"] = {{"loss", std::string(to_string(p.loss))}, {"n_estimators", p.n_estimators},
-                 {"learning_rate", p.learning_rate}, {"growth", std::string(to_string(p.growth))},
-                 {"max_depth", p.max_depth}, {"max_leaves", p.max_leaves}, {"max_bins", p.max_bins},
-                 {"lambda", p.lambda}, {"alpha", p.alpha}, {"min_split_gain", p.min_split_gain},
-                 {"min_child_weight", p.min_child_weight}, {"min_samples_leaf", p.min_samples_leaf},
-                 {"subsample", p.subsample}, {"colsample_bytree", p.colsample_bytree},
-                 {"colsample_bynode", p.colsample_bynode}, {"quantile_alpha", p.quantile_alpha},
-                 {"huber_quantile", p.huber_quantile}, {"monotone_constraints", p.monotone_constraints},
-                 {"quantile_levels", p.quantile_levels}, {"early_stopping_rounds", p.early_stopping_rounds},
-                 {"validation_fraction", p.validation_fraction}, {"seed", p.seed}, {"n_threads", p.n_threads}};
+  j["params"] = {{"loss", std::string(to_string(p.loss))},
+                 {"n_estimators", p.n_estimators},
+                 {"learning_rate", p.learning_rate},
+                 {"growth", std::string(to_string(p.growth))},
+                 {"max_depth", p.max_depth},
+                 {"max_leaves", p.max_leaves},
+                 {"max_bins", p.max_bins},
+                 {"lambda", p.lambda},
+                 {"alpha", p.alpha},
+                 {"min_split_gain", p.min_split_gain},
+                 {"min_child_weight", p.min_child_weight},
+                 {"min_samples_leaf", p.min_samples_leaf},
+                 {"subsample", p.subsample},
+                 {"colsample_bytree", p.colsample_bytree},
+                 {"colsample_bynode", p.colsample_bynode},
+                 {"quantile_alpha", p.quantile_alpha},
+                 {"huber_quantile", p.huber_quantile},
+                 {"monotone_constraints", p.monotone_constraints},
+                 {"quantile_levels", p.quantile_levels},
+                 {"early_stopping_rounds", p.early_stopping_rounds},
+                 {"validation_fraction", p.validation_fraction},
+                 {"seed", p.seed},
+                 {"n_threads", p.n_threads}};
   j["fitted"] = m.is_fitted();
   if (!m.is_fitted()) return j;
   const gradient_boosting_state& s = m.state();
   j["n_features"] = s.n_features;
   j["mean"] = ensemble_to_json(s.mean, "mean");
   nlohmann::json q = nlohmann::json::array();
-  for (std::size_t k = 0; k < s.quantile_models.size(); ++k) q.push_back(ensemble_to_json(s.quantile_models[k], json_index("quantile_models", k)));
+  for (std::size_t k = 0; k < s.quantile_models.size(); ++k)
+    q.push_back(ensemble_to_json(s.quantile_models[k], json_index("quantile_models", k)));
   j["quantile_models"] = q;
   j["levels"] = s.levels;
   j["residual_quantiles"] = s.residual_quantiles;
@@ -277,7 +308,8 @@ nlohmann::json to_json(const gradient_boosting& m) {
 }
 
 template <class = void>
-gradient_boosting_params gradient_boosting_params_from_json(const json_reader& r, const nlohmann::json& jp, const std::string& path) {
+gradient_boosting_params gradient_boosting_params_from_json(const json_reader& r, const nlohmann::json& jp,
+                                                            const std::string& path) {
   gradient_boosting_params p;
   const std::string loss = r.string(jp, path, "loss");
   if (loss == "squared_error") {
@@ -333,7 +365,8 @@ void from_json(const json_reader& r, const nlohmann::json& j, gradient_boosting&
   s.n_features = r.integer<index>(j, "", "n_features");
   s.mean = ensemble_from_json(r, r.at(j, "", "mean"), "mean");
   const nlohmann::json& jq = r.array(r.at(j, "", "quantile_models"), "quantile_models");
-  for (std::size_t k = 0; k < jq.size(); ++k) s.quantile_models.push_back(ensemble_from_json(r, jq[k], json_index("quantile_models", k)));
+  for (std::size_t k = 0; k < jq.size(); ++k)
+    s.quantile_models.push_back(ensemble_from_json(r, jq[k], json_index("quantile_models", k)));
   s.levels = r.numbers(j, "", "levels");
   s.residual_quantiles = r.numbers(j, "", "residual_quantiles");
   s.validation_history = r.numbers(j, "", "validation_history");
@@ -342,7 +375,8 @@ void from_json(const json_reader& r, const nlohmann::json& j, gradient_boosting&
 
 /// The model types this header saves and loads.
 template <class M>
-concept tree_model = std::same_as<M, tree_ensemble> || std::same_as<M, random_forest> || std::same_as<M, gradient_boosting>;
+concept tree_model =
+    std::same_as<M, tree_ensemble> || std::same_as<M, random_forest> || std::same_as<M, gradient_boosting>;
 
 }  // namespace detail
 

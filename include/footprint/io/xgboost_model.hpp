@@ -75,7 +75,8 @@ double xgboost_number(const json_reader& r, const nlohmann::json& v, const std::
 /// One XGBoost tree (parallel arrays, possibly with pruned nodes) as footprint's nodes:
 /// the reachable nodes, breadth first, with XGBoost's float thresholds made exact doubles.
 template <class = void>
-std::vector<tree_node> xgboost_tree_nodes(const json_reader& r, const nlohmann::json& jt, const std::string& path, double num_feature) {
+std::vector<tree_node> xgboost_tree_nodes(const json_reader& r, const nlohmann::json& jt, const std::string& path,
+                                          double num_feature) {
   const auto left = r.integers<std::int32_t>(jt, path, "left_children");
   const auto right = r.integers<std::int32_t>(jt, path, "right_children");
   const auto split_index = r.integers<std::int64_t>(jt, path, "split_indices");
@@ -84,7 +85,8 @@ std::vector<tree_node> xgboost_tree_nodes(const json_reader& r, const nlohmann::
   const std::size_t n = left.size();
   if (n == 0) r.fail(json_path(path, "left_children"), "must not be empty (a tree has no nodes)");
   for (std::size_t len : {right.size(), split_index.size(), split_cond.size(), default_left.size()}) {
-    if (len != n) r.fail(path, concat("node arrays must have the same length (left_children has ", n, ", another ", len, ")"));
+    if (len != n)
+      r.fail(path, concat("node arrays must have the same length (left_children has ", n, ", another ", len, ")"));
   }
   if (r.find(jt, path, "split_type") != nullptr) {
     for (int t : r.integers<int>(jt, path, "split_type")) {
@@ -147,7 +149,8 @@ tree_ensemble xgboost_from_json(const json_reader& r, const nlohmann::json& root
   const std::string obj = r.string(r.at(learner, "learner", "objective"), "learner.objective", "name");
   if (obj != "reg:squarederror" && obj != "reg:linear" && obj != "reg:pseudohubererror" && obj != "reg:absoluteerror" &&
       obj != "reg:quantileerror") {
-    r.fail("learner.objective.name", concat("objective '", obj, "' has a non-identity link; only regression objectives are supported"));
+    r.fail("learner.objective.name",
+           concat("objective '", obj, "' has a non-identity link; only regression objectives are supported"));
   }
   const nlohmann::json& booster = r.at(learner, "learner", "gradient_booster");
   const std::string booster_name = r.string(booster, "learner.gradient_booster", "name");
@@ -155,8 +158,8 @@ tree_ensemble xgboost_from_json(const json_reader& r, const nlohmann::json& root
     r.fail("learner.gradient_booster.name", concat("booster '", booster_name, "' is not supported (only gbtree)"));
   }
   const std::string trees_path = "learner.gradient_booster.model.trees";
-  const nlohmann::json& trees = r.array(r.at(r.at(booster, "learner.gradient_booster", "model"), "learner.gradient_booster.model", "trees"),
-                                        trees_path);
+  const nlohmann::json& trees = r.array(
+      r.at(r.at(booster, "learner.gradient_booster", "model"), "learner.gradient_booster.model", "trees"), trees_path);
   tree_ensemble_state s;
   s.trees.reserve(trees.size());
   for (std::size_t t = 0; t < trees.size(); ++t) {

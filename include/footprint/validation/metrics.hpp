@@ -15,8 +15,8 @@
 #pragma once
 
 #include "footprint/concepts.hpp"
-#include "footprint/detail/concat.hpp"
 #include "footprint/detail/checks.hpp"
+#include "footprint/detail/concat.hpp"
 #include "footprint/error.hpp"
 #include "footprint/types.hpp"
 
@@ -75,7 +75,9 @@ double average(index n, const vector_cref* w, F&& f) {
 }
 
 /// Checks a probability level in (0, 1).
-inline void check_open_unit(const char* where, const char* name, double v) { require_in(v, 0.0, 1.0, bounds::open, where, name); }
+inline void check_open_unit(const char* where, const char* name, double v) {
+  require_in(v, 0.0, 1.0, bounds::open, where, name);
+}
 
 /// True for Boost.Math's normal_distribution<double, Policy> (any policy).
 template <class D>
@@ -137,7 +139,8 @@ double graded_integral(double a, double b, F&& f, int levels) {
 template <class F>
 double doubly_graded_integral(double a, double b, F&& f, int levels) {
   const double m = 0.5 * (a + b);
-  return graded_integral(a, m, f, levels) + graded_integral(0.0, b - m, [&](double u) { return f(b - u); }, levels);
+  return graded_integral(a, m, f, levels) + graded_integral(
+                                                0.0, b - m, [&](double u) { return f(b - u); }, levels);
 }
 
 }  // namespace detail
@@ -154,14 +157,16 @@ double doubly_graded_integral(double a, double b, F&& f, int levels) {
 ///         empty or non-finite input
 [[nodiscard]] inline double rmse(vector_cref y_true, vector_cref y_pred) {
   detail::check_metric_inputs("footprint::rmse", y_true, &y_pred, "y_pred", nullptr);
-  return std::sqrt(detail::average(y_true.size(), nullptr, [&](index i) { return (y_true[i] - y_pred[i]) * (y_true[i] - y_pred[i]); }));
+  return std::sqrt(detail::average(y_true.size(), nullptr,
+                                   [&](index i) { return (y_true[i] - y_pred[i]) * (y_true[i] - y_pred[i]); }));
 }
 
 /// Weighted RMSE, sqrt(sum w (y_true - y_pred)^2 / sum w). @param sample_weight (n_samples)
 /// @throws as rmse(y_true, y_pred); also for invalid weights
 [[nodiscard]] inline double rmse(vector_cref y_true, vector_cref y_pred, vector_cref sample_weight) {
   detail::check_metric_inputs("footprint::rmse", y_true, &y_pred, "y_pred", &sample_weight);
-  return std::sqrt(detail::average(y_true.size(), &sample_weight, [&](index i) { return (y_true[i] - y_pred[i]) * (y_true[i] - y_pred[i]); }));
+  return std::sqrt(detail::average(y_true.size(), &sample_weight,
+                                   [&](index i) { return (y_true[i] - y_pred[i]) * (y_true[i] - y_pred[i]); }));
 }
 
 /// Mean absolute error, mean(|y_true - y_pred|), units of y (scikit-learn's
@@ -369,16 +374,18 @@ template <PredictiveDistribution D>
 template <PredictiveDistribution D>
 [[nodiscard]] double mean_crps(vector_cref y_true, const std::vector<D>& dists) {
   detail::check_distribution_inputs("footprint::mean_crps", y_true, dists, nullptr);
-  return detail::average(y_true.size(), nullptr,
-                         [&](index i) { return static_cast<double>(crps(dists[static_cast<std::size_t>(i)], y_true[i])); });
+  return detail::average(y_true.size(), nullptr, [&](index i) {
+    return static_cast<double>(crps(dists[static_cast<std::size_t>(i)], y_true[i]));
+  });
 }
 
 /// Weighted mean CRPS. @throws as mean_crps(y_true, dists) and for invalid weights
 template <PredictiveDistribution D>
 [[nodiscard]] double mean_crps(vector_cref y_true, const std::vector<D>& dists, vector_cref sample_weight) {
   detail::check_distribution_inputs("footprint::mean_crps", y_true, dists, &sample_weight);
-  return detail::average(y_true.size(), &sample_weight,
-                         [&](index i) { return static_cast<double>(crps(dists[static_cast<std::size_t>(i)], y_true[i])); });
+  return detail::average(y_true.size(), &sample_weight, [&](index i) {
+    return static_cast<double>(crps(dists[static_cast<std::size_t>(i)], y_true[i]));
+  });
 }
 
 /// Negative log predictive density, -mean(log p_i(y_i)) (the logarithmic score; Good 1952;
@@ -386,7 +393,7 @@ template <PredictiveDistribution D>
 /// `pdf(d, y)` by ADL (closed form for Boost's normal). +inf when an outcome has zero density.
 /// @throws as mean_crps
 template <PredictiveDistribution D>
-  requires detail::has_density<D> || detail::is_boost_normal<D>
+requires detail::has_density<D> || detail::is_boost_normal<D>
 [[nodiscard]] double nlpd(vector_cref y_true, const std::vector<D>& dists) {
   detail::check_distribution_inputs("footprint::nlpd", y_true, dists, nullptr);
   return -detail::average(y_true.size(), nullptr,
@@ -395,7 +402,7 @@ template <PredictiveDistribution D>
 
 /// Weighted negative log predictive density. @throws as mean_crps and for invalid weights
 template <PredictiveDistribution D>
-  requires detail::has_density<D> || detail::is_boost_normal<D>
+requires detail::has_density<D> || detail::is_boost_normal<D>
 [[nodiscard]] double nlpd(vector_cref y_true, const std::vector<D>& dists, vector_cref sample_weight) {
   detail::check_distribution_inputs("footprint::nlpd", y_true, dists, &sample_weight);
   return -detail::average(y_true.size(), &sample_weight,

@@ -6,8 +6,8 @@
 
 #include "footprint/concepts.hpp"
 #include "footprint/detail/concat.hpp"
-#include "footprint/error.hpp"
 #include "footprint/detail/random.hpp"
+#include "footprint/error.hpp"
 #include "footprint/types.hpp"
 
 #include <algorithm>
@@ -21,8 +21,8 @@ namespace footprint {
 /// repeats of (MSE with the feature's column shuffled) - (MSE of the intact data), units of
 /// y^2. Larger means the model relies more on the feature; about 0 means not at all.
 struct permutation_importance_result {
-  vector mean;  ///< (n_features) mean increase of the mean squared error
-  vector std;   ///< (n_features) standard deviation of the increase over repeats
+  vector mean;                ///< (n_features) mean increase of the mean squared error
+  vector std;                 ///< (n_features) standard deviation of the increase over repeats
   double baseline_mse = nan;  ///< MSE of the intact data
 };
 
@@ -43,7 +43,9 @@ template <Regressor R>
   if (y.size() != X.rows()) throw dimension_mismatch(where, "y.size() must equal X.rows()", X.rows(), y.size());
   if (n_repeats < 1) throw invalid_argument(detail::concat(where, ": n_repeats must be >= 1 (got ", n_repeats, ")"));
   if (X.rows() == 0) throw invalid_argument(detail::concat(where, ": X must have at least one row"));
-  const auto mse = [&](const matrix& Z) { return (model.predict(Z) - y).squaredNorm() / static_cast<double>(y.size()); };
+  const auto mse = [&](const matrix& Z) {
+    return (model.predict(Z) - y).squaredNorm() / static_cast<double>(y.size());
+  };
   matrix Z = X;
   permutation_importance_result out;
   out.baseline_mse = mse(Z);

@@ -32,9 +32,9 @@ struct row_range {
 
 /// Parameters of `time_ordered_split`.
 struct time_split_params {
-  double train_fraction = 0.8;       ///< share of rows that train, in (0, 1): n_train = floor(fraction * n)
-  index gap_rows = 0;                ///< rows dropped after the training rows, >= 0
-  std::chrono::nanoseconds gap{0};   ///< with timestamps: test rows are later than the last training time + gap; >= 0
+  double train_fraction = 0.8;      ///< share of rows that train, in (0, 1): n_train = floor(fraction * n)
+  index gap_rows = 0;               ///< rows dropped after the training rows, >= 0
+  std::chrono::nanoseconds gap{0};  ///< with timestamps: test rows are later than the last training time + gap; >= 0
 };
 
 /// A train/test split: two contiguous row ranges, train before test. Select the rows with
@@ -58,8 +58,8 @@ inline index split_train_rows(const char* where, index n_samples, const time_spl
   if (n_samples < 2) throw invalid_argument(concat(where, ": n_samples must be >= 2 (got ", n_samples, ")"));
   const auto n_train = static_cast<index>(std::floor(params.train_fraction * static_cast<double>(n_samples)));
   if (n_train < 1) {
-    throw invalid_argument(concat(where, ": train_fraction ", params.train_fraction, " of ", n_samples,
-                                  " rows leaves no training rows"));
+    throw invalid_argument(
+        concat(where, ": train_fraction ", params.train_fraction, " of ", n_samples, " rows leaves no training rows"));
   }
   return n_train;
 }
@@ -84,8 +84,8 @@ inline index split_train_rows(const char* where, index n_samples, const time_spl
   }
   const index test_begin = n_train + params.gap_rows;
   if (test_begin >= n_samples) {
-    throw invalid_argument(detail::concat(where, ": no test rows remain (n_samples = ", n_samples, ", training rows = ",
-                                          n_train, ", gap_rows = ", params.gap_rows, ")"));
+    throw invalid_argument(detail::concat(where, ": no test rows remain (n_samples = ", n_samples,
+                                          ", training rows = ", n_train, ", gap_rows = ", params.gap_rows, ")"));
   }
   return time_split{.train = {0, n_train}, .test = {test_begin, n_samples}};
 }
@@ -114,9 +114,9 @@ inline index split_train_rows(const char* where, index n_samples, const time_spl
   index test_begin = n_train + params.gap_rows;
   while (test_begin < n_samples && times[static_cast<std::size_t>(test_begin)] <= limit) ++test_begin;
   if (test_begin >= n_samples) {
-    throw invalid_argument(detail::concat(where, ": no test rows remain (n_samples = ", n_samples, ", training rows = ",
-                                          n_train, ", gap_rows = ", params.gap_rows, ", gap = ", params.gap.count(),
-                                          " ns)"));
+    throw invalid_argument(detail::concat(where, ": no test rows remain (n_samples = ", n_samples,
+                                          ", training rows = ", n_train, ", gap_rows = ", params.gap_rows,
+                                          ", gap = ", params.gap.count(), " ns)"));
   }
   return time_split{.train = {0, n_train}, .test = {test_begin, n_samples}};
 }

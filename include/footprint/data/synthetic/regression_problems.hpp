@@ -27,11 +27,11 @@ namespace problems {
 
 /// A regression problem: rows, targets and the truth behind them.
 struct regression_problem {
-  matrix X;         ///< (n, n_features) features; NaN where a problem plants missing values
-  vector y;         ///< (n) targets: mean + noise
-  vector mean;      ///< (n) noiseless conditional mean E[y | x]
-  vector noise_sd;  ///< (n) standard deviation of the noise of each row
-  vector coef;      ///< (n_features) true coefficients of a linear problem; empty otherwise
+  matrix X;                ///< (n, n_features) features; NaN where a problem plants missing values
+  vector y;                ///< (n) targets: mean + noise
+  vector mean;             ///< (n) noiseless conditional mean E[y | x]
+  vector noise_sd;         ///< (n) standard deviation of the noise of each row
+  vector coef;             ///< (n_features) true coefficients of a linear problem; empty otherwise
   double intercept = 0.0;  ///< true intercept of a linear problem
 };
 
@@ -61,7 +61,8 @@ struct regression_problem {
   detail::check_problem_rows("linear", n);
   if (p < 1) throw invalid_argument(detail::concat("footprint::problems::linear: p must be >= 1 (got ", p, ")"));
   if (!(noise_sd >= 0.0) || !std::isfinite(noise_sd)) {
-    throw invalid_argument(detail::concat("footprint::problems::linear: noise_sd must be finite and >= 0 (got ", noise_sd, ")"));
+    throw invalid_argument(
+        detail::concat("footprint::problems::linear: noise_sd must be finite and >= 0 (got ", noise_sd, ")"));
   }
   detail::xoshiro256ss rng(seed);
   regression_problem d = allocate_problem(n, p);
@@ -69,7 +70,8 @@ struct regression_problem {
   d.coef.resize(p);
   for (index j = 0; j < p; ++j) d.coef[j] = (j % 2 == 0 ? 1.0 : -1.0) * (1.0 + static_cast<double>(j) / 3.0);
   for (index i = 0; i < n; ++i) {
-    for (index j = 0; j < p; ++j) d.X(i, j) = static_cast<double>(j) + (1.0 + 0.5 * static_cast<double>(j)) * rng.normal();
+    for (index j = 0; j < p; ++j)
+      d.X(i, j) = static_cast<double>(j) + (1.0 + 0.5 * static_cast<double>(j)) * rng.normal();
     d.mean[i] = d.intercept + d.X.row(i).dot(d.coef);
     d.noise_sd[i] = noise_sd;
     d.y[i] = d.mean[i] + noise_sd * rng.normal();

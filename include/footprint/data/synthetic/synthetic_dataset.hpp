@@ -6,9 +6,9 @@
 
 #include "footprint/book/price_level_book.hpp"
 #include "footprint/book/trade.hpp"
-#include "footprint/features/arrival_features.hpp"
 #include "footprint/data/impact_pipeline.hpp"
 #include "footprint/data/synthetic/synthetic_market.hpp"
+#include "footprint/features/arrival_features.hpp"
 #include "footprint/features/time_of_day.hpp"
 #include "footprint/instrument.hpp"
 #include "footprint/types.hpp"
@@ -22,15 +22,16 @@ namespace footprint {
 /// Options of `synthetic_dataset`. Times are ns since the session start.
 struct synthetic_dataset_options {
   /// Label horizons; each > 0, strictly increasing.
-  std::vector<std::chrono::nanoseconds> horizons{std::chrono::seconds{1}, std::chrono::seconds{10}, std::chrono::seconds{60},
-                                                 std::chrono::seconds{300}};
+  std::vector<std::chrono::nanoseconds> horizons{std::chrono::seconds{1}, std::chrono::seconds{10},
+                                                 std::chrono::seconds{60}, std::chrono::seconds{300}};
   double session_seconds = 23400.0;  ///< trading day length for the ADV estimate (the default market's duration); > 0
   double daily_volume = 0.0;         ///< ADV for `participation`; 0 = estimated from the data; >= 0
   /// Session of `session_fraction`: from time 0 to 6.5 h (the default market's duration).
   time_of_day_params session{.session_open = std::chrono::nanoseconds{0}, .session_close = std::chrono::seconds{23400}};
   std::chrono::nanoseconds metaorder_gap = std::chrono::seconds{10};  ///< metaorder proxy gap; >= 0
-  arrival_features_params features{};  ///< arrival feature parameters
-  std::chrono::nanoseconds volatility_interval = std::chrono::seconds{10};  ///< sampling of `market_state::volatility`; > 0
+  arrival_features_params features{};                                 ///< arrival feature parameters
+  std::chrono::nanoseconds volatility_interval =
+      std::chrono::seconds{10};  ///< sampling of `market_state::volatility`; > 0
 };
 
 /// Runs a synthetic market to its end and builds its impact datasets.
@@ -56,8 +57,9 @@ struct synthetic_dataset_options {
   synthetic_market m(market);
   impact_pipeline<arrival_features> p(
       arrival_features(options.features, options.session),
-      detail::make_pipeline_params(options.horizons, options.session_seconds, options.daily_volume, options.metaorder_gap,
-                                   std::chrono::nanoseconds{0}, std::chrono::nanoseconds{0}, options.volatility_interval));
+      detail::make_pipeline_params(options.horizons, options.session_seconds, options.daily_volume,
+                                   options.metaorder_gap, std::chrono::nanoseconds{0}, std::chrono::nanoseconds{0},
+                                   options.volatility_interval));
   price_level_book before = m.book();  // the book before the next event (the initial quote at time 0)
   synthetic_event ev;
   arrival_state at;
@@ -67,17 +69,28 @@ struct synthetic_dataset_options {
     ++events;
     if (ev.type == synthetic_event::kind::market_order) {
       p.arrival(before, at);
-      p.add_order(executed_order{.time = ev.time, .end_time = ev.time, .side = ev.side, .quantity = ev.quantity,
-                                 .vwap = ev.vwap, .fills = 1},
+      p.add_order(executed_order{.time = ev.time,
+                                 .end_time = ev.time,
+                                 .side = ev.side,
+                                 .quantity = ev.quantity,
+                                 .vwap = ev.vwap,
+                                 .fills = 1},
                   at);
-      p.update(trade{.time = ev.time, .price = ev.vwap, .quantity = ev.quantity, .sign = static_cast<std::int8_t>(sign(ev.side)), .id = -1});
+      p.update(trade{.time = ev.time,
+                     .price = ev.vwap,
+                     .quantity = ev.quantity,
+                     .sign = static_cast<std::int8_t>(sign(ev.side)),
+                     .id = -1});
     }
     p.update(m.book());
     before = m.book();
   }
   impact_pipeline_result r = p.finish(m.book());
-  r.instrument = instrument{.symbol = "SYNTH", .venue = "synthetic", .quantity_unit = quantity_unit::shares,
-                            .tick_size = market.tick, .lot_size = 1.0};
+  r.instrument = instrument{.symbol = "SYNTH",
+                            .venue = "synthetic",
+                            .quantity_unit = quantity_unit::shares,
+                            .tick_size = market.tick,
+                            .lot_size = 1.0};
   r.summary.events = events;
   return r;
 }

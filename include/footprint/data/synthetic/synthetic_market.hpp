@@ -42,36 +42,36 @@ namespace footprint {
 
 /// Parameters of `synthetic_market`; the defaults give a liquid stock-like day.
 struct synthetic_market_params {
-  std::uint64_t seed = 20240809;     ///< random seed
-  double session_seconds = 23400;   ///< length of the session, > 0
-  double initial_price = 100.0;      ///< F0, quote currency, > 0
-  double tick = 0.01;                ///< tick size, quote currency, > 0
-  double volatility = 1.0e-4;        ///< fundamental volatility per sqrt(second), fraction of F0, >= 0
-  double order_rate = 0.2;           ///< market orders per second, > 0
-  double mean_order_size = 300;      ///< mean market order size, shares, > 0
-  double size_dispersion = 0.8;      ///< standard deviation of log quantity, >= 0
-  double sign_persistence = 0.6;     ///< probability that an order repeats the previous sign, [0, 1)
-  double requote_rate = 1.0;         ///< book requotes per second (besides those after orders), >= 0
-  index levels = 10;                 ///< levels per side, >= 1
-  double depth_per_level = 500;      ///< shares per level (mean), > 0
-  double depth_noise = 0.5;          ///< relative noise of each level's size, [0, 1)
-  double gamma = 2.0e-6;             ///< permanent impact, quote currency per share, >= 0
-  double beta = 4.0e-6;              ///< transient impact, quote currency per share, >= 0
-  double decay_seconds = 30.0;       ///< decay time of the transient impact, > 0
+  std::uint64_t seed = 20240809;   ///< random seed
+  double session_seconds = 23400;  ///< length of the session, > 0
+  double initial_price = 100.0;    ///< F0, quote currency, > 0
+  double tick = 0.01;              ///< tick size, quote currency, > 0
+  double volatility = 1.0e-4;      ///< fundamental volatility per sqrt(second), fraction of F0, >= 0
+  double order_rate = 0.2;         ///< market orders per second, > 0
+  double mean_order_size = 300;    ///< mean market order size, shares, > 0
+  double size_dispersion = 0.8;    ///< standard deviation of log quantity, >= 0
+  double sign_persistence = 0.6;   ///< probability that an order repeats the previous sign, [0, 1)
+  double requote_rate = 1.0;       ///< book requotes per second (besides those after orders), >= 0
+  index levels = 10;               ///< levels per side, >= 1
+  double depth_per_level = 500;    ///< shares per level (mean), > 0
+  double depth_noise = 0.5;        ///< relative noise of each level's size, [0, 1)
+  double gamma = 2.0e-6;           ///< permanent impact, quote currency per share, >= 0
+  double beta = 4.0e-6;            ///< transient impact, quote currency per share, >= 0
+  double decay_seconds = 30.0;     ///< decay time of the transient impact, > 0
 };
 
 /// One event of the synthetic market.
 struct synthetic_event {
   enum class kind : std::uint8_t { requote, market_order };
-  kind type = kind::requote;           ///< what happened
-  std::chrono::nanoseconds time{0};    ///< since the session start
+  kind type = kind::requote;         ///< what happened
+  std::chrono::nanoseconds time{0};  ///< since the session start
   // For market orders (NaN/0 otherwise):
   footprint::side side = footprint::side::buy;  ///< the order's side
-  double quantity = 0.0;               ///< shares filled (always the full order: the book is deep enough or refilled)
-  double vwap = nan;                   ///< volume-weighted fill price
-  double arrival_mid = nan;            ///< quoted mid just before the order
-  double arrival_bid_depth = nan;      ///< best bid size just before the order
-  double arrival_ask_depth = nan;      ///< best ask size just before the order
+  double quantity = 0.0;           ///< shares filled (always the full order: the book is deep enough or refilled)
+  double vwap = nan;               ///< volume-weighted fill price
+  double arrival_mid = nan;        ///< quoted mid just before the order
+  double arrival_bid_depth = nan;  ///< best bid size just before the order
+  double arrival_ask_depth = nan;  ///< best ask size just before the order
 };
 
 /// Streams the synthetic market: `while (m.next(ev)) { use ev and m.book(); }`.

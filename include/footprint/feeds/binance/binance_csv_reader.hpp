@@ -16,16 +16,16 @@
 /// (see binance_event.hpp).
 #pragma once
 
-#include "footprint/feeds/binance/binance_depth_book.hpp"
-#include "footprint/feeds/binance/binance_event.hpp"
-#include "footprint/feeds/binance/binance_reader.hpp"
-#include "footprint/feeds/line_reader.hpp"
-#include "footprint/feeds/parse_report.hpp"
 #include "footprint/book/price_level_book.hpp"
 #include "footprint/book/trade.hpp"
 #include "footprint/detail/concat.hpp"
 #include "footprint/detail/csv.hpp"
 #include "footprint/error.hpp"
+#include "footprint/feeds/binance/binance_depth_book.hpp"
+#include "footprint/feeds/binance/binance_event.hpp"
+#include "footprint/feeds/binance/binance_reader.hpp"
+#include "footprint/feeds/line_reader.hpp"
+#include "footprint/feeds/parse_report.hpp"
 
 #include <charconv>
 #include <chrono>
@@ -67,7 +67,8 @@ class binance_csv_reader {
   static constexpr std::string_view depth_header =
       "local_ts_ns,event_ts_ms,first_update_id,last_update_id,prev_last_update_id,side,price,qty";
   /// Header of the bookTicker file.
-  static constexpr std::string_view book_ticker_header = "local_ts_ns,event_ts_ms,update_id,bid_px,bid_qty,ask_px,ask_qty";
+  static constexpr std::string_view book_ticker_header =
+      "local_ts_ns,event_ts_ms,update_id,bid_px,bid_qty,ask_px,ask_qty";
   /// Header of the trades file.
   static constexpr std::string_view trades_header =
       "local_ts_ns,event_ts_ms,trade_ts_ms,trade_id,price,qty,buyer_is_maker,aggressor";
@@ -195,7 +196,8 @@ class binance_csv_reader {
     if (v < 0) c.fail(c.column(), name, detail::concat("must be >= 0 (got ", v, ")"));
     return v;
   }
-  static std::optional<std::chrono::nanoseconds> millis(detail::csv_cursor& c, std::string_view name, bool optional = false) {
+  static std::optional<std::chrono::nanoseconds> millis(detail::csv_cursor& c, std::string_view name,
+                                                        bool optional = false) {
     const std::optional<std::int64_t> ms = id(c, name, optional);
     if (!ms) return std::nullopt;
     if (*ms > max_ms) c.fail(c.column(), name, detail::concat("time out of range (got ", *ms, " ms)"));

@@ -96,8 +96,7 @@ class binance_depth_book {
   ///        it has `pu` >= 0)
   /// @param replay_capacity how many applied updates to keep for reconciling late
   ///        snapshots; 0 disables reconciliation. Memory: about 16 bytes per level kept.
-  explicit binance_depth_book(binance_market market = binance_market::automatic,
-                              std::size_t replay_capacity = 1024)
+  explicit binance_depth_book(binance_market market = binance_market::automatic, std::size_t replay_capacity = 1024)
       : market_(market), ring_(replay_capacity) {}
 
   /// Applies one diff-depth update.
@@ -115,10 +114,12 @@ class binance_depth_book {
       market_ = u.previous_update_id >= 0 ? binance_market::usd_m_futures : binance_market::spot;
     }
     if (market_ == binance_market::usd_m_futures && u.previous_update_id < 0) {
-      throw invalid_argument("footprint::binance_depth_book::apply_update: a USD-M futures update needs pu (previous_update_id >= 0)");
+      throw invalid_argument(
+          "footprint::binance_depth_book::apply_update: a USD-M futures update needs pu (previous_update_id >= 0)");
     }
     if (market_ == binance_market::spot && u.previous_update_id >= 0) {
-      throw invalid_argument(detail::concat("footprint::binance_depth_book::apply_update: a spot update has no pu (got ", u.previous_update_id, ")"));
+      throw invalid_argument(detail::concat(
+          "footprint::binance_depth_book::apply_update: a spot update has no pu (got ", u.previous_update_id, ")"));
     }
     binance_depth_result r;
     if (last_id_ >= 0) {
@@ -164,7 +165,8 @@ class binance_depth_book {
                                       std::span<const price_level> asks_best_first,
                                       std::chrono::nanoseconds local_time) {
     if (last_update_id < 0) {
-      throw invalid_argument(detail::concat("footprint::binance_depth_book::apply_snapshot: last_update_id must be >= 0 (got ", last_update_id, ")"));
+      throw invalid_argument(detail::concat(
+          "footprint::binance_depth_book::apply_snapshot: last_update_id must be >= 0 (got ", last_update_id, ")"));
     }
     check_snapshot_side(side::buy, bids_best_first);
     check_snapshot_side(side::sell, asks_best_first);
@@ -243,15 +245,20 @@ class binance_depth_book {
 
   static void validate(const binance_depth_update& u) {
     if (u.first_update_id < 0 || u.last_update_id < u.first_update_id) {
-      throw invalid_argument(detail::concat("footprint::binance_depth_book::apply_update: update ids must satisfy 0 <= U <= u (got U ", u.first_update_id, ", u ", u.last_update_id, ")"));
+      throw invalid_argument(
+          detail::concat("footprint::binance_depth_book::apply_update: update ids must satisfy 0 <= U <= u (got U ",
+                         u.first_update_id, ", u ", u.last_update_id, ")"));
     }
     if (u.previous_update_id >= u.first_update_id) {
-      throw invalid_argument(detail::concat("footprint::binance_depth_book::apply_update: pu must be < U (got pu ", u.previous_update_id, ", U ", u.first_update_id, ")"));
+      throw invalid_argument(detail::concat("footprint::binance_depth_book::apply_update: pu must be < U (got pu ",
+                                            u.previous_update_id, ", U ", u.first_update_id, ")"));
     }
     for (const std::span<const price_level> levels : {u.bids, u.asks}) {
       for (const price_level& l : levels) {
         if (!std::isfinite(l.price) || !(l.price > 0.0) || !std::isfinite(l.quantity) || l.quantity < 0.0) {
-          throw invalid_argument(detail::concat("footprint::binance_depth_book::apply_update: invalid level (price ", l.price, ", quantity ", l.quantity, "): price must be finite and > 0, quantity finite and >= 0"));
+          throw invalid_argument(detail::concat("footprint::binance_depth_book::apply_update: invalid level (price ",
+                                                l.price, ", quantity ", l.quantity,
+                                                "): price must be finite and > 0, quantity finite and >= 0"));
         }
       }
     }
@@ -261,13 +268,17 @@ class binance_depth_book {
     for (std::size_t i = 0; i < best_first.size(); ++i) {
       const price_level& l = best_first[i];
       if (!std::isfinite(l.price) || !(l.price > 0.0) || !std::isfinite(l.quantity) || !(l.quantity > 0.0)) {
-        throw invalid_argument(detail::concat("footprint::binance_depth_book::apply_snapshot: invalid ", to_string(s), " level ", i, " (price ", l.price, ", quantity ", l.quantity, "): price and quantity must be finite and > 0"));
+        throw invalid_argument(detail::concat("footprint::binance_depth_book::apply_snapshot: invalid ", to_string(s),
+                                              " level ", i, " (price ", l.price, ", quantity ", l.quantity,
+                                              "): price and quantity must be finite and > 0"));
       }
       if (i > 0) {
         const double prev = best_first[i - 1].price;
         const bool ordered = s == side::buy ? l.price < prev : l.price > prev;
         if (!ordered) {
-          throw invalid_argument(detail::concat("footprint::binance_depth_book::apply_snapshot: ", to_string(s), " levels must be strictly ordered best first (level ", i, " price ", l.price, " after ", prev, ")"));
+          throw invalid_argument(detail::concat("footprint::binance_depth_book::apply_snapshot: ", to_string(s),
+                                                " levels must be strictly ordered best first (level ", i, " price ",
+                                                l.price, " after ", prev, ")"));
         }
       }
     }

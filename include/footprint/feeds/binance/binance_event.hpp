@@ -46,13 +46,13 @@ enum class binance_event_kind : std::uint8_t {
 ///
 /// A side reported as price 0 and quantity 0 (an empty side) is NaN here.
 struct binance_book_ticker {
-  std::int64_t update_id = -1;                           ///< `u`, the order-book update id; -1 before the first
-  double bid_price = nan;                                ///< `b`, quote currency
-  double bid_quantity = nan;                             ///< `B`, base currency (coins or contracts)
-  double ask_price = nan;                                ///< `a`, quote currency
-  double ask_quantity = nan;                             ///< `A`, base currency
-  std::chrono::nanoseconds local_time{0};                ///< capture time, since the Unix epoch
-  std::optional<std::chrono::nanoseconds> exchange_time; ///< `E`, since the epoch (futures only; spot sends none)
+  std::int64_t update_id = -1;                            ///< `u`, the order-book update id; -1 before the first
+  double bid_price = nan;                                 ///< `b`, quote currency
+  double bid_quantity = nan;                              ///< `B`, base currency (coins or contracts)
+  double ask_price = nan;                                 ///< `a`, quote currency
+  double ask_quantity = nan;                              ///< `A`, base currency
+  std::chrono::nanoseconds local_time{0};                 ///< capture time, since the Unix epoch
+  std::optional<std::chrono::nanoseconds> exchange_time;  ///< `E`, since the epoch (futures only; spot sends none)
 };
 
 /// One message of a Binance capture. `kind` says which fields are meaningful.
@@ -63,9 +63,10 @@ struct binance_book_ticker {
 /// `next()` call.
 struct binance_event {
   binance_event_kind kind = binance_event_kind::depth_update;  ///< what the message is
-  std::chrono::nanoseconds local_time{0};                ///< capture time (the recorder's clock), since the Unix epoch
-  std::optional<std::chrono::nanoseconds> exchange_time; ///< `E` (event time), since the epoch; empty when the message has none (spot bookTicker, spot snapshot)
-  std::size_t line = 0;                                  ///< 1-based line of the message in its file
+  std::chrono::nanoseconds local_time{0};  ///< capture time (the recorder's clock), since the Unix epoch
+  std::optional<std::chrono::nanoseconds>
+      exchange_time;  ///< `E` (event time), since the epoch; empty when the message has none (spot bookTicker, spot snapshot)
+  std::size_t line = 0;  ///< 1-based line of the message in its file
 
   // ---- depth_update and depth_snapshot
   std::int64_t first_update_id = -1;     ///< `U` (depth_update); -1 for a snapshot
@@ -73,7 +74,8 @@ struct binance_event {
   std::int64_t previous_update_id = -1;  ///< `pu` (USD-M futures depth_update); -1 when absent (spot)
   std::span<const price_level> bids;     ///< the message's bid levels as sent (quantity 0 = delete)
   std::span<const price_level> asks;     ///< the message's ask levels as sent (quantity 0 = delete)
-  bool applied = false;  ///< the message changed the book (false: a stale update or an unusable snapshot, see binance_depth_book)
+  bool applied =
+      false;  ///< the message changed the book (false: a stale update or an unusable snapshot, see binance_depth_book)
   bool gap = false;      ///< update-id continuity broke just before this update (updates are missing)
   bool crossed = false;  ///< the book is crossed (best bid >= best ask) after this message
 
@@ -81,7 +83,8 @@ struct binance_event {
   binance_book_ticker ticker;  ///< the bookTicker (kind == book_ticker)
 
   // ---- trade
-  footprint::trade trade;  ///< the trade (kind == trade): time = trade time `T` since the epoch, sign from `m`, id = `t`
+  footprint::trade
+      trade;  ///< the trade (kind == trade): time = trade time `T` since the epoch, sign from `m`, id = `t`
 };
 
 }  // namespace footprint

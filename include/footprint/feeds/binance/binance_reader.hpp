@@ -12,14 +12,14 @@
 /// - Combined streams wrap each payload as `{"stream":"<name>","data":<payload>}`.
 #pragma once
 
-#include "footprint/feeds/binance/binance_depth_book.hpp"
-#include "footprint/feeds/binance/binance_event.hpp"
-#include "footprint/feeds/line_reader.hpp"
-#include "footprint/feeds/parse_report.hpp"
 #include "footprint/book/price_level_book.hpp"
 #include "footprint/book/trade.hpp"
 #include "footprint/detail/concat.hpp"
 #include "footprint/error.hpp"
+#include "footprint/feeds/binance/binance_depth_book.hpp"
+#include "footprint/feeds/binance/binance_event.hpp"
+#include "footprint/feeds/line_reader.hpp"
+#include "footprint/feeds/parse_report.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -40,9 +40,10 @@ namespace footprint {
 
 /// How a `binance_reader` (or `binance_csv_reader`) reads and maintains its book.
 struct binance_options {
-  parse_policy policy = parse_policy::strict;          ///< malformed lines: throw (strict) or skip and count (lenient)
-  binance_market market = binance_market::automatic;   ///< continuity rule; automatic: USD-M futures when depth updates carry `pu`
-  std::size_t replay_capacity = 1024;                  ///< depth updates kept to reconcile a late snapshot (see binance_depth_book)
+  parse_policy policy = parse_policy::strict;  ///< malformed lines: throw (strict) or skip and count (lenient)
+  binance_market market =
+      binance_market::automatic;       ///< continuity rule; automatic: USD-M futures when depth updates carry `pu`
+  std::size_t replay_capacity = 1024;  ///< depth updates kept to reconcile a late snapshot (see binance_depth_book)
 };
 
 /// How many messages of each kind a Binance reader returned.
@@ -208,7 +209,8 @@ class binance_reader {
     }
     if (kind == amount::price && !(x > 0.0)) fail_json(std::string(field()), "price must be > 0 (got '" + s + "')");
     if (kind == amount::quantity && x < 0.0) fail_json(std::string(field()), "quantity must be >= 0 (got '" + s + "')");
-    if (kind == amount::positive_quantity && !(x > 0.0)) fail_json(std::string(field()), "quantity must be > 0 (got '" + s + "')");
+    if (kind == amount::positive_quantity && !(x > 0.0))
+      fail_json(std::string(field()), "quantity must be > 0 (got '" + s + "')");
     return x;
   }
 
@@ -234,8 +236,9 @@ class binance_reader {
     for (std::size_t i = 1; i < v.size(); ++i) {
       const bool ok = s == side::buy ? v[i].price < v[i - 1].price : v[i].price > v[i - 1].price;
       if (!ok) {
-        fail_json(path(field, i), detail::concat("levels must be strictly ", s == side::buy ? "decreasing" : "increasing",
-                                                 " (price ", v[i].price, " after ", v[i - 1].price, ")"));
+        fail_json(path(field, i),
+                  detail::concat("levels must be strictly ", s == side::buy ? "decreasing" : "increasing", " (price ",
+                                 v[i].price, " after ", v[i - 1].price, ")"));
       }
     }
   }
@@ -261,7 +264,8 @@ class binance_reader {
       }
     }
     if (sp == std::string_view::npos) fail(2, "", "missing JSON message after the timestamp");
-    if (ts < last_local_) fail(1, "local_ts_ns", detail::concat("timestamp goes back (got ", ts, " after ", last_local_, ")"));
+    if (ts < last_local_)
+      fail(1, "local_ts_ns", detail::concat("timestamp goes back (got ", ts, " after ", last_local_, ")"));
     const std::string_view text = line.substr(sp + 1);
     try {
       doc_ = json::parse(text.data(), text.data() + text.size());
@@ -281,7 +285,8 @@ class binance_reader {
       const std::string& stream = string(*it, "stream");
       const json& data = object(member(doc_, "data", "data"), "data");
       const std::size_t at = stream.find('@');
-      const std::string_view kind = at == std::string::npos ? std::string_view{} : std::string_view(stream).substr(at + 1);
+      const std::string_view kind =
+          at == std::string::npos ? std::string_view{} : std::string_view(stream).substr(at + 1);
       if (kind == "depth" || kind.substr(0, 6) == "depth@") {
         parse_depth(data, out);
       } else if (kind == "bookTicker") {
@@ -295,7 +300,9 @@ class binance_reader {
     } else if (doc_.contains("lastUpdateId")) {
       parse_snapshot(out);
     } else {
-      fail_json("", "not a combined-stream message ({\"stream\",\"data\"}) nor a depth snapshot ({\"lastUpdateId\",\"bids\",\"asks\"})");
+      fail_json("",
+                "not a combined-stream message ({\"stream\",\"data\"}) nor a depth snapshot "
+                "({\"lastUpdateId\",\"bids\",\"asks\"})");
     }
     // Committed: the line was valid.
     last_local_ = ts;
@@ -314,7 +321,8 @@ class binance_reader {
     if (pu != data.end()) {
       if (m == binance_market::spot) fail_json("data.pu", "unexpected key in a spot stream");
       previous = integer(*pu, "data.pu");
-      if (previous >= first) fail_json("data.pu", detail::concat("pu must be < U (got pu ", previous, ", U ", first, ")"));
+      if (previous >= first)
+        fail_json("data.pu", detail::concat("pu must be < U (got pu ", previous, ", U ", first, ")"));
     } else if (m == binance_market::usd_m_futures) {
       fail_json("data.pu", "missing key (the stream is USD-M futures)");
     }

@@ -11,12 +11,12 @@
 /// `order_book`: "top 20 bids and asks" per message.
 #pragma once
 
-#include "footprint/feeds/line_reader.hpp"
-#include "footprint/feeds/parse_report.hpp"
 #include "footprint/book/price_level_book.hpp"
 #include "footprint/detail/concat.hpp"
 #include "footprint/detail/csv.hpp"
 #include "footprint/error.hpp"
+#include "footprint/feeds/line_reader.hpp"
+#include "footprint/feeds/parse_report.hpp"
 #include "footprint/types.hpp"
 
 #include <charconv>
@@ -114,7 +114,9 @@ class bitstamp_snapshot_reader {
     names_.clear();
     names_.emplace_back("local_ts_ms");
     if (c.next("local_ts_ms") != "local_ts_ms") {
-      c.fail(1, "", detail::concat("bad header: expected 'local_ts_ms' (got '", line.substr(0, line.find(',')).substr(0, 40), "')"));
+      c.fail(1, "",
+             detail::concat("bad header: expected 'local_ts_ms' (got '", line.substr(0, line.find(',')).substr(0, 40),
+                            "')"));
     }
     index k = 0;
     while (!c.at_end()) {
@@ -150,16 +152,17 @@ class bitstamp_snapshot_reader {
     if (!out.empty()) {
       const double prev = out.back().price;
       if (asks ? !(p > prev) : !(p < prev)) {
-        c.fail(col + 1, names_[col], detail::concat("levels must be strictly ", asks ? "increasing" : "decreasing",
-                                                    " (price ", p, " after ", prev, ")"));
+        c.fail(col + 1, names_[col],
+               detail::concat("levels must be strictly ", asks ? "increasing" : "decreasing", " (price ", p, " after ",
+                              prev, ")"));
       }
     }
     out.push_back(price_level{p, q});
   }
 
   // Parses a price or quantity (field `column`, 1-based): finite and > 0.
-  static double positive_at(const detail::csv_cursor& c, std::size_t column, std::string_view text, std::string_view field,
-                            const char* what) {
+  static double positive_at(const detail::csv_cursor& c, std::size_t column, std::string_view text,
+                            std::string_view field, const char* what) {
     double v = 0.0;
     const char* first = text.data();
     const char* last = text.data() + text.size();
@@ -175,7 +178,8 @@ class bitstamp_snapshot_reader {
     detail::csv_cursor c(lines_.name(), lines_.line_number(), line);
     const std::int64_t ms = c.next_int("local_ts_ms");
     if (ms < 0 || ms > max_ms) c.fail(1, "local_ts_ms", detail::concat("time out of range (got ", ms, " ms)"));
-    if (ms < last_ms_) c.fail(1, "local_ts_ms", detail::concat("timestamp goes back (got ", ms, " after ", last_ms_, ")"));
+    if (ms < last_ms_)
+      c.fail(1, "local_ts_ms", detail::concat("timestamp goes back (got ", ms, " after ", last_ms_, ")"));
     asks_.clear();
     bids_.clear();
     bool asks_ended = false;
@@ -187,8 +191,9 @@ class bitstamp_snapshot_reader {
     }
     c.expect_end();
     if (!bids_.empty() && !asks_.empty() && bids_.front().price >= asks_.front().price) {
-      c.fail(4, names_[3], detail::concat("crossed snapshot (best bid ", bids_.front().price, " >= best ask ",
-                                          asks_.front().price, ")"));
+      c.fail(4, names_[3],
+             detail::concat("crossed snapshot (best bid ", bids_.front().price, " >= best ask ", asks_.front().price,
+                            ")"));
     }
     book_.replace_side(side::sell, asks_);
     book_.replace_side(side::buy, bids_);

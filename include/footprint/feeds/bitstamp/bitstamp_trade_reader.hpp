@@ -14,12 +14,12 @@
 ///   (often stale, snapshots are about 2.9 s apart): 2,241 buy, 1,940 sell, 70 empty.
 #pragma once
 
-#include "footprint/feeds/line_reader.hpp"
-#include "footprint/feeds/parse_report.hpp"
 #include "footprint/book/trade.hpp"
 #include "footprint/detail/concat.hpp"
 #include "footprint/detail/csv.hpp"
 #include "footprint/error.hpp"
+#include "footprint/feeds/line_reader.hpp"
+#include "footprint/feeds/parse_report.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -110,7 +110,8 @@ class bitstamp_trade_reader {
     if (!lines_.next(line)) throw data_error(lines_.name(), 1, 0, "", "empty file (expected a header line)");
     ++report_.lines_read;
     if (line != header) {
-      throw data_error(lines_.name(), 1, 0, "", detail::concat("bad header: expected '", header, "' (got '", line.substr(0, 120), "')"));
+      throw data_error(lines_.name(), 1, 0, "",
+                       detail::concat("bad header: expected '", header, "' (got '", line.substr(0, 120), "')"));
     }
   }
 
@@ -118,14 +119,16 @@ class bitstamp_trade_reader {
     if (text == "buy") return 1;
     if (text == "sell") return -1;
     if (text.empty()) return 0;
-    c.fail(c.column(), field, detail::concat("unknown aggressor (got '", text.substr(0, 40), "'; expected buy, sell or empty)"));
+    c.fail(c.column(), field,
+           detail::concat("unknown aggressor (got '", text.substr(0, 40), "'; expected buy, sell or empty)"));
   }
 
   void parse_row(std::string_view line, trade& out) {
     detail::csv_cursor c(lines_.name(), lines_.line_number(), line);
     const std::int64_t ms = c.next_int("local_ts_ms");
     if (ms < 0 || ms > max_ms) c.fail(1, "local_ts_ms", detail::concat("time out of range (got ", ms, " ms)"));
-    if (ms < last_ms_) c.fail(1, "local_ts_ms", detail::concat("timestamp goes back (got ", ms, " after ", last_ms_, ")"));
+    if (ms < last_ms_)
+      c.fail(1, "local_ts_ms", detail::concat("timestamp goes back (got ", ms, " after ", last_ms_, ")"));
     trade t;
     t.time = std::chrono::nanoseconds{ms * 1'000'000};
     t.id = c.next_int("trade_id");

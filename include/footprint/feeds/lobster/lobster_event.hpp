@@ -53,17 +53,17 @@ enum class lobster_event_type : std::uint8_t {
 struct lobster_event {
   std::chrono::nanoseconds time{0};  ///< since midnight (exchange local time), exact to the ns of the file
   lobster_event_type type = lobster_event_type::submit;  ///< what happened
-  std::int64_t order_id = 0;         ///< LOBSTER's order reference (0 for hidden executions in NASDAQ data)
-  std::int64_t quantity = 0;         ///< shares (LOBSTER's size column); > 0 except for halts (0)
-  std::int64_t price_x10000 = 0;     ///< the price column as written: USD x 10,000; for halts the code -1, 0 or 1
-  double price = nan;                ///< USD (`price_x10000 / 10000`); NaN for halts
+  std::int64_t order_id = 0;      ///< LOBSTER's order reference (0 for hidden executions in NASDAQ data)
+  std::int64_t quantity = 0;      ///< shares (LOBSTER's size column); > 0 except for halts (0)
+  std::int64_t price_x10000 = 0;  ///< the price column as written: USD x 10,000; for halts the code -1, 0 or 1
+  double price = nan;             ///< USD (`price_x10000 / 10000`); NaN for halts
   /// Side of the *limit order* the message is about (LOBSTER's direction column): buy = a
   /// bid, sell = an ask. For
   /// executions the aggressor is the opposite side (see `aggressor()`). -1 (sell) for halts.
   footprint::side side = footprint::side::buy;
-  book_view book;                    ///< the book after the event (orderbook row `line`), k levels at most
-  book_view book_before;             ///< the book after the previous accepted event (empty before the first)
-  std::size_t line = 0;              ///< 1-based line of the event in both files
+  book_view book;         ///< the book after the event (orderbook row `line`), k levels at most
+  book_view book_before;  ///< the book after the previous accepted event (empty before the first)
+  std::size_t line = 0;   ///< 1-based line of the event in both files
 
   /// True for executions and cross trades (types 4, 5 and 6): the events that print a trade.
   [[nodiscard]] constexpr bool is_trade() const noexcept {

@@ -24,15 +24,15 @@ struct lobster_grouping_options {
 
 /// One market order: the executions with one timestamp and one aggressor side.
 struct lobster_market_order {
-  std::chrono::nanoseconds time{0};  ///< since midnight, the fills' common timestamp
+  std::chrono::nanoseconds time{0};             ///< since midnight, the fills' common timestamp
   footprint::side side = footprint::side::buy;  ///< aggressor: buy (buyer-initiated) or sell
-  double quantity = 0.0;             ///< total shares filled, > 0
-  double vwap = nan;                 ///< volume-weighted average fill price, USD
-  double worst_price = nan;          ///< USD: the highest fill price of a buy, the lowest of a sell
-  std::size_t fills = 0;             ///< number of execution messages, >= 1
-  std::size_t hidden_fills = 0;      ///< of which against hidden orders (0 unless include_hidden)
-  std::size_t first_line = 0;        ///< 1-based line of the first fill in both files
-  price_level_book arrival_book;     ///< the book just before the first fill (after the previous event)
+  double quantity = 0.0;                        ///< total shares filled, > 0
+  double vwap = nan;                            ///< volume-weighted average fill price, USD
+  double worst_price = nan;                     ///< USD: the highest fill price of a buy, the lowest of a sell
+  std::size_t fills = 0;                        ///< number of execution messages, >= 1
+  std::size_t hidden_fills = 0;                 ///< of which against hidden orders (0 unless include_hidden)
+  std::size_t first_line = 0;                   ///< 1-based line of the first fill in both files
+  price_level_book arrival_book;                ///< the book just before the first fill (after the previous event)
 };
 
 /// The grouping rule of LOBSTER market orders, fed one event at a time.

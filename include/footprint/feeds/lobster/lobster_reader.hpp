@@ -13,15 +13,15 @@
 /// auction print) is from LOBSTER's online documentation.
 #pragma once
 
-#include "footprint/feeds/line_reader.hpp"
-#include "footprint/feeds/lobster/detail/lobster_row.hpp"
-#include "footprint/feeds/lobster/lobster_event.hpp"
-#include "footprint/instrument.hpp"
 #include "footprint/book/order_level_book.hpp"
-#include "footprint/feeds/parse_report.hpp"
 #include "footprint/book/price_level_book.hpp"
 #include "footprint/book/trade.hpp"
 #include "footprint/error.hpp"
+#include "footprint/feeds/line_reader.hpp"
+#include "footprint/feeds/lobster/detail/lobster_row.hpp"
+#include "footprint/feeds/lobster/lobster_event.hpp"
+#include "footprint/feeds/parse_report.hpp"
+#include "footprint/instrument.hpp"
 #include "footprint/types.hpp"
 
 #include <algorithm>
@@ -139,9 +139,10 @@ class lobster_reader {
                                           message_.line_number(), ")"));
         }
         if (!has_msg) {
-          throw data_error(message_.name(), orderbook_.line_number(), 0, "",
-                           detail::concat("the message file ends before the orderbook file (no message for orderbook line ",
-                                          orderbook_.line_number(), ")"));
+          throw data_error(
+              message_.name(), orderbook_.line_number(), 0, "",
+              detail::concat("the message file ends before the orderbook file (no message for orderbook line ",
+                             orderbook_.line_number(), ")"));
         }
         read_row(msg_line, ob_line, message_.line_number(), ev);
         return true;
@@ -174,7 +175,8 @@ class lobster_reader {
 
   static lobster_options checked(lobster_options o) {
     if (o.levels < 0) {
-      throw invalid_argument(detail::concat("footprint::lobster_reader: options.levels must be >= 0 (got ", o.levels, ")"));
+      throw invalid_argument(
+          detail::concat("footprint::lobster_reader: options.levels must be >= 0 (got ", o.levels, ")"));
     }
     return o;
   }
@@ -241,17 +243,20 @@ class lobster_reader {
     }
     r.open(2);
     m.type = r.integer();
-    if (m.type < 1 || m.type > 7) r.reject(detail::concat("unknown event type (got ", m.type, "; LOBSTER types are 1 to 7)"));
+    if (m.type < 1 || m.type > 7)
+      r.reject(detail::concat("unknown event type (got ", m.type, "; LOBSTER types are 1 to 7)"));
     const bool halt = m.type == 7;
     r.open(3);
     m.order_id = r.integer();
     r.open(4);
     m.size = r.integer();
-    if (halt ? m.size < 0 : m.size <= 0) r.reject(detail::concat(halt ? "must be >= 0" : "must be > 0", " (got ", m.size, ")"));
+    if (halt ? m.size < 0 : m.size <= 0)
+      r.reject(detail::concat(halt ? "must be >= 0" : "must be > 0", " (got ", m.size, ")"));
     r.open(5);
     m.price = r.integer(price_digits);
     if (halt) {
-      if (m.price < -1 || m.price > 1) r.reject(detail::concat("a halt (type 7) has price -1, 0 or 1 (got ", m.price, ")"));
+      if (m.price < -1 || m.price > 1)
+        r.reject(detail::concat("a halt (type 7) has price -1, 0 or 1 (got ", m.price, ")"));
     } else if (m.price <= 0) {
       r.reject(detail::concat("must be > 0 (got ", m.price, ")"));
     }
@@ -266,9 +271,10 @@ class lobster_reader {
     std::size_t fields = 1;
     for (const char c : text) fields += c == ',' ? 1u : 0u;
     if (fields % 4 != 0) {
-      throw data_error(orderbook_.name(), line, 0, "",
-                       detail::concat("an orderbook row has 4 fields per level (ask price, ask size, bid price, bid size); got ",
-                                      fields, " fields"));
+      throw data_error(
+          orderbook_.name(), line, 0, "",
+          detail::concat("an orderbook row has 4 fields per level (ask price, ask size, bid price, bid size); got ",
+                         fields, " fields"));
     }
     levels_ = static_cast<index>(fields / 4);
   }
@@ -316,7 +322,8 @@ class lobster_reader {
         if (ap <= 0) r.reject_at(col, detail::concat("must be > 0, or 9999999999 at an empty level (got ", ap, ")"));
         if (as <= 0) r.reject(detail::concat("must be > 0 at an occupied level (got ", as, ")"));
         if (n_asks > 0 && ap <= prev_ask) {
-          r.reject_at(col, detail::concat("asks must rise strictly with the level (got ", ap, " after ", prev_ask, ")"));
+          r.reject_at(col,
+                      detail::concat("asks must rise strictly with the level (got ", ap, " after ", prev_ask, ")"));
         }
         if (n_asks == 0) best_ask = ap;
         prev_ask = ap;
@@ -331,10 +338,12 @@ class lobster_reader {
         bids_open = false;
       } else {
         if (!bids_open) r.reject_at(col + 2, detail::concat("an occupied level after an empty one (got ", bp, ")"));
-        if (bp <= 0) r.reject_at(col + 2, detail::concat("must be > 0, or -9999999999 at an empty level (got ", bp, ")"));
+        if (bp <= 0)
+          r.reject_at(col + 2, detail::concat("must be > 0, or -9999999999 at an empty level (got ", bp, ")"));
         if (bs <= 0) r.reject(detail::concat("must be > 0 at an occupied level (got ", bs, ")"));
         if (n_bids > 0 && bp >= prev_bid) {
-          r.reject_at(col + 2, detail::concat("bids must fall strictly with the level (got ", bp, " after ", prev_bid, ")"));
+          r.reject_at(col + 2,
+                      detail::concat("bids must fall strictly with the level (got ", bp, " after ", prev_bid, ")"));
         }
         if (n_bids == 0) best_bid = bp;
         prev_bid = bp;

@@ -29,7 +29,7 @@ struct impact_ls_result {
   vector residuals;           ///< y - model(theta), unweighted, shape (n)
   double weighted_rss = nan;  ///< sum w r^2
   double residual_std = nan;  ///< sqrt(weighted_rss / (n - p))
-  double r2 = nan;     ///< weighted; centred when `centred`, else uncentred (through the origin)
+  double r2 = nan;            ///< weighted; centred when `centred`, else uncentred (through the origin)
   fit_report report;          ///< status, iterations, final_loss = weighted_rss / sum w
 };
 
@@ -100,8 +100,8 @@ bool impact_solve_spd(matrix a, vector& b) {
 /// Fills the covariances of `out` from the Jacobian J (n, p), residuals r, weights w and the
 /// column-pivoting QR of sqrt(W) J (of full rank p).
 template <class = void>
-void impact_covariances(const Eigen::ColPivHouseholderQR<matrix>& qr, const matrix& J, const vector& r,
-                               const vector& w, impact_ls_result& out) {
+void impact_covariances(const Eigen::ColPivHouseholderQR<matrix>& qr, const matrix& J, const vector& r, const vector& w,
+                        impact_ls_result& out) {
   const index n = J.rows();
   const index p = J.cols();
   const matrix r_factor = qr.matrixR().topLeftCorner(p, p).template triangularView<Eigen::Upper>();
@@ -143,14 +143,16 @@ double impact_r_squared(const vector& y, const vector& r, const vector& w, bool 
 /// skips the covariances, residual std and R^2 (for a starting point).
 template <class = void>
 impact_ls_result impact_linear_ls(const matrix& X, const vector& y, const vector& w, bool centred,
-                                         bool covariances = true) {
+                                  bool covariances = true) {
   impact_ls_result out;
   const vector sw = w.cwiseSqrt();
   const matrix xw = sw.asDiagonal() * X;
   const Eigen::ColPivHouseholderQR<matrix> qr(xw);
   if (qr.rank() < X.cols()) {
     out.theta = vector::Constant(X.cols(), nan);
-    out.report = {.status = fit_status::numerical_issue, .iterations = 0, .final_loss = nan,
+    out.report = {.status = fit_status::numerical_issue,
+                  .iterations = 0,
+                  .final_loss = nan,
                   .message = concat("the design matrix has rank ", qr.rank(), " < ", X.cols())};
     return out;
   }
@@ -160,8 +162,8 @@ impact_ls_result impact_linear_ls(const matrix& X, const vector& y, const vector
     impact_covariances(qr, X, out.residuals, w, out);
     out.r2 = impact_r_squared(y, out.residuals, w, centred);
   }
-  out.report = {.status = fit_status::converged, .iterations = 1, .final_loss = out.weighted_rss / w.sum(),
-                .message = ""};
+  out.report = {
+      .status = fit_status::converged, .iterations = 1, .final_loss = out.weighted_rss / w.sum(), .message = ""};
   return out;
 }
 
@@ -173,8 +175,8 @@ impact_ls_result impact_linear_ls(const matrix& X, const vector& y, const vector
 /// point to working precision), or after max_iter (max_iter). A non-finite loss at
 /// the start gives diverged; a rank-deficient Jacobian at the solution numerical_issue.
 template <class Model>
-impact_ls_result impact_nonlinear_ls(const Model& model, vector theta, const vector& y, const vector& w,
-                                     index max_iter, double tol) {
+impact_ls_result impact_nonlinear_ls(const Model& model, vector theta, const vector& y, const vector& w, index max_iter,
+                                     double tol) {
   const index n = y.size();
   const index p = theta.size();
   impact_ls_result out;
@@ -185,7 +187,9 @@ impact_ls_result impact_nonlinear_ls(const Model& model, vector theta, const vec
   double loss = impact_weighted_ss(w, r);
   if (!std::isfinite(loss)) {
     out.theta = theta;
-    out.report = {.status = fit_status::diverged, .iterations = 0, .final_loss = nan,
+    out.report = {.status = fit_status::diverged,
+                  .iterations = 0,
+                  .final_loss = nan,
                   .message = "the loss is not finite at the starting point"};
     return out;
   }
@@ -241,15 +245,18 @@ impact_ls_result impact_nonlinear_ls(const Model& model, vector theta, const vec
   out.theta = theta;
   out.residuals = r;
   if (!impact_covariances(jac, r, w, out)) {
-    out.report = {.status = fit_status::numerical_issue, .iterations = it, .final_loss = loss / w.sum(),
+    out.report = {.status = fit_status::numerical_issue,
+                  .iterations = it,
+                  .final_loss = loss / w.sum(),
                   .message = "the Jacobian at the solution is rank-deficient: a parameter is not identified"};
     return out;
   }
   out.r2 = impact_r_squared(y, r, w, true);
-  out.report = {.status = status, .iterations = it, .final_loss = loss / w.sum(),
-                .message = status == fit_status::converged
-                               ? ""
-                               : concat("no convergence within ", max_iter, " iterations")};
+  out.report = {
+      .status = status,
+      .iterations = it,
+      .final_loss = loss / w.sum(),
+      .message = status == fit_status::converged ? "" : concat("no convergence within ", max_iter, " iterations")};
   return out;
 }
 

@@ -13,8 +13,8 @@
 #pragma once
 
 #include "footprint/detail/concat.hpp"
-#include "footprint/impact/detail/impact_least_squares.hpp"
 #include "footprint/error.hpp"
+#include "footprint/impact/detail/impact_least_squares.hpp"
 #include "footprint/types.hpp"
 
 #include <Eigen/Dense>
@@ -35,7 +35,7 @@ struct impact_power_law_fit {
   matrix cov_classical;       ///< (2, 2), order (c, e); zero row/column for a fixed exponent
   matrix cov_hc1;             ///< (2, 2), same order
   double residual_std = nan;  ///< bps (nonlinear) or natural-log units (log-OLS)
-  double r2 = nan;     ///< weighted, centred, in the units of the fit
+  double r2 = nan;            ///< weighted, centred, in the units of the fit
   index n_used = 0;           ///< rows in the fit
   index n_excluded = 0;       ///< rows dropped because impact <= 0 (log-OLS only)
   fit_report report;
@@ -50,8 +50,8 @@ struct impact_power_law_fit {
 ///         loss is not finite
 template <class = void>
 impact_power_law_fit impact_fit_power_law(const vector& x, const vector& s, const vector& y, const vector& w,
-                                                 impact_power_law_method method, double fixed_exponent,
-                                                 index max_iter, double tol, std::string_view where) {
+                                          impact_power_law_method method, double fixed_exponent, index max_iter,
+                                          double tol, std::string_view where) {
   const index n = x.size();
   const bool fixed = std::isfinite(fixed_exponent);
   const index p = fixed ? 1 : 2;
@@ -79,12 +79,14 @@ impact_power_law_fit impact_fit_power_law(const vector& x, const vector& s, cons
 
   if (method == impact_power_law_method::log_ols) {
     if (n_pos < 3) {
-      throw invalid_argument(concat(where, ": log_ols needs at least 3 rows with impact > 0 (got ", n_pos, " of ", n,
-                                    ")"));
+      throw invalid_argument(
+          concat(where, ": log_ols needs at least 3 rows with impact > 0 (got ", n_pos, " of ", n, ")"));
     }
     if (!have_log_fit) {
       throw convergence_error(std::string(where),
-                              {.status = fit_status::numerical_issue, .iterations = 0, .final_loss = nan,
+                              {.status = fit_status::numerical_issue,
+                               .iterations = 0,
+                               .final_loss = nan,
                                .message = "the participation takes a single value: the exponent is not identified"});
     }
     const double c = std::exp(log_fit.theta[0]);

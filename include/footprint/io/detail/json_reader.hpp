@@ -145,7 +145,8 @@ class basic_json_reader {
     if constexpr (std::is_signed_v<Int>) {
       ok = x >= lo && x <= hi;
     } else {
-      ok = x >= 0 && static_cast<std::uint64_t>(x) >= static_cast<std::uint64_t>(lo) && static_cast<std::uint64_t>(x) <= static_cast<std::uint64_t>(hi);
+      ok = x >= 0 && static_cast<std::uint64_t>(x) >= static_cast<std::uint64_t>(lo) &&
+           static_cast<std::uint64_t>(x) <= static_cast<std::uint64_t>(hi);
     }
     if (!ok) fail(path, range(x));
     return static_cast<Int>(x);
@@ -233,18 +234,21 @@ class basic_json_reader {
     const auto version = integer<std::int64_t>(obj, path, "version");
     if (version < 1 || version > max_version) {
       fail(json_path(path, "version"),
-           max_version == 1 ? concat("unsupported version ", version, " (this footprint reads version 1)")
-                            : concat("unsupported version ", version, " (this footprint reads versions 1 to ", max_version, ")"));
+           max_version == 1
+               ? concat("unsupported version ", version, " (this footprint reads version 1)")
+               : concat("unsupported version ", version, " (this footprint reads versions 1 to ", max_version, ")"));
     }
   }
 
   /// Rethrows `e`, an invalid_argument thrown by `where` (a model's from_state, whose
   /// messages read "<where>: <field> <detail>"), as data_error(source, 0, 0, prefix + field,
   /// e.what()): prefix is where the state sits in the document, e.g. "ensemble." or "".
-  [[noreturn]] void rethrow_state_error(const std::exception& e, std::string_view where, std::string_view prefix) const {
+  [[noreturn]] void rethrow_state_error(const std::exception& e, std::string_view where,
+                                        std::string_view prefix) const {
     const std::string_view what = e.what();
     std::string field(prefix);
-    if (what.size() > where.size() + 2 && what.substr(0, where.size()) == where && what.substr(where.size(), 2) == ": ") {
+    if (what.size() > where.size() + 2 && what.substr(0, where.size()) == where &&
+        what.substr(where.size(), 2) == ": ") {
       const std::string_view rest = what.substr(where.size() + 2);
       field += rest.substr(0, rest.find(' '));
     } else if (!field.empty() && field.back() == '.') {

@@ -20,10 +20,10 @@
 
 #include "footprint/detail/checks.hpp"
 #include "footprint/detail/concat.hpp"
+#include "footprint/distributions/location_scale_t.hpp"
 #include "footprint/error.hpp"
 #include "footprint/models/detail/where.hpp"
 #include "footprint/models/linear/linear_solver.hpp"
-#include "footprint/distributions/location_scale_t.hpp"
 #include "footprint/types.hpp"
 
 #include <Eigen/Dense>
@@ -41,15 +41,15 @@ namespace footprint::detail {
 
 /// The spectrum of the centred, sqrt-weighted design (see the file comment).
 struct linear_spectrum {
-  index n_rows = 0;         ///< rows of X
-  double weight_sum = 0.0;  ///< sum of the sample weights (n_rows when unweighted)
-  vector x_offset;          ///< (n_features) weighted column means, or zeros without intercept
-  double y_offset = 0.0;    ///< weighted mean of y, or 0 without intercept
-  double ys_variance = 0.0; ///< population variance of the entries of ys (numpy's var)
-  vector s;                 ///< (k) singular values of Xs, descending, >= 0
-  matrix V;                 ///< (n_features, n_features) orthogonal; columns 0..k-1 pair with s
-  vector c;                 ///< (k) U' ys
-  double rss_perp = 0.0;    ///< |ys|^2 - |c|^2 >= 0
+  index n_rows = 0;          ///< rows of X
+  double weight_sum = 0.0;   ///< sum of the sample weights (n_rows when unweighted)
+  vector x_offset;           ///< (n_features) weighted column means, or zeros without intercept
+  double y_offset = 0.0;     ///< weighted mean of y, or 0 without intercept
+  double ys_variance = 0.0;  ///< population variance of the entries of ys (numpy's var)
+  vector s;                  ///< (k) singular values of Xs, descending, >= 0
+  matrix V;                  ///< (n_features, n_features) orthogonal; columns 0..k-1 pair with s
+  vector c;                  ///< (k) U' ys
+  double rss_perp = 0.0;     ///< |ys|^2 - |c|^2 >= 0
 
   /// Number of features.
   [[nodiscard]] index p() const noexcept { return V.rows(); }
@@ -66,7 +66,7 @@ struct linear_spectrum {
 /// of [X | y].
 template <class = void>
 void fill_block(matrix& B, index dst, const matrix_cref& X, const vector_cref& y, const vector_cref* w,
-                       const vector& x_offset, double y_offset, index src, index count) {
+                const vector& x_offset, double y_offset, index src, index count) {
   const index p = X.cols();
   if (w == nullptr) {
     for (index j = 0; j < p; ++j) {
@@ -118,8 +118,7 @@ void spectrum_by_qr(linear_spectrum& out, const matrix_cref& X, const vector_cre
 /// Normal-equations route: Gram matrix of [Xs | ys] in row blocks, then the eigensystem of
 /// Xs'Xs; fills s, V, c, rss_perp. Returns |ys|^2.
 template <class = void>
-double spectrum_by_gram(linear_spectrum& out, const matrix_cref& X, const vector_cref& y,
-                               const vector_cref* w) {
+double spectrum_by_gram(linear_spectrum& out, const matrix_cref& X, const vector_cref& y, const vector_cref* w) {
   const index n = X.rows();
   const index p = X.cols();
   const index q = p + 1;
@@ -138,7 +137,8 @@ double spectrum_by_gram(linear_spectrum& out, const matrix_cref& X, const vector
   const index k = std::min(n, p);
   out.V = eig.eigenvectors().rowwise().reverse();  // descending eigenvalues
   const vector lam = eig.eigenvalues().reverse();
-  const double cutoff = std::max(lam[0], 0.0) * std::numeric_limits<double>::epsilon() * static_cast<double>(std::max(n, p));
+  const double cutoff =
+      std::max(lam[0], 0.0) * std::numeric_limits<double>::epsilon() * static_cast<double>(std::max(n, p));
   out.s = vector::Zero(k);
   out.c = vector::Zero(k);
   const vector vt_t = out.V.transpose() * t;
@@ -165,8 +165,8 @@ double spectrum_by_gram(linear_spectrum& out, const matrix_cref& X, const vector
 /// most 6 digits); otherwise it recomputes by QR.
 /// Complexity: O(n p^2) time (twice that for the QR route), O(p^2 + block_rows(p) p) memory.
 template <class = void>
-linear_spectrum decompose(const std::string& where, const matrix_cref& X, const vector_cref& y,
-                                 const vector_cref* w, bool fit_intercept, linear_solver solver) {
+linear_spectrum decompose(const std::string& where, const matrix_cref& X, const vector_cref& y, const vector_cref* w,
+                          bool fit_intercept, linear_solver solver) {
   const index n = X.rows();
   const index p = X.cols();
   linear_spectrum out;
@@ -208,7 +208,7 @@ linear_spectrum decompose(const std::string& where, const matrix_cref& X, const 
 /// What a linear model predicts: mean x'coef + intercept and a location-scale t (or normal)
 /// distribution with scale^2 = noise_scale2 * (1 + extra + |factor' (x - centre)|^2).
 struct linear_predictor {
-  vector coef;                ///< (n_features)
+  vector coef;  ///< (n_features)
   double intercept = 0.0;
   vector centre;              ///< (n_features) point the variance term is measured from
   matrix factor;              ///< (n_features, m): the parameter uncertainty is factor factor'
@@ -330,8 +330,8 @@ struct linear_model_state {
   void predict_distribution(const char* model, const matrix_cref& X, std::span<location_scale_t> out) const {
     check_distribution(model, X);
     if (static_cast<index>(out.size()) != X.rows()) {
-      throw dimension_mismatch(where_t{model, "predict_distribution"}.str(), "out.size() must equal X.rows()",
-                               X.rows(), static_cast<index>(out.size()));
+      throw dimension_mismatch(where_t{model, "predict_distribution"}.str(), "out.size() must equal X.rows()", X.rows(),
+                               static_cast<index>(out.size()));
     }
     predictor.distributions_into(X, out, where_t{model, "predict_distribution"});
   }

@@ -186,9 +186,8 @@ double mlp_head_loss(mlp_head head, const OutMat& O, const double* y, const doub
 /// observation (already scaled); y and w (may be null) have n_total entries. Writes dJ/dtheta
 /// into `grad` (resized to theta's size) and returns the data part (1/b) sum w_i loss_i.
 template <class = void>
-double mlp_batch_gradient(const mlp_net& net, mlp_head head, const matrix& Xt, const vector& y,
-                                 const vector* w, std::span<const index> rows, double weight_decay, vector& grad,
-                                 mlp_chunk_buffers& buf) {
+double mlp_batch_gradient(const mlp_net& net, mlp_head head, const matrix& Xt, const vector& y, const vector* w,
+                          std::span<const index> rows, double weight_decay, vector& grad, mlp_chunk_buffers& buf) {
   const index L = net.n_layers();
   const index b = static_cast<index>(rows.size());
   const double scale = 1.0 / static_cast<double>(b);
@@ -243,9 +242,9 @@ double mlp_batch_gradient(const mlp_net& net, mlp_head head, const matrix& Xt, c
 template <class Rng>
 void mlp_initialize(mlp_net& net, mlp_init init, mlp_head head, Rng& rng) {
   net.theta.setZero();
-  const mlp_init kind = init != mlp_init::automatic ? init
+  const mlp_init kind = init != mlp_init::automatic              ? init
                         : net.activation == mlp_activation::tanh ? mlp_init::glorot
-                                                                  : mlp_init::he;
+                                                                 : mlp_init::he;
   for (index l = 1; l <= net.n_layers(); ++l) {
     auto W = net.W(net.theta.data(), l);
     const auto fan_in = static_cast<double>(W.rows());

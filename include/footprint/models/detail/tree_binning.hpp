@@ -83,7 +83,9 @@ class basic_bin_mapper {
 
   [[nodiscard]] index n_features() const noexcept { return static_cast<index>(upper_.size()); }
   /// Number of non-missing bins of feature f (>= 1).
-  [[nodiscard]] int n_bins(index f) const noexcept { return static_cast<int>(upper_[static_cast<std::size_t>(f)].size()); }
+  [[nodiscard]] int n_bins(index f) const noexcept {
+    return static_cast<int>(upper_[static_cast<std::size_t>(f)].size());
+  }
   /// Upper bound of bin b of feature f; the last is +inf.
   [[nodiscard]] double upper(index f, int b) const noexcept {
     return upper_[static_cast<std::size_t>(f)][static_cast<std::size_t>(b)];

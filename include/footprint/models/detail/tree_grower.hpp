@@ -67,26 +67,26 @@ enum class grow_policy : std::uint8_t { depthwise, lossguide, depth_first };
 
 struct grower_config {
   grow_policy policy = grow_policy::depthwise;
-  int max_depth = 6;             ///< <= 0: unlimited
-  index max_leaves = 0;          ///< <= 0: unlimited
-  double lambda = 1.0;           ///< L2 on leaf values
-  double alpha = 0.0;            ///< L1 on leaf values
-  double min_split_gain = 0.0;   ///< a split needs gain > this
-  double min_child_weight = 0.0; ///< each child's H >= this
-  double min_samples_leaf = 1.0; ///< each child's row count >= this
-  double min_samples_split = 2.0;///< a node needs this many rows to split
-  index max_features_node = 0;   ///< features tried per node; <= 0: all the tree's features
+  int max_depth = 6;                           ///< <= 0: unlimited
+  index max_leaves = 0;                        ///< <= 0: unlimited
+  double lambda = 1.0;                         ///< L2 on leaf values
+  double alpha = 0.0;                          ///< L1 on leaf values
+  double min_split_gain = 0.0;                 ///< a split needs gain > this
+  double min_child_weight = 0.0;               ///< each child's H >= this
+  double min_samples_leaf = 1.0;               ///< each child's row count >= this
+  double min_samples_split = 2.0;              ///< a node needs this many rows to split
+  index max_features_node = 0;                 ///< features tried per node; <= 0: all the tree's features
   const std::vector<int>* monotone = nullptr;  ///< per feature in {-1, 0, 1}; null or empty: none
   int n_threads = 1;
-  index dense_min = 2048;        ///< nodes with at least this many rows keep a dense histogram
+  index dense_min = 2048;  ///< nodes with at least this many rows keep a dense histogram
 };
 
 /// A grown tree and where the in-sample rows ended up.
 struct grown_tree {
   std::vector<tree_node> nodes;
-  std::vector<std::int32_t> rows;                           ///< in-sample rows grouped by leaf
-  std::vector<std::pair<std::int32_t, std::int32_t>> range; ///< per node: [begin, end) in rows
-  std::vector<std::pair<double, double>> bounds;            ///< per node: monotone bounds of the value
+  std::vector<std::int32_t> rows;                            ///< in-sample rows grouped by leaf
+  std::vector<std::pair<std::int32_t, std::int32_t>> range;  ///< per node: [begin, end) in rows
+  std::vector<std::pair<double, double>> bounds;             ///< per node: monotone bounds of the value
 };
 
 // A class template (with a parameter never given) so that its members are compiled only in
@@ -128,9 +128,9 @@ class basic_tree_grower {
   struct split_info {
     double gain = -std::numeric_limits<double>::infinity();
     std::int32_t feature = -1;
-    int bin = 0;                  ///< rows with bin <= this go left (non-missing)
+    int bin = 0;  ///< rows with bin <= this go left (non-missing)
     bool default_left = true;
-    bool missing_only = false;    ///< all non-missing left, missing right
+    bool missing_only = false;  ///< all non-missing left, missing right
     hist_bin left, right;
     double wl = 0.0, wr = 0.0;
   };
@@ -162,7 +162,9 @@ class basic_tree_grower {
     std::size_t first = 0;  ///< its candidates' results start here in eval_results_
   };
 
-  [[nodiscard]] bool splittable_depth(int depth) const noexcept { return cfg_.max_depth <= 0 || depth < cfg_.max_depth; }
+  [[nodiscard]] bool splittable_depth(int depth) const noexcept {
+    return cfg_.max_depth <= 0 || depth < cfg_.max_depth;
+  }
 
   [[nodiscard]] double thresholded(double G) const noexcept {
     if (G > cfg_.alpha) return G - cfg_.alpha;
@@ -294,7 +296,6 @@ class basic_tree_grower {
   /// it; none for children that cannot split again or are small.
   void children_histograms(std::vector<pending>& level, std::vector<pending>& children);
 
-
   const binned_matrix& B_;
   const bin_mapper& M_;
   grower_config cfg_;
@@ -321,8 +322,9 @@ using tree_grower = basic_tree_grower<>;
 // ---------------------------------------------------------------------------------------
 
 template <class U>
-std::vector<typename basic_tree_grower<U>::pending> basic_tree_grower<U>::start(std::vector<std::int32_t> rows, const std::vector<grad_pair>& gh,
-                                                            const std::vector<std::int32_t>& features, grown_tree& out) {
+std::vector<typename basic_tree_grower<U>::pending> basic_tree_grower<U>::start(
+    std::vector<std::int32_t> rows, const std::vector<grad_pair>& gh, const std::vector<std::int32_t>& features,
+    grown_tree& out) {
   rows_ = std::move(rows);
   const auto n = static_cast<std::int32_t>(rows_.size());
   gh_ = gh.data();
@@ -366,7 +368,8 @@ void basic_tree_grower<U>::grow_depthwise(std::vector<pending>& level, grown_tre
   while (!level.empty()) {
     if (cfg_.max_leaves > 0) {
       if (n_leaves >= cfg_.max_leaves) break;
-      const auto keep = static_cast<std::size_t>(std::min<index>(static_cast<index>(level.size()), cfg_.max_leaves - n_leaves));
+      const auto keep =
+          static_cast<std::size_t>(std::min<index>(static_cast<index>(level.size()), cfg_.max_leaves - n_leaves));
       for (std::size_t i = keep; i < level.size(); ++i) release(level[i].hist);
       level.resize(keep);
     }

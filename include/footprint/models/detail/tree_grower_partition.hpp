@@ -15,8 +15,8 @@
 namespace footprint::detail {
 
 template <class U>
-std::int32_t basic_tree_grower<U>::partition(const split_info& s, std::int32_t begin, std::int32_t end, std::int32_t* left,
-                                           std::int32_t* right) noexcept {
+std::int32_t basic_tree_grower<U>::partition(const split_info& s, std::int32_t begin, std::int32_t end,
+                                             std::int32_t* left, std::int32_t* right) noexcept {
   const std::uint8_t* col = B_.column(s.feature);
   const std::int32_t* r = rows_.data();
   std::int32_t nl = 0;
@@ -40,7 +40,8 @@ void basic_tree_grower<U>::partition_parallel(const std::vector<pending>& level,
   chunks_.clear();
   for (std::size_t i = 0; i < level.size(); ++i) {
     for (index a = level[i].begin; a < level[i].end; a += chunk) {
-      chunks_.push_back(part_chunk{i, static_cast<std::int32_t>(a), static_cast<std::int32_t>(std::min<index>(a + chunk, level[i].end)), 0});
+      chunks_.push_back(part_chunk{i, static_cast<std::int32_t>(a),
+                                   static_cast<std::int32_t>(std::min<index>(a + chunk, level[i].end)), 0});
     }
   }
   const auto n_chunks = static_cast<index>(chunks_.size());
@@ -109,7 +110,8 @@ void basic_tree_grower<U>::partition_level(const std::vector<pending>& level) {
 }
 
 template <class U>
-void basic_tree_grower<U>::add_children(const pending& p, std::int32_t nl, std::vector<pending>& children, grown_tree& out) {
+void basic_tree_grower<U>::add_children(const pending& p, std::int32_t nl, std::vector<pending>& children,
+                                        grown_tree& out) {
   const split_info& s = p.best;
   const std::int32_t nr = (p.end - p.begin) - nl;
   const auto left_id = static_cast<std::int32_t>(out.nodes.size());

@@ -19,8 +19,8 @@
 namespace footprint::detail {
 
 template <class U>
-void basic_tree_grower<U>::build_group(std::vector<hist_bin>& hist, const std::int32_t* feats, int k, std::int32_t begin,
-                                     std::int32_t end) const noexcept {
+void basic_tree_grower<U>::build_group(std::vector<hist_bin>& hist, const std::int32_t* feats, int k,
+                                       std::int32_t begin, std::int32_t end) const noexcept {
   hist_bin* H[4];
   const std::uint8_t* col[4];
   for (int q = 0; q < k; ++q) {
@@ -92,15 +92,16 @@ void basic_tree_grower<U>::build_histograms() {
 }
 
 template <class U>
-void basic_tree_grower<U>::scan(split_info& best, std::int32_t f, const hist_bin* H, const std::uint8_t* order, int n_listed,
-                              const pending& p) const noexcept {
+void basic_tree_grower<U>::scan(split_info& best, std::int32_t f, const hist_bin* H, const std::uint8_t* order,
+                                int n_listed, const pending& p) const noexcept {
   const hist_bin& M = H[bin_mapper::missing_bin];
   const double parent_score = score(p.sum, weight(p.sum, p.lo, p.hi));
   const int mono = monotone(f);
   // plain Newton gains when neither L1, monotone constraints nor bounds are in play
   const bool plain = cfg_.alpha == 0.0 && mono == 0 && std::isinf(p.lo) && std::isinf(p.hi);
   const double lambda = cfg_.lambda;
-  const auto consider = [&](const hist_bin& L, const hist_bin& R, int bin, bool default_left, bool missing_only) __attribute__((always_inline)) {
+  const auto consider = [&](const hist_bin& L, const hist_bin& R, int bin, bool default_left, bool missing_only)
+      __attribute__((always_inline)) {
     if (L.c < cfg_.min_samples_leaf || R.c < cfg_.min_samples_leaf) return;
     if (L.h < cfg_.min_child_weight || R.h < cfg_.min_child_weight) return;
     if (L.c <= 0.0 || R.c <= 0.0) return;
@@ -241,7 +242,8 @@ void basic_tree_grower<U>::evaluate_dense(const pending& p, std::int32_t f, spli
 }
 
 template <class U>
-void basic_tree_grower<U>::evaluate_sparse(const pending& p, std::int32_t f, hist_bin* H, split_info& s) const noexcept {
+void basic_tree_grower<U>::evaluate_sparse(const pending& p, std::int32_t f, hist_bin* H,
+                                           split_info& s) const noexcept {
   const std::uint8_t* col = B_.column(f);
   std::uint8_t order[n_slots] = {};  // zeroed: silences a false maybe-uninitialized
   int n_listed = 0;

@@ -32,11 +32,11 @@ namespace footprint::detail {
 /// The heap layout: built by compile(), then const and thread-safe.
 class tree_heap_layout {
  public:
-  static constexpr int max_depth = 8;               ///< deepest tree the layout takes
-  static constexpr index max_features = 128;        ///< most features it takes
+  static constexpr int max_depth = 8;                                    ///< deepest tree the layout takes
+  static constexpr index max_features = 128;                             ///< most features it takes
   static constexpr std::uint64_t key_missing_left = 0;                   ///< below every threshold key
   static constexpr std::uint64_t key_missing_right = ~std::uint64_t{0};  ///< above every threshold key
-  static constexpr std::uint64_t key_padding = ~std::uint64_t{0};  ///< threshold of a padding node: always left
+  static constexpr std::uint64_t key_padding = ~std::uint64_t{0};        ///< threshold of a padding node: always left
 
   /// Pads every tree to a perfect tree of depth `depth` (<= max_depth) in heap order (node
   /// k's children are 2k and 2k+1, leaves at [w, 2w) with w = 2^depth). A leaf above the
@@ -180,17 +180,20 @@ double tree_heap_layout::sum_trees_depth(const std::uint64_t* xx, double s) cons
         ((k[J] = step(k[J], th[J * w + k[J]], xx[sl[J * w + k[J]]])), ...);
       }
       ((s += leaf[J * w + k[J] - w]), ...);
-    }(std::make_index_sequence<C>{});
+    }
+    (std::make_index_sequence<C>{});
   }
   for (; t0 < T; ++t0) s += walk(t0, xx);
   return s;
 }
 
-inline void tree_heap_layout::predict_chunk(const matrix_cref& X, vector_ref out, index begin, index end) const noexcept {
+inline void tree_heap_layout::predict_chunk(const matrix_cref& X, vector_ref out, index begin,
+                                            index end) const noexcept {
   const index m = end - begin;
   const auto width = static_cast<std::size_t>(2 * sum_.n_features);
   std::array<std::uint64_t, static_cast<std::size_t>(buffer_keys)> buf;
-  for (index i = 0; i < m; ++i) row_keys(X.data() + (begin + i), X.outerStride(), buf.data() + static_cast<std::size_t>(i) * width);
+  for (index i = 0; i < m; ++i)
+    row_keys(X.data() + (begin + i), X.outerStride(), buf.data() + static_cast<std::size_t>(i) * width);
   const bool float_acc = sum_.float_acc;
   std::array<double, tree_block_rows> acc{};
   std::array<float, tree_block_rows> facc{};
@@ -232,7 +235,8 @@ inline void tree_heap_layout::predict_chunk(const matrix_cref& X, vector_ref out
     }
   }
   for (index i = 0; i < m; ++i) {
-    out[begin + i] = sum_.scale * (float_acc ? static_cast<double>(facc[static_cast<std::size_t>(i)]) : acc[static_cast<std::size_t>(i)]);
+    out[begin + i] = sum_.scale * (float_acc ? static_cast<double>(facc[static_cast<std::size_t>(i)])
+                                             : acc[static_cast<std::size_t>(i)]);
   }
 }
 

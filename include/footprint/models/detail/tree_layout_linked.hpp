@@ -101,7 +101,8 @@ inline void tree_linked_layout::compile(const std::vector<regression_tree>& tree
   inf_right_ = false;
   for (const regression_tree& tree : trees) {
     for (const tree_node& nd : tree.nodes()) {
-      if (!nd.is_leaf() && !nd.default_left && nd.threshold == std::numeric_limits<double>::infinity()) inf_right_ = true;
+      if (!nd.is_leaf() && !nd.default_left && nd.threshold == std::numeric_limits<double>::infinity())
+        inf_right_ = true;
     }
   }
   packed_.clear();
@@ -208,7 +209,8 @@ inline double tree_linked_layout::sum_lanes(const double* x, index stride) const
   return s;
 }
 
-inline void tree_linked_layout::fill_rows(const matrix_cref& X, index begin, index end, bool fast, double* buf) const noexcept {
+inline void tree_linked_layout::fill_rows(const matrix_cref& X, index begin, index end, bool fast,
+                                          double* buf) const noexcept {
   const index n_features = sum_.n_features;
   const index width = fast ? 2 * n_features : n_features;
   for (index j = 0; j < n_features; ++j) {
@@ -225,7 +227,8 @@ inline void tree_linked_layout::fill_rows(const matrix_cref& X, index begin, ind
   }
 }
 
-inline void tree_linked_layout::predict_block(const matrix_cref& X, vector_ref out, index begin, index end) const noexcept {
+inline void tree_linked_layout::predict_block(const matrix_cref& X, vector_ref out, index begin,
+                                              index end) const noexcept {
   const index m = end - begin;
   // row-major copy of the block: rows of 2 n_features values, NaN as -inf then NaN as +inf
   // (see packed_node); without the fast path, rows of n_features raw values
@@ -250,7 +253,8 @@ inline void tree_linked_layout::predict_block(const matrix_cref& X, vector_ref o
   const packed_node* nodes = packed_.data();
   const auto step = [&](std::int32_t k, const double* x) noexcept {
     const packed_node& nd = nodes[k];
-    return fast ? nd.left + static_cast<std::int32_t>(x[nd.slot] > nd.threshold) : nd.left + go_right(nd, x[nd.feature]);
+    return fast ? nd.left + static_cast<std::int32_t>(x[nd.slot] > nd.threshold)
+                : nd.left + go_right(nd, x[nd.feature]);
   };
   constexpr index R = 16;  // rows interleaved
   const index m4 = float_acc ? 0 : m - m % R;
@@ -262,9 +266,11 @@ inline void tree_linked_layout::predict_block(const matrix_cref& X, vector_ref o
       k.fill(root);
       const double* x0 = buf + i * width;
       for (int d = depth; d > 0; --d) {
-        for (index j = 0; j < R; ++j) k[static_cast<std::size_t>(j)] = step(k[static_cast<std::size_t>(j)], x0 + j * width);
+        for (index j = 0; j < R; ++j)
+          k[static_cast<std::size_t>(j)] = step(k[static_cast<std::size_t>(j)], x0 + j * width);
       }
-      for (index j = 0; j < R; ++j) acc[static_cast<std::size_t>(i + j)] += values_[static_cast<std::size_t>(k[static_cast<std::size_t>(j)])];
+      for (index j = 0; j < R; ++j)
+        acc[static_cast<std::size_t>(i + j)] += values_[static_cast<std::size_t>(k[static_cast<std::size_t>(j)])];
     }
     for (index i = m4; i < m; ++i) {
       const double* x = buf + i * width;
@@ -272,14 +278,16 @@ inline void tree_linked_layout::predict_block(const matrix_cref& X, vector_ref o
       for (int d = depth; d > 0; --d) k = step(k, x);
       const double leaf = values_[static_cast<std::size_t>(k)];
       if (float_acc) {
-        facc[static_cast<std::size_t>(i)] = static_cast<float>(static_cast<double>(facc[static_cast<std::size_t>(i)]) + leaf);
+        facc[static_cast<std::size_t>(i)] =
+            static_cast<float>(static_cast<double>(facc[static_cast<std::size_t>(i)]) + leaf);
       } else {
         acc[static_cast<std::size_t>(i)] += leaf;
       }
     }
   }
   for (index i = 0; i < m; ++i) {
-    out[begin + i] = sum_.scale * (float_acc ? static_cast<double>(facc[static_cast<std::size_t>(i)]) : acc[static_cast<std::size_t>(i)]);
+    out[begin + i] = sum_.scale * (float_acc ? static_cast<double>(facc[static_cast<std::size_t>(i)])
+                                             : acc[static_cast<std::size_t>(i)]);
   }
 }
 

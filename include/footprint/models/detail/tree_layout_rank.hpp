@@ -39,8 +39,8 @@ namespace footprint::detail {
 /// The rank layout: built by compile() from the heap layout, then const and thread-safe.
 class tree_rank_layout {
  public:
-  static constexpr int max_depth = 6;              ///< 63 heap positions: one bit each in a 64-bit mask
-  static constexpr index max_features = 32;        ///< 2 n_features slots in one 64-byte permute table
+  static constexpr int max_depth = 6;                 ///< 63 heap positions: one bit each in a 64-bit mask
+  static constexpr index max_features = 32;           ///< 2 n_features slots in one 64-byte permute table
   static constexpr std::size_t max_thresholds = 255;  ///< distinct thresholds per feature
 
   /// True when the CPU runs AVX-512 F, BW and VBMI (and the OS saves their state); false
@@ -70,10 +70,10 @@ class tree_rank_layout {
   void predict_block(const matrix_cref& X, vector_ref out, index begin, index end) const noexcept;
 
  private:
-  static constexpr std::size_t width = 256;     ///< row of thr_: 16 blocks of 16
-  static constexpr std::size_t lanes = 64;      ///< trees per group (bytes per vector)
+  static constexpr std::size_t width = 256;                  ///< row of thr_: 16 blocks of 16
+  static constexpr std::size_t lanes = 64;                   ///< trees per group (bytes per vector)
   static constexpr std::size_t group_bytes = lanes * lanes;  ///< 64 positions x 64 lanes
-  static constexpr std::uint8_t padding = 255;  ///< rank of a padding node: never below a row rank
+  static constexpr std::uint8_t padding = 255;               ///< rank of a padding node: never below a row rank
 
 #ifdef FOOTPRINT_DETAIL_AVX512
   /// Adds the leaf values of trees [t0, t0 + n), whose leaf indices are leaf_index[0, n), to
@@ -82,7 +82,8 @@ class tree_rank_layout {
     const std::size_t w = heap_width_;
     const double* leaf = leaf_.data() + t0 * w;
     if (sum_.float_acc) {
-      for (std::size_t j = 0; j < n; ++j) fs = static_cast<float>(static_cast<double>(fs) + leaf[j * w + leaf_index[j]]);
+      for (std::size_t j = 0; j < n; ++j)
+        fs = static_cast<float>(static_cast<double>(fs) + leaf[j * w + leaf_index[j]]);
     } else {
       for (std::size_t j = 0; j < n; ++j) s += leaf[j * w + leaf_index[j]];
     }
@@ -98,7 +99,8 @@ class tree_rank_layout {
     __m512i v[std::size_t{1} << (D > 3 ? D - 2 : 1)];
     const __mmask64 k0 = _cvtu64_mask64(bit[0]);
     for (std::size_t q = 0; q < m / 2; ++q) {
-      v[q] = _mm512_mask_blend_epi8(k0, _mm512_loadu_si512(p + lanes * (m + q)), _mm512_loadu_si512(p + lanes * (m + m / 2 + q)));
+      v[q] = _mm512_mask_blend_epi8(k0, _mm512_loadu_si512(p + lanes * (m + q)),
+                                    _mm512_loadu_si512(p + lanes * (m + m / 2 + q)));
     }
     for (int k = 1; k < l; ++k) {
       const std::size_t half = m >> (k + 1);
@@ -131,11 +133,11 @@ class tree_rank_layout {
   int depth_ = 0;
   std::size_t heap_width_ = 1;
   std::size_t n_trees_ = 0;
-  std::vector<double> thr_;            ///< (n_features, 256) sorted distinct thresholds, NaN after
-  std::vector<double> pivot_;          ///< (n_features, 16) pivot i = thr_ entry 16 i + 15
-  std::vector<std::uint8_t> node_;     ///< (groups, 64 positions, 64 trees) threshold ranks, 255 = padding
-  std::vector<std::uint8_t> slot_;     ///< (groups, 64 positions, 64 trees) slots (see tree_heap_layout)
-  std::vector<double> leaf_;           ///< (n_trees, 2^depth) leaf values (the heap layout's)
+  std::vector<double> thr_;         ///< (n_features, 256) sorted distinct thresholds, NaN after
+  std::vector<double> pivot_;       ///< (n_features, 16) pivot i = thr_ entry 16 i + 15
+  std::vector<std::uint8_t> node_;  ///< (groups, 64 positions, 64 trees) threshold ranks, 255 = padding
+  std::vector<std::uint8_t> slot_;  ///< (groups, 64 positions, 64 trees) slots (see tree_heap_layout)
+  std::vector<double> leaf_;        ///< (n_trees, 2^depth) leaf values (the heap layout's)
 };
 
 // ---------------------------------------------------------------------------------------
@@ -196,7 +198,8 @@ inline double tree_rank_layout::predict_row(const double* x, index stride) const
   return tree_with_depth<1, max_depth>(depth_, [&](auto D) { return predict_depth<D>(x, stride); });
 }
 
-inline void tree_rank_layout::predict_block(const matrix_cref& X, vector_ref out, index begin, index end) const noexcept {
+inline void tree_rank_layout::predict_block(const matrix_cref& X, vector_ref out, index begin,
+                                            index end) const noexcept {
   std::array<double, static_cast<std::size_t>(tree_block_rows * max_features)> rows;
   const index d = sum_.n_features;
   for (index j = 0; j < d; ++j) {
@@ -243,7 +246,7 @@ double tree_rank_layout::predict_depth(const double* x, index stride) const noex
     const std::size_t t_previous = g > 0 ? (g - 1) * lanes : 0;
     const std::uint8_t* rk = node_.data() + g * group_bytes;
     const std::uint8_t* sl = slot_.data() + g * group_bytes;
-    std::uint64_t bit[D];  // bit[l]: lane j goes right at level l
+    std::uint64_t bit[D];                   // bit[l]: lane j goes right at level l
     __m512i leaf = _mm512_setzero_si512();  // leaf index of lane j in byte j
     FOOTPRINT_DETAIL_UNROLL(8)
     for (int l = 0; l < D; ++l) {
@@ -253,7 +256,8 @@ double tree_rank_layout::predict_depth(const double* x, index stride) const noex
         FOOTPRINT_DETAIL_UNROLL(4)
         for (std::size_t q = 0; q < m; ++q) {
           // (the zero-masking form with an all-ones mask: GCC 12 warns on the plain one)
-          const __m512i row = _mm512_maskz_permutexvar_epi8(~__mmask64{0}, _mm512_loadu_si512(sl + lanes * (m + q)), table);
+          const __m512i row =
+              _mm512_maskz_permutexvar_epi8(~__mmask64{0}, _mm512_loadu_si512(sl + lanes * (m + q)), table);
           c[q] = _cvtmask64_u64(_mm512_cmplt_epu8_mask(_mm512_loadu_si512(rk + lanes * (m + q)), row));
         }
         FOOTPRINT_DETAIL_UNROLL(8)
@@ -267,14 +271,16 @@ double tree_rank_layout::predict_depth(const double* x, index stride) const noex
         const __m512i row = _mm512_maskz_permutexvar_epi8(~__mmask64{0}, select<D>(sl, m, l, bit), table);
         bit[l] = _cvtmask64_u64(_mm512_cmplt_epu8_mask(select<D>(rk, m, l, bit), row));
       }
-      leaf = _mm512_mask_add_epi8(leaf, _cvtu64_mask64(bit[l]), leaf, _mm512_set1_epi8(static_cast<char>(1 << (D - 1 - l))));
+      leaf = _mm512_mask_add_epi8(leaf, _cvtu64_mask64(bit[l]), leaf,
+                                  _mm512_set1_epi8(static_cast<char>(1 << (D - 1 - l))));
       const std::size_t j0 = std::min(n_previous, slice * static_cast<std::size_t>(l));
       const std::size_t j1 = std::min(n_previous, j0 + slice);
       add_leaves(previous + j0, t_previous + j0, j1 - j0, s, fs);
     }
     _mm512_store_si512(leaf_index.data() + lanes * (g % 2), leaf);
   }
-  if (groups > 0) add_leaves(leaf_index.data() + lanes * ((groups - 1) % 2), (groups - 1) * lanes, T - (groups - 1) * lanes, s, fs);
+  if (groups > 0)
+    add_leaves(leaf_index.data() + lanes * ((groups - 1) % 2), (groups - 1) * lanes, T - (groups - 1) * lanes, s, fs);
   return sum_.scale * (sum_.float_acc ? static_cast<double>(fs) : s);
 }
 

@@ -8,10 +8,10 @@
 #pragma once
 
 #include "footprint/detail/concat.hpp"
-#include "footprint/models/detail/linear_fit.hpp"
-#include "footprint/error.hpp"
-#include "footprint/models/linear/linear_solver.hpp"
 #include "footprint/distributions/location_scale_t.hpp"
+#include "footprint/error.hpp"
+#include "footprint/models/detail/linear_fit.hpp"
+#include "footprint/models/linear/linear_solver.hpp"
 #include "footprint/types.hpp"
 
 #include <Eigen/Dense>
@@ -52,25 +52,25 @@ struct bayesian_linear_params {
   linear_solver solver = linear_solver::automatic;  ///< factorisation of the design (see linear_solver)
 
   // ---- evidence mode (names and defaults of scikit-learn's BayesianRidge)
-  index max_iter = 300;    ///< evidence: iterations at most, >= 1 (scikit-learn's n_iter / max_iter)
-  double tol = 1e-3;       ///< evidence: stop when sum |coef - coef_previous| < tol; > 0
-  double alpha_1 = 1e-6;   ///< evidence: shape of the Gamma prior on alpha (noise precision); >= 0
-  double alpha_2 = 1e-6;   ///< evidence: rate of the Gamma prior on alpha, in y units^2; >= 0
-  double lambda_1 = 1e-6;  ///< evidence: shape of the Gamma prior on lambda (weight precision); >= 0
-  double lambda_2 = 1e-6;  ///< evidence: rate of the Gamma prior on lambda; >= 0
+  index max_iter = 300;               ///< evidence: iterations at most, >= 1 (scikit-learn's n_iter / max_iter)
+  double tol = 1e-3;                  ///< evidence: stop when sum |coef - coef_previous| < tol; > 0
+  double alpha_1 = 1e-6;              ///< evidence: shape of the Gamma prior on alpha (noise precision); >= 0
+  double alpha_2 = 1e-6;              ///< evidence: rate of the Gamma prior on alpha, in y units^2; >= 0
+  double lambda_1 = 1e-6;             ///< evidence: shape of the Gamma prior on lambda (weight precision); >= 0
+  double lambda_2 = 1e-6;             ///< evidence: rate of the Gamma prior on lambda; >= 0
   std::optional<double> alpha_init;   ///< evidence: initial alpha, > 0; default 1 / (var(y) + eps)
   std::optional<double> lambda_init;  ///< evidence: initial lambda, > 0; default 1
-  bool compute_score = false;  ///< evidence: record the log marginal likelihood at each iteration (scores())
+  bool compute_score = false;         ///< evidence: record the log marginal likelihood at each iteration (scores())
   /// evidence: reproduce scikit-learn's predictive std up to its fix of issue #33757
   /// (PR #33918), which measures the parameter uncertainty at the raw row x instead of at
   /// x - x_offset. Off by default: the default is the correct, centred, variance.
   bool sklearn_uncentered_std = false;
 
   // ---- conjugate mode: w | sigma^2 ~ N(w0, sigma^2/kappa0 I), sigma^2 ~ InvGamma(a0, b0)
-  vector w0;              ///< conjugate: prior mean of the weights, (n_features) or empty for zeros
-  double kappa0 = 1e-6;   ///< conjugate: prior precision of the weights relative to the noise; >= 0
-  double a0 = 1e-6;       ///< conjugate: shape of the inverse-gamma prior on sigma^2; >= 0
-  double b0 = 1e-6;       ///< conjugate: scale of the inverse-gamma prior on sigma^2, y units^2; >= 0
+  vector w0;             ///< conjugate: prior mean of the weights, (n_features) or empty for zeros
+  double kappa0 = 1e-6;  ///< conjugate: prior precision of the weights relative to the noise; >= 0
+  double a0 = 1e-6;      ///< conjugate: shape of the inverse-gamma prior on sigma^2; >= 0
+  double b0 = 1e-6;      ///< conjugate: scale of the inverse-gamma prior on sigma^2, y units^2; >= 0
 };
 
 /// Bayesian linear regression: y = intercept + x'w + noise, noise ~ N(0, sigma^2), with a
@@ -131,7 +131,9 @@ class bayesian_linear {
   /// Complexity: O(n_samples n_features^2) for the factorisation, then O(n_features^2)
   /// per evidence iteration.
   template <class = void>
-  fit_report fit(matrix_cref X, vector_cref y) { return fit_impl(X, y, nullptr); }
+  fit_report fit(matrix_cref X, vector_cref y) {
+    return fit_impl(X, y, nullptr);
+  }
 
   /// Fits the model with per-row sample weights (as scikit-learn's `sample_weight`).
   ///
@@ -143,7 +145,9 @@ class bayesian_linear {
   /// @throws as fit(X, y); footprint::dimension_mismatch when sample_weight.size() != X.rows();
   ///         footprint::invalid_argument for a negative or non-finite weight or a zero sum
   template <class = void>
-  fit_report fit(matrix_cref X, vector_cref y, vector_cref sample_weight) { return fit_impl(X, y, &sample_weight); }
+  fit_report fit(matrix_cref X, vector_cref y, vector_cref sample_weight) {
+    return fit_impl(X, y, &sample_weight);
+  }
 
   /// Predictive means, x'w + intercept, one per row.
   /// @param X (n_samples, n_features), finite
@@ -152,7 +156,9 @@ class bayesian_linear {
   ///         when X.cols() != n_features(); footprint::invalid_argument on a non-finite entry
   /// Complexity: O(n_samples n_features).
   template <class = void>
-  [[nodiscard]] vector predict(matrix_cref X) const { return state_.predict(name, X); }
+  [[nodiscard]] vector predict(matrix_cref X) const {
+    return state_.predict(name, X);
+  }
 
   /// Predictive means into `out` without allocating (the hot path; for one row pass a
   /// RowVectorXd or `X.middleRows(i, 1)`: `X.row(i)` of a column-major matrix is copied).
@@ -160,7 +166,9 @@ class bayesian_linear {
   /// @param out (n_samples) receives the means
   /// @throws as predict(X); footprint::dimension_mismatch when out.size() != X.rows()
   template <class = void>
-  void predict(matrix_cref X, vector_ref out) const { state_.predict(name, X, out); }
+  void predict(matrix_cref X, vector_ref out) const {
+    state_.predict(name, X, out);
+  }
 
   /// The prediction x'b + intercept for one row, without allocating or throwing (the
   /// serving hot path): the same product as predict(X) on a one-row X, bit for bit.
@@ -169,7 +177,9 @@ class bayesian_linear {
   ///         non-finite x)
   /// Complexity: O(n_features).
   template <class = void>
-  [[nodiscard]] double predict_row(std::span<const double> x) const noexcept { return state_.predict_row(x); }
+  [[nodiscard]] double predict_row(std::span<const double> x) const noexcept {
+    return state_.predict_row(x);
+  }
 
   /// Predictive distributions, one per row: normal (evidence; df = +inf) or Student-t
   /// (conjugate; df = 2 a_n), with `mean(d)` equal to `predict(X)` up to rounding. Use them
@@ -314,16 +324,18 @@ inline bayesian_linear::bayesian_linear(bayesian_linear_params params) : params_
 
 template <class>
 fit_report bayesian_linear::fit_impl(const matrix_cref& X, const vector_cref& y, const vector_cref* w) {
-  detail::check_X_y("footprint::bayesian_linear::fit", X, y, w, detail::missing_values::unchecked);  // X: by decompose's column sums
+  detail::check_X_y("footprint::bayesian_linear::fit", X, y, w,
+                    detail::missing_values::unchecked);  // X: by decompose's column sums
   if (params_.mode == bayesian_linear_mode::conjugate && params_.w0.size() != 0 && params_.w0.size() != X.cols()) {
     throw dimension_mismatch("footprint::bayesian_linear::fit", "params().w0.size() must equal X.cols()", X.cols(),
                              params_.w0.size());
   }
-  const detail::linear_spectrum spec = detail::decompose("footprint::bayesian_linear::fit", X, y, w, params_.fit_intercept, params_.solver);
+  const detail::linear_spectrum spec =
+      detail::decompose("footprint::bayesian_linear::fit", X, y, w, params_.fit_intercept, params_.solver);
   // Fit into a copy and commit at the end, so that a throwing fit leaves *this unchanged.
   bayesian_linear next(*this);
-  fit_report report = params_.mode == bayesian_linear_mode::evidence ? next.fit_evidence(spec)
-                                                                     : next.fit_conjugate(spec);
+  fit_report report =
+      params_.mode == bayesian_linear_mode::evidence ? next.fit_evidence(spec) : next.fit_conjugate(spec);
   next.state_.fitted = true;
   next.state_.n_features = X.cols();
   next.x_offset_ = spec.x_offset;
@@ -370,7 +382,9 @@ fit_report bayesian_linear::fit_evidence(const detail::linear_spectrum& spec) {
   };
   const auto check = [&](index iter) {
     if (!(alpha > 0.0) || !std::isfinite(alpha) || !(lambda > 0.0) || !std::isfinite(lambda)) {
-      fit_report bad{.status = fit_status::numerical_issue, .iterations = iter, .final_loss = nan,
+      fit_report bad{.status = fit_status::numerical_issue,
+                     .iterations = iter,
+                     .final_loss = nan,
                      .message = detail::concat("alpha = ", alpha, ", lambda = ", lambda,
                                                " left (0, inf); use positive alpha_2 and lambda_2")};
       throw convergence_error("footprint::bayesian_linear::fit", std::move(bad));
@@ -434,7 +448,9 @@ fit_report bayesian_linear::fit_conjugate(const detail::linear_spectrum& spec) {
   const vector w0 = p.w0.size() == 0 ? vector::Zero(nf) : p.w0;
   const double kappa0 = p.kappa0;
   const auto improper = [&](const std::string& why) {
-    fit_report bad{.status = fit_status::numerical_issue, .iterations = 0, .final_loss = nan,
+    fit_report bad{.status = fit_status::numerical_issue,
+                   .iterations = 0,
+                   .final_loss = nan,
                    .message = "the posterior is improper: " + why};
     throw convergence_error("footprint::bayesian_linear::fit", std::move(bad));
   };

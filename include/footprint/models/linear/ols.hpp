@@ -6,10 +6,10 @@
 #pragma once
 
 #include "footprint/detail/concat.hpp"
-#include "footprint/models/detail/linear_fit.hpp"
-#include "footprint/error.hpp"
-#include "footprint/models/linear/linear_solver.hpp"
 #include "footprint/distributions/location_scale_t.hpp"
+#include "footprint/error.hpp"
+#include "footprint/models/detail/linear_fit.hpp"
+#include "footprint/models/linear/linear_solver.hpp"
 #include "footprint/types.hpp"
 
 #include <Eigen/Dense>
@@ -25,7 +25,7 @@ namespace footprint {
 
 /// Hyper-parameters of `ols`, validated by its constructor.
 struct ols_params {
-  bool fit_intercept = true;                 ///< centre X and y by their (weighted) means, as scikit-learn
+  bool fit_intercept = true;                        ///< centre X and y by their (weighted) means, as scikit-learn
   linear_solver solver = linear_solver::automatic;  ///< factorisation of the design (see linear_solver)
   /// Singular values of the centred design below rcond * s_max count as zero (minimum-norm
   /// solution); in [0, 1). Default eps * max(n_samples, n_features), numpy's lstsq default.
@@ -79,26 +79,34 @@ class ols {
   ///         empty X. On any exception the model is left as it was.
   /// Complexity: O(n_samples n_features^2).
   template <class = void>
-  fit_report fit(matrix_cref X, vector_cref y) { return fit_impl(X, y, nullptr); }
+  fit_report fit(matrix_cref X, vector_cref y) {
+    return fit_impl(X, y, nullptr);
+  }
 
   /// Fits the model with per-row frequency weights (as scikit-learn's `sample_weight`).
   /// @param sample_weight (n_samples) weights, finite, >= 0, with a positive sum
   /// @throws as fit(X, y); footprint::dimension_mismatch when sample_weight.size() != X.rows();
   ///         footprint::invalid_argument for a negative or non-finite weight or a zero sum
   template <class = void>
-  fit_report fit(matrix_cref X, vector_cref y, vector_cref sample_weight) { return fit_impl(X, y, &sample_weight); }
+  fit_report fit(matrix_cref X, vector_cref y, vector_cref sample_weight) {
+    return fit_impl(X, y, &sample_weight);
+  }
 
   /// Predictions x'b + intercept. @param X (n_samples, n_features), finite
   /// @return (n_samples), units of y
   /// @throws footprint::not_fitted before fit; footprint::dimension_mismatch when
   ///         X.cols() != n_features(); footprint::invalid_argument on a non-finite entry
   template <class = void>
-  [[nodiscard]] vector predict(matrix_cref X) const { return state_.predict(name, X); }
+  [[nodiscard]] vector predict(matrix_cref X) const {
+    return state_.predict(name, X);
+  }
 
   /// Predictions into `out` (n_samples) without allocating. @throws as predict(X), and
   /// footprint::dimension_mismatch when out.size() != X.rows()
   template <class = void>
-  void predict(matrix_cref X, vector_ref out) const { state_.predict(name, X, out); }
+  void predict(matrix_cref X, vector_ref out) const {
+    state_.predict(name, X, out);
+  }
 
   /// The prediction x'b + intercept for one row, without allocating or throwing (the
   /// serving hot path): the same product as predict(X) on a one-row X, bit for bit.
@@ -107,7 +115,9 @@ class ols {
   ///         non-finite x)
   /// Complexity: O(n_features).
   template <class = void>
-  [[nodiscard]] double predict_row(std::span<const double> x) const noexcept { return state_.predict_row(x); }
+  [[nodiscard]] double predict_row(std::span<const double> x) const noexcept {
+    return state_.predict_row(x);
+  }
 
   /// Student-t prediction distributions, one per row (see the class comment).
   /// @param X (n_samples, n_features), finite
@@ -156,13 +166,15 @@ class ols {
 
   template <class = void>
   fit_report fit_impl(const matrix_cref& X, const vector_cref& y, const vector_cref* w) {
-    detail::check_X_y("footprint::ols::fit", X, y, w, detail::missing_values::unchecked);  // X: by decompose's column sums
-    const detail::linear_spectrum spec = detail::decompose("footprint::ols::fit", X, y, w, params_.fit_intercept, params_.solver);
+    detail::check_X_y("footprint::ols::fit", X, y, w,
+                      detail::missing_values::unchecked);  // X: by decompose's column sums
+    const detail::linear_spectrum spec =
+        detail::decompose("footprint::ols::fit", X, y, w, params_.fit_intercept, params_.solver);
     const index k = spec.k();
     const index p = spec.p();
-    const double rcond = params_.rcond ? *params_.rcond
-                                       : std::numeric_limits<double>::epsilon() *
-                                             static_cast<double>(std::max(spec.n_rows, p));
+    const double rcond = params_.rcond
+                             ? *params_.rcond
+                             : std::numeric_limits<double>::epsilon() * static_cast<double>(std::max(spec.n_rows, p));
     const double cutoff = rcond * (k > 0 ? spec.s[0] : 0.0);
     index rank = 0;
     while (rank < k && spec.s[rank] > cutoff) ++rank;

@@ -6,10 +6,10 @@
 #pragma once
 
 #include "footprint/detail/concat.hpp"
-#include "footprint/models/detail/linear_fit.hpp"
-#include "footprint/error.hpp"
-#include "footprint/models/linear/linear_solver.hpp"
 #include "footprint/distributions/location_scale_t.hpp"
+#include "footprint/error.hpp"
+#include "footprint/models/detail/linear_fit.hpp"
+#include "footprint/models/linear/linear_solver.hpp"
 #include "footprint/types.hpp"
 
 #include <Eigen/Dense>
@@ -22,8 +22,8 @@ namespace footprint {
 
 /// Hyper-parameters of `ridge`, validated by its constructor.
 struct ridge_params {
-  double alpha = 1.0;  ///< L2 penalty (scikit-learn's alpha), in y^2/x^2 units; finite, >= 0
-  bool fit_intercept = true;                 ///< centre X and y by their (weighted) means; the intercept is not penalised
+  double alpha = 1.0;         ///< L2 penalty (scikit-learn's alpha), in y^2/x^2 units; finite, >= 0
+  bool fit_intercept = true;  ///< centre X and y by their (weighted) means; the intercept is not penalised
   linear_solver solver = linear_solver::automatic;  ///< factorisation of the design (see linear_solver)
 };
 
@@ -58,7 +58,8 @@ class ridge {
   ///         `footprint::ridge: alpha must be finite and >= 0 (got -1)`
   explicit ridge(ridge_params params) : params_(params) {
     if (!(params_.alpha >= 0.0) || !std::isfinite(params_.alpha)) {
-      throw invalid_argument(detail::concat("footprint::ridge: alpha must be finite and >= 0 (got ", params_.alpha, ")"));
+      throw invalid_argument(
+          detail::concat("footprint::ridge: alpha must be finite and >= 0 (got ", params_.alpha, ")"));
     }
     if (!is_valid(params_.solver)) {
       throw invalid_argument(detail::concat("footprint::ridge: solver must be automatic, qr or normal_equations (got ",
@@ -76,26 +77,34 @@ class ridge {
   ///         empty X. On any exception the model is left as it was.
   /// Complexity: O(n_samples n_features^2).
   template <class = void>
-  fit_report fit(matrix_cref X, vector_cref y) { return fit_impl(X, y, nullptr); }
+  fit_report fit(matrix_cref X, vector_cref y) {
+    return fit_impl(X, y, nullptr);
+  }
 
   /// Fits the model with per-row frequency weights (as scikit-learn's `sample_weight`).
   /// @param sample_weight (n_samples) weights, finite, >= 0, with a positive sum
   /// @throws as fit(X, y); footprint::dimension_mismatch when sample_weight.size() != X.rows();
   ///         footprint::invalid_argument for a negative or non-finite weight or a zero sum
   template <class = void>
-  fit_report fit(matrix_cref X, vector_cref y, vector_cref sample_weight) { return fit_impl(X, y, &sample_weight); }
+  fit_report fit(matrix_cref X, vector_cref y, vector_cref sample_weight) {
+    return fit_impl(X, y, &sample_weight);
+  }
 
   /// Predictions x'b + intercept. @param X (n_samples, n_features), finite
   /// @return (n_samples), units of y
   /// @throws footprint::not_fitted before fit; footprint::dimension_mismatch when
   ///         X.cols() != n_features(); footprint::invalid_argument on a non-finite entry
   template <class = void>
-  [[nodiscard]] vector predict(matrix_cref X) const { return state_.predict(name, X); }
+  [[nodiscard]] vector predict(matrix_cref X) const {
+    return state_.predict(name, X);
+  }
 
   /// Predictions into `out` (n_samples) without allocating. @throws as predict(X), and
   /// footprint::dimension_mismatch when out.size() != X.rows()
   template <class = void>
-  void predict(matrix_cref X, vector_ref out) const { state_.predict(name, X, out); }
+  void predict(matrix_cref X, vector_ref out) const {
+    state_.predict(name, X, out);
+  }
 
   /// The prediction x'b + intercept for one row, without allocating or throwing (the
   /// serving hot path): the same product as predict(X) on a one-row X, bit for bit.
@@ -104,7 +113,9 @@ class ridge {
   ///         non-finite x)
   /// Complexity: O(n_features).
   template <class = void>
-  [[nodiscard]] double predict_row(std::span<const double> x) const noexcept { return state_.predict_row(x); }
+  [[nodiscard]] double predict_row(std::span<const double> x) const noexcept {
+    return state_.predict_row(x);
+  }
 
   /// Approximate Student-t predictive distributions, one per row (see the class comment).
   /// @throws as predict(X); footprint::invalid_argument when the fit left no residual
@@ -152,8 +163,10 @@ class ridge {
 
   template <class = void>
   fit_report fit_impl(const matrix_cref& X, const vector_cref& y, const vector_cref* w) {
-    detail::check_X_y("footprint::ridge::fit", X, y, w, detail::missing_values::unchecked);  // X: by decompose's column sums
-    const detail::linear_spectrum spec = detail::decompose("footprint::ridge::fit", X, y, w, params_.fit_intercept, params_.solver);
+    detail::check_X_y("footprint::ridge::fit", X, y, w,
+                      detail::missing_values::unchecked);  // X: by decompose's column sums
+    const detail::linear_spectrum spec =
+        detail::decompose("footprint::ridge::fit", X, y, w, params_.fit_intercept, params_.solver);
     const index k = spec.k();
     const double a = params_.alpha;
 
@@ -186,9 +199,9 @@ class ridge {
     pr.extra = params_.fit_intercept ? 1.0 / spec.weight_sum : 0.0;
     pr.df = dof;
     if (!(dof > 0.0)) {
-      next.distribution_error = detail::concat("needs residual degrees of freedom > 0 (got ", dof,
-                                               " = sum of weights - effective dof ", df_eff,
-                                               params_.fit_intercept ? " - 1)" : ")");
+      next.distribution_error =
+          detail::concat("needs residual degrees of freedom > 0 (got ", dof, " = sum of weights - effective dof ",
+                         df_eff, params_.fit_intercept ? " - 1)" : ")");
     } else if (!(s2 > 0.0)) {
       next.distribution_error = "the fit has zero residuals: the predictive distribution is degenerate";
     }

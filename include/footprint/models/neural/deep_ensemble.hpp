@@ -11,9 +11,9 @@
 #include "footprint/detail/checks.hpp"
 #include "footprint/detail/concat.hpp"
 #include "footprint/detail/parallel.hpp"
-#include "footprint/error.hpp"
 #include "footprint/detail/random.hpp"
 #include "footprint/distributions/normal_mixture.hpp"
+#include "footprint/error.hpp"
 #include "footprint/models/detail/where.hpp"
 #include "footprint/models/neural/mlp_options.hpp"
 #include "footprint/models/neural/mlp_regressor.hpp"
@@ -43,7 +43,8 @@ struct deep_ensemble_params {
 /// The fitted state of a `deep_ensemble`: everything it predicts from (and everything
 /// io/mlp_json.hpp saves). `deep_ensemble::from_state` validates it.
 struct deep_ensemble_state {
-  deep_ensemble_params params;  ///< hyper-parameters, as the constructor validates them (the progress callback is not state)
+  deep_ensemble_params
+      params;  ///< hyper-parameters, as the constructor validates them (the progress callback is not state)
   /// params.n_estimators members (member k trained with seed member_seed(params.seed, k)),
   /// with the same n_features and the architecture of params.member (hidden_layers,
   /// activation, head).
@@ -115,11 +116,15 @@ class deep_ensemble {
   ///         the ensemble is left as it was
   /// Complexity: K times a member's fit, divided by the threads used.
   template <class = void>
-  fit_report fit(matrix_cref X, vector_cref y) { return fit_impl(X, y, nullptr); }
+  fit_report fit(matrix_cref X, vector_cref y) {
+    return fit_impl(X, y, nullptr);
+  }
 
   /// Trains with per-row sample weights (see mlp_regressor::fit(X, y, sample_weight)).
   template <class = void>
-  fit_report fit(matrix_cref X, vector_cref y, vector_cref sample_weight) { return fit_impl(X, y, &sample_weight); }
+  fit_report fit(matrix_cref X, vector_cref y, vector_cref sample_weight) {
+    return fit_impl(X, y, &sample_weight);
+  }
 
   /// Ensemble means (average of member means), (n_samples), units of y.
   /// @throws footprint::not_fitted before fit; footprint::dimension_mismatch when
@@ -163,8 +168,9 @@ class deep_ensemble {
     const matrix mt = means.transpose();
     const matrix st = sds.transpose();
     for (index i = 0; i < X.rows(); ++i) {
-      out[static_cast<std::size_t>(i)].assign_equally_weighted(std::span<const double>(mt.col(i).data(), members_.size()),
-                                                               std::span<const double>(st.col(i).data(), members_.size()));
+      out[static_cast<std::size_t>(i)].assign_equally_weighted(
+          std::span<const double>(mt.col(i).data(), members_.size()),
+          std::span<const double>(st.col(i).data(), members_.size()));
     }
     return out;
   }
@@ -218,7 +224,8 @@ class deep_ensemble {
   /// Checks the parameters; messages name `where` and prefix + the parameter.
   static void validate(const deep_ensemble_params& p, std::string_view where, std::string_view prefix) {
     if (p.n_estimators < 1) {
-      throw invalid_argument(detail::concat(where, ": ", prefix, "n_estimators must be >= 1 (got ", p.n_estimators, ")"));
+      throw invalid_argument(
+          detail::concat(where, ": ", prefix, "n_estimators must be >= 1 (got ", p.n_estimators, ")"));
     }
     mlp_regressor::validate(p.member, where, detail::concat(prefix, "member."));
   }
@@ -231,7 +238,8 @@ class deep_ensemble {
       throw invalid_argument(detail::concat(where, ": ", field, " ", what));
     };
     if (static_cast<index>(s.members.size()) != s.params.n_estimators) {
-      fail("members", detail::concat("must have params.n_estimators = ", s.params.n_estimators, " entries (got ", s.members.size(), ")"));
+      fail("members", detail::concat("must have params.n_estimators = ", s.params.n_estimators, " entries (got ",
+                                     s.members.size(), ")"));
     }
     const mlp_regressor_params& arch = s.params.member;
     for (std::size_t k = 0; k < s.members.size(); ++k) {
@@ -239,9 +247,11 @@ class deep_ensemble {
       const std::string at = detail::concat("members[", k, "]");
       mlp_regressor::check_state(m, where, at + ".");
       if (m.n_features != s.members.front().n_features) {
-        fail(at + ".n_features", detail::concat("must equal members[0].n_features = ", s.members.front().n_features, " (got ", m.n_features, ")"));
+        fail(at + ".n_features", detail::concat("must equal members[0].n_features = ", s.members.front().n_features,
+                                                " (got ", m.n_features, ")"));
       }
-      if (m.params.hidden_layers != arch.hidden_layers || m.params.activation != arch.activation || m.params.head != arch.head) {
+      if (m.params.hidden_layers != arch.hidden_layers || m.params.activation != arch.activation ||
+          m.params.head != arch.head) {
         fail(at + ".params", "must have the hidden_layers, activation and head of params.member");
       }
     }
@@ -294,8 +304,8 @@ class deep_ensemble {
       } else if (r.status == fit_status::early_stopped && out.status == fit_status::converged) {
         out.status = fit_status::early_stopped;
       }
-      out.message += detail::concat(k == 0 ? "" : "; ", "member ", k, ": ", to_string(r.status), " after ", r.iterations,
-                                    " epochs, ", r.message);
+      out.message += detail::concat(k == 0 ? "" : "; ", "member ", k, ": ", to_string(r.status), " after ",
+                                    r.iterations, " epochs, ", r.message);
     }
     members_ = std::move(members);
     return out;

@@ -52,7 +52,7 @@ enum class mlp_head : std::uint8_t {
 enum class mlp_schedule : std::uint8_t {
   constant,     ///< lr
   exponential,  ///< lr * lr_decay^e
-  cosine,       ///< lr * (lr_min_factor + (1 - lr_min_factor) (1 + cos(pi e / max_epochs)) / 2) (Loshchilov & Hutter 2017, no restarts)
+  cosine,  ///< lr * (lr_min_factor + (1 - lr_min_factor) (1 + cos(pi e / max_epochs)) / 2) (Loshchilov & Hutter 2017, no restarts)
 };
 
 /// True for the named enumerators (a cast integer may be none of them).
@@ -134,12 +134,12 @@ template <class Enum>
 /// squared error for the `mse` head, mean Gaussian negative log-likelihood per row
 /// (including 0.5 log(2 pi)) for the `gaussian` head; weight decay is not included.
 struct mlp_progress {
-  index member = 0;               ///< ensemble member (0 for a single network)
-  index epoch = 0;                ///< 1-based epoch just finished
-  index max_epochs = 0;           ///< the epoch budget
-  double train_loss = nan;        ///< mean training loss over the epoch's mini-batches
-  double validation_loss = nan;   ///< loss on the validation rows after the epoch (NaN without validation)
-  double learning_rate = nan;     ///< learning rate used in the epoch
+  index member = 0;              ///< ensemble member (0 for a single network)
+  index epoch = 0;               ///< 1-based epoch just finished
+  index max_epochs = 0;          ///< the epoch budget
+  double train_loss = nan;       ///< mean training loss over the epoch's mini-batches
+  double validation_loss = nan;  ///< loss on the validation rows after the epoch (NaN without validation)
+  double learning_rate = nan;    ///< learning rate used in the epoch
 };
 
 /// A progress callback: called once per epoch from the thread that trains the network

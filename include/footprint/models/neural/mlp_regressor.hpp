@@ -35,7 +35,7 @@ namespace footprint {
 /// Hyper-parameters of `mlp_regressor`, validated by its constructor. The defaults train a
 /// (64, 32) ReLU network by Adam in a few seconds on 50,000 rows x 20 features.
 struct mlp_regressor_params {
-  std::vector<index> hidden_layers{64, 32};         ///< hidden layer widths, each >= 1; may be empty (a linear model)
+  std::vector<index> hidden_layers{64, 32};          ///< hidden layer widths, each >= 1; may be empty (a linear model)
   mlp_activation activation = mlp_activation::relu;  ///< activation of the hidden layers
   mlp_init init = mlp_init::automatic;               ///< weight initialisation (He for relu/gelu, Glorot for tanh)
   mlp_head head = mlp_head::mse;                     ///< output head and loss: mse or gaussian (NLL)
@@ -52,14 +52,14 @@ struct mlp_regressor_params {
   index batch_size = 256;                            ///< rows per mini-batch, >= 1 (the last batch may be smaller)
   index max_epochs = 100;                            ///< epoch budget, >= 1
   double validation_fraction = 0.1;                  ///< share of rows held out for early stopping, in [0, 1); 0 = none
-  index patience = 10;                               ///< stop after this many epochs without improvement, >= 0; 0 = never
-  double tol = 1e-4;                                 ///< an improvement must beat the best loss by > tol (scaled units), >= 0
-  bool restore_best = true;                          ///< with validation: keep the weights of the best validation epoch
-  bool standardize_inputs = true;                    ///< centre and scale each feature (training-row mean and sd)
-  bool scale_target = true;                          ///< centre and scale y (training-row mean and sd)
-  bool shuffle = true;                               ///< reshuffle the training rows every epoch
-  std::uint64_t seed = 0;                            ///< seed of the split, initialisation and shuffles
-  mlp_progress_callback progress;                    ///< called after every epoch (may be empty)
+  index patience = 10;             ///< stop after this many epochs without improvement, >= 0; 0 = never
+  double tol = 1e-4;               ///< an improvement must beat the best loss by > tol (scaled units), >= 0
+  bool restore_best = true;        ///< with validation: keep the weights of the best validation epoch
+  bool standardize_inputs = true;  ///< centre and scale each feature (training-row mean and sd)
+  bool scale_target = true;        ///< centre and scale y (training-row mean and sd)
+  bool shuffle = true;             ///< reshuffle the training rows every epoch
+  std::uint64_t seed = 0;          ///< seed of the split, initialisation and shuffles
+  mlp_progress_callback progress;  ///< called after every epoch (may be empty)
 };
 
 /// One layer of a trained network: z = weights' a + bias, a the layer's input (the
@@ -72,14 +72,15 @@ struct mlp_layer_state {
 /// The fitted state of an `mlp_regressor`: everything it predicts from (and everything
 /// io/mlp_json.hpp saves). `mlp_regressor::from_state` validates it.
 struct mlp_regressor_state {
-  mlp_regressor_params params;  ///< hyper-parameters, as the constructor validates them (the progress callback is not state)
-  index n_features = 0;         ///< columns of X, >= 1
-  vector x_mean;                ///< (n_features) feature means used for standardisation, finite
-  vector x_scale;               ///< (n_features) feature standard deviations, finite and > 0 (1 for constant or unscaled features)
-  double y_mean = 0.0;          ///< target centre, units of y, finite
-  double y_scale = 1.0;         ///< target scale, units of y, finite and > 0: y = y_mean + y_scale * output
-  double residual_sd = nan;     ///< mse head: the predictive sd, units of y, finite and > 0; gaussian head: NaN
-  index best_epoch = 0;         ///< the 1-based epoch whose weights these are, in [0, params.max_epochs]
+  mlp_regressor_params
+      params;            ///< hyper-parameters, as the constructor validates them (the progress callback is not state)
+  index n_features = 0;  ///< columns of X, >= 1
+  vector x_mean;         ///< (n_features) feature means used for standardisation, finite
+  vector x_scale;  ///< (n_features) feature standard deviations, finite and > 0 (1 for constant or unscaled features)
+  double y_mean = 0.0;       ///< target centre, units of y, finite
+  double y_scale = 1.0;      ///< target scale, units of y, finite and > 0: y = y_mean + y_scale * output
+  double residual_sd = nan;  ///< mse head: the predictive sd, units of y, finite and > 0; gaussian head: NaN
+  index best_epoch = 0;      ///< the 1-based epoch whose weights these are, in [0, params.max_epochs]
   /// params.hidden_layers.size() + 1 layers, of shapes (n_features, h_1), (h_1, h_2), ...,
   /// (h_last, 1 for the mse head or 2 for the gaussian head: mean and softplus^-1 variance).
   std::vector<mlp_layer_state> layers;
@@ -156,7 +157,9 @@ class mlp_regressor {
   ///         (lower the learning rate). On any exception the model is left as it was.
   /// Complexity: O(max_epochs n_samples n_parameters).
   template <class = void>
-  fit_report fit(matrix_cref X, vector_cref y) { return fit_impl(X, y, nullptr, params_.progress, 0); }
+  fit_report fit(matrix_cref X, vector_cref y) {
+    return fit_impl(X, y, nullptr, params_.progress, 0);
+  }
 
   /// Trains with per-row sample weights: each row's loss is multiplied by its weight
   /// (normalised to mean 1 over the training rows), so integer weights act as repeated rows
@@ -348,7 +351,8 @@ class mlp_regressor {
     if (!fitted_) throw not_fitted(detail::concat(name, "::", fn));
   }
   void check_out(const char* fn, const matrix_cref& X, index got) const {
-    if (got != X.rows()) throw dimension_mismatch(detail::concat(name, "::", fn), "out.size() must equal X.rows()", X.rows(), got);
+    if (got != X.rows())
+      throw dimension_mismatch(detail::concat(name, "::", fn), "out.size() must equal X.rows()", X.rows(), got);
   }
   /// Mean and sd in original units from the network's output column `o`.
   void decode(const double* o, double& mean, double& sd) const noexcept {

@@ -33,15 +33,19 @@ inline void mlp_regressor::validate(const mlp_regressor_params& p, std::string_v
   if (!is_valid(p.init)) fail("init must be automatic, he or glorot (got ", static_cast<int>(p.init), ")");
   if (!is_valid(p.head)) fail("head must be mse or gaussian (got ", static_cast<int>(p.head), ")");
   if (!is_valid(p.optimizer)) fail("optimizer must be adam or sgd (got ", static_cast<int>(p.optimizer), ")");
-  if (!is_valid(p.schedule)) fail("schedule must be constant, exponential or cosine (got ", static_cast<int>(p.schedule), ")");
-  if (!(p.learning_rate > 0.0) || !std::isfinite(p.learning_rate)) fail("learning_rate must be > 0 (got ", p.learning_rate, ")");
+  if (!is_valid(p.schedule))
+    fail("schedule must be constant, exponential or cosine (got ", static_cast<int>(p.schedule), ")");
+  if (!(p.learning_rate > 0.0) || !std::isfinite(p.learning_rate))
+    fail("learning_rate must be > 0 (got ", p.learning_rate, ")");
   if (!(p.beta1 >= 0.0 && p.beta1 < 1.0)) fail("beta1 must be in [0, 1) (got ", p.beta1, ")");
   if (!(p.beta2 >= 0.0 && p.beta2 < 1.0)) fail("beta2 must be in [0, 1) (got ", p.beta2, ")");
   if (!(p.epsilon > 0.0) || !std::isfinite(p.epsilon)) fail("epsilon must be > 0 (got ", p.epsilon, ")");
   if (!(p.momentum >= 0.0 && p.momentum < 1.0)) fail("momentum must be in [0, 1) (got ", p.momentum, ")");
-  if (!(p.weight_decay >= 0.0) || !std::isfinite(p.weight_decay)) fail("weight_decay must be finite and >= 0 (got ", p.weight_decay, ")");
+  if (!(p.weight_decay >= 0.0) || !std::isfinite(p.weight_decay))
+    fail("weight_decay must be finite and >= 0 (got ", p.weight_decay, ")");
   if (!(p.lr_decay > 0.0 && p.lr_decay <= 1.0)) fail("lr_decay must be in (0, 1] (got ", p.lr_decay, ")");
-  if (!(p.lr_min_factor >= 0.0 && p.lr_min_factor <= 1.0)) fail("lr_min_factor must be in [0, 1] (got ", p.lr_min_factor, ")");
+  if (!(p.lr_min_factor >= 0.0 && p.lr_min_factor <= 1.0))
+    fail("lr_min_factor must be in [0, 1] (got ", p.lr_min_factor, ")");
   if (p.batch_size < 1) fail("batch_size must be >= 1 (got ", p.batch_size, ")");
   if (p.max_epochs < 1) fail("max_epochs must be >= 1 (got ", p.max_epochs, ")");
   if (!(p.validation_fraction >= 0.0 && p.validation_fraction < 1.0)) {
@@ -55,23 +59,28 @@ template <class>
 void mlp_regressor::check_state(const mlp_regressor_state& s, std::string_view where, std::string_view prefix) {
   validate(s.params, where, detail::concat(prefix, "params."));
   const auto field = [&](auto&&... parts) { return detail::concat(prefix, parts...); };
-  const auto fail = [&](const std::string& f, const std::string& what) { throw invalid_argument(detail::concat(where, ": ", f, " ", what)); };
+  const auto fail = [&](const std::string& f, const std::string& what) {
+    throw invalid_argument(detail::concat(where, ": ", f, " ", what));
+  };
   if (s.n_features < 1) fail(field("n_features"), detail::concat("must be >= 1 (got ", s.n_features, ")"));
   std::vector<index> sizes{s.n_features};
   sizes.insert(sizes.end(), s.params.hidden_layers.begin(), s.params.hidden_layers.end());
   sizes.push_back(s.params.head == mlp_head::gaussian ? 2 : 1);
   if (s.layers.size() + 1 != sizes.size()) {
-    fail(field("layers"), detail::concat("must have ", sizes.size() - 1, " entries for params.hidden_layers and params.head (got ",
-                                         s.layers.size(), ")"));
+    fail(field("layers"),
+         detail::concat("must have ", sizes.size() - 1, " entries for params.hidden_layers and params.head (got ",
+                        s.layers.size(), ")"));
   }
   for (std::size_t l = 0; l < s.layers.size(); ++l) {
     const mlp_layer_state& layer = s.layers[l];
     if (layer.weights.rows() != sizes[l] || layer.weights.cols() != sizes[l + 1]) {
-      fail(field("layers[", l, "].weights"), detail::concat("must have shape (", sizes[l], ", ", sizes[l + 1], ") (got (",
-                                                          layer.weights.rows(), ", ", layer.weights.cols(), "))"));
+      fail(field("layers[", l, "].weights"),
+           detail::concat("must have shape (", sizes[l], ", ", sizes[l + 1], ") (got (", layer.weights.rows(), ", ",
+                          layer.weights.cols(), "))"));
     }
     if (layer.bias.size() != sizes[l + 1]) {
-      fail(field("layers[", l, "].bias"), detail::concat("must have ", sizes[l + 1], " entries (got ", layer.bias.size(), ")"));
+      fail(field("layers[", l, "].bias"),
+           detail::concat("must have ", sizes[l + 1], " entries (got ", layer.bias.size(), ")"));
     }
     detail::require_finite(matrix_cref(layer.weights), where, field("layers[", l, "].weights"));
     detail::require_finite(vector_cref(layer.bias), where, field("layers[", l, "].bias"));
@@ -92,7 +101,8 @@ void mlp_regressor::check_state(const mlp_regressor_state& s, std::string_view w
     fail(field("residual_sd"), detail::concat("must be NaN (null) for the gaussian head (got ", s.residual_sd, ")"));
   }
   if (s.best_epoch < 0 || s.best_epoch > s.params.max_epochs) {
-    fail(field("best_epoch"), detail::concat("must be in [0, params.max_epochs = ", s.params.max_epochs, "] (got ", s.best_epoch, ")"));
+    fail(field("best_epoch"),
+         detail::concat("must be in [0, params.max_epochs = ", s.params.max_epochs, "] (got ", s.best_epoch, ")"));
   }
 }
 
@@ -133,7 +143,8 @@ mlp_regressor_state mlp_regressor::state() const {
   s.y_scale = y_scale_;
   s.residual_sd = residual_sd_;
   s.best_epoch = best_epoch_;
-  for (index l = 1; l <= net_.n_layers(); ++l) s.layers.push_back(mlp_layer_state{matrix(net_.W(l)), vector(net_.b(l))});
+  for (index l = 1; l <= net_.n_layers(); ++l)
+    s.layers.push_back(mlp_layer_state{matrix(net_.W(l)), vector(net_.b(l))});
   return s;
 }
 
@@ -155,30 +166,32 @@ void mlp_regressor::prepare_predict() {
 // ---------------------------------------------------------------------------------------
 
 struct mlp_regressor::prepared {
-  index n_tr = 0;       ///< training rows (the first n_tr columns of Xt)
-  index n_val = 0;      ///< validation rows (the last n_val columns)
-  vector x_mean;        ///< (n_features)
-  vector x_scale;       ///< (n_features) sds, 1 for constant or unscaled features
-  vector x_inv_scale;   ///< 1 / x_scale
+  index n_tr = 0;      ///< training rows (the first n_tr columns of Xt)
+  index n_val = 0;     ///< validation rows (the last n_val columns)
+  vector x_mean;       ///< (n_features)
+  vector x_scale;      ///< (n_features) sds, 1 for constant or unscaled features
+  vector x_inv_scale;  ///< 1 / x_scale
   double y_mean = 0.0;
   double y_scale = 1.0;
-  matrix Xt;            ///< (n_features, n_samples) scaled observations, training rows first
-  vector ys;            ///< (n_samples) scaled targets, same order
-  vector ws;            ///< (n_samples) weights (mean 1 over the training rows); empty without weights
+  matrix Xt;  ///< (n_features, n_samples) scaled observations, training rows first
+  vector ys;  ///< (n_samples) scaled targets, same order
+  vector ws;  ///< (n_samples) weights (mean 1 over the training rows); empty without weights
   bool weighted = false;
 };
 
 template <class>
 mlp_regressor::prepared mlp_regressor::prepare(const std::string& where, const matrix_cref& X, const vector_cref& y,
-                                                const vector_cref* w, detail::xoshiro256ss& rng) const {
+                                               const vector_cref* w, detail::xoshiro256ss& rng) const {
   const mlp_regressor_params& p = params_;
   const index n = X.rows();
   const index d = X.cols();
   prepared out;
   // ---- split: a seeded random share of the rows for validation
   if (p.validation_fraction > 0.0) {
-    if (n < 2) throw invalid_argument(detail::concat(where, ": validation_fraction > 0 needs at least 2 rows (got ", n, ")"));
-    out.n_val = std::clamp<index>(static_cast<index>(std::llround(p.validation_fraction * static_cast<double>(n))), 1, n - 1);
+    if (n < 2)
+      throw invalid_argument(detail::concat(where, ": validation_fraction > 0 needs at least 2 rows (got ", n, ")"));
+    out.n_val =
+        std::clamp<index>(static_cast<index>(std::llround(p.validation_fraction * static_cast<double>(n))), 1, n - 1);
   }
   std::vector<index> rows(static_cast<std::size_t>(n));
   std::iota(rows.begin(), rows.end(), index{0});
@@ -194,7 +207,8 @@ mlp_regressor::prepared mlp_regressor::prepare(const std::string& where, const m
   double wsum_tr = 0.0;
   for (const index r : train_rows) wsum_tr += weight(r);
   if (!(wsum_tr > 0.0)) {
-    throw invalid_argument(detail::concat(where, ": sample_weight must have a positive sum on the training rows (got ", wsum_tr, ")"));
+    throw invalid_argument(
+        detail::concat(where, ": sample_weight must have a positive sum on the training rows (got ", wsum_tr, ")"));
   }
   out.x_mean = vector::Zero(d);
   out.x_scale = vector::Ones(d);
@@ -223,7 +237,8 @@ mlp_regressor::prepared mlp_regressor::prepare(const std::string& where, const m
   out.weighted = w != nullptr;
   if (out.weighted) out.ws.resize(n);
   for (index k = 0; k < n; ++k) {
-    const index r = k < out.n_tr ? rows[static_cast<std::size_t>(out.n_val + k)] : rows[static_cast<std::size_t>(k - out.n_tr)];
+    const index r =
+        k < out.n_tr ? rows[static_cast<std::size_t>(out.n_val + k)] : rows[static_cast<std::size_t>(k - out.n_tr)];
     out.Xt.col(k) = (X.row(r).transpose() - out.x_mean).cwiseProduct(out.x_inv_scale);
     out.ys[k] = (y[r] - out.y_mean) / out.y_scale;
     if (out.weighted) out.ws[k] = (*w)[r] * (static_cast<double>(out.n_tr) / wsum_tr);  // mean 1 over the training rows
@@ -232,8 +247,8 @@ mlp_regressor::prepared mlp_regressor::prepare(const std::string& where, const m
 }
 
 template <class>
-double mlp_regressor::evaluate(const prepared& d, const detail::mlp_net& net, mlp_head head, detail::mlp_chunk_buffers& buf,
-                               index first, index count) {
+double mlp_regressor::evaluate(const prepared& d, const detail::mlp_net& net, mlp_head head,
+                               detail::mlp_chunk_buffers& buf, index first, index count) {
   // sum w_i l_i / sum w_i over the rows
   double total = 0.0;
   double wsum = 0.0;
@@ -243,17 +258,17 @@ double mlp_regressor::evaluate(const prepared& d, const detail::mlp_net& net, ml
     buf.A[0].leftCols(m) = d.Xt.middleCols(first + start, m);
     detail::mlp_forward_chunk(net, buf, m);
     const double* wp = d.weighted ? d.ws.data() + first + start : nullptr;
-    total += detail::mlp_head_loss(head, buf.Z[static_cast<std::size_t>(L)].leftCols(m), d.ys.data() + first + start, wp, 0.0,
-                                   buf.G.topLeftCorner(net.n_outputs(), m));
+    total += detail::mlp_head_loss(head, buf.Z[static_cast<std::size_t>(L)].leftCols(m), d.ys.data() + first + start,
+                                   wp, 0.0, buf.G.topLeftCorner(net.n_outputs(), m));
     wsum += wp == nullptr ? static_cast<double>(m) : std::accumulate(wp, wp + m, 0.0);
   }
   return wsum > 0.0 ? total / wsum : nan;
 }
 
 template <class>
-fit_report mlp_regressor::train(const std::string& where, const prepared& d, detail::mlp_net& net, detail::xoshiro256ss& rng,
-                                const mlp_progress_callback& progress, index member, std::vector<mlp_progress>& history,
-                                index& best_epoch) const {
+fit_report mlp_regressor::train(const std::string& where, const prepared& d, detail::mlp_net& net,
+                                detail::xoshiro256ss& rng, const mlp_progress_callback& progress, index member,
+                                std::vector<mlp_progress>& history, index& best_epoch) const {
   const mlp_regressor_params& p = params_;
   detail::mlp_chunk_buffers buf;
   buf.resize(net);
@@ -275,29 +290,38 @@ fit_report mlp_regressor::train(const std::string& where, const prepared& d, det
     if (p.schedule == mlp_schedule::exponential) {
       lr *= std::pow(p.lr_decay, e);
     } else if (p.schedule == mlp_schedule::cosine) {
-      lr *= p.lr_min_factor + (1.0 - p.lr_min_factor) * 0.5 * (1.0 + std::cos(std::numbers::pi * e / static_cast<double>(p.max_epochs)));
+      lr *= p.lr_min_factor +
+            (1.0 - p.lr_min_factor) * 0.5 * (1.0 + std::cos(std::numbers::pi * e / static_cast<double>(p.max_epochs)));
     }
     if (p.shuffle) rng.shuffle(std::span<index>(order));
     double epoch_total = 0.0;
     for (index start = 0; start < d.n_tr; start += p.batch_size) {
       const index b = std::min(p.batch_size, d.n_tr - start);
       const std::span<const index> batch(order.data() + start, static_cast<std::size_t>(b));
-      epoch_total += static_cast<double>(b) * detail::mlp_batch_gradient(net, p.head, d.Xt, d.ys, d.weighted ? &d.ws : nullptr,
-                                                                        batch, p.weight_decay, grad, buf);
+      epoch_total +=
+          static_cast<double>(b) * detail::mlp_batch_gradient(net, p.head, d.Xt, d.ys, d.weighted ? &d.ws : nullptr,
+                                                              batch, p.weight_decay, grad, buf);
       opt.step(p.optimizer, net.theta, grad, lr, p.beta1, p.beta2, p.epsilon, p.momentum);
     }
     ++epoch;
     train_loss = epoch_total / static_cast<double>(d.n_tr);
     const double val_loss = has_val ? evaluate(d, net, p.head, buf, d.n_tr, d.n_val) : nan;
-    const mlp_progress info{.member = member, .epoch = epoch, .max_epochs = p.max_epochs, .train_loss = train_loss,
-                            .validation_loss = val_loss, .learning_rate = lr};
+    const mlp_progress info{.member = member,
+                            .epoch = epoch,
+                            .max_epochs = p.max_epochs,
+                            .train_loss = train_loss,
+                            .validation_loss = val_loss,
+                            .learning_rate = lr};
     history.push_back(info);
     if (progress) progress(info);
     const double metric = has_val ? val_loss : train_loss;
     if (!std::isfinite(train_loss) || !std::isfinite(metric) || !net.theta.allFinite()) {
-      throw convergence_error(where, fit_report{.status = fit_status::diverged, .iterations = epoch, .final_loss = train_loss,
-                                                .message = detail::concat("non-finite loss at epoch ", epoch,
-                                                                          "; lower learning_rate (", p.learning_rate, ")")});
+      throw convergence_error(
+          where, fit_report{.status = fit_status::diverged,
+                            .iterations = epoch,
+                            .final_loss = train_loss,
+                            .message = detail::concat("non-finite loss at epoch ", epoch, "; lower learning_rate (",
+                                                      p.learning_rate, ")")});
     }
     no_improvement = metric < best - p.tol ? 0 : no_improvement + 1;
     if (metric < best) {
@@ -315,10 +339,11 @@ fit_report mlp_regressor::train(const std::string& where, const prepared& d, det
   } else {
     best_epoch = epoch;
   }
-  return fit_report{.status = status,
-                    .iterations = epoch,
-                    .final_loss = train_loss,
-                    .message = detail::concat("best epoch ", best_epoch, has_val ? ", validation loss " : ", training loss ", best)};
+  return fit_report{
+      .status = status,
+      .iterations = epoch,
+      .final_loss = train_loss,
+      .message = detail::concat("best epoch ", best_epoch, has_val ? ", validation loss " : ", training loss ", best)};
 }
 
 template <class>

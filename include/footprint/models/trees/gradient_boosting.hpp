@@ -32,8 +32,8 @@ namespace footprint {
 /// Loss minimised by `gradient_boosting`.
 enum class boosting_loss : std::uint8_t {
   squared_error,  ///< (y - f)^2 / 2: f estimates the conditional mean
-  huber,          ///< Huber loss with delta = the `huber_quantile` quantile of |y - f| at each round (Friedman 2001, sec. 4.4)
-  quantile,       ///< pinball loss at level `quantile_alpha`: f estimates the conditional quantile (leaves re-fitted to the residual quantile, as LightGBM)
+  huber,  ///< Huber loss with delta = the `huber_quantile` quantile of |y - f| at each round (Friedman 2001, sec. 4.4)
+  quantile,  ///< pinball loss at level `quantile_alpha`: f estimates the conditional quantile (leaves re-fitted to the residual quantile, as LightGBM)
 };
 
 /// Name of a loss, e.g. "squared_error".
@@ -62,22 +62,22 @@ enum class tree_growth : std::uint8_t {
 /// min_split_gain, `min_child_weight`, `subsample`, `colsample_bytree/bynode`).
 struct gradient_boosting_params {
   boosting_loss loss = boosting_loss::squared_error;  ///< loss of the mean (point) model
-  index n_estimators = 100;      ///< boosting rounds (trees), >= 1
-  double learning_rate = 0.1;    ///< shrinkage of each tree, in (0, 1]
-  tree_growth growth = tree_growth::depthwise;  ///< depthwise or leafwise
-  index max_depth = 6;           ///< maximum depth, >= 0; 0 = unlimited (leafwise only)
-  index max_leaves = 0;          ///< maximum leaves per tree, 0 or >= 2; 0 = unlimited (depthwise) or 31 (leafwise)
-  index max_bins = 255;          ///< histogram bins per feature, in [2, 255]
-  double lambda = 1.0;           ///< L2 penalty on leaf values, >= 0 (units of the hessian sum)
-  double alpha = 0.0;            ///< L1 penalty on leaf values, >= 0 (units of the gradient sum)
-  double min_split_gain = 0.0;   ///< minimum loss reduction of a split, >= 0 (XGBoost's gamma)
-  double min_child_weight = 1.0; ///< minimum hessian sum (weight, for squared error) per child, >= 0
-  index min_samples_leaf = 1;    ///< minimum rows per leaf, >= 1
-  double subsample = 1.0;        ///< fraction of rows drawn (without replacement, Bernoulli) per tree, in (0, 1]
-  double colsample_bytree = 1.0; ///< fraction of features drawn per tree, in (0, 1]
-  double colsample_bynode = 1.0; ///< fraction of the tree's features tried per node, in (0, 1]
-  double quantile_alpha = 0.5;   ///< level of the quantile loss, in (0, 1)
-  double huber_quantile = 0.9;   ///< Huber delta = this quantile of |residuals| each round, in (0, 1)
+  index n_estimators = 100;                           ///< boosting rounds (trees), >= 1
+  double learning_rate = 0.1;                         ///< shrinkage of each tree, in (0, 1]
+  tree_growth growth = tree_growth::depthwise;        ///< depthwise or leafwise
+  index max_depth = 6;                                ///< maximum depth, >= 0; 0 = unlimited (leafwise only)
+  index max_leaves = 0;           ///< maximum leaves per tree, 0 or >= 2; 0 = unlimited (depthwise) or 31 (leafwise)
+  index max_bins = 255;           ///< histogram bins per feature, in [2, 255]
+  double lambda = 1.0;            ///< L2 penalty on leaf values, >= 0 (units of the hessian sum)
+  double alpha = 0.0;             ///< L1 penalty on leaf values, >= 0 (units of the gradient sum)
+  double min_split_gain = 0.0;    ///< minimum loss reduction of a split, >= 0 (XGBoost's gamma)
+  double min_child_weight = 1.0;  ///< minimum hessian sum (weight, for squared error) per child, >= 0
+  index min_samples_leaf = 1;     ///< minimum rows per leaf, >= 1
+  double subsample = 1.0;         ///< fraction of rows drawn (without replacement, Bernoulli) per tree, in (0, 1]
+  double colsample_bytree = 1.0;  ///< fraction of features drawn per tree, in (0, 1]
+  double colsample_bynode = 1.0;  ///< fraction of the tree's features tried per node, in (0, 1]
+  double quantile_alpha = 0.5;    ///< level of the quantile loss, in (0, 1)
+  double huber_quantile = 0.9;    ///< Huber delta = this quantile of |residuals| each round, in (0, 1)
   /// Per feature: +1 prediction non-decreasing in the feature, -1 non-increasing, 0 free;
   /// empty (default) or one entry per column of X (XGBoost's `monotone_constraints`).
   std::vector<int> monotone_constraints;
@@ -86,9 +86,9 @@ struct gradient_boosting_params {
   /// costs one more model: fit time and memory grow by a factor 1 + levels.size(). Empty
   /// (default): the distribution is the prediction plus the training residuals' quantiles.
   std::vector<double> quantile_levels;
-  index early_stopping_rounds = 0;  ///< stop after this many rounds without validation improvement, >= 0; 0 = off
-  double validation_fraction = 0.0; ///< with fit(X, y[, w]): rows held out for early stopping, in [0, 1); 0 = none
-  std::uint64_t seed = 0;           ///< seed of row/column sampling (tree m uses stream (seed, m))
+  index early_stopping_rounds = 0;   ///< stop after this many rounds without validation improvement, >= 0; 0 = off
+  double validation_fraction = 0.0;  ///< with fit(X, y[, w]): rows held out for early stopping, in [0, 1); 0 = none
+  std::uint64_t seed = 0;            ///< seed of row/column sampling (tree m uses stream (seed, m))
   /// OpenMP threads, >= 0; 0 = all. With quantile_levels the threads fit whole models (the
   /// mean and each quantile model) side by side; otherwise they share each tree's work.
   int n_threads = 0;
@@ -181,7 +181,9 @@ class gradient_boosting {
   /// @throws footprint::invalid_argument on +-inf in X, non-finite y, or an empty X
   /// Complexity: O(n_estimators (n_samples n_features + 256 n_features leaves)) per model.
   template <class = void>
-  fit_report fit(matrix_cref X, vector_cref y) { return fit_impl(X, y, nullptr, nullptr, nullptr); }
+  fit_report fit(matrix_cref X, vector_cref y) {
+    return fit_impl(X, y, nullptr, nullptr, nullptr);
+  }
 
   /// Fits with per-row sample weights (multiply gradients and hessians, as XGBoost).
   /// @param sample_weight (n_samples), finite, >= 0, positive sum
@@ -215,7 +217,9 @@ class gradient_boosting {
   /// n_features <= 64). @throws as predict(X); dimension_mismatch when out.size() != X.rows()
   void predict(matrix_cref X, vector_ref out) const {
     check_predict("predict", X);
-    if (out.size() != X.rows()) throw dimension_mismatch(detail::concat(name, "::predict"), "out.size() must equal X.rows()", X.rows(), out.size());
+    if (out.size() != X.rows())
+      throw dimension_mismatch(detail::concat(name, "::predict"), "out.size() must equal X.rows()", X.rows(),
+                               out.size());
     state_.mean.predict_unchecked(X, out, state_.params.n_threads);
   }
 

@@ -26,10 +26,10 @@ struct gradient_boosting::train_data {
   const detail::binned_matrix* B = nullptr;
   const detail::bin_mapper* mapper = nullptr;
   const matrix_cref* X = nullptr;
-  std::vector<double> y, w;            ///< per row of X
-  std::vector<std::int32_t> rows;      ///< rows of X used for training (weight > 0)
-  std::vector<index> valid_rows;       ///< rows of X held out (validation_fraction)
-  const matrix_cref* Xv = nullptr;     ///< explicit validation set
+  std::vector<double> y, w;         ///< per row of X
+  std::vector<std::int32_t> rows;   ///< rows of X used for training (weight > 0)
+  std::vector<index> valid_rows;    ///< rows of X held out (validation_fraction)
+  const matrix_cref* Xv = nullptr;  ///< explicit validation set
   const vector_cref* yv = nullptr;
 };
 
@@ -50,8 +50,16 @@ class gradient_boosting::booster {
  public:
   booster(const gradient_boosting_params& p, const train_data& td, boosting_loss loss, double level,
           std::uint64_t model_index, int nt)
-      : p_(p), td_(td), X_(*td.X), loss_(loss), level_(level), model_index_(model_index), nt_(nt),
-        n_(X_.rows()), d_(X_.cols()), nrows_(static_cast<index>(td.rows.size())),
+      : p_(p),
+        td_(td),
+        X_(*td.X),
+        loss_(loss),
+        level_(level),
+        model_index_(model_index),
+        nt_(nt),
+        n_(X_.rows()),
+        d_(X_.cols()),
+        nrows_(static_cast<index>(td.rows.size())),
         has_valid_(td.Xv != nullptr || !td.valid_rows.empty()),
         nv_(td.Xv != nullptr ? td.Xv->rows() : static_cast<index>(td.valid_rows.size())),
         grower_(*td.B, *td.mapper, config(p, nt)) {}
@@ -72,7 +80,8 @@ class gradient_boosting::booster {
       draw_features(rng);
       grower_.set_max_features_node(
           p_.colsample_bynode < 1.0
-              ? std::max<index>(1, static_cast<index>(std::llround(p_.colsample_bynode * static_cast<double>(features_.size()))))
+              ? std::max<index>(
+                    1, static_cast<index>(std::llround(p_.colsample_bynode * static_cast<double>(features_.size()))))
               : 0);
       detail::grown_tree g = grower_.grow(rows_, gh_, features_, rng);
       if (loss_ == boosting_loss::quantile) refit_quantile_leaves(g);
@@ -116,7 +125,8 @@ class gradient_boosting::booster {
       }
       return base / sw;
     }
-    for (std::int32_t r : td_.rows) scratch_.emplace_back(td_.y[static_cast<std::size_t>(r)], td_.w[static_cast<std::size_t>(r)]);
+    for (std::int32_t r : td_.rows)
+      scratch_.emplace_back(td_.y[static_cast<std::size_t>(r)], td_.w[static_cast<std::size_t>(r)]);
     return detail::weighted_quantile(scratch_, loss_ == boosting_loss::quantile ? level_ : 0.5);
   }
 
@@ -166,12 +176,14 @@ class gradient_boosting::booster {
 
   /// The round's features: colsample_bytree of them (at least one), increasing.
   void draw_features(detail::xoshiro256ss& rng) {
-    const auto k_tree = std::max<index>(1, static_cast<index>(std::llround(p_.colsample_bytree * static_cast<double>(d_))));
+    const auto k_tree =
+        std::max<index>(1, static_cast<index>(std::llround(p_.colsample_bytree * static_cast<double>(d_))));
     features_.resize(static_cast<std::size_t>(d_));
     for (index j = 0; j < d_; ++j) features_[static_cast<std::size_t>(j)] = static_cast<std::int32_t>(j);
     if (k_tree < d_) {
       for (index i = 0; i < k_tree; ++i) {
-        const auto j = static_cast<std::size_t>(i) + static_cast<std::size_t>(rng.below32(static_cast<std::uint64_t>(d_ - i)));
+        const auto j =
+            static_cast<std::size_t>(i) + static_cast<std::size_t>(rng.below32(static_cast<std::uint64_t>(d_ - i)));
         std::swap(features_[static_cast<std::size_t>(i)], features_[j]);
       }
       features_.resize(static_cast<std::size_t>(k_tree));
@@ -211,7 +223,8 @@ class gradient_boosting::booster {
       if (!nd.is_leaf()) continue;
       const double v = nd.value;
       const auto [first, last] = g.range[static_cast<std::size_t>(k)];
-      for (std::int32_t q = first; q < last; ++q) F_[static_cast<std::size_t>(g.rows[static_cast<std::size_t>(q)])] += v;
+      for (std::int32_t q = first; q < last; ++q)
+        F_[static_cast<std::size_t>(g.rows[static_cast<std::size_t>(q)])] += v;
     }
     if (p_.subsample < 1.0) {
 #ifdef _OPENMP
@@ -232,15 +245,19 @@ class gradient_boosting::booster {
 #endif
     for (index k = 0; k < nv_; ++k) {
       const bool explicit_set = Xv != nullptr;
-      Fv_[static_cast<std::size_t>(k)] +=
-          detail::tree_row_value(nodes, explicit_set ? *Xv : X_, explicit_set ? k : td_.valid_rows[static_cast<std::size_t>(k)]);
+      Fv_[static_cast<std::size_t>(k)] += detail::tree_row_value(
+          nodes, explicit_set ? *Xv : X_, explicit_set ? k : td_.valid_rows[static_cast<std::size_t>(k)]);
     }
     const auto valid_y = [&](index k) {
-      return Xv != nullptr ? (*td_.yv)[k] : td_.y[static_cast<std::size_t>(td_.valid_rows[static_cast<std::size_t>(k)])];
+      return Xv != nullptr ? (*td_.yv)[k]
+                           : td_.y[static_cast<std::size_t>(td_.valid_rows[static_cast<std::size_t>(k)])];
     };
-    const double val = detail::deterministic_sum(nv_, nt_, [&](index k) {
-      return row_loss(loss_, level_, delta_ > 0.0 ? delta_ : 1.0, valid_y(k), Fv_[static_cast<std::size_t>(k)]);
-    }) / static_cast<double>(nv_);
+    const double val = detail::deterministic_sum(nv_, nt_,
+                                                 [&](index k) {
+                                                   return row_loss(loss_, level_, delta_ > 0.0 ? delta_ : 1.0,
+                                                                   valid_y(k), Fv_[static_cast<std::size_t>(k)]);
+                                                 }) /
+                       static_cast<double>(nv_);
     res_.history.push_back(val);
     if (val < best_val_) {
       best_val_ = val;
@@ -253,7 +270,8 @@ class gradient_boosting::booster {
     if (res_.early_stopped) {
       // roll back the training predictions of the dropped trees
       for (std::size_t t = static_cast<std::size_t>(best_round_) + 1; t < trees_.size(); ++t) {
-        for (std::int32_t r : td_.rows) F_[static_cast<std::size_t>(r)] -= detail::tree_row_value(trees_[t].nodes(), X_, r);
+        for (std::int32_t r : td_.rows)
+          F_[static_cast<std::size_t>(r)] -= detail::tree_row_value(trees_[t].nodes(), X_, r);
       }
       trees_.resize(static_cast<std::size_t>(best_round_) + 1);
     }
@@ -294,7 +312,7 @@ class gradient_boosting::booster {
   detail::tree_grower grower_;
   double base_ = 0.0;
   double delta_ = 0.0;
-  std::vector<double> F_, Fv_;          ///< training and validation predictions
+  std::vector<double> F_, Fv_;  ///< training and validation predictions
   std::vector<detail::grad_pair> gh_;
   std::vector<std::int32_t> rows_, features_;
   std::vector<char> in_sample_;
@@ -312,22 +330,24 @@ class gradient_boosting::booster {
 
 template <class>
 void gradient_boosting::check_fit(const std::string& where, const matrix_cref& X, const matrix_cref* Xv,
-                                         const vector_cref* yv) const {
+                                  const vector_cref* yv) const {
   const gradient_boosting_params& p = state_.params;
   if (!p.monotone_constraints.empty() && static_cast<index>(p.monotone_constraints.size()) != X.cols()) {
     throw dimension_mismatch(where, "monotone_constraints.size() must equal X.cols()", X.cols(),
                              static_cast<index>(p.monotone_constraints.size()));
   }
   if (Xv == nullptr) return;
-  if (Xv->cols() != X.cols()) throw dimension_mismatch(where, "X_valid.cols() must equal X.cols()", X.cols(), Xv->cols());
-  if (yv->size() != Xv->rows()) throw dimension_mismatch(where, "y_valid.size() must equal X_valid.rows()", Xv->rows(), yv->size());
+  if (Xv->cols() != X.cols())
+    throw dimension_mismatch(where, "X_valid.cols() must equal X.cols()", X.cols(), Xv->cols());
+  if (yv->size() != Xv->rows())
+    throw dimension_mismatch(where, "y_valid.size() must equal X_valid.rows()", Xv->rows(), yv->size());
   if (Xv->rows() == 0) throw invalid_argument(detail::concat(where, ": X_valid must have at least one row (got 0)"));
   detail::require_finite(*yv, where, "y_valid");
 }
 
 template <class>
 void gradient_boosting::train_models(const train_data& td, int nt, booster_result& mean,
-                                            std::vector<tree_ensemble>& qmodels) const {
+                                     std::vector<tree_ensemble>& qmodels) const {
   // the mean model and the quantile models are independent: with quantile models, the
   // threads take whole models (no synchronisation inside a fit, which small data sets
   // cannot amortise); alone, the mean model uses the threads inside its fit. (The
@@ -351,7 +371,7 @@ void gradient_boosting::train_models(const train_data& td, int nt, booster_resul
 
 template <class>
 std::vector<double> gradient_boosting::residual_quantiles(const train_data& td, const std::vector<double>& F,
-                                                                 const std::vector<double>& levels) {
+                                                          const std::vector<double>& levels) {
   std::vector<std::pair<double, double>> res;
   res.reserve(td.rows.size());
   for (std::int32_t r : td.rows) {
@@ -373,7 +393,7 @@ std::vector<double> gradient_boosting::residual_quantiles(const train_data& td, 
 
 template <class>
 fit_report gradient_boosting::fit_impl(const matrix_cref& X, const vector_cref& y, const vector_cref* w,
-                                              const matrix_cref* Xv, const vector_cref* yv) {
+                                       const matrix_cref* Xv, const vector_cref* yv) {
   const std::string where = detail::concat(name, "::fit");
   detail::check_tree_training_data(where, X, y, w);
   check_fit(where, X, Xv, yv);
@@ -398,7 +418,8 @@ fit_report gradient_boosting::fit_impl(const matrix_cref& X, const vector_cref& 
       td.rows.push_back(static_cast<std::int32_t>(i));
     }
   }
-  if (td.rows.empty()) throw invalid_argument(detail::concat(where, ": no training rows left after the validation split"));
+  if (td.rows.empty())
+    throw invalid_argument(detail::concat(where, ": no training rows left after the validation split"));
   detail::bin_mapper mapper;
   mapper.fit(X, static_cast<int>(p.max_bins), nt);
   const detail::binned_matrix B = mapper.transform(X, nt);
@@ -410,15 +431,18 @@ fit_report gradient_boosting::fit_impl(const matrix_cref& X, const vector_cref& 
   train_models(td, nt, mean, qmodels);
   std::shared_ptr<const std::vector<double>> levels =
       p.quantile_levels.empty() ? residual_levels() : std::make_shared<const std::vector<double>>(p.quantile_levels);
-  std::vector<double> resid_q = p.quantile_levels.empty() ? residual_quantiles(td, mean.F, *levels) : std::vector<double>{};
+  std::vector<double> resid_q =
+      p.quantile_levels.empty() ? residual_quantiles(td, mean.F, *levels) : std::vector<double>{};
 
   fit_report report;
   report.status = mean.early_stopped ? fit_status::early_stopped : fit_status::converged;
   report.iterations = mean.ensemble.n_trees();
   report.final_loss = mean.train_loss;
-  report.message = detail::concat(to_string(p.loss), " loss, ", mean.ensemble.n_trees(), " trees",
-                                  mean.history.empty() ? std::string() : detail::concat(", best validation loss ",
-                                                                                        *std::min_element(mean.history.begin(), mean.history.end())));
+  report.message = detail::concat(
+      to_string(p.loss), " loss, ", mean.ensemble.n_trees(), " trees",
+      mean.history.empty()
+          ? std::string()
+          : detail::concat(", best validation loss ", *std::min_element(mean.history.begin(), mean.history.end())));
   state_.n_features = X.cols();
   state_.mean = std::move(mean.ensemble);
   state_.quantile_models = std::move(qmodels);

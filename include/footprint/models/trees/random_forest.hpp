@@ -33,28 +33,31 @@ namespace footprint {
 /// scikit-learn's forest; `max_features = 1.0 / 3` (R's mtry = p/3) fits about three times
 /// faster again.
 struct random_forest_params {
-  index n_estimators = 100;       ///< number of trees, >= 1
-  bool bootstrap = true;          ///< draw each tree's rows with replacement (else without)
-  double max_samples = 1.0;       ///< rows drawn per tree as a fraction of n_samples, in (0, 1]
-  double max_features = 1.0;      ///< fraction of the features tried at each split, in (0, 1] (at least one)
-  index max_depth = 0;            ///< maximum depth, >= 0; 0 = unlimited
-  index min_samples_split = 2;    ///< distinct rows a node needs to be split, >= 2
-  index min_samples_leaf = 5;     ///< distinct rows each leaf keeps, >= 1
-  index max_leaves = 0;           ///< maximum leaves per tree (grown best-first), >= 0; 0 = unlimited (depth-first)
-  double min_impurity_decrease = 0.0;  ///< a split must reduce the weighted MSE of the whole sample by more than this, >= 0 (units of y^2)
-  index max_bins = 255;           ///< histogram bins per feature, in [2, 255]
-  bool oob_score = false;         ///< compute out-of-bag predictions and error after fit
-  bool quantile_forest = true;    ///< keep the in-bag rows of every leaf for predict_distribution (Meinshausen 2006); memory ~ 12 bytes x n_estimators x distinct in-bag rows
-  std::uint64_t seed = 0;         ///< seed of every random choice (tree t uses stream (seed, t))
-  int n_threads = 0;              ///< OpenMP threads for fit and batch predict, >= 0; 0 = all
+  index n_estimators = 100;     ///< number of trees, >= 1
+  bool bootstrap = true;        ///< draw each tree's rows with replacement (else without)
+  double max_samples = 1.0;     ///< rows drawn per tree as a fraction of n_samples, in (0, 1]
+  double max_features = 1.0;    ///< fraction of the features tried at each split, in (0, 1] (at least one)
+  index max_depth = 0;          ///< maximum depth, >= 0; 0 = unlimited
+  index min_samples_split = 2;  ///< distinct rows a node needs to be split, >= 2
+  index min_samples_leaf = 5;   ///< distinct rows each leaf keeps, >= 1
+  index max_leaves = 0;         ///< maximum leaves per tree (grown best-first), >= 0; 0 = unlimited (depth-first)
+  double min_impurity_decrease =
+      0.0;  ///< a split must reduce the weighted MSE of the whole sample by more than this, >= 0 (units of y^2)
+  index max_bins = 255;    ///< histogram bins per feature, in [2, 255]
+  bool oob_score = false;  ///< compute out-of-bag predictions and error after fit
+  bool quantile_forest =
+      true;  ///< keep the in-bag rows of every leaf for predict_distribution (Meinshausen 2006); memory ~ 12 bytes x n_estimators x distinct in-bag rows
+  std::uint64_t seed = 0;  ///< seed of every random choice (tree t uses stream (seed, t))
+  int n_threads = 0;       ///< OpenMP threads for fit and batch predict, >= 0; 0 = all
 };
 
 /// The in-bag rows of every node of one tree of a quantile forest: node k holds rows
 /// row[begin[k]] .. row[begin[k + 1] - 1] (none at an internal node).
 struct random_forest_leaf_samples {
-  std::vector<std::int32_t> begin;  ///< (n_nodes + 1) offsets from 0, non-decreasing; a leaf's range is non-empty, an internal node's empty
-  std::vector<std::int32_t> row;    ///< (begin.back()) training rows, indices into random_forest_state::y
-  std::vector<double> weight;       ///< (begin.back()) in-bag count times sample weight, finite and > 0
+  std::vector<std::int32_t>
+      begin;  ///< (n_nodes + 1) offsets from 0, non-decreasing; a leaf's range is non-empty, an internal node's empty
+  std::vector<std::int32_t> row;  ///< (begin.back()) training rows, indices into random_forest_state::y
+  std::vector<double> weight;     ///< (begin.back()) in-bag count times sample weight, finite and > 0
   friend bool operator==(const random_forest_leaf_samples&, const random_forest_leaf_samples&) = default;
 };
 
@@ -137,7 +140,9 @@ class random_forest {
   /// @throws footprint::invalid_argument on +-inf in X, non-finite y, or an empty X
   /// Complexity: O(n_estimators n_samples n_features depth) with histograms; parallel over trees.
   template <class = void>
-  fit_report fit(matrix_cref X, vector_cref y) { return fit_impl(X, y, nullptr); }
+  fit_report fit(matrix_cref X, vector_cref y) {
+    return fit_impl(X, y, nullptr);
+  }
 
   /// Fits the forest with per-row sample weights (frequency weights: a leaf's value is the
   /// weighted mean, a split's gain the weighted sum-of-squares reduction).
@@ -145,7 +150,9 @@ class random_forest {
   /// @throws as fit(X, y); footprint::dimension_mismatch when sample_weight.size() != X.rows();
   ///         footprint::invalid_argument for a negative or non-finite weight or a zero sum
   template <class = void>
-  fit_report fit(matrix_cref X, vector_cref y, vector_cref sample_weight) { return fit_impl(X, y, &sample_weight); }
+  fit_report fit(matrix_cref X, vector_cref y, vector_cref sample_weight) {
+    return fit_impl(X, y, &sample_weight);
+  }
 
   /// Point predictions: the average of the trees, one per row.
   /// @param X (n_samples, n_features()); NaN = missing
@@ -161,7 +168,9 @@ class random_forest {
   /// n_features <= 64). @throws as predict(X); dimension_mismatch when out.size() != X.rows()
   void predict(matrix_cref X, vector_ref out) const {
     check_predict("predict", X);
-    if (out.size() != X.rows()) throw dimension_mismatch(detail::concat(name, "::predict"), "out.size() must equal X.rows()", X.rows(), out.size());
+    if (out.size() != X.rows())
+      throw dimension_mismatch(detail::concat(name, "::predict"), "out.size() must equal X.rows()", X.rows(),
+                               out.size());
     state_.ensemble.predict_unchecked(X, out, state_.params.n_threads);
   }
 
@@ -194,7 +203,8 @@ class random_forest {
   template <class = void>
   [[nodiscard]] matrix predict_interval(matrix_cref X, double coverage) const {
     if (!(coverage > 0.0 && coverage < 1.0)) {
-      detail::require_in(coverage, 0.0, 1.0, detail::bounds::open, detail::concat(name, "::predict_interval"), "coverage");
+      detail::require_in(coverage, 0.0, 1.0, detail::bounds::open, detail::concat(name, "::predict_interval"),
+                         "coverage");
     }
     const double levels[2] = {(1.0 - coverage) / 2.0, (1.0 + coverage) / 2.0};
     return predict_quantiles(X, levels);
@@ -241,7 +251,8 @@ class random_forest {
 
   const random_forest_state& require_oob(const char* what) const {
     if (!fitted_) throw not_fitted(detail::concat(name, "::", what));
-    if (!state_.params.oob_score) throw invalid_argument(detail::concat(name, "::", what, ": needs oob_score = true at fit"));
+    if (!state_.params.oob_score)
+      throw invalid_argument(detail::concat(name, "::", what, ": needs oob_score = true at fit"));
     return state_;
   }
   void check_predict(const char* fn, const matrix_cref& X) const {

@@ -46,11 +46,14 @@ void random_forest::validate_fitted(const random_forest_state& s, std::string_vi
   const auto fail = [&](const std::string& field, const std::string& what) {
     throw invalid_argument(detail::concat(where, ": ", field, " ", what));
   };
-  if (s.n_features < 1 || s.n_features > 65535) fail("n_features", detail::concat("must be in [1, 65535] (got ", s.n_features, ")"));
+  if (s.n_features < 1 || s.n_features > 65535)
+    fail("n_features", detail::concat("must be in [1, 65535] (got ", s.n_features, ")"));
   const tree_ensemble& e = s.ensemble;
-  if (e.n_features() != s.n_features) fail("ensemble", detail::concat("must have n_features = ", s.n_features, " (got ", e.n_features(), ")"));
+  if (e.n_features() != s.n_features)
+    fail("ensemble", detail::concat("must have n_features = ", s.n_features, " (got ", e.n_features(), ")"));
   if (e.n_trees() != p.n_estimators) {
-    fail("ensemble", detail::concat("must have params.n_estimators = ", p.n_estimators, " trees (got ", e.n_trees(), ")"));
+    fail("ensemble",
+         detail::concat("must have params.n_estimators = ", p.n_estimators, " trees (got ", e.n_trees(), ")"));
   }
   if (e.base_score() != 0.0 || e.scale() != 1.0 / static_cast<double>(p.n_estimators) || e.float_accumulation()) {
     fail("ensemble", "must have base score 0, scale 1 / n_estimators and no float accumulation");
@@ -58,7 +61,8 @@ void random_forest::validate_fitted(const random_forest_state& s, std::string_vi
   if (p.quantile_forest) {
     if (s.y.empty()) fail("y", "must hold the training targets (quantile_forest)");
     for (std::size_t i = 0; i < s.y.size(); ++i) {
-      if (!std::isfinite(s.y[i])) fail(detail::concat("y[", i, "]"), detail::concat("must be finite (got ", s.y[i], ")"));
+      if (!std::isfinite(s.y[i]))
+        fail(detail::concat("y[", i, "]"), detail::concat("must be finite (got ", s.y[i], ")"));
     }
     validate_leaves(s, where);
   } else if (!s.y.empty() || !s.leaves.empty()) {
@@ -71,10 +75,12 @@ void random_forest::validate_fitted(const random_forest_state& s, std::string_vi
     return;
   }
   if (p.quantile_forest && s.oob_prediction.size() != static_cast<index>(s.y.size())) {
-    fail("oob_prediction", detail::concat("must have y.size() = ", s.y.size(), " entries (got ", s.oob_prediction.size(), ")"));
+    fail("oob_prediction",
+         detail::concat("must have y.size() = ", s.y.size(), " entries (got ", s.oob_prediction.size(), ")"));
   }
   for (index i = 0; i < s.oob_prediction.size(); ++i) {
-    if (std::isinf(s.oob_prediction[i])) fail(detail::concat("oob_prediction[", i, "]"), "must be finite or NaN (got inf)");
+    if (std::isinf(s.oob_prediction[i]))
+      fail(detail::concat("oob_prediction[", i, "]"), "must be finite or NaN (got inf)");
   }
   if (!(std::isnan(s.oob_mse) || (std::isfinite(s.oob_mse) && s.oob_mse >= 0.0))) {
     fail("oob_mse", detail::concat("must be finite and >= 0, or NaN (got ", s.oob_mse, ")"));
@@ -90,7 +96,8 @@ void random_forest::validate_leaves(const random_forest_state& s, std::string_vi
     throw invalid_argument(detail::concat(where, ": ", field, " ", what));
   };
   if (static_cast<index>(s.leaves.size()) != s.ensemble.n_trees()) {
-    fail("leaves", detail::concat("must have one entry per tree (", s.ensemble.n_trees(), ", got ", s.leaves.size(), ")"));
+    fail("leaves",
+         detail::concat("must have one entry per tree (", s.ensemble.n_trees(), ", got ", s.leaves.size(), ")"));
   }
   for (std::size_t t = 0; t < s.leaves.size(); ++t) {
     const random_forest_leaf_samples& ls = s.leaves[t];
@@ -102,16 +109,19 @@ void random_forest::validate_leaves(const random_forest_state& s, std::string_vi
     for (std::size_t k = 0; k + 1 < ls.begin.size(); ++k) {
       const std::int32_t len = ls.begin[k + 1] - ls.begin[k];
       if (len < 0) fail(detail::concat(at, ".begin[", k + 1, "]"), "must not decrease");
-      if (nodes[k].is_leaf() && len == 0) fail(detail::concat(at, ".begin[", k + 1, "]"), detail::concat("leaves node ", k, " (a leaf) without rows"));
-      if (!nodes[k].is_leaf() && len != 0) fail(detail::concat(at, ".begin[", k + 1, "]"), detail::concat("gives node ", k, " (internal) rows"));
+      if (nodes[k].is_leaf() && len == 0)
+        fail(detail::concat(at, ".begin[", k + 1, "]"), detail::concat("leaves node ", k, " (a leaf) without rows"));
+      if (!nodes[k].is_leaf() && len != 0)
+        fail(detail::concat(at, ".begin[", k + 1, "]"), detail::concat("gives node ", k, " (internal) rows"));
     }
     if (static_cast<std::size_t>(ls.begin.back()) != ls.row.size() || ls.weight.size() != ls.row.size()) {
-      fail(at, detail::concat("row and weight must have begin.back() = ", ls.begin.back(), " entries (got ", ls.row.size(), " and ",
-                              ls.weight.size(), ")"));
+      fail(at, detail::concat("row and weight must have begin.back() = ", ls.begin.back(), " entries (got ",
+                              ls.row.size(), " and ", ls.weight.size(), ")"));
     }
     for (std::size_t k = 0; k < ls.row.size(); ++k) {
       if (ls.row[k] < 0 || static_cast<std::size_t>(ls.row[k]) >= s.y.size()) {
-        fail(detail::concat(at, ".row[", k, "]"), detail::concat("must be in [0, ", s.y.size(), ") (got ", ls.row[k], ")"));
+        fail(detail::concat(at, ".row[", k, "]"),
+             detail::concat("must be in [0, ", s.y.size(), ") (got ", ls.row[k], ")"));
       }
       if (!(ls.weight[k] > 0.0) || !std::isfinite(ls.weight[k])) {
         fail(detail::concat(at, ".weight[", k, "]"), detail::concat("must be finite and > 0 (got ", ls.weight[k], ")"));
@@ -180,12 +190,14 @@ std::vector<empirical_distribution> random_forest::predict_distribution(matrix_c
 template <class>
 matrix random_forest::predict_quantiles(matrix_cref X, std::span<const double> levels) const {
   for (double p : levels) {
-    if (!(p >= 0.0 && p <= 1.0)) detail::require_in(p, 0.0, 1.0, detail::bounds::closed, detail::concat(name, "::predict_quantiles"), "levels");
+    if (!(p >= 0.0 && p <= 1.0))
+      detail::require_in(p, 0.0, 1.0, detail::bounds::closed, detail::concat(name, "::predict_quantiles"), "levels");
   }
   const auto d = predict_distribution(X);
   matrix out(X.rows(), static_cast<index>(levels.size()));
   for (index i = 0; i < X.rows(); ++i) {
-    for (std::size_t k = 0; k < levels.size(); ++k) out(i, static_cast<index>(k)) = quantile(d[static_cast<std::size_t>(i)], levels[k]);
+    for (std::size_t k = 0; k < levels.size(); ++k)
+      out(i, static_cast<index>(k)) = quantile(d[static_cast<std::size_t>(i)], levels[k]);
   }
   return out;
 }
@@ -216,7 +228,7 @@ detail::grower_config random_forest::grower_settings(const vector_cref* w, index
 
 template <class>
 void random_forest::draw_bag(detail::xoshiro256ss& rng, index n, std::vector<std::uint32_t>& count,
-                                    std::vector<index>& perm) const {
+                             std::vector<index>& perm) const {
   const random_forest_params& p = state_.params;
   const auto m = std::max<index>(1, static_cast<index>(std::llround(p.max_samples * static_cast<double>(n))));
   std::fill(count.begin(), count.end(), 0U);
@@ -237,7 +249,7 @@ void random_forest::draw_bag(detail::xoshiro256ss& rng, index n, std::vector<std
 
 template <class>
 random_forest::grown_forest random_forest::grow(const matrix_cref& X, const vector_cref& y, const vector_cref* w,
-                                                       int nt) const {
+                                                int nt) const {
   const random_forest_params& p = state_.params;
   const index n = X.rows();
   const index d = X.cols();
@@ -280,7 +292,8 @@ random_forest::grown_forest random_forest::grow(const matrix_cref& X, const vect
       if (p.oob_score) {
         auto& bits = out.in_bag[t];
         bits.assign(words, 0U);
-        for (std::int32_t r : rows) bits[static_cast<std::size_t>(r) / 64] |= std::uint64_t{1} << (static_cast<unsigned>(r) % 64U);
+        for (std::int32_t r : rows)
+          bits[static_cast<std::size_t>(r) / 64] |= std::uint64_t{1} << (static_cast<unsigned>(r) % 64U);
       }
       detail::grown_tree g = grower.grow(rows, gh, features, rng);
       if (p.quantile_forest) {
@@ -311,8 +324,8 @@ random_forest::grown_forest random_forest::grow(const matrix_cref& X, const vect
 
 template <class>
 void random_forest::out_of_bag(const tree_ensemble& ens, const matrix_cref& X, const vector_cref& y,
-                                      const std::vector<std::vector<std::uint64_t>>& in_bag, int nt,
-                                      random_forest_state& s) const {
+                               const std::vector<std::vector<std::uint64_t>>& in_bag, int nt,
+                               random_forest_state& s) const {
   const index n = X.rows();
   const index d = X.cols();
   const std::size_t T = in_bag.size();

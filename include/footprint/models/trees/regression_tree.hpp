@@ -65,8 +65,8 @@ class regression_tree {
     for (std::int32_t i = 0; i < n; ++i) {
       const tree_node& nd = nodes_[static_cast<std::size_t>(i)];
       if (!std::isfinite(nd.value) || !std::isfinite(nd.gain) || !std::isfinite(nd.cover)) {
-        throw invalid_argument(detail::concat(where, ": node ", i, " must have a finite value, gain and cover (got ", nd.value,
-                                              ", ", nd.gain, ", ", nd.cover, ")"));
+        throw invalid_argument(detail::concat(where, ": node ", i, " must have a finite value, gain and cover (got ",
+                                              nd.value, ", ", nd.gain, ", ", nd.cover, ")"));
       }
       if (nd.is_leaf()) {
         if (nd.left != -1 || nd.right != -1) {
@@ -79,7 +79,8 @@ class regression_tree {
         throw invalid_argument(detail::concat(where, ": node ", i, " has invalid children (", nd.left, ", ", nd.right,
                                               "); children must be distinct, after the parent and < ", n));
       }
-      if (nd.feature < 0) throw invalid_argument(detail::concat(where, ": node ", i, " has a negative feature (got ", nd.feature, ")"));
+      if (nd.feature < 0)
+        throw invalid_argument(detail::concat(where, ": node ", i, " has a negative feature (got ", nd.feature, ")"));
       if (std::isnan(nd.threshold)) throw invalid_argument(detail::concat(where, ": node ", i, " has a NaN threshold"));
       for (std::int32_t c : {nd.left, nd.right}) {
         ++parents[static_cast<std::size_t>(c)];

@@ -153,7 +153,8 @@ class tree_ensemble {
   /// @throws footprint::dimension_mismatch when X.cols() != n_features() or out.size() != X.rows()
   void predict(matrix_cref X, vector_ref out, int n_threads = 0) const {
     constexpr const char* where = "footprint::tree_ensemble::predict";
-    if (X.cols() != n_features()) throw dimension_mismatch(where, "X.cols() must equal n_features()", n_features(), X.cols());
+    if (X.cols() != n_features())
+      throw dimension_mismatch(where, "X.cols() must equal n_features()", n_features(), X.cols());
     if (out.size() != X.rows()) throw dimension_mismatch(where, "out.size() must equal X.rows()", X.rows(), out.size());
     predict_unchecked(X, out, n_threads);
   }
@@ -220,8 +221,8 @@ class tree_ensemble {
     for (std::size_t t = 0; t < state_.trees.size(); ++t) {
       const index used = state_.trees[t].min_features();
       if (used > state_.n_features) {
-        throw invalid_argument(detail::concat(where, ": trees[", t, "] must use features < n_features = ", state_.n_features,
-                                              " (got feature ", used - 1, ")"));
+        throw invalid_argument(detail::concat(where, ": trees[", t, "] must use features < n_features = ",
+                                              state_.n_features, " (got feature ", used - 1, ")"));
       }
     }
     compile();
@@ -244,13 +245,14 @@ class tree_ensemble {
     linked_.compile(state_.trees, sum);
     const std::vector<int>& depths = linked_.depths();
     const int depth = depths.empty() ? 0 : *std::max_element(depths.begin(), depths.end());
-    heap_on_ = state_.n_features <= detail::tree_heap_layout::max_features && depth <= detail::tree_heap_layout::max_depth;
+    heap_on_ =
+        state_.n_features <= detail::tree_heap_layout::max_features && depth <= detail::tree_heap_layout::max_depth;
     rank_on_ = false;
     if (!heap_on_) return;
     heap_.compile(state_.trees, depth, sum);
     rank_on_ = depth >= 1 && depth <= detail::tree_rank_layout::max_depth &&
-               state_.n_features <= detail::tree_rank_layout::max_features && detail::tree_rank_layout::cpu_supported() &&
-               rank_.compile(state_.trees, heap_, sum);
+               state_.n_features <= detail::tree_rank_layout::max_features &&
+               detail::tree_rank_layout::cpu_supported() && rank_.compile(state_.trees, heap_, sum);
     if (rank_on_) heap_ = {};  // the rank layout keeps its own copy of the leaf values
   }
 

@@ -81,7 +81,8 @@ class lobster_row {
     if (negative) ++q;
     std::uint64_t v = 0;
     const std::ptrdiff_t n = digit_run(q, end_, v);
-    if (n == 0 || n > max_digits || (q != end_ && *q != ',')) bad_integer(file_, line_, kind_, col_, start_, end_, max_digits);
+    if (n == 0 || n > max_digits || (q != end_ && *q != ','))
+      bad_integer(file_, line_, kind_, col_, start_, end_, max_digits);
     p_ = q;
     const auto s = static_cast<std::int64_t>(v);
     return negative ? -s : s;
@@ -90,7 +91,8 @@ class lobster_row {
   /// The open field as a time: seconds after midnight, at most 9 integer digits and 9
   /// decimals; returned exactly, in nanoseconds.
   [[gnu::always_inline]] std::int64_t time_ns() {
-    static constexpr std::uint64_t pow10[10] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
+    static constexpr std::uint64_t pow10[10] = {1,      10,      100,      1000,      10000,
+                                                100000, 1000000, 10000000, 100000000, 1000000000};
     const char* q = p_;
     std::uint64_t seconds = 0;
     const std::ptrdiff_t n_int = digit_run(q, end_, seconds);
@@ -129,9 +131,9 @@ class lobster_row {
  private:
   // The failure paths are static and take the row's state by value, so that the hot
   // parsers never let the cursor's address escape (it stays in registers).
-  [[noreturn, gnu::cold, gnu::noinline]] static void bad_integer(const std::string& file, std::size_t line, file_kind kind,
-                                                                 std::size_t col, const char* start, const char* end,
-                                                                 int max_digits) {
+  [[noreturn, gnu::cold, gnu::noinline]] static void bad_integer(const std::string& file, std::size_t line,
+                                                                 file_kind kind, std::size_t col, const char* start,
+                                                                 const char* end, int max_digits) {
     const char* q = start;
     if (q != end && *q == '-') ++q;
     std::ptrdiff_t n = 0;
