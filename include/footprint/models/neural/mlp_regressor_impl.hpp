@@ -86,9 +86,10 @@ void mlp_regressor::check_state(const mlp_regressor_state& s, std::string_view w
     detail::require_finite(vector_cref(layer.bias), where, field("layers[", l, "].bias"));
   }
   for (const auto* v : {&s.x_mean, &s.x_scale}) {
-    const char* name = v == &s.x_mean ? "x_mean" : "x_scale";
+    const char* vector_name = v == &s.x_mean ? "x_mean" : "x_scale";
     if (v->size() != s.n_features) {
-      fail(field(name), detail::concat("must have n_features = ", s.n_features, " entries (got ", v->size(), ")"));
+      fail(field(vector_name),
+           detail::concat("must have n_features = ", s.n_features, " entries (got ", v->size(), ")"));
     }
   }
   detail::require_finite(vector_cref(s.x_mean), where, field("x_mean"));
