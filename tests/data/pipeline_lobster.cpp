@@ -148,6 +148,13 @@ TEST_CASE("lobster_dataset labels a hand-made day exactly") {
   CHECK(r.state.volatility == doctest::Approx(std::sqrt((r1 * r1 + r2 * r2) / 300.0)));
   CHECK(r.state.features.size() == 17);
   CHECK(r.state.features[0] == doctest::Approx(100.03));
+  // The last book, every level, and the tape: every trade given to the pipeline and the mid path.
+  CHECK(r.book.best_bid() == doctest::Approx(100.02));
+  CHECK(r.book.best_ask() == doctest::Approx(100.04));
+  CHECK(r.tape.mids.size() == s.mid_updates);
+  CHECK(r.tape.mid_times.size() == s.mid_updates);
+  CHECK(r.tape.mids.back() == doctest::Approx(r.state.mid));
+  CHECK(r.tape.trades.size() == s.trades);
 
   // Metaorders: a buy run and a sell run.
   CHECK(r.metaorders.rows() == 2);

@@ -232,6 +232,10 @@ class impact_dataset_builder {
   [[nodiscard]] std::size_t order_count() const noexcept { return orders_.size(); }
   /// Number of distinct mid updates recorded so far.
   [[nodiscard]] std::size_t mid_count() const noexcept { return mids_.size(); }
+  /// Times of the mid path recorded so far (increasing).
+  [[nodiscard]] const std::vector<std::chrono::nanoseconds>& mid_times() const noexcept { return mid_times_; }
+  /// The mid path recorded so far, quote currency; shape (mid_times().size()).
+  [[nodiscard]] const std::vector<double>& mids() const noexcept { return mids_; }
 
   /// One row per order. Complexity: O(n_orders * n_horizons * log n_mids).
   [[nodiscard]] impact_dataset build() const {

@@ -14,6 +14,7 @@
 #include "footprint/data/executed_order.hpp"
 #include "footprint/data/impact_dataset.hpp"
 #include "footprint/data/impact_pipeline_result.hpp"
+#include "footprint/data/market_tape.hpp"
 #include "footprint/data/source_summary.hpp"
 #include "footprint/detail/concat.hpp"
 #include "footprint/detail/feature_names.hpp"
@@ -152,6 +153,7 @@ class impact_pipeline {
     if (t.sign == 0) ++summary_.unsigned_trades;
     summary_.traded_volume += t.quantity;
     summary_.traded_value += t.price * t.quantity;
+    trades_.push_back(t);
     if constexpr (TradeObserver<Features, trade>) features_.update(t);
   }
 
@@ -285,6 +287,13 @@ class impact_pipeline {
                        : nan;
     r.summary = summary_;
     r.summary.mid_updates = builder_.mid_count();
+    r.tape = market_tape{trades_, builder_.mid_times(), builder_.mids()};
+    using T = detail::feat::book_traits<B>;
+    for (index i = T::bid_levels(last_book); i-- > 0;)
+      r.book.set_level(side::buy, T::bid_price(last_book, i), T::bid_quantity(last_book, i));
+    for (index i = T::ask_levels(last_book); i-- > 0;)
+      r.book.set_level(side::sell, T::ask_price(last_book, i), T::ask_quantity(last_book, i));
+    r.book.set_timestamp(s.time);
     s.volume_rate = r.summary.span_seconds > 0.0 ? r.summary.traded_volume / r.summary.span_seconds : nan;
     s.features.resize(static_cast<index>(names_.size()));
     features_.compute(last_book, std::span<double>(s.features.data(), names_.size()));
@@ -417,6 +426,7 @@ class impact_pipeline {
   std::vector<std::string> names_;
   impact_dataset_builder builder_;
   source_summary summary_;
+  std::vector<trade> trades_;  // the tape's trades
   bool has_time_ = false;
   // volatility sampling
   bool has_sample_ = false;

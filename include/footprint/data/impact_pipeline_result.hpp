@@ -3,7 +3,9 @@
 /// the market at the end, the source's summary and parse reports.
 #pragma once
 
+#include "footprint/book/price_level_book.hpp"
 #include "footprint/data/impact_dataset.hpp"
+#include "footprint/data/market_tape.hpp"
 #include "footprint/data/source_summary.hpp"
 #include "footprint/feeds/parse_report.hpp"
 #include "footprint/instrument.hpp"
@@ -19,6 +21,8 @@ struct impact_pipeline_result {
   impact_dataset orders;             ///< one row per labelled market order (rows are observations)
   impact_dataset metaorders;         ///< one row per metaorder proxy (same-sign runs within `metaorder_gap`)
   market_state state;                ///< the market after the last book of the data
+  price_level_book book;             ///< the last book of the data, every level the source shows
+  market_tape tape;                  ///< every trade and the mid path (the transient-impact kernel's input)
   source_summary summary;            ///< counts, time span, traded volume
   std::vector<file_report> reports;  ///< one per input file, in input order
 };
