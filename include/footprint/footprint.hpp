@@ -12,6 +12,7 @@
 #include "footprint/types.hpp"
 #include "footprint/version.hpp"
 
+#include "footprint/book/book_walk.hpp"
 #include "footprint/book/order_level_book.hpp"
 #include "footprint/book/price_level_book.hpp"
 #include "footprint/book/trade.hpp"
@@ -58,6 +59,7 @@
 #include "footprint/data/impact_pipeline.hpp"
 #include "footprint/data/impact_pipeline_result.hpp"
 #include "footprint/data/lobster_dataset.hpp"
+#include "footprint/data/market_tape.hpp"
 #include "footprint/data/order_design.hpp"
 #include "footprint/data/size_features.hpp"
 #include "footprint/data/source_summary.hpp"
@@ -89,14 +91,17 @@
 #include "footprint/impact/almgren_chriss_calibration.hpp"
 #include "footprint/impact/dataset_observations.hpp"
 #include "footprint/impact/impact_observations.hpp"
+#include "footprint/impact/impact_prior.hpp"
 #include "footprint/impact/parameter_estimate.hpp"
 #include "footprint/impact/power_law_impact.hpp"
 #include "footprint/impact/propagator.hpp"
+#include "footprint/impact/propagator_fit.hpp"
 #include "footprint/impact/square_root_law.hpp"
 #include "footprint/impact/synthetic_metaorders.hpp"
 
 #include "footprint/execution/almgren_chriss.hpp"
 #include "footprint/execution/schedule_cost.hpp"
+#include "footprint/execution/schedule_forecast.hpp"
 
 #include "footprint/io/mlp_json.hpp"
 #include "footprint/io/tree_model_json.hpp"
