@@ -4,7 +4,7 @@
 /// A cheap base header: standard library and Eigen/Core only. Each concept lists its
 /// requirements as a numbered list; the ones marked *semantic* cannot be checked by the
 /// compiler and are the implementer's promise. Compositions satisfy the concepts themselves
-/// (a `feature_set<F...>` is a feature calculator; a `regression_impact_model<R, F>` is an
+/// (a `feature_set<F...>` is a feature calculator; a `regression_impact_model<R>` is an
 /// `ImpactModel`). Archetypes (minimal conforming types) live in `tests/static/archetypes.hpp`.
 #pragma once
 

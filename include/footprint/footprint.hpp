@@ -96,12 +96,16 @@
 #include "footprint/impact/power_law_impact.hpp"
 #include "footprint/impact/propagator.hpp"
 #include "footprint/impact/propagator_fit.hpp"
+#include "footprint/impact/regression_impact_model.hpp"
 #include "footprint/impact/square_root_law.hpp"
 #include "footprint/impact/synthetic_metaorders.hpp"
 
 #include "footprint/execution/almgren_chriss.hpp"
 #include "footprint/execution/schedule_cost.hpp"
 #include "footprint/execution/schedule_forecast.hpp"
+#include "footprint/execution/schedules.hpp"
+
+#include "footprint/pretrade/guardrails.hpp"
 
 #include "footprint/io/mlp_json.hpp"
 #include "footprint/io/tree_model_json.hpp"

@@ -78,6 +78,20 @@ TEST_CASE("walk_book: never below the half spread and non-decreasing in size") {
   CHECK(c2 / c1 == doctest::Approx(2.0).epsilon(0.01));
 }
 
+TEST_CASE("walk_best_level: walk_book on the best level alone") {
+  for (const double q : {10.0, 100.0, 150.0, 1000.0, 1e5}) {
+    fp::price_level_book one;
+    one.set_level(fp::side::sell, 100.01, 100.0);
+    one.set_level(fp::side::buy, 99.99, 100.0);
+    CAPTURE(q);
+    CHECK(fp::walk_best_level(1.0, 100.0, q) ==
+          doctest::Approx(fp::walk_book(one, fp::side::buy, q).cost_bps).epsilon(1e-9));
+  }
+  CHECK(std::isnan(fp::walk_best_level(fp::nan, 100.0, 10.0)));
+  CHECK(std::isnan(fp::walk_best_level(1.0, 0.0, 10.0)));
+  CHECK(std::isnan(fp::walk_best_level(1.0, 100.0, -1.0)));
+}
+
 TEST_CASE("walk_book: errors name the argument") {
   const fp::price_level_book b = book();
   CHECK_THROWS_WITH_AS((void)fp::walk_book(b, fp::side::buy, 0.0),

@@ -55,6 +55,20 @@ struct book_walk_params {
   double density_per_bps = nan;
 };
 
+/// `walk_book`'s one-level case from the best quote alone: the cost of a market order of
+/// `quantity` in a book whose best level holds `depth` at `half_spread_bps` from the mid,
+/// beyond which the profile has that level's own density, depth / half_spread_bps.
+/// = half_spread_bps when quantity <= depth; else (D h + R (h + R / (2 rho))) / q with R = q - D.
+/// @return bps, cost-signed; NaN unless half_spread_bps, depth and quantity are finite and > 0
+[[nodiscard]] inline double walk_best_level(double half_spread_bps, double depth, double quantity) noexcept {
+  if (!(half_spread_bps > 0.0 && depth > 0.0 && quantity > 0.0) || !std::isfinite(half_spread_bps) ||
+      !std::isfinite(depth) || !std::isfinite(quantity))
+    return nan;
+  if (quantity <= depth) return half_spread_bps;
+  const double rho = depth / half_spread_bps, rest = quantity - depth;
+  return (depth * half_spread_bps + rest * (half_spread_bps + 0.5 * rest / rho)) / quantity;
+}
+
 /// The cost of a market order of `quantity` walking a book.
 ///
 /// A buy takes the asks from the best, a sell the bids; each level fills up to its quantity

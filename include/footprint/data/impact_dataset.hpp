@@ -47,6 +47,7 @@ struct order_arrival {
   double arrival_mid = nan;                     ///< mid just before the first fill, quote currency; > 0
   double bid_depth = nan;                       ///< displayed quantity at the best bid at arrival (NaN if unknown)
   double ask_depth = nan;                       ///< displayed quantity at the best ask at arrival (NaN if unknown)
+  double spread = nan;                          ///< best ask minus best bid at arrival, quote currency (NaN if unknown)
 };
 
 /// Parameters of the labels and size features.

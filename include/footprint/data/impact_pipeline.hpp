@@ -257,7 +257,8 @@ class impact_pipeline {
                           .vwap = o.vwap,
                           .arrival_mid = mid,
                           .bid_depth = at.bid_depth,
-                          .ask_depth = at.ask_depth};
+                          .ask_depth = at.ask_depth,
+                          .spread = at.ask - at.bid};
     builder_.add_order(a, at.features);
   }
 

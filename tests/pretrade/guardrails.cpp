@@ -1,0 +1,125 @@
+// check_guardrails: each warning fires on its condition with its message, none fires on an
+// ordinary order, and an unknown (NaN) input skips its check.
+#include "footprint/pretrade/guardrails.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_guardrails {
+
+namespace fp = footprint;
+
+namespace {
+
+/// An ordinary order: 1% of the day, children within the book and the training range.
+fp::guardrail_inputs ordinary() {
+  fp::guardrail_inputs in;
+  in.quantity = 7000.0;
+  in.daily_volume = 700000.0;
+  in.lot_size = 1.0;
+  in.largest_child = 700.0;
+  in.visible_depth = 1000.0;
+  in.largest_training_quantity = 5000.0;
+  in.smallest_training_quantity = 1.0;
+  in.horizon_seconds = 600.0;
+  in.data_seconds = 23400.0;
+  in.model = "gbm";
+  in.model_crps = 1.0;
+  in.baseline_crps = 1.2;
+  in.coverage_90 = 0.89;
+  in.coverage_rows = 2000;
+  return in;
+}
+
+std::vector<fp::warning_code> codes(const fp::guardrail_inputs& in) {
+  std::vector<fp::warning_code> out;
+  for (const fp::pretrade_warning& w : fp::check_guardrails(in)) out.push_back(w.code);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("check_guardrails: an ordinary order has no warning") { CHECK(fp::check_guardrails(ordinary()).empty()); }
+
+TEST_CASE("check_guardrails: each condition gives its warning and message") {
+  fp::guardrail_inputs in = ordinary();
+  in.quantity = 140000.0;  // 20% of the day
+  std::vector<fp::pretrade_warning> w = fp::check_guardrails(in);
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].code == fp::warning_code::order_above_adv_share);
+  CHECK(w[0].message == "the order is 20% of the daily volume (above 10%): impact laws are measured on smaller orders");
+  CHECK(fp::to_string(w[0].code) == "order_above_adv_share");
+
+  in.quantity = 1e12;  // the issue's --quantity 1e12
+  w = fp::check_guardrails(in);
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].code == fp::warning_code::order_huge);
+  CHECK(w[0].message ==
+        "the order is 1.429e+08% of the daily volume: a day's trading or more; check the quantity and its unit");
+
+  in = ordinary();
+  in.quantity = 0.5;
+  CHECK(codes(in) == std::vector{fp::warning_code::order_tiny});
+  in.quantity = 2.0;
+  in.smallest_training_quantity = 10.0;
+  CHECK(codes(in) == std::vector{fp::warning_code::order_tiny});
+
+  in = ordinary();
+  in.largest_child = 6000.0;  // beyond the book and the training range
+  w = fp::check_guardrails(in);
+  REQUIRE(w.size() == 2);
+  CHECK(w[0].code == fp::warning_code::child_above_visible_depth);
+  CHECK(w[0].message ==
+        "a child of 6000 needs more than the visible depth (1000): its cost beyond it rests on the depth profile");
+  CHECK(w[1].code == fp::warning_code::size_outside_training);
+
+  in = ordinary();
+  in.permanent_identified = false;
+  in.permanent_message = "fit Y 3 +- 30 ...";
+  w = fp::check_guardrails(in);
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].code == fp::warning_code::parameter_not_identified);
+  CHECK(w[0].message == "permanent impact: fit Y 3 +- 30 ...");
+
+  in = ordinary();
+  in.model_crps = 1.5;
+  w = fp::check_guardrails(in);
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].message ==
+        "the gbm model's held-out CRPS (1.5 bps) is worse than the OLS baseline's (1.2 bps): the "
+        "baseline is used");
+
+  // ETH USD-M's forest: 90% intervals covering 39% held out.
+  in = ordinary();
+  in.coverage_90 = 0.39;
+  in.coverage_rows = 300;
+  w = fp::check_guardrails(in);
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].code == fp::warning_code::coverage_off_nominal);
+  CHECK(w[0].message ==
+        "the model's 90% intervals covered 39% of 300 held-out orders: its spread is not to be trusted");
+  // 0.87 of 100 rows is within 3 binomial standard errors (0.09): no warning.
+  in.coverage_90 = 0.87;
+  in.coverage_rows = 100;
+  CHECK(fp::check_guardrails(in).empty());
+
+  in = ordinary();
+  in.horizon_seconds = 3600.0;
+  in.data_seconds = 345.0;
+  CHECK(codes(in) == std::vector{fp::warning_code::horizon_longer_than_data});
+}
+
+TEST_CASE("check_guardrails: an unknown input skips its check") {
+  fp::guardrail_inputs in = ordinary();
+  in.daily_volume = fp::nan;
+  in.visible_depth = fp::nan;
+  in.baseline_crps = fp::nan;
+  in.coverage_90 = fp::nan;
+  in.largest_child = 1e9;  // beyond the training range, but the depth is unknown
+  CHECK(codes(in) == std::vector{fp::warning_code::size_outside_training});
+}
+
+}  // namespace unity_guardrails
