@@ -100,11 +100,6 @@ struct schedule_forecast {
 
 namespace detail {
 
-/// The decaying part of a kernel at lag l >= 0 (d(0) = 1).
-[[nodiscard]] inline double kernel_decay(const propagator_params& k, double lag, double scale) noexcept {
-  return k.kernel == propagator_kernel::exponential ? std::exp(-lag / scale) : std::pow(1.0 + lag / scale, -k.beta);
-}
-
 /// The parts of a schedule's cost that depend on the uncertain parameters, per unit weight.
 struct schedule_parts {
   std::vector<double> weight, immediate, f, cumulative_share;  // per child
@@ -203,14 +198,19 @@ template <OrderBookView Book>
   };
   std::vector<double> child_transient(N);
   const auto evaluate = [&](double g0, double scale, double y, double delta, bool keep_children) {
+    // The decaying part G0 d(l) of the kernel with these parameters: the propagator's own
+    // kernel without its permanent floor.
+    propagator_params shape = m.transient;
+    shape.g0 = g0;
+    shape.g_inf = 0.0;
+    (shape.kernel == propagator_kernel::exponential ? shape.tau : shape.l0) = scale;
+    const propagator kernel(shape);
     parts_at r{0.0, 0.0};
     for (std::size_t j = 0; j < N; ++j) {
       double tr = 0.0;
       if (g0 > 0.0) {
         const double tj = times[static_cast<index>(j)];
-        for (std::size_t k = 0; k < j; ++k)
-          tr += parts.f[k] * detail::kernel_decay(m.transient, tj - times[static_cast<index>(k)], scale);
-        tr *= g0;
+        for (std::size_t k = 0; k < j; ++k) tr += parts.f[k] * kernel.kernel(tj - times[static_cast<index>(k)]);
       }
       const double perm = parts.cumulative_share[j] > 0.0
                               ? 1e4 * y * m.daily_volatility * std::pow(parts.cumulative_share[j], delta)
