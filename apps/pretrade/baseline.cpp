@@ -1,9 +1,7 @@
 // footprint-pretrade: the baselines every model is shown beside (OLS, and the Bayesian model
-// when it is not the one chosen) and the Almgren-Chriss calibration on the metaorders.
+// when it is not the one chosen), and the analysis with OLS when the chosen model loses to it.
 #include "run.hpp"
 
-#include <footprint/impact/almgren_chriss_calibration.hpp>
-#include <footprint/impact/dataset_observations.hpp>
 #include <footprint/models/linear/bayesian_linear.hpp>
 #include <footprint/models/linear/ols.hpp>
 
@@ -25,17 +23,9 @@ std::vector<metrics> baselines(const fp::matrix& X_train, const fp::vector& y_tr
   return out;
 }
 
-calibration fit_almgren_chriss(const fp::impact_dataset& metaorders) {
-  const fp::dataset_observations obs = fp::to_impact_observations(metaorders, {.horizon = std::chrono::seconds(300)});
-  fp::almgren_chriss_calibration cal({.time_unit = std::chrono::seconds(1)});
-  cal.fit(obs.observations);
-  return {.rows = obs.rows.size(),
-          .excluded_rows = obs.excluded.size(),
-          .gamma = cal.gamma(),
-          .eta = cal.eta(),
-          .epsilon = cal.epsilon(),
-          .permanent_r2 = cal.permanent_r2(),
-          .temporary_r2 = cal.temporary_r2()};
+void analyse_with_ols(report& rep, const fp::impact_pipeline_result& r, const fp::pretrade_order& order,
+                      const fp::pretrade_model_scores& scores) {
+  analyse(rep, fp::ols{}, r, order, scores);
 }
 
 }  // namespace pretrade

@@ -114,32 +114,4 @@ training_data make_training_data(const fp::impact_dataset& d, double train_fract
   return t;
 }
 
-std::vector<double> arrival_features(const source_data& src, const training_data& t,
-                                     std::vector<std::string>& imputed) {
-  const fp::impact_dataset& orders = src.result.orders;
-  const fp::market_state& state = src.result.state;
-  std::vector<double> arrival(state.features.data(), state.features.data() + state.features.size());
-  // A NaN arrival feature (e.g. no trade in the last window) takes the training mean.
-  const fp::index na = t.design.arrival_features();
-  fp::vector means = fp::vector::Zero(na);
-  std::vector<fp::index> counts(static_cast<std::size_t>(na), 0);
-  for (fp::index k = t.split.train.begin; k < t.split.train.end; ++k) {
-    const fp::index i = t.rows[static_cast<std::size_t>(k)];
-    for (fp::index j = 0; j < na; ++j) {
-      if (std::isfinite(orders.X(i, j))) {
-        means[j] += orders.X(i, j);
-        ++counts[static_cast<std::size_t>(j)];
-      }
-    }
-  }
-  for (fp::index j = 0; j < na; ++j) {
-    const auto uj = static_cast<std::size_t>(j);
-    if (!std::isfinite(arrival[uj])) {
-      arrival[uj] = counts[uj] > 0 ? means[j] / static_cast<double>(counts[uj]) : 0.0;
-      imputed.push_back(orders.feature_names[uj]);
-    }
-  }
-  return arrival;
-}
-
 }  // namespace pretrade

@@ -2,12 +2,13 @@
 //
 // "If I buy or sell Q over horizon T now, what will it cost, and how likely is it to exceed
 // my limit?" Loads market data (LOBSTER, Binance, Bitstamp, or a built-in synthetic market
-// whose true impact is known), builds the labelled impact dataset, fits a cost model for one
-// market order on the earlier part of the data and scores it on the later part, calibrates
-// Almgren-Chriss on the metaorders, then prices four schedules of the order (aggressive,
-// balanced, passive and the Almgren-Chriss optimum for --lambda). docs/pretrade.md explains
-// every number; `footprint-pretrade --help` lists the options. This file is the command
-// line; pretrade.hpp says where the rest is.
+// whose true impact is known), builds the labelled impact dataset, scores a cost model for one
+// market order held out, fits the library's pretrade_analysis (the model, the transient kernel,
+// the permanent law) and prints its report: seven strategies of the order (aggressive,
+// balanced, passive, POV 5/10/20% and the Almgren-Chriss optimum for --lambda) with their
+// costs, spread, quantiles and warnings. docs/pretrade.md explains every number;
+// `footprint-pretrade --help` lists the options. This file is the command line; pretrade.hpp
+// says where the rest is.
 #include "pretrade.hpp"
 
 #include <footprint/detail/concat.hpp>
@@ -45,7 +46,7 @@ int main(int argc, char** argv) {
   options o;
   CLI::App app{
       "footprint-pretrade: the expected cost of a block order (temporary, permanent, total slippage in bps of the "
-      "arrival mid), its spread and the probability of exceeding a limit, for four execution schedules. With no "
+      "arrival mid), its spread and the probability of exceeding a limit, for seven execution strategies. With no "
       "data option it runs on a built-in synthetic market whose true impact is known.",
       "footprint-pretrade"};
   auto* lobster = app.add_option("--lobster", o.lobster, "LOBSTER MESSAGE and ORDERBOOK files")
@@ -69,8 +70,9 @@ int main(int argc, char** argv) {
   app.add_option("--lambda", o.lambda, "Almgren-Chriss risk aversion of the optimal schedule, per unit of currency")
       ->check(at_least(0.0, false))
       ->capture_default_str();
-  app.add_option("--intervals", o.intervals, "child orders per schedule (Almgren-Chriss N)")
-      ->check(CLI::Range(fp::index{1}, fp::index{10000}))
+  app.add_option("--children", o.children,
+                 "child orders of the horizon-bound strategies (0: one per 30 s of the horizon, 2 to 60)")
+      ->check(CLI::Range(fp::index{0}, fp::index{10000}))
       ->capture_default_str();
   app.add_option("--model", o.model, "cost model of one market order")
       ->check(CLI::IsMember({"bayes", "forest", "gbm", "mlp"}))

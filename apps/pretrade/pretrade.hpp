@@ -10,8 +10,7 @@
 #include <footprint/data/impact_pipeline_result.hpp>
 #include <footprint/data/order_design.hpp>
 #include <footprint/data/synthetic/synthetic_market.hpp>
-#include <footprint/execution/schedule_cost.hpp>
-#include <footprint/impact/parameter_estimate.hpp>
+#include <footprint/pretrade/pretrade_analysis.hpp>
 #include <footprint/types.hpp>
 #include <footprint/validation/split.hpp>
 
@@ -35,7 +34,7 @@ struct options {
   std::string horizon = "10m";
   double threshold_bps = 10.0;
   double lambda = 1e-6;
-  fp::index intervals = 10;
+  fp::index children = 0;  // 0: one per 30 s of the horizon, 2 to 60
   std::string model = "bayes";
   double train_fraction = 0.7;
   std::string json_path;
@@ -106,48 +105,25 @@ training_data make_training_data(const fp::impact_dataset& d, double train_fract
 std::vector<metrics> baselines(const fp::matrix& X_train, const fp::vector& y_train, const fp::matrix& X_test,
                                const fp::vector& y_test, bool with_bayes);
 
-/// The Almgren-Chriss calibration on the metaorders (permanent impact 300 s after the last fill).
-struct calibration {
-  std::size_t rows = 0;
-  std::size_t excluded_rows = 0;
-  fp::parameter_estimate gamma, eta, epsilon;
-  double permanent_r2 = fp::nan, temporary_r2 = fp::nan;
-};
-calibration fit_almgren_chriss(const fp::impact_dataset& metaorders);
-
-/// Arrival features of the order (the end of the data), a NaN one replaced by its training
-/// mean; `imputed` receives the names replaced.
-std::vector<double> arrival_features(const source_data& src, const training_data& t, std::vector<std::string>& imputed);
-
-/// One priced schedule.
-struct schedule_result {
-  std::string name;
-  std::string description;
-  double lambda = 0.0;
-  double half_life_seconds = fp::nan;
-  fp::vector times;     // seconds from now, one per child
-  fp::vector trades;    // shares per child
-  fp::vector holdings;  // shares left after each child
-  fp::schedule_cost cost;
-};
-
-/// Every number of the report.
+/// Every number of the report: the held-out comparison beside the analysis.
 struct report {
   const options* o = nullptr;
   const source_data* src = nullptr;
   std::string model_description;
-  double quantity = 0.0, horizon_seconds = 0.0, tau = 0.0, adv = 0.0;
-  fp::index n = 0;
-  std::vector<double> arrival;
-  std::vector<std::string> imputed;
   const training_data* t = nullptr;
   std::vector<metrics> held_out;  // the model first, then the baselines
   metrics baseline;               // OLS
-  calibration cal;
-  double gamma = 0.0, eta = 0.0, epsilon = 0.0, sigma_price = 0.0;
-  std::string eta_source;
-  std::vector<schedule_result> schedules;
+  std::string priced_with;        // the model the strategies are priced with
+  fp::pretrade_report analysis;   // the strategies, their costs and the warnings
+  std::string kernel_message;     // what the transient kernel's fit said
+  std::optional<fp::propagator_fit_result> kernel;
+  double permanent_horizon_seconds = fp::nan;
+  fp::index permanent_rows = 0;
 };
+
+/// The analysis with OLS, when the chosen model scored worse than it (baseline.cpp).
+void analyse_with_ols(report& rep, const fp::impact_pipeline_result& r, const fp::pretrade_order& order,
+                      const fp::pretrade_model_scores& scores);
 
 /// Writes the report: the JSON document when asked (docs/pretrade.md), then the text.
 /// @return the exit status

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace pretrade {
@@ -55,26 +56,54 @@ double synthetic_walk_ticks(double q, const fp::synthetic_market_params& m) {
   return total / books;
 }
 
+// The true expected cost of a strategy in the synthetic market, bps of the arrival mid:
+// temporary = half a tick plus the book walk of each child plus the planted transient impact
+// of the earlier children (beta per share, decaying with decay_seconds); permanent = gamma on
+// the quantity before each child.
+std::pair<double, double> synthetic_truth(const fp::pretrade_strategy& s, double mid) {
+  const fp::synthetic_market_params& m = synthetic_market;
+  const double total = s.quantities.sum();
+  double temp = 0.0, perm = 0.0, done = 0.0;
+  for (fp::index j = 0; j < s.quantities.size(); ++j) {
+    const double n = s.quantities[j];
+    if (n > 0) {
+      double transient = 0.0;
+      for (fp::index k = 0; k < j; ++k)
+        transient += m.beta * s.quantities[k] * std::exp(-(s.times[j] - s.times[k]) / m.decay_seconds);
+      temp += n / total * ((0.5 + synthetic_walk_ticks(n, m)) * m.tick + transient);
+      perm += n / total * m.gamma * done;
+    }
+    done += n;
+  }
+  return {1e4 * temp / mid, 1e4 * perm / mid};
+}
+
 }  // namespace
 
 int write_report(const report& rep) {
   const options& o = *rep.o;
   const source_data& src = *rep.src;
   const fp::impact_pipeline_result& r = src.result;
-  const fp::market_state& state = r.state;
+  const fp::pretrade_report& a = rep.analysis;
+  const fp::market_state& state = a.state;
+  const fp::instrument& ins = a.instrument;
   const training_data& t = *rep.t;
   const auto train = t.split.train;
   const auto test = t.split.test;
-  const std::vector<metrics>& held_out = rep.held_out;
-  const calibration& cal = rep.cal;
-  const std::vector<schedule_result>& schedules = rep.schedules;
-  const std::vector<double>& arrival = rep.arrival;
-  const std::vector<std::string>& imputed = rep.imputed;
-  const std::string& model_description = rep.model_description;
-  const double quantity = rep.quantity, horizon_seconds = rep.horizon_seconds, tau = rep.tau, adv = rep.adv;
-  const double gamma = rep.gamma, eta = rep.eta, sigma_price = rep.sigma_price;
-  const std::string& eta_source = rep.eta_source;
-  const fp::index n = rep.n;
+  const double quantity = a.order.quantity, horizon_seconds = a.order.horizon_seconds, adv = a.daily_volume;
+  const std::string unit(fp::to_string(ins.quantity_unit));
+  const bool synthetic = src.kind == "synthetic";
+
+  // Arrival features that are undefined now (the model imputes their training mean).
+  std::vector<std::string> imputed;
+  for (std::size_t j = 0; j < r.orders.feature_names.size() && static_cast<fp::index>(j) < state.features.size(); ++j)
+    if (!std::isfinite(state.features[static_cast<fp::index>(j)])) imputed.push_back(r.orders.feature_names[j]);
+  const auto feature = [&](const std::string& name) {
+    for (std::size_t j = 0; j < r.orders.feature_names.size() && static_cast<fp::index>(j) < state.features.size(); ++j)
+      if (r.orders.feature_names[j] == name) return state.features[static_cast<fp::index>(j)];
+    return fp::nan;
+  };
+  const auto number = [](double v) { return std::isfinite(v) ? json(v) : json(); };
 
   json doc;
   doc["footprint_version"] = std::string(fp::version_string);
@@ -87,98 +116,119 @@ int write_report(const report& rep) {
                    {"labelled_orders", r.orders.rows()},
                    {"metaorders", r.metaorders.rows()},
                    {"daily_volume", adv}};
+  doc["instrument"] = {{"symbol", ins.symbol},       {"venue", ins.venue},
+                       {"quantity_unit", unit},      {"lot_size", ins.lot_size},
+                       {"tick_size", ins.tick_size}, {"contract_multiplier", ins.contract_multiplier},
+                       {"inverse", ins.inverse},     {"quote_currency", ins.quote_currency}};
   doc["order"] = {{"side", o.side},
                   {"quantity", quantity},
+                  {"quantity_unit", unit},
+                  {"notional", a.notional},
                   {"horizon_seconds", horizon_seconds},
-                  {"intervals", n},
-                  {"interval_seconds", tau},
-                  {"threshold_bps", o.threshold_bps},
+                  {"threshold_bps", a.order.threshold_bps},
                   {"participation", quantity / adv},
-                  {"lambda", o.lambda}};
-  const auto feature = [&](const std::string& name) {
-    for (std::size_t j = 0; j < r.orders.feature_names.size() && j < arrival.size(); ++j) {
-      if (r.orders.feature_names[j] == name) return arrival[j];
-    }
-    return fp::nan;
-  };
+                  {"lambda", a.order.lambda}};
   doc["market_state"] = {{"time_ns", state.time.count()},
                          {"mid", state.mid},
                          {"spread", state.spread},
                          {"spread_bps", 1e4 * state.spread / state.mid},
                          {"bid_depth", state.bid_depth},
                          {"ask_depth", state.ask_depth},
-                         {"queue_imbalance", feature("queue_imbalance")},
+                         {"queue_imbalance", number(feature("queue_imbalance"))},
                          {"volatility_per_sqrt_second", state.volatility},
                          {"volatility_over_horizon_bps", 1e4 * state.volatility * std::sqrt(horizon_seconds)},
                          {"imputed_features", imputed}};
   doc["model"] = {{"name", o.model},
-                  {"description", model_description},
+                  {"description", rep.model_description},
                   {"label", "shortfall_bps of one market order"},
                   {"features", t.design.names()},
                   {"rows", t.rows.size()},
                   {"rows_excluded_for_nan_features", t.excluded},
                   {"train_rows", train.size()},
                   {"test_rows", test.size()},
-                  {"held_out", metrics_json(held_out.front())},
+                  {"held_out", metrics_json(rep.held_out.front())},
                   {"baseline_held_out", metrics_json(rep.baseline)},
-                  {"comparison", [&] {
+                  {"comparison",
+                   [&] {
                      json all = json::array();
-                     for (const metrics& m : held_out) all.push_back(metrics_json(m));
+                     for (const metrics& m : rep.held_out) all.push_back(metrics_json(m));
                      return all;
-                   }()}};
-  json calib = {
-      {"rows", cal.rows},
-      {"excluded_rows", cal.excluded_rows},
-      {"permanent_horizon_seconds", 300},
-      {"gamma", estimate_json(cal.gamma)},
-      {"eta", estimate_json(cal.eta)},
-      {"epsilon", estimate_json(cal.epsilon)},
-      {"permanent_r2", cal.permanent_r2},
-      {"temporary_r2", cal.temporary_r2},
-      {"used",
-       {{"gamma", gamma}, {"eta", eta}, {"eta_source", eta_source}, {"epsilon", rep.epsilon}, {"sigma", sigma_price}}}};
-  if (src.kind == "synthetic") {
-    calib["truth"] = {
-        {"gamma", synthetic_market.gamma},
-        {"epsilon", 0.5 * synthetic_market.tick},
-        {"gamma_error_in_robust_std_errors", (cal.gamma.value - synthetic_market.gamma) / cal.gamma.robust_std_error}};
+                   }()},
+                  {"priced_with", rep.priced_with},
+                  {"reference_quantity", a.reference_quantity},
+                  {"reference_expected_bps", a.model_expected_bps},
+                  {"reference_std_bps", a.model_std_bps},
+                  {"reference_book_walk_bps", a.book_walk_bps},
+                  {"bias_bps", a.model_bias_bps},
+                  {"bias_floored", a.bias_floored}};
+  const fp::schedule_impact_model& im = a.impact;
+  json transient = {{"fitted", rep.kernel.has_value()},
+                    {"message", rep.kernel_message},
+                    {"kernel", std::string(fp::to_string(im.transient.kernel))},
+                    {"g0_bps", im.transient.g0},
+                    {"g0_std_error_bps", im.g0_std_error},
+                    {"tau_seconds", im.transient.tau},
+                    {"tau_std_error_seconds", im.scale_std_error},
+                    {"delta", im.transient.delta}};
+  if (rep.kernel) {
+    transient["g0_fitted_bps"] = rep.kernel->g0.value;
+    transient["g_inf_fitted_bps"] = number(rep.kernel->g_inf.value);
+    transient["trades"] = rep.kernel->trades;
   }
-  doc["almgren_chriss"] = calib;
+  const fp::square_root_prior prior{};
+  doc["impact"] = {
+      {"daily_volume", im.daily_volume},
+      {"daily_volatility", im.daily_volatility},
+      {"transient", transient},
+      {"permanent",
+       {{"law", "square_root"},
+        {"horizon_seconds", rep.permanent_horizon_seconds},
+        {"metaorders", rep.permanent_rows},
+        {"y", estimate_json(im.permanent.y)},
+        {"delta", estimate_json(im.permanent.delta)},
+        {"identified", im.permanent.identified},
+        {"message", im.permanent.message},
+        {"prior", {{"y", prior.y}, {"y_sd", prior.y_sd}, {"delta", prior.delta}, {"delta_sd", prior.delta_sd}}}}}};
   json js = json::array();
-  for (const schedule_result& s : schedules) {
+  for (const fp::pretrade_strategy& s : a.strategies) {
+    const fp::schedule_forecast& f = s.forecast;
     json children = json::array();
-    for (fp::index j = 0; j < s.trades.size(); ++j) {
-      children.push_back({{"time_seconds", s.times[j]}, {"quantity", s.trades[j]}, {"remaining", s.holdings[j]}});
+    double left = quantity;
+    for (fp::index j = 0; j < s.quantities.size(); ++j) {
+      left -= s.quantities[j];
+      children.push_back({{"time_seconds", s.times[j]},
+                          {"quantity", s.quantities[j]},
+                          {"remaining", std::max(left, 0.0)},
+                          {"expected_bps", f.child_bps[static_cast<std::size_t>(j)]}});
     }
     json item = {{"name", s.name},
                  {"description", s.description},
-                 {"lambda", s.lambda},
-                 {"half_life_seconds", std::isfinite(s.half_life_seconds) ? json(s.half_life_seconds) : json()},
-                 {"temporary_bps", s.cost.temporary_bps},
-                 {"permanent_bps", s.cost.permanent_bps},
-                 {"permanent_std_error_bps",
-                  gamma > 0.0 ? json(s.cost.permanent_bps * cal.gamma.robust_std_error / gamma) : json()},
-                 {"total_bps", s.cost.expected_bps},
-                 {"temporary_std_bps", s.cost.temporary_std_bps},
-                 {"price_risk_std_bps", s.cost.price_risk_std_bps},
-                 {"total_std_bps", s.cost.std_bps},
-                 {"exceedance_probability", s.cost.exceedance_probability},
+                 {"duration_seconds", s.duration_seconds},
+                 {"half_life_seconds", number(s.half_life_seconds)},
+                 {"participation", s.participation},
+                 {"immediate_bps", f.immediate_bps},
+                 {"transient_bps", f.transient_bps},
+                 {"temporary_bps", f.temporary_bps},
+                 {"permanent_bps", f.permanent_bps},
+                 {"total_bps", f.expected_bps},
+                 {"total_currency", s.total_currency},
+                 {"total_std_bps", f.std_bps},
+                 {"price_risk_std_bps", f.price_risk_std_bps},
+                 {"quantiles_bps", {{"p05", f.p05_bps}, {"p50", f.p50_bps}, {"p95", f.p95_bps}}},
+                 {"exceedance_probability", f.exceedance_probability},
+                 {"max_child_to_depth", f.max_child_to_depth},
                  {"children", children}};
-    if (src.kind == "synthetic") {
-      // The true expected cost in the synthetic market: half a tick plus the book walk per
-      // child, and gamma on the shares before it.
-      double temp = 0.0;
-      for (fp::index j = 0; j < s.trades.size(); ++j) {
-        if (s.trades[j] > 0)
-          temp += s.trades[j] / quantity * (0.5 + synthetic_walk_ticks(s.trades[j], synthetic_market)) *
-                  synthetic_market.tick;
-      }
-      const double perm = 0.5 * synthetic_market.gamma * (quantity * quantity - s.trades.squaredNorm()) / quantity;
-      item["truth"] = {{"temporary_bps", 1e4 * temp / state.mid}, {"permanent_bps", 1e4 * perm / state.mid}};
+    if (synthetic) {
+      const auto [temp, perm] = synthetic_truth(s, state.mid);
+      item["truth"] = {{"temporary_bps", temp}, {"permanent_bps", perm}, {"total_bps", temp + perm}};
     }
     js.push_back(item);
   }
   doc["schedules"] = js;
+  json warnings = json::array();
+  for (const fp::pretrade_warning& w : a.warnings)
+    warnings.push_back({{"code", std::string(fp::to_string(w.code))}, {"message", w.message}});
+  doc["warnings"] = warnings;
 
   if (!o.json_path.empty()) {
     if (o.json_path == "-") {
@@ -194,12 +244,17 @@ int write_report(const report& rep) {
   std::printf("footprint-pretrade %s: pre-trade impact report\n\n", std::string(fp::version_string).c_str());
   std::printf("Data      %s\n", src.description.c_str());
   for (const std::string& f : src.files) std::printf("          %s\n", f.c_str());
-  std::printf("          %.0f s of data, %zu market orders (%ld labelled, %ld metaorders), ADV %.6g\n",
+  std::printf("          %.0f s of data, %zu market orders (%ld labelled, %ld metaorders), ADV %.6g %s\n",
               r.summary.span_seconds, r.summary.market_orders, static_cast<long>(r.orders.rows()),
-              static_cast<long>(r.metaorders.rows()), adv);
-  std::printf("Order     %s %.6g over %.0f s: %ld children every %.1f s; %.3f%% of ADV; threshold %.2f bps\n",
-              o.side.c_str(), quantity, horizon_seconds, static_cast<long>(n), tau, 100.0 * quantity / adv,
-              o.threshold_bps);
+              static_cast<long>(r.metaorders.rows()), adv, unit.c_str());
+  std::printf("Instrument %s (%s): %s, lot %.6g, tick %.6g %s", ins.symbol.c_str(), ins.venue.c_str(), unit.c_str(),
+              ins.lot_size, ins.tick_size, ins.quote_currency.c_str());
+  if (ins.contract_multiplier != 1.0 || ins.inverse)
+    std::printf(", multiplier %.6g%s", ins.contract_multiplier,
+                ins.inverse ? (" " + ins.quote_currency + " per contract (inverse)").c_str() : "");
+  std::printf("\nOrder     %s %.6g %s (%.6g %s) over %.0f s; %.3f%% of ADV; threshold %.2f bps\n", o.side.c_str(),
+              quantity, unit.c_str(), a.notional, ins.quote_currency.c_str(), horizon_seconds, 100.0 * quantity / adv,
+              a.order.threshold_bps);
   std::printf("\nMarket at arrival (the end of the data)\n");
   std::printf("  mid %.6g, spread %.6g (%.2f bps), best bid depth %.6g, best ask depth %.6g\n", state.mid, state.spread,
               1e4 * state.spread / state.mid, state.bid_depth, state.ask_depth);
@@ -210,50 +265,63 @@ int write_report(const report& rep) {
     for (const auto& name : imputed) std::printf(" %s", name.c_str());
     std::printf("\n");
   }
-  std::printf("\nModel     %s\n", model_description.c_str());
+  std::printf("\nModel     %s\n", rep.model_description.c_str());
   std::printf(
       "          cost of one market order (shortfall_bps), %ld features; %ld labelled orders (%ld left out for a\n"
       "          missing feature), trained on the first %ld, tested on the last %ld\n",
       static_cast<long>(t.design.size()), static_cast<long>(t.rows.size()), static_cast<long>(t.excluded),
       static_cast<long>(train.size()), static_cast<long>(test.size()));
   std::printf("  held out     RMSE bps  MAE bps      R^2  CRPS bps  90%% cover  pinball 5%%  pinball 95%%\n");
-  for (const metrics& m : held_out) {
+  for (const metrics& m : rep.held_out) {
     std::printf("  %-10s %10.3f %8.3f %8.4f %9.3f %10.3f %11.4f %12.4f\n", m.model.c_str(), m.rmse, m.mae, m.r2, m.crps,
                 m.coverage_90, m.pinball_05, m.pinball_95);
   }
-  std::printf("\nAlmgren-Chriss (%zu metaorders, %zu left out; permanent impact 300 s after the last fill)\n", cal.rows,
-              cal.excluded_rows);
-  std::printf("  gamma   %.4e +- %.2e (HC1)  per share per share\n", cal.gamma.value, cal.gamma.robust_std_error);
-  std::printf("  eta     %.4e +- %.2e (HC1)  per share per (share/s); used %.4e from the %s\n", cal.eta.value,
-              cal.eta.robust_std_error, eta, eta_source.c_str());
-  std::printf("  epsilon %.4e +- %.2e (HC1)  per share\n", cal.epsilon.value, cal.epsilon.robust_std_error);
-  if (src.kind == "synthetic") {
-    std::printf("  truth   gamma %.1e: the estimate is %.2f standard errors away\n", synthetic_market.gamma,
-                (cal.gamma.value - synthetic_market.gamma) / cal.gamma.robust_std_error);
+  std::printf("  strategies priced with: %s\n", rep.priced_with.c_str());
+  std::printf(
+      "  refitted on every order; at the median order (%.6g %s) now it predicts %.3f +- %.3f bps, the book\n"
+      "  walk %.3f: the model adds %+.3f bps to every child's book walk%s\n",
+      a.reference_quantity, unit.c_str(), a.model_expected_bps, a.model_std_bps, a.book_walk_bps, a.model_bias_bps,
+      a.bias_floored ? " (floored at minus the half spread)" : "");
+  std::printf("\nImpact\n");
+  std::printf("  transient  %s\n", rep.kernel_message.c_str());
+  std::printf("             used G0 %.4g +- %.2g bps per unit of (q/V)^%.2g, tau %.4g +- %.2g s\n", im.transient.g0,
+              im.g0_std_error, im.transient.delta, im.transient.tau, im.scale_std_error);
+  std::printf("  permanent  square-root law on %ld metaorders (mid move %.0f s after the last fill)\n",
+              static_cast<long>(rep.permanent_rows), rep.permanent_horizon_seconds);
+  std::printf("             %s\n", im.permanent.message.c_str());
+  std::printf("\nStrategies (bps of the arrival mid; P = probability that the total exceeds %.2f bps)\n",
+              a.order.threshold_bps);
+  std::printf("  %-11s %9s %9s %9s %9s %12s %8s %8s %8s %6s %8s %9s\n", "strategy", "temporary", "permanent", "total",
+              "std", ins.quote_currency.c_str(), "p05", "p95", "P", "N", "duration", "particip.");
+  for (const fp::pretrade_strategy& s : a.strategies) {
+    const fp::schedule_forecast& f = s.forecast;
+    std::printf("  %-11s %9.3f %9.3f %9.3f %9.3f %12.6g %8.3f %8.3f %8.3f %6ld %7.0fs %8.2f%%\n", s.name.c_str(),
+                f.temporary_bps, f.permanent_bps, f.expected_bps, f.std_bps, s.total_currency, f.p05_bps, f.p95_bps,
+                f.exceedance_probability, static_cast<long>(s.quantities.size()), s.duration_seconds,
+                100.0 * s.participation);
   }
-  std::printf("\nSchedules (bps of the arrival mid; P = probability that the total exceeds %.2f bps)\n",
-              o.threshold_bps);
-  std::printf("  %-11s %10s %10s %10s %9s %7s   %s\n", "schedule", "temporary", "permanent", "total", "std", "P",
-              "first child");
-  for (const schedule_result& s : schedules) {
-    std::printf("  %-11s %10.3f %10.3f %10.3f %9.3f %7.3f   %.6g (%.0f%%)\n", s.name.c_str(), s.cost.temporary_bps,
-                s.cost.permanent_bps, s.cost.expected_bps, s.cost.std_bps, s.cost.exceedance_probability, s.trades[0],
-                100.0 * s.trades[0] / quantity);
-  }
-  if (src.kind == "synthetic") {
-    std::printf("  truth      ");
+  if (synthetic) {
+    std::printf("  truth (temporary + permanent):");
     for (const json& item : js) {
       std::printf(" %s %.3f + %.3f;", item["name"].get<std::string>().c_str(),
                   item["truth"]["temporary_bps"].get<double>(), item["truth"]["permanent_bps"].get<double>());
     }
     std::printf("\n");
   }
-  const schedule_result& best = schedules.back();
-  std::printf("\nOptimal schedule (lambda %.3g per unit of currency", o.lambda);
-  if (std::isfinite(best.half_life_seconds)) std::printf(", half-life %.0f s", best.half_life_seconds);
-  std::printf(")\n  %10s %12s %12s\n", "time s", "quantity", "remaining");
-  for (fp::index j = 0; j < best.trades.size(); ++j) {
-    std::printf("  %10.1f %12.6g %12.6g\n", best.times[j], best.trades[j], best.holdings[j]);
+  const fp::pretrade_strategy& best = a.strategies.back();
+  std::printf("\nOptimal schedule (lambda %.3g per %s): %s\n", a.order.lambda, ins.quote_currency.c_str(),
+              best.description.c_str());
+  std::printf("  %10s %12s %12s %12s\n", "time s", "quantity", "remaining", "expected bps");
+  double left = quantity;
+  for (fp::index j = 0; j < best.quantities.size(); ++j) {
+    left -= best.quantities[j];
+    std::printf("  %10.1f %12.6g %12.6g %12.3f\n", best.times[j], best.quantities[j], std::max(left, 0.0),
+                best.forecast.child_bps[static_cast<std::size_t>(j)]);
+  }
+  if (!a.warnings.empty()) {
+    std::printf("\nWarnings\n");
+    for (const fp::pretrade_warning& w : a.warnings)
+      std::printf("  %s: %s\n", std::string(fp::to_string(w.code)).c_str(), w.message.c_str());
   }
   return 0;
 }

@@ -5,11 +5,11 @@
 #include "pretrade.hpp"
 
 #include <footprint/detail/concat.hpp>
-#include <footprint/execution/almgren_chriss.hpp>
-#include <footprint/execution/schedule_cost.hpp>
+#include <footprint/pretrade/pretrade_analysis.hpp>
 #include <footprint/validation/metrics.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <span>
 #include <string>
@@ -36,31 +36,37 @@ metrics score(const std::string& name, const Model& model, const fp::matrix& X, 
   return m;
 }
 
-/// Fits `model` (the cost of one market order) on the earlier part of the data, scores it on
-/// the later part beside the baselines, calibrates Almgren-Chriss on the metaorders and
-/// prices four schedules of the order; then writes the report.
+/// Fits the pre-trade analysis with `model` on `r` and prices `order` into rep.analysis.
+template <class Model>
+void analyse(report& rep, Model model, const fp::impact_pipeline_result& r, const fp::pretrade_order& order,
+             const fp::pretrade_model_scores& scores) {
+  fp::pretrade_analysis<Model> analysis(std::move(model));
+  analysis.fit(r);
+  rep.kernel = analysis.kernel();
+  rep.kernel_message = analysis.kernel_message();
+  rep.permanent_horizon_seconds = std::chrono::duration<double>(analysis.permanent_horizon()).count();
+  rep.permanent_rows = analysis.permanent_rows();
+  rep.analysis = analysis.report(order, scores);
+}
+
+/// Scores `model` (the cost of one market order) on the later part of the data beside the
+/// baselines, fits the pre-trade analysis (the model on every order, the transient kernel,
+/// the permanent law) and prices the strategies of the order; then writes the report.
 template <class Model>
 int run(const options& o, double horizon_seconds, const source_data& src, progress& prog, Model model,
         const std::string& model_description) {
   const fp::impact_pipeline_result& r = src.result;
-  const fp::market_state& state = r.state;
-  const fp::side side = o.side == "buy" ? fp::side::buy : fp::side::sell;
   if (horizon_seconds > r.summary.span_seconds) {
     throw fp::invalid_argument(fp::detail::concat("--horizon ", o.horizon, " (", horizon_seconds,
                                                   " s) is longer than the data (", r.summary.span_seconds, " s)"));
   }
-  if (!(state.mid > 0.0) || !(state.volatility > 0.0)) {
+  if (!(r.state.mid > 0.0) || !(r.state.volatility > 0.0)) {
     throw fp::invalid_argument("the data ends without a two-sided book or a measurable volatility");
   }
   report rep{.o = &o, .src = &src, .model_description = model_description};
-  rep.horizon_seconds = horizon_seconds;
-  rep.adv = r.orders.daily_volume;
-  rep.quantity = o.quantity.value_or(std::max(1.0, std::round(0.002 * rep.adv)));
-  const double quantity = rep.quantity;
-  const double adv = rep.adv;
 
-  // 1. The cost model of one market order: fit on the earlier part, score on the later.
-  prog.start("fitting the " + o.model + " model");
+  // 1. Held out: the model and the baselines fitted on the earlier orders, scored on the later.
+  prog.start("scoring the " + o.model + " model held out");
   const training_data t = make_training_data(r.orders, o.train_fraction);
   rep.t = &t;
   const auto train = t.split.train;
@@ -72,100 +78,44 @@ int run(const options& o, double horizon_seconds, const source_data& src, progre
   const fp::matrix X_test = Xs.middleRows(test.begin, test.size());
   const fp::vector y_test = t.y.segment(test.begin, test.size());
   const std::vector<metrics> base = baselines(X_train, y_train, X_test, y_test, o.model != "bayes");
-  model.fit(X_train, y_train);
-  rep.held_out = {score(o.model, model, X_test, y_test)};
+  Model held = model;
+  held.fit(X_train, y_train);
+  rep.held_out = {score(o.model, held, X_test, y_test)};
   for (std::size_t k = 1; k < base.size(); ++k) rep.held_out.push_back(base[k]);  // the Bayesian model
-  rep.held_out.push_back(base.front());                                          // OLS
+  rep.held_out.push_back(base.front());                                           // OLS
   rep.baseline = base.front();
-  // The forecast uses every row: refit on all of them, with the same scaling.
-  model.fit(Xs, t.y);
   prog.done();
 
-  // 2. Almgren-Chriss calibration on the metaorders.
-  prog.start("calibrating Almgren-Chriss");
-  rep.cal = fit_almgren_chriss(r.metaorders);
-  prog.done();
-
-  // 3. Child-order cost distributions at the arrival state (the end of the data).
-  rep.arrival = arrival_features(src, t, rep.imputed);
-  const double taken_depth = side == fp::side::buy ? state.ask_depth : state.bid_depth;
-  const auto child_costs = [&](const fp::vector& trades) {
-    fp::matrix rows(trades.size(), t.design.size());
-    std::vector<double> row(static_cast<std::size_t>(t.design.size()));
-    for (fp::index j = 0; j < trades.size(); ++j) {
-      t.design.order_row(rep.arrival, side, std::max(trades[j], 1e-9 * quantity), taken_depth, adv, row);
-      for (fp::index c = 0; c < t.design.size(); ++c) rows(j, c) = row[static_cast<std::size_t>(c)];
-    }
-    return model.predict_distribution(sc.apply(rows));
-  };
-
-  // 4. Almgren-Chriss parameters for the schedules. eta comes from the calibration when it
-  //    is significantly positive; else from the model: the slope of a child's expected cost
-  //    per share in its size, times the interval (h(v) = eta v = eta n / tau).
-  const fp::index n = o.intervals;
-  const double tau = horizon_seconds / static_cast<double>(n);
-  rep.n = n;
-  rep.tau = tau;
-  const double gamma = std::max(rep.cal.gamma.value, 0.0);
-  std::string eta_source = "calibration";
-  double eta = rep.cal.eta.value;
-  if (!(rep.cal.eta.robust_t_stat() > 2.0)) {
-    eta_source = "model";
-    fp::vector sizes(8);
-    for (fp::index k = 0; k < 8; ++k) {
-      sizes[k] = quantity / static_cast<double>(n) *
-                 std::pow(4.0 * static_cast<double>(n), static_cast<double>(k) / 7.0) / 4.0;
-    }
-    const auto d = child_costs(sizes);
-    fp::vector cost(8);
-    for (fp::index k = 0; k < 8; ++k) cost[k] = static_cast<double>(mean(d[static_cast<std::size_t>(k)])) * state.mid * 1e-4;
-    const double sx = sizes.mean(), sy = cost.mean();
-    const double slope = ((sizes.array() - sx) * (cost.array() - sy)).sum() / (sizes.array() - sx).square().sum();
-    eta = slope * tau;
+  // 2. The analysis: the model on every labelled order, the transient kernel on the tape, the
+  //    permanent law on the metaorders (docs/pretrade.md); OLS instead when the model scored
+  //    worse than it held out (the report's warning says so).
+  const double quantity = o.quantity.value_or(
+      std::max(r.instrument.lot_size,
+               std::round(0.002 * r.orders.daily_volume / r.instrument.lot_size) * r.instrument.lot_size));
+  const metrics& m = rep.held_out.front();
+  const fp::pretrade_order order{.side = o.side == "buy" ? fp::side::buy : fp::side::sell,
+                                 .quantity = quantity,
+                                 .horizon_seconds = horizon_seconds,
+                                 .threshold_bps = o.threshold_bps,
+                                 .lambda = o.lambda,
+                                 .children = o.children};
+  const fp::pretrade_model_scores scores{.model = o.model,
+                                         .crps_bps = m.crps,
+                                         .baseline_crps_bps = rep.baseline.crps,
+                                         .coverage_90 = m.coverage_90,
+                                         .rows = static_cast<fp::index>(test.size())};
+  if (m.crps > rep.baseline.crps) {
+    rep.priced_with = "ols (the " + o.model + " model scored worse held out)";
+    prog.start("fitting OLS (the fallback), the transient kernel and the permanent law; pricing the strategies");
+    analyse_with_ols(rep, r, order, scores);
+  } else {
+    rep.priced_with = o.model;
+    prog.start("fitting the " + o.model + " model, the transient kernel and the permanent law; pricing the strategies");
+    analyse(rep, std::move(model), r, order, scores);
   }
-  if (!(eta > 0.5 * gamma * tau)) {
-    // The discrete model needs eta_tilde = eta - gamma tau / 2 > 0.
-    eta_source += " (raised to gamma tau: the model needs eta > gamma tau / 2)";
-    eta = std::max(gamma * tau, 1e-12 * state.mid);
-  }
-  const double sigma_price = state.mid * state.volatility;
-  const fp::almgren_chriss ac({.gamma = gamma,
-                               .eta = eta,
-                               .epsilon = std::max(rep.cal.epsilon.value, 0.0),
-                               .sigma = sigma_price,
-                               .lambda = 0.0,
-                               .n_intervals = n,
-                               .time_unit = std::chrono::seconds(1)});
-  rep.gamma = gamma;
-  rep.eta = eta;
-  rep.eta_source = eta_source;
-  rep.epsilon = ac.params().epsilon;
-  rep.sigma_price = sigma_price;
-
-  // 5. The schedules and their costs.
-  prog.start("pricing the schedules");
-  const auto add = [&](std::string name, std::string description, double lambda) {
-    const fp::almgren_chriss m = ac.with_lambda(lambda);
-    const fp::almgren_chriss_schedule s = m.schedule(quantity, horizon_seconds);
-    schedule_result res{.name = std::move(name), .description = std::move(description), .lambda = lambda};
-    res.half_life_seconds = lambda > 0.0 ? m.half_life(horizon_seconds) : fp::nan;
-    res.trades = s.trades;
-    res.times = s.times.head(n);
-    res.holdings = s.holdings.tail(n);
-    const auto dists = child_costs(res.trades);
-    res.cost = fp::evaluate_schedule(
-        res.trades, tau, std::span(dists),
-        {.arrival_mid = state.mid, .gamma = gamma, .sigma = sigma_price, .threshold_bps = o.threshold_bps});
-    rep.schedules.push_back(std::move(res));
-  };
-  add("aggressive", "front-loaded: Almgren-Chriss half-life T/10",
-      ac.lambda_for_half_life(horizon_seconds, horizon_seconds / 10.0));
-  add("balanced", "Almgren-Chriss half-life T/3", ac.lambda_for_half_life(horizon_seconds, horizon_seconds / 3.0));
-  add("passive", "even over the horizon (TWAP, lambda = 0)", 0.0);
-  add("optimal", "Almgren-Chriss optimum for --lambda", o.lambda);
   prog.done();
 
-  // 6. Output: the JSON document (documented in docs/pretrade.md), then the text report.
+  // 4. Output: the JSON document (documented in docs/pretrade.md), then the text report.
   return write_report(rep);
 }
 

@@ -106,6 +106,8 @@
 #include "footprint/execution/schedules.hpp"
 
 #include "footprint/pretrade/guardrails.hpp"
+#include "footprint/pretrade/pretrade_analysis.hpp"
+#include "footprint/pretrade/pretrade_report.hpp"
 
 #include "footprint/io/mlp_json.hpp"
 #include "footprint/io/tree_model_json.hpp"

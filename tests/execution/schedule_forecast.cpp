@@ -58,34 +58,42 @@ fp::schedule_forecast twap(double quantity, fp::index n, double horizon, const f
 
 }  // namespace
 
-TEST_CASE("forecast_schedule: one block pays the book walk only, two children by hand") {
+TEST_CASE("forecast_schedule: one block by hand, two children by hand") {
   const fp::schedule_impact_model m = model();
+  const double K = 1e4 * 0.8 * 0.02;  // 1e4 Y sigma_d
   const fp::schedule_forecast block = fp::forecast_schedule(book(), fp::side::buy, vec({0.0}), vec({250.0}), m);
   CHECK(block.immediate_bps == doctest::Approx(1.6).epsilon(1e-12));  // 100 at 1 bps, 150 at 2 bps
   CHECK(block.transient_bps == 0.0);
-  CHECK(block.permanent_bps == 0.0);
-  CHECK(block.expected_bps == doctest::Approx(1.6).epsilon(1e-12));
+  // The law's impact averaged over the block: I(X) / (1 + delta).
+  const double block_permanent = K * std::sqrt(250.0 / 1e5) / 1.5;
+  CHECK(block.permanent_bps == doctest::Approx(block_permanent).epsilon(1e-12));
+  CHECK(block.expected_bps == doctest::Approx(1.6 + block_permanent).epsilon(1e-12));
   // Nothing is uncertain: every draw is the expected cost.
   CHECK(block.std_bps == doctest::Approx(0.0).epsilon(1e-9));
-  CHECK(block.p05_bps == doctest::Approx(1.6).epsilon(1e-12));
-  CHECK(block.p95_bps == doctest::Approx(1.6).epsilon(1e-12));
+  CHECK(block.p05_bps == doctest::Approx(1.6 + block_permanent).epsilon(1e-12));
+  CHECK(block.p95_bps == doctest::Approx(1.6 + block_permanent).epsilon(1e-12));
   CHECK(block.max_child_to_depth == doctest::Approx(250.0 / 600.0));
 
   // 100 at 0 s and 100 at 30 s: each walks 1 bps; the second pays G0 (100/V)^0.5 e^{-1/2} of the
-  // first's transient impact and 1e4 Y sigma_d (100/V)^0.5 of its permanent impact.
+  // first's transient impact; the permanent impact averaged over each slice is K f / 1.5 for the
+  // first and K f (2^1.5 - 1) / 1.5 for the second, K (2 a)^0.5 / 1.5 = I(X) / 1.5 in all.
   const fp::schedule_forecast two =
       fp::forecast_schedule(book(), fp::side::buy, vec({0.0, 30.0}), vec({100.0, 100.0}), m);
   const double f = std::sqrt(100.0 / 1e5);
   CHECK(two.immediate_bps == doctest::Approx(1.0).epsilon(1e-12));
   CHECK(two.transient_bps == doctest::Approx(0.5 * 50.0 * f * std::exp(-0.5)).epsilon(1e-12));
-  CHECK(two.permanent_bps == doctest::Approx(0.5 * 1e4 * 0.8 * 0.02 * f).epsilon(1e-12));
+  CHECK(two.permanent_bps == doctest::Approx(K * std::sqrt(200.0 / 1e5) / 1.5).epsilon(1e-12));
   CHECK(two.expected_bps == doctest::Approx(two.temporary_bps + two.permanent_bps).epsilon(1e-12));
   REQUIRE(two.child_bps.size() == 2);
-  CHECK(two.child_bps[0] == doctest::Approx(1.0).epsilon(1e-12));
-  CHECK(two.child_bps[1] == doctest::Approx(1.0 + 50.0 * f * std::exp(-0.5) + 1e4 * 0.8 * 0.02 * f).epsilon(1e-12));
+  CHECK(two.child_bps[0] == doctest::Approx(1.0 + K * f / 1.5).epsilon(1e-12));
+  CHECK(two.child_bps[1] ==
+        doctest::Approx(1.0 + 50.0 * f * std::exp(-0.5) + K * f * (std::pow(2.0, 1.5) - 1.0) / 1.5).epsilon(1e-12));
   // A sell takes the bids.
-  CHECK(fp::forecast_schedule(book(), fp::side::sell, vec({0.0}), vec({150.0}), m).expected_bps ==
+  CHECK(fp::forecast_schedule(book(), fp::side::sell, vec({0.0}), vec({150.0}), m).immediate_bps ==
         doctest::Approx(200.0 / 150.0).epsilon(1e-12));
+  // However the order is sliced, the permanent part is I(X) / (1 + delta).
+  CHECK(twap(600.0, 10, 60.0, m).permanent_bps == doctest::Approx(K * std::sqrt(600.0 / 1e5) / 1.5).epsilon(1e-12));
+  CHECK(twap(600.0, 3, 60.0, m).permanent_bps == doctest::Approx(K * std::sqrt(600.0 / 1e5) / 1.5).epsilon(1e-12));
 }
 
 TEST_CASE("forecast_schedule: slower is cheaper, and permanent impact is concave in size") {

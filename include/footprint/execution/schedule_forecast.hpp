@@ -10,7 +10,7 @@
 ///
 ///   immediate_j  = walk_book(book, side, n_j)                      the structural cost (book/book_walk.hpp)
 ///   transient_j  = sum_{k<j} G0 d(t_j - t_k) (n_k / V)^delta_G      the earlier children's impact not yet decayed
-///   permanent_j  = 1e4 Y sigma_d (C_{j-1} / V)^delta                 C_{j-1} = n_1 + ... + n_{j-1}
+///   permanent_j  = (1 / n_j) integral over [C_{j-1}, C_j] of 1e4 Y sigma_d (c / V)^delta dc,  C_j = n_1 + ... + n_j
 ///   model_j      = b + s Z_m                                         the statistical correction (bias b, sd s)
 ///
 /// and the schedule costs sum_j (n_j / X)(immediate_j + transient_j + permanent_j + model_j)
@@ -24,10 +24,15 @@
 ///   the propagator's decaying part (Bouchaud, Gefen, Potters and Wyart 2004; Obizhaeva and
 ///   Wang 2013 for the refilling book); so slower schedules pay less, and size prices through
 ///   the book's depth, not through a statistical model's last leaf;
-/// - a child pays the permanent impact of the quantity before it, not its own (Almgren and
-///   Chriss 2000, eq. 8); the permanent impact is concave in quantity (Toth et al. 2011) and
-///   independent of time: one block pays none of it, a schedule of many children about
-///   I(X) / (1 + delta);
+/// - the permanent impact is concave in quantity (Toth et al. 2011) and independent of time;
+///   each child pays the law's impact averaged over its own slice of the order, so that every
+///   schedule of X pays I(X) / (1 + delta) however it is sliced (the continuous-time
+///   Almgren-Chriss permanent cost, which does not depend on the trajectory, with the
+///   square-root law's concave I). The discrete form (a child pays only the impact of the
+///   children before it, Almgren and Chriss 2000, eq. 8) would make the cost depend on the
+///   number of children where the book walk is flat (a deep book), so that cutting an order
+///   finer would look expensive. For one block, the book walk already prices part of its own
+///   impact: that part, at most I(X) / (1 + delta), is counted twice;
 /// - the statistical model corrects the structural cost by a shared amount with its own spread
 ///   (one draw Z_m for every child: model error is common to the schedule).
 ///
@@ -102,8 +107,8 @@ namespace detail {
 
 /// The parts of a schedule's cost that depend on the uncertain parameters, per unit weight.
 struct schedule_parts {
-  std::vector<double> weight, immediate, f, cumulative_share;  // per child
-  double price_risk = 0.0;                                     // s_R
+  std::vector<double> weight, immediate, f, cumulative_share, cumulative_after;  // per child
+  double price_risk = 0.0;                                                       // s_R
 };
 
 }  // namespace detail
@@ -169,6 +174,7 @@ template <OrderBookView Book>
   parts.immediate.resize(N, 0.0);
   parts.f.resize(N);
   parts.cumulative_share.resize(N);
+  parts.cumulative_after.resize(N);
   schedule_forecast out;
   out.max_child_to_depth = 0.0;
   double done = 0.0, risk = 0.0;
@@ -183,6 +189,7 @@ template <OrderBookView Book>
       out.max_child_to_depth = std::max(out.max_child_to_depth, q / w.visible_quantity);
     }
     done += q;
+    parts.cumulative_after[j] = done / m.daily_volume;  // C_j / V
     if (j + 1 < N) {
       const double remaining = total - done;
       risk += remaining * remaining * (times[static_cast<index>(j) + 1] - times[static_cast<index>(j)]);
@@ -212,9 +219,11 @@ template <OrderBookView Book>
         const double tj = times[static_cast<index>(j)];
         for (std::size_t k = 0; k < j; ++k) tr += parts.f[k] * kernel.kernel(tj - times[static_cast<index>(k)]);
       }
-      const double perm = parts.cumulative_share[j] > 0.0
-                              ? 1e4 * y * m.daily_volatility * std::pow(parts.cumulative_share[j], delta)
-                              : 0.0;
+      // The law's impact averaged over the child's own slice [C_{j-1}, C_j] of the order.
+      const double b = parts.cumulative_share[j], a = parts.cumulative_after[j];
+      const double perm = a > b ? 1e4 * y * m.daily_volatility * (std::pow(a, 1.0 + delta) - std::pow(b, 1.0 + delta)) /
+                                      ((1.0 + delta) * (a - b))
+                                : 1e4 * y * m.daily_volatility * std::pow(b, delta);
       r.transient += parts.weight[j] * tr;
       r.permanent += parts.weight[j] * perm;
       if (keep_children) child_transient[j] = tr + perm;
