@@ -107,8 +107,8 @@ namespace detail {
 
 /// The parts of a schedule's cost that depend on the uncertain parameters, per unit weight.
 struct schedule_parts {
-  std::vector<double> weight, immediate, f, cumulative_share, cumulative_after;  // per child
-  double price_risk = 0.0;                                                       // s_R
+  std::vector<double> weight, immediate, f, cumulative_share, cumulative_after, log_cumulative_after;  // per child
+  double price_risk = 0.0;                                                                             // s_R
 };
 
 }  // namespace detail
@@ -123,7 +123,8 @@ struct schedule_parts {
 /// @return the expected parts, the spread, quantiles and P, each child's expected cost
 /// @throws dimension_mismatch when times and quantities differ in length; invalid_argument for
 ///         an empty schedule, an entry or setting out of range, or a book `walk_book` refuses
-/// Complexity: O(N^2 (1 + draws)) for the transient sums.
+/// Complexity: O(N (1 + draws)) with an exponential kernel (its sums by recursion),
+/// O(N^2 (1 + draws)) with a power-law one.
 template <OrderBookView Book>
 [[nodiscard]] schedule_forecast forecast_schedule(const Book& book, side s, vector_cref times, vector_cref quantities,
                                                   const schedule_impact_model& m,
@@ -175,6 +176,7 @@ template <OrderBookView Book>
   parts.f.resize(N);
   parts.cumulative_share.resize(N);
   parts.cumulative_after.resize(N);
+  parts.log_cumulative_after.resize(N);
   schedule_forecast out;
   out.max_child_to_depth = 0.0;
   double done = 0.0, risk = 0.0;
@@ -190,6 +192,7 @@ template <OrderBookView Book>
     }
     done += q;
     parts.cumulative_after[j] = done / m.daily_volume;  // C_j / V
+    parts.log_cumulative_after[j] = done > 0.0 ? std::log(parts.cumulative_after[j]) : 0.0;
     if (j + 1 < N) {
       const double remaining = total - done;
       risk += remaining * remaining * (times[static_cast<index>(j) + 1] - times[static_cast<index>(j)]);
@@ -212,18 +215,29 @@ template <OrderBookView Book>
     shape.g_inf = 0.0;
     (shape.kernel == propagator_kernel::exponential ? shape.tau : shape.l0) = scale;
     const propagator kernel(shape);
+    const bool exponential = shape.kernel == propagator_kernel::exponential;
+    const double k_law = 1e4 * y * m.daily_volatility;
     parts_at r{0.0, 0.0};
+    double decayed = 0.0;     // exponential kernel: sum_{k<j} f_k exp(-(t_j - t_k) / tau), by recursion
+    double pow_before = 0.0;  // (C_{j-1} / V)^(1 + delta)
     for (std::size_t j = 0; j < N; ++j) {
       double tr = 0.0;
       if (g0 > 0.0) {
         const double tj = times[static_cast<index>(j)];
-        for (std::size_t k = 0; k < j; ++k) tr += parts.f[k] * kernel.kernel(tj - times[static_cast<index>(k)]);
+        if (exponential) {
+          // O(N): S_j = exp(-(t_j - t_{j-1}) / tau) (S_{j-1} + f_{j-1}).
+          if (j > 0) decayed = (decayed + parts.f[j - 1]) * std::exp(-(tj - times[static_cast<index>(j) - 1]) / scale);
+          tr = g0 * decayed;
+        } else {
+          for (std::size_t k = 0; k < j; ++k) tr += parts.f[k] * kernel.kernel(tj - times[static_cast<index>(k)]);
+        }
       }
       // The law's impact averaged over the child's own slice [C_{j-1}, C_j] of the order.
       const double b = parts.cumulative_share[j], a = parts.cumulative_after[j];
-      const double perm = a > b ? 1e4 * y * m.daily_volatility * (std::pow(a, 1.0 + delta) - std::pow(b, 1.0 + delta)) /
-                                      ((1.0 + delta) * (a - b))
-                                : 1e4 * y * m.daily_volatility * std::pow(b, delta);
+      const double pow_after = a > 0.0 ? std::exp((1.0 + delta) * parts.log_cumulative_after[j]) : 0.0;
+      const double perm = a > b ? k_law * (pow_after - pow_before) / ((1.0 + delta) * (a - b))
+                                : (b > 0.0 ? k_law * std::exp(delta * parts.log_cumulative_after[j]) : 0.0);
+      pow_before = pow_after;
       r.transient += parts.weight[j] * tr;
       r.permanent += parts.weight[j] * perm;
       if (keep_children) child_transient[j] = tr + perm;
