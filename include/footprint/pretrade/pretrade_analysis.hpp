@@ -162,7 +162,8 @@ class pretrade_analysis {
       kernel_message_ = kernel_->report.message;
     } catch (const invalid_argument& e) {
       kernel_.reset();
-      impact_.transient = propagator_params{.kernel = propagator_kernel::exponential, .g0 = 0.0};
+      impact_.transient =
+          propagator_params{.kernel = propagator_kernel::exponential, .g0 = 0.0, .delta = params_.kernel.delta};
       kernel_message_ = detail::concat("no transient kernel (G0 = 0): ", e.what());
     }
 
