@@ -2,9 +2,10 @@
 //
 // The program is split so that its translation units compile in parallel and each model's
 // code is compiled once: main.cpp (the command line), data.cpp (reading the data, the
-// training rows), model_<name>.cpp (fitting one model and pricing the schedules with it,
-// through run.hpp), baseline.cpp (the OLS and Bayesian baselines and the Almgren-Chriss
-// calibration) and report.cpp (the text and JSON report).
+// training rows), model_<name>.cpp (scoring one model held out and fitting the
+// pretrade_analysis with it, through run.hpp), baseline.cpp (the OLS and Bayesian baselines,
+// and the analysis with OLS when the model loses to it) and report.cpp (the text and JSON
+// report).
 #pragma once
 
 #include <footprint/data/impact_pipeline_result.hpp>
