@@ -3,9 +3,12 @@
 // LOBSTER GOOG day when ../shared/data (or $FOOTPRINT_DATA_DIR) has it, else on the built-in
 // synthetic market, and prices selling 1% of the day's volume over 30 minutes with gradient
 // boosting: every strategy's expected cost, its 95% quantile and P(total > 25 bps), then the
-// warnings. Deterministic.
+// warnings; then saves the fitted analysis, loads it back and checks that it prices the same.
+// Deterministic.
 #include <footprint/data/lobster_dataset.hpp>
 #include <footprint/data/synthetic/synthetic_dataset.hpp>
+#include <footprint/io/pretrade_json.hpp>
+#include <footprint/io/tree_model_json.hpp>
 #include <footprint/models/trees/gradient_boosting.hpp>
 #include <footprint/pretrade/pretrade_analysis.hpp>
 
@@ -48,9 +51,19 @@ int main() {
     // Going slower must not cost more in expectation (the passive strategy over 1 minute).
     const footprint::pretrade_report fast =
         analysis.report({.side = footprint::side::sell, .quantity = report.order.quantity, .horizon_seconds = 60.0});
-    const bool ok = fast.strategies[2].forecast.expected_bps >= report.strategies[2].forecast.expected_bps;
+    const bool slower_cheaper = fast.strategies[2].forecast.expected_bps >= report.strategies[2].forecast.expected_bps;
     std::printf("  passive over 1 minute: %.2f bps\n", fast.strategies[2].forecast.expected_bps);
-    return ok ? 0 : 1;
+    const fs::path file = fs::temp_directory_path() / "footprint_example_analysis.json";
+    // [save]
+    footprint::save_analysis(analysis, file);  // fit once...
+    const auto loaded = footprint::load_analysis<footprint::gradient_boosting>(file);
+    const footprint::pretrade_report again = loaded.report(report.order);  // ...price in milliseconds
+    // [save]
+    fs::remove(file);
+    const bool same = again.strategies.back().forecast.expected_bps == report.strategies.back().forecast.expected_bps;
+    std::printf("  saved and loaded: optimal %.2f bps (%s)\n", again.strategies.back().forecast.expected_bps,
+                same ? "the same" : "DIFFERENT");
+    return slower_cheaper && same ? 0 : 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "pretrade_analysis: %s\n", e.what());
     return 1;

@@ -2,6 +2,7 @@
 // when it is not the one chosen), and the analysis with OLS when the chosen model loses to it.
 #include "run.hpp"
 
+#include <footprint/io/linear_model_json.hpp>
 #include <footprint/models/linear/bayesian_linear.hpp>
 #include <footprint/models/linear/ols.hpp>
 
@@ -26,6 +27,11 @@ std::vector<metrics> baselines(const fp::matrix& X_train, const fp::vector& y_tr
 void analyse_with_ols(report& rep, const fp::impact_pipeline_result& r, const fp::pretrade_order& order,
                       const fp::pretrade_model_scores& scores) {
   analyse(rep, fp::ols{}, r, order, scores);
+}
+
+fp::pretrade_report price_saved_ols(const nlohmann::json& analysis, const std::string& source,
+                                    const fp::pretrade_order& order, const fp::pretrade_model_scores& scores) {
+  return price_saved<fp::ols>(analysis, source, order, scores);
 }
 
 }  // namespace pretrade

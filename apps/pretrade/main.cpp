@@ -6,7 +6,8 @@
 // market order held out, fits the library's pretrade_analysis (the model, the transient kernel,
 // the permanent law) and prints its report: seven strategies of the order (aggressive,
 // balanced, passive, POV 5/10/20% and the Almgren-Chriss optimum for --lambda) with their
-// costs, spread, quantiles and warnings. docs/pretrade.md explains every number;
+// costs, spread, quantiles and warnings; --save-model keeps the fitted analysis in a file and
+// --load-model prices with it without reading data. docs/pretrade.md explains every number;
 // `footprint-pretrade --help` lists the options. This file is the command line; pretrade.hpp
 // says where the rest is.
 #include "pretrade.hpp"
@@ -74,15 +75,25 @@ int main(int argc, char** argv) {
                  "child orders of the horizon-bound strategies (0: one per 30 s of the horizon, 2 to 60)")
       ->check(CLI::Range(fp::index{0}, fp::index{10000}))
       ->capture_default_str();
-  app.add_option("--model", o.model, "cost model of one market order")
-      ->check(CLI::IsMember({"bayes", "forest", "gbm", "mlp"}))
-      ->capture_default_str();
-  app.add_option("--train-fraction", o.train_fraction,
-                 "share of the labelled orders (the earliest) that train the model")
-      ->check(CLI::Range(0.1, 0.95))
-      ->capture_default_str();
+  auto* model_opt = app.add_option("--model", o.model, "cost model of one market order")
+                        ->check(CLI::IsMember({"bayes", "forest", "gbm", "mlp"}))
+                        ->capture_default_str();
+  auto* train_opt = app.add_option("--train-fraction", o.train_fraction,
+                                   "share of the labelled orders (the earliest) that train the model")
+                        ->check(CLI::Range(0.1, 0.95))
+                        ->capture_default_str();
   app.add_option("--json", o.json_path,
                  "also write the report as JSON to this file ('-' for stdout, instead of the text)");
+  auto* save = app.add_option("--save-model", o.save_model_path,
+                              "after fitting, save the fitted analysis (model, kernel, law, arrival book and state) "
+                              "and the held-out scores to this JSON file");
+  auto* load_opt =
+      app.add_option("--load-model", o.load_model_path,
+                     "price the order with an analysis saved by --save-model: no data read, nothing fitted "
+                     "(the arrival state is the saved one)")
+          ->check(CLI::ExistingFile);
+  load_opt->excludes(save)->excludes(lobster)->excludes(binance)->excludes(bitstamp)->excludes(model_opt)->excludes(
+      train_opt);
   app.add_flag("--quiet", o.quiet, "no progress on stderr");
   app.set_version_flag("--version", std::string(fp::version_string));
   try {
@@ -98,6 +109,10 @@ int main(int argc, char** argv) {
   try {
     const double horizon = parse_horizon(o.horizon);
     progress prog(o.quiet);
+    if (!o.load_model_path.empty()) {
+      prog.start("reading the saved analysis and pricing the strategies");
+      return run_saved(o, horizon);
+    }
     prog.start("reading the market data");
     const source_data src = load(o);
     prog.done();

@@ -1,6 +1,7 @@
 // footprint-pretrade --model gbm: histogram gradient boosting with quantile models.
 #include "run.hpp"
 
+#include <footprint/io/tree_model_json.hpp>
 #include <footprint/models/trees/gradient_boosting.hpp>
 
 #include <string>
@@ -30,6 +31,11 @@ int run_gbm(const options& o, double horizon_seconds, const source_data& src, pr
                                     .seed = 20240809}),
              "gradient_boosting (200 rounds, depth 4, learning rate 0.05, cost monotone in size; predictive quantiles "
              "from 9 quantile-loss models)");
+}
+
+fp::pretrade_report price_saved_gbm(const nlohmann::json& analysis, const std::string& source,
+                                    const fp::pretrade_order& order, const fp::pretrade_model_scores& scores) {
+  return price_saved<fp::gradient_boosting>(analysis, source, order, scores);
 }
 
 }  // namespace pretrade

@@ -1,6 +1,7 @@
 // footprint-pretrade --model mlp: a deep ensemble of three Gaussian-head networks.
 #include "run.hpp"
 
+#include <footprint/io/mlp_json.hpp>
 #include <footprint/models/neural/deep_ensemble.hpp>
 
 #include <cstdio>
@@ -24,6 +25,11 @@ int run_mlp(const options& o, double horizon_seconds, const source_data& src, pr
   return run(
       o, horizon_seconds, src, prog, fp::deep_ensemble(p),
       "deep_ensemble of 3 MLPs (64-32 ReLU, Gaussian head; Lakshminarayanan et al. 2017; Gaussian-mixture predictive)");
+}
+
+fp::pretrade_report price_saved_mlp(const nlohmann::json& analysis, const std::string& source,
+                                    const fp::pretrade_order& order, const fp::pretrade_model_scores& scores) {
+  return price_saved<fp::deep_ensemble>(analysis, source, order, scores);
 }
 
 }  // namespace pretrade

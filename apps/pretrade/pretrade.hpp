@@ -3,9 +3,10 @@
 // The program is split so that its translation units compile in parallel and each model's
 // code is compiled once: main.cpp (the command line), data.cpp (reading the data, the
 // training rows), model_<name>.cpp (scoring one model held out and fitting the
-// pretrade_analysis with it, through run.hpp), baseline.cpp (the OLS and Bayesian baselines,
-// and the analysis with OLS when the model loses to it) and report.cpp (the text and JSON
-// report).
+// pretrade_analysis with it, through run.hpp; pricing with a saved one), baseline.cpp (the
+// OLS and Bayesian baselines, and the analysis with OLS when the model loses to it),
+// saved.cpp (--save-model / --load-model: the file around the saved analysis) and report.cpp
+// (the text and JSON report).
 #pragma once
 
 #include <footprint/data/impact_pipeline_result.hpp>
@@ -14,6 +15,8 @@
 #include <footprint/pretrade/pretrade_analysis.hpp>
 #include <footprint/types.hpp>
 #include <footprint/validation/split.hpp>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -39,6 +42,8 @@ struct options {
   std::string model = "bayes";
   double train_fraction = 0.7;
   std::string json_path;
+  std::string save_model_path;  // --save-model: write the fitted analysis here
+  std::string load_model_path;  // --load-model: price with the analysis saved here (no data read)
   bool quiet = false;
 };
 
@@ -106,21 +111,66 @@ training_data make_training_data(const fp::impact_dataset& d, double train_fract
 std::vector<metrics> baselines(const fp::matrix& X_train, const fp::vector& y_train, const fp::matrix& X_test,
                                const fp::vector& y_test, bool with_bayes);
 
-/// Every number of the report: the held-out comparison beside the analysis.
-struct report {
-  const options* o = nullptr;
-  const source_data* src = nullptr;
-  std::string model_description;
-  const training_data* t = nullptr;
+/// What the report says besides the analysis: the data, the held-out comparison, the
+/// kernel's fit. Filled from the data and the scoring, or read back with a saved analysis
+/// (saved.cpp), so that a report from --load-model says what the fitted one did.
+struct report_context {
+  std::string source_kind;  // "synthetic", "lobster", "binance", "bitstamp"
+  std::string source_description;
+  std::vector<std::string> files;
+  double span_seconds = fp::nan;
+  std::size_t events = 0, market_orders = 0;
+  fp::index labelled_orders = 0, metaorders = 0;
+  double daily_volume = fp::nan;
+  double lot_size = 1.0;
+  std::vector<std::string> dataset_features;  // the dataset's feature names (arrival features first)
+  std::vector<std::string> design_features;   // the model's columns
+  fp::index rows = 0, excluded = 0, train_rows = 0, test_rows = 0;
+  std::string model;              // --model
+  std::string model_description;  // for people
+  std::string priced_with;        // the model the strategies are priced with (for people)
+  std::string priced_type;        // its name: bayes, forest, gbm, mlp or ols (the saved regressor)
   std::vector<metrics> held_out;  // the model first, then the baselines
   metrics baseline;               // OLS
-  std::string priced_with;        // the model the strategies are priced with
-  fp::pretrade_report analysis;   // the strategies, their costs and the warnings
-  std::string kernel_message;     // what the transient kernel's fit said
-  std::optional<fp::propagator_fit_result> kernel;
+  fp::pretrade_model_scores scores;
+  bool kernel_fitted = false;  // the transient kernel's fit, as the data measured it
+  double kernel_g0 = fp::nan, kernel_g_inf = fp::nan;
+  fp::index kernel_trades = 0;
+  std::string kernel_message;
   double permanent_horizon_seconds = fp::nan;
   fp::index permanent_rows = 0;
 };
+
+/// Every number of the report.
+struct report {
+  const options* o = nullptr;
+  report_context ctx;
+  fp::pretrade_report analysis;  // the strategies, their costs and the warnings
+  std::string loaded_from;       // --load-model's file, when the analysis was read from one
+};
+
+/// The order the options describe (the default quantity is 0.2% of the daily volume).
+fp::pretrade_order make_order(const options& o, double horizon_seconds, const report_context& ctx);
+
+/// Writes the fitted analysis (its JSON value, io/pretrade_json.hpp) and the context to
+/// o.save_model_path (saved.cpp). @throws fp::data_error when the file cannot be written
+void save_program(const std::string& path, const report_context& ctx, const nlohmann::json& analysis);
+
+/// --load-model: prices the order with the saved analysis and writes the report (saved.cpp).
+int run_saved(const options& o, double horizon_seconds);
+
+/// Reads a saved analysis of one regressor type and prices `order` with it
+/// (model_<name>.cpp, baseline.cpp for ols). @throws fp::data_error for a corrupt file
+fp::pretrade_report price_saved_bayes(const nlohmann::json& analysis, const std::string& source,
+                                      const fp::pretrade_order& order, const fp::pretrade_model_scores& scores);
+fp::pretrade_report price_saved_forest(const nlohmann::json& analysis, const std::string& source,
+                                       const fp::pretrade_order& order, const fp::pretrade_model_scores& scores);
+fp::pretrade_report price_saved_gbm(const nlohmann::json& analysis, const std::string& source,
+                                    const fp::pretrade_order& order, const fp::pretrade_model_scores& scores);
+fp::pretrade_report price_saved_mlp(const nlohmann::json& analysis, const std::string& source,
+                                    const fp::pretrade_order& order, const fp::pretrade_model_scores& scores);
+fp::pretrade_report price_saved_ols(const nlohmann::json& analysis, const std::string& source,
+                                    const fp::pretrade_order& order, const fp::pretrade_model_scores& scores);
 
 /// The analysis with OLS, when the chosen model scored worse than it (baseline.cpp).
 void analyse_with_ols(report& rep, const fp::impact_pipeline_result& r, const fp::pretrade_order& order,

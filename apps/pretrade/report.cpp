@@ -82,40 +82,37 @@ std::pair<double, double> synthetic_truth(const fp::pretrade_strategy& s, double
 
 int write_report(const report& rep) {
   const options& o = *rep.o;
-  const source_data& src = *rep.src;
-  const fp::impact_pipeline_result& r = src.result;
+  const report_context& c = rep.ctx;
   const fp::pretrade_report& a = rep.analysis;
   const fp::market_state& state = a.state;
   const fp::instrument& ins = a.instrument;
-  const training_data& t = *rep.t;
-  const auto train = t.split.train;
-  const auto test = t.split.test;
   const double quantity = a.order.quantity, horizon_seconds = a.order.horizon_seconds, adv = a.daily_volume;
   const std::string unit(fp::to_string(ins.quantity_unit));
-  const bool synthetic = src.kind == "synthetic";
+  const bool synthetic = c.source_kind == "synthetic";
 
   // Arrival features that are undefined now (the model imputes their training mean).
   std::vector<std::string> imputed;
-  for (std::size_t j = 0; j < r.orders.feature_names.size() && static_cast<fp::index>(j) < state.features.size(); ++j)
-    if (!std::isfinite(state.features[static_cast<fp::index>(j)])) imputed.push_back(r.orders.feature_names[j]);
+  for (std::size_t j = 0; j < c.dataset_features.size() && static_cast<fp::index>(j) < state.features.size(); ++j)
+    if (!std::isfinite(state.features[static_cast<fp::index>(j)])) imputed.push_back(c.dataset_features[j]);
   const auto feature = [&](const std::string& name) {
-    for (std::size_t j = 0; j < r.orders.feature_names.size() && static_cast<fp::index>(j) < state.features.size(); ++j)
-      if (r.orders.feature_names[j] == name) return state.features[static_cast<fp::index>(j)];
+    for (std::size_t j = 0; j < c.dataset_features.size() && static_cast<fp::index>(j) < state.features.size(); ++j)
+      if (c.dataset_features[j] == name) return state.features[static_cast<fp::index>(j)];
     return fp::nan;
   };
   const auto number = [](double v) { return std::isfinite(v) ? json(v) : json(); };
 
   json doc;
   doc["footprint_version"] = std::string(fp::version_string);
-  doc["source"] = {{"kind", src.kind},
-                   {"description", src.description},
-                   {"files", src.files},
-                   {"span_seconds", r.summary.span_seconds},
-                   {"events", r.summary.events},
-                   {"market_orders", r.summary.market_orders},
-                   {"labelled_orders", r.orders.rows()},
-                   {"metaorders", r.metaorders.rows()},
-                   {"daily_volume", adv}};
+  doc["source"] = {{"kind", c.source_kind},
+                   {"description", c.source_description},
+                   {"files", c.files},
+                   {"span_seconds", c.span_seconds},
+                   {"events", c.events},
+                   {"market_orders", c.market_orders},
+                   {"labelled_orders", c.labelled_orders},
+                   {"metaorders", c.metaorders},
+                   {"daily_volume", adv},
+                   {"loaded_from", rep.loaded_from.empty() ? json() : json(rep.loaded_from)}};
   doc["instrument"] = {{"symbol", ins.symbol},       {"venue", ins.venue},
                        {"quantity_unit", unit},      {"lot_size", ins.lot_size},
                        {"tick_size", ins.tick_size}, {"contract_multiplier", ins.contract_multiplier},
@@ -138,23 +135,23 @@ int write_report(const report& rep) {
                          {"volatility_per_sqrt_second", state.volatility},
                          {"volatility_over_horizon_bps", 1e4 * state.volatility * std::sqrt(horizon_seconds)},
                          {"imputed_features", imputed}};
-  doc["model"] = {{"name", o.model},
-                  {"description", rep.model_description},
+  doc["model"] = {{"name", c.model},
+                  {"description", c.model_description},
                   {"label", "shortfall_bps of one market order"},
-                  {"features", t.design.names()},
-                  {"rows", t.rows.size()},
-                  {"rows_excluded_for_nan_features", t.excluded},
-                  {"train_rows", train.size()},
-                  {"test_rows", test.size()},
-                  {"held_out", metrics_json(rep.held_out.front())},
-                  {"baseline_held_out", metrics_json(rep.baseline)},
+                  {"features", c.design_features},
+                  {"rows", c.rows},
+                  {"rows_excluded_for_nan_features", c.excluded},
+                  {"train_rows", c.train_rows},
+                  {"test_rows", c.test_rows},
+                  {"held_out", metrics_json(c.held_out.front())},
+                  {"baseline_held_out", metrics_json(c.baseline)},
                   {"comparison",
                    [&] {
                      json all = json::array();
-                     for (const metrics& m : rep.held_out) all.push_back(metrics_json(m));
+                     for (const metrics& m : c.held_out) all.push_back(metrics_json(m));
                      return all;
                    }()},
-                  {"priced_with", rep.priced_with},
+                  {"priced_with", c.priced_with},
                   {"reference_quantity", a.reference_quantity},
                   {"reference_expected_bps", a.model_expected_bps},
                   {"reference_std_bps", a.model_std_bps},
@@ -162,18 +159,18 @@ int write_report(const report& rep) {
                   {"bias_bps", a.model_bias_bps},
                   {"bias_floored", a.bias_floored}};
   const fp::schedule_impact_model& im = a.impact;
-  json transient = {{"fitted", rep.kernel.has_value()},
-                    {"message", rep.kernel_message},
+  json transient = {{"fitted", c.kernel_fitted},
+                    {"message", c.kernel_message},
                     {"kernel", std::string(fp::to_string(im.transient.kernel))},
                     {"g0_bps", im.transient.g0},
                     {"g0_std_error_bps", im.g0_std_error},
                     {"tau_seconds", im.transient.tau},
                     {"tau_std_error_seconds", im.scale_std_error},
                     {"delta", im.transient.delta}};
-  if (rep.kernel) {
-    transient["g0_fitted_bps"] = rep.kernel->g0.value;
-    transient["g_inf_fitted_bps"] = number(rep.kernel->g_inf.value);
-    transient["trades"] = rep.kernel->trades;
+  if (c.kernel_fitted) {
+    transient["g0_fitted_bps"] = number(c.kernel_g0);
+    transient["g_inf_fitted_bps"] = number(c.kernel_g_inf);
+    transient["trades"] = c.kernel_trades;
   }
   const fp::square_root_prior prior{};
   doc["impact"] = {
@@ -182,8 +179,8 @@ int write_report(const report& rep) {
       {"transient", transient},
       {"permanent",
        {{"law", "square_root"},
-        {"horizon_seconds", rep.permanent_horizon_seconds},
-        {"metaorders", rep.permanent_rows},
+        {"horizon_seconds", c.permanent_horizon_seconds},
+        {"metaorders", c.permanent_rows},
         {"y", estimate_json(im.permanent.y)},
         {"delta", estimate_json(im.permanent.delta)},
         {"identified", im.permanent.identified},
@@ -242,11 +239,14 @@ int write_report(const report& rep) {
   }
 
   std::printf("footprint-pretrade %s: pre-trade impact report\n\n", std::string(fp::version_string).c_str());
-  std::printf("Data      %s\n", src.description.c_str());
-  for (const std::string& f : src.files) std::printf("          %s\n", f.c_str());
+  if (!rep.loaded_from.empty())
+    std::printf("Saved     %s: the analysis fitted on the data below (no data read, nothing fitted now)\n",
+                rep.loaded_from.c_str());
+  std::printf("Data      %s\n", c.source_description.c_str());
+  for (const std::string& f : c.files) std::printf("          %s\n", f.c_str());
   std::printf("          %.0f s of data, %zu market orders (%ld labelled, %ld metaorders), ADV %.6g %s\n",
-              r.summary.span_seconds, r.summary.market_orders, static_cast<long>(r.orders.rows()),
-              static_cast<long>(r.metaorders.rows()), adv, unit.c_str());
+              c.span_seconds, c.market_orders, static_cast<long>(c.labelled_orders), static_cast<long>(c.metaorders),
+              adv, unit.c_str());
   std::printf("Instrument %s (%s): %s, lot %.6g, tick %.6g %s", ins.symbol.c_str(), ins.venue.c_str(), unit.c_str(),
               ins.lot_size, ins.tick_size, ins.quote_currency.c_str());
   if (ins.contract_multiplier != 1.0 || ins.inverse)
@@ -265,29 +265,29 @@ int write_report(const report& rep) {
     for (const auto& name : imputed) std::printf(" %s", name.c_str());
     std::printf("\n");
   }
-  std::printf("\nModel     %s\n", rep.model_description.c_str());
+  std::printf("\nModel     %s\n", c.model_description.c_str());
   std::printf(
       "          cost of one market order (shortfall_bps), %ld features; %ld labelled orders (%ld left out for a\n"
       "          missing feature), trained on the first %ld, tested on the last %ld\n",
-      static_cast<long>(t.design.size()), static_cast<long>(t.rows.size()), static_cast<long>(t.excluded),
-      static_cast<long>(train.size()), static_cast<long>(test.size()));
+      static_cast<long>(c.design_features.size()), static_cast<long>(c.rows), static_cast<long>(c.excluded),
+      static_cast<long>(c.train_rows), static_cast<long>(c.test_rows));
   std::printf("  held out     RMSE bps  MAE bps      R^2  CRPS bps  90%% cover  pinball 5%%  pinball 95%%\n");
-  for (const metrics& m : rep.held_out) {
+  for (const metrics& m : c.held_out) {
     std::printf("  %-10s %10.3f %8.3f %8.4f %9.3f %10.3f %11.4f %12.4f\n", m.model.c_str(), m.rmse, m.mae, m.r2, m.crps,
                 m.coverage_90, m.pinball_05, m.pinball_95);
   }
-  std::printf("  strategies priced with: %s\n", rep.priced_with.c_str());
+  std::printf("  strategies priced with: %s\n", c.priced_with.c_str());
   std::printf(
       "  refitted on every order; at the median order (%.6g %s) now it predicts %.3f +- %.3f bps, the book\n"
       "  walk %.3f: the model adds %+.3f bps to every child's book walk%s\n",
       a.reference_quantity, unit.c_str(), a.model_expected_bps, a.model_std_bps, a.book_walk_bps, a.model_bias_bps,
       a.bias_floored ? " (floored at minus the half spread)" : "");
   std::printf("\nImpact\n");
-  std::printf("  transient  %s\n", rep.kernel_message.c_str());
+  std::printf("  transient  %s\n", c.kernel_message.c_str());
   std::printf("             used G0 %.4g +- %.2g bps per unit of (q/V)^%.2g, tau %.4g +- %.2g s\n", im.transient.g0,
               im.g0_std_error, im.transient.delta, im.transient.tau, im.scale_std_error);
   std::printf("  permanent  square-root law on %ld metaorders (mid move %.0f s after the last fill)\n",
-              static_cast<long>(rep.permanent_rows), rep.permanent_horizon_seconds);
+              static_cast<long>(c.permanent_rows), c.permanent_horizon_seconds);
   std::printf("             %s\n", im.permanent.message.c_str());
   std::printf("\nStrategies (bps of the arrival mid; P = probability that the total exceeds %.2f bps)\n",
               a.order.threshold_bps);

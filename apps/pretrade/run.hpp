@@ -5,8 +5,11 @@
 #include "pretrade.hpp"
 
 #include <footprint/detail/concat.hpp>
+#include <footprint/io/pretrade_json.hpp>
 #include <footprint/pretrade/pretrade_analysis.hpp>
 #include <footprint/validation/metrics.hpp>
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -36,17 +39,32 @@ metrics score(const std::string& name, const Model& model, const fp::matrix& X, 
   return m;
 }
 
-/// Fits the pre-trade analysis with `model` on `r` and prices `order` into rep.analysis.
+/// Fits the pre-trade analysis with `model` on `r`, prices `order` into rep.analysis, and
+/// saves the analysis when --save-model asks.
 template <class Model>
 void analyse(report& rep, Model model, const fp::impact_pipeline_result& r, const fp::pretrade_order& order,
              const fp::pretrade_model_scores& scores) {
   fp::pretrade_analysis<Model> analysis(std::move(model));
   analysis.fit(r);
-  rep.kernel = analysis.kernel();
-  rep.kernel_message = analysis.kernel_message();
-  rep.permanent_horizon_seconds = std::chrono::duration<double>(analysis.permanent_horizon()).count();
-  rep.permanent_rows = analysis.permanent_rows();
+  report_context& c = rep.ctx;
+  c.kernel_fitted = analysis.kernel().has_value();
+  if (c.kernel_fitted) {
+    c.kernel_g0 = analysis.kernel()->g0.value;
+    c.kernel_g_inf = analysis.kernel()->g_inf.value;
+    c.kernel_trades = analysis.kernel()->trades;
+  }
+  c.kernel_message = analysis.kernel_message();
+  c.permanent_horizon_seconds = std::chrono::duration<double>(analysis.permanent_horizon()).count();
+  c.permanent_rows = analysis.permanent_rows();
   rep.analysis = analysis.report(order, scores);
+  if (!rep.o->save_model_path.empty()) save_program(rep.o->save_model_path, c, fp::analysis_to_json_value(analysis));
+}
+
+/// Reads a saved analysis with regressor `Model` and prices `order` with it.
+template <class Model>
+fp::pretrade_report price_saved(const nlohmann::json& j, const std::string& source, const fp::pretrade_order& order,
+                                const fp::pretrade_model_scores& scores) {
+  return fp::analysis_from_json_value<Model>(j, source).report(order, scores);
 }
 
 /// Scores `model` (the cost of one market order) on the later part of the data beside the
@@ -63,14 +81,32 @@ int run(const options& o, double horizon_seconds, const source_data& src, progre
   if (!(r.state.mid > 0.0) || !(r.state.volatility > 0.0)) {
     throw fp::invalid_argument("the data ends without a two-sided book or a measurable volatility");
   }
-  report rep{.o = &o, .src = &src, .model_description = model_description};
+  report rep{.o = &o};
+  report_context& c = rep.ctx;
+  c.source_kind = src.kind;
+  c.source_description = src.description;
+  c.files = src.files;
+  c.span_seconds = r.summary.span_seconds;
+  c.events = r.summary.events;
+  c.market_orders = r.summary.market_orders;
+  c.labelled_orders = r.orders.rows();
+  c.metaorders = r.metaorders.rows();
+  c.daily_volume = r.orders.daily_volume;
+  c.lot_size = r.instrument.lot_size;
+  c.dataset_features = r.orders.feature_names;
+  c.model = o.model;
+  c.model_description = model_description;
 
   // 1. Held out: the model and the baselines fitted on the earlier orders, scored on the later.
   prog.start("scoring the " + o.model + " model held out");
   const training_data t = make_training_data(r.orders, o.train_fraction);
-  rep.t = &t;
   const auto train = t.split.train;
   const auto test = t.split.test;
+  c.design_features = t.design.names();
+  c.rows = static_cast<fp::index>(t.rows.size());
+  c.excluded = t.excluded;
+  c.train_rows = static_cast<fp::index>(train.size());
+  c.test_rows = static_cast<fp::index>(test.size());
   const scaler sc(t.X.middleRows(train.begin, train.size()));
   const fp::matrix Xs = sc.apply(t.X);
   const fp::matrix X_train = Xs.middleRows(train.begin, train.size());
@@ -80,42 +116,36 @@ int run(const options& o, double horizon_seconds, const source_data& src, progre
   const std::vector<metrics> base = baselines(X_train, y_train, X_test, y_test, o.model != "bayes");
   Model held = model;
   held.fit(X_train, y_train);
-  rep.held_out = {score(o.model, held, X_test, y_test)};
-  for (std::size_t k = 1; k < base.size(); ++k) rep.held_out.push_back(base[k]);  // the Bayesian model
-  rep.held_out.push_back(base.front());                                           // OLS
-  rep.baseline = base.front();
+  c.held_out = {score(o.model, held, X_test, y_test)};
+  for (std::size_t k = 1; k < base.size(); ++k) c.held_out.push_back(base[k]);  // the Bayesian model
+  c.held_out.push_back(base.front());                                           // OLS
+  c.baseline = base.front();
   prog.done();
 
   // 2. The analysis: the model on every labelled order, the transient kernel on the tape, the
   //    permanent law on the metaorders (docs/pretrade.md); OLS instead when the model scored
   //    worse than it held out (the report's warning says so).
-  const double quantity = o.quantity.value_or(
-      std::max(r.instrument.lot_size,
-               std::round(0.002 * r.orders.daily_volume / r.instrument.lot_size) * r.instrument.lot_size));
-  const metrics& m = rep.held_out.front();
-  const fp::pretrade_order order{.side = o.side == "buy" ? fp::side::buy : fp::side::sell,
-                                 .quantity = quantity,
-                                 .horizon_seconds = horizon_seconds,
-                                 .threshold_bps = o.threshold_bps,
-                                 .lambda = o.lambda,
-                                 .children = o.children};
-  const fp::pretrade_model_scores scores{.model = o.model,
-                                         .crps_bps = m.crps,
-                                         .baseline_crps_bps = rep.baseline.crps,
-                                         .coverage_90 = m.coverage_90,
-                                         .rows = static_cast<fp::index>(test.size())};
-  if (m.crps > rep.baseline.crps) {
-    rep.priced_with = "ols (the " + o.model + " model scored worse held out)";
+  const fp::pretrade_order order = make_order(o, horizon_seconds, c);
+  const metrics& m = c.held_out.front();
+  c.scores = {.model = o.model,
+              .crps_bps = m.crps,
+              .baseline_crps_bps = c.baseline.crps,
+              .coverage_90 = m.coverage_90,
+              .rows = static_cast<fp::index>(test.size())};
+  if (m.crps > c.baseline.crps) {
+    c.priced_with = "ols (the " + o.model + " model scored worse held out)";
+    c.priced_type = "ols";
     prog.start("fitting OLS (the fallback), the transient kernel and the permanent law; pricing the strategies");
-    analyse_with_ols(rep, r, order, scores);
+    analyse_with_ols(rep, r, order, c.scores);
   } else {
-    rep.priced_with = o.model;
+    c.priced_with = o.model;
+    c.priced_type = o.model;
     prog.start("fitting the " + o.model + " model, the transient kernel and the permanent law; pricing the strategies");
-    analyse(rep, std::move(model), r, order, scores);
+    analyse(rep, std::move(model), r, order, c.scores);
   }
   prog.done();
 
-  // 4. Output: the JSON document (documented in docs/pretrade.md), then the text report.
+  // 3. Output: the JSON document (documented in docs/pretrade.md), then the text report.
   return write_report(rep);
 }
 

@@ -84,9 +84,13 @@
 #include "footprint/models/trees/regression_tree.hpp"
 #include "footprint/models/trees/tree_ensemble.hpp"
 
+#include "footprint/validation/combinatorial_purged_cv.hpp"
+#include "footprint/validation/cv_split.hpp"
 #include "footprint/validation/metrics.hpp"
 #include "footprint/validation/permutation_importance.hpp"
+#include "footprint/validation/purged_kfold.hpp"
 #include "footprint/validation/split.hpp"
+#include "footprint/validation/walk_forward.hpp"
 
 #include "footprint/impact/almgren_chriss_calibration.hpp"
 #include "footprint/impact/dataset_observations.hpp"
@@ -109,6 +113,8 @@
 #include "footprint/pretrade/pretrade_analysis.hpp"
 #include "footprint/pretrade/pretrade_report.hpp"
 
+#include "footprint/io/linear_model_json.hpp"
 #include "footprint/io/mlp_json.hpp"
+#include "footprint/io/pretrade_json.hpp"
 #include "footprint/io/tree_model_json.hpp"
 #include "footprint/io/xgboost_model.hpp"

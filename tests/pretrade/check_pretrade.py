@@ -12,6 +12,16 @@ CASE is one of the following, optionally followed by ":MODEL" (e.g. goog:mlp) to
               measured
   goog | binance | bitstamp
               the real data under DATA_DIR; skipped (exit 0 with a message) when absent
+  coinm       a COIN-M (inverse, 100 USD per contract) capture made from the USD-M BTCUSDT
+              capture of 2024-08-08 (symbol BTCUSD_PERP, every quantity converted to whole
+              contracts at its price): the report is in contracts with the multiplier, the
+              notional is contracts x 100 USD, children are whole contracts, and the optimal
+              schedule prices the contracts' dollar risk (it is not one market order); skipped
+              without the data
+  saved       --save-model then --load-model on the built-in market: the loaded analysis prices
+              the saved order and another one exactly as fitted runs do (the same JSON but
+              source.loaded_from), without data; --load-model with a data option, a corrupt or a
+              missing file each give one error line
   bad-args    negative quantity, unknown side, unreadable file, horizon longer than the data,
               unknown unit: each gives exactly one line on stderr and exit code 1 or 2
 Every data case also checks the report's invariants: the instrument, seven strategies,
@@ -130,6 +140,102 @@ def synthetic(binary):
     check(report(binary, []) == report(binary, []), "two runs give the same JSON")
 
 
+def load_report(binary, model_file, args):
+    """A --load-model run (no --model: the saved one is used)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "report.json")
+        r = run(binary, ["--load-model", model_file, *args, "--json", path])
+        if r.returncode != 0:
+            fail(f"footprint-pretrade --load-model {' '.join(args)} exited {r.returncode}: {r.stderr.strip()}")
+        check("Saved     " in r.stdout and "Strategies" in r.stdout, "the text report says the analysis was loaded")
+        with open(path) as f:
+            return json.load(f)
+
+
+def saved(binary):
+    with tempfile.TemporaryDirectory() as tmp:
+        model_file = os.path.join(tmp, "analysis.json")
+        fitted = report(binary, ["--save-model", model_file])
+        check(os.path.getsize(model_file) > 0, f"--save-model wrote {os.path.getsize(model_file)} bytes")
+        for args, expected in (([], fitted), (["--quantity", "5000", "--horizon", "5m", "--side", "sell"],
+                                              report(binary, ["--quantity", "5000", "--horizon", "5m", "--side", "sell"]))):
+            loaded = load_report(binary, model_file, args)
+            check(loaded["source"]["loaded_from"] == model_file, f"{args}: source.loaded_from names the file")
+            check(expected["source"]["loaded_from"] is None, "a fitted run has no loaded_from")
+            loaded["source"]["loaded_from"] = None
+            check(loaded == expected, f"{args}: the loaded analysis prices exactly as the fitted one")
+        corrupt = os.path.join(tmp, "corrupt.json")
+        with open(model_file) as f:
+            doc = json.load(f)
+        del doc["analysis"]["book"]
+        with open(corrupt, "w") as f:
+            json.dump(doc, f)
+        for args, needle, codes in ((["--load-model", model_file, "--bitstamp", tmp], "excludes", (2,)),
+                                    (["--load-model", model_file, "--model", "gbm"], "excludes", (2,)),
+                                    (["--load-model", os.path.join(tmp, "none.json")], "none.json", (2,)),
+                                    (["--load-model", corrupt], "field 'book'", (1,)),
+                                    (["--load-model", model_file, "--horizon", "30h"], "longer than", (1,))):
+            r = run(binary, args)
+            errors = [l for l in r.stderr.strip().splitlines() if l.startswith("footprint-pretrade: error:")]
+            check(r.returncode in codes and len(errors) == 1 and needle in errors[0],
+                  f"{args[2:] or args}: exit {r.returncode}, one error naming '{needle}': {errors}")
+
+
+def coin_m_capture(usdm, out):
+    """Writes a COIN-M BTCUSD_PERP capture from a USD-M BTCUSDT one: the same prices and
+    times, each quantity q (BTC) at price p as round(q p / 100) contracts (at least 1 when
+    q > 0), as Binance's COIN-M streams report them."""
+    import gzip
+
+    def contracts(q, p):
+        q, p = float(q), float(p)
+        return "0" if q == 0 else str(max(1, round(q * p / 100.0)))
+
+    def levels(rows):
+        return [[p, contracts(q, p)] for p, q in rows]
+
+    with gzip.open(usdm, "rt") as f, gzip.open(out, "wt") as g:
+        for line in f:
+            stamp, _, text = line.partition(" ")
+            doc = json.loads(text)
+            if "stream" in doc:
+                doc["stream"] = doc["stream"].replace("btcusdt@", "btcusd_perp@")
+                d = doc["data"]
+                d["s"] = "BTCUSD_PERP"
+                if d.get("e") == "depthUpdate":
+                    d["b"], d["a"] = levels(d["b"]), levels(d["a"])
+                elif d.get("e") == "bookTicker":
+                    d["B"], d["A"] = contracts(d["B"], d["b"]), contracts(d["A"], d["a"])
+                elif d.get("e") in ("trade", "aggTrade"):
+                    d["q"] = contracts(d["q"], d["p"])
+            elif "bids" in doc:
+                doc["bids"], doc["asks"] = levels(doc["bids"]), levels(doc["asks"])
+            g.write(stamp + " " + json.dumps(doc, separators=(",", ":")) + "\n")
+
+
+def coin_m(binary, data):
+    usdm = os.path.join(data, "binance", "raw", "usdm", "btcusdt_20240808.gz")
+    if not os.path.exists(usdm):
+        print(f"skipped: no {usdm}")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        capture = os.path.join(tmp, "btcusd_perp_20240808.gz")
+        coin_m_capture(usdm, capture)
+        # 2,000 contracts = 200,000 USD over 5 minutes
+        doc = report(binary, ["--binance", capture, "--quantity", "2000", "--horizon", "5m"])
+    invariants(doc)
+    ins = doc["instrument"]
+    check(ins["symbol"] == "BTCUSD_PERP" and ins["quantity_unit"] == "contracts" and ins["inverse"]
+          and ins["contract_multiplier"] == 100 and ins["lot_size"] == 1, f"COIN-M instrument: {ins}")
+    check(doc["order"]["quantity_unit"] == "contracts" and doc["order"]["notional"] == 2000 * 100,
+          f"the notional is contracts x 100 USD: {doc['order']['notional']}")
+    optimal = next(s for s in doc["schedules"] if s["name"] == "optimal")
+    check(len(optimal["children"]) > 1 and max(c["quantity"] for c in optimal["children"]) < 2000,
+          f"the optimal schedule slices the order ({len(optimal['children'])} children): it prices the dollar risk")
+    check(all(float(c["quantity"]).is_integer() for s in doc["schedules"] for c in s["children"]),
+          "children are whole contracts")
+
+
 def real(binary, case, data):
     goog = os.path.join(data, "lobster", "GOOG_2012-06-21_L1")
     args = {
@@ -196,6 +302,10 @@ def main():
         synthetic(binary)
     elif case == "bad-args":
         bad_args(binary, data)
+    elif case == "saved":
+        saved(binary)
+    elif case == "coinm":
+        coin_m(binary, data)
     else:
         real(binary, case, data)
     print("all checks passed")

@@ -58,6 +58,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -213,9 +214,10 @@ template <OrderBookView Book>
     propagator_params shape = m.transient;
     shape.g0 = g0;
     shape.g_inf = 0.0;
-    (shape.kernel == propagator_kernel::exponential ? shape.tau : shape.l0) = scale;
-    const propagator kernel(shape);
     const bool exponential = shape.kernel == propagator_kernel::exponential;
+    (exponential ? shape.tau : shape.l0) = scale;
+    const std::optional<propagator> kernel =
+        exponential || !(g0 > 0.0) ? std::nullopt : std::optional<propagator>(std::in_place, shape);
     const double k_law = 1e4 * y * m.daily_volatility;
     parts_at r{0.0, 0.0};
     double decayed = 0.0;     // exponential kernel: sum_{k<j} f_k exp(-(t_j - t_k) / tau), by recursion
@@ -229,7 +231,7 @@ template <OrderBookView Book>
           if (j > 0) decayed = (decayed + parts.f[j - 1]) * std::exp(-(tj - times[static_cast<index>(j) - 1]) / scale);
           tr = g0 * decayed;
         } else {
-          for (std::size_t k = 0; k < j; ++k) tr += parts.f[k] * kernel.kernel(tj - times[static_cast<index>(k)]);
+          for (std::size_t k = 0; k < j; ++k) tr += parts.f[k] * kernel->kernel(tj - times[static_cast<index>(k)]);
         }
       }
       // The law's impact averaged over the child's own slice [C_{j-1}, C_j] of the order.
@@ -242,6 +244,32 @@ template <OrderBookView Book>
       r.permanent += parts.weight[j] * perm;
       if (keep_children) child_transient[j] = tr + perm;
     }
+    return r;
+  };
+  // The same two parts for a draw, where only the order's totals are needed: the permanent
+  // part does not depend on the slicing (each child's slice average times its weight
+  // telescopes to I(X) / (1 + delta) = 1e4 Y sigma_d (X / V)^delta / (1 + delta)), and the
+  // exponential kernel's decay factor is computed once per distinct gap between children
+  // (schedules sit on a time grid: usually one gap). Equal to evaluate's sums up to rounding.
+  const double log_order = std::log(total / m.daily_volume);
+  const auto draw = [&](double g0, double scale, double y, double delta) {
+    parts_at r{0.0, 1e4 * y * m.daily_volatility * std::exp(delta * log_order) / (1.0 + delta)};
+    if (!(g0 > 0.0)) return r;
+    if (m.transient.kernel != propagator_kernel::exponential) {
+      r.transient = evaluate(g0, scale, y, delta, false).transient;
+      return r;
+    }
+    double decayed = 0.0, gap = nan, factor = 0.0, sum = 0.0;
+    for (std::size_t j = 1; j < N; ++j) {
+      const double g = times[static_cast<index>(j)] - times[static_cast<index>(j) - 1];
+      if (g != gap) {
+        gap = g;
+        factor = std::exp(-g / scale);
+      }
+      decayed = (decayed + parts.f[j - 1]) * factor;
+      sum += parts.weight[j] * decayed;
+    }
+    r.transient = g0 * sum;
     return r;
   };
   double immediate = 0.0;
@@ -269,7 +297,7 @@ template <OrderBookView Book>
     const double delta = std::clamp(law.delta.value + l21 * z1 + l22 * z2, 0.05, 1.5);
     const double g0 = std::max(m.transient.g0 + m.g0_std_error * rng.normal(), 0.0);
     const double scale = std::max(scale0 + m.scale_std_error * rng.normal(), 0.1 * scale0);
-    const parts_at d = evaluate(g0, scale, y, delta, false);
+    const parts_at d = draw(g0, scale, y, delta);
     const double model = m.model_bias_bps + m.model_std_bps * rng.normal();
     v = immediate + d.transient + d.permanent + model + parts.price_risk * rng.normal();
     if (v > p.threshold_bps) ++above;

@@ -37,6 +37,18 @@ struct regression_impact_params {
   std::vector<index> rows;
 };
 
+/// The fitted state of a `regression_impact_model` apart from its regressor (what
+/// io/pretrade_json.hpp saves); `regression_impact_model::from_state` validates it.
+struct regression_impact_state {
+  std::vector<std::string> dataset_features;  ///< the dataset's feature names the design was built from
+  std::string label;                          ///< the label learned
+  vector mean;                                ///< (design columns) training means (the imputed values)
+  vector scale;               ///< (design columns) training standard deviations (1 for a constant column); > 0
+  double daily_volume = nan;  ///< the dataset's daily volume; finite, > 0
+  double quantity_min = nan;  ///< the smallest training order; finite, > 0
+  double quantity_max = nan;  ///< the largest; finite, >= quantity_min
+};
+
 /// A `ProbabilisticRegressor` composed with an order design, imputation and scaling: an
 /// `ImpactModel`.
 ///
@@ -113,6 +125,7 @@ class regression_impact_model {
     }
     const fit_report report = regressor_.fit(X, y);
     design_ = std::move(design);
+    dataset_features_ = d.feature_names;
     daily_volume_ = d.daily_volume;
     label_ = p.label;
     return report;
@@ -139,6 +152,54 @@ class regression_impact_model {
   [[nodiscard]] typename R::distribution_type predict_distribution(const order& o, const market_state& s) const {
     const vector x = design_row(o, s);
     return regressor_.predict_distribution(x.transpose())[0];
+  }
+
+  /// The fitted state apart from the regressor (for saving). @throws not_fitted before fit
+  [[nodiscard]] regression_impact_state state() const {
+    require_fitted("state");
+    return {.dataset_features = dataset_features_,
+            .label = label_,
+            .mean = mean_,
+            .scale = scale_,
+            .daily_volume = daily_volume_,
+            .quantity_min = quantity_min_,
+            .quantity_max = quantity_max_};
+  }
+
+  /// A fitted composition from a fitted regressor and the state (e.g. both read from a file).
+  /// @throws invalid_argument when the regressor is not fitted, the design cannot be built
+  ///         from `dataset_features`, mean and scale do not have one entry per design column,
+  ///         a mean is not finite, a scale not finite and > 0, or the volume or the quantity
+  ///         range is not finite and positive; the message names the field
+  [[nodiscard]] static regression_impact_model from_state(R regressor, regression_impact_state s) {
+    constexpr std::string_view where = "footprint::regression_impact_model::from_state";
+    if (!regressor.is_fitted()) throw invalid_argument(detail::concat(where, ": the regressor is not fitted"));
+    order_design design(s.dataset_features);
+    const auto sized = [&](const char* field, const vector& v) {
+      if (v.size() != design.size()) {
+        throw invalid_argument(detail::concat(where, ": ", field, " has ", v.size(), " entries (the design has ",
+                                              design.size(), " columns)"));
+      }
+    };
+    sized("mean", s.mean);
+    sized("scale", s.scale);
+    if (!s.mean.allFinite()) throw invalid_argument(detail::concat(where, ": mean must be finite"));
+    if (!(s.scale.allFinite() && (s.scale.array() > 0.0).all()))
+      throw invalid_argument(detail::concat(where, ": scale must be finite and > 0"));
+    detail::require_positive(s.daily_volume, where, "daily_volume");
+    detail::require_positive(s.quantity_min, where, "quantity_min");
+    detail::require(std::isfinite(s.quantity_max) && s.quantity_max >= s.quantity_min, where, "quantity_max",
+                    "finite and >= quantity_min", s.quantity_max);
+    regression_impact_model m(std::move(regressor));
+    m.design_ = std::move(design);
+    m.dataset_features_ = std::move(s.dataset_features);
+    m.label_ = std::move(s.label);
+    m.mean_ = std::move(s.mean);
+    m.scale_ = std::move(s.scale);
+    m.daily_volume_ = s.daily_volume;
+    m.quantity_min_ = s.quantity_min;
+    m.quantity_max_ = s.quantity_max;
+    return m;
   }
 
   /// True after fit.
@@ -198,6 +259,7 @@ class regression_impact_model {
 
   R regressor_;
   std::optional<order_design> design_;
+  std::vector<std::string> dataset_features_;
   vector mean_, scale_;
   double daily_volume_ = nan;
   double quantity_min_ = nan, quantity_max_ = nan;

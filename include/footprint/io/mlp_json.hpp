@@ -52,6 +52,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -340,6 +341,26 @@ template <class = void>
 }
 
 // ---- the names shared with the tree models (io/tree_model_json.hpp) ----
+
+/// The model as a JSON value (to embed in another document, as io/pretrade_json.hpp does);
+/// the same call as for the tree models. @throws footprint::not_fitted when not fitted
+template <detail::mlp_model Model>
+[[nodiscard]] nlohmann::json model_to_json_value(const Model& model) {
+  return to_json_value(model);
+}
+
+/// Reads a model from a parsed JSON value; the tag selects the type (found by
+/// argument-dependent lookup from io/pretrade_json.hpp).
+/// @throws footprint::data_error as load_mlp_regressor / load_deep_ensemble
+template <detail::mlp_model Model>
+[[nodiscard]] Model model_from_json_value(std::type_identity<Model>, const nlohmann::json& j,
+                                          const std::string& source = "<json>") {
+  if constexpr (std::same_as<Model, mlp_regressor>) {
+    return mlp_regressor_from_json(j, source);
+  } else {
+    return deep_ensemble_from_json(j, source);
+  }
+}
 
 /// The JSON text of a model (`mlp_regressor` or `deep_ensemble`), as save_json writes it;
 /// the same call as for the tree models.

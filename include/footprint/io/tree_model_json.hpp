@@ -38,6 +38,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -379,6 +380,30 @@ concept tree_model =
     std::same_as<M, tree_ensemble> || std::same_as<M, random_forest> || std::same_as<M, gradient_boosting>;
 
 }  // namespace detail
+
+/// The model as a JSON value (to embed in another document, as io/pretrade_json.hpp does).
+/// @throws as model_to_json
+template <detail::tree_model Model>
+[[nodiscard]] nlohmann::json model_to_json_value(const Model& model) {
+  return detail::to_json(model);
+}
+
+/// Reads a model from a parsed JSON value; the tag selects the type (found by
+/// argument-dependent lookup from io/pretrade_json.hpp).
+/// @param source a name for error messages (a file name)
+/// @throws footprint::data_error as model_from_json
+template <detail::tree_model Model>
+[[nodiscard]] Model model_from_json_value(std::type_identity<Model>, const nlohmann::json& j,
+                                          const std::string& source = "<json>") {
+  const detail::json_reader r(source);
+  Model m;
+  try {
+    detail::from_json(r, j, m);
+  } catch (const nlohmann::json::exception& e) {  // defensive: every access is checked first
+    r.fail("", e.what());
+  }
+  return m;
+}
 
 /// The JSON text of a model (`tree_ensemble`, `random_forest` or `gradient_boosting`).
 /// @param indent spaces per level; -1 (default) for compact output

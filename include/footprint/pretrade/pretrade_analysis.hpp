@@ -90,6 +90,28 @@ namespace detail {
 /// kernel, the permanent law and the arrival book, fitted on one market's data; `report`
 /// prices an order's strategies. See the file comment.
 /// Thread safety: `report` is const and safe to call concurrently when R's predict is.
+/// The fitted state of a `pretrade_analysis` apart from its regressor: everything `report`
+/// prices from (what io/pretrade_json.hpp saves). `pretrade_analysis::from_state` validates
+/// it. The transient kernel's full fit (`kernel()`) is not part of it: its parameters and
+/// standard errors are, in `impact`.
+struct pretrade_analysis_state {
+  pretrade_params params;                         ///< the settings
+  regression_impact_state model;                  ///< the statistical model's design and scaling
+  footprint::instrument instrument;               ///< what is traded
+  market_state state;                             ///< the market at arrival (the end of the data)
+  price_level_book book;                          ///< the arrival book; two-sided
+  double daily_volume = nan;                      ///< V, quantity per day; finite, > 0
+  double session_seconds = nan;                   ///< seconds per trading day; finite, > 0
+  double span_seconds = nan;                      ///< seconds the data covers; >= 0
+  double reference_quantity = nan;                ///< q_ref, the median training order; finite, > 0
+  schedule_impact_model impact;                   ///< kernel, permanent law, volumes (bias and sd 0)
+  std::string kernel_message;                     ///< what the kernel's fit said
+  std::chrono::nanoseconds permanent_horizon{0};  ///< the metaorders' label horizon used
+  index permanent_rows = 0;                       ///< metaorders it kept; >= 0
+  std::vector<double> profile;                    ///< volume per profile bin from data_start; finite, >= 0
+  std::chrono::nanoseconds data_start{0};         ///< the tape's first trade
+};
+
 template <ProbabilisticRegressor R>
 class pretrade_analysis {
  public:
@@ -253,21 +275,32 @@ class pretrade_analysis {
     rep.impact.model_bias_bps = bias;
     rep.impact.model_std_bps = mc.std_bps;
 
-    // Children: one per child_interval_seconds of the horizon, but none smaller than the
-    // median order of the data (slicing finer only adds permanent impact between children).
+    // Children: one per child_interval_seconds of the horizon (none smaller than a lot), so a
+    // longer horizon means more, smaller children: each walks less of the book and leaves less
+    // transient impact, while the permanent impact of the whole order does not depend on the
+    // slicing (forecast_schedule).
     const double by_time = std::ceil(T / params_.child_interval_seconds);
-    const double by_size = std::ceil(X / reference_quantity_);
-    const index n = o.children > 0 ? o.children
-                                   : static_cast<index>(std::clamp(std::min(by_time, by_size), 2.0,
-                                                                   static_cast<double>(params_.max_children)));
+    const index n =
+        o.children > 0
+            ? o.children
+            : static_cast<index>(std::clamp(std::min(by_time, lots), 2.0, static_cast<double>(params_.max_children)));
     const double volume_rate = daily_volume_ / session_seconds_;
     // A schedule as a priced strategy: whole lots, its duration and participation, its cost.
     const auto priced = [&](std::string name, std::string description, const child_schedule& s, double half_life) {
       pretrade_strategy st;
       st.name = std::move(name);
       st.description = std::move(description);
-      st.times = s.times;
-      st.quantities = round_to_lots(s.quantities, lot);
+      // Whole lots; a child rounded to nothing is not an order (a front-loaded trajectory's
+      // tail), so it is dropped.
+      const vector lots_of = round_to_lots(s.quantities, lot);
+      const auto kept = static_cast<index>((lots_of.array() > 0.0).count());
+      st.times.resize(kept);
+      st.quantities.resize(kept);
+      for (index j = 0, k = 0; j < lots_of.size(); ++j) {
+        if (!(lots_of[j] > 0.0)) continue;
+        st.times[k] = s.times[j];
+        st.quantities[k++] = lots_of[j];
+      }
       st.duration_seconds = s.horizon_seconds;
       st.half_life_seconds = half_life;
       st.participation = X / (volume_rate * st.duration_seconds);
@@ -354,6 +387,76 @@ class pretrade_analysis {
     in.coverage_rows = scores.rows;
     rep.warnings = check_guardrails(in, params_.limits);
     return rep;
+  }
+
+  /// The fitted state apart from the regressor (`model().regressor()`), for saving.
+  /// @throws not_fitted before fit
+  [[nodiscard]] pretrade_analysis_state state() const {
+    if (!fitted_) throw not_fitted("footprint::pretrade_analysis::state");
+    return {.params = params_,
+            .model = model_.state(),
+            .instrument = instrument_,
+            .state = state_,
+            .book = book_,
+            .daily_volume = daily_volume_,
+            .session_seconds = session_seconds_,
+            .span_seconds = span_seconds_,
+            .reference_quantity = reference_quantity_,
+            .impact = impact_,
+            .kernel_message = kernel_message_,
+            .permanent_horizon = permanent_horizon_,
+            .permanent_rows = permanent_rows_,
+            .profile = profile_,
+            .data_start = data_start_};
+  }
+
+  /// A fitted analysis from a fitted regressor and the state (e.g. both read from a file):
+  /// its reports equal the saved analysis's, bit for bit. `kernel()` is empty.
+  /// @throws invalid_argument naming the field when the settings are out of range (as the
+  ///         constructor), the model's state is inconsistent (as
+  ///         `regression_impact_model::from_state`), the instrument is invalid, the book is
+  ///         one-sided, the arrival mid, spread or volatility is not finite and positive, the
+  ///         state's features do not match the design, or a volume, time or profile entry is
+  ///         out of range
+  [[nodiscard]] static pretrade_analysis from_state(R regressor, pretrade_analysis_state s) {
+    constexpr std::string_view where = "footprint::pretrade_analysis::from_state";
+    pretrade_analysis a(R{}, s.params);
+    a.model_ = regression_impact_model<R>::from_state(std::move(regressor), std::move(s.model));
+    s.instrument.validate(where);
+    if (s.book.bid_levels() == 0 || s.book.ask_levels() == 0)
+      throw invalid_argument(detail::concat(where, ": book must be two-sided"));
+    detail::require_positive(s.state.mid, where, "state.mid");
+    detail::require_non_negative(s.state.spread, where, "state.spread");
+    detail::require_positive(s.state.volatility, where, "state.volatility");
+    detail::require_positive(s.daily_volume, where, "daily_volume");
+    detail::require_positive(s.session_seconds, where, "session_seconds");
+    detail::require_non_negative(s.span_seconds, where, "span_seconds");
+    detail::require_positive(s.reference_quantity, where, "reference_quantity");
+    detail::require_positive(s.impact.daily_volume, where, "impact.daily_volume");
+    detail::require_positive(s.impact.daily_volatility, where, "impact.daily_volatility");
+    detail::require_non_negative(s.impact.volatility, where, "impact.volatility");
+    detail::require_non_negative(s.impact.g0_std_error, where, "impact.g0_std_error");
+    detail::require_non_negative(s.impact.scale_std_error, where, "impact.scale_std_error");
+    detail::require_at_least(s.permanent_rows, 0, where, "permanent_rows");
+    for (std::size_t i = 0; i < s.profile.size(); ++i)
+      detail::require_non_negative(s.profile[i], where, detail::concat("profile[", i, "]"));
+    // The arrival features must be what the model reads: a report prices q_ref with them.
+    (void)a.model_.predict_cost(order{.side = side::buy, .quantity = s.reference_quantity}, s.state);
+    a.instrument_ = std::move(s.instrument);
+    a.state_ = std::move(s.state);
+    a.book_ = std::move(s.book);
+    a.daily_volume_ = s.daily_volume;
+    a.session_seconds_ = s.session_seconds;
+    a.span_seconds_ = s.span_seconds;
+    a.reference_quantity_ = s.reference_quantity;
+    a.impact_ = std::move(s.impact);
+    a.kernel_message_ = std::move(s.kernel_message);
+    a.permanent_horizon_ = s.permanent_horizon;
+    a.permanent_rows_ = s.permanent_rows;
+    a.profile_ = std::move(s.profile);
+    a.data_start_ = s.data_start;
+    a.fitted_ = true;
+    return a;
   }
 
   [[nodiscard]] bool is_fitted() const noexcept { return fitted_; }

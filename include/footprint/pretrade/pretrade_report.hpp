@@ -31,8 +31,8 @@ struct pretrade_order {
   /// (it minimises E[cost] + lambda Var[cost], both in currency); finite, >= 0.
   double lambda = 1e-6;
   /// Children of the horizon-bound strategies; 0: one per `child_interval_seconds` of the
-  /// horizon but no more than the order over the data's median order size, at least 2 and at
-  /// most `max_children` (so the count grows with the horizon); else in [1, 10000].
+  /// horizon but no more than the order's lots, at least 2 and at most `max_children` (so the
+  /// count grows with the horizon); else in [1, 10000].
   index children = 0;
 };
 
@@ -69,10 +69,10 @@ struct pretrade_model_scores {
 
 /// One priced strategy.
 struct pretrade_strategy {
-  std::string name;                ///< "aggressive", "balanced", "passive", "pov_5", "pov_10", "pov_20", "optimal"
-  std::string description;         ///< how its children are laid out
-  vector times;                    ///< (N) seconds after arrival
-  vector quantities;               ///< (N) whole lots, summing to the order
+  std::string name;         ///< "aggressive", "balanced", "passive", "pov_5", "pov_10", "pov_20", "optimal"
+  std::string description;  ///< how its children are laid out
+  vector times;             ///< (N) seconds after arrival
+  vector quantities;        ///< (N) whole lots (> 0: children rounded to nothing are dropped), summing to the order
   double duration_seconds = nan;   ///< when the last child's interval ends
   double half_life_seconds = nan;  ///< Almgren-Chriss half-life of the trajectory (NaN: not one)
   double participation = nan;      ///< the order over the market's expected volume during the strategy

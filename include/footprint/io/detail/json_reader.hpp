@@ -166,12 +166,19 @@ class basic_json_reader {
 
   // ---- arrays of scalars
 
+  // (Each entry is checked in place; its path, e.g. "trees[3].value[17]", is built only when
+  // it fails: building it for every entry cost more than parsing a large model.)
+
   /// An array of finite numbers.
   std::vector<double> numbers(const json& v, const std::string& path) const {
     array(v, path);
     std::vector<double> out;
     out.reserve(v.size());
-    for (std::size_t i = 0; i < v.size(); ++i) out.push_back(number(v[i], json_index(path, i)));
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const json& e = v[i];
+      const double x = e.is_number() ? e.template get<double>() : std::numeric_limits<double>::quiet_NaN();
+      out.push_back(std::isfinite(x) ? x : number(e, json_index(path, i)));
+    }
     return out;
   }
 
@@ -180,7 +187,11 @@ class basic_json_reader {
     array(v, path);
     std::vector<double> out;
     out.reserve(v.size());
-    for (std::size_t i = 0; i < v.size(); ++i) out.push_back(number_or_null(v[i], json_index(path, i)));
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const json& e = v[i];
+      const double x = e.is_number() ? e.template get<double>() : std::numeric_limits<double>::quiet_NaN();
+      out.push_back(std::isfinite(x) ? x : number_or_null(e, json_index(path, i)));
+    }
     return out;
   }
 
@@ -191,7 +202,26 @@ class basic_json_reader {
     array(v, path);
     std::vector<Int> out;
     out.reserve(v.size());
-    for (std::size_t i = 0; i < v.size(); ++i) out.push_back(integer<Int>(v[i], json_index(path, i), lo, hi));
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const json& e = v[i];
+      if constexpr (std::is_signed_v<Int>) {  // the usual cases: an integer in range (nlohmann reads
+        // a non-negative one as unsigned)
+        if (e.is_number_unsigned()) {
+          const auto u = e.template get<std::uint64_t>();
+          if (hi >= 0 && u <= static_cast<std::uint64_t>(hi) && (lo <= 0 || u >= static_cast<std::uint64_t>(lo))) {
+            out.push_back(static_cast<Int>(u));
+            continue;
+          }
+        } else if (e.is_number_integer()) {
+          const auto x = e.template get<std::int64_t>();
+          if (x >= static_cast<std::int64_t>(lo) && x <= static_cast<std::int64_t>(hi)) {
+            out.push_back(static_cast<Int>(x));
+            continue;
+          }
+        }
+      }
+      out.push_back(integer<Int>(e, json_index(path, i), lo, hi));
+    }
     return out;
   }
 

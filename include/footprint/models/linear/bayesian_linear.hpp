@@ -73,6 +73,29 @@ struct bayesian_linear_params {
   double b0 = 1e-6;      ///< conjugate: scale of the inverse-gamma prior on sigma^2, y units^2; >= 0
 };
 
+/// The fitted state of a `bayesian_linear`: everything it predicts from and reports (and what
+/// io/linear_model_json.hpp saves). `bayesian_linear::from_state` validates it. The
+/// predictive distribution of a row x is location x'coef + intercept, scale^2 =
+/// noise_scale2 (1 + extra + |factor'(x - centre)|^2), df degrees of freedom.
+struct bayesian_linear_state {
+  bayesian_linear_params params;  ///< the hyper-parameters it was fitted with
+  index n_features = 0;           ///< columns of the training X; >= 1
+  vector coef;                    ///< (n_features) posterior mean of the weights
+  double intercept = 0.0;         ///< y_offset - x_offset'coef, or 0 without intercept
+  vector centre;                  ///< (n_features) where the parameter variance is measured from
+  matrix factor;                  ///< (n_features, m): the weights' scale matrix is noise_scale2 factor factor'
+  double noise_scale2 = 1.0;      ///< squared noise scale (1/alpha or b_n/a_n), y units^2; finite, > 0
+  double extra = 0.0;             ///< the intercept's variance relative to noise_scale2; finite, >= 0
+  double df = std::numeric_limits<double>::infinity();  ///< predictive degrees of freedom; > 0 (+inf: normal)
+  vector x_offset;             ///< (n_features) training column means (zeros without intercept)
+  double alpha = nan;          ///< noise precision (see bayesian_linear::alpha)
+  double lambda = nan;         ///< weight precision (see bayesian_linear::lambda)
+  double a_n = nan;            ///< conjugate: posterior shape; evidence: NaN
+  double b_n = nan;            ///< conjugate: posterior scale; evidence: NaN
+  index n_iter = 0;            ///< iterations run; >= 1
+  std::vector<double> scores;  ///< evidence with compute_score: the log marginal likelihoods
+};
+
 /// Bayesian linear regression: y = intercept + x'w + noise, noise ~ N(0, sigma^2), with a
 /// Gaussian prior on the weights w. A `ProbabilisticRegressor` and a `WeightedRegressor`.
 ///
@@ -201,6 +224,15 @@ class bayesian_linear {
   void predict_distribution(matrix_cref X, std::span<location_scale_t> out) const {
     state_.predict_distribution(name, X, out);
   }
+
+  /// The fitted state (for saving). @throws not_fitted before fit
+  [[nodiscard]] bayesian_linear_state state() const;
+  /// A fitted model from its state (e.g. one read from a file), checking every field: the
+  /// hyper-parameters as the constructor does, sizes consistent with n_features, finite
+  /// numbers, noise_scale2 > 0, extra >= 0, df > 0.
+  /// @throws footprint::invalid_argument naming the field, e.g.
+  ///         `footprint::bayesian_linear::from_state: centre has 3 entries (expected 4)`
+  [[nodiscard]] static bayesian_linear from_state(bayesian_linear_state state);
 
   /// True after a successful fit.
   [[nodiscard]] bool is_fitted() const noexcept { return state_.fitted; }

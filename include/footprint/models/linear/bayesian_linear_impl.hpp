@@ -48,6 +48,69 @@ inline bayesian_linear::bayesian_linear(bayesian_linear_params params) : params_
   if (!p.w0.allFinite()) fail("w0 must be finite");
 }
 
+inline bayesian_linear_state bayesian_linear::state() const {
+  const detail::linear_predictor& p = fitted("state");
+  bayesian_linear_state s;
+  s.params = params_;
+  s.n_features = state_.n_features;
+  s.coef = p.coef;
+  s.intercept = p.intercept;
+  s.centre = p.centre;
+  s.factor = p.factor;
+  s.noise_scale2 = p.noise_scale2;
+  s.extra = p.extra;
+  s.df = p.df;
+  s.x_offset = x_offset_;
+  s.alpha = alpha_;
+  s.lambda = lambda_;
+  s.a_n = a_n_;
+  s.b_n = b_n_;
+  s.n_iter = n_iter_;
+  s.scores = scores_;
+  return s;
+}
+
+inline bayesian_linear bayesian_linear::from_state(bayesian_linear_state s) {
+  constexpr std::string_view where = "footprint::bayesian_linear::from_state";
+  bayesian_linear m(s.params);  // validates the hyper-parameters
+  const auto fail = [&](const auto&... parts) { throw invalid_argument(detail::concat(where, ": ", parts...)); };
+  if (s.n_features < 1) fail("n_features must be >= 1 (got ", s.n_features, ")");
+  const auto sized = [&](const char* field, index size) {
+    if (size != s.n_features) fail(field, " has ", size, " entries (expected ", s.n_features, ")");
+  };
+  sized("coef", s.coef.size());
+  sized("centre", s.centre.size());
+  sized("x_offset", s.x_offset.size());
+  sized("factor", s.factor.rows());
+  if (!s.coef.allFinite()) fail("coef must be finite");
+  if (!s.centre.allFinite()) fail("centre must be finite");
+  if (!s.x_offset.allFinite()) fail("x_offset must be finite");
+  if (!s.factor.allFinite()) fail("factor must be finite");
+  if (!std::isfinite(s.intercept)) fail("intercept must be finite (got ", s.intercept, ")");
+  if (!(std::isfinite(s.noise_scale2) && s.noise_scale2 > 0.0))
+    fail("noise_scale2 must be finite and > 0 (got ", s.noise_scale2, ")");
+  if (!(std::isfinite(s.extra) && s.extra >= 0.0)) fail("extra must be finite and >= 0 (got ", s.extra, ")");
+  if (!(s.df > 0.0)) fail("df must be > 0 (got ", s.df, ")");
+  if (s.n_iter < 1) fail("n_iter must be >= 1 (got ", s.n_iter, ")");
+  m.state_.predictor.coef = std::move(s.coef);
+  m.state_.predictor.intercept = s.intercept;
+  m.state_.predictor.centre = std::move(s.centre);
+  m.state_.predictor.factor = std::move(s.factor);
+  m.state_.predictor.noise_scale2 = s.noise_scale2;
+  m.state_.predictor.extra = s.extra;
+  m.state_.predictor.df = s.df;
+  m.state_.n_features = s.n_features;
+  m.state_.fitted = true;
+  m.x_offset_ = std::move(s.x_offset);
+  m.alpha_ = s.alpha;
+  m.lambda_ = s.lambda;
+  m.a_n_ = s.a_n;
+  m.b_n_ = s.b_n;
+  m.n_iter_ = s.n_iter;
+  m.scores_ = std::move(s.scores);
+  return m;
+}
+
 template <class>
 fit_report bayesian_linear::fit_impl(const matrix_cref& X, const vector_cref& y, const vector_cref* w) {
   detail::check_X_y("footprint::bayesian_linear::fit", X, y, w,

@@ -32,6 +32,23 @@ struct ols_params {
   std::optional<double> rcond;
 };
 
+/// The fitted state of an `ols`: everything it predicts from (what
+/// io/linear_model_json.hpp saves); `ols::from_state` validates it. The predictive
+/// distribution of x is Student-t with residual_dof degrees of freedom, location
+/// x'coef + intercept and scale^2 = noise_variance (1 + extra + |factor'(x - centre)|^2).
+struct ols_state {
+  ols_params params;            ///< the hyper-parameters it was fitted with
+  index n_features = 0;         ///< columns of the training X; >= 1
+  vector coef;                  ///< (n_features)
+  double intercept = 0.0;       ///< finite
+  vector centre;                ///< (n_features) training column means (x_offset)
+  matrix factor;                ///< (n_features, rank): (Xc'W Xc)^+ = factor factor'
+  double extra = 0.0;           ///< 1 / sum(w) with intercept, else 0; finite, >= 0
+  index rank = 0;               ///< numerical rank of the centred design; in [0, n_features]
+  double residual_dof = nan;    ///< sum(w) - rank (- 1 with intercept); finite
+  double noise_variance = nan;  ///< s^2 = RSS / residual_dof; NaN when residual_dof <= 0
+};
+
 /// Ordinary least squares: minimises sum_i w_i (y_i - intercept - x_i'b)^2.
 ///
 /// Rows are observations: X is (n_samples, n_features), y is (n_samples). The intercept is
@@ -136,6 +153,63 @@ class ols {
   }
 
   /// True after a successful fit.
+  /// The fitted state (for saving). @throws not_fitted before fit
+  [[nodiscard]] ols_state state() const {
+    const detail::linear_predictor& p = state_.get(name, "state");
+    return {.params = params_,
+            .n_features = state_.n_features,
+            .coef = p.coef,
+            .intercept = p.intercept,
+            .centre = p.centre,
+            .factor = p.factor,
+            .extra = p.extra,
+            .rank = rank_,
+            .residual_dof = dof_,
+            .noise_variance = s2_};
+  }
+
+  /// A fitted model from its state (e.g. one read from a file), checking the hyper-parameters
+  /// (as the constructor), the sizes against n_features and rank, and finiteness.
+  /// @throws footprint::invalid_argument naming the field
+  [[nodiscard]] static ols from_state(ols_state s) {
+    constexpr const char* where = "footprint::ols::from_state";
+    ols m(s.params);
+    const auto fail = [&](const auto&... parts) { throw invalid_argument(detail::concat(where, ": ", parts...)); };
+    if (s.n_features < 1) fail("n_features must be >= 1 (got ", s.n_features, ")");
+    if (s.rank < 0 || s.rank > s.n_features) fail("rank must be in [0, ", s.n_features, "] (got ", s.rank, ")");
+    if (s.coef.size() != s.n_features) fail("coef has ", s.coef.size(), " entries (expected ", s.n_features, ")");
+    if (s.centre.size() != s.n_features) fail("centre has ", s.centre.size(), " entries (expected ", s.n_features, ")");
+    if (s.factor.rows() != s.n_features || s.factor.cols() != s.rank)
+      fail("factor is ", s.factor.rows(), " x ", s.factor.cols(), " (expected ", s.n_features, " x ", s.rank, ")");
+    if (!s.coef.allFinite() || !s.centre.allFinite() || !s.factor.allFinite() || !std::isfinite(s.intercept))
+      fail("coef, centre, factor and intercept must be finite");
+    if (!(std::isfinite(s.extra) && s.extra >= 0.0)) fail("extra must be finite and >= 0 (got ", s.extra, ")");
+    if (!std::isfinite(s.residual_dof)) fail("residual_dof must be finite (got ", s.residual_dof, ")");
+    if (s.residual_dof > 0.0 && !(s.noise_variance >= 0.0 && std::isfinite(s.noise_variance)))
+      fail("noise_variance must be finite and >= 0 when residual_dof > 0 (got ", s.noise_variance, ")");
+    detail::linear_predictor& pr = m.state_.predictor;
+    pr.coef = std::move(s.coef);
+    pr.intercept = s.intercept;
+    pr.centre = std::move(s.centre);
+    pr.factor = std::move(s.factor);
+    pr.extra = s.extra;
+    pr.noise_scale2 = s.residual_dof > 0.0 ? s.noise_variance : nan;
+    pr.df = s.residual_dof;
+    if (!(s.residual_dof > 0.0)) {
+      m.state_.distribution_error =
+          detail::concat("needs residual degrees of freedom > 0 (got ", s.residual_dof, " = sum of weights - rank ",
+                         s.rank, s.params.fit_intercept ? " - 1)" : ")");
+    } else if (!(s.noise_variance > 0.0)) {
+      m.state_.distribution_error = "the fit has zero residuals: the prediction distribution is degenerate";
+    }
+    m.state_.fitted = true;
+    m.state_.n_features = s.n_features;
+    m.rank_ = s.rank;
+    m.dof_ = s.residual_dof;
+    m.s2_ = pr.noise_scale2;
+    return m;
+  }
+
   [[nodiscard]] bool is_fitted() const noexcept { return state_.fitted; }
   /// Number of columns of the X of the last fit (0 before).
   [[nodiscard]] index n_features() const noexcept { return state_.n_features; }
