@@ -111,7 +111,7 @@ int main(int argc, char** argv) {
     progress prog(o.quiet);
     if (!o.load_model_path.empty()) {
       prog.start("reading the saved analysis and pricing the strategies");
-      return run_saved(o, horizon);
+      return run_saved(o, horizon, prog);
     }
     prog.start("reading the market data");
     const source_data src = load(o);

@@ -157,7 +157,7 @@ fp::pretrade_order make_order(const options& o, double horizon_seconds, const re
 void save_program(const std::string& path, const report_context& ctx, const nlohmann::json& analysis);
 
 /// --load-model: prices the order with the saved analysis and writes the report (saved.cpp).
-int run_saved(const options& o, double horizon_seconds);
+int run_saved(const options& o, double horizon_seconds, progress& prog);
 
 /// Reads a saved analysis of one regressor type and prices `order` with it
 /// (model_<name>.cpp, baseline.cpp for ols). @throws fp::data_error for a corrupt file

@@ -170,7 +170,7 @@ void save_program(const std::string& path, const report_context& ctx, const nloh
   fp::detail::write_text_file(path, doc.dump());
 }
 
-int run_saved(const options& o, double horizon_seconds) {
+int run_saved(const options& o, double horizon_seconds, progress& prog) {
   const std::string& path = o.load_model_path;
   const fp::detail::json_reader r(path);
   const json doc = fp::detail::parse_json(fp::detail::read_text_file(path), path);
@@ -201,6 +201,7 @@ int run_saved(const options& o, double horizon_seconds) {
            fp::detail::concat("must be bayes, forest, gbm, mlp or ols (got \"", c.priced_type, "\")"));
   }
   rep.loaded_from = path;
+  prog.done();
   return write_report(rep);
 }
 

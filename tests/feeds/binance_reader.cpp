@@ -334,6 +334,12 @@ TEST_CASE("binance: malformed lines raise data_error with file, line, column and
   CHECK(error_of(R"(1 {"stream":"btcusdt@trade","data":{"E":1e999}})") ==
         "m:1:2: invalid JSON: number overflow parsing '1e999'");
   CHECK(error_of("1 [1,2]") == "m:1:2: expected a JSON object (got [1,2])");
+  // 90,000 nested arrays: a located error, not a stack overflow while printing the value
+  // (issue 22: the message used to dump the whole document, one recursion per level)
+  CHECK(error_of("1 " + std::string(90000, '[') + std::string(90000, ']')) ==
+        "m:1:2: expected a JSON object (got an array of 1 entry)");
+  CHECK(error_of(R"(1 {"stream":"btcusdt@trade","data":[[[[[[[[[[[1]]]]]]]]]]]})") ==
+        "m:1:2: field 'data': expected an object (got an array of 1 entry)");
   CHECK(error_of(R"(1 {"result":null,"id":1})") ==
         "m:1:2: not a combined-stream message ({\"stream\",\"data\"}) nor a depth snapshot "
         "({\"lastUpdateId\",\"bids\",\"asks\"})");

@@ -148,6 +148,8 @@ def load_report(binary, model_file, args):
         if r.returncode != 0:
             fail(f"footprint-pretrade --load-model {' '.join(args)} exited {r.returncode}: {r.stderr.strip()}")
         check("Saved     " in r.stdout and "Strategies" in r.stdout, "the text report says the analysis was loaded")
+        check("reading the saved analysis and pricing the strategies: done in" in r.stderr,
+              "the progress line ends with its time")
         with open(path) as f:
             return json.load(f)
 

@@ -144,7 +144,27 @@ class binance_reader {
   }
   [[noreturn]] void fail_json(std::string field, const std::string& what) const { fail(2, std::move(field), what); }
 
+  // A value as an error message shows it: printed when small and shallow, else described
+  // ("an array of 3 entries"). Never printed whole: nlohmann's dump recurses once per level,
+  // so a crafted line of 90,000 nested '[' would overflow the stack (issue 22); the check
+  // walks at most 33 values, without recursion.
   static std::string brief(const json& v) {
+    bool printable = true;
+    std::vector<std::pair<const json*, int>> stack{{&v, 0}};
+    for (int seen = 0; printable && !stack.empty(); ++seen) {
+      const auto [p, depth] = stack.back();
+      stack.pop_back();
+      if (seen > 32 || depth > 8 || (p->is_structured() && p->size() > 32)) {
+        printable = false;
+      } else if (p->is_structured()) {
+        for (const json& e : *p) stack.emplace_back(&e, depth + 1);
+      }
+    }
+    if (!printable) {
+      const auto n = v.size();
+      return v.is_array() ? detail::concat("an array of ", n, n == 1 ? " entry" : " entries")
+                          : detail::concat("an object of ", n, n == 1 ? " key" : " keys");
+    }
     std::string s = v.dump(-1, ' ', false, json::error_handler_t::replace);
     if (s.size() > 40) s = s.substr(0, 37) + "...";
     return s;
