@@ -86,10 +86,6 @@ namespace detail {
 
 }  // namespace detail
 
-/// The pre-trade analysis: a statistical model of one market order's cost, the transient
-/// kernel, the permanent law and the arrival book, fitted on one market's data; `report`
-/// prices an order's strategies. See the file comment.
-/// Thread safety: `report` is const and safe to call concurrently when R's predict is.
 /// The fitted state of a `pretrade_analysis` apart from its regressor: everything `report`
 /// prices from (what io/pretrade_json.hpp saves). `pretrade_analysis::from_state` validates
 /// it. The transient kernel's full fit (`kernel()`) is not part of it: its parameters and
@@ -112,6 +108,10 @@ struct pretrade_analysis_state {
   std::chrono::nanoseconds data_start{0};         ///< the tape's first trade
 };
 
+/// The pre-trade analysis: a statistical model of one market order's cost, the transient
+/// kernel, the permanent law and the arrival book, fitted on one market's data; `report`
+/// prices an order's strategies. See the file comment.
+/// Thread safety: `report` is const and safe to call concurrently when R's predict is.
 template <ProbabilisticRegressor R>
 class pretrade_analysis {
  public:
