@@ -132,8 +132,7 @@ struct report_context {
   std::string priced_type;        // its name: bayes, forest, gbm, mlp or ols (the saved regressor)
   std::vector<metrics> held_out;  // the model first, then the baselines
   metrics baseline;               // OLS
-  fp::pretrade_model_scores scores;
-  bool kernel_fitted = false;  // the transient kernel's fit, as the data measured it
+  bool kernel_fitted = false;     // the transient kernel's fit, as the data measured it
   double kernel_g0 = fp::nan, kernel_g_inf = fp::nan;
   fp::index kernel_trades = 0;
   std::string kernel_message;
@@ -148,6 +147,9 @@ struct report {
   fp::pretrade_report analysis;  // the strategies, their costs and the warnings
   std::string loaded_from;       // --load-model's file, when the analysis was read from one
 };
+
+/// The held-out scores the guardrails judge the model by: the chosen model's against OLS.
+fp::pretrade_model_scores model_scores(const report_context& ctx);
 
 /// The order the options describe (the default quantity is 0.2% of the daily volume).
 fp::pretrade_order make_order(const options& o, double horizon_seconds, const report_context& ctx);

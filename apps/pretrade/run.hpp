@@ -126,22 +126,17 @@ int run(const options& o, double horizon_seconds, const source_data& src, progre
   //    permanent law on the metaorders (docs/pretrade.md); OLS instead when the model scored
   //    worse than it held out (the report's warning says so).
   const fp::pretrade_order order = make_order(o, horizon_seconds, c);
-  const metrics& m = c.held_out.front();
-  c.scores = {.model = o.model,
-              .crps_bps = m.crps,
-              .baseline_crps_bps = c.baseline.crps,
-              .coverage_90 = m.coverage_90,
-              .rows = static_cast<fp::index>(test.size())};
-  if (m.crps > c.baseline.crps) {
+  const fp::pretrade_model_scores scores = model_scores(c);
+  if (scores.crps_bps > scores.baseline_crps_bps) {
     c.priced_with = "ols (the " + o.model + " model scored worse held out)";
     c.priced_type = "ols";
     prog.start("fitting OLS (the fallback), the transient kernel and the permanent law; pricing the strategies");
-    analyse_with_ols(rep, r, order, c.scores);
+    analyse_with_ols(rep, r, order, scores);
   } else {
     c.priced_with = o.model;
     c.priced_type = o.model;
     prog.start("fitting the " + o.model + " model, the transient kernel and the permanent law; pricing the strategies");
-    analyse(rep, std::move(model), r, order, c.scores);
+    analyse(rep, std::move(model), r, order, scores);
   }
   prog.done();
 

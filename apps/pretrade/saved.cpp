@@ -88,12 +88,6 @@ json context_to_json(const report_context& c) {
           {"priced_type", c.priced_type},
           {"held_out", held},
           {"baseline", metrics_to_json(c.baseline)},
-          {"scores",
-           {{"model", c.scores.model},
-            {"crps_bps", number(c.scores.crps_bps)},
-            {"baseline_crps_bps", number(c.scores.baseline_crps_bps)},
-            {"coverage_90", number(c.scores.coverage_90)},
-            {"rows", c.scores.rows}}},
           {"kernel_fitted", c.kernel_fitted},
           {"kernel_g0", number(c.kernel_g0)},
           {"kernel_g_inf", number(c.kernel_g_inf)},
@@ -132,13 +126,6 @@ report_context context_from_json(const fp::detail::json_reader& r, const json& j
     c.held_out.push_back(metrics_from_json(r, held[i], fp::detail::json_index("context.held_out", i)));
   if (c.held_out.empty()) r.fail("context.held_out", "is empty");
   c.baseline = metrics_from_json(r, r.at(j, p, "baseline"), "context.baseline");
-  const std::string ps = "context.scores";
-  const json& s = r.object(r.at(j, p, "scores"), ps);
-  c.scores = {.model = r.string(s, ps, "model"),
-              .crps_bps = r.number_or_null(s, ps, "crps_bps"),
-              .baseline_crps_bps = r.number_or_null(s, ps, "baseline_crps_bps"),
-              .coverage_90 = r.number_or_null(s, ps, "coverage_90"),
-              .rows = r.integer<fp::index>(s, ps, "rows", 0)};
   c.kernel_fitted = r.boolean(j, p, "kernel_fitted");
   c.kernel_g0 = r.number_or_null(j, p, "kernel_g0");
   c.kernel_g_inf = r.number_or_null(j, p, "kernel_g_inf");
@@ -150,6 +137,15 @@ report_context context_from_json(const fp::detail::json_reader& r, const json& j
 }
 
 }  // namespace
+
+fp::pretrade_model_scores model_scores(const report_context& ctx) {
+  const metrics& m = ctx.held_out.front();
+  return {.model = ctx.model,
+          .crps_bps = m.crps,
+          .baseline_crps_bps = ctx.baseline.crps,
+          .coverage_90 = m.coverage_90,
+          .rows = ctx.test_rows};
+}
 
 fp::pretrade_order make_order(const options& o, double horizon_seconds, const report_context& ctx) {
   const double lot = ctx.lot_size;
@@ -185,17 +181,18 @@ int run_saved(const options& o, double horizon_seconds, progress& prog) {
   }
   const fp::pretrade_order order = make_order(o, horizon_seconds, c);
   const json& analysis = r.at(doc, "", "analysis");
+  const fp::pretrade_model_scores scores = model_scores(c);
   const std::string source = path + " (analysis)";
   if (c.priced_type == "bayes") {
-    rep.analysis = price_saved_bayes(analysis, source, order, c.scores);
+    rep.analysis = price_saved_bayes(analysis, source, order, scores);
   } else if (c.priced_type == "forest") {
-    rep.analysis = price_saved_forest(analysis, source, order, c.scores);
+    rep.analysis = price_saved_forest(analysis, source, order, scores);
   } else if (c.priced_type == "gbm") {
-    rep.analysis = price_saved_gbm(analysis, source, order, c.scores);
+    rep.analysis = price_saved_gbm(analysis, source, order, scores);
   } else if (c.priced_type == "mlp") {
-    rep.analysis = price_saved_mlp(analysis, source, order, c.scores);
+    rep.analysis = price_saved_mlp(analysis, source, order, scores);
   } else if (c.priced_type == "ols") {
-    rep.analysis = price_saved_ols(analysis, source, order, c.scores);
+    rep.analysis = price_saved_ols(analysis, source, order, scores);
   } else {
     r.fail("context.priced_type",
            fp::detail::concat("must be bayes, forest, gbm, mlp or ols (got \"", c.priced_type, "\")"));
