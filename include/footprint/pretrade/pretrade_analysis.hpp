@@ -41,6 +41,7 @@
 #include "footprint/impact/regression_impact_model.hpp"
 #include "footprint/impact/square_root_law.hpp"
 #include "footprint/instrument.hpp"
+#include "footprint/pretrade/detail/almgren_chriss_trajectory.hpp"
 #include "footprint/pretrade/guardrails.hpp"
 #include "footprint/pretrade/pretrade_report.hpp"
 #include "footprint/types.hpp"
@@ -59,54 +60,6 @@
 #include <vector>
 
 namespace footprint {
-
-namespace detail {
-
-/// Children of an Almgren-Chriss trajectory x(t) = X sinh(kappa (T - t)) / sinh(kappa T)
-/// (Almgren and Chriss 2000, eq. 18, continuous time), N children at t_j = j T / N, child j
-/// trading x(t_j) - x(t_{j+1}); kappa = ln 2 / half-life, kappa = 0 the straight line (TWAP).
-[[nodiscard]] inline child_schedule almgren_chriss_trajectory(double quantity, double horizon_seconds, index n,
-                                                              double half_life_seconds) {
-  child_schedule s = twap_schedule(quantity, horizon_seconds, n);
-  if (!(half_life_seconds > 0.0) || !std::isfinite(half_life_seconds)) return s;
-  const double kappa = std::numbers::ln2 / half_life_seconds;
-  const double kt = kappa * horizon_seconds;
-  // x(t)/X = sinh(kappa (T - t)) / sinh(kappa T), written with exponentials that cannot overflow.
-  const auto left = [&](double t) {
-    const double a = kappa * (horizon_seconds - t);
-    return std::exp(a - kt) * (1.0 - std::exp(-2.0 * a)) / (1.0 - std::exp(-2.0 * kt));
-  };
-  for (index j = 0; j < n; ++j) {
-    const double t0 = static_cast<double>(j) * horizon_seconds / static_cast<double>(n);
-    const double t1 = static_cast<double>(j + 1) * horizon_seconds / static_cast<double>(n);
-    s.quantities[j] = quantity * (left(t0) - (j + 1 == n ? 0.0 : left(t1)));
-  }
-  return s;
-}
-
-}  // namespace detail
-
-/// The fitted state of a `pretrade_analysis` apart from its regressor: everything `report`
-/// prices from (what io/pretrade_json.hpp saves). `pretrade_analysis::from_state` validates
-/// it. The transient kernel's full fit (`kernel()`) is not part of it: its parameters and
-/// standard errors are, in `impact`.
-struct pretrade_analysis_state {
-  pretrade_params params;                         ///< the settings
-  regression_impact_state model;                  ///< the statistical model's design and scaling
-  footprint::instrument instrument;               ///< what is traded
-  market_state state;                             ///< the market at arrival (the end of the data)
-  price_level_book book;                          ///< the arrival book; two-sided
-  double daily_volume = nan;                      ///< V, quantity per day; finite, > 0
-  double session_seconds = nan;                   ///< seconds per trading day; finite, > 0
-  double span_seconds = nan;                      ///< seconds the data covers; >= 0
-  double reference_quantity = nan;                ///< q_ref, the median training order; finite, > 0
-  schedule_impact_model impact;                   ///< kernel, permanent law, volumes (bias and sd 0)
-  std::string kernel_message;                     ///< what the kernel's fit said
-  std::chrono::nanoseconds permanent_horizon{0};  ///< the metaorders' label horizon used
-  index permanent_rows = 0;                       ///< metaorders it kept; >= 0
-  std::vector<double> profile;                    ///< volume per profile bin from data_start; finite, >= 0
-  std::chrono::nanoseconds data_start{0};         ///< the tape's first trade
-};
 
 /// The pre-trade analysis: a statistical model of one market order's cost, the transient
 /// kernel, the permanent law and the arrival book, fitted on one market's data; `report`

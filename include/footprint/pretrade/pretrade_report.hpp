@@ -1,11 +1,12 @@
 /// @file pretrade/pretrade_report.hpp
 /// @brief The pre-trade analysis's inputs and outputs: the parent order (`pretrade_order`),
-/// the settings (`pretrade_params`), held-out scores for the guardrails
-/// (`pretrade_model_scores`), and the report (`pretrade_report`: the fitted impact, seven
-/// priced strategies and the warnings). Numbers only: formatting is the caller's.
+/// the settings (`pretrade_params`), the fitted state (`pretrade_analysis_state`), held-out
+/// scores for the guardrails (`pretrade_model_scores`), and the report (`pretrade_report`: the
+/// fitted impact, seven priced strategies and the warnings). Numbers only: formatting is the caller's.
 /// `pretrade_analysis` (pretrade/pretrade_analysis.hpp) produces it.
 #pragma once
 
+#include "footprint/book/price_level_book.hpp"
 #include "footprint/execution/schedule_forecast.hpp"
 #include "footprint/impact/impact_prior.hpp"
 #include "footprint/impact/propagator_fit.hpp"
@@ -56,6 +57,28 @@ struct pretrade_params {
   index draws = 4000;         ///< Monte Carlo draws per strategy (`forecast_schedule`)
   std::uint64_t seed = 42;    ///< their seed
   guardrail_limits limits{};  ///< the warnings' thresholds
+};
+
+/// The fitted state of a `pretrade_analysis` apart from its regressor: everything `report`
+/// prices from (what io/pretrade_json.hpp saves). `pretrade_analysis::from_state` validates
+/// it. The transient kernel's full fit (`kernel()`) is not part of it: its parameters and
+/// standard errors are, in `impact`.
+struct pretrade_analysis_state {
+  pretrade_params params;                         ///< the settings
+  regression_impact_state model;                  ///< the statistical model's design and scaling
+  footprint::instrument instrument;               ///< what is traded
+  market_state state;                             ///< the market at arrival (the end of the data)
+  price_level_book book;                          ///< the arrival book; two-sided
+  double daily_volume = nan;                      ///< V, quantity per day; finite, > 0
+  double session_seconds = nan;                   ///< seconds per trading day; finite, > 0
+  double span_seconds = nan;                      ///< seconds the data covers; >= 0
+  double reference_quantity = nan;                ///< q_ref, the median training order; finite, > 0
+  schedule_impact_model impact;                   ///< kernel, permanent law, volumes (bias and sd 0)
+  std::string kernel_message;                     ///< what the kernel's fit said
+  std::chrono::nanoseconds permanent_horizon{0};  ///< the metaorders' label horizon used
+  index permanent_rows = 0;                       ///< metaorders it kept; >= 0
+  std::vector<double> profile;                    ///< volume per profile bin from data_start; finite, >= 0
+  std::chrono::nanoseconds data_start{0};         ///< the tape's first trade
 };
 
 /// Held-out scores of the statistical model, for the guardrails (NaN: not known).
