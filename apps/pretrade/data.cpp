@@ -51,27 +51,31 @@ double parse_horizon(const std::string& text) {
   return value * scale;
 }
 
+// Levels of each order's arrival book kept: the analysis prices the depth beyond a book's
+// visible levels with their median density (pretrade_analysis::fit), as footprint-backtest.
+constexpr fp::index arrival_book_levels = 20;
+
 source_data load(const options& o) {
   source_data s;
   if (!o.lobster.empty()) {
     s.kind = "lobster";
     s.description = "LOBSTER message and order book files";
     s.files = o.lobster;
-    s.result = fp::lobster_dataset(o.lobster[0], o.lobster[1]);
+    s.result = fp::lobster_dataset(o.lobster[0], o.lobster[1], {.arrival_book_levels = arrival_book_levels});
   } else if (!o.binance.empty()) {
     s.kind = "binance";
     s.description = "Binance capture (depth, bookTicker and trade streams)";
     s.files = o.binance;
-    s.result = fp::binance_dataset(o.binance);
+    s.result = fp::binance_dataset(o.binance, {.arrival_book_levels = arrival_book_levels});
   } else if (!o.bitstamp.empty()) {
     s.kind = "bitstamp";
     s.description = "Bitstamp depth-20 snapshots and trades";
     s.files = {o.bitstamp};
-    s.result = fp::bitstamp_dataset(o.bitstamp);
+    s.result = fp::bitstamp_dataset(o.bitstamp, {.arrival_book_levels = arrival_book_levels});
   } else {
     s.kind = "synthetic";
     s.description = "built-in synthetic market (seed 20240809, 6.5 hours; true gamma 1e-5, beta 2e-5 USD per share)";
-    s.result = fp::synthetic_dataset(synthetic_market);
+    s.result = fp::synthetic_dataset(synthetic_market, {.arrival_book_levels = arrival_book_levels});
   }
   return s;
 }

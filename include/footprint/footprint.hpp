@@ -60,6 +60,7 @@
 #include "footprint/data/impact_pipeline_result.hpp"
 #include "footprint/data/lobster_dataset.hpp"
 #include "footprint/data/market_tape.hpp"
+#include "footprint/data/observed_before.hpp"
 #include "footprint/data/order_design.hpp"
 #include "footprint/data/size_features.hpp"
 #include "footprint/data/source_summary.hpp"
@@ -109,8 +110,10 @@
 #include "footprint/execution/schedule_forecast.hpp"
 #include "footprint/execution/schedules.hpp"
 
+#include "footprint/pretrade/backtest_result.hpp"
 #include "footprint/pretrade/guardrails.hpp"
 #include "footprint/pretrade/pretrade_analysis.hpp"
+#include "footprint/pretrade/pretrade_backtest.hpp"
 #include "footprint/pretrade/pretrade_report.hpp"
 
 #include "footprint/io/linear_model_json.hpp"

@@ -174,7 +174,9 @@ TEST_CASE("pretrade_analysis: whole lots, the order's own lot rounding, errors a
 
 #if FOOTPRINT_TEST_END_TO_END  // not in the clang suite (tests/CMakeLists.txt)
 // The real days: GOOG (LOBSTER level 1), Bitstamp, Binance spot, each with the program's four
-// models (smaller ensembles than its own, at its settings otherwise).
+// models (smaller ensembles than its own, at its settings otherwise), keeping 20 levels of
+// each arrival book as the program does (the depth beyond a book's visible levels is then
+// their median density).
 template <class Load>
 void real_day(const std::string& what, const std::vector<fs::path>& files, Load load) {
   for (const auto& f : files) {
@@ -199,18 +201,22 @@ TEST_CASE("pretrade_analysis: GOOG day, four models" * doctest::test_suite("real
   const fs::path dir = footprint_test::data_dir() / "lobster" / "GOOG_2012-06-21_L1";
   const fs::path message = dir / "GOOG_2012-06-21_34200000_57600000_message_1.csv";
   const fs::path book = dir / "GOOG_2012-06-21_34200000_57600000_orderbook_1.csv";
-  real_day("GOOG", {message, book}, [&] { return fp::lobster_dataset(message.string(), book.string()); });
+  real_day("GOOG", {message, book},
+           [&] { return fp::lobster_dataset(message.string(), book.string(), {.arrival_book_levels = 20}); });
 }
 
 TEST_CASE("pretrade_analysis: Bitstamp day, four models" * doctest::test_suite("real-data")) {
   const fs::path dir = footprint_test::data_dir() / "bitstamp";
-  real_day("Bitstamp", {dir / "trades.csv"}, [&] { return fp::bitstamp_dataset(dir.string()); });
+  real_day("Bitstamp", {dir / "trades.csv"},
+           [&] { return fp::bitstamp_dataset(dir.string(), {.arrival_book_levels = 20}); });
 }
 
 TEST_CASE("pretrade_analysis: Binance spot capture, four models" * doctest::test_suite("real-data")) {
   const fs::path dir = footprint_test::data_dir() / "binance" / "raw" / "spot";
   const std::vector<fs::path> files{dir / "btcusdt_20240808.gz", dir / "btcusdt_20240809.gz"};
-  real_day("Binance spot", files, [&] { return fp::binance_dataset({files[0].string(), files[1].string()}); });
+  real_day("Binance spot", files, [&] {
+    return fp::binance_dataset({files[0].string(), files[1].string()}, {.arrival_book_levels = 20});
+  });
 }
 
 #endif

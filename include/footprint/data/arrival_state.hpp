@@ -19,6 +19,11 @@ struct arrival_state {
   double bid_depth = nan;            ///< quantity at the best bid (NaN: empty side)
   double ask_depth = nan;            ///< quantity at the best ask (NaN: empty side)
   std::vector<double> features;      ///< the arrival features, in the order of `impact_pipeline::feature_names()`
+  /// The best L levels per side of the arrival book when the pipeline keeps them
+  /// (`impact_pipeline_params::arrival_book_levels` = L > 0), else empty: shape (4 L), level k
+  /// (0 = best) at 4k..4k+3 = bid price, bid quantity, ask price, ask quantity; NaN past a
+  /// side's last level.
+  std::vector<double> book;
 
   /// True when both sides were present (the order can be labelled).
   [[nodiscard]] bool is_two_sided() const noexcept { return std::isfinite(bid) && std::isfinite(ask); }

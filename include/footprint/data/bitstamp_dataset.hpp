@@ -36,7 +36,10 @@ struct bitstamp_dataset_options {
   std::chrono::nanoseconds metaorder_gap = std::chrono::seconds{10};  ///< metaorder proxy gap; >= 0
   arrival_features_params features{};                                 ///< arrival feature parameters
   std::chrono::nanoseconds volatility_interval =
-      std::chrono::seconds{10};                ///< sampling of `market_state::volatility`; > 0
+      std::chrono::seconds{10};  ///< sampling of `market_state::volatility`; > 0
+  /// Levels per side of each order's arrival book kept in the datasets
+  /// (`impact_dataset::arrival_books`, for a backtest); 0 keeps none; in [0, 1000].
+  index arrival_book_levels = 0;
   parse_policy policy = parse_policy::strict;  ///< malformed rows: throw or skip and count (path overloads only)
 };
 
@@ -72,7 +75,7 @@ struct bitstamp_dataset_options {
       arrival_features(options.features, options.session),
       detail::make_pipeline_params(options.horizons, options.session_seconds, options.daily_volume,
                                    options.metaorder_gap, std::chrono::nanoseconds{0}, std::chrono::nanoseconds{0},
-                                   options.volatility_interval));
+                                   options.volatility_interval, options.arrival_book_levels));
   price_level_book book;  // the last snapshot fed (the reader reads one ahead)
   trade t;
   executed_order order;

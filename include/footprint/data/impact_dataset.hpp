@@ -19,6 +19,7 @@
 /// `impact_dataset::complete_rows` selects the rows where a label is defined.
 #pragma once
 
+#include "footprint/book/price_level_book.hpp"
 #include "footprint/data/size_features.hpp"
 #include "footprint/error.hpp"
 #include "footprint/types.hpp"
@@ -83,9 +84,40 @@ struct impact_dataset {
   vector quantity;                                  ///< (n_orders) shares/contracts/coins
   vector arrival_mid;                               ///< (n_orders) quote currency
   double daily_volume = nan;                        ///< the ADV used for `participation`, per session
+  /// True when `daily_volume` was estimated from the dataset's own orders (a look-ahead that
+  /// `observed_before` re-estimates from the past alone), false when the caller gave it.
+  bool daily_volume_estimated = false;
+  /// The horizons of the `permanent_<h>_bps` and `temporary_<h>_bps` labels, in label order.
+  std::vector<std::chrono::nanoseconds> horizons;
   /// Length of the trading session, seconds (23,400 for a US equity day, 86,400 for crypto):
   /// the period of `daily_volume` (from `impact_label_params::session_seconds`).
   double session_seconds = nan;
+  /// The best L levels per side of each row's arrival book (of its first order for a
+  /// metaorder), when the pipeline kept them (`impact_pipeline_params::arrival_book_levels` =
+  /// L > 0): shape (n_orders, 4 L), level k (0 = best) at columns 4k..4k+3 = bid price, bid
+  /// quantity, ask price, ask quantity, NaN past a side's last level; else (n_orders, 0).
+  matrix arrival_books;
+
+  /// Row `i`'s arrival book (`arrival_books`), for walking or pricing a schedule at its arrival.
+  /// @throws invalid_argument when the books were not kept or i is out of range
+  [[nodiscard]] price_level_book arrival_book(index i) const {
+    if (arrival_books.cols() == 0)
+      throw invalid_argument(
+          "footprint::impact_dataset::arrival_book: the arrival books were not kept (arrival_book_levels = 0)");
+    if (i < 0 || i >= arrival_books.rows())
+      throw invalid_argument(detail::concat("footprint::impact_dataset::arrival_book: row ", i, " out of range [0, ",
+                                            arrival_books.rows(), ")"));
+    price_level_book b;
+    // Worst level first: the book keeps each side worst-to-best.
+    for (index k = arrival_books.cols() / 4; k-- > 0;) {
+      const double bp = arrival_books(i, 4 * k), bq = arrival_books(i, 4 * k + 1);
+      const double ap = arrival_books(i, 4 * k + 2), aq = arrival_books(i, 4 * k + 3);
+      if (std::isfinite(bp) && bq > 0.0) b.set_level(footprint::side::buy, bp, bq);
+      if (std::isfinite(ap) && aq > 0.0) b.set_level(footprint::side::sell, ap, aq);
+    }
+    b.set_timestamp(times[static_cast<std::size_t>(i)]);
+    return b;
+  }
 
   /// Number of rows.
   [[nodiscard]] index rows() const noexcept { return X.rows(); }
@@ -205,12 +237,17 @@ class impact_dataset_builder {
   ///          end_time >= time, time not before the previous order's)
   /// @param features arrival features, size = feature_names.size(); NaN allowed (such rows
   ///          are excluded by complete_rows)
+  /// @param book the arrival book's best levels, shape (4 L) as `arrival_state::book`, when the
+  ///        builder keeps them (`keep_arrival_books(L)`, L > 0); empty otherwise
   /// @throws invalid_argument or dimension_mismatch naming the bad field
-  void add_order(const order_arrival& o, std::span<const double> features) {
+  void add_order(const order_arrival& o, std::span<const double> features, std::span<const double> book = {}) {
     const char* fn = "footprint::impact_dataset_builder::add_order";
     if (features.size() != feature_names_.size())
       throw dimension_mismatch(fn, "features.size() must equal the number of feature names",
                                static_cast<index>(feature_names_.size()), static_cast<index>(features.size()));
+    if (book.size() != 4 * book_levels_)
+      throw dimension_mismatch(fn, "book.size() must equal 4 x the kept arrival book levels",
+                               static_cast<index>(4 * book_levels_), static_cast<index>(book.size()));
     if (o.side != footprint::side::buy && o.side != footprint::side::sell)
       throw invalid_argument(detail::concat(fn, ": side must be buy or sell (got ", int(o.side), ")"));
     if (!std::isfinite(o.quantity) || !(o.quantity > 0.0))
@@ -227,6 +264,17 @@ class impact_dataset_builder {
           detail::concat(fn, ": time went back (", o.time.count(), " ns after ", orders_.back().time.count(), " ns)"));
     orders_.push_back(o);
     features_.insert(features_.end(), features.begin(), features.end());
+    books_.insert(books_.end(), book.begin(), book.end());
+  }
+
+  /// Keeps the best `levels` levels per side of each order's arrival book (passed to
+  /// `add_order`) in the datasets' `arrival_books`; 0 (the default) keeps none.
+  /// @throws invalid_argument when levels < 0 or orders were already added
+  void keep_arrival_books(index levels) {
+    const char* fn = "footprint::impact_dataset_builder::keep_arrival_books";
+    if (levels < 0) throw invalid_argument(detail::concat(fn, ": levels must be >= 0 (got ", levels, ")"));
+    if (!orders_.empty()) throw invalid_argument(detail::concat(fn, ": call before the first add_order"));
+    book_levels_ = static_cast<std::size_t>(levels);
   }
 
   /// Number of orders added so far.
@@ -304,6 +352,8 @@ class impact_dataset_builder {
     for (const auto h : params_.horizons) d.label_names.push_back("temporary_" + horizon_name(h) + "_bps");
 
     d.daily_volume = params_.daily_volume > 0.0 ? params_.daily_volume : estimated_daily_volume();
+    d.daily_volume_estimated = !(params_.daily_volume > 0.0);
+    d.horizons = params_.horizons;
     d.session_seconds = params_.session_seconds;
     const index n = static_cast<index>(rows.size());
     const index nf = static_cast<index>(feature_names_.size());
@@ -315,10 +365,14 @@ class impact_dataset_builder {
     d.arrival_mid.resize(n);
     d.times.resize(rows.size());
     d.durations.resize(rows.size());
+    const auto width = static_cast<index>(4 * book_levels_);
+    d.arrival_books.resize(n, width);
     for (index i = 0; i < n; ++i) {
       const order_arrival& o = rows[static_cast<std::size_t>(i)];
       const double* f = features_.data() + feature_row[static_cast<std::size_t>(i)] * feature_names_.size();
       for (index j = 0; j < nf; ++j) d.X(i, j) = f[j];
+      const double* b = books_.data() + feature_row[static_cast<std::size_t>(i)] * 4 * book_levels_;
+      for (index j = 0; j < width; ++j) d.arrival_books(i, j) = b[j];
       const double taken_depth = o.side == footprint::side::buy ? o.ask_depth : o.bid_depth;
       std::array<double, 4> sizes{};
       compute_size_features(o.quantity, taken_depth, d.daily_volume, sizes);
@@ -376,6 +430,8 @@ class impact_dataset_builder {
   std::vector<double> mids_;
   std::vector<order_arrival> orders_;
   std::vector<double> features_;  // row-major (n_orders, n_features)
+  std::size_t book_levels_ = 0;   // arrival book levels kept per side
+  std::vector<double> books_;     // row-major (n_orders, 4 book_levels_)
 };
 
 }  // namespace footprint

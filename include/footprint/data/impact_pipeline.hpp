@@ -55,6 +55,11 @@ struct impact_pipeline_params {
   /// Sampling interval of `market_state::volatility` (realized volatility of the mid sampled
   /// on this clock grid over the whole data); > 0.
   std::chrono::nanoseconds volatility_interval = std::chrono::seconds{10};
+  /// Levels per side of each labelled order's arrival book to keep in the datasets
+  /// (`impact_dataset::arrival_books`, for pricing a schedule at a past arrival, as the
+  /// backtest does); 0 keeps none. 32 bytes per level and order, and as much per kept state of
+  /// the history. In [0, 1000].
+  index arrival_book_levels = 0;
 };
 
 /// Streams book updates, trades and market orders into an `impact_dataset_builder` and
@@ -108,7 +113,13 @@ class impact_pipeline {
       throw invalid_argument(detail::concat(where, ": volatility_interval must be > 0 (got ",
                                             params_.volatility_interval.count(), " ns)"));
     }
-    stride_ = 4 + names_.size();
+    if (params_.arrival_book_levels < 0 || params_.arrival_book_levels > 1000) {
+      throw invalid_argument(
+          detail::concat(where, ": arrival_book_levels must be in [0, 1000] (got ", params_.arrival_book_levels, ")"));
+    }
+    levels_ = static_cast<std::size_t>(params_.arrival_book_levels);
+    builder_.keep_arrival_books(params_.arrival_book_levels);
+    stride_ = 4 + names_.size() + 4 * levels_;
   }
 
   /// The parameters.
@@ -170,6 +181,8 @@ class impact_pipeline {
     out.ask_depth = q.ask_quantity;
     out.features.resize(names_.size());
     features_.compute(book_before, std::span<double>(out.features));
+    out.book.resize(4 * levels_);
+    copy_levels(book_before, out.book.data());
   }
 
   /// The state as of `time - arrival_lag`: the state after the last book update at or before
@@ -259,7 +272,12 @@ class impact_pipeline {
                           .bid_depth = at.bid_depth,
                           .ask_depth = at.ask_depth,
                           .spread = at.ask - at.bid};
-    builder_.add_order(a, at.features);
+    if (at.book.size() != 4 * levels_) {
+      throw dimension_mismatch("footprint::impact_pipeline::add_order",
+                               "the arrival state's book must hold 4 x arrival_book_levels values",
+                               static_cast<index>(4 * levels_), static_cast<index>(at.book.size()));
+    }
+    builder_.add_order(a, at.features, at.book);
   }
 
   /// Builds the datasets and the market state after `last_book` (the last book of the data).
@@ -370,13 +388,30 @@ class impact_pipeline {
     out.ask = v[1];
     out.bid_depth = v[2];
     out.ask_depth = v[3];
-    out.features.assign(v + 4, v + stride_);
+    out.features.assign(v + 4, v + 4 + names_.size());
+    out.book.assign(v + 4 + names_.size(), v + stride_);
   }
 
   void clear(arrival_state& out, std::chrono::nanoseconds t) const {
     out.time = t;
     out.bid = out.ask = out.bid_depth = out.ask_depth = nan;
     out.features.assign(names_.size(), nan);
+    out.book.assign(4 * levels_, nan);
+  }
+
+  // The best levels_ levels per side of `book` into out[0, 4 levels_), NaN past a side's end.
+  template <OrderBookView B>
+  void copy_levels(const B& book, double* out) const {
+    using T = detail::feat::book_traits<B>;
+    const auto nb = static_cast<std::size_t>(T::bid_levels(book));
+    const auto na = static_cast<std::size_t>(T::ask_levels(book));
+    for (std::size_t k = 0; k < levels_; ++k) {
+      const auto i = static_cast<index>(k);
+      out[4 * k] = k < nb ? T::bid_price(book, i) : nan;
+      out[4 * k + 1] = k < nb ? T::bid_quantity(book, i) : nan;
+      out[4 * k + 2] = k < na ? T::ask_price(book, i) : nan;
+      out[4 * k + 3] = k < na ? T::ask_quantity(book, i) : nan;
+    }
   }
 
   [[nodiscard]] std::size_t slot(std::size_t i) const noexcept {
@@ -402,6 +437,7 @@ class impact_pipeline {
     v[2] = q.bid_quantity;
     v[3] = q.ask_quantity;
     features_.compute(book, std::span<double>(v + 4, names_.size()));
+    copy_levels(book, v + 4 + names_.size());
     ++size_;
   }
 
@@ -436,7 +472,8 @@ class impact_pipeline {
   std::chrono::nanoseconds next_sample_{0};
   double realized_variance_ = 0.0;
   std::int64_t intervals_ = 0;
-  // history: a ring of (time, bid, ask, bid depth, ask depth, features...)
+  std::size_t levels_ = 0;  // arrival book levels kept per side
+  // history: a ring of (time, bid, ask, bid depth, ask depth, features..., book levels...)
   std::size_t stride_ = 4;
   std::vector<std::chrono::nanoseconds> times_;
   std::vector<double> values_;
@@ -452,13 +489,15 @@ namespace detail {
                                                                  std::chrono::nanoseconds metaorder_gap,
                                                                  std::chrono::nanoseconds arrival_lag,
                                                                  std::chrono::nanoseconds arrival_search,
-                                                                 std::chrono::nanoseconds volatility_interval) {
+                                                                 std::chrono::nanoseconds volatility_interval,
+                                                                 index arrival_book_levels = 0) {
   return impact_pipeline_params{
       .labels = {.horizons = std::move(horizons), .session_seconds = session_seconds, .daily_volume = daily_volume},
       .metaorder_gap = metaorder_gap,
       .arrival_lag = arrival_lag,
       .arrival_search = arrival_search,
-      .volatility_interval = volatility_interval};
+      .volatility_interval = volatility_interval,
+      .arrival_book_levels = arrival_book_levels};
 }
 }  // namespace detail
 

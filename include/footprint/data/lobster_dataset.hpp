@@ -33,7 +33,10 @@ struct lobster_dataset_options {
   std::chrono::nanoseconds metaorder_gap = std::chrono::seconds{10};  ///< metaorder proxy gap; >= 0
   arrival_features_params features{};                                 ///< arrival feature parameters
   std::chrono::nanoseconds volatility_interval =
-      std::chrono::seconds{10};                ///< sampling of `market_state::volatility`; > 0
+      std::chrono::seconds{10};  ///< sampling of `market_state::volatility`; > 0
+  /// Levels per side of each order's arrival book kept in the datasets
+  /// (`impact_dataset::arrival_books`, for a backtest); 0 keeps none; in [0, 1000].
+  index arrival_book_levels = 0;
   parse_policy policy = parse_policy::strict;  ///< malformed rows: throw or skip and count (path overload only)
   index levels = 0;                            ///< levels of the orderbook file; 0 = detect (path overload only); >= 0
   /// Count executions of hidden orders (type 5) as fills of market orders, as
@@ -70,7 +73,7 @@ struct lobster_dataset_options {
       arrival_features(options.features, options.session),
       detail::make_pipeline_params(options.horizons, options.session_seconds, options.daily_volume,
                                    options.metaorder_gap, std::chrono::nanoseconds{0}, std::chrono::nanoseconds{0},
-                                   options.volatility_interval));
+                                   options.volatility_interval, options.arrival_book_levels));
   lobster_market_order_grouper grouper(lobster_grouping_options{.include_hidden = options.include_hidden});
   lobster_event ev;
   lobster_market_order done;

@@ -85,6 +85,7 @@ struct schedule_forecast_params {
   double threshold_bps = 10.0;  ///< the limit P refers to, bps; finite
   index draws = 4000;           ///< Monte Carlo draws of the spread; in [100, 1e7]
   std::uint64_t seed = 42;      ///< the draws' seed
+  bool keep_draws = false;      ///< return the draws, sorted, in `schedule_forecast::draws` (for CRPS and PIT)
 };
 
 /// What `forecast_schedule` returns; bps of the arrival mid, positive = cost.
@@ -102,6 +103,7 @@ struct schedule_forecast {
   double price_risk_std_bps = nan;      ///< s_R
   double max_child_to_depth = nan;      ///< the largest child over the visible depth it takes
   std::vector<double> child_bps;  ///< (N) each child's expected cost, bps (immediate + transient + permanent + bias)
+  std::vector<double> draws;      ///< (draws) the total's draws, ascending, when `keep_draws`; else empty
 };
 
 namespace detail {
@@ -319,6 +321,7 @@ template <OrderBookView Book>
   out.p05_bps = quantile(0.05);
   out.p50_bps = quantile(0.50);
   out.p95_bps = quantile(0.95);
+  if (p.keep_draws) out.draws = std::move(totals);
   return out;
 }
 

@@ -173,7 +173,14 @@ class pretrade_analysis {
       impact_.permanent.identified = false;
     }
 
-    // 4. The volume profile of the tape, from its first trade.
+    // 4. The depth profile beyond the visible levels: when the orders kept their arrival
+    //    books, the median over them of the taken side's visible density (quantity per bps
+    //    out to its last level), instead of each book's own: with few levels (LOBSTER level 1)
+    //    one book's density is noise, and a momentarily thin top would price a block at
+    //    hundreds of bps.
+    impact_.book.density_per_bps = median_density(r.orders);
+
+    // 5. The volume profile of the tape, from its first trade.
     profile_.clear();
     if (!r.tape.trades.empty() && span_seconds_ > 0.0) {
       data_start_ = r.tape.trades.front().time;
@@ -188,158 +195,32 @@ class pretrade_analysis {
   /// @param scores the model's held-out scores, for the guardrails (optional)
   /// @throws not_fitted before fit; invalid_argument for an order field out of range, or an
   ///         order below one lot
-  [[nodiscard]] pretrade_report report(const pretrade_order& o, const pretrade_model_scores& scores = {}) const {
-    constexpr std::string_view where = "footprint::pretrade_analysis::report";
-    if (!fitted_) throw not_fitted(std::string(where));
-    detail::require_positive(o.quantity, where, "quantity");
-    detail::require_positive(o.horizon_seconds, where, "horizon_seconds");
-    detail::require(std::isfinite(o.threshold_bps), where, "threshold_bps", "finite", o.threshold_bps);
-    detail::require(std::isfinite(o.lambda) && o.lambda >= 0.0, where, "lambda", "finite and >= 0", o.lambda);
-    detail::require(o.children == 0 || (o.children >= 1 && o.children <= 10000), where, "children",
-                    "0 (automatic) or in [1, 10000]", static_cast<double>(o.children));
-    const double lot = instrument_.lot_size;
-    const double lots = std::round(o.quantity / lot);
-    if (!(lots >= 1.0))
-      throw invalid_argument(detail::concat(where, ": the order (", o.quantity, ") is below one lot (", lot, ")"));
+  [[nodiscard]] pretrade_report report(const pretrade_order& o, const pretrade_model_scores& scores = {}) const;
 
-    pretrade_report rep;
-    rep.instrument = instrument_;
-    rep.order = o;
-    rep.order.quantity = lots * lot;
-    rep.state = state_;
-    rep.daily_volume = daily_volume_;
-    const double X = rep.order.quantity, T = o.horizon_seconds;
-    rep.notional = instrument_.notional(X, state_.mid);
-
-    // The model's correction of the book walk, where the model was trained.
-    const double half_spread_bps = 0.5e4 * state_.spread / state_.mid;
-    const cost_estimate mc = model_.predict_cost(order{.side = o.side, .quantity = reference_quantity_}, state_);
-    rep.reference_quantity = reference_quantity_;
-    rep.model_expected_bps = mc.expected_bps;
-    rep.model_std_bps = mc.std_bps;
-    rep.book_walk_bps = walk_book(book_, o.side, reference_quantity_).cost_bps;
-    double bias = mc.expected_bps - rep.book_walk_bps;
-    if (std::isfinite(half_spread_bps) && bias < -half_spread_bps) {
-      bias = -half_spread_bps;
-      rep.bias_floored = true;
+  /// Prices a given child schedule at a past arrival: what the engine expected for the
+  /// children a metaorder actually traded (the backtest's question). As `report` prices a
+  /// strategy, with the arrival book `book` and state `at` instead of the data's last: the
+  /// model's correction b at q_ref read with `at`'s features (floored at minus the half
+  /// spread), its spread scaled by sqrt(sum w_j^2), the fitted kernel, permanent law and
+  /// volatility. `with_model = false` prices the structural engine alone (b = 0, no model spread).
+  /// @param book the arrival book (both sides); @param at the arrival state (mid, spread and
+  ///        the features the model reads); @param s the side; @param times, quantities as
+  ///        `forecast_schedule`; @param p threshold, draws, seed, keep_draws
+  /// @throws not_fitted before fit; invalid_argument as `forecast_schedule` and
+  ///         `regression_impact_model::predict_cost`
+  [[nodiscard]] schedule_forecast forecast_at(const price_level_book& book, const market_state& at, side s,
+                                              vector_cref times, vector_cref quantities,
+                                              const schedule_forecast_params& p, bool with_model = true) const {
+    if (!fitted_) throw not_fitted("footprint::pretrade_analysis::forecast_at");
+    schedule_impact_model m = impact_;
+    m.model_bias_bps = 0.0;
+    m.model_std_bps = 0.0;
+    if (with_model) {
+      const correction c = correction_at(book, at, s);
+      m.model_bias_bps = c.bias_bps;
+      m.model_std_bps = c.std_bps * std::sqrt((quantities / quantities.sum()).squaredNorm());
     }
-    rep.model_bias_bps = bias;
-    rep.impact = impact_;
-    rep.impact.model_bias_bps = bias;
-    rep.impact.model_std_bps = mc.std_bps;
-
-    // Children: one per child_interval_seconds of the horizon (none smaller than a lot), so a
-    // longer horizon means more, smaller children: each walks less of the book and leaves less
-    // transient impact, while the permanent impact of the whole order does not depend on the
-    // slicing (forecast_schedule).
-    const double by_time = std::ceil(T / params_.child_interval_seconds);
-    const index n =
-        o.children > 0
-            ? o.children
-            : static_cast<index>(std::clamp(std::min(by_time, lots), 2.0, static_cast<double>(params_.max_children)));
-    const double volume_rate = daily_volume_ / session_seconds_;
-    // A schedule as a priced strategy: whole lots, its duration and participation, its cost.
-    const auto priced = [&](std::string name, std::string description, const child_schedule& s, double half_life) {
-      pretrade_strategy st;
-      st.name = std::move(name);
-      st.description = std::move(description);
-      // Whole lots; a child rounded to nothing is not an order (a front-loaded trajectory's
-      // tail), so it is dropped.
-      const vector lots_of = round_to_lots(s.quantities, lot);
-      const auto kept = static_cast<index>((lots_of.array() > 0.0).count());
-      st.times.resize(kept);
-      st.quantities.resize(kept);
-      for (index j = 0, k = 0; j < lots_of.size(); ++j) {
-        if (!(lots_of[j] > 0.0)) continue;
-        st.times[k] = s.times[j];
-        st.quantities[k++] = lots_of[j];
-      }
-      st.duration_seconds = s.horizon_seconds;
-      st.half_life_seconds = half_life;
-      st.participation = X / (volume_rate * st.duration_seconds);
-      st.forecast = price(rep, o, st.times, st.quantities);
-      st.total_currency = 1e-4 * st.forecast.expected_bps * rep.notional;
-      return st;
-    };
-    const auto add = [&](std::string name, std::string description, const child_schedule& s, double half_life) {
-      rep.strategies.push_back(priced(std::move(name), std::move(description), s, half_life));
-    };
-
-    add("aggressive", "front-loaded: Almgren-Chriss trajectory with half-life T/10",
-        detail::almgren_chriss_trajectory(X, T, n, T / 10.0), T / 10.0);
-    // Balanced: the data's intraday volume profile from the arrival's time of day (taken
-    // modulo the session, so that a day's data ending at the close starts at the open).
-    const double arrival_in_data = std::chrono::duration<double>(state_.time - data_start_).count();
-    const double start = std::fmod(std::max(arrival_in_data, 0.0), session_seconds_);
-    bool profiled = false;
-    if (!profile_.empty() && start + T <= span_seconds_) {
-      try {
-        add("balanced", "the data's intraday volume profile over the horizon (VWAP-style)",
-            volume_profile_schedule(X, T, n, profile_, params_.profile_bin_seconds, start), nan);
-        profiled = true;
-      } catch (const invalid_argument&) {}  // no volume over the window: below
-    }
-    if (!profiled) {
-      add("balanced",
-          "Almgren-Chriss trajectory with half-life T/3 (the data does not span the horizon's volume profile)",
-          detail::almgren_chriss_trajectory(X, T, n, T / 3.0), T / 3.0);
-    }
-    add("passive", "even over the horizon (TWAP)", twap_schedule(X, T, n), nan);
-    for (const double rate : params_.pov_rates) {
-      // Children every child_interval_seconds, spread further apart when there would be more
-      // than max_children.
-      const double duration = X / (rate * volume_rate);
-      const double interval =
-          std::max(params_.child_interval_seconds, duration / static_cast<double>(params_.max_children));
-      add(detail::concat("pov_", static_cast<int>(std::lround(100.0 * rate))),
-          detail::concat(100.0 * rate, "% of the market's expected volume until done"),
-          pov_schedule(X, rate, volume_rate, interval, params_.max_children), nan);
-    }
-    // Optimal: among Almgren-Chriss trajectories over T, the one with the least
-    // E[cost] + lambda Var[cost] in currency under the full cost model.
-    {
-      std::optional<pretrade_strategy> best;
-      double best_objective = std::numeric_limits<double>::infinity();
-      std::vector<double> candidates = params_.optimal_half_lives;
-      candidates.push_back(nan);  // TWAP
-      for (const double fraction : candidates) {
-        const double half_life = fraction * T;
-        pretrade_strategy st = priced("optimal", "", detail::almgren_chriss_trajectory(X, T, n, half_life), half_life);
-        const double sd = 1e-4 * st.forecast.std_bps * rep.notional;
-        const double objective = st.total_currency + o.lambda * sd * sd;
-        if (objective < best_objective) {
-          best_objective = objective;
-          best = std::move(st);
-        }
-      }
-      best->description = std::isfinite(best->half_life_seconds)
-                              ? detail::concat("Almgren-Chriss trajectory minimising E + lambda Var: half-life ",
-                                               best->half_life_seconds, " s")
-                              : std::string("Almgren-Chriss trajectory minimising E + lambda Var: TWAP");
-      rep.strategies.push_back(std::move(*best));
-    }
-
-    // Guardrails.
-    guardrail_inputs in;
-    in.quantity = X;
-    in.daily_volume = daily_volume_;
-    in.lot_size = lot;
-    in.largest_child = 0.0;
-    for (const pretrade_strategy& st : rep.strategies)
-      in.largest_child = std::max(in.largest_child, st.quantities.maxCoeff());
-    in.visible_depth = walk_book(book_, o.side, in.largest_child).visible_quantity;
-    std::tie(in.smallest_training_quantity, in.largest_training_quantity) = model_.quantity_range();
-    in.horizon_seconds = T;
-    in.data_seconds = span_seconds_;
-    in.permanent_identified = impact_.permanent.identified;
-    in.permanent_message = impact_.permanent.message;
-    in.model = scores.model;
-    in.model_crps = scores.crps_bps;
-    in.baseline_crps = scores.baseline_crps_bps;
-    in.coverage_90 = scores.coverage_90;
-    in.coverage_rows = scores.rows;
-    rep.warnings = check_guardrails(in, params_.limits);
-    return rep;
+    return forecast_schedule(book, s, times, quantities, m, p);
   }
 
   /// The fitted state apart from the regressor (`model().regressor()`), for saving.
@@ -371,46 +252,7 @@ class pretrade_analysis {
   ///         one-sided, the arrival mid, spread or volatility is not finite and positive, the
   ///         state's features do not match the design, or a volume, time or profile entry is
   ///         out of range
-  [[nodiscard]] static pretrade_analysis from_state(R regressor, pretrade_analysis_state s) {
-    constexpr std::string_view where = "footprint::pretrade_analysis::from_state";
-    pretrade_analysis a(R{}, s.params);
-    a.model_ = regression_impact_model<R>::from_state(std::move(regressor), std::move(s.model));
-    s.instrument.validate(where);
-    if (s.book.bid_levels() == 0 || s.book.ask_levels() == 0)
-      throw invalid_argument(detail::concat(where, ": book must be two-sided"));
-    detail::require_positive(s.state.mid, where, "state.mid");
-    detail::require_non_negative(s.state.spread, where, "state.spread");
-    detail::require_positive(s.state.volatility, where, "state.volatility");
-    detail::require_positive(s.daily_volume, where, "daily_volume");
-    detail::require_positive(s.session_seconds, where, "session_seconds");
-    detail::require_non_negative(s.span_seconds, where, "span_seconds");
-    detail::require_positive(s.reference_quantity, where, "reference_quantity");
-    detail::require_positive(s.impact.daily_volume, where, "impact.daily_volume");
-    detail::require_positive(s.impact.daily_volatility, where, "impact.daily_volatility");
-    detail::require_non_negative(s.impact.volatility, where, "impact.volatility");
-    detail::require_non_negative(s.impact.g0_std_error, where, "impact.g0_std_error");
-    detail::require_non_negative(s.impact.scale_std_error, where, "impact.scale_std_error");
-    detail::require_at_least(s.permanent_rows, 0, where, "permanent_rows");
-    for (std::size_t i = 0; i < s.profile.size(); ++i)
-      detail::require_non_negative(s.profile[i], where, detail::concat("profile[", i, "]"));
-    // The arrival features must be what the model reads: a report prices q_ref with them.
-    (void)a.model_.predict_cost(order{.side = side::buy, .quantity = s.reference_quantity}, s.state);
-    a.instrument_ = std::move(s.instrument);
-    a.state_ = std::move(s.state);
-    a.book_ = std::move(s.book);
-    a.daily_volume_ = s.daily_volume;
-    a.session_seconds_ = s.session_seconds;
-    a.span_seconds_ = s.span_seconds;
-    a.reference_quantity_ = s.reference_quantity;
-    a.impact_ = std::move(s.impact);
-    a.kernel_message_ = std::move(s.kernel_message);
-    a.permanent_horizon_ = s.permanent_horizon;
-    a.permanent_rows_ = s.permanent_rows;
-    a.profile_ = std::move(s.profile);
-    a.data_start_ = s.data_start;
-    a.fitted_ = true;
-    return a;
-  }
+  [[nodiscard]] static pretrade_analysis from_state(R regressor, pretrade_analysis_state s);
 
   [[nodiscard]] bool is_fitted() const noexcept { return fitted_; }
   /// The statistical model of one market order.
@@ -427,6 +269,43 @@ class pretrade_analysis {
   [[nodiscard]] const pretrade_params& params() const noexcept { return params_; }
 
  private:
+  // The median visible density (quantity per bps from the mid to the last level) of the side
+  // each order took, over the orders' arrival books; NaN when they were not kept.
+  [[nodiscard]] static double median_density(const impact_dataset& d) {
+    std::vector<double> rho;
+    const index levels = d.arrival_books.cols() / 4;
+    for (index i = 0; i < d.rows() && levels > 0; ++i) {
+      const index price = d.side[static_cast<std::size_t>(i)] == side::buy ? 2 : 0;
+      double quantity = 0.0, last = nan;
+      for (index k = 0; k < levels && std::isfinite(d.arrival_books(i, 4 * k + price)); ++k) {
+        quantity += d.arrival_books(i, 4 * k + price + 1);
+        last = d.arrival_books(i, 4 * k + price);
+      }
+      const double distance = 1e4 * std::abs(last - d.arrival_mid[i]) / d.arrival_mid[i];
+      if (quantity > 0.0 && distance > 0.0 && std::isfinite(distance)) rho.push_back(quantity / distance);
+    }
+    if (rho.empty()) return nan;
+    std::nth_element(rho.begin(), rho.begin() + static_cast<std::ptrdiff_t>(rho.size() / 2), rho.end());
+    return rho[rho.size() / 2];
+  }
+
+  // The model's cost of q_ref at the arrival (book, state) and its correction of the book walk.
+  struct correction {
+    double expected_bps, std_bps, walk_bps, bias_bps;
+    bool floored;
+  };
+  [[nodiscard]] correction correction_at(const price_level_book& book, const market_state& at, side s) const {
+    const cost_estimate mc = model_.predict_cost(order{.side = s, .quantity = reference_quantity_}, at);
+    correction c{mc.expected_bps, mc.std_bps, walk_book(book, s, reference_quantity_).cost_bps, nan, false};
+    c.bias_bps = c.expected_bps - c.walk_bps;
+    const double half_spread_bps = 0.5e4 * at.spread / at.mid;
+    if (std::isfinite(half_spread_bps) && c.bias_bps < -half_spread_bps) {
+      c.bias_bps = -half_spread_bps;
+      c.floored = true;
+    }
+    return c;
+  }
+
   [[nodiscard]] schedule_forecast price(const pretrade_report& rep, const pretrade_order& o, const vector& times,
                                         const vector& quantities) const {
     schedule_impact_model m = rep.impact;
@@ -453,3 +332,5 @@ class pretrade_analysis {
 };
 
 }  // namespace footprint
+
+#include "footprint/pretrade/pretrade_analysis_impl.hpp"

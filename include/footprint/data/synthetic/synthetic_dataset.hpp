@@ -32,6 +32,9 @@ struct synthetic_dataset_options {
   arrival_features_params features{};                                 ///< arrival feature parameters
   std::chrono::nanoseconds volatility_interval =
       std::chrono::seconds{10};  ///< sampling of `market_state::volatility`; > 0
+  /// Levels per side of each order's arrival book kept in the datasets
+  /// (`impact_dataset::arrival_books`, for a backtest); 0 keeps none; in [0, 1000].
+  index arrival_book_levels = 0;
 };
 
 /// Runs a synthetic market to its end and builds its impact datasets.
@@ -59,7 +62,7 @@ struct synthetic_dataset_options {
       arrival_features(options.features, options.session),
       detail::make_pipeline_params(options.horizons, options.session_seconds, options.daily_volume,
                                    options.metaorder_gap, std::chrono::nanoseconds{0}, std::chrono::nanoseconds{0},
-                                   options.volatility_interval));
+                                   options.volatility_interval, options.arrival_book_levels));
   price_level_book before = m.book();  // the book before the next event (the initial quote at time 0)
   synthetic_event ev;
   arrival_state at;

@@ -1,0 +1,51 @@
+// footprint-backtest's shared declarations: the options and the report writer.
+//
+// main.cpp reads the command line and the data and runs the library's pretrade_backtest;
+// report.cpp writes its result as JSON (documented in docs/validation.md) and as a text table.
+#pragma once
+
+#include <footprint/pretrade/backtest_result.hpp>
+#include <footprint/pretrade/pretrade_backtest.hpp>
+
+#include <string>
+#include <vector>
+
+namespace backtest {
+
+namespace fp = footprint;
+
+/// The command line.
+struct options {
+  std::vector<std::string> lobster;  // MESSAGE ORDERBOOK
+  std::vector<std::string> binance;  // one or more captures of one instrument, in time order
+  std::string bitstamp;              // folder with depth20_snapshots.csv.gz and trades.csv
+  fp::index folds = 5;
+  double initial_fraction = 0.4;
+  double embargo_seconds = 60.0;
+  fp::index min_children = 2;
+  double threshold_bps = fp::nan;  // NaN: the median realized cost before the first test block
+  fp::index draws = 1000;
+  std::string json_path;
+  std::string calibration_path;  // --save-calibration: the engine's conformal scores
+  bool quiet = false;
+};
+
+/// What the report says besides the result.
+struct context {
+  std::string source_kind, source_description;
+  std::vector<std::string> files;
+  std::string symbol;
+  double span_seconds = 0.0;
+  fp::index orders = 0, metaorders = 0;
+  double seconds = 0.0;  // the run's wall time
+};
+
+/// Writes the JSON document (when asked) and the text table. @return the exit status
+int write_report(const options& o, const context& c, const fp::pretrade_backtest_params& p,
+                 const fp::backtest_result& r);
+
+/// Writes the engine's calibration (its normalized residuals) for footprint-pretrade --calibration.
+/// @throws fp::data_error when the file cannot be written
+void save_calibration(const std::string& path, const context& c, const fp::backtest_result& r);
+
+}  // namespace backtest

@@ -1,0 +1,173 @@
+/// @file pretrade/detail/backtest_scores.hpp
+/// @brief Private to pretrade_backtest.hpp: predictive summaries from draws or a normal, the
+/// walk-forward conformal step and the scores of a set of tested metaorders.
+#pragma once
+
+#include "footprint/pretrade/backtest_result.hpp"
+#include "footprint/types.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <numbers>
+#include <span>
+#include <vector>
+
+namespace footprint::detail {
+
+// A prediction from sorted Monte Carlo draws: mean, sd, type-7 quantiles, the sample's CRPS
+// (mean |x_i - y| - (1 / n^2) sum_i (2i - n + 1) x_(i), Gneiting and Raftery 2007, eq. 21 for
+// the empirical distribution), PIT = share of draws <= y, P(x > t).
+[[nodiscard]] inline backtest_prediction prediction_from_draws(std::span<const double> x, double y, double t) {
+  backtest_prediction p;
+  const auto n = static_cast<double>(x.size());
+  double mean = 0.0, abs_err = 0.0, spread = 0.0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    mean += x[i];
+    abs_err += std::abs(x[i] - y);
+    spread += (2.0 * static_cast<double>(i) - n + 1.0) * x[i];
+  }
+  mean /= n;
+  double ss = 0.0;
+  for (const double v : x) ss += (v - mean) * (v - mean);
+  const auto quantile = [&](double a) {
+    const double h = a * (n - 1.0);
+    const auto lo = static_cast<std::size_t>(std::floor(h));
+    const std::size_t hi = std::min(lo + 1, x.size() - 1);
+    return x[lo] + (h - static_cast<double>(lo)) * (x[hi] - x[lo]);
+  };
+  p.mean_bps = mean;
+  p.std_bps = std::sqrt(ss / (n - 1.0));
+  p.p05_bps = quantile(0.05);
+  p.p95_bps = quantile(0.95);
+  p.crps_bps = abs_err / n - spread / (n * n);
+  p.pit = static_cast<double>(std::upper_bound(x.begin(), x.end(), y) - x.begin()) / n;
+  p.exceedance = static_cast<double>(x.end() - std::upper_bound(x.begin(), x.end(), t)) / n;
+  return p;
+}
+
+[[nodiscard]] inline double normal_cdf(double z) noexcept { return 0.5 * std::erfc(-z / std::numbers::sqrt2); }
+
+// A normal prediction N(mean, sd^2): its quantiles, closed-form CRPS (Gneiting and Raftery
+// 2007, eq. 5), PIT and P(x > t).
+[[nodiscard]] inline backtest_prediction prediction_from_normal(double mean, double sd, double y, double t) {
+  backtest_prediction p;
+  constexpr double z95 = 1.6448536269514722;
+  p.mean_bps = mean;
+  p.std_bps = sd;
+  p.p05_bps = mean - z95 * sd;
+  p.p95_bps = mean + z95 * sd;
+  const double z = (y - mean) / sd;
+  const double pdf = std::exp(-0.5 * z * z) / std::sqrt(2.0 * std::numbers::pi);
+  p.crps_bps = sd * (z * (2.0 * normal_cdf(z) - 1.0) + 2.0 * pdf - 1.0 / std::sqrt(std::numbers::pi));
+  p.pit = normal_cdf(z);
+  p.exceedance = 1.0 - normal_cdf((t - mean) / sd);
+  return p;
+}
+
+// Walk-forward conformal step for one prediction, from the signed normalized residuals
+// r_i = (y_i - mean_i) / sd_i of the metaorders whose cost was known before this one:
+// interval mean +- q sd with q the ceil((n + 1)(1 - alpha))-th smallest |r_i| (split conformal
+// with the normalized score; Lei et al. 2018), and P(x > t) from the split conformal
+// predictive system on r (Vovk et al. 2019): the share of mean + sd r_i above t, with the
+// (n + 1)-th point at +infinity counted half (the midpoint of its randomized p-values).
+inline void conformal_step(backtest_prediction& p, std::span<const double> residuals, double alpha, double t,
+                           std::vector<double>& scratch) {
+  const std::size_t n = residuals.size();
+  const auto k = static_cast<std::size_t>(std::ceil(static_cast<double>(n + 1) * (1.0 - alpha)));
+  if (n == 0 || k > n) return;  // too few: no finite interval
+  scratch.resize(n);
+  for (std::size_t i = 0; i < n; ++i) scratch[i] = std::abs(residuals[i]);
+  std::nth_element(scratch.begin(), scratch.begin() + static_cast<std::ptrdiff_t>(k - 1), scratch.end());
+  const double q = scratch[k - 1];
+  p.conformal_low = p.mean_bps - q * p.std_bps;
+  p.conformal_high = p.mean_bps + q * p.std_bps;
+  const double bar = (t - p.mean_bps) / p.std_bps;
+  double above = 0.5;  // the test point's own score, half (randomization's midpoint)
+  for (const double r : residuals) above += r > bar ? 1.0 : 0.0;
+  p.conformal_exceedance = above / static_cast<double>(n + 1);
+}
+
+// Scores of method m over the metaorders `rows` selects.
+[[nodiscard]] inline backtest_scores score_rows(const std::vector<backtest_metaorder>& all,
+                                                std::span<const std::size_t> rows, std::size_t m, double t) {
+  backtest_scores s;
+  s.metaorders = static_cast<index>(rows.size());
+  if (rows.empty()) return s;
+  double bias = 0.0, se = 0.0, ae = 0.0, crps = 0.0, covered = 0.0, brier = 0.0, exceeded = 0.0;
+  double conformal_covered = 0.0, conformal_brier = 0.0;
+  for (const std::size_t i : rows) {
+    const backtest_metaorder& o = all[i];
+    const backtest_prediction& p = o.predictions[m];
+    const double e = p.mean_bps - o.realized_bps;
+    const double hit = o.realized_bps > t ? 1.0 : 0.0;
+    bias += e;
+    se += e * e;
+    ae += std::abs(e);
+    crps += p.crps_bps;
+    covered += (o.realized_bps >= p.p05_bps && o.realized_bps <= p.p95_bps) ? 1.0 : 0.0;
+    brier += (p.exceedance - hit) * (p.exceedance - hit);
+    exceeded += hit;
+    if (std::isfinite(p.conformal_low)) {
+      ++s.conformal_rows;
+      conformal_covered += (o.realized_bps >= p.conformal_low && o.realized_bps <= p.conformal_high) ? 1.0 : 0.0;
+      conformal_brier += (p.conformal_exceedance - hit) * (p.conformal_exceedance - hit);
+    }
+  }
+  const auto n = static_cast<double>(rows.size());
+  s.bias_bps = bias / n;
+  s.rmse_bps = std::sqrt(se / n);
+  s.mae_bps = ae / n;
+  s.crps_bps = crps / n;
+  s.coverage_90 = covered / n;
+  s.brier = brier / n;
+  s.exceedance_rate = exceeded / n;
+  if (s.conformal_rows > 0) {
+    s.coverage_90_conformal = conformal_covered / static_cast<double>(s.conformal_rows);
+    s.brier_conformal = conformal_brier / static_cast<double>(s.conformal_rows);
+  }
+  return s;
+}
+
+// Method m's overall scores, 10-bin reliability table, 10-bin PIT histogram and size buckets.
+[[nodiscard]] inline backtest_method_scores score_method(const std::vector<backtest_metaorder>& all, std::size_t m,
+                                                         double t, const std::vector<double>& edges) {
+  backtest_method_scores out;
+  out.method = static_cast<backtest_method>(m);
+  std::vector<std::size_t> every(all.size());
+  for (std::size_t i = 0; i < all.size(); ++i) every[i] = i;
+  out.overall = score_rows(all, every, m, t);
+  constexpr int bins = 10;
+  out.reliability.resize(bins);
+  out.pit_histogram.assign(bins, 0);
+  std::vector<double> predicted(bins, 0.0), observed(bins, 0.0);
+  for (const backtest_metaorder& o : all) {
+    const backtest_prediction& p = o.predictions[m];
+    const int b = std::clamp(static_cast<int>(p.exceedance * bins), 0, bins - 1);
+    ++out.reliability[static_cast<std::size_t>(b)].count;
+    predicted[static_cast<std::size_t>(b)] += p.exceedance;
+    observed[static_cast<std::size_t>(b)] += o.realized_bps > t ? 1.0 : 0.0;
+    ++out.pit_histogram[static_cast<std::size_t>(std::clamp(static_cast<int>(p.pit * bins), 0, bins - 1))];
+  }
+  for (int b = 0; b < bins; ++b) {
+    reliability_bin& r = out.reliability[static_cast<std::size_t>(b)];
+    r.low = static_cast<double>(b) / bins;
+    r.high = static_cast<double>(b + 1) / bins;
+    if (r.count > 0) {
+      r.mean_predicted = predicted[static_cast<std::size_t>(b)] / static_cast<double>(r.count);
+      r.observed = observed[static_cast<std::size_t>(b)] / static_cast<double>(r.count);
+    }
+  }
+  for (std::size_t k = 0; k <= edges.size(); ++k) {
+    const double lo = k == 0 ? 0.0 : edges[k - 1];
+    const double hi = k == edges.size() ? std::numeric_limits<double>::infinity() : edges[k];
+    std::vector<std::size_t> rows;
+    for (std::size_t i = 0; i < all.size(); ++i)
+      if (all[i].participation >= lo && all[i].participation < hi) rows.push_back(i);
+    out.by_size.push_back(score_rows(all, rows, m, t));
+  }
+  return out;
+}
+
+}  // namespace footprint::detail
