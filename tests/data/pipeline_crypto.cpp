@@ -36,6 +36,7 @@ double bps(double sign, double price, double mid) { return sign * (price - mid) 
 
 // ---- Binance: a hand-made spot capture. Local times are T0 + offsets.
 constexpr std::int64_t t0 = 1723161600000000000;  // 2024-08-09 00:00:00 UTC, ns
+constexpr std::int64_t t0_ms = t0 / 1'000'000;    // the same, ms
 std::string at(std::int64_t offset_us, const std::string& json) {
   return std::to_string(t0 + offset_us * 1000) + " " + json + "\n";
 }
@@ -43,6 +44,7 @@ std::string ticker(int u, const char* b, const char* bq, const char* a, const ch
   return std::string(R"({"stream":"btcusdt@bookTicker","data":{"u":)") + std::to_string(u) + R"(,"s":"BTCUSDT","b":")" +
          b + R"(","B":")" + bq + R"(","a":")" + a + R"(","A":")" + aq + R"("}})";
 }
+// trade_ms: the trade's exchange time T, ms since the epoch (E is 1 ms later, as Binance sends it).
 std::string trade_msg(int id, const char* p, const char* q, std::int64_t trade_ms, bool buyer_is_maker) {
   return std::string(R"({"stream":"btcusdt@trade","data":{"e":"trade","E":)") + std::to_string(trade_ms + 1) +
          R"(,"s":"BTCUSDT","t":)" + std::to_string(id) + R"(,"p":")" + p + R"(","q":")" + q + R"(","T":)" +
@@ -192,7 +194,7 @@ TEST_CASE("binance_dataset arrival rules: a fixed lag of 0 sees the post-trade q
   // A buy at 100.00 while every ask of the last 100 ms is 100.01: no consistent quote; the
   // state of the lag is used and the fallback counted.
   const std::string odd = at(0, ticker(1, "99.99", "1", "100.01", "1")) +
-                          at(50'000, trade_msg(1, "100.00", "1", 5, false)) +
+                          at(50'000, trade_msg(1, "100.00", "1", t0_ms + 49, false)) +
                           at(60'000, ticker(2, "99.99", "1", "100.01", "1"));
   const fp::impact_pipeline_result fallback = binance(odd, {.horizons = {1s}});
   REQUIRE(fallback.orders.rows() == 1);
@@ -228,6 +230,40 @@ TEST_CASE("binance_dataset reads a capture split over consecutive files") {
   CHECK_THROWS_AS((void)fp::binance_dataset(std::span<fp::binance_reader>(wrong)), fp::data_error);
   CHECK_THROWS_AS((void)fp::binance_dataset(std::span<fp::binance_reader>()), fp::invalid_argument);
   CHECK_THROWS_AS(binance(capture, {.arrival_lag = -1ms}), fp::invalid_argument);
+}
+
+TEST_CASE("binance_dataset: an order whose arrival state is older than max_arrival_age is not labelled") {
+  // A buy 50 ms after a ticker is labelled; a buy 2 minutes after the last book (the previous
+  // capture's, when captures with a gap between them are one history) is not: its arrival
+  // mid would be a stale price.
+  const std::string two = at(0, ticker(1, "99.99", "1", "100.01", "1")) +
+                          at(50'000, trade_msg(1, "100.01", "1", t0_ms + 49, false)) +
+                          at(120'050'000, trade_msg(2, "100.01", "1", t0_ms + 120'049, false));
+  const fp::impact_pipeline_result r = binance(two, {.horizons = {1s}});
+  CHECK(r.summary.market_orders == 2);
+  CHECK(r.summary.unlabelled_orders == 1);
+  REQUIRE(r.orders.rows() == 1);
+  CHECK(r.orders.arrival_mid[0] == doctest::Approx(100.00));
+  // Without the limit both are labelled (the old behaviour).
+  const fp::impact_pipeline_result all = binance(two, {.horizons = {1s}, .max_arrival_age = 0s});
+  CHECK(all.orders.rows() == 2);
+
+  // Two captures a day apart as one history: the second's first order is priced on its own
+  // book (a depth update, no bookTicker yet), not on the first capture's last bookTicker
+  // (100.00 then; 200.00 now).
+  const std::string day1 = at(0, ticker(1, "99.99", "1", "100.01", "1"));
+  const std::int64_t day_us = 86'400'000'000;
+  const std::string day2 =
+      at(day_us, R"({"stream":"btcusdt@depth@100ms","data":{"e":"depthUpdate","E":1723248000000,"s":"BTCUSDT",)"
+                 R"("U":1,"u":10,"b":[["199.99","5"]],"a":[["200.01","2"]]}})") +
+      at(day_us + 50'000, trade_msg(3, "200.01", "1", t0_ms + 86'400'049, false));
+  std::vector<fp::binance_reader> readers;
+  readers.emplace_back("day1", day1);
+  readers.emplace_back("day2", day2);
+  const fp::impact_pipeline_result both =
+      fp::binance_dataset(std::span<fp::binance_reader>(readers), {.horizons = {1s}});
+  REQUIRE(both.orders.rows() == 1);
+  CHECK(both.orders.arrival_mid[0] == doctest::Approx(200.00));
 }
 
 TEST_CASE("binance_dataset: the instrument comes from the symbol, and captures of two symbols are rejected") {

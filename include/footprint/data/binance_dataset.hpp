@@ -71,9 +71,20 @@ struct binance_dataset_options {
   std::chrono::nanoseconds arrival_lag = std::chrono::milliseconds{2};
   /// `consistent_quote`: how much further back than the lag to look; >= 0.
   std::chrono::nanoseconds arrival_search = std::chrono::milliseconds{100};
+  /// An order whose arrival state is older than this is not labelled (counted in
+  /// `unlabelled_orders`): a stale book, e.g. the previous capture's when several captures
+  /// with a gap between them are one history; and a capture that starts more than this after
+  /// the previous one ended does not inherit its bookTicker. <= 0: no limit. Default 60 s.
+  std::chrono::nanoseconds max_arrival_age = std::chrono::seconds{60};
   parse_policy policy = parse_policy::strict;  ///< malformed lines: throw or skip and count (path overloads only)
   binance_market market = binance_market::automatic;  ///< spot or USD-M continuity rule (path overloads only)
   std::size_t replay_capacity = 1024;  ///< depth updates kept to reconcile a late snapshot (path overloads only)
+  /// The unit of the captures' local timestamps: detected per file (the 2023 USD-M captures
+  /// are in microseconds) or declared (path overloads only).
+  binance_time_unit time_unit = binance_time_unit::automatic;
+  /// Largest distance between a line's local time and its exchange time E (path overloads
+  /// only; see `binance_options::max_clock_skew`).
+  std::chrono::nanoseconds max_clock_skew = std::chrono::hours{1};
 };
 
 namespace detail {
@@ -212,12 +223,19 @@ class binance_ticker_depth_view {
   };
   std::vector<file_report> reports;
   for (binance_reader& reader : readers) {
+    bool first_of_file = true;
     while (reader.next(ev)) {
       if (has_time && ev.local_time < last_time) {
         throw data_error(reader.name(), ev.line, 1, "local_ts_ns",
                          detail::concat("time goes back across captures (", ev.local_time.count(), " ns after ",
                                         last_time.count(), " ns): give the files in time order"));
       }
+      // A capture that starts more than max_arrival_age after the previous one ended does not
+      // continue it: the previous capture's best quotes are not this market's.
+      if (first_of_file && has_time && options.max_arrival_age.count() > 0 &&
+          ev.local_time - last_time > options.max_arrival_age)
+        ticker = binance_book_ticker{};
+      first_of_file = false;
       has_time = true;
       last_time = ev.local_time;
       ++events;
@@ -255,6 +273,10 @@ class binance_ticker_depth_view {
               } else {
                 p.arrival_at(t.time, at);
               }
+              // A state older than max_arrival_age is not the market the order met (e.g. the
+              // previous capture's last book, months before): the order is unlabelled.
+              if (options.max_arrival_age.count() > 0 && t.time - at.time > options.max_arrival_age)
+                at.bid = at.ask = nan;
             }
             order.end_time = t.time;
             order.quantity += t.quantity;
@@ -301,9 +323,11 @@ class binance_ticker_depth_view {
   std::vector<binance_reader> readers;
   readers.reserve(capture_paths.size());
   for (const std::string& path : capture_paths) {
-    readers.emplace_back(
-        path, binance_options{
-                  .policy = options.policy, .market = options.market, .replay_capacity = options.replay_capacity});
+    readers.emplace_back(path, binance_options{.policy = options.policy,
+                                               .market = options.market,
+                                               .replay_capacity = options.replay_capacity,
+                                               .time_unit = options.time_unit,
+                                               .max_clock_skew = options.max_clock_skew});
   }
   return binance_dataset(std::span<binance_reader>(readers), options);
 }

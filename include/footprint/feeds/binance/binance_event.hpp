@@ -22,6 +22,14 @@
 
 namespace footprint {
 
+/// The unit of a capture's local timestamps (the first field of each line).
+enum class binance_time_unit : std::uint8_t {
+  automatic,     ///< from the first line's magnitude (epoch times): >= 1e17 ns, >= 1e14 us, >= 1e11 ms, else ns
+  nanoseconds,   ///< the recorder's documented unit (the 2024 captures)
+  microseconds,  ///< e.g. the 2023-04 USD-M captures
+  milliseconds,  ///< as Binance's own event times
+};
+
 /// What a Binance message is.
 enum class binance_event_kind : std::uint8_t {
   depth_update,    ///< a diff-depth event (`depthUpdate`): absolute quantities of changed levels

@@ -44,6 +44,15 @@ struct binance_options {
   binance_market market =
       binance_market::automatic;       ///< continuity rule; automatic: USD-M futures when depth updates carry `pu`
   std::size_t replay_capacity = 1024;  ///< depth updates kept to reconcile a late snapshot (see binance_depth_book)
+  /// The unit of the local timestamps: declared, or detected from the first line (the
+  /// `binance_reader` only; the CSV reader's columns are named in ns).
+  binance_time_unit time_unit = binance_time_unit::automatic;
+  /// A line whose local time is further than this from its message's exchange time `E` is
+  /// malformed (a wrong unit, a far-future or corrupt stamp that would rescale every
+  /// duration); <= 0 disables the check. Default 1 hour. Applies when the local clock is an
+  /// epoch clock: a declared unit, or a detected one (a first stamp of at least 1e11);
+  /// smaller stamps are a relative clock, read in ns and not compared with E.
+  std::chrono::nanoseconds max_clock_skew = std::chrono::hours{1};
 };
 
 /// How many messages of each kind a Binance reader returned.
@@ -52,9 +61,18 @@ struct binance_message_counts {
   std::size_t depth_snapshots = 0;  ///< REST depth snapshots found in the capture
   std::size_t book_tickers = 0;     ///< bookTicker events
   std::size_t trades = 0;           ///< trade events
+  /// Messages of Binance streams the reader does not use (markPrice, aggTrade, kline,
+  /// miniTicker, ticker, forceOrder): well-formed lines skipped and counted here, not errors.
+  std::size_t unused_streams = 0;
 };
 
 /// Reads a Binance combined-stream capture, one message per line: `<local_ts_ns> <json>`.
+///
+/// The local timestamp is the recorder's clock since the epoch, documented in nanoseconds;
+/// some recorders wrote microseconds (the 2023 USD-M captures): the unit is detected from
+/// the first line's magnitude unless `binance_options::time_unit` declares it, and every
+/// message's local time must lie within `max_clock_skew` of its exchange time `E` (a wrong
+/// unit or a corrupt stamp is a located error, not a silent 1000x in every duration).
 ///
 /// Each call to `next` returns the next message as a `binance_event`:
 /// - `@depth`, `@depth@100ms` (spot) or `@depth@0ms` (futures) diff-depth updates
@@ -109,8 +127,7 @@ class binance_reader {
     while (lines_.next(line)) {
       ++report_.lines_read;
       try {
-        parse_line(line, ev);
-        return true;
+        if (parse_line(line, ev)) return true;  // else a stream the reader does not use, counted
       } catch (const data_error& e) {
         report_.skip_or_throw(options_.policy, e);
       }
@@ -125,6 +142,9 @@ class binance_reader {
   [[nodiscard]] const binance_depth_book& depth() const noexcept { return depth_; }
   /// The latest bookTicker (update_id -1 and NaN prices before the first).
   [[nodiscard]] const binance_book_ticker& book_ticker() const noexcept { return ticker_; }
+  /// Nanoseconds per unit of the local timestamps (1, 1,000 or 1,000,000): declared, or
+  /// detected from the first line; 0 before it.
+  [[nodiscard]] std::int64_t local_time_scale() const noexcept { return scale_; }
   /// Lines read and malformed lines skipped (lenient policy).
   [[nodiscard]] const parse_report& report() const noexcept { return report_; }
   /// Messages returned, by kind.
@@ -204,6 +224,32 @@ class binance_reader {
     if (ms > max_ms) fail_json(std::string(field), "time out of range (got " + brief(v) + " ms)");
     return std::chrono::nanoseconds{ms * 1'000'000};
   }
+  // An exchange event time, checked against the line's local time (max_clock_skew).
+  std::chrono::nanoseconds event_time(const json& v, std::string_view field) const {
+    const std::chrono::nanoseconds e = millis(v, field);
+    const std::chrono::nanoseconds skew = local_ > e ? local_ - e : e - local_;
+    if (epoch_ && options_.max_clock_skew.count() > 0 && skew > options_.max_clock_skew) {
+      fail(1, "local_ts_ns",
+           detail::concat("the local time ", local_.count(), " ns is ", std::chrono::duration<double>(skew).count(),
+                          " s from the exchange time ", field, " (", e.count() / 1'000'000,
+                          " ms): a wrong unit (declare time_unit) or a corrupt stamp"));
+    }
+    return e;
+  }
+  // The local timestamps' unit in ns: declared, or from the first stamp's magnitude.
+  std::int64_t unit_scale(std::int64_t ts) {
+    switch (options_.time_unit) {
+      case binance_time_unit::nanoseconds: return 1;
+      case binance_time_unit::microseconds: return 1'000;
+      case binance_time_unit::milliseconds: return 1'000'000;
+      case binance_time_unit::automatic: break;
+    }
+    epoch_ = ts >= 100'000'000'000;
+    if (ts >= 100'000'000'000'000'000) return 1;
+    if (ts >= 100'000'000'000'000) return 1'000;
+    if (ts >= 100'000'000'000) return 1'000'000;
+    return 1;  // not an epoch-sized stamp (a relative clock): the documented unit, unchecked
+  }
   bool boolean(const json& v, std::string_view field) const {
     if (!v.is_boolean()) fail_json(std::string(field), "expected a boolean (got " + brief(v) + ")");
     return v.get<bool>();
@@ -272,7 +318,8 @@ class binance_reader {
   }
 
   // ---- one line
-  void parse_line(std::string_view line, binance_event& ev) {
+  // Parses one line into ev; false (ev untouched) for a stream the reader does not use.
+  bool parse_line(std::string_view line, binance_event& ev) {
     if (line.empty()) fail(1, "local_ts_ns", "empty line (expected '<local_ts_ns> <json>')");
     const std::size_t sp = line.find(' ');
     const std::string_view ts_text = line.substr(0, sp);
@@ -284,6 +331,10 @@ class binance_reader {
       }
     }
     if (sp == std::string_view::npos) fail(2, "", "missing JSON message after the timestamp");
+    if (scale_ == 0) scale_ = unit_scale(ts);
+    if (ts > std::numeric_limits<std::int64_t>::max() / scale_)
+      fail(1, "local_ts_ns", detail::concat("timestamp out of range (got ", ts, " in units of ", scale_, " ns)"));
+    ts *= scale_;
     if (ts < last_local_)
       fail(1, "local_ts_ns", detail::concat("timestamp goes back (got ", ts, " after ", last_local_, ")"));
     const std::string_view text = line.substr(sp + 1);
@@ -300,6 +351,7 @@ class binance_reader {
     pending_symbol_ = nullptr;
     binance_event out;
     out.local_time = std::chrono::nanoseconds{ts};
+    local_ = out.local_time;
     out.line = lines_.line_number();
     if (const auto it = doc_.find("stream"); it != doc_.end()) {
       const std::string& stream = string(*it, "stream");
@@ -313,6 +365,10 @@ class binance_reader {
         parse_ticker(data, out);
       } else if (kind == "trade") {
         parse_trade(data, out);
+      } else if (unused_stream(kind)) {
+        ++counts_.unused_streams;
+        last_local_ = ts;
+        return false;
       } else {
         fail_json("stream", "unsupported stream '" + stream.substr(0, 60) +
                                 "' (expected <symbol>@depth[@<speed>], <symbol>@bookTicker or <symbol>@trade)");
@@ -328,6 +384,15 @@ class binance_reader {
     last_local_ = ts;
     if (pending_symbol_ != nullptr && symbol_.empty()) symbol_ = *pending_symbol_;
     ev = out;
+    return true;
+  }
+
+  // A Binance market stream the reader does not use: its name before any '@' or '_'.
+  static bool unused_stream(std::string_view kind) noexcept {
+    const std::string_view name = kind.substr(0, kind.find_first_of("@_"));
+    for (const std::string_view s : {"markPrice", "aggTrade", "kline", "miniTicker", "ticker", "forceOrder"})
+      if (name == s) return true;
+    return false;
   }
 
   void parse_depth(const json& data, binance_event& out) {
@@ -346,7 +411,7 @@ class binance_reader {
     } else if (m == binance_market::usd_m_futures) {
       fail_json("data.pu", "missing key (the stream is USD-M futures)");
     }
-    const std::chrono::nanoseconds e = millis(member(data, "E", "data.E"), "data.E");
+    const std::chrono::nanoseconds e = event_time(member(data, "E", "data.E"), "data.E");
     levels(member(data, "b", "data.b"), "data.b", amount::quantity, bids_);
     levels(member(data, "a", "data.a"), "data.a", amount::quantity, asks_);
 
@@ -373,7 +438,7 @@ class binance_reader {
   void parse_snapshot(binance_event& out) {
     const std::int64_t last = integer(member(doc_, "lastUpdateId", "lastUpdateId"), "lastUpdateId");
     std::optional<std::chrono::nanoseconds> e;
-    if (const auto it = doc_.find("E"); it != doc_.end()) e = millis(*it, "E");
+    if (const auto it = doc_.find("E"); it != doc_.end()) e = event_time(*it, "E");
     levels(member(doc_, "bids", "bids"), "bids", amount::positive_quantity, bids_);
     levels(member(doc_, "asks", "asks"), "asks", amount::positive_quantity, asks_);
     ordered(bids_, side::buy, "bids");
@@ -402,7 +467,7 @@ class binance_reader {
     check_symbol(data);
     binance_book_ticker t;
     t.update_id = integer(member(data, "u", "data.u"), "data.u");
-    if (const auto it = data.find("E"); it != data.end()) t.exchange_time = millis(*it, "data.E");
+    if (const auto it = data.find("E"); it != data.end()) t.exchange_time = event_time(*it, "data.E");
     const double bp = ticker_price(member(data, "b", "data.b"), "data.b");
     const double bq = decimal(member(data, "B", "data.B"), amount::quantity, [] { return "data.B"; });
     const double ap = ticker_price(member(data, "a", "data.a"), "data.a");
@@ -440,7 +505,7 @@ class binance_reader {
     t.price = decimal(member(data, "p", "data.p"), amount::price, [] { return "data.p"; });
     t.quantity = decimal(member(data, "q", "data.q"), amount::positive_quantity, [] { return "data.q"; });
     t.time = millis(member(data, "T", "data.T"), "data.T");
-    const std::chrono::nanoseconds e = millis(member(data, "E", "data.E"), "data.E");
+    const std::chrono::nanoseconds e = event_time(member(data, "E", "data.E"), "data.E");
     t.sign = boolean(member(data, "m", "data.m"), "data.m") ? std::int8_t{-1} : std::int8_t{1};
     ++counts_.trades;
     out.kind = binance_event_kind::trade;
@@ -457,6 +522,9 @@ class binance_reader {
   std::string symbol_;
   const std::string* pending_symbol_ = nullptr;
   std::int64_t last_local_ = std::numeric_limits<std::int64_t>::min();
+  std::int64_t scale_ = 0;             // ns per unit of the local timestamps; 0 until the first line
+  bool epoch_ = true;                  // the local clock counts from the epoch (declared, or detected): E checks it
+  std::chrono::nanoseconds local_{0};  // the current line's local time
   json doc_;
   std::vector<price_level> bids_;
   std::vector<price_level> asks_;
