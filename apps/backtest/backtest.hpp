@@ -19,6 +19,8 @@ struct options {
   std::vector<std::string> lobster;  // MESSAGE ORDERBOOK
   std::vector<std::string> binance;  // one or more captures of one instrument, in time order
   std::string bitstamp;              // folder with depth20_snapshots.csv.gz and trades.csv
+  std::string time_unit = "auto";    // the Binance captures' local timestamps
+  fp::index test_from_file = 0;      // --test-from-file K: test from the start of the K-th --binance file (1-based)
   fp::index folds = 5;
   double initial_fraction = 0.4;
   double embargo_seconds = 60.0;

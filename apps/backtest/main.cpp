@@ -14,6 +14,8 @@
 #include <footprint/data/bitstamp_dataset.hpp>
 #include <footprint/data/lobster_dataset.hpp>
 #include <footprint/data/synthetic/synthetic_dataset.hpp>
+#include <footprint/detail/concat.hpp>
+#include <footprint/feeds/binance/binance_reader.hpp>
 #include <footprint/models/linear/bayesian_linear.hpp>
 #include <footprint/version.hpp>
 
@@ -37,6 +39,21 @@ void say(const options& o, const char* text) {
   if (!o.quiet) std::fprintf(stderr, "footprint-backtest: %s\n", text);
 }
 
+fp::binance_time_unit time_unit(const options& o) {
+  if (o.time_unit == "ns") return fp::binance_time_unit::nanoseconds;
+  if (o.time_unit == "us") return fp::binance_time_unit::microseconds;
+  if (o.time_unit == "ms") return fp::binance_time_unit::milliseconds;
+  return fp::binance_time_unit::automatic;
+}
+
+// The local time of the first message of a capture (the start of its session).
+std::chrono::nanoseconds first_time(const options& o, const std::string& path) {
+  fp::binance_reader r(path, {.time_unit = time_unit(o)});
+  fp::binance_event ev;
+  if (!r.next(ev)) throw fp::data_error(path, 0, 0, "", "the capture has no message");
+  return ev.local_time;
+}
+
 fp::impact_pipeline_result load(const options& o, context& c) {
   if (!o.lobster.empty()) {
     c.source_kind = "lobster";
@@ -48,7 +65,7 @@ fp::impact_pipeline_result load(const options& o, context& c) {
     c.source_kind = "binance";
     c.source_description = "Binance capture (depth, bookTicker and trade streams)";
     c.files = o.binance;
-    return fp::binance_dataset(o.binance, {.arrival_book_levels = book_levels});
+    return fp::binance_dataset(o.binance, {.arrival_book_levels = book_levels, .time_unit = time_unit(o)});
   }
   if (!o.bitstamp.empty()) {
     c.source_kind = "bitstamp";
@@ -84,6 +101,15 @@ int main(int argc, char** argv) {
           ->check(CLI::ExistingDirectory);
   lobster->excludes(binance)->excludes(bitstamp);
   binance->excludes(bitstamp);
+  app.add_option("--time-unit", o.time_unit,
+                 "unit of the Binance captures' local timestamps: auto (from their magnitude), ns, us or ms")
+      ->check(CLI::IsMember({"auto", "ns", "us", "ms"}))
+      ->capture_default_str();
+  app.add_option("--test-from-file", o.test_from_file,
+                 "with several --binance captures: train on the files before the K-th (1-based) and test from "
+                 "its start (e.g. a model fitted on one session scored on another); use with --folds 1")
+      ->check(CLI::Range(fp::index{2}, fp::index{16}))
+      ->needs(binance);
   app.add_option("--folds", o.folds, "walk-forward test blocks")
       ->check(CLI::Range(fp::index{1}, fp::index{100}))
       ->capture_default_str();
@@ -136,6 +162,12 @@ int main(int argc, char** argv) {
     p.min_children = o.min_children;
     p.threshold_bps = o.threshold_bps;
     p.draws = o.draws;
+    if (o.test_from_file > 0) {
+      if (o.test_from_file > static_cast<fp::index>(o.binance.size()))
+        throw fp::invalid_argument(
+            fp::detail::concat("--test-from-file ", o.test_from_file, ": only ", o.binance.size(), " --binance files"));
+      p.test_start = first_time(o, o.binance[static_cast<std::size_t>(o.test_from_file - 1)]);
+    }
     say(o, "walking forward (fitting each fold, pricing each metaorder) ...");
     const fp::pretrade_backtest<fp::bayesian_linear> bt(fp::bayesian_linear{}, p);
     const fp::backtest_result result = bt.run(r);

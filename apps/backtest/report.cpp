@@ -67,6 +67,7 @@ json document(const options& o, const context& c, const fp::pretrade_backtest_pa
                  {"metaorders", c.metaorders}};
   j["settings"] = {{"folds", p.folds},
                    {"initial_fraction", p.initial_fraction},
+                   {"test_start_ns", p.test_start ? json(p.test_start->count()) : json()},
                    {"embargo_seconds", std::chrono::duration<double>(p.embargo).count()},
                    {"min_children", p.min_children},
                    {"threshold_bps", r.threshold_bps},
@@ -140,10 +141,16 @@ void text(std::FILE* f, const context& c, const fp::pretrade_backtest_params& p,
   std::fprintf(f, "data      %s (%s), %.0f s, %ld labelled market orders, %ld metaorders\n",
                c.source_description.c_str(), c.symbol.c_str(), c.span_seconds, static_cast<long>(c.orders),
                static_cast<long>(c.metaorders));
-  std::fprintf(
-      f, "walk      %ld folds after the first %.0f%% of metaorders, embargo %.0f s; metaorders of >= %ld orders\n",
-      static_cast<long>(p.folds), 100.0 * p.initial_fraction, std::chrono::duration<double>(p.embargo).count(),
-      static_cast<long>(p.min_children));
+  if (p.test_start)
+    std::fprintf(f,
+                 "walk      %ld fold(s) from %lld ns (the test session), embargo %.0f s; metaorders of >= %ld orders\n",
+                 static_cast<long>(p.folds), static_cast<long long>(p.test_start->count()),
+                 std::chrono::duration<double>(p.embargo).count(), static_cast<long>(p.min_children));
+  else
+    std::fprintf(
+        f, "walk      %ld folds after the first %.0f%% of metaorders, embargo %.0f s; metaorders of >= %ld orders\n",
+        static_cast<long>(p.folds), 100.0 * p.initial_fraction, std::chrono::duration<double>(p.embargo).count(),
+        static_cast<long>(p.min_children));
   std::fprintf(f, "tested    %zu of %ld candidates (%ld smaller, %ld without a realized cost or book)\n",
                r.metaorders.size(), static_cast<long>(r.candidates), static_cast<long>(r.skipped_small),
                static_cast<long>(r.skipped_unlabelled));

@@ -61,6 +61,10 @@ int main(int argc, char** argv) {
           ->check(CLI::ExistingDirectory);
   lobster->excludes(binance)->excludes(bitstamp);
   binance->excludes(bitstamp);
+  app.add_option("--time-unit", o.time_unit,
+                 "unit of the Binance captures' local timestamps: auto (from their magnitude), ns, us or ms")
+      ->check(CLI::IsMember({"auto", "ns", "us", "ms"}))
+      ->capture_default_str();
   app.add_option("--side", o.side, "buy or sell")->check(CLI::IsMember({"buy", "sell"}))->capture_default_str();
   app.add_option("--quantity", o.quantity, "order size, shares/contracts/coins (default: 0.2% of the data's ADV)")
       ->check(at_least(0.0, true));
@@ -94,6 +98,10 @@ int main(int argc, char** argv) {
           ->check(CLI::ExistingFile);
   load_opt->excludes(save)->excludes(lobster)->excludes(binance)->excludes(bitstamp)->excludes(model_opt)->excludes(
       train_opt);
+  app.add_option("--calibration", o.calibration_path,
+                 "make the 90% intervals and P conformal with the engine's residuals on real metaorders, from "
+                 "footprint-backtest --save-calibration FILE (same instrument)")
+      ->check(CLI::ExistingFile);
   app.add_flag("--quiet", o.quiet, "no progress on stderr");
   app.set_version_flag("--version", std::string(fp::version_string));
   try {

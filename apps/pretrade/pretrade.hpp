@@ -12,6 +12,7 @@
 #include <footprint/data/impact_pipeline_result.hpp>
 #include <footprint/data/order_design.hpp>
 #include <footprint/data/synthetic/synthetic_market.hpp>
+#include <footprint/feeds/binance/binance_event.hpp>
 #include <footprint/pretrade/pretrade_analysis.hpp>
 #include <footprint/types.hpp>
 #include <footprint/validation/split.hpp>
@@ -33,6 +34,7 @@ struct options {
   std::vector<std::string> lobster;  // MESSAGE ORDERBOOK
   std::vector<std::string> binance;  // one or more captures, in time order
   std::string bitstamp;              // folder with depth20_snapshots.csv.gz and trades.csv
+  std::string time_unit = "auto";    // --time-unit: the Binance captures' local timestamps
   std::string side = "buy";
   std::optional<double> quantity;
   std::string horizon = "10m";
@@ -42,8 +44,9 @@ struct options {
   std::string model = "bayes";
   double train_fraction = 0.7;
   std::string json_path;
-  std::string save_model_path;  // --save-model: write the fitted analysis here
-  std::string load_model_path;  // --load-model: price with the analysis saved here (no data read)
+  std::string save_model_path;   // --save-model: write the fitted analysis here
+  std::string load_model_path;   // --load-model: price with the analysis saved here (no data read)
+  std::string calibration_path;  // --calibration: footprint-backtest's conformal calibration
   bool quiet = false;
 };
 
@@ -73,6 +76,9 @@ struct source_data {
   std::vector<std::string> files;
   fp::impact_pipeline_result result;
 };
+
+/// --time-unit's value ("auto", "ns", "us", "ms") as the readers' setting.
+fp::binance_time_unit binance_time_unit(const std::string& name);
 
 /// Reads the data the options name (the synthetic market without one).
 source_data load(const options& o);

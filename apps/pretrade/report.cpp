@@ -2,6 +2,7 @@
 #include "pretrade.hpp"
 
 #include <footprint/detail/random.hpp>
+#include <footprint/pretrade/calibrate_report.hpp>
 #include <footprint/version.hpp>
 
 #include <nlohmann/json.hpp>
@@ -80,7 +81,45 @@ std::pair<double, double> synthetic_truth(const fp::pretrade_strategy& s, double
 
 }  // namespace
 
-int write_report(const report& rep) {
+namespace {
+
+// --calibration: the residuals footprint-backtest saved, applied to the report.
+void calibrate(fp::pretrade_report& a, const std::string& path) {
+  std::ifstream f(path);
+  if (!f) throw fp::data_error(path, 0, 0, "", "cannot open the calibration file");
+  json j;
+  try {
+    j = json::parse(f);
+  } catch (const json::exception& e) {
+    throw fp::data_error(path, 0, 0, "", std::string("not JSON: ") + e.what());
+  }
+  if (!j.is_object() || j.value("kind", std::string()) != "conformal_calibration")
+    throw fp::data_error(path, 0, 0, "kind", "not a conformal calibration (footprint-backtest --save-calibration)");
+  if (j.contains("symbol") && j["symbol"].is_string() && j["symbol"].get<std::string>() != a.instrument.symbol)
+    throw fp::data_error(
+        path, 0, 0, "symbol",
+        "calibrated on " + j["symbol"].get<std::string>() + ", the order is on " + a.instrument.symbol);
+  if (!j.contains("scores") || !j["scores"].is_array())
+    throw fp::data_error(path, 0, 0, "scores", "missing or not an array");
+  std::vector<double> scores;
+  for (std::size_t i = 0; i < j["scores"].size(); ++i) {
+    const json& v = j["scores"][i];
+    if (!v.is_number() || !std::isfinite(v.get<double>()))
+      throw fp::data_error(path, 0, 0, "scores[" + std::to_string(i) + "]", "not a finite number");
+    scores.push_back(v.get<double>());
+  }
+  try {
+    fp::calibrate_report(a, scores, path);
+  } catch (const fp::invalid_argument& e) {
+    throw fp::data_error(path, 0, 0, "scores", e.what());
+  }
+}
+
+}  // namespace
+
+int write_report(const report& in) {
+  report rep = in;  // --calibration changes the intervals and P
+  if (!rep.o->calibration_path.empty()) calibrate(rep.analysis, rep.o->calibration_path);
   const options& o = *rep.o;
   const report_context& c = rep.ctx;
   const fp::pretrade_report& a = rep.analysis;
@@ -226,6 +265,8 @@ int write_report(const report& rep) {
   for (const fp::pretrade_warning& w : a.warnings)
     warnings.push_back({{"code", std::string(fp::to_string(w.code))}, {"message", w.message}});
   doc["warnings"] = warnings;
+  doc["calibration"] = {
+      {"conformal", a.calibration.conformal}, {"scores", a.calibration.scores}, {"source", a.calibration.source}};
 
   if (!o.json_path.empty()) {
     if (o.json_path == "-") {
@@ -291,6 +332,9 @@ int write_report(const report& rep) {
   std::printf("             %s\n", im.permanent.message.c_str());
   std::printf("\nStrategies (bps of the arrival mid; P = probability that the total exceeds %.2f bps)\n",
               a.order.threshold_bps);
+  if (a.calibration.conformal)
+    std::printf("  p05, p95 and P are conformal: the engine's residuals on %ld real metaorders (%s)\n",
+                static_cast<long>(a.calibration.scores), a.calibration.source.c_str());
   std::printf("  %-11s %9s %9s %9s %9s %12s %8s %8s %8s %6s %8s %9s\n", "strategy", "temporary", "permanent", "total",
               "std", ins.quote_currency.c_str(), "p05", "p95", "P", "N", "duration", "particip.");
   for (const fp::pretrade_strategy& s : a.strategies) {

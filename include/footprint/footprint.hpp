@@ -118,6 +118,7 @@
 #include "footprint/execution/schedules.hpp"
 
 #include "footprint/pretrade/backtest_result.hpp"
+#include "footprint/pretrade/calibrate_report.hpp"
 #include "footprint/pretrade/guardrails.hpp"
 #include "footprint/pretrade/pretrade_analysis.hpp"
 #include "footprint/pretrade/pretrade_backtest.hpp"

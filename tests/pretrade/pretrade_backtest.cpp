@@ -9,6 +9,7 @@
 #include <footprint/data/observed_before.hpp>
 #include <footprint/data/synthetic/synthetic_dataset.hpp>
 #include <footprint/models/linear/bayesian_linear.hpp>
+#include <footprint/pretrade/calibrate_report.hpp>
 #include <footprint/pretrade/pretrade_backtest.hpp>
 #include <footprint/validation/metrics.hpp>
 #if FOOTPRINT_TEST_END_TO_END
@@ -172,21 +173,35 @@ TEST_CASE("pretrade_backtest: CRPS, PIT and P from draws and from a normal") {
   }
 }
 
-TEST_CASE("pretrade_backtest: conformal step, split conformal quantile and predictive system") {
-  // 19 residuals 1..19 (signed alternately): n = 19, alpha = 0.1: k = ceil(20 x 0.9) = 18.
-  std::vector<double> r;
-  for (int i = 1; i <= 19; ++i) r.push_back(i % 2 == 0 ? i : -i);
-  fp::backtest_prediction p{.mean_bps = 10.0, .std_bps = 2.0};
-  std::vector<double> scratch;
-  fp::detail::conformal_step(p, r, 0.1, 12.0, scratch);
-  CHECK(p.conformal_low == doctest::Approx(10.0 - 18.0 * 2.0));
-  CHECK(p.conformal_high == doctest::Approx(10.0 + 18.0 * 2.0));
-  // P(cost > 12) = (#{r_i > 1} + 1/2) / 20 = (9 even residuals 2..18 + 0.5) / 20.
-  CHECK(p.conformal_exceedance == doctest::Approx(9.5 / 20.0));
-  // Too few residuals for the level: no interval.
-  fp::backtest_prediction q{.mean_bps = 0.0, .std_bps = 1.0};
-  fp::detail::conformal_step(q, std::span<const double>(r.data(), 8), 0.1, 0.0, scratch);
-  CHECK(std::isnan(q.conformal_low));
+TEST_CASE("calibrate_report: conformal intervals and P from a backtest's residuals") {
+  // A report of two strategies (mean 10, sd 2; mean 4, sd 1) and 19 residuals 1..19 with
+  // alternating signs: q = the ceil(20 x 0.9) = 18th smallest |r| = 18.
+  fp::pretrade_report r;
+  r.order.threshold_bps = 12.0;
+  r.strategies.resize(2);
+  r.strategies[0].forecast.expected_bps = 10.0;
+  r.strategies[0].forecast.std_bps = 2.0;
+  r.strategies[1].forecast.expected_bps = 4.0;
+  r.strategies[1].forecast.std_bps = 1.0;
+  std::vector<double> residuals;
+  for (int i = 1; i <= 19; ++i) residuals.push_back(i % 2 == 0 ? i : -i);
+  fp::calibrate_report(r, residuals, "test");
+  CHECK(r.calibration.conformal);
+  CHECK(r.calibration.scores == 19);
+  CHECK(r.calibration.source == "test");
+  CHECK(r.strategies[0].forecast.p05_bps == doctest::Approx(10.0 - 36.0));
+  CHECK(r.strategies[0].forecast.p95_bps == doctest::Approx(10.0 + 36.0));
+  CHECK(r.strategies[1].forecast.p95_bps == doctest::Approx(4.0 + 18.0));
+  CHECK(r.strategies[0].forecast.expected_bps == 10.0);  // unchanged
+  // P(cost > 12) = (#{r_i > (12 - 10) / 2 = 1} + 1/2) / 20: the 9 even residuals 2..18.
+  CHECK(r.strategies[0].forecast.exceedance_probability == doctest::Approx(9.5 / 20.0));
+  // P(cost > 12) for mean 4, sd 1: r = 8 ties a residual: Q = (#{r_i < 8} + (1 + 1) / 2) / 20
+  // = (13 + 1) / 20 (Vovk et al.'s smoothed rank, tau = 1/2), P = 6 / 20.
+  CHECK(r.strategies[1].forecast.exceedance_probability == doctest::Approx(6.0 / 20.0));
+  residuals.resize(8);
+  CHECK_THROWS_WITH_AS(fp::calibrate_report(r, residuals),
+                       "footprint::calibrate_report: 8 calibration residuals; at least 9 are needed for a 90% interval",
+                       fp::invalid_argument);
 }
 
 TEST_CASE("pretrade_backtest: walk forward on the synthetic market") {

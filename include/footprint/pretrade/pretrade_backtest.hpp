@@ -22,6 +22,7 @@
 #include "footprint/pretrade/detail/backtest_scores.hpp"
 #include "footprint/pretrade/pretrade_analysis.hpp"
 #include "footprint/types.hpp"
+#include "footprint/validation/conformal_calibrator.hpp"
 #include "footprint/validation/walk_forward.hpp"
 
 #include <algorithm>
@@ -41,6 +42,10 @@ struct pretrade_backtest_params {
   index folds = 5;           ///< walk-forward test blocks, >= 1
   /// Share of the metaorders before the first test block (training only), in (0, 1).
   double initial_fraction = 0.4;
+  /// When set, the test blocks start at the first metaorder arriving at or after this time
+  /// instead of after `initial_fraction` (e.g. the start of a later session: a model fitted
+  /// on one day, scored on another).
+  std::optional<std::chrono::nanoseconds> test_start;
   /// Time between the end of a fold's training data and its first metaorder; >= 0. Labels
   /// still running at the cutoff are not known (`observed_before`).
   std::chrono::nanoseconds embargo = std::chrono::seconds{60};
@@ -112,7 +117,14 @@ class pretrade_backtest {
                                             " market orders, the orders dataset ", r.orders.rows(),
                                             " (not built from the same orders)"));
     const index n = meta.rows();
-    const auto initial = std::max<index>(1, static_cast<index>(params_.initial_fraction * static_cast<double>(n)));
+    index initial = std::max<index>(1, static_cast<index>(params_.initial_fraction * static_cast<double>(n)));
+    if (params_.test_start) {
+      initial = static_cast<index>(std::lower_bound(meta.times.begin(), meta.times.end(), *params_.test_start) -
+                                   meta.times.begin());
+      if (initial == 0)
+        throw invalid_argument(detail::concat(where, ": no metaorder arrives before test_start (",
+                                              params_.test_start->count(), " ns) to train on"));
+    }
     if (n - initial < params_.folds)
       throw invalid_argument(
           detail::concat(where, ": ", n, " metaorders leave ", n - initial, " to test in ", params_.folds, " folds"));
@@ -190,19 +202,34 @@ class pretrade_backtest {
     }
 
     // Conformal, walk-forward: each metaorder's interval and P from the normalized residuals
-    // of the metaorders tested before it that had finished by its arrival.
-    std::vector<double> residuals, scratch;
+    // of the metaorders tested before it that had finished by its arrival (split conformal
+    // with the normalized score and the split conformal predictive system:
+    // `conformal_calibrator`).
+    std::vector<double> ys, mus, sds;
     for (std::size_t m = 0; m < backtest_methods; ++m) {
       for (std::size_t j = 0; j < out.metaorders.size(); ++j) {
-        backtest_metaorder& o = out.metaorders[j];
-        residuals.clear();
+        backtest_prediction& p = out.metaorders[j].predictions[m];
+        ys.clear();
+        mus.clear();
+        sds.clear();
         for (std::size_t i = 0; i < j; ++i) {
-          if (ends[i] > o.time) continue;
-          const backtest_prediction& p = out.metaorders[i].predictions[m];
-          residuals.push_back((out.metaorders[i].realized_bps - p.mean_bps) / p.std_bps);
+          if (ends[i] > out.metaorders[j].time) continue;
+          ys.push_back(out.metaorders[i].realized_bps);
+          mus.push_back(out.metaorders[i].predictions[m].mean_bps);
+          sds.push_back(out.metaorders[i].predictions[m].std_bps);
         }
-        if (static_cast<index>(residuals.size()) >= params_.min_calibration)
-          detail::conformal_step(o.predictions[m], residuals, params_.alpha, threshold, scratch);
+        if (static_cast<index>(ys.size()) < params_.min_calibration) continue;
+        const auto view = [](const std::vector<double>& v) {
+          return Eigen::Map<const vector>(v.data(), static_cast<index>(v.size()));
+        };
+        conformal_calibrator cal({.score = conformal_score::normalized});
+        (void)cal.fit(view(ys), view(mus), view(sds));
+        const auto [low, high] = cal.predict_interval_row(p.mean_bps, p.std_bps, params_.alpha);
+        if (std::isfinite(low) && std::isfinite(high)) {
+          p.conformal_low = low;
+          p.conformal_high = high;
+        }
+        p.conformal_exceedance = cal.exceedance_probability_row(p.mean_bps, p.std_bps, threshold);
       }
       out.methods[m] = detail::score_method(out.metaorders, m, threshold, params_.size_edges);
     }

@@ -103,6 +103,14 @@ struct pretrade_strategy {
   double total_currency = nan;     ///< expected total cost in the quote currency (bps x notional)
 };
 
+/// How a report's 90% intervals and exceedance probabilities were made (see
+/// `calibrate_report`).
+struct pretrade_calibration {
+  bool conformal = false;  ///< true: p05, p95 and P of every strategy are conformal
+  index scores = 0;        ///< calibration residuals (tested metaorders of a backtest)
+  std::string source;      ///< where they came from (e.g. footprint-backtest's file)
+};
+
 /// Everything a pre-trade report says; figures in bps of the arrival mid, positive = cost.
 struct pretrade_report {
   footprint::instrument instrument;  ///< what is traded: units, lot, tick, multiplier
@@ -119,6 +127,7 @@ struct pretrade_report {
   schedule_impact_model impact;      ///< the fitted impact every strategy is priced with (bias and sd of the order)
   std::vector<pretrade_strategy> strategies;  ///< aggressive, balanced, passive, POV..., optimal
   std::vector<pretrade_warning> warnings;     ///< every guardrail that applies
+  pretrade_calibration calibration;           ///< model-based (default) or conformal intervals and P
 };
 
 }  // namespace footprint

@@ -1,6 +1,6 @@
 /// @file pretrade/detail/backtest_scores.hpp
-/// @brief Private to pretrade_backtest.hpp: predictive summaries from draws or a normal, the
-/// walk-forward conformal step and the scores of a set of tested metaorders.
+/// @brief Private to pretrade_backtest.hpp: predictive summaries from draws or a normal, and
+/// the scores of a set of tested metaorders.
 #pragma once
 
 #include "footprint/pretrade/backtest_result.hpp"
@@ -64,29 +64,6 @@ namespace footprint::detail {
   p.pit = normal_cdf(z);
   p.exceedance = 1.0 - normal_cdf((t - mean) / sd);
   return p;
-}
-
-// Walk-forward conformal step for one prediction, from the signed normalized residuals
-// r_i = (y_i - mean_i) / sd_i of the metaorders whose cost was known before this one:
-// interval mean +- q sd with q the ceil((n + 1)(1 - alpha))-th smallest |r_i| (split conformal
-// with the normalized score; Lei et al. 2018), and P(x > t) from the split conformal
-// predictive system on r (Vovk et al. 2019): the share of mean + sd r_i above t, with the
-// (n + 1)-th point at +infinity counted half (the midpoint of its randomized p-values).
-inline void conformal_step(backtest_prediction& p, std::span<const double> residuals, double alpha, double t,
-                           std::vector<double>& scratch) {
-  const std::size_t n = residuals.size();
-  const auto k = static_cast<std::size_t>(std::ceil(static_cast<double>(n + 1) * (1.0 - alpha)));
-  if (n == 0 || k > n) return;  // too few: no finite interval
-  scratch.resize(n);
-  for (std::size_t i = 0; i < n; ++i) scratch[i] = std::abs(residuals[i]);
-  std::nth_element(scratch.begin(), scratch.begin() + static_cast<std::ptrdiff_t>(k - 1), scratch.end());
-  const double q = scratch[k - 1];
-  p.conformal_low = p.mean_bps - q * p.std_bps;
-  p.conformal_high = p.mean_bps + q * p.std_bps;
-  const double bar = (t - p.mean_bps) / p.std_bps;
-  double above = 0.5;  // the test point's own score, half (randomization's midpoint)
-  for (const double r : residuals) above += r > bar ? 1.0 : 0.0;
-  p.conformal_exceedance = above / static_cast<double>(n + 1);
 }
 
 // Scores of method m over the metaorders `rows` selects.
