@@ -4,7 +4,8 @@
 // Candes 2021) on simulated iid, AR(1), GARCH(1,1) and mean-break series; ACI's deterministic
 // miss-rate bound on adversarial sequences; Mondrian per-category coverage; the conformal
 // predictive system's calibrated probabilities; exact error messages. Conformalized quantile
-// regression over footprint's tree models is in conformal_cqr.cpp.
+// regression over footprint's tree models is in tests/models/conformal_cqr.cpp (compiled with
+// the tree models' own tests).
 #include "footprint/validation/adaptive_conformal.hpp"
 #include "footprint/validation/conformal_calibrator.hpp"
 #include "footprint/validation/conformal_predictive_system.hpp"
