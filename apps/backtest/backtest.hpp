@@ -7,6 +7,7 @@
 #include <footprint/pretrade/backtest_result.hpp>
 #include <footprint/pretrade/pretrade_backtest.hpp>
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,7 @@ struct options {
   fp::index draws = 1000;
   std::string json_path;
   std::string calibration_path;  // --save-calibration: the engine's conformal scores
+  bool lenient = false;          // --lenient: skip and count malformed rows
   bool quiet = false;
 };
 
@@ -39,7 +41,8 @@ struct context {
   std::string symbol;
   double span_seconds = 0.0;
   fp::index orders = 0, metaorders = 0;
-  double seconds = 0.0;  // the run's wall time
+  std::size_t rows_skipped = 0;  // malformed rows skipped (--lenient)
+  double seconds = 0.0;          // the run's wall time
 };
 
 /// Writes the JSON document (when asked) and the text table. @return the exit status

@@ -39,6 +39,8 @@ void say(const options& o, const char* text) {
   if (!o.quiet) std::fprintf(stderr, "footprint-backtest: %s\n", text);
 }
 
+fp::parse_policy policy(const options& o) { return o.lenient ? fp::parse_policy::lenient : fp::parse_policy::strict; }
+
 fp::binance_time_unit time_unit(const options& o) {
   if (o.time_unit == "ns") return fp::binance_time_unit::nanoseconds;
   if (o.time_unit == "us") return fp::binance_time_unit::microseconds;
@@ -59,19 +61,20 @@ fp::impact_pipeline_result load(const options& o, context& c) {
     c.source_kind = "lobster";
     c.source_description = "LOBSTER message and order book files";
     c.files = o.lobster;
-    return fp::lobster_dataset(o.lobster[0], o.lobster[1], {.arrival_book_levels = book_levels});
+    return fp::lobster_dataset(o.lobster[0], o.lobster[1], {.arrival_book_levels = book_levels, .policy = policy(o)});
   }
   if (!o.binance.empty()) {
     c.source_kind = "binance";
     c.source_description = "Binance capture (depth, bookTicker and trade streams)";
     c.files = o.binance;
-    return fp::binance_dataset(o.binance, {.arrival_book_levels = book_levels, .time_unit = time_unit(o)});
+    return fp::binance_dataset(o.binance,
+                               {.arrival_book_levels = book_levels, .policy = policy(o), .time_unit = time_unit(o)});
   }
   if (!o.bitstamp.empty()) {
     c.source_kind = "bitstamp";
     c.source_description = "Bitstamp depth-20 snapshots and trades";
     c.files = {o.bitstamp};
-    return fp::bitstamp_dataset(o.bitstamp, {.arrival_book_levels = book_levels});
+    return fp::bitstamp_dataset(o.bitstamp, {.arrival_book_levels = book_levels, .policy = policy(o)});
   }
   c.source_kind = "synthetic";
   c.source_description = "built-in synthetic market (seed 20240809, 6.5 hours)";
@@ -134,6 +137,8 @@ int main(int argc, char** argv) {
   app.add_option("--save-calibration", o.calibration_path,
                  "write the engine's conformal calibration (its normalized residuals) for footprint-pretrade "
                  "--calibration");
+  app.add_flag("--lenient", o.lenient,
+               "skip malformed rows and count them (the report says how many) instead of stopping at the first");
   app.add_flag("--quiet", o.quiet, "no progress on stderr");
   app.set_version_flag("--version", std::string(fp::version_string));
   try {
@@ -155,6 +160,7 @@ int main(int argc, char** argv) {
     c.span_seconds = r.summary.span_seconds;
     c.orders = r.orders.rows();
     c.metaorders = r.metaorders.rows();
+    c.rows_skipped = r.summary.rows_skipped;
     fp::pretrade_backtest_params p;
     p.folds = o.folds;
     p.initial_fraction = o.initial_fraction;

@@ -62,9 +62,9 @@ json document(const options& o, const context& c, const fp::pretrade_backtest_pa
   json j;
   j["program"] = "footprint-backtest";
   j["version"] = std::string(fp::version_string);
-  j["source"] = {{"kind", c.source_kind},     {"description", c.source_description}, {"files", c.files},
-                 {"symbol", c.symbol},        {"span_seconds", c.span_seconds},      {"labelled_orders", c.orders},
-                 {"metaorders", c.metaorders}};
+  j["source"] = {{"kind", c.source_kind},      {"description", c.source_description}, {"files", c.files},
+                 {"symbol", c.symbol},         {"span_seconds", c.span_seconds},      {"labelled_orders", c.orders},
+                 {"metaorders", c.metaorders}, {"rows_skipped", c.rows_skipped}};
   j["settings"] = {{"folds", p.folds},
                    {"initial_fraction", p.initial_fraction},
                    {"test_start_ns", p.test_start ? json(p.test_start->count()) : json()},
@@ -141,6 +141,9 @@ void text(std::FILE* f, const context& c, const fp::pretrade_backtest_params& p,
   std::fprintf(f, "data      %s (%s), %.0f s, %ld labelled market orders, %ld metaorders\n",
                c.source_description.c_str(), c.symbol.c_str(), c.span_seconds, static_cast<long>(c.orders),
                static_cast<long>(c.metaorders));
+  if (c.rows_skipped > 0)
+    std::fprintf(f, "          %zu malformed rows skipped (--lenient; without it the first stops the run)\n",
+                 c.rows_skipped);
   if (p.test_start)
     std::fprintf(f,
                  "walk      %ld fold(s) from %lld ns (the test session), embargo %.0f s; metaorders of >= %ld orders\n",
@@ -200,17 +203,17 @@ int write_report(const options& o, const context& c, const fp::pretrade_backtest
     const std::string out = document(o, c, p, r).dump(2) + "\n";
     if (o.json_path == "-") {
       std::fwrite(out.data(), 1, out.size(), stdout);
-      return std::fflush(stdout) == 0 && !std::ferror(stdout) ? 0 : 1;
+      if (std::fflush(stdout) != 0 || std::ferror(stdout))
+        throw fp::data_error("stdout", 0, 0, "", "writing the JSON report failed");
+      return 0;
     }
     std::ofstream f(o.json_path);
     f << out;
     if (!f.flush()) throw fp::data_error(o.json_path, 0, 0, "", "cannot write the JSON report");
   }
   text(stdout, c, p, r);
-  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
-    std::fprintf(stderr, "footprint-backtest: error: writing the report to stdout failed\n");
-    return 1;
-  }
+  if (std::fflush(stdout) != 0 || std::ferror(stdout))
+    throw fp::data_error("stdout", 0, 0, "", "writing the report failed");
   return 0;
 }
 

@@ -62,24 +62,28 @@ fp::binance_time_unit binance_time_unit(const std::string& name) {
   return fp::binance_time_unit::automatic;
 }
 
+fp::parse_policy policy(const options& o) { return o.lenient ? fp::parse_policy::lenient : fp::parse_policy::strict; }
+
 source_data load(const options& o) {
   source_data s;
   if (!o.lobster.empty()) {
     s.kind = "lobster";
     s.description = "LOBSTER message and order book files";
     s.files = o.lobster;
-    s.result = fp::lobster_dataset(o.lobster[0], o.lobster[1], {.arrival_book_levels = arrival_book_levels});
+    s.result = fp::lobster_dataset(o.lobster[0], o.lobster[1],
+                                   {.arrival_book_levels = arrival_book_levels, .policy = policy(o)});
   } else if (!o.binance.empty()) {
     s.kind = "binance";
     s.description = "Binance capture (depth, bookTicker and trade streams)";
     s.files = o.binance;
     s.result = fp::binance_dataset(
-        o.binance, {.arrival_book_levels = arrival_book_levels, .time_unit = binance_time_unit(o.time_unit)});
+        o.binance,
+        {.arrival_book_levels = arrival_book_levels, .policy = policy(o), .time_unit = binance_time_unit(o.time_unit)});
   } else if (!o.bitstamp.empty()) {
     s.kind = "bitstamp";
     s.description = "Bitstamp depth-20 snapshots and trades";
     s.files = {o.bitstamp};
-    s.result = fp::bitstamp_dataset(o.bitstamp, {.arrival_book_levels = arrival_book_levels});
+    s.result = fp::bitstamp_dataset(o.bitstamp, {.arrival_book_levels = arrival_book_levels, .policy = policy(o)});
   } else {
     s.kind = "synthetic";
     s.description = "built-in synthetic market (seed 20240809, 6.5 hours; true gamma 1e-5, beta 2e-5 USD per share)";

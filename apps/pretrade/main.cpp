@@ -102,6 +102,8 @@ int main(int argc, char** argv) {
                  "make the 90% intervals and P conformal with the engine's residuals on real metaorders, from "
                  "footprint-backtest --save-calibration FILE (same instrument)")
       ->check(CLI::ExistingFile);
+  app.add_flag("--lenient", o.lenient,
+               "skip malformed rows and count them (the report says how many) instead of stopping at the first");
   app.add_flag("--quiet", o.quiet, "no progress on stderr");
   app.set_version_flag("--version", std::string(fp::version_string));
   try {

@@ -35,6 +35,7 @@ struct options {
   std::vector<std::string> binance;  // one or more captures, in time order
   std::string bitstamp;              // folder with depth20_snapshots.csv.gz and trades.csv
   std::string time_unit = "auto";    // --time-unit: the Binance captures' local timestamps
+  bool lenient = false;              // --lenient: skip and count malformed rows
   std::string side = "buy";
   std::optional<double> quantity;
   std::string horizon = "10m";
@@ -126,6 +127,7 @@ struct report_context {
   std::vector<std::string> files;
   double span_seconds = fp::nan;
   std::size_t events = 0, market_orders = 0;
+  std::size_t rows_skipped = 0;  // malformed rows skipped (--lenient); 0 for a loaded analysis
   fp::index labelled_orders = 0, metaorders = 0;
   double daily_volume = fp::nan;
   double lot_size = 1.0;

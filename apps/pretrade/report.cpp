@@ -147,6 +147,7 @@ int write_report(const report& in) {
                    {"files", c.files},
                    {"span_seconds", c.span_seconds},
                    {"events", c.events},
+                   {"rows_skipped", c.rows_skipped},
                    {"market_orders", c.market_orders},
                    {"labelled_orders", c.labelled_orders},
                    {"metaorders", c.metaorders},
@@ -270,7 +271,8 @@ int write_report(const report& in) {
 
   if (!o.json_path.empty()) {
     if (o.json_path == "-") {
-      std::cout << doc.dump(2) << '\n';
+      std::cout << doc.dump(2) << '\n' << std::flush;
+      if (!std::cout) throw fp::data_error("stdout", 0, 0, "", "writing the JSON report failed");
       return 0;
     }
     std::ofstream f(o.json_path);
@@ -288,6 +290,9 @@ int write_report(const report& in) {
   std::printf("          %.0f s of data, %zu market orders (%ld labelled, %ld metaorders), ADV %.6g %s\n",
               c.span_seconds, c.market_orders, static_cast<long>(c.labelled_orders), static_cast<long>(c.metaorders),
               adv, unit.c_str());
+  if (c.rows_skipped > 0)
+    std::printf("          %zu malformed rows skipped (--lenient; without it the first stops the run)\n",
+                c.rows_skipped);
   std::printf("Instrument %s (%s): %s, lot %.6g, tick %.6g %s", ins.symbol.c_str(), ins.venue.c_str(), unit.c_str(),
               ins.lot_size, ins.tick_size, ins.quote_currency.c_str());
   if (ins.contract_multiplier != 1.0 || ins.inverse)
@@ -367,6 +372,9 @@ int write_report(const report& in) {
     for (const fp::pretrade_warning& w : a.warnings)
       std::printf("  %s: %s\n", std::string(fp::to_string(w.code)).c_str(), w.message.c_str());
   }
+  // A report that did not reach its reader (a full disk, a closed pipe) is a failure, not exit 0.
+  if (std::fflush(stdout) != 0 || std::ferror(stdout))
+    throw fp::data_error("stdout", 0, 0, "", "writing the report failed");
   return 0;
 }
 

@@ -88,6 +88,7 @@ int run(const options& o, double horizon_seconds, const source_data& src, progre
   c.files = src.files;
   c.span_seconds = r.summary.span_seconds;
   c.events = r.summary.events;
+  c.rows_skipped = r.summary.rows_skipped;
   c.market_orders = r.summary.market_orders;
   c.labelled_orders = r.orders.rows();
   c.metaorders = r.metaorders.rows();

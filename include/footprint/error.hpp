@@ -80,6 +80,8 @@ class data_error : public std::runtime_error, public error {
   /// @param column 1-based column (field) number; 0 when not applicable
   /// @param field  name of the field, e.g. "price"; may be empty
   /// @param detail what is wrong, with the value got, e.g. "not a number (got 'abc')"
+  /// The message `what()` escapes control bytes (\xNN) and keeps at most 1,024 bytes of the
+  /// file name and of the detail (then "... (N more bytes)"); the accessors return them as given.
   data_error(std::string file, std::size_t line, std::size_t column, std::string field, const std::string& detail)
       : std::runtime_error(format(file, line, column, field, detail)),
         file_(std::move(file)),
@@ -97,14 +99,38 @@ class data_error : public std::runtime_error, public error {
   [[nodiscard]] const std::string& field() const noexcept { return field_; }
 
  private:
+  // The message: control bytes escaped as \xNN (a hostile file must not send escape
+  // sequences to the user's terminal), and a detail longer than max_detail cut with a count
+  // (a field of megabytes must not become the message).
   static std::string format(const std::string& file, std::size_t line, std::size_t column, const std::string& field,
                             const std::string& detail) {
-    std::string s = file;
+    std::string s = printable(file, max_detail);
     if (line != 0) s += detail::concat(':', line);
     if (column != 0) s += detail::concat(':', column);
     s += ": ";
-    if (!field.empty()) s += "field '" + field + "': ";
-    return s + detail;
+    if (!field.empty()) s += "field '" + printable(field, 128) + "': ";
+    return s + printable(detail, max_detail);
+  }
+
+  static constexpr std::size_t max_detail = 1024;  // bytes of a message part kept
+
+  static std::string printable(const std::string& text, std::size_t limit) {
+    std::string out;
+    const std::size_t n = text.size() < limit ? text.size() : limit;
+    out.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      if (c < 0x20 || c == 0x7f) {
+        constexpr char hex[] = "0123456789abcdef";
+        out += "\\x";
+        out += hex[c >> 4];
+        out += hex[c & 15];
+      } else {
+        out += static_cast<char>(c);
+      }
+    }
+    if (text.size() > limit) out += detail::concat("... (", text.size() - limit, " more bytes)");
+    return out;
   }
 
   std::string file_;

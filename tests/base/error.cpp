@@ -26,6 +26,19 @@ TEST_CASE("data_error omits unknown line, column and field") {
   CHECK(std::string(f.what()) == "book.csv:7: crossed book");
 }
 
+TEST_CASE("data_error escapes control bytes and cuts a huge detail") {
+  // Issue 22: a hostile file must not send terminal escape sequences through an error message,
+  // nor make a megabyte field the message.
+  const fp::data_error e("f\x1b[2J.csv", 3, 1, "pri\rce", std::string("bad value '\x1b]0;owned\x07\x7f'"));
+  CHECK(std::string(e.what()) == "f\\x1b[2J.csv:3:1: field 'pri\\x0dce': bad value '\\x1b]0;owned\\x07\\x7f'");
+  CHECK(e.field() == "pri\rce");  // the accessors keep what was given
+  const fp::data_error big("x.csv", 1, 0, "", std::string(5000, 'a'));
+  const std::string what = big.what();
+  CHECK(what.size() < 1100);
+  CHECK(what.find("... (3976 more bytes)") != std::string::npos);
+  CHECK(std::string(fp::data_error("x.csv", 1, 0, "", "caf\xc3\xa9").what()) == "x.csv:1: caf\xc3\xa9");  // UTF-8 kept
+}
+
 TEST_CASE("dimension_mismatch reports expected and got") {
   const fp::dimension_mismatch e("footprint::bayesian_linear::fit", "y.size() must equal X.rows()", 10, 9);
   CHECK(std::string(e.what()) == "footprint::bayesian_linear::fit: y.size() must equal X.rows() (expected 10, got 9)");

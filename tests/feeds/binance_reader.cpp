@@ -361,6 +361,22 @@ TEST_CASE("binance: local timestamps in ns, us or ms are detected or declared, a
   CHECK(read_all(off).size() == 2);
 }
 
+TEST_CASE("binance: a line longer than max_line_bytes is an error before it is parsed") {
+  // Issue 22: one unclosed 60 MB JSON line cost 4.4 GB of RAM before its parse error.
+  const std::string huge = "1 {\"stream\":\"btcusdt@trade\",\"data\":[" + std::string(3 << 20, '[');
+  fp::binance_reader r("huge", huge);
+  const std::string message =
+      "huge:1: line of " + std::to_string(huge.size()) + " bytes, longer than max_line_bytes (1048576): not parsed";
+  CHECK_THROWS_WITH_AS(read_all(r), message.c_str(), fp::data_error);
+  fp::binance_reader small("small", spot_depth_1, {.max_line_bytes = 100});
+  CHECK_THROWS_WITH_AS(read_all(small), doctest::Contains("longer than max_line_bytes (100)"), fp::data_error);
+  // Under the lenient policy the line is skipped and counted, and reading goes on.
+  const std::string two = huge + "\n" + spot_depth_1;
+  fp::binance_reader lenient("two", two, {.policy = fp::parse_policy::lenient});
+  CHECK(read_all(lenient).size() == 1);
+  CHECK(lenient.report().rows_skipped == 1);
+}
+
 TEST_CASE("binance: malformed lines raise data_error with file, line, column and field") {
   const std::string good = spot_depth_1;
   CHECK(error_of("\n") == "m:1:1: field 'local_ts_ns': empty line (expected '<local_ts_ns> <json>')");

@@ -107,6 +107,74 @@ TEST_CASE("truncated compressed files raise data_error naming the file") {
   }
 }
 
+TEST_CASE("multi-member gzip and multi-stream bzip2 files are read whole") {
+  // What pigz, pbzip2 and lbzip2 write, and `cat a.gz b.gz` makes (issue 22: only the first
+  // bzip2 stream was read, silently). Three members, the middle one large enough to span
+  // several refills and the boundary inside a buffer.
+  std::vector<std::string> parts{"first,1\nfirst,2\n", "", "third,1\nthird without newline"};
+  for (int i = 0; i < 30000; ++i) parts[1] += "middle," + std::to_string(i) + "\n";
+  std::vector<std::string> want;
+  for (const std::string& p : parts) {
+    fp::line_reader r("m", p);
+    for (const std::string& l : read_all(r)) want.push_back(l);
+  }
+  const auto concat = [](const std::vector<fs::path>& files, const fs::path& out) {
+    std::ofstream o(out, std::ios::binary);
+    for (const fs::path& f : files) o << std::ifstream(f, std::ios::binary).rdbuf();
+  };
+  std::vector<fs::path> gz, bz;
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    gz.push_back(temp_file("member" + std::to_string(k) + ".gz"));
+    bz.push_back(temp_file("member" + std::to_string(k) + ".bz2"));
+    write_gzip(gz.back(), parts[k]);
+    write_bzip2(bz.back(), parts[k]);
+  }
+  const fs::path all_gz = temp_file("multi.gz"), all_bz = temp_file("multi.bz2");
+  concat(gz, all_gz);
+  concat(bz, all_bz);
+  for (const fs::path& p : {all_gz, all_bz}) {
+    INFO(p.string());
+    for (const std::size_t block : {std::size_t{64}, std::size_t{1} << 20}) {
+      fp::line_reader r(p.string(), block);
+      CHECK(read_all(r) == want);
+      CHECK(r.members() == 3);
+    }
+  }
+  // Bytes after the last member that are not another member: an error naming their count,
+  // never silently ignored (zlib's gzread ignores them).
+  for (const fs::path& p : {all_gz, all_bz}) {
+    const fs::path padded = temp_file("padded" + p.extension().string());
+    concat({p}, padded);
+    std::ofstream(padded, std::ios::binary | std::ios::app) << "GARBAGE!!";
+    fp::line_reader r(padded.string());
+    CHECK_THROWS_WITH_AS(read_all(r), doctest::Contains("9 bytes after the end of the"), fp::data_error);
+    fs::remove(padded);
+  }
+  // A truncated second member is still a truncation.
+  const fs::path cut = temp_file("cut.gz");
+  concat({gz[0], gz[1]}, cut);
+  fs::resize_file(cut, fs::file_size(cut) - 100);
+  fp::line_reader rc(cut.string());
+  CHECK_THROWS_WITH_AS(read_all(rc), doctest::Contains("truncated gzip stream"), fp::data_error);
+  for (const auto& f : gz) fs::remove(f);
+  for (const auto& f : bz) fs::remove(f);
+  fs::remove(all_gz);
+  fs::remove(all_bz);
+  fs::remove(cut);
+}
+
+TEST_CASE("a UTF-8 byte-order mark is not part of the first line") {
+  // Spreadsheet exports start with EF BB BF; a reader would see a header "\xEF\xBB\xBFtime".
+  const std::string text = "\xEF\xBB\xBFtime,price\n1,2\n\xEF\xBB\xBFnot at the start\n";
+  fp::line_reader r("bom", text);
+  CHECK(read_all(r) == std::vector<std::string>{"time,price", "1,2", "\xEF\xBB\xBFnot at the start"});
+  const fs::path gz = temp_file("bom.gz");
+  write_gzip(gz, text);
+  fp::line_reader rg(gz.string());
+  CHECK(read_all(rg).front() == "time,price");
+  fs::remove(gz);
+}
+
 TEST_CASE("a missing file raises data_error") {
   CHECK_THROWS_WITH_AS(fp::line_reader("/nonexistent/footprint.csv"),
                        "/nonexistent/footprint.csv: cannot open file for reading", fp::data_error);

@@ -5,6 +5,7 @@
 #include "footprint/models/trees/random_forest.hpp"
 
 #include "footprint/data/synthetic/regression_problems.hpp"
+#include "footprint/detail/parallel.hpp"
 
 #include <doctest/doctest.h>
 
@@ -62,6 +63,65 @@ TEST_CASE("persistence: gradient_boosting round-trips bit-exactly") {
   // and the bare engine
   const auto e = fp::model_from_json<fp::tree_ensemble>(fp::model_to_json(gb.ensemble()));
   CHECK(e == gb.ensemble());
+}
+
+TEST_CASE("persistence: a model file does not choose the caller's threads") {
+  // Issue 22: n_threads = 100000 in a file crashed OpenMP, INT_MAX made it exit the process,
+  // 5000 made predict 240x slower. The loaded model uses the caller's threads (0), and any
+  // request is capped at what OpenMP offers.
+  const auto train = fp::problems::wavy(300, 33, 0.1);
+  fp::random_forest rf({.n_estimators = 6, .seed = 5, .n_threads = 2});
+  fp::gradient_boosting gb({.n_estimators = 6, .n_threads = 2});
+  (void)rf.fit(train.X, train.y);
+  (void)gb.fit(train.X, train.y);
+  for (const std::string hostile : {"100000", "2147483647", "5000"}) {
+    INFO(hostile);
+    std::string rf_text = fp::model_to_json(rf);
+    std::string gb_text = fp::model_to_json(gb);
+    for (std::string* t : {&rf_text, &gb_text}) {
+      const std::size_t at = t->find("\"n_threads\":2");
+      REQUIRE(at != std::string::npos);
+      t->replace(at, 13, "\"n_threads\":" + hostile);
+    }
+    const auto rf_back = fp::model_from_json<fp::random_forest>(rf_text, "hostile");
+    const auto gb_back = fp::model_from_json<fp::gradient_boosting>(gb_text, "hostile");
+    CHECK(rf_back.params().n_threads == 0);
+    CHECK(gb_back.params().n_threads == 0);
+    CHECK(rf_back.predict(train.X) == rf.predict(train.X));
+    CHECK(gb_back.predict(train.X) == gb.predict(train.X));
+  }
+  CHECK(fp::detail::threads_to_use(100000) <= fp::detail::threads_to_use(0));
+  CHECK(fp::detail::threads_to_use(1) == 1);
+  CHECK(fp::detail::threads_to_use(-5) == fp::detail::threads_to_use(0));
+}
+
+TEST_CASE("persistence: a file that is not JSON is refused at once, in bounded memory") {
+  // Issue 22: /dev/zero was read up to 2 GiB and ended in std::bad_alloc.
+  if (std::filesystem::exists("/dev/zero")) {
+    CHECK_THROWS_WITH_AS((void)fp::load_model<fp::random_forest>("/dev/zero"),
+                         "/dev/zero: not JSON: it starts with byte 0 at offset 0 (expected '{')", fp::data_error);
+  }
+  const auto path = std::filesystem::temp_directory_path() / "footprint_test_not_json.json";
+  {
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    REQUIRE(f != nullptr);
+    std::fputs("  \n\x89PNG", f);
+    std::fclose(f);
+  }
+  CHECK_THROWS_WITH_AS((void)fp::load_model<fp::gradient_boosting>(path),
+                       doctest::Contains("not JSON: it starts with byte 137 at offset 3"), fp::data_error);
+  // Past the size limit: refused when the limit is reached.
+  {
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    REQUIRE(f != nullptr);
+    std::fputs("{\"a\": \"", f);
+    const std::string chunk(4096, 'x');
+    for (int i = 0; i < 64; ++i) std::fputs(chunk.c_str(), f);
+    std::fclose(f);
+  }
+  CHECK_THROWS_WITH_AS((void)fp::detail::read_text_file(path, 100'000), doctest::Contains("longer than 100000 bytes"),
+                       fp::data_error);
+  std::filesystem::remove(path);
 }
 
 TEST_CASE("persistence: corrupt or mismatched files raise data_error") {

@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <clocale>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -86,6 +87,33 @@ TEST_CASE("xgboost import: unsupported or corrupt models raise data_error") {
   CHECK_THROWS_AS((void)fp::xgboost_model_from_json(bad_feature), fp::data_error);
   CHECK_THROWS_AS((void)fp::load_xgboost_model(data_dir + "no_such_file.json"), fp::data_error);
   CHECK_THROWS_AS((void)fp::xgboost_model_from_json("{\"learner\": 3}"), fp::data_error);
+}
+
+TEST_CASE("xgboost import: base_score as XGBoost 3.1 writes it, and under a decimal-comma locale") {
+  std::ifstream in(data_dir + "xgboost_model.json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string good = ss.str();
+  const fp::tree_ensemble reference = fp::xgboost_model_from_json(good);
+  const std::string field = "\"base_score\":\"2.5E-1\"";
+  const auto pos = good.find(field);
+  REQUIRE(pos != std::string::npos);
+  // XGBoost 3.1: a one-element vector.
+  std::string v31 = good;
+  v31.replace(pos, field.size(), "\"base_score\":\"[2.5E-1]\"");
+  CHECK(fp::xgboost_model_from_json(v31) == reference);
+  std::string multi = good;
+  multi.replace(pos, field.size(), "\"base_score\":\"[2.5E-1,1E0]\"");
+  CHECK_THROWS_WITH_AS((void)fp::xgboost_model_from_json(multi), doctest::Contains("multi-target"), fp::data_error);
+  // A decimal-comma locale (std::stod read "2.5E-1" as 2 under de_DE).
+  const char* previous = std::setlocale(LC_NUMERIC, nullptr);
+  const std::string saved = previous != nullptr ? previous : "C";
+  if (std::setlocale(LC_NUMERIC, "de_DE.UTF-8") != nullptr || std::setlocale(LC_NUMERIC, "de_DE") != nullptr) {
+    CHECK(fp::xgboost_model_from_json(good) == reference);
+    std::setlocale(LC_NUMERIC, saved.c_str());
+  } else {
+    MESSAGE("skipped the de_DE part: the locale is not installed");
+  }
 }
 
 }  // namespace unity_xgboost_import

@@ -22,7 +22,7 @@ CASE is one of:
   plot         scripts/plot_backtest.py draws the synthetic run's JSON (skipped without
                Debian's python3-matplotlib)
   bad-args     an unknown option, a missing file, --test-from-file without --binance: one line
-               on stderr each, exit status 2
+               on stderr each, exit status 2; a report written to a full disk: exit status 1
 """
 
 import json
@@ -201,6 +201,15 @@ def case_bad_args(backtest, _pretrade, _data):
         if p.stdout:
             fail(f"{args}: printed on stdout")
         ok(f"{args}: exit {status}, one error line")
+    if os.path.exists("/dev/full"):
+        for args in ([], ["--json", "-"]):
+            with open("/dev/full", "w") as full:
+                p = subprocess.run([backtest, "--quiet", *args], stdout=full, stderr=subprocess.PIPE, text=True,
+                                   timeout=900)
+            lines = p.stderr.strip().splitlines()
+            if p.returncode != 1 or len(lines) != 1 or "stdout" not in lines[0]:
+                fail(f"{args} to a full disk: exit {p.returncode}, {lines}")
+            ok(f"{args} to a full disk: exit 1, one error line")
 
 
 def main():

@@ -23,6 +23,7 @@ CASE is one of the following, optionally followed by ":MODEL" (e.g. goog:mlp) to
               source.loaded_from), without data; --load-model with a data option, a corrupt or a
               missing file each give one error line
   bad-args    negative quantity, unknown side, unreadable file, horizon longer than the data,
+              a report written to a full disk (/dev/full),
               unknown unit: each gives exactly one line on stderr and exit code 1 or 2
 Every data case also checks the report's invariants: the instrument, seven strategies,
 probabilities in [0, 1], ordered quantiles, temporary cost never negative, the passive
@@ -284,6 +285,15 @@ def bad_args(binary, data):
         check(len(errors) == 1 and len(errors) + len(progress) == len(lines), f"{args}: one error line (besides progress): {lines}")
         check(needle.lower() in errors[0].lower(), f"{args}: the error names '{needle}'")
         check(r.stdout == "", f"{args}: nothing on stdout")
+    # A report that cannot be written (a full disk: /dev/full) is an error, not exit 0.
+    if os.path.exists("/dev/full"):
+        for args in ([], ["--json", "-"]):
+            with open("/dev/full", "w") as full:
+                r = subprocess.run([binary, "--quiet", *args], stdout=full, stderr=subprocess.PIPE, text=True,
+                                   timeout=600)
+            lines = r.stderr.strip().splitlines()
+            check(r.returncode == 1 and len(lines) == 1 and "stdout" in lines[0],
+                  f"{args} to a full disk: exit {r.returncode}, {lines}")
 
 
 def models_compared(doc, model):

@@ -5,7 +5,10 @@
 /// Compression is detected from the file's first bytes (gzip: 1f 8b; bzip2: "BZh"), not its
 /// name. Decompression is zlib's and libbzip2's. Lines are returned without their "\n" or
 /// "\r\n"; a last line without a newline is returned too. A truncated or corrupt compressed
-/// stream raises `data_error` naming the file, never a crash or a silent end.
+/// stream raises `data_error` naming the file, never a crash or a silent end. A file of
+/// several compressed members (multi-member gzip, multi-stream bzip2: what pigz, pbzip2 and
+/// lbzip2 write, and `cat a.gz b.gz` makes) is read whole; bytes after the last member that
+/// are not another member raise `data_error` (they are never ignored).
 #pragma once
 
 #include "footprint/error.hpp"
@@ -13,6 +16,7 @@
 #include <bzlib.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -47,10 +51,12 @@ class line_reader {
     std::rewind(file_.get());
     if (got >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
       kind_ = compression::gzip;
-      file_.reset();
-      gz_ = gzopen(path.c_str(), "rb");
-      if (gz_ == nullptr) throw data_error(path, 0, 0, "", "cannot open gzip stream");
-      gzbuffer(gz_, 1u << 17);
+      zs_ = std::make_unique<z_stream>();
+      if (inflateInit2(zs_.get(), 16 + MAX_WBITS) != Z_OK) {
+        zs_.reset();
+        throw data_error(path, 0, 0, "", "cannot open gzip stream");
+      }
+      compressed_.resize(std::size_t{1} << 17);
     } else if (got == 3 && magic[0] == 'B' && magic[1] == 'Z' && magic[2] == 'h') {
       kind_ = compression::bzip2;
       int err = BZ_OK;
@@ -80,6 +86,36 @@ class line_reader {
   /// @return false at the end of the input
   /// @throws data_error on a read error or a truncated/corrupt compressed stream
   bool next(std::string_view& line) {
+    if (!next_line(line)) return false;
+    // A UTF-8 byte-order mark (spreadsheet exports write one) is not part of the first line.
+    if (line_number_ == 1 && line.size() >= 3 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
+    return true;
+  }
+
+  /// Longest line accepted, in bytes; a longer one raises `data_error` (hostile input).
+  static constexpr std::size_t max_line_length = std::size_t{64} << 20;
+
+  /// 1-based number of the line last returned by `next` (0 before the first).
+  [[nodiscard]] std::size_t line_number() const noexcept { return line_number_; }
+  /// The file name (or the name given for a memory buffer).
+  [[nodiscard]] const std::string& name() const noexcept { return name_; }
+  /// The compression detected.
+  [[nodiscard]] compression kind() const noexcept { return kind_; }
+  /// Compressed members (gzip) or streams (bzip2) read so far: a file from pigz, pbzip2,
+  /// lbzip2 or `cat a.gz b.gz` has several, all read.
+  [[nodiscard]] std::size_t members() const noexcept { return members_; }
+
+ private:
+  struct file_closer {
+    void operator()(std::FILE* f) const noexcept { std::fclose(f); }
+  };
+
+  static std::string_view trim_cr(std::string_view s) noexcept {
+    if (!s.empty() && s.back() == '\r') s.remove_suffix(1);
+    return s;
+  }
+
+  bool next_line(std::string_view& line) {
     if (in_memory_) return next_in_memory(line);
     for (;;) {
       const char* begin = buffer_.data() + pos_;
@@ -100,26 +136,6 @@ class line_reader {
       }
       refill();
     }
-  }
-
-  /// Longest line accepted, in bytes; a longer one raises `data_error` (hostile input).
-  static constexpr std::size_t max_line_length = std::size_t{64} << 20;
-
-  /// 1-based number of the line last returned by `next` (0 before the first).
-  [[nodiscard]] std::size_t line_number() const noexcept { return line_number_; }
-  /// The file name (or the name given for a memory buffer).
-  [[nodiscard]] const std::string& name() const noexcept { return name_; }
-  /// The compression detected.
-  [[nodiscard]] compression kind() const noexcept { return kind_; }
-
- private:
-  struct file_closer {
-    void operator()(std::FILE* f) const noexcept { std::fclose(f); }
-  };
-
-  static std::string_view trim_cr(std::string_view s) noexcept {
-    if (!s.empty() && s.back() == '\r') s.remove_suffix(1);
-    return s;
   }
 
   bool next_in_memory(std::string_view& line) {
@@ -159,50 +175,139 @@ class line_reader {
         }
         break;
       }
-      case compression::gzip: {
-        const int n = gzread(gz_, dst, static_cast<unsigned>(want));
-        if (n < 0) gz_fail();
-        got = static_cast<std::size_t>(n);
-        if (got < want) {
-          int err = Z_OK;
-          (void)gzerror(gz_, &err);
-          if (err != Z_OK) gz_fail();
-          eof_ = true;
-        }
-        break;
-      }
-      case compression::bzip2: {
-        int err = BZ_OK;
-        const int n = BZ2_bzRead(&err, bz_, dst, static_cast<int>(want));
-        if (err == BZ_STREAM_END) {
-          got = static_cast<std::size_t>(n);
-          eof_ = true;
-        } else if (err == BZ_OK) {
-          got = static_cast<std::size_t>(n);
-        } else {
-          throw data_error(name_, line_number_ + 1, 0, "",
-                           err == BZ_UNEXPECTED_EOF
-                               ? "truncated bzip2 stream (unexpected end of file)"
-                               : detail::concat("corrupt bzip2 stream (libbzip2 error ", err, ")"));
-        }
-        break;
-      }
+      case compression::gzip: got = inflate_some(dst, want); break;
+      case compression::bzip2: got = bunzip_some(dst, want); break;
     }
     end_ += got;
   }
 
-  [[noreturn]] void gz_fail() {
-    int err = Z_OK;
-    const char* msg = gzerror(gz_, &err);
-    const bool truncated = err == Z_BUF_ERROR;
-    throw data_error(name_, line_number_ + 1, 0, "",
-                     truncated ? std::string("truncated gzip stream (unexpected end of file)")
-                               : detail::concat("corrupt gzip stream (", msg ? msg : "zlib error", ")"));
+  // Reads more compressed bytes into compressed_ after the `keep` unread ones at its front;
+  // false at the end of the file. @throws data_error on a read error
+  bool read_compressed(std::size_t keep) {
+    if (file_eof_) return false;
+    const std::size_t n = std::fread(compressed_.data() + keep, 1, compressed_.size() - keep, file_.get());
+    if (n < compressed_.size() - keep) {
+      if (std::ferror(file_.get())) throw data_error(name_, line_number_ + 1, 0, "", "read error");
+      file_eof_ = true;
+    }
+    in_begin_ = 0;
+    in_end_ = keep + n;
+    return n > 0;
+  }
+
+  // Moves the unread compressed bytes to the front and makes sure at least `need` are there
+  // (fewer at the end of the file), reading only the missing bytes (libbzip2 takes at most
+  // BZ_MAX_UNUSED bytes back); returns how many there are. @throws data_error on a read error
+  std::size_t lookahead(std::size_t need) {
+    std::size_t have = in_end_ - in_begin_;
+    if (have >= need || file_eof_) return have;
+    std::memmove(compressed_.data(), compressed_.data() + in_begin_, have);
+    in_begin_ = 0;
+    in_end_ = have;
+    while (in_end_ < need && !file_eof_) {
+      const std::size_t want = need - in_end_;
+      const std::size_t n = std::fread(compressed_.data() + in_end_, 1, want, file_.get());
+      if (n < want) {
+        if (std::ferror(file_.get())) throw data_error(name_, line_number_ + 1, 0, "", "read error");
+        file_eof_ = true;
+      }
+      in_end_ += n;
+    }
+    return in_end_ - in_begin_;
+  }
+
+  // After the end of one compressed member: true when another member of the same format
+  // follows (gzip: 1f 8b; bzip2: "BZh"), false at the end of the file. @throws data_error
+  // for bytes after the last member that are not one (trailing garbage is never ignored)
+  bool next_member(const char* magic, std::size_t magic_size, const char* format) {
+    const std::size_t have = lookahead(magic_size);
+    if (have == 0) return false;
+    if (have < magic_size || std::memcmp(compressed_.data() + in_begin_, magic, magic_size) != 0) {
+      std::size_t trailing = have;
+      while (!file_eof_ && read_compressed(0)) trailing += in_end_;
+      throw data_error(name_, 0, 0, "",
+                       detail::concat(trailing, " byte", trailing == 1 ? "" : "s", " after the end of the ", format,
+                                      " stream, not another ", format, " member (a damaged or padded file)"));
+    }
+    ++members_;
+    return true;
+  }
+
+  // Inflates up to `want` bytes into dst, member after member (pigz, `cat a.gz b.gz`).
+  std::size_t inflate_some(char* dst, std::size_t want) {
+    z_stream& z = *zs_;
+    z.next_out = reinterpret_cast<Bytef*>(dst);
+    z.avail_out = static_cast<uInt>(want);
+    while (z.avail_out > 0) {
+      if (in_begin_ == in_end_ && !read_compressed(0) && !member_open_) break;
+      z.next_in = reinterpret_cast<Bytef*>(compressed_.data() + in_begin_);
+      z.avail_in = static_cast<uInt>(in_end_ - in_begin_);
+      const int rc = inflate(&z, Z_NO_FLUSH);
+      in_begin_ = in_end_ - z.avail_in;
+      if (rc == Z_STREAM_END) {
+        member_open_ = false;
+        if (!next_member("\x1f\x8b", 2, "gzip")) break;
+        inflateReset(&z);
+        member_open_ = true;
+        continue;
+      }
+      member_open_ = true;
+      if (rc == Z_BUF_ERROR) {  // no progress: more input is needed, and there is none
+        if (in_begin_ == in_end_ && file_eof_)
+          throw data_error(name_, line_number_ + 1, 0, "", "truncated gzip stream (unexpected end of file)");
+        continue;
+      }
+      if (rc != Z_OK)
+        throw data_error(name_, line_number_ + 1, 0, "",
+                         detail::concat("corrupt gzip stream (", z.msg != nullptr ? z.msg : "zlib error", ")"));
+    }
+    const std::size_t got = want - z.avail_out;
+    if (got < want) eof_ = true;
+    return got;
+  }
+
+  // Decompresses up to `want` bytes into dst, stream after stream (pbzip2, lbzip2, `cat`).
+  std::size_t bunzip_some(char* dst, std::size_t want) {
+    std::size_t got = 0;
+    while (got < want) {
+      int err = BZ_OK;
+      const int n = BZ2_bzRead(&err, bz_, dst + got, static_cast<int>(want - got));
+      if (err == BZ_OK) {
+        got += static_cast<std::size_t>(n);
+        continue;
+      }
+      if (err != BZ_STREAM_END) {
+        throw data_error(name_, line_number_ + 1, 0, "",
+                         err == BZ_UNEXPECTED_EOF ? std::string("truncated bzip2 stream (unexpected end of file)")
+                                                  : detail::concat("corrupt bzip2 stream (libbzip2 error ", err, ")"));
+      }
+      got += static_cast<std::size_t>(n);
+      // The bytes libbzip2 read past this stream: kept, then the file's rest decides.
+      void* unused = nullptr;
+      int n_unused = 0;
+      BZ2_bzReadGetUnused(&err, bz_, &unused, &n_unused);
+      compressed_.resize(std::max<std::size_t>(compressed_.size(), std::size_t{1} << 17));
+      std::memcpy(compressed_.data(), unused, static_cast<std::size_t>(n_unused));
+      in_begin_ = 0;
+      in_end_ = static_cast<std::size_t>(n_unused);
+      BZ2_bzReadClose(&err, bz_);
+      bz_ = nullptr;
+      if (!next_member("BZh", 3, "bzip2")) {
+        eof_ = true;
+        break;
+      }
+      // libbzip2 reads the file after the bytes it is handed: give it what is buffered.
+      const std::size_t have = in_end_ - in_begin_;
+      bz_ = BZ2_bzReadOpen(&err, file_.get(), 0, 0, compressed_.data() + in_begin_, static_cast<int>(have));
+      if (err != BZ_OK) throw data_error(name_, line_number_ + 1, 0, "", "cannot open the next bzip2 stream");
+      in_begin_ = in_end_ = 0;
+    }
+    return got;
   }
 
   void close() noexcept {
-    if (gz_ != nullptr) gzclose(gz_);
-    gz_ = nullptr;
+    if (zs_ != nullptr) inflateEnd(zs_.get());
+    zs_.reset();
     if (bz_ != nullptr) {
       int err = BZ_OK;
       BZ2_bzReadClose(&err, bz_);
@@ -215,7 +320,13 @@ class line_reader {
     std::swap(name_, o.name_);
     std::swap(buffer_, o.buffer_);
     std::swap(file_, o.file_);
-    std::swap(gz_, o.gz_);
+    std::swap(zs_, o.zs_);
+    std::swap(compressed_, o.compressed_);
+    std::swap(in_begin_, o.in_begin_);
+    std::swap(in_end_, o.in_end_);
+    std::swap(file_eof_, o.file_eof_);
+    std::swap(member_open_, o.member_open_);
+    std::swap(members_, o.members_);
     std::swap(bz_, o.bz_);
     std::swap(kind_, o.kind_);
     std::swap(memory_, o.memory_);
@@ -229,7 +340,13 @@ class line_reader {
   std::string name_;
   std::vector<char> buffer_;
   std::unique_ptr<std::FILE, file_closer> file_;
-  gzFile gz_ = nullptr;
+  std::unique_ptr<z_stream> zs_;  // gzip: zlib's inflate state
+  std::vector<char> compressed_;  // compressed bytes read, not yet decompressed
+  std::size_t in_begin_ = 0;      // unread compressed bytes: [in_begin_, in_end_)
+  std::size_t in_end_ = 0;
+  bool file_eof_ = false;     // the compressed file is read to its end
+  bool member_open_ = false;  // gzip: inside a member
+  std::size_t members_ = 1;   // compressed members (gzip) or streams (bzip2) read
   BZFILE* bz_ = nullptr;
   compression kind_ = compression::none;
   std::string_view memory_;

@@ -228,7 +228,10 @@ random_forest_params random_forest_params_from_json(const json_reader& r, const 
   p.oob_score = r.boolean(jp, path, "oob_score");
   p.quantile_forest = r.boolean(jp, path, "quantile_forest");
   p.seed = r.integer<std::uint64_t>(jp, path, "seed");
-  p.n_threads = r.integer<int>(jp, path, "n_threads");
+  // A model file is data, not configuration: the saver's n_threads is checked for the
+  // format and ignored; the loaded model uses the caller's threads (0, capped by OpenMP).
+  (void)r.integer<int>(jp, path, "n_threads");
+  p.n_threads = 0;
   return p;
 }
 
@@ -350,7 +353,10 @@ gradient_boosting_params gradient_boosting_params_from_json(const json_reader& r
   p.early_stopping_rounds = r.integer<index>(jp, path, "early_stopping_rounds");
   p.validation_fraction = r.number(jp, path, "validation_fraction");
   p.seed = r.integer<std::uint64_t>(jp, path, "seed");
-  p.n_threads = r.integer<int>(jp, path, "n_threads");
+  // A model file is data, not configuration: the saver's n_threads is checked for the
+  // format and ignored; the loaded model uses the caller's threads (0, capped by OpenMP).
+  (void)r.integer<int>(jp, path, "n_threads");
+  p.n_threads = 0;
   return p;
 }
 

@@ -29,6 +29,7 @@
 #include <nlohmann/json.hpp>
 
 #include <bit>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -36,6 +37,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 namespace footprint {
@@ -55,19 +57,26 @@ namespace detail {
   return below_even ? mid : std::nextafter(mid, -std::numeric_limits<double>::infinity());
 }
 
-/// A number stored by XGBoost as a string (e.g. "5E-1") or a number; finite.
+/// A number stored by XGBoost as a string (e.g. "5E-1"; XGBoost 3.1 writes base_score as a
+/// one-element vector, "[5E-1]") or a number; finite. Parsed with std::from_chars, which
+/// does not depend on the C locale (std::stod read "5.5E-1" as 5 under de_DE).
 template <class = void>
 double xgboost_number(const json_reader& r, const nlohmann::json& v, const std::string& field) {
   if (v.is_number()) return r.number(v, field);
   const std::string s = r.string(v, field);
-  double x = 0.0;
-  try {
-    std::size_t used = 0;
-    x = std::stod(s, &used);
-    if (used != s.size()) r.fail(field, concat("must be a number (got '", s, "')"));
-  } catch (const std::logic_error&) {
-    r.fail(field, concat("must be a number (got '", s, "')"));
+  std::string_view text(s);
+  if (text.size() >= 2 && text.front() == '[' && text.back() == ']') {
+    text = text.substr(1, text.size() - 2);
+    if (text.find(',') != std::string_view::npos)
+      r.fail(field, concat("one value expected (got '", s, "': a multi-target model is not supported)"));
   }
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);  // from_chars takes no '+'
+  double x = 0.0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), x);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size())
+    r.fail(field, concat("must be a number (got '", s, "')"));
   if (!std::isfinite(x)) r.fail(field, concat("must be a finite number (got '", s, "')"));
   return x;
 }

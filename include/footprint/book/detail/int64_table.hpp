@@ -15,7 +15,8 @@ namespace detail {
 
 /// Private: an open-addressing hash table from 64-bit keys to `V` (linear probing,
 /// backward-shift deletion, load factor <= 1/2). Pointers to values are invalidated by
-/// `insert` and `erase`.
+/// `insert` and `erase`. Keys crafted to collide (issue 22: 80,000 inserts took 4.7 s instead
+/// of 0.017 s) make it rehash under a new seed when a probe run exceeds `max_probes`.
 template <class V>
 class int64_table {
  public:
@@ -36,9 +37,18 @@ class int64_table {
   /// The value for `key`, inserted value-initialized when absent; `inserted` tells which.
   V& find_or_insert(std::int64_t key, bool& inserted) {
     if ((size_ + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
+    std::size_t probes = 0;
     for (std::size_t i = home(key);; i = (i + 1) & mask_) {
       slot& s = slots_[i];
       if (!s.used) {
+        if (probes > max_probes) {
+          // A probe run this long does not happen by chance at load <= 1/2: keys crafted to
+          // collide under this seed. Rehash under the next one (deterministic: the same keys
+          // give the same table) and insert there.
+          ++seed_;
+          rehash(slots_.size());
+          return find_or_insert(key, inserted);
+        }
         s.used = true;
         s.key = key;
         s.value = V{};
@@ -50,8 +60,14 @@ class int64_table {
         inserted = false;
         return s.value;
       }
+      ++probes;
     }
   }
+
+  /// Rehashes under a new seed after a probe run this long (see find_or_insert).
+  static constexpr std::size_t max_probes = 128;
+  /// How many times the table changed its seed (0 unless keys collided on purpose).
+  [[nodiscard]] std::uint64_t reseeds() const noexcept { return seed_; }
 
   /// Removes `key` if present; returns whether it was.
   bool erase(std::int64_t key) noexcept {
@@ -106,8 +122,12 @@ class int64_table {
   };
 
   [[nodiscard]] std::size_t home(std::int64_t key) const noexcept {
-    // Fibonacci hashing: sequential ids spread over the table.
-    return static_cast<std::size_t>((static_cast<std::uint64_t>(key) * 0x9E3779B97F4A7C15ull) >> shift_);
+    // Seeded splitmix64 finalizer (Steele, Lea and Flood 2014), high bits: sequential ids
+    // spread over the table, and ids crafted to collide under one seed do not under the next.
+    std::uint64_t z = static_cast<std::uint64_t>(key) + (seed_ + 1) * 0x9E3779B97F4A7C15ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return static_cast<std::size_t>((z ^ (z >> 31)) >> shift_);
   }
 
   void rehash(std::size_t capacity) {
@@ -129,6 +149,7 @@ class int64_table {
   std::size_t size_ = 0;
   std::size_t mask_ = 0;
   int shift_ = 60;
+  std::uint64_t seed_ = 0;
 };
 
 }  // namespace detail

@@ -53,6 +53,12 @@ struct binance_options {
   /// epoch clock: a declared unit, or a detected one (a first stamp of at least 1e11);
   /// smaller stamps are a relative clock, read in ns and not compared with E.
   std::chrono::nanoseconds max_clock_skew = std::chrono::hours{1};
+  /// Longest line parsed, bytes (the `binance_reader`): the real captures' longest is 64 KB
+  /// (a REST snapshot); a longer line is malformed (a counted skip under the lenient policy)
+  /// and is not parsed: it bounds what one line costs (a JSON tree takes up to about 75 bytes
+  /// per byte of text: 1 MiB, under 80 MB; one unclosed 60 MB line took 4.4 GB). The line
+  /// reader's own limit (64 MiB) bounds the line's buffer.
+  std::size_t max_line_bytes = std::size_t{1} << 20;
 };
 
 /// How many messages of each kind a Binance reader returned.
@@ -321,6 +327,10 @@ class binance_reader {
   // Parses one line into ev; false (ev untouched) for a stream the reader does not use.
   bool parse_line(std::string_view line, binance_event& ev) {
     if (line.empty()) fail(1, "local_ts_ns", "empty line (expected '<local_ts_ns> <json>')");
+    if (line.size() > options_.max_line_bytes)
+      fail(0, "",
+           detail::concat("line of ", line.size(), " bytes, longer than max_line_bytes (", options_.max_line_bytes,
+                          "): not parsed"));
     const std::size_t sp = line.find(' ');
     const std::string_view ts_text = line.substr(0, sp);
     std::int64_t ts = 0;

@@ -32,6 +32,7 @@
 #include <fstream>
 #include <istream>
 #include <limits>
+#include <new>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -322,15 +323,50 @@ template <class Json = nlohmann::json>
   return parse_json<Json>(text.str(), source);
 }
 
-/// The whole file as text. @throws data_error(path, ...) when it cannot be opened or read
+/// Largest file `read_text_file` reads: 1 GiB (the largest model footprint writes is far
+/// smaller; a bigger "model" is hostile or not a model).
+inline constexpr std::size_t max_text_file_bytes = std::size_t{1} << 30;
+
+/// The whole file (a JSON document) as text, in bounded memory: a file whose first
+/// non-blank byte cannot start JSON ('{' or '[') is refused at once (e.g. /dev/zero, a
+/// binary file), one longer than `max_bytes` when that is reached.
+/// @throws data_error(path, ...) when it cannot be opened or read, does not start like JSON,
+///         is longer than max_bytes, or memory runs out
 template <class = void>
-[[nodiscard]] std::string read_text_file(const std::filesystem::path& path) {
+[[nodiscard]] std::string read_text_file(const std::filesystem::path& path,
+                                         std::size_t max_bytes = max_text_file_bytes) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw data_error(path.string(), 0, 0, "", "cannot open the file for reading");
-  std::ostringstream os;
-  os << in.rdbuf();
+  std::string text;
+  std::vector<char> block(std::size_t{1} << 20);
+  bool checked = false;
+  try {
+    while (in) {
+      in.read(block.data(), static_cast<std::streamsize>(block.size()));
+      const auto got = static_cast<std::size_t>(in.gcount());
+      if (got == 0) break;
+      if (text.size() + got > max_bytes)
+        throw data_error(path.string(), 0, 0, "", concat("longer than ", max_bytes, " bytes: not a model file"));
+      text.append(block.data(), got);
+      if (!checked) {
+        const std::size_t first = text.find_first_not_of(" \t\r\n");
+        if (first != std::string::npos) {
+          checked = true;
+          const char c = text[first];
+          if (c != '{' && c != '[')
+            throw data_error(path.string(), 0, 0, "",
+                             concat("not JSON: it starts with byte ", static_cast<int>(static_cast<unsigned char>(c)),
+                                    " at offset ", first, " (expected '{')"));
+        } else if (text.size() > 4096) {
+          throw data_error(path.string(), 0, 0, "", "not JSON: more than 4096 blank bytes at its start");
+        }
+      }
+    }
+  } catch (const std::bad_alloc&) {
+    throw data_error(path.string(), 0, 0, "", concat("out of memory after ", text.size(), " bytes"));
+  }
   if (in.bad()) throw data_error(path.string(), 0, 0, "", "read failed");
-  return os.str();
+  return text;
 }
 
 /// Writes `text` to the file (replacing it). @throws data_error(path, ...) on failure

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "footprint/detail/checks.hpp"
+#include "footprint/detail/parallel.hpp"
 #include "footprint/detail/random.hpp"
 #include "footprint/types.hpp"
 
@@ -19,15 +20,9 @@
 
 namespace footprint::detail {
 
-/// Threads to use: `requested` when > 0, else all (OpenMP's default), 1 without OpenMP.
-[[nodiscard]] inline int resolve_threads(int requested) noexcept {
-#ifdef _OPENMP
-  return requested > 0 ? requested : std::max(1, omp_get_max_threads());
-#else
-  (void)requested;
-  return 1;
-#endif
-}
+/// Threads to use: `requested` when > 0, else all (OpenMP's default), capped at what OpenMP
+/// offers (`threads_to_use`); 1 without OpenMP.
+[[nodiscard]] inline int resolve_threads(int requested) noexcept { return threads_to_use(requested); }
 
 /// Sum of f(i) for i in [0, n) in a fixed order whatever the thread count: blocks of 4096
 /// summed in parallel, then the block sums added in order.

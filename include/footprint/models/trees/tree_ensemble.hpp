@@ -8,6 +8,7 @@
 
 #include "footprint/detail/checks.hpp"
 #include "footprint/detail/concat.hpp"
+#include "footprint/detail/parallel.hpp"
 #include "footprint/error.hpp"
 #include "footprint/models/detail/tree_layout_common.hpp"
 #include "footprint/models/detail/tree_layout_heap.hpp"
@@ -179,7 +180,7 @@ class tree_ensemble {
     constexpr index block = detail::tree_block_rows;
     const index n_blocks = (n + block - 1) / block;
 #ifdef _OPENMP
-    int nt = n_threads > 0 ? n_threads : omp_max_threads();
+    const int nt = detail::threads_to_use(n_threads);
 #pragma omp parallel for schedule(static) num_threads(nt) if (nt > 1 && n_blocks > 1)
 #else
     (void)n_threads;
@@ -256,10 +257,6 @@ class tree_ensemble {
     if (rank_on_) heap_ = {};  // the rank layout keeps its own copy of the leaf values
   }
 
-#ifdef _OPENMP
-  static int omp_max_threads() noexcept;
-#endif
-
   tree_ensemble_state state_;
   detail::tree_linked_layout linked_;
   detail::tree_heap_layout heap_;
@@ -267,9 +264,5 @@ class tree_ensemble {
   bool heap_on_ = false;
   bool rank_on_ = false;
 };
-
-#ifdef _OPENMP
-inline int tree_ensemble::omp_max_threads() noexcept { return omp_get_max_threads(); }
-#endif
 
 }  // namespace footprint
