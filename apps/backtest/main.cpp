@@ -41,16 +41,9 @@ void say(const options& o, const char* text) {
 
 fp::parse_policy policy(const options& o) { return o.lenient ? fp::parse_policy::lenient : fp::parse_policy::strict; }
 
-fp::binance_time_unit time_unit(const options& o) {
-  if (o.time_unit == "ns") return fp::binance_time_unit::nanoseconds;
-  if (o.time_unit == "us") return fp::binance_time_unit::microseconds;
-  if (o.time_unit == "ms") return fp::binance_time_unit::milliseconds;
-  return fp::binance_time_unit::automatic;
-}
-
 // The local time of the first message of a capture (the start of its session).
 std::chrono::nanoseconds first_time(const options& o, const std::string& path) {
-  fp::binance_reader r(path, {.time_unit = time_unit(o)});
+  fp::binance_reader r(path, {.time_unit = *fp::binance_time_unit_from_string(o.time_unit)});
   fp::binance_event ev;
   if (!r.next(ev)) throw fp::data_error(path, 0, 0, "", "the capture has no message");
   return ev.local_time;
@@ -67,8 +60,9 @@ fp::impact_pipeline_result load(const options& o, context& c) {
     c.source_kind = "binance";
     c.source_description = "Binance capture (depth, bookTicker and trade streams)";
     c.files = o.binance;
-    return fp::binance_dataset(o.binance,
-                               {.arrival_book_levels = book_levels, .policy = policy(o), .time_unit = time_unit(o)});
+    return fp::binance_dataset(o.binance, {.arrival_book_levels = book_levels,
+                                           .policy = policy(o),
+                                           .time_unit = *fp::binance_time_unit_from_string(o.time_unit)});
   }
   if (!o.bitstamp.empty()) {
     c.source_kind = "bitstamp";

@@ -55,13 +55,6 @@ double parse_horizon(const std::string& text) {
 // visible levels with their median density (pretrade_analysis::fit), as footprint-backtest.
 constexpr fp::index arrival_book_levels = 20;
 
-fp::binance_time_unit binance_time_unit(const std::string& name) {
-  if (name == "ns") return fp::binance_time_unit::nanoseconds;
-  if (name == "us") return fp::binance_time_unit::microseconds;
-  if (name == "ms") return fp::binance_time_unit::milliseconds;
-  return fp::binance_time_unit::automatic;
-}
-
 fp::parse_policy policy(const options& o) { return o.lenient ? fp::parse_policy::lenient : fp::parse_policy::strict; }
 
 source_data load(const options& o) {
@@ -76,9 +69,9 @@ source_data load(const options& o) {
     s.kind = "binance";
     s.description = "Binance capture (depth, bookTicker and trade streams)";
     s.files = o.binance;
-    s.result = fp::binance_dataset(
-        o.binance,
-        {.arrival_book_levels = arrival_book_levels, .policy = policy(o), .time_unit = binance_time_unit(o.time_unit)});
+    s.result = fp::binance_dataset(o.binance, {.arrival_book_levels = arrival_book_levels,
+                                               .policy = policy(o),
+                                               .time_unit = *fp::binance_time_unit_from_string(o.time_unit)});
   } else if (!o.bitstamp.empty()) {
     s.kind = "bitstamp";
     s.description = "Bitstamp depth-20 snapshots and trades";

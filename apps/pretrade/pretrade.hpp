@@ -78,9 +78,6 @@ struct source_data {
   fp::impact_pipeline_result result;
 };
 
-/// --time-unit's value ("auto", "ns", "us", "ms") as the readers' setting.
-fp::binance_time_unit binance_time_unit(const std::string& name);
-
 /// Reads the data the options name (the synthetic market without one).
 source_data load(const options& o);
 

@@ -11,6 +11,7 @@
 #include "footprint/book/trade.hpp"
 #include "footprint/concepts.hpp"
 #include "footprint/data/arrival_state.hpp"
+#include "footprint/data/detail/grid_volatility.hpp"
 #include "footprint/data/executed_order.hpp"
 #include "footprint/data/impact_dataset.hpp"
 #include "footprint/data/impact_pipeline_result.hpp"
@@ -95,7 +96,8 @@ class impact_pipeline {
       : features_(std::move(features)),
         params_(std::move(params)),
         names_(features_.names().begin(), features_.names().end()),
-        builder_(names_, params_.labels) {
+        builder_(names_, params_.labels),
+        volatility_(params_.volatility_interval) {
     const char* where = "footprint::impact_pipeline::impact_pipeline";
     if (params_.metaorder_gap.count() < 0) {
       throw invalid_argument(
@@ -148,7 +150,7 @@ class impact_pipeline {
       const double mid = q.mid();
       if (std::isfinite(mid) && mid > 0.0) {
         builder_.add_mid(t, mid);
-        sample_volatility(t, mid);
+        volatility_.add(t, mid);
       }
     }
     if (keeps_history()) keep_state(book, t, q);
@@ -300,10 +302,7 @@ class impact_pipeline {
     s.spread = q.two_sided() ? q.ask - q.bid : nan;
     s.bid_depth = q.bid_quantity;
     s.ask_depth = q.ask_quantity;
-    s.volatility = intervals_ > 0
-                       ? std::sqrt(realized_variance_ / (static_cast<double>(intervals_) *
-                                                         detail::feat::to_seconds(params_.volatility_interval)))
-                       : nan;
+    s.volatility = volatility_.volatility();
     r.summary = summary_;
     r.summary.mid_updates = builder_.mid_count();
     r.tape = market_tape{trades_, builder_.mid_times(), builder_.mids()};
@@ -331,27 +330,6 @@ class impact_pipeline {
     }
     summary_.last_time = t;
     summary_.span_seconds = detail::feat::to_seconds(summary_.last_time - summary_.first_time);
-  }
-
-  // Previous-tick sampling of the mid on the grid first_mid_time + k * interval: the return
-  // of each interval is that of the mid in force at its end; intervals without a change
-  // contribute 0. O(1) per update, whatever the gap.
-  void sample_volatility(std::chrono::nanoseconds t, double mid) noexcept {
-    if (!has_sample_) {
-      has_sample_ = true;
-      sampled_mid_ = last_mid_ = mid;
-      next_sample_ = t + params_.volatility_interval;
-      return;
-    }
-    if (t >= next_sample_) {
-      const double r = std::log(last_mid_ / sampled_mid_);
-      realized_variance_ += r * r;
-      const std::int64_t passed = (t - next_sample_) / params_.volatility_interval + 1;
-      intervals_ += passed;
-      sampled_mid_ = last_mid_;
-      next_sample_ += params_.volatility_interval * passed;
-    }
-    last_mid_ = mid;
   }
 
   [[nodiscard]] bool keeps_history() const noexcept {
@@ -466,12 +444,7 @@ class impact_pipeline {
   std::vector<trade> trades_;  // the tape's trades
   bool has_time_ = false;
   // volatility sampling
-  bool has_sample_ = false;
-  double sampled_mid_ = nan;
-  double last_mid_ = nan;
-  std::chrono::nanoseconds next_sample_{0};
-  double realized_variance_ = 0.0;
-  std::int64_t intervals_ = 0;
+  detail::grid_volatility volatility_;
   std::size_t levels_ = 0;  // arrival book levels kept per side
   // history: a ring of (time, bid, ask, bid depth, ask depth, features..., book levels...)
   std::size_t stride_ = 4;

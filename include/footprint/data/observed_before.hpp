@@ -4,6 +4,7 @@
 #pragma once
 
 #include "footprint/book/price_level_book.hpp"
+#include "footprint/data/detail/grid_volatility.hpp"
 #include "footprint/data/impact_dataset.hpp"
 #include "footprint/data/impact_pipeline_result.hpp"
 #include "footprint/detail/concat.hpp"
@@ -164,27 +165,9 @@ namespace detail {
   st.ask_depth = out.book.ask_levels() > 0 ? out.book.ask_quantity(0) : nan;
   const auto features = static_cast<index>(r.orders.X.cols()) - static_cast<index>(size_feature_names.size());
   st.features = r.orders.X.row(last_row).head(std::max<index>(features, 0)).transpose();
-  double variance = 0.0;
-  std::int64_t intervals = 0;
-  if (mids > 0) {
-    double sampled = out.tape.mids.front(), previous = sampled;
-    std::chrono::nanoseconds next = out.tape.mid_times.front() + volatility_interval;
-    for (std::size_t i = 1; i < mids; ++i) {
-      const auto t = out.tape.mid_times[i];
-      if (t >= next) {
-        const double ret = std::log(previous / sampled);
-        variance += ret * ret;
-        const std::int64_t passed = (t - next) / volatility_interval + 1;
-        intervals += passed;
-        sampled = previous;
-        next += volatility_interval * passed;
-      }
-      previous = out.tape.mids[i];
-    }
-  }
-  st.volatility = intervals > 0 ? std::sqrt(variance / (static_cast<double>(intervals) *
-                                                        std::chrono::duration<double>(volatility_interval).count()))
-                                : nan;
+  detail::grid_volatility volatility(volatility_interval);
+  for (std::size_t i = 0; i < mids; ++i) volatility.add(out.tape.mid_times[i], out.tape.mids[i]);
+  st.volatility = volatility.volatility();
   st.volume_rate = s.span_seconds > 0.0 ? s.traded_volume / s.span_seconds : nan;
   s.market_orders = static_cast<std::size_t>(n);
   return out;

@@ -30,6 +30,16 @@ enum class binance_time_unit : std::uint8_t {
   milliseconds,  ///< as Binance's own event times
 };
 
+/// A time unit by name, as the programs' `--time-unit` takes it: "auto", "ns", "us" or "ms";
+/// nullopt for anything else.
+[[nodiscard]] constexpr std::optional<binance_time_unit> binance_time_unit_from_string(std::string_view name) noexcept {
+  if (name == "auto") return binance_time_unit::automatic;
+  if (name == "ns") return binance_time_unit::nanoseconds;
+  if (name == "us") return binance_time_unit::microseconds;
+  if (name == "ms") return binance_time_unit::milliseconds;
+  return std::nullopt;
+}
+
 /// What a Binance message is.
 enum class binance_event_kind : std::uint8_t {
   depth_update,    ///< a diff-depth event (`depthUpdate`): absolute quantities of changed levels

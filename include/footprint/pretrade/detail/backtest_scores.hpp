@@ -5,12 +5,14 @@
 
 #include "footprint/pretrade/backtest_result.hpp"
 #include "footprint/types.hpp"
+#include "footprint/validation/metrics.hpp"
+
+#include <boost/math/distributions/normal.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <limits>
-#include <numbers>
 #include <span>
 #include <vector>
 
@@ -47,22 +49,18 @@ namespace footprint::detail {
   return p;
 }
 
-[[nodiscard]] inline double normal_cdf(double z) noexcept { return 0.5 * std::erfc(-z / std::numbers::sqrt2); }
-
-// A normal prediction N(mean, sd^2): its quantiles, closed-form CRPS (Gneiting and Raftery
-// 2007, eq. 5), PIT and P(x > t).
+// A normal prediction N(mean, sd^2): boost's quantiles and CDF, the library's closed-form
+// CRPS (validation/metrics.hpp; Gneiting and Raftery 2007, eq. 5).
 [[nodiscard]] inline backtest_prediction prediction_from_normal(double mean, double sd, double y, double t) {
+  const boost::math::normal n(mean, sd);
   backtest_prediction p;
-  constexpr double z95 = 1.6448536269514722;
   p.mean_bps = mean;
   p.std_bps = sd;
-  p.p05_bps = mean - z95 * sd;
-  p.p95_bps = mean + z95 * sd;
-  const double z = (y - mean) / sd;
-  const double pdf = std::exp(-0.5 * z * z) / std::sqrt(2.0 * std::numbers::pi);
-  p.crps_bps = sd * (z * (2.0 * normal_cdf(z) - 1.0) + 2.0 * pdf - 1.0 / std::sqrt(std::numbers::pi));
-  p.pit = normal_cdf(z);
-  p.exceedance = 1.0 - normal_cdf((t - mean) / sd);
+  p.p05_bps = quantile(n, 0.05);
+  p.p95_bps = quantile(n, 0.95);
+  p.crps_bps = footprint::crps(n, y);
+  p.pit = cdf(n, y);
+  p.exceedance = cdf(complement(n, t));
   return p;
 }
 
