@@ -1,0 +1,189 @@
+/// @file feeds/binance/binance_reader_impl.hpp
+/// @brief Definitions of `binance_reader`'s message parsers (included by binance_reader.hpp;
+/// not a public header of its own).
+#pragma once
+
+#include "footprint/feeds/binance/binance_reader.hpp"
+
+namespace footprint {
+
+inline bool binance_reader::parse_line(std::string_view line, binance_event& ev) {
+  if (line.empty()) fail(1, "local_ts_ns", "empty line (expected '<local_ts_ns> <json>')");
+  if (line.size() > options_.max_line_bytes)
+    fail(0, "",
+         detail::concat("line of ", line.size(), " bytes, longer than max_line_bytes (", options_.max_line_bytes,
+                        "): not parsed"));
+  const std::size_t sp = line.find(' ');
+  const std::string_view ts_text = line.substr(0, sp);
+  std::int64_t ts = 0;
+  {
+    const auto [ptr, ec] = std::from_chars(ts_text.data(), ts_text.data() + ts_text.size(), ts);
+    if (ts_text.empty() || ec != std::errc{} || ptr != ts_text.data() + ts_text.size() || ts < 0) {
+      fail(1, "local_ts_ns", detail::concat("not a timestamp in ns (got '", ts_text.substr(0, 40), "')"));
+    }
+  }
+  if (sp == std::string_view::npos) fail(2, "", "missing JSON message after the timestamp");
+  if (scale_ == 0) scale_ = unit_scale(ts);
+  if (ts > std::numeric_limits<std::int64_t>::max() / scale_)
+    fail(1, "local_ts_ns", detail::concat("timestamp out of range (got ", ts, " in units of ", scale_, " ns)"));
+  ts *= scale_;
+  if (ts < last_local_)
+    fail(1, "local_ts_ns", detail::concat("timestamp goes back (got ", ts, " after ", last_local_, ")"));
+  const std::string_view text = line.substr(sp + 1);
+  try {
+    doc_ = json::parse(text.data(), text.data() + text.size());
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for a number overflow ("1e999")
+    std::string what = e.what();
+    const std::size_t close = what.find("] ");
+    if (close != std::string::npos) what.erase(0, close + 2);
+    fail(2, "", "invalid JSON: " + what);
+  }
+  if (!doc_.is_object()) fail_json("", "expected a JSON object (got " + brief(doc_) + ")");
+
+  pending_symbol_ = nullptr;
+  binance_event out;
+  out.local_time = std::chrono::nanoseconds{ts};
+  local_ = out.local_time;
+  out.line = lines_.line_number();
+  if (const auto it = doc_.find("stream"); it != doc_.end()) {
+    const std::string& stream = string(*it, "stream");
+    const json& data = object(member(doc_, "data", "data"), "data");
+    const std::size_t at = stream.find('@');
+    const std::string_view kind =
+        at == std::string::npos ? std::string_view{} : std::string_view(stream).substr(at + 1);
+    if (kind == "depth" || kind.substr(0, 6) == "depth@") {
+      parse_depth(data, out);
+    } else if (kind == "bookTicker") {
+      parse_ticker(data, out);
+    } else if (kind == "trade") {
+      parse_trade(data, out);
+    } else if (unused_stream(kind)) {
+      ++counts_.unused_streams;
+      last_local_ = ts;
+      return false;
+    } else {
+      fail_json("stream", "unsupported stream '" + stream.substr(0, 60) +
+                              "' (expected <symbol>@depth[@<speed>], <symbol>@bookTicker or <symbol>@trade)");
+    }
+  } else if (doc_.contains("lastUpdateId")) {
+    parse_snapshot(out);
+  } else {
+    fail_json("",
+              "not a combined-stream message ({\"stream\",\"data\"}) nor a depth snapshot "
+              "({\"lastUpdateId\",\"bids\",\"asks\"})");
+  }
+  // Committed: the line was valid.
+  last_local_ = ts;
+  if (pending_symbol_ != nullptr && symbol_.empty()) symbol_ = *pending_symbol_;
+  ev = out;
+  return true;
+}
+
+inline void binance_reader::parse_depth(const json& data, binance_event& out) {
+  check_symbol(data);
+  const std::int64_t first = integer(member(data, "U", "data.U"), "data.U");
+  const std::int64_t last = integer(member(data, "u", "data.u"), "data.u");
+  if (first > last) fail_json("data.U", detail::concat("U must be <= u (got U ", first, ", u ", last, ")"));
+  std::int64_t previous = -1;
+  const auto pu = data.find("pu");
+  const binance_market m = depth_.market();
+  if (pu != data.end()) {
+    if (m == binance_market::spot) fail_json("data.pu", "unexpected key in a spot stream");
+    previous = integer(*pu, "data.pu");
+    if (previous >= first)
+      fail_json("data.pu", detail::concat("pu must be < U (got pu ", previous, ", U ", first, ")"));
+  } else if (m == binance_market::usd_m_futures) {
+    fail_json("data.pu", "missing key (the stream is USD-M futures)");
+  }
+  const std::chrono::nanoseconds e = event_time(member(data, "E", "data.E"), "data.E");
+  levels(member(data, "b", "data.b"), "data.b", amount::quantity, bids_);
+  levels(member(data, "a", "data.a"), "data.a", amount::quantity, asks_);
+
+  const binance_depth_update u{first, last, previous, bids_, asks_};
+  binance_depth_result r;
+  try {
+    r = depth_.apply_update(u, out.local_time);
+  } catch (const invalid_argument& x) {  // not reached: everything was checked above
+    fail_json("data", x.what());
+  }
+  ++counts_.depth_updates;
+  out.kind = binance_event_kind::depth_update;
+  out.exchange_time = e;
+  out.first_update_id = first;
+  out.last_update_id = last;
+  out.previous_update_id = previous;
+  out.bids = bids_;
+  out.asks = asks_;
+  out.applied = r.applied;
+  out.gap = r.gap;
+  out.crossed = r.crossed;
+}
+
+inline void binance_reader::parse_snapshot(binance_event& out) {
+  const std::int64_t last = integer(member(doc_, "lastUpdateId", "lastUpdateId"), "lastUpdateId");
+  std::optional<std::chrono::nanoseconds> e;
+  if (const auto it = doc_.find("E"); it != doc_.end()) e = event_time(*it, "E");
+  levels(member(doc_, "bids", "bids"), "bids", amount::positive_quantity, bids_);
+  levels(member(doc_, "asks", "asks"), "asks", amount::positive_quantity, asks_);
+  ordered(bids_, side::buy, "bids");
+  ordered(asks_, side::sell, "asks");
+  if (!bids_.empty() && !asks_.empty() && bids_.front().price >= asks_.front().price) {
+    fail_json("bids[0][0]", detail::concat("crossed snapshot (best bid ", bids_.front().price, " >= best ask ",
+                                           asks_.front().price, ")"));
+  }
+  binance_depth_result r;
+  try {
+    r = depth_.apply_snapshot(last, bids_, asks_, out.local_time);
+  } catch (const invalid_argument& x) {  // not reached: everything was checked above
+    fail_json("", x.what());
+  }
+  ++counts_.depth_snapshots;
+  out.kind = binance_event_kind::depth_snapshot;
+  out.exchange_time = e;
+  out.last_update_id = last;
+  out.bids = bids_;
+  out.asks = asks_;
+  out.applied = r.applied;
+  out.crossed = r.crossed;
+}
+
+inline void binance_reader::parse_ticker(const json& data, binance_event& out) {
+  check_symbol(data);
+  binance_book_ticker t;
+  t.update_id = integer(member(data, "u", "data.u"), "data.u");
+  if (const auto it = data.find("E"); it != data.end()) t.exchange_time = event_time(*it, "data.E");
+  const double bp = ticker_price(member(data, "b", "data.b"), "data.b");
+  const double bq = decimal(member(data, "B", "data.B"), amount::quantity, [] { return "data.B"; });
+  const double ap = ticker_price(member(data, "a", "data.a"), "data.a");
+  const double aq = decimal(member(data, "A", "data.A"), amount::quantity, [] { return "data.A"; });
+  // An empty side is sent as price 0 and quantity 0.
+  if (bp == 0.0 && bq != 0.0) fail_json("data.b", "price must be > 0 (got '0' with a quantity)");
+  if (ap == 0.0 && aq != 0.0) fail_json("data.a", "price must be > 0 (got '0' with a quantity)");
+  t.bid_price = bp == 0.0 ? nan : bp;
+  t.bid_quantity = bp == 0.0 ? nan : bq;
+  t.ask_price = ap == 0.0 ? nan : ap;
+  t.ask_quantity = ap == 0.0 ? nan : aq;
+  t.local_time = out.local_time;
+  ++counts_.book_tickers;
+  ticker_ = t;
+  out.kind = binance_event_kind::book_ticker;
+  out.exchange_time = t.exchange_time;
+  out.ticker = t;
+}
+
+inline void binance_reader::parse_trade(const json& data, binance_event& out) {
+  check_symbol(data);
+  footprint::trade t;
+  t.id = integer(member(data, "t", "data.t"), "data.t");
+  t.price = decimal(member(data, "p", "data.p"), amount::price, [] { return "data.p"; });
+  t.quantity = decimal(member(data, "q", "data.q"), amount::positive_quantity, [] { return "data.q"; });
+  t.time = millis(member(data, "T", "data.T"), "data.T");
+  const std::chrono::nanoseconds e = event_time(member(data, "E", "data.E"), "data.E");
+  t.sign = boolean(member(data, "m", "data.m"), "data.m") ? std::int8_t{-1} : std::int8_t{1};
+  ++counts_.trades;
+  out.kind = binance_event_kind::trade;
+  out.exchange_time = e;
+  out.trade = t;
+}
+
+}  // namespace footprint
