@@ -187,6 +187,39 @@ TEST_CASE("lobster_dataset rejects bad options and reports skipped rows") {
   CHECK_THROWS_AS((void)fp::lobster_dataset("/nonexistent/m.csv", "/nonexistent/o.csv"), fp::data_error);
 }
 
+TEST_CASE("lobster_dataset refuses a stream past its memory_limit (a small file of many repeated valid rows)") {
+  // 100,000 alternating buy and sell executions, one per second: each is a labelled market
+  // order, a trade and a mid (before: held whatever their number, about 1 KB per row with 20
+  // arrival book levels kept).
+  std::string messages, books;
+  for (int i = 0; i < 100000; ++i) {
+    const int dir = i % 2 == 0 ? -1 : 1;  // executed sell limit order = buy market order
+    messages += std::to_string(34200 + i) + ".0,4,7," + "1," + (dir < 0 ? "1000200" : "1000000") + "," +
+                std::to_string(dir) + "\n";
+    books += "1000200,100,1000000,100\n";
+  }
+  fp::lobster_dataset_options options;
+  options.arrival_book_levels = 1;
+  options.memory_limit = std::size_t{1} << 20;
+  fp::lobster_reader limited(fp::lobster_reader::in_memory, messages, books);
+  bool refused = false;
+  try {
+    (void)fp::lobster_dataset(limited, options);
+  } catch (const fp::data_error& e) {
+    refused = true;
+    CHECK(e.field() == "memory_limit");
+    CHECK(std::string(e.what()).find("more than memory_limit (1048576 bytes)") != std::string::npos);
+  }
+  CHECK(refused);
+  // The same rows without a limit are read whole, and hold more than the limit.
+  options.memory_limit = 0;
+  fp::lobster_reader whole(fp::lobster_reader::in_memory, messages, books);
+  const fp::impact_pipeline_result r = fp::lobster_dataset(whole, options);
+  CHECK(r.summary.events == 100000);
+  CHECK(r.orders.X.rows() == 99999);  // the first execution has no book before it: unlabelled
+  CHECK(r.tape.mids.size() == 100000);
+}
+
 TEST_CASE("GOOG day: one row per market order of lobster_market_order_reader" * doctest::test_suite("real-data")) {
   if (!have_goog()) return;
   const fp::impact_pipeline_result r = fp::lobster_dataset(goog_message, goog_orderbook);

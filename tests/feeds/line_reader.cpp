@@ -71,6 +71,38 @@ TEST_CASE("plain, gzip and bzip2 files give the same lines") {
   CHECK(r3.line_number() == 4);
 }
 
+TEST_CASE("CR-only line ends (classic Mac OS exports) are read as line ends, in files and in memory") {
+  // Before: the whole file came back as one line (and a long one failed the line limit).
+  const std::string cr = "a,1\rb,2\r\rlast line without newline";
+  const fs::path plain = temp_file("cr.txt"), gz = temp_file("cr.gz"), bz = temp_file("cr.bz2");
+  write_plain(plain, cr);
+  write_gzip(gz, cr);
+  write_bzip2(bz, cr);
+  fp::line_reader r1(plain.string()), r2(gz.string()), r3(bz.string());
+  fp::line_reader r4("memory", cr);
+  CHECK(read_all(r1) == expected);
+  CHECK(read_all(r2) == expected);
+  CHECK(read_all(r3) == expected);
+  CHECK(read_all(r4) == expected);
+  CHECK(r4.line_number() == 4);
+  // The first line end at the edge of a 64-byte block: decided after reading on.
+  const std::string edge = std::string(63, 'x') + "\r" + "y\rz\r";
+  write_plain(plain, edge);
+  fp::line_reader r5(plain.string(), 64);
+  CHECK(read_all(r5) == std::vector<std::string>{std::string(63, 'x'), "y", "z"});
+  // "\r\n" at the same edge stays one line end; a lone '\r' inside a LF file stays in its line.
+  write_plain(plain, std::string(63, 'x') + "\r\ny\rz\n");
+  fp::line_reader r6(plain.string(), 64);
+  CHECK(read_all(r6) == std::vector<std::string>{std::string(63, 'x'), "y\rz"});
+  // A file of one line ending with '\r' only.
+  write_plain(plain, "only\r");
+  fp::line_reader r7(plain.string());
+  CHECK(read_all(r7) == std::vector<std::string>{"only"});
+  fs::remove(plain);
+  fs::remove(gz);
+  fs::remove(bz);
+}
+
 TEST_CASE("lines longer than the block buffer are returned whole") {
   std::string big;
   for (int i = 0; i < 3; ++i) big += std::string(1000, char('x' + i)) + "\n";

@@ -60,6 +60,9 @@ struct binance_dataset_options {
   /// Levels per side of each order's arrival book kept in the datasets
   /// (`impact_dataset::arrival_books`, for a backtest); 0 keeps none; in [0, 1000].
   index arrival_book_levels = 0;
+  /// Most bytes the dataset may hold while it is built (`impact_pipeline_params::memory_limit`:
+  /// past it, `data_error`); default 8 GiB; 0 = no limit.
+  std::size_t memory_limit = std::size_t{8} << 30;
   /// How the arrival state is found. `consistent_quote` (the default) gives costs that grow
   /// with size from about zero for the smallest orders on the 2024-08-09 captures; every
   /// fixed lag biases either the largest orders (their own post-trade quote) or the smallest
@@ -201,7 +204,7 @@ class binance_ticker_depth_view {
       arrival_features(options.features, options.session),
       detail::make_pipeline_params(options.horizons, options.session_seconds, options.daily_volume,
                                    options.metaorder_gap, options.arrival_lag, search, options.volatility_interval,
-                                   options.arrival_book_levels));
+                                   options.arrival_book_levels, options.memory_limit));
   const bool history = options.arrival_lag.count() > 0 || search.count() > 0;
   std::size_t fallbacks = 0;
   binance_book_ticker ticker;

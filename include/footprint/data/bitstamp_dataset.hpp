@@ -40,6 +40,9 @@ struct bitstamp_dataset_options {
   /// Levels per side of each order's arrival book kept in the datasets
   /// (`impact_dataset::arrival_books`, for a backtest); 0 keeps none; in [0, 1000].
   index arrival_book_levels = 0;
+  /// Most bytes the dataset may hold while it is built (`impact_pipeline_params::memory_limit`:
+  /// past it, `data_error`); default 8 GiB; 0 = no limit.
+  std::size_t memory_limit = std::size_t{8} << 30;
   parse_policy policy = parse_policy::strict;  ///< malformed rows: throw or skip and count (path overloads only)
 };
 
@@ -75,7 +78,7 @@ struct bitstamp_dataset_options {
       arrival_features(options.features, options.session),
       detail::make_pipeline_params(options.horizons, options.session_seconds, options.daily_volume,
                                    options.metaorder_gap, std::chrono::nanoseconds{0}, std::chrono::nanoseconds{0},
-                                   options.volatility_interval, options.arrival_book_levels));
+                                   options.volatility_interval, options.arrival_book_levels, options.memory_limit));
   price_level_book book;  // the last snapshot fed (the reader reads one ahead)
   trade t;
   executed_order order;

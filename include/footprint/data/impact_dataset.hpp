@@ -282,6 +282,11 @@ class impact_dataset_builder {
   /// Number of distinct mid updates recorded so far.
   [[nodiscard]] std::size_t mid_count() const noexcept { return mids_.size(); }
   /// Times of the mid path recorded so far (increasing).
+  /// Bytes held by the mid path, the orders, their features and arrival books (capacity).
+  [[nodiscard]] std::size_t bytes_held() const noexcept {
+    return mid_times_.capacity() * sizeof(std::chrono::nanoseconds) + mids_.capacity() * sizeof(double) +
+           orders_.capacity() * sizeof(order_arrival) + (features_.capacity() + books_.capacity()) * sizeof(double);
+  }
   [[nodiscard]] const std::vector<std::chrono::nanoseconds>& mid_times() const noexcept { return mid_times_; }
   /// The mid path recorded so far, quote currency; shape (mid_times().size()).
   [[nodiscard]] const std::vector<double>& mids() const noexcept { return mids_; }

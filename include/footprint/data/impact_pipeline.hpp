@@ -61,6 +61,13 @@ struct impact_pipeline_params {
   /// backtest does); 0 keeps none. 32 bytes per level and order, and as much per kept state of
   /// the history. In [0, 1000].
   index arrival_book_levels = 0;
+  /// Most bytes the pipeline may hold (the mid path, the tape's trades, the labelled orders
+  /// with their features and arrival books, the history; see `bytes_held`); past it the
+  /// stream is refused with `data_error`. A few kilobytes of a compressed file of repeated
+  /// valid rows can stand for millions of rows, each costing about 16 bytes (a mid), 48 (a
+  /// trade) and, per labelled order, 56 + 8 x features + 32 x arrival_book_levels bytes. The
+  /// default, 8 GiB, holds more than a day of the busiest LOBSTER or Binance feeds; 0 = no limit.
+  std::size_t memory_limit = std::size_t{8} << 30;
 };
 
 /// Streams book updates, trades and market orders into an `impact_dataset_builder` and
@@ -132,6 +139,12 @@ class impact_pipeline {
   [[nodiscard]] const Features& features() const noexcept { return features_; }
   /// The counts so far (`events`, `rows_skipped` and `excluded_trades` are the source's).
   [[nodiscard]] const source_summary& summary() const noexcept { return summary_; }
+  /// Bytes held now (capacities of the mid path, trades, orders, features, arrival books and
+  /// the history), as `impact_pipeline_params::memory_limit` counts them.
+  [[nodiscard]] std::size_t bytes_held() const noexcept {
+    return builder_.bytes_held() + trades_.capacity() * sizeof(trade) +
+           times_.capacity() * sizeof(std::chrono::nanoseconds) + values_.capacity() * sizeof(double);
+  }
 
   /// Observes the book after one update.
   /// @param book any `OrderBookView`; its timestamp must not be before the last update's
@@ -144,6 +157,7 @@ class impact_pipeline {
     const auto t = detail::feat::book_traits<B>::timestamp(book);
     advance_clock(t, "update(book)");
     ++summary_.book_updates;
+    if ((summary_.book_updates & 4095) == 0) check_memory();
     if constexpr (requires(Features & f, const B& b) { f.update(b); }) features_.update(book);
     const detail::feat::top_quotes q = detail::feat::read_top(book);
     if (q.two_sided()) {
@@ -163,6 +177,7 @@ class impact_pipeline {
   void update(const trade& t) {
     advance_clock(t.time, "update(trade)");
     ++summary_.trades;
+    if ((summary_.trades & 4095) == 0) check_memory();
     if (t.sign == 0) ++summary_.unsigned_trades;
     summary_.traded_volume += t.quantity;
     summary_.traded_value += t.price * t.quantity;
@@ -419,6 +434,18 @@ class impact_pipeline {
     ++size_;
   }
 
+  // Refuses the stream once it holds more than memory_limit bytes (checked every 4,096 book
+  // updates and trades: at most that many rows past the limit).
+  void check_memory() const {
+    if (params_.memory_limit == 0) return;
+    const std::size_t held = bytes_held();
+    if (held <= params_.memory_limit) return;
+    throw data_error("impact_pipeline", 0, 0, "memory_limit",
+                     detail::concat("the dataset holds ", held, " bytes after ", summary_.book_updates,
+                                    " book updates and ", summary_.trades, " trades, more than memory_limit (",
+                                    params_.memory_limit, " bytes): split the input or raise the limit"));
+  }
+
   void grow() {
     const std::size_t cap = capacity_ == 0 ? 64 : 2 * capacity_;
     std::vector<std::chrono::nanoseconds> times(cap);
@@ -457,20 +484,19 @@ class impact_pipeline {
 
 namespace detail {
 /// Private: the pipeline parameters shared by the dataset builders.
-[[nodiscard]] inline impact_pipeline_params make_pipeline_params(std::vector<std::chrono::nanoseconds> horizons,
-                                                                 double session_seconds, double daily_volume,
-                                                                 std::chrono::nanoseconds metaorder_gap,
-                                                                 std::chrono::nanoseconds arrival_lag,
-                                                                 std::chrono::nanoseconds arrival_search,
-                                                                 std::chrono::nanoseconds volatility_interval,
-                                                                 index arrival_book_levels = 0) {
+[[nodiscard]] inline impact_pipeline_params make_pipeline_params(
+    std::vector<std::chrono::nanoseconds> horizons, double session_seconds, double daily_volume,
+    std::chrono::nanoseconds metaorder_gap, std::chrono::nanoseconds arrival_lag,
+    std::chrono::nanoseconds arrival_search, std::chrono::nanoseconds volatility_interval,
+    index arrival_book_levels = 0, std::size_t memory_limit = std::size_t{8} << 30) {
   return impact_pipeline_params{
       .labels = {.horizons = std::move(horizons), .session_seconds = session_seconds, .daily_volume = daily_volume},
       .metaorder_gap = metaorder_gap,
       .arrival_lag = arrival_lag,
       .arrival_search = arrival_search,
       .volatility_interval = volatility_interval,
-      .arrival_book_levels = arrival_book_levels};
+      .arrival_book_levels = arrival_book_levels,
+      .memory_limit = memory_limit};
 }
 }  // namespace detail
 

@@ -37,6 +37,9 @@ struct lobster_dataset_options {
   /// Levels per side of each order's arrival book kept in the datasets
   /// (`impact_dataset::arrival_books`, for a backtest); 0 keeps none; in [0, 1000].
   index arrival_book_levels = 0;
+  /// Most bytes the dataset may hold while it is built (`impact_pipeline_params::memory_limit`:
+  /// past it, `data_error`); default 8 GiB; 0 = no limit.
+  std::size_t memory_limit = std::size_t{8} << 30;
   parse_policy policy = parse_policy::strict;  ///< malformed rows: throw or skip and count (path overload only)
   index levels = 0;                            ///< levels of the orderbook file; 0 = detect (path overload only); >= 0
   /// Count executions of hidden orders (type 5) as fills of market orders, as
@@ -73,7 +76,7 @@ struct lobster_dataset_options {
       arrival_features(options.features, options.session),
       detail::make_pipeline_params(options.horizons, options.session_seconds, options.daily_volume,
                                    options.metaorder_gap, std::chrono::nanoseconds{0}, std::chrono::nanoseconds{0},
-                                   options.volatility_interval, options.arrival_book_levels));
+                                   options.volatility_interval, options.arrival_book_levels, options.memory_limit));
   lobster_market_order_grouper grouper(lobster_grouping_options{.include_hidden = options.include_hidden});
   lobster_event ev;
   lobster_market_order done;

@@ -4,8 +4,10 @@
 ///
 /// Compression is detected from the file's first bytes (gzip: 1f 8b; bzip2: "BZh"), not its
 /// name. Decompression is zlib's and libbzip2's. Lines are returned without their "\n" or
-/// "\r\n"; a last line without a newline is returned too. A truncated or corrupt compressed
-/// stream raises `data_error` naming the file, never a crash or a silent end. A file of
+/// "\r\n" (or "\r", below); a last line without a newline is returned too. A truncated or corrupt compressed
+/// stream raises `data_error` naming the file, never a crash or a silent end. A file whose
+/// first line ends with a lone "\r" (classic Mac OS line ends, some exporters) is read with
+/// "\r" as its line end throughout. A file of
 /// several compressed members (multi-member gzip, multi-stream bzip2: what pigz, pbzip2 and
 /// lbzip2 write, and `cat a.gz b.gz` makes) is read whole; bytes after the last member that
 /// are not another member raise `data_error` (they are never ignored).
@@ -115,12 +117,30 @@ class line_reader {
     return s;
   }
 
+  // The line end, from the first one in the input: '\r' when it is a lone "\r" (not followed
+  // by '\n'), else '\n'. Decided once, with the bytes at hand (reading more only while the
+  // first line end is not yet in the buffer, or is a '\r' at its end).
+  static int first_line_end(std::string_view s, bool at_end) noexcept {
+    const std::size_t i = s.find_first_of("\r\n");
+    if (i == std::string_view::npos) return at_end ? '\n' : -1;
+    if (s[i] == '\n') return '\n';
+    if (i + 1 < s.size()) return s[i + 1] == '\n' ? '\n' : '\r';
+    return at_end ? '\r' : -1;
+  }
+
   bool next_line(std::string_view& line) {
-    if (in_memory_) return next_in_memory(line);
+    if (in_memory_) {
+      if (eol_ < 0) eol_ = first_line_end(memory_, true);
+      return next_in_memory(line);
+    }
+    while (eol_ < 0) {
+      eol_ = first_line_end(std::string_view(buffer_.data() + pos_, end_ - pos_), eof_);
+      if (eol_ < 0) refill();
+    }
     for (;;) {
       const char* begin = buffer_.data() + pos_;
       const std::size_t avail = end_ - pos_;
-      if (const void* nl = std::memchr(begin, '\n', avail)) {
+      if (const void* nl = std::memchr(begin, eol_, avail)) {
         const std::size_t len = static_cast<std::size_t>(static_cast<const char*>(nl) - begin);
         line = trim_cr(std::string_view(begin, len));
         pos_ += len + 1;
@@ -140,7 +160,7 @@ class line_reader {
 
   bool next_in_memory(std::string_view& line) {
     if (pos_ >= memory_.size()) return false;
-    const std::size_t nl = memory_.find('\n', pos_);
+    const std::size_t nl = memory_.find(static_cast<char>(eol_), pos_);
     const std::size_t stop = nl == std::string_view::npos ? memory_.size() : nl;
     line = trim_cr(memory_.substr(pos_, stop - pos_));
     pos_ = nl == std::string_view::npos ? memory_.size() : nl + 1;
@@ -335,6 +355,7 @@ class line_reader {
     std::swap(end_, o.end_);
     std::swap(eof_, o.eof_);
     std::swap(line_number_, o.line_number_);
+    std::swap(eol_, o.eol_);
   }
 
   std::string name_;
@@ -355,6 +376,7 @@ class line_reader {
   std::size_t end_ = 0;
   bool eof_ = false;
   std::size_t line_number_ = 0;
+  int eol_ = -1;  // the line end ('\n' or '\r'); -1 until the first one is seen
 };
 
 }  // namespace footprint
