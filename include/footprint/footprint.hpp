@@ -22,6 +22,7 @@
 #include "footprint/feeds/binance/binance_event.hpp"
 #include "footprint/feeds/binance/binance_instrument.hpp"
 #include "footprint/feeds/binance/binance_reader.hpp"
+#include "footprint/feeds/bitstamp/bitstamp_event_reader.hpp"
 #include "footprint/feeds/bitstamp/bitstamp_snapshot_reader.hpp"
 #include "footprint/feeds/bitstamp/bitstamp_trade_reader.hpp"
 #include "footprint/feeds/line_reader.hpp"
