@@ -58,6 +58,7 @@
 #include "footprint/data/executed_order.hpp"
 #include "footprint/data/impact_dataset.hpp"
 #include "footprint/data/impact_pipeline.hpp"
+#include "footprint/data/impact_pipeline_params.hpp"
 #include "footprint/data/impact_pipeline_result.hpp"
 #include "footprint/data/lobster_dataset.hpp"
 #include "footprint/data/market_tape.hpp"
