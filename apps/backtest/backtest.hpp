@@ -4,6 +4,8 @@
 // report.cpp writes its result as JSON (documented in docs/validation.md) and as a text table.
 #pragma once
 
+#include "../common/market_data.hpp"
+
 #include <footprint/pretrade/backtest_result.hpp>
 #include <footprint/pretrade/pretrade_backtest.hpp>
 
@@ -17,11 +19,8 @@ namespace fp = footprint;
 
 /// The command line.
 struct options {
-  std::vector<std::string> lobster;  // MESSAGE ORDERBOOK
-  std::vector<std::string> binance;  // one or more captures of one instrument, in time order
-  std::string bitstamp;              // folder with depth20_snapshots.csv.gz and trades.csv
-  std::string time_unit = "auto";    // the Binance captures' local timestamps
-  fp::index test_from_file = 0;      // --test-from-file K: test from the start of the K-th --binance file (1-based)
+  apps::data_options data;       // --lobster, --binance, --bitstamp, --time-unit, --lenient
+  fp::index test_from_file = 0;  // --test-from-file K: test from the start of the K-th --binance file (1-based)
   fp::index folds = 5;
   double initial_fraction = 0.4;
   double embargo_seconds = 60.0;
@@ -30,7 +29,6 @@ struct options {
   fp::index draws = 1000;
   std::string json_path;
   std::string calibration_path;  // --save-calibration: the engine's conformal scores
-  bool lenient = false;          // --lenient: skip and count malformed rows
   bool quiet = false;
 };
 

@@ -10,10 +10,8 @@
 // docs/validation.md explains every number; `footprint-backtest --help` lists the options.
 #include "backtest.hpp"
 
-#include <footprint/data/binance_dataset.hpp>
-#include <footprint/data/bitstamp_dataset.hpp>
-#include <footprint/data/lobster_dataset.hpp>
-#include <footprint/data/synthetic/synthetic_dataset.hpp>
+#include "../common/market_data_impl.hpp"
+
 #include <footprint/detail/concat.hpp>
 #include <footprint/feeds/binance/binance_reader.hpp>
 #include <footprint/models/linear/bayesian_linear.hpp>
@@ -39,41 +37,20 @@ void say(const options& o, const char* text) {
   if (!o.quiet) std::fprintf(stderr, "footprint-backtest: %s\n", text);
 }
 
-fp::parse_policy policy(const options& o) { return o.lenient ? fp::parse_policy::lenient : fp::parse_policy::strict; }
-
 // The local time of the first message of a capture (the start of its session).
 std::chrono::nanoseconds first_time(const options& o, const std::string& path) {
-  fp::binance_reader r(path, {.time_unit = *fp::binance_time_unit_from_string(o.time_unit)});
+  fp::binance_reader r(path, {.time_unit = apps::time_unit(o.data)});
   fp::binance_event ev;
   if (!r.next(ev)) throw fp::data_error(path, 0, 0, "", "the capture has no message");
   return ev.local_time;
 }
 
 fp::impact_pipeline_result load(const options& o, context& c) {
-  if (!o.lobster.empty()) {
-    c.source_kind = "lobster";
-    c.source_description = "LOBSTER message and order book files";
-    c.files = o.lobster;
-    return fp::lobster_dataset(o.lobster[0], o.lobster[1], {.arrival_book_levels = book_levels, .policy = policy(o)});
-  }
-  if (!o.binance.empty()) {
-    c.source_kind = "binance";
-    c.source_description = "Binance capture (depth, bookTicker and trade streams)";
-    c.files = o.binance;
-    return fp::binance_dataset(o.binance, {.arrival_book_levels = book_levels,
-                                           .policy = policy(o),
-                                           .time_unit = *fp::binance_time_unit_from_string(o.time_unit)});
-  }
-  if (!o.bitstamp.empty()) {
-    c.source_kind = "bitstamp";
-    c.source_description = "Bitstamp depth-20 snapshots and trades";
-    c.files = {o.bitstamp};
-    return fp::bitstamp_dataset(o.bitstamp, {.arrival_book_levels = book_levels, .policy = policy(o)});
-  }
-  c.source_kind = "synthetic";
-  c.source_description = "built-in synthetic market (seed 20240809, 6.5 hours)";
-  return fp::synthetic_dataset(fp::synthetic_market_params{.volatility = 1e-5, .gamma = 1e-5, .beta = 2e-5},
-                               {.arrival_book_levels = book_levels});
+  apps::market_data d = apps::load_market_data(o.data, book_levels);
+  c.source_kind = d.kind;
+  c.source_description = d.description;
+  c.files = d.files;
+  return std::move(d.result);
 }
 
 }  // namespace
@@ -87,26 +64,12 @@ int main(int argc, char** argv) {
       "Almgren-Chriss and the engine without its statistical model. With no data option it runs on a built-in "
       "synthetic market.",
       "footprint-backtest"};
-  auto* lobster = app.add_option("--lobster", o.lobster, "LOBSTER MESSAGE and ORDERBOOK files")
-                      ->expected(2)
-                      ->check(CLI::ExistingFile);
-  auto* binance = app.add_option("--binance", o.binance, "Binance capture file(s) of one instrument, in time order")
-                      ->expected(1, 16)
-                      ->check(CLI::ExistingFile);
-  auto* bitstamp =
-      app.add_option("--bitstamp", o.bitstamp, "folder with Bitstamp depth20_snapshots.csv.gz and trades.csv")
-          ->check(CLI::ExistingDirectory);
-  lobster->excludes(binance)->excludes(bitstamp);
-  binance->excludes(bitstamp);
-  app.add_option("--time-unit", o.time_unit,
-                 "unit of the Binance captures' local timestamps: auto (from their magnitude), ns, us or ms")
-      ->check(CLI::IsMember({"auto", "ns", "us", "ms"}))
-      ->capture_default_str();
+  const apps::data_flags data = apps::add_data_options(app, o.data);
   app.add_option("--test-from-file", o.test_from_file,
                  "with several --binance captures: train on the files before the K-th (1-based) and test from "
                  "its start (e.g. a model fitted on one session scored on another); use with --folds 1")
       ->check(CLI::Range(fp::index{2}, fp::index{16}))
-      ->needs(binance);
+      ->needs(data.binance);
   app.add_option("--folds", o.folds, "walk-forward test blocks")
       ->check(CLI::Range(fp::index{1}, fp::index{100}))
       ->capture_default_str();
@@ -131,8 +94,6 @@ int main(int argc, char** argv) {
   app.add_option("--save-calibration", o.calibration_path,
                  "write the engine's conformal calibration (its normalized residuals) for footprint-pretrade "
                  "--calibration");
-  app.add_flag("--lenient", o.lenient,
-               "skip malformed rows and count them (the report says how many) instead of stopping at the first");
   app.add_flag("--quiet", o.quiet, "no progress on stderr");
   app.set_version_flag("--version", std::string(fp::version_string));
   try {
@@ -163,10 +124,10 @@ int main(int argc, char** argv) {
     p.threshold_bps = o.threshold_bps;
     p.draws = o.draws;
     if (o.test_from_file > 0) {
-      if (o.test_from_file > static_cast<fp::index>(o.binance.size()))
-        throw fp::invalid_argument(
-            fp::detail::concat("--test-from-file ", o.test_from_file, ": only ", o.binance.size(), " --binance files"));
-      p.test_start = first_time(o, o.binance[static_cast<std::size_t>(o.test_from_file - 1)]);
+      if (o.test_from_file > static_cast<fp::index>(o.data.binance.size()))
+        throw fp::invalid_argument(fp::detail::concat("--test-from-file ", o.test_from_file, ": only ",
+                                                      o.data.binance.size(), " --binance files"));
+      p.test_start = first_time(o, o.data.binance[static_cast<std::size_t>(o.test_from_file - 1)]);
     }
     say(o, "walking forward (fitting each fold, pricing each metaorder) ...");
     const fp::pretrade_backtest<fp::bayesian_linear> bt(fp::bayesian_linear{}, p);

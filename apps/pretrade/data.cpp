@@ -1,10 +1,7 @@
 // footprint-pretrade: reading the data and preparing the training rows.
 #include "pretrade.hpp"
 
-#include <footprint/data/binance_dataset.hpp>
-#include <footprint/data/bitstamp_dataset.hpp>
-#include <footprint/data/lobster_dataset.hpp>
-#include <footprint/data/synthetic/synthetic_dataset.hpp>
+#include "../common/market_data_impl.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -55,35 +52,7 @@ double parse_horizon(const std::string& text) {
 // visible levels with their median density (pretrade_analysis::fit), as footprint-backtest.
 constexpr fp::index arrival_book_levels = 20;
 
-fp::parse_policy policy(const options& o) { return o.lenient ? fp::parse_policy::lenient : fp::parse_policy::strict; }
-
-source_data load(const options& o) {
-  source_data s;
-  if (!o.lobster.empty()) {
-    s.kind = "lobster";
-    s.description = "LOBSTER message and order book files";
-    s.files = o.lobster;
-    s.result = fp::lobster_dataset(o.lobster[0], o.lobster[1],
-                                   {.arrival_book_levels = arrival_book_levels, .policy = policy(o)});
-  } else if (!o.binance.empty()) {
-    s.kind = "binance";
-    s.description = "Binance capture (depth, bookTicker and trade streams)";
-    s.files = o.binance;
-    s.result = fp::binance_dataset(o.binance, {.arrival_book_levels = arrival_book_levels,
-                                               .policy = policy(o),
-                                               .time_unit = *fp::binance_time_unit_from_string(o.time_unit)});
-  } else if (!o.bitstamp.empty()) {
-    s.kind = "bitstamp";
-    s.description = "Bitstamp depth-20 snapshots and trades";
-    s.files = {o.bitstamp};
-    s.result = fp::bitstamp_dataset(o.bitstamp, {.arrival_book_levels = arrival_book_levels, .policy = policy(o)});
-  } else {
-    s.kind = "synthetic";
-    s.description = "built-in synthetic market (seed 20240809, 6.5 hours; true gamma 1e-5, beta 2e-5 USD per share)";
-    s.result = fp::synthetic_dataset(synthetic_market, {.arrival_book_levels = arrival_book_levels});
-  }
-  return s;
-}
+source_data load(const options& o) { return apps::load_market_data(o.data, arrival_book_levels); }
 
 scaler::scaler(const fp::matrix& X) {
   mean = X.colwise().mean().transpose();

@@ -12,6 +12,8 @@
 // says where the rest is.
 #include "pretrade.hpp"
 
+#include "../common/market_data_impl.hpp"
+
 #include <footprint/detail/concat.hpp>
 #include <footprint/version.hpp>
 
@@ -50,21 +52,7 @@ int main(int argc, char** argv) {
       "arrival mid), its spread and the probability of exceeding a limit, for seven execution strategies. With no "
       "data option it runs on a built-in synthetic market whose true impact is known.",
       "footprint-pretrade"};
-  auto* lobster = app.add_option("--lobster", o.lobster, "LOBSTER MESSAGE and ORDERBOOK files")
-                      ->expected(2)
-                      ->check(CLI::ExistingFile);
-  auto* binance = app.add_option("--binance", o.binance, "Binance capture file(s), in time order")
-                      ->expected(1, 16)
-                      ->check(CLI::ExistingFile);
-  auto* bitstamp =
-      app.add_option("--bitstamp", o.bitstamp, "folder with Bitstamp depth20_snapshots.csv.gz and trades.csv")
-          ->check(CLI::ExistingDirectory);
-  lobster->excludes(binance)->excludes(bitstamp);
-  binance->excludes(bitstamp);
-  app.add_option("--time-unit", o.time_unit,
-                 "unit of the Binance captures' local timestamps: auto (from their magnitude), ns, us or ms")
-      ->check(CLI::IsMember({"auto", "ns", "us", "ms"}))
-      ->capture_default_str();
+  const apps::data_flags data = apps::add_data_options(app, o.data);
   app.add_option("--side", o.side, "buy or sell")->check(CLI::IsMember({"buy", "sell"}))->capture_default_str();
   app.add_option("--quantity", o.quantity, "order size, shares/contracts/coins (default: 0.2% of the data's ADV)")
       ->check(at_least(0.0, true));
@@ -96,14 +84,16 @@ int main(int argc, char** argv) {
                      "price the order with an analysis saved by --save-model: no data read, nothing fitted "
                      "(the arrival state is the saved one)")
           ->check(CLI::ExistingFile);
-  load_opt->excludes(save)->excludes(lobster)->excludes(binance)->excludes(bitstamp)->excludes(model_opt)->excludes(
-      train_opt);
+  load_opt->excludes(save)
+      ->excludes(data.lobster)
+      ->excludes(data.binance)
+      ->excludes(data.bitstamp)
+      ->excludes(model_opt)
+      ->excludes(train_opt);
   app.add_option("--calibration", o.calibration_path,
                  "make the 90% intervals and P conformal with the engine's residuals on real metaorders, from "
                  "footprint-backtest --save-calibration FILE (same instrument)")
       ->check(CLI::ExistingFile);
-  app.add_flag("--lenient", o.lenient,
-               "skip malformed rows and count them (the report says how many) instead of stopping at the first");
   app.add_flag("--quiet", o.quiet, "no progress on stderr");
   app.set_version_flag("--version", std::string(fp::version_string));
   try {

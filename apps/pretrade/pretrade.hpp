@@ -9,6 +9,8 @@
 // (the text and JSON report).
 #pragma once
 
+#include "../common/market_data.hpp"
+
 #include <footprint/data/impact_pipeline_result.hpp>
 #include <footprint/data/order_design.hpp>
 #include <footprint/data/synthetic/synthetic_market.hpp>
@@ -31,11 +33,7 @@ namespace fp = footprint;
 
 /// The command line.
 struct options {
-  std::vector<std::string> lobster;  // MESSAGE ORDERBOOK
-  std::vector<std::string> binance;  // one or more captures, in time order
-  std::string bitstamp;              // folder with depth20_snapshots.csv.gz and trades.csv
-  std::string time_unit = "auto";    // --time-unit: the Binance captures' local timestamps
-  bool lenient = false;              // --lenient: skip and count malformed rows
+  apps::data_options data;  // --lobster, --binance, --bitstamp, --time-unit, --lenient
   std::string side = "buy";
   std::optional<double> quantity;
   std::string horizon = "10m";
@@ -67,16 +65,9 @@ class progress {
 /// "600", "90s", "30m", "2h" -> seconds. @throws fp::invalid_argument
 double parse_horizon(const std::string& text);
 
-/// The built-in market: a 6.5-hour day with planted impact strong enough to be measured.
-inline constexpr fp::synthetic_market_params synthetic_market{.volatility = 1e-5, .gamma = 1e-5, .beta = 2e-5};
-
+using apps::synthetic_market;
 /// The market data of a run.
-struct source_data {
-  std::string kind;         // "synthetic", "lobster", "binance", "bitstamp"
-  std::string description;  // for people
-  std::vector<std::string> files;
-  fp::impact_pipeline_result result;
-};
+using source_data = apps::market_data;
 
 /// Reads the data the options name (the synthetic market without one).
 source_data load(const options& o);

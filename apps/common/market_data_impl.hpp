@@ -1,0 +1,75 @@
+// Definitions of market_data.hpp (see there).
+#pragma once
+
+#include "market_data.hpp"
+
+#include <footprint/data/binance_dataset.hpp>
+#include <footprint/data/bitstamp_dataset.hpp>
+#include <footprint/data/lobster_dataset.hpp>
+#include <footprint/data/synthetic/synthetic_dataset.hpp>
+#include <footprint/feeds/binance/binance_event.hpp>
+#include <footprint/feeds/parse_report.hpp>
+
+#include <CLI/CLI.hpp>
+
+namespace apps {
+
+inline data_flags add_data_options(CLI::App& app, data_options& d) {
+  data_flags f;
+  f.lobster = app.add_option("--lobster", d.lobster, "LOBSTER MESSAGE and ORDERBOOK files")
+                  ->expected(2)
+                  ->check(CLI::ExistingFile);
+  f.binance = app.add_option("--binance", d.binance, "Binance capture file(s) of one instrument, in time order")
+                  ->expected(1, 16)
+                  ->check(CLI::ExistingFile);
+  f.bitstamp = app.add_option("--bitstamp", d.bitstamp, "folder with Bitstamp depth20_snapshots.csv.gz and trades.csv")
+                   ->check(CLI::ExistingDirectory);
+  f.lobster->excludes(f.binance)->excludes(f.bitstamp);
+  f.binance->excludes(f.bitstamp);
+  app.add_option("--time-unit", d.time_unit,
+                 "unit of the Binance captures' local timestamps: auto (from their magnitude), ns, us or ms")
+      ->check(CLI::IsMember({"auto", "ns", "us", "ms"}))
+      ->capture_default_str();
+  app.add_flag("--lenient", d.lenient,
+               "skip malformed rows and count them (the report says how many) instead of stopping at the first");
+  return f;
+}
+
+/// The parse policy of --lenient.
+inline fp::parse_policy policy(const data_options& d) {
+  return d.lenient ? fp::parse_policy::lenient : fp::parse_policy::strict;
+}
+
+/// The Binance timestamps' unit of --time-unit (validated by the option's check).
+inline fp::binance_time_unit time_unit(const data_options& d) {
+  return *fp::binance_time_unit_from_string(d.time_unit);
+}
+
+inline market_data load_market_data(const data_options& d, fp::index arrival_book_levels) {
+  market_data s;
+  if (!d.lobster.empty()) {
+    s.kind = "lobster";
+    s.description = "LOBSTER message and order book files";
+    s.files = d.lobster;
+    s.result = fp::lobster_dataset(d.lobster[0], d.lobster[1],
+                                   {.arrival_book_levels = arrival_book_levels, .policy = policy(d)});
+  } else if (!d.binance.empty()) {
+    s.kind = "binance";
+    s.description = "Binance capture (depth, bookTicker and trade streams)";
+    s.files = d.binance;
+    s.result = fp::binance_dataset(
+        d.binance, {.arrival_book_levels = arrival_book_levels, .policy = policy(d), .time_unit = time_unit(d)});
+  } else if (!d.bitstamp.empty()) {
+    s.kind = "bitstamp";
+    s.description = "Bitstamp depth-20 snapshots and trades";
+    s.files = {d.bitstamp};
+    s.result = fp::bitstamp_dataset(d.bitstamp, {.arrival_book_levels = arrival_book_levels, .policy = policy(d)});
+  } else {
+    s.kind = "synthetic";
+    s.description = "built-in synthetic market (seed 20240809, 6.5 hours; true gamma 1e-5, beta 2e-5 USD per share)";
+    s.result = fp::synthetic_dataset(synthetic_market, {.arrival_book_levels = arrival_book_levels});
+  }
+  return s;
+}
+
+}  // namespace apps
