@@ -204,7 +204,7 @@ class binance_ticker_depth_view {
       arrival_features(options.features, options.session),
       detail::make_pipeline_params(options.horizons, options.session_seconds, options.daily_volume,
                                    options.metaorder_gap, options.arrival_lag, search, options.volatility_interval,
-                                   options.arrival_book_levels, options.memory_limit));
+                                   options.arrival_book_levels, options.memory_limit, options.max_arrival_age));
   const bool history = options.arrival_lag.count() > 0 || search.count() > 0;
   std::size_t fallbacks = 0;
   binance_book_ticker ticker;
@@ -276,10 +276,6 @@ class binance_ticker_depth_view {
               } else {
                 p.arrival_at(t.time, at);
               }
-              // A state older than max_arrival_age is not the market the order met (e.g. the
-              // previous capture's last book, months before): the order is unlabelled.
-              if (options.max_arrival_age.count() > 0 && t.time - at.time > options.max_arrival_age)
-                at.bid = at.ask = nan;
             }
             order.end_time = t.time;
             order.quantity += t.quantity;

@@ -244,7 +244,10 @@ class impact_pipeline {
     ++summary_.market_orders;
     summary_.fills += o.fills;
     const double mid = at.mid();
-    if (!at.is_two_sided() || !(mid > 0.0)) {
+    // A state older than max_arrival_age is not the market the order met (e.g. the last book
+    // of a capture that ended long before): the order is not labelled.
+    const bool stale = params_.max_arrival_age.count() > 0 && o.time - at.time > params_.max_arrival_age;
+    if (!at.is_two_sided() || !(mid > 0.0) || stale) {
       ++summary_.unlabelled_orders;
       return;
     }

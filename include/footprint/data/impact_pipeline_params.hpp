@@ -44,6 +44,11 @@ struct impact_pipeline_params {
   /// trade) and, per labelled order, 56 + 8 x features + 32 x arrival_book_levels bytes. The
   /// default, 8 GiB, holds more than a day of the busiest LOBSTER or Binance feeds; 0 = no limit.
   std::size_t memory_limit = std::size_t{8} << 30;
+  /// An order whose arrival state (`arrival_state::time`) is older than this at the order's
+  /// time is not labelled (counted in `unlabelled_orders`): the last book of a feed that
+  /// stopped, or of a capture that ended long before, is not the market the order met.
+  /// 0 (the default) disables the rule; `binance_dataset` uses 60 s.
+  std::chrono::nanoseconds max_arrival_age{0};
 };
 
 namespace detail {
@@ -52,7 +57,8 @@ namespace detail {
     std::vector<std::chrono::nanoseconds> horizons, double session_seconds, double daily_volume,
     std::chrono::nanoseconds metaorder_gap, std::chrono::nanoseconds arrival_lag,
     std::chrono::nanoseconds arrival_search, std::chrono::nanoseconds volatility_interval,
-    index arrival_book_levels = 0, std::size_t memory_limit = std::size_t{8} << 30) {
+    index arrival_book_levels = 0, std::size_t memory_limit = std::size_t{8} << 30,
+    std::chrono::nanoseconds max_arrival_age = {}) {
   return impact_pipeline_params{
       .labels = {.horizons = std::move(horizons), .session_seconds = session_seconds, .daily_volume = daily_volume},
       .metaorder_gap = metaorder_gap,
@@ -60,7 +66,8 @@ namespace detail {
       .arrival_search = arrival_search,
       .volatility_interval = volatility_interval,
       .arrival_book_levels = arrival_book_levels,
-      .memory_limit = memory_limit};
+      .memory_limit = memory_limit,
+      .max_arrival_age = max_arrival_age};
 }
 }  // namespace detail
 
