@@ -106,6 +106,30 @@ class empirical_distribution {
     return {quantile(d, (1.0 - coverage) / 2.0), quantile(d, (1.0 + coverage) / 2.0)};
   }
 
+  /// Continuous ranked probability score for the outcome y, exact: the integral of
+  /// (F(x) - 1{x >= y})^2 over x, summed over the steps of F (Matheson & Winkler 1976;
+  /// for equal weights it equals the ensemble form E|X - y| - E|X - X'| / 2, Gneiting &
+  /// Raftery 2007 eq. 21, as scoringRules' `crps_sample`). Units of y; O(support points).
+  /// NaN gives NaN.
+  friend double crps(const empirical_distribution& d, double y) noexcept {
+    if (std::isnan(y)) return y;
+    const std::vector<double>& v = d.values_;
+    double total = 0.0;
+    if (y < v.front()) total += v.front() - y;  // F = 0 on [y, v_1), where the indicator is 1
+    for (std::size_t j = 0; j + 1 < v.size(); ++j) {
+      const double a = v[j], b = v[j + 1], c = d.cumulative_[j], below = c * c, above = (1.0 - c) * (1.0 - c);
+      if (y <= a) {
+        total += above * (b - a);
+      } else if (y >= b) {
+        total += below * (b - a);
+      } else {
+        total += below * (y - a) + above * (b - y);
+      }
+    }
+    if (y > v.back()) total += y - v.back();  // F = 1 on [v_k, y), where the indicator is 0
+    return total;
+  }
+
  private:
   std::vector<double> values_;
   std::vector<double> cumulative_;
@@ -122,5 +146,6 @@ double cdf(const empirical_distribution& d, double x) noexcept;
 double median(const empirical_distribution& d);
 std::pair<double, double> interval(const empirical_distribution& d, double coverage);
 double variance(const empirical_distribution& d) noexcept;
+double crps(const empirical_distribution& d, double y) noexcept;
 
 }  // namespace footprint
