@@ -246,4 +246,36 @@ concept ImpactModel = requires(const M& m, const order& o, const market_state& s
   { m.predict_cost(o, s) } -> std::same_as<cost_estimate>;
 };
 
+// ---------------------------------------------------------------------------------------
+// Drift detectors
+// ---------------------------------------------------------------------------------------
+
+/// An online change detector: observes a stream one value at a time and signals when the
+/// stream's distribution has changed (docs/monitoring.md).
+///
+/// Requirements, for `D d`, `const D cd` and `double x`:
+/// 1. `d.update(x)` is `noexcept`: observe the next value of the stream (a model's error, a
+///    conformal interval's miss indicator, a feature).
+/// 2. `cd.is_drifting()` returns `bool`: true when the last `update` signalled a change.
+/// 3. `d.reset()` is `noexcept`: forget all state, as if newly constructed with the same
+///    parameters (and seed).
+/// 4. `cd.n_detections()` is convertible to `index`: changes signalled since construction or
+///    the last `reset()`.
+/// 5. `cd.last_detection()` is convertible to `index`: the 0-based position in the stream
+///    (the number of `update` calls before it) of the last signal; -1 before the first.
+/// 6. *Semantic*: `update` never allocates (capacities are fixed at construction) and never
+///    throws; a NaN x leaves the detector's statistics unchanged but takes its position in
+///    the stream; after a signal the detector restarts (or shrinks its window) by itself, so
+///    that one change gives one signal, not a run of them.
+template <class D>
+concept DriftDetector = requires(D& d, const D& cd, double x) {
+  { d.update(x) }
+  noexcept;
+  { cd.is_drifting() } -> std::same_as<bool>;
+  { d.reset() }
+  noexcept;
+  { cd.n_detections() } -> std::convertible_to<index>;
+  { cd.last_detection() } -> std::convertible_to<index>;
+};
+
 }  // namespace footprint

@@ -119,6 +119,14 @@
 #include "footprint/execution/schedule_forecast.hpp"
 #include "footprint/execution/schedules.hpp"
 
+#include "footprint/monitoring/adwin.hpp"
+#include "footprint/monitoring/bernoulli_cusum.hpp"
+#include "footprint/monitoring/cusum.hpp"
+#include "footprint/monitoring/drift_evaluation.hpp"
+#include "footprint/monitoring/ewma_chart.hpp"
+#include "footprint/monitoring/kswin.hpp"
+#include "footprint/monitoring/page_hinkley.hpp"
+
 #include "footprint/pretrade/backtest_result.hpp"
 #include "footprint/pretrade/calibrate_report.hpp"
 #include "footprint/pretrade/guardrails.hpp"

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <span>
 #include <string>
 #include <vector>
@@ -164,6 +165,34 @@ struct impact_model {
   [[nodiscard]] footprint::cost_estimate predict_cost(const footprint::order&, const footprint::market_state&) const {
     return {.expected_bps = 5.0, .std_bps = 2.0, .temporary_bps = 4.0, .permanent_bps = 1.0};
   }
+};
+
+/// DriftDetector: the smallest detector (a Shewhart chart: signals when |x| > threshold).
+class drift_detector {
+ public:
+  explicit drift_detector(double threshold = 4.0) noexcept : threshold_(threshold) {}
+  void update(double x) noexcept {
+    drifting_ = std::abs(x) > threshold_;  // false for NaN
+    if (drifting_) {
+      ++n_detections_;
+      last_ = n_;
+    }
+    ++n_;
+  }
+  [[nodiscard]] bool is_drifting() const noexcept { return drifting_; }
+  void reset() noexcept {
+    n_ = 0;
+    n_detections_ = 0;
+    last_ = -1;
+    drifting_ = false;
+  }
+  [[nodiscard]] footprint::index n_detections() const noexcept { return n_detections_; }
+  [[nodiscard]] footprint::index last_detection() const noexcept { return last_; }
+
+ private:
+  double threshold_;
+  footprint::index n_ = 0, n_detections_ = 0, last_ = -1;
+  bool drifting_ = false;
 };
 
 }  // namespace archetype

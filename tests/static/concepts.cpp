@@ -29,6 +29,7 @@ static_assert(fp::StatefulFeatureCalculatorFor<archetype::update_counter, archet
 static_assert(fp::StatefulFeatureCalculatorFor<archetype::signed_volume, archetype::book>);
 static_assert(fp::TradeObserver<archetype::signed_volume, archetype::trade>);
 static_assert(fp::ImpactModel<archetype::impact_model>);
+static_assert(fp::DriftDetector<archetype::drift_detector>);
 
 // ---- refinements are strict
 static_assert(!fp::WeightedRegressor<archetype::regressor>);
