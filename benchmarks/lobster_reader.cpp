@@ -4,6 +4,10 @@
 // Baseline in the same run: the same rows parsed with footprint's generic CSV cursor
 // (std::from_chars per field, every field as double) into a price_level_book.
 //
+// Previous implementation (issue 22): build this same file a second time against the
+// headers of the commit before the change (git archive <commit> include | tar -x -C old)
+// and run both binaries, alternating; the benchmark names are the same.
+//
 //   build/lobster/benchmarks/lobster_reader --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include "footprint/feeds/lobster/lobster_reader.hpp"
 #include "footprint/detail/csv.hpp"
@@ -17,6 +21,7 @@
 #include <span>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace fp = footprint;
 namespace fs = std::filesystem;
@@ -112,6 +117,42 @@ void BM_lobster_goog_l1_order_level_book(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * f.rows));
 }
 
+// The order-level book alone: the same day's events parsed beforehand, applied by order id
+// (items = events; the book starts empty each iteration, as above).
+void BM_order_level_book_goog_l1_events(benchmark::State& state) {
+  const sample_files& f = goog();
+  if (!have(state, f)) return;
+  struct event {
+    fp::lobster_event_type type;
+    std::int64_t order_id;
+    std::int64_t quantity;
+    double price;
+    fp::side side;
+    std::chrono::nanoseconds time;
+  };
+  std::vector<event> events;
+  {
+    fp::lobster_reader r(fp::lobster_reader::in_memory, f.message, f.orderbook);
+    fp::lobster_event ev;
+    while (r.next(ev)) events.push_back(event{ev.type, ev.order_id, ev.quantity, ev.price, ev.side, ev.time});
+  }
+  for (auto _ : state) {
+    fp::order_level_book book;
+    fp::lobster_event ev;
+    for (const event& e : events) {
+      ev.type = e.type;
+      ev.order_id = e.order_id;
+      ev.quantity = e.quantity;
+      ev.price = e.price;
+      ev.side = e.side;
+      ev.time = e.time;
+      fp::apply(book, ev);
+    }
+    benchmark::DoNotOptimize(book.order_count());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * events.size()));
+}
+
 // Reader + market-order grouping (hidden fills included), arrival book copied per order.
 void BM_lobster_goog_l1_market_orders(benchmark::State& state) {
   const sample_files& f = goog();
@@ -180,6 +221,7 @@ BENCHMARK(BM_lobster_aapl_l10_memory)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_baseline_csv_cursor_aapl_l10_memory)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_lobster_goog_l1_file)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_lobster_goog_l1_order_level_book)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_order_level_book_goog_l1_events)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_lobster_goog_l1_market_orders)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

@@ -83,7 +83,8 @@ struct order_level_book_stats {
 /// as soon as no known order and no anonymous liquidity rest there.
 ///
 /// Complexity: each update is O(1) expected for the order (an open-addressing hash table)
-/// plus O(log n + distance from the best) for the aggregated level (see `price_level_book`).
+/// plus O(log d + distance from the best) for the aggregated level, d its distance from the
+/// level updated last (see `price_level_book`).
 class order_level_book {
  public:
   /// Order identifiers are the feed's 64-bit order reference numbers (any value).
@@ -116,7 +117,7 @@ class order_level_book {
       o = resting_order{s, price, quantity};
     }
     ++level_count(s, price);
-    levels_.add_quantity(s, price, quantity);
+    levels_.add_checked(s, price, quantity);
   }
 
   /// Adds liquidity that rests at a level without known orders (e.g. a snapshot taken when
@@ -158,7 +159,7 @@ class order_level_book {
       return 0.0;
     }
     ++stats_.removes;
-    return erase_order(id, *o);
+    return erase_order(*o);
   }
 
   /// Deletes order `id`, with the message's side, price and quantity: an unknown id takes
@@ -178,7 +179,7 @@ class order_level_book {
     }
     ++stats_.removes;
     if (o->side != s || o->price != price || !same_quantity(quantity, o->quantity)) ++stats_.mismatches;
-    return erase_order(id, *o);
+    return erase_order(*o);
   }
 
   /// Executes `quantity` against order `id` (LOBSTER type 4, ITCH "order executed").
@@ -294,18 +295,22 @@ class order_level_book {
   // Takes `q` from the aggregated level; when `order_left` and no order and no anonymous
   // liquidity remain there, the level goes (whatever rounding left of its quantity).
   void take_from_level(side s, double price, double q, bool order_left) {
-    levels_.add_quantity(s, price, -q);
-    if (!order_left) return;
-    const std::int64_t key = level_key(s, price);
-    std::int64_t* n = level_counts_.find(key);
-    if (n != nullptr && --*n > 0) return;
-    if (n != nullptr) level_counts_.erase(key);
-    if (anonymous_.quantity_at(s, price) == 0.0) levels_.set_level(s, price, 0.0);
+    bool remove = false;
+    if (order_left) {
+      const std::int64_t key = level_key(s, price);
+      std::int64_t* n = level_counts_.find(key);
+      if (n == nullptr || --*n <= 0) {
+        if (n != nullptr) level_counts_.erase_found(n);
+        remove = anonymous_.quantity_at(s, price) == 0.0;
+      }
+    }
+    levels_.take_checked(s, price, q, remove);
   }
 
-  double erase_order(order_id id, resting_order& o) {
+  // Erases the order `o` points to (found in orders_ just before).
+  double erase_order(resting_order& o) {
     const resting_order gone = o;
-    orders_.erase(id);
+    orders_.erase_found(&o);
     take_from_level(gone.side, gone.price, gone.quantity, true);
     return gone.quantity;
   }
@@ -343,10 +348,10 @@ class order_level_book {
         ++stats_.oversized;
         stats_.unmatched_quantity += q - o->quantity;
       }
-      return erase_order(id, *o);
+      return erase_order(*o);
     }
     o->quantity -= q;
-    levels_.add_quantity(o->side, o->price, -q);
+    levels_.take_checked(o->side, o->price, q, false);
     return q;
   }
 

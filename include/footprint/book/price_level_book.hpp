@@ -49,11 +49,18 @@ struct book_view {
   }
 };
 
+class order_level_book;
+namespace detail {
+struct price_level_book_probe;
+}  // namespace detail
+
 /// A price-level (aggregated, "L2") order book of any depth.
 ///
 /// Each side is a sorted vector kept worst-to-best, so that the frequent updates near the
-/// top of the book insert or erase close to the end: O(log n) to find a level plus
-/// O(distance from the best) to insert or erase. Satisfies `OrderBookView` through its
+/// top of the book insert or erase close to the end: O(log d) to find a level, d its
+/// distance from the level of that side updated last (the search starts there: updates
+/// cluster), and O(distance from the best) to insert or erase. Many levels at once:
+/// `set_levels`. Satisfies `OrderBookView` through its
 /// members and through `view()`. Level 0 is the best level. The book does not reject a
 /// crossed state (feeds are briefly crossed); `is_crossed()` reports it.
 class price_level_book {
@@ -65,20 +72,42 @@ class price_level_book {
   /// @param price quote currency, finite and > 0
   /// @param quantity shares/contracts/coins, finite and >= 0
   /// @throws invalid_argument for a non-finite or non-positive price or a negative quantity
-  /// Complexity: O(log n + distance of the level from the best).
+  /// Complexity: O(log d + distance of the level from the best), d its distance from the
+  /// level of side `s` updated last (at most n).
   void set_level(side s, double price, double quantity) {
     check(price, quantity, "set_level");
     std::vector<price_level>& v = levels(s);
     const auto it = find(s, price);
     if (it != v.end() && it->price == price) {
       if (quantity == 0.0) {
-        v.erase(it);
+        erase(v, it);
       } else {
         it->quantity = quantity;
       }
     } else if (quantity != 0.0) {
-      v.insert(it, price_level{price, quantity});
+      insert(v, it, price_level{price, quantity});
     }
+  }
+
+  /// Sets several levels of side `s` at once: the same result, and the same exception, as
+  /// `set_level(s, l.price, l.quantity)` for each `l` in order (a later level at the same
+  /// price wins; a quantity of 0 removes the level; the levels before an invalid one are
+  /// applied, then it throws). Any order is accepted; a depth update lists its levels best
+  /// first, which one `set_level` at a time would insert each further from the best.
+  /// @param levels prices (quote currency, finite and > 0) and quantities (finite, >= 0)
+  /// @throws invalid_argument for the first level with a non-finite or non-positive price or
+  ///   a negative quantity (the levels before it are applied)
+  /// Complexity: O(m log m + distance of the deepest level from the best) for m levels,
+  /// instead of O(m * that distance) one at a time.
+  void set_levels(side s, std::span<const price_level> levels) {
+    std::size_t n_valid = 0;
+    while (n_valid < levels.size() && valid(levels[n_valid].price, levels[n_valid].quantity)) ++n_valid;
+    if (n_valid < batch_threshold) {
+      for (std::size_t i = 0; i < n_valid; ++i) set_level(s, levels[i].price, levels[i].quantity);
+    } else {
+      merge_levels(s, levels.first(n_valid));
+    }
+    if (n_valid < levels.size()) check(levels[n_valid].price, levels[n_valid].quantity, "set_level");
   }
 
   /// Adds `delta` (may be negative) to the quantity at `price`; a level reaching <= 0 is
@@ -93,9 +122,9 @@ class price_level_book {
     const auto it = find(s, price);
     if (it != v.end() && it->price == price) {
       it->quantity += delta;
-      if (it->quantity <= 0.0) v.erase(it);
+      if (it->quantity <= 0.0) erase(v, it);
     } else if (delta > 0.0) {
-      v.insert(it, price_level{price, delta});
+      insert(v, it, price_level{price, delta});
     }
   }
 
@@ -176,18 +205,148 @@ class price_level_book {
   // Is price a strictly better than b on side s?
   static bool better(side s, double a, double b) noexcept { return s == side::buy ? a > b : a < b; }
 
+  // Below this many levels, set_levels applies them one at a time.
+  static constexpr std::size_t batch_threshold = 16;
+
+  // set_levels for valid levels: sorted worst to best (a later level at the same price
+  // wins), then merged into the part of the side from the deepest of them to the best.
+  void merge_levels(side s, std::span<const price_level> updates) {
+    std::vector<price_level> sorted(updates.rbegin(), updates.rend());  // best first -> worst first
+    const auto worse = [s](const price_level& a, const price_level& b) { return better(s, b.price, a.price); };
+    if (!std::is_sorted(sorted.begin(), sorted.end(), worse)) {
+      // Stable, from input order: among equal prices the last given is last.
+      sorted.assign(updates.begin(), updates.end());
+      std::stable_sort(sorted.begin(), sorted.end(), worse);
+    } else if (std::adjacent_find(sorted.begin(), sorted.end(), [](const price_level& a, const price_level& b) {
+                 return a.price == b.price;
+               }) != sorted.end()) {
+      sorted.assign(updates.begin(), updates.end());  // reversed, equal prices would be in the wrong order
+      std::stable_sort(sorted.begin(), sorted.end(), worse);
+    }
+    std::vector<price_level>& v = levels(s);
+    const auto first = static_cast<std::size_t>(find(s, sorted.front().price) - v.begin());
+    std::vector<price_level> merged;
+    merged.reserve(v.size() - first + sorted.size());
+    std::size_t i = first;
+    for (std::size_t j = 0; j < sorted.size();) {
+      // The last of a run of equal prices is the one that counts.
+      if (j + 1 < sorted.size() && sorted[j + 1].price == sorted[j].price) {
+        ++j;
+        continue;
+      }
+      const price_level& u = sorted[j++];
+      while (i < v.size() && better(s, u.price, v[i].price)) merged.push_back(v[i++]);
+      if (i < v.size() && v[i].price == u.price) ++i;  // replaced or removed
+      if (u.quantity != 0.0) merged.push_back(u);
+    }
+    merged.insert(merged.end(), v.begin() + static_cast<std::ptrdiff_t>(i), v.end());
+    moved_ += (v.size() - first) + merged.size();
+    v.resize(first);
+    v.insert(v.end(), merged.begin(), merged.end());
+  }
+
+  static bool valid(double price, double quantity) noexcept {
+    return std::isfinite(price) && price > 0.0 && std::isfinite(quantity) && quantity >= 0.0;
+  }
+
   std::vector<price_level>& levels(side s) noexcept { return s == side::buy ? bids_ : asks_; }
   [[nodiscard]] const std::vector<price_level>& levels(side s) const noexcept { return s == side::buy ? bids_ : asks_; }
 
-  // First level not worse than `price` in worst-to-best order (insertion point).
-  std::vector<price_level>::iterator find(side s, double price) noexcept { return find_in(levels(s), s, price); }
+  // First level not worse than `price` in worst-to-best order (insertion point). Updates
+  // cluster near the level updated last: the search gallops out from it (Bentley and Yao
+  // 1976), O(log distance), then bisects.
+  std::vector<price_level>::iterator find(side s, double price) noexcept {
+    std::vector<price_level>& v = levels(s);
+    std::size_t& finger = s == side::buy ? bid_finger_ : ask_finger_;
+    finger = s == side::buy ? find_near(v, finger, price, [](double l, double p) { return l < p; })
+                            : find_near(v, finger, price, [](double l, double p) { return l > p; });
+    return v.begin() + static_cast<std::ptrdiff_t>(finger);
+  }
 
   template <class Levels>
   static auto find_in(Levels& v, side s, double price) noexcept -> decltype(v.begin()) {
-    if (s == side::buy) {
-      return std::lower_bound(v.begin(), v.end(), price, [](const price_level& l, double p) { return l.price < p; });
+    const std::size_t i = s == side::buy ? bisect(v, 0, v.size(), price, [](double l, double p) { return l < p; })
+                                         : bisect(v, 0, v.size(), price, [](double l, double p) { return l > p; });
+    return v.begin() + static_cast<std::ptrdiff_t>(i);
+  }
+
+  // The first index a in [lo, hi] with !worse(v[a].price, price), given that one is there
+  // (v[hi] is not worse, or hi = size) and that all before lo are worse. Branch-free.
+  template <class Worse>
+  static std::size_t bisect(const std::vector<price_level>& v, std::size_t lo, std::size_t hi, double price,
+                            Worse worse) noexcept {
+    std::size_t n = hi - lo;
+    while (n > 1) {
+      const std::size_t half = n / 2;
+      lo = worse(v[lo + half - 1].price, price) ? lo + half : lo;
+      n -= half;
     }
-    return std::lower_bound(v.begin(), v.end(), price, [](const price_level& l, double p) { return l.price > p; });
+    if (n == 1 && worse(v[lo].price, price)) ++lo;
+    return lo;
+  }
+
+  // The insertion point, galloping from index `from` (any value: it is clamped).
+  template <class Worse>
+  static std::size_t find_near(const std::vector<price_level>& v, std::size_t from, double price,
+                               Worse worse) noexcept {
+    const std::size_t n = v.size();
+    if (n == 0) return 0;
+    if (from >= n) from = n - 1;
+    std::size_t lo = 0;
+    std::size_t hi = n;
+    if (worse(v[from].price, price)) {  // the answer is after `from`
+      lo = from + 1;
+      for (std::size_t step = 1; lo + step - 1 < n; step *= 2) {
+        const std::size_t i = lo + step - 1;
+        if (!worse(v[i].price, price)) {
+          hi = i;
+          break;
+        }
+        lo = i + 1;
+      }
+    } else {  // the answer is `from` or before
+      hi = from;
+      for (std::size_t step = 1; step <= hi; step *= 2) {
+        const std::size_t i = hi - step;
+        if (worse(v[i].price, price)) {
+          lo = i + 1;
+          break;
+        }
+        hi = i;
+      }
+    }
+    return bisect(v, lo, hi, price, worse);
+  }
+
+  void insert(std::vector<price_level>& v, std::vector<price_level>::iterator it, price_level l) {
+    moved_ += static_cast<std::size_t>(v.end() - it);
+    v.insert(it, l);
+  }
+  void erase(std::vector<price_level>& v, std::vector<price_level>::iterator it) noexcept {
+    moved_ += static_cast<std::size_t>(v.end() - it) - 1;
+    v.erase(it);
+  }
+
+  // For order_level_book, whose arguments are checked already: one search per update.
+  // Adds `q` > 0 at `price` (a new level if there is none).
+  void add_checked(side s, double price, double q) {
+    std::vector<price_level>& v = levels(s);
+    const auto it = find(s, price);
+    if (it != v.end() && it->price == price) {
+      it->quantity += q;
+      if (it->quantity <= 0.0) erase(v, it);
+    } else {
+      insert(v, it, price_level{price, q});
+    }
+  }
+  // Takes `q` > 0 from the level at `price`, if any; removes the level when its quantity
+  // reaches <= 0 or when `remove` (as add_quantity(-q) then set_level(0) would).
+  void take_checked(side s, double price, double q, bool remove) noexcept {
+    std::vector<price_level>& v = levels(s);
+    const auto it = find(s, price);
+    if (it == v.end() || it->price != price) return;
+    it->quantity -= q;
+    if (remove || it->quantity <= 0.0) erase(v, it);
   }
 
   static void check(double price, double quantity, const char* fn) {
@@ -204,6 +363,20 @@ class price_level_book {
   std::vector<price_level> bids_;  // ascending prices: best bid last
   std::vector<price_level> asks_;  // descending prices: best ask last
   std::chrono::nanoseconds time_{0};
+  std::size_t bid_finger_ = 0;  // index of the bid level found last (a hint for find)
+  std::size_t ask_finger_ = 0;
+  std::size_t moved_ = 0;  // levels moved by inserts, erases and merges (see detail::price_level_book_probe)
+
+  friend struct detail::price_level_book_probe;
+  friend class order_level_book;
 };
+
+namespace detail {
+/// Private (tests): the cost counter of a `price_level_book`.
+struct price_level_book_probe {
+  /// Levels moved in memory so far by inserts, erases and batched merges.
+  [[nodiscard]] static std::size_t moved_levels(const price_level_book& b) noexcept { return b.moved_; }
+};
+}  // namespace detail
 
 }  // namespace footprint

@@ -106,8 +106,9 @@ class binance_depth_book {
   /// @throws invalid_argument when ids are negative or out of order (`U` > `u`, `pu` >= `U`),
   ///   when `pu` is absent on futures or present on spot, or on an invalid price or
   ///   quantity; the book is unchanged then
-  /// Complexity: O(k (log n + d)) for k levels at distance d from the best, plus O(k) to
-  /// keep the update for replay.
+  /// Complexity: O(k (log n + d)) for k < 16 levels of a side at distance d from the best;
+  /// for more, O(k log k + d) with d the distance of the deepest
+  /// (`price_level_book::set_levels`); plus O(k) to keep the update for replay.
   binance_depth_result apply_update(const binance_depth_update& u, std::chrono::nanoseconds local_time) {
     validate(u);
     if (market_ == binance_market::automatic) {
@@ -290,8 +291,9 @@ class binance_depth_book {
   }
 
   void apply_levels(std::span<const price_level> bids, std::span<const price_level> asks) {
-    for (const price_level& l : bids) book_.set_level(side::buy, l.price, l.quantity);
-    for (const price_level& l : asks) book_.set_level(side::sell, l.price, l.quantity);
+    // Batched: an update's levels come best first, which one at a time would cost O(n^2).
+    book_.set_levels(side::buy, bids);
+    book_.set_levels(side::sell, asks);
   }
 
   // k-th kept update, oldest first.
