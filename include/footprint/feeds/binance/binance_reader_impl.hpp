@@ -1,6 +1,7 @@
 /// @file feeds/binance/binance_reader_impl.hpp
 /// @brief Definitions of `binance_reader`'s message parsers (included by binance_reader.hpp;
-/// not a public header of its own).
+/// not a public header of its own): the nlohmann-json path, the fast path, and the checks
+/// and commits they share.
 #pragma once
 
 #include "footprint/feeds/binance/binance_reader.hpp"
@@ -30,75 +31,221 @@ inline bool binance_reader::parse_line(std::string_view line, binance_event& ev)
   if (ts < last_local_)
     fail(1, "local_ts_ns", detail::concat("timestamp goes back (got ", ts, " after ", last_local_, ")"));
   const std::string_view text = line.substr(sp + 1);
-  try {
-    doc_ = json::parse(text.data(), text.data() + text.size());
-  } catch (const json::exception& e) {  // parse_error, or out_of_range for a number overflow ("1e999")
-    std::string what = e.what();
-    const std::size_t close = what.find("] ");
-    if (close != std::string::npos) what.erase(0, close + 2);
-    fail(2, "", "invalid JSON: " + what);
-  }
-  if (!doc_.is_object()) fail_json("", "expected a JSON object (got " + brief(doc_) + ")");
 
-  pending_symbol_ = nullptr;
+  pending_symbol_.reset();
   binance_event out;
   out.local_time = std::chrono::nanoseconds{ts};
   local_ = out.local_time;
   out.line = lines_.line_number();
-  if (const auto it = doc_.find("stream"); it != doc_.end()) {
-    const std::string& stream = string(*it, "stream");
-    const json& data = object(member(doc_, "data", "data"), "data");
-    const std::size_t at = stream.find('@');
-    const std::string_view kind =
-        at == std::string::npos ? std::string_view{} : std::string_view(stream).substr(at + 1);
-    if (kind == "depth" || kind.substr(0, 6) == "depth@") {
-      parse_depth(data, out);
-    } else if (kind == "bookTicker") {
-      parse_ticker(data, out);
-    } else if (kind == "trade") {
-      parse_trade(data, out);
-    } else if (unused_stream(kind)) {
-      ++counts_.unused_streams;
-      last_local_ = ts;
-      return false;
-    } else {
-      fail_json("stream", "unsupported stream '" + stream.substr(0, 60) +
-                              "' (expected <symbol>@depth[@<speed>], <symbol>@bookTicker or <symbol>@trade)");
+  bool parsed = false;
+  if (options_.fast_parse) {
+    switch (parse_fast(text, out)) {
+      case fast_result::event: parsed = true; break;
+      case fast_result::unused:
+        ++counts_.unused_streams;
+        last_local_ = ts;
+        return false;
+      case fast_result::fallback: break;
     }
-  } else if (doc_.contains("lastUpdateId")) {
-    parse_snapshot(out);
-  } else {
-    fail_json("",
-              "not a combined-stream message ({\"stream\",\"data\"}) nor a depth snapshot "
-              "({\"lastUpdateId\",\"bids\",\"asks\"})");
+  }
+  if (!parsed) {
+    try {
+      doc_ = json::parse(text.data(), text.data() + text.size());
+    } catch (const json::exception& e) {  // parse_error, or out_of_range for a number overflow ("1e999")
+      std::string what = e.what();
+      const std::size_t close = what.find("] ");
+      if (close != std::string::npos) what.erase(0, close + 2);
+      fail(2, "", "invalid JSON: " + what);
+    }
+    if (!doc_.is_object()) fail_json("", "expected a JSON object (got " + brief(doc_) + ")");
+    if (const auto it = doc_.find("stream"); it != doc_.end()) {
+      const std::string& stream = string(*it, "stream");
+      const json& data = object(member(doc_, "data", "data"), "data");
+      switch (detail::binance::classify_stream(stream)) {
+        case detail::binance::stream_kind::depth: parse_depth(data, out); break;
+        case detail::binance::stream_kind::book_ticker: parse_ticker(data, out); break;
+        case detail::binance::stream_kind::trade: parse_trade(data, out); break;
+        case detail::binance::stream_kind::unused:
+          ++counts_.unused_streams;
+          last_local_ = ts;
+          return false;
+        case detail::binance::stream_kind::unsupported:
+          fail_json("stream", "unsupported stream '" + stream.substr(0, 60) +
+                                  "' (expected <symbol>@depth[@<speed>], <symbol>@bookTicker or <symbol>@trade)");
+      }
+    } else if (doc_.contains("lastUpdateId")) {
+      parse_snapshot(out);
+    } else {
+      fail_json("",
+                "not a combined-stream message ({\"stream\",\"data\"}) nor a depth snapshot "
+                "({\"lastUpdateId\",\"bids\",\"asks\"})");
+    }
   }
   // Committed: the line was valid.
   last_local_ = ts;
-  if (pending_symbol_ != nullptr && symbol_.empty()) symbol_ = *pending_symbol_;
+  if (pending_symbol_ && symbol_.empty()) symbol_ = *pending_symbol_;
   ev = out;
   return true;
 }
+
+// ---- the nlohmann path: typed access with located errors, then the shared checks and commits
 
 inline void binance_reader::parse_depth(const json& data, binance_event& out) {
   check_symbol(data);
   const std::int64_t first = integer(member(data, "U", "data.U"), "data.U");
   const std::int64_t last = integer(member(data, "u", "data.u"), "data.u");
-  if (first > last) fail_json("data.U", detail::concat("U must be <= u (got U ", first, ", u ", last, ")"));
+  check_ids(first, last);
   std::int64_t previous = -1;
   const auto pu = data.find("pu");
-  const binance_market m = depth_.market();
+  check_pu_present(pu != data.end());
   if (pu != data.end()) {
-    if (m == binance_market::spot) fail_json("data.pu", "unexpected key in a spot stream");
     previous = integer(*pu, "data.pu");
-    if (previous >= first)
-      fail_json("data.pu", detail::concat("pu must be < U (got pu ", previous, ", U ", first, ")"));
-  } else if (m == binance_market::usd_m_futures) {
-    fail_json("data.pu", "missing key (the stream is USD-M futures)");
+    check_pu_order(previous, first);
   }
   const std::chrono::nanoseconds e = event_time(member(data, "E", "data.E"), "data.E");
   levels(member(data, "b", "data.b"), "data.b", amount::quantity, bids_);
   levels(member(data, "a", "data.a"), "data.a", amount::quantity, asks_);
+  finish_depth(first, last, previous, e, out);
+}
 
+inline void binance_reader::parse_snapshot(binance_event& out) {
+  const std::int64_t last = integer(member(doc_, "lastUpdateId", "lastUpdateId"), "lastUpdateId");
+  std::optional<std::chrono::nanoseconds> e;
+  if (const auto it = doc_.find("E"); it != doc_.end()) e = event_time(*it, "E");
+  levels(member(doc_, "bids", "bids"), "bids", amount::positive_quantity, bids_);
+  levels(member(doc_, "asks", "asks"), "asks", amount::positive_quantity, asks_);
+  finish_snapshot(last, e, out);
+}
+
+inline void binance_reader::parse_ticker(const json& data, binance_event& out) {
+  check_symbol(data);
+  binance_book_ticker t;
+  t.update_id = integer(member(data, "u", "data.u"), "data.u");
+  if (const auto it = data.find("E"); it != data.end()) t.exchange_time = event_time(*it, "data.E");
+  const double bp = ticker_price(member(data, "b", "data.b"), "data.b");
+  const double bq = decimal(member(data, "B", "data.B"), amount::quantity, [] { return "data.B"; });
+  const double ap = ticker_price(member(data, "a", "data.a"), "data.a");
+  const double aq = decimal(member(data, "A", "data.A"), amount::quantity, [] { return "data.A"; });
+  finish_ticker(t, bp, bq, ap, aq, out);
+}
+
+inline void binance_reader::parse_trade(const json& data, binance_event& out) {
+  check_symbol(data);
+  footprint::trade t;
+  t.id = integer(member(data, "t", "data.t"), "data.t");
+  t.price = decimal(member(data, "p", "data.p"), amount::price, [] { return "data.p"; });
+  t.quantity = decimal(member(data, "q", "data.q"), amount::positive_quantity, [] { return "data.q"; });
+  t.time = millis(member(data, "T", "data.T"), "data.T");
+  const std::chrono::nanoseconds e = event_time(member(data, "E", "data.E"), "data.E");
+  t.sign = boolean(member(data, "m", "data.m"), "data.m") ? std::int8_t{-1} : std::int8_t{1};
+  finish_trade(t, e, out);
+}
+
+// ---- the fast path: values read by detail::binance::fast_parser; any value the nlohmann path
+// would reject (checked here in the same terms) hands the line to it, so that it words the
+// error. Then the shared checks, in the nlohmann path's order, and the shared commits.
+
+inline binance_reader::fast_result binance_reader::parse_fast(std::string_view text, binance_event& out) {
+  using type = detail::binance::fast_message::type;
+  const detail::binance::fast_message& m = message_;
+  if (!fast_.parse(text, message_, bids_, asks_)) return fast_result::fallback;
+  if (m.event_ms > max_ms || m.trade_ms > max_ms) return fast_result::fallback;
+  const auto ms = [](std::int64_t v) { return std::chrono::nanoseconds{v * 1'000'000}; };
+  // A decimal string of the given kind (as decimal() accepts it), or false.
+  const auto amount_of = [](std::string_view s, amount kind, double& x) {
+    if (!detail::parse_decimal(s.data(), s.data() + s.size(), x) || !std::isfinite(x)) return false;
+    return kind == amount::quantity ? !(x < 0.0) : x > 0.0;
+  };
+  // A bookTicker price (as ticker_price() accepts it): 0, or a price.
+  const auto ticker_price_of = [&](std::string_view s, double& x) {
+    if (!detail::parse_decimal(s.data(), s.data() + s.size(), x)) return false;
+    return x == 0.0 || amount_of(s, amount::price, x);
+  };
+  const auto levels_ok = [](const std::vector<price_level>& v, amount qty_kind) {
+    for (const price_level& l : v) {  // finite: checked by the parser
+      if (!(l.price > 0.0) || (qty_kind == amount::quantity ? l.quantity < 0.0 : !(l.quantity > 0.0))) return false;
+    }
+    return true;
+  };
+  switch (m.kind) {
+    case type::unused: return fast_result::unused;
+    case type::depth: {
+      if (!levels_ok(bids_, amount::quantity) || !levels_ok(asks_, amount::quantity)) return fast_result::fallback;
+      same_symbol(m.symbol);
+      check_ids(m.first_id, m.last_id);
+      check_pu_present(m.previous_id >= 0);
+      if (m.previous_id >= 0) check_pu_order(m.previous_id, m.first_id);
+      check_skew(ms(m.event_ms), "data.E");
+      finish_depth(m.first_id, m.last_id, m.previous_id, ms(m.event_ms), out);
+      return fast_result::event;
+    }
+    case type::snapshot: {
+      if (!levels_ok(bids_, amount::positive_quantity) || !levels_ok(asks_, amount::positive_quantity))
+        return fast_result::fallback;
+      std::optional<std::chrono::nanoseconds> e;
+      if (m.event_ms >= 0) {
+        e = ms(m.event_ms);
+        check_skew(*e, "E");
+      }
+      finish_snapshot(m.last_id, e, out);
+      return fast_result::event;
+    }
+    case type::book_ticker: {
+      double bp = 0.0, bq = 0.0, ap = 0.0, aq = 0.0;
+      if (!ticker_price_of(m.bid, bp) || !amount_of(m.bid_qty, amount::quantity, bq) || !ticker_price_of(m.ask, ap) ||
+          !amount_of(m.ask_qty, amount::quantity, aq))
+        return fast_result::fallback;
+      same_symbol(m.symbol);
+      binance_book_ticker t;
+      t.update_id = m.last_id;
+      if (m.event_ms >= 0) {
+        t.exchange_time = ms(m.event_ms);
+        check_skew(*t.exchange_time, "data.E");
+      }
+      finish_ticker(t, bp, bq, ap, aq, out);
+      return fast_result::event;
+    }
+    case type::trade: {
+      footprint::trade t;
+      if (!amount_of(m.price, amount::price, t.price) || !amount_of(m.qty, amount::positive_quantity, t.quantity))
+        return fast_result::fallback;
+      same_symbol(m.symbol);
+      t.id = m.trade_id;
+      t.time = ms(m.trade_ms);
+      check_skew(ms(m.event_ms), "data.E");
+      t.sign = m.maker == 1 ? std::int8_t{-1} : std::int8_t{1};
+      finish_trade(t, ms(m.event_ms), out);
+      return fast_result::event;
+    }
+  }
+  return fast_result::fallback;
+}
+
+// ---- checks and commits shared by both paths
+
+inline void binance_reader::same_symbol(std::string_view s) {
+  if (!symbol_.empty() && s != symbol_) {
+    fail_json("data.s", "symbol changed (got '" + std::string(s) + "', expected '" + symbol_ + "')");
+  }
+  pending_symbol_ = s;
+}
+
+inline void binance_reader::check_ids(std::int64_t first, std::int64_t last) const {
+  if (first > last) fail_json("data.U", detail::concat("U must be <= u (got U ", first, ", u ", last, ")"));
+}
+
+inline void binance_reader::check_pu_present(bool present) const {
+  const binance_market m = depth_.market();
+  if (present && m == binance_market::spot) fail_json("data.pu", "unexpected key in a spot stream");
+  if (!present && m == binance_market::usd_m_futures) fail_json("data.pu", "missing key (the stream is USD-M futures)");
+}
+
+inline void binance_reader::check_pu_order(std::int64_t previous, std::int64_t first) const {
+  if (previous >= first) fail_json("data.pu", detail::concat("pu must be < U (got pu ", previous, ", U ", first, ")"));
+}
+
+inline void binance_reader::finish_depth(std::int64_t first, std::int64_t last, std::int64_t previous,
+                                         std::chrono::nanoseconds e, binance_event& out) {
   const binance_depth_update u{first, last, previous, bids_, asks_};
   binance_depth_result r;
   try {
@@ -119,12 +266,8 @@ inline void binance_reader::parse_depth(const json& data, binance_event& out) {
   out.crossed = r.crossed;
 }
 
-inline void binance_reader::parse_snapshot(binance_event& out) {
-  const std::int64_t last = integer(member(doc_, "lastUpdateId", "lastUpdateId"), "lastUpdateId");
-  std::optional<std::chrono::nanoseconds> e;
-  if (const auto it = doc_.find("E"); it != doc_.end()) e = event_time(*it, "E");
-  levels(member(doc_, "bids", "bids"), "bids", amount::positive_quantity, bids_);
-  levels(member(doc_, "asks", "asks"), "asks", amount::positive_quantity, asks_);
+inline void binance_reader::finish_snapshot(std::int64_t last, std::optional<std::chrono::nanoseconds> e,
+                                            binance_event& out) {
   ordered(bids_, side::buy, "bids");
   ordered(asks_, side::sell, "asks");
   if (!bids_.empty() && !asks_.empty() && bids_.front().price >= asks_.front().price) {
@@ -147,15 +290,8 @@ inline void binance_reader::parse_snapshot(binance_event& out) {
   out.crossed = r.crossed;
 }
 
-inline void binance_reader::parse_ticker(const json& data, binance_event& out) {
-  check_symbol(data);
-  binance_book_ticker t;
-  t.update_id = integer(member(data, "u", "data.u"), "data.u");
-  if (const auto it = data.find("E"); it != data.end()) t.exchange_time = event_time(*it, "data.E");
-  const double bp = ticker_price(member(data, "b", "data.b"), "data.b");
-  const double bq = decimal(member(data, "B", "data.B"), amount::quantity, [] { return "data.B"; });
-  const double ap = ticker_price(member(data, "a", "data.a"), "data.a");
-  const double aq = decimal(member(data, "A", "data.A"), amount::quantity, [] { return "data.A"; });
+inline void binance_reader::finish_ticker(binance_book_ticker t, double bp, double bq, double ap, double aq,
+                                          binance_event& out) {
   // An empty side is sent as price 0 and quantity 0.
   if (bp == 0.0 && bq != 0.0) fail_json("data.b", "price must be > 0 (got '0' with a quantity)");
   if (ap == 0.0 && aq != 0.0) fail_json("data.a", "price must be > 0 (got '0' with a quantity)");
@@ -171,15 +307,7 @@ inline void binance_reader::parse_ticker(const json& data, binance_event& out) {
   out.ticker = t;
 }
 
-inline void binance_reader::parse_trade(const json& data, binance_event& out) {
-  check_symbol(data);
-  footprint::trade t;
-  t.id = integer(member(data, "t", "data.t"), "data.t");
-  t.price = decimal(member(data, "p", "data.p"), amount::price, [] { return "data.p"; });
-  t.quantity = decimal(member(data, "q", "data.q"), amount::positive_quantity, [] { return "data.q"; });
-  t.time = millis(member(data, "T", "data.T"), "data.T");
-  const std::chrono::nanoseconds e = event_time(member(data, "E", "data.E"), "data.E");
-  t.sign = boolean(member(data, "m", "data.m"), "data.m") ? std::int8_t{-1} : std::int8_t{1};
+inline void binance_reader::finish_trade(const footprint::trade& t, std::chrono::nanoseconds e, binance_event& out) {
   ++counts_.trades;
   out.kind = binance_event_kind::trade;
   out.exchange_time = e;
