@@ -123,7 +123,8 @@ std::vector<tree_node> xgboost_tree_nodes(const json_reader& r, const nlohmann::
         order.push_back(c);
       }
       if (split_index[i] < 0 || static_cast<double>(split_index[i]) >= num_feature) {
-        r.fail(path, concat("node ", i, " splits on feature ", split_index[i], " >= num_feature"));
+        r.fail(path, concat("node ", i, " splits on feature ", split_index[i],
+                            ", outside [0, num_feature = ", num_feature, ")"));
       }
       const auto tf = static_cast<float>(split_cond[i]);
       if (std::isnan(tf)) r.fail(path, concat("node ", i, " has a NaN threshold"));

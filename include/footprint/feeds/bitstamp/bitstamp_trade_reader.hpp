@@ -42,9 +42,11 @@ namespace footprint {
 /// thrown, whatever the policy); per row, exactly 6 fields, a non-negative integer
 /// timestamp that never goes back (equal times are fine: one taker order filling several
 /// resting orders), a non-negative integer id, a numeric price > 0 and amount > 0, and
-/// aggressor labels among `buy`, `sell` and empty. Trade ids are not required to increase
-/// (the 2015-05-01 file has 7 decreasing steps). Under `parse_policy::lenient` a malformed
-/// row is skipped and counted in `report()`.
+/// aggressor labels among `buy`, `sell` and empty, and a trade id other than the previous
+/// trade's (a repeated message would count its volume twice). Trade ids are not otherwise
+/// required to increase (the 2015-05-01 file has 7 decreasing steps and no repeated id), and
+/// only the previous id is compared (memory stays constant). Under `parse_policy::lenient`
+/// a malformed row is skipped and counted in `report()`.
 ///
 /// Not copyable; movable.
 class bitstamp_trade_reader {
@@ -133,6 +135,8 @@ class bitstamp_trade_reader {
     t.time = std::chrono::nanoseconds{ms * 1'000'000};
     t.id = c.next_int("trade_id");
     if (t.id < 0) c.fail(2, "trade_id", detail::concat("must be >= 0 (got ", t.id, ")"));
+    if (t.id == last_id_)
+      c.fail(2, "trade_id", detail::concat("duplicate trade id ", t.id, " (the previous row's: a repeated message)"));
     t.price = c.next_double("price");
     if (!(t.price > 0.0)) c.fail(3, "price", detail::concat("price must be > 0 (got ", t.price, ")"));
     t.quantity = c.next_double("amount_btc");
@@ -144,6 +148,7 @@ class bitstamp_trade_reader {
     out = t;
     snapshot_sign_ = snapshot_sign;
     last_ms_ = ms;
+    last_id_ = t.id;
     line_ = lines_.line_number();
     ++trades_;
   }
@@ -153,6 +158,7 @@ class bitstamp_trade_reader {
   parse_report report_;
   std::int8_t snapshot_sign_ = 0;
   std::int64_t last_ms_ = std::numeric_limits<std::int64_t>::min();
+  std::int64_t last_id_ = -1;  // the id of the last trade returned; -1 before the first
   std::size_t line_ = 0;
   std::size_t trades_ = 0;
 };

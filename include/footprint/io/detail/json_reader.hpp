@@ -33,9 +33,9 @@
 #include <istream>
 #include <limits>
 #include <new>
-#include <sstream>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -315,28 +315,20 @@ template <class Json = nlohmann::json>
   }
 }
 
-/// Parses the JSON text of a stream. @throws data_error as parse_json(text, source)
-template <class Json = nlohmann::json>
-[[nodiscard]] Json parse_json(std::istream& is, const std::string& source) {
-  std::ostringstream text;
-  text << is.rdbuf();
-  return parse_json<Json>(text.str(), source);
-}
-
-/// Largest file `read_text_file` reads: 1 GiB (the largest model footprint writes is far
-/// smaller; a bigger "model" is hostile or not a model).
+/// Largest model text read from a file or a stream: 1 GiB (the largest model footprint
+/// writes is far smaller; a bigger "model" is hostile or not a model).
 inline constexpr std::size_t max_text_file_bytes = std::size_t{1} << 30;
 
-/// The whole file (a JSON document) as text, in bounded memory: a file whose first
-/// non-blank byte cannot start JSON ('{' or '[') is refused at once (e.g. /dev/zero, a
-/// binary file), one longer than `max_bytes` when that is reached.
-/// @throws data_error(path, ...) when it cannot be opened or read, does not start like JSON,
-///         is longer than max_bytes, or memory runs out
+/// The whole stream (a JSON document) as text, in bounded memory: a stream whose first
+/// non-blank byte (after an optional UTF-8 byte-order mark) cannot start JSON ('{' or '[') is
+/// refused at once (e.g. /dev/zero, a binary or compressed file), one longer than `max_bytes`
+/// when that is reached.
+/// @param source the stream's name in errors (a file name, or "<stream>")
+/// @throws data_error(source, ...) when it cannot be read, does not start like JSON, is
+///         longer than max_bytes, or memory runs out
 template <class = void>
-[[nodiscard]] std::string read_text_file(const std::filesystem::path& path,
+[[nodiscard]] std::string read_json_text(std::istream& in, const std::string& source,
                                          std::size_t max_bytes = max_text_file_bytes) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw data_error(path.string(), 0, 0, "", "cannot open the file for reading");
   std::string text;
   std::vector<char> block(std::size_t{1} << 20);
   bool checked = false;
@@ -346,27 +338,56 @@ template <class = void>
       const auto got = static_cast<std::size_t>(in.gcount());
       if (got == 0) break;
       if (text.size() + got > max_bytes)
-        throw data_error(path.string(), 0, 0, "", concat("longer than ", max_bytes, " bytes: not a model file"));
+        throw data_error(source, 0, 0, "", concat("longer than ", max_bytes, " bytes: not a model file"));
       text.append(block.data(), got);
       if (!checked) {
-        const std::size_t first = text.find_first_not_of(" \t\r\n");
+        const std::size_t bom = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
+        const std::size_t first = text.find_first_not_of(" \t\r\n", bom);
         if (first != std::string::npos) {
           checked = true;
           const char c = text[first];
           if (c != '{' && c != '[')
-            throw data_error(path.string(), 0, 0, "",
+            throw data_error(source, 0, 0, "",
                              concat("not JSON: it starts with byte ", static_cast<int>(static_cast<unsigned char>(c)),
                                     " at offset ", first, " (expected '{')"));
         } else if (text.size() > 4096) {
-          throw data_error(path.string(), 0, 0, "", "not JSON: more than 4096 blank bytes at its start");
+          throw data_error(source, 0, 0, "", "not JSON: more than 4096 blank bytes at its start");
         }
       }
     }
   } catch (const std::bad_alloc&) {
-    throw data_error(path.string(), 0, 0, "", concat("out of memory after ", text.size(), " bytes"));
+    throw data_error(source, 0, 0, "", concat("out of memory after ", text.size(), " bytes"));
   }
-  if (in.bad()) throw data_error(path.string(), 0, 0, "", "read failed");
+  if (in.bad()) throw data_error(source, 0, 0, "", "read failed");
   return text;
+}
+
+/// Parses the JSON text of a stream, read as read_json_text does (at most 1 GiB, refused at
+/// once when it does not start like JSON). @throws data_error as read_json_text and
+/// parse_json(text, source)
+template <class Json = nlohmann::json>
+[[nodiscard]] Json parse_json(std::istream& is, const std::string& source) {
+  return parse_json<Json>(read_json_text(is, source), source);
+}
+
+/// The whole file (a JSON document) as text, in bounded memory, as read_json_text reads a
+/// stream; a regular file larger than `max_bytes` (e.g. a sparse file of terabytes) is
+/// refused from its size, before anything is read.
+/// @throws data_error(path, ...) when it cannot be opened or read, does not start like JSON,
+///         is longer than max_bytes, or memory runs out
+template <class = void>
+[[nodiscard]] std::string read_text_file(const std::filesystem::path& path,
+                                         std::size_t max_bytes = max_text_file_bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw data_error(path.string(), 0, 0, "", "cannot open the file for reading");
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(path, ec)) {
+    const std::uintmax_t size = std::filesystem::file_size(path, ec);
+    if (!ec && size > max_bytes)
+      throw data_error(path.string(), 0, 0, "",
+                       concat("is ", size, " bytes, longer than ", max_bytes, " bytes: not a model file"));
+  }
+  return read_json_text(in, path.string(), max_bytes);
 }
 
 /// Writes `text` to the file (replacing it). @throws data_error(path, ...) on failure
