@@ -8,7 +8,8 @@
 #                                        the packaging consumers, the docs)
 #   bash scripts/test.sh clang           CI's other suite (.ci/run runs it after the first):
 #                                        clang 14 Debug with ASan + UBSan, every test, the
-#                                        fuzzers run briefly and the benchmarks compiled
+#                                        fuzzers run briefly and the benchmarks compiled; then
+#                                        the concurrent-predict test under ThreadSanitizer
 #
 # Each suite is a CMake preset (CMakePresets.json) built in build/<suite>; its build and test
 # times are printed, and the suite fails when either exceeds its share of CI's budget (the
@@ -34,11 +35,15 @@ bash scripts/install-deps.sh "$profile"
 # 15 minutes with the dependencies' installation; .ci/run under 30 minutes in all.
 declare -A build_budget=([gcc]=900 [clang]=350)
 declare -A test_budget=([gcc]=150 [clang]=300)
+# The clang suite's ThreadSanitizer step (one test file: compile and run).
+tsan_budget=120
 
 jobs=$(nproc)
 launcher=()
+launcher_cxx=()
 if command -v ccache > /dev/null; then
   launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  launcher_cxx=(ccache)
 fi
 
 report=()
@@ -54,6 +59,22 @@ for suite in "${suites[@]}"; do
   build=$((t1 - t0))
   test=$((t2 - t1))
   line="${suite}: build ${build} s (budget ${build_budget[$suite]} s), test ${test} s (budget ${test_budget[$suite]} s)"
+  if [ "$suite" = clang ]; then
+    # ThreadSanitizer, on the one test that is about threads: tests/conformance/
+    # concurrent_predict.cpp alone (every model's const predictions from 8 std::threads).
+    # Without OpenMP: Debian's libomp is not built for TSan, and its runtime's own
+    # synchronisation shows as false races; the OpenMP paths inside predict run in the gcc
+    # and clang suites' builds of the same test.
+    mkdir -p build/clang/tsan
+    "${launcher_cxx[@]}" clang++-14 -std=c++20 -O1 -gline-tables-only -fsanitize=thread -Wall -Wextra -Werror \
+      -I include -I tests $(pkg-config --cflags eigen3) -DDOCTEST_CONFIG_IMPLEMENT_WITH_MAIN \
+      -c tests/conformance/concurrent_predict.cpp -o build/clang/tsan/concurrent_predict.o
+    clang++-14 -fsanitize=thread build/clang/tsan/concurrent_predict.o -o build/clang/tsan/concurrent_predict -lz -lbz2
+    TSAN_OPTIONS=halt_on_error=1 build/clang/tsan/concurrent_predict
+    tsan=$(($(date +%s) - t2))
+    line+=", tsan ${tsan} s (budget ${tsan_budget} s)"
+    if [ "$tsan" -gt "$tsan_budget" ]; then over=1; fi
+  fi
   echo "=== footprint tests: ${line} ==="
   report+=("$line")
   if [ "$build" -gt "${build_budget[$suite]}" ] || [ "$test" -gt "${test_budget[$suite]}" ]; then
