@@ -75,6 +75,11 @@
 #include "footprint/distributions/normal_mixture.hpp"
 #include "footprint/distributions/quantile_distribution.hpp"
 
+#include "footprint/models/clustering/covariance_type.hpp"
+#include "footprint/models/clustering/gaussian_hmm.hpp"
+#include "footprint/models/clustering/gaussian_mixture.hpp"
+#include "footprint/models/clustering/kmeans.hpp"
+#include "footprint/models/clustering/label_order.hpp"
 #include "footprint/models/linear/bayesian_linear.hpp"
 #include "footprint/models/linear/linear_solver.hpp"
 #include "footprint/models/linear/ols.hpp"
