@@ -80,7 +80,8 @@ class data_error : public std::runtime_error, public error {
   /// @param column 1-based column (field) number; 0 when not applicable
   /// @param field  name of the field, e.g. "price"; may be empty
   /// @param detail what is wrong, with the value got, e.g. "not a number (got 'abc')"
-  /// The message `what()` escapes control bytes (\xNN) and keeps at most 1,024 bytes of the
+  /// The message `what()` escapes control bytes and bytes that are not well-formed UTF-8
+  /// (\xNN) and keeps at most 1,024 bytes of the
   /// file name and of the detail (then "... (N more bytes)"); the accessors return them as given.
   data_error(std::string file, std::size_t line, std::size_t column, std::string field, const std::string& detail)
       : std::runtime_error(format(file, line, column, field, detail)),
@@ -118,10 +119,25 @@ class data_error : public std::runtime_error, public error {
     std::string out;
     const std::size_t n = text.size() < limit ? text.size() : limit;
     out.reserve(n);
+    constexpr char hex[] = "0123456789abcdef";
     for (std::size_t i = 0; i < n; ++i) {
       const auto c = static_cast<unsigned char>(text[i]);
-      if (c < 0x20 || c == 0x7f) {
-        constexpr char hex[] = "0123456789abcdef";
+      if (c >= 0x80) {
+        // Whole well-formed UTF-8 sequences pass (names in any script); any other byte
+        // above 0x7f (invalid UTF-8: binary garbage, Latin-1) is escaped.
+        const std::size_t len = c >= 0xc2 && c <= 0xdf   ? 2
+                                : c >= 0xe0 && c <= 0xef ? 3
+                                : c >= 0xf0 && c <= 0xf4 ? 4
+                                                         : 0;
+        bool ok = len != 0 && i + len <= n;
+        for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(text[i + k]) & 0xc0) == 0x80;
+        if (ok) {
+          out.append(text, i, len);
+          i += len - 1;
+          continue;
+        }
+      }
+      if (c < 0x20 || c >= 0x7f) {
         out += "\\x";
         out += hex[c >> 4];
         out += hex[c & 15];

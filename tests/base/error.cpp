@@ -37,6 +37,12 @@ TEST_CASE("data_error escapes control bytes and cuts a huge detail") {
   CHECK(what.size() < 1100);
   CHECK(what.find("... (3976 more bytes)") != std::string::npos);
   CHECK(std::string(fp::data_error("x.csv", 1, 0, "", "caf\xc3\xa9").what()) == "x.csv:1: caf\xc3\xa9");  // UTF-8 kept
+  // Bytes that are not well-formed UTF-8 (Latin-1, binary, a sequence cut short, a stray
+  // continuation byte, a C1 control 0x9b that some terminals take as CSI) are escaped.
+  CHECK(std::string(fp::data_error("x.csv", 1, 0, "",
+                                   "caf\xe9 \x9b"
+                                   "2J \xc3 \x80 \xf0\x9f\x98\x80")
+                        .what()) == "x.csv:1: caf\\xe9 \\x9b2J \\xc3 \\x80 \xf0\x9f\x98\x80");
 }
 
 TEST_CASE("dimension_mismatch reports expected and got") {

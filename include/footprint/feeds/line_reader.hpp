@@ -120,8 +120,9 @@ class line_reader {
   // The line end, from the first one in the input: '\r' when it is a lone "\r" (not followed
   // by '\n'), else '\n'. Decided once, with the bytes at hand (reading more only while the
   // first line end is not yet in the buffer, or is a '\r' at its end).
-  static int first_line_end(std::string_view s, bool at_end) noexcept {
-    const std::size_t i = s.find_first_of("\r\n");
+  // `from`: where to start looking (the bytes before it hold no line end).
+  static int first_line_end(std::string_view s, bool at_end, std::size_t from = 0) noexcept {
+    const std::size_t i = s.find_first_of("\r\n", from);
     if (i == std::string_view::npos) return at_end ? '\n' : -1;
     if (s[i] == '\n') return '\n';
     if (i + 1 < s.size()) return s[i + 1] == '\n' ? '\n' : '\r';
@@ -133,9 +134,14 @@ class line_reader {
       if (eol_ < 0) eol_ = first_line_end(memory_, true);
       return next_in_memory(line);
     }
+    std::size_t scanned = 0;  // unread bytes already searched: each byte is searched once
     while (eol_ < 0) {
-      eol_ = first_line_end(std::string_view(buffer_.data() + pos_, end_ - pos_), eof_);
-      if (eol_ < 0) refill();
+      const std::string_view unread(buffer_.data() + pos_, end_ - pos_);
+      eol_ = first_line_end(unread, eof_, scanned);
+      if (eol_ < 0) {
+        scanned = unread.empty() || unread.back() != '\r' ? unread.size() : unread.size() - 1;
+        refill();
+      }
     }
     for (;;) {
       const char* begin = buffer_.data() + pos_;
