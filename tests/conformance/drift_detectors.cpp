@@ -186,7 +186,7 @@ TEST_CASE_TEMPLATE_DEFINE("drift detectors: the counts agree with the signals", 
   CHECK(d.last_detection() == s.back());
 }
 
-TEST_CASE_TEMPLATE_DEFINE("drift detectors: reset gives a new detector; copies are independent", D, reset) {
+TEST_CASE_TEMPLATE_DEFINE("drift detectors: reset gives a new detector, and copies are independent", D, reset) {
   const std::vector<double> a = stream<D>(13);
   const std::vector<double> b = stream<D>(14);
   D fresh = make(tag<D>{});

@@ -17,7 +17,7 @@ bad = []
 names = {}
 for path in sorted((root / "tests").rglob("*.cpp")):
     for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        for m in re.finditer(r'TEST_CASE\("((?:[^"\\]|\\.)*)"', line):
+        for m in re.finditer(r'TEST_CASE(?:_TEMPLATE(?:_DEFINE)?)?\("((?:[^"\\]|\\.)*)"', line):
             name = m.group(1)
             where = f"{path.relative_to(root)}:{lineno}"
             if ";" in name:

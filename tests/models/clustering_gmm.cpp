@@ -134,7 +134,7 @@ TEST_CASE("gaussian_mixture: BIC chooses the three regimes the data were drawn f
   CHECK(aic[2] < aic[0]);
 }
 
-TEST_CASE("gaussian_mixture: the label order makes component 0 the calmest regime; fits are deterministic") {
+TEST_CASE("gaussian_mixture: the label order makes component 0 the calmest regime, and fits are deterministic") {
   const clustering_ref::labelled d = clustering_ref::read_labelled("mixture.csv");
   fp::gaussian_mixture gm({.n_components = 3, .n_init = 2, .seed = 11});
   gm.fit(d.X);

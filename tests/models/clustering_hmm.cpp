@@ -108,7 +108,7 @@ TEST_CASE("gaussian_hmm: Baum-Welch never lowers the log-likelihood and recovers
   }
 }
 
-TEST_CASE("gaussian_hmm: the filter is causal; fits are deterministic; BIC prefers two regimes") {
+TEST_CASE("gaussian_hmm: the filter is causal, fits are deterministic and BIC prefers two regimes") {
   const clustering_ref::labelled d = clustering_ref::read_labelled("hmm.csv");
   const fp::gaussian_hmm m = reference_model();
   const fp::matrix all = m.filter(d.X);

@@ -54,7 +54,7 @@ TEST_CASE("adwin: the window's mean and variance are those of its last width() v
   CHECK(d.variance() == doctest::Approx(ss / double(w)).epsilon(1e-9));
 }
 
-TEST_CASE("adwin: a constant stream never cuts; the histogram keeps M buckets per row") {
+TEST_CASE("adwin: a constant stream never cuts, and the histogram keeps M buckets per row") {
   fp::adwin d({.max_buckets = 5});
   for (int t = 0; t < 10000; ++t) d.update(1.0);
   CHECK(d.n_detections() == 0);
@@ -66,7 +66,7 @@ TEST_CASE("adwin: a constant stream never cuts; the histogram keeps M buckets pe
   CHECK(d.max_rows() == 22);  // 5 (2^22 - 1) >= 2^24 > 5 (2^21 - 1)
 }
 
-TEST_CASE("adwin: the capacity bounds the window; past it the oldest bucket is dropped") {
+TEST_CASE("adwin: the capacity bounds the window, and past it the oldest bucket is dropped") {
   fp::adwin d({.max_buckets = 5, .max_window = 100});
   CHECK(d.max_rows() == 5);  // 5 (2^5 - 1) = 155 >= 100
   fp::index widest = 0, most_rows = 0;
