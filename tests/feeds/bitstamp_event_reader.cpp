@@ -5,6 +5,8 @@
 
 #include "footprint/feeds/line_reader.hpp"
 
+#include "feeds/crypto_test_data.hpp"
+
 #include <doctest/doctest.h>
 
 #include <charconv>
@@ -80,7 +82,10 @@ TEST_CASE("the 2015-05-01 log: every event, equal to the upstream parse and the 
   std::size_t order_mismatches = 0, trade_mismatches = 0, snapshot_mismatches = 0;
   fp::bitstamp_event ev;
   std::chrono::nanoseconds first{0}, last{0};
-  while (r.next(ev)) {
+  // The whole day in optimised builds; its first 20,000 events in unoptimised or sanitized
+  // ones (78 s under ASan for the day), unless FOOTPRINT_TEST_FULL_DATA=1.
+  const std::size_t limit = footprint_test::line_limit() == 0 ? 0 : 20'000;
+  while ((limit == 0 || r.report().lines_read < limit) && r.next(ev)) {
     if (ev.line == 1) first = ev.local_time;
     last = ev.local_time;
     switch (ev.kind) {
@@ -128,6 +133,14 @@ TEST_CASE("the 2015-05-01 log: every event, equal to the upstream parse and the 
       }
     }
   }
+  CHECK(order_mismatches == 0);
+  CHECK(trade_mismatches == 0);
+  CHECK(snapshot_mismatches == 0);
+  if (limit != 0) {
+    MESSAGE("read the first ", limit, " events only (unoptimised or sanitized build)");
+    CHECK(r.report().lines_read == limit);
+    return;
+  }
   // The counts of the data README: 29,992 order_book, 118,960 order_created, 4,516
   // order_changed, 119,048 order_deleted, 4,251 trade.
   CHECK(r.report().lines_read == 276767);
@@ -137,9 +150,6 @@ TEST_CASE("the 2015-05-01 log: every event, equal to the upstream parse and the 
   CHECK(r.counts().changed == 4516);
   CHECK(r.counts().deleted == 119048);
   CHECK(r.counts().trades == 4251);
-  CHECK(order_mismatches == 0);
-  CHECK(trade_mismatches == 0);
-  CHECK(snapshot_mismatches == 0);
   CHECK_FALSE(orders.next(row));
   CHECK_FALSE(trades.next(row));
   CHECK_FALSE(snapshots.next(row));
