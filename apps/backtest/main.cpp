@@ -10,7 +10,7 @@
 // docs/validation.md explains every number; `footprint-backtest --help` lists the options.
 #include "backtest.hpp"
 
-#include "../common/market_data_impl.hpp"
+#include "../common/market_data.hpp"
 
 #include <footprint/detail/concat.hpp>
 #include <footprint/feeds/binance/binance_reader.hpp>

@@ -1,12 +1,14 @@
 // The programs' market-data options and loader, shared by footprint-pretrade and
 // footprint-backtest: --lobster, --binance, --bitstamp (mutually exclusive), --time-unit and
 // --lenient, and the impact datasets they name (the built-in synthetic market without one).
-// This header declares; market_data_impl.hpp (included by the translation units that parse
-// the command line or read the data) defines, so the other units skip CLI11 and the readers.
+// This header declares; market_data.cpp defines, compiled once into footprint_apps_common (the
+// readers and dataset builders cost about 40 s of g++ -O2 per translation unit that has them).
 #pragma once
 
 #include <footprint/data/impact_pipeline_result.hpp>
 #include <footprint/data/synthetic/synthetic_market.hpp>
+#include <footprint/feeds/binance/binance_event.hpp>
+#include <footprint/feeds/parse_report.hpp>
 #include <footprint/types.hpp>
 
 #include <string>
@@ -49,11 +51,17 @@ struct market_data {
 };
 
 /// Adds --lobster, --binance, --bitstamp (mutually exclusive), --time-unit and --lenient.
-inline data_flags add_data_options(CLI::App& app, data_options& d);
+data_flags add_data_options(CLI::App& app, data_options& d);
 
 /// Reads the data the options name (the synthetic market without one), keeping
 /// `arrival_book_levels` levels of each order's arrival book.
 /// @throws fp::data_error from the readers, fp::invalid_argument from the builders
-inline market_data load_market_data(const data_options& d, fp::index arrival_book_levels);
+market_data load_market_data(const data_options& d, fp::index arrival_book_levels);
+
+/// The parse policy of --lenient (strict without it).
+fp::parse_policy policy(const data_options& d);
+
+/// The Binance captures' local-timestamp unit of --time-unit.
+fp::binance_time_unit time_unit(const data_options& d);
 
 }  // namespace apps

@@ -1,7 +1,7 @@
 // footprint-pretrade: reading the data and preparing the training rows.
 #include "pretrade.hpp"
 
-#include "../common/market_data_impl.hpp"
+#include "../common/market_data.hpp"
 
 #include <cmath>
 #include <cstdio>

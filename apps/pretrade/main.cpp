@@ -12,7 +12,7 @@
 // says where the rest is.
 #include "pretrade.hpp"
 
-#include "../common/market_data_impl.hpp"
+#include "../common/market_data.hpp"
 
 #include <footprint/detail/concat.hpp>
 #include <footprint/version.hpp>

@@ -1,5 +1,5 @@
-// Definitions of market_data.hpp (see there).
-#pragma once
+// Definitions of market_data.hpp (see there): compiled once, into the library both programs
+// link (footprint_apps_common), so neither compiles the readers and dataset builders again.
 
 #include "market_data.hpp"
 
@@ -14,7 +14,7 @@
 
 namespace apps {
 
-inline data_flags add_data_options(CLI::App& app, data_options& d) {
+data_flags add_data_options(CLI::App& app, data_options& d) {
   data_flags f;
   f.lobster = app.add_option("--lobster", d.lobster, "LOBSTER MESSAGE and ORDERBOOK files")
                   ->expected(2)
@@ -36,16 +36,14 @@ inline data_flags add_data_options(CLI::App& app, data_options& d) {
 }
 
 /// The parse policy of --lenient.
-inline fp::parse_policy policy(const data_options& d) {
+fp::parse_policy policy(const data_options& d) {
   return d.lenient ? fp::parse_policy::lenient : fp::parse_policy::strict;
 }
 
 /// The Binance timestamps' unit of --time-unit (validated by the option's check).
-inline fp::binance_time_unit time_unit(const data_options& d) {
-  return *fp::binance_time_unit_from_string(d.time_unit);
-}
+fp::binance_time_unit time_unit(const data_options& d) { return *fp::binance_time_unit_from_string(d.time_unit); }
 
-inline market_data load_market_data(const data_options& d, fp::index arrival_book_levels) {
+market_data load_market_data(const data_options& d, fp::index arrival_book_levels) {
   market_data s;
   if (!d.lobster.empty()) {
     s.kind = "lobster";
