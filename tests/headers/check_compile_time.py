@@ -4,9 +4,11 @@
 The header check (tests/headers/CMakeLists.txt) compiles one translation unit per header,
 each including only that header, with -O2. This test reads how long each took from the
 build's own log (Ninja's .ninja_log), so it costs nothing beyond the header check itself.
-A build run with more jobs than cores stretches those times, so every unit over its budget
-in the log is compiled again, alone, from compile_commands.json, and judged on that time.
-Without a Ninja log every unit is compiled again and timed.
+A build run with more jobs than cores stretches those times, so every unit over twice its
+budget in the log (one that would fail) is compiled again, alone, from compile_commands.json,
+and judged on that time; one over its budget but under twice is listed as a warning with its
+time in the build (re-timing those too cost CI about 150 s of serial compiling). Without a
+Ninja log every unit is compiled again and timed.
 
 Budgets (g++ 12, -O2; ../shared/STYLE.md section 8): the umbrella header footprint.hpp
 12 s (10 s until the monitoring and clustering modules joined it: 13.6 s -> 17.8 s alone on
@@ -77,13 +79,13 @@ def main():
     if not times:
         print("no header-check units found: was the header check built?")
         return 1
-    over = {u for u, s in times.items() if s > budget_of(u)}
+    over = {u for u, s in times.items() if s > 2 * budget_of(u)}
     if over and source != "compiling each unit again":
         retimed = by_compiling(a.build.resolve(), over)
         for unit, seconds in retimed.items():
             print(f"re-timed alone: {unit} {times[unit]:.2f} s in the build -> {seconds:.2f} s")
         times.update(retimed)
-        source += f", {len(retimed)} over budget compiled again alone"
+        source += f", {len(retimed)} over twice their budget compiled again alone"
     failed, warned = [], []
     for unit, seconds in times.items():
         budget = budget_of(unit)

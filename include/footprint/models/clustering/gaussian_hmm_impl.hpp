@@ -16,8 +16,9 @@ namespace detail::clustering {
 
 /// Checks of the given HMM parameters (each may be empty = not given); `d` the feature count
 /// they must share (0: take it from the first given).
-inline void check_hmm_parameters(const std::string& where, index k, covariance_type type, const vector& startprob,
-                                 const matrix& transmat, const matrix& means, const std::vector<matrix>& covs) {
+template <class = void>  // instantiated where called (STYLE section 8: heavy Eigen code only in templates)
+void check_hmm_parameters(const std::string& where, index k, covariance_type type, const vector& startprob,
+                          const matrix& transmat, const matrix& means, const std::vector<matrix>& covs) {
   const auto distribution = [&](const char* what, const auto& p) {
     for (index j = 0; j < p.size(); ++j) {
       if (!(p[j] >= 0.0) || !std::isfinite(p[j])) {

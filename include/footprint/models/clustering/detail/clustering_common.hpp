@@ -43,7 +43,8 @@ inline void check_fit_X(std::string_view where, const matrix_cref& X, index min_
 /// True when the square matrix S is symmetric (to 1e-12 relative) and positive definite: a
 /// plain Cholesky loop, so that the parameter checks of the constructors instantiate no
 /// Eigen decomposition (the headers stay cheap to include).
-inline bool is_positive_definite(const matrix& S) {
+template <class = void>  // instantiated where called (STYLE section 8: heavy Eigen code only in templates)
+bool is_positive_definite(const matrix& S) {
   const index d = S.rows();
   if (S.cols() != d || d < 1 || !S.allFinite()) return false;
   const double scale = S.cwiseAbs().maxCoeff();
@@ -72,7 +73,8 @@ inline void check_predict_X(std::string_view where, bool fitted, const matrix_cr
 }
 
 /// (n, k) squared Euclidean distances of the rows of X to the rows of C.
-inline void squared_distances(const matrix_cref& X, const matrix& C, matrix& D) {
+template <class = void>
+void squared_distances(const matrix_cref& X, const matrix& C, matrix& D) {
   D.resize(X.rows(), C.rows());
   for (index k = 0; k < C.rows(); ++k) D.col(k) = (X.rowwise() - C.row(k)).rowwise().squaredNorm();
 }
@@ -119,7 +121,8 @@ std::vector<int> row_argmax(const M& P) {
 /// Greedy k-means++ seeding (Arthur and Vassilvitskii 2007, with scikit-learn's greedy
 /// variant: `n_local_trials` candidates per step, the one lowering the potential most is
 /// kept; 1 trial is the original algorithm). Returns (k, d) centers, rows of X.
-inline matrix kmeans_plusplus(const matrix_cref& X, index k, index n_local_trials, xoshiro256ss& rng) {
+template <class = void>
+matrix kmeans_plusplus(const matrix_cref& X, index k, index n_local_trials, xoshiro256ss& rng) {
   const index n = X.rows();
   matrix C(k, X.cols());
   const auto first = static_cast<index>(rng.below(static_cast<std::uint64_t>(n)));
@@ -164,7 +167,8 @@ struct kmeans_run {
 };
 
 /// Assigns each row to its nearest center (first on ties); returns the inertia.
-inline double assign(const matrix_cref& X, const matrix& C, matrix& D, std::vector<int>& labels) {
+template <class = void>
+double assign(const matrix_cref& X, const matrix& C, matrix& D, std::vector<int>& labels) {
   squared_distances(X, C, D);
   double inertia = 0.0;
   for (index i = 0; i < X.rows(); ++i) {
@@ -182,7 +186,8 @@ inline double assign(const matrix_cref& X, const matrix& C, matrix& D, std::vect
 /// recompute the means, stop when the labels repeat or the squared center shift is <= tol
 /// (absolute), then assign once more. An empty cluster is re-seeded at the rows farthest
 /// from their current centers (scikit-learn's `_relocate_empty_clusters_dense`).
-inline kmeans_run lloyd(const matrix_cref& X, matrix centers, index max_iter, double tol) {
+template <class = void>
+kmeans_run lloyd(const matrix_cref& X, matrix centers, index max_iter, double tol) {
   const index n = X.rows();
   const index k = centers.rows();
   kmeans_run run;
@@ -243,7 +248,8 @@ inline kmeans_run lloyd(const matrix_cref& X, matrix centers, index max_iter, do
 }
 
 /// scikit-learn's scaled tolerance: tol times the mean of the features' variances.
-inline double scaled_tol(const matrix_cref& X, double tol) {
+template <class = void>
+double scaled_tol(const matrix_cref& X, double tol) {
   if (tol == 0.0) return 0.0;
   const row_vector mean = X.colwise().mean();
   const double var = (X.rowwise() - mean).colwise().squaredNorm().sum() / static_cast<double>(X.rows() * X.cols());
@@ -252,8 +258,9 @@ inline double scaled_tol(const matrix_cref& X, double tol) {
 
 /// n_init seeded k-means++ runs with Lloyd iterations, keeping the lowest inertia (the first
 /// on ties); run r draws from the stream (seed, r). With `init` non-empty, one run from it.
-inline kmeans_run kmeans_fit(const matrix_cref& X, index k, index n_init, index max_iter, double tol,
-                             index n_local_trials, std::uint64_t seed, const matrix& init) {
+template <class = void>
+kmeans_run kmeans_fit(const matrix_cref& X, index k, index n_init, index max_iter, double tol, index n_local_trials,
+                      std::uint64_t seed, const matrix& init) {
   const double abs_tol = scaled_tol(X, tol);
   if (init.size() != 0) return lloyd(X, init, max_iter, abs_tol);
   if (n_local_trials <= 0) n_local_trials = 2 + static_cast<index>(std::log(static_cast<double>(k)));

@@ -173,7 +173,8 @@ struct gaussian_components {
 
 /// (d, d) covariance of the rows of X (divided by n) plus reg_covar on the diagonal: the
 /// covariance a re-seeded dead component starts from.
-inline matrix data_covariance(const matrix_cref& X, double reg_covar) {
+template <class = void>  // instantiated where called (STYLE section 8: heavy Eigen code only in templates)
+matrix data_covariance(const matrix_cref& X, double reg_covar) {
   const matrix centred = X.rowwise() - X.colwise().mean();
   matrix cov = centred.transpose() * centred / static_cast<double>(X.rows());
   cov.diagonal().array() += reg_covar;
@@ -203,7 +204,8 @@ std::vector<index> reseed_dead(const matrix_cref& X, const vector& nk, const vec
 }
 
 /// Row-wise log-sum-exp of an (n, k) matrix.
-inline vector logsumexp_rows(const matrix& A) {
+template <class = void>
+vector logsumexp_rows(const matrix& A) {
   vector out(A.rows());
   for (index i = 0; i < A.rows(); ++i) {
     const double m = A.row(i).maxCoeff();
