@@ -12,8 +12,9 @@
 #                                        the concurrent-predict test under ThreadSanitizer
 #
 # Each suite is a CMake preset (CMakePresets.json) built in build/<suite>; its build and test
-# times are printed, and the suite fails when either exceeds its share of CI's budget (the
-# figures below, in seconds, for CI's 2-core machine), so the budget is kept as tests grow.
+# times are printed beside its share of the 30-minute budget (the figures below, in seconds,
+# for CI's 2-core machine), with a warning when one is over, so the budget is watched as tests
+# grow; the run fails only past the hard limit below, which protects CI's own 90-minute limit.
 # ccache is used when it is installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,12 +32,14 @@ for s in "${suites[@]}"; do
 done
 bash scripts/install-deps.sh "$profile"
 
-# Budgets per suite: build seconds, test seconds. The README's command (gcc) must stay under
-# 15 minutes with the dependencies' installation; .ci/run under 30 minutes in all.
+# Budgets per suite: build seconds, test seconds (docs/development.md, Budgets). .ci/run's
+# 30 minutes in all is the house budget; past hard_limit seconds for one suite, build and
+# test, the run fails.
 declare -A build_budget=([gcc]=1000 [clang]=350)
 declare -A test_budget=([gcc]=150 [clang]=330)
 # The clang suite's ThreadSanitizer step (one test file: compile and run).
 tsan_budget=120
+hard_limit=2400
 
 jobs=$(nproc)
 launcher=()
@@ -48,6 +51,7 @@ fi
 
 report=()
 over=0
+hard=0
 for suite in "${suites[@]}"; do
   echo "=== footprint tests: ${suite} ==="
   t0=$(date +%s)
@@ -80,12 +84,18 @@ for suite in "${suites[@]}"; do
   if [ "$build" -gt "${build_budget[$suite]}" ] || [ "$test" -gt "${test_budget[$suite]}" ]; then
     over=1
   fi
+  if [ $((build + test)) -gt "$hard_limit" ]; then
+    hard=1
+  fi
 done
 
 echo "=== footprint tests: times ==="
 printf '  %s\n' "${report[@]}"
-if [ "$over" -ne 0 ]; then
-  echo "=== footprint tests: FAILED: a suite exceeded its time budget (above); CI's limit is at stake ===" >&2
+if [ "$hard" -ne 0 ]; then
+  echo "=== footprint tests: FAILED: a suite took more than ${hard_limit} s: CI's 90-minute limit is at stake ===" >&2
   exit 1
+fi
+if [ "$over" -ne 0 ]; then
+  echo "=== footprint tests: WARNING: over the time budget above (the tests passed): see docs/development.md, Budgets ===" >&2
 fi
 echo "=== footprint tests: all suites passed ==="
