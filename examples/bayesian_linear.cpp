@@ -56,7 +56,7 @@ int main() {
 
   // 5. A conjugate prior with a belief: the square-root coefficient is about 0.7.
   footprint::bayesian_linear informed({.mode = footprint::bayesian_linear_mode::conjugate,
-                                       .w0 = (footprint::vector(3) << 1.0, 0.7, 0.0).finished(),
+                                       .w0 = footprint::vector{{1.0, 0.7, 0.0}},
                                        .kappa0 = 10.0,
                                        .a0 = 2.0,
                                        .b0 = 18.0});

@@ -112,7 +112,7 @@ int main() {
                                     .delta = 0.5});
   const footprint::vector times = footprint::vector::LinSpaced(10, 0.0, 540.0);  // seconds
   const footprint::vector child = footprint::vector::Constant(10, 10.0);         // bps of ADV
-  const footprint::vector at = (footprint::vector(7) << 0, 120, 300, 540, 900, 1800, 7200).finished();
+  const footprint::vector at = footprint::vector{{0, 120, 300, 540, 900, 1800, 7200}};
   const footprint::propagator::path path = prop.impact_path(times, child, at);
   std::printf("propagator path (bps):\n");
   for (footprint::index k = 0; k < at.size(); ++k) {

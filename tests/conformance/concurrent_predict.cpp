@@ -358,7 +358,7 @@ TEST_CASE("concurrent predict: regression_impact_model, square_root_law, propaga
     s.bid_depth = s.ask_depth = 300.0;
     s.volatility = 2e-4;
     s.volume_rate = 1e6 / 23400.0;
-    s.features = (fp::vector(2) << 1.0 + 0.05 * i, i % 3 == 0 ? fp::nan : 0.1 * (i % 5)).finished();
+    s.features = fp::vector{{1.0 + 0.05 * i, i % 3 == 0 ? fp::nan : 0.1 * (i % 5)}};
     states.push_back(s);
   }
   check_concurrent([&] {

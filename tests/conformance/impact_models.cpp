@@ -67,7 +67,7 @@ const market_data& market() {
     market_data out{.orders = b.build()};
     out.state.mid = 104.0;
     out.state.bid_depth = out.state.ask_depth = 300.0;
-    out.state.features = (fp::vector(3) << 104.0, 2.0, 0.3).finished();
+    out.state.features = fp::vector{{104.0, 2.0, 0.3}};
     return out;
   }();
   return m;

@@ -18,7 +18,7 @@ using std::chrono::seconds;
 
 TEST_CASE("twap_schedule: N equal children at j T / N") {
   const fp::child_schedule s = fp::twap_schedule(100.0, 60.0, 3);
-  CHECK(s.times == (fp::vector(3) << 0.0, 20.0, 40.0).finished());
+  CHECK(s.times == fp::vector{{0.0, 20.0, 40.0}});
   CHECK(s.quantities.isApprox(fp::vector::Constant(3, 100.0 / 3.0)));
   CHECK(s.quantities.sum() == doctest::Approx(100.0));
   CHECK(s.horizon_seconds == 60.0);

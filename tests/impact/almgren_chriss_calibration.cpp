@@ -70,13 +70,13 @@ TEST_CASE("almgren_chriss_calibration: the OLS formulas on a hand example") {
   // Mid 100, so 1 bps = 0.01 in price. Permanent moves 0.01, 0.03, 0.02 for Q = 1, 2, 3:
   // gamma = sum(Q y) / sum(Q^2) = (0.01 + 0.06 + 0.06) / 14.
   fp::impact_observations obs;
-  obs.quantity = (fp::vector(3) << 1, 2, 3).finished();
+  obs.quantity = fp::vector{{1, 2, 3}};
   obs.volume = fp::vector::Constant(3, 1e6);
   obs.volatility = fp::vector::Constant(3, 0.02);
   obs.arrival_mid = fp::vector::Constant(3, 100.0);
-  obs.duration = (fp::vector(3) << 1, 1, 1).finished();  // rates 1, 2, 3
-  obs.permanent_bps = (fp::vector(3) << 1, 3, 2).finished();
-  obs.temporary_bps = (fp::vector(3) << 2, 3, 5).finished();  // costs 0.02, 0.03, 0.05
+  obs.duration = fp::vector{{1, 1, 1}};  // rates 1, 2, 3
+  obs.permanent_bps = fp::vector{{1, 3, 2}};
+  obs.temporary_bps = fp::vector{{2, 3, 5}};  // costs 0.02, 0.03, 0.05
   fp::almgren_chriss_calibration cal;
   cal.fit(obs);
   const double gamma = 0.13 / 14.0;

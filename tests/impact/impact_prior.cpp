@@ -15,8 +15,8 @@ namespace unity_impact_prior {
 namespace fp = footprint;
 
 namespace {
-fp::vector est(double y, double delta) { return (fp::vector(2) << y, delta).finished(); }
-fp::matrix cov(double a, double b, double c) { return (fp::matrix(2, 2) << a, b, b, c).finished(); }
+fp::vector est(double y, double delta) { return fp::vector{{y, delta}}; }
+fp::matrix cov(double a, double b, double c) { return fp::matrix{{a, b}, {b, c}}; }
 }  // namespace
 
 TEST_CASE("shrink_to_prior: independent estimates combine by their precisions") {

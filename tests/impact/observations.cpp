@@ -19,13 +19,13 @@ namespace {
 
 fp::impact_observations small() {
   fp::impact_observations obs;
-  obs.quantity = (fp::vector(4) << 100, 200, 300, 400).finished();
-  obs.duration = (fp::vector(4) << 60, 0, 120, 30).finished();
+  obs.quantity = fp::vector{{100, 200, 300, 400}};
+  obs.duration = fp::vector{{60, 0, 120, 30}};
   obs.volume = fp::vector::Constant(4, 1e5);
   obs.volatility = fp::vector::Constant(4, 0.02);
   obs.arrival_mid = fp::vector::Constant(4, 50.0);
-  obs.temporary_bps = (fp::vector(4) << 1, 2, -3, 4).finished();
-  obs.permanent_bps = (fp::vector(4) << 0.5, 1, 1.5, 2).finished();
+  obs.temporary_bps = fp::vector{{1, 2, -3, 4}};
+  obs.permanent_bps = fp::vector{{0.5, 1, 1.5, 2}};
   return obs;
 }
 
@@ -103,7 +103,7 @@ TEST_CASE("impact_observations: out-of-range entries name column, row and value"
   obs.permanent_bps[2] = -inf;
   CHECK(message_of(obs) == "f: permanent_bps must be finite (got -inf at row 2)");
   obs = small();
-  obs.weights = (fp::vector(4) << 1, 1, 0, 1).finished();
+  obs.weights = fp::vector{{1, 1, 0, 1}};
   CHECK(message_of(obs) == "f: weights must be finite and > 0 (got 0 at row 2)");
   CHECK_THROWS_AS(obs.validate("f"), fp::invalid_argument);
   CHECK_THROWS_AS(obs.validate("f"), std::invalid_argument);
@@ -120,16 +120,16 @@ TEST_CASE("impact_observations: a component whose column is empty is named") {
 TEST_CASE("bin_by_participation: weighted means in log-spaced bins") {
   fp::impact_observations obs;
   // Q/V = 1e-4, 1.5e-4 (bin 0), 1e-3 (bin 1), 1e-2 (bin 2) with 3 bins over [1e-4, 1e-2].
-  obs.quantity = (fp::vector(4) << 10, 15, 100, 1000).finished();
+  obs.quantity = fp::vector{{10, 15, 100, 1000}};
   obs.volume = fp::vector::Constant(4, 1e5);
-  obs.volatility = (fp::vector(4) << 0.01, 0.02, 0.01, 0.04).finished();
-  obs.duration = (fp::vector(4) << 10, 30, 50, 70).finished();
-  obs.permanent_bps = (fp::vector(4) << 1, 4, 2, 8).finished();
-  obs.weights = (fp::vector(4) << 1, 3, 2, 1).finished();
+  obs.volatility = fp::vector{{0.01, 0.02, 0.01, 0.04}};
+  obs.duration = fp::vector{{10, 30, 50, 70}};
+  obs.permanent_bps = fp::vector{{1, 4, 2, 8}};
+  obs.weights = fp::vector{{1, 3, 2, 1}};
 
   const fp::impact_observations b = fp::bin_by_participation(obs, 3);
   REQUIRE(b.size() == 3);
-  CHECK(b.weights == (fp::vector(3) << 4, 2, 1).finished());
+  CHECK(b.weights == fp::vector{{4, 2, 1}});
   CHECK(b.quantity[0] == doctest::Approx((1e-4 + 3 * 1.5e-4) / 4));
   CHECK(b.quantity[1] == doctest::Approx(1e-3));
   CHECK(b.quantity[2] == doctest::Approx(1e-2));

@@ -39,7 +39,7 @@ TEST_CASE("propagator: exponential kernel, constant rate: path and cost match th
                         : v * g0 * tau * (std::exp(-(t - horizon) / tau) - std::exp(-t / tau));
   };
   auto permanent = [&](double t) { return g_inf * v * std::min(t, horizon); };
-  const fp::vector at = (fp::vector(6) << 0.0, 1.0, 100.0, 600.0, 660.0, 1800.0).finished();
+  const fp::vector at = fp::vector{{0.0, 1.0, 100.0, 600.0, 660.0, 1800.0}};
 
   // Piecewise-constant rates are integrated exactly: any step size gives the closed form.
   const fp::propagator::path exact = prop.rate_impact_path(horizon / 7.0, fp::vector::Constant(7, v), at);
@@ -84,7 +84,7 @@ TEST_CASE("propagator: power-law kernel, constant rate: path and cost match the 
   const fp::propagator prop({.kernel = fp::propagator_kernel::power_law, .g0 = g0, .l0 = l0, .beta = beta});
   // p(t) = v G0 l0 ((1 + t/l0)^{1-beta} - 1) / (1 - beta) during execution.
   auto during = [&](double t) { return v * g0 * l0 * (std::pow(1 + t / l0, 1 - beta) - 1) / (1 - beta); };
-  const fp::vector at = (fp::vector(3) << 0.5, 250.0, 600.0).finished();
+  const fp::vector at = fp::vector{{0.5, 250.0, 600.0}};
   const fp::propagator::path p = prop.rate_impact_path(horizon / 9.0, fp::vector::Constant(9, v), at);
   for (fp::index i = 0; i < at.size(); ++i) CHECK(p.temporary_bps[i] == doctest::Approx(during(at[i])).epsilon(1e-12));
   CHECK(p.permanent_bps == fp::vector::Zero(3));
@@ -118,7 +118,7 @@ TEST_CASE("propagator: exact rate costs agree with fine-grid child orders for ev
 }
 
 TEST_CASE("propagator: the power-law primitives are continuous through their special exponents") {
-  const fp::vector rates = (fp::vector(4) << 1.0, 3.0, 0.0, 2.0).finished();
+  const fp::vector rates = fp::vector{{1.0, 3.0, 0.0, 2.0}};
   auto cost = [&](double beta) {
     return fp::propagator({.kernel = fp::propagator_kernel::power_law, .l0 = 5.0, .beta = beta})
         .rate_cost(20.0, rates)
@@ -139,7 +139,7 @@ TEST_CASE("propagator: the power-law primitives are continuous through their spe
 
 TEST_CASE("propagator: beta -> 0 behaves as permanent impact") {
   const double v = 2.0, horizon = 100.0;
-  const fp::vector at = (fp::vector(4) << 100.0, 200.0, 1e4, 1e7).finished();
+  const fp::vector at = fp::vector{{100.0, 200.0, 1e4, 1e7}};
   const fp::propagator flat({.kernel = fp::propagator_kernel::power_law, .g0 = 1.0, .beta = 0.0});
   const fp::propagator::path p = flat.rate_impact_path(10.0, fp::vector::Constant(10, v), at);
   for (fp::index i = 0; i < at.size(); ++i) CHECK(p.temporary_bps[i] == doctest::Approx(v * horizon).epsilon(1e-12));
@@ -187,7 +187,7 @@ TEST_CASE("propagator: concave instantaneous impact and the cost of single trade
   CHECK(one.temporary_bps == doctest::Approx(0.5 * 2 * 3.0));
   CHECK(one.permanent_bps == doctest::Approx(0.5 * 2 * 0.5));
   // Two children, 4 at t = 0 and 9 at t = 5: (4 * 0.5 * 2 G(0) + 9 (2 G(5) + 0.5 * 3 G(0))) / 13.
-  const fp::vector t = (fp::vector(2) << 0.0, 5.0).finished(), q = (fp::vector(2) << 4.0, 9.0).finished();
+  const fp::vector t = fp::vector{{0.0, 5.0}}, q = fp::vector{{4.0, 9.0}};
   const double g_0 = prop.kernel(0.0), g_5 = prop.kernel(5.0);
   CHECK(prop.cost(t, q).expected_bps == doctest::Approx((4 * 0.5 * 2 * g_0 + 9 * (2 * g_5 + 0.5 * 3 * g_0)) / 13));
   // The path at a child's time includes that child.
@@ -219,7 +219,7 @@ TEST_CASE("propagator: errors") {
                        "footprint::propagator: g0 must be finite and >= 0 (got nan)", fp::invalid_argument);
 
   const fp::propagator prop;
-  const fp::vector t = (fp::vector(3) << 0.0, 2.0, 1.0).finished();
+  const fp::vector t = fp::vector{{0.0, 2.0, 1.0}};
   const fp::vector q = fp::vector::Ones(3);
   const fp::vector at = fp::vector::Zero(1);
   CHECK_THROWS_WITH_AS((void)prop.impact_path(t, q, at),
@@ -229,7 +229,7 @@ TEST_CASE("propagator: errors") {
       (void)prop.impact_path(t, fp::vector::Ones(2), at),
       "footprint::propagator::impact_path: quantities.size() must equal times.size() (expected 3, got 2)",
       fp::dimension_mismatch);
-  CHECK_THROWS_WITH_AS((void)prop.cost(fp::vector::Zero(2), (fp::vector(2) << 1.0, -1.0).finished()),
+  CHECK_THROWS_WITH_AS((void)prop.cost(fp::vector::Zero(2), fp::vector{{1.0, -1.0}}),
                        "footprint::propagator::cost: quantities must be finite and >= 0 (got -1 at row 1)",
                        fp::invalid_argument);
   CHECK_THROWS_WITH_AS((void)prop.cost(fp::vector::Zero(2), fp::vector::Zero(2)),

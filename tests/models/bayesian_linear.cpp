@@ -160,7 +160,7 @@ TEST_CASE("bayesian_linear fit_report: converged, or max_iterations when the bud
 TEST_CASE("bayesian_linear conjugate mode matches the closed-form NIG posterior") {
   const data_set r = regression();
   const ref::expected& ex = ref::ex();
-  const fp::vector w0 = (fp::vector(5) << 0.5, -1.0, 2.0, 0.1, 0.0).finished();
+  const fp::vector w0 = fp::vector{{0.5, -1.0, 2.0, 0.1, 0.0}};
   struct nig_case {
     std::string name;
     fp::bayesian_linear_params params;
@@ -229,7 +229,7 @@ TEST_CASE("bayesian_linear conjugate mode with a flat prior is OLS, df = 2 a_n =
   CHECK(vague.degrees_of_freedom() == doctest::Approx(static_cast<double>(n - 1) + 2e-6).epsilon(1e-15));
 
   // A strong prior pulls the weights to w0.
-  const fp::vector w0 = (fp::vector(5) << 1.0, 2.0, 3.0, 4.0, 5.0).finished();
+  const fp::vector w0 = fp::vector{{1.0, 2.0, 3.0, 4.0, 5.0}};
   fp::bayesian_linear strong({.mode = fp::bayesian_linear_mode::conjugate, .w0 = w0, .kappa0 = 1e9});
   (void)strong.fit(r.X, r.y);
   CHECK(ref::rel_err(strong.coef(), w0) < 1e-5);

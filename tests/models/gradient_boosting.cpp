@@ -23,8 +23,8 @@ static_assert(std::is_aggregate_v<fp::gradient_boosting_params>);
 
 namespace {
 struct step_data {
-  fp::matrix X = (fp::matrix(4, 1) << 1, 2, 3, 4).finished();
-  fp::vector y = (fp::vector(4) << 1, 1, 5, 5).finished();
+  fp::matrix X{{1}, {2}, {3}, {4}};
+  fp::vector y = fp::vector{{1, 1, 5, 5}};
 };
 
 /// The same parameters fitted on `d` with 1 thread and with 2 threads.
@@ -67,12 +67,12 @@ TEST_CASE("gradient_boosting: L2, L1 and shrinkage give the hand-computed leaves
   fp::gradient_boosting l1(
       {.n_estimators = 1, .learning_rate = 1.0, .max_depth = 1, .lambda = 0.0, .alpha = 1.0, .min_child_weight = 0.0});
   (void)l1.fit(d.X, d.y);
-  CHECK(l1.predict(d.X) == (fp::vector(4) << 1.5, 1.5, 4.5, 4.5).finished());
+  CHECK(l1.predict(d.X) == fp::vector{{1.5, 1.5, 4.5, 4.5}});
   // two rounds at learning rate 0.5: f = 3 -> 2 -> 1.5 on the left, 3 -> 4 -> 4.5 on the right
   fp::gradient_boosting lr(
       {.n_estimators = 2, .learning_rate = 0.5, .max_depth = 1, .lambda = 0.0, .min_child_weight = 0.0});
   (void)lr.fit(d.X, d.y);
-  CHECK(lr.predict(d.X) == (fp::vector(4) << 1.5, 1.5, 4.5, 4.5).finished());
+  CHECK(lr.predict(d.X) == fp::vector{{1.5, 1.5, 4.5, 4.5}});
   // min_child_weight = 3 forbids the split (each side has H = 2): the model is the mean
   fp::gradient_boosting mcw(
       {.n_estimators = 3, .learning_rate = 1.0, .max_depth = 1, .lambda = 0.0, .min_child_weight = 3.0});
@@ -121,7 +121,7 @@ TEST_CASE("gradient_boosting: quantile loss gives the hand-computed quantile") {
   CHECK(gb.ensemble().base_score() == 3.0);
   CHECK(gb.ensemble().trees()[0].nodes()[0].threshold == 2.5);
   CHECK(gb.ensemble().trees()[0].nodes()[0].gain == doctest::Approx(4.0 / 3.0));
-  CHECK(gb.predict(X) == (fp::vector(6) << 1, 1, 10, 10, 10, 10).finished());
+  CHECK(gb.predict(X) == fp::vector{{1, 1, 10, 10, 10, 10}});
 }
 
 TEST_CASE("gradient_boosting: monotone constraints hold on a grid") {

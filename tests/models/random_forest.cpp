@@ -46,11 +46,11 @@ TEST_CASE("random_forest: one unbootstrapped tree fits four points exactly (hand
   fp::random_forest stump(
       {.n_estimators = 1, .bootstrap = false, .max_features = 1.0, .max_depth = 1, .min_samples_leaf = 1});
   (void)stump.fit(X, y);
-  CHECK(stump.predict(X) == (fp::vector(4) << 1.5, 1.5, 5.5, 5.5).finished());
+  CHECK(stump.predict(X) == fp::vector{{1.5, 1.5, 5.5, 5.5}});
   // min_samples_leaf = 2 forbids the second level
   fp::random_forest leafy({.n_estimators = 1, .bootstrap = false, .max_features = 1.0, .min_samples_leaf = 2});
   (void)leafy.fit(X, y);
-  CHECK(leafy.predict(X) == (fp::vector(4) << 1.5, 1.5, 5.5, 5.5).finished());
+  CHECK(leafy.predict(X) == fp::vector{{1.5, 1.5, 5.5, 5.5}});
 }
 
 TEST_CASE("random_forest: missing values go to the learned side") {

@@ -252,7 +252,7 @@ TEST_CASE("tree_ensemble: single-row prediction does not allocate") {
   std::vector<fp::regression_tree> trees(40, hand_tree());
   const fp::tree_ensemble e(trees, 0.0, 2);
   const std::vector<double> row{0.5, -1.0};
-  const fp::matrix X = (fp::matrix(3, 2) << 0.5, -1.0, 2.0, 0.0, fp::nan, 1.0).finished();
+  const fp::matrix X{{0.5, -1.0}, {2.0, 0.0}, {fp::nan, 1.0}};
   fp::vector out(1);
   double s = 0.0;
   // Warm up first: the batch path's first OpenMP region starts the runtime's thread pool,

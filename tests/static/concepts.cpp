@@ -167,7 +167,7 @@ TEST_CASE("archetypes behave as their concepts promise") {
   archetype::regressor r;
   CHECK_FALSE(r.is_fitted());
   const fp::matrix X = fp::matrix::Ones(4, 2);
-  const fp::vector y = (fp::vector(4) << 1, 2, 3, 4).finished();
+  const fp::vector y = fp::vector{{1, 2, 3, 4}};
   CHECK(r.fit(X, y).ok());
   CHECK(r.is_fitted());
   CHECK(r.n_features() == 2);

@@ -94,7 +94,7 @@ TEST_CASE("point metrics match scikit-learn (1e-12 relative)") {
 
 TEST_CASE("r2_score edge cases follow scikit-learn's force_finite rules") {
   const fp::vector constant = fp::vector::Constant(4, 2.0);
-  const fp::vector other = (fp::vector(4) << 1, 2, 3, 4).finished();
+  const fp::vector other = fp::vector{{1, 2, 3, 4}};
   CHECK(fp::r2_score(constant, constant) == 1.0);                             // perfect, even of a constant
   CHECK(fp::r2_score(constant, other) == 0.0);                                // constant target, imperfect predictions
   CHECK(std::isnan(fp::r2_score(fp::vector::Ones(1), fp::vector::Ones(1))));  // fewer than two samples
@@ -175,7 +175,7 @@ TEST_CASE("NLPD matches scipy's logpdf (1e-12)") {
 }
 
 TEST_CASE("metrics reject bad input with exact messages") {
-  const fp::vector y = (fp::vector(3) << 1, 2, 3).finished();
+  const fp::vector y = fp::vector{{1, 2, 3}};
   CHECK_THROWS_WITH_AS((void)fp::rmse(y, y.head(2)),
                        "footprint::rmse: y_pred.size() must equal y_true.size() (expected 3, got 2)",
                        fp::dimension_mismatch);
