@@ -5,6 +5,7 @@
 #pragma once
 
 #include "../common/market_data.hpp"
+#include "../common/walk_forward.hpp"
 
 #include <footprint/pretrade/backtest_result.hpp>
 #include <footprint/pretrade/pretrade_backtest.hpp>
@@ -19,14 +20,9 @@ namespace fp = footprint;
 
 /// The command line.
 struct options {
-  apps::data_options data;       // --lobster, --binance, --bitstamp, --time-unit, --lenient
-  fp::index test_from_file = 0;  // --test-from-file K: test from the start of the K-th --binance file (1-based)
-  fp::index folds = 5;
-  double initial_fraction = 0.4;
-  double embargo_seconds = 60.0;
-  fp::index min_children = 2;
-  double threshold_bps = fp::nan;  // NaN: the median realized cost before the first test block
-  fp::index draws = 1000;
+  apps::data_options data;          // --lobster, --binance, --bitstamp, --time-unit, --lenient
+  apps::walk_forward_options walk;  // --test-from-file, --folds, --initial-fraction, --embargo, --min-children, --draws
+  double threshold_bps = fp::nan;   // NaN: the median realized cost before the first test block
   std::string json_path;
   std::string calibration_path;  // --save-calibration: the engine's conformal scores
   bool quiet = false;

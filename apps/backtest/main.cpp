@@ -11,10 +11,9 @@
 #include "backtest.hpp"
 
 #include "../common/market_data.hpp"
+#include "../common/walk_forward.hpp"
 
 #include <footprint/detail/concat.hpp>
-#include <footprint/feeds/binance/binance_reader.hpp>
-#include <footprint/models/linear/bayesian_linear.hpp>
 #include <footprint/version.hpp>
 
 #include <CLI/CLI.hpp>
@@ -37,14 +36,6 @@ void say(const options& o, const char* text) {
   if (!o.quiet) std::fprintf(stderr, "footprint-backtest: %s\n", text);
 }
 
-// The local time of the first message of a capture (the start of its session).
-std::chrono::nanoseconds first_time(const options& o, const std::string& path) {
-  fp::binance_reader r(path, {.time_unit = apps::time_unit(o.data)});
-  fp::binance_event ev;
-  if (!r.next(ev)) throw fp::data_error(path, 0, 0, "", "the capture has no message");
-  return ev.local_time;
-}
-
 fp::impact_pipeline_result load(const options& o, context& c) {
   apps::market_data d = apps::load_market_data(o.data, book_levels);
   c.source_kind = d.kind;
@@ -65,30 +56,10 @@ int main(int argc, char** argv) {
       "synthetic market.",
       "footprint-backtest"};
   const apps::data_flags data = apps::add_data_options(app, o.data);
-  app.add_option("--test-from-file", o.test_from_file,
-                 "with several --binance captures: train on the files before the K-th (1-based) and test from "
-                 "its start (e.g. a model fitted on one session scored on another); use with --folds 1")
-      ->check(CLI::Range(fp::index{2}, fp::index{16}))
-      ->needs(data.binance);
-  app.add_option("--folds", o.folds, "walk-forward test blocks")
-      ->check(CLI::Range(fp::index{1}, fp::index{100}))
-      ->capture_default_str();
-  app.add_option("--initial-fraction", o.initial_fraction,
-                 "share of the metaorders before the first test block (training only)")
-      ->check(CLI::Range(0.05, 0.95))
-      ->capture_default_str();
-  app.add_option("--embargo", o.embargo_seconds, "seconds between a fold's training data and its first metaorder")
-      ->check(CLI::Range(0.0, 86400.0))
-      ->capture_default_str();
-  app.add_option("--min-children", o.min_children, "test only metaorders of at least this many market orders")
-      ->check(CLI::Range(fp::index{1}, fp::index{1000000}))
-      ->capture_default_str();
+  apps::add_walk_forward_options(app, o.walk, data);
   app.add_option("--threshold-bps", o.threshold_bps,
                  "the limit of P(cost > limit), bps: Brier score and reliability (default: the median realized cost "
                  "of the metaorders before the first test block)");
-  app.add_option("--draws", o.draws, "the engine's Monte Carlo draws per metaorder")
-      ->check(CLI::Range(fp::index{100}, fp::index{100000}))
-      ->capture_default_str();
   app.add_option("--json", o.json_path,
                  "also write the result as JSON to this file ('-' for stdout, instead of the text)");
   app.add_option("--save-calibration", o.calibration_path,
@@ -117,21 +88,10 @@ int main(int argc, char** argv) {
     c.metaorders = r.metaorders.rows();
     c.rows_skipped = r.summary.rows_skipped;
     fp::pretrade_backtest_params p;
-    p.folds = o.folds;
-    p.initial_fraction = o.initial_fraction;
-    p.embargo = std::chrono::nanoseconds{static_cast<std::int64_t>(std::llround(o.embargo_seconds * 1e9))};
-    p.min_children = o.min_children;
+    apps::set_walk_forward_params(o.walk, o.data, p);
     p.threshold_bps = o.threshold_bps;
-    p.draws = o.draws;
-    if (o.test_from_file > 0) {
-      if (o.test_from_file > static_cast<fp::index>(o.data.binance.size()))
-        throw fp::invalid_argument(fp::detail::concat("--test-from-file ", o.test_from_file, ": only ",
-                                                      o.data.binance.size(), " --binance files"));
-      p.test_start = first_time(o, o.data.binance[static_cast<std::size_t>(o.test_from_file - 1)]);
-    }
     say(o, "walking forward (fitting each fold, pricing each metaorder) ...");
-    const fp::pretrade_backtest<fp::bayesian_linear> bt(fp::bayesian_linear{}, p);
-    const fp::backtest_result result = bt.run(r);
+    const fp::backtest_result result = apps::run_walk_forward(r, p);
     c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!o.calibration_path.empty()) save_calibration(o.calibration_path, c, result);
     return write_report(o, c, p, result);

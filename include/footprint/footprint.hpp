@@ -120,6 +120,7 @@
 #include "footprint/impact/synthetic_metaorders.hpp"
 
 #include "footprint/execution/almgren_chriss.hpp"
+#include "footprint/execution/risk_overlay.hpp"
 #include "footprint/execution/schedule_cost.hpp"
 #include "footprint/execution/schedule_forecast.hpp"
 #include "footprint/execution/schedules.hpp"
@@ -127,10 +128,14 @@
 #include "footprint/monitoring/adwin.hpp"
 #include "footprint/monitoring/bernoulli_cusum.hpp"
 #include "footprint/monitoring/cusum.hpp"
+#include "footprint/monitoring/distribution_distance.hpp"
 #include "footprint/monitoring/drift_evaluation.hpp"
 #include "footprint/monitoring/ewma_chart.hpp"
+#include "footprint/monitoring/feature_drift_monitor.hpp"
 #include "footprint/monitoring/kswin.hpp"
+#include "footprint/monitoring/model_monitor.hpp"
 #include "footprint/monitoring/page_hinkley.hpp"
+#include "footprint/monitoring/recalibration_policy.hpp"
 
 #include "footprint/pretrade/backtest_result.hpp"
 #include "footprint/pretrade/calibrate_report.hpp"

@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""Runs footprint-monitor as a user would and checks what it prints.
+
+usage: check_monitor.py MONITOR CASE [DATA_DIR]
+
+CASE is one of:
+  synthetic    the built-in market: the JSON has the documented keys (source, settings,
+               reference, windows with coverage, mean_z, alarms, features_drifted and action,
+               summary); the reference and the windows account for every tested metaorder, in
+               time order; the action counts add up; every drifted feature is named with its
+               PSI; two runs give the same JSON; the text ends with the action counts
+  binance-sessions
+               the two Binance USD-M sessions 16 months apart (2023-04-05 and 2024-08-08):
+               the model fitted on 2023 (--test-from-file 2 --folds 1 --reference 100); the
+               first window of 2024 has features out of 2023's range and falls back, as do
+               most windows after it; skipped without the data
+  plot         scripts/plot_monitor.py draws the synthetic run's JSON (skipped without Debian's
+               python3-matplotlib)
+  bad-args     an unknown option, a window or a reference out of range, --test-from-file
+               without --binance: one line on stderr each, exit status 2; a reference that
+               leaves nothing to monitor: exit status 1; a timeline written to a full disk:
+               exit status 1
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+ACTIONS = ["none", "widen_intervals", "refit", "fall_back"]
+WINDOW_KEYS = ["index", "from_ns", "to_ns", "fold", "metaorders", "coverage", "mean_z", "alarms", "orders",
+               "features_drifted", "action"]
+
+
+def fail(msg):
+    print("FAILED: " + msg)
+    sys.exit(1)
+
+
+def ok(msg):
+    print("ok: " + msg)
+
+
+def run(cmd):
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+
+
+def run_json(cmd):
+    p = run(cmd + ["--json", "-", "--quiet"])
+    if p.returncode != 0:
+        fail(f"{cmd}: exit {p.returncode}: {p.stderr}")
+    return json.loads(p.stdout)
+
+
+def check_document(doc, what):
+    for key in ["program", "version", "source", "settings", "reference", "windows", "summary"]:
+        if key not in doc:
+            fail(f"{what}: no '{key}' in the document")
+    ref, windows, summary = doc["reference"], doc["windows"], doc["summary"]
+    if ref["metaorders"] < 30:
+        fail(f"{what}: a reference of {ref['metaorders']} metaorders")
+    if not windows:
+        fail(f"{what}: no window")
+    monitored = sum(w["metaorders"] for w in windows)
+    if ref["metaorders"] + monitored != summary["tested"]:
+        fail(f"{what}: reference {ref['metaorders']} + windows {monitored} != tested {summary['tested']}")
+    previous = ref["to_ns"]
+    for k, w in enumerate(windows):
+        for key in WINDOW_KEYS:
+            if key not in w:
+                fail(f"{what}: window {k} has no '{key}'")
+        if w["index"] != k or w["from_ns"] < previous or w["to_ns"] < w["from_ns"]:
+            fail(f"{what}: window {k} out of time order ({w['from_ns']} after {previous})")
+        previous = w["to_ns"]
+        if w["action"] not in ACTIONS:
+            fail(f"{what}: window {k} action {w['action']}")
+        if w["coverage"] is not None and not 0.0 <= w["coverage"] <= 1.0:
+            fail(f"{what}: window {k} coverage {w['coverage']}")
+        for f in w["features_drifted"]:
+            if f["name"] not in ref["features"]:
+                fail(f"{what}: window {k} drifted feature {f['name']} is not a reference feature")
+    counts = {a: sum(1 for w in windows if w["action"] == a) for a in ACTIONS}
+    for a in ACTIONS:
+        if counts[a] != summary[a]:
+            fail(f"{what}: summary {a} {summary[a]}, windows say {counts[a]}")
+    if summary["windows"] != len(windows):
+        fail(f"{what}: summary windows {summary['windows']} for {len(windows)}")
+    ok(f"{what}: reference {ref['metaorders']}, {len(windows)} windows, actions {counts}")
+
+
+def case_synthetic(monitor, _data):
+    doc = run_json([monitor])
+    check_document(doc, "synthetic")
+    again = run_json([monitor])
+    if again != doc:
+        fail("two runs on the synthetic market differ")
+    ok("two runs give the same JSON")
+    p = run([monitor, "--quiet"])
+    if p.returncode != 0 or not p.stdout.strip().splitlines()[-1].startswith("actions: none"):
+        fail(f"the text timeline: exit {p.returncode}, {p.stdout[-300:]}")
+    ok("the text timeline ends with the action counts")
+
+
+def case_binance_sessions(monitor, data):
+    raw = os.path.join(data, "binance", "raw", "usdm")
+    first = os.path.join(raw, "btcusdt_20230405.dat.gz")
+    second = os.path.join(raw, "btcusdt_20240808.gz")
+    if not (os.path.exists(first) and os.path.exists(second)):
+        print("skipped: no Binance USD-M captures under " + raw)
+        return
+    doc = run_json([monitor, "--binance", first, second, "--test-from-file", "2", "--folds", "1", "--reference",
+                    "100"])
+    check_document(doc, "binance sessions")
+    # The model is fitted on 2023-04-05; its features' reference is 2023's orders; the
+    # replay runs through 2024-08-08: the first window's features are out of 2023's range.
+    ref_end = doc["reference"]["to_ns"]
+    test_start = doc["settings"]["test_start_ns"]
+    if test_start is None or doc["windows"][0]["from_ns"] < test_start:
+        fail("the replay does not start in 2024's session")
+    first_window = doc["windows"][0]
+    out = [f["name"] for f in first_window["features_drifted"] if f["is_out_of_range"]]
+    if first_window["action"] != "fall_back" or len(out) < 2:
+        fail(f"the first window of 2024: action {first_window['action']}, out of range {out}")
+    if doc["summary"]["fall_back"] < doc["summary"]["windows"] // 2:
+        fail(f"only {doc['summary']['fall_back']} of {doc['summary']['windows']} windows fall back")
+    ok(f"fitted on 2023, the first window of 2024 falls back ({', '.join(out[:4])} out of range); "
+       f"{doc['summary']['fall_back']} of {doc['summary']['windows']} windows fall back, ref end {ref_end}")
+
+
+def case_plot(monitor, _data):
+    python = "/usr/bin/python3"
+    if run([python, "-c", "import matplotlib"]).returncode != 0:
+        print("skipped: Debian's python3-matplotlib is not installed")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        doc = os.path.join(tmp, "m.json")
+        png = os.path.join(tmp, "m.png")
+        if run([monitor, "--quiet", "--json", doc]).returncode != 0:
+            fail("footprint-monitor failed")
+        p = run([python, os.path.join(ROOT, "scripts", "plot_monitor.py"), doc, png])
+        if p.returncode != 0 or not os.path.exists(png) or os.path.getsize(png) < 10000:
+            fail(f"plot_monitor.py: exit {p.returncode}: {p.stderr}")
+        ok(f"plot_monitor.py drew {os.path.getsize(png)} bytes")
+
+
+def case_bad_args(monitor, _data):
+    for args, status in [(["--no-such-option"], 2), (["--window", "2"], 2), (["--reference", "5"], 2),
+                         (["--test-from-file", "2"], 2), (["--reference", "100000", "--quiet"], 1)]:
+        p = run([monitor] + args)
+        lines = p.stderr.strip().splitlines()
+        if p.returncode != status or len(lines) != 1 or not lines[0].startswith("footprint-monitor: error:"):
+            fail(f"{args}: exit {p.returncode}, stderr {lines}")
+        if p.stdout:
+            fail(f"{args}: printed on stdout")
+        ok(f"{args}: exit {status}, one error line: {lines[0][:100]}")
+    if os.path.exists("/dev/full"):
+        for args in ([], ["--json", "-"]):
+            with open("/dev/full", "w") as full:
+                p = subprocess.run([monitor, "--quiet", *args], stdout=full, stderr=subprocess.PIPE, text=True,
+                                   timeout=900)
+            lines = p.stderr.strip().splitlines()
+            if p.returncode != 1 or len(lines) != 1 or "stdout" not in lines[0]:
+                fail(f"{args} to a full disk: exit {p.returncode}, {lines}")
+            ok(f"{args} to a full disk: exit 1, one error line")
+
+
+def main():
+    if len(sys.argv) < 3:
+        print(__doc__)
+        return 2
+    monitor, case = sys.argv[1], sys.argv[2]
+    data = sys.argv[3] if len(sys.argv) > 3 else os.path.join(ROOT, "..", "shared", "data")
+    cases = {"synthetic": case_synthetic, "binance-sessions": case_binance_sessions, "plot": case_plot,
+             "bad-args": case_bad_args}
+    if case not in cases:
+        fail("unknown case " + case)
+    cases[case](monitor, data)
+    print("all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
