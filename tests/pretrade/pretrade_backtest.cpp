@@ -170,6 +170,8 @@ TEST_CASE("pretrade_backtest: CRPS, PIT and P from draws and from a normal") {
     CHECK(p.crps_bps == doctest::Approx(fp::crps_quadrature(n, y)).epsilon(1e-6));
     CHECK(p.pit == doctest::Approx(boost::math::cdf(n, y)).epsilon(1e-12));
     CHECK(p.exceedance == doctest::Approx(boost::math::cdf(boost::math::complement(n, 5.0))).epsilon(1e-12));
+    CHECK(p.p05_bps == doctest::Approx(boost::math::quantile(n, 0.05)).epsilon(1e-12));
+    CHECK(p.p95_bps == doctest::Approx(boost::math::quantile(n, 0.95)).epsilon(1e-12));
   }
 }
 

@@ -5,14 +5,12 @@
 
 #include "footprint/pretrade/backtest_result.hpp"
 #include "footprint/types.hpp"
-#include "footprint/validation/metrics.hpp"
-
-#include <boost/math/distributions/normal.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <numbers>
 #include <span>
 #include <vector>
 
@@ -49,18 +47,25 @@ namespace footprint::detail {
   return p;
 }
 
-// A normal prediction N(mean, sd^2): boost's quantiles and CDF, the library's closed-form
-// CRPS (validation/metrics.hpp; Gneiting and Raftery 2007, eq. 5).
+// A normal prediction N(mean, sd^2), in closed form with std::erfc (Boost.Math's normal
+// header would add 2 to 2.5 s to every unit that includes the backtest): the 5% and 95%
+// quantiles mean -+ z sd with z = Phi^-1(0.95), the CDF 0.5 erfc(-z / sqrt 2), and the CRPS
+// of validation/metrics.hpp (Gneiting, Raftery, Westveld and Goldman 2005, eq. 5). Equal to
+// Boost's quantiles and CDF to 1e-12 (tests/pretrade/pretrade_backtest.cpp).
 [[nodiscard]] inline backtest_prediction prediction_from_normal(double mean, double sd, double y, double t) {
-  const boost::math::normal n(mean, sd);
+  constexpr double z95 = 1.6448536269514722;  // Phi^-1(0.95)
+  const auto cdf = [&](double x) { return 0.5 * std::erfc(-(x - mean) / (sd * std::numbers::sqrt2)); };
+  const double z = (y - mean) / sd;
+  const double phi = std::exp(-0.5 * z * z) / std::sqrt(2.0 * std::numbers::pi);
+  const double Phi = cdf(y);
   backtest_prediction p;
   p.mean_bps = mean;
   p.std_bps = sd;
-  p.p05_bps = quantile(n, 0.05);
-  p.p95_bps = quantile(n, 0.95);
-  p.crps_bps = footprint::crps(n, y);
-  p.pit = cdf(n, y);
-  p.exceedance = cdf(complement(n, t));
+  p.p05_bps = mean - z95 * sd;
+  p.p95_bps = mean + z95 * sd;
+  p.crps_bps = sd * (z * (2.0 * Phi - 1.0) + 2.0 * phi - 1.0 / std::sqrt(std::numbers::pi));
+  p.pit = Phi;
+  p.exceedance = 0.5 * std::erfc((t - mean) / (sd * std::numbers::sqrt2));
   return p;
 }
 
