@@ -77,7 +77,9 @@ std::string message_of(auto&& f) {
 // ---- distances against scipy
 
 TEST_CASE("kolmogorov_sf equals scipy.special.kolmogorov on both sides of the series switch") {
-  for (const auto& [x, q] : load_reference().kolmogorov) {
+  for (const auto& point : load_reference().kolmogorov) {
+    const double x = point.first;  // (not a structured binding: clang 14 cannot capture one in CAPTURE's lambda)
+    const double q = point.second;
     CAPTURE(x);
     CHECK(fp::kolmogorov_sf(x) == doctest::Approx(q).epsilon(1e-12));
     CHECK(std::abs(fp::kolmogorov_sf(x) - q) < 1e-14);
