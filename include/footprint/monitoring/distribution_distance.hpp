@@ -91,6 +91,51 @@ void walk_cdfs(const std::vector<double>& a, const std::vector<double>& b, F&& f
   return std::clamp(2.0 * sum, 0.0, 1.0);
 }
 
+namespace detail::monitoring {
+
+// The distances on samples already sorted, finite and not empty (what the public functions
+// below check and sort; `feature_drift_monitor` keeps its reference sorted once).
+
+[[nodiscard]] inline ks_test ks_sorted(const std::vector<double>& sa, const std::vector<double>& sb) {
+  double d = 0.0;
+  walk_cdfs(sa, sb, [&](double fa, double fb, double) { d = std::max(d, std::abs(fa - fb)); });
+  const double n = double(sa.size()), m = double(sb.size());
+  return {.statistic = d, .p_value = kolmogorov_sf(std::sqrt(n * m / (n + m)) * d)};
+}
+
+[[nodiscard]] inline double wasserstein_sorted(const std::vector<double>& sa, const std::vector<double>& sb) {
+  double w = 0.0;
+  walk_cdfs(sa, sb, [&](double fa, double fb, double gap) { w += std::abs(fa - fb) * gap; });
+  return w;
+}
+
+[[nodiscard]] inline double psi_sorted(const std::vector<double>& ref, const std::vector<double>& cur, index n_bins,
+                                       double min_fraction) {
+  const auto bins = static_cast<std::size_t>(n_bins);
+  std::vector<double> edges(bins - 1);
+  const double last = double(ref.size() - 1);
+  for (std::size_t i = 1; i < bins; ++i) {
+    const double h = last * double(i) / double(bins);
+    const auto lo = static_cast<std::size_t>(std::floor(h));
+    const std::size_t hi = std::min(lo + 1, ref.size() - 1);
+    edges[i - 1] = ref[lo] + (h - double(lo)) * (ref[hi] - ref[lo]);
+  }
+  const auto fractions = [&](const std::vector<double>& s) {
+    std::vector<double> f(bins, 0.0);
+    for (const double v : s)
+      f[static_cast<std::size_t>(std::upper_bound(edges.begin(), edges.end(), v) - edges.begin())] += 1.0;
+    for (double& x : f) x = std::max(x / double(s.size()), min_fraction);
+    return f;
+  };
+  const auto p = fractions(ref);
+  const auto q = fractions(cur);
+  double psi = 0.0;
+  for (std::size_t i = 0; i < bins; ++i) psi += (q[i] - p[i]) * std::log(q[i] / p[i]);
+  return psi;
+}
+
+}  // namespace detail::monitoring
+
 /// The two-sample Kolmogorov-Smirnov test (Smirnov 1939): D = sup_x |F_a(x) - F_b(x)| over the
 /// empirical CDFs (ties handled: both step together at a shared value), and its asymptotic
 /// two-sided p-value Q(sqrt(n m / (n + m)) D) (`kolmogorov_sf`). D equals
@@ -103,12 +148,8 @@ void walk_cdfs(const std::vector<double>& a, const std::vector<double>& b, F&& f
 /// Complexity O((n + m) log(n + m)): two sorted copies.
 [[nodiscard]] inline ks_test ks_two_sample(std::span<const double> a, std::span<const double> b) {
   constexpr std::string_view where = "footprint::ks_two_sample";
-  const auto sa = detail::monitoring::sorted_finite(a, where, "a");
-  const auto sb = detail::monitoring::sorted_finite(b, where, "b");
-  double d = 0.0;
-  detail::monitoring::walk_cdfs(sa, sb, [&](double fa, double fb, double) { d = std::max(d, std::abs(fa - fb)); });
-  const double n = double(sa.size()), m = double(sb.size());
-  return {.statistic = d, .p_value = kolmogorov_sf(std::sqrt(n * m / (n + m)) * d)};
+  return detail::monitoring::ks_sorted(detail::monitoring::sorted_finite(a, where, "a"),
+                                       detail::monitoring::sorted_finite(b, where, "b"));
 }
 
 /// The Wasserstein-1 (earth mover's) distance between the empirical distributions of two
@@ -120,11 +161,8 @@ void walk_cdfs(const std::vector<double>& a, const std::vector<double>& b, F&& f
 /// Complexity O((n + m) log(n + m)).
 [[nodiscard]] inline double wasserstein_distance(std::span<const double> a, std::span<const double> b) {
   constexpr std::string_view where = "footprint::wasserstein_distance";
-  const auto sa = detail::monitoring::sorted_finite(a, where, "a");
-  const auto sb = detail::monitoring::sorted_finite(b, where, "b");
-  double w = 0.0;
-  detail::monitoring::walk_cdfs(sa, sb, [&](double fa, double fb, double gap) { w += std::abs(fa - fb) * gap; });
-  return w;
+  return detail::monitoring::wasserstein_sorted(detail::monitoring::sorted_finite(a, where, "a"),
+                                                detail::monitoring::sorted_finite(b, where, "b"));
 }
 
 /// The population stability index (Siddiqi 2006, "Credit Risk Scorecards", ch. 8; Yurdakul
@@ -150,29 +188,9 @@ void walk_cdfs(const std::vector<double>& a, const std::vector<double>& b, F&& f
   constexpr std::string_view where = "footprint::population_stability_index";
   detail::require_at_least(n_bins, 2, where, "n_bins");
   detail::require_in(min_fraction, 0.0, 1.0, detail::bounds::open, where, "min_fraction");
-  const auto ref = detail::monitoring::sorted_finite(reference, where, "reference");
-  const auto cur = detail::monitoring::sorted_finite(current, where, "current");
-  const auto bins = static_cast<std::size_t>(n_bins);
-  std::vector<double> edges(bins - 1);
-  const double last = double(ref.size() - 1);
-  for (std::size_t i = 1; i < bins; ++i) {
-    const double h = last * double(i) / double(bins);
-    const auto lo = static_cast<std::size_t>(std::floor(h));
-    const std::size_t hi = std::min(lo + 1, ref.size() - 1);
-    edges[i - 1] = ref[lo] + (h - double(lo)) * (ref[hi] - ref[lo]);
-  }
-  const auto fractions = [&](const std::vector<double>& s) {
-    std::vector<double> f(bins, 0.0);
-    for (const double v : s)
-      f[static_cast<std::size_t>(std::upper_bound(edges.begin(), edges.end(), v) - edges.begin())] += 1.0;
-    for (double& x : f) x = std::max(x / double(s.size()), min_fraction);
-    return f;
-  };
-  const auto p = fractions(ref);
-  const auto q = fractions(cur);
-  double psi = 0.0;
-  for (std::size_t i = 0; i < bins; ++i) psi += (q[i] - p[i]) * std::log(q[i] / p[i]);
-  return psi;
+  return detail::monitoring::psi_sorted(detail::monitoring::sorted_finite(reference, where, "reference"),
+                                        detail::monitoring::sorted_finite(current, where, "current"), n_bins,
+                                        min_fraction);
 }
 
 }  // namespace footprint

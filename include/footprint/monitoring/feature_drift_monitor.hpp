@@ -153,10 +153,9 @@ class feature_drift_monitor {
       double ss = 0.0;
       for (const double v : c.values) ss += (v - mean) * (v - mean);
       c.std = std::sqrt(ss / double(c.values.size()));
-      std::vector<double> sorted = c.values;
-      std::sort(sorted.begin(), sorted.end());
-      c.low = quantile_of_sorted(sorted, params_.range_quantile);
-      c.high = quantile_of_sorted(sorted, 1.0 - params_.range_quantile);
+      std::sort(c.values.begin(), c.values.end());
+      c.low = quantile_of_sorted(c.values, params_.range_quantile);
+      c.high = quantile_of_sorted(c.values, 1.0 - params_.range_quantile);
     }
     for (column& c : columns) {
       c.psi_limit = params_.psi_alarm;
@@ -243,7 +242,7 @@ class feature_drift_monitor {
   static constexpr double inf = std::numeric_limits<double>::infinity();
 
   struct column {
-    std::vector<double> values;  ///< finite values, in row order
+    std::vector<double> values;  ///< finite values, sorted
     double nan_fraction = 0.0;
     double std = 0.0;              ///< population standard deviation of values
     double low = 0.0, high = 0.0;  ///< the range_quantile and 1 - range_quantile quantiles
@@ -256,12 +255,14 @@ class feature_drift_monitor {
     double wasserstein = nan, wasserstein_std = nan, out_of_range_fraction = nan;
   };
 
-  /// The distances of current finite values (at least one) from a reference column.
-  [[nodiscard]] measures measure(const column& c, const std::vector<double>& current) const {
+  /// The distances of current finite values (at least one) from a reference column: one sort
+  /// of the current values; the reference's are kept sorted.
+  [[nodiscard]] measures measure(const column& c, std::vector<double> current) const {
+    std::sort(current.begin(), current.end());
     measures m;
-    m.psi = population_stability_index(c.values, current, params_.n_bins, params_.min_fraction);
-    m.ks = ks_two_sample(c.values, current);
-    m.wasserstein = wasserstein_distance(c.values, current);
+    m.psi = detail::monitoring::psi_sorted(c.values, current, params_.n_bins, params_.min_fraction);
+    m.ks = detail::monitoring::ks_sorted(c.values, current);
+    m.wasserstein = detail::monitoring::wasserstein_sorted(c.values, current);
     m.wasserstein_std = c.std > 0.0 ? m.wasserstein / c.std : (m.wasserstein > 0.0 ? inf : 0.0);
     index outside = 0;
     for (const double v : current) outside += (v < c.low || v > c.high) ? 1 : 0;
