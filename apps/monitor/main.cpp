@@ -159,14 +159,15 @@ int run(const options& o) {
   fp::feature_drift_monitor features(feature_params);
   // The limits calibrate on blocks of the reference as long as a window (its orders per
   // metaorder times the window's metaorders).
-  const fp::index ref_orders = rows_between(orders, cols, far_past, replay_start).rows();
+  const fp::matrix reference_X = rows_between(orders, cols, far_past, replay_start);
+  const fp::index ref_orders = reference_X.rows();
   const auto ref_metaorders =
       std::lower_bound(r.metaorders.times.begin(), r.metaorders.times.end(), replay_start) - r.metaorders.times.begin();
   const double orders_per_metaorder = double(ref_orders) / double(std::max<std::ptrdiff_t>(1, ref_metaorders));
   const fp::index block_rows =
       std::max<fp::index>(feature_params.min_samples, std::llround(orders_per_metaorder * double(o.window)));
-  features.fit(rows_between(orders, cols, far_past, replay_start), names, block_rows);
-  fp::index feature_reference_rows = rows_between(orders, cols, far_past, replay_start).rows();
+  features.fit(reference_X, names, block_rows);
+  fp::index feature_reference_rows = ref_orders;
 
   fp::recalibration_policy policy;
   const std::size_t w = static_cast<std::size_t>(o.window);
@@ -201,7 +202,8 @@ int run(const options& o) {
     }
     const auto from = tested[start].time;
     const auto to = end < tested.size() ? tested[end].time : far_future;
-    const fp::feature_drift_report fr = features.compute(rows_between(orders, cols, from, to));
+    const fp::matrix window_X = rows_between(orders, cols, from, to);
+    const fp::feature_drift_report fr = features.compute(window_X);
     const fp::model_alarms any{.bias = bias > 0, .scale = scale > 0, .coverage = coverage > 0, .bias_sign = bias_sign};
     const fp::recalibration_action action = policy.decide(any, fr.n_drifted, fr.n_out_of_range, features.n_features());
     ++actions[static_cast<std::size_t>(action)];
@@ -235,7 +237,7 @@ int run(const options& o) {
     if (shown > 0) drifted_text += fp::detail::concat(" +", shown);
     const double cov = observed > 0 ? double(covered) / observed : fp::nan;
     const double mean_z = observed > 0 ? z_sum / observed : fp::nan;
-    const fp::index n_orders = rows_between(orders, cols, from, to).rows();
+    const fp::index n_orders = window_X.rows();
     if (first_alarm.is_null() && action != fp::recalibration_action::none) first_alarm = from.count();
     windows.push_back({{"index", k},
                        {"from_ns", from.count()},
@@ -287,7 +289,7 @@ int run(const options& o) {
              {"to_ns", tested[n_ref - 1].time.count()},
              {"z_mean", number(monitor.bias_chart().params().mean)},
              {"z_sd", number(monitor.bias_chart().params().sigma)},
-             {"orders", rows_between(orders, cols, far_past, replay_start).rows()},
+             {"orders", ref_orders},
              {"features", names},
              {"features_skipped", skipped},
              {"features_ignored", ignored},
