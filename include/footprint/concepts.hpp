@@ -278,4 +278,22 @@ concept DriftDetector = requires(D& d, const D& cd, double x) {
   { cd.last_detection() } -> std::convertible_to<index>;
 };
 
+/// A stream of events of type `Event`: every market-data reader (LOBSTER, Binance, Bitstamp)
+/// and every order-book simulator (`zero_intelligence_model`, `queue_reactive_model`, whose
+/// events are `order_flow_event`s).
+///
+/// Requirements, for `R r`, `const R cr` and `Event e`:
+/// 1. `r.next(e)` returns `bool`: true with the next event in `e`, false at the end of the
+///    stream (a simulator's stream does not end).
+/// 2. `cr.report()` returns what the reader did: lines read and rows skipped for the file
+///    readers (`parse_report`), events and fills for the simulators (`simulation_report`).
+/// 3. *Semantic*: events come in non-decreasing time; nothing is dropped silently (a
+///    malformed row throws `data_error` or is counted in the report, by policy); a simulator
+///    with the same parameters and seed gives the same events.
+template <class R, class Event>
+concept EventReader = requires(R& r, const R& cr, Event& e) {
+  { r.next(e) } -> std::same_as<bool>;
+  cr.report();
+};
+
 }  // namespace footprint

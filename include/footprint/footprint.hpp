@@ -119,11 +119,24 @@
 #include "footprint/impact/square_root_law.hpp"
 #include "footprint/impact/synthetic_metaorders.hpp"
 
+#include "footprint/simulation/binance_order_flow.hpp"
+#include "footprint/simulation/bitstamp_order_flow.hpp"
+#include "footprint/simulation/lobster_order_flow.hpp"
+#include "footprint/simulation/order_flow_event.hpp"
+#include "footprint/simulation/order_flow_statistics.hpp"
+#include "footprint/simulation/queue_reactive_model.hpp"
+#include "footprint/simulation/queue_reactive_params.hpp"
+#include "footprint/simulation/simulated_fill.hpp"
+#include "footprint/simulation/tape_summary.hpp"
+#include "footprint/simulation/zero_intelligence_model.hpp"
+#include "footprint/simulation/zero_intelligence_params.hpp"
+
 #include "footprint/execution/almgren_chriss.hpp"
 #include "footprint/execution/risk_overlay.hpp"
 #include "footprint/execution/schedule_cost.hpp"
 #include "footprint/execution/schedule_forecast.hpp"
 #include "footprint/execution/schedules.hpp"
+#include "footprint/execution/simulated_execution.hpp"
 
 #include "footprint/monitoring/adwin.hpp"
 #include "footprint/monitoring/bernoulli_cusum.hpp"
@@ -136,6 +149,7 @@
 #include "footprint/monitoring/model_monitor.hpp"
 #include "footprint/monitoring/page_hinkley.hpp"
 #include "footprint/monitoring/recalibration_policy.hpp"
+#include "footprint/monitoring/simulation_realism.hpp"
 
 #include "footprint/pretrade/backtest_result.hpp"
 #include "footprint/pretrade/calibrate_report.hpp"

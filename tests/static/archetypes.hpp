@@ -195,4 +195,16 @@ class drift_detector {
   bool drifting_ = false;
 };
 
+// An event stream (EventReader): the integers 1..n, then the end; the report counts them.
+struct event_reader {
+  int n = 3;
+  int read = 0;
+  bool next(int& e) {
+    if (read == n) return false;
+    e = ++read;
+    return true;
+  }
+  [[nodiscard]] int report() const { return read; }
+};
+
 }  // namespace archetype

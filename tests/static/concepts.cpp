@@ -30,6 +30,7 @@ static_assert(fp::StatefulFeatureCalculatorFor<archetype::signed_volume, archety
 static_assert(fp::TradeObserver<archetype::signed_volume, archetype::trade>);
 static_assert(fp::ImpactModel<archetype::impact_model>);
 static_assert(fp::DriftDetector<archetype::drift_detector>);
+static_assert(fp::EventReader<archetype::event_reader, int>);
 
 // ---- refinements are strict
 static_assert(!fp::WeightedRegressor<archetype::regressor>);
@@ -136,6 +137,16 @@ struct predict_cost_returns_double {
   double predict_cost(const fp::order&, const fp::market_state&) const { return 0; }
 };
 
+// Event streams each missing one requirement.
+struct next_returns_void {
+  void next(int&) {}
+  [[nodiscard]] int report() const { return 0; }
+};
+struct report_not_const {
+  bool next(int&) { return false; }
+  int report() { return 0; }
+};
+
 }  // namespace broken
 
 static_assert(!fp::PredictiveDistribution<broken::no_cdf>);
@@ -162,6 +173,9 @@ static_assert(!fp::TradeObserver<archetype::mid_feature, archetype::trade>);
 static_assert(!fp::ImpactModel<broken::predict_cost_not_const>);
 static_assert(!fp::ImpactModel<broken::predict_cost_returns_double>);
 static_assert(!fp::ImpactModel<archetype::regressor>);
+static_assert(!fp::EventReader<broken::next_returns_void, int>);
+static_assert(!fp::EventReader<broken::report_not_const, int>);
+static_assert(!fp::EventReader<archetype::event_reader, double>);  // next(int&) takes no double
 
 TEST_CASE("archetypes behave as their concepts promise") {
   archetype::regressor r;
@@ -198,6 +212,13 @@ TEST_CASE("archetypes behave as their concepts promise") {
   flow.reset();
   flow.compute(b, out);
   CHECK(out[0] == 0.0);
+
+  archetype::event_reader events;
+  int e = 0;
+  int sum = 0;
+  while (events.next(e)) sum += e;
+  CHECK(sum == 6);
+  CHECK(events.report() == 3);
 
   // The forwarding traits reach the members of member_book.
   using traits = fp::order_book_traits<archetype::member_book>;

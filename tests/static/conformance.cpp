@@ -36,6 +36,7 @@
 #include "footprint/features/trade_flow.hpp"
 #include "footprint/feeds/binance/binance_csv_reader.hpp"
 #include "footprint/feeds/binance/binance_reader.hpp"
+#include "footprint/feeds/bitstamp/bitstamp_event_reader.hpp"
 #include "footprint/feeds/bitstamp/bitstamp_snapshot_reader.hpp"
 #include "footprint/feeds/bitstamp/bitstamp_trade_reader.hpp"
 #include "footprint/feeds/lobster/lobster_market_order_reader.hpp"
@@ -57,6 +58,8 @@
 #include "footprint/models/neural/mlp_regressor.hpp"
 #include "footprint/models/trees/gradient_boosting.hpp"
 #include "footprint/models/trees/random_forest.hpp"
+#include "footprint/simulation/queue_reactive_model.hpp"
+#include "footprint/simulation/zero_intelligence_model.hpp"
 #include "footprint/validation/permutation_importance.hpp"
 #include "footprint/validation/split.hpp"
 
@@ -171,6 +174,21 @@ static_assert(std::is_aggregate_v<fp::source_summary>);
 static_assert(std::is_aggregate_v<fp::file_report>);
 static_assert(std::is_aggregate_v<fp::arrival_state>);
 static_assert(std::is_aggregate_v<fp::executed_order>);
+
+// event streams: the readers and the simulators
+static_assert(fp::EventReader<fp::lobster_reader, fp::lobster_event>);
+static_assert(fp::EventReader<fp::binance_reader, fp::binance_event>);
+static_assert(fp::EventReader<fp::binance_csv_reader, fp::binance_event>);
+static_assert(fp::EventReader<fp::bitstamp_event_reader, fp::bitstamp_event>);
+static_assert(fp::EventReader<fp::bitstamp_trade_reader, fp::trade>);
+static_assert(fp::EventReader<fp::zero_intelligence_model, fp::order_flow_event>);
+static_assert(fp::EventReader<fp::queue_reactive_model, fp::order_flow_event>);
+static_assert(std::is_aggregate_v<fp::zero_intelligence_params>);
+static_assert(std::is_aggregate_v<fp::queue_reactive_params>);
+static_assert(std::is_aggregate_v<fp::order_flow_event>);
+static_assert(std::is_aggregate_v<fp::simulated_fill>);
+static_assert(std::is_aggregate_v<fp::simulation_report>);
+static_assert(std::is_copy_constructible_v<fp::zero_intelligence_model>);
 static_assert(std::is_aggregate_v<fp::lobster_dataset_options>);
 static_assert(std::is_aggregate_v<fp::binance_dataset_options>);
 static_assert(std::is_aggregate_v<fp::bitstamp_dataset_options>);

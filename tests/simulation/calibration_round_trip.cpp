@@ -1,0 +1,167 @@
+// The calibration round trip: simulate each model with known parameters, fit the model to
+// the simulated tape with order_flow_statistics, and recover the parameters within their
+// standard errors; and the stylised facts of a tape (summarize_tape) and their comparison
+// (compare_realism) on tapes whose answers are known.
+#include "footprint/monitoring/simulation_realism.hpp"
+#include "footprint/simulation/order_flow_statistics.hpp"
+#include "footprint/simulation/queue_reactive_model.hpp"
+#include "footprint/simulation/tape_summary.hpp"
+#include "footprint/simulation/zero_intelligence_model.hpp"
+
+#include "footprint/error.hpp"
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <cmath>
+#include <span>
+#include <vector>
+
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_calibration_round_trip {
+
+namespace fp = footprint;
+
+template <class Simulator>
+std::vector<fp::order_flow_event> tape_of(Simulator& sim, double seconds) {
+  std::vector<fp::order_flow_event> out;
+  fp::order_flow_event e;
+  while (sim.seconds() < seconds) {
+    sim.next(e);
+    out.push_back(e);
+  }
+  return out;
+}
+
+TEST_CASE("calibration round trip: the zero-intelligence model's rates are recovered within their standard errors") {
+  const fp::zero_intelligence_params truth = fp::zero_intelligence_params::cont_stoikov_talreja_2010();
+  fp::zero_intelligence_model sim(truth);
+  const std::vector<fp::order_flow_event> tape = tape_of(sim, 20'000.0);
+  fp::order_flow_statistics st(
+      {.tick_size = truth.tick_size, .levels = 10, .queue_levels = 3, .max_queue_lots = 20, .lot_quantity = 1.0});
+  st.observe(std::span<const fp::order_flow_event>(tape));
+  const fp::zero_intelligence_fit fit = fp::fit_zero_intelligence(st);
+  // the whole simulated span is two-sided but for the rare empty side
+  CHECK(fit.two_sided_seconds > 0.99 * 20'000.0);
+  int outside = 0;
+  for (std::size_t i = 0; i < 10; ++i) {
+    CAPTURE(i);
+    // four standard errors each; at most one of the 20 rates beyond three
+    CHECK(std::abs(fit.lambda[i].value - truth.lambda[i]) < 4.0 * fit.lambda[i].std_error);
+    CHECK(std::abs(fit.theta[i].value - truth.theta[i]) < 4.0 * fit.theta[i].std_error);
+    outside += std::abs(fit.lambda[i].value - truth.lambda[i]) > 3.0 * fit.lambda[i].std_error ? 1 : 0;
+    outside += std::abs(fit.theta[i].value - truth.theta[i]) > 3.0 * fit.theta[i].std_error ? 1 : 0;
+  }
+  CHECK(outside <= 1);
+  CHECK(std::abs(fit.mu.value - truth.mu) < 4.0 * fit.mu.std_error);
+  // the standard errors are those of Poisson counts over 20,000 s: about 0.007 for lambda(1)
+  CHECK(fit.lambda[0].std_error == doctest::Approx(std::sqrt(1.85 * 2.0 * 20'000.0) / (2.0 * 20'000.0)).epsilon(0.05));
+}
+
+// The queue-reactive tables of a simulated tape, fitted with K = 2, Q = 4.
+fp::queue_reactive_fit fit_queue_reactive_tape(double theta, fp::queue_reactive_params& truth) {
+  truth.limit_rate = fp::matrix{{2.0, 1.5, 1.2, 1.0, 0.8}, {1.5, 1.2, 1.0, 0.9, 0.8}};
+  truth.cancel_rate = fp::matrix{{0.0, 0.4, 0.6, 0.8, 1.0}, {0.0, 0.3, 0.5, 0.7, 0.9}};
+  truth.market_rate = fp::matrix{{0.0, 0.5, 0.5, 0.5, 0.5}, {0.0, 0.2, 0.2, 0.2, 0.2}};
+  truth.theta = theta;
+  truth.seed = 4;
+  fp::queue_reactive_model sim(truth);
+  const std::vector<fp::order_flow_event> tape = tape_of(sim, 20'000.0);
+  fp::order_flow_statistics st(
+      {.tick_size = truth.tick_size, .levels = 5, .queue_levels = 2, .max_queue_lots = 4, .lot_quantity = 1.0});
+  st.observe(std::span<const fp::order_flow_event>(tape));
+  return fp::fit_queue_reactive(st);
+}
+
+// Checks every well-observed cell (200 s or more) within 4 standard errors; market orders at
+// the first queue only (deeper queues meet them only while the queues before are empty).
+int check_tables(const fp::queue_reactive_fit& fit, const fp::queue_reactive_params& truth, bool first_empty_queue) {
+  int checked = 0;
+  for (fp::index i = 0; i < 2; ++i)
+    for (fp::index q = 0; q <= 4; ++q) {
+      CAPTURE(i);
+      CAPTURE(q);
+      if (fit.seconds(i, q) < 200.0) continue;
+      if (i == 0 && q == 0 && !first_empty_queue) continue;
+      ++checked;
+      CHECK(std::abs(fit.params.limit_rate(i, q) - truth.limit_rate(i, q)) < 4.0 * fit.limit_rate_std_error(i, q));
+      if (q > 0)
+        CHECK(std::abs(fit.params.cancel_rate(i, q) - truth.cancel_rate(i, q)) < 4.0 * fit.cancel_rate_std_error(i, q));
+      if (i == 0 && q > 0)
+        CHECK(std::abs(fit.params.market_rate(i, q) - truth.market_rate(i, q)) < 4.0 * fit.market_rate_std_error(i, q));
+    }
+  return checked;
+}
+
+TEST_CASE(
+    "calibration round trip: the queue-reactive intensities and theta are recovered within their standard errors") {
+  fp::queue_reactive_params truth;
+  // without price moves every cell is identified, the empty first queue included
+  const fp::queue_reactive_fit fixed = fit_queue_reactive_tape(0.0, truth);
+  REQUIRE(fixed.params.levels() == 2);
+  REQUIRE(fixed.params.max_tabulated() == 4);
+  CHECK(check_tables(fixed, truth, true) == 10);
+  CHECK(fixed.moves == 0);
+  // with moves (theta 0.6) the reference price is read from the mid (HLR's rule): an empty
+  // first queue just after a move looks like the old reference's, so its limit rate is not
+  // identified (docs/simulation.md); every other cell and theta are
+  const fp::queue_reactive_fit moving = fit_queue_reactive_tape(0.6, truth);
+  CHECK(check_tables(moving, truth, false) >= 8);
+  CHECK(std::abs(moving.theta.value - 0.6) < 4.0 * moving.theta.std_error);
+}
+
+TEST_CASE("summarize_tape and compare_realism: a tape against itself and against a hand-made book") {
+  // a hand-made tape: a one-tick book of 2 lots a side, then the ask refilled each second
+  std::vector<fp::order_flow_event> tape;
+  using ns = std::chrono::nanoseconds;
+  tape.push_back({ns{0}, fp::order_flow_kind::limit, fp::side::buy, 9'999, 2.0});
+  tape.push_back({ns{0}, fp::order_flow_kind::limit, fp::side::sell, 10'000, 2.0});
+  for (int s = 1; s <= 120; ++s) {
+    tape.push_back({ns{s * 1'000'000'000LL - 500'000'000LL}, fp::order_flow_kind::market, fp::side::sell, 10'000, 1.0});
+    tape.push_back({ns{s * 1'000'000'000LL}, fp::order_flow_kind::limit, fp::side::sell, 10'000, 1.0});
+  }
+  const fp::tape_summary_options so{.tick_size = 0.01, .lot_quantity = 1.0};
+  const fp::tape_summary t = fp::summarize_tape(tape, so);
+  CHECK(t.events == 242);
+  CHECK(t.seconds == doctest::Approx(120.0));
+  REQUIRE(!t.spread_ticks.empty());
+  for (double sp : t.spread_ticks) CHECK(sp == 1.0);
+  // grid times fall half a second after each market order (1 lot left) or before (2 lots)
+  for (double q : t.best_queue_lots) CHECK((q == 1.0 || q == 2.0));
+  // the mid never moves: every return 0, a flat zero signature plot
+  for (const auto& r : t.mid_returns_bps)
+    for (double x : r) CHECK(x == 0.0);
+  for (double v : t.signature_bps2_per_second) CHECK(v == 0.0);
+  const fp::realism_report same = fp::compare_realism(t, t, so);
+  for (const fp::realism_row& r : same.rows) CHECK((r.wasserstein == 0.0 || r.real_n == 0));
+  CHECK(same.rows[0].statistic == "spread_ticks");
+  CHECK(same.rows.size() == 6);
+  // time going back is a data error naming the event
+  tape.push_back({ns{1}, fp::order_flow_kind::limit, fp::side::buy, 9'999, 1.0});
+  CHECK_THROWS_AS((void)fp::summarize_tape(tape, so), fp::data_error);
+  CHECK_THROWS_AS((void)fp::summarize_tape(tape, fp::tape_summary_options{.grid_seconds = 0.0}), fp::invalid_argument);
+  CHECK_THROWS_AS((void)fp::summarize_tape(tape, fp::tape_summary_options{.return_horizons_seconds = {1.5}}),
+                  fp::invalid_argument);
+}
+
+TEST_CASE("summarize_tape: the zero-intelligence model's mid is a driftless random walk with a flat signature plot") {
+  // A symmetric model's mid has no drift: the mean 60 s return is within 4 standard errors of
+  // 0, and the signature plot is flat beyond a few seconds (variance per second within 30%).
+  fp::zero_intelligence_model zi(fp::zero_intelligence_params::cont_stoikov_talreja_2010());
+  const std::vector<fp::order_flow_event> tape = tape_of(zi, 20'000.0);
+  const fp::tape_summary_options so{.tick_size = 0.01, .lot_quantity = 1.0};
+  const fp::tape_summary t = fp::summarize_tape(tape, so);
+  const std::vector<double>& r60 = t.mid_returns_bps[2];
+  double m = 0.0;
+  for (double x : r60) m += x;
+  m /= static_cast<double>(r60.size());
+  double v = 0.0;
+  for (double x : r60) v += (x - m) * (x - m);
+  v /= static_cast<double>(r60.size() - 1);
+  CHECK(std::abs(m) < 4.0 * std::sqrt(v / static_cast<double>(r60.size())));
+  const double at10 = t.signature_bps2_per_second[3];
+  const double at60 = t.signature_bps2_per_second[6];
+  CHECK(at60 / at10 == doctest::Approx(1.0).epsilon(0.3));
+}
+
+}  // namespace unity_calibration_round_trip

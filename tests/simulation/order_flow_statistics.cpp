@@ -1,0 +1,306 @@
+// order_flow_statistics and the two fits on small hand-made tapes: every count, time and
+// integral worked out by hand in the comments, the rates and standard errors from them, and
+// the errors for bad options and bad tapes.
+#include "footprint/simulation/order_flow_statistics.hpp"
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_order_flow_statistics {
+
+namespace fp = footprint;
+using fp::order_flow_kind;
+using fp::side;
+
+namespace {
+
+fp::order_flow_event ev(double seconds, order_flow_kind k, side s, std::int64_t tick, double q) {
+  return fp::order_flow_event{std::chrono::nanoseconds{static_cast<std::int64_t>(std::llround(seconds * 1e9))}, k, s,
+                              tick, q};
+}
+
+// Tick 1, lot 1. Bids 10 (2); asks 11 (3), 13 (4) from t = 0. Then:
+//   t=1 limit bid 9 (1)     distance 2 from the ask 11; queue 2 (p_ref 10.5), size 0
+//   t=3 cancel ask 11 (1)   distance 1; queue 1, size 3
+//   t=4 market ask 11 (2)   queue 1, sizes 2 and 1; empties the first ask queue: best ask 13,
+//                           spread 3, p_ref 10.5 -> 11.5 (a move)
+//   t=4 market ask 13 (1)   same time and side: the same market order; queue 2 (p_ref 11.5), size 4
+//   t=6 limit ask 12 (2.5)  distance 2 from the bid 10; queue 1, 3 units at sizes 0, 1, 2; spread 2:
+//                           p_ref stays 11.5 (nearer the previous than 10.5)
+//   t=8 set bid 10 (2)      no change: closes the last interval
+std::vector<fp::order_flow_event> tape() {
+  return {ev(0, order_flow_kind::set_quantity, side::buy, 10, 2.0),
+          ev(0, order_flow_kind::set_quantity, side::sell, 11, 3.0),
+          ev(0, order_flow_kind::set_quantity, side::sell, 13, 4.0),
+          ev(1, order_flow_kind::limit, side::buy, 9, 1.0),
+          ev(3, order_flow_kind::cancel, side::sell, 11, 1.0),
+          ev(4, order_flow_kind::market, side::sell, 11, 2.0),
+          ev(4, order_flow_kind::market, side::sell, 13, 1.0),
+          ev(6, order_flow_kind::limit, side::sell, 12, 2.5),
+          ev(8, order_flow_kind::set_quantity, side::buy, 10, 2.0)};
+}
+
+fp::order_flow_statistics_options small_options() {
+  return {
+      .tick_size = 1.0, .levels = 3, .queue_levels = 2, .max_queue_lots = 5, .lot_quantity = 1.0, .max_size_lots = 5};
+}
+
+}  // namespace
+
+TEST_CASE("order_flow_statistics counts, times and integrals of a hand-made tape") {
+  fp::order_flow_statistics st(small_options());
+  const auto t = tape();
+  st.observe(std::span<const fp::order_flow_event>(t));
+  CHECK(st.events() == 9);
+  CHECK(st.counts().limit == 2);
+  CHECK(st.counts().cancel == 1);
+  CHECK(st.counts().market == 2);
+  CHECK(st.counts().set_quantity == 4);
+  CHECK(st.two_sided_seconds() == doctest::Approx(8.0));
+  CHECK(st.one_sided_seconds() == 0.0);
+  CHECK(st.crossed_seconds() == 0.0);
+  CHECK(st.first_mid_price() == doctest::Approx(10.5));
+  CHECK(st.first_reference_price() == doctest::Approx(10.5));
+  // N_l(i) and N_c(i) by distance.
+  CHECK(st.limit_counts()[0] == 0);
+  CHECK(st.limit_counts()[1] == 2);
+  CHECK(st.limit_counts()[2] == 0);
+  CHECK(st.cancel_counts()[0] == 1);
+  CHECK(st.cancelled_quantity()[0] == doctest::Approx(1.0));
+  // Queue quantity x seconds at distances 1..3:
+  // [0,1): [5, 0, 4]; [1,3): [5, 1, 4] x 2; [3,4): [4, 1, 4]; [4,6): [0, 0, 5] x 2; [6,8): [0, 4.5, 4] x 2.
+  CHECK(st.queue_integral()[0] == doctest::Approx(19.0));
+  CHECK(st.queue_integral()[1] == doctest::Approx(12.0));
+  CHECK(st.queue_integral()[2] == doctest::Approx(34.0));
+  CHECK(st.market_quantity() == doctest::Approx(3.0));
+  CHECK(st.market_events() == 2);
+  CHECK(st.market_orders() == 1);
+  CHECK(st.limit_orders() == 2);
+  CHECK(st.limit_quantity() == doctest::Approx(3.5));
+  REQUIRE(st.size_histogram().size() == 5);
+  CHECK(st.size_histogram()[0] == 1);  // 1 lot
+  CHECK(st.size_histogram()[2] == 1);  // 2.5 lots, rounded up
+  const auto& x = st.exceptions();
+  CHECK(x.limit_inside + x.limit_beyond + x.cancel_inside + x.cancel_beyond + x.without_quotes + x.clamped +
+            x.queue_outside ==
+        0);
+  // T_i(q): queue 1 at sizes 0, 2, 3 for 6, 5 and 5 s; queue 2 at 0, 1, 2, 3 for 5, 3, 4, 4 s.
+  const fp::matrix& s = st.queue_seconds();
+  CHECK(s.rows() == 2);
+  CHECK(s.cols() == 6);
+  CHECK(s(0, 0) == doctest::Approx(6.0));
+  CHECK(s(0, 1) == 0.0);
+  CHECK(s(0, 2) == doctest::Approx(5.0));
+  CHECK(s(0, 3) == doctest::Approx(5.0));
+  CHECK(s(1, 0) == doctest::Approx(5.0));
+  CHECK(s(1, 1) == doctest::Approx(3.0));
+  CHECK(s(1, 2) == doctest::Approx(4.0));
+  CHECK(s(1, 3) == doctest::Approx(4.0));
+  CHECK(s.sum() == doctest::Approx(2.0 * 2.0 * 8.0));  // 2 sides x K queues x T
+  CHECK(st.queue_limit_events()(1, 0) == 1.0);
+  CHECK(st.queue_limit_events()(0, 0) == 1.0);
+  CHECK(st.queue_limit_events()(0, 1) == 1.0);
+  CHECK(st.queue_limit_events()(0, 2) == 1.0);
+  CHECK(st.queue_limit_events().sum() == 4.0);
+  CHECK(st.queue_cancel_events()(0, 3) == 1.0);
+  CHECK(st.queue_cancel_events().sum() == 1.0);
+  CHECK(st.queue_market_events()(0, 2) == 1.0);
+  CHECK(st.queue_market_events()(0, 1) == 1.0);
+  CHECK(st.queue_market_events()(1, 4) == 1.0);
+  CHECK(st.queue_market_events().sum() == 3.0);
+  CHECK(st.depletions() == 1);
+  CHECK(st.depletion_moves() == 1);
+}
+
+TEST_CASE("fit_zero_intelligence rates and standard errors by hand") {
+  fp::order_flow_statistics st(small_options());
+  const auto t = tape();
+  st.observe(std::span<const fp::order_flow_event>(t));
+  const fp::zero_intelligence_fit f = fp::fit_zero_intelligence(st);
+  // lambda = N / (2T), 2T = 16 s.
+  REQUIRE(f.lambda.size() == 3);
+  CHECK(f.lambda[0].value == 0.0);
+  CHECK(f.lambda[1].value == doctest::Approx(2.0 / 16.0));
+  CHECK(f.lambda[1].std_error == doctest::Approx(std::sqrt(2.0) / 16.0));
+  CHECK(f.params.lambda[1] == doctest::Approx(0.125));
+  // theta(1) = 1 cancelled / 19 lot-seconds; no cancel at 2 and 3: 0 with a NaN error.
+  CHECK(f.theta[0].value == doctest::Approx(1.0 / 19.0));
+  CHECK(f.theta[0].std_error == doctest::Approx(1.0 / 19.0));
+  CHECK(f.theta[1].value == 0.0);
+  CHECK(std::isnan(f.theta[1].std_error));
+  // Sizes: half 1 lot, half 3 lots: mean 2; mu = 3 / 1 / 2 / 16.
+  REQUIRE(f.params.size_probabilities.size() == 3);
+  CHECK(f.params.size_probabilities[0] == doctest::Approx(0.5));
+  CHECK(f.params.size_probabilities[2] == doctest::Approx(0.5));
+  CHECK(f.mean_size_lots == doctest::Approx(2.0));
+  CHECK(f.mu.value == doctest::Approx(3.0 / 2.0 / 16.0));
+  CHECK(f.mu.std_error == doctest::Approx(3.0 / 2.0 / 16.0));  // one market order
+  CHECK(f.market_order_rate.value == doctest::Approx(1.0 / 16.0));
+  CHECK(f.two_sided_seconds == doctest::Approx(8.0));
+  CHECK(f.params.initial_price == doctest::Approx(10.5));
+  CHECK(f.params.tick_size == 1.0);
+  CHECK(f.params.lot_quantity == 1.0);
+  // One distance with lambda > 0: no power law.
+  CHECK(std::isnan(f.power_law_alpha.value));
+}
+
+TEST_CASE("fit_queue_reactive rates, empty cells and theta by hand") {
+  fp::order_flow_statistics st(small_options());
+  const auto t = tape();
+  st.observe(std::span<const fp::order_flow_event>(t));
+  const fp::queue_reactive_fit f = fp::fit_queue_reactive(st);
+  CHECK(f.params.levels() == 2);
+  CHECK(f.params.max_tabulated() == 5);
+  CHECK(f.params.limit_rate(0, 0) == doctest::Approx(1.0 / 6.0));
+  CHECK(f.limit_rate_std_error(0, 0) == doctest::Approx(1.0 / 6.0));
+  CHECK(f.params.limit_rate(0, 2) == doctest::Approx(1.0 / 5.0));
+  CHECK(f.params.limit_rate(1, 0) == doctest::Approx(1.0 / 5.0));
+  CHECK(f.params.cancel_rate(0, 3) == doctest::Approx(1.0 / 5.0));
+  CHECK(f.params.market_rate(0, 2) == doctest::Approx(1.0 / 5.0));
+  CHECK(f.params.market_rate(0, 3) == 0.0);
+  CHECK(f.market_rate_std_error(0, 3) == 0.0);
+  // A unit counted at a size the queue never rested at (T = 0): rate 0, error NaN.
+  CHECK(st.queue_limit_events()(0, 1) == 1.0);
+  CHECK(f.params.limit_rate(0, 1) == 0.0);
+  CHECK(std::isnan(f.limit_rate_std_error(0, 1)));
+  CHECK(f.seconds(1, 1) == doctest::Approx(3.0));
+  CHECK(f.theta.value == 1.0);
+  CHECK(f.theta.std_error == 0.0);
+  CHECK(f.params.theta == 1.0);
+  CHECK(f.params.theta_reinit == 0.0);
+  CHECK(f.params.initial_price == doctest::Approx(10.5));
+}
+
+TEST_CASE("fit_zero_intelligence power law is exact on lambda proportional to 1 over i") {
+  // Bid 10, ask 11; 8 limit bids at distance 1, 4 at 2, 2 at 4 over 10 s.
+  std::vector<fp::order_flow_event> t{ev(0, order_flow_kind::set_quantity, side::buy, 10, 5.0),
+                                      ev(0, order_flow_kind::set_quantity, side::sell, 11, 5.0)};
+  double time = 0.0;
+  auto add = [&](int n, std::int64_t tick) {
+    for (int j = 0; j < n; ++j) {
+      time += 0.5;
+      t.push_back(ev(time, order_flow_kind::limit, side::buy, tick, 1.0));
+    }
+  };
+  add(8, 10);
+  add(4, 9);
+  add(2, 7);
+  t.push_back(ev(10, order_flow_kind::set_quantity, side::buy, 10, 13.0));
+  fp::order_flow_statistics st({.tick_size = 1.0, .levels = 4, .lot_quantity = 1.0});
+  st.observe(std::span<const fp::order_flow_event>(t));
+  const auto f = fp::fit_zero_intelligence(st);
+  CHECK(f.lambda[0].value == doctest::Approx(8.0 / 20.0));
+  CHECK(f.lambda[2].value == 0.0);
+  CHECK(f.power_law_alpha.value == doctest::Approx(1.0));
+  CHECK(f.power_law_k.value == doctest::Approx(0.4));
+  CHECK(f.power_law_alpha.std_error == doctest::Approx(0.0).epsilon(1e-9));
+  CHECK(f.power_law_alpha.robust_std_error == doctest::Approx(0.0).epsilon(1e-9));
+}
+
+TEST_CASE("order_flow_statistics estimates the lot as the mean limit-order size") {
+  fp::order_flow_statistics st({.tick_size = 1.0, .levels = 3});
+  CHECK(std::isnan(st.lot_quantity()));
+  const auto t = tape();
+  CHECK_THROWS_AS(st.observe(t.front()), fp::invalid_argument);
+  st.observe(std::span<const fp::order_flow_event>(t));
+  CHECK(st.lot_quantity() == doctest::Approx(1.75));
+  // Later events may come one at a time.
+  st.observe(ev(9, order_flow_kind::limit, side::buy, 9, 1.75));
+  CHECK(st.limit_orders() == 3);
+  CHECK(st.two_sided_seconds() == doctest::Approx(9.0));
+}
+
+TEST_CASE("order_flow_statistics consecutive fills and clamped queues") {
+  fp::order_flow_statistics st({.tick_size = 1.0, .levels = 3, .lot_quantity = 1.0});
+  const std::vector<fp::order_flow_event> t{
+      ev(0, order_flow_kind::set_quantity, side::buy, 10, 2.0),
+      ev(0, order_flow_kind::set_quantity, side::sell, 11, 2.0),
+      ev(1, order_flow_kind::market, side::buy, 10, 1.0),
+      ev(1, order_flow_kind::market, side::sell, 11, 1.0),  // other side: a second order
+      ev(1, order_flow_kind::market, side::buy, 10, 5.0),   // after another order: a third; clamped (1 left)
+      ev(2, order_flow_kind::limit, side::buy, 12, 1.0),    // crosses the ask: distance -1
+      ev(3, order_flow_kind::cancel, side::buy, 12, 1.0),   // while crossed: without quotes
+  };
+  st.observe(std::span<const fp::order_flow_event>(t));
+  CHECK(st.market_orders() == 3);
+  CHECK(st.market_events() == 3);
+  CHECK(st.exceptions().clamped == 1);
+  // After the clamped fill the bid side is empty: the limit at 12 has no quote to measure
+  // from, and then the book is crossed (bid 12 > ask 11): the cancel has none either.
+  CHECK(st.exceptions().without_quotes == 2);
+  CHECK(st.two_sided_seconds() == doctest::Approx(1.0));
+  CHECK(st.one_sided_seconds() == doctest::Approx(1.0));
+  CHECK(st.crossed_seconds() == doctest::Approx(1.0));
+}
+
+TEST_CASE("order_flow_statistics limit orders crossing or beyond L are counted apart") {
+  fp::order_flow_statistics st({.tick_size = 1.0, .levels = 2, .lot_quantity = 1.0});
+  const std::vector<fp::order_flow_event> t{
+      ev(0, order_flow_kind::set_quantity, side::buy, 10, 2.0),
+      ev(0, order_flow_kind::set_quantity, side::sell, 12, 2.0),
+      ev(1, order_flow_kind::limit, side::sell, 20, 1.0),  // distance 10 > L
+      ev(1, order_flow_kind::cancel, side::sell, 20, 1.0),
+      ev(2, order_flow_kind::limit, side::buy, 12, 1.0),  // at the ask: distance 0
+      ev(3, order_flow_kind::set_quantity, side::buy, 10, 2.0),
+  };
+  st.observe(std::span<const fp::order_flow_event>(t));
+  CHECK(st.exceptions().limit_inside == 1);
+  CHECK(st.exceptions().limit_beyond == 1);
+  CHECK(st.exceptions().cancel_beyond == 1);
+  // The bid at 12 locked the book: [2, 3) is crossed time.
+  CHECK(st.crossed_seconds() == doctest::Approx(1.0));
+  CHECK(st.two_sided_seconds() == doctest::Approx(2.0));
+}
+
+TEST_CASE("order_flow_statistics rejects bad options and bad tapes") {
+  CHECK_THROWS_AS(fp::order_flow_statistics({.tick_size = 0.0}), fp::invalid_argument);
+  CHECK_THROWS_AS(fp::order_flow_statistics({.levels = 0}), fp::invalid_argument);
+  CHECK_THROWS_AS(fp::order_flow_statistics({.queue_levels = 0}), fp::invalid_argument);
+  CHECK_THROWS_AS(fp::order_flow_statistics({.max_queue_lots = 0}), fp::invalid_argument);
+  CHECK_THROWS_AS(fp::order_flow_statistics({.lot_quantity = -1.0}), fp::invalid_argument);
+  CHECK_THROWS_AS(fp::order_flow_statistics({.max_size_lots = 0}), fp::invalid_argument);
+  {
+    fp::order_flow_statistics st({.tick_size = 1.0, .lot_quantity = 1.0});
+    const std::vector<fp::order_flow_event> t{ev(2, order_flow_kind::limit, side::buy, 10, 1.0),
+                                              ev(3, order_flow_kind::limit, side::buy, 10, 1.0),
+                                              ev(1, order_flow_kind::limit, side::buy, 10, 1.0)};
+    try {
+      st.observe(std::span<const fp::order_flow_event>(t));
+      FAIL("no error");
+    } catch (const fp::data_error& e) {
+      CHECK(e.line() == 3);
+      CHECK(std::string(e.what()).find("event 2 (0-based)") != std::string::npos);
+    }
+    CHECK(st.events() == 2);
+  }
+  {
+    fp::order_flow_statistics st({.tick_size = 1.0, .lot_quantity = 1.0});
+    CHECK_THROWS_AS(st.observe(ev(0, order_flow_kind::limit, side::buy, 10, -1.0)), fp::data_error);
+    CHECK_THROWS_AS(st.observe(ev(0, order_flow_kind::cancel, side::buy, 10, 0.0)), fp::data_error);
+    CHECK_THROWS_AS(st.observe(ev(0, order_flow_kind::market, side::buy, 10, std::nan(""))), fp::data_error);
+  }
+  {
+    // Lot to estimate but no limit order.
+    fp::order_flow_statistics st({.tick_size = 1.0});
+    const std::vector<fp::order_flow_event> t{ev(0, order_flow_kind::set_quantity, side::buy, 10, 1.0)};
+    CHECK_THROWS_AS(st.observe(std::span<const fp::order_flow_event>(t)), fp::invalid_argument);
+  }
+  {
+    // One side only: no two-sided time to fit from.
+    fp::order_flow_statistics st({.tick_size = 1.0, .lot_quantity = 1.0});
+    const std::vector<fp::order_flow_event> t{ev(0, order_flow_kind::limit, side::buy, 10, 1.0),
+                                              ev(5, order_flow_kind::limit, side::buy, 9, 1.0)};
+    st.observe(std::span<const fp::order_flow_event>(t));
+    CHECK(st.one_sided_seconds() == doctest::Approx(5.0));
+    CHECK_THROWS_WITH_AS(static_cast<void>(fp::fit_zero_intelligence(st)), doctest::Contains("no time with both sides"),
+                         fp::invalid_argument);
+    CHECK_THROWS_AS(static_cast<void>(fp::fit_queue_reactive(st)), fp::invalid_argument);
+  }
+}
+
+}  // namespace unity_order_flow_statistics

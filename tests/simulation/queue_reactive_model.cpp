@@ -1,0 +1,153 @@
+// The queue-reactive simulator (Huang, Lehalle and Rosenbaum 2015): the invariant
+// distribution against the birth-death closed form, the first queue's time-averaged law
+// against it, P(next reference move up) = 1/2 under symmetric parameters, intensities that
+// react to the user's own lots, determinism, and the parameter checks.
+#include "footprint/simulation/queue_reactive_model.hpp"
+
+#include "footprint/error.hpp"
+#include "footprint/simulation/order_flow_event.hpp"
+#include "footprint/types.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_queue_reactive_model {
+
+namespace fp = footprint;
+using fp::side;
+
+// Two levels, queue sizes 0..4 tabulated: limits slow down and cancellations speed up as a
+// queue grows (the shape HLR 2015 estimate on France Telecom, their figure 3).
+fp::queue_reactive_params two_levels(double theta, std::uint64_t seed) {
+  fp::queue_reactive_params p;
+  p.limit_rate = fp::matrix{{2.0, 1.5, 1.2, 1.0, 0.8}, {1.5, 1.2, 1.0, 0.9, 0.8}};
+  p.cancel_rate = fp::matrix{{0.0, 0.4, 0.6, 0.8, 1.0}, {0.0, 0.3, 0.5, 0.7, 0.9}};
+  p.market_rate = fp::matrix{{0.0, 0.5, 0.5, 0.5, 0.5}, {0.0, 0.2, 0.2, 0.2, 0.2}};
+  p.theta = theta;
+  p.seed = seed;
+  return p;
+}
+
+TEST_CASE("queue_reactive_model: the invariant distribution is the birth-death chain's") {
+  const fp::queue_reactive_model m(two_levels(0.5, 1));
+  const std::vector<double> p = m.invariant_distribution(1);
+  // pi(q) / pi(q - 1) = limit(q - 1) / (cancel(q) + market(q)) at the first queue, the last
+  // column beyond Q = 4: a geometric tail of ratio 0.8 / 1.5
+  std::vector<double> w{1.0, 2.0 / 0.9, 2.0 / 0.9 * 1.5 / 1.1, 2.0 / 0.9 * 1.5 / 1.1 * 1.2 / 1.3,
+                        2.0 / 0.9 * 1.5 / 1.1 * 1.2 / 1.3 * 1.0 / 1.5};
+  const double tail = w.back() * (0.8 / 1.5) / (1.0 - 0.8 / 1.5);
+  double z = tail;
+  for (double x : w) z += x;
+  for (std::size_t q = 0; q < w.size(); ++q) CHECK(p[q] == doctest::Approx(w[q] / z).epsilon(1e-9));
+  // deeper queues ignore market orders: ratio limit(q - 1) / cancel(q)
+  const std::vector<double> p2 = m.invariant_distribution(2);
+  CHECK(p2[1] / p2[0] == doctest::Approx(1.5 / 0.3));
+  CHECK(p2[2] / p2[1] == doctest::Approx(1.2 / 0.5));
+}
+
+TEST_CASE("queue_reactive_model: without price moves the first queue's time average is its invariant law") {
+  fp::queue_reactive_model m(two_levels(0.0, 3));
+  const std::vector<double> pi = m.invariant_distribution(1);
+  std::vector<double> occ(pi.size() + 1, 0.0);
+  fp::order_flow_event ev;
+  double last = 0.0;
+  auto q = static_cast<std::size_t>(m.queue(side::sell, 1));
+  while (m.seconds() < 100'000.0) {
+    m.next(ev);
+    occ[std::min(q, occ.size() - 1)] += m.seconds() - last;
+    last = m.seconds();
+    q = static_cast<std::size_t>(m.queue(side::sell, 1));
+  }
+  for (std::size_t k = 0; k < 5; ++k) CHECK(std::abs(occ[k] / last - pi[k]) < 0.01);
+  CHECK(m.report().price_moves == 0);
+}
+
+TEST_CASE("queue_reactive_model: symmetric parameters give P(next reference move up) = 1/2") {
+  fp::queue_reactive_model m(two_levels(0.7, 5));
+  fp::order_flow_event ev;
+  double ref = m.reference_price();
+  int up = 0;
+  int down = 0;
+  for (int n = 0; n < 300'000; ++n) {
+    m.next(ev);
+    if (m.reference_price() > ref) ++up;
+    if (m.reference_price() < ref) ++down;
+    ref = m.reference_price();
+  }
+  const double moves = up + down;
+  CHECK(moves > 4'000);
+  CHECK(std::abs(up / moves - 0.5) < 4.0 * 0.5 / std::sqrt(moves));
+  CHECK(static_cast<double>(m.report().price_moves) == moves);
+}
+
+TEST_CASE("queue_reactive_model: the intensities react to the user's own lots") {
+  // Limit orders stop at 2 lots and market orders start at 3: only the user's lots can bring
+  // market orders to the first bid queue.
+  fp::queue_reactive_params p;
+  p.limit_rate = fp::matrix{{1.0, 1.0, 0.0, 0.0}};
+  p.cancel_rate = fp::matrix{{0.0, 0.5, 0.5, 0.5}};
+  p.market_rate = fp::matrix{{0.0, 0.0, 0.0, 5.0}};
+  p.theta = 0.0;
+  p.seed = 2;
+  fp::queue_reactive_model m(p);
+  m.advance(1'000.0);
+  CHECK(m.report().markets == 0);
+  const double bid = m.reference_price() - 0.5 * m.tick_size();
+  const std::uint64_t mine = m.submit_limit(side::buy, bid, 3.0);
+  CHECK(m.queue(side::buy, 1) >= 3.0);
+  m.advance(2'000.0);
+  CHECK(m.report().markets > 0);
+  double filled = 0.0;
+  for (const auto& f : m.fills()) {
+    CHECK(f.order_id == mine);
+    filled += f.quantity;
+  }
+  CHECK(filled > 0.0);
+  CHECK(filled + m.resting_quantity(mine) == 3.0);
+}
+
+TEST_CASE("queue_reactive_model: same seed same tape") {
+  auto tape = [](std::uint64_t seed) {
+    fp::queue_reactive_model m(two_levels(0.6, seed));
+    std::vector<fp::order_flow_event> out(3'000);
+    for (auto& e : out) m.next(e);
+    return out;
+  };
+  const auto a = tape(8);
+  const auto b = tape(8);
+  const auto c = tape(9);
+  bool same = true;
+  bool differs = false;
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    same = same && a[k].time == b[k].time && a[k].kind == b[k].kind && a[k].price_tick == b[k].price_tick;
+    differs = differs || a[k].time != c[k].time;
+  }
+  CHECK(same);
+  CHECK(differs);
+  // the tape starts with the initial book: 2 levels x 2 sides of set_quantity
+  for (int k = 0; k < 4; ++k) CHECK(a[static_cast<std::size_t>(k)].kind == fp::order_flow_kind::set_quantity);
+}
+
+TEST_CASE("queue_reactive_model: bad parameters throw naming them") {
+  fp::queue_reactive_params p = two_levels(0.5, 1);
+  p.theta = 1.5;
+  CHECK_THROWS_AS(fp::queue_reactive_model{p}, fp::invalid_argument);
+  p = two_levels(0.5, 1);
+  p.cancel_rate = fp::matrix::Zero(1, 5);
+  CHECK_THROWS_AS(fp::queue_reactive_model{p}, fp::dimension_mismatch);
+  p = two_levels(0.5, 1);
+  p.limit_rate(0, 4) = 5.0;  // births beyond Q outrun deaths: no invariant distribution
+  CHECK_THROWS_WITH_AS(fp::queue_reactive_model{p}, doctest::Contains("has no invariant distribution"),
+                       fp::invalid_argument);
+  p = two_levels(0.5, 1);
+  p.market_rate(1, 2) = -1.0;
+  CHECK_THROWS_AS(fp::queue_reactive_model{p}, fp::invalid_argument);
+  const fp::queue_reactive_model m(two_levels(0.5, 1));
+  CHECK_THROWS_AS((void)m.queue(side::buy, 3), fp::invalid_argument);
+}
+
+}  // namespace unity_queue_reactive_model
