@@ -94,6 +94,18 @@ int main(int argc, char** argv) {
                  "make the 90% intervals and P conformal with the engine's residuals on real metaorders, from "
                  "footprint-backtest --save-calibration FILE (same instrument)")
       ->check(CLI::ExistingFile);
+  auto* simulate_opt =
+      app.add_option(
+             "--simulate", o.simulate,
+             "also execute each strategy N times in the order-book simulator fitted on the order flow of the same "
+             "data, and a passive limit-order TWAP (needs --lobster, --binance or --bitstamp; docs/simulation.md)")
+          ->check(CLI::Range(std::size_t{2}, std::size_t{1000000}));
+  app.add_option("--simulator", o.simulator,
+                 "the simulator of --simulate: zi (zero-intelligence, Cont, Stoikov and Talreja 2010) or qr "
+                 "(queue-reactive, Huang, Lehalle and Rosenbaum 2015)")
+      ->check(CLI::IsMember({"zi", "qr"}))
+      ->capture_default_str();
+  load_opt->excludes(simulate_opt);
   app.add_flag("--quiet", o.quiet, "no progress on stderr");
   app.set_version_flag("--version", std::string(fp::version_string));
   try {
@@ -108,6 +120,9 @@ int main(int argc, char** argv) {
   }
   try {
     const double horizon = parse_horizon(o.horizon);
+    if (o.simulate > 0 && o.data.lobster.empty() && o.data.binance.empty() && o.data.bitstamp.empty())
+      throw fp::invalid_argument("--simulate needs order flow to fit the simulator: --lobster, --binance or --bitstamp "
+                                 "(the built-in market has none; footprint-simulate runs the paper's book without data)");
     progress prog(o.quiet);
     if (!o.load_model_path.empty()) {
       prog.start("reading the saved analysis and pricing the strategies");

@@ -14,6 +14,7 @@
 #include <footprint/data/impact_pipeline_result.hpp>
 #include <footprint/data/order_design.hpp>
 #include <footprint/data/synthetic/synthetic_market.hpp>
+#include <footprint/execution/simulated_execution.hpp>
 #include <footprint/feeds/binance/binance_event.hpp>
 #include <footprint/pretrade/pretrade_analysis.hpp>
 #include <footprint/types.hpp>
@@ -46,6 +47,8 @@ struct options {
   std::string save_model_path;   // --save-model: write the fitted analysis here
   std::string load_model_path;   // --load-model: price with the analysis saved here (no data read)
   std::string calibration_path;  // --calibration: footprint-backtest's conformal calibration
+  std::size_t simulate = 0;      // --simulate N: each strategy also executed N times in the simulator (0: not)
+  std::string simulator = "zi";  // --simulator: zi (zero-intelligence) or qr (queue-reactive)
   bool quiet = false;
 };
 
@@ -136,13 +139,36 @@ struct report_context {
   fp::index permanent_rows = 0;
 };
 
+/// One strategy executed in the order-book simulator fitted on the same data (--simulate).
+struct simulated_strategy {
+  std::string name;  // the report's strategy, or "passive_limit" (limit orders at the touch)
+  fp::simulated_execution result;
+};
+
+/// What --simulate adds to the report.
+struct simulation_context {
+  std::string model;        // "zi" or "qr"
+  std::string description;  // the tape and the fit, for people
+  double tick_size = fp::nan;
+  double lot = fp::nan;  // the simulator's lot (the tape's mean limit-order size)
+  std::size_t paths = 0;
+  std::vector<std::string> notes;
+  std::vector<simulated_strategy> strategies;
+};
+
 /// Every number of the report.
 struct report {
   const options* o = nullptr;
   report_context ctx;
-  fp::pretrade_report analysis;  // the strategies, their costs and the warnings
-  std::string loaded_from;       // --load-model's file, when the analysis was read from one
+  fp::pretrade_report analysis;   // the strategies, their costs and the warnings
+  std::string loaded_from;        // --load-model's file, when the analysis was read from one
+  simulation_context simulation;  // --simulate: the strategies executed in the fitted simulator
 };
+
+/// --simulate: fits the simulator on the order flow of the same data and executes every
+/// strategy of rep.analysis (market children) and a passive limit-order TWAP over the horizon
+/// in it (simulated.cpp). @throws fp::invalid_argument without order flow in the data
+void simulate_strategies(report& rep);
 
 /// The held-out scores the guardrails judge the model by: the chosen model's against OLS.
 fp::pretrade_model_scores model_scores(const report_context& ctx);

@@ -268,6 +268,27 @@ int write_report(const report& in) {
   doc["warnings"] = warnings;
   doc["calibration"] = {
       {"conformal", a.calibration.conformal}, {"scores", a.calibration.scores}, {"source", a.calibration.source}};
+  const simulation_context& sim = in.simulation;
+  if (!sim.strategies.empty()) {
+    json rows = json::array();
+    for (const simulated_strategy& s : sim.strategies) {
+      const fp::simulated_execution& r = s.result;
+      rows.push_back(
+          {{"name", s.name},
+           {"children", std::string(fp::to_string(r.order_type))},
+           {"expected_bps", number(r.expected_bps)},
+           {"std_bps", number(r.std_bps)},
+           {"quantiles_bps", {{"p05", number(r.q05_bps)}, {"p50", number(r.q50_bps)}, {"p95", number(r.q95_bps)}}},
+           {"exceedance_probability", number(r.p_exceed)},
+           {"fill_rate", number(r.fill_rate.mean())},
+           {"passive_share", number(r.passive_share.mean())},
+           {"impact_at_end_bps", number(r.mean_path_bps[r.mean_path_bps.size() / 2])}});
+    }
+    doc["simulation"] = {{"model", sim.model},         {"description", sim.description},
+                         {"tick_size", sim.tick_size}, {"lot", sim.lot},
+                         {"paths", sim.paths},         {"notes", sim.notes},
+                         {"strategies", rows}};
+  }
 
   if (!o.json_path.empty()) {
     if (o.json_path == "-") {
@@ -356,6 +377,25 @@ int write_report(const report& in) {
                   item["truth"]["temporary_bps"].get<double>(), item["truth"]["permanent_bps"].get<double>());
     }
     std::printf("\n");
+  }
+  if (!sim.strategies.empty()) {
+    std::printf("\nSimulated (%zu executions each in the %s; market children unless named; bps of the arrival mid)\n",
+                sim.paths, sim.description.c_str());
+    std::printf("  %-13s %9s %9s %9s %9s %8s %8s %8s | %9s %9s\n", "strategy", "total", "std", "p05", "p95", "P",
+                "fill", "passive", "analytic", "std");
+    for (const simulated_strategy& s : sim.strategies) {
+      const fp::simulated_execution& r = s.result;
+      double analytic = fp::nan, analytic_std = fp::nan;
+      for (const fp::pretrade_strategy& x : a.strategies)
+        if (x.name == s.name) {
+          analytic = x.forecast.expected_bps;
+          analytic_std = x.forecast.std_bps;
+        }
+      std::printf("  %-13s %9.3f %9.3f %9.3f %9.3f %8.3f %8.3f %8.3f | %9.3f %9.3f\n", s.name.c_str(), r.expected_bps,
+                  r.std_bps, r.q05_bps, r.q95_bps, r.p_exceed, r.fill_rate.mean(), r.passive_share.mean(), analytic,
+                  analytic_std);
+    }
+    for (const std::string& n : sim.notes) std::printf("  note: %s\n", n.c_str());
   }
   const fp::pretrade_strategy& best = a.strategies.back();
   std::printf("\nOptimal schedule (lambda %.3g per %s): %s\n", a.order.lambda, ins.quote_currency.c_str(),

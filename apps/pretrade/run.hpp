@@ -141,7 +141,14 @@ int run(const options& o, double horizon_seconds, const source_data& src, progre
   }
   prog.done();
 
-  // 3. Output: the JSON document (documented in docs/pretrade.md), then the text report.
+  // 3. --simulate: the strategies executed in the order-book simulator fitted on the same data.
+  if (o.simulate > 0) {
+    prog.start("fitting the order-book simulator and executing the strategies in it");
+    simulate_strategies(rep);
+    prog.done();
+  }
+
+  // 4. Output: the JSON document (documented in docs/pretrade.md), then the text report.
   return write_report(rep);
 }
 

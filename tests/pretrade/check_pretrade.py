@@ -260,6 +260,38 @@ def real(binary, case, data):
     check(doc["source"]["kind"] == ("lobster" if case == "goog" else case), "source kind")
 
 
+def simulate(binary, data):
+    """--simulate on the GOOG day: every strategy and the passive limit TWAP executed in the
+    zero-intelligence simulator fitted on the day's order flow, beside the analytic costs."""
+    goog = os.path.join(data, "lobster", "GOOG_2012-06-21_L1")
+    files = [os.path.join(goog, "GOOG_2012-06-21_34200000_57600000_message_1.csv"),
+             os.path.join(goog, "GOOG_2012-06-21_34200000_57600000_orderbook_1.csv")]
+    if not all(os.path.exists(f) for f in files):
+        print(f"skipped: no GOOG data under {data}")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "report.json")
+        r = run(binary, ["--lobster", *files, "--side", "sell", "--quantity", "2000", "--horizon", "10m", "--simulate", "60",
+                         "--json", path])
+        if r.returncode != 0:
+            fail(f"--simulate exited {r.returncode}: {r.stderr.strip()}")
+        check("Simulated (60 executions each" in r.stdout, "the simulated costs are printed")
+        with open(path) as f:
+            doc = json.load(f)
+    sim = doc["simulation"]
+    names = [s["name"] for s in sim["strategies"]]
+    check(names == STRATEGIES + ["passive_limit"], f"every strategy simulated, and the passive limit TWAP: {names}")
+    check(sim["model"] == "zi" and sim["paths"] == 60 and sim["lot"] > 0, "model, paths and lot")
+    check(any("grid" in n for n in sim["notes"]), "the coarser grid of the small-tick book is noted")
+    for s in sim["strategies"]:
+        check(math.isfinite(s["expected_bps"]) and math.isfinite(s["std_bps"]) and s["std_bps"] > 0 and s["fill_rate"] > 0.9,
+              f"{s['name']}: {s['expected_bps']:.2f} bps, sd {s['std_bps']:.2f}, fill {s['fill_rate']:.3f}")
+        # a sell at the bid or lower pays at least part of a spread on average, market children
+        if s["children"] == "market":
+            check(s["passive_share"] == 0.0, f"{s['name']}: market children fill aggressively")
+    check(sim["strategies"][-1]["passive_share"] > 0.2, "the passive limit TWAP fills partly at the touch")
+
+
 def bad_args(binary, data):
     goog = os.path.join(data, "lobster", "GOOG_2012-06-21_L1")
     cases = [
@@ -271,6 +303,8 @@ def bad_args(binary, data):
         (["--children", "-1"], "children"),
         (["--quantity", "1e-9"], "lot"),
         (["--bitstamp", "/etc/hostname"], "bitstamp"),
+        (["--simulate", "50"], "order flow"),
+        (["--simulate", "1"], "simulate"),
     ]
     unreadable = "/tmp/footprint-pretrade-unreadable.csv"
     with open(unreadable, "w") as f:
@@ -318,6 +352,8 @@ def main():
         saved(binary)
     elif case == "coinm":
         coin_m(binary, data)
+    elif case == "simulate":
+        simulate(binary, data)
     else:
         real(binary, case, data)
     print("all checks passed")

@@ -54,6 +54,27 @@ struct child_schedule {
   return s;
 }
 
+/// The Almgren-Chriss optimal trajectory for a given urgency kappa T: holdings
+/// x(t) = Q sinh(kappa (T - t)) / sinh(kappa T) (Almgren and Chriss 2000, eq. 18), N children
+/// at t_j = j T / N selling x(t_j) - x(t_{j+1}); kappa T = 0 is TWAP, larger is more
+/// front-loaded. Use `almgren_chriss::schedule` when eta, gamma, sigma and lambda are known;
+/// this form needs only the urgency (e.g. in a simulator, where they are not).
+/// @param quantity Q, > 0; @param horizon_seconds T, > 0; @param n_children N, >= 1;
+/// @param urgency kappa T, finite and >= 0
+/// @throws invalid_argument for an argument out of range
+[[nodiscard]] inline child_schedule urgency_schedule(double quantity, double horizon_seconds, index n_children,
+                                                     double urgency) {
+  constexpr std::string_view where = "footprint::urgency_schedule";
+  detail::require(std::isfinite(urgency) && urgency >= 0.0, where, "urgency", "finite and >= 0", urgency);
+  child_schedule s = twap_schedule(quantity, horizon_seconds, n_children);
+  if (urgency < 1e-9) return s;
+  const auto n = static_cast<double>(n_children);
+  auto held = [&](double j) { return quantity * std::sinh(urgency * (1.0 - j / n)) / std::sinh(urgency); };
+  for (index j = 0; j < n_children; ++j)
+    s.quantities[j] = held(static_cast<double>(j)) - held(static_cast<double>(j + 1));
+  return s;
+}
+
 /// A fixed participation rate: every interval, p times the volume the market is expected to
 /// trade in it (its volume rate v), until the order is done (POV; Kissell and Glantz 2003).
 /// The horizon is Q / (p v); the last child takes what remains.

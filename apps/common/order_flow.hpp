@@ -1,0 +1,61 @@
+// The programs' order-flow tapes and simulators, shared by footprint-simulate and
+// footprint-pretrade --simulate: the data options' order flow (LOBSTER messages, the Bitstamp
+// log's order events, Binance depth diffs) as a tape on a grid where the touch is one or two
+// steps wide, the two order-book models fitted to it, and strategies executed in them. This
+// header declares; order_flow.cpp defines, compiled once into footprint_apps_common.
+#pragma once
+
+#include "market_data.hpp"
+
+#include <footprint/execution/schedules.hpp>
+#include <footprint/execution/simulated_execution.hpp>
+#include <footprint/simulation/order_flow_event.hpp>
+#include <footprint/simulation/order_flow_statistics.hpp>
+
+#include <string>
+#include <vector>
+
+namespace apps {
+
+/// An order-flow tape and what it came from.
+struct order_flow_tape {
+  std::vector<fp::order_flow_event> events;
+  double tick_size = 0.01;  // the grid of the events' price_tick
+  std::string description;
+  std::vector<std::string> notes;  // e.g. the grid chosen
+};
+
+/// True when the options name a data set with order flow (--lobster, --binance, --bitstamp).
+bool has_order_flow(const data_options& d);
+
+/// Reads the order flow the options name on a grid of `tick_size` (0: the venue's tick, or,
+/// when the median spread is more than 3 ticks, whole ticks of about half the median spread,
+/// noted in `notes`). @throws fp::invalid_argument without order flow (or a Bitstamp folder
+/// without raw/*.log.bz2), fp::data_error from the readers
+order_flow_tape load_order_flow(const data_options& d, double tick_size);
+
+/// Settings of the fits.
+struct order_flow_fit_options {
+  fp::index levels = 10;           // L of the zero-intelligence fit
+  fp::index queue_levels = 3;      // K of the queue-reactive fit
+  fp::index max_queue = 20;        // Q of its tables
+  double min_cell_seconds = 30.0;  // thinner cells take the rates of the queue size below
+};
+
+/// The two models fitted to a tape (queue-reactive tables regularised where thin, see
+/// order_flow.cpp; what was changed is in `notes`).
+struct order_flow_fits {
+  fp::order_flow_statistics statistics;
+  fp::zero_intelligence_fit zero_intelligence;
+  fp::queue_reactive_fit queue_reactive;
+  std::vector<std::string> notes;
+};
+
+order_flow_fits fit_order_flow(const order_flow_tape& tape, const order_flow_fit_options& options);
+
+/// Executes `schedule` in the fitted model `model` ("zi" or "qr") `settings.n_paths` times.
+fp::simulated_execution simulate_in(const order_flow_fits& fits, const std::string& model,
+                                    const fp::child_schedule& schedule, fp::child_order_type type,
+                                    const fp::simulated_execution_params& settings);
+
+}  // namespace apps

@@ -1,0 +1,59 @@
+// footprint-pretrade --simulate: the report's strategies executed in the order-book
+// simulator fitted on the order flow of the same data (apps/common/order_flow.hpp).
+#include "pretrade.hpp"
+
+#include "../common/order_flow.hpp"
+
+#include <footprint/detail/concat.hpp>
+#include <footprint/error.hpp>
+#include <footprint/execution/schedules.hpp>
+
+#include <algorithm>
+#include <string>
+
+namespace pretrade {
+
+void simulate_strategies(report& rep) {
+  const options& o = *rep.o;
+  if (!apps::has_order_flow(o.data))
+    throw fp::invalid_argument(
+        "--simulate needs order flow to fit the simulator: --lobster, --binance or --bitstamp "
+        "(the built-in market has none; footprint-simulate runs the paper's book without data)");
+  simulation_context& sim = rep.simulation;
+  const apps::order_flow_tape tape = apps::load_order_flow(o.data, 0.0);
+  const apps::order_flow_fits fits = apps::fit_order_flow(tape, {});
+  sim.model = o.simulator;
+  sim.paths = o.simulate;
+  sim.tick_size = tape.tick_size;
+  sim.lot = fits.zero_intelligence.lot_quantity;
+  sim.notes = tape.notes;
+  if (o.simulator == "qr")
+    sim.notes.insert(sim.notes.end(), fits.notes.begin(), fits.notes.end());  // the tables' regularisation
+  sim.description = fp::detail::concat(o.simulator == "qr" ? "queue-reactive (Huang, Lehalle and Rosenbaum 2015)"
+                                                           : "zero-intelligence (Cont, Stoikov and Talreja 2010)",
+                                       " model fitted on ", tape.description, " (", tape.events.size(),
+                                       " order-flow events, grid ", tape.tick_size, ")");
+  const fp::pretrade_report& a = rep.analysis;
+  const fp::side side = a.order.side;
+  const fp::simulated_execution_params settings{
+      .side = side, .n_paths = o.simulate, .warmup_seconds = 120.0, .threshold_bps = a.order.threshold_bps, .seed = 1};
+  double horizon = 0.0;
+  for (const fp::pretrade_strategy& s : a.strategies) {
+    fp::child_schedule schedule{.times = s.times, .quantities = s.quantities, .horizon_seconds = s.duration_seconds};
+    if (!(schedule.horizon_seconds > schedule.times[schedule.times.size() - 1]))
+      schedule.horizon_seconds = schedule.times[schedule.times.size() - 1] + 1.0;
+    horizon = std::max(horizon, schedule.horizon_seconds);
+    sim.strategies.push_back(
+        {s.name, apps::simulate_in(fits, o.simulator, schedule, fp::child_order_type::market, settings)});
+  }
+  // the passive limit-order strategy: the "passive" (TWAP) children rest at the touch
+  for (const fp::pretrade_strategy& s : a.strategies) {
+    if (s.name != "passive") continue;
+    const fp::child_schedule schedule{
+        .times = s.times, .quantities = s.quantities, .horizon_seconds = s.duration_seconds};
+    sim.strategies.push_back({"passive_limit", apps::simulate_in(fits, o.simulator, schedule,
+                                                                 fp::child_order_type::passive_limit, settings)});
+  }
+}
+
+}  // namespace pretrade

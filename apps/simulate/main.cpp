@@ -1,0 +1,435 @@
+// footprint-simulate: what would my orders have done in a book that reacts to them?
+//
+// Converts a data set (the same data options as footprint-pretrade) into an order-flow tape,
+// fits the zero-intelligence model (Cont, Stoikov and Talreja 2010) and the queue-reactive
+// model (Huang, Lehalle and Rosenbaum 2015) to it, measures how close each simulated book is
+// to the real one (Wasserstein-1 distances of the stylised facts, the signature plot), and
+// executes the order N times per strategy in each calibrated simulator: TWAP, POV and an
+// Almgren-Chriss trajectory with market-order children, and a passive limit-order TWAP that
+// catches up with market orders; optionally the impact curve over order sizes. Prints a
+// report and writes it as JSON (--json; scripts/plot_simulation.py draws it). Without data
+// it runs on the built-in market: the paper's Tokyo estimates (CST 2010), with the
+// queue-reactive model fitted to a day simulated from them. docs/simulation.md explains
+// every field.
+#include "../common/market_data.hpp"
+#include "../common/order_flow.hpp"
+
+#include <footprint/detail/concat.hpp>
+#include <footprint/error.hpp>
+#include <footprint/execution/schedules.hpp>
+#include <footprint/execution/simulated_execution.hpp>
+#include <footprint/monitoring/simulation_realism.hpp>
+#include <footprint/simulation/order_flow_statistics.hpp>
+#include <footprint/simulation/queue_reactive_model.hpp>
+#include <footprint/simulation/tape_summary.hpp>
+#include <footprint/simulation/zero_intelligence_model.hpp>
+#include <footprint/version.hpp>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <exception>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fp = footprint;
+using json = nlohmann::ordered_json;
+
+// The text report: stdout, or nowhere when the JSON goes to stdout (--json -).
+FILE* g_out = stdout;
+
+struct options {
+  apps::data_options data;
+  std::string model = "both";  // zi, qr, both
+  std::string side = "buy";
+  double quantity = 0.0;   // instrument units; 0: 20 lots
+  double horizon = 300.0;  // seconds
+  fp::index children = 20;
+  double participation = 0.1;  // POV
+  double urgency = 2.0;        // Almgren-Chriss kappa T
+  std::size_t paths = 200;
+  double threshold_bps = 10.0;
+  double tick_size = 0.0;      // 0: the instrument's tick
+  fp::index levels = 10;       // L of the zero-intelligence fit
+  fp::index queue_levels = 3;  // K of the queue-reactive fit
+  fp::index max_queue = 20;    // Q of the queue-reactive tables
+  double min_cell_seconds = 30.0;
+  double realism_seconds = 0.0;      // 0: the tape's span, at most 6.5 hours
+  std::vector<double> impact_sizes;  // multiples of the quantity for the impact curve (empty: none)
+  std::uint64_t seed = 1;
+  std::string json_path;
+  bool quiet = false;
+};
+
+void say(const options& o, const std::string& text) {
+  if (!o.quiet) std::fprintf(stderr, "footprint-simulate: %s\n", text.c_str());
+}
+
+json number(double v) { return std::isfinite(v) ? json(v) : json(); }
+json numbers(const fp::vector& v) {
+  json a = json::array();
+  for (fp::index k = 0; k < v.size(); ++k) a.push_back(number(v[k]));
+  return a;
+}
+json numbers(const std::vector<double>& v) {
+  json a = json::array();
+  for (double x : v) a.push_back(number(x));
+  return a;
+}
+json estimate(const fp::parameter_estimate& e) {
+  return json{{"value", number(e.value)}, {"std_error", number(e.std_error)}};
+}
+
+// Simulated tape of `seconds` from a model.
+template <class Simulator>
+std::vector<fp::order_flow_event> simulate_tape(const typename Simulator::params_type& p, double seconds) {
+  Simulator sim(p);
+  std::vector<fp::order_flow_event> out;
+  fp::order_flow_event e;
+  while (sim.seconds() < seconds) {
+    sim.next(e);
+    out.push_back(e);
+  }
+  return out;
+}
+
+struct strategy_spec {
+  std::string name;
+  fp::child_schedule schedule;
+  fp::child_order_type type;
+};
+
+json strategy_json(const std::string& name, const fp::simulated_execution& r) {
+  return json{{"name", name},
+              {"children", fp::to_string(r.order_type)},
+              {"horizon_seconds", number(r.horizon_seconds)},
+              {"expected_bps", number(r.expected_bps)},
+              {"std_bps", number(r.std_bps)},
+              {"q05_bps", number(r.q05_bps)},
+              {"q50_bps", number(r.q50_bps)},
+              {"q95_bps", number(r.q95_bps)},
+              {"p_exceed", number(r.p_exceed)},
+              {"fill_rate", number(r.fill_rate.mean())},
+              {"passive_share", number(r.passive_share.mean())},
+              {"events_per_second", number(r.events_per_second)},
+              {"path_times", numbers(r.path_times)},
+              {"mean_path_bps", numbers(r.mean_path_bps)}};
+}
+
+template <class Simulator>
+json run_model(const options& o, const std::string& name, const apps::order_flow_fits& fits, const std::string& key,
+               const typename Simulator::params_type& params, const std::vector<strategy_spec>& strategies,
+               fp::side side, double quantity, const fp::tape_summary& real,
+               const fp::tape_summary_options& summary_options, double realism_seconds) {
+  json out;
+  // realism: the calibrated model simulated as long as the real tape
+  typename Simulator::params_type p = params;
+  p.seed = o.seed;
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::vector<fp::order_flow_event> simulated = simulate_tape<Simulator>(p, realism_seconds);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const fp::tape_summary sim = fp::summarize_tape(simulated, summary_options);
+  const fp::realism_report rr = fp::compare_realism(real, sim, summary_options);
+  json rows = json::array();
+  std::fprintf(g_out, "\n%s: realism over %.0f simulated seconds (%zu events, %.1f M events/s)\n", name.c_str(),
+               realism_seconds, simulated.size(), static_cast<double>(simulated.size()) / wall / 1e6);
+  std::fprintf(g_out, "  %-22s %12s %12s %12s %10s\n", "statistic", "real mean", "sim mean", "W1", "W1/sd");
+  for (const fp::realism_row& r : rr.rows) {
+    std::fprintf(g_out, "  %-22s %12.4g %12.4g %12.4g %10.3f\n", r.statistic.c_str(), r.real_mean, r.simulated_mean,
+                 r.wasserstein, r.wasserstein_scaled);
+    rows.push_back(json{{"statistic", r.statistic},
+                        {"real_mean", number(r.real_mean)},
+                        {"simulated_mean", number(r.simulated_mean)},
+                        {"real_std", number(r.real_std)},
+                        {"simulated_std", number(r.simulated_std)},
+                        {"wasserstein", number(r.wasserstein)},
+                        {"wasserstein_scaled", number(r.wasserstein_scaled)},
+                        {"real_n", r.real_n},
+                        {"simulated_n", r.simulated_n}});
+  }
+  std::fprintf(g_out, "  signature plot (bps^2/s) at");
+  for (double s : rr.signature_seconds) std::fprintf(g_out, " %gs", s);
+  std::fprintf(g_out, "\n    real:");
+  for (double v : rr.real_signature) std::fprintf(g_out, " %.3g", v);
+  std::fprintf(g_out, "\n    sim: ");
+  for (double v : rr.simulated_signature) std::fprintf(g_out, " %.3g", v);
+  std::fprintf(g_out, "\n    mean |log ratio| %.3f\n", rr.signature_log_distance);
+  out["realism"] = json{{"simulated_seconds", realism_seconds},
+                        {"simulated_events", simulated.size()},
+                        {"events_per_second", number(static_cast<double>(simulated.size()) / wall)},
+                        {"rows", rows},
+                        {"signature_seconds", numbers(rr.signature_seconds)},
+                        {"real_signature", numbers(rr.real_signature)},
+                        {"simulated_signature", numbers(rr.simulated_signature)},
+                        {"signature_log_distance", number(rr.signature_log_distance)}};
+
+  // the strategies, common random numbers across them
+  const fp::simulated_execution_params ep{
+      .side = side, .n_paths = o.paths, .warmup_seconds = 120.0, .threshold_bps = o.threshold_bps, .seed = o.seed};
+  std::fprintf(g_out, "  %-16s %8s %9s %9s %9s %9s %9s %8s %8s %8s\n", "strategy", "T (s)", "E[bps]", "sd", "p05",
+               "p50", "p95", "P>thr", "fill", "passive");
+  json strat = json::array();
+  for (const strategy_spec& s : strategies) {
+    const fp::simulated_execution r = apps::simulate_in(fits, key, s.schedule, s.type, ep);
+    std::fprintf(g_out, "  %-16s %8.0f %9.2f %9.2f %9.2f %9.2f %9.2f %8.3f %8.3f %8.3f\n", s.name.c_str(),
+                 r.horizon_seconds, r.expected_bps, r.std_bps, r.q05_bps, r.q50_bps, r.q95_bps, r.p_exceed,
+                 r.fill_rate.mean(), r.passive_share.mean());
+    strat.push_back(strategy_json(s.name, r));
+  }
+  out["strategies"] = strat;
+
+  // the impact curve: TWAP market children at multiples of the quantity
+  if (!o.impact_sizes.empty()) {
+    json curve = json::array();
+    std::fprintf(g_out,
+                 "  impact curve (TWAP, market children): size, peak at T (bps), at 2T (bps), remaining share\n");
+    std::vector<double> lx, ly;
+    for (double m : o.impact_sizes) {
+      const double q = m * quantity;
+      const fp::child_schedule sch = fp::twap_schedule(q, o.horizon, o.children);
+      const fp::simulated_execution r = apps::simulate_in(
+          fits, key, sch, fp::child_order_type::market,
+          {.side = side, .n_paths = o.paths, .warmup_seconds = 120.0, .path_points = 41, .seed = o.seed});
+      const double peak = r.mean_path_bps[20];
+      const double after = r.mean_path_bps[40];
+      std::fprintf(g_out, "    %10.4g %10.3f %10.3f %8.2f\n", q, peak, after, after / peak);
+      curve.push_back(json{{"quantity", q},
+                           {"peak_bps", number(peak)},
+                           {"after_bps", number(after)},
+                           {"cost_bps", number(r.expected_bps)},
+                           {"path_times", numbers(r.path_times)},
+                           {"mean_path_bps", numbers(r.mean_path_bps)}});
+      if (peak > 0.0) {
+        lx.push_back(std::log(q));
+        ly.push_back(std::log(peak));
+      }
+    }
+    double exponent = fp::nan;
+    if (lx.size() >= 2) {
+      double mx = 0.0, my = 0.0;
+      for (std::size_t k = 0; k < lx.size(); ++k) {
+        mx += lx[k];
+        my += ly[k];
+      }
+      mx /= static_cast<double>(lx.size());
+      my /= static_cast<double>(lx.size());
+      double sxy = 0.0, sxx = 0.0;
+      for (std::size_t k = 0; k < lx.size(); ++k) {
+        sxy += (lx[k] - mx) * (ly[k] - my);
+        sxx += (lx[k] - mx) * (lx[k] - mx);
+      }
+      exponent = sxy / sxx;
+    }
+    std::fprintf(g_out, "    fitted exponent of peak impact in size: %.3f\n", exponent);
+    out["impact_curve"] = json{{"points", curve}, {"exponent", number(exponent)}};
+  }
+  return out;
+}
+
+int run(const options& o) {
+  const fp::side side = o.side == "sell" ? fp::side::sell : fp::side::buy;
+  json doc;
+  doc["program"] = "footprint-simulate";
+  doc["version"] = std::string(fp::version_string);
+  std::vector<std::string> notes;
+
+  // 1. the tape: a data set, or a day of the built-in market (CST 2010's Tokyo estimates)
+  apps::order_flow_tape t;
+  const bool has_data = apps::has_order_flow(o.data);
+  if (has_data) {
+    say(o, "reading the order flow");
+    t = apps::load_order_flow(o.data, o.tick_size);
+  } else {
+    say(o, "simulating the built-in market (Cont, Stoikov and Talreja 2010's Tokyo estimates)");
+    fp::zero_intelligence_params p = fp::zero_intelligence_params::cont_stoikov_talreja_2010();
+    p.seed = o.seed + 1000;
+    t.events = simulate_tape<fp::zero_intelligence_model>(p, 6.5 * 3600.0);
+    t.tick_size = p.tick_size;
+    t.description = "built-in market: 6.5 hours of the zero-intelligence model with CST 2010's estimates";
+  }
+  notes = t.notes;
+  std::fprintf(g_out, "footprint-simulate %s: %s, %zu order-flow events, tick %g\n",
+               std::string(fp::version_string).c_str(), t.description.c_str(), t.events.size(), t.tick_size);
+
+  // 2. the fits (on the built-in market the zero-intelligence simulations use the truth)
+  apps::order_flow_fits fits = apps::fit_order_flow(t, {.levels = o.levels,
+                                                        .queue_levels = o.queue_levels,
+                                                        .max_queue = o.max_queue,
+                                                        .min_cell_seconds = o.min_cell_seconds});
+  notes.insert(notes.end(), fits.notes.begin(), fits.notes.end());
+  if (!has_data) fits.zero_intelligence.params = fp::zero_intelligence_params::cont_stoikov_talreja_2010();
+  const fp::zero_intelligence_fit& zi = fits.zero_intelligence;
+  const fp::queue_reactive_fit& qr = fits.queue_reactive;
+  const double lot = zi.lot_quantity;
+  const double quantity = o.quantity > 0.0 ? o.quantity : 20.0 * lot;
+  std::fprintf(g_out, "lot (mean limit-order size) %.6g, two-sided time %.0f s\n", lot, zi.two_sided_seconds);
+  std::fprintf(g_out, "zero-intelligence fit: mu %.4g/s (se %.2g); lambda(i), theta(i):\n", zi.mu.value,
+               zi.mu.std_error);
+  for (std::size_t i = 0; i < zi.lambda.size(); ++i)
+    std::fprintf(g_out, "  i=%2zu lambda %.4g (se %.2g)  theta %.4g (se %.2g)\n", i + 1, zi.lambda[i].value,
+                 zi.lambda[i].std_error, zi.theta[i].value, zi.theta[i].std_error);
+  std::fprintf(g_out, "queue-reactive fit: K %ld, Q %ld, theta %.3f (%zu moves of %zu depletions)\n",
+               static_cast<long>(qr.params.levels()), static_cast<long>(qr.params.max_tabulated()), qr.params.theta,
+               qr.moves, qr.depletions);
+  json zij = json{{"lot_quantity", lot},
+                  {"two_sided_seconds", zi.two_sided_seconds},
+                  {"mu", estimate(zi.mu)},
+                  {"power_law_k", estimate(zi.power_law_k)},
+                  {"power_law_alpha", estimate(zi.power_law_alpha)}};
+  json lam = json::array(), th = json::array();
+  for (const auto& e : zi.lambda) lam.push_back(estimate(e));
+  for (const auto& e : zi.theta) th.push_back(estimate(e));
+  zij["lambda"] = lam;
+  zij["theta"] = th;
+  zij["size_probabilities"] = numbers(zi.params.size_probabilities);
+  auto table = [](const fp::matrix& m) {
+    json a = json::array();
+    for (fp::index i = 0; i < m.rows(); ++i) {
+      json row = json::array();
+      for (fp::index q = 0; q < m.cols(); ++q) row.push_back(number(m(i, q)));
+      a.push_back(row);
+    }
+    return a;
+  };
+  doc["data"] = json{{"description", t.description}, {"events", t.events.size()}, {"tick_size", t.tick_size}};
+  doc["zero_intelligence"] = json{{"fit", zij}};
+  doc["queue_reactive"] = json{{"fit", json{{"theta", number(qr.params.theta)},
+                                            {"depletions", qr.depletions},
+                                            {"moves", qr.moves},
+                                            {"limit_rate", table(qr.params.limit_rate)},
+                                            {"cancel_rate", table(qr.params.cancel_rate)},
+                                            {"market_rate", table(qr.params.market_rate)},
+                                            {"seconds", table(qr.seconds)}}}};
+
+  // 3. the real tape's stylised facts
+  const fp::tape_summary_options so{.tick_size = t.tick_size, .lot_quantity = lot};
+  const fp::tape_summary real = fp::summarize_tape(t.events, so);
+  const double realism_seconds =
+      o.realism_seconds > 0.0 ? o.realism_seconds : std::min(std::max(real.seconds, 60.0), 6.5 * 3600.0);
+
+  // 4. the strategies
+  const double volume_rate = zi.mu.value * zi.mean_size_lots * lot;  // one side's market quantity per second
+  std::vector<strategy_spec> strategies;
+  strategies.push_back({"twap", fp::twap_schedule(quantity, o.horizon, o.children), fp::child_order_type::market});
+  strategies.push_back(
+      {fp::detail::concat("pov_", std::lround(o.participation * 100.0)),
+       fp::pov_schedule(quantity, o.participation, volume_rate, o.horizon / static_cast<double>(o.children), 100'000),
+       fp::child_order_type::market});
+  strategies.push_back({"almgren_chriss", fp::urgency_schedule(quantity, o.horizon, o.children, o.urgency),
+                        fp::child_order_type::market});
+  strategies.push_back(
+      {"passive_limit", fp::twap_schedule(quantity, o.horizon, o.children), fp::child_order_type::passive_limit});
+  std::fprintf(
+      g_out, "order: %s %.6g (%.1f lots) over %.0f s in %ld children; %zu paths per strategy; threshold %.3g bps\n",
+      o.side.c_str(), quantity, quantity / lot, o.horizon, static_cast<long>(o.children), o.paths, o.threshold_bps);
+  doc["order"] = json{{"side", o.side},
+                      {"quantity", quantity},
+                      {"horizon_seconds", o.horizon},
+                      {"children", o.children},
+                      {"paths", o.paths},
+                      {"threshold_bps", o.threshold_bps},
+                      {"participation", o.participation},
+                      {"urgency", o.urgency}};
+
+  if (o.model != "qr") {
+    say(o, "zero-intelligence model: realism and strategies");
+    doc["zero_intelligence"].update(run_model<fp::zero_intelligence_model>(o, "zero-intelligence (CST 2010)", fits,
+                                                                           "zi", zi.params, strategies, side, quantity,
+                                                                           real, so, realism_seconds));
+  }
+  if (o.model != "zi") {
+    say(o, "queue-reactive model: realism and strategies");
+    doc["queue_reactive"].update(run_model<fp::queue_reactive_model>(
+        o, "queue-reactive (HLR 2015)", fits, "qr", qr.params, strategies, side, quantity, real, so, realism_seconds));
+  }
+  doc["notes"] = notes;
+  for (const std::string& n : notes) std::fprintf(g_out, "note: %s\n", n.c_str());
+  if (std::fflush(g_out) != 0 || std::ferror(g_out))
+    throw fp::data_error("stdout", 0, 0, "", "cannot write the report");
+  if (!o.json_path.empty()) {
+    const std::string text = doc.dump(1) + "\n";
+    if (o.json_path == "-") {
+      std::cout << text << std::flush;
+      if (!std::cout) throw fp::data_error("stdout", 0, 0, "", "cannot write the JSON document");
+    } else {
+      std::ofstream f(o.json_path);
+      f << text;
+      f.flush();
+      if (!f) throw fp::data_error(o.json_path, 0, 0, "", "cannot write the JSON document");
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "footprint-simulate: what would my orders have done in a book that reacts to them? Fits the zero-intelligence "
+      "(Cont, Stoikov and Talreja 2010) and queue-reactive (Huang, Lehalle and Rosenbaum 2015) order-book models to "
+      "the data's order flow, compares the simulated books with the real one, and executes the order N times per "
+      "strategy in each. With no data option it runs on a built-in market (CST 2010's estimates).",
+      "footprint-simulate"};
+  options o;
+  apps::add_data_options(app, o.data);
+  app.add_option("--model", o.model, "zi, qr or both")->check(CLI::IsMember({"zi", "qr", "both"}));
+  app.add_option("--side", o.side, "buy or sell")->check(CLI::IsMember({"buy", "sell"}));
+  app.add_option("--quantity", o.quantity, "order quantity, instrument units (default 20 lots of the fitted lot)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--horizon", o.horizon, "execution horizon, seconds")->check(CLI::PositiveNumber);
+  app.add_option("--children", o.children, "children of the schedules")->check(CLI::Range(1, 100000));
+  app.add_option("--participation", o.participation, "POV participation rate")->check(CLI::Range(1e-6, 1.0));
+  app.add_option("--urgency", o.urgency, "Almgren-Chriss urgency kappa T (0 = TWAP)")->check(CLI::Range(0.0, 50.0));
+  app.add_option("--paths", o.paths, "simulated executions per strategy")->check(CLI::Range(2, 1000000));
+  app.add_option("--threshold-bps", o.threshold_bps, "cost threshold for P(cost > threshold), bps");
+  app.add_option("--tick-size", o.tick_size,
+                 "price grid of the tape (default the instrument's tick; coarser aggregates levels)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--levels", o.levels, "distances L of the zero-intelligence fit")->check(CLI::Range(1, 1000));
+  app.add_option("--queue-levels", o.queue_levels, "queues K per side of the queue-reactive fit")
+      ->check(CLI::Range(1, 50));
+  app.add_option("--max-queue", o.max_queue, "largest tabulated queue size Q, lots")->check(CLI::Range(1, 10000));
+  app.add_option("--min-cell-seconds", o.min_cell_seconds,
+                 "queue-reactive cells observed less long take the rates below them")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--realism-seconds", o.realism_seconds,
+                 "simulated seconds of the realism check (default the data's span)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--impact-sizes", o.impact_sizes,
+                 "multiples of the quantity for the impact curve, e.g. 0.25 0.5 1 2 4");
+  app.add_option("--seed", o.seed, "random seed");
+  app.add_option("--json", o.json_path, "write the report as JSON to this file ('-' for stdout)");
+  app.add_flag("--quiet", o.quiet, "no progress messages");
+  app.set_version_flag("--version", std::string(fp::version_string));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "footprint-simulate: error: %s (see --help)\n", e.what());
+    return 2;
+  }
+  if (o.json_path == "-") {  // the JSON instead of the text
+    static FILE* const null_sink = std::fopen("/dev/null", "w");
+    g_out = null_sink != nullptr ? null_sink : stderr;
+    o.quiet = true;
+  }
+  try {
+    return run(o);
+  } catch (const std::exception& e) {
+    std::string what = e.what();
+    std::replace(what.begin(), what.end(), '\n', ' ');
+    std::fprintf(stderr, "footprint-simulate: error: %s\n", what.c_str());
+    return 1;
+  }
+}

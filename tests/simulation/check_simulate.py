@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+"""Runs footprint-simulate as a user would and checks what it prints.
+
+usage: check_simulate.py SIMULATE CASE [DATA_DIR]
+
+CASE is one of:
+  synthetic  the built-in market (CST 2010's estimates): the JSON has the documented keys; the
+             zero-intelligence fit recovers lambda(1..5), theta(1..5) and mu within 4 standard
+             errors of the paper's values it was simulated from; both models have realism rows
+             with finite distances and the four strategies, whose fill rates are near 1 in the
+             zero-intelligence book (positive in the queue-reactive one, which holds K queues a
+             side); market TWAP pays at least half a spread; two
+             runs give the same JSON but for the wall-clock speeds
+  goog       the GOOG day (LOBSTER): a coarser grid is chosen (the median spread is many
+             ticks), fits and realism rows are finite; skipped without the data
+  bitstamp   the Bitstamp day's order events: the same; skipped without the data
+  binance    the Binance spot capture (two files): the same; skipped without the data
+  plot       scripts/plot_simulation.py draws the synthetic run's JSON (skipped without Debian's
+             python3-matplotlib)
+  bad-args   an unknown option, a bad model, a negative quantity, --tick-size 0: one line on
+             stderr each, exit status 2; a Bitstamp folder without the raw log: exit status 1
+"""
+
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+CST_LAMBDA = [1.85, 1.51, 1.09, 0.88, 0.77]
+CST_THETA = [0.71, 0.81, 0.68, 0.56, 0.47]
+STRATEGIES = ["twap", "pov_10", "almgren_chriss", "passive_limit"]
+FAST = ["--paths", "40", "--horizon", "120", "--children", "12"]
+
+
+def fail(msg):
+    print("FAILED: " + msg)
+    sys.exit(1)
+
+
+def ok(msg):
+    print("ok: " + msg)
+
+
+def run(cmd):
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=1500)
+
+
+def run_json(cmd):
+    p = run(cmd + ["--json", "-", "--quiet"])
+    if p.returncode != 0:
+        fail(f"{cmd}: exit {p.returncode}: {p.stderr}")
+    if p.stderr:
+        fail(f"{cmd}: stderr with --json - --quiet: {p.stderr[:200]}")
+    return json.loads(p.stdout)
+
+
+def finite(x):
+    return isinstance(x, (int, float)) and math.isfinite(x)
+
+
+def check_model(doc, key, what):
+    m = doc[key]
+    rows = m["realism"]["rows"]
+    names = [r["statistic"] for r in rows]
+    for n in ["spread_ticks", "best_queue_lots", "inter_event_seconds"]:
+        if n not in names:
+            fail(f"{what} {key}: no realism row {n} in {names}")
+    for r in rows:
+        if r["real_n"] > 0 and r["simulated_n"] > 0 and not finite(r["wasserstein"]):
+            fail(f"{what} {key}: W1 of {r['statistic']} is {r['wasserstein']}")
+    got = [s["name"] for s in m["strategies"]]
+    if got != STRATEGIES:
+        fail(f"{what} {key}: strategies {got}")
+    # the zero-intelligence book fills the order; the queue-reactive one holds K queues a side
+    # and may not (a thin fitted book: its fill rate says so, and the cost is over the filled part)
+    least = 0.9 if key == "zero_intelligence" else 0.0
+    for s in m["strategies"]:
+        if not (finite(s["expected_bps"]) and finite(s["std_bps"]) and least < s["fill_rate"] <= 1.0):
+            fail(f"{what} {key}: strategy {s['name']}: {s['expected_bps']}, {s['std_bps']}, fill {s['fill_rate']}")
+    ok(f"{what} {key}: realism rows {len(rows)}, strategies " +
+       ", ".join(f"{s['name']} {s['expected_bps']:.2f} bps" for s in m["strategies"]))
+
+
+def strip_speed(x):
+    if isinstance(x, dict):
+        return {k: strip_speed(v) for k, v in x.items() if k != "events_per_second"}
+    if isinstance(x, list):
+        return [strip_speed(v) for v in x]
+    return x
+
+
+def case_synthetic(sim, _data):
+    doc = run_json([sim] + FAST)
+    for key in ["program", "version", "data", "zero_intelligence", "queue_reactive", "order", "notes"]:
+        if key not in doc:
+            fail(f"no key {key}")
+    fit = doc["zero_intelligence"]["fit"]
+    for i, (lam, th) in enumerate(zip(CST_LAMBDA, CST_THETA)):
+        el, et = fit["lambda"][i], fit["theta"][i]
+        if abs(el["value"] - lam) > 4 * el["std_error"] or abs(et["value"] - th) > 4 * et["std_error"]:
+            fail(f"distance {i + 1}: lambda {el} vs {lam}, theta {et} vs {th}")
+    if abs(fit["mu"]["value"] - 0.94) > 4 * fit["mu"]["std_error"]:
+        fail(f"mu {fit['mu']} vs 0.94")
+    ok(f"the fit recovers CST 2010: lambda(1) {fit['lambda'][0]['value']:.3f}, theta(1) {fit['theta'][0]['value']:.3f}, "
+       f"mu {fit['mu']['value']:.3f}")
+    for key in ["zero_intelligence", "queue_reactive"]:
+        check_model(doc, key, "synthetic")
+    twap = doc["zero_intelligence"]["strategies"][0]
+    if twap["expected_bps"] < 0.4:
+        fail(f"market TWAP pays {twap['expected_bps']} bps, less than half a spread")
+    again = run_json([sim] + FAST)
+    if strip_speed(again) != strip_speed(doc):
+        fail("two runs with the same seed differ")
+    ok("two runs give the same JSON")
+
+
+def case_data(sim, args, what):
+    doc = run_json([sim] + FAST + args)
+    if not any("grid" in n for n in doc["notes"]) and what != "binance":
+        fail(f"{what}: no coarser grid chosen: notes {doc['notes']}")
+    fit = doc["zero_intelligence"]["fit"]
+    if not (finite(fit["lambda"][0]["value"]) and fit["lambda"][0]["value"] > 0 and finite(fit["mu"]["value"])):
+        fail(f"{what}: lambda(1) {fit['lambda'][0]}, mu {fit['mu']}")
+    for key in ["zero_intelligence", "queue_reactive"]:
+        check_model(doc, key, what)
+    ok(f"{what}: tick {doc['data']['tick_size']}, {doc['data']['events']} events")
+
+
+def case_goog(sim, data):
+    d = os.path.join(data, "lobster", "GOOG_2012-06-21_L1")
+    if not os.path.isdir(d):
+        print("skipped: no GOOG day under " + d)
+        return
+    case_data(sim, ["--lobster", os.path.join(d, "GOOG_2012-06-21_34200000_57600000_message_1.csv"),
+                    os.path.join(d, "GOOG_2012-06-21_34200000_57600000_orderbook_1.csv")], "goog")
+
+
+def case_bitstamp(sim, data):
+    d = os.path.join(data, "bitstamp")
+    if not os.path.isdir(os.path.join(d, "raw")):
+        print("skipped: no Bitstamp log under " + d)
+        return
+    case_data(sim, ["--bitstamp", d], "bitstamp")
+
+
+def case_binance(sim, data):
+    d = os.path.join(data, "binance", "raw", "spot")
+    files = [os.path.join(d, f) for f in ["btcusdt_20240808.gz", "btcusdt_20240809.gz"]]
+    if not all(os.path.exists(f) for f in files):
+        print("skipped: no Binance spot capture under " + d)
+        return
+    case_data(sim, ["--binance"] + files, "binance")
+
+
+def case_plot(sim, _data):
+    python = "/usr/bin/python3"
+    if run([python, "-c", "import matplotlib"]).returncode != 0:
+        print("skipped: Debian's python3-matplotlib is not installed")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        doc = os.path.join(tmp, "s.json")
+        png = os.path.join(tmp, "s.png")
+        if run([sim, "--quiet", "--json", doc] + FAST + ["--impact-sizes", "0.5", "1", "2"]).returncode != 0:
+            fail("footprint-simulate failed")
+        p = run([python, os.path.join(ROOT, "scripts", "plot_simulation.py"), doc, png])
+        if p.returncode != 0 or not os.path.exists(png) or os.path.getsize(png) < 10000:
+            fail(f"plot_simulation.py: exit {p.returncode}: {p.stderr}")
+        ok(f"plot_simulation.py drew {os.path.getsize(png)} bytes")
+
+
+def case_bad_args(sim, _data):
+    for args, status in [(["--no-such-option"], 2), (["--model", "abc"], 2), (["--quantity", "-3"], 2),
+                         (["--tick-size", "0"], 2), (["--bitstamp", HERE, "--quiet"], 1)]:
+        p = run([sim] + args)
+        lines = p.stderr.strip().splitlines()
+        if p.returncode != status or len(lines) != 1 or not lines[0].startswith("footprint-simulate: error:"):
+            fail(f"{args}: exit {p.returncode}, stderr {lines}")
+        ok(f"{args}: exit {status}, one error line: {lines[0][:100]}")
+
+
+def main():
+    if len(sys.argv) < 3:
+        print(__doc__)
+        return 2
+    sim, case = sys.argv[1], sys.argv[2]
+    data = sys.argv[3] if len(sys.argv) > 3 else os.path.join(ROOT, "..", "shared", "data")
+    cases = {"synthetic": case_synthetic, "goog": case_goog, "bitstamp": case_bitstamp, "binance": case_binance,
+             "plot": case_plot, "bad-args": case_bad_args}
+    if case not in cases:
+        print(__doc__)
+        return 2
+    cases[case](sim, data)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
