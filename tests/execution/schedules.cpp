@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <cmath>
 #include <vector>
 
 // Each test file is its own namespace: the module's files compile as one unity translation unit.
@@ -81,6 +82,22 @@ TEST_CASE("volume_profile: the tape's traded quantity per bin, as shares") {
   CHECK(p[1] == doctest::Approx(0.75));
   CHECK(fp::volume_profile(tape, seconds{20}, seconds{1}, 2) == std::vector<double>{0.0, 0.0});
   CHECK_THROWS_AS((void)fp::volume_profile(tape, nanoseconds{0}, seconds{0}, 2), fp::invalid_argument);
+}
+
+TEST_CASE("urgency_schedule: the Almgren-Chriss sinh trajectory, TWAP at urgency 0") {
+  // holdings x(t_j) = Q sinh(kappa T (1 - j / N)) / sinh(kappa T): children are its decrements
+  const footprint::child_schedule s = footprint::urgency_schedule(100.0, 60.0, 4, 2.0);
+  auto held = [](double f) { return 100.0 * std::sinh(2.0 * (1.0 - f)) / std::sinh(2.0); };
+  REQUIRE(s.quantities.size() == 4);
+  for (int j = 0; j < 4; ++j) CHECK(s.quantities[j] == doctest::Approx(held(j / 4.0) - held((j + 1) / 4.0)));
+  CHECK(s.quantities.sum() == doctest::Approx(100.0));
+  CHECK(s.quantities[0] > s.quantities[3]);  // front-loaded
+  CHECK(s.times[3] == doctest::Approx(45.0));
+  CHECK(s.horizon_seconds == 60.0);
+  const footprint::child_schedule twap = footprint::urgency_schedule(100.0, 60.0, 4, 0.0);
+  for (int j = 0; j < 4; ++j) CHECK(twap.quantities[j] == doctest::Approx(25.0));
+  CHECK_THROWS_AS((void)footprint::urgency_schedule(100.0, 60.0, 4, -1.0), footprint::invalid_argument);
+  CHECK_THROWS_AS((void)footprint::urgency_schedule(100.0, 60.0, 4, std::nan("")), footprint::invalid_argument);
 }
 
 }  // namespace unity_schedules
