@@ -121,8 +121,9 @@ int main(int argc, char** argv) {
   try {
     const double horizon = parse_horizon(o.horizon);
     if (o.simulate > 0 && o.data.lobster.empty() && o.data.binance.empty() && o.data.bitstamp.empty())
-      throw fp::invalid_argument("--simulate needs order flow to fit the simulator: --lobster, --binance or --bitstamp "
-                                 "(the built-in market has none; footprint-simulate runs the paper's book without data)");
+      throw fp::invalid_argument(
+          "--simulate needs order flow to fit the simulator: --lobster, --binance or --bitstamp "
+          "(the built-in market has none; footprint-simulate runs the paper's book without data)");
     progress prog(o.quiet);
     if (!o.load_model_path.empty()) {
       prog.start("reading the saved analysis and pricing the strategies");
