@@ -20,7 +20,8 @@ int main() {
   std::printf("posted 2 lots at %.2f behind %.0f lots\n", book.best_bid(), book.quantity_ahead(id));
   while (book.resting_quantity(id) > 0.0 && book.seconds() < 3600.0) book.advance(book.seconds() + 1.0);
   for (const fp::simulated_fill& f : book.fills())
-    std::printf("  filled %.0f at %.2f after %.1f s\n", f.quantity, f.price, std::chrono::duration<double>(f.time).count() - 60.0);
+    std::printf("  filled %.0f at %.2f after %.1f s\n", f.quantity, f.price,
+                std::chrono::duration<double>(f.time).count() - 60.0);
 
   // 2. A 20-lot buy over 5 minutes: market-order TWAP against passive limit orders at the
   //    touch, 200 paths each with common random numbers.

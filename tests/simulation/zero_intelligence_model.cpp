@@ -210,8 +210,9 @@ TEST_CASE("zero_intelligence_model: an own market order walks the book and repor
 TEST_CASE("zero_intelligence_model: bad parameters and orders throw invalid_argument naming them") {
   using P = fp::zero_intelligence_params;
   CHECK_THROWS_AS(fp::zero_intelligence_model(P{}), fp::invalid_argument);
-  CHECK_THROWS_AS(fp::zero_intelligence_model(P{.lambda = std::vector<double>(1001, 1.0), .theta = std::vector<double>(1001, 1.0)}),
-                  fp::invalid_argument);
+  CHECK_THROWS_AS(
+      fp::zero_intelligence_model(P{.lambda = std::vector<double>(1001, 1.0), .theta = std::vector<double>(1001, 1.0)}),
+      fp::invalid_argument);
   CHECK_THROWS_AS(fp::zero_intelligence_model(P{.lambda = {1.0}, .theta = {1.0, 2.0}}), fp::invalid_argument);
   CHECK_THROWS_AS(fp::zero_intelligence_model(P{.lambda = {-1.0}, .theta = {1.0}}), fp::invalid_argument);
   CHECK_THROWS_AS(fp::zero_intelligence_model(P{.lambda = {1.0}, .theta = {1.0}, .mu = std::nan("")}),

@@ -77,7 +77,8 @@ inline void validate(const zero_intelligence_params& p, std::string_view where) 
   if (!(p.tick_size > 0.0) || !std::isfinite(p.tick_size)) bad("tick_size must be finite and > 0", p.tick_size);
   if (!(p.lot_quantity > 0.0) || !std::isfinite(p.lot_quantity))
     bad("lot_quantity must be finite and > 0", p.lot_quantity);
-  if (p.lambda.empty() || p.lambda.size() > 1000) bad("lambda must hold 1 to 1,000 distances", static_cast<double>(p.lambda.size()));
+  if (p.lambda.empty() || p.lambda.size() > 1000)
+    bad("lambda must hold 1 to 1,000 distances", static_cast<double>(p.lambda.size()));
   if (p.theta.size() != p.lambda.size())
     bad("theta must have as many distances as lambda", static_cast<double>(p.theta.size()));
   double total = 0.0;
