@@ -36,6 +36,7 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -125,13 +126,19 @@ json strategy_json(const std::string& name, const fp::simulated_execution& r) {
 }
 
 template <class Simulator>
-json run_model(const options& o, const std::string& name, const apps::order_flow_fits& fits, const std::string& key,
-               const typename Simulator::params_type& params, const std::vector<strategy_spec>& strategies,
-               fp::side side, double quantity, const fp::tape_summary& real,
-               const fp::tape_summary_options& summary_options, double realism_seconds) {
+json run_model(const options& o, const std::string& name, const apps::order_flow_fits& fits,
+               const std::vector<strategy_spec>& strategies, fp::side side, double quantity,
+               const fp::tape_summary& real, const fp::tape_summary_options& summary_options, double realism_seconds) {
+  // the fitted model the strategies run in (apps::simulate_in's key for it)
+  constexpr bool zero_intelligence = std::is_same_v<Simulator, fp::zero_intelligence_model>;
+  const std::string key = zero_intelligence ? "zi" : "qr";
   json out;
   // realism: the calibrated model simulated as long as the real tape
-  typename Simulator::params_type p = params;
+  typename Simulator::params_type p;
+  if constexpr (zero_intelligence)
+    p = fits.zero_intelligence.params;
+  else
+    p = fits.queue_reactive.params;
   p.seed = o.seed;
   const auto t0 = std::chrono::steady_clock::now();
   const std::vector<fp::order_flow_event> simulated = simulate_tape<Simulator>(p, realism_seconds);
@@ -341,14 +348,13 @@ int run(const options& o) {
 
   if (o.model != "qr") {
     say(o, "zero-intelligence model: realism and strategies");
-    doc["zero_intelligence"].update(run_model<fp::zero_intelligence_model>(o, "zero-intelligence (CST 2010)", fits,
-                                                                           "zi", zi.params, strategies, side, quantity,
-                                                                           real, so, realism_seconds));
+    doc["zero_intelligence"].update(run_model<fp::zero_intelligence_model>(
+        o, "zero-intelligence (CST 2010)", fits, strategies, side, quantity, real, so, realism_seconds));
   }
   if (o.model != "zi") {
     say(o, "queue-reactive model: realism and strategies");
-    doc["queue_reactive"].update(run_model<fp::queue_reactive_model>(
-        o, "queue-reactive (HLR 2015)", fits, "qr", qr.params, strategies, side, quantity, real, so, realism_seconds));
+    doc["queue_reactive"].update(run_model<fp::queue_reactive_model>(o, "queue-reactive (HLR 2015)", fits, strategies,
+                                                                     side, quantity, real, so, realism_seconds));
   }
   doc["notes"] = notes;
   for (const std::string& n : notes) std::fprintf(g_out, "note: %s\n", n.c_str());
