@@ -142,9 +142,9 @@ class page_hinkley {
   }
 
   page_hinkley_params params_;
-  index n_ = 1;  ///< MOA's m_n: 1 + values since the restart
-  double sum_ = 0.0;   ///< sum of the values since the restart
-  double mean_ = 0.0;  ///< sum_ / (m_n)
+  index n_ = 1;                           ///< MOA's m_n: 1 + values since the restart
+  double sum_ = 0.0;                      ///< sum of the values since the restart
+  double mean_ = 0.0;                     ///< sum_ / (m_n)
   double up_ = 0.0, down_ = 0.0;          ///< S_t of the two tests
   double min_up_ = 0.0, min_down_ = 0.0;  ///< M_t of the two tests
   detail::monitoring::detection_log log_;
