@@ -106,6 +106,22 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"zi", "qr"}))
       ->capture_default_str();
   load_opt->excludes(simulate_opt);
+  app.add_option("--price-collar-bps", o.price_collar_bps,
+                 "risk overlay: a child priced further than this from the mid is blocked (RTS 6 art. 15 price "
+                 "collar), bps")
+      ->check(at_least(0.0, true))
+      ->capture_default_str();
+  app.add_option("--max-child-quantity", o.max_child_quantity,
+                 "risk overlay: children above this quantity are clipped to it (default: no limit)")
+      ->check(at_least(0.0, true));
+  app.add_option("--max-child-value", o.max_child_value,
+                 "risk overlay: children above this value (price x quantity, quote currency) are clipped (default: "
+                 "no limit)")
+      ->check(at_least(0.0, true));
+  app.add_option("--overlay-multiple", o.median_multiple,
+                 "risk overlay: fall back when the model's sd exceeds this multiple of its training median")
+      ->check(at_least(0.0, true))
+      ->capture_default_str();
   app.add_flag("--quiet", o.quiet, "no progress on stderr");
   app.set_version_flag("--version", std::string(fp::version_string));
   try {

@@ -14,6 +14,7 @@
 #include <footprint/data/impact_pipeline_result.hpp>
 #include <footprint/data/order_design.hpp>
 #include <footprint/data/synthetic/synthetic_market.hpp>
+#include <footprint/execution/risk_overlay.hpp>
 #include <footprint/execution/simulated_execution.hpp>
 #include <footprint/feeds/binance/binance_event.hpp>
 #include <footprint/pretrade/pretrade_analysis.hpp>
@@ -24,6 +25,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +51,12 @@ struct options {
   std::string calibration_path;  // --calibration: footprint-backtest's conformal calibration
   std::size_t simulate = 0;      // --simulate N: each strategy also executed N times in the simulator (0: not)
   std::string simulator = "zi";  // --simulator: zi (zero-intelligence) or qr (queue-reactive)
+  // The risk overlay's hard limits (docs/risk-overlay.md): RTS 6 art. 15 price collar and
+  // maximum child quantity and value; infinity: no limit.
+  double price_collar_bps = 100.0;
+  double max_child_quantity = std::numeric_limits<double>::infinity();
+  double max_child_value = std::numeric_limits<double>::infinity();
+  double median_multiple = 3.0;  // --overlay-multiple: the model guard's k
   bool quiet = false;
 };
 
@@ -109,6 +117,18 @@ training_data make_training_data(const fp::impact_dataset& d, double train_fract
 std::vector<metrics> baselines(const fp::matrix& X_train, const fp::vector& y_train, const fp::matrix& X_test,
                                const fp::vector& y_test, bool with_bayes);
 
+/// What the risk overlay's model guard compares the arrival with, measured on the training
+/// data (overlay.cpp) and saved with the analysis: the model's usual predictive spread and the
+/// distribution of the arrival features.
+struct overlay_reference {
+  double median_std_bps = fp::nan;         // median predictive sd of the model over its training rows (NaN: no check)
+  std::string std_note;                    // why the sd check is off, when it is
+  std::vector<std::string> features;       // the arrival features of the distance check (empty: no check)
+  fp::vector feature_mean;                 // (d) their training mean
+  fp::matrix feature_covariance;           // (d, d) their training covariance (ridged, positive definite)
+  double training_share_beyond = fp::nan;  // share of the training orders whose distance is beyond the threshold
+  fp::index training_rows = 0;             // rows the mean and covariance come from
+};
 /// What the report says besides the analysis: the data, the held-out comparison, the
 /// kernel's fit. Filled from the data and the scoring, or read back with a saved analysis
 /// (saved.cpp), so that a report from --load-model says what the fitted one did.
@@ -137,6 +157,7 @@ struct report_context {
   std::string kernel_message;
   double permanent_horizon_seconds = fp::nan;
   fp::index permanent_rows = 0;
+  overlay_reference overlay;  // the risk overlay's model-guard reference
 };
 
 /// One strategy executed in the order-book simulator fitted on the same data (--simulate).
@@ -156,6 +177,25 @@ struct simulation_context {
   std::vector<simulated_strategy> strategies;
 };
 
+/// The risk overlay's verdict on one strategy (overlay.cpp).
+struct overlay_verdict {
+  std::string name;                                 // the report's strategy
+  fp::risk_verdict first;                           // on its first child (the model guard's checks and the hard limits)
+  fp::risk_reason reasons = fp::risk_reason::none;  // every reason that acted on any child
+  fp::index children_clipped = 0;                   // children cut to a maximum
+  fp::index children_blocked = 0;                   // children not allowed at all
+  double allowed_quantity = fp::nan;                // what the children allowed add up to
+  std::string action;                               // for people: what the overlay would do
+  fp::child_schedule fallback;                      // the fallback's schedule (empty in model mode)
+};
+/// What the risk overlay says about the report's strategies.
+struct overlay_context {
+  double std_bps = fp::nan;             // the model's predictive sd at arrival (the median order)
+  double distance_squared = fp::nan;    // the arrival features' squared Mahalanobis distance
+  double distance_threshold = fp::nan;  // its chi-square 99% point
+  std::vector<std::string> notes;       // checks that are off, and why
+  std::vector<overlay_verdict> strategies;
+};
 /// Every number of the report.
 struct report {
   const options* o = nullptr;
@@ -163,7 +203,19 @@ struct report {
   fp::pretrade_report analysis;   // the strategies, their costs and the warnings
   std::string loaded_from;        // --load-model's file, when the analysis was read from one
   simulation_context simulation;  // --simulate: the strategies executed in the fitted simulator
+  overlay_context overlay;        // the risk overlay's verdict on each strategy
 };
+/// The model guard's reference from the data: the arrival features' training mean and
+/// covariance (those defined now, not a clock or the price level, not constant) and the
+/// share of training orders beyond the distance threshold; `median_std_bps` is the model's
+/// (overlay.cpp).
+overlay_reference measure_overlay_reference(const fp::impact_pipeline_result& r, const report_context& ctx,
+                                            double median_std_bps, std::string std_note);
+/// The risk overlay's verdict on every strategy of rep.analysis, with the model guard's
+/// reference from rep.ctx.overlay and the hard limits of the options (overlay.cpp).
+void judge_strategies(report& rep);
+/// The names of the reasons in a set, in the order of their bits (overlay.cpp).
+std::vector<std::string> reason_names(fp::risk_reason reasons);
 
 /// --simulate: fits the simulator on the order flow of the same data and executes every
 /// strategy of rep.analysis (market children) and a passive limit-order TWAP over the horizon

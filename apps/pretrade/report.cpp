@@ -268,6 +268,44 @@ int write_report(const report& in) {
   doc["warnings"] = warnings;
   doc["calibration"] = {
       {"conformal", a.calibration.conformal}, {"scores", a.calibration.scores}, {"source", a.calibration.source}};
+  const overlay_context& ov = rep.overlay;
+  const overlay_reference& oref = c.overlay;
+  {
+    json rows = json::array();
+    for (const overlay_verdict& v : ov.strategies) {
+      json fallback;
+      if (v.fallback.times.size() > 0) {
+        fallback = {{"children", v.fallback.times.size()},
+                    {"horizon_seconds", v.fallback.horizon_seconds},
+                    {"first_child_quantity", v.fallback.quantities[0]}};
+      }
+      rows.push_back({{"name", v.name},
+                      {"action", v.action},
+                      {"mode", std::string(fp::to_string(v.first.mode))},
+                      {"state", std::string(fp::to_string(v.first.state))},
+                      {"reasons", reason_names(v.reasons)},
+                      {"first_child_quantity", v.first.quantity},
+                      {"children_clipped", v.children_clipped},
+                      {"children_blocked", v.children_blocked},
+                      {"allowed_quantity", v.allowed_quantity},
+                      {"fallback", fallback}});
+    }
+    doc["overlay"] = {{"model_guard",
+                       {{"std_bps", number(ov.std_bps)},
+                        {"median_std_bps", number(oref.median_std_bps)},
+                        {"median_multiple", o.median_multiple},
+                        {"features", oref.features},
+                        {"distance_squared", number(ov.distance_squared)},
+                        {"distance_threshold", number(ov.distance_threshold)},
+                        {"training_share_beyond", number(oref.training_share_beyond)},
+                        {"training_rows", oref.training_rows}}},
+                      {"hard_limits",
+                       {{"price_collar_bps", o.price_collar_bps},
+                        {"max_child_quantity", number(o.max_child_quantity)},
+                        {"max_child_value", number(o.max_child_value)}}},
+                      {"notes", ov.notes},
+                      {"strategies", rows}};
+  }
   const simulation_context& sim = in.simulation;
   if (!sim.strategies.empty()) {
     json rows = json::array();
@@ -396,6 +434,27 @@ int write_report(const report& in) {
                   analytic_std);
     }
     for (const std::string& n : sim.notes) std::printf("  note: %s\n", n.c_str());
+  }
+  if (!ov.strategies.empty()) {
+    std::printf("\nRisk overlay (docs/risk-overlay.md): the verdict on each strategy before it is sent\n");
+    if (std::isfinite(oref.median_std_bps))
+      std::printf("  model sd now %.3f bps against %.3f x its training median %.3f bps\n", ov.std_bps,
+                  o.median_multiple, oref.median_std_bps);
+    if (std::isfinite(ov.distance_squared))
+      std::printf(
+          "  arrival features (%zu): squared Mahalanobis distance %.2f against the chi-square 99%% point %.2f\n"
+          "  (%.1f%% of the %ld training orders are beyond it)\n",
+          oref.features.size(), ov.distance_squared, ov.distance_threshold, 100.0 * oref.training_share_beyond,
+          static_cast<long>(oref.training_rows));
+    std::printf("  hard limits: price collar %.4g bps, max child %.6g %s, max child value %.6g %s\n",
+                o.price_collar_bps, o.max_child_quantity, unit.c_str(), o.max_child_value, ins.quote_currency.c_str());
+    for (const overlay_verdict& v : ov.strategies) {
+      std::string why;
+      for (const std::string& r : reason_names(v.reasons)) why += (why.empty() ? "" : ", ") + r;
+      std::printf("  %-11s %s%s%s%s\n", v.name.c_str(), v.action.c_str(), why.empty() ? "" : " (", why.c_str(),
+                  why.empty() ? "" : ")");
+    }
+    for (const std::string& n : ov.notes) std::printf("  note: %s\n", n.c_str());
   }
   const fp::pretrade_strategy& best = a.strategies.back();
   std::printf("\nOptimal schedule (lambda %.3g per %s): %s\n", a.order.lambda, ins.quote_currency.c_str(),

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstddef>
 #include <span>
 #include <string>
 #include <utility>
@@ -118,6 +119,11 @@ int run(const options& o, double horizon_seconds, const source_data& src, progre
   Model held = model;
   held.fit(X_train, y_train);
   c.held_out = {score(o.model, held, X_test, y_test)};
+  // the risk overlay's reference: the model's usual predictive sd, over its training rows
+  std::vector<double> stds;
+  for (const auto& d : held.predict_distribution(X_train)) stds.push_back(standard_deviation(d));
+  std::nth_element(stds.begin(), stds.begin() + static_cast<std::ptrdiff_t>(stds.size() / 2), stds.end());
+  const double median_std_bps = stds.empty() ? fp::nan : stds[stds.size() / 2];
   for (std::size_t k = 1; k < base.size(); ++k) c.held_out.push_back(base[k]);  // the Bayesian model
   c.held_out.push_back(base.front());                                           // OLS
   c.baseline = base.front();
@@ -132,11 +138,14 @@ int run(const options& o, double horizon_seconds, const source_data& src, progre
     c.priced_with = "ols (the " + o.model + " model scored worse held out)";
     c.priced_type = "ols";
     prog.start("fitting OLS (the fallback), the transient kernel and the permanent law; pricing the strategies");
+    c.overlay = measure_overlay_reference(
+        r, c, fp::nan, "priced with the OLS fallback, whose training sd was not measured: the sd check is off");
     analyse_with_ols(rep, r, order, scores);
   } else {
     c.priced_with = o.model;
     c.priced_type = o.model;
     prog.start("fitting the " + o.model + " model, the transient kernel and the permanent law; pricing the strategies");
+    c.overlay = measure_overlay_reference(r, c, median_std_bps, "");
     analyse(rep, std::move(model), r, order, scores);
   }
   prog.done();
@@ -148,7 +157,10 @@ int run(const options& o, double horizon_seconds, const source_data& src, progre
     prog.done();
   }
 
-  // 4. Output: the JSON document (documented in docs/pretrade.md), then the text report.
+  // 4. The risk overlay's verdict on each strategy (docs/risk-overlay.md).
+  judge_strategies(rep);
+
+  // 5. Output: the JSON document (documented in docs/pretrade.md), then the text report.
   return write_report(rep);
 }
 

@@ -63,6 +63,59 @@ std::vector<std::string> strings(const fp::detail::json_reader& r, const json& o
   return out;
 }
 
+json overlay_to_json(const overlay_reference& o) {
+  json cov = json::array();
+  for (fp::index i = 0; i < o.feature_covariance.rows(); ++i) {
+    json row = json::array();
+    for (fp::index j = 0; j < o.feature_covariance.cols(); ++j) row.push_back(o.feature_covariance(i, j));
+    cov.push_back(row);
+  }
+  return {{"median_std_bps", number(o.median_std_bps)},
+          {"std_note", o.std_note},
+          {"features", o.features},
+          {"feature_mean", std::vector<double>(o.feature_mean.begin(), o.feature_mean.end())},
+          {"feature_covariance", cov},
+          {"training_share_beyond", number(o.training_share_beyond)},
+          {"training_rows", o.training_rows}};
+}
+
+// The overlay's reference; a file saved before it existed has none (the checks are off).
+overlay_reference overlay_from_json(const fp::detail::json_reader& r, const json& ctx) {
+  overlay_reference o;
+  if (!ctx.contains("overlay")) {
+    o.std_note = "the saved analysis predates the overlay's reference: the sd check is off";
+    return o;
+  }
+  const std::string p = "context.overlay";
+  const json& j = r.object(r.at(ctx, "context", "overlay"), p);
+  o.median_std_bps = r.number_or_null(j, p, "median_std_bps");
+  o.std_note = r.string(j, p, "std_note");
+  o.features = strings(r, j, p, "features");
+  const auto d = static_cast<fp::index>(o.features.size());
+  const std::string mean_at = fp::detail::json_path(p, "feature_mean");
+  const json& mean = r.array(r.at(j, p, "feature_mean"), mean_at);
+  if (static_cast<fp::index>(mean.size()) != d) r.fail(mean_at, "must have one entry per feature");
+  o.feature_mean.resize(d);
+  for (fp::index i = 0; i < d; ++i)
+    o.feature_mean[i] =
+        r.number(mean[static_cast<std::size_t>(i)], fp::detail::json_index(mean_at, static_cast<std::size_t>(i)));
+  const std::string cov_at = fp::detail::json_path(p, "feature_covariance");
+  const json& cov = r.array(r.at(j, p, "feature_covariance"), cov_at);
+  if (static_cast<fp::index>(cov.size()) != d) r.fail(cov_at, "must have one row per feature");
+  o.feature_covariance.resize(d, d);
+  for (fp::index i = 0; i < d; ++i) {
+    const std::string row_at = fp::detail::json_index(cov_at, static_cast<std::size_t>(i));
+    const json& row = r.array(cov[static_cast<std::size_t>(i)], row_at);
+    if (static_cast<fp::index>(row.size()) != d) r.fail(row_at, "must have one entry per feature");
+    for (fp::index k = 0; k < d; ++k)
+      o.feature_covariance(i, k) =
+          r.number(row[static_cast<std::size_t>(k)], fp::detail::json_index(row_at, static_cast<std::size_t>(k)));
+  }
+  o.training_share_beyond = r.number_or_null(j, p, "training_share_beyond");
+  o.training_rows = r.integer<fp::index>(j, p, "training_rows", 0);
+  return o;
+}
+
 json context_to_json(const report_context& c) {
   json held = json::array();
   for (const metrics& m : c.held_out) held.push_back(metrics_to_json(m));
@@ -94,7 +147,8 @@ json context_to_json(const report_context& c) {
           {"kernel_trades", c.kernel_trades},
           {"kernel_message", c.kernel_message},
           {"permanent_horizon_seconds", c.permanent_horizon_seconds},
-          {"permanent_rows", c.permanent_rows}};
+          {"permanent_rows", c.permanent_rows},
+          {"overlay", overlay_to_json(c.overlay)}};
 }
 
 report_context context_from_json(const fp::detail::json_reader& r, const json& j) {
@@ -133,6 +187,7 @@ report_context context_from_json(const fp::detail::json_reader& r, const json& j
   c.kernel_message = r.string(j, p, "kernel_message");
   c.permanent_horizon_seconds = r.number(j, p, "permanent_horizon_seconds");
   c.permanent_rows = r.integer<fp::index>(j, p, "permanent_rows", 0);
+  c.overlay = overlay_from_json(r, j);
   return c;
 }
 
@@ -198,6 +253,7 @@ int run_saved(const options& o, double horizon_seconds, progress& prog) {
            fp::detail::concat("must be bayes, forest, gbm, mlp or ols (got \"", c.priced_type, "\")"));
   }
   rep.loaded_from = path;
+  judge_strategies(rep);
   prog.done();
   return write_report(rep);
 }

@@ -137,6 +137,7 @@
 #include "footprint/execution/schedule_forecast.hpp"
 #include "footprint/execution/schedules.hpp"
 #include "footprint/execution/simulated_execution.hpp"
+#include "footprint/execution/simulated_overlay.hpp"
 
 #include "footprint/monitoring/adwin.hpp"
 #include "footprint/monitoring/bernoulli_cusum.hpp"

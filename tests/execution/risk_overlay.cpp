@@ -631,6 +631,28 @@ TEST_CASE("risk_overlay: Mahalanobis distance equals Eigen's LLT solve") {
   }
 }
 
+TEST_CASE("risk_overlay: features in units 1e18 apart keep the exact distance") {
+  // A depth in shares (sd 1e4) and a volatility per sqrt(second) (sd 1e-5), correlated 0.6:
+  // positive definite however different the units (a pivot is judged against its own
+  // variance, not against the largest entry). D^2 = z' R^-1 z with z the standardised
+  // deviations and R the correlation matrix: (z1^2 - 2 rho z1 z2 + z2^2) / (1 - rho^2).
+  const double s1 = 1e4;
+  const double s2 = 1e-5;
+  const double rho = 0.6;
+  fp::risk_overlay_params p = scenario_params();
+  p.feature_mean = fp::vector{{5e4, 2e-5}};
+  p.feature_covariance = fp::matrix{{s1 * s1, rho * s1 * s2}, {rho * s1 * s2, s2 * s2}};
+  fp::risk_overlay overlay(p);
+  const double z1 = 1.5;
+  const double z2 = -0.5;
+  const std::vector<double> x{5e4 + z1 * s1, 2e-5 + z2 * s2};
+  fp::risk_observation obs = healthy(x);
+  const fp::risk_verdict v = overlay.decide(obs);
+  const double expected = (z1 * z1 - 2.0 * rho * z1 * z2 + z2 * z2) / (1.0 - rho * rho);
+  CHECK(v.distance_squared == doctest::Approx(expected).epsilon(1e-9));
+  CHECK(expected == doctest::Approx(5.3125));
+}
+
 // ---- the schedule under a verdict
 
 TEST_CASE("risk_overlay: schedule under a verdict") {

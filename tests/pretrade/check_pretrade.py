@@ -121,6 +121,37 @@ def invariants(doc):
     codes = [w["code"] for w in doc["warnings"]]
     check(all(w["message"] for w in doc["warnings"]), f"warnings with messages: {codes}")
     check(perm["identified"] or "parameter_not_identified" in codes, "a permanent law taken from its prior is a warning")
+    overlay(doc)
+
+
+def overlay(doc, max_child=None):
+    """The risk overlay's verdict: one per strategy; with no hard limit given, no child is clipped
+    or blocked; with --max-child-quantity, every child above it is clipped to it."""
+    ov = doc["overlay"]
+    names = [v["name"] for v in ov["strategies"]]
+    check(names == STRATEGIES, f"overlay: a verdict for each strategy {names}")
+    guard = ov["model_guard"]
+    if guard["distance_squared"] is not None:
+        check(guard["distance_threshold"] > 0 and 0.0 <= guard["training_share_beyond"] <= 1.0 and guard["features"],
+              f"overlay: distance {guard['distance_squared']:.2f} against {guard['distance_threshold']:.2f}, "
+              f"{guard['training_share_beyond']:.3f} of the training orders beyond")
+    by = {s["name"]: s for s in doc["schedules"]}
+    for v in ov["strategies"]:
+        check(v["action"] and v["state"] == "active", f"overlay {v['name']}: {v['action']} {v['reasons']}")
+        if v["mode"] == "fallback":
+            check(v["fallback"] is not None and v["fallback"]["children"] > 0, f"overlay {v['name']}: the fallback's schedule")
+            continue
+        children = [c["quantity"] for c in by[v["name"]]["children"]]
+        if max_child is None:
+            check(v["children_clipped"] == 0 and v["children_blocked"] == 0 and
+                  abs(v["allowed_quantity"] - sum(children)) <= 1e-6 * sum(children),
+                  f"overlay {v['name']}: no limit, every child allowed")
+        else:
+            above = sum(1 for q in children if q > max_child)
+            allowed = sum(min(q, max_child) for q in children)
+            check(v["children_clipped"] == above and abs(v["allowed_quantity"] - allowed) <= 1e-6 * allowed and
+                  (above == 0 or "max_order_quantity" in v["reasons"]),
+                  f"overlay {v['name']}: {above} children above {max_child} clipped, {allowed:g} allowed")
 
 
 def synthetic(binary):
@@ -258,6 +289,16 @@ def real(binary, case, data):
     invariants(doc)
     models_compared(doc, EXTRA[1] if EXTRA else "bayes")
     check(doc["source"]["kind"] == ("lobster" if case == "goog" else case), "source kind")
+    if case == "goog" and not EXTRA:
+        # the hard limits clip; a model guard multiple below the sd's ratio to its median trips it
+        overlay(report(binary, args + ["--max-child-quantity", "100"]), max_child=100)
+        guard = doc["overlay"]["model_guard"]
+        ratio = guard["std_bps"] / guard["median_std_bps"]
+        tight = report(binary, args + ["--overlay-multiple", f"{0.5 * ratio:.6g}"])
+        check(all(v["mode"] == "fallback" and "wide_spread" in v["reasons"] for v in tight["overlay"]["strategies"]),
+              f"--overlay-multiple {0.5 * ratio:.3g} (sd {ratio:.3f} x its median): every strategy falls back (wide_spread)")
+        check(all(v["mode"] == "model" for v in doc["overlay"]["strategies"]) == (ratio <= 3.0),
+              f"with the default multiple 3 the sd ratio {ratio:.3f} decides the mode")
 
 
 def simulate(binary, data):
@@ -297,6 +338,7 @@ def bad_args(binary, data):
     cases = [
         (["--quantity", "-5"], "quantity"),
         (["--side", "hold"], "side"),
+        (["--max-child-quantity", "0"], "max-child-quantity"),
         (["--lobster", "/nonexistent/message.csv", "/nonexistent/orderbook.csv"], "nonexistent"),
         (["--horizon", "30h"], "longer than the data"),
         (["--horizon", "10x"], "unit"),

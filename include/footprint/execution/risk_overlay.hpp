@@ -154,7 +154,9 @@ struct risk_overlay_params {
   double median_interval_bps = 0.0;
   /// (d) mean of the features on the model's training data; empty: no distance check.
   vector feature_mean{};
-  /// (d, d) covariance of the features on the training data: symmetric positive definite.
+  /// (d, d) covariance of the features on the training data: symmetric positive definite
+  /// (each pivot of its Cholesky factor above 1e-14 times its diagonal entry, so features in
+  /// units far apart, a depth and a volatility, are accepted).
   matrix feature_covariance{};
   /// Level of the chi-square quantile the squared distance is compared with, in (0, 1).
   double distance_level = 0.99;

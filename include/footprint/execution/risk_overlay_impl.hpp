@@ -119,7 +119,9 @@ inline risk_overlay::risk_overlay(risk_overlay_params params) : params_(std::mov
     for (index j = 0; j < d; ++j) {
       double pivot = c(j, j);
       for (index k = 0; k < j; ++k) pivot -= upper(k, j) * upper(k, j);
-      if (!(pivot > 1e-14 * scale)) {
+      // relative to its own variance, not to the largest entry: features in different units
+      // (a depth in shares, a volatility per sqrt(second)) differ by 1e18 in variance
+      if (!(pivot > 1e-14 * c(j, j))) {
         throw invalid_argument(detail::concat(name, ": feature_covariance must be positive definite (pivot ", j,
                                               " of its Cholesky factor is ", detail::format_number(pivot), ")"));
       }
