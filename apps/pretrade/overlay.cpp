@@ -153,6 +153,15 @@ void judge_strategies(report& rep) {
     }
     p.feature_mean = ref.feature_mean;
     p.feature_covariance = ref.feature_covariance;
+    // which features make the distance: their deviations in training sds
+    for (std::size_t j = 0; j < now.size(); ++j) {
+      const auto jj = static_cast<fp::index>(j);
+      const double z = (now[j] - ref.feature_mean[jj]) / std::sqrt(ref.feature_covariance(jj, jj));
+      out.deviations.emplace_back(ref.features[j], z);
+    }
+    std::stable_sort(out.deviations.begin(), out.deviations.end(),
+                     [](const auto& x, const auto& y) { return std::abs(x.second) > std::abs(y.second); });
+    if (out.deviations.size() > 3) out.deviations.resize(3);
   } else {
     out.notes.emplace_back("too few complete training rows for the features' covariance: the distance check is off");
   }

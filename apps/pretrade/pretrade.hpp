@@ -28,6 +28,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace pretrade {
@@ -194,6 +195,8 @@ struct overlay_context {
   double distance_squared = fp::nan;    // the arrival features' squared Mahalanobis distance
   double distance_threshold = fp::nan;  // its chi-square 99% point
   std::vector<std::string> notes;       // checks that are off, and why
+  // the arrival features furthest from their training mean, in training sds (at most 3, largest first)
+  std::vector<std::pair<std::string, double>> deviations;
   std::vector<overlay_verdict> strategies;
 };
 /// Every number of the report.

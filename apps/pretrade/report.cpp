@@ -298,6 +298,12 @@ int write_report(const report& in) {
                         {"distance_squared", number(ov.distance_squared)},
                         {"distance_threshold", number(ov.distance_threshold)},
                         {"training_share_beyond", number(oref.training_share_beyond)},
+                        {"largest_deviations",
+                         [&] {
+                           json all = json::array();
+                           for (const auto& [name, z] : ov.deviations) all.push_back({{"feature", name}, {"sd", z}});
+                           return all;
+                         }()},
                         {"training_rows", oref.training_rows}}},
                       {"hard_limits",
                        {{"price_collar_bps", o.price_collar_bps},
@@ -446,6 +452,12 @@ int write_report(const report& in) {
           "  (%.1f%% of the %ld training orders are beyond it)\n",
           oref.features.size(), ov.distance_squared, ov.distance_threshold, 100.0 * oref.training_share_beyond,
           static_cast<long>(oref.training_rows));
+    if (!ov.deviations.empty()) {
+      std::printf("  furthest from their training mean:");
+      for (std::size_t j = 0; j < ov.deviations.size(); ++j)
+        std::printf("%s %s %+.1f sd", j == 0 ? "" : ",", ov.deviations[j].first.c_str(), ov.deviations[j].second);
+      std::printf("\n");
+    }
     std::printf("  hard limits: price collar %.4g bps, max child %.6g %s, max child value %.6g %s\n",
                 o.price_collar_bps, o.max_child_quantity, unit.c_str(), o.max_child_value, ins.quote_currency.c_str());
     for (const overlay_verdict& v : ov.strategies) {

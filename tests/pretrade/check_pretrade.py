@@ -135,6 +135,11 @@ def overlay(doc, max_child=None):
         check(guard["distance_threshold"] > 0 and 0.0 <= guard["training_share_beyond"] <= 1.0 and guard["features"],
               f"overlay: distance {guard['distance_squared']:.2f} against {guard['distance_threshold']:.2f}, "
               f"{guard['training_share_beyond']:.3f} of the training orders beyond")
+        devs = [abs(d["sd"]) for d in guard["largest_deviations"]]
+        check(0 < len(devs) <= 3 and devs == sorted(devs, reverse=True) and
+              devs[0] ** 2 <= guard["distance_squared"] * (1 + 1e-9) + 1e-9,
+              f"overlay: the features furthest from their mean {guard['largest_deviations']}, "
+              f"each z^2 at most the distance")
     by = {s["name"]: s for s in doc["schedules"]}
     for v in ov["strategies"]:
         check(v["action"] and v["state"] == "active", f"overlay {v['name']}: {v['action']} {v['reasons']}")
