@@ -8,15 +8,23 @@
 // orders known before the replay (feature_drift_monitor), and the recalibration policy that
 // maps each window's alarms to an action. Prints a timeline and writes it as JSON
 // (--json; scripts/plot_monitor.py draws it). docs/monitoring.md explains every field.
+//
+// With --regimes it answers another question instead: does conditioning on the market regime
+// improve held-out forecasts of the market orders' impact? Regimes are fitted on the first
+// --train-fraction of the orders (a Gaussian HMM on log volatility and log spread, the number
+// of regimes by BIC), and a Bayesian linear model with and without them is scored by CRPS on
+// the rest, against 1,000 shuffles of the labels (validation/regime_conditioning.hpp).
 #include "../common/market_data.hpp"
 #include "../common/walk_forward.hpp"
 
 #include <footprint/detail/concat.hpp>
 #include <footprint/error.hpp>
+#include <footprint/models/clustering/regime_labels.hpp>
 #include <footprint/monitoring/feature_drift_monitor.hpp>
 #include <footprint/monitoring/model_monitor.hpp>
 #include <footprint/monitoring/recalibration_policy.hpp>
 #include <footprint/pretrade/pretrade_backtest.hpp>
+#include <footprint/validation/regime_conditioning.hpp>
 #include <footprint/version.hpp>
 
 #include <CLI/CLI.hpp>
@@ -26,6 +34,7 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <fstream>
@@ -52,6 +61,13 @@ struct options {
   std::vector<std::string> ignore_features{"session_fraction", "mid"};
   std::string json_path;
   bool quiet = false;
+  // --regimes: the regime answer instead of the timeline.
+  bool regimes = false;
+  double train_fraction = 0.7;
+  fp::index permutations = 1000;
+  std::uint64_t seed = 0;
+  std::string label = "shortfall_bps";
+  double calibration_fraction = 0.3;
 };
 
 void say(const options& o, const char* text) {
@@ -327,6 +343,225 @@ int run(const options& o) {
   return 0;
 }
 
+// ---- --regimes: does conditioning on the regime improve held-out impact forecasts?
+
+// Column `name` of the orders' features, or -1.
+fp::index column_of(const fp::impact_dataset& orders, const std::string& name) {
+  const auto it = std::find(orders.feature_names.begin(), orders.feature_names.end(), name);
+  return it == orders.feature_names.end() ? -1 : static_cast<fp::index>(it - orders.feature_names.begin());
+}
+
+void write_document(const options& o, const json& doc) {
+  const std::string out_text = doc.dump(1) + "\n";
+  if (o.json_path == "-") {
+    std::cout << out_text << std::flush;
+    if (!std::cout) throw fp::data_error("stdout", 0, 0, "", "cannot write the JSON document");
+  } else {
+    std::ofstream out(o.json_path);
+    out << out_text;
+    out.flush();
+    if (!out) throw fp::data_error(o.json_path, 0, 0, "", "cannot write the JSON document");
+  }
+}
+
+int run_regimes(const options& o) {
+  say(o, "reading the market data ...");
+  const apps::market_data d = apps::load_market_data(o.data, book_levels);
+  const fp::impact_dataset& orders = d.result.orders;
+  // The regime features: the longer realized volatility rate and the spread, in logs.
+  std::string vol_name;
+  for (const std::string& n : orders.feature_names)
+    if (n.rfind("realized_vol_rate_", 0) == 0) vol_name = n;  // the last one: the long window
+  const fp::index vol = vol_name.empty() ? -1 : column_of(orders, vol_name);
+  const fp::index spread = column_of(orders, "spread_bps");
+  if (vol < 0 || spread < 0) {
+    throw fp::invalid_argument("--regimes: the orders have no realized_vol_rate_<T> or spread_bps feature");
+  }
+  // The base model's features: the order's size and the market state at its arrival.
+  std::vector<std::string> base_names;
+  std::vector<fp::index> base;
+  for (const std::string& n : {std::string("log_quantity"), std::string("size_to_depth"), std::string("spread_bps"),
+                               std::string("queue_imbalance"), vol_name}) {
+    const fp::index j = column_of(orders, n);
+    if (j >= 0) {
+      base.push_back(j);
+      base_names.push_back(n);
+    }
+  }
+  const auto label_it = std::find(orders.label_names.begin(), orders.label_names.end(), o.label);
+  if (label_it == orders.label_names.end()) {
+    std::string known;
+    for (const std::string& n : orders.label_names) known += (known.empty() ? "" : ", ") + n;
+    throw fp::invalid_argument(
+        fp::detail::concat("--regime-label: no label '", o.label, "' (the labels are ", known, ")"));
+  }
+  const auto label = static_cast<fp::index>(label_it - orders.label_names.begin());
+  // Rows in time order where the label, the base features and the regime features are
+  // defined (a log needs a positive volatility and spread).
+  std::vector<fp::index> rows;
+  for (fp::index i = 0; i < orders.X.rows(); ++i) {
+    bool ok = std::isfinite(orders.labels(i, label)) && orders.X(i, vol) > 0.0 && orders.X(i, spread) > 0.0 &&
+              std::isfinite(orders.X(i, vol)) && std::isfinite(orders.X(i, spread));
+    for (fp::index j : base) ok = ok && std::isfinite(orders.X(i, j));
+    if (ok) rows.push_back(i);
+  }
+  const auto n = static_cast<fp::index>(rows.size());
+  const auto n_train = static_cast<fp::index>(std::floor(o.train_fraction * static_cast<double>(n)));
+  const fp::index n_test = n - n_train;
+  if (n_train < 50 || n_test < 20) {
+    throw fp::invalid_argument(fp::detail::concat("--regimes: ", n, " usable market orders of ", orders.X.rows(),
+                                                  " give ", n_train, " training and ", n_test,
+                                                  " test rows (50 and 20 at least)"));
+  }
+  fp::matrix X(n, static_cast<fp::index>(base.size()));
+  fp::matrix F(n, 2);
+  fp::vector y(n);
+  for (fp::index r = 0; r < n; ++r) {
+    const fp::index i = rows[static_cast<std::size_t>(r)];
+    for (std::size_t j = 0; j < base.size(); ++j) X(r, static_cast<fp::index>(j)) = orders.X(i, base[j]);
+    F(r, 0) = std::log(orders.X(i, vol));
+    F(r, 1) = std::log(orders.X(i, spread));
+    y[r] = orders.labels(i, label);
+  }
+  say(o, "fitting the regimes on the training rows (Gaussian HMM, 2 to 4 states, BIC) ...");
+  const fp::regime_labels regimes = fp::label_regimes(F.topRows(n_train), F.bottomRows(n_test), {.seed = o.seed});
+  const fp::index k = regimes.n_regimes;
+  say(o, "scoring the forecasts with and without the regimes, and the shuffled labels ...");
+  fp::regime_conditioning_params tp{
+      .n_permutations = o.permutations, .seed = o.seed, .calibration_fraction = o.calibration_fraction};
+  const fp::regime_conditioning_result t = fp::regime_conditioning_test(
+      X.topRows(n_train), y.head(n_train), regimes.train, X.bottomRows(n_test), y.tail(n_test), regimes.test, k, tp);
+  // The same null with the labels rotated instead of shuffled: it keeps the regimes' persistence.
+  tp.shuffle = fp::regime_shuffle::circular_shift;
+  const fp::regime_conditioning_result c = fp::regime_conditioning_test(
+      X.topRows(n_train), y.head(n_train), regimes.train, X.bottomRows(n_test), y.tail(n_test), regimes.test, k, tp);
+
+  const double t_train_end =
+      std::chrono::duration<double>(orders.times[static_cast<std::size_t>(rows[static_cast<std::size_t>(n_train - 1)])])
+          .count();
+  json bic = json::array();
+  for (std::size_t j = 0; j < regimes.tried.size(); ++j)
+    bic.push_back({{"n_regimes", regimes.tried[j]}, {"bic", number(regimes.bic[j])}});
+  json per = json::array();
+  for (const fp::regime_conditioning_regime& g : t.regimes) {
+    const auto row = static_cast<fp::index>(g.regime);
+    per.push_back({{"regime", g.regime},
+                   {"mean_log_volatility", regimes.model.means()(row, 0) * regimes.scale[0] + regimes.centre[0]},
+                   {"mean_log_spread_bps", regimes.model.means()(row, 1) * regimes.scale[1] + regimes.centre[1]},
+                   {"n_train", g.n_train},
+                   {"n_calibration", g.n_calibration},
+                   {"n_test", g.n_test},
+                   {"mean_crps_without", number(g.mean_crps_without)},
+                   {"mean_crps_with", number(g.mean_crps_with)},
+                   {"coverage_mondrian", number(g.coverage_mondrian)},
+                   {"coverage_pooled", number(g.coverage_pooled)},
+                   {"width_mondrian", number(g.width_mondrian)},
+                   {"width_pooled", number(g.width_pooled)},
+                   {"mondrian_fallback", g.mondrian_fallback}});
+  }
+  // Helps: the autocorrelation-robust interval above 0 and both nulls rejected at 5%.
+  const bool helps = t.ci_low_hac > 0.0 && t.p_value <= 0.05 && c.p_value <= 0.05;
+  const char* answer = helps ? "yes" : (t.mean_difference > 0.0 ? "not significantly" : "no");
+  json reg{
+      {"label", o.label},
+      {"orders", orders.X.rows()},
+      {"usable_orders", n},
+      {"train_fraction", o.train_fraction},
+      {"n_train", n_train},
+      {"n_test", n_test},
+      {"train_end_ns", orders.times[static_cast<std::size_t>(rows[static_cast<std::size_t>(n_train - 1)])].count()},
+      {"regime_features", {"log " + vol_name, "log spread_bps"}},
+      {"base_features", base_names},
+      {"bic", bic},
+      {"n_regimes", k},
+      {"mean_crps_without", number(t.mean_crps_without)},
+      {"mean_crps_with", number(t.mean_crps_with)},
+      {"mean_difference", number(t.mean_difference)},
+      {"standard_error", number(t.standard_error)},
+      {"t_statistic", number(t.t_statistic)},
+      {"confidence", t.confidence},
+      {"ci_low", number(t.ci_low)},
+      {"ci_high", number(t.ci_high)},
+      {"standard_error_hac", number(t.standard_error_hac)},
+      {"hac_lag", t.hac_lag},
+      {"ci_low_hac", number(t.ci_low_hac)},
+      {"ci_high_hac", number(t.ci_high_hac)},
+      {"n_permutations", t.n_permutations},
+      {"n_at_least", t.n_at_least},
+      {"p_value", number(t.p_value)},
+      {"null_mean", number(t.null_mean)},
+      {"null_sd", number(t.null_sd)},
+      {"null_q95", number(t.null_q95)},
+      {"shuffle", std::string(fp::to_string(fp::regime_shuffle::within_parts))},
+      {"circular_shift",
+       {{"n_at_least", c.n_at_least},
+        {"p_value", number(c.p_value)},
+        {"null_mean", number(c.null_mean)},
+        {"null_sd", number(c.null_sd)},
+        {"null_q95", number(c.null_q95)}}},
+      {"seed", o.seed},
+      {"alpha", t.alpha},
+      {"n_calibration", t.n_calibration},
+      {"coverage_mondrian", number(t.coverage_mondrian)},
+      {"coverage_pooled", number(t.coverage_pooled)},
+      {"per_regime", per},
+      {"helps", helps},
+      {"answer", answer}};
+  if (o.json_path != "-") {
+    std::printf("footprint-monitor %s --regimes: %s\n", std::string(fp::version_string).c_str(), d.description.c_str());
+    std::printf(
+        "label %s: %lld market orders, %lld usable; train the first %lld (%.0f%%, to t = %.0f s), test the "
+        "last %lld\n",
+        o.label.c_str(), static_cast<long long>(orders.X.rows()), static_cast<long long>(n),
+        static_cast<long long>(n_train), 100.0 * o.train_fraction, t_train_end, static_cast<long long>(n_test));
+    std::printf("regimes: Gaussian HMM on log %s and log spread_bps (training rows only), BIC", vol_name.c_str());
+    for (std::size_t j = 0; j < regimes.tried.size(); ++j)
+      std::printf(" K=%lld %.1f", static_cast<long long>(regimes.tried[j]), regimes.bic[j]);
+    std::printf(" -> K = %lld\n", static_cast<long long>(k));
+    std::printf("%6s %7s %5s %7s %13s %10s %8s %8s %9s %9s\n", "regime", "train", "cal", "test", "crps without",
+                "crps with", "cov mond", "cov pool", "width m", "width p");
+    for (const fp::regime_conditioning_regime& g : t.regimes) {
+      std::printf("%6d %7lld %5lld %7lld %13.4f %10.4f %8.3f %8.3f %9.3f %9.3f\n", g.regime,
+                  static_cast<long long>(g.n_train), static_cast<long long>(g.n_calibration),
+                  static_cast<long long>(g.n_test), g.mean_crps_without, g.mean_crps_with, g.coverage_mondrian,
+                  g.coverage_pooled, g.width_mondrian, g.width_pooled);
+    }
+    std::printf(
+        "mean CRPS (bps) without %.5f, with %.5f; difference (without - with) %.5f, %.0f%% CI [%.5f, %.5f] "
+        "(paired t), [%.5f, %.5f] (Newey-West, %lld lags)\n",
+        t.mean_crps_without, t.mean_crps_with, t.mean_difference, 100.0 * t.confidence, t.ci_low, t.ci_high,
+        t.ci_low_hac, t.ci_high_hac, static_cast<long long>(t.hac_lag));
+    std::printf(
+        "permutation test: %lld of %lld shuffles (labels shuffled within each part) >= observed, p = %.4f; "
+        "null mean %.5f, 95%% quantile %.5f\n",
+        static_cast<long long>(t.n_at_least), static_cast<long long>(t.n_permutations), t.p_value, t.null_mean,
+        t.null_q95);
+    std::printf(
+        "permutation test, labels rotated within each part (keeps their persistence): %lld of %lld >= "
+        "observed, p = %.4f; null mean %.5f, 95%% quantile %.5f\n",
+        static_cast<long long>(c.n_at_least), static_cast<long long>(c.n_permutations), c.p_value, c.null_mean,
+        c.null_q95);
+    std::printf("conformal %.0f%% intervals on the test rows: coverage Mondrian (per regime) %.3f, pooled %.3f\n",
+                100.0 * (1.0 - t.alpha), t.coverage_mondrian, t.coverage_pooled);
+    std::printf("does conditioning on the regime help? %s\n", answer);
+    if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+      throw fp::data_error("stdout", 0, 0, "", "cannot write the regime answer");
+    }
+  }
+  if (!o.json_path.empty()) {
+    json doc{{"program", "footprint-monitor"},
+             {"version", std::string(fp::version_string)},
+             {"source",
+              {{"kind", d.kind},
+               {"description", d.description},
+               {"files", d.files},
+               {"symbol", d.result.instrument.symbol}}},
+             {"regimes", reg}};
+    write_document(o, doc);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -354,6 +589,24 @@ int main(int argc, char** argv) {
   app.add_option("--json", o.json_path,
                  "also write the timeline as JSON to this file ('-' for stdout, instead of the text)");
   app.add_flag("--quiet", o.quiet, "no progress on stderr");
+  app.add_flag("--regimes", o.regimes,
+               "instead of the timeline, answer: does conditioning on the market regime improve held-out forecasts "
+               "of the market orders' impact? (CRPS with and without, against shuffled labels)");
+  app.add_option("--train-fraction", o.train_fraction,
+                 "--regimes: the first share of the orders (time order) that fits the regimes and the models")
+      ->check(CLI::Range(0.1, 0.95))
+      ->capture_default_str();
+  app.add_option("--permutations", o.permutations, "--regimes: shuffles of the regime labels for the p-value")
+      ->check(CLI::Range(fp::index{0}, fp::index{100000}))
+      ->capture_default_str();
+  app.add_option("--seed", o.seed, "--regimes: seed of the regimes' initialisation and of the shuffles")
+      ->capture_default_str();
+  app.add_option("--calibration-fraction", o.calibration_fraction,
+                 "--regimes: the last share of the training orders that calibrates the conformal intervals")
+      ->check(CLI::Range(0.05, 0.95))
+      ->capture_default_str();
+  app.add_option("--regime-label", o.label, "--regimes: the label forecast (a column of the orders' labels)")
+      ->capture_default_str();
   app.set_version_flag("--version", std::string(fp::version_string));
   try {
     app.parse(argc, argv);
@@ -367,7 +620,7 @@ int main(int argc, char** argv) {
   }
   if (o.json_path == "-") o.quiet = true;
   try {
-    return run(o);
+    return o.regimes ? run_regimes(o) : run(o);
   } catch (const std::exception& e) {
     std::string what = e.what();
     std::replace(what.begin(), what.end(), '\n', ' ');
