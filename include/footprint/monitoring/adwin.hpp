@@ -11,8 +11,10 @@
 #include "footprint/types.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 namespace footprint {
@@ -49,7 +51,10 @@ struct adwin_params {
 /// bound, with the variance of W). On a cut the oldest bucket is dropped and the test
 /// restarts; the update that cut signals a change. footprint skips the sub-window variances
 /// MOA accumulates but never uses, and screens each split with a division-free bound that is
-/// true whenever MOA's test can be (`may_cut`): the signals stay MOA's.
+/// true whenever MOA's test can be (`may_cut`): the signals stay MOA's. The variance increment
+/// of a new value, MOA's (w - 1)(x - S / (w - 1))^2 / w, is computed as
+/// (x (w - 1) - S)^2 / ((w - 1) w), one division instead of two: equal to rounding, and the
+/// same signals as a port of MOA's ADWIN on 2^24 values (docs/monitoring.md, "Speed").
 ///
 /// Memory is fixed at construction: R rows of M + 1 buckets (R = ceil(log2(max_window / M + 1))),
 /// 22 for the defaults: about 2.3 KB. `update` is O(1) amortised plus an O(M R) scan every
@@ -78,6 +83,7 @@ class adwin {
     total_.assign(cells, 0.0);
     variance_.assign(cells, 0.0);
     count_.assign(static_cast<std::size_t>(rows_), 0);
+    head_.assign(static_cast<std::size_t>(rows_), 0);
     until_check_ = params_.clock;
   }
 
@@ -104,6 +110,7 @@ class adwin {
   /// Forgets the window and the detections, as if newly constructed.
   void reset() noexcept {
     for (index& c : count_) c = 0;
+    for (index& h : head_) h = 0;
     used_rows_ = 1;
     width_ = 0;
     until_check_ = params_.clock;
@@ -134,8 +141,18 @@ class adwin {
  private:
   static constexpr const char* name = "footprint::adwin";
 
+  // 2^-i exactly, from its bits (i <= 62): no division.
+  [[nodiscard]] static double inverse_power_of_two(index i) noexcept {
+    return std::bit_cast<double>(static_cast<std::uint64_t>(1023 - i) << 52U);
+  }
+
+  // Each row is a ring of M + 1 cells: bucket k (0 the oldest) of a row sits at its head + k,
+  // wrapped, so that dropping the oldest buckets moves the head instead of the other buckets.
   [[nodiscard]] std::size_t cell(index row, index k) const noexcept {
-    return static_cast<std::size_t>(row * (params_.max_buckets + 1) + k);
+    const index width = params_.max_buckets + 1;
+    index j = head_[static_cast<std::size_t>(row)] + k;  // < 2 (M + 1): head <= M, k <= M + 1
+    if (j >= width) j -= width;
+    return static_cast<std::size_t>(row * width + j);
   }
   [[nodiscard]] index& count(index row) noexcept { return count_[static_cast<std::size_t>(row)]; }
 
@@ -146,14 +163,13 @@ class adwin {
     variance_[c] = var;
   }
 
-  /// Removes the `n` oldest buckets of a row.
+  /// Removes the `n` oldest buckets of a row (n <= its count): the ring's head moves on.
   void drop_buckets(index row, index n) noexcept {
-    const index kept = count(row) - n;
-    for (index k = 0; k < kept; ++k) {
-      total_[cell(row, k)] = total_[cell(row, k + n)];
-      variance_[cell(row, k)] = variance_[cell(row, k + n)];
-    }
-    count(row) = kept;
+    const index width = params_.max_buckets + 1;
+    index& head = head_[static_cast<std::size_t>(row)];
+    head += n;
+    if (head >= width) head -= width;
+    count(row) -= n;
   }
 
   // MOA's insertElement: a bucket of one value in row 0, the running sums, then compression.
@@ -163,11 +179,12 @@ class adwin {
     double inc = 0.0;
     if (width_ > 1) {
       const double w1 = double(width_ - 1);
-      inc = w1 * (x - sum_ / w1) * (x - sum_ / w1) / double(width_);
+      const double e = w1 * x - sum_;  // (w - 1) (x - mean of the others)
+      inc = e * e / (w1 * double(width_));
     }
     var_sum_ += inc;
     sum_ += x;
-    compress();
+    if (count(0) == params_.max_buckets + 1) compress();  // else no row is full
   }
 
   // MOA's compressBuckets: a full row (M + 1 buckets) merges its two oldest into the next row.
@@ -181,12 +198,13 @@ class adwin {
           (void)delete_oldest();
           break;
         }
+        head_[static_cast<std::size_t>(used_rows_)] = 0;
         count(used_rows_++) = 0;
       }
       // MOA: n1 = n2 = 2^i, u = total / n, inc = n1 n2 (u1 - u2)^2 / (n1 + n2). Division by a
       // power of two is the exact scaling by its inverse: the same bits, no division.
       const double n1 = double(index{1} << i);
-      const double inv = 1.0 / n1;
+      const double inv = inverse_power_of_two(i);
       const double u1 = total_[cell(i, 0)] * inv;
       const double u2 = total_[cell(i, 1)] * inv;
       const double inc = n1 * n1 * (u1 - u2) * (u1 - u2) * (0.5 * inv);
@@ -203,7 +221,7 @@ class adwin {
     width_ -= n1;
     const double t = total_[cell(last, 0)];
     sum_ -= t;
-    const double u1 = t * (1.0 / double(n1));  // n1 = 2^last: exact, as MOA's t / n1
+    const double u1 = t * inverse_power_of_two(last);  // n1 = 2^last: exact, as MOA's t / n1
     const double w = double(width_);
     const double inc =
         variance_[cell(last, 0)] + double(n1 * width_) * (u1 - sum_ / w) * (u1 - sum_ / w) / (double(n1) + w);
@@ -245,8 +263,12 @@ class adwin {
       for (index i = used_rows_ - 1; i >= 0 && !exit; --i) {
         const index size = index{1} << i;
         const index k_end = count(i);
+        const index width = params_.max_buckets + 1;
+        const double* row = total_.data() + i * width;  // the row's ring, oldest at its head
+        index at = head_[static_cast<std::size_t>(i)];
         for (index k = 0; k < k_end; ++k) {
-          const double u2 = total_[cell(i, k)];
+          const double u2 = row[at];
+          if (++at == width) at = 0;
           n0 += size;
           n1 -= size;
           u0 += u2;
@@ -278,6 +300,7 @@ class adwin {
   std::vector<double> total_;     ///< bucket sums, row-major (R, M + 1); index 0 the oldest of a row
   std::vector<double> variance_;  ///< bucket variance sums (sum of squared deviations)
   std::vector<index> count_;      ///< buckets per row
+  std::vector<index> head_;       ///< cell of each row's oldest bucket, in [0, M]
   index used_rows_ = 1;           ///< rows in use; row 0 the newest, bucket size 2^row
   index width_ = 0;               ///< |W|
   index until_check_ = 0;         ///< values until the next test (MOA tests when its mintTime % clock == 0)
