@@ -296,4 +296,19 @@ concept EventReader = requires(R& r, const R& cr, Event& e) {
   cr.report();
 };
 
+/// An execution policy: observation in, child order out (observation, not training: a
+/// learning agent exposes its greedy policy through the same interface).
+///
+/// Requirements, for `P p`, `const execution_observation o`:
+/// 1. `p.act(o)` returns the `child_order` to send at this decision (a quantity >= 0, a
+///    type, a price offset); the environment trades at most `o.remaining`.
+/// 2. `p.reset()` forgets any state kept from one episode (parent order) to the next.
+/// 3. *Semantic*: the same observations give the same children after a `reset()` (a
+///    policy that draws random numbers owns a seeded generator and reseeds it in `reset`).
+template <class P>
+concept ExecutionPolicy = requires(P& p, const execution_observation& o) {
+  { p.act(o) } -> std::same_as<child_order>;
+  p.reset();
+};
+
 }  // namespace footprint

@@ -134,6 +134,9 @@
 #include "footprint/simulation/zero_intelligence_params.hpp"
 
 #include "footprint/execution/almgren_chriss.hpp"
+#include "footprint/execution/almgren_chriss_world.hpp"
+#include "footprint/execution/execution_policies.hpp"
+#include "footprint/execution/policy_evaluation.hpp"
 #include "footprint/execution/risk_overlay.hpp"
 #include "footprint/execution/schedule_cost.hpp"
 #include "footprint/execution/schedule_forecast.hpp"

@@ -101,6 +101,44 @@ struct order {
   std::chrono::nanoseconds horizon{0};          ///< time allowed to complete; >= 0 (0 = at once)
 };
 
+/// How a child order is sent.
+enum class child_order_type : std::uint8_t {
+  market,         ///< a market order: executes now against the book
+  passive_limit,  ///< a limit order resting at the touch (or `price_offset_ticks` inside it)
+};
+
+/// Name of a child order type: "market" or "passive_limit".
+[[nodiscard]] constexpr std::string_view to_string(child_order_type t) noexcept {
+  return t == child_order_type::market ? "market" : "passive_limit";
+}
+
+/// What an execution policy sees at a decision (the `ExecutionPolicy` concept's input).
+/// Times are in the environment's unit: seconds in the order-book simulators, the model's
+/// time unit (e.g. a trading day) in the Almgren-Chriss world. Fields an environment cannot
+/// provide are NaN.
+struct execution_observation {
+  index step = 0;            ///< k: decisions before this one, in [0, n_steps)
+  index n_steps = 1;         ///< N: decisions over the horizon, >= 1
+  double elapsed = 0.0;      ///< time since the arrival, in [0, horizon)
+  double horizon = nan;      ///< T: time allowed, > 0
+  double quantity = nan;     ///< X: the parent order, > 0
+  double remaining = nan;    ///< still to trade, in [0, X]
+  double arrival_mid = nan;  ///< the mid at the arrival, price units
+  double mid = nan;          ///< the mid now
+  double bid = nan;          ///< best bid now (NaN in a world without a book)
+  double ask = nan;          ///< best ask now
+  double tick_size = nan;    ///< price units per tick
+  double imbalance = nan;    ///< queue imbalance at the touch, (bid - ask depth) / (sum), in [-1, 1]
+  double volume_rate = nan;  ///< the market's traded quantity per unit of time, >= 0
+};
+
+/// What an execution policy decides (the `ExecutionPolicy` concept's output): one child.
+struct child_order {
+  double quantity = 0.0;  ///< >= 0 (0: nothing now); an environment trades at most `remaining`
+  child_order_type type = child_order_type::market;  ///< market, or a limit order resting at the touch
+  int price_offset_ticks = 0;                        ///< for a limit order: ticks inside the touch (0: at it), >= 0
+};
+
 /// The market at the arrival of an order, as an impact model sees it.
 ///
 /// Fields a source cannot provide are NaN; `features` holds the model's feature vector at

@@ -105,16 +105,16 @@ TEST_CASE("simulate_overlaid_execution: cvar_95 and bad input") {
   CHECK(fp::cvar_95(fp::vector{{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21}}) == 20.5);
   const fp::child_schedule ac = fp::urgency_schedule(quantity, horizon, 20, 2.0);
   CHECK_THROWS_AS(
-      fp::simulate_overlaid_execution<fp::zero_intelligence_model>(book(), ac, switched_off(), {.n_paths = 1}),
+      (void)fp::simulate_overlaid_execution<fp::zero_intelligence_model>(book(), ac, switched_off(), {.n_paths = 1}),
       fp::invalid_argument);
   fp::simulated_overlay bad = switched_off();
   bad.limits.fallback_participation = 1.5;
-  CHECK_THROWS_AS(fp::simulate_overlaid_execution<fp::zero_intelligence_model>(book(), ac, bad, {.n_paths = 10}),
+  CHECK_THROWS_AS((void)fp::simulate_overlaid_execution<fp::zero_intelligence_model>(book(), ac, bad, {.n_paths = 10}),
                   fp::invalid_argument);
   fp::child_schedule late = ac;
   late.horizon_seconds = 1.0;
   CHECK_THROWS_AS(
-      fp::simulate_overlaid_execution<fp::zero_intelligence_model>(book(), late, switched_off(), {.n_paths = 10}),
+      (void)fp::simulate_overlaid_execution<fp::zero_intelligence_model>(book(), late, switched_off(), {.n_paths = 10}),
       fp::invalid_argument);
 }
 

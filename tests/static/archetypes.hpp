@@ -207,4 +207,15 @@ struct event_reader {
   [[nodiscard]] int report() const { return read; }
 };
 
+// An execution policy (ExecutionPolicy): half of what is left at each decision, all of it at
+// the last; it counts its decisions since the last reset.
+struct halving_policy {
+  int decisions = 0;
+  footprint::child_order act(const footprint::execution_observation& o) {
+    ++decisions;
+    return {.quantity = o.step + 1 >= o.n_steps ? o.remaining : 0.5 * o.remaining};
+  }
+  void reset() { decisions = 0; }
+};
+
 }  // namespace archetype

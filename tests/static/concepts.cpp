@@ -147,6 +147,20 @@ struct report_not_const {
   int report() { return 0; }
 };
 
+// Execution policies that are not: act returns a quantity, act takes a mutable observation,
+// no reset.
+struct act_returns_double {
+  double act(const fp::execution_observation& o) const { return o.remaining; }
+  void reset() {}
+};
+struct act_takes_mutable {
+  fp::child_order act(fp::execution_observation& o) const { return {.quantity = o.remaining}; }
+  void reset() {}
+};
+struct policy_without_reset {
+  fp::child_order act(const fp::execution_observation& o) const { return {.quantity = o.remaining}; }
+};
+
 }  // namespace broken
 
 static_assert(!fp::PredictiveDistribution<broken::no_cdf>);
@@ -176,6 +190,10 @@ static_assert(!fp::ImpactModel<archetype::regressor>);
 static_assert(!fp::EventReader<broken::next_returns_void, int>);
 static_assert(!fp::EventReader<broken::report_not_const, int>);
 static_assert(!fp::EventReader<archetype::event_reader, double>);  // next(int&) takes no double
+static_assert(fp::ExecutionPolicy<archetype::halving_policy>);
+static_assert(!fp::ExecutionPolicy<broken::act_returns_double>);
+static_assert(!fp::ExecutionPolicy<broken::act_takes_mutable>);
+static_assert(!fp::ExecutionPolicy<broken::policy_without_reset>);
 
 TEST_CASE("archetypes behave as their concepts promise") {
   archetype::regressor r;
@@ -219,6 +237,15 @@ TEST_CASE("archetypes behave as their concepts promise") {
   while (events.next(e)) sum += e;
   CHECK(sum == 6);
   CHECK(events.report() == 3);
+
+  archetype::halving_policy halving;
+  const fp::execution_observation first{.step = 0, .n_steps = 3, .quantity = 8.0, .remaining = 8.0};
+  CHECK(halving.act(first).quantity == 4.0);
+  CHECK(halving.act(fp::execution_observation{.step = 2, .n_steps = 3, .quantity = 8.0, .remaining = 2.0}).quantity ==
+        2.0);
+  CHECK(halving.decisions == 2);
+  halving.reset();
+  CHECK(halving.decisions == 0);
 
   // The forwarding traits reach the members of member_book.
   using traits = fp::order_book_traits<archetype::member_book>;

@@ -14,6 +14,7 @@
 #include "footprint/distributions/normal_mixture.hpp"
 #include "footprint/error.hpp"
 #include "footprint/execution/almgren_chriss.hpp"
+#include "footprint/execution/execution_policies.hpp"
 #include "footprint/execution/schedule_cost.hpp"
 #include "footprint/features/amihud_illiquidity.hpp"
 #include "footprint/features/arrival_features.hpp"
@@ -183,6 +184,10 @@ static_assert(fp::EventReader<fp::bitstamp_event_reader, fp::bitstamp_event>);
 static_assert(fp::EventReader<fp::bitstamp_trade_reader, fp::trade>);
 static_assert(fp::EventReader<fp::zero_intelligence_model, fp::order_flow_event>);
 static_assert(fp::EventReader<fp::queue_reactive_model, fp::order_flow_event>);
+static_assert(fp::ExecutionPolicy<fp::twap_policy>);
+static_assert(fp::ExecutionPolicy<fp::pov_policy>);
+static_assert(fp::ExecutionPolicy<fp::schedule_policy>);
+static_assert(fp::ExecutionPolicy<fp::adaptive_almgren_chriss_policy>);
 static_assert(std::is_aggregate_v<fp::zero_intelligence_params>);
 static_assert(std::is_aggregate_v<fp::queue_reactive_params>);
 static_assert(std::is_aggregate_v<fp::order_flow_event>);

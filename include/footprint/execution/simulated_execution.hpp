@@ -39,16 +39,8 @@
 
 namespace footprint {
 
-/// How the children of a schedule are sent.
-enum class child_order_type : std::uint8_t {
-  market,         ///< each child is a market order at its time
-  passive_limit,  ///< each child rests at the touch; the shortfall is caught up with market orders
-};
-
-/// Name of a child order type: "market" or "passive_limit".
-[[nodiscard]] constexpr std::string_view to_string(child_order_type t) noexcept {
-  return t == child_order_type::market ? "market" : "passive_limit";
-}
+// `child_order_type` (types.hpp): market children, or passive limit orders at the touch
+// whose shortfall is caught up with market orders.
 
 /// Settings of `simulate_execution`.
 struct simulated_execution_params {
