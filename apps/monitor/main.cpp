@@ -76,6 +76,20 @@ void say(const options& o, const char* text) {
 
 json number(double v) { return std::isfinite(v) ? json(v) : json(); }
 
+// Writes the JSON document to the file of --json, or to stdout for "-".
+void write_document(const options& o, const json& doc) {
+  const std::string out_text = doc.dump(1) + "\n";
+  if (o.json_path == "-") {
+    std::cout << out_text << std::flush;
+    if (!std::cout) throw fp::data_error("stdout", 0, 0, "", "cannot write the JSON document");
+  } else {
+    std::ofstream out(o.json_path);
+    out << out_text;
+    out.flush();
+    if (!out) throw fp::data_error(o.json_path, 0, 0, "", "cannot write the JSON document");
+  }
+}
+
 // The engine's forecast of a tested metaorder and its realized cost: the conformal 90%
 // interval where the backtest had one, else the raw [p05, p95].
 fp::forecast_outcome outcome_of(const fp::backtest_metaorder& m) {
@@ -328,18 +342,7 @@ int run(const options& o) {
   if (text && (std::fflush(stdout) != 0 || std::ferror(stdout))) {
     throw fp::data_error("stdout", 0, 0, "", "cannot write the timeline");
   }
-  if (!o.json_path.empty()) {
-    const std::string out_text = doc.dump(1) + "\n";
-    if (o.json_path == "-") {
-      std::cout << out_text << std::flush;
-      if (!std::cout) throw fp::data_error("stdout", 0, 0, "", "cannot write the JSON document");
-    } else {
-      std::ofstream out(o.json_path);
-      out << out_text;
-      out.flush();
-      if (!out) throw fp::data_error(o.json_path, 0, 0, "", "cannot write the JSON document");
-    }
-  }
+  if (!o.json_path.empty()) write_document(o, doc);
   return 0;
 }
 
@@ -349,19 +352,6 @@ int run(const options& o) {
 fp::index column_of(const fp::impact_dataset& orders, const std::string& name) {
   const auto it = std::find(orders.feature_names.begin(), orders.feature_names.end(), name);
   return it == orders.feature_names.end() ? -1 : static_cast<fp::index>(it - orders.feature_names.begin());
-}
-
-void write_document(const options& o, const json& doc) {
-  const std::string out_text = doc.dump(1) + "\n";
-  if (o.json_path == "-") {
-    std::cout << out_text << std::flush;
-    if (!std::cout) throw fp::data_error("stdout", 0, 0, "", "cannot write the JSON document");
-  } else {
-    std::ofstream out(o.json_path);
-    out << out_text;
-    out.flush();
-    if (!out) throw fp::data_error(o.json_path, 0, 0, "", "cannot write the JSON document");
-  }
 }
 
 int run_regimes(const options& o) {
