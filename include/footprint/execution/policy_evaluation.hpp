@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -59,6 +60,20 @@ struct policy_comparison {
   std::string_view verdict = "parity";
 };
 
+/// Conditional value at risk at 95% of costs (positive = cost): the mean of the worst
+/// ceil(5% n) finite values; NaN when there is none.
+[[nodiscard]] inline double cvar_95(const vector& costs) {
+  std::vector<double> v;
+  for (index k = 0; k < costs.size(); ++k)
+    if (std::isfinite(costs[k])) v.push_back(costs[k]);
+  if (v.empty()) return nan;
+  std::sort(v.begin(), v.end());
+  const auto tail = static_cast<std::size_t>(std::ceil(0.05 * static_cast<double>(v.size())));
+  double s = 0.0;
+  for (std::size_t i = v.size() - tail; i < v.size(); ++i) s += v[i];
+  return s / static_cast<double>(tail);
+}
+
 namespace detail::execution {
 
 /// The 97.5% quantile of Student's t with `df` degrees of freedom, df >= 30: the
@@ -76,15 +91,6 @@ namespace detail::execution {
 [[nodiscard]] inline double sd_of(const vector& v) {
   const double m = v.mean();
   return std::sqrt((v.array() - m).square().sum() / static_cast<double>(v.size() - 1));
-}
-
-[[nodiscard]] inline double cvar95_of(const vector& v) {
-  std::vector<double> s(v.begin(), v.end());
-  std::sort(s.begin(), s.end());
-  const auto tail = static_cast<std::size_t>(std::ceil(0.05 * static_cast<double>(s.size())));
-  double sum = 0.0;
-  for (std::size_t i = s.size() - tail; i < s.size(); ++i) sum += s[i];
-  return sum / static_cast<double>(tail);
 }
 
 inline void check_params(const policy_evaluation_params& p, std::string_view where) {
@@ -118,7 +124,7 @@ template <class World, ExecutionPolicy Policy>
   const auto n = static_cast<double>(params.n_episodes);
   out.mean_bps = detail::execution::mean_of(out.shortfall_bps);
   out.std_bps = detail::execution::sd_of(out.shortfall_bps);
-  out.cvar95_bps = detail::execution::cvar95_of(out.shortfall_bps);
+  out.cvar95_bps = cvar_95(out.shortfall_bps);
   out.completion_rate = static_cast<double>(completed) / n;
   out.max_child_share = max_share / n;
   out.degenerate = out.max_child_share >= params.degenerate_share;

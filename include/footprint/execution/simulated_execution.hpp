@@ -85,6 +85,31 @@ namespace detail::execution {
   return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
 }
 
+/// Fills the summary of `out.cost_bps` (its finite entries): expected_bps, std_bps, the 5%,
+/// 50% and 95% quantiles and, with a threshold, p_exceed. Left NaN without a finite cost.
+inline void summarize_costs(simulated_execution& out, double threshold_bps) {
+  std::vector<double> sorted;
+  for (index k = 0; k < out.cost_bps.size(); ++k)
+    if (std::isfinite(out.cost_bps[k])) sorted.push_back(out.cost_bps[k]);
+  std::sort(sorted.begin(), sorted.end());
+  if (sorted.empty()) return;
+  double m = 0.0;
+  for (double c : sorted) m += c;
+  m /= static_cast<double>(sorted.size());
+  double v = 0.0;
+  for (double c : sorted) v += (c - m) * (c - m);
+  out.expected_bps = m;
+  out.std_bps = sorted.size() > 1 ? std::sqrt(v / static_cast<double>(sorted.size() - 1)) : nan;
+  out.q05_bps = sorted_quantile(sorted, 0.05);
+  out.q50_bps = sorted_quantile(sorted, 0.50);
+  out.q95_bps = sorted_quantile(sorted, 0.95);
+  if (!std::isnan(threshold_bps)) {
+    std::size_t above = 0;
+    for (double c : sorted) above += c > threshold_bps ? 1U : 0U;
+    out.p_exceed = static_cast<double>(above) / static_cast<double>(sorted.size());
+  }
+}
+
 }  // namespace detail::execution
 
 /// Executes `schedule` (children at seconds after the arrival, quantities summing to the
@@ -238,27 +263,7 @@ template <class Simulator>
   out.events_per_second = wall > 0.0 ? static_cast<double>(events) / wall : nan;
   out.mean_path_bps /= static_cast<double>(params.n_paths);
 
-  std::vector<double> sorted;
-  for (index k = 0; k < out.cost_bps.size(); ++k)
-    if (std::isfinite(out.cost_bps[k])) sorted.push_back(out.cost_bps[k]);
-  std::sort(sorted.begin(), sorted.end());
-  if (!sorted.empty()) {
-    double m = 0.0;
-    for (double c : sorted) m += c;
-    m /= static_cast<double>(sorted.size());
-    double v = 0.0;
-    for (double c : sorted) v += (c - m) * (c - m);
-    out.expected_bps = m;
-    out.std_bps = sorted.size() > 1 ? std::sqrt(v / static_cast<double>(sorted.size() - 1)) : nan;
-    out.q05_bps = detail::execution::sorted_quantile(sorted, 0.05);
-    out.q50_bps = detail::execution::sorted_quantile(sorted, 0.50);
-    out.q95_bps = detail::execution::sorted_quantile(sorted, 0.95);
-    if (!std::isnan(params.threshold_bps)) {
-      std::size_t above = 0;
-      for (double c : sorted) above += c > params.threshold_bps ? 1U : 0U;
-      out.p_exceed = static_cast<double>(above) / static_cast<double>(sorted.size());
-    }
-  }
+  detail::execution::summarize_costs(out, params.threshold_bps);
   return out;
 }
 

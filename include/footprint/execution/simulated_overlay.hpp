@@ -9,6 +9,7 @@
 /// the horizon, over the whole order, so that stopping is not free:
 /// cost = sign(side) [sum_fills q (p - mid_0) + q_left (mid_T - mid_0)] / (Q mid_0) x 10^4.
 #pragma once
+#include "footprint/execution/policy_evaluation.hpp"
 #include "footprint/execution/risk_overlay.hpp"
 #include "footprint/execution/simulated_execution.hpp"
 
@@ -42,20 +43,6 @@ struct simulated_overlaid_execution {
   std::size_t paths_halted = 0;    ///< paths that ended halted
   std::size_t paths_fallback = 0;  ///< paths where at least one child was the fallback's
 };
-
-/// Conditional value at risk at 95% of costs (positive = cost): the mean of the worst
-/// ceil(5% n) values. NaN for an empty set.
-[[nodiscard]] inline double cvar_95(const vector& costs) {
-  std::vector<double> v;
-  for (index k = 0; k < costs.size(); ++k)
-    if (std::isfinite(costs[k])) v.push_back(costs[k]);
-  if (v.empty()) return nan;
-  std::sort(v.begin(), v.end());
-  const auto tail = static_cast<std::size_t>(std::ceil(0.05 * static_cast<double>(v.size())));
-  double s = 0.0;
-  for (std::size_t i = v.size() - tail; i < v.size(); ++i) s += v[i];
-  return s / static_cast<double>(tail);
-}
 
 /// Executes `schedule` with market children `params.n_paths` times in a fresh `Simulator`
 /// (common random numbers: path k uses stream k of `params.seed`, as `simulate_execution`),
@@ -171,23 +158,7 @@ template <class Simulator>
     out.paths_halted += guard.state() == overlay_state::halted ? 1U : 0U;
     out.paths_fallback += fell_back ? 1U : 0U;
   }
-  std::vector<double> sorted(ex.cost_bps.begin(), ex.cost_bps.end());
-  std::sort(sorted.begin(), sorted.end());
-  double m = 0.0;
-  for (double c : sorted) m += c;
-  m /= static_cast<double>(sorted.size());
-  double v = 0.0;
-  for (double c : sorted) v += (c - m) * (c - m);
-  ex.expected_bps = m;
-  ex.std_bps = std::sqrt(v / static_cast<double>(sorted.size() - 1));
-  ex.q05_bps = detail::execution::sorted_quantile(sorted, 0.05);
-  ex.q50_bps = detail::execution::sorted_quantile(sorted, 0.50);
-  ex.q95_bps = detail::execution::sorted_quantile(sorted, 0.95);
-  if (!std::isnan(params.threshold_bps)) {
-    std::size_t above = 0;
-    for (double c : sorted) above += c > params.threshold_bps ? 1U : 0U;
-    ex.p_exceed = static_cast<double>(above) / static_cast<double>(sorted.size());
-  }
+  detail::execution::summarize_costs(ex, params.threshold_bps);
   out.cvar_95_bps = cvar_95(ex.cost_bps);
   return out;
 }
