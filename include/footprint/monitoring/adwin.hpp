@@ -49,16 +49,24 @@ struct adwin_params {
 ///
 /// v the variance of W (population) and mwl = min_window_length (MOA's form of the paper's
 /// bound, with the variance of W). On a cut the oldest bucket is dropped and the test
-/// restarts; the update that cut signals a change. footprint skips the sub-window variances
-/// MOA accumulates but never uses, and screens each split with a division-free bound that is
-/// true whenever MOA's test can be (`may_cut`): the signals stay MOA's. The variance increment
-/// of a new value, MOA's (w - 1)(x - S / (w - 1))^2 / w, is computed as
-/// (x (w - 1) - S)^2 / ((w - 1) w), one division instead of two: equal to rounding, and the
-/// same signals as a port of MOA's ADWIN on 2^24 values (docs/monitoring.md, "Speed").
+/// restarts; the update that cut signals a change.
 ///
-/// Memory is fixed at construction: R rows of M + 1 buckets (R = ceil(log2(max_window / M + 1))),
-/// 22 for the defaults: about 2.3 KB. `update` is O(1) amortised plus an O(M R) scan every
-/// `clock` updates.
+/// footprint keeps MOA's signals and window exactly (tested update by update against MOA's
+/// code written plainly, tests/monitoring/moa_adwin.hpp) and differs in how it computes them:
+/// - values wait in a batch of up to 32 and enter the histogram together, when the batch is
+///   full or before a test, row by row: the first 2k buckets passing through a row merge
+///   pairwise, as one-at-a-time insertion would merge them (near the capacity, where the
+///   oldest bucket may be dropped, values enter one at a time);
+/// - each split is screened by a bound without division or root that holds whenever MOA's
+///   test can cut; MOA's test runs only on the splits that pass;
+/// - the sub-window variances MOA accumulates but never uses are not computed;
+/// - the variance increment of a new value, MOA's (w - 1)(x - S / (w - 1))^2 / w, is computed
+///   as (x (w - 1) - S)^2 / ((w - 1) w): one division instead of two, equal to rounding.
+/// See docs/monitoring.md, "Speed".
+///
+/// Memory is fixed at construction: R rows (R = ceil(log2(max_window / M + 1)), 22 for the
+/// defaults), row i with room for 2 (M + ceil(32 / 2^i)) buckets: about 6 KB for the defaults.
+/// `update` is O(1) amortised plus an O(M R) scan every `clock` updates.
 class adwin {
  public:
   /// MOA's defaults (delta = 0.002, clock = 32, M = 5).
@@ -79,11 +87,22 @@ class adwin {
                     static_cast<double>(params_.max_window));
     const index m = params_.max_buckets;
     while (rows_ < 62 && m * ((index{1} << rows_) - 1) < params_.max_window) ++rows_;
-    const auto cells = static_cast<std::size_t>(rows_ * (m + 1));
-    total_.assign(cells, 0.0);
-    variance_.assign(cells, 0.0);
-    count_.assign(static_cast<std::size_t>(rows_), 0);
+    // Row 0 receives at most `batch` values at once, row i + 1 at most half (rounded up) of what
+    // row i receives; a stretch of 2 (M + that) cells moves its buckets back at most every
+    // M + that insertions.
+    index arriving = batch;
+    index cells = 0;
+    for (index i = 0; i < rows_; ++i) {
+      offset_.push_back(cells);
+      room_.push_back(2 * (m + arriving));
+      cells += room_.back();
+      arriving = (arriving + 1) / 2;
+    }
+    total_.assign(static_cast<std::size_t>(cells), 0.0);
+    variance_.assign(static_cast<std::size_t>(cells), 0.0);
     head_.assign(static_cast<std::size_t>(rows_), 0);
+    count_.assign(static_cast<std::size_t>(rows_), 0);
+    batch_limit_ = (m + 1) * (index{1} << (rows_ - 1));
     until_check_ = params_.clock;
   }
 
@@ -95,10 +114,21 @@ class adwin {
       log_.record(false);
       return false;
     }
-    insert(x);
+    if (width_ + n_pending_ + 1 < batch_limit_) {  // no capacity drop is possible: defer
+      if (n_pending_ == 0) {
+        make_room(0, batch);
+        pending_cell_ = cell(0, count(0));
+      }
+      total_[pending_cell_ + static_cast<std::size_t>(n_pending_++)] = x;
+      if (n_pending_ == batch) flush();
+    } else {
+      flush();
+      insert(x);
+    }
     bool change = false;
     if (--until_check_ == 0) {  // MOA: time % clock == 0
       until_check_ = params_.clock;
+      flush();
       if (width_ > params_.grace_period) change = cut();
     }
     log_.record(change);
@@ -113,6 +143,7 @@ class adwin {
     for (index& h : head_) h = 0;
     used_rows_ = 1;
     width_ = 0;
+    n_pending_ = 0;
     until_check_ = params_.clock;
     sum_ = 0.0;
     var_sum_ = 0.0;
@@ -126,13 +157,29 @@ class adwin {
   [[nodiscard]] index n_updates() const noexcept { return log_.n_updates; }
 
   /// |W|, the number of values in the window.
-  [[nodiscard]] index width() const noexcept { return width_; }
+  [[nodiscard]] index width() const noexcept { return width_ + n_pending_; }
   /// The mean of the window (units of x); NaN when it is empty.
-  [[nodiscard]] double mean() const noexcept { return width_ == 0 ? std::nan("") : sum_ / double(width_); }
+  [[nodiscard]] double mean() const noexcept {
+    const running r = with_pending();
+    return r.width == 0.0 ? std::nan("") : r.sum / r.width;
+  }
   /// The (population) variance of the window (units of x squared); NaN when it is empty.
-  [[nodiscard]] double variance() const noexcept { return width_ == 0 ? std::nan("") : var_sum_ / double(width_); }
+  [[nodiscard]] double variance() const noexcept {
+    const running r = with_pending();
+    return r.width == 0.0 ? std::nan("") : r.var_sum / r.width;
+  }
   /// Rows of buckets in use (at most `max_rows()`).
-  [[nodiscard]] index n_rows() const noexcept { return used_rows_; }
+  [[nodiscard]] index n_rows() const noexcept {
+    // The rows the deferred values will reach: row i's merges feed row i + 1 (see flush()).
+    index rows = used_rows_;
+    index arriving = n_pending_;
+    for (index i = 0; arriving > 0; ++i) {
+      const index held = (i < used_rows_ ? count_[static_cast<std::size_t>(i)] : 0) + arriving;
+      rows = std::max(rows, i + 1);
+      arriving = merges(held);
+    }
+    return rows;
+  }
   /// R, the rows the histogram can hold.
   [[nodiscard]] index max_rows() const noexcept { return rows_; }
   /// The parameters.
@@ -140,51 +187,183 @@ class adwin {
 
  private:
   static constexpr const char* name = "footprint::adwin";
+  /// Values deferred before their insertion into the histogram (inserted together by flush()).
+  static constexpr index batch = 32;
 
   // 2^-i exactly, from its bits (i <= 62): no division.
   [[nodiscard]] static double inverse_power_of_two(index i) noexcept {
     return std::bit_cast<double>(static_cast<std::uint64_t>(1023 - i) << 52U);
   }
 
-  // Each row is a ring of M + 1 cells: bucket k (0 the oldest) of a row sits at its head + k,
-  // wrapped, so that dropping the oldest buckets moves the head instead of the other buckets.
+  // Row i's buckets, oldest first, fill the cells offset_i + head_i + k, k < count_i, of a
+  // stretch of room_i cells: dropping the oldest moves the head, new buckets go after the
+  // newest, and the buckets move back to the stretch's start only when the end is reached.
   [[nodiscard]] std::size_t cell(index row, index k) const noexcept {
-    const index width = params_.max_buckets + 1;
-    index j = head_[static_cast<std::size_t>(row)] + k;  // < 2 (M + 1): head <= M, k <= M + 1
-    if (j >= width) j -= width;
-    return static_cast<std::size_t>(row * width + j);
+    const auto r = static_cast<std::size_t>(row);
+    return static_cast<std::size_t>(offset_[r] + head_[r] + k);
   }
   [[nodiscard]] index& count(index row) noexcept { return count_[static_cast<std::size_t>(row)]; }
+  [[nodiscard]] index& head(index row) noexcept { return head_[static_cast<std::size_t>(row)]; }
+
+  /// Makes room for n more buckets after a row's newest (n <= room - M).
+  void make_room(index row, index n) noexcept {
+    const auto r = static_cast<std::size_t>(row);
+    if (head_[r] + count_[r] + n > room_[r]) move_to_start(row);
+  }
+
+  /// Moves a row's buckets (at most M + 1) to the start of its stretch.
+  [[gnu::noinline]] void move_to_start(index row) noexcept {
+    const auto r = static_cast<std::size_t>(row);
+    double* t = total_.data() + offset_[r];
+    double* v = variance_.data() + offset_[r];
+    const index from = head_[r];
+    for (index k = 0; k < count_[r]; ++k) {
+      t[k] = t[from + k];
+      v[k] = v[from + k];
+    }
+    head_[r] = 0;
+  }
 
   /// Appends a bucket (newest) to a row.
   void push_bucket(index row, double total, double var) noexcept {
+    make_room(row, 1);
     const std::size_t c = cell(row, count(row)++);
     total_[c] = total;
     variance_[c] = var;
   }
 
-  /// Removes the `n` oldest buckets of a row (n <= its count): the ring's head moves on.
+  /// Removes the `n` oldest buckets of a row (n <= its count).
   void drop_buckets(index row, index n) noexcept {
-    const index width = params_.max_buckets + 1;
-    index& head = head_[static_cast<std::size_t>(row)];
-    head += n;
-    if (head >= width) head -= width;
+    head(row) += n;
     count(row) -= n;
+  }
+
+  /// Opens the next row, empty.
+  void open_row() noexcept {
+    head(used_rows_) = 0;
+    count(used_rows_++) = 0;
+  }
+
+  /// |W| (a double: an integer below 2^53, exact), its sum and its sum of squared deviations.
+  struct running {
+    double width;
+    double sum;
+    double var_sum;
+  };
+
+  // MOA's running sums after one more value x: the variance increment
+  // (w - 1)(x - S / (w - 1))^2 / w, as (x (w - 1) - S)^2 / ((w - 1) w), 0 for the first value.
+  static void add_value(running& r, double x) noexcept {
+    r.width += 1.0;
+    double inc = 0.0;
+    if (r.width > 1.0) {
+      const double w1 = r.width - 1.0;
+      const double e = w1 * x - r.sum;  // (w - 1) (x - mean of the others)
+      inc = e * e / (w1 * r.width);
+    }
+    r.var_sum += inc;
+    r.sum += x;
+  }
+  // add_value for n values. The sums are held in separate locals: packed into one vector
+  // register (as a compiler may do with a struct's neighbouring fields), the sum would wait
+  // for the variance's division at every value.
+  static void add_values(running& r, const double* x, index n) noexcept {
+    double width = r.width;
+    double sum = r.sum;
+    double var_sum = r.var_sum;
+    for (index t = 0; t < n; ++t) {
+      width += 1.0;
+      if (width > 1.0) {
+        const double w1 = width - 1.0;
+        const double e = w1 * x[t] - sum;
+        var_sum += e * e / (w1 * width);
+      }
+      sum += x[t];
+    }
+    r = running{width, sum, var_sum};
+  }
+
+  // The deferred values, oldest first: they wait after row 0's newest bucket.
+  [[nodiscard]] const double* pending() const noexcept { return total_.data() + cell(0, count_[0]); }
+
+  // The running sums as if the deferred values were inserted (they are, bit for bit, by flush()).
+  [[nodiscard]] running with_pending() const noexcept {
+    running r{double(width_), sum_, var_sum_};
+    add_values(r, pending(), n_pending_);
+    return r;
+  }
+
+  // Merges a row makes when `held` buckets pass through it, M at most staying: each time it
+  // holds M + 1, its two oldest merge (MOA's compressBuckets), so the merged pairs are the
+  // first 2k buckets in order.
+  [[nodiscard]] index merges(index held) const noexcept {
+    const index m = params_.max_buckets;
+    return held <= m ? 0 : (held - m + 1) / 2;
   }
 
   // MOA's insertElement: a bucket of one value in row 0, the running sums, then compression.
   void insert(double x) noexcept {
-    ++width_;
+    running r{double(width_), sum_, var_sum_};
+    add_value(r, x);
+    width_ = static_cast<index>(r.width);
+    sum_ = r.sum;
+    var_sum_ = r.var_sum;
     push_bucket(0, x, 0.0);
-    double inc = 0.0;
-    if (width_ > 1) {
-      const double w1 = double(width_ - 1);
-      const double e = w1 * x - sum_;  // (w - 1) (x - mean of the others)
-      inc = e * e / (w1 * double(width_));
-    }
-    var_sum_ += inc;
-    sum_ += x;
     if (count(0) == params_.max_buckets + 1) compress();  // else no row is full
+  }
+
+  // Inserts the deferred values as n_pending_ calls of insert() would, bit for bit, row by row:
+  // a row's evolution depends only on the sequence of buckets arriving at it, and when `held`
+  // buckets pass through it the first 2k of them merge pairwise (k = merges(held)) into the
+  // next row and the rest stay. The deferred values already sit after row 0's newest bucket,
+  // and each row's merges are written after the next row's newest. Used only below
+  // batch_limit_, where no bucket can be dropped.
+  void flush() noexcept {
+    if (n_pending_ == 0) return;
+    running r{double(width_), sum_, var_sum_};
+    add_values(r, pending(), n_pending_);
+    width_ += n_pending_;
+    sum_ = r.sum;
+    var_sum_ = r.var_sum;
+
+    index arriving = n_pending_;
+    n_pending_ = 0;
+    for (index i = 0; arriving > 0; ++i) {
+      const index held = count(i) + arriving;
+      const index k_merged = merges(held);
+      if (k_merged > 0) {
+        if (i + 1 == used_rows_) open_row();
+        make_room(i + 1, k_merged);
+        // MOA's merge: n1 = n2 = 2^i, u = total / n, inc = n1 n2 (u1 - u2)^2 / (n1 + n2); the
+        // division by a power of two is the exact scaling by its inverse.
+        const double* in_t = total_.data() + cell(i, 0);
+        const double* in_v = variance_.data() + cell(i, 0);
+        double* out_t = total_.data() + cell(i + 1, count(i + 1));
+        double* out_v = variance_.data() + cell(i + 1, count(i + 1));
+        const double n1 = double(index{1} << i);
+        const double inv = inverse_power_of_two(i);
+        const double half_inv = 0.5 * inv;
+        if (i == 0) {  // single values: no variance (MOA's 0 + 0 + inc is inc)
+          for (index k = 0; k < k_merged; ++k) {
+            const double u1 = in_t[2 * k] * inv;
+            const double u2 = in_t[2 * k + 1] * inv;
+            out_t[k] = in_t[2 * k] + in_t[2 * k + 1];
+            out_v[k] = n1 * n1 * (u1 - u2) * (u1 - u2) * half_inv;
+          }
+        } else {
+          for (index k = 0; k < k_merged; ++k) {
+            const double u1 = in_t[2 * k] * inv;
+            const double u2 = in_t[2 * k + 1] * inv;
+            const double inc = n1 * n1 * (u1 - u2) * (u1 - u2) * half_inv;
+            out_t[k] = in_t[2 * k] + in_t[2 * k + 1];
+            out_v[k] = in_v[2 * k] + in_v[2 * k + 1] + inc;
+          }
+        }
+      }
+      head(i) += 2 * k_merged;
+      count(i) = held - 2 * k_merged;
+      arriving = k_merged;
+    }
   }
 
   // MOA's compressBuckets: a full row (M + 1 buckets) merges its two oldest into the next row.
@@ -198,8 +377,7 @@ class adwin {
           (void)delete_oldest();
           break;
         }
-        head_[static_cast<std::size_t>(used_rows_)] = 0;
-        count(used_rows_++) = 0;
+        open_row();
       }
       // MOA: n1 = n2 = 2^i, u = total / n, inc = n1 n2 (u1 - u2)^2 / (n1 + n2). Division by a
       // power of two is the exact scaling by its inverse: the same bits, no division.
@@ -231,81 +409,95 @@ class adwin {
     return n1;
   }
 
-  // A quick test, without division or root, that is true whenever MOA's cut test can be:
-  // with k = min(n0, n1) - mwl + 1, MOA's epsilon >= sqrt(2 v dd / k), and
-  // |mu0 - mu1| = |u0 n1 - u1 n0| / (n0 n1); so no cut is possible when
-  // (|u0 n1 - u1 n0| + slack)^2 k <= 2 v dd (n0 n1)^2 (1 - 1e-12), the slack and the factor
-  // covering every rounding of both computations (relative 1e-14 and 1e-12, against about 1e-16).
-  // It leaves the cut decisions, hence the signals, exactly MOA's; it skips most of the divisions.
-  [[nodiscard]] bool may_cut(index n0, index n1, double u0, double u1, double v, double dd) const noexcept {
-    const double a = double(n0), b = double(n1);
-    const double d = std::abs(u0 * b - u1 * a) + 1e-14 * (std::abs(u0) * b + std::abs(u1) * a);
-    const double k = double(std::min(n0, n1) - params_.min_window_length + 1);
-    return !(d * d * k <= 2.0 * v * dd * (a * b) * (a * b) * (1.0 - 1e-12));
-  }
-
   // MOA's cut loop (setInput, step 3): scans the splits oldest first; on a cut drops the oldest
   // bucket and rescans. The sub-window variances MOA accumulates are not used by its bound and
   // are not computed here.
+  //
+  // Each split is first screened without division or root by a test that is true whenever
+  // MOA's can be: with k = min(n0, n1) - mwl + 1, MOA's epsilon >= sqrt(2 v dd / k), and
+  // |mu0 - mu1| = |u0 n1 - u1 n0| / (n0 n1); so no cut is possible when
+  // (|u0 n1 - u1 n0| + slack)^2 k <= 2 v dd (n0 n1)^2 (1 - 1e-12), the slack and the factor
+  // covering every rounding of both computations (relative 1e-14 and 1e-12, against about
+  // 1e-16). The cut decisions, hence the signals, stay exactly MOA's. Counts are held as
+  // doubles: integers below 2^53, so every sum and conversion is exact.
+  // An upper bound of dd = ln(2 ln|W| / delta), increasing in |W|, for the screen: its value at
+  // twice the width it was last computed for (times 1 + 1e-12 for the logarithms' rounding),
+  // recomputed when |W| passes that width or falls below a quarter of it.
+  double dd_bound(index w) noexcept {
+    if (w > dd_width_ || 4 * w < dd_width_) {
+      dd_width_ = 2 * w;
+      dd_bound_ = std::log(2.0 * std::log(double(dd_width_)) / params_.delta) * (1.0 + 1e-12);
+    }
+    return dd_bound_;
+  }
+
   bool cut() noexcept {
-    const auto mwl = params_.min_window_length;
     bool change = false;
-    bool again = true;
-    while (again) {
-      again = false;
-      index n0 = 0;
-      index n1 = width_;
-      double u0 = 0.0;
-      double u1 = sum_;
-      const double dd = std::log(2.0 * std::log(double(width_)) / params_.delta);
-      const double v = var_sum_ / double(width_);
-      bool exit = false;
-      for (index i = used_rows_ - 1; i >= 0 && !exit; --i) {
-        const index size = index{1} << i;
-        const index k_end = count(i);
-        const index width = params_.max_buckets + 1;
-        const double* row = total_.data() + i * width;  // the row's ring, oldest at its head
-        index at = head_[static_cast<std::size_t>(i)];
-        for (index k = 0; k < k_end; ++k) {
-          const double u2 = row[at];
-          if (++at == width) at = 0;
-          n0 += size;
-          n1 -= size;
-          u0 += u2;
-          u1 -= u2;
-          if (i == 0 && k == k_end - 1) {
-            exit = true;
-            break;
-          }
-          if (n1 > mwl + 1 && n0 > mwl + 1 && may_cut(n0, n1, u0, u1, v, dd)) {
-            const double diff = u0 / double(n0) - u1 / double(n1);
-            const double m = 1.0 / double(n0 - mwl + 1) + 1.0 / double(n1 - mwl + 1);
-            const double epsilon = std::sqrt(2.0 * m * v * dd) + 2.0 / 3.0 * dd * m;
-            if (std::abs(diff) > epsilon) {
-              change = true;
-              again = true;
-              if (width_ > 0) (void)delete_oldest();
-              exit = true;
-              break;
-            }
-          }
-        }
-      }
+    while (finds_cut(dd_bound(width_))) {  // a cut implies |W| > 2 (mwl + 2) > 0
+      change = true;
+      (void)delete_oldest();
     }
     return change;
   }
 
+  // One scan of the splits, oldest first: true at the first one MOA's test cuts at.
+  [[nodiscard]] bool finds_cut(double dd_high) const noexcept {
+    const double mwl = double(params_.min_window_length);
+    const double least = mwl + 1.0;  // each side must hold more than mwl + 1 values
+    const double shift = 1.0 - mwl;  // k = min(n0, n1) - mwl + 1
+    const double w = double(width_);
+    const double v = var_sum_ / w;
+    const double screen = 2.0 * v * dd_high * (1.0 - 1e-12);
+    double n0 = 0.0;
+    double n1 = w;
+    double u0 = 0.0;
+    double u1 = sum_;
+    for (index i = used_rows_ - 1; i >= 0; --i) {
+      const double size = double(index{1} << i);
+      const double* row = total_.data() + cell(i, 0);
+      // The split after the newest bucket would leave W1 empty: MOA stops before it.
+      const index n = count_[static_cast<std::size_t>(i)] - (i == 0 ? 1 : 0);
+      for (index k = 0; k < n; ++k) {
+        n0 += size;
+        n1 -= size;
+        u0 += row[k];
+        u1 -= row[k];
+        const double smaller = std::min(n0, n1);
+        if (!(smaller > least)) continue;
+        const double p = u0 * n1;
+        const double q = u1 * n0;
+        const double d = std::abs(p - q) + 1e-14 * (std::abs(p) + std::abs(q));
+        const double n01 = n0 * n1;
+        if (d * d * (smaller + shift) <= screen * n01 * n01) continue;
+        // MOA's test.
+        const double dd = std::log(2.0 * std::log(w) / params_.delta);
+        const double diff = u0 / n0 - u1 / n1;
+        const double m = 1.0 / (n0 - mwl + 1.0) + 1.0 / (n1 - mwl + 1.0);
+        const double epsilon = std::sqrt(2.0 * m * v * dd) + 2.0 / 3.0 * dd * m;
+        if (std::abs(diff) > epsilon) return true;
+      }
+    }
+    return false;
+  }
+
   adwin_params params_;
   index rows_ = 1;                ///< R, rows of capacity
-  std::vector<double> total_;     ///< bucket sums, row-major (R, M + 1); index 0 the oldest of a row
+  std::vector<double> total_;     ///< bucket sums, row i in cells [offset_i, offset_i + room_i)
   std::vector<double> variance_;  ///< bucket variance sums (sum of squared deviations)
+  std::vector<index> offset_;     ///< first cell of each row's stretch
+  std::vector<index> room_;       ///< cells of each row's stretch
+  std::vector<index> head_;       ///< each row's oldest bucket, from its offset
   std::vector<index> count_;      ///< buckets per row
-  std::vector<index> head_;       ///< cell of each row's oldest bucket, in [0, M]
   index used_rows_ = 1;           ///< rows in use; row 0 the newest, bucket size 2^row
-  index width_ = 0;               ///< |W|
+  index width_ = 0;               ///< |W| without the deferred values
   index until_check_ = 0;         ///< values until the next test (MOA tests when its mintTime % clock == 0)
-  double sum_ = 0.0;              ///< sum of W
-  double var_sum_ = 0.0;          ///< sum of squared deviations of W from its mean
+  double sum_ = 0.0;              ///< sum of W (without the deferred values)
+  double var_sum_ = 0.0;          ///< sum of squared deviations of W from its mean (likewise)
+  index n_pending_ = 0;           ///< deferred values (after row 0's newest bucket), < batch
+  std::size_t pending_cell_ = 0;  ///< the cell of the first of them
+  index batch_limit_ = 0;         ///< (M + 1) 2^(R - 1): while |W| is below it no bucket is dropped
+  index dd_width_ = 0;            ///< the width dd_bound_ was computed at
+  double dd_bound_ = 0.0;         ///< dd there: an upper bound of dd below it
   detail::monitoring::detection_log log_;
 };
 
