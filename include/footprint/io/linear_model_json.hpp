@@ -279,14 +279,8 @@ template <detail::linear_json_model Model>
 template <detail::linear_json_model Model>
 [[nodiscard]] Model model_from_json_value(std::type_identity<Model>, const nlohmann::json& j,
                                           const std::string& source = "<json>") {
-  const detail::json_reader r(source);
-  Model m;
-  try {
-    detail::from_json(r, j, m);
-  } catch (const nlohmann::json::exception& e) {  // defensive: every access is checked first
-    r.fail("", e.what());
-  }
-  return m;
+  return detail::read_json_value<Model>(
+      j, source, [](const detail::json_reader& r, const nlohmann::json& v, Model& m) { detail::from_json(r, v, m); });
 }
 
 /// The JSON text of a model.

@@ -401,14 +401,8 @@ template <detail::tree_model Model>
 template <detail::tree_model Model>
 [[nodiscard]] Model model_from_json_value(std::type_identity<Model>, const nlohmann::json& j,
                                           const std::string& source = "<json>") {
-  const detail::json_reader r(source);
-  Model m;
-  try {
-    detail::from_json(r, j, m);
-  } catch (const nlohmann::json::exception& e) {  // defensive: every access is checked first
-    r.fail("", e.what());
-  }
-  return m;
+  return detail::read_json_value<Model>(
+      j, source, [](const detail::json_reader& r, const nlohmann::json& v, Model& m) { detail::from_json(r, v, m); });
 }
 
 /// The JSON text of a model (`tree_ensemble`, `random_forest` or `gradient_boosting`).
@@ -428,15 +422,7 @@ template <detail::tree_model Model>
 ///         e.g. `ensemble.trees[3]`)
 template <detail::tree_model Model>
 [[nodiscard]] Model model_from_json(std::string_view text, const std::string& source = "<json>") {
-  const detail::json_reader r(source);
-  const nlohmann::json j = detail::parse_json(text, source);
-  Model m;
-  try {
-    detail::from_json(r, j, m);
-  } catch (const nlohmann::json::exception& e) {  // defensive: every access is checked first
-    r.fail("", e.what());
-  }
-  return m;
+  return model_from_json_value(std::type_identity<Model>{}, detail::parse_json(text, source), source);
 }
 
 /// Writes a model to a JSON file (see model_to_json).

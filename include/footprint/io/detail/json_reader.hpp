@@ -295,6 +295,21 @@ class basic_json_reader {
 /// io's reader of nlohmann::json documents.
 using json_reader = basic_json_reader<nlohmann::json>;
 
+/// A `Model` read from a parsed document by `read(reader, j, model)` (a format's from_json):
+/// the body every model_from_json_value shares. An nlohmann exception (defensive: every access
+/// is checked first) becomes the reader's data_error.
+template <class Model, class Read>
+[[nodiscard]] Model read_json_value(const nlohmann::json& j, const std::string& source, Read read) {
+  const json_reader r(source);
+  Model m;
+  try {
+    read(r, j, m);
+  } catch (const nlohmann::json::exception& e) {
+    r.fail("", e.what());
+  }
+  return m;
+}
+
 /// `x` as JSON, or null when it is NaN: only for the fields whose format may be undefined
 /// (see the NaN policy). Any other non-finite value is a caller's bug.
 template <class Json = nlohmann::json>
