@@ -13,6 +13,7 @@
 #include <chrono>
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -309,6 +310,27 @@ template <class P>
 concept ExecutionPolicy = requires(P& p, const execution_observation& o) {
   { p.act(o) } -> std::same_as<child_order>;
   p.reset();
+};
+
+/// An environment an execution policy acts in and an agent trains in: the Almgren-Chriss
+/// world (execution/almgren_chriss_world.hpp), a simulator.
+///
+/// Requirements, for `E e`, `const E ce`, a seed `s` and a `child_order c`:
+/// 1. `e.reset(s)` starts an episode (one parent order) with the randomness of seed s.
+/// 2. `ce.observe()` returns the `execution_observation` at the current decision.
+/// 3. `e.step(c)` trades the child over the next interval and returns that step's
+///    implementation shortfall, quote currency (positive = cost); after the last decision
+///    what is left is marked at the final mid (and counted in that step's shortfall).
+/// 4. `ce.done()` is true after the last decision; `ce.side()` is the parent order's side.
+/// 5. *Semantic*: the same seed and the same children give the same observations and
+///    shortfalls (common random numbers for paired comparisons).
+template <class E>
+concept ExecutionEnvironment = requires(E& e, const E& ce, std::uint64_t s, const child_order& c) {
+  e.reset(s);
+  { ce.observe() } -> std::same_as<execution_observation>;
+  { e.step(c) } -> std::convertible_to<double>;
+  { ce.done() } -> std::convertible_to<bool>;
+  { ce.side() } -> std::same_as<side>;
 };
 
 }  // namespace footprint

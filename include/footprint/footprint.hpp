@@ -141,8 +141,10 @@
 #include "footprint/execution/schedule_cost.hpp"
 #include "footprint/execution/schedule_forecast.hpp"
 #include "footprint/execution/schedules.hpp"
+#include "footprint/execution/simulated_environment.hpp"
 #include "footprint/execution/simulated_execution.hpp"
 #include "footprint/execution/simulated_overlay.hpp"
+#include "footprint/execution/tabular_q_learning.hpp"
 
 #include "footprint/monitoring/adwin.hpp"
 #include "footprint/monitoring/bernoulli_cusum.hpp"
@@ -167,5 +169,6 @@
 #include "footprint/io/linear_model_json.hpp"
 #include "footprint/io/mlp_json.hpp"
 #include "footprint/io/pretrade_json.hpp"
+#include "footprint/io/q_learning_json.hpp"
 #include "footprint/io/tree_model_json.hpp"
 #include "footprint/io/xgboost_model.hpp"

@@ -187,3 +187,29 @@ TEST_CASE("execution policies and the world: bad input") {
 }
 
 }  // namespace unity_execution_policies
+
+namespace unity_execution_policies {
+
+TEST_CASE("passive_catch_up_policy: TWAP where children trade at market, and catch-up when behind") {
+  // In the Almgren-Chriss world every child trades at market: the passive slices are TWAP's.
+  const fp::policy_comparison c = fp::compare_policies(paper_world(), fp::passive_catch_up_policy{}, fp::twap_policy{});
+  CHECK(c.mean_difference_bps == 0.0);
+  CHECK(c.verdict == "parity");
+  // By hand: X = 10, N = 5. On schedule at k = 1 (8 left): a passive slice of 2, 1 tick inside.
+  const fp::passive_catch_up_policy p(1);
+  const fp::child_order on = p.act({.step = 1, .n_steps = 5, .quantity = 10.0, .remaining = 8.0});
+  CHECK(on.type == fp::child_order_type::passive_limit);
+  CHECK(on.quantity == 2.0);
+  CHECK(on.price_offset_ticks == 1);
+  // Nothing filled by k = 2 (10 left, TWAP would have 6): 4 behind > a slice of 10/3: market.
+  const fp::child_order behind = p.act({.step = 2, .n_steps = 5, .quantity = 10.0, .remaining = 10.0});
+  CHECK(behind.type == fp::child_order_type::market);
+  CHECK(behind.quantity == 4.0);
+  // The last decision: everything left, at market.
+  const fp::child_order last = p.act({.step = 4, .n_steps = 5, .quantity = 10.0, .remaining = 3.0});
+  CHECK(last.type == fp::child_order_type::market);
+  CHECK(last.quantity == 3.0);
+  CHECK_THROWS_AS(fp::passive_catch_up_policy(-1), fp::invalid_argument);
+}
+
+}  // namespace unity_execution_policies

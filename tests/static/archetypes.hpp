@@ -5,9 +5,11 @@
 
 #include "footprint/concepts.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -216,6 +218,34 @@ struct halving_policy {
     return {.quantity = o.step + 1 >= o.n_steps ? o.remaining : 0.5 * o.remaining};
   }
   void reset() { decisions = 0; }
+};
+
+// An execution environment (ExecutionEnvironment): two decisions, each child trades at the
+// mid less one unit per share (a sell), the mid never moves.
+struct flat_environment {
+  double remaining = 2.0;
+  int k = 0;
+  void reset(std::uint64_t) {
+    remaining = 2.0;
+    k = 0;
+  }
+  [[nodiscard]] footprint::execution_observation observe() const {
+    return {.step = k,
+            .n_steps = 2,
+            .horizon = 2.0,
+            .quantity = 2.0,
+            .remaining = remaining,
+            .arrival_mid = 10.0,
+            .mid = 10.0};
+  }
+  double step(const footprint::child_order& c) {
+    const double n = std::min(std::max(c.quantity, 0.0), remaining);
+    remaining -= n;
+    ++k;
+    return n * 1.0;
+  }
+  [[nodiscard]] bool done() const { return k >= 2; }
+  [[nodiscard]] footprint::side side() const { return footprint::side::sell; }
 };
 
 }  // namespace archetype

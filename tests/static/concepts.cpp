@@ -160,6 +160,19 @@ struct act_takes_mutable {
 struct policy_without_reset {
   fp::child_order act(const fp::execution_observation& o) const { return {.quantity = o.remaining}; }
 };
+struct environment_without_side {
+  void reset(std::uint64_t) {}
+  [[nodiscard]] fp::execution_observation observe() const { return {}; }
+  double step(const fp::child_order&) { return 0.0; }
+  [[nodiscard]] bool done() const { return true; }
+};
+struct environment_step_returns_order {
+  void reset(std::uint64_t) {}
+  [[nodiscard]] fp::execution_observation observe() const { return {}; }
+  fp::child_order step(const fp::child_order& c) { return c; }
+  [[nodiscard]] bool done() const { return true; }
+  [[nodiscard]] fp::side side() const { return fp::side::buy; }
+};
 
 }  // namespace broken
 
@@ -194,6 +207,9 @@ static_assert(fp::ExecutionPolicy<archetype::halving_policy>);
 static_assert(!fp::ExecutionPolicy<broken::act_returns_double>);
 static_assert(!fp::ExecutionPolicy<broken::act_takes_mutable>);
 static_assert(!fp::ExecutionPolicy<broken::policy_without_reset>);
+static_assert(fp::ExecutionEnvironment<archetype::flat_environment>);
+static_assert(!fp::ExecutionEnvironment<broken::environment_without_side>);
+static_assert(!fp::ExecutionEnvironment<broken::environment_step_returns_order>);
 
 TEST_CASE("archetypes behave as their concepts promise") {
   archetype::regressor r;
@@ -246,6 +262,11 @@ TEST_CASE("archetypes behave as their concepts promise") {
   CHECK(halving.decisions == 2);
   halving.reset();
   CHECK(halving.decisions == 0);
+
+  archetype::flat_environment env;
+  env.reset(1);
+  while (!env.done()) CHECK(env.step(halving.act(env.observe())) == 1.0);  // half, then the rest
+  CHECK(env.remaining == 0.0);
 
   // The forwarding traits reach the members of member_book.
   using traits = fp::order_book_traits<archetype::member_book>;

@@ -14,8 +14,10 @@
 #include "footprint/distributions/normal_mixture.hpp"
 #include "footprint/error.hpp"
 #include "footprint/execution/almgren_chriss.hpp"
+#include "footprint/execution/almgren_chriss_world.hpp"
 #include "footprint/execution/execution_policies.hpp"
 #include "footprint/execution/schedule_cost.hpp"
+#include "footprint/execution/tabular_q_learning.hpp"
 #include "footprint/features/amihud_illiquidity.hpp"
 #include "footprint/features/arrival_features.hpp"
 #include "footprint/features/book_history.hpp"
@@ -188,6 +190,9 @@ static_assert(fp::ExecutionPolicy<fp::twap_policy>);
 static_assert(fp::ExecutionPolicy<fp::pov_policy>);
 static_assert(fp::ExecutionPolicy<fp::schedule_policy>);
 static_assert(fp::ExecutionPolicy<fp::adaptive_almgren_chriss_policy>);
+static_assert(fp::ExecutionPolicy<fp::passive_catch_up_policy>);
+static_assert(fp::ExecutionPolicy<fp::tabular_q_learning>);
+static_assert(fp::ExecutionEnvironment<fp::almgren_chriss_world>);
 static_assert(std::is_aggregate_v<fp::zero_intelligence_params>);
 static_assert(std::is_aggregate_v<fp::queue_reactive_params>);
 static_assert(std::is_aggregate_v<fp::order_flow_event>);

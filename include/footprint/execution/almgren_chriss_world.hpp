@@ -97,6 +97,8 @@ class almgren_chriss_world {
     return cost;
   }
 
+  /// The parent order's side.
+  [[nodiscard]] footprint::side side() const noexcept { return params_.side; }
   /// True after N decisions.
   [[nodiscard]] bool done() const noexcept { return k_ >= params_.model.n_intervals; }
   /// Implementation shortfall so far, quote currency (positive = cost).

@@ -2,10 +2,11 @@
 /// @brief The classical execution policies, each an `ExecutionPolicy` (concepts.hpp): TWAP,
 /// POV, a fixed schedule (e.g. the static Almgren-Chriss trajectory) and the adaptive
 /// Almgren-Chriss policy that re-solves the trajectory from the inventory left at each
-/// decision. See docs/execution.md.
+/// decision, and passive limit orders with catch-up. See docs/execution.md.
 ///
-/// Each sends market children; the environment trades at most what is left. They are the
-/// baselines a learning agent is judged against (execution/policy_evaluation.hpp).
+/// Each sends market children, except the passive policy's resting slices; the environment
+/// trades at most what is left. They are the baselines a learning agent is judged against
+/// (execution/policy_evaluation.hpp).
 #pragma once
 #include "footprint/concepts.hpp"
 #include "footprint/detail/checks.hpp"
@@ -123,9 +124,41 @@ class adaptive_almgren_chriss_policy {
   almgren_chriss model_;
 };
 
+/// Passive limit orders with catch-up: TWAP's slices rested as limit orders at the touch, and
+/// market orders when the fills fall behind. At decision k, with x the inventory left and
+/// x_twap = X (N - k) / N what TWAP would have left: behind by more than a slice
+/// (x - x_twap > x / (N - k)) it sends x - x_twap at market; otherwise it rests the slice
+/// x / (N - k) as a `passive_limit` child `offset_ticks` inside the touch (the environment
+/// cancels it at the next decision); at the last decision it sends everything left at market.
+/// Where every child trades at market (the Almgren-Chriss world) it is TWAP.
+class passive_catch_up_policy {
+ public:
+  /// @param offset_ticks ticks inside the touch, >= 0 (0: at it)
+  /// @throws invalid_argument for a negative offset
+  explicit passive_catch_up_policy(int offset_ticks = 0) : offset_(offset_ticks) {
+    detail::require_at_least(offset_ticks, 0, "footprint::passive_catch_up_policy", "offset_ticks");
+  }
+  /// The child at decision k (see the class comment).
+  [[nodiscard]] child_order act(const execution_observation& o) const noexcept {
+    const index left = std::max<index>(o.n_steps - o.step, 1);
+    const double remaining = std::max(o.remaining, 0.0);
+    if (left == 1) return {.quantity = remaining};
+    const double slice = remaining / double(left);
+    const double behind = remaining - o.quantity * double(left) / double(o.n_steps);
+    if (behind > slice) return {.quantity = behind};
+    return {.quantity = slice, .type = child_order_type::passive_limit, .price_offset_ticks = offset_};
+  }
+  /// Nothing to forget.
+  void reset() noexcept {}
+
+ private:
+  int offset_ = 0;
+};
+
 static_assert(ExecutionPolicy<twap_policy>);
 static_assert(ExecutionPolicy<pov_policy>);
 static_assert(ExecutionPolicy<schedule_policy>);
 static_assert(ExecutionPolicy<adaptive_almgren_chriss_policy>);
+static_assert(ExecutionPolicy<passive_catch_up_policy>);
 
 }  // namespace footprint

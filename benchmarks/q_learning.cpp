@@ -1,0 +1,68 @@
+// Training speed of the tabular Q-learning execution agent (execution/tabular_q_learning.hpp),
+// episodes per second (items_per_second), 10 decisions per episode (the execution issue's
+// target: >= 1,000 episodes/s in the zero-intelligence simulator, on one core):
+// - BM_tabular_q_learning_ac_world_10_decisions: the Almgren-Chriss world with the paper's
+//   example; each iteration trains a new agent for 10,000 episodes (21 sizes x 1 kind, 50
+//   inventory buckets, a stability check every 1,000 episodes of 64 greedy evaluation
+//   episodes);
+// - BM_tabular_q_learning_zero_intelligence: the zero-intelligence simulator with Cont,
+//   Stoikov and Talreja's (2010) Tokyo estimates (execution/simulated_environment.hpp): a buy
+//   of 10 lots over 60 s after 60 s of warmup, 6 sizes x 2 kinds (market, passive at the
+//   touch), 10 x 2 x 3 inventory, spread and imbalance buckets; 1,000 episodes per iteration,
+//   the simulator rebuilt and warmed up every episode. The peers (Qlib's and ABIDES' agents, which
+// train for hours) are not installed here (no pip): no peer runs in the same process.
+//
+// Build and run (by hand; benchmarks are off by default in CMake):
+//   nice g++ -std=c++20 -O2 -DNDEBUG -I include -isystem /usr/include/eigen3 benchmarks/q_learning.cpp -o /tmp/bq -lbenchmark -lpthread
+//   /tmp/bq --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+#include "footprint/execution/almgren_chriss.hpp"
+#include "footprint/execution/almgren_chriss_world.hpp"
+#include "footprint/execution/simulated_environment.hpp"
+#include "footprint/execution/tabular_q_learning.hpp"
+#include "footprint/simulation/zero_intelligence_model.hpp"
+
+#include <benchmark/benchmark.h>
+
+namespace fp = footprint;
+
+namespace {
+
+void BM_tabular_q_learning_ac_world_10_decisions(benchmark::State& state) {
+  const fp::almgren_chriss_params model{
+      .gamma = 2.5e-7, .eta = 2.5e-6, .epsilon = 0.0625, .sigma = 0.95, .lambda = 2e-6, .n_intervals = 10};
+  fp::almgren_chriss_world world({.model = model, .quantity = 1e6, .horizon = 5.0, .initial_price = 50.0});
+  fp::tabular_q_learning_params p;
+  p.risk_aversion = 2e-6;
+  p.variance_rate = 0.95 * 0.95;
+  p.episodes = 10'000;
+  for (auto _ : state) {
+    fp::tabular_q_learning agent(p);
+    benchmark::DoNotOptimize(agent.train(world));
+  }
+  state.SetItemsProcessed(state.iterations() * p.episodes);
+}
+
+void BM_tabular_q_learning_zero_intelligence(benchmark::State& state) {
+  fp::simulated_environment<fp::zero_intelligence_model> env(
+      fp::zero_intelligence_params::cont_stoikov_talreja_2010(),
+      {.side = fp::side::buy, .quantity = 10.0, .horizon_seconds = 60.0, .n_steps = 10, .warmup_seconds = 60.0});
+  fp::tabular_q_learning_params p;
+  p.inventory_buckets = 10;
+  p.spread_buckets = 2;
+  p.imbalance_buckets = 3;
+  p.size_fractions = {0.0, 0.1, 0.2, 0.3, 0.5, 1.0};
+  p.order_kinds = {fp::child_order{}, fp::child_order{.type = fp::child_order_type::passive_limit}};
+  p.episodes = 1'000;
+  for (auto _ : state) {
+    fp::tabular_q_learning agent(p);
+    benchmark::DoNotOptimize(agent.train(env));
+  }
+  state.SetItemsProcessed(state.iterations() * p.episodes);
+}
+
+}  // namespace
+
+BENCHMARK(BM_tabular_q_learning_ac_world_10_decisions)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_tabular_q_learning_zero_intelligence)->Unit(benchmark::kMillisecond);
+
+BENCHMARK_MAIN();
