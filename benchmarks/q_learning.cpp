@@ -46,12 +46,7 @@ void BM_tabular_q_learning_zero_intelligence(benchmark::State& state) {
   fp::simulated_environment<fp::zero_intelligence_model> env(
       fp::zero_intelligence_params::cont_stoikov_talreja_2010(),
       {.side = fp::side::buy, .quantity = 10.0, .horizon_seconds = 60.0, .n_steps = 10, .warmup_seconds = 60.0});
-  fp::tabular_q_learning_params p;
-  p.inventory_buckets = 10;
-  p.spread_buckets = 2;
-  p.imbalance_buckets = 3;
-  p.size_fractions = {0.0, 0.1, 0.2, 0.3, 0.5, 1.0};
-  p.order_kinds = {fp::child_order{}, fp::child_order{.type = fp::child_order_type::passive_limit}};
+  fp::tabular_q_learning_params p = fp::tabular_q_learning_params::order_book();
   p.episodes = 1'000;
   for (auto _ : state) {
     fp::tabular_q_learning agent(p);

@@ -11,6 +11,7 @@
 #include "backtest.hpp"
 
 #include "../common/market_data.hpp"
+#include "../common/program.hpp"
 #include "../common/walk_forward.hpp"
 
 #include <footprint/detail/concat.hpp>
@@ -67,17 +68,7 @@ int main(int argc, char** argv) {
                  "--calibration");
   app.add_flag("--quiet", o.quiet, "no progress on stderr");
   app.set_version_flag("--version", std::string(fp::version_string));
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "footprint-backtest: error: %s (see --help)\n", e.what());
-    return 2;
-  }
-  try {
+  return apps::parse_and_run(app, argc, argv, "footprint-backtest", [&] {
     const auto t0 = std::chrono::steady_clock::now();
     context c;
     say(o, "reading the market data ...");
@@ -95,10 +86,5 @@ int main(int argc, char** argv) {
     c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!o.calibration_path.empty()) save_calibration(o.calibration_path, c, result);
     return write_report(o, c, p, result);
-  } catch (const std::exception& e) {
-    std::string what = e.what();
-    std::replace(what.begin(), what.end(), '\n', ' ');
-    std::fprintf(stderr, "footprint-backtest: error: %s\n", what.c_str());
-    return 1;
-  }
+  });
 }

@@ -137,4 +137,19 @@ fp::simulated_execution simulate_in(const order_flow_fits& fits, const std::stri
   return fp::simulate_execution<fp::zero_intelligence_model>(fits.zero_intelligence.params, schedule, type, settings);
 }
 
+order_flow_tape builtin_order_flow(std::uint64_t seed) {
+  fp::zero_intelligence_params p = fp::zero_intelligence_params::cont_stoikov_talreja_2010();
+  p.seed = seed;
+  fp::zero_intelligence_model sim(p);
+  order_flow_tape t;
+  fp::order_flow_event e;
+  while (sim.seconds() < 6.5 * 3600.0) {
+    sim.next(e);
+    t.events.push_back(e);
+  }
+  t.tick_size = p.tick_size;
+  t.description = "built-in market: 6.5 hours of the zero-intelligence model with CST 2010's estimates";
+  return t;
+}
+
 }  // namespace apps

@@ -12,6 +12,7 @@
 #include <footprint/simulation/order_flow_event.hpp>
 #include <footprint/simulation/order_flow_statistics.hpp>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,10 @@ bool has_order_flow(const data_options& d);
 /// noted in `notes`). @throws fp::invalid_argument without order flow (or a Bitstamp folder
 /// without raw/*.log.bz2), fp::data_error from the readers
 order_flow_tape load_order_flow(const data_options& d, double tick_size);
+
+/// The built-in market's tape: 6.5 hours of the zero-intelligence model with Cont, Stoikov and
+/// Talreja's (2010) Tokyo estimates, simulated with `seed`.
+order_flow_tape builtin_order_flow(std::uint64_t seed);
 
 /// Settings of the fits.
 struct order_flow_fit_options {

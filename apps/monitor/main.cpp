@@ -15,6 +15,7 @@
 // of regimes by BIC), and a Bayesian linear model with and without them is scored by CRPS on
 // the rest, against 1,000 shuffles of the labels (validation/regime_conditioning.hpp).
 #include "../common/market_data.hpp"
+#include "../common/program.hpp"
 #include "../common/walk_forward.hpp"
 
 #include <footprint/detail/concat.hpp>
@@ -37,8 +38,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <exception>
-#include <fstream>
-#include <iostream>
 #include <limits>
 #include <span>
 #include <string>
@@ -75,20 +74,6 @@ void say(const options& o, const char* text) {
 }
 
 json number(double v) { return std::isfinite(v) ? json(v) : json(); }
-
-// Writes the JSON document to the file of --json, or to stdout for "-".
-void write_document(const options& o, const json& doc) {
-  const std::string out_text = doc.dump(1) + "\n";
-  if (o.json_path == "-") {
-    std::cout << out_text << std::flush;
-    if (!std::cout) throw fp::data_error("stdout", 0, 0, "", "cannot write the JSON document");
-  } else {
-    std::ofstream out(o.json_path);
-    out << out_text;
-    out.flush();
-    if (!out) throw fp::data_error(o.json_path, 0, 0, "", "cannot write the JSON document");
-  }
-}
 
 // The engine's forecast of a tested metaorder and its realized cost: the conformal 90%
 // interval where the backtest had one, else the raw [p05, p95].
@@ -342,7 +327,7 @@ int run(const options& o) {
   if (text && (std::fflush(stdout) != 0 || std::ferror(stdout))) {
     throw fp::data_error("stdout", 0, 0, "", "cannot write the timeline");
   }
-  if (!o.json_path.empty()) write_document(o, doc);
+  if (!o.json_path.empty()) apps::write_json(doc, o.json_path);
   return 0;
 }
 
@@ -547,7 +532,7 @@ int run_regimes(const options& o) {
                {"files", d.files},
                {"symbol", d.result.instrument.symbol}}},
              {"regimes", reg}};
-    write_document(o, doc);
+    apps::write_json(doc, o.json_path);
   }
   return 0;
 }
@@ -598,23 +583,8 @@ int main(int argc, char** argv) {
   app.add_option("--regime-label", o.label, "--regimes: the label forecast (a column of the orders' labels)")
       ->capture_default_str();
   app.set_version_flag("--version", std::string(fp::version_string));
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "footprint-monitor: error: %s (see --help)\n", e.what());
-    return 2;
-  }
-  if (o.json_path == "-") o.quiet = true;
-  try {
+  return apps::parse_and_run(app, argc, argv, "footprint-monitor", [&] {
+    if (o.json_path == "-") o.quiet = true;
     return o.regimes ? run_regimes(o) : run(o);
-  } catch (const std::exception& e) {
-    std::string what = e.what();
-    std::replace(what.begin(), what.end(), '\n', ' ');
-    std::fprintf(stderr, "footprint-monitor: error: %s\n", what.c_str());
-    return 1;
-  }
+  });
 }

@@ -13,6 +13,7 @@
 #include "pretrade.hpp"
 
 #include "../common/market_data.hpp"
+#include "../common/program.hpp"
 
 #include <footprint/detail/concat.hpp>
 #include <footprint/version.hpp>
@@ -124,17 +125,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--quiet", o.quiet, "no progress on stderr");
   app.set_version_flag("--version", std::string(fp::version_string));
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "footprint-pretrade: error: %s (see --help)\n", e.what());
-    return 2;
-  }
-  try {
+  return apps::parse_and_run(app, argc, argv, "footprint-pretrade", [&] {
     const double horizon = parse_horizon(o.horizon);
     if (o.simulate > 0 && o.data.lobster.empty() && o.data.binance.empty() && o.data.bitstamp.empty())
       throw fp::invalid_argument(
@@ -152,10 +143,5 @@ int main(int argc, char** argv) {
     if (o.model == "gbm") return run_gbm(o, horizon, src, prog);
     if (o.model == "mlp") return run_mlp(o, horizon, src, prog);
     return run_bayes(o, horizon, src, prog);
-  } catch (const std::exception& e) {
-    std::string what = e.what();
-    std::replace(what.begin(), what.end(), '\n', ' ');
-    std::fprintf(stderr, "footprint-pretrade: error: %s\n", what.c_str());
-    return 1;
-  }
+  });
 }

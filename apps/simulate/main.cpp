@@ -13,6 +13,7 @@
 // every field.
 #include "../common/market_data.hpp"
 #include "../common/order_flow.hpp"
+#include "../common/program.hpp"
 
 #include <footprint/detail/concat.hpp>
 #include <footprint/error.hpp>
@@ -33,8 +34,6 @@
 #include <cmath>
 #include <cstdio>
 #include <exception>
-#include <fstream>
-#include <iostream>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -256,11 +255,7 @@ int run(const options& o) {
     t = apps::load_order_flow(o.data, o.tick_size);
   } else {
     say(o, "simulating the built-in market (Cont, Stoikov and Talreja 2010's Tokyo estimates)");
-    fp::zero_intelligence_params p = fp::zero_intelligence_params::cont_stoikov_talreja_2010();
-    p.seed = o.seed + 1000;
-    t.events = simulate_tape<fp::zero_intelligence_model>(p, 6.5 * 3600.0);
-    t.tick_size = p.tick_size;
-    t.description = "built-in market: 6.5 hours of the zero-intelligence model with CST 2010's estimates";
+    t = apps::builtin_order_flow(o.seed + 1000);
   }
   notes = t.notes;
   std::fprintf(g_out, "footprint-simulate %s: %s, %zu order-flow events, tick %g\n",
@@ -356,22 +351,7 @@ int run(const options& o) {
     doc["queue_reactive"].update(run_model<fp::queue_reactive_model>(o, "queue-reactive (HLR 2015)", fits, strategies,
                                                                      side, quantity, real, so, realism_seconds));
   }
-  doc["notes"] = notes;
-  for (const std::string& n : notes) std::fprintf(g_out, "note: %s\n", n.c_str());
-  if (std::fflush(g_out) != 0 || std::ferror(g_out))
-    throw fp::data_error("stdout", 0, 0, "", "cannot write the report");
-  if (!o.json_path.empty()) {
-    const std::string text = doc.dump(1) + "\n";
-    if (o.json_path == "-") {
-      std::cout << text << std::flush;
-      if (!std::cout) throw fp::data_error("stdout", 0, 0, "", "cannot write the JSON document");
-    } else {
-      std::ofstream f(o.json_path);
-      f << text;
-      f.flush();
-      if (!f) throw fp::data_error(o.json_path, 0, 0, "", "cannot write the JSON document");
-    }
-  }
+  apps::finish_report(doc, notes, g_out, o.json_path);
   return 0;
 }
 
@@ -412,30 +392,10 @@ int main(int argc, char** argv) {
   app.add_option("--impact-sizes", o.impact_sizes,
                  "multiples of the quantity for the impact curve, e.g. 0.25 0.5 1 2 4");
   app.add_option("--seed", o.seed, "random seed");
-  app.add_option("--json", o.json_path, "write the report as JSON to this file ('-' for stdout)");
-  app.add_flag("--quiet", o.quiet, "no progress messages");
-  app.set_version_flag("--version", std::string(fp::version_string));
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "footprint-simulate: error: %s (see --help)\n", e.what());
-    return 2;
-  }
-  if (o.json_path == "-") {  // the JSON instead of the text
-    static FILE* const null_sink = std::fopen("/dev/null", "w");
-    g_out = null_sink != nullptr ? null_sink : stderr;
-    o.quiet = true;
-  }
-  try {
+  apps::add_output_options(app, o.json_path, o.quiet);
+  return apps::parse_and_run(app, argc, argv, "footprint-simulate", [&] {
+    g_out = apps::report_stream(o.json_path);  // the JSON instead of the text with --json -
+    o.quiet = o.quiet || o.json_path == "-";
     return run(o);
-  } catch (const std::exception& e) {
-    std::string what = e.what();
-    std::replace(what.begin(), what.end(), '\n', ' ');
-    std::fprintf(stderr, "footprint-simulate: error: %s\n", what.c_str());
-    return 1;
-  }
+  });
 }

@@ -29,7 +29,6 @@ CASE is one of:
                exit status 1
 """
 
-import json
 import os
 import subprocess
 import sys
@@ -37,29 +36,11 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.dirname(HERE))
+from program_checks import fail, ok, run, run_json  # noqa: E402
 ACTIONS = ["none", "widen_intervals", "refit", "fall_back"]
 WINDOW_KEYS = ["index", "from_ns", "to_ns", "fold", "metaorders", "coverage", "mean_z", "alarms", "orders",
                "features_drifted", "action"]
-
-
-def fail(msg):
-    print("FAILED: " + msg)
-    sys.exit(1)
-
-
-def ok(msg):
-    print("ok: " + msg)
-
-
-def run(cmd):
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=900)
-
-
-def run_json(cmd):
-    p = run(cmd + ["--json", "-", "--quiet"])
-    if p.returncode != 0:
-        fail(f"{cmd}: exit {p.returncode}: {p.stderr}")
-    return json.loads(p.stdout)
 
 
 def check_document(doc, what):

@@ -33,29 +33,11 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.dirname(HERE))
+from program_checks import fail, ok, run, run_json  # noqa: E402
 METHODS = ["engine", "square_root", "almgren_chriss", "structural_only"]
 SCORE_KEYS = ["metaorders", "bias_bps", "rmse_bps", "mae_bps", "crps_bps", "coverage_90", "conformal_rows",
               "coverage_90_conformal", "brier", "brier_conformal", "exceedance_rate"]
-
-
-def fail(msg):
-    print("FAILED: " + msg)
-    sys.exit(1)
-
-
-def ok(msg):
-    print("ok: " + msg)
-
-
-def run(cmd):
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=900)
-
-
-def run_json(cmd):
-    p = run(cmd + ["--json", "-", "--quiet"])
-    if p.returncode != 0:
-        fail(f"{cmd}: exit {p.returncode}: {p.stderr}")
-    return json.loads(p.stdout)
 
 
 def check_document(doc, what):

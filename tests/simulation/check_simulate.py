@@ -21,41 +21,28 @@ CASE is one of:
              stderr each, exit status 2; a Bitstamp folder without the raw log: exit status 1
 """
 
-import json
 import math
 import os
-import subprocess
 import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.dirname(HERE))
+import program_checks  # noqa: E402
+from program_checks import fail, ok  # noqa: E402
 CST_LAMBDA = [1.85, 1.51, 1.09, 0.88, 0.77]
 CST_THETA = [0.71, 0.81, 0.68, 0.56, 0.47]
 STRATEGIES = ["twap", "pov_10", "almgren_chriss", "passive_limit"]
 FAST = ["--paths", "40", "--horizon", "120", "--children", "12"]
 
 
-def fail(msg):
-    print("FAILED: " + msg)
-    sys.exit(1)
-
-
-def ok(msg):
-    print("ok: " + msg)
-
-
 def run(cmd):
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=1500)
+    return program_checks.run(cmd, timeout=1500)
 
 
 def run_json(cmd):
-    p = run(cmd + ["--json", "-", "--quiet"])
-    if p.returncode != 0:
-        fail(f"{cmd}: exit {p.returncode}: {p.stderr}")
-    if p.stderr:
-        fail(f"{cmd}: stderr with --json - --quiet: {p.stderr[:200]}")
-    return json.loads(p.stdout)
+    return program_checks.run_json(cmd, timeout=1500, silent=True)
 
 
 def finite(x):

@@ -56,6 +56,20 @@ struct tabular_q_learning_params {
   index stability_episodes = 64;
   double stability_tolerance = 5e-3;
   std::uint64_t seed = 0;  ///< episode e uses the environment seed member_seed(seed, e)
+
+  /// Settings for an order-book simulator (execution/simulated_environment.hpp), as
+  /// footprint-execute uses them: 10 inventory, 2 spread and 3 imbalance buckets; sizes 0, 0.1,
+  /// 0.2, 0.3, 0.5 and 1 of what is left; market or a limit at the touch; 100,000 episodes.
+  [[nodiscard]] static tabular_q_learning_params order_book() {
+    tabular_q_learning_params p;
+    p.inventory_buckets = 10;
+    p.spread_buckets = 2;
+    p.imbalance_buckets = 3;
+    p.size_fractions = {0.0, 0.1, 0.2, 0.3, 0.5, 1.0};
+    p.order_kinds = {child_order{}, child_order{.type = child_order_type::passive_limit}};
+    p.episodes = 100'000;
+    return p;
+  }
 };
 
 /// What training did.

@@ -1,0 +1,69 @@
+#include "program.hpp"
+
+#include <footprint/error.hpp>
+#include <footprint/version.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <exception>
+#include <fstream>
+#include <iostream>
+
+namespace apps {
+
+int parse_and_run(CLI::App& app, int argc, char** argv, const std::string& program, const std::function<int()>& run) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "%s: error: %s (see --help)\n", program.c_str(), e.what());
+    return 2;
+  }
+  try {
+    return run();
+  } catch (const std::exception& e) {
+    std::string what = e.what();
+    std::replace(what.begin(), what.end(), '\n', ' ');
+    std::fprintf(stderr, "%s: error: %s\n", program.c_str(), what.c_str());
+    return 1;
+  }
+}
+
+void add_output_options(CLI::App& app, std::string& json_path, bool& quiet) {
+  app.add_option("--json", json_path, "write the report as JSON to this file ('-' for stdout)");
+  app.add_flag("--quiet", quiet, "no progress messages");
+  app.set_version_flag("--version", std::string(footprint::version_string));
+}
+
+std::FILE* report_stream(const std::string& json_path) {
+  if (json_path != "-") return stdout;
+  static std::FILE* const sink = std::fopen("/dev/null", "w");
+  return sink != nullptr ? sink : stderr;
+}
+
+void write_json(const nlohmann::ordered_json& doc, const std::string& path) {
+  const std::string text = doc.dump(1) + "\n";
+  if (path == "-") {
+    std::cout << text << std::flush;
+    if (!std::cout) throw footprint::data_error("stdout", 0, 0, "", "cannot write the JSON document");
+    return;
+  }
+  std::ofstream f(path);
+  f << text;
+  f.flush();
+  if (!f) throw footprint::data_error(path, 0, 0, "", "cannot write the JSON document");
+}
+
+void finish_report(nlohmann::ordered_json& doc, const std::vector<std::string>& notes, std::FILE* text,
+                   const std::string& json_path) {
+  doc["notes"] = notes;
+  for (const std::string& n : notes) std::fprintf(text, "note: %s\n", n.c_str());
+  if (std::fflush(text) != 0 || std::ferror(text))
+    throw footprint::data_error("stdout", 0, 0, "", "cannot write the report");
+  if (!json_path.empty()) write_json(doc, json_path);
+}
+
+}  // namespace apps

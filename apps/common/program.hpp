@@ -1,0 +1,38 @@
+// What the programs share around their work: parsing the command line with the same error
+// conventions (exit 2 on a usage error, 1 on a failure, the message on stderr prefixed with
+// the program's name) and writing the JSON document to a file or stdout. Used by
+// footprint-execute and footprint-simulate.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace apps {
+
+/// Parses the command line into `app`'s options and runs `run`: --help and --version exit 0,
+/// a usage error prints "<program>: error: <what> (see --help)" and returns 2, an exception
+/// from `run` prints "<program>: error: <what>" (on one line) and returns 1.
+int parse_and_run(CLI::App& app, int argc, char** argv, const std::string& program, const std::function<int()>& run);
+
+/// Adds --json FILE ('-' for stdout), --quiet and --version.
+void add_output_options(CLI::App& app, std::string& json_path, bool& quiet);
+
+/// The text report's stream: stdout, or a sink when the JSON goes to stdout (`json_path` "-").
+std::FILE* report_stream(const std::string& json_path);
+
+/// Writes `doc` (indented by 1) to `path`, or to stdout when `path` is "-".
+/// @throws footprint::data_error when it cannot be written
+void write_json(const nlohmann::ordered_json& doc, const std::string& path);
+
+/// Ends a report: the notes go to doc["notes"] and after the text ("note: ..."), the text is
+/// flushed, and the JSON is written to `json_path` when it is set.
+/// @throws footprint::data_error when the text or the JSON cannot be written
+void finish_report(nlohmann::ordered_json& doc, const std::vector<std::string>& notes, std::FILE* text,
+                   const std::string& json_path);
+
+}  // namespace apps

@@ -1,0 +1,287 @@
+// footprint-execute: train, evaluate and compare execution policies in an environment.
+//
+// Environments (--env): the Almgren-Chriss world with the paper's example (ac: 10^6 shares
+// over 5 days in 5 decisions, where the optimum is known in closed form), or an order-book
+// simulator (zi: zero-intelligence, qr: queue-reactive) calibrated on the data's order flow
+// (the usual data options), or, without data, the built-in market (Cont, Stoikov and Talreja
+// 2010's Tokyo estimates). The tabular double Q-learning agent is trained there (or loaded
+// with --load-agent, and saved with --save-agent), then every policy runs the same evaluation
+// episodes (common random numbers): TWAP, passive limit orders with catch-up (simulators),
+// the Almgren-Chriss optimum (ac), the agent, and everything at once (the degenerate policy
+// the protocol must flag). Each is compared with TWAP: the mean difference in bps and its
+// paired 95% interval, "parity" when it contains 0. Prints a table; --json writes it.
+// docs/execution.md explains every field.
+#include "../common/market_data.hpp"
+#include "../common/order_flow.hpp"
+#include "../common/program.hpp"
+
+#include <footprint/error.hpp>
+#include <footprint/execution/almgren_chriss.hpp>
+#include <footprint/execution/almgren_chriss_world.hpp>
+#include <footprint/execution/execution_policies.hpp>
+#include <footprint/execution/policy_evaluation.hpp>
+#include <footprint/execution/simulated_environment.hpp>
+#include <footprint/execution/tabular_q_learning.hpp>
+#include <footprint/io/q_learning_json.hpp>
+#include <footprint/simulation/queue_reactive_model.hpp>
+#include <footprint/simulation/zero_intelligence_model.hpp>
+#include <footprint/version.hpp>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fp = footprint;
+using json = nlohmann::ordered_json;
+
+FILE* g_out = stdout;  // the text report: stdout, or nowhere when the JSON goes to stdout
+
+struct options {
+  apps::data_options data;
+  std::string env = "zi";  // ac, zi, qr
+  std::string side = "buy";
+  double quantity = 0.0;    // instrument units; 0: 10 lots (ac: the paper's 10^6 shares)
+  double horizon = 60.0;    // seconds (simulators)
+  fp::index decisions = 0;  // 0: 5 (ac, the paper's) or 10 (simulators)
+  double warmup = 60.0;
+  fp::index episodes = 0;  // training; 0: 300,000 (ac) or 100,000 (simulators)
+  fp::index evaluation_episodes = 1000;
+  std::uint64_t seed = 1;
+  std::string load_agent, save_agent, json_path;
+  bool quiet = false;
+};
+
+void say(const options& o, const std::string& text) {
+  if (!o.quiet) std::fprintf(stderr, "footprint-execute: %s\n", text.c_str());
+}
+
+json number(double v) { return std::isfinite(v) ? json(v) : json(); }
+
+// One policy against TWAP on the same episodes: a row of the table and of the JSON.
+template <class Env, class Policy>
+json compare(const std::string& name, const Env& env, Policy policy, const fp::policy_evaluation_params& ep) {
+  const fp::policy_comparison c = fp::compare_policies(env, std::move(policy), fp::twap_policy{}, ep);
+  std::fprintf(g_out, "%-24s %9.3f %8.3f %9.3f %10.3f   %+8.3f [%+8.3f, %+8.3f] %-7s %8.3f  %s\n", name.c_str(),
+               c.a.mean_bps, c.a.std_bps, c.a.cvar95_bps, c.a.completion_rate, c.mean_difference_bps, c.ci_low_bps,
+               c.ci_high_bps, std::string(c.verdict).c_str(), c.a.max_child_share, c.a.degenerate ? "yes" : "no");
+  return json{{"name", name},
+              {"mean_bps", number(c.a.mean_bps)},
+              {"std_bps", number(c.a.std_bps)},
+              {"cvar95_bps", number(c.a.cvar95_bps)},
+              {"completion_rate", number(c.a.completion_rate)},
+              {"max_child_share", number(c.a.max_child_share)},
+              {"degenerate", c.a.degenerate},
+              {"vs_twap",
+               {{"mean_difference_bps", number(c.mean_difference_bps)},
+                {"ci_low_bps", number(c.ci_low_bps)},
+                {"ci_high_bps", number(c.ci_high_bps)},
+                {"verdict", std::string(c.verdict)}}}};
+}
+
+// Everything at once: the degenerate policy the protocol must flag.
+struct all_at_once_policy {
+  [[nodiscard]] fp::child_order act(const fp::execution_observation& o) const { return {.quantity = o.remaining}; }
+  void reset() {}
+};
+
+// The agent: loaded, or trained in `env` (and saved when asked).
+template <class Env>
+fp::tabular_q_learning agent_for(const options& o, Env& env, fp::tabular_q_learning_params p, json& doc) {
+  json a;
+  if (!o.load_agent.empty()) {
+    say(o, "loading the agent from " + o.load_agent);
+    fp::tabular_q_learning agent = fp::load_model<fp::tabular_q_learning>(o.load_agent);
+    if (agent.n_steps() != env.observe().n_steps)
+      throw fp::invalid_argument("footprint-execute: the agent in " + o.load_agent + " was trained for " +
+                                 std::to_string(agent.n_steps()) + " decisions, the environment has " +
+                                 std::to_string(env.observe().n_steps) + " (--decisions)");
+    std::fprintf(g_out, "agent: tabular double Q-learning loaded from %s\n", o.load_agent.c_str());
+    a = json{{"source", "loaded"}, {"file", o.load_agent}, {"episodes", agent.params().episodes}};
+    doc["agent"] = a;
+    return agent;
+  }
+  p.episodes = o.episodes;
+  p.seed = o.seed;
+  fp::tabular_q_learning agent(p);
+  say(o, "training the agent for " + std::to_string(p.episodes) + " episodes");
+  const fp::q_learning_training t = agent.train(env);
+  std::fprintf(g_out,
+               "agent: tabular double Q-learning, %ld episodes in %.2f s (%.0f episodes/s), stable from episode %ld\n",
+               static_cast<long>(t.episodes), t.seconds, t.episodes_per_second, static_cast<long>(t.stable_since));
+  a = json{{"source", "trained"},
+           {"episodes", t.episodes},
+           {"seconds", t.seconds},
+           {"episodes_per_second", t.episodes_per_second},
+           {"stable_since", t.stable_since},
+           {"greedy_cost", t.greedy_cost}};
+  if (!o.save_agent.empty()) {
+    fp::save_model(agent, o.save_agent);
+    a["file"] = o.save_agent;
+    say(o, "saved the agent to " + o.save_agent);
+  }
+  doc["agent"] = a;
+  return agent;
+}
+
+void print_header() {
+  std::fprintf(g_out, "%-24s %9s %8s %9s %10s   %-30s %-7s %8s  %s\n", "policy", "mean_bps", "sd_bps", "cvar95",
+               "completion", "vs TWAP: mean difference [95% CI]", "verdict", "max/X", "degenerate");
+}
+
+// The Almgren-Chriss world with the paper's example.
+json run_ac(const options& o, json doc, const fp::policy_evaluation_params& ep) {
+  const fp::almgren_chriss_params model{
+      .gamma = 2.5e-7, .eta = 2.5e-6, .epsilon = 0.0625, .sigma = 0.95, .lambda = 2e-6, .n_intervals = o.decisions};
+  const double quantity = o.quantity > 0.0 ? o.quantity : 1e6;
+  const fp::side side = o.side == "sell" ? fp::side::sell : fp::side::buy;
+  fp::almgren_chriss_world world(
+      {.model = model, .quantity = quantity, .horizon = 5.0, .initial_price = 50.0, .side = side});
+  std::fprintf(g_out,
+               "environment: the Almgren-Chriss world, the paper's example (sigma 0.95, eta 2.5e-6, gamma 2.5e-7, "
+               "epsilon 0.0625, lambda 2e-6): %s %.6g at 50 over 5 days in %ld decisions\n",
+               o.side.c_str(), quantity, static_cast<long>(o.decisions));
+  doc["environment"] =
+      json{{"name", "ac"},          {"description", "the Almgren-Chriss world with the paper's example"},
+           {"side", o.side},        {"quantity", quantity},
+           {"horizon_days", 5.0},   {"decisions", o.decisions},
+           {"lambda", model.lambda}};
+  fp::tabular_q_learning_params p;
+  p.risk_aversion = model.lambda;
+  p.variance_rate = model.sigma * model.sigma;
+  fp::tabular_q_learning agent = agent_for(o, world, p, doc);
+  // The gate: the agent's trajectory (deterministic here) in E + lambda V against the optimum.
+  const fp::almgren_chriss ac(model);
+  fp::vector x(o.decisions + 1);
+  x[0] = quantity;
+  world.reset(0);
+  for (fp::index k = 0; !world.done(); ++k) {
+    (void)world.step(agent.act(world.observe()));
+    x[k + 1] = world.remaining();
+  }
+  const double optimum = ac.optimal_cost(quantity, 5.0).objective(model.lambda);
+  const double mine = ac.evaluate(x, 5.0).objective(model.lambda);
+  std::fprintf(g_out, "E + lambda V: agent %.2f, optimum %.2f USD (ratio %.4f)\n", mine, optimum, mine / optimum);
+  doc["objective"] = json{{"agent", mine}, {"optimum", optimum}, {"ratio", mine / optimum}};
+  print_header();
+  json rows = json::array();
+  rows.push_back(compare("twap", world, fp::twap_policy{}, ep));
+  rows.push_back(compare("almgren_chriss", world, fp::schedule_policy(ac.schedule(quantity, 5.0).trades), ep));
+  rows.push_back(compare("tabular_q_learning", world, agent, ep));
+  rows.push_back(compare("all_at_once", world, all_at_once_policy{}, ep));
+  doc["policies"] = rows;
+  return doc;
+}
+
+// An order-book simulator calibrated on the tape.
+template <class Simulator>
+json run_simulator(const options& o, json doc, const typename Simulator::params_type& model,
+                   const std::string& description, const fp::policy_evaluation_params& ep) {
+  const double lot = model.lot_quantity;
+  const double quantity = o.quantity > 0.0 ? o.quantity : 10.0 * lot;
+  const fp::side side = o.side == "sell" ? fp::side::sell : fp::side::buy;
+  fp::simulated_environment<Simulator> env(model, {.side = side,
+                                                   .quantity = quantity,
+                                                   .horizon_seconds = o.horizon,
+                                                   .n_steps = o.decisions,
+                                                   .warmup_seconds = o.warmup});
+  std::fprintf(g_out, "environment: %s: %s %.6g (%.1f lots) over %.0f s in %ld decisions after %.0f s of warmup\n",
+               description.c_str(), o.side.c_str(), quantity, quantity / lot, o.horizon, static_cast<long>(o.decisions),
+               o.warmup);
+  doc["environment"] = json{
+      {"name", o.env},       {"description", description},   {"side", o.side},           {"quantity", quantity},
+      {"lot_quantity", lot}, {"horizon_seconds", o.horizon}, {"decisions", o.decisions}, {"warmup_seconds", o.warmup}};
+  fp::tabular_q_learning agent = agent_for(o, env, fp::tabular_q_learning_params::order_book(), doc);
+  print_header();
+  json rows = json::array();
+  rows.push_back(compare("twap", env, fp::twap_policy{}, ep));
+  rows.push_back(compare("passive_catch_up", env, fp::passive_catch_up_policy{}, ep));
+  rows.push_back(compare("tabular_q_learning", env, agent, ep));
+  rows.push_back(compare("all_at_once", env, all_at_once_policy{}, ep));
+  doc["policies"] = rows;
+  return doc;
+}
+
+int run(options o) {
+  json doc;
+  doc["program"] = "footprint-execute";
+  doc["version"] = std::string(fp::version_string);
+  std::fprintf(g_out, "footprint-execute %s\n", std::string(fp::version_string).c_str());
+  if (o.episodes == 0) o.episodes = o.env == "ac" ? 300'000 : 100'000;
+  if (o.decisions == 0) o.decisions = o.env == "ac" ? 5 : 10;
+  const fp::policy_evaluation_params ep{.n_episodes = o.evaluation_episodes, .seed = o.seed + 2026};
+  doc["evaluation"] = json{{"episodes", ep.n_episodes}, {"seed", ep.seed}};
+  std::vector<std::string> notes;
+  if (o.env == "ac") {
+    if (apps::has_order_flow(o.data)) notes.push_back("--env ac ignores the data: the world is the paper's example");
+    doc = run_ac(o, doc, ep);
+  } else if (!apps::has_order_flow(o.data) && o.env == "zi") {
+    fp::zero_intelligence_params p = fp::zero_intelligence_params::cont_stoikov_talreja_2010();
+    doc = run_simulator<fp::zero_intelligence_model>(
+        o, doc, p, "zero-intelligence simulator, built-in market (Cont, Stoikov and Talreja 2010's Tokyo estimates)",
+        ep);
+  } else {
+    apps::order_flow_tape t;
+    if (apps::has_order_flow(o.data)) {
+      say(o, "reading the order flow");
+      t = apps::load_order_flow(o.data, 0.0);
+    } else {
+      say(o, "simulating 6.5 hours of the built-in market to fit the queue-reactive model");
+      t = apps::builtin_order_flow(o.seed + 1000);
+    }
+    notes.insert(notes.end(), t.notes.begin(), t.notes.end());
+    say(o, "fitting the simulators to " + std::to_string(t.events.size()) + " order-flow events");
+    const apps::order_flow_fits fits = apps::fit_order_flow(t, {});
+    notes.insert(notes.end(), fits.notes.begin(), fits.notes.end());
+    if (o.env == "zi")
+      doc = run_simulator<fp::zero_intelligence_model>(o, doc, fits.zero_intelligence.params,
+                                                       "zero-intelligence simulator fitted to " + t.description, ep);
+    else
+      doc = run_simulator<fp::queue_reactive_model>(o, doc, fits.queue_reactive.params,
+                                                    "queue-reactive simulator fitted to " + t.description, ep);
+  }
+  apps::finish_report(doc, notes, g_out, o.json_path);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "footprint-execute: train, evaluate and compare execution policies. Trains the tabular double Q-learning agent "
+      "in an environment (the Almgren-Chriss world, or an order-book simulator calibrated on the data; with no data "
+      "option the built-in market, CST 2010's estimates) and compares it, TWAP, passive limit orders with catch-up "
+      "and the Almgren-Chriss optimum on the same episodes.",
+      "footprint-execute"};
+  options o;
+  apps::add_data_options(app, o.data);
+  app.add_option("--env", o.env, "ac (the Almgren-Chriss world), zi (zero-intelligence) or qr (queue-reactive)")
+      ->check(CLI::IsMember({"ac", "zi", "qr"}));
+  app.add_option("--side", o.side, "buy or sell")->check(CLI::IsMember({"buy", "sell"}));
+  app.add_option("--quantity", o.quantity, "order quantity, instrument units (default 10 lots; ac: 10^6 shares)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--horizon", o.horizon, "execution horizon, seconds (simulators)")->check(CLI::PositiveNumber);
+  app.add_option("--decisions", o.decisions, "decisions N over the horizon (default 5 for ac, 10 for the simulators)")
+      ->check(CLI::Range(1, 1000));
+  app.add_option("--warmup", o.warmup, "background flow before each episode, seconds (simulators)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--episodes", o.episodes, "training episodes (default 300,000 for ac, 100,000 for the simulators)")
+      ->check(CLI::Range(1, 1'000'000'000));
+  app.add_option("--evaluation-episodes", o.evaluation_episodes, "evaluation episodes per policy (>= 30)")
+      ->check(CLI::Range(30, 10'000'000));
+  app.add_option("--seed", o.seed, "random seed (training; evaluation uses seed + 2026)");
+  app.add_option("--load-agent", o.load_agent, "load a trained agent (JSON) instead of training");
+  app.add_option("--save-agent", o.save_agent, "save the trained agent (JSON)");
+  apps::add_output_options(app, o.json_path, o.quiet);
+  return apps::parse_and_run(app, argc, argv, "footprint-execute", [&] {
+    g_out = apps::report_stream(o.json_path);  // the JSON instead of the text with --json -
+    o.quiet = o.quiet || o.json_path == "-";
+    return run(o);
+  });
+}
