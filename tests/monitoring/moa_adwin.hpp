@@ -53,13 +53,15 @@ class moa_adwin {
             if (n1 > double(mwl_ + 1) && n0 > double(mwl_ + 1) && cut(n0, n1, diff)) {
               change = true;
               again = true;
-              delete_oldest();
               exit = true;
               break;
             }
           }
         }
         subwindow_variances_ = v0 + v1;  // computed by MOA, unused by its bound
+        // MOA drops the oldest bucket as it finds the cut; here after the scan, whose list
+        // iterator must not outlive the row it may erase.
+        if (again) delete_oldest();
       }
     }
     return change;
