@@ -251,20 +251,9 @@ class adwin {
     double var_sum;
   };
 
-  // MOA's running sums after one more value x: the variance increment
-  // (w - 1)(x - S / (w - 1))^2 / w, as (x (w - 1) - S)^2 / ((w - 1) w), 0 for the first value.
-  static void add_value(running& r, double x) noexcept {
-    r.width += 1.0;
-    double inc = 0.0;
-    if (r.width > 1.0) {
-      const double w1 = r.width - 1.0;
-      const double e = w1 * x - r.sum;  // (w - 1) (x - mean of the others)
-      inc = e * e / (w1 * r.width);
-    }
-    r.var_sum += inc;
-    r.sum += x;
-  }
-  // add_value for n values. The sums are held in separate locals: packed into one vector
+  // MOA's running sums after n more values: the variance increment of each,
+  // (w - 1)(x - S / (w - 1))^2 / w, as (x (w - 1) - S)^2 / ((w - 1) w), none for the first
+  // value of an empty window. The sums are held in separate locals: packed into one vector
   // register (as a compiler may do with a struct's neighbouring fields), the sum would wait
   // for the variance's division at every value.
   static void add_values(running& r, const double* x, index n) noexcept {
@@ -304,7 +293,7 @@ class adwin {
   // MOA's insertElement: a bucket of one value in row 0, the running sums, then compression.
   void insert(double x) noexcept {
     running r{double(width_), sum_, var_sum_};
-    add_value(r, x);
+    add_values(r, &x, 1);
     width_ = static_cast<index>(r.width);
     sum_ = r.sum;
     var_sum_ = r.var_sum;
