@@ -180,6 +180,34 @@ double mlp_head_loss(mlp_head head, const OutMat& O, const double* y, const doub
   return total;
 }
 
+/// Back-propagation of one chunk after `mlp_forward_chunk`: with dLoss/dZ_L of the first m
+/// columns in buf.G's top n_out rows, adds dLoss/dtheta into `grad` (theta's layout; not
+/// cleared). buf.G and buf.dA are overwritten.
+template <class = void>
+void mlp_backward_chunk(const mlp_net& net, mlp_chunk_buffers& buf, index m, vector& grad) {
+  const index L = net.n_layers();
+  for (index l = L; l >= 1; --l) {
+    const auto sl = static_cast<std::size_t>(l);
+    const index out = net.sizes[sl];
+    const index in = net.sizes[sl - 1];
+    auto Gl = buf.G.topLeftCorner(out, m);
+    net.W(grad.data(), l).noalias() += buf.A[sl - 1].leftCols(m) * Gl.transpose();
+    net.b(grad.data(), l) += Gl.rowwise().sum();
+    if (l == 1) break;
+    auto dA = buf.dA.topLeftCorner(in, m);
+    dA.noalias() = net.W(l) * Gl;
+    auto Gnext = buf.G.topLeftCorner(in, m);
+    const auto Z = buf.Z[sl - 1].leftCols(m);
+    switch (net.activation) {
+      case mlp_activation::relu: Gnext = (Z.array() > 0.0).select(dA, 0.0); break;
+      case mlp_activation::tanh:
+        Gnext = dA.cwiseProduct((1.0 - buf.A[sl - 1].leftCols(m).array().square()).matrix());
+        break;
+      case mlp_activation::gelu: Gnext = dA.cwiseProduct(Z.unaryExpr([](double z) { return mlp_gelu_grad(z); })); break;
+    }
+  }
+}
+
 /// Mini-batch objective and gradient:
 ///   J = (1/b) sum_{i in rows} w_i loss_i + (weight_decay / 2) sum_l |W_l|_F^2
 /// (biases not decayed), b = rows.size(). `Xt` is (n_in, n_total), one column per
@@ -208,28 +236,7 @@ double mlp_batch_gradient(const mlp_net& net, mlp_head head, const matrix& Xt, c
     auto G = buf.G.topLeftCorner(n_out, m);
     total += mlp_head_loss(head, buf.Z[static_cast<std::size_t>(L)].leftCols(m), yc.data(),
                            w == nullptr ? nullptr : wc.data(), scale, G);
-    for (index l = L; l >= 1; --l) {
-      const auto sl = static_cast<std::size_t>(l);
-      const index out = net.sizes[sl];
-      const index in = net.sizes[sl - 1];
-      auto Gl = buf.G.topLeftCorner(out, m);
-      net.W(grad.data(), l).noalias() += buf.A[sl - 1].leftCols(m) * Gl.transpose();
-      net.b(grad.data(), l) += Gl.rowwise().sum();
-      if (l == 1) break;
-      auto dA = buf.dA.topLeftCorner(in, m);
-      dA.noalias() = net.W(l) * Gl;
-      auto Gnext = buf.G.topLeftCorner(in, m);
-      const auto Z = buf.Z[sl - 1].leftCols(m);
-      switch (net.activation) {
-        case mlp_activation::relu: Gnext = (Z.array() > 0.0).select(dA, 0.0); break;
-        case mlp_activation::tanh:
-          Gnext = dA.cwiseProduct((1.0 - buf.A[sl - 1].leftCols(m).array().square()).matrix());
-          break;
-        case mlp_activation::gelu:
-          Gnext = dA.cwiseProduct(Z.unaryExpr([](double z) { return mlp_gelu_grad(z); }));
-          break;
-      }
-    }
+    mlp_backward_chunk(net, buf, m, grad);
   }
   if (weight_decay > 0.0) {
     for (index l = 1; l <= L; ++l) net.W(grad.data(), l) += weight_decay * net.W(l);
