@@ -13,6 +13,8 @@
 #include "footprint/detail/random.hpp"
 #include "footprint/error.hpp"
 
+#include "execution/paper_example.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -28,15 +30,8 @@ namespace fp = footprint;
 static_assert(fp::ExecutionEnvironment<fp::almgren_chriss_world>);
 static_assert(fp::ExecutionPolicy<fp::tabular_q_learning>);
 
-// Almgren and Chriss (2000), section 3.2: X = 10^6 shares at 50 USD, T = 5 days, N = 5,
-// sigma 0.95 USD / sqrt(day), eta 2.5e-6, gamma 2.5e-7, epsilon 0.0625 USD, lambda 2e-6 / USD.
-fp::almgren_chriss_params paper() {
-  return {.gamma = 2.5e-7, .eta = 2.5e-6, .epsilon = 0.0625, .sigma = 0.95, .lambda = 2e-6, .n_intervals = 5};
-}
-
-fp::almgren_chriss_world paper_world() {
-  return fp::almgren_chriss_world({.model = paper(), .quantity = 1e6, .horizon = 5.0, .initial_price = 50.0});
-}
+using execution_test::paper;
+using execution_test::paper_world;
 
 // The agent minimises E + lambda V with the paper's lambda and the world's sigma^2.
 fp::tabular_q_learning_params agent_params(std::uint64_t seed) {
@@ -193,14 +188,7 @@ TEST_CASE("tabular_q_learning: acting before training, in another world, and bad
   fp::execution_observation o = w.observe();
   o.n_steps = 7;
   CHECK_THROWS_AS((void)agent.act(o), fp::invalid_argument);
-  const auto message = [](auto f) -> std::string {
-    try {
-      f();
-    } catch (const fp::invalid_argument& e) {
-      return e.what();
-    }
-    return "no exception";
-  };
+  const auto message = [](auto f) { return execution_test::invalid_argument_message(f); };
   CHECK(message([] { fp::tabular_q_learning({.inventory_buckets = 0}); }) ==
         "footprint::tabular_q_learning: inventory_buckets must be >= 1 (got 0)");
   CHECK(message([] {

@@ -8,6 +8,7 @@
 #include "footprint/detail/checks.hpp"
 #include "footprint/detail/random.hpp"
 #include "footprint/error.hpp"
+#include "footprint/execution/detail/learning_agents.hpp"
 #include "footprint/types.hpp"
 
 #include <algorithm>
@@ -29,9 +30,9 @@ struct tabular_q_learning_params {
   index spread_buckets = 1;
   /// Buckets of the queue imbalance, [-1, 1] cut into equal parts; >= 1 (NaN: bucket 0).
   index imbalance_buckets = 1;
-  /// Child sizes, as fractions of the inventory left, each in [0, 1]; at least one.
-  std::vector<double> size_fractions = {0.0,  0.05, 0.1,  0.15, 0.2,  0.25, 0.3,  0.35, 0.4,  0.45, 0.5,
-                                        0.55, 0.6,  0.65, 0.7,  0.75, 0.8,  0.85, 0.9,  0.95, 1.0};
+  /// Child sizes, as fractions of the inventory left, each in [0, 1]; at least one
+  /// (default 0, 0.05, ..., 1).
+  std::vector<double> size_fractions = detail::default_size_fractions();
   /// The kinds of child (quantity ignored): e.g. market, a limit at the touch (offset 0) and a
   /// limit one tick better (offset 1). An action is a size fraction and a kind; at least one.
   std::vector<child_order> order_kinds = {child_order{}};
@@ -49,9 +50,11 @@ struct tabular_q_learning_params {
   double learning_rate_exponent = 0.8;
   /// Every `stability_check` episodes (>= 1) the greedy policy runs `stability_episodes`
   /// (>= 1) evaluation episodes with fixed seeds (the same ones each time: common random
-  /// numbers) and its mean cost there (shortfall plus risk charge) is recorded; the policy
-  /// counts as stable from the first check after which that cost moves by at most
-  /// `stability_tolerance` (>= 0) of itself from one check to the next.
+  /// numbers) and its mean cost there (shortfall plus risk charge) is recorded. The policy
+  /// moved at a check when that cost changed by more than `stability_tolerance` (>= 0) of
+  /// itself and the change is significant (the paired 95% interval of the per-episode
+  /// differences excludes 0: the protocol's "not parity"); it counts as stable from the first
+  /// check after which it never moved.
   index stability_check = 1'000;
   index stability_episodes = 64;
   double stability_tolerance = 5e-3;
@@ -78,8 +81,8 @@ struct q_learning_training {
   double seconds = 0.0;              ///< wall-clock time (the only non-deterministic output)
   double episodes_per_second = 0.0;  ///< episodes / seconds
   /// The first episode from which the greedy policy was stable (see
-  /// `tabular_q_learning_params::stability_check`); 0 when it never moved by more than the
-  /// tolerance, `episodes` when it moved at the last check.
+  /// `tabular_q_learning_params::stability_check`); 0 when it never moved, `episodes` when it
+  /// moved at the last check.
   index stable_since = 0;
   /// The greedy policy's mean cost on the evaluation episodes at each check, quote currency.
   std::vector<double> greedy_cost;
@@ -144,6 +147,7 @@ class tabular_q_learning {
     const double s = sign(env.side());
     const index n_actions = actions();
     q_learning_training out;
+    std::vector<double> previous_costs;  // the greedy policy's costs at the last stability check
     for (index e = 0; e < params_.episodes; ++e) {
       env.reset(detail::member_seed(params_.seed, static_cast<std::uint64_t>(e)));
       const double progress = params_.episodes > 1 ? double(e) / double(params_.episodes - 1) : 1.0;
@@ -172,11 +176,12 @@ class tabular_q_learning {
         state = next_state;
       }
       if ((e + 1) % params_.stability_check == 0) {
-        out.greedy_cost.push_back(greedy_cost(env, s));
-        const std::size_t n = out.greedy_cost.size();
-        if (n >= 2 && std::abs(out.greedy_cost[n - 1] - out.greedy_cost[n - 2]) >
-                          params_.stability_tolerance * std::abs(out.greedy_cost[n - 1]))
-          out.stable_since = e + 1;
+        out.stable_since = detail::stability_update(
+            out.greedy_cost, previous_costs,
+            detail::greedy_episode_costs(
+                env, [this](const execution_observation& x) { return act(x); }, params_.stability_episodes,
+                params_.seed, params_.risk_aversion, params_.variance_rate),
+            e + 1, out.stable_since, params_.stability_tolerance, params_.episodes / params_.stability_check);
       }
     }
     out.episodes = params_.episodes;
@@ -245,12 +250,7 @@ class tabular_q_learning {
     detail::require_at_least(p.inventory_buckets, 1, name, "inventory_buckets");
     detail::require_at_least(p.spread_buckets, 1, name, "spread_buckets");
     detail::require_at_least(p.imbalance_buckets, 1, name, "imbalance_buckets");
-    if (p.size_fractions.empty()) throw invalid_argument(std::string(name) + ": size_fractions must not be empty");
-    for (const double f : p.size_fractions)
-      detail::require_in(f, 0.0, 1.0, detail::bounds::closed, name, "size_fractions");
-    if (p.order_kinds.empty()) throw invalid_argument(std::string(name) + ": order_kinds must not be empty");
-    for (const child_order& k : p.order_kinds)
-      detail::require_at_least(k.price_offset_ticks, 0, name, "order_kinds.price_offset_ticks");
+    detail::validate_actions(p.size_fractions, p.order_kinds, name);
     detail::require_non_negative(p.risk_aversion, name, "risk_aversion");
     detail::require_non_negative(p.variance_rate, name, "variance_rate");
     detail::require_at_least(p.episodes, 1, name, "episodes");
@@ -339,40 +339,12 @@ class tabular_q_learning {
   }
 
   [[nodiscard]] child_order child_for(const execution_observation& o, index action) const noexcept {
-    if (o.step + 1 >= n_steps_) return child_order{.quantity = o.remaining};  // the last decision: all, at market
-    const auto kinds = static_cast<index>(params_.order_kinds.size());
-    child_order c = params_.order_kinds[static_cast<std::size_t>(action % kinds)];
-    c.quantity = params_.size_fractions[static_cast<std::size_t>(action / kinds)] * o.remaining;
-    return c;
+    return detail::action_child(o, action, n_steps_, params_.size_fractions, params_.order_kinds);
   }
 
-  // The cost of a step (see the class comment): the step's shortfall, marked to market, plus
-  // the risk charge of what is held over the next interval.
   [[nodiscard]] double step_cost(const execution_observation& before, const execution_observation& after,
                                  double shortfall, double s, bool last) const noexcept {
-    const double tau = before.horizon / double(before.n_steps);
-    double c = shortfall - s * before.remaining * (before.mid - before.arrival_mid) +
-               params_.risk_aversion * params_.variance_rate * tau * after.remaining * after.remaining;
-    if (!last) c += s * after.remaining * (after.mid - before.arrival_mid);
-    return c;
-  }
-
-  // The greedy policy's mean cost over the stability check's evaluation episodes (seeds
-  // member_seed(~seed, i): the same at every check, apart from the training episodes').
-  template <ExecutionEnvironment Env>
-  [[nodiscard]] double greedy_cost(Env& env, double s) const {
-    double total = 0.0;
-    for (index i = 0; i < params_.stability_episodes; ++i) {
-      env.reset(detail::member_seed(~params_.seed, static_cast<std::uint64_t>(i)));
-      execution_observation o = env.observe();
-      while (!env.done()) {
-        const double cost = env.step(act(o));
-        const execution_observation next = env.observe();
-        total += step_cost(o, next, cost, s, env.done());
-        o = next;
-      }
-    }
-    return total / double(params_.stability_episodes);
+    return detail::marked_step_cost(before, after, shortfall, s, last, params_.risk_aversion, params_.variance_rate);
   }
 
   tabular_q_learning_params params_;
