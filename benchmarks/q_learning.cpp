@@ -1,6 +1,7 @@
-// Training speed of the tabular Q-learning execution agent (execution/tabular_q_learning.hpp),
-// episodes per second (items_per_second), 10 decisions per episode (the execution issue's
-// target: >= 1,000 episodes/s in the zero-intelligence simulator, on one core):
+// Training speed of the execution agents, tabular Q-learning (execution/tabular_q_learning.hpp)
+// and the double DQN (execution/double_dqn.hpp), episodes per second (items_per_second), 10
+// decisions per episode (the execution issue's target for the tabular agent: >= 1,000
+// episodes/s in the zero-intelligence simulator, on one core):
 // - BM_tabular_q_learning_ac_world_10_decisions: the Almgren-Chriss world with the paper's
 //   example; each iteration trains a new agent for 10,000 episodes (21 sizes x 1 kind, 50
 //   inventory buckets, a stability check every 1,000 episodes of 64 greedy evaluation
@@ -9,7 +10,11 @@
 //   Stoikov and Talreja's (2010) Tokyo estimates (execution/simulated_environment.hpp): a buy
 //   of 10 lots over 60 s after 60 s of warmup, 6 sizes x 2 kinds (market, passive at the
 //   touch), 10 x 2 x 3 inventory, spread and imbalance buckets; 1,000 episodes per iteration,
-//   the simulator rebuilt and warmed up every episode. The peers (Qlib's and ABIDES' agents, which
+//   the simulator rebuilt and warmed up every episode;
+// - BM_double_dqn_ac_world_10_decisions and BM_double_dqn_zero_intelligence: the double DQN
+//   (32 x 32 tanh units, a gradient step of 32 transitions every 4 decisions) in the same two
+//   environments, 2,000 episodes per iteration of which the first 1,000 are the random warm-up
+//   (so half the episodes train). The peers (Qlib's and ABIDES' agents, which
 // train for hours) are not installed here (no pip): no peer runs in the same process.
 //
 // Build and run (by hand; benchmarks are off by default in CMake):
@@ -17,6 +22,7 @@
 //   /tmp/bq --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include "footprint/execution/almgren_chriss.hpp"
 #include "footprint/execution/almgren_chriss_world.hpp"
+#include "footprint/execution/double_dqn.hpp"
 #include "footprint/execution/simulated_environment.hpp"
 #include "footprint/execution/tabular_q_learning.hpp"
 #include "footprint/simulation/zero_intelligence_model.hpp"
@@ -55,9 +61,39 @@ void BM_tabular_q_learning_zero_intelligence(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * p.episodes);
 }
 
+void BM_double_dqn_ac_world_10_decisions(benchmark::State& state) {
+  const fp::almgren_chriss_params model{
+      .gamma = 2.5e-7, .eta = 2.5e-6, .epsilon = 0.0625, .sigma = 0.95, .lambda = 2e-6, .n_intervals = 10};
+  fp::almgren_chriss_world world({.model = model, .quantity = 1e6, .horizon = 5.0, .initial_price = 50.0});
+  fp::double_dqn_params p;
+  p.risk_aversion = 2e-6;
+  p.variance_rate = 0.95 * 0.95;
+  p.episodes = 2'000;
+  for (auto _ : state) {
+    fp::double_dqn agent(p);
+    benchmark::DoNotOptimize(agent.train(world));
+  }
+  state.SetItemsProcessed(state.iterations() * p.episodes);
+}
+
+void BM_double_dqn_zero_intelligence(benchmark::State& state) {
+  fp::simulated_environment<fp::zero_intelligence_model> env(
+      fp::zero_intelligence_params::cont_stoikov_talreja_2010(),
+      {.side = fp::side::buy, .quantity = 10.0, .horizon_seconds = 60.0, .n_steps = 10, .warmup_seconds = 60.0});
+  fp::double_dqn_params p = fp::double_dqn_params::order_book();
+  p.episodes = 2'000;
+  for (auto _ : state) {
+    fp::double_dqn agent(p);
+    benchmark::DoNotOptimize(agent.train(env));
+  }
+  state.SetItemsProcessed(state.iterations() * p.episodes);
+}
+
 }  // namespace
 
 BENCHMARK(BM_tabular_q_learning_ac_world_10_decisions)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_tabular_q_learning_zero_intelligence)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_double_dqn_ac_world_10_decisions)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_double_dqn_zero_intelligence)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

@@ -86,6 +86,7 @@
 #include "footprint/models/linear/ols.hpp"
 #include "footprint/models/linear/ridge.hpp"
 #include "footprint/models/neural/deep_ensemble.hpp"
+#include "footprint/models/neural/mlp_network.hpp"
 #include "footprint/models/neural/mlp_options.hpp"
 #include "footprint/models/neural/mlp_regressor.hpp"
 #include "footprint/models/trees/gradient_boosting.hpp"
@@ -135,6 +136,7 @@
 
 #include "footprint/execution/almgren_chriss.hpp"
 #include "footprint/execution/almgren_chriss_world.hpp"
+#include "footprint/execution/double_dqn.hpp"
 #include "footprint/execution/execution_policies.hpp"
 #include "footprint/execution/policy_evaluation.hpp"
 #include "footprint/execution/risk_overlay.hpp"
