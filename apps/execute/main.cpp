@@ -4,10 +4,11 @@
 // over 5 days in 5 decisions, where the optimum is known in closed form), or an order-book
 // simulator (zi: zero-intelligence, qr: queue-reactive) calibrated on the data's order flow
 // (the usual data options), or, without data, the built-in market (Cont, Stoikov and Talreja
-// 2010's Tokyo estimates). The tabular double Q-learning agent is trained there (or loaded
-// with --load-agent, and saved with --save-agent), then every policy runs the same evaluation
+// 2010's Tokyo estimates). The agents (--agent: the tabular double Q-learning agent, the
+// double DQN, or both) are trained there (or loaded with --load-agent / --load-dqn, and
+// saved with --save-agent / --save-dqn), then every policy runs the same evaluation
 // episodes (common random numbers): TWAP, passive limit orders with catch-up (simulators),
-// the Almgren-Chriss optimum (ac), the agent, and everything at once (the degenerate policy
+// the Almgren-Chriss optimum (ac), the agents, and everything at once (the degenerate policy
 // the protocol must flag). Each is compared with TWAP: the mean difference in bps and its
 // paired 95% interval, "parity" when it contains 0. Prints a table; --json writes it.
 // docs/execution.md explains every field.
@@ -18,6 +19,7 @@
 #include <footprint/error.hpp>
 #include <footprint/execution/almgren_chriss.hpp>
 #include <footprint/execution/almgren_chriss_world.hpp>
+#include <footprint/execution/double_dqn.hpp>
 #include <footprint/execution/execution_policies.hpp>
 #include <footprint/execution/policy_evaluation.hpp>
 #include <footprint/execution/simulated_environment.hpp>
@@ -33,7 +35,9 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -51,10 +55,12 @@ struct options {
   double horizon = 60.0;    // seconds (simulators)
   fp::index decisions = 0;  // 0: 5 (ac, the paper's) or 10 (simulators)
   double warmup = 60.0;
-  fp::index episodes = 0;  // training; 0: 300,000 (ac) or 100,000 (simulators)
+  std::string agent = "both";  // tabular, dqn, both
+  fp::index episodes = 0;      // tabular training; 0: 300,000 (ac) or 100,000 (simulators)
+  fp::index dqn_episodes = 20'000;
   fp::index evaluation_episodes = 1000;
   std::uint64_t seed = 1;
-  std::string load_agent, save_agent, json_path;
+  std::string load_agent, save_agent, load_dqn, save_dqn, json_path;
   bool quiet = false;
 };
 
@@ -91,44 +97,58 @@ struct all_at_once_policy {
   void reset() {}
 };
 
-// The agent: loaded, or trained in `env` (and saved when asked).
-template <class Env>
-fp::tabular_q_learning agent_for(const options& o, Env& env, fp::tabular_q_learning_params p, json& doc) {
+// An agent: loaded, or trained in `env` (and saved when asked); its record goes into
+// doc["agents"][name].
+template <class Agent, class Env, class Params>
+Agent agent_for(const options& o, Env& env, Params p, json& doc) {
+  constexpr bool tabular = std::is_same_v<Agent, fp::tabular_q_learning>;
+  const std::string name = tabular ? "tabular_q_learning" : "double_dqn";
+  const std::string title = tabular ? "tabular double Q-learning" : "double DQN";
+  const std::string& load = tabular ? o.load_agent : o.load_dqn;
+  const std::string& save = tabular ? o.save_agent : o.save_dqn;
   json a;
-  if (!o.load_agent.empty()) {
-    say(o, "loading the agent from " + o.load_agent);
-    fp::tabular_q_learning agent = fp::load_model<fp::tabular_q_learning>(o.load_agent);
+  if (!load.empty()) {
+    say(o, "loading the " + title + " agent from " + load);
+    Agent agent = fp::load_model<Agent>(load);
     if (agent.n_steps() != env.observe().n_steps)
-      throw fp::invalid_argument("footprint-execute: the agent in " + o.load_agent + " was trained for " +
+      throw fp::invalid_argument("footprint-execute: the agent in " + load + " was trained for " +
                                  std::to_string(agent.n_steps()) + " decisions, the environment has " +
                                  std::to_string(env.observe().n_steps) + " (--decisions)");
-    std::fprintf(g_out, "agent: tabular double Q-learning loaded from %s\n", o.load_agent.c_str());
-    a = json{{"source", "loaded"}, {"file", o.load_agent}, {"episodes", agent.params().episodes}};
-    doc["agent"] = a;
+    std::fprintf(g_out, "agent: %s loaded from %s\n", title.c_str(), load.c_str());
+    doc["agents"][name] = json{{"source", "loaded"}, {"file", load}, {"episodes", agent.params().episodes}};
     return agent;
   }
-  p.episodes = o.episodes;
+  p.episodes = tabular ? o.episodes : o.dqn_episodes;
   p.seed = o.seed;
-  fp::tabular_q_learning agent(p);
-  say(o, "training the agent for " + std::to_string(p.episodes) + " episodes");
-  const fp::q_learning_training t = agent.train(env);
-  std::fprintf(g_out,
-               "agent: tabular double Q-learning, %ld episodes in %.2f s (%.0f episodes/s), stable from episode %ld\n",
-               static_cast<long>(t.episodes), t.seconds, t.episodes_per_second, static_cast<long>(t.stable_since));
+  Agent agent(p);
+  say(o, "training the " + title + " agent for " + std::to_string(p.episodes) + " episodes");
+  const auto t = agent.train(env);
+  // stable_since 0: no check found a significant move (execution/detail/learning_agents.hpp).
+  const std::string stable =
+      t.stable_since == 0 ? "stable at every check" : "stable from episode " + std::to_string(t.stable_since);
+  std::fprintf(g_out, "agent: %s, %ld episodes in %.2f s (%.0f episodes/s), %s\n", title.c_str(),
+               static_cast<long>(t.episodes), t.seconds, t.episodes_per_second, stable.c_str());
   a = json{{"source", "trained"},
            {"episodes", t.episodes},
            {"seconds", t.seconds},
            {"episodes_per_second", t.episodes_per_second},
            {"stable_since", t.stable_since},
            {"greedy_cost", t.greedy_cost}};
-  if (!o.save_agent.empty()) {
-    fp::save_model(agent, o.save_agent);
-    a["file"] = o.save_agent;
-    say(o, "saved the agent to " + o.save_agent);
+  if constexpr (!tabular) {
+    a["gradient_steps"] = t.gradient_steps;
+    a["cost_unit"] = t.cost_unit;
   }
-  doc["agent"] = a;
+  if (!save.empty()) {
+    fp::save_model(agent, save);
+    a["file"] = save;
+    say(o, "saved the " + title + " agent to " + save);
+  }
+  doc["agents"][name] = a;
   return agent;
 }
+
+bool wants_tabular(const options& o) { return o.agent != "dqn"; }
+bool wants_dqn(const options& o) { return o.agent != "tabular"; }
 
 void print_header() {
   std::fprintf(g_out, "%-24s %9s %8s %9s %10s   %-30s %-7s %8s  %s\n", "policy", "mean_bps", "sd_bps", "cvar95",
@@ -152,28 +172,45 @@ json run_ac(const options& o, json doc, const fp::policy_evaluation_params& ep) 
            {"side", o.side},        {"quantity", quantity},
            {"horizon_days", 5.0},   {"decisions", o.decisions},
            {"lambda", model.lambda}};
-  fp::tabular_q_learning_params p;
-  p.risk_aversion = model.lambda;
-  p.variance_rate = model.sigma * model.sigma;
-  fp::tabular_q_learning agent = agent_for(o, world, p, doc);
-  // The gate: the agent's trajectory (deterministic here) in E + lambda V against the optimum.
+  // The gate: an agent's trajectory (deterministic here) in E + lambda V against the optimum.
   const fp::almgren_chriss ac(model);
-  fp::vector x(o.decisions + 1);
-  x[0] = quantity;
-  world.reset(0);
-  for (fp::index k = 0; !world.done(); ++k) {
-    (void)world.step(agent.act(world.observe()));
-    x[k + 1] = world.remaining();
-  }
   const double optimum = ac.optimal_cost(quantity, 5.0).objective(model.lambda);
-  const double mine = ac.evaluate(x, 5.0).objective(model.lambda);
-  std::fprintf(g_out, "E + lambda V: agent %.2f, optimum %.2f USD (ratio %.4f)\n", mine, optimum, mine / optimum);
-  doc["objective"] = json{{"agent", mine}, {"optimum", optimum}, {"ratio", mine / optimum}};
-  print_header();
+  doc["objective"] = json{{"optimum", optimum}};
+  const auto objective = [&](const std::string& name, auto& agent) {
+    fp::vector x(o.decisions + 1);
+    x[0] = quantity;
+    world.reset(0);
+    for (fp::index k = 0; !world.done(); ++k) {
+      (void)world.step(agent.act(world.observe()));
+      x[k + 1] = world.remaining();
+    }
+    const double mine = ac.evaluate(x, 5.0).objective(model.lambda);
+    std::fprintf(g_out, "E + lambda V: %s %.2f, optimum %.2f USD (ratio %.4f)\n", name.c_str(), mine, optimum,
+                 mine / optimum);
+    doc["objective"][name] = json{{"value", mine}, {"ratio", mine / optimum}};
+  };
   json rows = json::array();
+  std::vector<std::function<json()>> agent_rows;
+  if (wants_tabular(o)) {
+    fp::tabular_q_learning_params p;
+    p.risk_aversion = model.lambda;
+    p.variance_rate = model.sigma * model.sigma;
+    fp::tabular_q_learning agent = agent_for<fp::tabular_q_learning>(o, world, p, doc);
+    objective("tabular_q_learning", agent);
+    agent_rows.emplace_back([&, agent] { return compare("tabular_q_learning", world, agent, ep); });
+  }
+  if (wants_dqn(o)) {
+    fp::double_dqn_params p;
+    p.risk_aversion = model.lambda;
+    p.variance_rate = model.sigma * model.sigma;
+    fp::double_dqn agent = agent_for<fp::double_dqn>(o, world, p, doc);
+    objective("double_dqn", agent);
+    agent_rows.emplace_back([&, agent] { return compare("double_dqn", world, agent, ep); });
+  }
+  print_header();
   rows.push_back(compare("twap", world, fp::twap_policy{}, ep));
   rows.push_back(compare("almgren_chriss", world, fp::schedule_policy(ac.schedule(quantity, 5.0).trades), ep));
-  rows.push_back(compare("tabular_q_learning", world, agent, ep));
+  for (const auto& row : agent_rows) rows.push_back(row());
   rows.push_back(compare("all_at_once", world, all_at_once_policy{}, ep));
   doc["policies"] = rows;
   return doc;
@@ -197,12 +234,21 @@ json run_simulator(const options& o, json doc, const typename Simulator::params_
   doc["environment"] = json{
       {"name", o.env},       {"description", description},   {"side", o.side},           {"quantity", quantity},
       {"lot_quantity", lot}, {"horizon_seconds", o.horizon}, {"decisions", o.decisions}, {"warmup_seconds", o.warmup}};
-  fp::tabular_q_learning agent = agent_for(o, env, fp::tabular_q_learning_params::order_book(), doc);
+  std::vector<std::function<json()>> agent_rows;
+  if (wants_tabular(o)) {
+    fp::tabular_q_learning agent =
+        agent_for<fp::tabular_q_learning>(o, env, fp::tabular_q_learning_params::order_book(), doc);
+    agent_rows.emplace_back([&, agent] { return compare("tabular_q_learning", env, agent, ep); });
+  }
+  if (wants_dqn(o)) {
+    fp::double_dqn agent = agent_for<fp::double_dqn>(o, env, fp::double_dqn_params::order_book(), doc);
+    agent_rows.emplace_back([&, agent] { return compare("double_dqn", env, agent, ep); });
+  }
   print_header();
   json rows = json::array();
   rows.push_back(compare("twap", env, fp::twap_policy{}, ep));
   rows.push_back(compare("passive_catch_up", env, fp::passive_catch_up_policy{}, ep));
-  rows.push_back(compare("tabular_q_learning", env, agent, ep));
+  for (const auto& row : agent_rows) rows.push_back(row());
   rows.push_back(compare("all_at_once", env, all_at_once_policy{}, ep));
   doc["policies"] = rows;
   return doc;
@@ -255,7 +301,8 @@ int run(options o) {
 int main(int argc, char** argv) {
   CLI::App app{
       "footprint-execute: train, evaluate and compare execution policies. Trains the tabular double Q-learning agent "
-      "in an environment (the Almgren-Chriss world, or an order-book simulator calibrated on the data; with no data "
+      "and the double DQN in an environment (the Almgren-Chriss world, or an order-book simulator calibrated on the "
+      "data; with no data "
       "option the built-in market, CST 2010's estimates) and compares it, TWAP, passive limit orders with catch-up "
       "and the Almgren-Chriss optimum on the same episodes.",
       "footprint-execute"};
@@ -271,13 +318,21 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000));
   app.add_option("--warmup", o.warmup, "background flow before each episode, seconds (simulators)")
       ->check(CLI::NonNegativeNumber);
-  app.add_option("--episodes", o.episodes, "training episodes (default 300,000 for ac, 100,000 for the simulators)")
+  app.add_option("--agent", o.agent, "the agents to train and compare: tabular, dqn or both")
+      ->check(CLI::IsMember({"tabular", "dqn", "both"}));
+  app.add_option("--episodes", o.episodes,
+                 "the tabular agent's training episodes (default 300,000 for ac, 100,000 for the simulators)")
       ->check(CLI::Range(1, 1'000'000'000));
+  app.add_option("--dqn-episodes", o.dqn_episodes,
+                 "the double DQN's training episodes, the first 1,000 at random (default 20,000)")
+      ->check(CLI::Range(1'001, 1'000'000'000));
   app.add_option("--evaluation-episodes", o.evaluation_episodes, "evaluation episodes per policy (>= 30)")
       ->check(CLI::Range(30, 10'000'000));
   app.add_option("--seed", o.seed, "random seed (training; evaluation uses seed + 2026)");
-  app.add_option("--load-agent", o.load_agent, "load a trained agent (JSON) instead of training");
-  app.add_option("--save-agent", o.save_agent, "save the trained agent (JSON)");
+  app.add_option("--load-agent", o.load_agent, "load a trained tabular agent (JSON) instead of training");
+  app.add_option("--save-agent", o.save_agent, "save the trained tabular agent (JSON)");
+  app.add_option("--load-dqn", o.load_dqn, "load a trained double DQN (JSON) instead of training");
+  app.add_option("--save-dqn", o.save_dqn, "save the trained double DQN (JSON)");
   apps::add_output_options(app, o.json_path, o.quiet);
   return apps::parse_and_run(app, argc, argv, "footprint-execute", [&] {
     g_out = apps::report_stream(o.json_path);  // the JSON instead of the text with --json -

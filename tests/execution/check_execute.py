@@ -5,21 +5,24 @@ usage: check_execute.py EXECUTE CASE [DATA_DIR]
 
 CASE is one of:
   builtin      the default environment (the zero-intelligence simulator on the built-in
-               market), a short training: the JSON has the documented keys; the four policies
-               in order (twap, passive_catch_up, tabular_q_learning, all_at_once); TWAP against
+               market), a short training: the JSON has the documented keys; the five policies
+               in order (twap, passive_catch_up, tabular_q_learning, double_dqn, all_at_once);
+               both agents trained with the episodes asked; TWAP against
                itself is parity with a zero difference; everything at once is flagged
                degenerate and worse; every policy completes; each interval contains its mean
                difference; two runs give the same JSON apart from the training's wall-clock
                figures; the text has the table
-  ac           --env ac: the agent's E + lambda V within 1% of the closed-form optimum (the
+  ac           --env ac: each agent's E + lambda V within 1% of the closed-form optimum (the
                correctness gate), the Almgren-Chriss optimum dearer than TWAP in mean
-               ("worse", as E_opt > E_twap), the agent's sd below TWAP's
-  save-load    --save-agent then --load-agent: the loaded agent gives the same rows; loading
-               it into an environment with other --decisions fails naming them (exit 1)
+               ("worse", as E_opt > E_twap), the agents' sd below TWAP's
+  save-load    --save-agent / --save-dqn then --load-agent / --load-dqn: the loaded agents
+               give the same rows; loading one into an environment with other --decisions
+               fails naming them (exit 1); --agent dqn compares the DQN alone
   goog         the zero-intelligence simulator fitted to the GOOG day (LOBSTER), a short
-               training: four policies, every one completing; skipped without the data
+               training: five policies, every one completing; skipped without the data
   bad-args     an unknown --env, too few evaluation episodes, zero decisions: exit 2 with one
-               line on stderr; a missing --load-agent file: exit 1 naming it
+               line on stderr; an unknown --agent: exit 2; a missing --load-agent or --load-dqn
+               file: exit 1 naming it
 """
 
 import os
@@ -35,7 +38,7 @@ POLICY_KEYS = ["name", "mean_bps", "std_bps", "cvar95_bps", "completion_rate", "
 
 
 def policies(doc, what):
-    for key in ["program", "version", "evaluation", "environment", "agent", "policies", "notes"]:
+    for key in ["program", "version", "evaluation", "environment", "agents", "policies", "notes"]:
         if key not in doc:
             fail(f"{what}: no '{key}' in the document")
     rows = {}
@@ -62,62 +65,82 @@ def policies(doc, what):
 
 
 def case_builtin(exe):
-    args = [exe, "--episodes", "3000", "--evaluation-episodes", "200"]
+    args = [exe, "--episodes", "3000", "--dqn-episodes", "1500", "--evaluation-episodes", "200"]
     doc = run_json(args)
     rows = policies(doc, "builtin")
-    if list(rows) != ["twap", "passive_catch_up", "tabular_q_learning", "all_at_once"]:
+    if list(rows) != ["twap", "passive_catch_up", "tabular_q_learning", "double_dqn", "all_at_once"]:
         fail(f"builtin: policies {list(rows)}")
     for name, r in rows.items():
         if r["completion_rate"] != 1.0:
             fail(f"builtin: {name} completes {r['completion_rate']}")
     if rows["all_at_once"]["vs_twap"]["verdict"] != "worse":
         fail(f"builtin: everything at once not worse than TWAP: {rows['all_at_once']['vs_twap']}")
-    agent = doc["agent"]
+    agent = doc["agents"]["tabular_q_learning"]
     if agent["source"] != "trained" or agent["episodes"] != 3000 or len(agent["greedy_cost"]) != 3:
-        fail(f"builtin: agent {agent}")
+        fail(f"builtin: tabular agent {agent}")
+    dqn = doc["agents"]["double_dqn"]
+    # 500 episodes after the 1,000 of warm-up, 10 decisions each, a gradient step every 4
+    if (dqn["source"] != "trained" or dqn["episodes"] != 1500 or dqn["gradient_steps"] != 500 * 10 // 4
+            or not dqn["cost_unit"] > 0.0):
+        fail(f"builtin: double DQN {dqn}")
     env = doc["environment"]
     if env["name"] != "zi" or env["quantity"] != 10.0 or env["decisions"] != 10:
         fail(f"builtin: environment {env}")
     again = run_json(args)
     for d in (doc, again):
-        for key in ["seconds", "episodes_per_second"]:
-            d["agent"].pop(key)
+        for agent in d["agents"].values():
+            for key in ["seconds", "episodes_per_second"]:
+                agent.pop(key)
     if doc != again:
         fail("builtin: two runs differ")
     p = run(args)
     if p.returncode != 0 or "vs TWAP" not in p.stdout or "tabular_q_learning" not in p.stdout:
         fail(f"builtin: text report: {p.stdout[-500:]} {p.stderr}")
-    ok("builtin: four policies, TWAP at parity with itself, everything at once degenerate and worse, "
-       "reproducible, agent " + f"{rows['tabular_q_learning']['vs_twap']['mean_difference_bps']:+.3f} bps vs TWAP")
+    ok("builtin: five policies, TWAP at parity with itself, everything at once degenerate and worse, "
+       "reproducible, agents " + ", ".join(f"{rows[a]['vs_twap']['mean_difference_bps']:+.3f}"
+                                           for a in ("tabular_q_learning", "double_dqn")) + " bps vs TWAP")
 
 
 def case_ac(exe):
     doc = run_json([exe, "--env", "ac", "--evaluation-episodes", "200"])
     rows = policies(doc, "ac")
-    ratio = doc["objective"]["ratio"]
-    if not 1.0 - 1e-12 <= ratio < 1.01:
-        fail(f"ac: E + lambda V {ratio} of the optimum")
+    ratios = {}
+    for agent in ("tabular_q_learning", "double_dqn"):
+        ratio = doc["objective"][agent]["ratio"]
+        if not 1.0 - 1e-12 <= ratio < 1.01:
+            fail(f"ac: {agent}: E + lambda V {ratio} of the optimum")
+        if not rows[agent]["std_bps"] < rows["twap"]["std_bps"]:
+            fail(f"ac: {agent}: sd not below TWAP's")
+        ratios[agent] = ratio
     if rows["almgren_chriss"]["vs_twap"]["verdict"] != "worse":
         fail(f"ac: the optimum against TWAP in mean: {rows['almgren_chriss']['vs_twap']}")
-    if not rows["tabular_q_learning"]["std_bps"] < rows["twap"]["std_bps"]:
-        fail("ac: the agent's sd not below TWAP's")
-    ok(f"ac: E + lambda V at {ratio:.4f} of the optimum")
+    ok("ac: E + lambda V at " + ", ".join(f"{r:.4f} ({a})" for a, r in ratios.items()) + " of the optimum")
 
 
 def case_save_load(exe):
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "agent.json")
-        trained = run_json([exe, "--env", "ac", "--episodes", "20000", "--evaluation-episodes", "100",
-                            "--save-agent", path])
-        loaded = run_json([exe, "--env", "ac", "--evaluation-episodes", "100", "--load-agent", path])
-        if loaded["agent"]["source"] != "loaded":
-            fail(f"save-load: {loaded['agent']}")
+        dqn = os.path.join(tmp, "dqn.json")
+        trained = run_json([exe, "--env", "ac", "--episodes", "20000", "--dqn-episodes", "2000",
+                            "--evaluation-episodes", "100", "--save-agent", path, "--save-dqn", dqn])
+        loaded = run_json([exe, "--env", "ac", "--evaluation-episodes", "100", "--load-agent", path,
+                           "--load-dqn", dqn])
+        for agent in ("tabular_q_learning", "double_dqn"):
+            if loaded["agents"][agent]["source"] != "loaded":
+                fail(f"save-load: {loaded['agents'][agent]}")
         if trained["policies"] != loaded["policies"]:
-            fail("save-load: the loaded agent's rows differ from the trained one's")
-        p = run([exe, "--env", "ac", "--decisions", "7", "--load-agent", path, "--quiet"])
-        if p.returncode != 1 or "decisions" not in p.stderr:
-            fail(f"save-load: other decisions: exit {p.returncode}: {p.stderr}")
-    ok("save-load: the loaded agent gives the same rows; other --decisions refused")
+            fail("save-load: the loaded agents' rows differ from the trained ones'")
+        for option, file in (("--load-agent", path), ("--load-dqn", dqn)):
+            p = run([exe, "--env", "ac", "--decisions", "7", option, file, "--quiet"])
+            if p.returncode != 1 or "decisions" not in p.stderr:
+                fail(f"save-load: {option} with other decisions: exit {p.returncode}: {p.stderr}")
+        alone = run_json([exe, "--env", "ac", "--agent", "dqn", "--evaluation-episodes", "100", "--load-dqn", dqn])
+        names = [r["name"] for r in alone["policies"]]
+        if names != ["twap", "almgren_chriss", "double_dqn", "all_at_once"] or list(alone["agents"]) != ["double_dqn"]:
+            fail(f"save-load: --agent dqn: {names} {list(alone['agents'])}")
+        if alone["policies"][2] != loaded["policies"][3]:
+            fail("save-load: the DQN's row alone differs from its row beside the tabular agent")
+    ok("save-load: the loaded agents give the same rows; other --decisions refused; --agent dqn alone")
 
 
 def case_goog(exe, data):
@@ -127,7 +150,8 @@ def case_goog(exe, data):
     if not os.path.exists(message):
         print("skipped: no GOOG data under " + d)
         return
-    doc = run_json([exe, "--lobster", message, book, "--episodes", "2000", "--evaluation-episodes", "100"])
+    doc = run_json([exe, "--lobster", message, book, "--episodes", "2000", "--dqn-episodes", "1500",
+                    "--evaluation-episodes", "100"])
     rows = policies(doc, "goog")
     for name, r in rows.items():
         if r["completion_rate"] != 1.0:
@@ -140,9 +164,13 @@ def case_bad_args(exe):
         p = run([exe] + args)
         if p.returncode != 2 or len(p.stderr.strip().splitlines()) != 1:
             fail(f"bad-args: {args}: exit {p.returncode}: {p.stderr}")
-    p = run([exe, "--env", "ac", "--load-agent", "/nonexistent/agent.json", "--quiet"])
-    if p.returncode != 1 or "/nonexistent/agent.json" not in p.stderr:
-        fail(f"bad-args: missing agent file: exit {p.returncode}: {p.stderr}")
+    for option in ("--load-agent", "--load-dqn"):
+        p = run([exe, "--env", "ac", option, "/nonexistent/agent.json", "--quiet"])
+        if p.returncode != 1 or "/nonexistent/agent.json" not in p.stderr:
+            fail(f"bad-args: {option}: missing agent file: exit {p.returncode}: {p.stderr}")
+    p = run([exe, "--agent", "neither"])
+    if p.returncode != 2:
+        fail(f"bad-args: --agent neither: exit {p.returncode}")
     ok("bad-args: usage errors exit 2, a missing agent file exits 1 naming it")
 
 
