@@ -9,7 +9,7 @@
 #                           fuzzers and OpenMP, Google Benchmark, XGBoost's C library,
 #                           simdjson and RapidJSON to compile the benchmarks' peers)
 #   install-deps.sh peers   + the Python peers the benchmarks and reference scripts run
-#                           (numpy, scikit-learn, XGBoost)
+#                           (numpy, scikit-learn, XGBoost, PyTorch)
 # Each profile includes the ones above it. The default is `test`.
 set -euo pipefail
 
@@ -23,7 +23,7 @@ main=(
 )
 test=(doctest-dev python3 clang-format-14)
 ci=(clang-14 libclang-rt-14-dev libomp-14-dev libbenchmark-dev libxgboost-dev libsimdjson-dev rapidjson-dev)
-peers=(python3-numpy python3-sklearn python3-xgboost)
+peers=(python3-numpy python3-sklearn python3-xgboost python3-torch)
 
 case "$profile" in
   main) packages=("${main[@]}") ;;
