@@ -7,7 +7,7 @@
 #   install-deps.sh test    + the test suite's tools (doctest, Python for the checks)
 #   install-deps.sh ci      + what CI's other suites need (clang 14 and its runtimes for the
 #                           fuzzers and OpenMP, Google Benchmark, XGBoost's C library,
-#                           simdjson and RapidJSON to compile the benchmarks' peers)
+#                           simdjson, RapidJSON and QuickFIX to compile the benchmarks' peers)
 #   install-deps.sh peers   + the Python peers the benchmarks and reference scripts run
 #                           (numpy, scikit-learn, XGBoost, PyTorch)
 # Each profile includes the ones above it. The default is `test`.
@@ -22,7 +22,7 @@ main=(
   libcli11-dev
 )
 test=(doctest-dev python3 clang-format-14)
-ci=(clang-14 libclang-rt-14-dev libomp-14-dev libbenchmark-dev libxgboost-dev libsimdjson-dev rapidjson-dev)
+ci=(clang-14 libclang-rt-14-dev libomp-14-dev libbenchmark-dev libxgboost-dev libsimdjson-dev rapidjson-dev libquickfix-dev)
 peers=(python3-numpy python3-sklearn python3-xgboost python3-torch)
 
 case "$profile" in
