@@ -25,7 +25,9 @@
 #include "footprint/feeds/bitstamp/bitstamp_event_reader.hpp"
 #include "footprint/feeds/bitstamp/bitstamp_snapshot_reader.hpp"
 #include "footprint/feeds/bitstamp/bitstamp_trade_reader.hpp"
+#include "footprint/feeds/fill.hpp"
 #include "footprint/feeds/fix/execution_report.hpp"
+#include "footprint/feeds/fix/fill_normalizer.hpp"
 #include "footprint/feeds/fix/fix_error.hpp"
 #include "footprint/feeds/fix/fix_message.hpp"
 #include "footprint/feeds/fix/fix_reader.hpp"
@@ -152,6 +154,8 @@
 #include "footprint/execution/simulated_execution.hpp"
 #include "footprint/execution/simulated_overlay.hpp"
 #include "footprint/execution/tabular_q_learning.hpp"
+
+#include "footprint/tca/implementation_shortfall.hpp"
 
 #include "footprint/monitoring/adwin.hpp"
 #include "footprint/monitoring/bernoulli_cusum.hpp"
