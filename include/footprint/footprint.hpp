@@ -156,6 +156,7 @@
 #include "footprint/execution/tabular_q_learning.hpp"
 
 #include "footprint/tca/implementation_shortfall.hpp"
+#include "footprint/tca/order_analysis.hpp"
 
 #include "footprint/monitoring/adwin.hpp"
 #include "footprint/monitoring/bernoulli_cusum.hpp"
