@@ -155,6 +155,7 @@
 #include "footprint/execution/simulated_overlay.hpp"
 #include "footprint/execution/tabular_q_learning.hpp"
 
+#include "footprint/tca/forecast_reconciliation.hpp"
 #include "footprint/tca/implementation_shortfall.hpp"
 #include "footprint/tca/order_analysis.hpp"
 
