@@ -26,6 +26,7 @@
 #include "footprint/feeds/bitstamp/bitstamp_snapshot_reader.hpp"
 #include "footprint/feeds/bitstamp/bitstamp_trade_reader.hpp"
 #include "footprint/feeds/fill.hpp"
+#include "footprint/feeds/fills_csv_reader.hpp"
 #include "footprint/feeds/fix/execution_report.hpp"
 #include "footprint/feeds/fix/fill_normalizer.hpp"
 #include "footprint/feeds/fix/fix_error.hpp"
