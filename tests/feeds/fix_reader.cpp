@@ -202,6 +202,16 @@ TEST_CASE("parse_fix_timestamp: seconds, milliseconds to nanoseconds, and what i
   CHECK(fp::parse_fix_timestamp("20111124-06:28:56.151002") == std::chrono::nanoseconds(1322116136s + 151002us));
   CHECK(fp::parse_fix_timestamp("20111124-06:28:56.000000007") == std::chrono::nanoseconds(1322116136s + 7ns));
   CHECK(fp::parse_fix_timestamp("19700101-00:00:00") == std::chrono::nanoseconds(0));
+  // format_fix_timestamp is its inverse.
+  CHECK(fp::format_fix_timestamp(1322116136s + 151ms) == "20111124-06:28:56.151");
+  CHECK(fp::format_fix_timestamp(1322116136s + 151002us, 9) == "20111124-06:28:56.151002000");
+  CHECK(fp::format_fix_timestamp(1352157882s, 0) == "20121105-23:24:42");
+  CHECK(fp::format_fix_timestamp(-1s, 3) == "19691231-23:59:59.000");
+  for (std::int64_t k = -50; k <= 50; ++k) {
+    const std::chrono::nanoseconds t(k * 7'777'777'777'777'777 + 123'456'789);
+    CHECK(fp::parse_fix_timestamp(fp::format_fix_timestamp(t, 9)) == t);
+  }
+  CHECK_THROWS_AS((void)fp::format_fix_timestamp(0s, 10), fp::invalid_argument);
   for (const char* bad : {"20121305-23:24:42", "20230229-00:00:00", "20121105 23:24:42", "20121105-24:00:00",
                           "20121105-23:24:42.", "20121105-23:24:42.1234567890", "2012110-23:24:42", "20121105-23:2a:42",
                           "02240102-14:30:00", "99991231-23:59:59"}) {

@@ -50,7 +50,7 @@ TEST_CASE("calibrate_pits: the Kolmogorov-Smirnov statistic and exact p-value eq
   CHECK(fp::detail::tca::kolmogorov_cdf(1000, 0.05) == doctest::Approx(0.9869879197970768).epsilon(1e-7));
 }
 
-TEST_CASE("calibrate_pits: histogram, 90% coverage and mean; PITs outside [0, 1] throw") {
+TEST_CASE("calibrate_pits: histogram, 90% coverage and mean, and PITs outside [0, 1] throw") {
   const std::vector<double> u = {0.01, 0.04, 0.12, 0.5, 0.5, 0.55, 0.93, 0.96, 0.99, 1.0};
   const fp::pit_calibration c = fp::calibrate_pits(u);
   CHECK(c.n == 10);

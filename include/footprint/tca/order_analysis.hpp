@@ -37,7 +37,7 @@ struct order_analysis_params {
 
 /// The benchmark prices of an order's period (quote currency; NaN when the tape cannot say).
 struct tca_benchmarks {
-  double arrival_mid = nan;    ///< the mid in force at the start
+  double arrival_mid = nan;    ///< the mid in force just before the start (before the order's own trades)
   double interval_vwap = nan;  ///< VWAP of the tape's trades in [start, end]
   double interval_twap = nan;  ///< the time-weighted mid over [start, end]
   double day_vwap = nan;       ///< VWAP of every trade of the tape
@@ -88,6 +88,14 @@ namespace detail::tca {
 [[nodiscard]] inline double mid_at(const market_tape& tape, std::chrono::nanoseconds t) noexcept {
   const auto it = std::upper_bound(tape.mid_times.begin(), tape.mid_times.end(), t);
   if (it == tape.mid_times.begin()) return nan;
+  return tape.mids[static_cast<std::size_t>(it - tape.mid_times.begin() - 1)];
+}
+
+// The mid in force just before t (the last mid whose time is < t): the arrival mid of an
+// order arriving at t, before its own trades move it; the mid at t when none is earlier.
+[[nodiscard]] inline double mid_before(const market_tape& tape, std::chrono::nanoseconds t) noexcept {
+  const auto it = std::lower_bound(tape.mid_times.begin(), tape.mid_times.end(), t);
+  if (it == tape.mid_times.begin()) return mid_at(tape, t);
   return tape.mids[static_cast<std::size_t>(it - tape.mid_times.begin() - 1)];
 }
 
@@ -142,7 +150,7 @@ namespace detail::tca {
   const nanoseconds end = std::max(params.end, last_fill);
 
   tca_benchmarks& b = out.benchmarks;
-  b.arrival_mid = detail::tca::mid_at(tape, params.start);
+  b.arrival_mid = detail::tca::mid_before(tape, params.start);
   b.departure_mid = detail::tca::mid_at(tape, end);
   b.interval_twap = detail::tca::twap(tape, params.start, end);
   double pq = 0.0, q = 0.0, day_pq = 0.0, day_q = 0.0;

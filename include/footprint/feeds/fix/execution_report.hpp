@@ -5,12 +5,14 @@
 #pragma once
 
 #include "footprint/detail/decimal.hpp"
+#include "footprint/error.hpp"
 #include "footprint/feeds/fix/fix_message.hpp"
 #include "footprint/types.hpp"
 
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -95,6 +97,49 @@ struct execution_report {
   const std::int64_t days = std::int64_t(era) * 146097 + doe - 719468;
   const std::int64_t seconds = days * 86400 + h * 3600 + mi * 60 + s;
   return std::chrono::nanoseconds(seconds * 1'000'000'000 + fraction);
+}
+
+/// Writes a time since the Unix epoch (UTC) as a FIX UTCTimestamp, "YYYYMMDD-HH:MM:SS" and a
+/// fraction of `digits` digits (0: none; 3: milliseconds, FIX 4.2-4.4; 9: nanoseconds, FIX
+/// 5.0), truncated; the inverse of `parse_fix_timestamp` for years 1678 to 2261.
+/// @throws invalid_argument for digits outside [0, 9]
+[[nodiscard]] inline std::string format_fix_timestamp(std::chrono::nanoseconds t, int digits = 3) {
+  if (digits < 0 || digits > 9)
+    throw invalid_argument(
+        detail::concat("footprint::format_fix_timestamp: digits must be in [0, 9] (got ", digits, ")"));
+  const std::int64_t ns = t.count();
+  std::int64_t seconds = ns / 1'000'000'000, fraction = ns % 1'000'000'000;
+  if (fraction < 0) {
+    fraction += 1'000'000'000;
+    --seconds;
+  }
+  std::int64_t days = seconds / 86400, sod = seconds % 86400;
+  if (sod < 0) {
+    sod += 86400;
+    --days;
+  }
+  // The civil date of a day count (H. Hinnant, civil_from_days).
+  const std::int64_t z = days + 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t doe = z - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
+  const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
+  const std::int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  char buf[32];
+  const int n = std::snprintf(buf, sizeof buf, "%04lld%02lld%02lld-%02lld:%02lld:%02lld", static_cast<long long>(y),
+                              static_cast<long long>(m), static_cast<long long>(d), static_cast<long long>(sod / 3600),
+                              static_cast<long long>(sod / 60 % 60), static_cast<long long>(sod % 60));
+  std::string out(buf, static_cast<std::size_t>(n));
+  if (digits > 0) {
+    char frac[16];
+    (void)std::snprintf(frac, sizeof frac, "%09lld", static_cast<long long>(fraction));
+    out += '.';
+    out.append(frac, static_cast<std::size_t>(digits));
+  }
+  return out;
 }
 
 /// Decodes an ExecutionReport in one pass over its fields (the first occurrence of each tag
