@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""Runs footprint-tca as a user would and checks what it prints.
+
+usage: check_tca.py TCA CASE [DATA_DIR]
+
+CASE is one of:
+  builtin    the built-in market's metaorders written as a FIX log and read back: the JSON has
+             the documented keys; every order is filled and free of issues; each cost against
+             the arrival mid equals the metaorder's shortfall label (the FIX path reproduces the
+             dataset); two runs give the same document; the text has the table
+  fix-log    --write-fix, then --fix of that log (and --tape-date): the same orders, fills and
+             cost against the arrival mid as the run that wrote it
+  fills-csv  the same fills as a CSV (--fills): the same costs against the arrival mid
+  damaged    the log with a fill resent (PossDup) and a bust of another fill appended: the
+             normalizer counts one duplicate and one bust, the busted order loses its fill and
+             reports that its fills no longer add up to CumQty
+  goog       the GOOG day (LOBSTER): 20 orders, the label check; skipped without the data
+  bitstamp   the Bitstamp day: the same; skipped without the data
+  bad-args   --fix with --fills: exit 2; a missing --fix file and a wrong CheckSum: exit 1,
+             naming the file and the tag
+"""
+
+import os
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+from program_checks import fail, ok, run, run_json  # noqa: E402
+
+SOH = "\x01"
+ORDER_KEYS = ["order_id", "side", "quantity", "filled_quantity", "fill_rate", "fills", "average_price", "benchmarks",
+              "costs_bps", "perold", "market_activity", "participation_rate", "maker_share", "taker_share",
+              "vs_mid_bps", "markouts", "reversion_ratio", "issues"]
+
+
+def frame(body_fields, begin="FIX.4.4"):
+    body = "".join(f"{t}={v}{SOH}" for t, v in body_fields)
+    head = f"8={begin}{SOH}9={len(body)}{SOH}"
+    cs = sum((head + body).encode()) % 256
+    return head + body + f"10={cs:03d}{SOH}"
+
+
+def messages(log):
+    """The messages of a FIX log, each a list of (tag, value) without 8, 9 and 10."""
+    out = []
+    for field in log.split(SOH):
+        if not field:
+            continue
+        tag, value = field.split("=", 1)
+        if tag == "8":
+            out.append([])
+        elif tag not in ("9", "10"):
+            out[-1].append((int(tag), value))
+    return out
+
+
+def costs(doc):
+    return {r["order_id"]: r["costs_bps"]["arrival_mid"] for r in doc["orders"]}
+
+
+def check_labels(doc, what, n=None):
+    for key in ["program", "version", "market", "fills", "orders", "summary", "notes"]:
+        if key not in doc:
+            fail(f"{what}: no '{key}' in the document")
+    rows = doc["orders"]
+    if n is not None and len(rows) != n:
+        fail(f"{what}: {len(rows)} orders, expected {n}")
+    for r in rows:
+        for key in ORDER_KEYS:
+            if key not in r:
+                fail(f"{what}: order {r.get('order_id')} has no '{key}'")
+        if r["fill_rate"] != 1.0 or r["issues"]:
+            fail(f"{what}: order {r['order_id']}: fill rate {r['fill_rate']}, issues {r['issues']}")
+        if abs(r["costs_bps"]["arrival_mid"] - r["label_bps"]) > 1e-9:
+            fail(f"{what}: order {r['order_id']}: cost {r['costs_bps']['arrival_mid']} against the label "
+                 f"{r['label_bps']}")
+    check = doc["summary"]["label_check"]
+    if check["orders"] != len(rows) or check["max_difference_bps"] > 1e-9:
+        fail(f"{what}: label check {check}")
+    if doc["fills"]["orders_with_issues"] != 0 or doc["fills"]["duplicates"] != 0:
+        fail(f"{what}: normalizer {doc['fills']}")
+
+
+def case_builtin(exe):
+    doc = run_json([exe, "--orders", "12"])
+    check_labels(doc, "builtin", 12)
+    if doc != run_json([exe, "--orders", "12"]):
+        fail("builtin: two runs differ")
+    p = run([exe, "--orders", "5"])
+    if p.returncode != 0 or "perold" not in p.stdout or "shortfall labels" not in p.stdout:
+        fail(f"builtin: text report: {p.stdout[-400:]} {p.stderr}")
+    ok(f"builtin: 12 orders, costs equal to the labels within {doc['summary']['label_check']['max_difference_bps']:.1e}"
+       " bps, reproducible")
+
+
+def write_log(exe, tmp, n=10):
+    path = os.path.join(tmp, "orders.fix")
+    doc = run_json([exe, "--orders", str(n), "--write-fix", path])
+    with open(path, encoding="latin-1") as f:
+        return doc, path, f.read()
+
+
+def case_fix_log(exe):
+    with tempfile.TemporaryDirectory() as tmp:
+        doc, path, _ = write_log(exe, tmp)
+        again = run_json([exe, "--fix", path, "--tape-date", "2000-01-03"])
+        if doc["fills"]["fills"] != again["fills"]["fills"] or len(again["orders"]) != len(doc["orders"]):
+            fail(f"fix-log: {doc['fills']} against {again['fills']}")
+        a, b = costs(doc), costs(again)
+        for k in a:
+            if abs(a[k] - b[k]) > 1e-9:
+                fail(f"fix-log: order {k}: {a[k]} against {b[k]}")
+    ok(f"fix-log: {len(a)} orders read back from the log with the same costs")
+
+
+def case_fills_csv(exe):
+    with tempfile.TemporaryDirectory() as tmp:
+        doc, _, log = write_log(exe, tmp)
+        csv = os.path.join(tmp, "fills.csv")
+        with open(csv, "w") as f:
+            f.write("time,order_id,side,quantity,price,fee,liquidity,exec_id\n")
+            for m in messages(log):
+                d = dict(m)
+                if d.get(35) == "8" and d.get(150) == "F":
+                    side = "buy" if d[54] == "1" else "sell"
+                    f.write(f"{d[60]},{d[37]},{side},{d[32]},{d[31]},0,taker,{d[17]}\n")
+        again = run_json([exe, "--fills", csv, "--tape-date", "2000-01-03"])
+        a, b = costs(doc), costs(again)
+        if set(a) != set(b):
+            fail(f"fills-csv: orders {sorted(a)} against {sorted(b)}")
+        for k in a:
+            if abs(a[k] - b[k]) > 1e-9:
+                fail(f"fills-csv: order {k}: {a[k]} against {b[k]}")
+    ok(f"fills-csv: {len(b)} orders from the CSV with the same costs")
+
+
+def case_damaged(exe):
+    with tempfile.TemporaryDirectory() as tmp:
+        _, _, log = write_log(exe, tmp)
+        ms = messages(log)
+        fills = [m for m in ms if dict(m).get(150) == "F"]
+        resend = [(43, "Y") if t == 34 else (t, v) for t, v in fills[0]]  # the same ExecID again, PossDup
+        victim = dict(fills[-1])
+        bust = [(35, "8"), (34, "99999"), (49, "BROKER"), (56, "DESK"), (52, victim[52]), (11, victim[11]),
+                (37, victim[37]), (17, "BUST1"), (19, victim[17]), (150, "H"), (39, "1"), (54, victim[54]),
+                (55, victim[55]), (38, victim[38]), (14, victim[14]), (151, victim[151]), (6, victim[6]),
+                (60, victim[60])]
+        damaged = log + frame(resend) + frame(bust)
+        path = os.path.join(tmp, "damaged.fix")
+        with open(path, "w", encoding="latin-1") as f:
+            f.write(damaged)
+        doc = run_json([exe, "--fix", path, "--tape-date", "2000-01-03"])
+        n = doc["fills"]
+        if n["duplicates"] != 1 or n["resends"] != 1 or n["busts"] != 1 or n["orders_with_issues"] != 1:
+            fail(f"damaged: normalizer {n}")
+        row = next(r for r in doc["orders"] if r["order_id"] == victim[37])
+        if not any("CumQty" in i for i in row["issues"]):
+            fail(f"damaged: the busted order's issues {row['issues']}")
+    ok("damaged: one resend dropped, one bust applied, the busted order's CumQty mismatch reported")
+
+
+def case_data(exe, data, which):
+    if which == "goog":
+        d = os.path.join(data, "lobster", "GOOG_2012-06-21_L1")
+        args = ["--lobster", os.path.join(d, "GOOG_2012-06-21_34200000_57600000_message_1.csv"),
+                os.path.join(d, "GOOG_2012-06-21_34200000_57600000_orderbook_1.csv")]
+        present = os.path.exists(args[1])
+    else:
+        d = os.path.join(data, "bitstamp")
+        args = ["--bitstamp", d]
+        present = os.path.exists(os.path.join(d, "trades.csv"))
+    if not present:
+        print(f"skipped: no {which} data under {d}")
+        return
+    doc = run_json([exe] + args)
+    check_labels(doc, which, 20)
+    ok(f"{which}: 20 orders, costs equal to the labels, quantity-weighted cost "
+       f"{doc['summary']['arrival_cost_bps']:.3f} bps")
+
+
+def case_bad_args(exe):
+    p = run([exe, "--fix", "a.fix", "--fills", "b.csv"])
+    if p.returncode != 2 or len(p.stderr.strip().splitlines()) != 1:
+        fail(f"bad-args: --fix with --fills: exit {p.returncode}: {p.stderr}")
+    p = run([exe, "--fix", "/nonexistent/log.fix", "--quiet"])
+    if p.returncode != 1 or "/nonexistent/log.fix" not in p.stderr:
+        fail(f"bad-args: missing file: exit {p.returncode}: {p.stderr}")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "bad.fix")
+        m = frame([(35, "8"), (17, "E"), (150, "F"), (39, "1"), (54, "1"), (55, "X"), (14, "1")])
+        with open(path, "w", encoding="latin-1") as f:
+            f.write(m[:-4] + ("000" if not m.endswith("000" + SOH) else "001") + SOH)
+        p = run([exe, "--fix", path, "--quiet", "--tape-date", "2000-01-03"])
+        if p.returncode != 1 or "CheckSum" not in p.stderr or "tag 10" not in p.stderr or path not in p.stderr:
+            fail(f"bad-args: wrong CheckSum: exit {p.returncode}: {p.stderr}")
+    ok("bad-args: usage errors exit 2; a missing file and a wrong CheckSum exit 1 naming them")
+
+
+def main():
+    if len(sys.argv) < 3:
+        print(__doc__)
+        return 2
+    exe, case = sys.argv[1], sys.argv[2]
+    data = sys.argv[3] if len(sys.argv) > 3 else os.path.join(os.path.dirname(os.path.dirname(HERE)), "..", "shared",
+                                                                "data")
+    cases = {"builtin": case_builtin, "fix-log": case_fix_log, "fills-csv": case_fills_csv, "damaged": case_damaged,
+             "bad-args": case_bad_args}
+    if case in cases:
+        cases[case](exe)
+    elif case in ("goog", "bitstamp"):
+        case_data(exe, data, case)
+    else:
+        print(__doc__)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
