@@ -13,12 +13,15 @@
 // --json writes everything. docs/tca.md explains every field.
 #include "../common/market_data.hpp"
 #include "../common/program.hpp"
+#include "../common/walk_forward.hpp"
 
 #include <footprint/error.hpp>
 #include <footprint/feeds/fills_csv_reader.hpp>
 #include <footprint/feeds/fix/fill_normalizer.hpp>
 #include <footprint/feeds/fix/fix_reader.hpp>
 #include <footprint/feeds/fix/fix_writer.hpp>
+#include <footprint/pretrade/pretrade_backtest.hpp>
+#include <footprint/tca/forecast_reconciliation.hpp>
 #include <footprint/tca/order_analysis.hpp>
 #include <footprint/version.hpp>
 
@@ -31,6 +34,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -47,7 +51,9 @@ FILE* g_out = stdout;
 struct options {
   apps::data_options data;
   std::string fix_path, fills_path, write_fix, tape_date, json_path;
-  fp::index orders = 20;
+  fp::index orders = 0;  // 0: 20, or every tested metaorder with --reconcile
+  bool reconcile = false;
+  apps::walk_forward_options walk;
   bool quiet = false;
 };
 
@@ -87,6 +93,7 @@ nanoseconds tape_offset(const options& o, const apps::market_data& m, std::vecto
 
 // One parent order made from the data's metaorder `row`: its fills and expected label.
 struct made_order {
+  fp::index row = 0;
   std::string id;
   fp::side side = fp::side::buy;
   double quantity = 0.0;
@@ -97,8 +104,10 @@ struct made_order {
 // Writes `count` of the data's metaorders (two children or more, labelled; evenly spread over
 // the day) as a FIX 4.4 log of ExecutionReports: an acknowledgement, then one fill per child
 // market order at its average price (arrival mid x (1 + s shortfall / 1e4)).
-std::string synthesize(const fp::impact_pipeline_result& r, fp::index count, nanoseconds offset,
-                       const std::string& symbol, std::vector<made_order>& made) {
+// `rows`, when not empty, are the metaorders to write (those the walk forward tested); else
+// `count` are chosen.
+std::string synthesize(const fp::impact_pipeline_result& r, fp::index count, const std::vector<fp::index>& rows,
+                       nanoseconds offset, const std::string& symbol, std::vector<made_order>& made) {
   const fp::impact_dataset& meta = r.metaorders;
   const fp::index children_col = meta.feature_column("n_children");
   const fp::vector meta_label = meta.label("shortfall_bps");
@@ -111,6 +120,7 @@ std::string synthesize(const fp::impact_pipeline_result& r, fp::index count, nan
   std::vector<fp::index> eligible;
   for (fp::index i = 0; i < meta.rows(); ++i) {
     if (meta.X(i, children_col) < 2.0 || !std::isfinite(meta_label[i])) continue;
+    if (!rows.empty() && !std::binary_search(rows.begin(), rows.end(), i)) continue;
     bool ok = true;
     for (fp::index o = first[std::size_t(i)]; o < first[std::size_t(i) + 1]; ++o)
       ok = ok && std::isfinite(child_label[o]);
@@ -129,6 +139,7 @@ std::string synthesize(const fp::impact_pipeline_result& r, fp::index count, nan
     const fp::index i = eligible[k * eligible.size() / n];
     const auto ui = std::size_t(i);
     made_order m;
+    m.row = i;
     m.id = "M" + std::to_string(i);
     m.side = meta.side[ui];
     m.quantity = meta.quantity[i];
@@ -210,7 +221,7 @@ int run(options o) {
   std::fprintf(g_out, "footprint-tca %s\n", std::string(fp::version_string).c_str());
   std::vector<std::string> notes;
   say(o, "reading the market data");
-  const apps::market_data m = apps::load_market_data(o.data, 0);
+  const apps::market_data m = apps::load_market_data(o.data, o.reconcile ? 20 : 0);
   const fp::market_tape& tape = m.result.tape;
   const nanoseconds offset = tape_offset(o, m, notes);
   std::fprintf(g_out, "market: %s (%zu trades, %zu mid changes)\n", m.description.c_str(), tape.trades.size(),
@@ -223,6 +234,8 @@ int run(options o) {
 
   std::vector<fp::order_fills> orders;
   std::vector<made_order> made;
+  fp::backtest_result backtest;
+  std::map<fp::index, const fp::backtest_metaorder*> tested;  // by metaorder row
   if (!o.fix_path.empty()) {
     orders = fills_from_fix(read_file(o.fix_path), o.fix_path, doc);
   } else if (!o.fills_path.empty()) {
@@ -232,9 +245,25 @@ int run(options o) {
                  rep.rows_skipped);
     doc["fills"] = json{{"source", o.fills_path}, {"orders", orders.size()}, {"rows_skipped", rep.rows_skipped}};
   } else {
-    say(o, "writing " + std::to_string(o.orders) + " of the data's metaorders as a FIX log");
+    std::vector<fp::index> tested_rows;
+    if (o.reconcile) {
+      say(o, "walking the pre-trade engine forward over the data's metaorders");
+      fp::pretrade_backtest_params p;
+      apps::set_walk_forward_params(o.walk, o.data, p);
+      backtest = apps::run_walk_forward(m.result, p);
+      for (const fp::backtest_metaorder& t : backtest.metaorders) {
+        tested_rows.push_back(t.row);
+        tested[t.row] = &t;
+      }
+      std::sort(tested_rows.begin(), tested_rows.end());
+      if (tested_rows.empty()) throw fp::invalid_argument("footprint-tca: the walk forward tested no metaorder");
+      std::fprintf(g_out, "forecasts: the pre-trade engine, walked forward in %ld folds over %zu tested metaorders\n",
+                   static_cast<long>(p.folds), tested_rows.size());
+    }
+    const fp::index count = o.orders > 0 ? o.orders : o.reconcile ? fp::index(tested_rows.size()) : 20;
+    say(o, "writing " + std::to_string(count) + " of the data's metaorders as a FIX log");
     const std::string symbol = m.result.instrument.symbol.empty() ? "SYM" : m.result.instrument.symbol;
-    const std::string log = synthesize(m.result, o.orders, offset, symbol, made);
+    const std::string log = synthesize(m.result, count, tested_rows, offset, symbol, made);
     if (!o.write_fix.empty()) {
       std::ofstream out(o.write_fix, std::ios::binary);
       out << log;
@@ -246,8 +275,9 @@ int run(options o) {
   std::fprintf(g_out, "%-10s %4s %10s %6s %11s %9s %9s %9s %9s %7s %9s %9s %8s\n", "order", "side", "quantity", "fill%",
                "avg_price", "arrival", "int_vwap", "perold", "mkt_act", "part%", "mkout60s", "mkout5m", "revert");
   json rows = json::array();
-  double weighted = 0.0, weight = 0.0, worst_label = 0.0;
+  double weighted = 0.0, weight = 0.0, worst_label = 0.0, worst_backtest = 0.0;
   std::size_t checked = 0;
+  std::vector<double> pits;
   for (std::size_t k = 0; k < orders.size(); ++k) {
     const fp::order_fills& of = orders[k];
     if (of.fills.empty()) continue;
@@ -316,6 +346,20 @@ int run(options o) {
       row["label_bps"] = number(it->label_bps);
       worst_label = std::max(worst_label, std::abs(a.costs.arrival_mid - it->label_bps));
       ++checked;
+      const auto t = tested.find(it->row);
+      if (t != tested.end()) {
+        // The engine's forecast of this order's own children, made walk-forward: its PIT at the
+        // realized cost (the backtest's realized cost is this one, checked).
+        const fp::backtest_prediction& f =
+            t->second->predictions[static_cast<std::size_t>(fp::backtest_method::engine)];
+        worst_backtest = std::max(worst_backtest, std::abs(a.costs.arrival_mid - t->second->realized_bps));
+        row["forecast"] = json{{"mean_bps", number(f.mean_bps)},
+                               {"std_bps", number(f.std_bps)},
+                               {"p05_bps", number(f.p05_bps)},
+                               {"p95_bps", number(f.p95_bps)},
+                               {"pit", number(f.pit)}};
+        if (std::isfinite(f.pit)) pits.push_back(f.pit);
+      }
     }
     rows.push_back(row);
     if (std::isfinite(a.costs.arrival_mid)) {
@@ -335,6 +379,26 @@ int run(options o) {
                  worst_label, checked);
     doc["summary"]["label_check"] = json{{"orders", checked}, {"max_difference_bps", worst_label}};
   }
+  if (!pits.empty()) {
+    const fp::pit_calibration c = fp::calibrate_pits(pits);
+    std::fprintf(g_out,
+                 "reconciliation: %ld orders against the engine's walk-forward forecasts of their own children "
+                 "(realized costs equal to the backtest's within %.1e bps)\n",
+                 static_cast<long>(c.n), worst_backtest);
+    std::fprintf(g_out, "  PIT histogram (10 bins):");
+    for (const fp::index h : c.histogram) std::fprintf(g_out, " %ld", static_cast<long>(h));
+    std::fprintf(g_out, "\n  mean PIT %.3f, 90%% interval coverage %.3f, Kolmogorov-Smirnov D %.3f, p %.3g: %s\n",
+                 c.mean, c.coverage_90, c.ks_statistic, c.ks_pvalue,
+                 c.ks_pvalue < 0.05 ? "the forecasts were NOT calibrated (p < 0.05)"
+                                    : "no evidence against calibration (p >= 0.05)");
+    doc["reconciliation"] = json{{"orders", c.n},
+                                 {"pit_histogram", c.histogram},
+                                 {"mean_pit", c.mean},
+                                 {"coverage_90", c.coverage_90},
+                                 {"ks_statistic", c.ks_statistic},
+                                 {"ks_pvalue", c.ks_pvalue},
+                                 {"max_difference_from_backtest_bps", worst_backtest}};
+  }
   apps::finish_report(doc, notes, g_out, o.json_path);
   return 0;
 }
@@ -349,14 +413,23 @@ int main(int argc, char** argv) {
       "written as a FIX log and read back.",
       "footprint-tca"};
   options o;
-  apps::add_data_options(app, o.data);
+  const apps::data_flags flags = apps::add_data_options(app, o.data);
   auto* fix = app.add_option("--fix", o.fix_path, "a FIX session log of ExecutionReports (35=8)");
   auto* fills =
       app.add_option("--fills", o.fills_path, "a fills CSV: time,order_id,side,quantity,price,fee,liquidity[,exec_id]");
   fix->excludes(fills);
-  app.add_option("--orders", o.orders, "without --fix or --fills: how many of the data's metaorders to analyse")
+  app.add_option("--orders", o.orders,
+                 "without --fix or --fills: how many of the data's metaorders to analyse (default 20; with "
+                 "--reconcile every tested one)")
       ->check(CLI::Range(1, 1'000'000));
   app.add_option("--write-fix", o.write_fix, "without --fix or --fills: keep the FIX log written from the data");
+  auto* reconcile = app.add_flag(
+      "--reconcile", o.reconcile,
+      "without --fix or --fills: walk the pre-trade engine forward over the data's metaorders (as footprint-backtest), "
+      "analyse the tested ones and reconcile their realized costs with the forecasts of their own children (PIT "
+      "histogram, Kolmogorov-Smirnov)");
+  reconcile->excludes(fix)->excludes(fills);
+  apps::add_walk_forward_options(app, o.walk, flags);
   app.add_option("--tape-date", o.tape_date,
                  "YYYY-MM-DD: the date of a tape whose clock starts at midnight (default: from the LOBSTER file name)");
   apps::add_output_options(app, o.json_path, o.quiet);

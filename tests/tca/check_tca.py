@@ -14,6 +14,9 @@ CASE is one of:
   damaged    the log with a fill resent (PossDup) and a bust of another fill appended: the
              normalizer counts one duplicate and one bust, the busted order loses its fill and
              reports that its fills no longer add up to CumQty
+  reconcile  --reconcile on the built-in market: every metaorder the walk forward tested is
+             analysed, its realized cost equals the backtest's, each has a forecast with a PIT in
+             [0, 1], the histogram counts every order, the KS statistic is the PITs' own
   goog       the GOOG day (LOBSTER): 20 orders, the label check; skipped without the data
   bitstamp   the Bitstamp day: the same; skipped without the data
   bad-args   --fix with --fills: exit 2; a missing --fix file and a wrong CheckSum: exit 1,
@@ -160,6 +163,28 @@ def case_damaged(exe):
     ok("damaged: one resend dropped, one bust applied, the busted order's CumQty mismatch reported")
 
 
+def case_reconcile(exe):
+    doc = run_json([exe, "--reconcile"])
+    r = doc["reconciliation"]
+    rows = doc["orders"]
+    if r["orders"] != len(rows) or sum(r["pit_histogram"]) != len(rows) or len(rows) < 30:
+        fail(f"reconcile: {r['orders']} PITs, histogram {r['pit_histogram']}, {len(rows)} orders")
+    if r["max_difference_from_backtest_bps"] > 1e-9:
+        fail(f"reconcile: realized costs differ from the backtest's by {r['max_difference_from_backtest_bps']}")
+    pits = sorted(row["forecast"]["pit"] for row in rows)
+    if not all(0.0 <= u <= 1.0 for u in pits):
+        fail("reconcile: a PIT outside [0, 1]")
+    n = len(pits)
+    d = max(max((i + 1) / n - u, u - i / n) for i, u in enumerate(pits))
+    if abs(d - r["ks_statistic"]) > 1e-12 or not 0.0 <= r["ks_pvalue"] <= 1.0:
+        fail(f"reconcile: KS D {r['ks_statistic']} against {d}, p {r['ks_pvalue']}")
+    inside = sum(1 for u in pits if 0.05 <= u <= 0.95) / n
+    if abs(inside - r["coverage_90"]) > 1e-12:
+        fail(f"reconcile: coverage {r['coverage_90']} against {inside}")
+    ok(f"reconcile: {n} orders, mean PIT {r['mean_pit']:.3f}, coverage {r['coverage_90']:.3f}, "
+       f"KS D {r['ks_statistic']:.3f} p {r['ks_pvalue']:.3g}")
+
+
 def case_data(exe, data, which):
     if which == "goog":
         d = os.path.join(data, "lobster", "GOOG_2012-06-21_L1")
@@ -205,7 +230,7 @@ def main():
     data = sys.argv[3] if len(sys.argv) > 3 else os.path.join(os.path.dirname(os.path.dirname(HERE)), "..", "shared",
                                                                 "data")
     cases = {"builtin": case_builtin, "fix-log": case_fix_log, "fills-csv": case_fills_csv, "damaged": case_damaged,
-             "bad-args": case_bad_args}
+             "reconcile": case_reconcile, "bad-args": case_bad_args}
     if case in cases:
         cases[case](exe)
     elif case in ("goog", "bitstamp"):
