@@ -159,6 +159,7 @@
 #include "footprint/tca/forecast_reconciliation.hpp"
 #include "footprint/tca/implementation_shortfall.hpp"
 #include "footprint/tca/order_analysis.hpp"
+#include "footprint/tca/recalibration.hpp"
 
 #include "footprint/monitoring/adwin.hpp"
 #include "footprint/monitoring/bernoulli_cusum.hpp"
