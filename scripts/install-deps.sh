@@ -9,7 +9,7 @@
 #                           fuzzers and OpenMP, Google Benchmark, XGBoost's C library,
 #                           simdjson, RapidJSON and QuickFIX to compile the benchmarks' peers)
 #   install-deps.sh peers   + the Python peers the benchmarks and reference scripts run
-#                           (numpy, scikit-learn, XGBoost, PyTorch)
+#                           (numpy, scikit-learn, XGBoost, PyTorch) and matplotlib for the plot scripts
 # Each profile includes the ones above it. The default is `test`.
 set -euo pipefail
 
@@ -23,7 +23,7 @@ main=(
 )
 test=(doctest-dev python3 clang-format-14)
 ci=(clang-14 libclang-rt-14-dev libomp-14-dev libbenchmark-dev libxgboost-dev libsimdjson-dev rapidjson-dev libquickfix-dev)
-peers=(python3-numpy python3-sklearn python3-xgboost python3-torch)
+peers=(python3-numpy python3-sklearn python3-xgboost python3-torch python3-matplotlib)
 
 case "$profile" in
   main) packages=("${main[@]}") ;;

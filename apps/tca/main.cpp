@@ -20,9 +20,12 @@
 #include <footprint/feeds/fix/fill_normalizer.hpp>
 #include <footprint/feeds/fix/fix_reader.hpp>
 #include <footprint/feeds/fix/fix_writer.hpp>
+#include <footprint/impact/almgren_chriss_calibration.hpp>
+#include <footprint/impact/square_root_law.hpp>
 #include <footprint/pretrade/pretrade_backtest.hpp>
 #include <footprint/tca/forecast_reconciliation.hpp>
 #include <footprint/tca/order_analysis.hpp>
+#include <footprint/tca/recalibration.hpp>
 #include <footprint/version.hpp>
 
 #include <CLI/CLI.hpp>
@@ -53,6 +56,8 @@ struct options {
   std::string fix_path, fills_path, write_fix, tape_date, json_path;
   fp::index orders = 0;  // 0: 20, or every tested metaorder with --reconcile
   bool reconcile = false;
+  bool recalibrate = false;
+  double permanent_minutes = 5.0;
   apps::walk_forward_options walk;
   bool quiet = false;
 };
@@ -212,6 +217,62 @@ std::vector<fp::order_fills> fills_from_fix(const std::string& log, const std::s
                       {"unresolved", s.unresolved},
                       {"orders_with_issues", s.orders_with_issues}};
   return out;
+}
+
+json estimate(const fp::parameter_estimate& e) {
+  return json{
+      {"value", number(e.value)}, {"std_error", number(e.std_error)}, {"robust_std_error", number(e.robust_std_error)}};
+}
+
+// The parent orders as impact observations, and the impact laws refitted on them: linear
+// Almgren-Chriss (gamma on the permanent, epsilon and eta on the temporary impact) and the
+// square-root law on the permanent impact.
+void recalibrate(const options& o, const apps::market_data& m, const std::vector<fp::order_fills>& orders,
+                 nanoseconds offset, json& doc, std::vector<std::string>& notes) {
+  const fp::impact_dataset& meta = m.result.metaorders;
+  const double session = meta.session_seconds;
+  const double daily_volatility = m.result.state.volatility * std::sqrt(session);
+  const auto horizon =
+      std::chrono::duration_cast<nanoseconds>(std::chrono::duration<double>(60.0 * o.permanent_minutes));
+  const fp::fill_observations f = fp::observations_from_fills(orders, m.result.tape,
+                                                              {.time_offset = offset,
+                                                               .permanent_horizon = horizon,
+                                                               .daily_volume = meta.daily_volume,
+                                                               .daily_volatility = daily_volatility});
+  std::fprintf(g_out,
+               "recalibration on the orders' own fills: %ld observations (%zu left out), V %.6g a day, sigma %.4f a "
+               "day, permanent impact read %.0f min after the last fill\n",
+               static_cast<long>(f.observations.size()), f.skipped, meta.daily_volume, daily_volatility,
+               o.permanent_minutes);
+  json r{{"observations", f.observations.size()},
+         {"skipped", f.skipped},
+         {"daily_volume", meta.daily_volume},
+         {"daily_volatility", number(daily_volatility)},
+         {"permanent_minutes", o.permanent_minutes}};
+  try {
+    fp::almgren_chriss_calibration ac;
+    (void)ac.fit(f.observations);
+    std::fprintf(g_out, "  Almgren-Chriss: gamma %.4g (HC1 se %.2g), eta %.4g (%.2g), epsilon %.4g (%.2g)\n",
+                 ac.gamma().value, ac.gamma().robust_std_error, ac.eta().value, ac.eta().robust_std_error,
+                 ac.epsilon().value, ac.epsilon().robust_std_error);
+    r["almgren_chriss"] =
+        json{{"gamma", estimate(ac.gamma())}, {"eta", estimate(ac.eta())}, {"epsilon", estimate(ac.epsilon())}};
+    if (m.kind == "synthetic")
+      std::fprintf(g_out, "  (the built-in market's planted permanent impact: gamma %.4g per share)\n",
+                   apps::synthetic_market.gamma);
+  } catch (const std::exception& e) {  // invalid_argument or convergence_error: too few or degenerate rows
+    notes.push_back(std::string("Almgren-Chriss could not be refitted: ") + e.what());
+  }
+  try {
+    fp::square_root_law law({.component = fp::impact_component::permanent, .session_seconds = session});
+    (void)law.fit(f.observations);
+    std::fprintf(g_out, "  square-root law on the permanent impact: Y %.3g (HC1 se %.2g), delta %.3g (%.2g)\n",
+                 law.y().value, law.y().robust_std_error, law.delta().value, law.delta().robust_std_error);
+    r["square_root_law"] = json{{"y", estimate(law.y())}, {"delta", estimate(law.delta())}};
+  } catch (const std::exception& e) {
+    notes.push_back(std::string("the square-root law could not be refitted: ") + e.what());
+  }
+  doc["recalibration"] = r;
 }
 
 int run(options o) {
@@ -399,6 +460,7 @@ int run(options o) {
                                  {"ks_pvalue", c.ks_pvalue},
                                  {"max_difference_from_backtest_bps", worst_backtest}};
   }
+  if (o.recalibrate) recalibrate(o, m, orders, offset, doc, notes);
   apps::finish_report(doc, notes, g_out, o.json_path);
   return 0;
 }
@@ -429,6 +491,12 @@ int main(int argc, char** argv) {
       "analyse the tested ones and reconcile their realized costs with the forecasts of their own children (PIT "
       "histogram, Kolmogorov-Smirnov)");
   reconcile->excludes(fix)->excludes(fills);
+  app.add_flag("--recalibrate", o.recalibrate,
+               "refit Almgren-Chriss and the square-root law on the analysed orders (their fills as impact "
+               "observations)");
+  app.add_option("--permanent-minutes", o.permanent_minutes,
+                 "with --recalibrate: minutes after the last fill at which the permanent impact is read")
+      ->check(CLI::Range(0.01, 1440.0));
   apps::add_walk_forward_options(app, o.walk, flags);
   app.add_option("--tape-date", o.tape_date,
                  "YYYY-MM-DD: the date of a tape whose clock starts at midnight (default: from the LOBSTER file name)");

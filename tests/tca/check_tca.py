@@ -17,6 +17,11 @@ CASE is one of:
   reconcile  --reconcile on the built-in market: every metaorder the walk forward tested is
              analysed, its realized cost equals the backtest's, each has a forecast with a PIT in
              [0, 1], the histogram counts every order, the KS statistic is the PITs' own
+  recalibrate  --recalibrate on the built-in market's tested metaorders: Almgren-Chriss refitted
+             on their fills gives back the market's planted permanent impact gamma = 1e-5 per
+             share within 3 HC1 standard errors
+  plot       scripts/plot_tca.py draws the PIT histogram and the markout curves of a --reconcile
+             document; skipped without Debian's python3-matplotlib
   goog       the GOOG day (LOBSTER): 20 orders, the label check; skipped without the data
   bitstamp   the Bitstamp day: the same; skipped without the data
   bad-args   --fix with --fills: exit 2; a missing --fix file and a wrong CheckSum: exit 1,
@@ -185,6 +190,33 @@ def case_reconcile(exe):
        f"KS D {r['ks_statistic']:.3f} p {r['ks_pvalue']:.3g}")
 
 
+def case_recalibrate(exe):
+    doc = run_json([exe, "--reconcile", "--recalibrate"])
+    r = doc["recalibration"]
+    g = r["almgren_chriss"]["gamma"]
+    if r["observations"] < 300 or abs(g["value"] - 1e-5) > 3 * g["robust_std_error"] or g["robust_std_error"] > 5e-6:
+        fail(f"recalibrate: {r}")
+    ok(f"recalibrate: gamma {g['value']:.3g} (HC1 se {g['robust_std_error']:.2g}) from {r['observations']} orders' "
+       "fills, planted 1e-5")
+
+
+def case_plot(exe):
+    python = "/usr/bin/python3"
+    if run([python, "-c", "import matplotlib"]).returncode != 0:
+        print("skipped: Debian's python3-matplotlib is not installed")
+        return
+    root = os.path.dirname(os.path.dirname(HERE))
+    with tempfile.TemporaryDirectory() as tmp:
+        doc = os.path.join(tmp, "t.json")
+        png = os.path.join(tmp, "t.png")
+        if run([exe, "--reconcile", "--quiet", "--json", doc]).returncode != 0:
+            fail("plot: footprint-tca failed")
+        p = run([python, os.path.join(root, "scripts", "plot_tca.py"), doc, png])
+        if p.returncode != 0 or not os.path.exists(png) or os.path.getsize(png) < 10000:
+            fail(f"plot: plot_tca.py: exit {p.returncode}: {p.stderr}")
+        ok(f"plot: plot_tca.py drew {os.path.getsize(png)} bytes")
+
+
 def case_data(exe, data, which):
     if which == "goog":
         d = os.path.join(data, "lobster", "GOOG_2012-06-21_L1")
@@ -230,7 +262,7 @@ def main():
     data = sys.argv[3] if len(sys.argv) > 3 else os.path.join(os.path.dirname(os.path.dirname(HERE)), "..", "shared",
                                                                 "data")
     cases = {"builtin": case_builtin, "fix-log": case_fix_log, "fills-csv": case_fills_csv, "damaged": case_damaged,
-             "reconcile": case_reconcile, "bad-args": case_bad_args}
+             "reconcile": case_reconcile, "recalibrate": case_recalibrate, "plot": case_plot, "bad-args": case_bad_args}
     if case in cases:
         cases[case](exe)
     elif case in ("goog", "bitstamp"):
