@@ -32,6 +32,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -219,9 +220,20 @@ json run_ac(const options& o, json doc, const fp::policy_evaluation_params& ep) 
 // An order-book simulator calibrated on the tape.
 template <class Simulator>
 json run_simulator(const options& o, json doc, const typename Simulator::params_type& model,
-                   const std::string& description, const fp::policy_evaluation_params& ep) {
+                   const std::string& description, const fp::policy_evaluation_params& ep,
+                   std::vector<std::string>& notes) {
   const double lot = model.lot_quantity;
-  const double quantity = o.quantity > 0.0 ? o.quantity : 10.0 * lot;
+  // The simulators trade whole lots: --quantity is rounded to the nearest (at least one).
+  double quantity = 10.0 * lot;
+  if (o.quantity > 0.0) {
+    quantity = std::max(1.0, std::round(o.quantity / lot)) * lot;
+    if (std::abs(quantity - o.quantity) > 1e-9 * o.quantity) {
+      char buf[200];
+      std::snprintf(buf, sizeof buf, "--quantity %.6g rounded to %.0f lots of %.6g: %.6g", o.quantity, quantity / lot,
+                    lot, quantity);
+      notes.emplace_back(buf);
+    }
+  }
   const fp::side side = o.side == "sell" ? fp::side::sell : fp::side::buy;
   fp::simulated_environment<Simulator> env(model, {.side = side,
                                                    .quantity = quantity,
@@ -271,7 +283,7 @@ int run(options o) {
     fp::zero_intelligence_params p = fp::zero_intelligence_params::cont_stoikov_talreja_2010();
     doc = run_simulator<fp::zero_intelligence_model>(
         o, doc, p, "zero-intelligence simulator, built-in market (Cont, Stoikov and Talreja 2010's Tokyo estimates)",
-        ep);
+        ep, notes);
   } else {
     apps::order_flow_tape t;
     if (apps::has_order_flow(o.data)) {
@@ -286,11 +298,11 @@ int run(options o) {
     const apps::order_flow_fits fits = apps::fit_order_flow(t, {});
     notes.insert(notes.end(), fits.notes.begin(), fits.notes.end());
     if (o.env == "zi")
-      doc = run_simulator<fp::zero_intelligence_model>(o, doc, fits.zero_intelligence.params,
-                                                       "zero-intelligence simulator fitted to " + t.description, ep);
+      doc = run_simulator<fp::zero_intelligence_model>(
+          o, doc, fits.zero_intelligence.params, "zero-intelligence simulator fitted to " + t.description, ep, notes);
     else
       doc = run_simulator<fp::queue_reactive_model>(o, doc, fits.queue_reactive.params,
-                                                    "queue-reactive simulator fitted to " + t.description, ep);
+                                                    "queue-reactive simulator fitted to " + t.description, ep, notes);
   }
   apps::finish_report(doc, notes, g_out, o.json_path);
   return 0;

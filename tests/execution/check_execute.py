@@ -11,7 +11,7 @@ CASE is one of:
                itself is parity with a zero difference; everything at once is flagged
                degenerate and worse; every policy completes; each interval contains its mean
                difference; two runs give the same JSON apart from the training's wall-clock
-               figures; the text has the table
+               figures; the text has the table; --quantity 10.4 is rounded to 10 lots, with a note
   ac           --env ac: each agent's E + lambda V within 1% of the closed-form optimum (the
                correctness gate), the Almgren-Chriss optimum dearer than TWAP in mean
                ("worse", as E_opt > E_twap), the agents' sd below TWAP's
@@ -96,6 +96,11 @@ def case_builtin(exe):
     p = run(args)
     if p.returncode != 0 or "vs TWAP" not in p.stdout or "tabular_q_learning" not in p.stdout:
         fail(f"builtin: text report: {p.stdout[-500:]} {p.stderr}")
+    # The simulators trade whole lots: a quantity between them is rounded, and said.
+    rounded = run_json([exe, "--agent", "tabular", "--episodes", "1000", "--evaluation-episodes", "30",
+                        "--quantity", "10.4"])
+    if rounded["environment"]["quantity"] != 10.0 or not any("rounded to 10 lots" in n for n in rounded["notes"]):
+        fail(f"builtin: --quantity 10.4: {rounded['environment']} {rounded['notes']}")
     ok("builtin: five policies, TWAP at parity with itself, everything at once degenerate and worse, "
        "reproducible, agents " + ", ".join(f"{rows[a]['vs_twap']['mean_difference_bps']:+.3f}"
                                            for a in ("tabular_q_learning", "double_dqn")) + " bps vs TWAP")
