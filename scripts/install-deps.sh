@@ -4,7 +4,8 @@
 #
 #   install-deps.sh main    the main job: build footprint-pretrade (compiler, CMake, the
 #                           library's dependencies, CLI11)
-#   install-deps.sh test    + the test suite's tools (doctest, Python for the checks)
+#   install-deps.sh test    + the test suite's tools (doctest, Python for the checks, pybind11,
+#                           python3-dev, numpy and pytest for the Python module's tests)
 #   install-deps.sh ci      + what CI's other suites need (clang 14 and its runtimes for the
 #                           fuzzers and OpenMP, Google Benchmark, XGBoost's C library,
 #                           simdjson, RapidJSON and QuickFIX to compile the benchmarks' peers)
@@ -21,7 +22,7 @@ main=(
   # the programs' command lines
   libcli11-dev
 )
-test=(doctest-dev python3 clang-format-14)
+test=(doctest-dev python3 clang-format-14 pybind11-dev python3-dev python3-numpy python3-pytest)
 ci=(clang-14 libclang-rt-14-dev libomp-14-dev libbenchmark-dev libxgboost-dev libsimdjson-dev rapidjson-dev libquickfix-dev)
 peers=(python3-numpy python3-sklearn python3-xgboost python3-torch python3-matplotlib)
 
