@@ -1,6 +1,7 @@
 """footprint: market impact forecasting and execution, from Python.
 
-A first part of the bindings (docs/python.md): Almgren-Chriss optimal execution, the Bayesian
+A first part of the bindings (docs/python.md): impact datasets from LOBSTER and the built-in
+synthetic market as numpy arrays (and pandas DataFrames), Almgren-Chriss optimal execution, the Bayesian
 linear regressor with the scikit-learn estimator contract (fit, predict, get_params /
 set_params, clone, pickling, n_features_in_) and its predictive standard deviation, and the
 implementation shortfall decompositions of transaction cost analysis. The C++ objects are in
@@ -10,11 +11,27 @@ footprint._footprint.
 import numpy as np
 
 from . import _footprint
-from ._footprint import AlmgrenChriss, implementation_shortfall  # noqa: F401
+from ._footprint import AlmgrenChriss, implementation_shortfall, lobster_dataset, synthetic_dataset  # noqa: F401
 
 __version__ = _footprint.__version__
 
-__all__ = ["AlmgrenChriss", "BayesianLinearRegressor", "implementation_shortfall", "__version__"]
+__all__ = ["AlmgrenChriss", "BayesianLinearRegressor", "implementation_shortfall", "lobster_dataset",
+           "synthetic_dataset", "to_frame", "__version__"]
+
+
+def to_frame(dataset):
+    """A dataset of `lobster_dataset(...)["orders"]` (or "metaorders") as a pandas DataFrame: the
+    features and labels under their names, plus time_ns, duration_ns, side, quantity and
+    arrival_mid. Needs pandas (Debian's python3-pandas)."""
+    import pandas as pd
+
+    frame = pd.DataFrame(dataset["X"], columns=dataset["feature_names"])
+    for name, column in zip(dataset["label_names"], dataset["labels"].T):
+        frame[name] = column
+    for key, name in (("times_ns", "time_ns"), ("durations_ns", "duration_ns"), ("side", "side"),
+                      ("quantity", "quantity_traded"), ("arrival_mid", "arrival_mid")):
+        frame[name] = dataset[key]
+    return frame
 
 
 class BayesianLinearRegressor:

@@ -1,9 +1,12 @@
 // footprint's Python module `footprint._footprint` (pybind11): the C++ objects behind the
 // pure-Python package `footprint` (python/footprint/__init__.py), which adds the
-// scikit-learn estimator contract. A first part of the Python issue: Almgren-Chriss, the
+// scikit-learn estimator contract. A first part of the Python issue: the impact datasets of
+// the LOBSTER reader and the built-in synthetic market as numpy arrays, Almgren-Chriss, the
 // Bayesian linear regressor (fit, predict, predictive distribution, state as JSON for
 // pickling) and the implementation shortfall decompositions. numpy float64 arrays in C order
 // are viewed, not copied, where Eigen can map them; the GIL is released inside fits.
+#include <footprint/data/lobster_dataset.hpp>
+#include <footprint/data/synthetic/synthetic_dataset.hpp>
 #include <footprint/execution/almgren_chriss.hpp>
 #include <footprint/io/linear_model_json.hpp>
 #include <footprint/models/linear/bayesian_linear.hpp>
@@ -15,6 +18,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -36,6 +40,63 @@ fp::vector as_vector(const py::array_t<double, py::array::c_style | py::array::f
   if (a.ndim() != 1)
     throw fp::invalid_argument("footprint: y must be a 1-d array (got " + std::to_string(a.ndim()) + "-d)");
   return Eigen::Map<const fp::vector>(a.data(), a.shape(0));
+}
+
+// One impact dataset as numpy arrays (copies) with its column names.
+py::dict dataset_dict(const fp::impact_dataset& d) {
+  using row_major = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  const auto n = static_cast<py::ssize_t>(d.rows());
+  py::array_t<std::int64_t> times(n), durations(n);
+  py::array_t<std::int8_t> side(n);
+  for (py::ssize_t i = 0; i < n; ++i) {
+    const auto u = static_cast<std::size_t>(i);
+    times.mutable_at(i) = d.times[u].count();
+    durations.mutable_at(i) = d.durations[u].count();
+    side.mutable_at(i) = d.side[u] == fp::side::buy ? 1 : -1;
+  }
+  py::dict out;
+  out["feature_names"] = d.feature_names;
+  out["X"] = row_major(d.X);
+  out["label_names"] = d.label_names;
+  out["labels"] = row_major(d.labels);
+  out["times_ns"] = times;
+  out["durations_ns"] = durations;
+  out["side"] = side;
+  out["quantity"] = fp::vector(d.quantity);
+  out["arrival_mid"] = fp::vector(d.arrival_mid);
+  out["daily_volume"] = d.daily_volume;
+  return out;
+}
+
+// A pipeline result: the market orders, the metaorders and the tape.
+py::dict pipeline_dict(const fp::impact_pipeline_result& r) {
+  py::dict out;
+  out["symbol"] = r.instrument.symbol;
+  out["orders"] = dataset_dict(r.orders);
+  out["metaorders"] = dataset_dict(r.metaorders);
+  const auto nt = static_cast<py::ssize_t>(r.tape.trades.size());
+  py::array_t<std::int64_t> trade_times(nt);
+  py::array_t<double> prices(nt), quantities(nt);
+  py::array_t<std::int8_t> signs(nt);
+  for (py::ssize_t i = 0; i < nt; ++i) {
+    const fp::trade& t = r.tape.trades[static_cast<std::size_t>(i)];
+    trade_times.mutable_at(i) = t.time.count();
+    prices.mutable_at(i) = t.price;
+    quantities.mutable_at(i) = t.quantity;
+    signs.mutable_at(i) = t.sign;
+  }
+  const auto nm = static_cast<py::ssize_t>(r.tape.mids.size());
+  py::array_t<std::int64_t> mid_times(nm);
+  for (py::ssize_t i = 0; i < nm; ++i) mid_times.mutable_at(i) = r.tape.mid_times[static_cast<std::size_t>(i)].count();
+  py::dict tape;
+  tape["trade_times_ns"] = trade_times;
+  tape["trade_prices"] = prices;
+  tape["trade_quantities"] = quantities;
+  tape["trade_signs"] = signs;
+  tape["mid_times_ns"] = mid_times;
+  tape["mids"] = py::array_t<double>(nm, r.tape.mids.data());
+  out["tape"] = tape;
+  return out;
 }
 
 py::dict cost_dict(const fp::almgren_chriss_cost& c, double lambda) {
@@ -68,6 +129,32 @@ PYBIND11_MODULE(_footprint, m) {
       PyErr_SetString(PyExc_RuntimeError, e.what());
     }
   });
+
+  m.def(
+      "synthetic_dataset",
+      [](double volatility, double gamma, double beta) {
+        fp::impact_pipeline_result r;
+        {
+          py::gil_scoped_release release;
+          r = fp::synthetic_dataset({.volatility = volatility, .gamma = gamma, .beta = beta});
+        }
+        return pipeline_dict(r);
+      },
+      py::arg("volatility") = 1e-5, py::arg("gamma") = 1e-5, py::arg("beta") = 2e-5,
+      "The built-in synthetic market (6.5 hours, seed 20240809; the programs' default market) as impact datasets: "
+      "{'symbol', 'orders', 'metaorders', 'tape'}, each dataset a dict of numpy arrays with column names.");
+  m.def(
+      "lobster_dataset",
+      [](const std::string& message, const std::string& orderbook) {
+        fp::impact_pipeline_result r;
+        {
+          py::gil_scoped_release release;
+          r = fp::lobster_dataset(message, orderbook);
+        }
+        return pipeline_dict(r);
+      },
+      py::arg("message"), py::arg("orderbook"),
+      "A LOBSTER day (message and order book files) as impact datasets, as synthetic_dataset.");
 
   py::class_<fp::almgren_chriss>(m, "AlmgrenChriss",
                                  "Almgren and Chriss (2000): linear permanent impact gamma, temporary eta and epsilon, "

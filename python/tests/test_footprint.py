@@ -88,3 +88,44 @@ def test_implementation_shortfall_reference_numbers():
     assert d["fill_rate"] == 0.8
     with pytest.raises(ValueError, match="side"):
         fp.implementation_shortfall("hold", 5000.0, 10.0, 10.25, 11.0, q, p, q)
+
+
+def check_dataset(d, n_features_min=5):
+    n = len(d["quantity"])
+    assert d["X"].shape == (n, len(d["feature_names"])) and len(d["feature_names"]) >= n_features_min
+    assert d["labels"].shape == (n, len(d["label_names"]))
+    assert d["label_names"][:2] == ["shortfall_bps", "immediate_bps"]
+    assert d["times_ns"].dtype == np.int64 and np.all(np.diff(d["times_ns"]) >= 0)
+    assert set(np.unique(d["side"])) <= {-1, 1}
+    assert np.all(d["quantity"] > 0) and np.all(d["arrival_mid"] > 0)
+    return n
+
+
+def test_synthetic_dataset_as_numpy():
+    r = fp.synthetic_dataset()
+    n = check_dataset(r["orders"])
+    meta = r["metaorders"]
+    m = check_dataset(meta)
+    # Each metaorder is a run of the market orders: their children add up to every order, and
+    # the size feature "quantity" is the order's quantity.
+    children = meta["X"][:, meta["feature_names"].index("n_children")]
+    assert children.sum() == n and m < n
+    q = r["orders"]["X"][:, r["orders"]["feature_names"].index("quantity")]
+    assert np.array_equal(q, r["orders"]["quantity"])
+    tape = r["tape"]
+    assert len(tape["trade_prices"]) >= n and len(tape["mids"]) == len(tape["mid_times_ns"])
+    assert r["orders"]["daily_volume"] > 0
+
+
+def test_lobster_goog_day_as_numpy():
+    import os
+
+    d = os.path.join(os.environ.get("FOOTPRINT_DATA_DIR", ""), "lobster", "GOOG_2012-06-21_L1")
+    message = os.path.join(d, "GOOG_2012-06-21_34200000_57600000_message_1.csv")
+    if not os.path.exists(message):
+        pytest.skip("no GOOG data under " + d)
+    r = fp.lobster_dataset(message, os.path.join(d, "GOOG_2012-06-21_34200000_57600000_orderbook_1.csv"))
+    assert len(r["tape"]["trade_prices"]) == 11678  # every trade of the day (footprint-tca says the same)
+    n = check_dataset(r["orders"])
+    assert n > 1000
+    assert 500.0 < np.median(r["orders"]["arrival_mid"]) < 600.0  # GOOG traded near 570 that day
