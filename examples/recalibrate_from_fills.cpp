@@ -5,6 +5,7 @@
 // read_fills_csv, and the market tape from your data. Deterministic.
 #include <footprint/data/synthetic/synthetic_dataset.hpp>
 #include <footprint/impact/almgren_chriss_calibration.hpp>
+#include <footprint/tca/metaorder_fills.hpp>
 #include <footprint/tca/recalibration.hpp>
 
 #include <cmath>
@@ -17,25 +18,9 @@ int main() {
   const fp::impact_pipeline_result r = fp::synthetic_dataset(market);
 
   // Each metaorder (a run of same-side market orders) is one parent order; its market orders
-  // are its fills, at their average prices (arrival mid x (1 + s shortfall / 1e4)).
+  // are its fills, at their average prices.
   const fp::impact_dataset& meta = r.metaorders;
-  const fp::index children = meta.feature_column("n_children");
-  const fp::vector shortfall = r.orders.label("shortfall_bps");
-  std::vector<fp::order_fills> orders;
-  fp::index next = 0;
-  for (fp::index i = 0; i < meta.rows(); ++i) {
-    fp::order_fills o;
-    o.side = meta.side[std::size_t(i)];
-    for (fp::index k = 0; k < static_cast<fp::index>(meta.X(i, children)); ++k, ++next) {
-      const double price = r.orders.arrival_mid[next] * (1.0 + fp::sign(o.side) * shortfall[next] / 1e4);
-      if (std::isfinite(price))
-        o.fills.push_back({.time = r.orders.times[std::size_t(next)],
-                           .side = o.side,
-                           .quantity = r.orders.quantity[next],
-                           .price = price});
-    }
-    orders.push_back(std::move(o));
-  }
+  const std::vector<fp::order_fills> orders = fp::metaorder_fills(r);
 
   // The fills and the tape give each order's realized, permanent (5 minutes after its last
   // fill) and temporary impact; Almgren-Chriss's regressions read them.

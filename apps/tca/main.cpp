@@ -24,6 +24,7 @@
 #include <footprint/impact/square_root_law.hpp>
 #include <footprint/pretrade/pretrade_backtest.hpp>
 #include <footprint/tca/forecast_reconciliation.hpp>
+#include <footprint/tca/metaorder_fills.hpp>
 #include <footprint/tca/order_analysis.hpp>
 #include <footprint/tca/recalibration.hpp>
 #include <footprint/version.hpp>
@@ -108,7 +109,7 @@ struct made_order {
 
 // Writes `count` of the data's metaorders (two children or more, labelled; evenly spread over
 // the day) as a FIX 4.4 log of ExecutionReports: an acknowledgement, then one fill per child
-// market order at its average price (arrival mid x (1 + s shortfall / 1e4)).
+// market order at its average price (`metaorder_fills`).
 // `rows`, when not empty, are the metaorders to write (those the walk forward tested); else
 // `count` are chosen.
 std::string synthesize(const fp::impact_pipeline_result& r, fp::index count, const std::vector<fp::index>& rows,
@@ -116,20 +117,13 @@ std::string synthesize(const fp::impact_pipeline_result& r, fp::index count, con
   const fp::impact_dataset& meta = r.metaorders;
   const fp::index children_col = meta.feature_column("n_children");
   const fp::vector meta_label = meta.label("shortfall_bps");
-  const fp::vector child_label = r.orders.label("shortfall_bps");
-  std::vector<fp::index> first(static_cast<std::size_t>(meta.rows()) + 1, 0);
-  for (fp::index i = 0; i < meta.rows(); ++i)
-    first[std::size_t(i) + 1] = first[std::size_t(i)] + static_cast<fp::index>(meta.X(i, children_col));
-  if (first.back() != r.orders.rows())
-    throw fp::invalid_argument("footprint-tca: the data's metaorders do not match its market orders");
+  const std::vector<fp::order_fills> all = fp::metaorder_fills(r);
   std::vector<fp::index> eligible;
   for (fp::index i = 0; i < meta.rows(); ++i) {
-    if (meta.X(i, children_col) < 2.0 || !std::isfinite(meta_label[i])) continue;
+    const double n = meta.X(i, children_col);
+    if (n < 2.0 || !std::isfinite(meta_label[i])) continue;
     if (!rows.empty() && !std::binary_search(rows.begin(), rows.end(), i)) continue;
-    bool ok = true;
-    for (fp::index o = first[std::size_t(i)]; o < first[std::size_t(i) + 1]; ++o)
-      ok = ok && std::isfinite(child_label[o]);
-    if (ok) eligible.push_back(i);
+    if (double(all[std::size_t(i)].fills.size()) == n) eligible.push_back(i);  // every child labelled
   }
   if (eligible.empty()) throw fp::invalid_argument("footprint-tca: the data has no metaorder of two labelled children");
   const auto n = std::min<std::size_t>(std::size_t(count), eligible.size());
@@ -143,34 +137,35 @@ std::string synthesize(const fp::impact_pipeline_result& r, fp::index count, con
   for (std::size_t k = 0; k < n; ++k) {
     const fp::index i = eligible[k * eligible.size() / n];
     const auto ui = std::size_t(i);
+    const fp::order_fills& o = all[ui];
     made_order m;
     m.row = i;
-    m.id = "M" + std::to_string(i);
-    m.side = meta.side[ui];
-    m.quantity = meta.quantity[i];
+    m.id = o.order_id;
+    m.side = o.side;
+    m.quantity = o.order_qty;
     m.start = meta.times[ui];
     m.end = meta.times[ui] + meta.durations[ui];
     m.label_bps = meta_label[i];
     const char side = m.side == fp::side::buy ? '1' : '2';
-    const double s = fp::sign(m.side);
     header(m.start);
     w.field(11, "C" + std::to_string(i)).field(37, m.id).field(17, "X" + std::to_string(++exec)).field(150, '0');
     w.field(39, '0').field(54, side).field(55, symbol).field(38, m.quantity).field(14, 0.0).field(151, m.quantity);
     w.field(6, 0.0).field(60, fp::format_fix_timestamp(m.start + offset, 9));
     w.finish_into(log);
     double cum = 0.0, value = 0.0;
-    for (fp::index o = first[ui]; o < first[ui + 1]; ++o) {
-      const auto uo = std::size_t(o);
-      const double q = r.orders.quantity[o];
-      const double px = r.orders.arrival_mid[o] * (1.0 + s * child_label[o] / 1e4);
-      cum += q;
-      value += q * px;
-      const bool last = o + 1 == first[ui + 1];
-      header(r.orders.times[uo]);
+    for (std::size_t c = 0; c < o.fills.size(); ++c) {
+      const fp::fill& f = o.fills[c];
+      cum += f.quantity;
+      value += f.quantity * f.price;
+      const bool last = c + 1 == o.fills.size();
+      header(f.time);
       w.field(11, "C" + std::to_string(i)).field(37, m.id).field(17, "X" + std::to_string(++exec)).field(150, 'F');
-      w.field(39, last ? '2' : '1').field(54, side).field(55, symbol).field(38, m.quantity).field(32, q).field(31, px);
-      w.field(14, cum).field(151, last ? 0.0 : std::max(m.quantity - cum, 0.0)).field(6, value / cum);
-      w.field(851, 2).field(60, fp::format_fix_timestamp(r.orders.times[uo] + offset, 9));
+      w.field(39, last ? '2' : '1').field(54, side).field(55, symbol).field(38, m.quantity).field(32, f.quantity);
+      w.field(31, f.price)
+          .field(14, cum)
+          .field(151, last ? 0.0 : std::max(m.quantity - cum, 0.0))
+          .field(6, value / cum);
+      w.field(851, 2).field(60, fp::format_fix_timestamp(f.time + offset, 9));
       w.finish_into(log);
     }
     made.push_back(m);

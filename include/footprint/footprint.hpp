@@ -158,6 +158,7 @@
 
 #include "footprint/tca/forecast_reconciliation.hpp"
 #include "footprint/tca/implementation_shortfall.hpp"
+#include "footprint/tca/metaorder_fills.hpp"
 #include "footprint/tca/order_analysis.hpp"
 #include "footprint/tca/recalibration.hpp"
 
