@@ -1,0 +1,54 @@
+// Shared by the translation units of footprint's Python module `footprint._footprint`
+// (pybind11): numpy <-> Eigen conversions and one `bind_*` function per area, each defined in
+// its own source file so that a change rebuilds one area (the readers and dataset builders
+// alone cost tens of seconds of g++ -O2).
+#pragma once
+
+#include <footprint/data/impact_pipeline_result.hpp>
+#include <footprint/error.hpp>
+#include <footprint/types.hpp>
+
+#include <pybind11/eigen.h>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <string>
+
+namespace footprint::python {
+
+namespace py = pybind11;
+
+/// A numpy array of float64 (any other dtype or layout is converted by pybind11, once).
+using array_f64 = py::array_t<double, py::array::c_style | py::array::forcecast>;
+using row_major = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+/// A (rows, cols) row-major float64 array as footprint's column-major matrix (one copy: the
+/// layouts differ; the fits and predictions work on column-major data).
+/// @throws invalid_argument unless X is 2-d
+inline matrix as_matrix(const array_f64& a, const char* name = "X") {
+  if (a.ndim() != 2)
+    throw invalid_argument(std::string("footprint: ") + name + " must be a 2-d array (got " + std::to_string(a.ndim()) +
+                           "-d)");
+  return Eigen::Map<const row_major>(a.data(), a.shape(0), a.shape(1));
+}
+
+/// A 1-d float64 array as a vector (one copy).
+/// @throws invalid_argument unless y is 1-d
+inline vector as_vector(const array_f64& a, const char* name = "y") {
+  if (a.ndim() != 1)
+    throw invalid_argument(std::string("footprint: ") + name + " must be a 1-d array (got " + std::to_string(a.ndim()) +
+                           "-d)");
+  return Eigen::Map<const vector>(a.data(), a.shape(0));
+}
+
+/// One pipeline result (orders, metaorders, tape) as a dict of numpy arrays (data.cpp).
+py::dict pipeline_dict(const impact_pipeline_result& r);
+
+void bind_data(py::module_& m);       // data.cpp: readers and dataset builders
+void bind_models(py::module_& m);     // models.cpp: the regressors' C++ cores
+void bind_execution(py::module_& m);  // execution.cpp: Almgren-Chriss
+void bind_tca(py::module_& m);        // tca.cpp: implementation shortfall
+void bind_batch(py::module_& m);      // batch.cpp: shards for footprint.dask and footprint-batch
+
+}  // namespace footprint::python
