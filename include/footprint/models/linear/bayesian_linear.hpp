@@ -12,6 +12,7 @@
 #include "footprint/error.hpp"
 #include "footprint/models/detail/linear_fit.hpp"
 #include "footprint/models/linear/linear_solver.hpp"
+#include "footprint/models/linear/linear_statistics.hpp"
 #include "footprint/types.hpp"
 
 #include <Eigen/Dense>
@@ -172,6 +173,24 @@ class bayesian_linear {
     return fit_impl(X, y, &sample_weight);
   }
 
+  /// Fits the model from sufficient statistics (e.g. merged from shards of the rows): the
+  /// same model as fit(X, y[, sample_weight]) on all the rows the statistics were built from,
+  /// to about 1e-12 relative on a well-conditioned design (coefficients, intercept, alpha,
+  /// lambda, n_iter, predictive means and std; docs/distributed.md). The statistics hold the
+  /// centred Gram matrix only, so the fit takes the normal-equations route whatever
+  /// `params().solver` says.
+  /// @param stats statistics of at least one row (see linear_statistics)
+  /// @return as fit(X, y)
+  /// @throws footprint::invalid_argument when stats is empty; footprint::dimension_mismatch
+  ///         when params.w0 is non-empty and its size differs from stats.n_features();
+  ///         footprint::convergence_error as fit(X, y). On any exception the model is left as
+  ///         it was.
+  /// Complexity: O(n_features^3), then O(n_features^2) per evidence iteration.
+  template <class = void>
+  fit_report fit(const linear_statistics& stats) {
+    return fit_statistics(stats);
+  }
+
   /// Predictive means, x'w + intercept, one per row.
   /// @param X (n_samples, n_features), finite
   /// @return (n_samples), units of y
@@ -295,6 +314,11 @@ class bayesian_linear {
   // translation units that fit a model (see models/detail/linear_fit.hpp).
   template <class = void>
   fit_report fit_impl(const matrix_cref& X, const vector_cref& y, const vector_cref* w);
+  template <class = void>
+  fit_report fit_statistics(const linear_statistics& stats);
+  template <class = void>
+  fit_report fit_spectrum(const detail::linear_spectrum& spec);
+  void check_prior_size(index n_features) const;
   template <class = void>
   fit_report fit_evidence(const detail::linear_spectrum& spec);
   template <class = void>

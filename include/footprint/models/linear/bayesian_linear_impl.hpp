@@ -115,18 +115,34 @@ template <class>
 fit_report bayesian_linear::fit_impl(const matrix_cref& X, const vector_cref& y, const vector_cref* w) {
   detail::check_X_y("footprint::bayesian_linear::fit", X, y, w,
                     detail::missing_values::unchecked);  // X: by decompose's column sums
-  if (params_.mode == bayesian_linear_mode::conjugate && params_.w0.size() != 0 && params_.w0.size() != X.cols()) {
-    throw dimension_mismatch("footprint::bayesian_linear::fit", "params().w0.size() must equal X.cols()", X.cols(),
+  check_prior_size(X.cols());
+  return fit_spectrum(
+      detail::decompose("footprint::bayesian_linear::fit", X, y, w, params_.fit_intercept, params_.solver));
+}
+
+template <class>
+fit_report bayesian_linear::fit_statistics(const linear_statistics& stats) {
+  const detail::linear_spectrum spec =
+      detail::spectrum_from_statistics(stats, params_.fit_intercept, "footprint::bayesian_linear::fit");
+  check_prior_size(spec.p());
+  return fit_spectrum(spec);
+}
+
+inline void bayesian_linear::check_prior_size(index n_features) const {
+  if (params_.mode == bayesian_linear_mode::conjugate && params_.w0.size() != 0 && params_.w0.size() != n_features) {
+    throw dimension_mismatch("footprint::bayesian_linear::fit", "params().w0.size() must equal X.cols()", n_features,
                              params_.w0.size());
   }
-  const detail::linear_spectrum spec =
-      detail::decompose("footprint::bayesian_linear::fit", X, y, w, params_.fit_intercept, params_.solver);
+}
+
+template <class>
+fit_report bayesian_linear::fit_spectrum(const detail::linear_spectrum& spec) {
   // Fit into a copy and commit at the end, so that a throwing fit leaves *this unchanged.
   bayesian_linear next(*this);
   fit_report report =
       params_.mode == bayesian_linear_mode::evidence ? next.fit_evidence(spec) : next.fit_conjugate(spec);
   next.state_.fitted = true;
-  next.state_.n_features = X.cols();
+  next.state_.n_features = spec.p();
   next.x_offset_ = spec.x_offset;
   *this = std::move(next);
   return report;

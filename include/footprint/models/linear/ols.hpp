@@ -10,6 +10,7 @@
 #include "footprint/error.hpp"
 #include "footprint/models/detail/linear_fit.hpp"
 #include "footprint/models/linear/linear_solver.hpp"
+#include "footprint/models/linear/linear_statistics.hpp"
 #include "footprint/types.hpp"
 
 #include <Eigen/Dense>
@@ -107,6 +108,23 @@ class ols {
   template <class = void>
   fit_report fit(matrix_cref X, vector_cref y, vector_cref sample_weight) {
     return fit_impl(X, y, &sample_weight);
+  }
+
+  /// Fits the model from sufficient statistics (e.g. merged from shards of the rows): the
+  /// same model as fit(X, y[, sample_weight]) on all the rows the statistics were built
+  /// from, to about 1e-12 relative on a well-conditioned design (coefficients, intercept,
+  /// predictions and predictive distributions; docs/distributed.md). The statistics hold the
+  /// centred Gram matrix only, so the fit takes the normal-equations route whatever
+  /// `params().solver` says (on an ill-conditioned design, s_min/s_max below 1e-4, it loses
+  /// up to eps cond^2 where fit(X, y) would refactor by QR).
+  /// @param stats statistics of at least one row (see linear_statistics)
+  /// @return as fit(X, y)
+  /// @throws footprint::invalid_argument when stats is empty. On any exception the model is
+  ///         left as it was.
+  /// Complexity: O(n_features^3).
+  template <class = void>
+  fit_report fit(const linear_statistics& stats) {
+    return fit_spectrum(detail::spectrum_from_statistics(stats, params_.fit_intercept, "footprint::ols::fit"));
   }
 
   /// Predictions x'b + intercept. @param X (n_samples, n_features), finite
@@ -242,8 +260,12 @@ class ols {
   fit_report fit_impl(const matrix_cref& X, const vector_cref& y, const vector_cref* w) {
     detail::check_X_y("footprint::ols::fit", X, y, w,
                       detail::missing_values::unchecked);  // X: by decompose's column sums
-    const detail::linear_spectrum spec =
-        detail::decompose("footprint::ols::fit", X, y, w, params_.fit_intercept, params_.solver);
+    return fit_spectrum(detail::decompose("footprint::ols::fit", X, y, w, params_.fit_intercept, params_.solver));
+  }
+
+  // The fit from the spectrum of the centred design (from the rows or from merged statistics).
+  template <class = void>
+  fit_report fit_spectrum(const detail::linear_spectrum& spec) {
     const index k = spec.k();
     const index p = spec.p();
     const double rcond = params_.rcond
@@ -282,7 +304,7 @@ class ols {
       next.distribution_error = "the fit has zero residuals: the prediction distribution is degenerate";
     }
     next.fitted = true;
-    next.n_features = X.cols();
+    next.n_features = p;
 
     state_ = std::move(next);
     rank_ = rank;
