@@ -3,12 +3,9 @@
 
 #include "market_data.hpp"
 
-#include <footprint/data/binance_dataset.hpp>
-#include <footprint/data/bitstamp_dataset.hpp>
-#include <footprint/data/lobster_dataset.hpp>
-#include <footprint/data/synthetic/synthetic_dataset.hpp>
 #include <footprint/feeds/binance/binance_event.hpp>
 #include <footprint/feeds/parse_report.hpp>
+#include <footprint/pretrade/shard_data.hpp>
 
 #include <CLI/CLI.hpp>
 
@@ -43,30 +40,40 @@ fp::parse_policy policy(const data_options& d) {
 /// The Binance timestamps' unit of --time-unit (validated by the option's check).
 fp::binance_time_unit time_unit(const data_options& d) { return *fp::binance_time_unit_from_string(d.time_unit); }
 
+// The library's one definition of reading a source (footprint/pretrade/shard_data.hpp).
+fp::shard to_shard(const data_options& d) {
+  fp::shard s{.id = "data", .source = "synthetic", .time_unit = d.time_unit, .lenient = d.lenient};
+  if (!d.lobster.empty()) {
+    s.source = "lobster";
+    s.message = d.lobster[0];
+    s.orderbook = d.lobster[1];
+  } else if (!d.binance.empty()) {
+    s.source = "binance";
+    s.files = d.binance;
+  } else if (!d.bitstamp.empty()) {
+    s.source = "bitstamp";
+    s.folder = d.bitstamp;
+  }
+  return s;
+}
+
 market_data load_market_data(const data_options& d, fp::index arrival_book_levels) {
   market_data s;
-  if (!d.lobster.empty()) {
-    s.kind = "lobster";
+  const fp::shard sh = to_shard(d);
+  s.kind = sh.source;
+  if (sh.source == "lobster") {
     s.description = "LOBSTER message and order book files";
     s.files = d.lobster;
-    s.result = fp::lobster_dataset(d.lobster[0], d.lobster[1],
-                                   {.arrival_book_levels = arrival_book_levels, .policy = policy(d)});
-  } else if (!d.binance.empty()) {
-    s.kind = "binance";
+  } else if (sh.source == "binance") {
     s.description = "Binance capture (depth, bookTicker and trade streams)";
     s.files = d.binance;
-    s.result = fp::binance_dataset(
-        d.binance, {.arrival_book_levels = arrival_book_levels, .policy = policy(d), .time_unit = time_unit(d)});
-  } else if (!d.bitstamp.empty()) {
-    s.kind = "bitstamp";
+  } else if (sh.source == "bitstamp") {
     s.description = "Bitstamp depth-20 snapshots and trades";
     s.files = {d.bitstamp};
-    s.result = fp::bitstamp_dataset(d.bitstamp, {.arrival_book_levels = arrival_book_levels, .policy = policy(d)});
   } else {
-    s.kind = "synthetic";
     s.description = "built-in synthetic market (seed 20240809, 6.5 hours; true gamma 1e-5, beta 2e-5 USD per share)";
-    s.result = fp::synthetic_dataset(synthetic_market, {.arrival_book_levels = arrival_book_levels});
   }
+  s.result = fp::load_shard_data(sh, arrival_book_levels);
   return s;
 }
 

@@ -9,6 +9,7 @@
 #include <footprint/data/synthetic/synthetic_market.hpp>
 #include <footprint/feeds/binance/binance_event.hpp>
 #include <footprint/feeds/parse_report.hpp>
+#include <footprint/pretrade/shard.hpp>
 #include <footprint/types.hpp>
 
 #include <string>
@@ -40,7 +41,7 @@ struct data_flags {
 };
 
 /// The built-in market: a 6.5-hour day with planted impact strong enough to be measured.
-inline constexpr fp::synthetic_market_params synthetic_market{.volatility = 1e-5, .gamma = 1e-5, .beta = 2e-5};
+inline constexpr fp::synthetic_market_params synthetic_market = fp::default_synthetic_market;
 
 /// The market data of a run.
 struct market_data {
@@ -60,6 +61,9 @@ market_data load_market_data(const data_options& d, fp::index arrival_book_level
 
 /// The parse policy of --lenient (strict without it).
 fp::parse_policy policy(const data_options& d);
+
+/// The options as a library shard (id "data"; source "synthetic" without a data option).
+fp::shard to_shard(const data_options& d);
 
 /// The Binance captures' local-timestamp unit of --time-unit.
 fp::binance_time_unit time_unit(const data_options& d);

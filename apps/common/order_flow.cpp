@@ -3,9 +3,7 @@
 
 #include <footprint/detail/concat.hpp>
 #include <footprint/error.hpp>
-#include <footprint/simulation/binance_order_flow.hpp>
-#include <footprint/simulation/bitstamp_order_flow.hpp>
-#include <footprint/simulation/lobster_order_flow.hpp>
+#include <footprint/pretrade/shard_data.hpp>
 #include <footprint/simulation/queue_reactive_model.hpp>
 #include <footprint/simulation/tape_summary.hpp>
 #include <footprint/simulation/zero_intelligence_model.hpp>
@@ -20,47 +18,6 @@
 namespace apps {
 
 namespace {
-
-order_flow_tape read(const data_options& d, double tick_size) {
-  order_flow_tape t;
-  t.tick_size = tick_size;
-  if (!d.lobster.empty()) {
-    auto r = fp::lobster_order_flow(d.lobster[0], d.lobster[1], {.tick_size = tick_size, .policy = policy(d)});
-    t.events = std::move(r.events);
-    t.description = fp::detail::concat("LOBSTER ", std::filesystem::path(d.lobster[0]).filename().string());
-  } else if (!d.binance.empty()) {
-    auto r =
-        fp::binance_order_flow(d.binance, {.tick_size = tick_size, .policy = policy(d), .time_unit = time_unit(d)});
-    t.events = std::move(r.events);
-    t.description = fp::detail::concat("Binance ", std::filesystem::path(d.binance[0]).filename().string(), " (",
-                                       d.binance.size(), " files)");
-  } else if (!d.bitstamp.empty()) {
-    // the folder's raw websocket log (raw/*.log.bz2): the order events
-    std::string log;
-    const std::filesystem::path raw = std::filesystem::path(d.bitstamp) / "raw";
-    if (std::filesystem::is_directory(raw))
-      for (const auto& f : std::filesystem::directory_iterator(raw))
-        if (f.path().string().ends_with(".log.bz2") && (log.empty() || f.path().string() < log))
-          log = f.path().string();
-    if (log.empty())
-      throw fp::invalid_argument(
-          fp::detail::concat("--bitstamp ", d.bitstamp,
-                             ": no raw/*.log.bz2 order-event log in the folder (the simulator needs order events)"));
-    auto r = fp::bitstamp_order_flow(log, {.tick_size = tick_size, .policy = policy(d)});
-    t.events = std::move(r.events);
-    t.description = fp::detail::concat("Bitstamp ", std::filesystem::path(log).filename().string());
-  } else {
-    throw fp::invalid_argument("the order-book simulator needs order flow: --lobster, --binance or --bitstamp");
-  }
-  if (t.events.empty()) throw fp::invalid_argument(fp::detail::concat(t.description, ": the data hold no order event"));
-  return t;
-}
-
-std::string format_tick(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", x);
-  return buf;
-}
 
 // The queue-reactive tables where the data were thin: a cell observed less than `min_seconds`
 // takes the rates of the queue size below it (the last well-observed one); the last column
@@ -99,23 +56,11 @@ void regularize(fp::queue_reactive_fit& f, double min_seconds, std::vector<std::
 bool has_order_flow(const data_options& d) { return !d.lobster.empty() || !d.binance.empty() || !d.bitstamp.empty(); }
 
 order_flow_tape load_order_flow(const data_options& d, double tick_size) {
-  if (tick_size > 0.0) return read(d, tick_size);
-  order_flow_tape t = read(d, 0.01);
-  // a small-tick book (a median spread of many ticks, most queues empty) is modelled on a
-  // coarser grid: whole ticks, about half the median spread, so that the touch is usually one
-  // or two grid steps wide, as both models assume
-  const fp::tape_summary first = fp::summarize_tape(t.events, {.tick_size = t.tick_size, .lot_quantity = 1.0});
-  std::vector<double> sp = first.spread_ticks;
-  if (sp.empty()) return t;
-  std::nth_element(sp.begin(), sp.begin() + static_cast<std::ptrdiff_t>(sp.size() / 2), sp.end());
-  const double median = sp[sp.size() / 2];
-  if (median <= 3.0) return t;
-  const double grid = t.tick_size * std::round(median / 2.0);
-  order_flow_tape coarse = read(d, grid);
-  coarse.notes.push_back(fp::detail::concat("the median spread is ", median, " ticks of ", format_tick(t.tick_size),
-                                            ": the book is modelled on a grid of ", format_tick(grid),
-                                            " (--tick-size sets it)"));
-  return coarse;
+  // the library's one definition (footprint/pretrade/shard_data.hpp)
+  if (!has_order_flow(d))
+    throw fp::invalid_argument("the order-book simulator needs order flow: --lobster, --binance or --bitstamp");
+  fp::shard_order_flow f = fp::load_shard_order_flow(to_shard(d), tick_size);
+  return order_flow_tape{std::move(f.events), f.tick_size, std::move(f.description), std::move(f.notes)};
 }
 
 order_flow_fits fit_order_flow(const order_flow_tape& tape, const order_flow_fit_options& o) {
