@@ -95,17 +95,21 @@ void simulate_shard(const shard& s, const shard_params& p, const impact_pipeline
       return;
     }
   }
-  const index children = 10;
-  // The simulator trades whole lots: the quantity is rounded to them, with at least one lot
-  // per child (a crypto day's median metaorder can be a fraction of the fitted lot).
-  if (zi.lot_quantity > 0.0) {
-    const double lots = std::max(std::round(out.quantity / zi.lot_quantity), static_cast<double>(children));
-    const double rounded = lots * zi.lot_quantity;
-    if (rounded != out.quantity)
-      out.simulation_message += concat("; the median metaorder ", out.quantity, " rounded to ", lots, " lots of ",
-                                       zi.lot_quantity, " (at least one a child)");
-    out.quantity = rounded;
+  // The simulator trades whole lots (of the mean event size when fitted): the quantity is
+  // rounded to them, in at most 10 children of at least one lot each; below half a lot there
+  // is nothing to simulate (a crypto day's median metaorder can be a fraction of the lot).
+  const double lots = std::round(out.quantity / zi.lot_quantity);
+  if (lots < 1.0) {
+    out.simulation_message += concat("; no simulation: the median metaorder, ", out.quantity,
+                                     ", is below half a lot of the model (", zi.lot_quantity, ")");
+    out.quantity = nan;
+    return;
   }
+  const index children = std::min<index>(10, static_cast<index>(lots));
+  if (lots * zi.lot_quantity != out.quantity)
+    out.simulation_message +=
+        concat("; the median metaorder, ", out.quantity, ", rounded to ", lots, " lots of ", zi.lot_quantity);
+  out.quantity = lots * zi.lot_quantity;
   const child_schedule schedule = twap_schedule(out.quantity, out.horizon_seconds, children);
   const simulated_execution_params ep{
       .side = side::buy, .n_paths = p.episodes, .warmup_seconds = 120.0, .seed = out.seed};
@@ -140,8 +144,8 @@ void simulate_shard(const shard& s, const shard_params& p, const impact_pipeline
 /// - the `linear_statistics` of the metaorders' `p.features` (all when empty) -> `p.label`,
 ///   over the rows where every one is finite (the others counted in `linear_excluded`);
 /// - when p.episodes > 0: a TWAP buy of the median metaorder quantity (rounded to the
-///   simulator's whole lots, at least one a child) over the median metaorder duration (at
-///   least 1 s) in 10 market children, executed p.episodes times in
+///   simulator's whole lots; none below half a lot) over the median metaorder duration (at
+///   least 1 s) in up to 10 market children of at least one lot, executed p.episodes times in
 ///   the zero-intelligence model (Cont, Stoikov and Talreja 2010) fitted to the shard's order
 ///   flow (the synthetic source: the paper's estimates), with the shard's seed; the cost's
 ///   mean, std and 5%/95% quantiles in bps of the arrival mid. A source whose order flow
