@@ -5,7 +5,9 @@
 #   install-deps.sh main    the main job: build footprint-pretrade (compiler, CMake, the
 #                           library's dependencies, CLI11)
 #   install-deps.sh test    + the test suite's tools (doctest, Python for the checks, pybind11,
-#                           python3-dev, numpy and pytest for the Python module's tests)
+#                           python3-dev, numpy, scikit-learn, pandas, distributed (Dask) and
+#                           pytest for the Python module's tests, venv, pip and setuptools for
+#                           its `pip install .`)
 #   install-deps.sh ci      + what CI's other suites need (clang 14 and its runtimes for the
 #                           fuzzers and OpenMP, Google Benchmark, XGBoost's C library,
 #                           simdjson, RapidJSON and QuickFIX to compile the benchmarks' peers)
@@ -22,7 +24,8 @@ main=(
   # the programs' command lines
   libcli11-dev
 )
-test=(doctest-dev python3 clang-format-14 pybind11-dev python3-dev python3-numpy python3-pytest)
+test=(doctest-dev python3 clang-format-14 pybind11-dev python3-dev python3-numpy python3-pytest python3-sklearn
+  python3-pandas python3-distributed python3-venv python3-pip python3-setuptools python3-wheel)
 ci=(clang-14 libclang-rt-14-dev libomp-14-dev libbenchmark-dev libxgboost-dev libsimdjson-dev rapidjson-dev libquickfix-dev)
 peers=(python3-numpy python3-sklearn python3-xgboost python3-torch python3-matplotlib)
 

@@ -45,10 +45,13 @@ inline vector as_vector(const array_f64& a, const char* name = "y") {
 /// One pipeline result (orders, metaorders, tape) as a dict of numpy arrays (data.cpp).
 py::dict pipeline_dict(const impact_pipeline_result& r);
 
-void bind_data(py::module_& m);       // data.cpp: readers and dataset builders
-void bind_models(py::module_& m);     // models.cpp: the regressors' C++ cores
-void bind_execution(py::module_& m);  // execution.cpp: Almgren-Chriss
-void bind_tca(py::module_& m);        // tca.cpp: implementation shortfall
-void bind_batch(py::module_& m);      // batch.cpp: shards for footprint.dask and footprint-batch
+void bind_data(py::module_& m);        // data.cpp: readers and dataset builders
+void bind_models(py::module_& m);      // models.cpp: the regressors' C++ cores
+void bind_execution(py::module_& m);   // execution.cpp: Almgren-Chriss
+void bind_tca(py::module_& m);         // tca.cpp: implementation shortfall
+void bind_batch(py::module_& m);       // batch.cpp: shards for footprint.dask and footprint-batch
+void bind_pretrade(py::module_& m);    // pretrade.cpp: the pre-trade analysis and its report
+void bind_validation(py::module_& m);  // validation.cpp: the splitters
+void bind_features(py::module_& m);    // features.cpp: the feature calculators in batch
 
 }  // namespace footprint::python

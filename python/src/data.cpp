@@ -1,6 +1,10 @@
-// footprint._footprint: the readers and dataset builders (bindings.hpp).
+// footprint._footprint: the readers and dataset builders (bindings.hpp). A data set is a
+// `Market`: the C++ impact_pipeline_result (what the pre-trade analysis fits on), which reads
+// as a dict of numpy arrays: market["orders"], ["metaorders"], ["tape"], ["symbol"].
 #include "bindings.hpp"
 
+#include <footprint/data/binance_dataset.hpp>
+#include <footprint/data/bitstamp_dataset.hpp>
 #include <footprint/data/lobster_dataset.hpp>
 #include <footprint/data/synthetic/synthetic_dataset.hpp>
 
@@ -69,32 +73,97 @@ py::dict pipeline_dict(const footprint::impact_pipeline_result& r) {
   return out;
 }
 
+namespace {
+
+// The arrival book levels kept per order: the pre-trade analysis's (footprint-pretrade's 20).
+constexpr index arrival_book_levels = 20;
+
+parse_policy policy_of(bool lenient) { return lenient ? parse_policy::lenient : parse_policy::strict; }
+
+py::dict summary_dict(const impact_pipeline_result& r) {
+  py::dict d;
+  d["symbol"] = r.instrument.symbol;
+  d["orders"] = r.orders.rows();
+  d["metaorders"] = r.metaorders.rows();
+  d["trades"] = r.tape.trades.size();
+  d["span_seconds"] = r.summary.span_seconds;
+  d["daily_volume"] = r.orders.daily_volume;
+  d["mid"] = r.state.mid;
+  d["volatility"] = r.state.volatility;
+  return d;
+}
+
+}  // namespace
+
 void bind_data(py::module_& m) {
+  py::class_<impact_pipeline_result>(
+      m, "Market",
+      "One market's data as footprint's impact datasets: market['orders'], market['metaorders'] (dicts of numpy "
+      "arrays with column names), market['tape'] (trades and mids), market['symbol']; the state at the end "
+      "(summary()). What footprint.PretradeAnalysis fits on.")
+      .def("__getitem__",
+           [](const impact_pipeline_result& r, const std::string& key) -> py::object {
+             if (key == "symbol") return py::str(r.instrument.symbol);
+             py::dict d = pipeline_dict(r);
+             if (!d.contains(key))
+               throw py::key_error("footprint.Market: no '" + key + "' (orders, metaorders, tape, symbol)");
+             return d[py::str(key)];
+           })
+      .def("keys",
+           [](const impact_pipeline_result&) { return py::make_tuple("symbol", "orders", "metaorders", "tape"); })
+      .def("__contains__",
+           [](const impact_pipeline_result&, const std::string& key) {
+             return key == "symbol" || key == "orders" || key == "metaorders" || key == "tape";
+           })
+      .def("summary", &summary_dict,
+           "Counts and the state at the end: symbol, orders, metaorders, trades, "
+           "span_seconds, daily_volume, mid, volatility (per sqrt(second)).")
+      .def("__repr__", [](const impact_pipeline_result& r) {
+        return "<footprint.Market " + r.instrument.symbol + ": " + std::to_string(r.orders.rows()) + " orders, " +
+               std::to_string(r.metaorders.rows()) + " metaorders>";
+      });
+
   m.def(
       "synthetic_dataset",
       [](double volatility, double gamma, double beta) {
-        footprint::impact_pipeline_result r;
-        {
-          py::gil_scoped_release release;
-          r = footprint::synthetic_dataset({.volatility = volatility, .gamma = gamma, .beta = beta});
-        }
-        return pipeline_dict(r);
+        py::gil_scoped_release release;
+        return synthetic_dataset({.volatility = volatility, .gamma = gamma, .beta = beta});
       },
       py::arg("volatility") = 1e-5, py::arg("gamma") = 1e-5, py::arg("beta") = 2e-5,
-      "The built-in synthetic market (6.5 hours, seed 20240809; the programs' default market) as impact datasets: "
-      "{'symbol', 'orders', 'metaorders', 'tape'}, each dataset a dict of numpy arrays with column names.");
+      "The built-in synthetic market (6.5 hours, seed 20240809; the programs' default market) as a Market.");
   m.def(
       "lobster_dataset",
-      [](const std::string& message, const std::string& orderbook) {
-        footprint::impact_pipeline_result r;
-        {
-          py::gil_scoped_release release;
-          r = footprint::lobster_dataset(message, orderbook);
-        }
-        return pipeline_dict(r);
+      [](const std::string& message, const std::string& orderbook, bool lenient) {
+        py::gil_scoped_release release;
+        lobster_dataset_options o;
+        o.arrival_book_levels = arrival_book_levels;
+        o.policy = policy_of(lenient);
+        return lobster_dataset(message, orderbook, o);
       },
-      py::arg("message"), py::arg("orderbook"),
-      "A LOBSTER day (message and order book files) as impact datasets, as synthetic_dataset.");
+      py::arg("message"), py::arg("orderbook"), py::arg("lenient") = false,
+      "A LOBSTER day (message and order book files, plain or gzip/bzip2) as a Market; lenient skips and counts "
+      "malformed rows instead of raising.");
+  m.def(
+      "bitstamp_dataset",
+      [](const std::string& directory) {
+        py::gil_scoped_release release;
+        bitstamp_dataset_options o;
+        o.arrival_book_levels = arrival_book_levels;
+        return bitstamp_dataset(directory, o);
+      },
+      py::arg("directory"), "A Bitstamp day (a folder with depth20_snapshots.csv.gz and trades.csv) as a Market.");
+  m.def(
+      "binance_dataset",
+      [](const std::vector<std::string>& captures, bool lenient) {
+        py::gil_scoped_release release;
+        binance_dataset_options o;
+        o.arrival_book_levels = arrival_book_levels;
+        o.policy = policy_of(lenient);
+        return binance_dataset(captures, o);
+      },
+      py::arg("captures"), py::arg("lenient") = false,
+      "Binance captures of one instrument (depth, bookTicker and trade streams; JSON lines, plain or gzip), in "
+      "time order, as a Market.");
 }
 
 }  // namespace footprint::python

@@ -35,4 +35,7 @@ PYBIND11_MODULE(_footprint, m) {
   fp::python::bind_execution(m);
   fp::python::bind_tca(m);
   fp::python::bind_batch(m);
+  fp::python::bind_pretrade(m);
+  fp::python::bind_validation(m);
+  fp::python::bind_features(m);
 }

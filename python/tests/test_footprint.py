@@ -9,6 +9,7 @@ import pickle
 
 import numpy as np
 import pytest
+from sklearn.exceptions import NotFittedError
 
 import footprint as fp
 
@@ -63,17 +64,19 @@ def test_pickle_and_clone_keep_the_model_bit_for_bit():
         m.set_params(no_such=1)
 
 
-def test_bad_input_is_a_value_error_and_unfitted_a_runtime_error():
+def test_bad_input_is_a_value_error_naming_the_entry():
     X, y = problem()
-    with pytest.raises(RuntimeError, match="not fitted"):
+    with pytest.raises(NotFittedError, match="not fitted"):
         fp.BayesianLinearRegressor().predict(X)
     m = fp.BayesianLinearRegressor().fit(X, y)
     with pytest.raises(ValueError, match="expecting 5 features"):
         m.predict(X[:, :3])
     bad = X.copy()
     bad[7, 2] = math.nan
-    with pytest.raises(ValueError, match="row 7"):
+    with pytest.raises(ValueError, match="row 7, column 2 is nan"):
         fp.BayesianLinearRegressor().fit(bad, y)
+    with pytest.raises(ValueError, match="row 7, column 2 is nan"):
+        m.predict(bad)
 
 
 def test_implementation_shortfall_reference_numbers():

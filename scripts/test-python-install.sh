@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# `pip install .` on Debian's Python, then the Python tests on what it installed (docs/python.md):
+# a virtual environment that sees Debian's numpy, scikit-learn, pandas and distributed
+# (--system-site-packages: Debian's own Python is externally managed, PEP 668), pip building
+# the module offline with CMake (setup.py), and pytest run from outside the source tree so that
+# `import footprint` is the installed package. .ci/run runs it after the gcc suite.
+#
+#   bash scripts/test-python-install.sh [DATA_DIR]     (default ../shared/data)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh test
+data=${1:-$PWD/../shared/data}
+venv=$PWD/build/pip-venv
+t0=$(date +%s)
+rm -rf "$venv" build/pip-build
+/usr/bin/python3 -m venv --system-site-packages "$venv"
+"$venv/bin/pip" install --no-index --quiet .
+t1=$(date +%s)
+(cd /tmp && FOOTPRINT_DATA_DIR="$data" PYTHONDONTWRITEBYTECODE=1 "$venv/bin/python" -c \
+  "import footprint, sys; assert '/pip-venv/' in footprint.__file__, footprint.__file__; print('installed', footprint.__version__, footprint.__file__)")
+# The gcc suite's C++ reference program and footprint-pretrade, when built (CI runs the gcc
+# suite first): the installed module is then compared with them bit for bit too.
+reference=$PWD/build/gcc/python/footprint_python_reference
+pretrade=$PWD/build/gcc/apps/footprint-pretrade
+(cd /tmp && FOOTPRINT_DATA_DIR="$data" PYTHONDONTWRITEBYTECODE=1 FOOTPRINT_PYTHON_REFERENCE="$reference" \
+  FOOTPRINT_PRETRADE="$pretrade" "$venv/bin/python" -m pytest -q -p no:cacheprovider "$OLDPWD/python/tests")
+t2=$(date +%s)
+echo "=== pip install . : $((t1 - t0)) s, pytest on the installed package: $((t2 - t1)) s ==="
