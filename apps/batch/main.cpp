@@ -40,6 +40,7 @@ struct options {
   std::optional<std::size_t> shard;
   bool merge = false;
   std::size_t episodes = 200;
+  bool no_backtest = false;
   std::uint64_t seed = 0;
   std::vector<std::string> features;
   bool quiet = false;
@@ -116,7 +117,7 @@ void pool(const options& o, const std::vector<fp::shard>& shards, const std::vec
 int run(const options& o) {
   const std::vector<fp::shard> shards = read_manifest(o);
   fs::create_directories(o.out);
-  const fp::shard_params p{.features = o.features, .seed = o.seed, .episodes = o.episodes};
+  const fp::shard_params p{.features = o.features, .seed = o.seed, .episodes = o.episodes, .backtest = !o.no_backtest};
   if (o.shard) {
     if (*o.shard >= shards.size())
       throw fp::invalid_argument(fp::detail::concat("--shard ", *o.shard, ": the manifest ", o.manifest, " has ",
@@ -165,6 +166,7 @@ int main(int argc, char** argv) {
           },
           "0 or >= 2"))
       ->capture_default_str();
+  app.add_flag("--no-backtest", o.no_backtest, "skip the walk-forward backtest of the pre-trade report per shard");
   app.add_option("--seed", o.seed, "mixed with the hash of each shard's id into its seed")->capture_default_str();
   app.add_option("--features", o.features, "metaorder features of the pooled regression (default: all)")
       ->delimiter(',');

@@ -4,7 +4,7 @@
   impact datasets as numpy arrays; to_frame for pandas), compute_features (the feature
   calculators in batch over a book history);
 - regressors with scikit-learn's estimator contract and predictive distributions:
-  BayesianLinearRegressor, LinearRegression, RandomForestRegressor,
+  BayesianLinearRegressor, LinearRegression, Ridge, RandomForestRegressor,
   GradientBoostingRegressor, MLPRegressor, DeepEnsembleRegressor;
 - splitters as scikit-learn cross-validators: PurgedKFold, WalkForward, CombinatorialPurgedCV;
 - AlmgrenChriss, PretradeAnalysis (the report as a dict; schedules_frame), and
@@ -16,7 +16,7 @@ The C++ objects are in footprint._footprint.
 
 from . import _footprint
 from ._estimators import (BayesianLinearRegressor, DeepEnsembleRegressor, GradientBoostingRegressor,  # noqa: F401
-                          LinearRegression, MLPRegressor, RandomForestRegressor)
+                          LinearRegression, MLPRegressor, RandomForestRegressor, Ridge)
 from ._footprint import (AlmgrenChriss, Market, binance_dataset, bitstamp_dataset,  # noqa: F401
                          compute_features, feature_calculators, implementation_shortfall, lobster_dataset,
                          synthetic_dataset)
@@ -27,7 +27,7 @@ __version__ = _footprint.__version__
 
 __all__ = ["AlmgrenChriss", "BayesianLinearRegressor", "CombinatorialPurgedCV", "DeepEnsembleRegressor",
            "GradientBoostingRegressor", "LinearRegression", "MLPRegressor", "Market", "PretradeAnalysis",
-           "PurgedKFold", "RandomForestRegressor", "WalkForward", "binance_dataset", "bitstamp_dataset",
+           "PurgedKFold", "RandomForestRegressor", "Ridge", "WalkForward", "binance_dataset", "bitstamp_dataset",
            "compute_features", "feature_calculators",
            "implementation_shortfall", "lobster_dataset", "schedules_frame", "synthetic_dataset", "to_frame",
            "__version__"]

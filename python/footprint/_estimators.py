@@ -12,9 +12,10 @@ pickling (bit for bit, through footprint's JSON model format), `n_features_in_` 
 - `predict_proba_exceed(X, threshold)`: P(y > threshold) for each row (n,), in [0, 1].
 
 Validation is scikit-learn's (`_validate_data`), except on the fast path of `predict`: a
-float64 C-contiguous 2-d numpy array with the fitted number of columns, from an estimator
-fitted without feature names, goes straight to C++ (its finiteness is checked there). The
-GIL is released inside fits and predictions.
+float64 2-d numpy array with the fitted number of columns, from an estimator fitted without
+feature names, goes straight to C++ (its finiteness is checked there). The C++ models are
+column-major: a Fortran-ordered float64 matrix (and any single row) is read in place, a
+C-ordered one copied once. The GIL is released inside fits and predictions.
 """
 
 import json
@@ -25,8 +26,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import _footprint
 
-__all__ = ["BayesianLinearRegressor", "LinearRegression", "RandomForestRegressor", "GradientBoostingRegressor",
-           "MLPRegressor", "DeepEnsembleRegressor"]
+__all__ = ["BayesianLinearRegressor", "LinearRegression", "Ridge", "RandomForestRegressor",
+           "GradientBoostingRegressor", "MLPRegressor", "DeepEnsembleRegressor"]
 
 
 def _check_finite(X, allow_nan):
@@ -73,7 +74,7 @@ class _FootprintRegressor(RegressorMixin, BaseEstimator):
 
     def fit(self, X, y, sample_weight=None):
         """Fits on X (n_samples, n_features) and y (n_samples); sample_weight (n_samples) >= 0."""
-        X, y = self._validate_data(X, y, dtype=np.float64, order="C", y_numeric=True, force_all_finite=False)
+        X, y = self._validate_data(X, y, dtype=np.float64, order="F", y_numeric=True, force_all_finite=False)
         _check_finite(X, self._allow_nan)
         if X.shape[0] < 2:
             raise ValueError(f"{type(self).__name__} needs at least 2 samples (got n_samples = {X.shape[0]})")
@@ -91,11 +92,12 @@ class _FootprintRegressor(RegressorMixin, BaseEstimator):
         d = self.__dict__
         if "core_" not in d:
             check_is_fitted(self, "core_")  # raises NotFittedError
-        # The fast path: a float64 C-contiguous matrix of the fitted width, fitted without names.
+        # The fast path: a float64 numpy matrix of the fitted width, from a model fitted without
+        # names (C++ reads a Fortran-ordered one in place; pybind11 copies a C-ordered one once).
         if (type(X) is np.ndarray and X.dtype == np.float64 and X.ndim == 2 and X.shape[1] == d["n_features_in_"]
-                and X.flags.c_contiguous and "feature_names_in_" not in d):
+                and "feature_names_in_" not in d):
             return X
-        X = self._validate_data(X, dtype=np.float64, order="C", reset=False, force_all_finite=False)
+        X = self._validate_data(X, dtype=np.float64, order="F", reset=False, force_all_finite=False)
         _check_finite(X, self._allow_nan)
         return X
 
@@ -188,6 +190,18 @@ class LinearRegression(_FootprintRegressor):
         self.fit_intercept = fit_intercept
         self.solver = solver
         self.rcond = rcond
+
+
+class Ridge(_FootprintRegressor):
+    """Ridge regression (footprint::ridge; scikit-learn's Ridge, same coefficients), with an
+    approximate Student-t predictive distribution (df = sum(w) - df_eff - 1)."""
+
+    _core_class = _footprint.RidgeCore
+
+    def __init__(self, alpha=1.0, fit_intercept=True, solver="automatic"):
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.solver = solver
 
 
 class RandomForestRegressor(_FootprintRegressor):

@@ -5,7 +5,8 @@ computes each one and merges. A shard is one (instrument, day) data set, a dict 
 footprint-batch's manifest: {"id": ..., "source": "lobster" | "bitstamp" | "binance" |
 "synthetic", and its files}. Its fit (footprint::fit_shard) reads the data, builds the impact
 datasets, fits the square-root law and Almgren-Chriss, the linear statistics of the pooled
-regression, and simulates a TWAP in the zero-intelligence simulator fitted to the shard;
+regression, simulates a TWAP in the zero-intelligence simulator fitted to the shard and runs
+the walk-forward backtest of the pre-trade report;
 `pool` merges the fits exactly (the pooled OLS and Bayesian linear models equal one fit on
 all rows) and keeps each shard's laws.
 
@@ -71,7 +72,7 @@ def _fit_text(shard_text, params_text):
 def fit_shard(shard, params=None):
     """One shard's fit (a dict, format footprint.shard_fit), in this process.
     params: {"features": [...], "label": "shortfall_bps", "horizon_seconds": 300,
-    "seed": 0, "episodes": 200}, all optional."""
+    "seed": 0, "episodes": 200, "backtest": true}, all optional."""
     return json.loads(_fit_text(json.dumps(shard), json.dumps(params or {})))
 
 

@@ -25,7 +25,7 @@ void bind_batch(py::module_& m) {
       },
       py::arg("shard_json"), py::arg("params_json") = "{}",
       "Fits one shard (a manifest line's JSON object; paths as given) with the parameters' JSON "
-      "(features, label, horizon_seconds, seed, episodes; all optional) and returns its fit as JSON "
+      "(features, label, horizon_seconds, seed, episodes, backtest; all optional) and returns its fit as JSON "
       "(format footprint.shard_fit; docs/distributed.md). Releases the GIL.");
   m.def(
       "pool_shards",

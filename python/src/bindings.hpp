@@ -23,6 +23,20 @@ namespace py = pybind11;
 using array_f64 = py::array_t<double, py::array::c_style | py::array::forcecast>;
 using row_major = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
+/// A float64 matrix in Fortran (column-major) order: pybind11 converts any other dtype or
+/// layout once (a C-ordered numpy matrix is copied into column-major order); a Fortran-ordered
+/// float64 matrix is read in place.
+using matrix_f64 = py::array_t<double, py::array::f_style | py::array::forcecast>;
+
+/// A (rows, cols) column-major float64 array as a view of footprint's matrix (no copy).
+/// @throws invalid_argument unless X is 2-d
+inline Eigen::Map<const matrix> as_matrix_view(const matrix_f64& a, const char* name = "X") {
+  if (a.ndim() != 2)
+    throw invalid_argument(std::string("footprint: ") + name + " must be a 2-d array (got " + std::to_string(a.ndim()) +
+                           "-d)");
+  return {a.data(), static_cast<index>(a.shape(0)), static_cast<index>(a.shape(1))};
+}
+
 /// A (rows, cols) row-major float64 array as footprint's column-major matrix (one copy: the
 /// layouts differ; the fits and predictions work on column-major data).
 /// @throws invalid_argument unless X is 2-d

@@ -9,6 +9,7 @@
 #include <footprint/io/tree_model_json.hpp>
 #include <footprint/models/linear/bayesian_linear.hpp>
 #include <footprint/models/linear/ols.hpp>
+#include <footprint/models/linear/ridge.hpp>
 #include <footprint/models/neural/deep_ensemble.hpp>
 #include <footprint/models/neural/mlp_regressor.hpp>
 #include <footprint/models/trees/gradient_boosting.hpp>
@@ -39,6 +40,13 @@ inline ols make<ols>(const nlohmann::json& j, int) {
   const nlohmann::json doc = {
       {"format", "footprint.ols"}, {"version", linear_model_json_version}, {"params", j}, {"fitted", false}};
   return model_from_json_value(std::type_identity<ols>{}, doc, params_source);
+}
+
+template <>
+inline ridge make<ridge>(const nlohmann::json& j, int) {
+  const nlohmann::json doc = {
+      {"format", "footprint.ridge"}, {"version", linear_model_json_version}, {"params", j}, {"fitted", false}};
+  return model_from_json_value(std::type_identity<ridge>{}, doc, params_source);
 }
 
 template <>

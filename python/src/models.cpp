@@ -88,8 +88,8 @@ void bind_regressor(py::module_& m, const char* name, const char* doc) {
           "params", [](const Model& model) { return params_json(model).dump(); }, "The parameters as JSON.")
       .def(
           "fit",
-          [](Model& model, const array_f64& X, const array_f64& y, const py::object& sample_weight) {
-            const matrix Xm = as_matrix(X);
+          [](Model& model, const matrix_f64& X, const array_f64& y, const py::object& sample_weight) {
+            const Eigen::Map<const matrix> Xm = as_matrix_view(X);
             const vector yv = as_vector(y);
             fit_report r;
             if (sample_weight.is_none()) {
@@ -107,7 +107,7 @@ void bind_regressor(py::module_& m, const char* name, const char* doc) {
           "fit report {status, iterations, final_loss, message}.")
       .def(
           "predict",
-          [](const Model& model, const array_f64& X) -> py::object {
+          [](const Model& model, const matrix_f64& X) -> py::object {
             if (X.ndim() == 2 && X.shape(0) == 1) {
               // One row: read in place (a C-contiguous row is a column-major 1 x p matrix),
               // without a round trip of the GIL for so little work.
@@ -118,7 +118,7 @@ void bind_regressor(py::module_& m, const char* name, const char* doc) {
               predict_into(model, row, o);
               return py::object(std::move(out));
             }
-            const matrix Xm = as_matrix(X);
+            const Eigen::Map<const matrix> Xm = as_matrix_view(X);
             check_finite<Model>(Xm);
             vector out(Xm.rows());
             {
@@ -143,8 +143,8 @@ void bind_regressor(py::module_& m, const char* name, const char* doc) {
           py::arg("x"), "The prediction of one row x (n_features), read in place.")
       .def(
           "predict_distribution",
-          [](const Model& model, const array_f64& X, const array_f64& levels) {
-            const matrix Xm = as_matrix(X);
+          [](const Model& model, const matrix_f64& X, const array_f64& levels) {
+            const Eigen::Map<const matrix> Xm = as_matrix_view(X);
             check_finite<Model>(Xm);
             const vector lv = as_vector(levels, "quantiles");
             for (index k = 0; k < lv.size(); ++k)
@@ -168,8 +168,8 @@ void bind_regressor(py::module_& m, const char* name, const char* doc) {
           "The predictive distribution of each row: (mean (n), std (n), quantiles (n, k)) at the k levels in (0, 1).")
       .def(
           "predict_proba_exceed",
-          [](const Model& model, const array_f64& X, double threshold) {
-            const matrix Xm = as_matrix(X);
+          [](const Model& model, const matrix_f64& X, double threshold) {
+            const Eigen::Map<const matrix> Xm = as_matrix_view(X);
             check_finite<Model>(Xm);
             vector p(Xm.rows());
             py::gil_scoped_release release;
@@ -196,6 +196,8 @@ void bind_models(py::module_& m) {
                                   "Bayesian linear regression (scikit-learn's BayesianRidge in evidence mode; a "
                                   "normal-inverse-gamma conjugate mode).");
   bind_regressor<ols>(m, "OlsCore", "Ordinary least squares with the Student-t predictive distribution.");
+  bind_regressor<ridge>(m, "RidgeCore",
+                        "Ridge regression (scikit-learn's Ridge) with an approximate Student-t predictive.");
   bind_regressor<random_forest>(m, "RandomForestCore",
                                 "Random forest; a quantile regression forest (Meinshausen 2006).");
   bind_regressor<gradient_boosting>(m, "GradientBoostingCore",

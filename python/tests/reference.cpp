@@ -4,7 +4,7 @@
 //
 //   footprint_python_reference MODEL PARAMS DATA OUT
 //
-// MODEL is bayesian_linear, ols, random_forest, gradient_boosting, mlp_regressor or
+// MODEL is bayesian_linear, ols, ridge, random_forest, gradient_boosting, mlp_regressor or
 // deep_ensemble; PARAMS the model's parameters as JSON (what the Python estimator passes to
 // its C++ core; python/src/model_params.hpp reads them); DATA a binary file: int64 n, int64 p,
 // then X (n x p, row-major) and y (n) as float64; OUT receives the n predictions of X as
@@ -52,6 +52,8 @@ int main(int argc, char** argv) {
       out = fit_predict<fp::bayesian_linear>(params, X, y);
     else if (kind == "ols")
       out = fit_predict<fp::ols>(params, X, y);
+    else if (kind == "ridge")
+      out = fit_predict<fp::ridge>(params, X, y);
     else if (kind == "random_forest")
       out = fit_predict<fp::random_forest>(params, X, y);
     else if (kind == "gradient_boosting")

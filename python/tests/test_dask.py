@@ -52,6 +52,9 @@ def test_a_local_cluster_equals_the_serial_run(client):
     parallel = fpd.fit_shards(list(reversed(shards)), client, params=params)
     assert same(serial, parallel)
     assert sorted(serial["fits"]) == sorted(s["id"] for s in shards)
+    engine = [m for m in serial["pooled"]["backtest"] if m["method"] == "engine"][0]
+    assert engine["metaorders"] == sum(m["metaorders"] for f in serial["fits"].values()
+                                       for m in f["backtest"]["methods"] if m["method"] == "engine") > 0
     # Different ids, different seeds: the two synthetic shards read the same data and simulate apart.
     s1, s2 = serial["fits"]["synth-1"], serial["fits"]["synth-2"]
     assert s1["seed"] != s2["seed"] and s1["statistics"] == s2["statistics"]
@@ -61,7 +64,7 @@ def test_a_local_cluster_equals_the_serial_run(client):
 
 def test_a_killed_worker_changes_nothing(client):
     shards = [{"id": f"synth-{k}", "source": "synthetic"} for k in range(6)]
-    params = {"episodes": 400}
+    params = {"episodes": 400, "backtest": False}
     serial = fpd.fit_shards(shards, params=params)
     pids = list(client.run(os.getpid).values())
     killed = []

@@ -21,6 +21,7 @@ import footprint as fp
 SMALL = [
     fp.BayesianLinearRegressor(),
     fp.LinearRegression(),
+    fp.Ridge(),
     fp.RandomForestRegressor(n_estimators=20),
     fp.GradientBoostingRegressor(n_estimators=30),
     fp.MLPRegressor(batch_size=32, validation_fraction=0.0),
@@ -84,7 +85,7 @@ def test_predictive_distribution_closed_forms():
     scale = od["std"] * np.sqrt((df - 2) / df)
     assert np.allclose(od["quantiles"][:, 0], od["mean"] + stats.t.ppf(0.975, df) * scale, rtol=1e-12)
     # Every model: quantiles increase with the level, P(exceed) decreases with the threshold.
-    for est in SMALL[2:]:
+    for est in SMALL[3:]:
         f = clone(est).fit(X, y)
         q = f.predict_distribution(X[:30], quantiles=(0.1, 0.5, 0.9))["quantiles"]
         assert np.all(np.diff(q, axis=1) >= 0)
@@ -122,6 +123,7 @@ def _reference(kind, estimator, X, y, tmp_path):
 @pytest.mark.parametrize("kind,estimator", [
     ("bayesian_linear", fp.BayesianLinearRegressor()),
     ("ols", fp.LinearRegression()),
+    ("ridge", fp.Ridge(alpha=2.5)),
     ("random_forest", fp.RandomForestRegressor(n_estimators=30, seed=5, n_threads=1)),
     ("gradient_boosting", fp.GradientBoostingRegressor(n_estimators=40, seed=5, subsample=0.8, n_threads=1)),
     ("mlp_regressor", fp.MLPRegressor(max_epochs=20, seed=5)),
@@ -135,3 +137,18 @@ def test_predictions_equal_the_cpp_ones_bit_for_bit(kind, estimator, tmp_path):
     # The same from Fortran-ordered copies (converted once on the way in).
     got32 = clone(estimator).fit(np.asfortranarray(X), y).predict(np.asfortranarray(X))
     assert np.array_equal(got32, expected)
+
+
+def test_the_linear_models_match_scikit_learn():
+    from sklearn.linear_model import BayesianRidge
+    from sklearn.linear_model import LinearRegression as SkLinearRegression
+    from sklearn.linear_model import Ridge as SkRidge
+
+    X, y = problem()
+    w = np.linspace(0.5, 2.0, len(y))
+    pairs = [(fp.LinearRegression(), SkLinearRegression()), (fp.Ridge(alpha=2.5), SkRidge(alpha=2.5)),
+             (fp.BayesianLinearRegressor(), BayesianRidge())]
+    for ours, theirs in pairs:
+        a = ours.fit(X, y, sample_weight=w).predict(X)
+        b = theirs.fit(X, y, sample_weight=w).predict(X)
+        assert np.allclose(a, b, rtol=1e-8, atol=1e-8), type(ours).__name__

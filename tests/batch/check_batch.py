@@ -172,6 +172,19 @@ def case_real(exe, data):
                          f"TWAP {sim['expected_bps']} bps ({sim['message'][:60]})")
         if load(whole, "goog-2012-06-21")["symbol"] == "":
             fail("goog: no symbol")
+        # The GOOG day's backtest is footprint-backtest's (its defaults): `footprint-backtest
+        # --lobster ...` scores the engine on 757 metaorders with a CRPS of 0.65 bps against the
+        # square-root law's 0.76.
+        bt = {m["method"]: m for m in load(whole, "goog-2012-06-21")["backtest"]["methods"]}
+        if bt.get("engine", {}).get("metaorders") != 757 or abs(bt["engine"]["crps_bps"] - 0.65) > 0.005 \
+                or abs(bt["square_root"]["crps_bps"] - 0.76) > 0.005:
+            fail(f"goog: backtest {bt}")
+        pooled = {m["method"]: m for m in load(whole, "summary")["backtest"]}
+        total = sum(m["metaorders"] for d in (load(whole, i) for i in ids) for m in d["backtest"]["methods"]
+                    if m["method"] == "engine")
+        if pooled["engine"]["metaorders"] != total:
+            fail(f"summary: pooled backtest {pooled['engine']} against {total} metaorders")
+        notes.append(f"GOOG backtest: engine CRPS {bt['engine']['crps_bps']:.3f} bps on 757 metaorders")
         check_summary(load(whole, "summary"), ids)
     ok("real: " + "; ".join(notes) + "; whole run == per shard + merge")
 

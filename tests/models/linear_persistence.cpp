@@ -1,9 +1,10 @@
-// Saving and loading the linear models (bayesian_linear, ols) as versioned JSON: bit-exact
+// Saving and loading the linear models (bayesian_linear, ols, ridge) as versioned JSON: bit-exact
 // round trips of the predictive distribution, and data_error naming the field (never a crash)
 // on corrupt files.
 #include "footprint/io/linear_model_json.hpp"
 #include "footprint/models/linear/bayesian_linear.hpp"
 #include "footprint/models/linear/ols.hpp"
+#include "footprint/models/linear/ridge.hpp"
 
 #include "footprint/data/synthetic/regression_problems.hpp"
 
@@ -72,6 +73,34 @@ TEST_CASE("linear persistence: bayesian_linear (conjugate, Student-t) and ols ro
   // unfitted models round-trip too
   CHECK(!fp::model_from_json<fp::ols>(fp::model_to_json(fp::ols{})).is_fitted());
   CHECK(!fp::model_from_json<fp::bayesian_linear>(fp::model_to_json(fp::bayesian_linear{})).is_fitted());
+}
+
+TEST_CASE("linear persistence: ridge round-trips bit-exactly, weighted, with and without intercept") {
+  const auto train = fp::problems::wavy(150, 6);
+  const fp::vector w = fp::vector::LinSpaced(train.X.rows(), 0.5, 2.0);
+  for (const bool intercept : {true, false}) {
+    fp::ridge m({.alpha = 3.5, .fit_intercept = intercept});
+    (void)m.fit(train.X, train.y, w);
+    const auto back = fp::model_from_json<fp::ridge>(fp::model_to_json(m), "memory");
+    check_same_predictions(m, back, train.X);
+    CHECK(back.coef() == m.coef());
+    CHECK(back.intercept() == m.intercept());
+    CHECK(back.effective_dof() == m.effective_dof());
+    CHECK(back.residual_dof() == m.residual_dof());
+    CHECK(back.noise_variance() == m.noise_variance());
+    CHECK(back.params().alpha == 3.5);
+    CHECK(back.params().fit_intercept == intercept);
+  }
+  CHECK(!fp::model_from_json<fp::ridge>(fp::model_to_json(fp::ridge{})).is_fitted());
+  // a state out of range is a data_error naming the field
+  fp::ridge m;
+  (void)m.fit(train.X, train.y);
+  std::string text = fp::model_to_json(m);
+  const auto at = text.find("\"effective_dof\":");
+  REQUIRE(at != std::string::npos);
+  text.insert(at + 16, "-");
+  CHECK_THROWS_WITH_AS((void)fp::model_from_json<fp::ridge>(text, "r.json"), doctest::Contains("effective_dof"),
+                       fp::data_error);
 }
 
 TEST_CASE("linear persistence: an ols without residual degrees of freedom keeps its message") {

@@ -1,5 +1,5 @@
 /// @file io/linear_model_json.hpp
-/// @brief Save and load `bayesian_linear` and `ols` as versioned JSON (nlohmann-json), with the same
+/// @brief Save and load `bayesian_linear`, `ols` and `ridge` as versioned JSON (nlohmann-json), with the same
 /// calls as the tree and MLP models: `model_to_json`, `model_from_json<M>`, `save_model`,
 /// `load_model<M>`, and the value forms `model_to_json_value` / `model_from_json_value` that
 /// io/pretrade_json.hpp embeds in a fitted pre-trade analysis.
@@ -7,7 +7,10 @@
 /// Format (version 1): the fields of `bayesian_linear_state` (or `ols_state`, format
 /// "footprint.ols": params fit_intercept, solver, rcond (null: the default); n_features,
 /// coef, intercept, centre, rank, factor (n_features x rank, column-major), extra,
-/// residual_dof, noise_variance (null when undefined)) under the same names,
+/// residual_dof, noise_variance (null when undefined)), or `ridge_state` (format
+/// "footprint.ridge": params alpha, fit_intercept, solver; n_features, coef, intercept,
+/// centre, factor_columns, factor (column-major), extra, effective_dof, residual_dof,
+/// noise_variance (null when undefined)) under the same names,
 /// @code
 /// {"format": "footprint.bayesian_linear", "version": 1,
 ///  "params": {"mode": "evidence", "fit_intercept": true, "solver": "automatic", "max_iter": 300,
@@ -39,6 +42,7 @@
 #include "footprint/models/linear/bayesian_linear.hpp"
 #include "footprint/models/linear/linear_solver.hpp"
 #include "footprint/models/linear/ols.hpp"
+#include "footprint/models/linear/ridge.hpp"
 #include "footprint/types.hpp"
 
 #include <nlohmann/json.hpp>
@@ -62,7 +66,7 @@ namespace detail {
 
 /// The model types this header saves and loads.
 template <class M>
-concept linear_json_model = std::same_as<M, bayesian_linear> || std::same_as<M, ols>;
+concept linear_json_model = std::same_as<M, bayesian_linear> || std::same_as<M, ols> || std::same_as<M, ridge>;
 
 template <class = void>
 [[nodiscard]] linear_solver solver_from_json(const json_reader& r, const nlohmann::json& jp, const std::string& path) {
@@ -260,6 +264,70 @@ void from_json(const json_reader& r, const nlohmann::json& j, ols& out) {
     out = ols::from_state(std::move(s));
   } catch (const invalid_argument& e) {
     r.rethrow_state_error(e, "footprint::ols::from_state", "");
+  }
+}
+
+// ---- ridge
+
+template <class = void>
+nlohmann::json to_json(const ridge& m) {
+  const ridge_params& p = m.params();
+  nlohmann::json j = {{"format", "footprint.ridge"}, {"version", linear_model_json_version}};
+  j["params"] = {{"alpha", p.alpha}, {"fit_intercept", p.fit_intercept}, {"solver", std::string(to_string(p.solver))}};
+  j["fitted"] = m.is_fitted();
+  if (!m.is_fitted()) return j;
+  const ridge_state s = m.state();
+  const auto numbers = [](const auto& v) { return std::vector<double>(v.data(), v.data() + v.size()); };
+  j["n_features"] = s.n_features;
+  j["coef"] = numbers(s.coef);
+  j["intercept"] = s.intercept;
+  j["centre"] = numbers(s.centre);
+  j["factor_columns"] = s.factor.cols();
+  j["factor"] = numbers(s.factor);  // column-major
+  j["extra"] = s.extra;
+  j["effective_dof"] = s.effective_dof;
+  j["residual_dof"] = s.residual_dof;
+  j["noise_variance"] = json_number_or_null(s.noise_variance);
+  return j;
+}
+
+template <class = void>
+void from_json(const json_reader& r, const nlohmann::json& j, ridge& out) {
+  r.header(r.object(j, ""), "", "footprint.ridge", linear_model_json_version);
+  ridge_state s;
+  const nlohmann::json& jp = r.object(r.at(j, "", "params"), "params");
+  s.params.alpha = r.number(jp, "params", "alpha");
+  s.params.fit_intercept = r.boolean(jp, "params", "fit_intercept");
+  s.params.solver = solver_from_json(r, jp, "params");
+  if (!r.boolean(j, "", "fitted")) {
+    try {
+      out = ridge(s.params);
+    } catch (const invalid_argument& e) {
+      r.fail("params", e.what());
+    }
+    return;
+  }
+  const auto to_vector = [](const std::vector<double>& v) {
+    return vector(Eigen::Map<const vector>(v.data(), static_cast<index>(v.size())));
+  };
+  s.n_features = r.integer<index>(j, "", "n_features", 1, std::numeric_limits<int>::max());
+  s.coef = to_vector(r.numbers(j, "", "coef"));
+  s.intercept = r.number(j, "", "intercept");
+  s.centre = to_vector(r.numbers(j, "", "centre"));
+  const index columns = r.integer<index>(j, "", "factor_columns", 0, s.n_features);
+  const std::vector<double> factor = r.numbers(j, "", "factor");
+  if (static_cast<double>(factor.size()) != static_cast<double>(s.n_features) * static_cast<double>(columns))
+    r.fail("factor", concat("has ", factor.size(), " entries (expected n_features x factor_columns = ", s.n_features,
+                            " x ", columns, ")"));
+  s.factor = Eigen::Map<const matrix>(factor.data(), s.n_features, columns);
+  s.extra = r.number(j, "", "extra");
+  s.effective_dof = r.number(j, "", "effective_dof");
+  s.residual_dof = r.number(j, "", "residual_dof");
+  s.noise_variance = r.number_or_null(j, "", "noise_variance");
+  try {
+    out = ridge::from_state(std::move(s));
+  } catch (const invalid_argument& e) {
+    r.rethrow_state_error(e, "footprint::ridge::from_state", "");
   }
 }
 

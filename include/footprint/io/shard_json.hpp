@@ -13,7 +13,7 @@
 ///   Paths are as written: the caller resolves relative ones (footprint-batch: against the
 ///   manifest's folder).
 /// - `shard_params`: `{"features": [...], "label": "shortfall_bps", "horizon_seconds": 300,
-///   "seed": 0, "episodes": 200}`, every field optional.
+///   "seed": 0, "episodes": 200, "backtest": true}`, every field optional.
 /// - `{"format": "footprint.shard_fit", "version": 1, "id": ..., ...}`: every field of
 ///   `shard_fit`; parameter estimates as `{"value", "std_error", "robust_std_error"}`; the
 ///   statistics as `{"n_rows", "weight_sum", "x_mean", "y_mean", "cross_product" (rows),
@@ -85,6 +85,21 @@ ojson statistics_json(const linear_statistics& s) {
 }
 
 template <class = void>
+ojson backtest_json(const std::vector<shard_backtest_score>& scores) {
+  ojson a = ojson::array();
+  for (const shard_backtest_score& b : scores)
+    a.push_back(ojson{{"method", b.method},
+                      {"metaorders", b.metaorders},
+                      {"bias_bps", number(b.bias_bps)},
+                      {"rmse_bps", number(b.rmse_bps)},
+                      {"crps_bps", number(b.crps_bps)},
+                      {"coverage_90", number(b.coverage_90)},
+                      {"coverage_90_conformal", number(b.coverage_90_conformal)},
+                      {"brier", number(b.brier)}});
+  return a;
+}
+
+template <class = void>
 ojson fit_json(const shard_fit& f, bool with_statistics) {
   ojson excluded = ojson::object();
   for (const auto& [reason, count] : f.excluded) excluded[reason] = count;
@@ -120,6 +135,7 @@ ojson fit_json(const shard_fit& f, bool with_statistics) {
                           {"p05_bps", number(f.p05_bps)},
                           {"p95_bps", number(f.p95_bps)},
                           {"message", f.simulation_message}};
+  j["backtest"] = ojson{{"methods", backtest_json(f.backtest)}, {"message", f.backtest_message}};
   return j;
 }
 
@@ -213,6 +229,21 @@ shard_fit read_fit(const json_reader& r, const nlohmann::json& j) {
   f.p05_bps = r.number_or_null(sim, "simulation", "p05_bps");
   f.p95_bps = r.number_or_null(sim, "simulation", "p95_bps");
   f.simulation_message = r.string(sim, "simulation", "message");
+  const nlohmann::json& bt = r.object(r.at(j, "", "backtest"), "backtest");
+  const nlohmann::json& methods = r.array(r.at(bt, "backtest", "methods"), "backtest.methods");
+  for (std::size_t k = 0; k < methods.size(); ++k) {
+    const std::string p = json_index("backtest.methods", k);
+    const nlohmann::json& m = r.object(methods[k], p);
+    f.backtest.push_back({.method = r.string(m, p, "method"),
+                          .metaorders = r.integer<index>(m, p, "metaorders", 0),
+                          .bias_bps = r.number_or_null(m, p, "bias_bps"),
+                          .rmse_bps = r.number_or_null(m, p, "rmse_bps"),
+                          .crps_bps = r.number_or_null(m, p, "crps_bps"),
+                          .coverage_90 = r.number_or_null(m, p, "coverage_90"),
+                          .coverage_90_conformal = r.number_or_null(m, p, "coverage_90_conformal"),
+                          .brier = r.number_or_null(m, p, "brier")});
+  }
+  f.backtest_message = r.string(bt, "backtest", "message");
   return f;
 }
 
@@ -376,8 +407,10 @@ template <class = void>
     } else if (key == "episodes") {
       p.episodes = r.integer<std::size_t>(j, "", "episodes");
       if (p.episodes == 1) r.fail("episodes", "must be 0 (no simulation) or >= 2 (got 1)");
+    } else if (key == "backtest") {
+      p.backtest = r.boolean(j, "", "backtest");
     } else {
-      r.fail(key, "is not a field of shard_params (features, label, horizon_seconds, seed, episodes)");
+      r.fail(key, "is not a field of shard_params (features, label, horizon_seconds, seed, episodes, backtest)");
     }
   }
   return p;
@@ -424,6 +457,7 @@ template <class = void>
       {"linear_rows", p.linear_rows},
       {"linear_excluded", p.linear_excluded},
       {"statistics", detail::shard_io::statistics_json(p.statistics)},
+      {"backtest", detail::shard_io::backtest_json(p.backtest)},
       {"ols", ojson{{"message", p.ols_message}, {"model", ojson::parse(model_to_json(p.ols_model))}}},
       {"bayesian_linear", ojson{{"message", p.bayes_message}, {"model", ojson::parse(model_to_json(p.bayes_model))}}},
       {"shards", std::move(shards)}};

@@ -43,7 +43,58 @@ struct pooled_fit {
   std::map<std::string, index> excluded;  ///< total exclusions of the impact laws, by reason
   index linear_rows = 0;                  ///< total rows of the pooled regression
   index linear_excluded = 0;              ///< total metaorders left out of it
+  /// The shards' backtests pooled per method: metaorders summed; bias, CRPS, coverages and
+  /// Brier score averaged over every scored metaorder (each shard weighted by its count);
+  /// RMSE the root of the pooled mean squared error. Empty when no shard was backtested.
+  std::vector<shard_backtest_score> backtest;
 };
+
+namespace detail::pretrade {
+
+/// The shards' backtest scores pooled per method (see `pooled_fit::backtest`): each field
+/// averaged over the shards where it is finite, weighted by their scored metaorders.
+inline void pool_backtests(pooled_fit& out) {
+  struct sums {
+    double n = 0.0, value = 0.0;
+    void add(double count, double x) {
+      if (std::isfinite(x) && count > 0.0) {
+        n += count;
+        value += count * x;
+      }
+    }
+    [[nodiscard]] double mean() const { return n > 0.0 ? value / n : nan; }
+  };
+  std::vector<std::string> methods;
+  for (const shard_fit& f : out.shards)
+    for (const shard_backtest_score& b : f.backtest)
+      if (std::find(methods.begin(), methods.end(), b.method) == methods.end()) methods.push_back(b.method);
+  for (const std::string& m : methods) {
+    shard_backtest_score pooled{.method = m};
+    sums bias, mse, crps, cov, covc, brier;
+    for (const shard_fit& f : out.shards) {
+      for (const shard_backtest_score& b : f.backtest) {
+        if (b.method != m) continue;
+        const auto n = static_cast<double>(b.metaorders);
+        pooled.metaorders += b.metaorders;
+        bias.add(n, b.bias_bps);
+        mse.add(n, b.rmse_bps * b.rmse_bps);
+        crps.add(n, b.crps_bps);
+        cov.add(n, b.coverage_90);
+        covc.add(n, b.coverage_90_conformal);
+        brier.add(n, b.brier);
+      }
+    }
+    pooled.bias_bps = bias.mean();
+    pooled.rmse_bps = std::sqrt(mse.mean());
+    pooled.crps_bps = crps.mean();
+    pooled.coverage_90 = cov.mean();
+    pooled.coverage_90_conformal = covc.mean();
+    pooled.brier = brier.mean();
+    out.backtest.push_back(pooled);
+  }
+}
+
+}  // namespace detail::pretrade
 
 /// Merges shards' fits: their `linear_statistics` merged in id order (Chan, Golub and
 /// LeVeque 1979; see linear_statistics), the pooled `ols` and `bayesian_linear` fitted from
@@ -91,6 +142,7 @@ template <class = void>
     out.linear_excluded += f.linear_excluded;
     out.shards.push_back(f);
   }
+  detail::pretrade::pool_backtests(out);
   if (out.statistics.empty()) {
     out.ols_message = out.bayes_message = "not fitted: no shard has a row with every feature and the label finite";
     return out;

@@ -48,6 +48,19 @@ inline constexpr synthetic_market_params default_synthetic_market{.volatility = 
 /// The names of the sources `shard::source` accepts.
 inline constexpr std::string_view shard_sources[] = {"lobster", "bitstamp", "binance", "synthetic"};
 
+/// One method's scores in a shard's walk-forward backtest (`pretrade_backtest`, the figures
+/// footprint-backtest prints), bps of the arrival mid.
+struct shard_backtest_score {
+  std::string method;                  ///< "engine", "square_root", "almgren_chriss", "structural_only"
+  index metaorders = 0;                ///< metaorders scored
+  double bias_bps = nan;               ///< mean(predicted - realized)
+  double rmse_bps = nan;               ///< root mean squared error of the mean
+  double crps_bps = nan;               ///< mean CRPS
+  double coverage_90 = nan;            ///< share of realized costs inside the raw 90% interval
+  double coverage_90_conformal = nan;  ///< the same with the conformal interval
+  double brier = nan;                  ///< Brier score of P(cost > threshold)
+};
+
 /// Parameters of `fit_shard`, the same for every shard of a run.
 struct shard_params {
   /// Metaorder features pooled into the linear statistics (columns of `impact_dataset::X`);
@@ -58,6 +71,7 @@ struct shard_params {
   std::chrono::nanoseconds horizon = std::chrono::seconds{300};
   std::uint64_t seed = 0;      ///< mixed with the hash of the shard's id into its seeds
   std::size_t episodes = 200;  ///< simulated TWAP executions per shard; 0 = no simulation, else >= 2
+  bool backtest = true;        ///< run the walk-forward backtest of the pre-trade report on the shard
 };
 
 /// What `fit_shard` reports about one shard. Every estimate that could not be computed is
@@ -106,6 +120,10 @@ struct shard_fit {
   double p05_bps = nan;            ///< 5% quantile of the cost, bps
   double p95_bps = nan;            ///< 95% quantile of the cost, bps
   std::string simulation_message;  ///< what was simulated, or why nothing was
+
+  // ---- the walk-forward backtest of the pre-trade report (footprint-backtest's defaults)
+  std::vector<shard_backtest_score> backtest;  ///< one per method, in `backtest_method` order (empty: none)
+  std::string backtest_message;                ///< what was tested, or why nothing was
 };
 
 namespace detail::pretrade {

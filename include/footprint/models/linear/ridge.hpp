@@ -27,6 +27,22 @@ struct ridge_params {
   linear_solver solver = linear_solver::automatic;  ///< factorisation of the design (see linear_solver)
 };
 
+/// The fitted state of a `ridge`: everything it predicts from (and everything
+/// io/linear_model_json.hpp saves); `ridge::from_state` validates it. The predictive
+/// distribution's parameter uncertainty is factor factor' = A^-1 Xc'W Xc A^-1.
+struct ridge_state {
+  ridge_params params;          ///< the hyper-parameters it was fitted with
+  index n_features = 0;         ///< columns of the training X; >= 1
+  vector coef;                  ///< (n_features)
+  double intercept = 0.0;       ///< finite
+  vector centre;                ///< (n_features) training column means (x_offset)
+  matrix factor;                ///< (n_features, k), k = min(n_samples, n_features) at the fit
+  double extra = 0.0;           ///< 1 / sum(w) with intercept, else 0; finite, >= 0
+  double effective_dof = nan;   ///< df_eff = sum s^2 / (s^2 + alpha), in [0, n_features]
+  double residual_dof = nan;    ///< sum(w) - df_eff (- 1 with intercept); finite
+  double noise_variance = nan;  ///< s^2 = RSS_w / residual_dof; NaN when residual_dof <= 0
+};
+
 /// Ridge regression: minimises sum_i w_i (y_i - intercept - x_i'b)^2 + alpha |b|^2.
 ///
 /// Rows are observations: X is (n_samples, n_features), y is (n_samples). Coefficients,
@@ -138,6 +154,69 @@ class ridge {
   [[nodiscard]] index n_features() const noexcept { return state_.n_features; }
   /// The hyper-parameters.
   [[nodiscard]] const ridge_params& params() const noexcept { return params_; }
+
+  /// The fitted state (what io/linear_model_json.hpp saves). @throws not_fitted
+  [[nodiscard]] ridge_state state() const {
+    const detail::linear_predictor& p = state_.get(name, "state");
+    return {.params = params_,
+            .n_features = state_.n_features,
+            .coef = p.coef,
+            .intercept = p.intercept,
+            .centre = p.centre,
+            .factor = p.factor,
+            .extra = p.extra,
+            .effective_dof = df_eff_,
+            .residual_dof = dof_,
+            .noise_variance = s2_};
+  }
+
+  /// A fitted model from its state (e.g. read from a file): predicts exactly as the model
+  /// that produced the state.
+  /// @throws footprint::invalid_argument naming the first field out of range (parameters
+  ///         as the constructor; n_features >= 1; coef, centre (n_features) and factor
+  ///         (n_features rows) finite; extra finite and >= 0; effective_dof in
+  ///         [0, n_features]; residual_dof finite; noise_variance finite and >= 0 when
+  ///         residual_dof > 0)
+  [[nodiscard]] static ridge from_state(ridge_state s) {
+    constexpr const char* where = "footprint::ridge::from_state";
+    ridge m(s.params);
+    const auto fail = [&](const auto&... parts) { throw invalid_argument(detail::concat(where, ": ", parts...)); };
+    if (s.n_features < 1) fail("n_features must be >= 1 (got ", s.n_features, ")");
+    if (s.coef.size() != s.n_features) fail("coef has ", s.coef.size(), " entries (expected ", s.n_features, ")");
+    if (s.centre.size() != s.n_features) fail("centre has ", s.centre.size(), " entries (expected ", s.n_features, ")");
+    if (s.factor.rows() != s.n_features || s.factor.cols() > s.n_features)
+      fail("factor is ", s.factor.rows(), " x ", s.factor.cols(), " (expected ", s.n_features, " rows and at most ",
+           s.n_features, " columns)");
+    if (!s.coef.allFinite() || !s.centre.allFinite() || !s.factor.allFinite() || !std::isfinite(s.intercept))
+      fail("coef, centre, factor and intercept must be finite");
+    if (!(std::isfinite(s.extra) && s.extra >= 0.0)) fail("extra must be finite and >= 0 (got ", s.extra, ")");
+    if (!(s.effective_dof >= 0.0 && s.effective_dof <= static_cast<double>(s.n_features)))
+      fail("effective_dof must be in [0, n_features] (got ", s.effective_dof, ")");
+    if (!std::isfinite(s.residual_dof)) fail("residual_dof must be finite (got ", s.residual_dof, ")");
+    if (s.residual_dof > 0.0 && !(s.noise_variance >= 0.0 && std::isfinite(s.noise_variance)))
+      fail("noise_variance must be finite and >= 0 when residual_dof > 0 (got ", s.noise_variance, ")");
+    detail::linear_predictor& pr = m.state_.predictor;
+    pr.coef = std::move(s.coef);
+    pr.intercept = s.intercept;
+    pr.centre = std::move(s.centre);
+    pr.factor = std::move(s.factor);
+    pr.extra = s.extra;
+    pr.noise_scale2 = s.residual_dof > 0.0 ? s.noise_variance : nan;
+    pr.df = s.residual_dof;
+    if (!(s.residual_dof > 0.0)) {
+      m.state_.distribution_error =
+          detail::concat("needs residual degrees of freedom > 0 (got ", s.residual_dof,
+                         " = sum of weights - effective dof ", s.effective_dof, s.params.fit_intercept ? " - 1)" : ")");
+    } else if (!(s.noise_variance > 0.0)) {
+      m.state_.distribution_error = "the fit has zero residuals: the predictive distribution is degenerate";
+    }
+    m.state_.fitted = true;
+    m.state_.n_features = s.n_features;
+    m.df_eff_ = s.effective_dof;
+    m.dof_ = s.residual_dof;
+    m.s2_ = pr.noise_scale2;
+    return m;
+  }
   /// Coefficients b, (n_features) (scikit-learn's coef_). @throws not_fitted
   [[nodiscard]] const vector& coef() const { return state_.get(name, "coef").coef; }
   /// Intercept (scikit-learn's intercept_). @throws not_fitted
