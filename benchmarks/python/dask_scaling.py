@@ -32,7 +32,7 @@ def main():
     if os.environ.get("FOOTPRINT_DASK_PROFILE", "0") != "1":
         dask.config.set({"distributed.worker.profile.enabled": False})
 
-    params = {"episodes": EPISODES}
+    params = {"episodes": EPISODES, "backtest": False}  # the simulation alone: CPU-bound
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # serially: one thread, as each worker has
     serial, expected = [], []
     for rep in range(REPEATS):
