@@ -3,10 +3,8 @@
 // as a dict of numpy arrays: market["orders"], ["metaorders"], ["tape"], ["symbol"].
 #include "bindings.hpp"
 
-#include <footprint/data/binance_dataset.hpp>
-#include <footprint/data/bitstamp_dataset.hpp>
-#include <footprint/data/lobster_dataset.hpp>
 #include <footprint/data/synthetic/synthetic_dataset.hpp>
+#include <footprint/pretrade/shard_data.hpp>
 
 #include <cstdint>
 #include <string>
@@ -78,8 +76,6 @@ namespace {
 // The arrival book levels kept per order: the pre-trade analysis's (footprint-pretrade's 20).
 constexpr index arrival_book_levels = 20;
 
-parse_policy policy_of(bool lenient) { return lenient ? parse_policy::lenient : parse_policy::strict; }
-
 py::dict summary_dict(const impact_pipeline_result& r) {
   py::dict d;
   d["symbol"] = r.instrument.symbol;
@@ -127,43 +123,44 @@ void bind_data(py::module_& m) {
       "synthetic_dataset",
       [](double volatility, double gamma, double beta) {
         py::gil_scoped_release release;
-        return synthetic_dataset({.volatility = volatility, .gamma = gamma, .beta = beta});
+        return synthetic_dataset({.volatility = volatility, .gamma = gamma, .beta = beta},
+                                 {.arrival_book_levels = arrival_book_levels});
       },
       py::arg("volatility") = 1e-5, py::arg("gamma") = 1e-5, py::arg("beta") = 2e-5,
       "The built-in synthetic market (6.5 hours, seed 20240809; the programs' default market) as a Market.");
+  // The real sources through the library's one loader (pretrade/shard_data.hpp), as the
+  // programs and footprint.dask read them.
   m.def(
       "lobster_dataset",
       [](const std::string& message, const std::string& orderbook, bool lenient) {
         py::gil_scoped_release release;
-        lobster_dataset_options o;
-        o.arrival_book_levels = arrival_book_levels;
-        o.policy = policy_of(lenient);
-        return lobster_dataset(message, orderbook, o);
+        return load_shard_data(
+            {.id = "python", .source = "lobster", .message = message, .orderbook = orderbook, .lenient = lenient},
+            arrival_book_levels);
       },
       py::arg("message"), py::arg("orderbook"), py::arg("lenient") = false,
       "A LOBSTER day (message and order book files, plain or gzip/bzip2) as a Market; lenient skips and counts "
       "malformed rows instead of raising.");
   m.def(
       "bitstamp_dataset",
-      [](const std::string& directory) {
+      [](const std::string& folder, bool lenient) {
         py::gil_scoped_release release;
-        bitstamp_dataset_options o;
-        o.arrival_book_levels = arrival_book_levels;
-        return bitstamp_dataset(directory, o);
+        return load_shard_data({.id = "python", .source = "bitstamp", .folder = folder, .lenient = lenient},
+                               arrival_book_levels);
       },
-      py::arg("directory"), "A Bitstamp day (a folder with depth20_snapshots.csv.gz and trades.csv) as a Market.");
+      py::arg("folder"), py::arg("lenient") = false,
+      "A Bitstamp day (a folder with depth20_snapshots.csv.gz and trades.csv) as a Market.");
   m.def(
       "binance_dataset",
-      [](const std::vector<std::string>& captures, bool lenient) {
+      [](const std::vector<std::string>& captures, const std::string& time_unit, bool lenient) {
         py::gil_scoped_release release;
-        binance_dataset_options o;
-        o.arrival_book_levels = arrival_book_levels;
-        o.policy = policy_of(lenient);
-        return binance_dataset(captures, o);
+        return load_shard_data(
+            {.id = "python", .source = "binance", .files = captures, .time_unit = time_unit, .lenient = lenient},
+            arrival_book_levels);
       },
-      py::arg("captures"), py::arg("lenient") = false,
+      py::arg("captures"), py::arg("time_unit") = "auto", py::arg("lenient") = false,
       "Binance captures of one instrument (depth, bookTicker and trade streams; JSON lines, plain or gzip), in "
-      "time order, as a Market.");
+      "time order, as a Market; time_unit of their local timestamps: auto, ns, us or ms.");
 }
 
 }  // namespace footprint::python
