@@ -37,16 +37,6 @@ inline Eigen::Map<const matrix> as_matrix_view(const matrix_f64& a, const char* 
   return {a.data(), static_cast<index>(a.shape(0)), static_cast<index>(a.shape(1))};
 }
 
-/// A (rows, cols) row-major float64 array as footprint's column-major matrix (one copy: the
-/// layouts differ; the fits and predictions work on column-major data).
-/// @throws invalid_argument unless X is 2-d
-inline matrix as_matrix(const array_f64& a, const char* name = "X") {
-  if (a.ndim() != 2)
-    throw invalid_argument(std::string("footprint: ") + name + " must be a 2-d array (got " + std::to_string(a.ndim()) +
-                           "-d)");
-  return Eigen::Map<const row_major>(a.data(), a.shape(0), a.shape(1));
-}
-
 /// A 1-d float64 array as a vector (one copy).
 /// @throws invalid_argument unless y is 1-d
 inline vector as_vector(const array_f64& a, const char* name = "y") {

@@ -14,7 +14,6 @@ namespace footprint::python {
 namespace {
 // One impact dataset as numpy arrays (copies) with its column names.
 py::dict dataset_dict(const footprint::impact_dataset& d) {
-  using row_major = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   const auto n = static_cast<py::ssize_t>(d.rows());
   py::array_t<std::int64_t> times(n), durations(n);
   py::array_t<std::int8_t> side(n);
