@@ -38,6 +38,13 @@ using matrix_cref = Eigen::Ref<const matrix>;
 using vector_cref = Eigen::Ref<const vector>;
 /// Writable view of a double matrix (out-parameter type of hot paths).
 using matrix_ref = Eigen::Ref<matrix>;
+/// Dense row-major matrix of doubles (C order, numpy's default): rows are contiguous.
+using row_major_matrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+/// Read-only view, in place, of contiguous row-major data of shape (rows, cols), e.g. a
+/// C-contiguous numpy array: `row_major_view(ptr, rows, cols)`. The regressors' predict
+/// overloads for it read it without a copy (a `matrix_cref` would copy it into column-major
+/// order) and give the same predictions, bit for bit.
+using row_major_view = Eigen::Map<const row_major_matrix>;
 /// Writable view of a double vector (out-parameter type of hot paths).
 using vector_ref = Eigen::Ref<vector>;
 

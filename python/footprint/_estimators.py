@@ -13,9 +13,12 @@ pickling (bit for bit, through footprint's JSON model format), `n_features_in_` 
 
 Validation is scikit-learn's (`_validate_data`), except on the fast path of `predict`: a
 float64 2-d numpy array with the fitted number of columns, from an estimator fitted without
-feature names, goes straight to C++ (its finiteness is checked there). The C++ models are
-column-major: a Fortran-ordered float64 matrix (and any single row) is read in place, a
-C-ordered one copied once. The GIL is released inside fits and predictions.
+feature names, goes straight to C++ (its finiteness is checked there). Predictions read a
+float64 matrix in place in either order: a C-ordered one (numpy's default) through the C++
+models' `row_major_view` overloads, a Fortran-ordered one as their column-major input, with
+the same results bit for bit; other dtypes and strided views are converted once. `fit` works
+on columns (binning, cross-products, transposed mini-batches) and copies a C-ordered X once
+into Fortran order. The GIL is released inside fits and predictions.
 """
 
 import json
@@ -93,11 +96,11 @@ class _FootprintRegressor(RegressorMixin, BaseEstimator):
         if "core_" not in d:
             check_is_fitted(self, "core_")  # raises NotFittedError
         # The fast path: a float64 numpy matrix of the fitted width, from a model fitted without
-        # names (C++ reads a Fortran-ordered one in place; pybind11 copies a C-ordered one once).
+        # names (C++ reads it in place, in C or Fortran order).
         if (type(X) is np.ndarray and X.dtype == np.float64 and X.ndim == 2 and X.shape[1] == d["n_features_in_"]
                 and "feature_names_in_" not in d):
             return X
-        X = self._validate_data(X, dtype=np.float64, order="F", reset=False, force_all_finite=False)
+        X = self._validate_data(X, dtype=np.float64, reset=False, force_all_finite=False)
         _check_finite(X, self._allow_nan)
         return X
 

@@ -21,7 +21,6 @@ namespace py = pybind11;
 
 /// A numpy array of float64 (any other dtype or layout is converted by pybind11, once).
 using array_f64 = py::array_t<double, py::array::c_style | py::array::forcecast>;
-using row_major = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 /// A float64 matrix in Fortran (column-major) order: pybind11 converts any other dtype or
 /// layout once (a C-ordered numpy matrix is copied into column-major order); a Fortran-ordered
@@ -35,6 +34,27 @@ inline Eigen::Map<const matrix> as_matrix_view(const matrix_f64& a, const char* 
     throw invalid_argument(std::string("footprint: ") + name + " must be a 2-d array (got " + std::to_string(a.ndim()) +
                            "-d)");
   return {a.data(), static_cast<index>(a.shape(0)), static_cast<index>(a.shape(1))};
+}
+
+/// A float64 matrix in C (row-major) order, numpy's default: read in place as a row_major_view.
+using c_matrix_f64 = py::array_t<double, py::array::c_style>;
+
+/// Calls f(view) with X viewed in place when it is a float64 array in C order (a
+/// row_major_view: the regressors' predictions read it without a copy) and otherwise with a
+/// column-major view (an Eigen::Map) of X, which pybind11 converts once unless it already is
+/// a Fortran-ordered float64 matrix. f's result is returned.
+/// @throws invalid_argument unless X is 2-d
+template <class F>
+decltype(auto) with_matrix(const py::handle& X, F&& f, const char* name = "X") {
+  if (c_matrix_f64::check_(X)) {
+    const auto a = py::reinterpret_borrow<c_matrix_f64>(X);
+    if (a.ndim() != 2)
+      throw invalid_argument(std::string("footprint: ") + name + " must be a 2-d array (got " +
+                             std::to_string(a.ndim()) + "-d)");
+    return f(row_major_view(a.data(), static_cast<index>(a.shape(0)), static_cast<index>(a.shape(1))));
+  }
+  const auto a = py::cast<matrix_f64>(X);
+  return f(as_matrix_view(a, name));
 }
 
 /// A 1-d float64 array as a vector (one copy).

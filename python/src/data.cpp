@@ -25,9 +25,9 @@ py::dict dataset_dict(const footprint::impact_dataset& d) {
   }
   py::dict out;
   out["feature_names"] = d.feature_names;
-  out["X"] = row_major(d.X);
+  out["X"] = row_major_matrix(d.X);
   out["label_names"] = d.label_names;
-  out["labels"] = row_major(d.labels);
+  out["labels"] = row_major_matrix(d.labels);
   out["times_ns"] = times;
   out["durations_ns"] = durations;
   out["side"] = side;

@@ -7,6 +7,8 @@
 #include "bindings.hpp"
 #include "model_params.hpp"
 
+#include <footprint/detail/checks.hpp>
+
 #include <cmath>
 #include <concepts>
 #include <span>
@@ -17,9 +19,10 @@ namespace footprint::python {
 
 namespace {
 
-// Predictions into out (the models without an out-parameter overload return a vector).
-template <class Model, class Out>
-void predict_into(const Model& model, const matrix_cref& X, Out&& out) {
+// Predictions into out (the models without an out-parameter overload return a vector); X is
+// a column-major Eigen::Map or a row_major_view, both read in place.
+template <class Model, class Matrix, class Out>
+void predict_into(const Model& model, const Matrix& X, Out&& out) {
   if constexpr (requires { model.predict(X, out); }) {
     model.predict(X, out);
   } else {
@@ -32,10 +35,10 @@ void predict_into(const Model& model, const matrix_cref& X, Out&& out) {
 template <class Model>
 constexpr bool allows_nan = std::same_as<Model, random_forest> || std::same_as<Model, gradient_boosting>;
 
-template <class Model>
-void check_finite(const matrix_cref& X) {
+template <class Model, class Matrix>
+void check_finite(const Matrix& X) {
   if constexpr (!allows_nan<Model>) {
-    if (!X.allFinite()) {
+    if (!detail::all_finite(X)) {
       for (index j = 0; j < X.cols(); ++j)
         for (index i = 0; i < X.rows(); ++i)
           if (!std::isfinite(X(i, j)))
@@ -107,27 +110,22 @@ void bind_regressor(py::module_& m, const char* name, const char* doc) {
           "fit report {status, iterations, final_loss, message}.")
       .def(
           "predict",
-          [](const Model& model, const matrix_f64& X) -> py::object {
-            if (X.ndim() == 2 && X.shape(0) == 1) {
-              // One row: read in place (a C-contiguous row is a column-major 1 x p matrix),
-              // without a round trip of the GIL for so little work.
-              const Eigen::Map<const matrix> row(X.data(), 1, static_cast<index>(X.shape(1)));
-              check_finite<Model>(row);
-              py::array_t<double> out(1);
-              Eigen::Map<vector> o(out.mutable_data(), 1);
-              predict_into(model, row, o);
-              return py::object(std::move(out));
-            }
-            const Eigen::Map<const matrix> Xm = as_matrix_view(X);
-            check_finite<Model>(Xm);
-            vector out(Xm.rows());
-            {
-              py::gil_scoped_release release;
-              predict_into(model, Xm, out);
-            }
-            return py::cast(std::move(out));
+          [](const Model& model, const py::object& X) {
+            return with_matrix(X, [&](const auto& Xm) {
+              check_finite<Model>(Xm);
+              py::array_t<double> out(Xm.rows());
+              Eigen::Map<vector> o(out.mutable_data(), Xm.rows());
+              if (Xm.rows() == 1) {
+                predict_into(model, Xm, o);  // so little work: no round trip of the GIL
+              } else {
+                py::gil_scoped_release release;
+                predict_into(model, Xm, o);
+              }
+              return out;
+            });
           },
-          py::arg("X"), "The predictions (n_samples) of X (n_samples, n_features).")
+          py::arg("X"),
+          "The predictions (n_samples) of X (n_samples, n_features): float64 in C or Fortran order is read in place.")
       .def(
           "predict_row",
           [](const Model& model, const array_f64& x) {
@@ -143,39 +141,43 @@ void bind_regressor(py::module_& m, const char* name, const char* doc) {
           py::arg("x"), "The prediction of one row x (n_features), read in place.")
       .def(
           "predict_distribution",
-          [](const Model& model, const matrix_f64& X, const array_f64& levels) {
-            const Eigen::Map<const matrix> Xm = as_matrix_view(X);
-            check_finite<Model>(Xm);
+          [](const Model& model, const py::object& X, const array_f64& levels) {
             const vector lv = as_vector(levels, "quantiles");
             for (index k = 0; k < lv.size(); ++k)
               if (!(lv[k] > 0.0 && lv[k] < 1.0))
                 throw invalid_argument("footprint: quantiles must be in (0, 1) (got " + std::to_string(lv[k]) + ")");
-            vector mean(Xm.rows()), sd(Xm.rows());
-            row_major q(Xm.rows(), lv.size());
-            {
-              py::gil_scoped_release release;
-              const auto d = model.predict_distribution(Xm);
-              for (std::size_t i = 0; i < d.size(); ++i) {
-                const auto r = static_cast<index>(i);
-                mean[r] = footprint::mean(d[i]);
-                sd[r] = standard_deviation(d[i]);
-                for (index k = 0; k < lv.size(); ++k) q(r, k) = quantile(d[i], lv[k]);
+            return with_matrix(X, [&](const auto& Xm) {
+              check_finite<Model>(Xm);
+              vector mean(Xm.rows()), sd(Xm.rows());
+              row_major_matrix q(Xm.rows(), lv.size());
+              {
+                py::gil_scoped_release release;
+                const auto d = model.predict_distribution(Xm);
+                for (std::size_t i = 0; i < d.size(); ++i) {
+                  const auto r = static_cast<index>(i);
+                  mean[r] = footprint::mean(d[i]);
+                  sd[r] = standard_deviation(d[i]);
+                  for (index k = 0; k < lv.size(); ++k) q(r, k) = quantile(d[i], lv[k]);
+                }
               }
-            }
-            return py::make_tuple(mean, sd, q);
+              return py::make_tuple(mean, sd, q);
+            });
           },
           py::arg("X"), py::arg("quantiles"),
           "The predictive distribution of each row: (mean (n), std (n), quantiles (n, k)) at the k levels in (0, 1).")
       .def(
           "predict_proba_exceed",
-          [](const Model& model, const matrix_f64& X, double threshold) {
-            const Eigen::Map<const matrix> Xm = as_matrix_view(X);
-            check_finite<Model>(Xm);
-            vector p(Xm.rows());
-            py::gil_scoped_release release;
-            const auto d = model.predict_distribution(Xm);
-            for (std::size_t i = 0; i < d.size(); ++i) p[static_cast<index>(i)] = 1.0 - cdf(d[i], threshold);
-            return p;
+          [](const Model& model, const py::object& X, double threshold) {
+            return with_matrix(X, [&](const auto& Xm) {
+              check_finite<Model>(Xm);
+              vector p(Xm.rows());
+              {
+                py::gil_scoped_release release;
+                const auto d = model.predict_distribution(Xm);
+                for (std::size_t i = 0; i < d.size(); ++i) p[static_cast<index>(i)] = 1.0 - cdf(d[i], threshold);
+              }
+              return py::cast(std::move(p));
+            });
           },
           py::arg("X"), py::arg("threshold"),
           "P(y > threshold) under each row's predictive distribution (n), in [0, 1].")

@@ -127,21 +127,6 @@ std::vector<fp::index> signals(D& d, const std::vector<double>& x) {
   return out;
 }
 
-/// Number of heap allocations made by f(); -1 where they cannot be counted.
-template <class F>
-long allocations_in(F&& f) {
-#ifdef FOOTPRINT_TEST_COUNT_MALLOC
-  footprint_test::g_allocations = 0;
-  footprint_test::g_counting = true;
-  f();
-  footprint_test::g_counting = false;
-  return footprint_test::g_allocations.load();
-#else
-  f();
-  return -1;
-#endif
-}
-
 // ---- the contract
 
 TEST_CASE_TEMPLATE_DEFINE("drift detectors: update and reset are noexcept and update allocates nothing", D,
@@ -152,14 +137,14 @@ TEST_CASE_TEMPLATE_DEFINE("drift detectors: update and reset are noexcept and up
   MESSAGE("allocation counting skipped: it needs glibc and no sanitizer");
 #else
   // The counter works: a vector allocates.
-  CHECK(allocations_in([] {
+  CHECK(footprint_test::allocations_in([] {
           std::vector<double> v(1000, 1.0);
           asm volatile("" : : "g"(v.data()) : "memory");
         }) >= 1);
   const std::vector<double> x = stream<D>(11);
   D d = make(tag<D>{});
   fp::index n_signals = 0;
-  const long n_alloc = allocations_in([&] {
+  const long n_alloc = footprint_test::allocations_in([&] {
     for (int pass = 0; pass < 3; ++pass) {  // 6,000 values, with changes, signals and restarts
       for (const double v : x) {
         d.update(v);

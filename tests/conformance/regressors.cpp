@@ -15,6 +15,10 @@
 // - predict_row(x) (the single-row path; the MLP models' takes a workspace) equals predict on
 //   that one row: bit for bit, except the MLP models, whose single-row product is another
 //   kernel (documented: "may differ from predict(X) in the last bits").
+// - predict and predict_distribution on a row_major_view (C-ordered data, numpy's default)
+//   give the column-major results bit for bit and read the rows in place: the same number of
+//   heap allocations as on a column-major matrix (a copy of X would be one more), 0 for the
+//   linear and tree models' predict(X, out).
 #include "footprint/concepts.hpp"
 #include "footprint/data/synthetic/regression_problems.hpp"
 #include "footprint/error.hpp"
@@ -27,6 +31,8 @@
 #include "footprint/models/trees/random_forest.hpp"
 
 #include <doctest/doctest.h>
+
+#include "models/allocation_counter.hpp"
 
 #include <cmath>
 #include <cstdint>
@@ -223,10 +229,64 @@ TEST_CASE_TEMPLATE_DEFINE("regressors: predict_row equals predict on one row", R
   }
 }
 
+TEST_CASE_TEMPLATE_DEFINE("regressors: row-major data is predicted in place, bit for bit", R, row_major) {
+  const R model = fitted<R>();
+  // 1,300 rows: several of the linear models' blocks (256 and 512 rows) and the trees' (64)
+  const fp::problems::regression_problem big = fp::problems::smooth(1300, 0.1, 73);
+  const fp::matrix& X = big.X;
+  const fp::row_major_matrix C = X;  // the same values, rows contiguous
+  const fp::row_major_view view(C.data(), C.rows(), C.cols());
+  const fp::vector p = model.predict(X);
+  CHECK(same_bits(model.predict(view), p));
+  for (const fp::index n : {fp::index{1}, fp::index{3}, fp::index{5}, fp::index{300}}) {
+    const fp::row_major_view head(C.data(), n, C.cols());
+    CAPTURE(n);
+    CHECK(same_bits(model.predict(head), model.predict(X.topRows(n))));
+  }
+  const auto dc = model.predict_distribution(X);
+  const auto dr = model.predict_distribution(view);
+  REQUIRE(dr.size() == dc.size());
+  bool same = true;
+  for (std::size_t i = 0; i < dc.size(); ++i) {
+    same = same && fp::mean(dr[i]) == fp::mean(dc[i]) &&
+           fp::standard_deviation(dr[i]) == fp::standard_deviation(dc[i]) &&
+           fp::quantile(dr[i], 0.9) == fp::quantile(dc[i], 0.9);
+  }
+  CHECK(same);
+  // shapes are checked as on a column-major matrix
+  const fp::row_major_view narrow(C.data(), 4, 2);
+  CHECK_THROWS_AS((void)model.predict(narrow), fp::dimension_mismatch);
+  CHECK_THROWS_AS((void)model.predict_distribution(narrow), fp::dimension_mismatch);
+
+  // no copy: as many allocations as the column-major call (whose matrix_cref binds in place)
+  fp::vector out(X.rows());
+  const auto predict_into = [&](const auto& x) {
+    if constexpr (requires { model.predict(x, out); }) {
+      model.predict(x, out);
+    } else {
+      out = model.predict(x);
+    }
+  };
+  predict_into(X);  // warm up (OpenMP's thread pool allocates once)
+  predict_into(view);
+  const long by_column = footprint_test::allocations_in([&] { predict_into(X); });
+  const long by_row = footprint_test::allocations_in([&] { predict_into(view); });
+  CHECK(by_row == by_column);
+  // (the counter sees a copy: a matrix_cref bound to the row-major matrix makes one)
+  const long copied = footprint_test::allocations_in([&] { predict_into(fp::matrix_cref(C)); });
+  if (by_column >= 0) CHECK(copied == by_column + 1);
+  constexpr bool in_place_into = !std::is_same_v<R, fp::mlp_regressor> && !std::is_same_v<R, fp::deep_ensemble>;
+  if (by_row >= 0 && in_place_into) CHECK(by_row == 0);
+  const long dist_by_column = footprint_test::allocations_in([&] { (void)model.predict_distribution(X); });
+  const long dist_by_row = footprint_test::allocations_in([&] { (void)model.predict_distribution(view); });
+  CHECK(dist_by_row == dist_by_column);
+}
+
 TEST_CASE_TEMPLATE_APPLY(before_fit, regressor_types);
 TEST_CASE_TEMPLATE_APPLY(shapes, regressor_types);
 TEST_CASE_TEMPLATE_APPLY(threads, regressor_types);
 TEST_CASE_TEMPLATE_APPLY(mean, regressor_types);
 TEST_CASE_TEMPLATE_APPLY(one_row, regressor_types);
+TEST_CASE_TEMPLATE_APPLY(row_major, regressor_types);
 
 }  // namespace unity_regressors

@@ -122,21 +122,6 @@ void check_verdict(const fp::risk_verdict& v, overlay_state state, overlay_mode 
   CHECK(v.reasons == reasons);
 }
 
-/// Number of heap allocations made by f(); -1 where they cannot be counted.
-template <class F>
-long allocations_in(F&& f) {
-#ifdef FOOTPRINT_TEST_COUNT_MALLOC
-  footprint_test::g_allocations = 0;
-  footprint_test::g_counting = true;
-  f();
-  footprint_test::g_counting = false;
-  return footprint_test::g_allocations.load();
-#else
-  f();
-  return -1;
-#endif
-}
-
 // ---- the healthy path
 
 TEST_CASE("risk_overlay: a healthy child passes unchanged") {
@@ -792,11 +777,11 @@ TEST_CASE("risk_overlay: decide is noexcept, allocates nothing and is determinis
   std::vector<fp::risk_verdict> first(200), second(200);
   fp::risk_overlay a(scenario_params());
   fp::risk_overlay b(scenario_params());
-  const long allocations = allocations_in([&] { run(a, first); });
+  const long allocations = footprint_test::allocations_in([&] { run(a, first); });
   run(b, second);
 #ifdef FOOTPRINT_TEST_COUNT_MALLOC
   CHECK(allocations == 0);
-  CHECK(allocations_in([] {  // the counter works: a vector allocates
+  CHECK(footprint_test::allocations_in([] {  // the counter works: a vector allocates
           std::vector<double> v(1000, 1.0);
           asm volatile("" : : "g"(v.data()) : "memory");
         }) >= 1);

@@ -23,4 +23,20 @@
 namespace footprint_test {
 extern std::atomic<bool> g_counting;     ///< count allocations while true
 extern std::atomic<long> g_allocations;  ///< allocations counted
+
+/// Number of heap allocations made by f(); -1 where they cannot be counted (sanitizers,
+/// non-glibc).
+template <class F>
+long allocations_in(F&& f) {
+#ifdef FOOTPRINT_TEST_COUNT_MALLOC
+  g_allocations = 0;
+  g_counting = true;
+  f();
+  g_counting = false;
+  return g_allocations.load();
+#else
+  f();
+  return -1;
+#endif
+}
 }  // namespace footprint_test

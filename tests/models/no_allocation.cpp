@@ -20,27 +20,9 @@
 // Each test file is its own namespace: the module's files compile as one unity translation unit.
 namespace unity_no_allocation {
 
-using footprint_test::g_allocations;
-using footprint_test::g_counting;
-
 namespace fp = footprint;
 
-namespace {
-/// Number of heap allocations made by f().
-template <class F>
-long allocations_in(F&& f) {
-#ifdef FOOTPRINT_TEST_COUNT_MALLOC
-  g_allocations = 0;
-  g_counting = true;
-  f();
-  g_counting = false;
-  return g_allocations.load();
-#else
-  f();
-  return -1;
-#endif
-}
-}  // namespace
+using footprint_test::allocations_in;
 
 TEST_CASE("single-row predict, predict_row and predict_distribution do not allocate") {
 #ifndef FOOTPRINT_TEST_COUNT_MALLOC

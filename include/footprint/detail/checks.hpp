@@ -91,10 +91,25 @@ void require_finite(const vector_cref& v, const Where& where, std::string_view n
   }
 }
 
-/// A matrix whose entries must all be finite; names the first that is not (column-major).
-template <class Where>
-void require_finite(const matrix_cref& X, const Where& where, std::string_view name = "X") {
-  if (X.allFinite()) return;
+/// Whether every entry of X (either storage order) is finite, read in storage order (Eigen's
+/// allFinite reads a row-major matrix column by column, across its rows: 3x slower).
+template <class Matrix>
+[[nodiscard]] bool all_finite(const Matrix& X) {
+  if constexpr (Matrix::IsRowMajor) {
+    if (X.outerStride() == X.cols()) return Eigen::Map<const vector>(X.data(), X.size()).allFinite();
+    for (index i = 0; i < X.rows(); ++i)
+      if (!X.row(i).allFinite()) return false;
+    return true;
+  } else {
+    return X.allFinite();
+  }
+}
+
+/// A matrix (either storage order) whose entries must all be finite; names the first that
+/// is not, in column-major order whatever the storage.
+template <class Where, class Matrix>
+void require_finite_matrix(const Matrix& X, const Where& where, std::string_view name) {
+  if (all_finite(X)) return;
   for (index j = 0; j < X.cols(); ++j) {
     for (index i = 0; i < X.rows(); ++i) {
       if (!std::isfinite(X(i, j))) {
@@ -103,6 +118,18 @@ void require_finite(const matrix_cref& X, const Where& where, std::string_view n
       }
     }
   }
+}
+
+/// A matrix whose entries must all be finite; names the first that is not (column-major).
+template <class Where>
+void require_finite(const matrix_cref& X, const Where& where, std::string_view name = "X") {
+  require_finite_matrix(X, where, name);
+}
+
+/// As require_finite(matrix_cref) on row-major data, read in place (the same message).
+template <class Where>
+void require_finite(const row_major_view& X, const Where& where, std::string_view name = "X") {
+  require_finite_matrix(X, where, name);
 }
 
 /// Sample weights: `w.size() == rows`, each finite and >= 0, with a positive sum.
@@ -159,10 +186,19 @@ void check_X_y(const Where& where, const matrix_cref& X, const vector_cref& y, c
 /// The checks of every `predict(X)`: fitted (else `not_fitted`) and X.cols() == n_features
 /// (else `dimension_mismatch`). Allocates only to throw.
 template <class Where>
-void check_predict(const Where& where, bool fitted, const matrix_cref& X, index n_features) {
+void check_predict(const Where& where, bool fitted, index cols, index n_features) {
   if (!fitted) throw not_fitted(concat(where));
-  if (X.cols() != n_features)
-    throw dimension_mismatch(concat(where), "X.cols() must equal n_features()", n_features, X.cols());
+  if (cols != n_features) throw dimension_mismatch(concat(where), "X.cols() must equal n_features()", n_features, cols);
+}
+
+/// check_predict on X's columns (either storage order).
+template <class Where>
+void check_predict(const Where& where, bool fitted, const matrix_cref& X, index n_features) {
+  check_predict(where, fitted, X.cols(), n_features);
+}
+template <class Where>
+void check_predict(const Where& where, bool fitted, const row_major_view& X, index n_features) {
+  check_predict(where, fitted, X.cols(), n_features);
 }
 
 }  // namespace footprint::detail

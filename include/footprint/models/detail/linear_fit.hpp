@@ -270,15 +270,23 @@ struct linear_predictor {
   double extra = 0.0;         ///< variance of the intercept relative to noise_scale2 (1/W or 0)
   double df = std::numeric_limits<double>::infinity();  ///< degrees of freedom (+inf: normal)
 
-  /// Means of every row into out (no allocation).
-  template <class = void>
-  void mean_into(const matrix_cref& X, vector_ref out) const {
-    out.noalias() = X * coef;
-    out.array() += intercept;
+  /// Means of every row into out (no allocation), X in either storage order (matrix_cref
+  /// or row_major_view). Each mean is ((x_0 c_0 + x_1 c_1) + ...) + intercept, summed in
+  /// feature order whatever the storage, so that both orders give the same bits (the rows
+  /// are taken in blocks that stay in cache).
+  template <class Matrix>
+  void mean_into(const Matrix& X, vector_ref out) const {
+    const index n = X.rows();
+    constexpr index block = 256;
+    for (index start = 0; start < n; start += block) {
+      const index count = std::min(block, n - start);
+      block_mean(X.middleRows(start, count), out.segment(start, count));
+    }
   }
 
   /// Scale of one row (no allocation). O(n_features * m).
-  [[nodiscard]] double scale_of_row(const matrix_cref& X, index i) const {
+  template <class Matrix>
+  [[nodiscard]] double scale_of_row(const Matrix& X, index i) const {
     double q = 0.0;
     for (index j = 0; j < factor.cols(); ++j) {
       double u = 0.0;
@@ -288,17 +296,19 @@ struct linear_predictor {
     return std::sqrt(noise_scale2 * (1.0 + extra + q));
   }
 
-  /// Mean of one row (no allocation).
-  [[nodiscard]] double mean_of_row(const matrix_cref& X, index i) const {
-    double m = intercept;
-    for (index l = 0; l < coef.size(); ++l) m += X(i, l) * coef[l];
-    return m;
+  /// Mean of one row (no allocation): the same sum as mean_into.
+  template <class Matrix>
+  [[nodiscard]] double mean_of_row(const Matrix& X, index i) const {
+    if (coef.size() == 0) return 0.0 + intercept;
+    double m = X(i, 0) * coef[0];
+    for (index l = 1; l < coef.size(); ++l) m += X(i, l) * coef[l];
+    return m + intercept;
   }
 
   /// Distributions of every row into out (no allocation); out.size() == X.rows(). A
   /// non-finite mean sends X to `require_finite`, which names a non-finite entry.
-  template <class Where>
-  void distributions_into(const matrix_cref& X, std::span<location_scale_t> out, const Where& where) const {
+  template <class Matrix, class Where>
+  void distributions_into(const Matrix& X, std::span<location_scale_t> out, const Where& where) const {
     for (index i = 0; i < X.rows(); ++i) {
       const double m = mean_of_row(X, i);
       if (!std::isfinite(m)) require_finite(X, where);
@@ -307,8 +317,8 @@ struct linear_predictor {
   }
 
   /// Distributions of every row, blocked matrix products for large X. O(n p m).
-  template <class Where>
-  [[nodiscard]] std::vector<location_scale_t> distributions(const matrix_cref& X, const Where& where) const {
+  template <class Matrix, class Where>
+  [[nodiscard]] std::vector<location_scale_t> distributions(const Matrix& X, const Where& where) const {
     std::vector<location_scale_t> out(static_cast<std::size_t>(X.rows()));
     if (X.rows() < 8) {
       distributions_into(X, out, where);
@@ -321,16 +331,65 @@ struct linear_predictor {
     for (index start = 0; start < X.rows(); start += block) {
       const index count = std::min(block, X.rows() - start);
       const auto rows = X.middleRows(start, count);
-      mean.head(count).noalias() = rows * coef;
+      block_mean(rows, mean.head(count));
       if (!mean.head(count).allFinite()) require_finite(X, where);
       Xc.topRows(count) = rows.rowwise() - centre.transpose();
       Z.topRows(count).noalias() = Xc.topRows(count) * factor;
       for (index i = 0; i < count; ++i) {
         const double scale = std::sqrt(noise_scale2 * (1.0 + extra + Z.row(i).squaredNorm()));
-        out[static_cast<std::size_t>(start + i)] = location_scale_t(df, mean[i] + intercept, scale);
+        out[static_cast<std::size_t>(start + i)] = location_scale_t(df, mean[i], scale);
       }
     }
     return out;
+  }
+
+ private:
+  /// The means of a block of rows, each row's sum in feature order: column by column when the
+  /// block is column-major (vectorised across rows), four rows at a time when it is row-major
+  /// (four independent sums over contiguous rows). The same operations, hence the same bits.
+  template <class Rows, class Out>
+  void block_mean(const Rows& rows, Out&& out) const {
+    const index p = coef.size();
+    if (p == 0) {
+      out.setConstant(0.0 + intercept);
+      return;
+    }
+    if constexpr (Rows::IsRowMajor && Rows::ColsAtCompileTime != 1) {
+      const index n = rows.rows();
+      const index stride = rows.outerStride();
+      const double* c = coef.data();
+      index i = 0;
+      for (; i + 4 <= n; i += 4) {
+        const double* r0 = rows.data() + i * stride;
+        const double* r1 = r0 + stride;
+        const double* r2 = r1 + stride;
+        const double* r3 = r2 + stride;
+        double s0 = r0[0] * c[0];
+        double s1 = r1[0] * c[0];
+        double s2 = r2[0] * c[0];
+        double s3 = r3[0] * c[0];
+        for (index l = 1; l < p; ++l) {
+          s0 += r0[l] * c[l];
+          s1 += r1[l] * c[l];
+          s2 += r2[l] * c[l];
+          s3 += r3[l] * c[l];
+        }
+        out[i] = s0 + intercept;
+        out[i + 1] = s1 + intercept;
+        out[i + 2] = s2 + intercept;
+        out[i + 3] = s3 + intercept;
+      }
+      for (; i < n; ++i) {
+        const double* r = rows.data() + i * stride;
+        double s = r[0] * c[0];
+        for (index l = 1; l < p; ++l) s += r[l] * c[l];
+        out[i] = s + intercept;
+      }
+    } else {
+      out.noalias() = rows.col(0) * coef[0];
+      for (index l = 1; l < p; ++l) out.noalias() += rows.col(l) * coef[l];
+      out.array() += intercept;
+    }
   }
 };
 
@@ -342,9 +401,10 @@ struct linear_model_state {
   index n_features = 0;
   std::string distribution_error;  ///< why predict_distribution is unavailable; empty when it is
 
-  // (templates, like the fits: the products compile only where a model predicts)
-  template <class = void>
-  void predict(const char* model, const matrix_cref& X, vector_ref out) const {
+  // (templates, like the fits: the products compile only where a model predicts; Matrix is
+  // matrix_cref or row_major_view, which give the same bits)
+  template <class Matrix>
+  void predict(const char* model, const Matrix& X, vector_ref out) const {
     const where_t where{model, "predict"};
     check_predict(where, fitted, X, n_features);
     if (out.size() != X.rows()) {
@@ -354,35 +414,30 @@ struct linear_model_state {
     if (!out.allFinite()) require_finite(X, where);  // a non-finite input is named
   }
 
-  /// The mean of one row, without allocating or throwing: the same product as predict(X)
-  /// on a one-row X (bit-identical to it); NaN before fit or when x.size() != n_features.
+  /// The mean of one row, without allocating or throwing: the same sum as predict(X) on a
+  /// one-row X (bit-identical to it); NaN before fit or when x.size() != n_features.
   template <class = void>
   [[nodiscard]] double predict_row(std::span<const double> x) const noexcept {
     if (!fitted || static_cast<index>(x.size()) != n_features) return nan;
-    // (two doubles, one used: GCC 12 sees the gemv kernel's 16-byte packet path on one
-    // double and warns -Warray-bounds, though a one-row product never takes it)
-    alignas(16) std::array<double, 2> mean{};
-    Eigen::Map<vector> out(mean.data(), 1);
-    predictor.mean_into(Eigen::Map<const matrix>(x.data(), 1, n_features), out);
-    return mean[0];
+    return predictor.mean_of_row(row_major_view(x.data(), 1, n_features), 0);
   }
 
-  template <class = void>
-  [[nodiscard]] vector predict(const char* model, const matrix_cref& X) const {
+  template <class Matrix>
+  [[nodiscard]] vector predict(const char* model, const Matrix& X) const {
     vector out(X.rows());
     predict(model, X, out);
     return out;
   }
 
-  template <class = void>
-  [[nodiscard]] std::vector<location_scale_t> predict_distribution(const char* model, const matrix_cref& X) const {
-    check_distribution(model, X);
+  template <class Matrix>
+  [[nodiscard]] std::vector<location_scale_t> predict_distribution(const char* model, const Matrix& X) const {
+    check_distribution(model, X.cols());
     return predictor.distributions(X, where_t{model, "predict_distribution"});
   }
 
-  template <class = void>
-  void predict_distribution(const char* model, const matrix_cref& X, std::span<location_scale_t> out) const {
-    check_distribution(model, X);
+  template <class Matrix>
+  void predict_distribution(const char* model, const Matrix& X, std::span<location_scale_t> out) const {
+    check_distribution(model, X.cols());
     if (static_cast<index>(out.size()) != X.rows()) {
       throw dimension_mismatch(where_t{model, "predict_distribution"}.str(), "out.size() must equal X.rows()", X.rows(),
                                static_cast<index>(out.size()));
@@ -397,9 +452,9 @@ struct linear_model_state {
   }
 
  private:
-  void check_distribution(const char* model, const matrix_cref& X) const {
+  void check_distribution(const char* model, index cols) const {
     const where_t where{model, "predict_distribution"};
-    check_predict(where, fitted, X, n_features);
+    check_predict(where, fitted, cols, n_features);
     if (!distribution_error.empty()) throw invalid_argument(concat(where, ": ", distribution_error));
   }
 };

@@ -25,6 +25,30 @@ struct tree_sum {
 /// Rows per block of batch prediction (every layout works on blocks of this many rows).
 inline constexpr index tree_block_rows = 64;
 
+/// The rows of a dense matrix in either storage order, read in place: entry (i, j) is
+/// data[i * row_stride + j * col_stride] (column-major: 1 and the leading dimension;
+/// row-major: the leading dimension and 1).
+struct strided_rows {
+  const double* data = nullptr;
+  index rows = 0;
+  index cols = 0;
+  index row_stride = 1;
+  index col_stride = 1;
+
+  [[nodiscard]] double operator()(index i, index j) const noexcept { return data[i * row_stride + j * col_stride]; }
+  /// The first feature of row i (feature j at row(i)[j * col_stride]).
+  [[nodiscard]] const double* row(index i) const noexcept { return data + i * row_stride; }
+};
+
+/// A column-major matrix's rows.
+[[nodiscard]] inline strided_rows rows_of(const matrix_cref& X) noexcept {
+  return {X.data(), X.rows(), X.cols(), X.innerStride(), X.outerStride()};
+}
+/// A row-major view's rows.
+[[nodiscard]] inline strided_rows rows_of(const row_major_view& X) noexcept {
+  return {X.data(), X.rows(), X.cols(), X.outerStride(), 1};
+}
+
 /// Order-preserving key of a non-NaN double: a > b iff key(a) > key(b) (unsigned);
 /// -0 is first made +0 so that the two zeros compare equal, as doubles do.
 [[nodiscard]] inline std::uint64_t tree_order_key(double v) noexcept {

@@ -58,7 +58,7 @@ class tree_heap_layout {
 
   /// Predictions of rows [begin, end) (at most tree_block_rows) into out[begin, end), in
   /// chunks whose keys fit a 32 KiB stack buffer.
-  void predict_block(const matrix_cref& X, vector_ref out, index begin, index end) const noexcept {
+  void predict_block(const strided_rows& X, vector_ref out, index begin, index end) const noexcept {
     const index rows = std::clamp<index>(buffer_keys / (2 * sum_.n_features), 1, tree_block_rows);
     for (index b = begin; b < end; b += rows) predict_chunk(X, out, b, std::min(end, b + rows));
   }
@@ -107,7 +107,7 @@ class tree_heap_layout {
 
   /// Rows [begin, end) (at most tree_block_rows, and at most buffer_keys keys): rows as
   /// keys, 16 rows walked together per tree.
-  void predict_chunk(const matrix_cref& X, vector_ref out, index begin, index end) const noexcept;
+  void predict_chunk(const strided_rows& X, vector_ref out, index begin, index end) const noexcept;
 
   tree_sum sum_;
   int depth_ = 0;
@@ -187,13 +187,13 @@ double tree_heap_layout::sum_trees_depth(const std::uint64_t* xx, double s) cons
   return s;
 }
 
-inline void tree_heap_layout::predict_chunk(const matrix_cref& X, vector_ref out, index begin,
+inline void tree_heap_layout::predict_chunk(const strided_rows& X, vector_ref out, index begin,
                                             index end) const noexcept {
   const index m = end - begin;
   const auto width = static_cast<std::size_t>(2 * sum_.n_features);
   std::array<std::uint64_t, static_cast<std::size_t>(buffer_keys)> buf;
   for (index i = 0; i < m; ++i)
-    row_keys(X.data() + (begin + i), X.outerStride(), buf.data() + static_cast<std::size_t>(i) * width);
+    row_keys(X.row(begin + i), X.col_stride, buf.data() + static_cast<std::size_t>(i) * width);
   const bool float_acc = sum_.float_acc;
   std::array<double, tree_block_rows> acc{};
   std::array<float, tree_block_rows> facc{};

@@ -37,7 +37,7 @@ class tree_linked_layout {
   [[nodiscard]] double predict_row(const double* x, index stride) const noexcept;
 
   /// Predictions of rows [begin, end) of X (at most tree_block_rows) into out[begin, end).
-  void predict_block(const matrix_cref& X, vector_ref out, index begin, index end) const noexcept;
+  void predict_block(const strided_rows& X, vector_ref out, index begin, index end) const noexcept;
 
  private:
   /// 16 bytes. Fast path: the row is expanded to 2 n_features values, x with NaN as -inf
@@ -83,7 +83,7 @@ class tree_linked_layout {
   /// base + every tree, `lanes` trees interleaved (the row expanded when fast_path()).
   [[nodiscard]] double sum_lanes(const double* x, index stride) const noexcept;
   /// Copies rows [begin, end) of X row-major into buf (expanded when `fast`).
-  void fill_rows(const matrix_cref& X, index begin, index end, bool fast, double* buf) const noexcept;
+  void fill_rows(const strided_rows& X, index begin, index end, bool fast, double* buf) const noexcept;
 
   tree_sum sum_;
   std::vector<packed_node> packed_;
@@ -209,7 +209,7 @@ inline double tree_linked_layout::sum_lanes(const double* x, index stride) const
   return s;
 }
 
-inline void tree_linked_layout::fill_rows(const matrix_cref& X, index begin, index end, bool fast,
+inline void tree_linked_layout::fill_rows(const strided_rows& X, index begin, index end, bool fast,
                                           double* buf) const noexcept {
   const index n_features = sum_.n_features;
   const index width = fast ? 2 * n_features : n_features;
@@ -227,7 +227,7 @@ inline void tree_linked_layout::fill_rows(const matrix_cref& X, index begin, ind
   }
 }
 
-inline void tree_linked_layout::predict_block(const matrix_cref& X, vector_ref out, index begin,
+inline void tree_linked_layout::predict_block(const strided_rows& X, vector_ref out, index begin,
                                               index end) const noexcept {
   const index m = end - begin;
   // row-major copy of the block: rows of 2 n_features values, NaN as -inf then NaN as +inf

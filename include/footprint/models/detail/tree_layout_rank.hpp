@@ -67,7 +67,7 @@ class tree_rank_layout {
 
   /// Predictions of rows [begin, end) (at most tree_block_rows) into out[begin, end): the
   /// rows are copied row-major first, so that each is one or two cache lines.
-  void predict_block(const matrix_cref& X, vector_ref out, index begin, index end) const noexcept;
+  void predict_block(const strided_rows& X, vector_ref out, index begin, index end) const noexcept;
 
  private:
   static constexpr std::size_t width = 256;                  ///< row of thr_: 16 blocks of 16
@@ -198,7 +198,7 @@ inline double tree_rank_layout::predict_row(const double* x, index stride) const
   return tree_with_depth<1, max_depth>(depth_, [&](auto D) { return predict_depth<D>(x, stride); });
 }
 
-inline void tree_rank_layout::predict_block(const matrix_cref& X, vector_ref out, index begin,
+inline void tree_rank_layout::predict_block(const strided_rows& X, vector_ref out, index begin,
                                             index end) const noexcept {
   std::array<double, static_cast<std::size_t>(tree_block_rows * max_features)> rows;
   const index d = sum_.n_features;
@@ -287,7 +287,7 @@ double tree_rank_layout::predict_depth(const double* x, index stride) const noex
 #else  // the kernel is not compiled in: compile() is never called (cpu_supported() is false)
 
 inline double tree_rank_layout::predict_row(const double*, index) const noexcept { return nan; }
-inline void tree_rank_layout::predict_block(const matrix_cref&, vector_ref, index, index) const noexcept {}
+inline void tree_rank_layout::predict_block(const strided_rows&, vector_ref, index, index) const noexcept {}
 
 #endif
 

@@ -144,7 +144,7 @@ class ols {
   }
 
   /// The prediction x'b + intercept for one row, without allocating or throwing (the
-  /// serving hot path): the same product as predict(X) on a one-row X, bit for bit.
+  /// serving hot path): the same sum as predict(X) on a one-row X, bit for bit.
   /// @param x (n_features) one observation, finite
   /// @return units of y; NaN before fit or when x.size() != n_features() (and for a
   ///         non-finite x)
@@ -168,6 +168,23 @@ class ols {
   template <class = void>
   void predict_distribution(matrix_cref X, std::span<location_scale_t> out) const {
     state_.predict_distribution(name, X, out);
+  }
+
+  /// As predict(X) on row-major data (e.g. a C-ordered numpy array), read in place: the same
+  /// predictions, bit for bit. @throws as predict(X)
+  template <class = void>
+  [[nodiscard]] vector predict(row_major_view X) const {
+    return state_.predict(name, X);
+  }
+  /// As predict(X, out) on row-major data, read in place. @throws as predict(X, out)
+  template <class = void>
+  void predict(row_major_view X, vector_ref out) const {
+    state_.predict(name, X, out);
+  }
+  /// As predict_distribution(X) on row-major data, read in place (the same distributions).
+  template <class = void>
+  [[nodiscard]] std::vector<location_scale_t> predict_distribution(row_major_view X) const {
+    return state_.predict_distribution(name, X);
   }
 
   /// True after a successful fit.

@@ -131,48 +131,38 @@ class deep_ensemble {
   ///         X.cols() != n_features(); footprint::invalid_argument on a non-finite entry
   template <class = void>
   [[nodiscard]] vector predict(matrix_cref X) const {
-    check_input("predict", X);
-    vector out = vector::Zero(X.rows());
-    vector m(X.rows());
-    for (const mlp_regressor& member : members_) {
-      member.predict(X, m);
-      out += m;
-    }
-    return out / static_cast<double>(members_.size());
+    return predict_rows(X);
   }
 
   /// Member means and standard deviations: two (n_samples, K) matrices, units of y.
   /// @throws as predict(X)
   template <class = void>
   void predict_members(matrix_cref X, matrix& means, matrix& sds) const {
-    check_input("predict_members", X);
-    const auto K = static_cast<index>(members_.size());
-    means.resize(X.rows(), K);
-    sds.resize(X.rows(), K);
-    for (index k = 0; k < K; ++k) {
-      vector_ref mk = means.col(k);
-      vector_ref sk = sds.col(k);
-      members_[static_cast<std::size_t>(k)].predict_mean_sd(X, mk, sk);
-    }
+    members_rows(X, means, sds);
   }
 
   /// Predictive mixtures, one per row, with `mean(d)` equal to `predict(X)` up to rounding.
   /// @throws as predict(X)
   template <class = void>
   [[nodiscard]] std::vector<normal_mixture> predict_distribution(matrix_cref X) const {
-    check_input("predict_distribution", X);
-    matrix means;
-    matrix sds;
-    predict_members(X, means, sds);
-    std::vector<normal_mixture> out(static_cast<std::size_t>(X.rows()));
-    const matrix mt = means.transpose();
-    const matrix st = sds.transpose();
-    for (index i = 0; i < X.rows(); ++i) {
-      out[static_cast<std::size_t>(i)].assign_equally_weighted(
-          std::span<const double>(mt.col(i).data(), members_.size()),
-          std::span<const double>(st.col(i).data(), members_.size()));
-    }
-    return out;
+    return distribution_rows(X);
+  }
+
+  /// As predict(X) on row-major data (e.g. a C-ordered numpy array), read in place: the same
+  /// predictions, bit for bit. @throws as predict(X)
+  template <class = void>
+  [[nodiscard]] vector predict(row_major_view X) const {
+    return predict_rows(X);
+  }
+  /// As predict_members(X, means, sds) on row-major data, read in place.
+  template <class = void>
+  void predict_members(row_major_view X, matrix& means, matrix& sds) const {
+    members_rows(X, means, sds);
+  }
+  /// As predict_distribution(X) on row-major data, read in place.
+  template <class = void>
+  [[nodiscard]] std::vector<normal_mixture> predict_distribution(row_major_view X) const {
+    return distribution_rows(X);
   }
 
   /// A workspace for the single-row overloads. @throws not_fitted
@@ -261,9 +251,50 @@ class deep_ensemble {
     if (members_.empty()) throw not_fitted(detail::concat(name, "::", fn));
   }
 
+  // The public predictions on either storage order (Matrix: matrix_cref or row_major_view).
+  template <class Matrix>
+  [[nodiscard]] vector predict_rows(const Matrix& X) const {
+    check_input("predict", X);
+    vector out = vector::Zero(X.rows());
+    vector m(X.rows());
+    for (const mlp_regressor& member : members_) {
+      member.predict(X, m);
+      out += m;
+    }
+    return out / static_cast<double>(members_.size());
+  }
+  template <class Matrix>
+  void members_rows(const Matrix& X, matrix& means, matrix& sds) const {
+    check_input("predict_members", X);
+    const auto K = static_cast<index>(members_.size());
+    means.resize(X.rows(), K);
+    sds.resize(X.rows(), K);
+    for (index k = 0; k < K; ++k) {
+      vector_ref mk = means.col(k);
+      vector_ref sk = sds.col(k);
+      members_[static_cast<std::size_t>(k)].predict_mean_sd(X, mk, sk);
+    }
+  }
+  template <class Matrix>
+  [[nodiscard]] std::vector<normal_mixture> distribution_rows(const Matrix& X) const {
+    check_input("predict_distribution", X);
+    matrix means;
+    matrix sds;
+    members_rows(X, means, sds);
+    std::vector<normal_mixture> out(static_cast<std::size_t>(X.rows()));
+    const matrix mt = means.transpose();
+    const matrix st = sds.transpose();
+    for (index i = 0; i < X.rows(); ++i) {
+      out[static_cast<std::size_t>(i)].assign_equally_weighted(
+          std::span<const double>(mt.col(i).data(), members_.size()),
+          std::span<const double>(st.col(i).data(), members_.size()));
+    }
+    return out;
+  }
+
   /// The checks of every prediction: fitted, X.cols() == n_features(), X finite.
-  template <class = void>
-  void check_input(const char* fn, const matrix_cref& X) const {
+  template <class Matrix>
+  void check_input(const char* fn, const Matrix& X) const {
     const detail::where_t where{name, fn};
     detail::check_predict(where, is_fitted(), X, n_features());
     detail::require_finite(X, where);

@@ -179,26 +179,21 @@ class mlp_regressor {
   ///         when X.cols() != n_features(); footprint::invalid_argument on a non-finite entry
   template <class = void>
   [[nodiscard]] vector predict(matrix_cref X) const {
-    vector out(X.rows());
-    predict_impl("predict", X, out.data(), nullptr);
-    return out;
+    return predict_rows(X);
   }
 
   /// Predictive means into `out` (shape (n_samples)).
   /// @throws as predict(X); footprint::dimension_mismatch when out.size() != X.rows()
   template <class = void>
   void predict(matrix_cref X, vector_ref out) const {
-    check_out("predict", X, out.size());
-    predict_impl("predict", X, out.data(), nullptr);
+    predict_rows(X, out);
   }
 
   /// Predictive means and standard deviations (units of y), shapes (n_samples).
   /// @throws as predict(X); footprint::dimension_mismatch when an output's size != X.rows()
   template <class = void>
   void predict_mean_sd(matrix_cref X, vector_ref mean, vector_ref sd) const {
-    check_out("predict_mean_sd", X, mean.size());
-    check_out("predict_mean_sd", X, sd.size());
-    predict_impl("predict_mean_sd", X, mean.data(), sd.data());
+    mean_sd_rows(X, mean, sd);
   }
 
   /// Predictive distributions, one normal per row (`location_scale_t`, df = +inf), with
@@ -207,13 +202,29 @@ class mlp_regressor {
   /// @throws as predict(X)
   template <class = void>
   [[nodiscard]] std::vector<location_scale_t> predict_distribution(matrix_cref X) const {
-    vector mean(X.rows());
-    vector sd(X.rows());
-    predict_impl("predict_distribution", X, mean.data(), sd.data());
-    std::vector<location_scale_t> out;
-    out.reserve(static_cast<std::size_t>(X.rows()));
-    for (index i = 0; i < X.rows(); ++i) out.emplace_back(std::numeric_limits<double>::infinity(), mean[i], sd[i]);
-    return out;
+    return distribution_rows(X);
+  }
+
+  /// As predict(X) on row-major data (e.g. a C-ordered numpy array), read in place: the same
+  /// predictions, bit for bit. @throws as predict(X)
+  template <class = void>
+  [[nodiscard]] vector predict(row_major_view X) const {
+    return predict_rows(X);
+  }
+  /// As predict(X, out) on row-major data, read in place. @throws as predict(X, out)
+  template <class = void>
+  void predict(row_major_view X, vector_ref out) const {
+    predict_rows(X, out);
+  }
+  /// As predict_mean_sd(X, mean, sd) on row-major data, read in place.
+  template <class = void>
+  void predict_mean_sd(row_major_view X, vector_ref mean, vector_ref sd) const {
+    mean_sd_rows(X, mean, sd);
+  }
+  /// As predict_distribution(X) on row-major data, read in place.
+  template <class = void>
+  [[nodiscard]] std::vector<location_scale_t> predict_distribution(row_major_view X) const {
+    return distribution_rows(X);
   }
 
   /// A workspace sized for this network, for the single-row overloads. @throws not_fitted
@@ -327,8 +338,37 @@ class mlp_regressor {
   template <class = void>
   fit_report fit_impl(const matrix_cref& X, const vector_cref& y, const vector_cref* w,
                       const mlp_progress_callback& progress, index member);
-  template <class = void>
-  void predict_impl(const char* fn, const matrix_cref& X, double* mean, double* sd) const;
+  template <class Matrix>
+  void predict_impl(const char* fn, const Matrix& X, double* mean, double* sd) const;
+
+  // The public predictions on either storage order (Matrix: matrix_cref or row_major_view).
+  template <class Matrix>
+  [[nodiscard]] vector predict_rows(const Matrix& X) const {
+    vector out(X.rows());
+    predict_impl("predict", X, out.data(), nullptr);
+    return out;
+  }
+  template <class Matrix>
+  void predict_rows(const Matrix& X, vector_ref out) const {
+    check_out("predict", X.rows(), out.size());
+    predict_impl("predict", X, out.data(), nullptr);
+  }
+  template <class Matrix>
+  void mean_sd_rows(const Matrix& X, vector_ref mean, vector_ref sd) const {
+    check_out("predict_mean_sd", X.rows(), mean.size());
+    check_out("predict_mean_sd", X.rows(), sd.size());
+    predict_impl("predict_mean_sd", X, mean.data(), sd.data());
+  }
+  template <class Matrix>
+  [[nodiscard]] std::vector<location_scale_t> distribution_rows(const Matrix& X) const {
+    vector mean(X.rows());
+    vector sd(X.rows());
+    predict_impl("predict_distribution", X, mean.data(), sd.data());
+    std::vector<location_scale_t> out;
+    out.reserve(static_cast<std::size_t>(X.rows()));
+    for (index i = 0; i < X.rows(); ++i) out.emplace_back(std::numeric_limits<double>::infinity(), mean[i], sd[i]);
+    return out;
+  }
 
   /// What fit_impl prepares: the validation split, the scalings and the scaled data (one
   /// column per observation, training rows first).
@@ -350,9 +390,9 @@ class mlp_regressor {
   void check_fitted(const char* fn) const {
     if (!fitted_) throw not_fitted(detail::concat(name, "::", fn));
   }
-  void check_out(const char* fn, const matrix_cref& X, index got) const {
-    if (got != X.rows())
-      throw dimension_mismatch(detail::concat(name, "::", fn), "out.size() must equal X.rows()", X.rows(), got);
+  void check_out(const char* fn, index rows, index got) const {
+    if (got != rows)
+      throw dimension_mismatch(detail::concat(name, "::", fn), "out.size() must equal X.rows()", rows, got);
   }
   /// Mean and sd in original units from the network's output column `o`.
   void decode(const double* o, double& mean, double& sd) const noexcept {

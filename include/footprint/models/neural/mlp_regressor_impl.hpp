@@ -393,8 +393,8 @@ fit_report mlp_regressor::fit_impl(const matrix_cref& X, const vector_cref& y, c
 // Prediction
 // ---------------------------------------------------------------------------------------
 
-template <class>
-void mlp_regressor::predict_impl(const char* fn, const matrix_cref& X, double* mean, double* sd) const {
+template <class Matrix>
+void mlp_regressor::predict_impl(const char* fn, const Matrix& X, double* mean, double* sd) const {
   const detail::where_t where{name, fn};
   detail::check_predict(where, fitted_, X, n_features());
   detail::require_finite(X, where);

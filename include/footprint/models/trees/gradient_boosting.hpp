@@ -215,13 +215,18 @@ class gradient_boosting {
 
   /// Point predictions into `out` (no allocation for one row, or for blocks when
   /// n_features <= 64). @throws as predict(X); dimension_mismatch when out.size() != X.rows()
-  void predict(matrix_cref X, vector_ref out) const {
-    check_predict("predict", X);
-    if (out.size() != X.rows())
-      throw dimension_mismatch(detail::concat(name, "::predict"), "out.size() must equal X.rows()", X.rows(),
-                               out.size());
-    state_.mean.predict_unchecked(X, out, state_.params.n_threads);
+  void predict(matrix_cref X, vector_ref out) const { predict_rows(detail::rows_of(X), out); }
+
+  /// As predict(X) on row-major data (e.g. a C-ordered numpy array), read in place: the same
+  /// predictions, bit for bit. @throws as predict(X)
+  [[nodiscard]] vector predict(row_major_view X) const {
+    vector out(X.rows());
+    predict(X, out);
+    return out;
   }
+
+  /// As predict(X, out) on row-major data, read in place. @throws as predict(X, out)
+  void predict(row_major_view X, vector_ref out) const { predict_rows(detail::rows_of(X), out); }
 
   /// Prediction for one row without allocation or exception (the serving hot path).
   /// @param x one row, x.size() == n_features(); NaN = missing
@@ -237,7 +242,15 @@ class gradient_boosting {
   /// @param X (n_samples, n_features()); NaN = missing
   /// @throws as predict(X)
   template <class = void>
-  [[nodiscard]] std::vector<quantile_distribution> predict_distribution(matrix_cref X) const;
+  [[nodiscard]] std::vector<quantile_distribution> predict_distribution(matrix_cref X) const {
+    return distribution_rows(detail::rows_of(X));
+  }
+
+  /// As predict_distribution(X) on row-major data, read in place (the same distributions).
+  template <class = void>
+  [[nodiscard]] std::vector<quantile_distribution> predict_distribution(row_major_view X) const {
+    return distribution_rows(detail::rows_of(X));
+  }
 
   /// Predicted quantiles at the distribution's levels: (n_samples, levels().size()), y units
   /// (sorted per row). @throws as predict(X)
@@ -279,8 +292,18 @@ class gradient_boosting {
   /// The 21 levels of the residual distribution (without quantile_levels).
   static std::shared_ptr<const std::vector<double>> residual_levels();
 
-  void check_predict(const char* fn, const matrix_cref& X) const {
-    detail::check_predict(detail::where_t{name, fn}, fitted_, X, state_.n_features);
+  void check_predict(const char* fn, index cols) const {
+    detail::check_predict(detail::where_t{name, fn}, fitted_, cols, state_.n_features);
+  }
+
+  template <class = void>
+  [[nodiscard]] std::vector<quantile_distribution> distribution_rows(const detail::strided_rows& X) const;
+
+  void predict_rows(const detail::strided_rows& X, vector_ref out) const {
+    check_predict("predict", X.cols);
+    if (out.size() != X.rows)
+      throw dimension_mismatch(detail::concat(name, "::predict"), "out.size() must equal X.rows()", X.rows, out.size());
+    state_.mean.predict_unchecked(X, out, state_.params.n_threads);
   }
 
   // Templates (never given an argument): training compiles only where a model is fitted.

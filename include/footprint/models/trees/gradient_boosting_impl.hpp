@@ -155,26 +155,27 @@ inline std::shared_ptr<const std::vector<double>> gradient_boosting::residual_le
 // ---------------------------------------------------------------------------------------
 
 template <class>
-std::vector<quantile_distribution> gradient_boosting::predict_distribution(matrix_cref X) const {
-  check_predict("predict_distribution", X);
-  const vector mu = predict(X);
+std::vector<quantile_distribution> gradient_boosting::distribution_rows(const detail::strided_rows& X) const {
+  check_predict("predict_distribution", X.cols);
+  vector mu(X.rows);
+  state_.mean.predict_unchecked(X, mu, state_.params.n_threads);
   std::vector<quantile_distribution> out;
-  out.reserve(static_cast<std::size_t>(X.rows()));
+  out.reserve(static_cast<std::size_t>(X.rows));
   const std::size_t L = levels_->size();
   if (!state_.quantile_models.empty()) {
-    matrix Q(X.rows(), static_cast<index>(L));
+    matrix Q(X.rows, static_cast<index>(L));
     for (std::size_t k = 0; k < L; ++k) {
-      vector col(X.rows());
+      vector col(X.rows);
       state_.quantile_models[k].predict_unchecked(X, col, state_.params.n_threads);
       Q.col(static_cast<index>(k)) = col;
     }
-    for (index i = 0; i < X.rows(); ++i) {
+    for (index i = 0; i < X.rows; ++i) {
       std::vector<double> q(L);
       for (std::size_t k = 0; k < L; ++k) q[k] = Q(i, static_cast<index>(k));
       out.emplace_back(levels_, std::move(q), mu[i]);
     }
   } else {
-    for (index i = 0; i < X.rows(); ++i) {
+    for (index i = 0; i < X.rows; ++i) {
       std::vector<double> q(L);
       for (std::size_t k = 0; k < L; ++k) q[k] = mu[i] + state_.residual_quantiles[k];
       out.emplace_back(levels_, std::move(q), mu[i]);

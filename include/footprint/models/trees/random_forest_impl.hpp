@@ -146,17 +146,17 @@ random_forest random_forest::from_state(random_forest_state state) {
 // ---------------------------------------------------------------------------------------
 
 template <class>
-std::vector<empirical_distribution> random_forest::predict_distribution(matrix_cref X) const {
-  check_predict("predict_distribution", X);
+std::vector<empirical_distribution> random_forest::distribution_rows(const detail::strided_rows& X) const {
+  check_predict("predict_distribution", X.cols);
   if (!state_.params.quantile_forest) {
     throw invalid_argument(detail::concat(name, "::predict_distribution: needs quantile_forest = true at fit"));
   }
-  std::vector<empirical_distribution> out(static_cast<std::size_t>(X.rows()));
+  std::vector<empirical_distribution> out(static_cast<std::size_t>(X.rows));
   const int nt = detail::resolve_threads(state_.params.n_threads);
   const index d = state_.n_features;
   const std::vector<random_forest_leaf_samples>& leaves = state_.leaves;
 #ifdef _OPENMP
-#pragma omp parallel num_threads(nt) if (nt > 1 && X.rows() > 16)
+#pragma omp parallel num_threads(nt) if (nt > 1 && X.rows > 16)
 #endif
   {
     std::vector<double> row(static_cast<std::size_t>(d));
@@ -164,7 +164,7 @@ std::vector<empirical_distribution> random_forest::predict_distribution(matrix_c
 #ifdef _OPENMP
 #pragma omp for schedule(dynamic, 16)
 #endif
-    for (index i = 0; i < X.rows(); ++i) {
+    for (index i = 0; i < X.rows; ++i) {
       for (index j = 0; j < d; ++j) row[static_cast<std::size_t>(j)] = X(i, j);
       points.clear();
       const double inv_t = 1.0 / static_cast<double>(leaves.size());

@@ -171,10 +171,16 @@ class tree_ensemble {
   /// Predictions without shape checks (for the models, which check first): as
   /// predict(X, out, n_threads) with X.cols() == n_features() and out.size() == X.rows().
   void predict_unchecked(const matrix_cref& X, vector_ref out, int n_threads) const {
-    const index n = X.rows();
+    predict_unchecked(detail::rows_of(X), out, n_threads);
+  }
+
+  /// As predict_unchecked(X, out, n_threads) on rows in either storage order, read in place
+  /// (the same predictions, bit for bit: each row's trees are walked in the same order).
+  void predict_unchecked(const detail::strided_rows& X, vector_ref out, int n_threads) const {
+    const index n = X.rows;
     if (n == 0) return;
     if (n <= 4) {
-      for (index i = 0; i < n; ++i) out[i] = predict_strided(X.data() + i, X.outerStride());
+      for (index i = 0; i < n; ++i) out[i] = predict_strided(X.row(i), X.col_stride);
       return;
     }
     constexpr index block = detail::tree_block_rows;
@@ -229,7 +235,7 @@ class tree_ensemble {
     compile();
   }
 
-  void predict_block(const matrix_cref& X, vector_ref out, index begin, index end) const noexcept {
+  void predict_block(const detail::strided_rows& X, vector_ref out, index begin, index end) const noexcept {
     if (rank_on_) {
       rank_.predict_block(X, out, begin, end);
     } else if (heap_on_) {
