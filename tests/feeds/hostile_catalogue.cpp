@@ -6,7 +6,8 @@
 // valid (CRLF, BOM). Compressed bombs (a few KB that inflate to GBs) are built in memory
 // and stop at the line reader's documented 64 MiB line limit, or at binance_options::
 // max_line_bytes, so every case runs in bounded time and memory. The model loaders' cases are
-// in tests/models/hostile_models.cpp. Cases that fail on today's code are at the end, skipped.
+// in tests/models/hostile_models.cpp. The catalogue's findings in the Binance readers, fixed
+// since, are at the end.
 #include "footprint/book/order_level_book.hpp"
 #include "footprint/feeds/binance/binance_csv_reader.hpp"
 #include "footprint/feeds/binance/binance_reader.hpp"
@@ -740,44 +741,55 @@ TEST_CASE("hostile catalogue: /dev/zero as a LOBSTER, Binance or Bitstamp file" 
   run_table(table);
 }
 
-// ---- findings on today's code, in readers this catalogue does not own: each case states
-// the outcome it should have and is skipped until the reader gives it (see issue 22).
+// ---- the catalogue's findings in the Binance readers (issue 22), each refused since
 
-TEST_CASE("hostile catalogue finding: Binance readers accept a repeated trade id" * doctest::skip()) {
-  // binance_reader::parse_trade and binance_csv_reader::advance_trade never compare `t` /
-  // trade_id with the previous trade's: a repeated message counts its volume twice.
+TEST_CASE("hostile catalogue: Binance readers refuse a repeated trade id") {
+  // binance_reader::parse_trade and binance_csv_reader::advance_trade did not compare `t` /
+  // trade_id with the previous trade's: a repeated message counted its volume twice.
   const std::string csv_trades = trades_h + csv_trade + csv_trade;
   const std::vector<hostile_case> table{
       {"binance: a repeated trade message", binance_mem(bn_trade + "\n" + bn_trade + "\n"), got::data_error,
-       "m:2:2: field 'data.t'"},
+       "m:2:2: field 'data.t': repeated trade id 7 (the trade was already read)"},
+      {"binance: a trade id going back",
+       binance_mem(bn_trade_with("3000", "\"99.8\"", "\"0.5\"", "8") + "\n" + bn_trade + "\n"), got::data_error,
+       "m:2:2: field 'data.t': trade id goes back (got 7 after 8)"},
+      {"binance: a repeated trade message, lenient: skipped",
+       binance_mem(bn_trade + "\n" + bn_trade + "\n", {.policy = fp::parse_policy::lenient}), got::skipped,
+       "repeated trade id", 1},
       {"binance csv: a repeated trade row", binance_csv_mem("", "", csv_trades), got::data_error,
        "trades.csv:3:4: field 'trade_id'"},
   };
   run_table(table);
 }
 
-TEST_CASE("hostile catalogue finding: Binance readers accept a crossed bookTicker" * doctest::skip()) {
-  // binance_reader::parse_ticker and binance_csv_reader::ticker_side check each side alone:
-  // bid 101.80 >= ask 100.50 is returned as a ticker.
+TEST_CASE("hostile catalogue: Binance readers refuse a crossed bookTicker") {
+  // binance_reader::parse_ticker and binance_csv_reader::ticker_side checked each side alone:
+  // bid 101.80 >= ask 100.50 was returned as a ticker.
   const std::vector<hostile_case> table{
       {"binance: crossed bookTicker",
        binance_mem(
            R"(2500 {"stream":"btcusdt@bookTicker","data":{"u":110,"s":"BTCUSDT","b":"101.80","B":"4.0","a":"100.50","A":"1.0"}})"
            "\n"),
-       got::data_error, "m:1:2: field 'data.b'"},
+       got::data_error, "m:1:2: field 'data.b': crossed bookTicker (bid 101.8 >= ask 100.5)"},
       {"binance csv: crossed bookTicker", binance_csv_mem("", ticker_h + "1000,,110,101.80,4.0,100.50,1.0\n", ""),
-       got::data_error, "ticker.csv:2:4: field 'bid_px'"},
+       got::data_error, "ticker.csv:2:4: field 'bid_px': crossed bookTicker (bid 101.8 >= ask 100.5)"},
   };
   run_table(table);
 }
 
-TEST_CASE("hostile catalogue finding: a Binance diff may list one price twice" * doctest::skip()) {
-  // binance_reader::levels accepts [["100.0","1"],["100.0","2"]] in one side of one update;
-  // the book keeps the last quantity.
+TEST_CASE("hostile catalogue: a Binance diff may not list one price twice") {
+  // binance_reader accepted [["100.0","1"],["100.0","2"]] in one side of one update, and the
+  // book kept the last quantity; a price twice out of order is found too.
   const std::vector<hostile_case> table{
       {"binance: one price twice in a diff",
        binance_mem(bn_depth("1000", 101, 105, R"([["100.0","1"],["100.0","2"]])") + "\n"), got::data_error,
        "m:1:2: field 'data.b[1][0]'"},
+      {"binance: one price twice, out of order",
+       binance_mem(bn_depth("1000", 101, 105, R"([["99.0","1"],["100.0","2"],["98.0","0"],["100.0","0"]])") + "\n"),
+       got::data_error, "m:1:2: field 'data.b[3][0]': price 100 listed twice in one update (also at [1])"},
+      {"binance: prices in no order, each once",
+       binance_mem(bn_depth("1000", 101, 105, R"([["99.0","1"],["100.0","2"],["98.0","0"]])") + "\n"), got::accepted,
+       "", 1},
   };
   run_table(table);
 }

@@ -288,17 +288,27 @@ class binance_csv_reader {
       t.update_id = *id(c, "update_id");
       ticker_side(c, "bid_px", "bid_qty", t.bid_price, t.bid_quantity);
       ticker_side(c, "ask_px", "ask_qty", t.ask_price, t.ask_quantity);
+      if (t.bid_price >= t.ask_price) {  // false when a side is empty (NaN)
+        c.fail(4, "bid_px", detail::concat("crossed bookTicker (bid ", t.bid_price, " >= ask ", t.ask_price, ")"));
+      }
       return r;
     });
   }
 
   void advance_trade() {
-    advance(trade_src_, [](detail::csv_cursor& c, std::int64_t last) {
+    advance(trade_src_, [this](detail::csv_cursor& c, std::int64_t last) {
       trade_row r;
       r.local = local_time(c, last);
       r.event = *millis(c, "event_ts_ms");
       r.t.time = *millis(c, "trade_ts_ms");
       r.t.id = *id(c, "trade_id");
+      // increasing per symbol: a repeated row would count its volume twice
+      if (last_trade_id_ >= 0 && r.t.id <= last_trade_id_) {
+        c.fail(4, "trade_id",
+               r.t.id == last_trade_id_
+                   ? detail::concat("repeated trade id ", r.t.id, " (the trade was already read)")
+                   : detail::concat("trade id goes back (got ", r.t.id, " after ", last_trade_id_, ")"));
+      }
       r.t.price = price(c, "price");
       r.t.quantity = quantity(c, "qty", true);
       const std::int64_t maker = c.next_int("buyer_is_maker");
@@ -314,6 +324,7 @@ class binance_csv_reader {
       r.t.sign = maker == 1 ? std::int8_t{-1} : std::int8_t{1};
       return r;
     });
+    if (trade_src_.head) last_trade_id_ = trade_src_.head->t.id;
   }
 
   // Which file holds the earliest pending message: 0 depth, 1 bookTicker, 2 trades; -1 none.
@@ -399,6 +410,7 @@ class binance_csv_reader {
   source<depth_row> depth_src_;
   source<ticker_row> ticker_src_;
   source<trade_row> trade_src_;
+  std::int64_t last_trade_id_ = -1;  // the last trade row's id, -1 before the first
   binance_options options_;
   binance_depth_book depth_;
   binance_book_ticker ticker_;

@@ -28,12 +28,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <numeric>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -334,6 +336,7 @@ class binance_reader {
   void check_ids(std::int64_t first, std::int64_t last) const;
   void check_pu_present(bool present) const;
   void check_pu_order(std::int64_t previous, std::int64_t first) const;
+  void check_distinct(const std::vector<price_level>& v, std::string_view field) const;
   void finish_depth(std::int64_t first, std::int64_t last, std::int64_t previous, std::chrono::nanoseconds e,
                     binance_event& out);
   void finish_snapshot(std::int64_t last, std::optional<std::chrono::nanoseconds> e, binance_event& out);
@@ -378,6 +381,7 @@ class binance_reader {
   std::string symbol_;
   std::optional<std::string_view> pending_symbol_;  // the line's symbol, committed with the line
   std::int64_t last_local_ = std::numeric_limits<std::int64_t>::min();
+  std::int64_t last_trade_id_ = -1;    // the last trade's id (t), -1 before the first
   std::int64_t scale_ = 0;             // ns per unit of the local timestamps; 0 until the first line
   bool epoch_ = true;                  // the local clock counts from the epoch (declared, or detected): E checks it
   std::chrono::nanoseconds local_{0};  // the current line's local time

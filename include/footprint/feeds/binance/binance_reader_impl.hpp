@@ -244,8 +244,38 @@ inline void binance_reader::check_pu_order(std::int64_t previous, std::int64_t f
   if (previous >= first) fail_json("data.pu", detail::concat("pu must be < U (got pu ", previous, ", U ", first, ")"));
 }
 
+// One side of a diff lists each price once: a price twice would leave the book with whichever
+// quantity came last. O(n) for a side in either strict order (what Binance sends); otherwise
+// the prices are sorted (a copy of their indices).
+inline void binance_reader::check_distinct(const std::vector<price_level>& v, std::string_view field) const {
+  bool up = true;
+  bool down = true;
+  for (std::size_t i = 1; i < v.size() && (up || down); ++i) {
+    up = up && v[i].price > v[i - 1].price;
+    down = down && v[i].price < v[i - 1].price;
+  }
+  if (up || down) return;
+  std::vector<std::size_t> order(v.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return v[a].price < v[b].price; });
+  std::size_t repeat = v.size();  // the first index whose price an earlier level has
+  std::size_t earlier = 0;
+  for (std::size_t k = 1; k < order.size(); ++k) {
+    if (v[order[k]].price == v[order[k - 1]].price && order[k] < repeat) {
+      repeat = order[k];
+      earlier = order[k - 1];
+    }
+  }
+  if (repeat < v.size()) {
+    fail_json(path(field, repeat, 0),
+              detail::concat("price ", v[repeat].price, " listed twice in one update (also at [", earlier, "])"));
+  }
+}
+
 inline void binance_reader::finish_depth(std::int64_t first, std::int64_t last, std::int64_t previous,
                                          std::chrono::nanoseconds e, binance_event& out) {
+  check_distinct(bids_, "data.b");
+  check_distinct(asks_, "data.a");
   const binance_depth_update u{first, last, previous, bids_, asks_};
   binance_depth_result r;
   try {
@@ -295,6 +325,8 @@ inline void binance_reader::finish_ticker(binance_book_ticker t, double bp, doub
   // An empty side is sent as price 0 and quantity 0.
   if (bp == 0.0 && bq != 0.0) fail_json("data.b", "price must be > 0 (got '0' with a quantity)");
   if (ap == 0.0 && aq != 0.0) fail_json("data.a", "price must be > 0 (got '0' with a quantity)");
+  if (bp != 0.0 && ap != 0.0 && bp >= ap)
+    fail_json("data.b", detail::concat("crossed bookTicker (bid ", bp, " >= ask ", ap, ")"));
   t.bid_price = bp == 0.0 ? nan : bp;
   t.bid_quantity = bp == 0.0 ? nan : bq;
   t.ask_price = ap == 0.0 ? nan : ap;
@@ -308,6 +340,14 @@ inline void binance_reader::finish_ticker(binance_book_ticker t, double bp, doub
 }
 
 inline void binance_reader::finish_trade(const footprint::trade& t, std::chrono::nanoseconds e, binance_event& out) {
+  // Binance numbers a symbol's trades in increasing order: a repeated id (a message read
+  // twice, e.g. captures concatenated or a replay after a reconnect) would count its volume twice.
+  if (last_trade_id_ >= 0 && t.id <= last_trade_id_) {
+    fail_json("data.t", t.id == last_trade_id_
+                            ? detail::concat("repeated trade id ", t.id, " (the trade was already read)")
+                            : detail::concat("trade id goes back (got ", t.id, " after ", last_trade_id_, ")"));
+  }
+  last_trade_id_ = t.id;
   ++counts_.trades;
   out.kind = binance_event_kind::trade;
   out.exchange_time = e;
