@@ -1,7 +1,7 @@
 // libFuzzer target: the JSON model loaders, what `load_model<M>` and footprint-pretrade
-// --load-model read from a file. The first byte chooses the loader (mod 7): ols,
+// --load-model read from a file. The first byte chooses the loader (mod 8): ols,
 // bayesian_linear, mlp_regressor, deep_ensemble, tree_ensemble, random_forest,
-// gradient_boosting; the rest is the JSON text. A load may throw only footprint::data_error.
+// gradient_boosting, ridge; the rest is the JSON text. A load may throw only footprint::data_error.
 // A loaded, fitted model must then predict rows of its width (finite values, zeros) without
 // reading out of bounds, and save and load again to a model that predicts the same bits; a
 // row of NaN is predicted alike by both, or refused (invalid_argument) by both.
@@ -82,14 +82,15 @@ void load(std::string_view text) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   const std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 7U) {
+  switch (data[0] % 8U) {
     case 0: load<fp::ols>(text); break;
     case 1: load<fp::bayesian_linear>(text); break;
     case 2: load<fp::mlp_regressor>(text); break;
     case 3: load<fp::deep_ensemble>(text); break;
     case 4: load<fp::tree_ensemble>(text); break;
     case 5: load<fp::random_forest>(text); break;
-    default: load<fp::gradient_boosting>(text); break;
+    case 6: load<fp::gradient_boosting>(text); break;
+    default: load<fp::ridge>(text); break;
   }
   return 0;
 }

@@ -40,6 +40,10 @@ int main(int argc, char** argv) {
   save(dir, "ols", '\0', o);
   save(dir, "ols_unfitted", '\0', fp::ols({.fit_intercept = false}));
 
+  fp::ridge rg({.alpha = 0.5});
+  (void)rg.fit(d.X, d.y);
+  save(dir, "ridge", '\7', rg);
+
   fp::bayesian_linear b;
   (void)b.fit(d.X, d.y);
   save(dir, "bayesian_linear_evidence", '\1', b);

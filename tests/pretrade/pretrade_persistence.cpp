@@ -158,4 +158,28 @@ TEST_CASE("pretrade persistence: corrupt or mismatched files raise data_error na
                        doctest::Contains("not valid JSON"), fp::data_error);
 }
 
+// Found with extreme values run through tests/fuzz/fuzz_pretrade_json.cpp: times whose
+// difference overflowed int64 in report (undefined behaviour), and an order whose notional
+// overflows left the optimal strategy without a candidate (a crash on an empty optional).
+TEST_CASE("pretrade persistence: extreme times fail to load, and an overflowing notional still reports") {
+  fp::pretrade_analysis<fp::bayesian_linear> a;
+  a.fit(data());
+  const nlohmann::json good = fp::analysis_to_json_value(a);
+  nlohmann::json j = good;
+  j["data_start_ns"] = -9223372036854775807LL;
+  j["state"]["time_ns"] = 9223372036854775807LL;
+  CHECK_THROWS_WITH_AS((void)fp::analysis_from_json<fp::bayesian_linear>(j.dump(), "saved.json"),
+                       doctest::Contains("state.time - data_start overflows"), fp::data_error);
+
+  const fp::pretrade_order huge{.side = fp::side::buy, .quantity = 1e306, .horizon_seconds = 60};
+  const fp::pretrade_report r = a.report(huge);
+  REQUIRE(!r.strategies.empty());
+  CHECK(r.strategies.back().name == "optimal");
+  j = good;
+  j["instrument"]["lot_size"] = 1e307;  // the fuzzer's form: 10 lots overflow the notional
+  const auto b = fp::analysis_from_json<fp::bayesian_linear>(j.dump(), "saved.json");
+  CHECK(b.report({.side = fp::side::sell, .quantity = 1e308, .horizon_seconds = 60}).strategies.back().name ==
+        "optimal");
+}
+
 }  // namespace unity_pretrade_persistence

@@ -179,8 +179,8 @@ template <class = void>
 }
 
 /// Parameters from JSON (see the file comment; every field optional).
-/// @throws data_error naming the field for a mistyped or unknown field, a horizon not > 0 or
-///         episodes == 1
+/// @throws data_error naming the field for a mistyped or unknown field, a horizon outside
+///         [1e-9, 9e9] seconds (at least 1 ns, and nanoseconds an int64 holds) or episodes == 1
 template <class = void>
 [[nodiscard]] shard_params shard_params_from_json(std::string_view text, const std::string& source = "<params>") {
   const nlohmann::json j = detail::parse_json(text, source);
@@ -194,7 +194,9 @@ template <class = void>
       p.label = r.string(j, "", "label");
     } else if (key == "horizon_seconds") {
       const double h = r.number(j, "", "horizon_seconds");
-      if (!(h > 0.0)) r.fail("horizon_seconds", detail::concat("must be > 0 (got ", h, ")"));
+      // At least 1 ns (not truncated to 0), and nanoseconds an int64 holds (about 292 years).
+      if (!(h >= 1e-9 && h <= 9e9))
+        r.fail("horizon_seconds", detail::concat("must be in [1e-9, 9e9] seconds (got ", h, ")"));
       p.horizon = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(h));
     } else if (key == "seed") {
       p.seed = r.integer<std::uint64_t>(j, "", "seed");

@@ -123,8 +123,10 @@ pretrade_report pretrade_analysis<R>::report(const pretrade_order& o, const pret
       pretrade_strategy st = priced("optimal", "", detail::almgren_chriss_trajectory(X, T, n, half_life), half_life);
       const double sd = 1e-4 * st.forecast.std_bps * rep.notional;
       const double objective = st.total_currency + o.lambda * sd * sd;
-      if (objective < best_objective) {
-        best_objective = objective;
+      // The first candidate stands while no objective compares (NaN, or +inf when an order's
+      // notional overflows): best is never empty.
+      if (!best || objective < best_objective) {
+        best_objective = std::isnan(objective) ? std::numeric_limits<double>::infinity() : objective;
         best = std::move(st);
       }
     }
@@ -181,6 +183,12 @@ pretrade_analysis<R> pretrade_analysis<R>::from_state(R regressor, pretrade_anal
   detail::require_at_least(s.permanent_rows, 0, where, "permanent_rows");
   for (std::size_t i = 0; i < s.profile.size(); ++i)
     detail::require_non_negative(s.profile[i], where, detail::concat("profile[", i, "]"));
+  // report measures the arrival from data_start in int64 nanoseconds: no overflow.
+  const std::int64_t t = s.state.time.count(), t0 = s.data_start.count();
+  if ((t0 < 0 && t > std::numeric_limits<std::int64_t>::max() + t0) ||
+      (t0 > 0 && t < std::numeric_limits<std::int64_t>::min() + t0))
+    throw invalid_argument(
+        detail::concat(where, ": state.time - data_start overflows 64-bit nanoseconds (", t, " - ", t0, ")"));
   // The arrival features must be what the model reads: a report prices q_ref with them.
   (void)a.model_.predict_cost(order{.side = side::buy, .quantity = s.reference_quantity}, s.state);
   a.instrument_ = std::move(s.instrument);
