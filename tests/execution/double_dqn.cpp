@@ -211,6 +211,11 @@ TEST_CASE("double_dqn: acting before training, in another world, and bad paramet
   fp::almgren_chriss_world w = paper_world();
   CHECK_THROWS_AS((void)untrained.act(w.observe()), fp::not_fitted);
   CHECK_THROWS_AS((void)untrained.q_values(w.observe()), fp::not_fitted);
+  // an untrained agent's file loads back as an untrained agent (it was refused: n_steps 0)
+  const std::string blank = fp::model_to_json(untrained);
+  const auto reloaded = fp::model_from_json<fp::double_dqn>(blank, "untrained.json");
+  CHECK_FALSE(reloaded.is_fitted());
+  CHECK(fp::model_to_json(reloaded) == blank);
   fp::double_dqn_params p = agent_params(0);
   p.episodes = 20;
   p.warmup_episodes = 10;

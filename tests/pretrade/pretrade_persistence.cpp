@@ -171,6 +171,11 @@ TEST_CASE("pretrade persistence: extreme times fail to load, and an overflowing 
   CHECK_THROWS_WITH_AS((void)fp::analysis_from_json<fp::bayesian_linear>(j.dump(), "saved.json"),
                        doctest::Contains("state.time - data_start overflows"), fp::data_error);
 
+  j = good;
+  j["params"]["draws"] = 99;  // loaded, every report refused it: now the load does
+  CHECK_THROWS_WITH_AS((void)fp::analysis_from_json<fp::bayesian_linear>(j.dump(), "saved.json"),
+                       doctest::Contains("draws must be in [100, 1e7] (got 99)"), fp::data_error);
+
   const fp::pretrade_order huge{.side = fp::side::buy, .quantity = 1e306, .horizon_seconds = 60};
   const fp::pretrade_report r = a.report(huge);
   REQUIRE(!r.strategies.empty());

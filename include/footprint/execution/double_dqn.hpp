@@ -180,11 +180,13 @@ class double_dqn {
     const vector& t = online_.parameters();
     return {params_, n_steps_, cost_unit_, std::vector<double>(t.data(), t.data() + t.size())};
   }
-  /// An agent from a saved state.
+  /// An agent from a saved state; n_steps 0 with no network parameters (and cost unit 0) is
+  /// an untrained agent, what state() gives before training.
   /// @throws invalid_argument for parameters out of range, a non-positive cost unit, or
   ///         network parameters of the wrong size or not finite
   [[nodiscard]] static double_dqn from_state(const double_dqn_state& s) {
     double_dqn out(s.params);
+    if (s.n_steps == 0 && s.theta.empty() && s.cost_unit == 0.0) return out;
     detail::require_at_least(s.n_steps, 1, name, "n_steps");
     detail::require_positive(s.cost_unit, name, "cost_unit");
     // The size in doubles first: a hostile state's widths must not allocate.

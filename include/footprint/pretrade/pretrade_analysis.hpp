@@ -88,6 +88,9 @@ class pretrade_analysis {
       detail::require_in(p, 0.0, 1.0, detail::bounds::open_closed, where, "pov_rates");
     if (params_.permanent_horizons.empty())
       throw invalid_argument(detail::concat(where, ": permanent_horizons is empty"));
+    // forecast_schedule's range, checked here so that a saved analysis refuses it at load
+    detail::require(params_.draws >= 100 && params_.draws <= 10'000'000, where, "draws", "in [100, 1e7]",
+                    static_cast<double>(params_.draws));
   }
 
  public:

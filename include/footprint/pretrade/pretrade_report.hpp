@@ -54,7 +54,7 @@ struct pretrade_params {
   /// Half-lives of the Almgren-Chriss trajectories the optimal strategy chooses among, as
   /// fractions of T (TWAP is always a candidate).
   std::vector<double> optimal_half_lives{0.05, 0.1, 0.2, 1.0 / 3.0, 0.5, 1.0};
-  index draws = 4000;         ///< Monte Carlo draws per strategy (`forecast_schedule`)
+  index draws = 4000;         ///< Monte Carlo draws per strategy (`forecast_schedule`), in [100, 1e7]
   std::uint64_t seed = 42;    ///< their seed
   guardrail_limits limits{};  ///< the warnings' thresholds
 };
