@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <span>
 #include <vector>
 
@@ -97,8 +98,10 @@ class price_level_book {
   /// @param levels prices (quote currency, finite and > 0) and quantities (finite, >= 0)
   /// @throws invalid_argument for the first level with a non-finite or non-positive price or
   ///   a negative quantity (the levels before it are applied)
-  /// Complexity: O(m log m + distance of the deepest level from the best) for m levels,
-  /// instead of O(m * that distance) one at a time.
+  /// Complexity: O(m log m) to sort m levels, O(log g) to find each, g its distance from
+  /// the one found before it, and one memmove of at most twice the levels from the deepest
+  /// insertion or deletion to the best (changed quantities move nothing), instead of
+  /// O(m * that distance) one at a time.
   void set_levels(side s, std::span<const price_level> levels) {
     std::size_t n_valid = 0;
     while (n_valid < levels.size() && valid(levels[n_valid].price, levels[n_valid].quantity)) ++n_valid;
@@ -208,10 +211,15 @@ class price_level_book {
   // Below this many levels, set_levels applies them one at a time.
   static constexpr std::size_t batch_threshold = 16;
 
-  // set_levels for valid levels: sorted worst to best (a later level at the same price
-  // wins), then merged into the part of the side from the deepest of them to the best.
+  // set_levels for valid levels, in place. Sorted worst to best (a later level at the same
+  // price wins), each is found by galloping on from the one before; quantities change in
+  // place; then the deletions close up the side in one forward pass and the insertions open
+  // it in one backward pass, both moving the untouched runs between them with memmove. A
+  // level moves at most twice, and only those from the deepest insertion or deletion to the
+  // best do.
   void merge_levels(side s, std::span<const price_level> updates) {
-    std::vector<price_level> sorted(updates.rbegin(), updates.rend());  // best first -> worst first
+    std::vector<price_level>& sorted = scratch_levels_;
+    sorted.assign(updates.rbegin(), updates.rend());  // best first -> worst first
     const auto worse = [s](const price_level& a, const price_level& b) { return better(s, b.price, a.price); };
     if (!std::is_sorted(sorted.begin(), sorted.end(), worse)) {
       // Stable, from input order: among equal prices the last given is last.
@@ -224,25 +232,63 @@ class price_level_book {
       std::stable_sort(sorted.begin(), sorted.end(), worse);
     }
     std::vector<price_level>& v = levels(s);
-    const auto first = static_cast<std::size_t>(find(s, sorted.front().price) - v.begin());
-    std::vector<price_level> merged;
-    merged.reserve(v.size() - first + sorted.size());
-    std::size_t i = first;
-    for (std::size_t j = 0; j < sorted.size();) {
+    std::vector<std::size_t>& deletions = scratch_deletions_;  // indices into v, ascending
+    std::vector<insertion>& insertions = scratch_insertions_;  // insertion points into v, ascending
+    deletions.clear();
+    insertions.clear();
+    std::size_t& finger = s == side::buy ? bid_finger_ : ask_finger_;
+    std::size_t at = finger;
+    for (std::size_t j = 0; j < sorted.size(); ++j) {
       // The last of a run of equal prices is the one that counts.
-      if (j + 1 < sorted.size() && sorted[j + 1].price == sorted[j].price) {
-        ++j;
-        continue;
+      if (j + 1 < sorted.size() && sorted[j + 1].price == sorted[j].price) continue;
+      const price_level& u = sorted[j];
+      at = s == side::buy ? find_near(v, at, u.price, [](double l, double p) { return l < p; })
+                          : find_near(v, at, u.price, [](double l, double p) { return l > p; });
+      if (at < v.size() && v[at].price == u.price) {
+        if (u.quantity != 0.0) {
+          v[at].quantity = u.quantity;
+        } else {
+          deletions.push_back(at);
+        }
+      } else if (u.quantity != 0.0) {
+        insertions.push_back(insertion{at, u});
       }
-      const price_level& u = sorted[j++];
-      while (i < v.size() && better(s, u.price, v[i].price)) merged.push_back(v[i++]);
-      if (i < v.size() && v[i].price == u.price) ++i;  // replaced or removed
-      if (u.quantity != 0.0) merged.push_back(u);
     }
-    merged.insert(merged.end(), v.begin() + static_cast<std::ptrdiff_t>(i), v.end());
-    moved_ += (v.size() - first) + merged.size();
-    v.resize(first);
-    v.insert(v.end(), merged.begin(), merged.end());
+    finger = at;
+    // Deletions, forward: each run after a deleted level moves left over it.
+    if (!deletions.empty()) {
+      std::size_t write = deletions.front();
+      for (std::size_t k = 0; k < deletions.size(); ++k) {
+        const std::size_t from = deletions[k] + 1;
+        const std::size_t to = k + 1 < deletions.size() ? deletions[k + 1] : v.size();
+        if (to > from) std::memmove(v.data() + write, v.data() + from, (to - from) * sizeof(price_level));
+        write += to - from;
+        moved_ += to - from;
+      }
+      // Insertion points after a deleted level shift left with it.
+      std::size_t k = 0;
+      for (insertion& ins : insertions) {
+        while (k < deletions.size() && deletions[k] < ins.at) ++k;
+        ins.at -= k;
+      }
+      v.resize(v.size() - deletions.size());
+    }
+    // Insertions, backward: each run from an insertion point to the next moves right by the
+    // number of insertions still to place before it.
+    if (!insertions.empty()) {
+      std::size_t end = v.size();
+      v.resize(v.size() + insertions.size());
+      std::size_t write_end = v.size();
+      for (std::size_t k = insertions.size(); k-- > 0;) {
+        const std::size_t from = insertions[k].at;
+        const std::size_t n = end - from;
+        write_end -= n;
+        if (n > 0) std::memmove(v.data() + write_end, v.data() + from, n * sizeof(price_level));
+        v[--write_end] = insertions[k].level;
+        moved_ += n + 1;
+        end = from;
+      }
+    }
   }
 
   static bool valid(double price, double quantity) noexcept {
@@ -366,6 +412,14 @@ class price_level_book {
   std::size_t bid_finger_ = 0;  // index of the bid level found last (a hint for find)
   std::size_t ask_finger_ = 0;
   std::size_t moved_ = 0;  // levels moved by inserts, erases and merges (see detail::price_level_book_probe)
+  // merge_levels' working space, kept to spare an allocation per batch.
+  struct insertion {
+    std::size_t at;  // insertion point in the side
+    price_level level;
+  };
+  std::vector<price_level> scratch_levels_;
+  std::vector<std::size_t> scratch_deletions_;
+  std::vector<insertion> scratch_insertions_;
 
   friend struct detail::price_level_book_probe;
   friend class order_level_book;

@@ -107,8 +107,9 @@ class binance_depth_book {
   ///   when `pu` is absent on futures or present on spot, or on an invalid price or
   ///   quantity; the book is unchanged then
   /// Complexity: O(k (log n + d)) for k < 16 levels of a side at distance d from the best;
-  /// for more, O(k log k + d) with d the distance of the deepest
-  /// (`price_level_book::set_levels`); plus O(k) to keep the update for replay.
+  /// for more, O(k log n) plus one memmove of the levels from the deepest insertion or
+  /// deletion to the best (`price_level_book::set_levels`); plus O(k) to keep the update
+  /// for replay.
   binance_depth_result apply_update(const binance_depth_update& u, std::chrono::nanoseconds local_time) {
     validate(u);
     if (market_ == binance_market::automatic) {
