@@ -13,11 +13,48 @@
 /// to `std::from_chars` itself.
 #pragma once
 
+#include "footprint/detail/digits.hpp"
+
 #include <charconv>
+#include <cstddef>
 #include <cstdint>
 #include <system_error>
 
 namespace footprint::detail {
+
+/// `parse_decimal` past its fast path: `std::from_chars` on the whole range.
+[[gnu::noinline]] inline bool parse_decimal_general(const char* first, const char* last, double& x) noexcept {
+  double v = 0.0;
+  const auto [ptr, ec] = std::from_chars(first, last, v);
+  if (first == last || ec != std::errc{} || ptr != last) return false;
+  x = v;
+  return true;
+}
+
+/// The fast path of `parse_decimal` on the text at `p`: digits with at most one '.', at most
+/// 19 digits in all and a mantissa m <= 2^53, read as m / 10^k (k fractional digits; exact
+/// operands, so the one division is correctly rounded: the value `from_chars` gives).
+/// @param p at the first character; advanced past the number when it returns true
+/// @param last the end of the text (the number may stop before it, at any non-digit)
+/// @param x receives the value when it returns true
+/// @return false (p unspecified, x untouched) when the text there is not such a number
+/// Complexity: O(digits); never throws.
+[[nodiscard, gnu::always_inline]] inline bool plain_decimal(const char*& p, const char* last, double& x) noexcept {
+  static constexpr double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  std::uint64_t m = 0;  // wraps past 19 digits, which are refused
+  std::ptrdiff_t digits = digit_run(p, last, m);
+  std::ptrdiff_t frac = 0;
+  if (p != last && *p == '.') {
+    ++p;
+    frac = digit_run(p, last, m);
+  }
+  digits += frac;
+  if (digits == 0 || digits > 19 || m > (std::uint64_t{1} << 53)) return false;
+  // frac <= digits <= 19 <= 22: exact operands, one correctly rounded division.
+  x = static_cast<double>(m) / pow10[frac];
+  return true;
+}
 
 /// Parses the whole of [first, last) as `std::from_chars(first, last, x)` does
 /// (`std::chars_format::general`: an optional '-', digits with an optional '.', an optional
@@ -29,37 +66,14 @@ namespace footprint::detail {
 ///         every character); false for empty text, trailing characters, or an out-of-range
 ///         value
 /// Complexity: O(last - first); no allocation, never throws.
-[[nodiscard]] inline bool parse_decimal(const char* first, const char* last, double& x) noexcept {
-  static constexpr double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+[[nodiscard, gnu::always_inline]] inline bool parse_decimal(const char* first, const char* last, double& x) noexcept {
   const char* p = first;
-  std::uint64_t m = 0;  // wraps past 19 digits; such text goes to from_chars below
-  int digits = 0;
-  while (p != last && static_cast<unsigned char>(*p - '0') < 10) {
-    m = m * 10 + static_cast<unsigned char>(*p - '0');
-    ++p;
-    ++digits;
-  }
-  int frac = 0;
-  if (p != last && *p == '.') {
-    ++p;
-    while (p != last && static_cast<unsigned char>(*p - '0') < 10) {
-      m = m * 10 + static_cast<unsigned char>(*p - '0');
-      ++p;
-      ++frac;
-    }
-  }
-  digits += frac;
-  if (p == last && digits > 0 && digits <= 19 && m <= (std::uint64_t{1} << 53)) {
-    // frac <= digits <= 19 <= 22: exact operands, one correctly rounded division.
-    x = static_cast<double>(m) / pow10[frac];
+  double v = 0.0;
+  if (plain_decimal(p, last, v) && p == last) {
+    x = v;
     return true;
   }
-  double v = 0.0;
-  const auto [ptr, ec] = std::from_chars(first, last, v);
-  if (first == last || ec != std::errc{} || ptr != last) return false;
-  x = v;
-  return true;
+  return parse_decimal_general(first, last, x);
 }
 
 }  // namespace footprint::detail

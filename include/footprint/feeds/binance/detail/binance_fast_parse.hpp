@@ -92,12 +92,12 @@ class fast_parser {
   const char* p_ = nullptr;
   const char* end_ = nullptr;
 
-  void ws() noexcept {
+  [[gnu::always_inline]] void ws() noexcept {
     while (p_ != end_ && static_cast<unsigned char>(*p_) <= ' ' &&
            (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t'))
       ++p_;
   }
-  bool eat(char c) noexcept {
+  [[gnu::always_inline]] bool eat(char c) noexcept {
     if (p_ == end_ || *p_ != c) return false;
     ++p_;
     return true;
@@ -213,7 +213,7 @@ class fast_parser {
   // A decimal string, finite (as std::from_chars reads it). The text up to the first '"' is
   // not checked as a JSON string: what from_chars takes is printable ASCII without '"' or
   // '\\' (and anything else makes it fail).
-  bool decimal(double& x) noexcept {
+  [[gnu::always_inline]] bool decimal(double& x) noexcept {
     if (!eat('"')) return false;
     const char* first = p_;
     const char* q = find_quote(first);
