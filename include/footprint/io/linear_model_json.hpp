@@ -77,6 +77,54 @@ template <class = void>
          concat("must be \"automatic\", \"qr\" or \"normal_equations\" (got \"", solver, "\")"));
 }
 
+// The members every fitted linear model writes: n_features, coef, intercept, centre, the
+// factor (column-major) and its column count under `columns_key`.
+template <class State>
+void write_linear_core(nlohmann::json& j, const State& s, const char* columns_key, index columns) {
+  const auto numbers = [](const auto& v) { return std::vector<double>(v.data(), v.data() + v.size()); };
+  j["n_features"] = s.n_features;
+  j["coef"] = numbers(s.coef);
+  j["intercept"] = s.intercept;
+  j["centre"] = numbers(s.centre);
+  j[columns_key] = columns;
+  j["factor"] = numbers(s.factor);  // column-major (n_features, columns)
+}
+
+// Reads what write_linear_core wrote into `s`; the column count is in [0, max_columns]
+// (max_columns < 0: n_features). Returns the column count.
+template <class State>
+index read_linear_core(const json_reader& r, const nlohmann::json& j, State& s, const char* columns_key,
+                       index max_columns) {
+  const auto to_vector = [](const std::vector<double>& v) {
+    return vector(Eigen::Map<const vector>(v.data(), static_cast<index>(v.size())));
+  };
+  s.n_features = r.integer<index>(j, "", "n_features", 1, std::numeric_limits<int>::max());
+  s.coef = to_vector(r.numbers(j, "", "coef"));
+  s.intercept = r.number(j, "", "intercept");
+  s.centre = to_vector(r.numbers(j, "", "centre"));
+  const index columns = r.integer<index>(j, "", columns_key, 0, max_columns < 0 ? s.n_features : max_columns);
+  const std::vector<double> factor = r.numbers(j, "", "factor");
+  if (static_cast<double>(factor.size()) != static_cast<double>(s.n_features) * static_cast<double>(columns)) {
+    r.fail("factor", concat("has ", factor.size(), " entries (expected n_features x ", columns_key, " = ", s.n_features,
+                            " x ", columns, ")"));
+  }
+  s.factor = Eigen::Map<const matrix>(factor.data(), s.n_features, columns);
+  return columns;
+}
+
+// An unfitted model ("fitted": false) is built from its params: true then, with `out` set;
+// a params error is reported at "params".
+template <class Model, class Params>
+bool read_unfitted(const json_reader& r, const nlohmann::json& j, const Params& params, Model& out) {
+  if (r.boolean(j, "", "fitted")) return false;
+  try {
+    out = Model(params);
+  } catch (const invalid_argument& e) {
+    r.fail("params", e.what());
+  }
+  return true;
+}
+
 template <class = void>
 nlohmann::json to_json(const bayesian_linear& m) {
   const bayesian_linear_params& p = m.params();
@@ -103,12 +151,7 @@ nlohmann::json to_json(const bayesian_linear& m) {
   if (!m.is_fitted()) return j;
   const bayesian_linear_state s = m.state();
   const auto numbers = [](const auto& v) { return std::vector<double>(v.data(), v.data() + v.size()); };
-  j["n_features"] = s.n_features;
-  j["coef"] = numbers(s.coef);
-  j["intercept"] = s.intercept;
-  j["centre"] = numbers(s.centre);
-  j["factor_columns"] = s.factor.cols();
-  j["factor"] = numbers(s.factor);  // column-major
+  write_linear_core(j, s, "factor_columns", s.factor.cols());
   j["noise_scale2"] = s.noise_scale2;
   j["extra"] = s.extra;
   j["df"] = std::isinf(s.df) ? nlohmann::json(nullptr) : nlohmann::json(s.df);
@@ -162,28 +205,11 @@ void from_json(const json_reader& r, const nlohmann::json& j, bayesian_linear& o
   r.header(r.object(j, ""), "", "footprint.bayesian_linear", linear_model_json_version);
   bayesian_linear_state s;
   s.params = bayesian_linear_params_from_json(r, r.at(j, "", "params"), "params");
-  if (!r.boolean(j, "", "fitted")) {
-    try {
-      out = bayesian_linear(s.params);
-    } catch (const invalid_argument& e) {
-      r.fail("params", e.what());
-    }
-    return;
-  }
+  if (read_unfitted(r, j, s.params, out)) return;
   const auto to_vector = [](const std::vector<double>& v) {
     return vector(Eigen::Map<const vector>(v.data(), static_cast<index>(v.size())));
   };
-  s.n_features = r.integer<index>(j, "", "n_features", 1, std::numeric_limits<int>::max());
-  s.coef = to_vector(r.numbers(j, "", "coef"));
-  s.intercept = r.number(j, "", "intercept");
-  s.centre = to_vector(r.numbers(j, "", "centre"));
-  const auto m = r.integer<index>(j, "", "factor_columns", 0, std::numeric_limits<int>::max());
-  const std::vector<double> factor = r.numbers(j, "", "factor");
-  if (static_cast<double>(factor.size()) != static_cast<double>(s.n_features) * static_cast<double>(m)) {
-    r.fail("factor", concat("has ", factor.size(), " entries (expected n_features x factor_columns = ", s.n_features,
-                            " x ", m, ")"));
-  }
-  s.factor = Eigen::Map<const matrix>(factor.data(), s.n_features, m);
+  read_linear_core(r, j, s, "factor_columns", std::numeric_limits<int>::max());
   s.noise_scale2 = r.number(j, "", "noise_scale2");
   s.extra = r.number(j, "", "extra");
   const double df = r.number_or_null(j, "", "df");
@@ -214,13 +240,7 @@ nlohmann::json to_json(const ols& m) {
   j["fitted"] = m.is_fitted();
   if (!m.is_fitted()) return j;
   const ols_state s = m.state();
-  const auto numbers = [](const auto& v) { return std::vector<double>(v.data(), v.data() + v.size()); };
-  j["n_features"] = s.n_features;
-  j["coef"] = numbers(s.coef);
-  j["intercept"] = s.intercept;
-  j["centre"] = numbers(s.centre);
-  j["rank"] = s.rank;
-  j["factor"] = numbers(s.factor);  // column-major (n_features, rank)
+  write_linear_core(j, s, "rank", s.rank);
   j["extra"] = s.extra;
   j["residual_dof"] = s.residual_dof;
   j["noise_variance"] = json_number_or_null(s.noise_variance);
@@ -236,27 +256,8 @@ void from_json(const json_reader& r, const nlohmann::json& j, ols& out) {
   s.params.solver = solver_from_json(r, jp, "params");
   const double rcond = r.number_or_null(jp, "params", "rcond");
   if (!std::isnan(rcond)) s.params.rcond = rcond;
-  if (!r.boolean(j, "", "fitted")) {
-    try {
-      out = ols(s.params);
-    } catch (const invalid_argument& e) {
-      r.fail("params", e.what());
-    }
-    return;
-  }
-  const auto to_vector = [](const std::vector<double>& v) {
-    return vector(Eigen::Map<const vector>(v.data(), static_cast<index>(v.size())));
-  };
-  s.n_features = r.integer<index>(j, "", "n_features", 1, std::numeric_limits<int>::max());
-  s.coef = to_vector(r.numbers(j, "", "coef"));
-  s.intercept = r.number(j, "", "intercept");
-  s.centre = to_vector(r.numbers(j, "", "centre"));
-  s.rank = r.integer<index>(j, "", "rank", 0, s.n_features);
-  const std::vector<double> factor = r.numbers(j, "", "factor");
-  if (static_cast<double>(factor.size()) != static_cast<double>(s.n_features) * static_cast<double>(s.rank))
-    r.fail("factor",
-           concat("has ", factor.size(), " entries (expected n_features x rank = ", s.n_features, " x ", s.rank, ")"));
-  s.factor = Eigen::Map<const matrix>(factor.data(), s.n_features, s.rank);
+  if (read_unfitted(r, j, s.params, out)) return;
+  s.rank = read_linear_core(r, j, s, "rank", -1);
   s.extra = r.number(j, "", "extra");
   s.residual_dof = r.number(j, "", "residual_dof");
   s.noise_variance = r.number_or_null(j, "", "noise_variance");
@@ -277,13 +278,7 @@ nlohmann::json to_json(const ridge& m) {
   j["fitted"] = m.is_fitted();
   if (!m.is_fitted()) return j;
   const ridge_state s = m.state();
-  const auto numbers = [](const auto& v) { return std::vector<double>(v.data(), v.data() + v.size()); };
-  j["n_features"] = s.n_features;
-  j["coef"] = numbers(s.coef);
-  j["intercept"] = s.intercept;
-  j["centre"] = numbers(s.centre);
-  j["factor_columns"] = s.factor.cols();
-  j["factor"] = numbers(s.factor);  // column-major
+  write_linear_core(j, s, "factor_columns", s.factor.cols());
   j["extra"] = s.extra;
   j["effective_dof"] = s.effective_dof;
   j["residual_dof"] = s.residual_dof;
@@ -299,27 +294,8 @@ void from_json(const json_reader& r, const nlohmann::json& j, ridge& out) {
   s.params.alpha = r.number(jp, "params", "alpha");
   s.params.fit_intercept = r.boolean(jp, "params", "fit_intercept");
   s.params.solver = solver_from_json(r, jp, "params");
-  if (!r.boolean(j, "", "fitted")) {
-    try {
-      out = ridge(s.params);
-    } catch (const invalid_argument& e) {
-      r.fail("params", e.what());
-    }
-    return;
-  }
-  const auto to_vector = [](const std::vector<double>& v) {
-    return vector(Eigen::Map<const vector>(v.data(), static_cast<index>(v.size())));
-  };
-  s.n_features = r.integer<index>(j, "", "n_features", 1, std::numeric_limits<int>::max());
-  s.coef = to_vector(r.numbers(j, "", "coef"));
-  s.intercept = r.number(j, "", "intercept");
-  s.centre = to_vector(r.numbers(j, "", "centre"));
-  const index columns = r.integer<index>(j, "", "factor_columns", 0, s.n_features);
-  const std::vector<double> factor = r.numbers(j, "", "factor");
-  if (static_cast<double>(factor.size()) != static_cast<double>(s.n_features) * static_cast<double>(columns))
-    r.fail("factor", concat("has ", factor.size(), " entries (expected n_features x factor_columns = ", s.n_features,
-                            " x ", columns, ")"));
-  s.factor = Eigen::Map<const matrix>(factor.data(), s.n_features, columns);
+  if (read_unfitted(r, j, s.params, out)) return;
+  read_linear_core(r, j, s, "factor_columns", -1);
   s.extra = r.number(j, "", "extra");
   s.effective_dof = r.number(j, "", "effective_dof");
   s.residual_dof = r.number(j, "", "residual_dof");
