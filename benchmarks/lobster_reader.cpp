@@ -1,6 +1,7 @@
 // lobster_reader throughput: parse + book update per LOBSTER message (items = messages),
 // on the real sample files read into memory first (GOOG level 1, a whole day; AAPL level
-// 10, 999 messages), from disk, with the order-level book and with market-order grouping.
+// 10, 999 messages), from disk, with the order-level book (from both files, and from the
+// message file alone) and with market-order grouping.
 // Baseline in the same run: the same rows parsed with footprint's generic CSV cursor
 // (std::from_chars per field, every field as double) into a price_level_book.
 //
@@ -12,6 +13,7 @@
 #include "footprint/feeds/lobster/lobster_reader.hpp"
 #include "footprint/detail/csv.hpp"
 #include "footprint/feeds/lobster/lobster_market_order_reader.hpp"
+#include "footprint/feeds/lobster/lobster_message_reader.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -106,6 +108,39 @@ void BM_lobster_goog_l1_file(benchmark::State& state) {
 // Reader + order-level book: every event applied by order id.
 void BM_lobster_goog_l1_order_level_book(benchmark::State& state) {
   const sample_files& f = goog();
+  if (!have(state, f)) return;
+  for (auto _ : state) {
+    fp::lobster_reader r(fp::lobster_reader::in_memory, f.message, f.orderbook);
+    fp::order_level_book book;
+    fp::lobster_event ev;
+    while (r.next(ev)) fp::apply(book, ev);
+    benchmark::DoNotOptimize(book.order_count());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * f.rows));
+}
+
+// The same order-level book from the message file alone (lobster_message_reader): what an
+// L3 book needs, without LOBSTER's k-level orderbook file beside it.
+void message_only_order_level_book(benchmark::State& state, const sample_files& f) {
+  if (!have(state, f)) return;
+  for (auto _ : state) {
+    fp::lobster_message_reader r(fp::lobster_message_reader::in_memory, f.message);
+    fp::order_level_book book;
+    fp::lobster_event ev;
+    while (r.next(ev)) fp::apply(book, ev);
+    benchmark::DoNotOptimize(book.order_count());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * f.rows));
+}
+void BM_lobster_goog_l1_message_only_order_level_book(benchmark::State& state) {
+  message_only_order_level_book(state, goog());
+}
+void BM_lobster_aapl_l10_message_only_order_level_book(benchmark::State& state) {
+  message_only_order_level_book(state, aapl());
+}
+// The level-10 file's order-level book through lobster_reader (both files), for comparison.
+void BM_lobster_aapl_l10_order_level_book(benchmark::State& state) {
+  const sample_files& f = aapl();
   if (!have(state, f)) return;
   for (auto _ : state) {
     fp::lobster_reader r(fp::lobster_reader::in_memory, f.message, f.orderbook);
@@ -221,6 +256,9 @@ BENCHMARK(BM_lobster_aapl_l10_memory)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_baseline_csv_cursor_aapl_l10_memory)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_lobster_goog_l1_file)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_lobster_goog_l1_order_level_book)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_lobster_goog_l1_message_only_order_level_book)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_lobster_aapl_l10_order_level_book)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_lobster_aapl_l10_message_only_order_level_book)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_order_level_book_goog_l1_events)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_lobster_goog_l1_market_orders)->Unit(benchmark::kMillisecond);
 

@@ -36,6 +36,7 @@
 #include "footprint/feeds/line_reader.hpp"
 #include "footprint/feeds/lobster/lobster_event.hpp"
 #include "footprint/feeds/lobster/lobster_market_order_reader.hpp"
+#include "footprint/feeds/lobster/lobster_message_reader.hpp"
 #include "footprint/feeds/lobster/lobster_reader.hpp"
 #include "footprint/feeds/parse_report.hpp"
 

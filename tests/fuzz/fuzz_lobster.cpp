@@ -5,15 +5,19 @@
 // - lenient policy: nothing may come out, and every line is either an event or counted;
 // - both: every book yielded (and the reader's books after an error) is well-formed
 //   (levels strictly ordered, quantities > 0, not crossed), times never go back, and both
-//   policies see the same events and the same number of bad rows.
+//   policies see the same events and the same number of bad rows;
+// - lobster_message_reader on the message file alone, under both policies: the same
+//   guarantees, and when no row is bad it gives the pair reader's events field for field.
 // Any other exception, a crash, a hang or a sanitizer report is a finding.
 #include "footprint/feeds/lobster/lobster_market_order_reader.hpp"
+#include "footprint/feeds/lobster/lobster_message_reader.hpp"
 #include "footprint/feeds/lobster/lobster_reader.hpp"
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
+#include <vector>
 
 namespace fp = footprint;
 
@@ -77,6 +81,37 @@ outcome read_events(std::string_view msg, std::string_view ob, fp::parse_policy 
   return out;
 }
 
+// The message file alone: every event, or the data_error of each bad row (strict) / its
+// counted skip (lenient); the events are returned.
+std::vector<fp::lobster_event> read_messages(std::string_view msg, fp::parse_policy policy, std::size_t& errors) {
+  fp::lobster_message_reader r(fp::lobster_message_reader::in_memory, msg, {.policy = policy});
+  fp::order_level_book orders;
+  std::vector<fp::lobster_event> events;
+  fp::lobster_event ev;
+  errors = 0;
+  std::int64_t last = -1;
+  for (;;) {
+    try {
+      if (!r.next(ev)) break;
+    } catch (const fp::data_error&) {
+      require(policy == fp::parse_policy::strict);
+      ++errors;
+      continue;
+    }
+    require(ev.time.count() >= last);
+    last = ev.time.count();
+    require(ev.book.bid_levels() == 0 && ev.book.ask_levels() == 0);
+    fp::apply(orders, ev);
+    events.push_back(ev);
+  }
+  require(!r.next(ev));
+  if (policy == fp::parse_policy::lenient) {
+    errors = r.report().rows_skipped;
+    require(r.report().lines_read == events.size() + errors);
+  }
+  return events;
+}
+
 std::size_t read_market_orders(std::string_view msg, std::string_view ob, fp::parse_policy policy, bool hidden) {
   fp::lobster_reader r(fp::lobster_reader::in_memory, msg, ob, {.policy = policy});
   fp::lobster_market_order_reader orders(r, {.include_hidden = hidden});
@@ -101,6 +136,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const outcome strict = read_events(msg, ob, fp::parse_policy::strict);
   const outcome lenient = read_events(msg, ob, fp::parse_policy::lenient);
   require(strict.events == lenient.events && strict.errors == lenient.errors);
+
+  std::size_t strict_bad = 0;
+  std::size_t lenient_bad = 0;
+  const std::vector<fp::lobster_event> alone = read_messages(msg, fp::parse_policy::strict, strict_bad);
+  require(read_messages(msg, fp::parse_policy::lenient, lenient_bad).size() == alone.size());
+  require(strict_bad == lenient_bad);
+  if (strict.errors == 0) {  // every row of both files good: the same events
+    fp::lobster_reader pair(fp::lobster_reader::in_memory, msg, ob);
+    fp::lobster_event ev;
+    for (const fp::lobster_event& a : alone) {
+      require(pair.next(ev));
+      require(ev.time == a.time && ev.type == a.type && ev.order_id == a.order_id && ev.quantity == a.quantity &&
+              ev.price_x10000 == a.price_x10000 && ev.side == a.side && ev.line == a.line);
+    }
+    require(!pair.next(ev));
+  }
   try {
     read_market_orders(msg, ob, fp::parse_policy::strict, true);
   } catch (const fp::data_error&) {}

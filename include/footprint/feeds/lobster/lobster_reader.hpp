@@ -196,17 +196,8 @@ class lobster_reader {
     }
   };
 
-  struct message_fields {
-    std::int64_t time_ns;
-    std::int64_t type;
-    std::int64_t order_id;
-    std::int64_t size;
-    std::int64_t price;
-    std::int64_t direction;
-  };
-
   void read_row(std::string_view msg_line, std::string_view ob_line, std::size_t line, lobster_event& ev) {
-    const message_fields m = parse_message(msg_line, line);
+    const detail::lobster_message m = detail::parse_lobster_message(message_.name(), line, msg_line, last_time_ns_);
     if (levels_ == 0) detect_levels(ob_line, line);
     // Parse into the scratch buffer; a malformed row leaves the two visible books alone.
     const unsigned scratch = 3u - current_ - previous_;
@@ -220,51 +211,9 @@ class lobster_reader {
     current_ = scratch;
     last_time_ns_ = m.time_ns;
 
-    ev.time = t;
-    ev.type = static_cast<lobster_event_type>(m.type);
-    ev.order_id = m.order_id;
-    ev.quantity = m.size;
-    ev.price_x10000 = m.price;
-    ev.price = ev.type == lobster_event_type::halt ? nan : static_cast<double>(m.price) / 10000.0;
-    ev.side = m.direction == 1 ? side::buy : side::sell;
+    detail::fill_lobster_event(m, line, ev);
     ev.book = next_book.view();
     ev.book_before = buffers_[previous_].view();
-    ev.line = line;
-  }
-
-  message_fields parse_message(std::string_view text, std::size_t line) const {
-    row r(message_.name(), line, text, row::file_kind::message);
-    message_fields m{};
-    r.open(1);
-    m.time_ns = r.time_ns();
-    if (m.time_ns < last_time_ns_) {
-      r.reject(detail::concat("time goes back (", detail::lobster_seconds(m.time_ns), " after ",
-                              detail::lobster_seconds(last_time_ns_), ")"));
-    }
-    r.open(2);
-    m.type = r.integer();
-    if (m.type < 1 || m.type > 7)
-      r.reject(detail::concat("unknown event type (got ", m.type, "; LOBSTER types are 1 to 7)"));
-    const bool halt = m.type == 7;
-    r.open(3);
-    m.order_id = r.integer();
-    r.open(4);
-    m.size = r.integer();
-    if (halt ? m.size < 0 : m.size <= 0)
-      r.reject(detail::concat(halt ? "must be >= 0" : "must be > 0", " (got ", m.size, ")"));
-    r.open(5);
-    m.price = r.integer(price_digits);
-    if (halt) {
-      if (m.price < -1 || m.price > 1)
-        r.reject(detail::concat("a halt (type 7) has price -1, 0 or 1 (got ", m.price, ")"));
-    } else if (m.price <= 0) {
-      r.reject(detail::concat("must be > 0 (got ", m.price, ")"));
-    }
-    r.open(6);
-    m.direction = r.integer();
-    if (m.direction != 1 && m.direction != -1) r.reject(detail::concat("must be 1 or -1 (got ", m.direction, ")"));
-    r.finish();
-    return m;
   }
 
   void detect_levels(std::string_view text, std::size_t line) {

@@ -6,9 +6,11 @@
 #include "footprint/detail/concat.hpp"
 #include "footprint/detail/digits.hpp"
 #include "footprint/error.hpp"
+#include "footprint/feeds/lobster/lobster_event.hpp"
 #include "footprint/feeds/parse_report.hpp"
 
 #include <bit>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -147,6 +149,70 @@ inline std::string lobster_seconds(std::int64_t ns) {
   std::string frac = std::to_string(ns % 1000000000);
   frac.insert(0, 9 - frac.size(), '0');
   return detail::concat(ns / 1000000000, '.', frac);
+}
+
+/// Private: the fields of one message row, as written (prices USD x 10,000).
+struct lobster_message {
+  std::int64_t time_ns;
+  std::int64_t type;
+  std::int64_t order_id;
+  std::int64_t size;
+  std::int64_t price;
+  std::int64_t direction;
+};
+
+/// Private: parses and checks one message row `time,type,order_id,size,price,direction`
+/// (line `line` of `file`): time in seconds with at most 9 decimals and not before
+/// `last_time_ns`, type 1..7, size > 0 (>= 0 for halts), price > 0 with at most 15 digits
+/// (halts: -1, 0 or 1), direction 1 or -1, no field more or less.
+/// @throws data_error naming the file, line, column and field
+inline lobster_message parse_lobster_message(const std::string& file, std::size_t line, std::string_view text,
+                                             std::int64_t last_time_ns) {
+  constexpr int price_digits = 15;
+  lobster_row r(file, line, text, lobster_row::file_kind::message);
+  lobster_message m{};
+  r.open(1);
+  m.time_ns = r.time_ns();
+  if (m.time_ns < last_time_ns) {
+    r.reject(
+        detail::concat("time goes back (", lobster_seconds(m.time_ns), " after ", lobster_seconds(last_time_ns), ")"));
+  }
+  r.open(2);
+  m.type = r.integer();
+  if (m.type < 1 || m.type > 7)
+    r.reject(detail::concat("unknown event type (got ", m.type, "; LOBSTER types are 1 to 7)"));
+  const bool halt = m.type == 7;
+  r.open(3);
+  m.order_id = r.integer();
+  r.open(4);
+  m.size = r.integer();
+  if (halt ? m.size < 0 : m.size <= 0)
+    r.reject(detail::concat(halt ? "must be >= 0" : "must be > 0", " (got ", m.size, ")"));
+  r.open(5);
+  m.price = r.integer(price_digits);
+  if (halt) {
+    if (m.price < -1 || m.price > 1)
+      r.reject(detail::concat("a halt (type 7) has price -1, 0 or 1 (got ", m.price, ")"));
+  } else if (m.price <= 0) {
+    r.reject(detail::concat("must be > 0 (got ", m.price, ")"));
+  }
+  r.open(6);
+  m.direction = r.integer();
+  if (m.direction != 1 && m.direction != -1) r.reject(detail::concat("must be 1 or -1 (got ", m.direction, ")"));
+  r.finish();
+  return m;
+}
+
+/// Private: the event of a parsed message row (the book views are left as they are).
+inline void fill_lobster_event(const lobster_message& m, std::size_t line, lobster_event& ev) noexcept {
+  ev.time = std::chrono::nanoseconds{m.time_ns};
+  ev.type = static_cast<lobster_event_type>(m.type);
+  ev.order_id = m.order_id;
+  ev.quantity = m.size;
+  ev.price_x10000 = m.price;
+  ev.price = ev.type == lobster_event_type::halt ? nan : static_cast<double>(m.price) / 10000.0;
+  ev.side = m.direction == 1 ? side::buy : side::sell;
+  ev.line = line;
 }
 
 }  // namespace detail

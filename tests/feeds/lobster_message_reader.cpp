@@ -1,0 +1,250 @@
+// lobster_message_reader: the message file alone gives lobster_reader's events field for
+// field (hand-made rows, the GOOG day and the AAPL level-10 excerpt), the same order-level
+// book, the same data_error for every malformed message row, and the lenient policy's
+// counted skips.
+#include "footprint/feeds/lobster/lobster_message_reader.hpp"
+#include "footprint/feeds/lobster/lobster_reader.hpp"
+
+#include <doctest/doctest.h>
+
+#include <zlib.h>
+
+#include <bit>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+// Each test file is its own namespace: the module's files compile as one unity translation unit.
+namespace unity_lobster_message_reader {
+
+namespace fp = footprint;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Every field of an event except the two book views, as exact values.
+bool same_event(const fp::lobster_event& a, const fp::lobster_event& b) {
+  return a.time == b.time && a.type == b.type && a.order_id == b.order_id && a.quantity == b.quantity &&
+         a.price_x10000 == b.price_x10000 &&
+         std::bit_cast<std::uint64_t>(a.price) == std::bit_cast<std::uint64_t>(b.price) && a.side == b.side &&
+         a.line == b.line;
+}
+
+// Both books' levels, bit for bit.
+bool same_levels(const fp::order_level_book& a, const fp::order_level_book& b) {
+  if (a.bid_levels() != b.bid_levels() || a.ask_levels() != b.ask_levels()) return false;
+  for (fp::index i = 0; i < a.bid_levels(); ++i)
+    if (a.bid_price(i) != b.bid_price(i) || a.bid_quantity(i) != b.bid_quantity(i)) return false;
+  for (fp::index i = 0; i < a.ask_levels(); ++i)
+    if (a.ask_price(i) != b.ask_price(i) || a.ask_quantity(i) != b.ask_quantity(i)) return false;
+  return true;
+}
+
+// Reads a file pair both ways, checking event by event; returns the number of events.
+std::size_t compare_readers(fp::lobster_reader& both, fp::lobster_message_reader& alone) {
+  fp::order_level_book book_both;
+  fp::order_level_book book_alone;
+  fp::lobster_event a;
+  fp::lobster_event b;
+  std::size_t n = 0;
+  while (both.next(a)) {
+    REQUIRE(alone.next(b));
+    INFO("event ", n, " at line ", a.line);
+    REQUIRE(same_event(a, b));
+    CHECK(b.book.bid_levels() + b.book.ask_levels() == 0);
+    CHECK(b.book_before.bid_levels() + b.book_before.ask_levels() == 0);
+    CHECK(fp::apply(book_both, a) == fp::apply(book_alone, b));
+    ++n;
+  }
+  CHECK_FALSE(alone.next(b));
+  CHECK(same_levels(book_both, book_alone));
+  CHECK(book_both.order_count() == book_alone.order_count());
+  CHECK(book_both.stats().unknown_ids == book_alone.stats().unknown_ids);
+  CHECK(alone.report().lines_read == both.report().lines_read);
+  return n;
+}
+
+// The data_error message of each reader on `msg` (strict), or "".
+std::string message_reader_error(const std::string& msg) {
+  try {
+    fp::lobster_message_reader r(fp::lobster_message_reader::in_memory, msg, {}, "m.csv");
+    fp::lobster_event ev;
+    while (r.next(ev)) {}
+  } catch (const fp::data_error& e) {
+    return e.what();
+  }
+  return "";
+}
+std::string pair_reader_error(const std::string& msg, const std::string& ob) {
+  try {
+    fp::lobster_reader r(fp::lobster_reader::in_memory, msg, ob, {}, "m.csv", "o.csv");
+    fp::lobster_event ev;
+    while (r.next(ev)) {}
+  } catch (const fp::data_error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+const std::string messages =
+    "34200.000000001,1,11,100,1000000,1\n"
+    "34200.1,1,12,50,1000100,-1\n"
+    "34201.000000005,4,12,50,1000100,-1\n"
+    "34201.000000005,5,0,10,1000150,-1\n"
+    "34202,2,11,40,1000000,1\n"
+    "34203,7,0,0,-1,-1\n"
+    "34203.5,3,11,60,1000000,1\n";
+const std::string orderbook =
+    "9999999999,0,1000000,100\n"
+    "1000100,50,1000000,100\n"
+    "9999999999,0,1000000,100\n"
+    "9999999999,0,1000000,100\n"
+    "9999999999,0,1000000,60\n"
+    "9999999999,0,1000000,60\n"
+    "9999999999,0,-9999999999,0\n";
+
+std::string goog_dir() { return (fs::path(FOOTPRINT_TEST_DATA_DIR) / "lobster" / "GOOG_2012-06-21_L1").string(); }
+
+}  // namespace
+
+TEST_CASE("lobster_message_reader: the events of lobster_reader, without the books") {
+  fp::lobster_reader both(fp::lobster_reader::in_memory, messages, orderbook);
+  fp::lobster_message_reader alone(fp::lobster_message_reader::in_memory, messages);
+  CHECK(compare_readers(both, alone) == 7);
+
+  fp::lobster_message_reader r(fp::lobster_message_reader::in_memory, messages);
+  fp::lobster_event ev;
+  REQUIRE(r.next(ev));
+  CHECK(ev.time == std::chrono::nanoseconds{34200000000001});
+  CHECK(ev.type == fp::lobster_event_type::submit);
+  CHECK(ev.price == 100.0);
+  CHECK(ev.side == fp::side::buy);
+  CHECK(ev.line == 1);
+  for (int i = 0; i < 5; ++i) REQUIRE(r.next(ev));
+  CHECK(ev.type == fp::lobster_event_type::halt);
+  CHECK(std::isnan(ev.price));
+  CHECK(ev.price_x10000 == -1);
+}
+
+TEST_CASE("lobster_message_reader: usage, rebuilding the order-level book from the messages") {
+  fp::lobster_message_reader r(fp::lobster_message_reader::in_memory, messages);
+  fp::order_level_book book;
+  fp::lobster_event ev;
+  while (r.next(ev)) fp::apply(book, ev);  // no orderbook file needed
+  // Order 11 (a bid of 100 at 100.00) lost 40 to a cancel and its last 60 to a deletion;
+  // order 12 (an ask of 50) was executed whole.
+  CHECK(book.order_count() == 0);
+  CHECK(book.bid_levels() == 0);
+  CHECK(book.ask_levels() == 0);
+  CHECK(book.stats().adds == 2);
+  CHECK(book.stats().cancels == 1);
+  CHECK(book.stats().executions == 1);
+  CHECK(book.stats().removes == 1);
+  CHECK(r.report().lines_read == 7);
+}
+
+TEST_CASE("lobster_message_reader: every malformed message row gives lobster_reader's data_error") {
+  const std::string ok_ob = "1000100,50,1000000,100\n";
+  const std::vector<std::string> rows = {
+      "34200.1,1,11,100,1000000\n",
+      "34200.1,1,11,100,1000000,1,7\n",
+      "34200.1,1,11,abc,1000000,1\n",
+      "34200.1,1,11,100,10.5,1\n",
+      "34200.1,1,,100,1000000,1\n",
+      "34200.1234567891,1,11,100,1000000,1\n",
+      "-1.5,1,11,100,1000000,1\n",
+      "34200.,1,11,100,1000000,1\n",
+      "34200.1,8,11,100,1000000,1\n",
+      "34200.1,0,11,100,1000000,1\n",
+      "34200.1,1,11,0,1000000,1\n",
+      "34200.1,4,11,-5,1000000,1\n",
+      "34200.1,7,0,-1,-1,-1\n",
+      "34200.1,1,11,100,0,1\n",
+      "34200.1,7,0,0,5,-1\n",
+      "34200.1,1,11,100,1234567890123456,1\n",
+      "34200.1,1,1234567890123456789,100,1000000,1\n",
+      "34200.1,1,11,100,1000000,0\n",
+      "34200.1,1,11,100,1000000,-2\n",
+      std::string(100, 'x') + ",1,11,100,1000000,1\n",
+  };
+  for (const std::string& row : rows) {
+    INFO("row: ", row);
+    const std::string expected = pair_reader_error(row, ok_ob);
+    REQUIRE_FALSE(expected.empty());
+    CHECK(message_reader_error(row) == expected);
+  }
+  // Time going back, and a blank line, on the second row.
+  const std::string back = "34200.1,1,11,100,1000000,1\n34200.099999999,1,12,100,1000000,1\n";
+  CHECK(message_reader_error(back) ==
+        "m.csv:2:1: field 'time': time goes back (34200.099999999 after 34200.100000000)");
+  CHECK(message_reader_error(back) == pair_reader_error(back, ok_ob + ok_ob));
+  const std::string blank = "34200.1,1,11,100,1000000,1\n\n";
+  CHECK(message_reader_error(blank) == pair_reader_error(blank, ok_ob + ok_ob));
+}
+
+TEST_CASE("lobster_message_reader: lenient policy skips and counts malformed rows, strict goes on after an error") {
+  const std::string text =
+      "34200.1,1,11,100,1000000,1\n"
+      "34200.2,9,12,100,1000000,1\n"   // unknown type
+      "34200.05,1,13,100,1000000,1\n"  // time goes back
+      "34200.3,1,14,100,1000000,-1\n";
+  fp::lobster_message_reader lenient(fp::lobster_message_reader::in_memory, text,
+                                     {.policy = fp::parse_policy::lenient});
+  fp::lobster_event ev;
+  std::vector<std::int64_t> ids;
+  while (lenient.next(ev)) ids.push_back(ev.order_id);
+  CHECK(ids == std::vector<std::int64_t>{11, 14});
+  CHECK(lenient.report().lines_read == 4);
+  CHECK(lenient.report().rows_skipped == 2);
+  REQUIRE(lenient.report().first_errors.size() == 2);
+  CHECK(lenient.report().first_errors[0] ==
+        "message:2:2: field 'type': unknown event type (got 9; LOBSTER types are 1 to 7)");
+
+  fp::lobster_message_reader strict(fp::lobster_message_reader::in_memory, text);
+  REQUIRE(strict.next(ev));
+  CHECK_THROWS_AS(strict.next(ev), fp::data_error);
+  CHECK(ev.order_id == 11);  // unchanged by the failed call
+  CHECK_THROWS_AS(strict.next(ev), fp::data_error);
+  REQUIRE(strict.next(ev));
+  CHECK(ev.order_id == 14);
+  CHECK_FALSE(strict.next(ev));
+}
+
+TEST_CASE("lobster_message_reader: a gzip file reads like the plain text, a missing file is a data_error") {
+  const fs::path gz_path = fs::temp_directory_path() / "footprint_lobster_message_reader.csv.gz";
+  gzFile gz = gzopen(gz_path.c_str(), "wb");
+  REQUIRE(gz != nullptr);
+  REQUIRE(gzwrite(gz, messages.data(), static_cast<unsigned>(messages.size())) == static_cast<int>(messages.size()));
+  gzclose(gz);
+  fp::lobster_reader both(fp::lobster_reader::in_memory, messages, orderbook);
+  fp::lobster_message_reader alone(gz_path.string());
+  CHECK(compare_readers(both, alone) == 7);
+  CHECK(alone.message_file() == gz_path.string());
+  fs::remove(gz_path);
+  CHECK_THROWS_AS(fp::lobster_message_reader("/nonexistent/footprint_message.csv"), fp::data_error);
+}
+
+TEST_CASE("lobster_message_reader: the GOOG day and the AAPL level-10 excerpt give lobster_reader's events and book" *
+          doctest::test_suite("real-data")) {
+  const fs::path goog = fs::path(goog_dir());
+  const std::string stem = "GOOG_2012-06-21_34200000_57600000";
+  if (!fs::is_directory(goog)) {
+    MESSAGE("skipped: no LOBSTER data under " << goog.string());
+    return;
+  }
+  {
+    fp::lobster_reader both((goog / (stem + "_message_1.csv")).string(), (goog / (stem + "_orderbook_1.csv")).string());
+    fp::lobster_message_reader alone((goog / (stem + "_message_1.csv")).string());
+    CHECK(compare_readers(both, alone) == 49482);  // the lines of the file
+  }
+  const fs::path aapl = fs::path(FOOTPRINT_TEST_DATA_DIR) / "lobster" / "AAPL_2012-06-21_L10_first999";
+  const std::string aapl_stem = "AAPL_2012-06-21_34200000_57600000";
+  fp::lobster_reader both((aapl / (aapl_stem + "_message_10.csv")).string(),
+                          (aapl / (aapl_stem + "_orderbook_10.csv")).string());
+  fp::lobster_message_reader alone((aapl / (aapl_stem + "_message_10.csv")).string());
+  CHECK(compare_readers(both, alone) == 999);
+}
+
+}  // namespace unity_lobster_message_reader
