@@ -132,6 +132,20 @@ void message_only_order_level_book(benchmark::State& state, const sample_files& 
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * f.rows));
 }
+// The message file alone, parsed and checked, no book.
+void BM_lobster_goog_l1_message_only(benchmark::State& state) {
+  const sample_files& f = goog();
+  if (!have(state, f)) return;
+  for (auto _ : state) {
+    fp::lobster_message_reader r(fp::lobster_message_reader::in_memory, f.message);
+    fp::lobster_event ev;
+    std::int64_t sum = 0;
+    while (r.next(ev)) sum += ev.quantity;
+    benchmark::DoNotOptimize(sum);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * f.rows));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * f.message.size()));
+}
 void BM_lobster_goog_l1_message_only_order_level_book(benchmark::State& state) {
   message_only_order_level_book(state, goog());
 }
@@ -256,6 +270,7 @@ BENCHMARK(BM_lobster_aapl_l10_memory)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_baseline_csv_cursor_aapl_l10_memory)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_lobster_goog_l1_file)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_lobster_goog_l1_order_level_book)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_lobster_goog_l1_message_only)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_lobster_goog_l1_message_only_order_level_book)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_lobster_aapl_l10_order_level_book)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_lobster_aapl_l10_message_only_order_level_book)->Unit(benchmark::kMicrosecond);

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -182,6 +183,54 @@ TEST_CASE("lobster_message_reader: every malformed message row gives lobster_rea
   CHECK(message_reader_error(back) == pair_reader_error(back, ok_ob + ok_ob));
   const std::string blank = "34200.1,1,11,100,1000000,1\n\n";
   CHECK(message_reader_error(blank) == pair_reader_error(blank, ok_ob + ok_ob));
+}
+
+TEST_CASE("lobster rows: the fast message parser accepts only rows the checked parser accepts, with the same fields") {
+  // Valid rows of every field width, then mutated one byte at a time (a digit, a sign, a
+  // separator, a dot, a space or a high byte put in, taken out or replaced).
+  std::mt19937_64 rng(20261205);
+  const char bytes[] = "0123456789,.-+ x\x80";
+  const auto digits = [&](int n) {
+    std::string d;
+    for (int i = 0; i < n; ++i) d += static_cast<char>('0' + rng() % 10);
+    return d;
+  };
+  const std::string file = "m.csv";
+  std::size_t fast_accepted = 0;
+  std::size_t disagreements = 0;
+  std::string first_disagreement;
+  for (int i = 0; i < 200000; ++i) {
+    std::string row = digits(1 + static_cast<int>(rng() % 9));
+    if (rng() % 4 != 0) row += "." + digits(1 + static_cast<int>(rng() % 9));
+    row += "," + std::to_string(1 + rng() % 7) + "," + digits(1 + static_cast<int>(rng() % 19)) + "," +
+           digits(1 + static_cast<int>(rng() % 19)) + "," + digits(1 + static_cast<int>(rng() % 16)) + "," +
+           (rng() % 2 == 0 ? "1" : "-1");
+    for (int k = static_cast<int>(rng() % 3); k > 0; --k) {
+      const std::size_t at = rng() % (row.size() + 1);
+      const char c = bytes[rng() % (sizeof bytes - 1)];
+      switch (rng() % 3) {
+        case 0: row.insert(at, 1, c); break;
+        case 1:
+          if (at < row.size()) row.erase(at, 1);
+          break;
+        default:
+          if (at < row.size()) row[at] = c;
+      }
+    }
+    fp::detail::lobster_message fast{};
+    if (!fp::detail::parse_lobster_message_fast(row, fast)) continue;
+    ++fast_accepted;
+    bool same = false;
+    try {
+      const fp::detail::lobster_message checked = fp::detail::parse_lobster_message_checked(file, 1, row, 0);
+      same = checked.time_ns == fast.time_ns && checked.type == fast.type && checked.order_id == fast.order_id &&
+             checked.size == fast.size && checked.price == fast.price && checked.direction == fast.direction;
+    } catch (const fp::data_error&) {}
+    if (!same && disagreements++ == 0) first_disagreement = row;
+  }
+  INFO("first disagreement: ", first_disagreement);
+  CHECK(disagreements == 0);
+  CHECK(fast_accepted > 20000);  // the fast path does see many rows
 }
 
 TEST_CASE("lobster_message_reader: lenient policy skips and counts malformed rows, strict goes on after an error") {

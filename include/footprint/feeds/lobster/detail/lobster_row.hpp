@@ -166,8 +166,8 @@ struct lobster_message {
 /// `last_time_ns`, type 1..7, size > 0 (>= 0 for halts), price > 0 with at most 15 digits
 /// (halts: -1, 0 or 1), direction 1 or -1, no field more or less.
 /// @throws data_error naming the file, line, column and field
-inline lobster_message parse_lobster_message(const std::string& file, std::size_t line, std::string_view text,
-                                             std::int64_t last_time_ns) {
+inline lobster_message parse_lobster_message_checked(const std::string& file, std::size_t line, std::string_view text,
+                                                     std::int64_t last_time_ns) {
   constexpr int price_digits = 15;
   lobster_row r(file, line, text, lobster_row::file_kind::message);
   lobster_message m{};
@@ -201,6 +201,69 @@ inline lobster_message parse_lobster_message(const std::string& file, std::size_
   if (m.direction != 1 && m.direction != -1) r.reject(detail::concat("must be 1 or -1 (got ", m.direction, ")"));
   r.finish();
   return m;
+}
+
+/// Private: the common shape of a message row, read without a check that can fail on it:
+/// `seconds[.decimals],type,order_id,size,price,direction` with 1-9 digits before and after
+/// the '.', type 1-6 (one digit), order_id 1-18 digits, size 1-18 digits and > 0, price 1-15
+/// digits and > 0, direction "1" or "-1". Returns false for anything else (a halt, a sign, an
+/// error), which `parse_lobster_message_checked` then reads or rejects: on the rows it
+/// accepts, the fast path gives the same fields.
+[[gnu::always_inline]] inline bool parse_lobster_message_fast(std::string_view text, lobster_message& m) noexcept {
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  std::uint64_t seconds = 0;
+  const std::ptrdiff_t n_int = digit_run(p, end, seconds);
+  if (n_int < 1 || n_int > 9 || p == end) return false;
+  std::uint64_t ns = 0;
+  if (*p == '.') {
+    static constexpr std::uint64_t pow10[10] = {1,      10,      100,      1000,      10000,
+                                                100000, 1000000, 10000000, 100000000, 1000000000};
+    ++p;
+    const std::ptrdiff_t n_frac = digit_run(p, end, ns);
+    if (n_frac < 1 || n_frac > 9 || p == end) return false;
+    ns *= pow10[9 - n_frac];
+  }
+  if (*p != ',' || end - p < 4) return false;
+  m.time_ns = static_cast<std::int64_t>(seconds * 1000000000u + ns);
+  const unsigned type = static_cast<unsigned>(static_cast<unsigned char>(p[1])) - unsigned{'1'};
+  if (type > 5 || p[2] != ',') return false;  // types 1 to 6; a halt (7) takes the checked path
+  m.type = static_cast<std::int64_t>(type) + 1;
+  p += 3;
+  std::uint64_t v = 0;
+  std::ptrdiff_t n = digit_run(p, end, v);
+  if (n < 1 || n > 18 || p == end || *p != ',') return false;
+  m.order_id = static_cast<std::int64_t>(v);
+  ++p;
+  v = 0;
+  n = digit_run(p, end, v);
+  if (n < 1 || n > 18 || v == 0 || p == end || *p != ',') return false;
+  m.size = static_cast<std::int64_t>(v);
+  ++p;
+  v = 0;
+  n = digit_run(p, end, v);
+  if (n < 1 || n > 15 || v == 0 || p == end || *p != ',') return false;
+  m.price = static_cast<std::int64_t>(v);
+  ++p;
+  if (end - p == 1 && *p == '1') {
+    m.direction = 1;
+  } else if (end - p == 2 && p[0] == '-' && p[1] == '1') {
+    m.direction = -1;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+/// Private: parses and checks one message row (see `parse_lobster_message_checked`): the
+/// common shape through `parse_lobster_message_fast`, everything else, and every error,
+/// through the checked parser.
+/// @throws data_error naming the file, line, column and field
+inline lobster_message parse_lobster_message(const std::string& file, std::size_t line, std::string_view text,
+                                             std::int64_t last_time_ns) {
+  lobster_message m;
+  if (parse_lobster_message_fast(text, m) && m.time_ns >= last_time_ns) return m;
+  return parse_lobster_message_checked(file, line, text, last_time_ns);
 }
 
 /// Private: the event of a parsed message row (the book views are left as they are).
