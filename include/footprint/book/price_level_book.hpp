@@ -99,8 +99,9 @@ class price_level_book {
   /// @throws invalid_argument for the first level with a non-finite or non-positive price or
   ///   a negative quantity (the levels before it are applied)
   /// Complexity: O(m log m) to sort m levels, O(log g) to find each, g its distance from
-  /// the one found before it, and one memmove of at most twice the levels from the deepest
-  /// insertion or deletion to the best (changed quantities move nothing), instead of
+  /// the one found before it, and memmoves of at most the levels from the deepest insertion
+  /// or deletion to the best, each moved at most once (changed quantities move nothing,
+  /// nor do levels where the insertions and deletions before them balance), instead of
   /// O(m * that distance) one at a time.
   void set_levels(side s, std::span<const price_level> levels) {
     std::size_t n_valid = 0;
@@ -213,10 +214,10 @@ class price_level_book {
 
   // set_levels for valid levels, in place. Sorted worst to best (a later level at the same
   // price wins), each is found by galloping on from the one before; quantities change in
-  // place; then the deletions close up the side in one forward pass and the insertions open
-  // it in one backward pass, both moving the untouched runs between them with memmove. A
-  // level moves at most twice, and only those from the deepest insertion or deletion to the
-  // best do.
+  // place; then each untouched run between the insertions and deletions moves once, by
+  // memmove, by the number of insertions less deletions before it. A level moves at most
+  // once, and only where insertions and deletions before it do not balance: an update that
+  // inserts and deletes about as many levels as it goes moves few.
   void merge_levels(side s, std::span<const price_level> updates) {
     std::vector<price_level>& sorted = scratch_levels_;
     sorted.assign(updates.rbegin(), updates.rend());  // best first -> worst first
@@ -255,40 +256,56 @@ class price_level_book {
       }
     }
     finger = at;
-    // Deletions, forward: each run after a deleted level moves left over it.
-    if (!deletions.empty()) {
-      std::size_t write = deletions.front();
-      for (std::size_t k = 0; k < deletions.size(); ++k) {
-        const std::size_t from = deletions[k] + 1;
-        const std::size_t to = k + 1 < deletions.size() ? deletions[k + 1] : v.size();
-        if (to > from) std::memmove(v.data() + write, v.data() + from, (to - from) * sizeof(price_level));
-        write += to - from;
-        moved_ += to - from;
-      }
-      // Insertion points after a deleted level shift left with it.
-      std::size_t k = 0;
-      for (insertion& ins : insertions) {
-        while (k < deletions.size() && deletions[k] < ins.at) ++k;
-        ins.at -= k;
-      }
-      v.resize(v.size() - deletions.size());
-    }
-    // Insertions, backward: each run from an insertion point to the next moves right by the
-    // number of insertions still to place before it.
-    if (!insertions.empty()) {
-      std::size_t end = v.size();
-      v.resize(v.size() + insertions.size());
-      std::size_t write_end = v.size();
-      for (std::size_t k = insertions.size(); k-- > 0;) {
-        const std::size_t from = insertions[k].at;
-        const std::size_t n = end - from;
-        write_end -= n;
-        if (n > 0) std::memmove(v.data() + write_end, v.data() + from, n * sizeof(price_level));
-        v[--write_end] = insertions[k].level;
-        moved_ += n + 1;
-        end = from;
+    if (deletions.empty() && insertions.empty()) return;
+    // The untouched runs between the insertions and deletions, each with the shift d it
+    // moves by: + 1 for each insertion at or before it, - 1 for each deletion before it.
+    std::vector<run>& runs = scratch_runs_;
+    runs.clear();
+    const std::size_t n = v.size();
+    std::size_t pos =
+        std::min(insertions.empty() ? n : insertions.front().at, deletions.empty() ? n : deletions.front());
+    std::ptrdiff_t d = 0;
+    std::size_t i_ins = 0;
+    std::size_t i_del = 0;
+    for (;;) {
+      const std::size_t next_ins = i_ins < insertions.size() ? insertions[i_ins].at : n + 1;
+      const std::size_t next_del = i_del < deletions.size() ? deletions[i_del] : n + 1;
+      const std::size_t next = std::min(next_ins, next_del);
+      const std::size_t stop = std::min(next, n);
+      if (stop > pos && d != 0) runs.push_back(run{pos, stop, d});
+      if (next > n) break;
+      pos = stop;
+      if (next_ins <= next_del) {  // an insertion before v[next]: its final place is next + d
+        insertions[i_ins].at = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(next_ins) + d);
+        ++i_ins;
+        ++d;
+      } else {  // v[next] goes
+        ++i_del;
+        --d;
+        pos = next_del + 1;
       }
     }
+    // Each run moves once: those moving left in ascending order, then those moving right in
+    // descending order; neither overwrites a run still to move (a run's destination stays
+    // clear of its neighbours', whose shifts differ by the insertions and deletions between
+    // them). The inserted levels go in last, at their final places.
+    if (d > 0) v.resize(n + static_cast<std::size_t>(d));
+    price_level* const data = v.data();
+    for (const run& r : runs) {
+      if (r.shift < 0)
+        std::memmove(data + (static_cast<std::ptrdiff_t>(r.begin) + r.shift), data + r.begin,
+                     (r.end - r.begin) * sizeof(price_level));
+    }
+    for (std::size_t k = runs.size(); k-- > 0;) {
+      const run& r = runs[k];
+      if (r.shift > 0)
+        std::memmove(data + (static_cast<std::ptrdiff_t>(r.begin) + r.shift), data + r.begin,
+                     (r.end - r.begin) * sizeof(price_level));
+    }
+    for (const run& r : runs) moved_ += r.end - r.begin;
+    for (const insertion& ins : insertions) data[ins.at] = ins.level;
+    moved_ += insertions.size();
+    if (d < 0) v.resize(n - static_cast<std::size_t>(-d));
   }
 
   static bool valid(double price, double quantity) noexcept {
@@ -420,6 +437,12 @@ class price_level_book {
   std::vector<price_level> scratch_levels_;
   std::vector<std::size_t> scratch_deletions_;
   std::vector<insertion> scratch_insertions_;
+  struct run {
+    std::size_t begin;  // untouched levels [begin, end) of the side
+    std::size_t end;
+    std::ptrdiff_t shift;  // the distance they move by (not 0)
+  };
+  std::vector<run> scratch_runs_;
 
   friend struct detail::price_level_book_probe;
   friend class order_level_book;
