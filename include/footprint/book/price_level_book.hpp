@@ -2,6 +2,7 @@
 /// @brief An aggregated (level 2) order book: price levels on both sides, best first.
 #pragma once
 
+#include "footprint/book/detail/batch_edit.hpp"
 #include "footprint/concepts.hpp"
 #include "footprint/error.hpp"
 #include "footprint/types.hpp"
@@ -9,7 +10,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstring>
 #include <span>
 #include <vector>
 
@@ -233,10 +233,7 @@ class price_level_book {
       std::stable_sort(sorted.begin(), sorted.end(), worse);
     }
     std::vector<price_level>& v = levels(s);
-    std::vector<std::size_t>& deletions = scratch_deletions_;  // indices into v, ascending
-    std::vector<insertion>& insertions = scratch_insertions_;  // insertion points into v, ascending
-    deletions.clear();
-    insertions.clear();
+    edits_.prepare(v, sorted.size());  // every allocation before the first change
     std::size_t& finger = s == side::buy ? bid_finger_ : ask_finger_;
     std::size_t at = finger;
     for (std::size_t j = 0; j < sorted.size(); ++j) {
@@ -249,63 +246,14 @@ class price_level_book {
         if (u.quantity != 0.0) {
           v[at].quantity = u.quantity;
         } else {
-          deletions.push_back(at);
+          edits_.deletions.push_back(at);
         }
       } else if (u.quantity != 0.0) {
-        insertions.push_back(insertion{at, u});
+        edits_.insertions.push_back({at, u});
       }
     }
     finger = at;
-    if (deletions.empty() && insertions.empty()) return;
-    // The untouched runs between the insertions and deletions, each with the shift d it
-    // moves by: + 1 for each insertion at or before it, - 1 for each deletion before it.
-    std::vector<run>& runs = scratch_runs_;
-    runs.clear();
-    const std::size_t n = v.size();
-    std::size_t pos =
-        std::min(insertions.empty() ? n : insertions.front().at, deletions.empty() ? n : deletions.front());
-    std::ptrdiff_t d = 0;
-    std::size_t i_ins = 0;
-    std::size_t i_del = 0;
-    for (;;) {
-      const std::size_t next_ins = i_ins < insertions.size() ? insertions[i_ins].at : n + 1;
-      const std::size_t next_del = i_del < deletions.size() ? deletions[i_del] : n + 1;
-      const std::size_t next = std::min(next_ins, next_del);
-      const std::size_t stop = std::min(next, n);
-      if (stop > pos && d != 0) runs.push_back(run{pos, stop, d});
-      if (next > n) break;
-      pos = stop;
-      if (next_ins <= next_del) {  // an insertion before v[next]: its final place is next + d
-        insertions[i_ins].at = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(next_ins) + d);
-        ++i_ins;
-        ++d;
-      } else {  // v[next] goes
-        ++i_del;
-        --d;
-        pos = next_del + 1;
-      }
-    }
-    // Each run moves once: those moving left in ascending order, then those moving right in
-    // descending order; neither overwrites a run still to move (a run's destination stays
-    // clear of its neighbours', whose shifts differ by the insertions and deletions between
-    // them). The inserted levels go in last, at their final places.
-    if (d > 0) v.resize(n + static_cast<std::size_t>(d));
-    price_level* const data = v.data();
-    for (const run& r : runs) {
-      if (r.shift < 0)
-        std::memmove(data + (static_cast<std::ptrdiff_t>(r.begin) + r.shift), data + r.begin,
-                     (r.end - r.begin) * sizeof(price_level));
-    }
-    for (std::size_t k = runs.size(); k-- > 0;) {
-      const run& r = runs[k];
-      if (r.shift > 0)
-        std::memmove(data + (static_cast<std::ptrdiff_t>(r.begin) + r.shift), data + r.begin,
-                     (r.end - r.begin) * sizeof(price_level));
-    }
-    for (const run& r : runs) moved_ += r.end - r.begin;
-    for (const insertion& ins : insertions) data[ins.at] = ins.level;
-    moved_ += insertions.size();
-    if (d < 0) v.resize(n - static_cast<std::size_t>(-d));
+    moved_ += detail::batch_edit(v, edits_);
   }
 
   static bool valid(double price, double quantity) noexcept {
@@ -429,20 +377,9 @@ class price_level_book {
   std::size_t bid_finger_ = 0;  // index of the bid level found last (a hint for find)
   std::size_t ask_finger_ = 0;
   std::size_t moved_ = 0;  // levels moved by inserts, erases and merges (see detail::price_level_book_probe)
-  // merge_levels' working space, kept to spare an allocation per batch.
-  struct insertion {
-    std::size_t at;  // insertion point in the side
-    price_level level;
-  };
+  // merge_levels' working space, kept to spare allocations per batch.
   std::vector<price_level> scratch_levels_;
-  std::vector<std::size_t> scratch_deletions_;
-  std::vector<insertion> scratch_insertions_;
-  struct run {
-    std::size_t begin;  // untouched levels [begin, end) of the side
-    std::size_t end;
-    std::ptrdiff_t shift;  // the distance they move by (not 0)
-  };
-  std::vector<run> scratch_runs_;
+  detail::batch_edit_scratch<price_level> edits_;
 
   friend struct detail::price_level_book_probe;
   friend class order_level_book;
