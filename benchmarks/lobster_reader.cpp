@@ -23,6 +23,7 @@
 #include <span>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace fp = footprint;
@@ -105,33 +106,40 @@ void BM_lobster_goog_l1_file(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * f.rows));
 }
 
-// Reader + order-level book: every event applied by order id.
-void BM_lobster_goog_l1_order_level_book(benchmark::State& state) {
-  const sample_files& f = goog();
+// Reader + order-level book: every event applied by order id, read by `Reader` from both
+// files (lobster_reader) or from the message file alone (lobster_message_reader: what an L3
+// book needs, without LOBSTER's k-level orderbook file beside it).
+template <class Reader>
+void order_level_book_from(benchmark::State& state, const sample_files& f) {
   if (!have(state, f)) return;
   for (auto _ : state) {
-    fp::lobster_reader r(fp::lobster_reader::in_memory, f.message, f.orderbook);
+    Reader r = [&] {
+      if constexpr (std::is_same_v<Reader, fp::lobster_reader>) {
+        return Reader(Reader::in_memory, f.message, f.orderbook);
+      } else {
+        return Reader(Reader::in_memory, f.message);
+      }
+    }();
     fp::order_level_book book;
     fp::lobster_event ev;
     while (r.next(ev)) fp::apply(book, ev);
     benchmark::DoNotOptimize(book.order_count());
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * f.rows));
+}
+void BM_lobster_goog_l1_order_level_book(benchmark::State& state) {
+  order_level_book_from<fp::lobster_reader>(state, goog());
+}
+void BM_lobster_goog_l1_message_only_order_level_book(benchmark::State& state) {
+  order_level_book_from<fp::lobster_message_reader>(state, goog());
+}
+void BM_lobster_aapl_l10_order_level_book(benchmark::State& state) {
+  order_level_book_from<fp::lobster_reader>(state, aapl());
+}
+void BM_lobster_aapl_l10_message_only_order_level_book(benchmark::State& state) {
+  order_level_book_from<fp::lobster_message_reader>(state, aapl());
 }
 
-// The same order-level book from the message file alone (lobster_message_reader): what an
-// L3 book needs, without LOBSTER's k-level orderbook file beside it.
-void message_only_order_level_book(benchmark::State& state, const sample_files& f) {
-  if (!have(state, f)) return;
-  for (auto _ : state) {
-    fp::lobster_message_reader r(fp::lobster_message_reader::in_memory, f.message);
-    fp::order_level_book book;
-    fp::lobster_event ev;
-    while (r.next(ev)) fp::apply(book, ev);
-    benchmark::DoNotOptimize(book.order_count());
-  }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * f.rows));
-}
 // The message file alone, parsed and checked, no book.
 void BM_lobster_goog_l1_message_only(benchmark::State& state) {
   const sample_files& f = goog();
@@ -145,25 +153,6 @@ void BM_lobster_goog_l1_message_only(benchmark::State& state) {
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * f.rows));
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * f.message.size()));
-}
-void BM_lobster_goog_l1_message_only_order_level_book(benchmark::State& state) {
-  message_only_order_level_book(state, goog());
-}
-void BM_lobster_aapl_l10_message_only_order_level_book(benchmark::State& state) {
-  message_only_order_level_book(state, aapl());
-}
-// The level-10 file's order-level book through lobster_reader (both files), for comparison.
-void BM_lobster_aapl_l10_order_level_book(benchmark::State& state) {
-  const sample_files& f = aapl();
-  if (!have(state, f)) return;
-  for (auto _ : state) {
-    fp::lobster_reader r(fp::lobster_reader::in_memory, f.message, f.orderbook);
-    fp::order_level_book book;
-    fp::lobster_event ev;
-    while (r.next(ev)) fp::apply(book, ev);
-    benchmark::DoNotOptimize(book.order_count());
-  }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * f.rows));
 }
 
 // The order-level book alone: the same day's events parsed beforehand, applied by order id
