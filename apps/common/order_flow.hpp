@@ -10,7 +10,7 @@
 #include <footprint/execution/schedules.hpp>
 #include <footprint/execution/simulated_execution.hpp>
 #include <footprint/simulation/order_flow_event.hpp>
-#include <footprint/simulation/order_flow_statistics.hpp>
+#include <footprint/simulation/order_flow_fit.hpp>
 
 #include <cstdint>
 #include <string>

@@ -20,7 +20,7 @@
 #include <footprint/execution/schedules.hpp>
 #include <footprint/execution/simulated_execution.hpp>
 #include <footprint/monitoring/simulation_realism.hpp>
-#include <footprint/simulation/order_flow_statistics.hpp>
+#include <footprint/simulation/order_flow_fit.hpp>
 #include <footprint/simulation/queue_reactive_model.hpp>
 #include <footprint/simulation/tape_summary.hpp>
 #include <footprint/simulation/zero_intelligence_model.hpp>

@@ -3,7 +3,7 @@
 // standard errors; and the stylised facts of a tape (summarize_tape) and their comparison
 // (compare_realism) on tapes whose answers are known.
 #include "footprint/monitoring/simulation_realism.hpp"
-#include "footprint/simulation/order_flow_statistics.hpp"
+#include "footprint/simulation/order_flow_fit.hpp"
 #include "footprint/simulation/queue_reactive_model.hpp"
 #include "footprint/simulation/tape_summary.hpp"
 #include "footprint/simulation/zero_intelligence_model.hpp"

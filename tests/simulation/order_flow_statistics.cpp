@@ -1,7 +1,7 @@
 // order_flow_statistics and the two fits on small hand-made tapes: every count, time and
 // integral worked out by hand in the comments, the rates and standard errors from them, and
 // the errors for bad options and bad tapes.
-#include "footprint/simulation/order_flow_statistics.hpp"
+#include "footprint/simulation/order_flow_fit.hpp"
 
 #include <doctest/doctest.h>
 

@@ -6,7 +6,7 @@
 #include "footprint/simulation/binance_order_flow.hpp"
 #include "footprint/simulation/bitstamp_order_flow.hpp"
 #include "footprint/simulation/lobster_order_flow.hpp"
-#include "footprint/simulation/order_flow_statistics.hpp"
+#include "footprint/simulation/order_flow_fit.hpp"
 
 #include <doctest/doctest.h>
 

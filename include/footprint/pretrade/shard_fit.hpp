@@ -26,7 +26,7 @@
 #include "footprint/pretrade/pretrade_backtest.hpp"
 #include "footprint/pretrade/shard.hpp"
 #include "footprint/pretrade/shard_data.hpp"
-#include "footprint/simulation/order_flow_statistics.hpp"
+#include "footprint/simulation/order_flow_fit.hpp"
 #include "footprint/simulation/zero_intelligence_model.hpp"
 #include "footprint/simulation/zero_intelligence_params.hpp"
 

@@ -1,0 +1,257 @@
+/// @file simulation/order_flow_fit.hpp
+/// @brief The fits of the simulator's two models from an order-flow tape's statistics
+/// (`order_flow_statistics`, simulation/order_flow_statistics.hpp): `fit_zero_intelligence`
+/// (Cont, Stoikov and Talreja 2010) and `fit_queue_reactive` (Huang, Lehalle and Rosenbaum
+/// 2015), with standard errors.
+///
+/// A cheap header: standard library, Eigen/Core and base headers only (no Boost.Math, no
+/// JSON).
+#pragma once
+
+#include "footprint/detail/concat.hpp"
+#include "footprint/error.hpp"
+#include "footprint/impact/parameter_estimate.hpp"
+#include "footprint/simulation/order_flow_statistics.hpp"
+#include "footprint/simulation/queue_reactive_params.hpp"
+#include "footprint/simulation/zero_intelligence_params.hpp"
+#include "footprint/types.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace footprint {
+
+/// The zero-intelligence model fitted to a tape's statistics (`fit_zero_intelligence`).
+struct zero_intelligence_fit {
+  /// The fitted parameters (tick size and lot of the statistics, initial price = first
+  /// two-sided mid, seed 0), ready for `zero_intelligence_model`.
+  zero_intelligence_params params;
+  std::vector<parameter_estimate> lambda;  ///< lambda(i), i = 1..L (entry i-1), limit orders per second per side
+  std::vector<parameter_estimate> theta;   ///< theta(i), cancels per second per resting lot at distance i
+  parameter_estimate mu;                   ///< market rate per side, orders of the mean size per second
+  parameter_estimate market_order_rate;    ///< market orders (runs of fills) per second per side, as counted
+  parameter_estimate power_law_k;          ///< k of lambda(i) ~ k / i^alpha, per second
+  parameter_estimate power_law_alpha;      ///< alpha of the power law, dimensionless
+  double two_sided_seconds = 0.0;          ///< T, seconds
+  double lot_quantity = 0.0;               ///< instrument units per lot
+  double mean_size_lots = 1.0;             ///< mean of `params.size_probabilities`, lots
+};
+
+/// The queue-reactive model fitted to a tape's statistics (`fit_queue_reactive`).
+struct queue_reactive_fit {
+  /// The fitted parameters (tick size and lot of the statistics, initial price = first
+  /// two-sided p_ref, theta_reinit 0, seed 0), ready for `queue_reactive_model`.
+  queue_reactive_params params;
+  matrix limit_rate_std_error;   ///< shape (K, Q + 1), 1/s; NaN where T_i(q) = 0
+  matrix cancel_rate_std_error;  ///< shape (K, Q + 1), 1/s; NaN where T_i(q) = 0
+  matrix market_rate_std_error;  ///< shape (K, Q + 1), 1/s; NaN where T_i(q) = 0
+  matrix seconds;                ///< T_i(q), shape (K, Q + 1), seconds: where the tables are thin
+  parameter_estimate theta;      ///< P(p_ref moves | a first queue empties); NaN without depletions
+  std::size_t depletions = 0;    ///< resolved first-queue depletions
+  std::size_t moves = 0;         ///< of which followed by a move of p_ref
+};
+
+namespace detail::simulation {
+
+/// Throws when the statistics hold no two-sided time.
+inline void require_two_sided(const order_flow_statistics& s, const char* where) {
+  if (!(s.two_sided_seconds() > 0.0))
+    throw invalid_argument(concat(where,
+                                  ": the tape has no time with both sides of the book present and not crossed "
+                                  "(two_sided_seconds = ",
+                                  s.two_sided_seconds(), ", events = ", s.events(), ")"));
+}
+
+}  // namespace detail::simulation
+
+/// Fits the zero-intelligence model of Cont, Stoikov and Talreja (2010) to a tape's statistics,
+/// with their section 4.1 estimators (sizes in lots of `lot_quantity()`, by default the mean
+/// limit-order size):
+/// - lambda(i) = N_l(i) / (2T), standard error sqrt(N_l(i)) / (2T) (Poisson count);
+/// - theta(i) = cancelled quantity at i / time integral of the queue quantity at i (both
+///   sides): the cancel rate per resting lot; standard error theta(i) / sqrt(N_c(i)); 0 with
+///   a NaN error where no quantity rested at i;
+/// - size_probabilities: the limit-order size histogram in lots (rounded up; the last bin
+///   `max_size_lots` and more), mean m lots;
+/// - mu = market quantity / lot / m / (2T): market orders of the simulator's mean size m per
+///   second, so that the simulated market volume matches the tape's (with unit sizes, m = 1,
+///   this is CST's mu = N_m S_m / (S_l T)); standard error mu / sqrt(market orders);
+///   `market_order_rate` = market orders / (2T), for reference;
+/// - the power law lambda(i) = k / i^alpha (CST section 4.1, their figure 3), by least
+///   squares of log lambda(i) on log i over the distances with lambda(i) > 0; classical and
+///   HC1 standard errors (k's by the delta method); NaN errors with fewer than 3 distances,
+///   NaN values with fewer than 2.
+/// The Poisson standard errors fill both `std_error` and `robust_std_error`.
+/// @param stats the statistics of a tape
+/// @return params and estimates; L = `stats.options().levels`
+/// @throws invalid_argument when the tape has no two-sided time, or no limit order at
+///   distances 1..L (every lambda 0), or the first mid is not above one tick
+[[nodiscard]] inline zero_intelligence_fit fit_zero_intelligence(const order_flow_statistics& stats) {
+  constexpr const char* where = "footprint::fit_zero_intelligence";
+  detail::simulation::require_two_sided(stats, where);
+  const double t2 = 2.0 * stats.two_sided_seconds();
+  const std::size_t nl = stats.limit_counts().size();
+  zero_intelligence_fit f;
+  f.two_sided_seconds = stats.two_sided_seconds();
+  f.lot_quantity = stats.lot_quantity();
+  f.params.tick_size = stats.options().tick_size;
+  f.params.lot_quantity = stats.lot_quantity();
+  f.params.initial_price = stats.first_mid_price();
+  f.lambda.resize(nl);
+  f.theta.resize(nl);
+  f.params.lambda.resize(nl);
+  f.params.theta.resize(nl);
+  for (std::size_t i = 0; i < nl; ++i) {
+    const auto n = static_cast<double>(stats.limit_counts()[i]);
+    const double se = std::sqrt(n) / t2;
+    f.lambda[i] = parameter_estimate{n / t2, se, se};
+    f.params.lambda[i] = n / t2;
+    const double exposure = stats.queue_integral()[i];
+    const double th = exposure > 0.0 ? stats.cancelled_quantity()[i] / exposure : 0.0;
+    const auto nc = static_cast<double>(stats.cancel_counts()[i]);
+    const double th_se = exposure > 0.0 && nc > 0.0 ? th / std::sqrt(nc) : nan;
+    f.theta[i] = parameter_estimate{th, th_se, th_se};
+    f.params.theta[i] = th;
+  }
+  const auto hist = stats.size_histogram();
+  double total = 0.0;
+  for (const std::size_t h : hist) total += static_cast<double>(h);
+  if (total > 0.0) {
+    f.params.size_probabilities.resize(hist.size());
+    for (std::size_t k = 0; k < hist.size(); ++k) f.params.size_probabilities[k] = static_cast<double>(hist[k]) / total;
+    // Drop the empty tail bins (the simulator's sizes stop at the largest observed bin).
+    while (!f.params.size_probabilities.empty() && f.params.size_probabilities.back() == 0.0)
+      f.params.size_probabilities.pop_back();
+    f.mean_size_lots = f.params.mean_size();
+  }
+  const double mu = stats.market_quantity() / stats.lot_quantity() / f.mean_size_lots / t2;
+  const auto n_orders = static_cast<double>(stats.market_orders());
+  const double mu_se = n_orders > 0.0 ? mu / std::sqrt(n_orders) : nan;
+  f.mu = parameter_estimate{mu, mu_se, mu_se};
+  f.params.mu = mu;
+  const double mor_se = std::sqrt(n_orders) / t2;
+  f.market_order_rate = parameter_estimate{n_orders / t2, mor_se, mor_se};
+
+  // Power law by least squares in logs.
+  std::vector<double> x;
+  std::vector<double> y;
+  for (std::size_t i = 0; i < nl; ++i)
+    if (f.params.lambda[i] > 0.0) {
+      x.push_back(std::log(static_cast<double>(i + 1)));
+      y.push_back(std::log(f.params.lambda[i]));
+    }
+  if (x.size() >= 2) {
+    const auto n = static_cast<double>(x.size());
+    double mx = 0.0;
+    double my = 0.0;
+    for (std::size_t j = 0; j < x.size(); ++j) {
+      mx += x[j];
+      my += y[j];
+    }
+    mx /= n;
+    my /= n;
+    double sxx = 0.0;
+    double sxy = 0.0;
+    for (std::size_t j = 0; j < x.size(); ++j) {
+      sxx += (x[j] - mx) * (x[j] - mx);
+      sxy += (x[j] - mx) * (y[j] - my);
+    }
+    const double slope = sxy / sxx;
+    const double intercept = my - slope * mx;
+    double se_slope = nan;
+    double se_intercept = nan;
+    double hc_slope = nan;
+    double hc_intercept = nan;
+    if (x.size() >= 3) {
+      double ssr = 0.0;
+      double meat_ss = 0.0;  // sum r^2 (x - mx)^2
+      double meat_s = 0.0;   // sum r^2 (x - mx)
+      double meat_0 = 0.0;   // sum r^2
+      for (std::size_t j = 0; j < x.size(); ++j) {
+        const double r = y[j] - intercept - slope * x[j];
+        ssr += r * r;
+        const double c = x[j] - mx;
+        meat_ss += r * r * c * c;
+        meat_s += r * r * c;
+        meat_0 += r * r;
+      }
+      const double s2 = ssr / (n - 2.0);
+      se_slope = std::sqrt(s2 / sxx);
+      se_intercept = std::sqrt(s2 * (1.0 / n + mx * mx / sxx));
+      // HC1 in the centred parametrisation: slope b, intercept a = ybar - b xbar.
+      const double hc = n / (n - 2.0);
+      const double var_b = hc * meat_ss / (sxx * sxx);
+      // a = sum w_j y_j with w_j = 1/n - mx c_j / sxx.
+      const double var_a = hc * (meat_0 / (n * n) - 2.0 * mx * meat_s / (n * sxx) + mx * mx * meat_ss / (sxx * sxx));
+      hc_slope = std::sqrt(var_b);
+      hc_intercept = std::sqrt(std::max(var_a, 0.0));
+    }
+    const double k = std::exp(intercept);
+    f.power_law_k = parameter_estimate{k, k * se_intercept, k * hc_intercept};
+    f.power_law_alpha = parameter_estimate{-slope, se_slope, hc_slope};
+  }
+  detail::simulation::validate(f.params, where);
+  return f;
+}
+
+/// Fits the queue-reactive model of Huang, Lehalle and Rosenbaum (2015) to a tape's
+/// statistics: the maximum-likelihood intensities of their section 3.1 for a Poisson
+/// process in each state, rate(i, q) = unit events at queue i and size q / T_i(q), standard
+/// error sqrt(N) / T_i(q); 0 with NaN errors where T_i(q) = 0 (the state was never visited:
+/// the simulator then never fires that event from it, and `seconds` shows where the tables
+/// are thin). theta = moves / resolved depletions of a first queue (HLR's Model III
+/// probability that p_ref moves when a first queue empties), standard error
+/// sqrt(theta (1 - theta) / depletions); with no depletion, NaN (and `params.theta` keeps its
+/// default 0.5). theta_reinit is 0: redraws of the whole book after a move are not
+/// identified by this estimator.
+/// @param stats the statistics of a tape
+/// @return params (K = `queue_levels`, Q = `max_queue_lots`) and errors, each of shape (K, Q + 1)
+/// @throws invalid_argument when the tape has no two-sided time, or the first p_ref is not
+///   above one tick
+[[nodiscard]] inline queue_reactive_fit fit_queue_reactive(const order_flow_statistics& stats) {
+  constexpr const char* where = "footprint::fit_queue_reactive";
+  detail::simulation::require_two_sided(stats, where);
+  queue_reactive_fit f;
+  f.seconds = stats.queue_seconds();
+  const index k = f.seconds.rows();
+  const index c = f.seconds.cols();
+  f.params.tick_size = stats.options().tick_size;
+  f.params.lot_quantity = stats.lot_quantity();
+  f.params.initial_price = stats.first_reference_price();
+  f.params.theta_reinit = 0.0;
+  f.params.limit_rate = matrix::Zero(k, c);
+  f.params.cancel_rate = matrix::Zero(k, c);
+  f.params.market_rate = matrix::Zero(k, c);
+  f.limit_rate_std_error = matrix::Constant(k, c, nan);
+  f.cancel_rate_std_error = matrix::Constant(k, c, nan);
+  f.market_rate_std_error = matrix::Constant(k, c, nan);
+  for (index i = 0; i < k; ++i)
+    for (index q = 0; q < c; ++q) {
+      const double t = f.seconds(i, q);
+      if (!(t > 0.0)) continue;
+      f.params.limit_rate(i, q) = stats.queue_limit_events()(i, q) / t;
+      f.limit_rate_std_error(i, q) = std::sqrt(stats.queue_limit_events()(i, q)) / t;
+      if (q == 0) continue;  // cancels and market events need a non-empty queue
+      f.params.cancel_rate(i, q) = stats.queue_cancel_events()(i, q) / t;
+      f.cancel_rate_std_error(i, q) = std::sqrt(stats.queue_cancel_events()(i, q)) / t;
+      f.params.market_rate(i, q) = stats.queue_market_events()(i, q) / t;
+      f.market_rate_std_error(i, q) = std::sqrt(stats.queue_market_events()(i, q)) / t;
+    }
+  f.depletions = stats.depletions();
+  f.moves = stats.depletion_moves();
+  if (f.depletions > 0) {
+    const double n = static_cast<double>(f.depletions);
+    const double th = static_cast<double>(f.moves) / n;
+    const double se = std::sqrt(th * (1.0 - th) / n);
+    f.theta = parameter_estimate{th, se, se};
+    f.params.theta = th;
+  }
+  detail::simulation::validate(f.params, where);
+  return f;
+}
+
+}  // namespace footprint
