@@ -7,7 +7,8 @@
 ///
 /// Includes Eigen/Core and Boost.Math's normal and Student-t distributions; training and
 /// prediction are member templates (compiled only where they are used), defined in
-/// mlp_regressor_impl.hpp. Persistence is in `footprint/io/mlp_json.hpp`.
+/// mlp_regressor_state_impl.hpp and mlp_regressor_impl.hpp. Persistence is in
+/// `footprint/io/mlp_json.hpp`.
 #pragma once
 
 #include "footprint/detail/checks.hpp"
@@ -422,3 +423,4 @@ class mlp_regressor {
 }  // namespace footprint
 
 #include "footprint/models/neural/mlp_regressor_impl.hpp"
+#include "footprint/models/neural/mlp_regressor_state_impl.hpp"
