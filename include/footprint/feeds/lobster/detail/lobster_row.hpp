@@ -21,6 +21,26 @@ namespace footprint {
 
 namespace detail {
 
+/// Private: reads a LOBSTER time at `q` (seconds after midnight, 1-9 digits, then optionally
+/// '.' and 1-9 decimals) into `ns`, exactly, and advances `q` past it; false (q and ns
+/// unspecified) when the text there is not one. What follows is the caller's to check.
+[[gnu::always_inline]] inline bool read_lobster_time(const char*& q, const char* end, std::int64_t& ns) noexcept {
+  static constexpr std::uint64_t pow10[10] = {1,      10,      100,      1000,      10000,
+                                              100000, 1000000, 10000000, 100000000, 1000000000};
+  std::uint64_t seconds = 0;
+  const std::ptrdiff_t n_int = digit_run(q, end, seconds);
+  if (n_int < 1 || n_int > 9) return false;
+  std::uint64_t frac = 0;
+  if (q != end && *q == '.') {
+    ++q;
+    const std::ptrdiff_t n_frac = digit_run(q, end, frac);
+    if (n_frac < 1 || n_frac > 9) return false;
+    frac *= pow10[9 - n_frac];
+  }
+  ns = static_cast<std::int64_t>(seconds * 1000000000u + frac);
+  return true;
+}
+
 /// Private: the fields of one LOBSTER row, parsed by hand (the columns are integers,
 /// except the time). Errors name the file, line, column and field; building them is kept
 /// out of line so that the field parsers stay small enough to inline.
@@ -64,22 +84,11 @@ class lobster_row {
   /// The open field as a time: seconds after midnight, at most 9 integer digits and 9
   /// decimals; returned exactly, in nanoseconds.
   [[gnu::always_inline]] std::int64_t time_ns() {
-    static constexpr std::uint64_t pow10[10] = {1,      10,      100,      1000,      10000,
-                                                100000, 1000000, 10000000, 100000000, 1000000000};
     const char* q = p_;
-    std::uint64_t seconds = 0;
-    const std::ptrdiff_t n_int = digit_run(q, end_, seconds);
-    std::uint64_t ns = 0;
-    bool ok = n_int > 0 && n_int <= 9;
-    if (ok && q != end_ && *q == '.') {
-      ++q;
-      const std::ptrdiff_t n_frac = digit_run(q, end_, ns);
-      ok = n_frac > 0 && n_frac <= 9;
-      if (ok) ns *= pow10[9 - n_frac];
-    }
-    if (!ok || (q != end_ && *q != ',')) bad_time(file_, line_, kind_, col_, start_, end_);
+    std::int64_t ns = 0;
+    if (!read_lobster_time(q, end_, ns) || (q != end_ && *q != ',')) bad_time(file_, line_, kind_, col_, start_, end_);
     p_ = q;
-    return static_cast<std::int64_t>(seconds * 1000000000u + ns);
+    return ns;
   }
 
   /// @throws data_error "unexpected extra field" when fields remain after the last.
@@ -212,20 +221,9 @@ inline lobster_message parse_lobster_message_checked(const std::string& file, st
 [[gnu::always_inline]] inline bool parse_lobster_message_fast(std::string_view text, lobster_message& m) noexcept {
   const char* p = text.data();
   const char* const end = p + text.size();
-  std::uint64_t seconds = 0;
-  const std::ptrdiff_t n_int = digit_run(p, end, seconds);
-  if (n_int < 1 || n_int > 9 || p == end) return false;
-  std::uint64_t ns = 0;
-  if (*p == '.') {
-    static constexpr std::uint64_t pow10[10] = {1,      10,      100,      1000,      10000,
-                                                100000, 1000000, 10000000, 100000000, 1000000000};
-    ++p;
-    const std::ptrdiff_t n_frac = digit_run(p, end, ns);
-    if (n_frac < 1 || n_frac > 9 || p == end) return false;
-    ns *= pow10[9 - n_frac];
-  }
-  if (*p != ',' || end - p < 4) return false;
-  m.time_ns = static_cast<std::int64_t>(seconds * 1000000000u + ns);
+  std::int64_t time_ns = 0;
+  if (!read_lobster_time(p, end, time_ns) || p == end || *p != ',' || end - p < 4) return false;
+  m.time_ns = time_ns;
   const unsigned type = static_cast<unsigned>(static_cast<unsigned char>(p[1])) - unsigned{'1'};
   if (type > 5 || p[2] != ',') return false;  // types 1 to 6; a halt (7) takes the checked path
   m.type = static_cast<std::int64_t>(type) + 1;
