@@ -1,7 +1,8 @@
 // The queue-reactive simulator (Huang, Lehalle and Rosenbaum 2015): the invariant
 // distribution against the birth-death closed form, the first queue's time-averaged law
 // against it, P(next reference move up) = 1/2 under symmetric parameters, intensities that
-// react to the user's own lots, determinism, and the parameter checks.
+// react to the user's own lots, p_ref moved by the user's market orders, determinism, and
+// the parameter checks.
 #include "footprint/simulation/queue_reactive_model.hpp"
 
 #include "footprint/error.hpp"
@@ -108,6 +109,61 @@ TEST_CASE("queue_reactive_model: the intensities react to the user's own lots") 
   }
   CHECK(filled > 0.0);
   CHECK(filled + m.resting_quantity(mine) == 3.0);
+}
+
+// HLR's Model III moves p_ref when a first queue empties, whoever empties it: the user's
+// market order that takes the whole first ask queue moves it up with probability theta, and
+// one that walks through two queues moves it at least twice when theta is 1.
+TEST_CASE("queue_reactive_model: the user's market order that empties the first queue moves p_ref") {
+  auto fresh = [](double theta, std::uint64_t seed) {
+    for (;; ++seed) {  // a book whose first two ask queues both hold lots
+      fp::queue_reactive_model m(two_levels(theta, seed));
+      if (m.queue(side::sell, 1) > 0.0 && m.queue(side::sell, 2) > 0.0) return m;
+    }
+  };
+  {
+    fp::queue_reactive_model m = fresh(1.0, 10);
+    const double ref = m.reference_price();
+    m.submit_market(side::buy, m.queue(side::sell, 1));
+    CHECK(m.reference_price() == doctest::Approx(ref + m.tick_size()));
+    CHECK(m.best_bid() == doctest::Approx(ref + 0.5 * m.tick_size()));  // the emptied price now quotes a bid
+    CHECK(m.queue(side::sell, 1) > 0.0);                                // the old second ask queue
+  }
+  {
+    fp::queue_reactive_model m = fresh(0.0, 10);
+    const double ref = m.reference_price();
+    m.submit_market(side::buy, m.queue(side::sell, 1));
+    CHECK(m.reference_price() == ref);
+    CHECK(m.queue(side::sell, 1) == 0.0);
+  }
+  {
+    fp::queue_reactive_model m = fresh(1.0, 20);
+    const double ref = m.reference_price();
+    m.submit_market(side::buy, m.queue(side::sell, 1) + m.queue(side::sell, 2));
+    CHECK(m.reference_price() >= ref + 2.0 * m.tick_size() - 1e-9);
+    CHECK(m.queue(side::sell, 1) > 0.0);
+  }
+  {
+    // a partial take leaves the first queue and p_ref where they were
+    fp::queue_reactive_model m = fresh(1.0, 30);
+    while (m.queue(side::sell, 1) < 2.0) m = fresh(1.0, m.params().seed + 1);
+    const double ref = m.reference_price();
+    m.submit_market(side::buy, 1.0);
+    CHECK(m.reference_price() == ref);
+  }
+  // theta = 0.3: the share of moves over 4,000 books, within 4 standard errors
+  int moved = 0;
+  const int n = 4'000;
+  std::uint64_t seed = 1'000;
+  for (int k = 0; k < n; ++k) {
+    fp::queue_reactive_model m = fresh(0.3, seed);
+    seed = m.params().seed + 1;
+    const double ref = m.reference_price();
+    m.submit_market(side::buy, m.queue(side::sell, 1));
+    if (m.reference_price() > ref) ++moved;
+  }
+  const double se = std::sqrt(0.3 * 0.7 / n);
+  CHECK(std::abs(moved / static_cast<double>(n) - 0.3) < 4.0 * se);
 }
 
 TEST_CASE("queue_reactive_model: same seed same tape") {

@@ -36,7 +36,8 @@ namespace footprint {
 /// market orders of one lot, at intensities that depend on its size, the user's lots
 /// included: the market reacts to the user's orders. Cancellations take only other
 /// participants' lots (at intensity cancel_rate(q) x others / q). When a side's first queue
-/// empties the reference price moves one tick towards it with probability theta; queues that
+/// empties, whoever emptied it (the user's market order too, and again at each queue it walked
+/// through), the reference price moves one tick towards it with probability theta; queues that
 /// enter the K-queue window are drawn from their invariant distributions, and with
 /// probability theta_reinit every queue is. The initial book draws each queue from its
 /// invariant distribution around `initial_price`.
@@ -196,6 +197,7 @@ class queue_reactive_model : public detail::simulation::simulator_base<queue_rea
       total += (w[0] + w[1]) + w[2];
     }
     side_rate_[s] = total;
+    first_filled_[static_cast<std::size_t>(s)] = book_.quantity(s, tick_of(s, 1)) > 0;
   }
 
   void apply(double x) {
@@ -255,8 +257,16 @@ class queue_reactive_model : public detail::simulation::simulator_base<queue_rea
 
   /// After a background event (`apply` kept the rates up to date).
   void on_book_change() noexcept {}
-  /// After an order of the user: every rate afresh.
-  void on_own_order() noexcept {
+  /// After an order of the user: a first queue it emptied (a market order, or the
+  /// cancellation of the user's last lots there) moves p_ref towards it with probability
+  /// theta, as one the others emptied does, and again while the new first queue is empty (a
+  /// market order that walked the book); then every rate afresh.
+  void on_own_order() {
+    for (int s = 0; s < 2; ++s) {
+      if (!first_filled_[static_cast<std::size_t>(s)] || book_.quantity(s, tick_of(s, 1)) != 0) continue;
+      while (book_.quantity(s, tick_of(s, 1)) == 0 && rng_.uniform() < params_.theta) move_reference(s);
+      break;  // one order empties one side's first queue at most
+    }
     refresh_side(0);
     refresh_side(1);
   }
@@ -267,6 +277,7 @@ class queue_reactive_model : public detail::simulation::simulator_base<queue_rea
   std::vector<double> weight_;         // limit, cancel, market rates of queues 1..K: bids, then asks
   std::array<double, 2> side_rate_{};  // the sum of each side's rates
   std::int64_t ref_ = 0;
+  std::array<bool, 2> first_filled_{};  // each side's first queue was non-empty at its last refresh
 };
 
 }  // namespace footprint
