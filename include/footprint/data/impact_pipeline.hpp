@@ -12,6 +12,7 @@
 #include "footprint/concepts.hpp"
 #include "footprint/data/arrival_state.hpp"
 #include "footprint/data/detail/grid_volatility.hpp"
+#include "footprint/data/detail/timed_rows.hpp"
 #include "footprint/data/executed_order.hpp"
 #include "footprint/data/impact_dataset.hpp"
 #include "footprint/data/impact_pipeline_params.hpp"
@@ -96,7 +97,7 @@ class impact_pipeline {
     }
     levels_ = static_cast<std::size_t>(params_.arrival_book_levels);
     builder_.keep_arrival_books(params_.arrival_book_levels);
-    stride_ = 4 + names_.size() + 4 * levels_;
+    history_.set_stride(4 + names_.size() + 4 * levels_);
   }
 
   /// The parameters.
@@ -110,8 +111,7 @@ class impact_pipeline {
   /// Bytes held now (capacities of the mid path, trades, orders, features, arrival books and
   /// the history), as `impact_pipeline_params::memory_limit` counts them.
   [[nodiscard]] std::size_t bytes_held() const noexcept {
-    return builder_.bytes_held() + trades_.capacity() * sizeof(trade) +
-           times_.capacity() * sizeof(std::chrono::nanoseconds) + values_.capacity() * sizeof(double);
+    return builder_.bytes_held() + trades_.capacity() * sizeof(trade) + history_.bytes_held();
   }
 
   /// Observes the book after one update.
@@ -181,7 +181,7 @@ class impact_pipeline {
   /// Complexity: O(log of the states kept).
   bool arrival_at(std::chrono::nanoseconds time, arrival_state& out) const {
     require_history("arrival_at");
-    const std::size_t n = states_at_or_before(time - params_.arrival_lag);
+    const std::size_t n = history_.count_at_or_before(time - params_.arrival_lag);
     if (n == 0) {
       clear(out, time - params_.arrival_lag);
       return false;
@@ -213,18 +213,17 @@ class impact_pipeline {
     }
     const std::chrono::nanoseconds start = time - params_.arrival_lag;
     const std::chrono::nanoseconds stop = start - params_.arrival_search;
-    const std::size_t n = states_at_or_before(start);
+    const std::size_t n = history_.count_at_or_before(start);
     // The states in force at some time in [stop, start]: back to the one in force at stop.
     for (std::size_t i = n; i-- > 0;) {
-      const std::size_t s = slot(i);
-      const double* v = values_.data() + s * stride_;
+      const double* v = history_.row(i);
       const bool consistent =
           side == footprint::side::buy ? v[1] <= first_price : v[0] >= first_price;  // NaN (empty side): false
       if (consistent) {
         read_state(i, out);
         return true;
       }
-      if (times_[s] <= stop) break;
+      if (history_.time(i) <= stop) break;
     }
     if (n == 0) {
       clear(out, start);
@@ -329,31 +328,15 @@ class impact_pipeline {
     }
   }
 
-  // Number of kept states with time <= t (they are in time order).
-  [[nodiscard]] std::size_t states_at_or_before(std::chrono::nanoseconds t) const noexcept {
-    std::size_t lo = 0;
-    std::size_t hi = size_;
-    while (lo < hi) {
-      const std::size_t m = lo + (hi - lo) / 2;
-      if (times_[slot(m)] <= t) {
-        lo = m + 1;
-      } else {
-        hi = m;
-      }
-    }
-    return lo;
-  }
-
   void read_state(std::size_t i, arrival_state& out) const {
-    const std::size_t s = slot(i);
-    const double* v = values_.data() + s * stride_;
-    out.time = times_[s];
+    const double* v = history_.row(i);
+    out.time = history_.time(i);
     out.bid = v[0];
     out.ask = v[1];
     out.bid_depth = v[2];
     out.ask_depth = v[3];
     out.features.assign(v + 4, v + 4 + names_.size());
-    out.book.assign(v + 4 + names_.size(), v + stride_);
+    out.book.assign(v + 4 + names_.size(), v + 4 + names_.size() + 4 * levels_);
   }
 
   void clear(arrival_state& out, std::chrono::nanoseconds t) const {
@@ -378,31 +361,18 @@ class impact_pipeline {
     }
   }
 
-  [[nodiscard]] std::size_t slot(std::size_t i) const noexcept {
-    const std::size_t s = head_ + i;
-    return s >= capacity_ ? s - capacity_ : s;
-  }
-
   // Appends the state after this update to the history, dropping the states no later query
   // can need (all but the last one at or before now - lag - search).
   template <OrderBookView B>
   void keep_state(const B& book, std::chrono::nanoseconds t, const detail::feat::top_quotes& q) {
-    const std::chrono::nanoseconds horizon = t - params_.arrival_lag - params_.arrival_search;
-    while (size_ >= 2 && times_[slot(1)] <= horizon) {
-      if (++head_ == capacity_) head_ = 0;
-      --size_;
-    }
-    if (size_ == capacity_) grow();
-    const std::size_t s = slot(size_);
-    times_[s] = t;
-    double* v = values_.data() + s * stride_;
+    history_.drop_before(t - params_.arrival_lag - params_.arrival_search);
+    double* v = history_.push(t);
     v[0] = q.bid;
     v[1] = q.ask;
     v[2] = q.bid_quantity;
     v[3] = q.ask_quantity;
     features_.compute(book, std::span<double>(v + 4, names_.size()));
     copy_levels(book, v + 4 + names_.size());
-    ++size_;
   }
 
   // Refuses the stream once it holds more than memory_limit bytes (checked every 4,096 book
@@ -417,23 +387,6 @@ class impact_pipeline {
                                     params_.memory_limit, " bytes): split the input or raise the limit"));
   }
 
-  void grow() {
-    const std::size_t cap = capacity_ == 0 ? 64 : 2 * capacity_;
-    std::vector<std::chrono::nanoseconds> times(cap);
-    std::vector<double> values(cap * stride_);
-    for (std::size_t i = 0; i < size_; ++i) {
-      const std::size_t s = slot(i);
-      times[i] = times_[s];
-      std::copy(values_.begin() + static_cast<std::ptrdiff_t>(s * stride_),
-                values_.begin() + static_cast<std::ptrdiff_t>((s + 1) * stride_),
-                values.begin() + static_cast<std::ptrdiff_t>(i * stride_));
-    }
-    times_ = std::move(times);
-    values_ = std::move(values);
-    capacity_ = cap;
-    head_ = 0;
-  }
-
   Features features_;
   impact_pipeline_params params_;
   std::vector<std::string> names_;
@@ -444,13 +397,8 @@ class impact_pipeline {
   // volatility sampling
   detail::grid_volatility volatility_;
   std::size_t levels_ = 0;  // arrival book levels kept per side
-  // history: a ring of (time, bid, ask, bid depth, ask depth, features..., book levels...)
-  std::size_t stride_ = 4;
-  std::vector<std::chrono::nanoseconds> times_;
-  std::vector<double> values_;
-  std::size_t head_ = 0;
-  std::size_t size_ = 0;
-  std::size_t capacity_ = 0;
+  // history: rows of (bid, ask, bid depth, ask depth, features..., book levels...) by time
+  detail::timed_rows history_;
 };
 
 }  // namespace footprint
