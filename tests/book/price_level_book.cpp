@@ -123,6 +123,16 @@ bool same_levels(const fp::price_level_book& a, const fp::price_level_book& b) {
   return true;
 }
 
+// Sorts a depth update best first and drops repeated prices, as a depth update lists them.
+void best_first_unique(std::vector<fp::price_level>& update, side s) {
+  std::sort(update.begin(), update.end(), [s](const fp::price_level& a, const fp::price_level& b) {
+    return s == side::buy ? a.price > b.price : a.price < b.price;
+  });
+  update.erase(std::unique(update.begin(), update.end(),
+                           [](const fp::price_level& a, const fp::price_level& b) { return a.price == b.price; }),
+               update.end());
+}
+
 TEST_CASE("set_levels gives what set_level gives one level at a time, in any order and with repeats") {
   std::mt19937_64 rng(20261202);
   std::uniform_int_distribution<int> tick(1, 60);
@@ -136,19 +146,44 @@ TEST_CASE("set_levels gives what set_level gives one level at a time, in any ord
       // ticks so that levels repeat within a batch and meet resting ones.
       std::vector<fp::price_level> update(static_cast<std::size_t>(1 + (round * 7 + u * 13) % 80));
       for (fp::price_level& l : update) l = fp::price_level{100.0 + 0.5 * tick(rng), static_cast<double>(qty(rng))};
-      if (u % 3 == 1) {  // best first without repeats, as a depth update lists them
-        std::sort(update.begin(), update.end(), [s](const fp::price_level& a, const fp::price_level& b) {
-          return s == side::buy ? a.price > b.price : a.price < b.price;
-        });
-        update.erase(std::unique(update.begin(), update.end(),
-                                 [](const fp::price_level& a, const fp::price_level& b) { return a.price == b.price; }),
-                     update.end());
-      }
+      if (u % 3 == 1) best_first_unique(update, s);
       for (const fp::price_level& l : update) one_by_one.set_level(s, l.price, l.quantity);
       batched.set_levels(s, update);
       INFO("round ", round, " update ", u, " of ", update.size(), " levels");
       REQUIRE(same_levels(one_by_one, batched));
     }
+  }
+}
+
+// The same on deep sides whose updates spread over hundreds of levels, as the Binance
+// captures' do: there set_levels finds the levels by independent bisections four at a time
+// (the path above gallops from one level to the next).
+TEST_CASE("set_levels gives what set_level gives on deep sides, with updates spread over hundreds of levels") {
+  std::mt19937_64 rng(20261205);
+  std::uniform_int_distribution<int> tick(1, 3000);
+  std::uniform_int_distribution<int> qty(0, 3);  // 0: remove
+  fp::price_level_book one_by_one;
+  fp::price_level_book batched;
+  for (const side s : {side::buy, side::sell}) {
+    std::vector<fp::price_level> resting;
+    for (int k = 0; k < 2000; ++k) resting.push_back(fp::price_level{100.0 + 0.01 * tick(rng), 1.0 + qty(rng)});
+    for (const fp::price_level& l : resting) one_by_one.set_level(s, l.price, l.quantity);
+    batched.set_levels(s, resting);
+  }
+  REQUIRE(same_levels(one_by_one, batched));
+  CHECK(batched.bid_levels() > 1000);
+  // updates reach beyond both ends of the resting levels: new best and new worst levels
+  std::uniform_int_distribution<int> update_tick(-200, 3200);
+  for (int u = 0; u < 400; ++u) {
+    const side s = u % 2 == 0 ? side::buy : side::sell;
+    std::vector<fp::price_level> update(static_cast<std::size_t>(16 + (u * 7) % 61));
+    for (fp::price_level& l : update)
+      l = fp::price_level{100.0 + 0.01 * update_tick(rng), static_cast<double>(qty(rng))};
+    if (u % 3 == 1) best_first_unique(update, s);
+    for (const fp::price_level& l : update) one_by_one.set_level(s, l.price, l.quantity);
+    batched.set_levels(s, update);
+    INFO("update ", u, " of ", update.size(), " levels");
+    REQUIRE(same_levels(one_by_one, batched));
   }
 }
 
