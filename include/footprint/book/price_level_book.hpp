@@ -3,6 +3,7 @@
 #pragma once
 
 #include "footprint/book/detail/batch_edit.hpp"
+#include "footprint/book/detail/level_search.hpp"
 #include "footprint/concepts.hpp"
 #include "footprint/error.hpp"
 #include "footprint/types.hpp"
@@ -240,16 +241,16 @@ class price_level_book {
     // The worst level first, by galloping from the level found last; every other lies after
     // it. Levels a few apart on average are each found by galloping on from the one before;
     // levels spread further, by independent bisections (`bisect_all`).
-    std::size_t at =
-        s == side::buy ? find_near(v, finger, sorted[0].price, lt) : find_near(v, finger, sorted[0].price, gt);
+    std::size_t at = s == side::buy ? detail::find_near(v, finger, sorted[0].price, lt)
+                                    : detail::find_near(v, finger, sorted[0].price, gt);
     const bool spread = v.size() - at >= 4 * sorted.size();
     std::vector<std::size_t>& pos = scratch_positions_;
     if (spread) {
       pos.resize(sorted.size());
       if (s == side::buy) {
-        bisect_all(v, sorted, at, pos, lt);
+        detail::bisect_all(v, sorted, at, pos, lt);
       } else {
-        bisect_all(v, sorted, at, pos, gt);
+        detail::bisect_all(v, sorted, at, pos, gt);
       }
     }
     for (std::size_t j = 0; j < sorted.size(); ++j) {
@@ -259,7 +260,7 @@ class price_level_book {
       if (spread) {
         at = pos[j];
       } else if (j > 0) {
-        at = s == side::buy ? find_near(v, at, u.price, lt) : find_near(v, at, u.price, gt);
+        at = s == side::buy ? detail::find_near(v, at, u.price, lt) : detail::find_near(v, at, u.price, gt);
       }
       if (at < v.size() && v[at].price == u.price) {
         if (u.quantity != 0.0) {
@@ -288,103 +289,17 @@ class price_level_book {
   std::vector<price_level>::iterator find(side s, double price) noexcept {
     std::vector<price_level>& v = levels(s);
     std::size_t& finger = s == side::buy ? bid_finger_ : ask_finger_;
-    finger = s == side::buy ? find_near(v, finger, price, [](double l, double p) { return l < p; })
-                            : find_near(v, finger, price, [](double l, double p) { return l > p; });
+    finger = s == side::buy ? detail::find_near(v, finger, price, [](double l, double p) { return l < p; })
+                            : detail::find_near(v, finger, price, [](double l, double p) { return l > p; });
     return v.begin() + static_cast<std::ptrdiff_t>(finger);
   }
 
   template <class Levels>
   static auto find_in(Levels& v, side s, double price) noexcept -> decltype(v.begin()) {
-    const std::size_t i = s == side::buy ? bisect(v, 0, v.size(), price, [](double l, double p) { return l < p; })
-                                         : bisect(v, 0, v.size(), price, [](double l, double p) { return l > p; });
+    const std::size_t i = s == side::buy
+                              ? detail::bisect(v, 0, v.size(), price, [](double l, double p) { return l < p; })
+                              : detail::bisect(v, 0, v.size(), price, [](double l, double p) { return l > p; });
     return v.begin() + static_cast<std::ptrdiff_t>(i);
-  }
-
-  // The first index a in [lo, hi] with !worse(v[a].price, price), given that one is there
-  // (v[hi] is not worse, or hi = size) and that all before lo are worse. Branch-free.
-  template <class Worse>
-  static std::size_t bisect(const std::vector<price_level>& v, std::size_t lo, std::size_t hi, double price,
-                            Worse worse) noexcept {
-    std::size_t n = hi - lo;
-    while (n > 1) {
-      const std::size_t half = n / 2;
-      lo = worse(v[lo + half - 1].price, price) ? lo + half : lo;
-      n -= half;
-    }
-    if (n == 1 && worse(v[lo].price, price)) ++lo;
-    return lo;
-  }
-
-  // The insertion point in `v` of each of `prices` (sorted worst first, all at or after
-  // index `first`): out[j] for prices[j], by bisections of [first, n) run four at a time in
-  // step. They take the same number of steps, and the four chains of loads overlap instead
-  // of each waiting for the one before, as galloping on from it does (on the Binance
-  // captures, whose updates spread over hundreds of levels, the book applies them 13-17%
-  // faster).
-  template <class Worse>
-  static void bisect_all(const std::vector<price_level>& v, const std::vector<price_level>& prices, std::size_t first,
-                         std::vector<std::size_t>& out, Worse worse) noexcept {
-    const std::size_t n = v.size();
-    const std::size_t m = prices.size();
-    const price_level* d = v.data();
-    std::size_t j = 0;
-    for (; j + 4 <= m; j += 4) {
-      const double p0 = prices[j].price, p1 = prices[j + 1].price, p2 = prices[j + 2].price, p3 = prices[j + 3].price;
-      std::size_t a = first, b = first, c = first, e = first;
-      std::size_t len = n - first;
-      while (len > 1) {
-        const std::size_t half = len / 2;
-        a = worse(d[a + half - 1].price, p0) ? a + half : a;
-        b = worse(d[b + half - 1].price, p1) ? b + half : b;
-        c = worse(d[c + half - 1].price, p2) ? c + half : c;
-        e = worse(d[e + half - 1].price, p3) ? e + half : e;
-        len -= half;
-      }
-      if (len == 1) {
-        a += worse(d[a].price, p0) ? 1 : 0;
-        b += worse(d[b].price, p1) ? 1 : 0;
-        c += worse(d[c].price, p2) ? 1 : 0;
-        e += worse(d[e].price, p3) ? 1 : 0;
-      }
-      out[j] = a;
-      out[j + 1] = b;
-      out[j + 2] = c;
-      out[j + 3] = e;
-    }
-    for (; j < m; ++j) out[j] = bisect(v, first, n, prices[j].price, worse);
-  }
-
-  // The insertion point, galloping from index `from` (any value: it is clamped).
-  template <class Worse>
-  static std::size_t find_near(const std::vector<price_level>& v, std::size_t from, double price,
-                               Worse worse) noexcept {
-    const std::size_t n = v.size();
-    if (n == 0) return 0;
-    if (from >= n) from = n - 1;
-    std::size_t lo = 0;
-    std::size_t hi = n;
-    if (worse(v[from].price, price)) {  // the answer is after `from`
-      lo = from + 1;
-      for (std::size_t step = 1; lo + step - 1 < n; step *= 2) {
-        const std::size_t i = lo + step - 1;
-        if (!worse(v[i].price, price)) {
-          hi = i;
-          break;
-        }
-        lo = i + 1;
-      }
-    } else {  // the answer is `from` or before
-      hi = from;
-      for (std::size_t step = 1; step <= hi; step *= 2) {
-        const std::size_t i = hi - step;
-        if (worse(v[i].price, price)) {
-          lo = i + 1;
-          break;
-        }
-        hi = i;
-      }
-    }
-    return bisect(v, lo, hi, price, worse);
   }
 
   void insert(std::vector<price_level>& v, std::vector<price_level>::iterator it, price_level l) {
