@@ -36,11 +36,12 @@ namespace footprint {
 /// market orders of one lot, at intensities that depend on its size, the user's lots
 /// included: the market reacts to the user's orders. Cancellations take only other
 /// participants' lots (at intensity cancel_rate(q) x others / q). When a side's first queue
-/// empties, whoever emptied it (the user's market order too, and again at each queue it walked
-/// through), the reference price moves one tick towards it with probability theta; queues that
-/// enter the K-queue window are drawn from their invariant distributions, and with
-/// probability theta_reinit every queue is. The initial book draws each queue from its
-/// invariant distribution around `initial_price`.
+/// empties, whoever emptied it, the reference price moves one tick towards it with
+/// probability theta; after the user's order it moves again, with probability theta each
+/// time, while the new first queue is empty (as after a market order that walked through
+/// it). Queues that enter the K-queue window are drawn from their invariant distributions,
+/// and with probability theta_reinit every queue is. The initial book draws each queue from
+/// its invariant distribution around `initial_price`.
 ///
 /// Invariant distribution of queue i (Model I, a birth-death chain; HLR 2015 section 2.3.3):
 /// pi(q) proportional to prod_{k=1..q} limit(k-1) / (cancel(k) + market(k)) (market orders
