@@ -366,13 +366,14 @@ class impact_pipeline {
   template <OrderBookView B>
   void keep_state(const B& book, std::chrono::nanoseconds t, const detail::feat::top_quotes& q) {
     history_.drop_before(t - params_.arrival_lag - params_.arrival_search);
-    double* v = history_.push(t);
+    double* v = history_.next_row(t);
     v[0] = q.bid;
     v[1] = q.ask;
     v[2] = q.bid_quantity;
     v[3] = q.ask_quantity;
     features_.compute(book, std::span<double>(v + 4, names_.size()));
     copy_levels(book, v + 4 + names_.size());
+    history_.commit();
   }
 
   // Refuses the stream once it holds more than memory_limit bytes (checked every 4,096 book

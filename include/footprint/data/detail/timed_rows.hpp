@@ -13,10 +13,10 @@
 namespace footprint::detail {
 
 /// Rows of `stride` doubles, each with a time, oldest first: appended at the back, dropped at
-/// the front. Row i (0 = oldest) is valid until the next `push` or `drop_before`.
+/// the front. Row i (0 = oldest) is valid until the next `next_row` or `drop_before`.
 class timed_rows {
  public:
-  /// Sets the row width (before the first `push`).
+  /// Sets the row width (before the first `next_row`).
   void set_stride(std::size_t stride) noexcept { stride_ = stride; }
   /// Rows held.
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
@@ -53,15 +53,17 @@ class timed_rows {
     }
   }
 
-  /// Appends a row at time t (not before the last one's) and returns its `stride` values to
-  /// fill. Amortized O(1); grows by doubling.
-  double* push(std::chrono::nanoseconds t) {
+  /// The `stride` values of the row to append at time t (not before the last one's), to
+  /// fill; `commit` then appends it (a row not committed is not kept). Amortized O(1); grows
+  /// by doubling.
+  double* next_row(std::chrono::nanoseconds t) {
     if (size_ == capacity_) grow();
     const std::size_t s = slot(size_);
     times_[s] = t;
-    ++size_;
     return values_.data() + s * stride_;
   }
+  /// Appends the row `next_row` gave.
+  void commit() noexcept { ++size_; }
 
  private:
   [[nodiscard]] std::size_t slot(std::size_t i) const noexcept {
