@@ -82,6 +82,26 @@ fp::simulated_execution simulate_in(const order_flow_fits& fits, const std::stri
   return fp::simulate_execution<fp::zero_intelligence_model>(fits.zero_intelligence.params, schedule, type, settings);
 }
 
+double whole_lots_share(double quantity, double lot) {
+  if (!(quantity > 0.0) || !(lot > 0.0) || !std::isfinite(quantity) || !std::isfinite(lot)) return 1.0;
+  return std::min(1.0, std::round(quantity / lot) * lot / quantity);
+}
+
+std::string fill_note(const std::string& model, const std::vector<strategy_fill>& fills) {
+  std::string short_ones;
+  for (const strategy_fill& f : fills) {
+    if (!(f.fill_rate < 0.99 * f.whole_lots_share)) continue;
+    char share[32];
+    std::snprintf(share, sizeof share, "%.1f%%", 100.0 * f.fill_rate);
+    short_ones += fp::detail::concat(short_ones.empty() ? "" : ", ", f.strategy, " ", share);
+  }
+  if (short_ones.empty()) return {};
+  return fp::detail::concat(model, ": ", short_ones,
+                            " of the order filled on average; the simulated book ran out of opposite liquidity (a "
+                            "market order fills only what it holds), so these costs, over the filled part, understate "
+                            "the order's");
+}
+
 order_flow_tape builtin_order_flow(std::uint64_t seed) {
   fp::zero_intelligence_params p = fp::zero_intelligence_params::cont_stoikov_talreja_2010();
   p.seed = seed;

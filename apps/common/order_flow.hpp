@@ -63,4 +63,23 @@ fp::simulated_execution simulate_in(const order_flow_fits& fits, const std::stri
                                     const fp::child_schedule& schedule, fp::child_order_type type,
                                     const fp::simulated_execution_params& settings);
 
+/// A strategy's name, the mean fill rate of its simulated executions (quantity filled over the
+/// order's quantity, in [0, 1]), and the share of the order that whole lots can carry (the
+/// harness sends whole lots: round(quantity / lot) x lot / quantity, at most 1).
+struct strategy_fill {
+  std::string strategy;
+  double fill_rate = 1.0;
+  double whole_lots_share = 1.0;
+};
+
+/// The share of `quantity` that whole lots of `lot` carry: min(1, round(quantity / lot) x lot /
+/// quantity); 1 when either is not finite and > 0.
+double whole_lots_share(double quantity, double lot);
+
+/// A note for the report naming the strategies of `model` whose executions filled less than
+/// 99% of what whole lots can carry of the order, on average: the simulated book ran out of
+/// opposite liquidity (a market order fills only what the book holds), so their costs, over
+/// the filled part, understate the order's. Empty when every strategy filled it.
+std::string fill_note(const std::string& model, const std::vector<strategy_fill>& fills);
+
 }  // namespace apps

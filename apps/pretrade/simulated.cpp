@@ -9,7 +9,10 @@
 #include <footprint/execution/schedules.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace pretrade {
 
@@ -29,10 +32,12 @@ void simulate_strategies(report& rep) {
   sim.notes = tape.notes;
   if (o.simulator == "qr")
     sim.notes.insert(sim.notes.end(), fits.notes.begin(), fits.notes.end());  // the tables' regularisation
+  char grid[32];
+  std::snprintf(grid, sizeof grid, "%g", tape.tick_size);
   sim.description = fp::detail::concat(o.simulator == "qr" ? "queue-reactive (Huang, Lehalle and Rosenbaum 2015)"
                                                            : "zero-intelligence (Cont, Stoikov and Talreja 2010)",
                                        " model fitted on ", tape.description, " (", tape.events.size(),
-                                       " order-flow events, grid ", tape.tick_size, ")");
+                                       " order-flow events, grid ", grid, ")");
   const fp::pretrade_report& a = rep.analysis;
   const fp::side side = a.order.side;
   const fp::simulated_execution_params settings{
@@ -54,6 +59,11 @@ void simulate_strategies(report& rep) {
     sim.strategies.push_back({"passive_limit", apps::simulate_in(fits, o.simulator, schedule,
                                                                  fp::child_order_type::passive_limit, settings)});
   }
+  std::vector<apps::strategy_fill> fills;
+  for (const simulated_strategy& s : sim.strategies)
+    fills.push_back({s.name, s.result.fill_rate.mean(), apps::whole_lots_share(a.order.quantity, sim.lot)});
+  if (std::string n = apps::fill_note(o.simulator == "qr" ? "queue-reactive" : "zero-intelligence", fills); !n.empty())
+    sim.notes.push_back(std::move(n));
 }
 
 }  // namespace pretrade

@@ -36,6 +36,7 @@
 #include <exception>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -127,7 +128,8 @@ json strategy_json(const std::string& name, const fp::simulated_execution& r) {
 template <class Simulator>
 json run_model(const options& o, const std::string& name, const apps::order_flow_fits& fits,
                const std::vector<strategy_spec>& strategies, fp::side side, double quantity,
-               const fp::tape_summary& real, const fp::tape_summary_options& summary_options, double realism_seconds) {
+               const fp::tape_summary& real, const fp::tape_summary_options& summary_options, double realism_seconds,
+               std::vector<std::string>& notes) {
   // the fitted model the strategies run in (apps::simulate_in's key for it)
   constexpr bool zero_intelligence = std::is_same_v<Simulator, fp::zero_intelligence_model>;
   const std::string key = zero_intelligence ? "zi" : "qr";
@@ -183,13 +185,17 @@ json run_model(const options& o, const std::string& name, const apps::order_flow
   std::fprintf(g_out, "  %-16s %8s %9s %9s %9s %9s %9s %8s %8s %8s\n", "strategy", "T (s)", "E[bps]", "sd", "p05",
                "p50", "p95", "P>thr", "fill", "passive");
   json strat = json::array();
+  std::vector<apps::strategy_fill> fills;
   for (const strategy_spec& s : strategies) {
     const fp::simulated_execution r = apps::simulate_in(fits, key, s.schedule, s.type, ep);
     std::fprintf(g_out, "  %-16s %8.0f %9.2f %9.2f %9.2f %9.2f %9.2f %8.3f %8.3f %8.3f\n", s.name.c_str(),
                  r.horizon_seconds, r.expected_bps, r.std_bps, r.q05_bps, r.q50_bps, r.q95_bps, r.p_exceed,
                  r.fill_rate.mean(), r.passive_share.mean());
     strat.push_back(strategy_json(s.name, r));
+    fills.push_back(
+        {s.name, r.fill_rate.mean(), apps::whole_lots_share(quantity, fits.zero_intelligence.lot_quantity)});
   }
+  if (std::string n = apps::fill_note(name, fills); !n.empty()) notes.push_back(std::move(n));
   out["strategies"] = strat;
 
   // the impact curve: TWAP market children at multiples of the quantity
@@ -344,12 +350,12 @@ int run(const options& o) {
   if (o.model != "qr") {
     say(o, "zero-intelligence model: realism and strategies");
     doc["zero_intelligence"].update(run_model<fp::zero_intelligence_model>(
-        o, "zero-intelligence (CST 2010)", fits, strategies, side, quantity, real, so, realism_seconds));
+        o, "zero-intelligence (CST 2010)", fits, strategies, side, quantity, real, so, realism_seconds, notes));
   }
   if (o.model != "zi") {
     say(o, "queue-reactive model: realism and strategies");
     doc["queue_reactive"].update(run_model<fp::queue_reactive_model>(o, "queue-reactive (HLR 2015)", fits, strategies,
-                                                                     side, quantity, real, so, realism_seconds));
+                                                                     side, quantity, real, so, realism_seconds, notes));
   }
   apps::finish_report(doc, notes, g_out, o.json_path);
   return 0;

@@ -336,6 +336,14 @@ def simulate(binary, data):
         if s["children"] == "market":
             check(s["passive_share"] == 0.0, f"{s['name']}: market children fill aggressively")
     check(sim["strategies"][-1]["passive_share"] > 0.2, "the passive limit TWAP fills partly at the touch")
+    # 2,000 shares in whole lots of the fitted lot: a fill below 1 from the rounding alone is no note
+    share = min(1.0, round(2000 / sim["lot"]) * sim["lot"] / 2000)
+    check(share < 1.0, f"2,000 shares are not a whole number of lots of {sim['lot']:.2f} (the case tests the rounding)")
+    fill_notes = [n for n in sim["notes"] if "filled on average" in n]
+    short = [s["name"] for s in sim["strategies"] if s["fill_rate"] < 0.99 * share]
+    named = [s["name"] for s in sim["strategies"] if fill_notes and f" {s['name']} " in fill_notes[0].split(" of the order")[0]]
+    check(len(fill_notes) == (1 if short else 0) and named == short,
+          f"strategies filling less than 99% of the {share:.3f} whole lots carry are named in one note ({short}): {fill_notes}")
 
 
 def bad_args(binary, data):

@@ -9,10 +9,13 @@ CASE is one of:
              errors of the paper's values it was simulated from; both models have realism rows
              with finite distances and the four strategies, whose fill rates are near 1 in the
              zero-intelligence book (positive in the queue-reactive one, which holds K queues a
-             side); market TWAP pays at least half a spread; two
+             side); a strategy filling less than 99% of what whole lots carry has a note
+             naming it, the others none;
+             market TWAP pays at least half a spread; two
              runs give the same JSON but for the wall-clock speeds
   goog       the GOOG day (LOBSTER): a coarser grid is chosen (the median spread is many
-             ticks), fits and realism rows are finite; skipped without the data
+             ticks), fits and realism rows are finite, fill notes as above; skipped without
+             the data
   bitstamp   the Bitstamp day's order events: the same; skipped without the data
   binance    the Binance spot capture (two files): the same; skipped without the data
   plot       scripts/plot_simulation.py draws the synthetic run's JSON (skipped without Debian's
@@ -72,6 +75,26 @@ def check_model(doc, key, what):
        ", ".join(f"{s['name']} {s['expected_bps']:.2f} bps" for s in m["strategies"]))
 
 
+def whole_lots_share(quantity, lot):
+    return min(1.0, round(quantity / lot) * lot / quantity)
+
+
+def check_fill_notes(doc, key, what):
+    """A strategy that filled less than 99% of what whole lots carry of the order, on average,
+    has a note saying so, naming the model and the strategy; one that filled it has none."""
+    model = "zero-intelligence" if key == "zero_intelligence" else "queue-reactive"
+    share = whole_lots_share(doc["order"]["quantity"], doc["zero_intelligence"]["fit"]["lot_quantity"])
+    for st in doc[key]["strategies"]:
+        noted = [n for n in doc["notes"]
+                 if n.startswith(model) and "filled on average" in n and f" {st['name']} " in n.split(" of the order")[0]]
+        if st["fill_rate"] < 0.99 * share and not noted:
+            fail(f"{what} {key} {st['name']}: fill rate {st['fill_rate']:.3f} and no note: {doc['notes']}")
+        if st["fill_rate"] >= 0.99 * share and noted:
+            fail(f"{what} {key} {st['name']}: fill rate {st['fill_rate']:.3f} but a note: {noted}")
+        if noted:
+            ok(f"{what} {key} {st['name']}: fill {st['fill_rate']:.3f}, noted")
+
+
 def strip_speed(x):
     if isinstance(x, dict):
         return {k: strip_speed(v) for k, v in x.items() if k != "events_per_second"}
@@ -96,6 +119,7 @@ def case_synthetic(sim, _data):
        f"mu {fit['mu']['value']:.3f}")
     for key in ["zero_intelligence", "queue_reactive"]:
         check_model(doc, key, "synthetic")
+        check_fill_notes(doc, key, "synthetic")
     twap = doc["zero_intelligence"]["strategies"][0]
     if twap["expected_bps"] < 0.4:
         fail(f"market TWAP pays {twap['expected_bps']} bps, less than half a spread")
@@ -114,6 +138,7 @@ def case_data(sim, args, what):
         fail(f"{what}: lambda(1) {fit['lambda'][0]}, mu {fit['mu']}")
     for key in ["zero_intelligence", "queue_reactive"]:
         check_model(doc, key, what)
+        check_fill_notes(doc, key, what)
     ok(f"{what}: tick {doc['data']['tick_size']}, {doc['data']['events']} events")
 
 
