@@ -92,14 +92,14 @@ std::string fill_note(const std::string& model, const std::vector<strategy_fill>
   for (const strategy_fill& f : fills) {
     if (!(f.fill_rate < 0.99 * f.whole_lots_share)) continue;
     char share[32];
-    std::snprintf(share, sizeof share, "%.1f%%", 100.0 * f.fill_rate);
+    std::snprintf(share, sizeof share, "(%.1f%%)", 100.0 * f.fill_rate);
     short_ones += fp::detail::concat(short_ones.empty() ? "" : ", ", f.strategy, " ", share);
   }
   if (short_ones.empty()) return {};
   return fp::detail::concat(model, ": ", short_ones,
-                            " of the order filled on average; the simulated book ran out of opposite liquidity (a "
-                            "market order fills only what it holds), so these costs, over the filled part, understate "
-                            "the order's");
+                            " filled that share of the order on average; the simulated book ran out of opposite "
+                            "liquidity (a market order fills only what it holds), so their costs and impact, over the "
+                            "filled part, understate the whole order's");
 }
 
 order_flow_tape builtin_order_flow(std::uint64_t seed) {

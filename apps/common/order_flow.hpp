@@ -78,8 +78,9 @@ double whole_lots_share(double quantity, double lot);
 
 /// A note for the report naming the strategies of `model` whose executions filled less than
 /// 99% of what whole lots can carry of the order, on average: the simulated book ran out of
-/// opposite liquidity (a market order fills only what the book holds), so their costs, over
-/// the filled part, understate the order's. Empty when every strategy filled it.
+/// opposite liquidity (a market order fills only what the book holds), so their costs and
+/// impact, over the filled part, understate the whole order's. Empty when every strategy
+/// filled it. `fills` may name impact-curve sizes as well as strategies.
 std::string fill_note(const std::string& model, const std::vector<strategy_fill>& fills);
 
 }  // namespace apps

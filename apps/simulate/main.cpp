@@ -202,8 +202,9 @@ json run_model(const options& o, const std::string& name, const apps::order_flow
   if (!o.impact_sizes.empty()) {
     json curve = json::array();
     std::fprintf(g_out,
-                 "  impact curve (TWAP, market children): size, peak at T (bps), at 2T (bps), remaining share\n");
+                 "  impact curve (TWAP, market children): size, peak at T (bps), at 2T (bps), remaining share, fill\n");
     std::vector<double> lx, ly;
+    std::vector<apps::strategy_fill> curve_fills;
     for (double m : o.impact_sizes) {
       const double q = m * quantity;
       const fp::child_schedule sch = fp::twap_schedule(q, o.horizon, o.children);
@@ -212,11 +213,15 @@ json run_model(const options& o, const std::string& name, const apps::order_flow
           {.side = side, .n_paths = o.paths, .warmup_seconds = 120.0, .path_points = 41, .seed = o.seed});
       const double peak = r.mean_path_bps[20];
       const double after = r.mean_path_bps[40];
-      std::fprintf(g_out, "    %10.4g %10.3f %10.3f %8.2f\n", q, peak, after, after / peak);
+      std::fprintf(g_out, "    %10.4g %10.3f %10.3f %8.2f %8.3f\n", q, peak, after, after / peak, r.fill_rate.mean());
+      char size[40];
+      std::snprintf(size, sizeof size, "the impact curve's TWAP of %.6g", q);
+      curve_fills.push_back({size, r.fill_rate.mean(), apps::whole_lots_share(q, fits.zero_intelligence.lot_quantity)});
       curve.push_back(json{{"quantity", q},
                            {"peak_bps", number(peak)},
                            {"after_bps", number(after)},
                            {"cost_bps", number(r.expected_bps)},
+                           {"fill_rate", number(r.fill_rate.mean())},
                            {"path_times", numbers(r.path_times)},
                            {"mean_path_bps", numbers(r.mean_path_bps)}});
       if (peak > 0.0) {
@@ -241,6 +246,7 @@ json run_model(const options& o, const std::string& name, const apps::order_flow
       exponent = sxy / sxx;
     }
     std::fprintf(g_out, "    fitted exponent of peak impact in size: %.3f\n", exponent);
+    if (std::string n = apps::fill_note(name, curve_fills); !n.empty()) notes.push_back(std::move(n));
     out["impact_curve"] = json{{"points", curve}, {"exponent", number(exponent)}};
   }
   return out;

@@ -339,9 +339,10 @@ def simulate(binary, data):
     # 2,000 shares in whole lots of the fitted lot: a fill below 1 from the rounding alone is no note
     share = min(1.0, round(2000 / sim["lot"]) * sim["lot"] / 2000)
     check(share < 1.0, f"2,000 shares are not a whole number of lots of {sim['lot']:.2f} (the case tests the rounding)")
-    fill_notes = [n for n in sim["notes"] if "filled on average" in n]
+    fill_notes = [n for n in sim["notes"] if "share of the order on average" in n]
     short = [s["name"] for s in sim["strategies"] if s["fill_rate"] < 0.99 * share]
-    named = [s["name"] for s in sim["strategies"] if fill_notes and f" {s['name']} " in fill_notes[0].split(" of the order")[0]]
+    named = [s["name"] for s in sim["strategies"]
+             if fill_notes and f" {s['name']} " in fill_notes[0].split(" filled that share")[0]]
     check(len(fill_notes) == (1 if short else 0) and named == short,
           f"strategies filling less than 99% of the {share:.3f} whole lots carry are named in one note ({short}): {fill_notes}")
 

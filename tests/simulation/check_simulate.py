@@ -85,8 +85,8 @@ def check_fill_notes(doc, key, what):
     model = "zero-intelligence" if key == "zero_intelligence" else "queue-reactive"
     share = whole_lots_share(doc["order"]["quantity"], doc["zero_intelligence"]["fit"]["lot_quantity"])
     for st in doc[key]["strategies"]:
-        noted = [n for n in doc["notes"]
-                 if n.startswith(model) and "filled on average" in n and f" {st['name']} " in n.split(" of the order")[0]]
+        noted = [n for n in doc["notes"] if n.startswith(model) and "share of the order on average" in n
+                 and f" {st['name']} " in n.split(" filled that share")[0]]
         if st["fill_rate"] < 0.99 * share and not noted:
             fail(f"{what} {key} {st['name']}: fill rate {st['fill_rate']:.3f} and no note: {doc['notes']}")
         if st["fill_rate"] >= 0.99 * share and noted:
