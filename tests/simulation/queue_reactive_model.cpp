@@ -1,8 +1,8 @@
 // The queue-reactive simulator (Huang, Lehalle and Rosenbaum 2015): the invariant
 // distribution against the birth-death closed form, the first queue's time-averaged law
 // against it, P(next reference move up) = 1/2 under symmetric parameters, intensities that
-// react to the user's own lots, p_ref moved by the user's market orders, determinism, and
-// the parameter checks.
+// react to the user's own lots, p_ref moved by the user's market orders, market orders
+// larger than the window filled past it, determinism, and the parameter checks.
 #include "footprint/simulation/queue_reactive_model.hpp"
 
 #include "footprint/error.hpp"
@@ -11,6 +11,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -164,6 +165,44 @@ TEST_CASE("queue_reactive_model: the user's market order that empties the first 
   }
   const double se = std::sqrt(0.3 * 0.7 / n);
   CHECK(std::abs(moved / static_cast<double>(n) - 0.3) < 4.0 * se);
+}
+
+TEST_CASE("queue_reactive_model: a market order larger than the window walks past it and fills") {
+  // theta = 0: p_ref moves only because the order walks past the window's last queue
+  for (std::uint64_t seed = 40; seed < 60; ++seed) {
+    fp::queue_reactive_model m(two_levels(0.0, seed));
+    const double ref = m.reference_price();
+    const double window = m.queue(side::sell, 1) + m.queue(side::sell, 2);
+    const double last_window_price = ref + 1.5 * m.tick_size();  // ask queue 2
+    const double want = window + 12.0;                           // 12 lots past the window
+    const std::uint64_t id = m.submit_market(side::buy, want);
+    double filled = 0.0;
+    double highest = 0.0;
+    for (const fp::simulated_fill& f : m.fills()) {
+      if (f.order_id != id) continue;
+      filled += f.quantity;
+      highest = std::max(highest, f.price);
+    }
+    CHECK(filled == doctest::Approx(want));
+    CHECK(highest > last_window_price + 0.5 * m.tick_size());  // lots past the window were bought
+    CHECK(m.reference_price() >= ref + m.tick_size() - 1e-9);
+    CHECK(m.report().price_moves >= 1);
+  }
+  // a sell walks down the same way
+  fp::queue_reactive_model m(two_levels(0.0, 7));
+  const double ref = m.reference_price();
+  const double want = m.queue(side::buy, 1) + m.queue(side::buy, 2) + 12.0;
+  const std::uint64_t id = m.submit_market(side::sell, want);
+  double filled = 0.0;
+  double lowest = ref;
+  for (const fp::simulated_fill& f : m.fills()) {
+    if (f.order_id != id) continue;
+    filled += f.quantity;
+    lowest = std::min(lowest, f.price);
+  }
+  CHECK(filled == doctest::Approx(want));
+  CHECK(lowest < ref - 2.0 * m.tick_size());  // past bid queue 2, at p_ref - 1.5 ticks
+  CHECK(m.reference_price() <= ref - m.tick_size() + 1e-9);
 }
 
 TEST_CASE("queue_reactive_model: same seed same tape") {

@@ -40,8 +40,11 @@ namespace footprint {
 /// probability theta; after the user's order it moves again, with probability theta each
 /// time, while the new first queue is empty (as after a market order that walked through
 /// it). Queues that enter the K-queue window are drawn from their invariant distributions,
-/// and with probability theta_reinit every queue is. The initial book draws each queue from
-/// its invariant distribution around `initial_price`.
+/// and with probability theta_reinit every queue is. A market order of the user larger than
+/// the window walks past it: p_ref moves a tick at a time and the queues entering the window
+/// are drawn, until the order is filled (it stops after 1,000 moves in a row that bring no
+/// lots). The initial book draws each queue from its invariant distribution around
+/// `initial_price`.
 ///
 /// Invariant distribution of queue i (Model I, a birth-death chain; HLR 2015 section 2.3.3):
 /// pi(q) proportional to prod_{k=1..q} limit(k-1) / (cancel(k) + market(k)) (market orders
@@ -255,6 +258,21 @@ class queue_reactive_model : public detail::simulation::simulator_base<queue_rea
     redraw(1 - s, 1);
     redraw(s, K);
   }
+
+  /// The user's market order emptied side s's window and has lots left: HLR model the K
+  /// queues only, and the book beyond them is taken as the queues the model would draw there.
+  /// p_ref moves one tick towards side s (certainly, not with probability theta: the order
+  /// walks on to where liquidity is), as at an emptied first queue, the queue entering the
+  /// window is drawn from its invariant law, and so on until side s holds lots, at most
+  /// `max_reveal_moves` moves. Returns whether it does.
+  bool reveal_beyond(int s) {
+    for (int k = 0; k < max_reveal_moves; ++k) {
+      move_reference(s);
+      if (!book_.empty(s)) return true;
+    }
+    return false;
+  }
+  static constexpr int max_reveal_moves = 1000;
 
   /// After a background event (`apply` kept the rates up to date).
   void on_book_change() noexcept {}

@@ -220,6 +220,8 @@ class zero_intelligence_model : public detail::simulation::simulator_base<zero_i
   }
 
   /// After an order of the user (it may have changed any queue): every rate afresh.
+  /// The zero-intelligence book is the whole book: nothing lies beyond it.
+  static bool reveal_beyond(int /*s*/) noexcept { return false; }
   void on_own_order() {
     keep_window();
     refresh_side(0);

@@ -6,7 +6,9 @@
 /// current state, from what the model keeps up to date), `void apply(double x)` (the event
 /// whose cumulative rate bracket holds x in [0, total_rate), applied to the book and pushed on
 /// the tape), `void on_book_change()` (called after every background event) and
-/// `void on_own_order()` (called after every order of the user, which may change any queue).
+/// `void on_own_order()` (called after every order of the user, which may change any queue)
+/// and `bool reveal_beyond(int s)` (the user's market order emptied side s: bring liquidity
+/// the model holds beyond its book into it, if any, and say whether it did).
 /// Between two events the state does not change, so drawing the time to the next event and
 /// discarding it at a horizon is exact (the exponential law has no memory).
 ///
@@ -135,8 +137,9 @@ class simulator_base {
   }
 
   /// A market order of the user: executes `quantity` (instrument units, rounded to whole lots,
-  /// at least one) against the opposite side at once, walking the book; what the book cannot
-  /// fill (an emptied side) is not filled. Returns the order's id (fills in `fills()`).
+  /// at least one) against the opposite side at once, walking the book, and past it where the
+  /// model holds liquidity beyond its book (the queue-reactive model's queues past its window);
+  /// what neither can fill is not filled. Returns the order's id (fills in `fills()`).
   /// Throws `invalid_argument` for a quantity that is not finite and > 0.
   std::uint64_t submit_market(footprint::side s, double quantity) {
     const std::int64_t lots = to_lots(quantity, "submit_market");
@@ -145,7 +148,9 @@ class simulator_base {
     const int hit = 1 - side_index(s);
     const std::int64_t limit =
         hit == 0 ? std::numeric_limits<std::int64_t>::min() : std::numeric_limits<std::int64_t>::max();
-    book_.execute(hit, lots, limit, time(), id, [](std::int64_t, std::int64_t) {});
+    std::int64_t done = book_.execute(hit, lots, limit, time(), id, [](std::int64_t, std::int64_t) {});
+    while (done < lots && self().reveal_beyond(hit))
+      done += book_.execute(hit, lots - done, limit, time(), id, [](std::int64_t, std::int64_t) {});
     collect_fills();
     self().on_own_order();
     return id;
