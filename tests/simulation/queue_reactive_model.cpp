@@ -203,6 +203,22 @@ TEST_CASE("queue_reactive_model: a market order larger than the window walks pas
   CHECK(filled == doctest::Approx(want));
   CHECK(lowest < ref - 2.0 * m.tick_size());  // past bid queue 2, at p_ref - 1.5 ticks
   CHECK(m.reference_price() <= ref - m.tick_size() + 1e-9);
+  // a sell a thousand times the book stops before prices reach 0: part of it goes unfilled
+  fp::queue_reactive_params p = two_levels(0.0, 3);
+  p.initial_price = 0.10;  // 10 ticks of 0.01
+  fp::queue_reactive_model small(p);
+  const std::uint64_t big = small.submit_market(side::sell, 100'000.0);
+  double sold = 0.0;
+  double floor_price = 1.0;
+  for (const fp::simulated_fill& f : small.fills()) {
+    if (f.order_id != big) continue;
+    sold += f.quantity;
+    floor_price = std::min(floor_price, f.price);
+  }
+  CHECK(sold > 0.0);
+  CHECK(sold < 100'000.0);
+  CHECK(floor_price > 0.0);
+  CHECK(small.reference_price() > 0.0);
 }
 
 TEST_CASE("queue_reactive_model: same seed same tape") {

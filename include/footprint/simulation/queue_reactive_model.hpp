@@ -43,8 +43,8 @@ namespace footprint {
 /// and with probability theta_reinit every queue is. A market order of the user larger than
 /// the window walks past it: p_ref moves a tick at a time and the queues entering the window
 /// are drawn, until the order is filled (it stops after 1,000 moves in a row that bring no
-/// lots). The initial book draws each queue from its invariant distribution around
-/// `initial_price`.
+/// lots, and before a bid queue would sit at a price of 0). The initial book draws each queue
+/// from its invariant distribution around `initial_price`.
 ///
 /// Invariant distribution of queue i (Model I, a birth-death chain; HLR 2015 section 2.3.3):
 /// pi(q) proportional to prod_{k=1..q} limit(k-1) / (cancel(k) + market(k)) (market orders
@@ -264,9 +264,11 @@ class queue_reactive_model : public detail::simulation::simulator_base<queue_rea
   /// p_ref moves one tick towards side s (certainly, not with probability theta: the order
   /// walks on to where liquidity is), as at an emptied first queue, the queue entering the
   /// window is drawn from its invariant law, and so on until side s holds lots, at most
-  /// `max_reveal_moves` moves. Returns whether it does.
+  /// `max_reveal_moves` moves, and never so far down that a bid queue would sit at a price of
+  /// 0 or less. Returns whether side s holds lots.
   bool reveal_beyond(int s) {
     for (int k = 0; k < max_reveal_moves; ++k) {
+      if (s == 0 && ref_ - params_.levels() < 1) return false;  // the deepest bid queue would be at tick 0
       move_reference(s);
       if (!book_.empty(s)) return true;
     }
