@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 // Each test file is its own namespace: the module's files compile as one unity translation unit.
@@ -167,6 +168,23 @@ TEST_CASE("queue_reactive_model: the user's market order that empties the first 
   CHECK(std::abs(moved / static_cast<double>(n) - 0.3) < 4.0 * se);
 }
 
+// The user's fills of order `id`: total quantity, lowest and highest price.
+struct order_fills {
+  double quantity = 0.0;
+  double lowest = std::numeric_limits<double>::infinity();
+  double highest = -std::numeric_limits<double>::infinity();
+};
+order_fills fills_of(const fp::queue_reactive_model& m, std::uint64_t id) {
+  order_fills out;
+  for (const fp::simulated_fill& f : m.fills()) {
+    if (f.order_id != id) continue;
+    out.quantity += f.quantity;
+    out.lowest = std::min(out.lowest, f.price);
+    out.highest = std::max(out.highest, f.price);
+  }
+  return out;
+}
+
 TEST_CASE("queue_reactive_model: a market order larger than the window walks past it and fills") {
   // theta = 0: p_ref moves only because the order walks past the window's last queue
   for (std::uint64_t seed = 40; seed < 60; ++seed) {
@@ -175,16 +193,9 @@ TEST_CASE("queue_reactive_model: a market order larger than the window walks pas
     const double window = m.queue(side::sell, 1) + m.queue(side::sell, 2);
     const double last_window_price = ref + 1.5 * m.tick_size();  // ask queue 2
     const double want = window + 12.0;                           // 12 lots past the window
-    const std::uint64_t id = m.submit_market(side::buy, want);
-    double filled = 0.0;
-    double highest = 0.0;
-    for (const fp::simulated_fill& f : m.fills()) {
-      if (f.order_id != id) continue;
-      filled += f.quantity;
-      highest = std::max(highest, f.price);
-    }
-    CHECK(filled == doctest::Approx(want));
-    CHECK(highest > last_window_price + 0.5 * m.tick_size());  // lots past the window were bought
+    const order_fills f = fills_of(m, m.submit_market(side::buy, want));
+    CHECK(f.quantity == doctest::Approx(want));
+    CHECK(f.highest > last_window_price + 0.5 * m.tick_size());  // lots past the window were bought
     CHECK(m.reference_price() >= ref + m.tick_size() - 1e-9);
     CHECK(m.report().price_moves >= 1);
   }
@@ -192,32 +203,18 @@ TEST_CASE("queue_reactive_model: a market order larger than the window walks pas
   fp::queue_reactive_model m(two_levels(0.0, 7));
   const double ref = m.reference_price();
   const double want = m.queue(side::buy, 1) + m.queue(side::buy, 2) + 12.0;
-  const std::uint64_t id = m.submit_market(side::sell, want);
-  double filled = 0.0;
-  double lowest = ref;
-  for (const fp::simulated_fill& f : m.fills()) {
-    if (f.order_id != id) continue;
-    filled += f.quantity;
-    lowest = std::min(lowest, f.price);
-  }
-  CHECK(filled == doctest::Approx(want));
-  CHECK(lowest < ref - 2.0 * m.tick_size());  // past bid queue 2, at p_ref - 1.5 ticks
+  const order_fills f = fills_of(m, m.submit_market(side::sell, want));
+  CHECK(f.quantity == doctest::Approx(want));
+  CHECK(f.lowest < ref - 2.0 * m.tick_size());  // past bid queue 2, at p_ref - 1.5 ticks
   CHECK(m.reference_price() <= ref - m.tick_size() + 1e-9);
   // a sell a thousand times the book stops before prices reach 0: part of it goes unfilled
   fp::queue_reactive_params p = two_levels(0.0, 3);
   p.initial_price = 0.10;  // 10 ticks of 0.01
   fp::queue_reactive_model small(p);
-  const std::uint64_t big = small.submit_market(side::sell, 100'000.0);
-  double sold = 0.0;
-  double floor_price = 1.0;
-  for (const fp::simulated_fill& f : small.fills()) {
-    if (f.order_id != big) continue;
-    sold += f.quantity;
-    floor_price = std::min(floor_price, f.price);
-  }
-  CHECK(sold > 0.0);
-  CHECK(sold < 100'000.0);
-  CHECK(floor_price > 0.0);
+  const order_fills big = fills_of(small, small.submit_market(side::sell, 100'000.0));
+  CHECK(big.quantity > 0.0);
+  CHECK(big.quantity < 100'000.0);
+  CHECK(big.lowest > 0.0);
   CHECK(small.reference_price() > 0.0);
 }
 
