@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <memory>
 #include <set>
@@ -565,6 +566,9 @@ struct capture {
 
 const capture captures[] = {{"spot", "20240808", 1}, {"spot", "20240809", 0}, {"usdm", "20240808", 1}};
 
+// Below the line limit (0: none).
+bool within_limit(std::size_t n) { return line_limit() == 0 || n < line_limit(); }
+
 fs::path raw_path(const capture& c) { return data_dir / "raw" / c.market / (std::string("btcusdt_") + c.day + ".gz"); }
 fs::path csv_path(const capture& c, const char* what) {
   return data_dir / "csv" / (std::string(c.market) + "_btcusdt_" + c.day + "_" + what);
@@ -864,12 +868,12 @@ TEST_CASE("binance real captures: the 2023 USD-M captures are stamped in microse
     CHECK(first < nanoseconds{1680653000} * 1'000'000'000);
     std::size_t n = 1;
     auto last = first;
-    while (n < line_limit() && r.next(ev)) {
+    while (within_limit(n) && r.next(ev)) {
       last = ev.local_time;
       ++n;
     }
     CHECK(r.local_time_scale() == 1000);
-    if (n < line_limit()) {
+    if (within_limit(n)) {
       const double span = std::chrono::duration<double>(last - first).count();
       CHECK(span > 60.0);
       CHECK(span < 900.0);
@@ -909,6 +913,51 @@ TEST_CASE("binance real captures: without its snapshot, the spot 2024-08-08 book
     CHECK(s.ask_levels == 1842);
     CHECK(with_snapshot.bid_levels == 1209);
     CHECK(with_snapshot.ask_levels == 2196);
+  }
+}
+
+// tick_level_book on the real captures: the reader on it and the reader on price_level_book
+// read the same messages with the same outcomes, and hold the same book after every message:
+// the best ten levels each time, every level every 500 depth messages and at the end.
+TEST_CASE("binance real captures: the reader on tick_level_book holds the same book throughout" *
+          doctest::test_suite("real-data")) {
+  if (!have_data()) return;
+  const auto same_levels = [](const fp::tick_level_book& t, const fp::price_level_book& p, fp::index depth) {
+    const fp::index nb = std::min(depth, p.bid_levels());
+    const fp::index na = std::min(depth, p.ask_levels());
+    for (fp::index i = 0; i < nb; ++i)
+      if (t.bid_price(i) != p.bid_price(i) || t.bid_quantity(i) != p.bid_quantity(i)) return false;
+    for (fp::index i = 0; i < na; ++i)
+      if (t.ask_price(i) != p.ask_price(i) || t.ask_quantity(i) != p.ask_quantity(i)) return false;
+    return t.bid_levels() == p.bid_levels() && t.ask_levels() == p.ask_levels() && t.is_crossed() == p.is_crossed();
+  };
+  for (const capture& c : captures) {
+    const std::string name = label(c);
+    CAPTURE(name);
+    fp::binance_reader r(raw_path(c).string());
+    fp::basic_binance_reader<fp::tick_level_book> t(raw_path(c).string());
+    fp::binance_event ev;
+    fp::binance_event tev;
+    std::size_t n = 0;
+    std::size_t depth_messages = 0;
+    std::size_t mismatches = 0;
+    while (within_limit(n) && r.next(ev)) {
+      ++n;
+      REQUIRE(t.next(tev));
+      REQUIRE(tev.kind == ev.kind);
+      if (ev.kind != fp::binance_event_kind::depth_update && ev.kind != fp::binance_event_kind::depth_snapshot)
+        continue;
+      ++depth_messages;
+      if (tev.applied != ev.applied || tev.gap != ev.gap || tev.crossed != ev.crossed) ++mismatches;
+      const fp::index depth = depth_messages % 500 == 0 ? std::numeric_limits<fp::index>::max() : 10;
+      if (!same_levels(t.book(), r.book(), depth)) ++mismatches;
+    }
+    CHECK(mismatches == 0);
+    CHECK(same_levels(t.book(), r.book(), std::numeric_limits<fp::index>::max()));
+    CHECK(t.depth().stats().gaps == r.depth().stats().gaps);
+    CHECK(t.book().tick() == doctest::Approx(std::string(c.market) == "spot" ? 0.01 : 0.1).epsilon(1e-12));
+    MESSAGE(name, ": ", depth_messages, " depth messages, ", r.book().bid_levels() + r.book().ask_levels(),
+            " levels at the end");
   }
 }
 

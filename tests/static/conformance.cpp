@@ -3,6 +3,7 @@
 //   static_assert(footprint::ProbabilisticRegressor<footprint::bayesian_linear>);
 #include "footprint/book/order_level_book.hpp"
 #include "footprint/book/price_level_book.hpp"
+#include "footprint/book/tick_level_book.hpp"
 #include "footprint/book/trade.hpp"
 #include "footprint/concepts.hpp"
 #include "footprint/data/binance_dataset.hpp"
@@ -99,6 +100,7 @@ static_assert(std::is_aggregate_v<fp::almgren_chriss_params>);
 
 // book/
 static_assert(fp::OrderBookView<fp::price_level_book>);
+static_assert(fp::OrderBookView<fp::tick_level_book>);
 static_assert(fp::OrderBookView<fp::book_view>);
 static_assert(fp::OrderBookView<fp::order_level_book>);
 static_assert(fp::OrderBookView<decltype(std::declval<const fp::lobster_reader&>().book())>);

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "footprint/book/price_level_book.hpp"
+#include "footprint/book/tick_level_book.hpp"
 #include "footprint/detail/concat.hpp"
 #include "footprint/error.hpp"
 #include "footprint/types.hpp"
@@ -90,13 +91,22 @@ struct binance_depth_stats {
 /// by installing it and replaying the buffered updates after L; the book keeps the last
 /// `replay_capacity` applied updates for this. A snapshot older than all of them is
 /// counted as unusable and ignored.
-class binance_depth_book {
+///
+/// `Book` is the book kept: `price_level_book` (`binance_depth_book`, what the readers use:
+/// a sorted vector, the fastest to read many levels after each update) or `tick_level_book`
+/// (each update's levels set in O(1), about 3x faster to apply a BTCUSDT update, but
+/// reading deep levels after each update costs more than that saves; see
+/// docs/market-data.md). Any type with their `set_levels`, `replace_side`, `clear`,
+/// `set_timestamp` and `is_crossed`.
+template <class Book = price_level_book>
+class basic_binance_depth_book {
  public:
   /// @param market continuity rule; `automatic` decides on the first update (futures when
   ///        it has `pu` >= 0)
   /// @param replay_capacity how many applied updates to keep for reconciling late
   ///        snapshots; 0 disables reconciliation. Memory: about 16 bytes per level kept.
-  explicit binance_depth_book(binance_market market = binance_market::automatic, std::size_t replay_capacity = 1024)
+  explicit basic_binance_depth_book(binance_market market = binance_market::automatic,
+                                    std::size_t replay_capacity = 1024)
       : market_(market), ring_(replay_capacity) {}
 
   /// Applies one diff-depth update.
@@ -208,7 +218,7 @@ class binance_depth_book {
 
   /// The book: every level seen so far, best first on each side. Its timestamp is the local
   /// time of the last applied update or snapshot.
-  [[nodiscard]] const price_level_book& book() const noexcept { return book_; }
+  [[nodiscard]] const Book& book() const noexcept { return book_; }
   /// The last applied update id (`u`, or L of an installed newer snapshot); -1 before any.
   [[nodiscard]] std::int64_t last_update_id() const noexcept { return last_id_; }
   /// The continuity rule in force (`automatic` until the first update).
@@ -317,7 +327,7 @@ class binance_depth_book {
     dst->asks.assign(u.asks.begin(), u.asks.end());
   }
 
-  price_level_book book_;
+  Book book_;
   binance_market market_;
   std::int64_t last_id_ = -1;
   bool awaiting_bridge_ = false;
@@ -327,5 +337,8 @@ class binance_depth_book {
   std::size_t ring_count_ = 0;
   binance_depth_stats stats_;
 };
+
+/// The Binance depth book the readers keep: on a `price_level_book`.
+using binance_depth_book = basic_binance_depth_book<price_level_book>;
 
 }  // namespace footprint

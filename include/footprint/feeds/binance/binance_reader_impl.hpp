@@ -1,5 +1,5 @@
 /// @file feeds/binance/binance_reader_impl.hpp
-/// @brief Definitions of `binance_reader`'s message parsers (included by binance_reader.hpp;
+/// @brief Definitions of `basic_binance_reader`'s message parsers (included by binance_reader.hpp;
 /// not a public header of its own): the nlohmann-json path, the fast path, and the checks
 /// and commits they share.
 #pragma once
@@ -8,7 +8,8 @@
 
 namespace footprint {
 
-inline bool binance_reader::parse_line(std::string_view line, binance_event& ev) {
+template <class Book>
+inline bool basic_binance_reader<Book>::parse_line(std::string_view line, binance_event& ev) {
   if (line.empty()) fail(1, "local_ts_ns", "empty line (expected '<local_ts_ns> <json>')");
   if (line.size() > options_.max_line_bytes)
     fail(0, "",
@@ -90,7 +91,8 @@ inline bool binance_reader::parse_line(std::string_view line, binance_event& ev)
 
 // ---- the nlohmann path: typed access with located errors, then the shared checks and commits
 
-inline void binance_reader::parse_depth(const json& data, binance_event& out) {
+template <class Book>
+inline void basic_binance_reader<Book>::parse_depth(const json& data, binance_event& out) {
   check_symbol(data);
   const std::int64_t first = integer(member(data, "U", "data.U"), "data.U");
   const std::int64_t last = integer(member(data, "u", "data.u"), "data.u");
@@ -108,7 +110,8 @@ inline void binance_reader::parse_depth(const json& data, binance_event& out) {
   finish_depth(first, last, previous, e, out);
 }
 
-inline void binance_reader::parse_snapshot(binance_event& out) {
+template <class Book>
+inline void basic_binance_reader<Book>::parse_snapshot(binance_event& out) {
   const std::int64_t last = integer(member(doc_, "lastUpdateId", "lastUpdateId"), "lastUpdateId");
   std::optional<std::chrono::nanoseconds> e;
   if (const auto it = doc_.find("E"); it != doc_.end()) e = event_time(*it, "E");
@@ -117,7 +120,8 @@ inline void binance_reader::parse_snapshot(binance_event& out) {
   finish_snapshot(last, e, out);
 }
 
-inline void binance_reader::parse_ticker(const json& data, binance_event& out) {
+template <class Book>
+inline void basic_binance_reader<Book>::parse_ticker(const json& data, binance_event& out) {
   check_symbol(data);
   binance_book_ticker t;
   t.update_id = integer(member(data, "u", "data.u"), "data.u");
@@ -129,7 +133,8 @@ inline void binance_reader::parse_ticker(const json& data, binance_event& out) {
   finish_ticker(t, bp, bq, ap, aq, out);
 }
 
-inline void binance_reader::parse_trade(const json& data, binance_event& out) {
+template <class Book>
+inline void basic_binance_reader<Book>::parse_trade(const json& data, binance_event& out) {
   check_symbol(data);
   footprint::trade t;
   t.id = integer(member(data, "t", "data.t"), "data.t");
@@ -145,7 +150,9 @@ inline void binance_reader::parse_trade(const json& data, binance_event& out) {
 // would reject (checked here in the same terms) hands the line to it, so that it words the
 // error. Then the shared checks, in the nlohmann path's order, and the shared commits.
 
-inline binance_reader::fast_result binance_reader::parse_fast(std::string_view text, binance_event& out) {
+template <class Book>
+inline typename basic_binance_reader<Book>::fast_result basic_binance_reader<Book>::parse_fast(std::string_view text,
+                                                                                               binance_event& out) {
   using type = detail::binance::fast_message::type;
   const detail::binance::fast_message& m = message_;
   if (!fast_.parse(text, message_, bids_, asks_)) return fast_result::fallback;
@@ -223,31 +230,37 @@ inline binance_reader::fast_result binance_reader::parse_fast(std::string_view t
 
 // ---- checks and commits shared by both paths
 
-inline void binance_reader::same_symbol(std::string_view s) {
+template <class Book>
+inline void basic_binance_reader<Book>::same_symbol(std::string_view s) {
   if (!symbol_.empty() && s != symbol_) {
     fail_json("data.s", "symbol changed (got '" + std::string(s) + "', expected '" + symbol_ + "')");
   }
   pending_symbol_ = s;
 }
 
-inline void binance_reader::check_ids(std::int64_t first, std::int64_t last) const {
+template <class Book>
+inline void basic_binance_reader<Book>::check_ids(std::int64_t first, std::int64_t last) const {
   if (first > last) fail_json("data.U", detail::concat("U must be <= u (got U ", first, ", u ", last, ")"));
 }
 
-inline void binance_reader::check_pu_present(bool present) const {
+template <class Book>
+inline void basic_binance_reader<Book>::check_pu_present(bool present) const {
   const binance_market m = depth_.market();
   if (present && m == binance_market::spot) fail_json("data.pu", "unexpected key in a spot stream");
   if (!present && m == binance_market::usd_m_futures) fail_json("data.pu", "missing key (the stream is USD-M futures)");
 }
 
-inline void binance_reader::check_pu_order(std::int64_t previous, std::int64_t first) const {
+template <class Book>
+inline void basic_binance_reader<Book>::check_pu_order(std::int64_t previous, std::int64_t first) const {
   if (previous >= first) fail_json("data.pu", detail::concat("pu must be < U (got pu ", previous, ", U ", first, ")"));
 }
 
 // One side of a diff lists each price once: a price twice would leave the book with whichever
 // quantity came last. O(n) for a side in either strict order (what Binance sends); otherwise
 // the prices are sorted (a copy of their indices).
-inline void binance_reader::check_distinct(const std::vector<price_level>& v, std::string_view field) const {
+template <class Book>
+inline void basic_binance_reader<Book>::check_distinct(const std::vector<price_level>& v,
+                                                       std::string_view field) const {
   bool up = true;
   bool down = true;
   for (std::size_t i = 1; i < v.size() && (up || down); ++i) {
@@ -272,8 +285,9 @@ inline void binance_reader::check_distinct(const std::vector<price_level>& v, st
   }
 }
 
-inline void binance_reader::finish_depth(std::int64_t first, std::int64_t last, std::int64_t previous,
-                                         std::chrono::nanoseconds e, binance_event& out) {
+template <class Book>
+inline void basic_binance_reader<Book>::finish_depth(std::int64_t first, std::int64_t last, std::int64_t previous,
+                                                     std::chrono::nanoseconds e, binance_event& out) {
   check_distinct(bids_, "data.b");
   check_distinct(asks_, "data.a");
   const binance_depth_update u{first, last, previous, bids_, asks_};
@@ -296,8 +310,9 @@ inline void binance_reader::finish_depth(std::int64_t first, std::int64_t last, 
   out.crossed = r.crossed;
 }
 
-inline void binance_reader::finish_snapshot(std::int64_t last, std::optional<std::chrono::nanoseconds> e,
-                                            binance_event& out) {
+template <class Book>
+inline void basic_binance_reader<Book>::finish_snapshot(std::int64_t last, std::optional<std::chrono::nanoseconds> e,
+                                                        binance_event& out) {
   ordered(bids_, side::buy, "bids");
   ordered(asks_, side::sell, "asks");
   if (!bids_.empty() && !asks_.empty() && bids_.front().price >= asks_.front().price) {
@@ -320,8 +335,9 @@ inline void binance_reader::finish_snapshot(std::int64_t last, std::optional<std
   out.crossed = r.crossed;
 }
 
-inline void binance_reader::finish_ticker(binance_book_ticker t, double bp, double bq, double ap, double aq,
-                                          binance_event& out) {
+template <class Book>
+inline void basic_binance_reader<Book>::finish_ticker(binance_book_ticker t, double bp, double bq, double ap, double aq,
+                                                      binance_event& out) {
   // An empty side is sent as price 0 and quantity 0.
   if (bp == 0.0 && bq != 0.0) fail_json("data.b", "price must be > 0 (got '0' with a quantity)");
   if (ap == 0.0 && aq != 0.0) fail_json("data.a", "price must be > 0 (got '0' with a quantity)");
@@ -339,7 +355,9 @@ inline void binance_reader::finish_ticker(binance_book_ticker t, double bp, doub
   out.ticker = t;
 }
 
-inline void binance_reader::finish_trade(const footprint::trade& t, std::chrono::nanoseconds e, binance_event& out) {
+template <class Book>
+inline void basic_binance_reader<Book>::finish_trade(const footprint::trade& t, std::chrono::nanoseconds e,
+                                                     binance_event& out) {
   // Binance numbers a symbol's trades in increasing order: a repeated id (a message read
   // twice, e.g. captures concatenated or a replay after a reconnect) would count its volume twice.
   if (last_trade_id_ >= 0 && t.id <= last_trade_id_) {
