@@ -8,11 +8,16 @@
 //   with in-situ strings (header-only; when <rapidjson/reader.h> is found), simdjson
 //   On-Demand (when built with -DFOOTPRINT_BENCH_HAVE_SIMDJSON -lsimdjson), and
 //   nlohmann-json's DOM parse alone (no extraction: its floor);
-// - the book application alone (binance_depth_book::apply_update on pre-parsed updates).
+// - the book application alone (binance_depth_book::apply_update on pre-parsed updates), and
+//   each book's set_levels alone;
+// - each of these on tick_level_book beside price_level_book (the readers' book): the reader
+//   basic_binance_reader<tick_level_book>, basic_binance_depth_book<tick_level_book>.
+// The reader benchmarks read the best bid and ask after each message, as a consumer would.
 //
 // Run: binance_reader --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true
 //      --benchmark_report_aggregates_only=true
 #include "footprint/feeds/binance/binance_reader.hpp"
+#include "footprint/book/tick_level_book.hpp"
 #include "footprint/detail/decimal.hpp"
 #include "footprint/feeds/binance/binance_depth_book.hpp"
 #include "footprint/feeds/binance/detail/binance_fast_parse.hpp"
@@ -37,6 +42,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace fp = footprint;
@@ -89,6 +95,7 @@ void per_update_counters(benchmark::State& state, const capture_text& c) {
 
 // footprint: parse, check and apply every depth update to the book; `fast`: the fast path
 // (the default), else the nlohmann-json path (the reader before the fast path).
+template <class Book = fp::price_level_book>
 void reader_depth(benchmark::State& state, const char* capture, bool fast) {
   const capture_text& c = load(capture);
   if (c.depth_updates == 0) {
@@ -96,16 +103,22 @@ void reader_depth(benchmark::State& state, const char* capture, bool fast) {
     return;
   }
   for (auto _ : state) {
-    fp::binance_reader r("bench", c.depth_only, {.fast_parse = fast});
+    fp::basic_binance_reader<Book> r("bench", c.depth_only, {.fast_parse = fast});
     fp::binance_event ev;
     std::size_t n = 0;
-    while (r.next(ev)) ++n;
+    while (r.next(ev)) {
+      ++n;
+      benchmark::DoNotOptimize(r.book().best_bid());  // what a consumer reads after each update
+      benchmark::DoNotOptimize(r.book().best_ask());
+    }
     benchmark::DoNotOptimize(n);
-    benchmark::DoNotOptimize(r.book().best_bid());
   }
   per_update_counters(state, c);
 }
 void BM_binance_reader_depth(benchmark::State& state, const char* capture) { reader_depth(state, capture, true); }
+void BM_binance_reader_depth_tick_level_book(benchmark::State& state, const char* capture) {
+  reader_depth<fp::tick_level_book>(state, capture, true);
+}
 void BM_binance_reader_depth_nlohmann_path(benchmark::State& state, const char* capture) {
   reader_depth(state, capture, false);
 }
@@ -319,9 +332,11 @@ void BM_parse_only_simdjson_ondemand(benchmark::State& state, const char* captur
 }
 #endif
 
-// The book application alone: binance_depth_book::apply_update over the capture's updates,
-// parsed beforehand, from an empty book each iteration.
-void BM_depth_book_apply_only(benchmark::State& state, const char* capture) {
+// The book application alone: basic_binance_depth_book::apply_update over the capture's
+// updates, parsed beforehand, from an empty book each iteration, then the best bid read:
+// on price_level_book (the readers' book) and on tick_level_book.
+template <class Book>
+void depth_book_apply_only(benchmark::State& state, const char* capture) {
   const capture_text& c = load(capture);
   if (c.depth_updates == 0) {
     state.SkipWithError("Binance capture not found (FOOTPRINT_BENCH_DATA_DIR)");
@@ -346,15 +361,58 @@ void BM_depth_book_apply_only(benchmark::State& state, const char* capture) {
     }
   }
   for (auto _ : state) {
-    fp::binance_depth_book book;
+    fp::basic_binance_depth_book<Book> book;
     std::size_t applied = 0;
     for (const parsed& u : updates) {
       applied += book.apply_update({u.first, u.last, u.previous, u.bids, u.asks}, u.time).applied ? 1 : 0;
+      benchmark::DoNotOptimize(book.book().best_bid());
     }
     benchmark::DoNotOptimize(applied);
     benchmark::DoNotOptimize(book.book().best_bid());
   }
   per_update_counters(state, c);
+}
+
+void BM_depth_book_apply_only(benchmark::State& state, const char* capture) {
+  depth_book_apply_only<fp::price_level_book>(state, capture);
+}
+void BM_depth_book_apply_only_tick_level_book(benchmark::State& state, const char* capture) {
+  depth_book_apply_only<fp::tick_level_book>(state, capture);
+}
+
+// The two books alone, side by side: each update's levels set with set_levels, from an empty
+// book each iteration (no continuity checks, no replay copy). price_level_book is the book the
+// Binance readers used before tick_level_book.
+template <class Book>
+void book_set_levels(benchmark::State& state, const char* capture) {
+  const capture_text& c = load(capture);
+  if (c.depth_updates == 0) {
+    state.SkipWithError("Binance capture not found (FOOTPRINT_BENCH_DATA_DIR)");
+    return;
+  }
+  std::vector<std::pair<std::vector<fp::price_level>, std::vector<fp::price_level>>> updates;
+  {
+    fp::binance_reader r("bench", c.depth_only);
+    fp::binance_event ev;
+    while (r.next(ev))
+      updates.emplace_back(std::vector(ev.bids.begin(), ev.bids.end()), std::vector(ev.asks.begin(), ev.asks.end()));
+  }
+  for (auto _ : state) {
+    Book book;
+    for (const auto& [bids, asks] : updates) {
+      book.set_levels(fp::side::buy, bids);
+      book.set_levels(fp::side::sell, asks);
+      benchmark::DoNotOptimize(book.best_bid());
+    }
+    benchmark::DoNotOptimize(book.best_bid());
+  }
+  per_update_counters(state, c);
+}
+void BM_book_set_levels_price_level_book(benchmark::State& state, const char* capture) {
+  book_set_levels<fp::price_level_book>(state, capture);
+}
+void BM_book_set_levels_tick_level_book(benchmark::State& state, const char* capture) {
+  book_set_levels<fp::tick_level_book>(state, capture);
 }
 
 // The whole capture (depth updates, bookTickers, trades, the snapshot): time per message.
@@ -389,6 +447,7 @@ void BM_binance_reader_all_messages_nlohmann_path(benchmark::State& state, const
   BENCHMARK_CAPTURE(bm, usdm_20240808, "usdm/btcusdt_20240808.gz")->Unit(benchmark::kMillisecond)
 
 FOOTPRINT_BENCH_CAPTURES(BM_binance_reader_depth);
+FOOTPRINT_BENCH_CAPTURES(BM_binance_reader_depth_tick_level_book);
 FOOTPRINT_BENCH_CAPTURES(BM_binance_reader_depth_nlohmann_path);
 FOOTPRINT_BENCH_CAPTURES(BM_parse_only_footprint_fast);
 FOOTPRINT_BENCH_CAPTURES(BM_parse_only_nlohmann_dom);
@@ -399,6 +458,9 @@ FOOTPRINT_BENCH_CAPTURES(BM_parse_only_rapidjson_sax_insitu);
 FOOTPRINT_BENCH_CAPTURES(BM_parse_only_simdjson_ondemand);
 #endif
 FOOTPRINT_BENCH_CAPTURES(BM_depth_book_apply_only);
+FOOTPRINT_BENCH_CAPTURES(BM_depth_book_apply_only_tick_level_book);
+FOOTPRINT_BENCH_CAPTURES(BM_book_set_levels_price_level_book);
+FOOTPRINT_BENCH_CAPTURES(BM_book_set_levels_tick_level_book);
 BENCHMARK_CAPTURE(BM_binance_reader_all_messages, usdm_20240808, "usdm/btcusdt_20240808.gz")
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_binance_reader_all_messages_nlohmann_path, usdm_20240808, "usdm/btcusdt_20240808.gz")
