@@ -410,7 +410,7 @@ class tick_level_book {
   [[gnu::noinline]] const price_level& fill(const side_state& d, side s, std::size_t k) const noexcept {
     const std::size_t n = d.window.count();
     const std::size_t total = n + static_cast<std::size_t>(s == side::buy ? far_.bid_levels() : far_.ask_levels());
-    const std::size_t target = std::min(total, std::max(k + 1, d.cache.size() + d.cache.size() / 2 + 8));
+    const std::size_t target = std::min(total, std::max(k + 1, d.cache.size() + d.cache.size() / 2));
     const std::size_t base = d.cache.size();
     if (base < n) {
       fill_slots_.resize(std::min(target, n) - base);
