@@ -195,13 +195,12 @@ class tick_level_book {
   }
   static bool better(side s, double a, double b) noexcept { return s == side::buy ? a > b : a < b; }
 
-  static bool to_key(double price, std::int64_t& key) noexcept { return detail::price_key(price, key); }
   // The score of a price already on the grid (false: not, or no exact position). One
   // division by a constant, no integer division: the quotient estimated in doubles is exact
   // for a multiple of the tick (keys < 2^51), and the product checks it.
   bool on_grid(side s, double price, std::int64_t& u) const noexcept {
     std::int64_t key = 0;
-    if (!to_key(price, key)) return false;
+    if (!detail::price_key(price, key)) return false;
     const auto t = static_cast<std::int64_t>(static_cast<double>(key) * inverse_tick_ + 0.5);
     u = s == side::buy ? t : -t;
     return t * tick_ == key;
@@ -255,7 +254,7 @@ class tick_level_book {
   void grid(double price) {
     if (general_) return;
     std::int64_t key = 0;
-    if (!to_key(price, key)) {
+    if (!detail::price_key(price, key)) {
       to_general();
       return;
     }
@@ -282,7 +281,7 @@ class tick_level_book {
       return;
     }
     std::int64_t key = 0;
-    to_key(price, key);
+    detail::price_key(price, key);
     side_state& d = state(s);
     const std::int64_t u = score(s, key);
     if (!d.anchored || u >= d.lo + width()) {
@@ -299,12 +298,7 @@ class tick_level_book {
       pending_.push_back(price_level{price, q});
       return;
     }
-    const auto o = static_cast<std::size_t>(u - d.lo);
-    if (q > 0.0) {
-      d.window.set(o, q);
-    } else {
-      d.window.erase(o);
-    }
+    d.window.assign(static_cast<std::size_t>(u - d.lo), q);
     d.invalidate();
   }
 
@@ -351,13 +345,13 @@ class tick_level_book {
     std::int64_t best = std::numeric_limits<std::int64_t>::min();
     std::int64_t key = 0;
     for (const price_level& l : loose_) {
-      to_key(l.price, key);
+      detail::price_key(l.price, key);
       best = std::max(best, score(s, key));
     }
     const auto far_n = [&] { return s == side::buy ? far_.bid_levels() : far_.ask_levels(); };
     const auto far_best = [&] { return s == side::buy ? far_.best_bid() : far_.best_ask(); };
     if (far_n() > 0) {
-      to_key(far_best(), key);
+      detail::price_key(far_best(), key);
       best = std::max(best, score(s, key));
     }
     if (best == std::numeric_limits<std::int64_t>::min()) return;
@@ -366,16 +360,16 @@ class tick_level_book {
     d.anchored = true;
     while (far_n() > 0) {
       const double p = far_best();
-      to_key(p, key);
+      detail::price_key(p, key);
       if (score(s, key) < d.lo) break;
       loose_.push_back(price_level{p, far_.quantity_at(s, p)});
       far_.set_level(s, p, 0.0);
     }
     for (const price_level& l : loose_) {
-      to_key(l.price, key);
+      detail::price_key(l.price, key);
       const std::int64_t u = score(s, key);
       if (u >= d.lo) {
-        d.window.set(static_cast<std::size_t>(u - d.lo), l.quantity);
+        d.window.assign(static_cast<std::size_t>(u - d.lo), l.quantity);
       } else {
         pending_.push_back(l);
       }

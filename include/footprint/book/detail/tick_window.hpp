@@ -66,26 +66,6 @@ class tick_window {
     count_ = count_ + now - was;
   }
 
-  /// Sets slot o to q > 0.
-  void set(std::size_t o, double q) noexcept {
-    if (quantity_[o] == 0.0) {
-      std::uint64_t& w = bits_[o >> 6];
-      if (w == 0) summary_[o >> 12] |= std::uint64_t{1} << ((o >> 6) & 63);
-      w |= std::uint64_t{1} << (o & 63);
-      ++count_;
-    }
-    quantity_[o] = q;
-  }
-  /// Empties slot o (occupied or not).
-  void erase(std::size_t o) noexcept {
-    if (quantity_[o] == 0.0) return;
-    quantity_[o] = 0.0;
-    std::uint64_t& w = bits_[o >> 6];
-    w &= ~(std::uint64_t{1} << (o & 63));
-    if (w == 0) summary_[o >> 12] &= ~(std::uint64_t{1} << ((o >> 6) & 63));
-    --count_;
-  }
-
   /// The highest occupied offset <= o, or npos (o may be npos: none).
   [[nodiscard]] std::size_t at_or_below(std::size_t o) const noexcept {
     if (o == npos) return npos;
