@@ -121,7 +121,7 @@ struct binance_message_counts {
 /// `Book` is the depth book's book (`basic_binance_depth_book`): `price_level_book` for
 /// `binance_reader` (what the datasets use: they read hundreds of levels after each update),
 /// or `tick_level_book` (`basic_binance_reader<tick_level_book>`: each update's levels set in
-/// O(1), the reader about 1.6x faster when few levels are read; docs/market-data.md).
+/// O(1), the reader about 1.7x faster when few levels are read; docs/market-data.md).
 template <class Book = price_level_book>
 class basic_binance_reader {
  public:
