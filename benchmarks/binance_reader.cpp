@@ -42,7 +42,6 @@
 #include <map>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace fp = footprint;
@@ -332,6 +331,27 @@ void BM_parse_only_simdjson_ondemand(benchmark::State& state, const char* captur
 }
 #endif
 
+// A capture's depth updates, parsed once, outside the timed loops.
+struct parsed_update {
+  std::int64_t first, last, previous;
+  std::vector<fp::price_level> bids, asks;
+  std::chrono::nanoseconds time;
+};
+std::vector<parsed_update> parse_updates(const capture_text& c) {
+  std::vector<parsed_update> updates;
+  fp::binance_reader r("bench", c.depth_only);
+  fp::binance_event ev;
+  while (r.next(ev)) {
+    updates.push_back(parsed_update{ev.first_update_id,
+                                    ev.last_update_id,
+                                    ev.previous_update_id,
+                                    {ev.bids.begin(), ev.bids.end()},
+                                    {ev.asks.begin(), ev.asks.end()},
+                                    ev.local_time});
+  }
+  return updates;
+}
+
 // The book application alone: basic_binance_depth_book::apply_update over the capture's
 // updates, parsed beforehand, from an empty book each iteration, then the best bid read:
 // on price_level_book (the readers' book) and on tick_level_book.
@@ -342,28 +362,11 @@ void depth_book_apply_only(benchmark::State& state, const char* capture) {
     state.SkipWithError("Binance capture not found (FOOTPRINT_BENCH_DATA_DIR)");
     return;
   }
-  struct parsed {
-    std::int64_t first, last, previous;
-    std::vector<fp::price_level> bids, asks;
-    std::chrono::nanoseconds time;
-  };
-  std::vector<parsed> updates;
-  {
-    fp::binance_reader r("bench", c.depth_only);
-    fp::binance_event ev;
-    while (r.next(ev)) {
-      updates.push_back(parsed{ev.first_update_id,
-                               ev.last_update_id,
-                               ev.previous_update_id,
-                               {ev.bids.begin(), ev.bids.end()},
-                               {ev.asks.begin(), ev.asks.end()},
-                               ev.local_time});
-    }
-  }
+  const std::vector<parsed_update> updates = parse_updates(c);
   for (auto _ : state) {
     fp::basic_binance_depth_book<Book> book;
     std::size_t applied = 0;
-    for (const parsed& u : updates) {
+    for (const parsed_update& u : updates) {
       applied += book.apply_update({u.first, u.last, u.previous, u.bids, u.asks}, u.time).applied ? 1 : 0;
       benchmark::DoNotOptimize(book.book().best_bid());
     }
@@ -381,8 +384,7 @@ void BM_depth_book_apply_only_tick_level_book(benchmark::State& state, const cha
 }
 
 // The two books alone, side by side: each update's levels set with set_levels, from an empty
-// book each iteration (no continuity checks, no replay copy). price_level_book is the book the
-// Binance readers used before tick_level_book.
+// book each iteration (no continuity checks, no replay copy), then the best bid read.
 template <class Book>
 void book_set_levels(benchmark::State& state, const char* capture) {
   const capture_text& c = load(capture);
@@ -390,18 +392,12 @@ void book_set_levels(benchmark::State& state, const char* capture) {
     state.SkipWithError("Binance capture not found (FOOTPRINT_BENCH_DATA_DIR)");
     return;
   }
-  std::vector<std::pair<std::vector<fp::price_level>, std::vector<fp::price_level>>> updates;
-  {
-    fp::binance_reader r("bench", c.depth_only);
-    fp::binance_event ev;
-    while (r.next(ev))
-      updates.emplace_back(std::vector(ev.bids.begin(), ev.bids.end()), std::vector(ev.asks.begin(), ev.asks.end()));
-  }
+  const std::vector<parsed_update> updates = parse_updates(c);
   for (auto _ : state) {
     Book book;
-    for (const auto& [bids, asks] : updates) {
-      book.set_levels(fp::side::buy, bids);
-      book.set_levels(fp::side::sell, asks);
+    for (const parsed_update& u : updates) {
+      book.set_levels(fp::side::buy, u.bids);
+      book.set_levels(fp::side::sell, u.asks);
       benchmark::DoNotOptimize(book.best_bid());
     }
     benchmark::DoNotOptimize(book.best_bid());
