@@ -238,10 +238,6 @@ class tick_level_book {
     d.invalidate();
     return true;
   }
-  // A side's order of ticks: higher is better on both sides.
-  [[nodiscard]] std::int64_t score(side s, std::int64_t key) const noexcept {
-    return s == side::buy ? key / tick_ : -(key / tick_);
-  }
   [[nodiscard]] double price_of(side s, std::int64_t u) const noexcept {
     return static_cast<double>((s == side::buy ? u : -u) * tick_) / 1e8;
   }
@@ -280,10 +276,9 @@ class tick_level_book {
       pending_.push_back(price_level{price, q});
       return;
     }
-    std::int64_t key = 0;
-    detail::price_key(price, key);
     side_state& d = state(s);
-    const std::int64_t u = score(s, key);
+    std::int64_t u = 0;
+    on_grid(s, price, u);  // on the grid: grid() above saw to it
     if (!d.anchored || u >= d.lo + width()) {
       // Nothing rests better than the window, and an unanchored side is empty.
       if (q == 0.0) return;
@@ -343,16 +338,16 @@ class tick_level_book {
     side_state& d = state(s);
     d.invalidate();
     std::int64_t best = std::numeric_limits<std::int64_t>::min();
-    std::int64_t key = 0;
+    std::int64_t u = 0;
     for (const price_level& l : loose_) {
-      detail::price_key(l.price, key);
-      best = std::max(best, score(s, key));
+      on_grid(s, l.price, u);
+      best = std::max(best, u);
     }
     const auto far_n = [&] { return s == side::buy ? far_.bid_levels() : far_.ask_levels(); };
     const auto far_best = [&] { return s == side::buy ? far_.best_bid() : far_.best_ask(); };
     if (far_n() > 0) {
-      detail::price_key(far_best(), key);
-      best = std::max(best, score(s, key));
+      on_grid(s, far_best(), u);
+      best = std::max(best, u);
     }
     if (best == std::numeric_limits<std::int64_t>::min()) return;
     if (!d.window.allocated()) d.window.allocate(width_);
@@ -360,14 +355,13 @@ class tick_level_book {
     d.anchored = true;
     while (far_n() > 0) {
       const double p = far_best();
-      detail::price_key(p, key);
-      if (score(s, key) < d.lo) break;
+      on_grid(s, p, u);
+      if (u < d.lo) break;
       loose_.push_back(price_level{p, far_.quantity_at(s, p)});
       far_.set_level(s, p, 0.0);
     }
     for (const price_level& l : loose_) {
-      detail::price_key(l.price, key);
-      const std::int64_t u = score(s, key);
+      on_grid(s, l.price, u);
       if (u >= d.lo) {
         d.window.assign(static_cast<std::size_t>(u - d.lo), l.quantity);
       } else {
