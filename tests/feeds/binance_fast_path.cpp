@@ -269,6 +269,82 @@ TEST_CASE("binance fast path: decimal strings read bit-identically to std::from_
   CHECK(accepted > 800'000);  // the sample is mostly numbers
 }
 
+namespace {
+
+// quoted_plain_decimal on s closed by '"' and followed by `pad` bytes: false with p untouched,
+// or true with p past the quote and the bits from_chars gives for s (which must accept it).
+bool quoted_same_as_from_chars(const std::string& s, std::size_t pad) {
+  const std::string text = s + '"' + std::string(pad, ']');
+  const char* p = text.data();
+  double a = 0.25;
+  if (!fp::detail::quoted_plain_decimal(p, text.data() + text.size(), a)) return p == text.data() && a == 0.25;
+  double b = 0.0;
+  return from_chars_whole(s, b) && bits(a) == bits(b) && p == text.data() + s.size() + 1;
+}
+
+}  // namespace
+
+TEST_CASE("binance fast path: a quoted decimal read from one 16-byte load matches std::from_chars") {
+  // The shapes exchanges send take the fast path (on SSE2 machines), with 17 bytes left.
+  for (const std::string s :
+       {"61685.99000000", "0.014", "58710.20", "0.00000000", "1000.00", "1234567.1234567", "7"}) {
+    INFO("text: '", s, "'");
+    const std::string text = s + "\",\"0.5\"]]}}" + std::string(8, ' ');
+    const char* p = text.data();
+    double x = 0.0;
+#if defined(__SSE2__)
+    CHECK(fp::detail::quoted_plain_decimal(p, text.data() + text.size(), x));
+#endif
+    CHECK(quoted_same_as_from_chars(s, 16));
+  }
+  // Declined: too close to the end, no quote within 16 bytes, 9 digits on a side, no digit,
+  // two dots, a sign, an exponent, a mantissa above 2^53.
+  for (const std::string s : {"123456789.5", "1.123456789", "12345678.1234567", ".", "", "1..2", "-1", "1e5",
+                              "99999999.99999999", "1234567890123456"}) {
+    INFO("text: '", s, "'");
+    const std::string text = s + "\"" + std::string(20, ']');
+    const char* p = text.data();
+    double x = 0.25;
+    CHECK_FALSE(fp::detail::quoted_plain_decimal(p, text.data() + text.size(), x));
+    CHECK(p == text.data());
+    CHECK(quoted_same_as_from_chars(s, 20));
+  }
+  {
+    const std::string text = "1.5\"]";  // 5 bytes left: declined
+    const char* p = text.data();
+    double x = 0.0;
+    CHECK_FALSE(fp::detail::quoted_plain_decimal(p, text.data() + text.size(), x));
+  }
+  // Random plain and damaged decimals, with 0 to 20 bytes after the quote.
+  std::mt19937_64 rng(20261205);
+  const char extra[] = "0123456789.-+eEx ";
+  std::size_t fast = 0;
+  std::size_t mismatches = 0;
+  std::string first_mismatch;
+  for (int i = 0; i < 300'000; ++i) {
+    std::string s;
+    const int int_digits = static_cast<int>(rng() % 10);
+    const int frac_digits = static_cast<int>(rng() % 10);
+    for (int k = 0; k < int_digits; ++k) s += static_cast<char>('0' + rng() % 10);
+    if (rng() % 4 != 0) {
+      s += '.';
+      for (int k = 0; k < frac_digits; ++k) s += static_cast<char>('0' + rng() % 10);
+    }
+    if (rng() % 16 == 0) s.insert(rng() % (s.size() + 1), 1, extra[rng() % (sizeof extra - 1)]);
+    const std::size_t pad = rng() % 21;
+    const std::string text = s + '"' + std::string(pad, ']');
+    const char* p = text.data();
+    double x = 0.0;
+    fast += fp::detail::quoted_plain_decimal(p, text.data() + text.size(), x) ? 1 : 0;
+    if (!quoted_same_as_from_chars(s, pad) && mismatches++ == 0) first_mismatch = s;
+  }
+  INFO("first mismatch: '", first_mismatch, "'");
+  CHECK(mismatches == 0);
+#if defined(__SSE2__)
+  CHECK(fast > 100'000);  // the fast path is taken, not declined throughout
+#endif
+}
+
 TEST_CASE("binance fast path: every real capture reads identically with and without it") {
   const fs::path root = fs::path(FOOTPRINT_TEST_DATA_DIR) / "binance" / "raw";
   if (!fs::is_directory(root)) {

@@ -24,6 +24,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <string_view>
 #include <vector>
 
@@ -221,29 +222,58 @@ class fast_parser {
     p_ = q + 1;
     return parse_decimal(first, q, x) && std::isfinite(x);
   }
-  // [[price, quantity], ...] of decimal strings.
+  // One level in the form the exchanges send, ["<decimal>","<decimal>"] without whitespace,
+  // both numbers read by `quoted_plain_decimal`; false (p_ untouched) for anything else,
+  // which `level` then reads. Needs 40 bytes from p_, enough for both 16-byte reads.
+  [[gnu::always_inline]] bool packed_level(price_level& l) noexcept {
+    const char* q = p_;
+    if (end_ - q < 40 || q[0] != '[' || q[1] != '"') return false;
+    q += 2;
+    if (!quoted_plain_decimal(q, end_, l.price) || q[0] != ',' || q[1] != '"') return false;
+    q += 2;
+    if (!quoted_plain_decimal(q, end_, l.quantity) || *q != ']') return false;
+    p_ = q + 1;
+    return true;
+  }
+  // One level, [price, quantity] of decimal strings, with any JSON whitespace.
+  bool level(price_level& l) noexcept {
+    if (!eat('[')) return false;
+    ws();
+    if (!decimal(l.price)) return false;
+    ws();
+    if (!eat(',')) return false;
+    ws();
+    if (!decimal(l.quantity)) return false;
+    ws();
+    return eat(']');
+  }
+  // [[price, quantity], ...] of decimal strings. Levels are gathered 32 at a time on the
+  // stack and appended in bulk (a push_back per level, not inlined, cost 8% of the reader).
   bool levels(std::vector<price_level>& out) noexcept {
     out.clear();
     if (!eat('[')) return false;
     ws();
     if (eat(']')) return true;
+    price_level chunk[32];
+    std::size_t n = 0;
     for (;;) {
-      price_level l;
-      if (!eat('[')) return false;
+      if (!packed_level(chunk[n]) && !level(chunk[n])) return false;
+      if (++n == std::size(chunk)) {
+        out.insert(out.end(), chunk, chunk + n);
+        n = 0;
+      }
+      if (p_ != end_ && *p_ == ',') {  // the usual separator, without whitespace
+        ++p_;
+        ws();
+        continue;
+      }
       ws();
-      if (!decimal(l.price)) return false;
-      ws();
-      if (!eat(',')) return false;
-      ws();
-      if (!decimal(l.quantity)) return false;
-      ws();
-      if (!eat(']')) return false;
-      out.push_back(l);
-      ws();
-      if (eat(']')) return true;
+      if (eat(']')) break;
       if (!eat(',')) return false;
       ws();
     }
+    out.insert(out.end(), chunk, chunk + n);
+    return true;
   }
   // Marks key `bit` as read; false when it was already.
   static bool once(std::uint32_t& seen, std::uint32_t bit) noexcept {
