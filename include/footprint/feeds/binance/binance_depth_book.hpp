@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -266,14 +267,25 @@ class basic_binance_depth_book {
                                             u.previous_update_id, ", U ", u.first_update_id, ")"));
     }
     for (const std::span<const price_level> levels : {u.bids, u.asks}) {
+      // One pass without a branch per level (the usual case: all valid), then the first
+      // invalid level, if any, for the message.
+      bool valid = true;
+      for (const price_level& l : levels) valid &= valid_update_level(l);
+      if (valid) continue;
       for (const price_level& l : levels) {
-        if (!std::isfinite(l.price) || !(l.price > 0.0) || !std::isfinite(l.quantity) || l.quantity < 0.0) {
+        if (!valid_update_level(l)) {
           throw invalid_argument(detail::concat("footprint::binance_depth_book::apply_update: invalid level (price ",
                                                 l.price, ", quantity ", l.quantity,
                                                 "): price must be finite and > 0, quantity finite and >= 0"));
         }
       }
     }
+  }
+
+  // Price finite and > 0, quantity finite and >= 0 (NaN fails every comparison).
+  static bool valid_update_level(const price_level& l) noexcept {
+    constexpr double max = std::numeric_limits<double>::max();
+    return (l.price > 0.0) & (l.price <= max) & (l.quantity >= 0.0) & (l.quantity <= max);
   }
 
   static void check_snapshot_side(side s, std::span<const price_level> best_first) {

@@ -169,10 +169,13 @@ inline typename basic_binance_reader<Book>::fast_result basic_binance_reader<Boo
     return x == 0.0 || amount_of(s, amount::price, x);
   };
   const auto levels_ok = [](const std::vector<price_level>& v, amount qty_kind) {
-    for (const price_level& l : v) {  // finite: checked by the parser
-      if (!(l.price > 0.0) || (qty_kind == amount::quantity ? l.quantity < 0.0 : !(l.quantity > 0.0))) return false;
+    bool ok = true;  // finite: checked by the parser; one pass without a branch per level
+    if (qty_kind == amount::quantity) {
+      for (const price_level& l : v) ok &= (l.price > 0.0) & (l.quantity >= 0.0);
+    } else {
+      for (const price_level& l : v) ok &= (l.price > 0.0) & (l.quantity > 0.0);
     }
-    return true;
+    return ok;
   };
   switch (m.kind) {
     case type::unused: return fast_result::unused;
@@ -261,11 +264,11 @@ inline void basic_binance_reader<Book>::check_pu_order(std::int64_t previous, st
 template <class Book>
 inline void basic_binance_reader<Book>::check_distinct(const std::vector<price_level>& v,
                                                        std::string_view field) const {
-  bool up = true;
+  bool up = true;  // one pass without a branch per level: the usual case is sorted
   bool down = true;
-  for (std::size_t i = 1; i < v.size() && (up || down); ++i) {
-    up = up && v[i].price > v[i - 1].price;
-    down = down && v[i].price < v[i - 1].price;
+  for (std::size_t i = 1; i < v.size(); ++i) {
+    up &= v[i].price > v[i - 1].price;
+    down &= v[i].price < v[i - 1].price;
   }
   if (up || down) return;
   std::vector<std::size_t> order(v.size());
