@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstddef>
+#include <cstdio>
 #include <span>
 #include <string>
 #include <utility>
@@ -76,8 +77,14 @@ int run(const options& o, double horizon_seconds, const source_data& src, progre
         const std::string& model_description) {
   const fp::impact_pipeline_result& r = src.result;
   if (horizon_seconds > r.summary.span_seconds) {
-    throw fp::invalid_argument(fp::detail::concat("--horizon ", o.horizon, " (", horizon_seconds,
-                                                  " s) is longer than the data (", r.summary.span_seconds, " s)"));
+    const auto seconds = [](double x) {  // 344.8, not 344.80317791700003
+      char text[32];
+      std::snprintf(text, sizeof text, "%.1f", x);
+      return std::string(text);
+    };
+    throw fp::invalid_argument(fp::detail::concat("--horizon ", o.horizon, " (", seconds(horizon_seconds),
+                                                  " s) is longer than the data (", seconds(r.summary.span_seconds),
+                                                  " s)"));
   }
   if (!(r.state.mid > 0.0) || !(r.state.volatility > 0.0)) {
     throw fp::invalid_argument("the data ends without a two-sided book or a measurable volatility");

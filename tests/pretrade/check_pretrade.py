@@ -354,7 +354,7 @@ def bad_args(binary, data):
         (["--side", "hold"], "side"),
         (["--max-child-quantity", "0"], "max-child-quantity"),
         (["--lobster", "/nonexistent/message.csv", "/nonexistent/orderbook.csv"], "nonexistent"),
-        (["--horizon", "30h"], "longer than the data"),
+        (["--horizon", "30h"], "(108000.0 s) is longer than the data"),
         (["--horizon", "10x"], "unit"),
         (["--children", "-1"], "children"),
         (["--quantity", "1e-9"], "lot"),
