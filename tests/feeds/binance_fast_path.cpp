@@ -154,6 +154,23 @@ bool from_chars_whole(const std::string& s, double& x) {
   return true;
 }
 
+// A random decimal: fewer than `digits` digits before and after a '.' (the '.' in 3 of 4),
+// with `longer`, more digits in 1 of 8; a stray character put in 1 of 16.
+std::string random_decimal(std::mt19937_64& rng, int digits, bool longer) {
+  const char extra[] = "0123456789.-+eEx ";
+  std::string s;
+  const int int_digits = static_cast<int>(rng() % static_cast<unsigned>(digits));
+  const int frac_digits = static_cast<int>(rng() % static_cast<unsigned>(digits));
+  for (int k = 0; k < int_digits; ++k) s += static_cast<char>('0' + rng() % 10);
+  if (rng() % 4 != 0) {
+    s += '.';
+    for (int k = 0; k < frac_digits; ++k) s += static_cast<char>('0' + rng() % 10);
+  }
+  if (longer && rng() % 8 == 0) s += static_cast<char>('0' + rng() % 10) + std::string(rng() % 10, '0');
+  if (rng() % 16 == 0) s.insert(rng() % (s.size() + 1), 1, extra[rng() % (sizeof extra - 1)]);
+  return s;
+}
+
 // parse_decimal and from_chars agree on s: both fail, or both give the same bits.
 bool same_as_from_chars(const std::string& s) {
   double a = 0.25, b = 0.25;
@@ -245,21 +262,11 @@ TEST_CASE("binance fast path: decimal strings read bit-identically to std::from_
   // A million random strings: plain decimals of 0-22 digits (around the 2^53 and 10^22
   // limits), and mutated ones (a sign, an exponent, a stray character).
   std::mt19937_64 rng(20240809);
-  const char extra[] = "0123456789.-+eEx ";
   std::size_t accepted = 0;
   std::size_t mismatches = 0;
   std::string first_mismatch;
   for (int i = 0; i < 1'000'000; ++i) {
-    std::string s;
-    const int int_digits = static_cast<int>(rng() % 12);
-    const int frac_digits = static_cast<int>(rng() % 12);
-    for (int k = 0; k < int_digits; ++k) s += static_cast<char>('0' + rng() % 10);
-    if (rng() % 4 != 0) {
-      s += '.';
-      for (int k = 0; k < frac_digits; ++k) s += static_cast<char>('0' + rng() % 10);
-    }
-    if (rng() % 8 == 0) s += static_cast<char>('0' + rng() % 10) + std::string(rng() % 10, '0');  // more digits
-    if (rng() % 16 == 0) s.insert(rng() % (s.size() + 1), 1, extra[rng() % (sizeof extra - 1)]);
+    const std::string s = random_decimal(rng, 12, true);
     double a = 0.0;
     accepted += fp::detail::parse_decimal(s.data(), s.data() + s.size(), a) ? 1 : 0;
     if (!same_as_from_chars(s) && mismatches++ == 0) first_mismatch = s;
@@ -286,8 +293,7 @@ bool quoted_same_as_from_chars(const std::string& s, std::size_t pad) {
 
 TEST_CASE("binance fast path: a quoted decimal read from one 16-byte load matches std::from_chars") {
   // The shapes exchanges send take the fast path (on SSE2 machines), with 17 bytes left.
-  for (const std::string s :
-       {"61685.99000000", "0.014", "58710.20", "0.00000000", "1000.00", "1234567.1234567", "7"}) {
+  for (const std::string s : {"61685.99000000", "0.014", "58710.20", "0.00000000", "1000.00", "1234567.1234567", "7"}) {
     INFO("text: '", s, "'");
     const std::string text = s + "\",\"0.5\"]]}}" + std::string(8, ' ');
     const char* p = text.data();
@@ -317,20 +323,11 @@ TEST_CASE("binance fast path: a quoted decimal read from one 16-byte load matche
   }
   // Random plain and damaged decimals, with 0 to 20 bytes after the quote.
   std::mt19937_64 rng(20261205);
-  const char extra[] = "0123456789.-+eEx ";
   std::size_t fast = 0;
   std::size_t mismatches = 0;
   std::string first_mismatch;
   for (int i = 0; i < 300'000; ++i) {
-    std::string s;
-    const int int_digits = static_cast<int>(rng() % 10);
-    const int frac_digits = static_cast<int>(rng() % 10);
-    for (int k = 0; k < int_digits; ++k) s += static_cast<char>('0' + rng() % 10);
-    if (rng() % 4 != 0) {
-      s += '.';
-      for (int k = 0; k < frac_digits; ++k) s += static_cast<char>('0' + rng() % 10);
-    }
-    if (rng() % 16 == 0) s.insert(rng() % (s.size() + 1), 1, extra[rng() % (sizeof extra - 1)]);
+    const std::string s = random_decimal(rng, 10, false);
     const std::size_t pad = rng() % 21;
     const std::string text = s + '"' + std::string(pad, ']');
     const char* p = text.data();
