@@ -19,6 +19,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -268,17 +269,23 @@ class order_level_book {
     return std::abs(q - remaining) <= relative_tolerance * remaining;
   }
 
+  // finite and > 0 (NaN fails both comparisons); the throws are kept out of line
+  static bool positive_finite(double x) noexcept { return (x > 0.0) & (x <= std::numeric_limits<double>::max()); }
   static void check_price(double price, const char* fn) {
-    if (!std::isfinite(price) || !(price > 0.0)) {
-      throw invalid_argument(
-          detail::concat("footprint::order_level_book::", fn, ": price must be finite and > 0 (got ", price, ")"));
-    }
+    if (!positive_finite(price)) [[unlikely]]
+      bad_price(price, fn);
   }
   static void check_quantity(double quantity, const char* fn) {
-    if (!std::isfinite(quantity) || !(quantity > 0.0)) {
-      throw invalid_argument(detail::concat("footprint::order_level_book::", fn,
-                                            ": quantity must be finite and > 0 (got ", quantity, ")"));
-    }
+    if (!positive_finite(quantity)) [[unlikely]]
+      bad_quantity(quantity, fn);
+  }
+  [[noreturn, gnu::noinline, gnu::cold]] static void bad_price(double price, const char* fn) {
+    throw invalid_argument(
+        detail::concat("footprint::order_level_book::", fn, ": price must be finite and > 0 (got ", price, ")"));
+  }
+  [[noreturn, gnu::noinline, gnu::cold]] static void bad_quantity(double quantity, const char* fn) {
+    throw invalid_argument(
+        detail::concat("footprint::order_level_book::", fn, ": quantity must be finite and > 0 (got ", quantity, ")"));
   }
 
   // Key of a level in level_counts_: the price's bits (price > 0, so the sign bit is free)
