@@ -19,7 +19,6 @@
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <system_error>
 
 #if defined(__SSE2__)
@@ -80,18 +79,6 @@ namespace footprint::detail {
     return true;
   }
   return parse_decimal_general(first, last, x);
-}
-
-/// The value of the n digits at s (0 <= n <= 8; the 8 bytes at s must be readable, those
-/// past the n digits are ignored), combined as in `digit_run`. Little-endian only.
-[[nodiscard, gnu::always_inline]] inline std::uint64_t eight_digits(const char* s, int n) noexcept {
-  if (n == 0) return 0;
-  std::uint64_t w = 0;
-  std::memcpy(&w, s, 8);
-  w <<= 8 * (8 - n);  // the n digits become the top bytes; zeros shifted in are leading '0's
-  w = ((w & 0x0F0F0F0F0F0F0F0Full) * 2561) >> 8;
-  w = ((w & 0x00FF00FF00FF00FFull) * 6553601) >> 16;
-  return ((w & 0x0000FFFF0000FFFFull) * 42949672960001ull) >> 32;
 }
 
 /// Reads a plain decimal closed by '"' (the inside of a JSON string such as

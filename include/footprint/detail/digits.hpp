@@ -10,6 +10,24 @@
 
 namespace footprint::detail {
 
+/// The value of the eight decimal digits of w, one a byte with the first in the low byte
+/// (each byte's low nibble is its digit; leading zeros may be 0 bytes), combined by three
+/// multiplications (Lemire, "Faster integer parsing", 2018).
+[[nodiscard, gnu::always_inline]] inline std::uint64_t swar_digits(std::uint64_t w) noexcept {
+  w = ((w & 0x0F0F0F0F0F0F0F0Full) * 2561) >> 8;
+  w = ((w & 0x00FF00FF00FF00FFull) * 6553601) >> 16;
+  return ((w & 0x0000FFFF0000FFFFull) * 42949672960001ull) >> 32;
+}
+
+/// The value of the n digits at s (0 <= n <= 8; the 8 bytes at s must be readable, those
+/// past the n digits are ignored). Little-endian only.
+[[nodiscard, gnu::always_inline]] inline std::uint64_t eight_digits(const char* s, int n) noexcept {
+  if (n == 0) return 0;
+  std::uint64_t w = 0;
+  std::memcpy(&w, s, 8);
+  return swar_digits(w << (8 * (8 - n)));  // the n digits become the top bytes, after leading zeros
+}
+
 /// Reads the run of decimal digits at `q` (before `end`) into `v` (v = v * 10^n + the run's
 /// value, modulo 2^64, the same value a digit-at-a-time loop gives) and advances `q` past
 /// it; returns the number n of digits. Eight bytes at a time while eight are left, on
@@ -31,11 +49,7 @@ namespace footprint::detail {
       if (m == 0) break;
       // Keep the m digits (the first chars are the low bytes), as the top bytes of the word:
       // the bytes shifted in are leading zeros.
-      std::uint64_t w = chunk << (8 * (8 - m));
-      w = ((w & 0x0F0F0F0F0F0F0F0Full) * 2561) >> 8;
-      w = ((w & 0x00FF00FF00FF00FFull) * 6553601) >> 16;
-      w = ((w & 0x0000FFFF0000FFFFull) * 42949672960001ull) >> 32;
-      v = v * pow10[m] + w;
+      v = v * pow10[m] + swar_digits(chunk << (8 * (8 - m)));
       q += m;
       if (m < 8) return q - first;
     }
