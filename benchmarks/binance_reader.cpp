@@ -82,6 +82,14 @@ const capture_text& load(const char* relative) {
   return c;
 }
 
+// The capture, or nullptr when it is not there (the benchmark is then skipped).
+const capture_text* capture_or_skip(benchmark::State& state, const char* capture) {
+  const capture_text& c = load(capture);
+  if (c.messages > 0 && c.depth_updates > 0) return &c;
+  state.SkipWithError("Binance capture not found (FOOTPRINT_BENCH_DATA_DIR)");
+  return nullptr;
+}
+
 void per_update_counters(benchmark::State& state, const capture_text& c) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * c.depth_updates));
   state.counters["updates"] = static_cast<double>(c.depth_updates);
@@ -96,11 +104,9 @@ void per_update_counters(benchmark::State& state, const capture_text& c) {
 // (the default), else the nlohmann-json path (the reader before the fast path).
 template <class Book = fp::price_level_book>
 void reader_depth(benchmark::State& state, const char* capture, bool fast) {
-  const capture_text& c = load(capture);
-  if (c.depth_updates == 0) {
-    state.SkipWithError("Binance capture not found (FOOTPRINT_BENCH_DATA_DIR)");
-    return;
-  }
+  const capture_text* loaded = capture_or_skip(state, capture);
+  if (loaded == nullptr) return;
+  const capture_text& c = *loaded;
   for (auto _ : state) {
     fp::basic_binance_reader<Book> r("bench", c.depth_only, {.fast_parse = fast});
     fp::binance_event ev;
@@ -132,11 +138,9 @@ struct depth_values {
 // Runs `parse(json, values)` over every depth line; fails the benchmark if one is refused.
 template <class Parse>
 void parse_only(benchmark::State& state, const char* capture, Parse parse) {
-  const capture_text& c = load(capture);
-  if (c.depth_updates == 0) {
-    state.SkipWithError("Binance capture not found (FOOTPRINT_BENCH_DATA_DIR)");
-    return;
-  }
+  const capture_text* loaded = capture_or_skip(state, capture);
+  if (loaded == nullptr) return;
+  const capture_text& c = *loaded;
   depth_values v;
   for (auto _ : state) {
     fp::line_reader lr("bench", c.depth_only);
@@ -357,11 +361,9 @@ std::vector<parsed_update> parse_updates(const capture_text& c) {
 // on price_level_book (the readers' book) and on tick_level_book.
 template <class Book>
 void depth_book_apply_only(benchmark::State& state, const char* capture) {
-  const capture_text& c = load(capture);
-  if (c.depth_updates == 0) {
-    state.SkipWithError("Binance capture not found (FOOTPRINT_BENCH_DATA_DIR)");
-    return;
-  }
+  const capture_text* loaded = capture_or_skip(state, capture);
+  if (loaded == nullptr) return;
+  const capture_text& c = *loaded;
   const std::vector<parsed_update> updates = parse_updates(c);
   for (auto _ : state) {
     fp::basic_binance_depth_book<Book> book;
@@ -387,11 +389,9 @@ void BM_depth_book_apply_only_tick_level_book(benchmark::State& state, const cha
 // book each iteration (no continuity checks, no replay copy), then the best bid read.
 template <class Book>
 void book_set_levels(benchmark::State& state, const char* capture) {
-  const capture_text& c = load(capture);
-  if (c.depth_updates == 0) {
-    state.SkipWithError("Binance capture not found (FOOTPRINT_BENCH_DATA_DIR)");
-    return;
-  }
+  const capture_text* loaded = capture_or_skip(state, capture);
+  if (loaded == nullptr) return;
+  const capture_text& c = *loaded;
   const std::vector<parsed_update> updates = parse_updates(c);
   for (auto _ : state) {
     Book book;
@@ -413,11 +413,9 @@ void BM_book_set_levels_tick_level_book(benchmark::State& state, const char* cap
 
 // The whole capture (depth updates, bookTickers, trades, the snapshot): time per message.
 void all_messages(benchmark::State& state, const char* capture, bool fast) {
-  const capture_text& c = load(capture);
-  if (c.messages == 0) {
-    state.SkipWithError("Binance capture not found (FOOTPRINT_BENCH_DATA_DIR)");
-    return;
-  }
+  const capture_text* loaded = capture_or_skip(state, capture);
+  if (loaded == nullptr) return;
+  const capture_text& c = *loaded;
   for (auto _ : state) {
     fp::binance_reader r("bench", c.all, {.fast_parse = fast});
     fp::binance_event ev;
