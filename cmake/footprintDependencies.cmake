@@ -37,6 +37,28 @@ if(NOT _footprint_core_only)
   # Market data comes compressed; footprint reads it without writing a decompressor.
   find_dependency(ZLIB)
   find_dependency(BZip2)
+
+  # ISA-L's inflate (optional, the consumer's choice like OpenMP below): gzip files are then
+  # decompressed by Intel's ISA-L (Debian: libisal-dev; found through pkg-config, libisal >=
+  # 2.25), the same bytes several times faster than zlib. Off unless the consumer sets
+  # FOOTPRINT_USE_ISAL; footprint's own top-level builds set it ON in CMakeLists.txt.
+  # FOOTPRINT_ISAL_FOUND says whether footprint::footprint uses it (it then defines
+  # FOOTPRINT_HAVE_ISAL and links libisal).
+  if(NOT DEFINED FOOTPRINT_USE_ISAL)
+    option(FOOTPRINT_USE_ISAL "Decompress gzip market data with ISA-L where found" OFF)
+  endif()
+  set(FOOTPRINT_ISAL_FOUND FALSE)
+  if(FOOTPRINT_USE_ISAL)
+    find_package(PkgConfig QUIET)
+    if(PKG_CONFIG_FOUND)
+      pkg_check_modules(FOOTPRINT_LIBISAL QUIET IMPORTED_TARGET GLOBAL libisal>=2.25)
+    endif()
+    if(TARGET PkgConfig::FOOTPRINT_LIBISAL)
+      set(FOOTPRINT_ISAL_FOUND TRUE)
+    else()
+      message(STATUS "footprint: ISA-L (libisal) not found; gzip files are decompressed by zlib")
+    endif()
+  endif()
 endif()
 
 # OpenMP (optional, the consumer's choice): model training (tree ensembles, MLP ensembles)

@@ -90,6 +90,30 @@ function(expect_openmp build target)
   endif()
 endfunction()
 
+# expect_isal(<build dir> <target> <ON|OFF>): ISA-L is the consumer's opt-in too
+# (FOOTPRINT_USE_ISAL): without it the target neither links libisal nor defines
+# FOOTPRINT_HAVE_ISAL; with it, both (when libisal is found on this machine).
+function(expect_isal build target wanted)
+  commands("${build}" "${target}" _compile _link)
+  set(_has FALSE)
+  if(_link MATCHES "(libisal|-lisal)" OR _compile MATCHES "FOOTPRINT_HAVE_ISAL")
+    set(_has TRUE)
+  endif()
+  if(NOT wanted AND _has)
+    message(FATAL_ERROR "${target} gets ISA-L although the consumer did not ask for it:\n"
+                        "link: ${_link}\ncompile: ${_compile}")
+  endif()
+  if(wanted)
+    file(STRINGS "${build}/CMakeCache.txt" _found REGEX "^pkgcfg_lib_FOOTPRINT_LIBISAL_isal:.*=/")
+    if(NOT _found)
+      message(STATUS "libisal not found: nothing to check for FOOTPRINT_USE_ISAL=ON")
+    elseif(NOT (_link MATCHES "(libisal|-lisal)" AND _compile MATCHES "FOOTPRINT_HAVE_ISAL=1"))
+      message(FATAL_ERROR "${target} lacks ISA-L although FOOTPRINT_USE_ISAL=ON:\n"
+                          "link: ${_link}\ncompile: ${_compile}")
+    endif()
+  endif()
+endfunction()
+
 function(configure source build)
   run("${CMAKE_COMMAND}" -S "${source}" -B "${build}" -G "${GENERATOR}"
       "-DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}" "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}"
@@ -143,7 +167,13 @@ if(MODE STREQUAL "find_package")
   install_footprint("${_prefix}")
   configure("${CONSUMER_DIR}/find_package" "${_build}" "-DCMAKE_PREFIX_PATH=${_prefix}")
   expect_no_openmp("${_build}" consumer)
+  expect_isal("${_build}" consumer OFF)
   build_and_run("${_build}" consumer)
+  # The consumer's opt-in: FOOTPRINT_USE_ISAL=ON reads gzip through ISA-L.
+  configure("${CONSUMER_DIR}/find_package" "${WORK_DIR}/isal" "-DCMAKE_PREFIX_PATH=${_prefix}"
+            -DFOOTPRINT_USE_ISAL=ON)
+  expect_isal("${WORK_DIR}/isal" consumer ON)
+  build_and_run("${WORK_DIR}/isal" consumer)
 
 elseif(MODE STREQUAL "build_tree")
   configure("${CONSUMER_DIR}/find_package" "${_build}" "-Dfootprint_DIR=${FOOTPRINT_BINARY_DIR}")
@@ -161,6 +191,7 @@ elseif(MODE STREQUAL "add_subdirectory")
     message(FATAL_ERROR "footprint's headers are not SYSTEM for the consumer:\n${_compile}")
   endif()
   expect_no_openmp("${_build}" consumer)
+  expect_isal("${_build}" consumer OFF)
   build_and_run("${_build}" consumer)
   # A subproject installs nothing unless asked (FOOTPRINT_INSTALL defaults to top-level only).
   run("${CMAKE_COMMAND}" --install "${_build}" --prefix "${_prefix}")

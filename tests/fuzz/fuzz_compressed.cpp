@@ -5,7 +5,9 @@
 // on small inputs); the rest is the payload:
 // - mode 0: the payload is the file, as is (gzip/bzip2 magic and all): the reader may throw
 //   only footprint::data_error; when it detects no compression, its lines equal the
-//   in-memory reader's over the same bytes;
+//   in-memory reader's over the same bytes; a gzip file is read by both gzip decoders (zlib
+//   and, where built with it, ISA-L), which must both read it whole or both refuse it, with
+//   the same lines (the lines before a refusal: one's a prefix of the other's);
 // - mode 1, 2: the payload compressed with zlib (gzip format) or libbzip2, then read back:
 //   the lines equal the in-memory reader's over the payload, bit for bit;
 // - mode 3: the payload cut in two at its first 0 byte (or half-way), each half compressed
@@ -22,6 +24,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -91,11 +94,12 @@ std::vector<std::string> memory_lines(std::string_view text) {
 }
 
 // Reads the temporary file; `complete` is false when a data_error stopped the read.
-std::vector<std::string> file_lines(std::size_t block, bool& complete, fp::compression& kind) {
+std::vector<std::string> file_lines(std::size_t block, bool& complete, fp::compression& kind,
+                                    fp::inflater gzip = fp::inflater::automatic) {
   std::vector<std::string> out;
   complete = false;
   try {
-    fp::line_reader r(temp_path(), block);
+    fp::line_reader r(temp_path(), block, gzip);
     kind = r.kind();
     std::string_view line;
     while (r.next(line)) {
@@ -122,6 +126,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       write_file(std::string(payload));
       const std::vector<std::string> got = file_lines(block, complete, kind);
       if (kind == fp::compression::none) require(complete && got == memory_lines(payload));
+      if (kind == fp::compression::gzip && fp::isal_available) {
+        bool zlib_complete = false;
+        const std::vector<std::string> by_zlib = file_lines(block, zlib_complete, kind, fp::inflater::zlib);
+        require(zlib_complete == complete);
+        if (complete) require(got == by_zlib);
+        const std::size_t n = std::min(got.size(), by_zlib.size());
+        for (std::size_t i = 0; i < n; ++i) require(got[i] == by_zlib[i]);
+      }
       break;
     }
     case 1:
