@@ -303,6 +303,11 @@ TEST_CASE("binance_depth_book: direct use, and invalid updates leave it unchange
       b.apply_update({.first_update_id = 4, .last_update_id = 3}, nanoseconds{6}),
       "footprint::binance_depth_book::apply_update: update ids must satisfy 0 <= U <= u (got U 4, u 3)",
       fp::invalid_argument);
+  // The overload for levels the caller (a reader) has checked still checks the ids.
+  CHECK_THROWS_WITH_AS(
+      b.apply_update({.first_update_id = 4, .last_update_id = 3}, nanoseconds{6}, fp::detail::checked_levels),
+      "footprint::binance_depth_book::apply_update: update ids must satisfy 0 <= U <= u (got U 4, u 3)",
+      fp::invalid_argument);
   CHECK_THROWS_WITH_AS(
       b.apply_snapshot(5, bad, {}, nanoseconds{6}),
       "footprint::binance_depth_book::apply_snapshot: invalid buy level 1 (price -1, quantity 1): price "
@@ -321,6 +326,128 @@ TEST_CASE("binance_depth_book: direct use, and invalid updates leave it unchange
   CHECK(b.last_update_id() == -1);
   CHECK(b.stats().updates_applied == 0);
   CHECK(b.market() == fp::binance_market::spot);
+}
+
+TEST_CASE("binance_depth_book: late snapshots replay exactly the kept updates, whatever their sizes") {
+  // The kept updates' levels live in one circular buffer that wraps and grows: checked against
+  // a reference (maps of levels and a list of the last `capacity` updates) over updates of 0
+  // to 150 levels and snapshots older and newer than the book.
+  constexpr std::size_t capacity = 7;
+  fp::binance_depth_book b(fp::binance_market::spot, capacity);
+  using side_map = std::map<double, double>;
+  struct kept {
+    std::int64_t first, last;
+    std::vector<fp::price_level> bids, asks;
+  };
+  side_map ref_bids, ref_asks;
+  std::vector<kept> ref_kept;  // the last `capacity` applied updates, oldest first
+  const auto apply = [](side_map& m, const std::vector<fp::price_level>& levels) {
+    for (const fp::price_level& l : levels) {
+      if (l.quantity == 0.0) {
+        m.erase(l.price);
+      } else {
+        m[l.price] = l.quantity;
+      }
+    }
+  };
+  std::uint64_t state = 12345;
+  const auto next = [&state](std::uint64_t n) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (state >> 33) % n;
+  };
+  // Levels of one side: distinct prices on a 0.01 grid, bids below 100, asks above.
+  const auto levels = [&](bool bid, std::size_t n) {
+    std::set<long> ticks;
+    while (ticks.size() < n) ticks.insert(static_cast<long>(next(1000)));
+    std::vector<fp::price_level> v;
+    for (const long t : ticks) {
+      v.push_back({bid ? 99.99 - 0.01 * static_cast<double>(t) : 100.01 + 0.01 * static_cast<double>(t),
+                   static_cast<double>(next(4))});
+    }
+    return v;
+  };
+  const auto size = [&] {
+    const std::uint64_t k = next(10);
+    return k == 0   ? std::size_t{0}
+           : k == 1 ? static_cast<std::size_t>(100 + next(51))
+                    : static_cast<std::size_t>(next(40));
+  };
+  const auto same_book = [&] {
+    REQUIRE(b.book().bid_levels() == static_cast<fp::index>(ref_bids.size()));
+    REQUIRE(b.book().ask_levels() == static_cast<fp::index>(ref_asks.size()));
+    fp::index i = 0;
+    for (auto it = ref_bids.rbegin(); it != ref_bids.rend(); ++it, ++i) {
+      CHECK(b.book().bid_price(i) == it->first);
+      CHECK(b.book().bid_quantity(i) == it->second);
+    }
+    i = 0;
+    for (const auto& [p, q] : ref_asks) {
+      CHECK(b.book().ask_price(i) == p);
+      CHECK(b.book().ask_quantity(i) == q);
+      ++i;
+    }
+  };
+  std::int64_t last = 0;
+  std::size_t reconciled = 0, installed = 0, unusable = 0;
+  for (int step = 0; step < 2000; ++step) {
+    if (step % 5 != 4) {
+      kept u{last + 1, last + 1 + static_cast<std::int64_t>(next(3)), levels(true, size()), levels(false, size())};
+      for (auto& l : u.bids) l.quantity = static_cast<double>(next(3));  // 0 removes
+      const auto r = b.apply_update(
+          {.first_update_id = u.first, .last_update_id = u.last, .bids = u.bids, .asks = u.asks}, nanoseconds{step});
+      REQUIRE(r.applied);
+      apply(ref_bids, u.bids);
+      apply(ref_asks, u.asks);
+      last = u.last;
+      ref_kept.push_back(std::move(u));
+      if (ref_kept.size() > capacity) ref_kept.erase(ref_kept.begin());
+      continue;
+    }
+    // A snapshot: usually older than the book (L inside or before the kept updates), sometimes as new.
+    // L: as new as the book, or just before a kept update (often the oldest: every kept update
+    // replayed), or older than all of them.
+    const std::uint64_t pick = next(10);
+    std::int64_t l = last;
+    if (pick >= 2 && !ref_kept.empty()) {
+      l = ref_kept[pick < 6 ? 0 : next(ref_kept.size())].first - 1;
+    } else if (pick == 1) {
+      l = std::max<std::int64_t>(0, last - static_cast<std::int64_t>(10 * capacity + next(10)));
+    }
+    const bool newer = l >= last;  // at least as new as the book: installed, the kept updates forgotten
+    std::vector<fp::price_level> sb = levels(true, 1 + next(60)), sa = levels(false, 1 + next(60));
+    for (auto& x : sb) x.quantity += 1.0;
+    for (auto& x : sa) x.quantity += 1.0;
+    const auto r = b.apply_snapshot(l, sb, sa, nanoseconds{step});
+    const auto first = std::find_if(ref_kept.begin(), ref_kept.end(), [&](const kept& k) { return k.last > l; });
+    if (newer) {
+      CHECK(r.applied);
+      ++installed;
+      ref_kept.clear();
+    } else if (first != ref_kept.end() && first->first - 1 <= l) {
+      CHECK(r.applied);
+      ++reconciled;
+    } else {
+      CHECK_FALSE(r.applied);
+      ++unusable;
+      continue;
+    }
+    ref_bids.clear();
+    ref_asks.clear();
+    apply(ref_bids, sb);
+    apply(ref_asks, sa);
+    if (!newer) {
+      for (auto k = first; k != ref_kept.end(); ++k) {
+        apply(ref_bids, k->bids);
+        apply(ref_asks, k->asks);
+      }
+    }
+    same_book();
+  }
+  same_book();
+  // Every branch was taken.
+  CHECK(reconciled > 100);
+  CHECK(installed > 20);
+  CHECK(unusable > 20);
 }
 
 TEST_CASE("binance: local timestamps in ns, us or ms are detected or declared, and checked against E") {

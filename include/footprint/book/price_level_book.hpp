@@ -3,6 +3,7 @@
 #pragma once
 
 #include "footprint/book/detail/batch_edit.hpp"
+#include "footprint/book/detail/level_checks.hpp"
 #include "footprint/book/detail/level_search.hpp"
 #include "footprint/concepts.hpp"
 #include "footprint/error.hpp"
@@ -105,14 +106,17 @@ class price_level_book {
   /// nor do levels where the insertions and deletions before them balance), instead of
   /// O(m * that distance) one at a time.
   void set_levels(side s, std::span<const price_level> levels) {
-    std::size_t n_valid = 0;
-    while (n_valid < levels.size() && valid(levels[n_valid].price, levels[n_valid].quantity)) ++n_valid;
-    if (n_valid < batch_threshold) {
-      for (std::size_t i = 0; i < n_valid; ++i) set_level(s, levels[i].price, levels[i].quantity);
-    } else {
-      merge_levels(s, levels.first(n_valid));
-    }
+    const std::size_t n_valid = detail::settable_prefix(levels);
+    set_levels(s, levels.first(n_valid), detail::checked_levels);
     if (n_valid < levels.size()) check(levels[n_valid].price, levels[n_valid].quantity, "set_level");
+  }
+  /// `set_levels` for levels already checked (private to footprint: `detail::checked_levels_t`).
+  void set_levels(side s, std::span<const price_level> levels, detail::checked_levels_t) {
+    if (levels.size() < batch_threshold) {
+      for (const price_level& l : levels) set_level(s, l.price, l.quantity);
+    } else {
+      merge_levels(s, levels);
+    }
   }
 
   /// Adds `delta` (may be negative) to the quantity at `price`; a level reaching <= 0 is
@@ -274,10 +278,6 @@ class price_level_book {
     }
     finger = at;
     moved_ += detail::batch_edit(v, edits_);
-  }
-
-  static bool valid(double price, double quantity) noexcept {
-    return std::isfinite(price) && price > 0.0 && std::isfinite(quantity) && quantity >= 0.0;
   }
 
   std::vector<price_level>& levels(side s) noexcept { return s == side::buy ? bids_ : asks_; }

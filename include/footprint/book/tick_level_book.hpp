@@ -76,13 +76,16 @@ class tick_level_book {
   /// Complexity: O(1) a level in the window; the levels beyond it in one
   /// `price_level_book::set_levels`.
   void set_levels(side s, std::span<const price_level> levels) {
-    std::size_t n_valid = 0;
-    while (n_valid < levels.size() && valid(levels[n_valid].price, levels[n_valid].quantity)) ++n_valid;
-    if (!place_all(s, levels.first(n_valid))) {
-      for (std::size_t i = 0; i < n_valid; ++i) put(s, levels[i].price, levels[i].quantity);
+    const std::size_t n_valid = detail::settable_prefix(levels);
+    set_levels(s, levels.first(n_valid), detail::checked_levels);
+    if (n_valid < levels.size()) check(levels[n_valid].price, levels[n_valid].quantity, "set_level");
+  }
+  /// `set_levels` for levels already checked (private to footprint: `detail::checked_levels_t`).
+  void set_levels(side s, std::span<const price_level> levels, detail::checked_levels_t) {
+    if (!place_all(s, levels)) {
+      for (const price_level& l : levels) put(s, l.price, l.quantity);
     }
     finish(s);
-    if (n_valid < levels.size()) check(levels[n_valid].price, levels[n_valid].quantity, "set_level");
   }
 
   /// Replaces side `s` with `best_first` levels (a snapshot).
@@ -182,9 +185,6 @@ class tick_level_book {
     }
   };
 
-  static bool valid(double price, double quantity) noexcept {
-    return std::isfinite(price) && price > 0.0 && std::isfinite(quantity) && quantity >= 0.0;
-  }
   static void check(double price, double quantity, const char* fn) {
     if (!std::isfinite(price) || !(price > 0.0))
       throw invalid_argument(

@@ -14,6 +14,7 @@
 #include "footprint/error.hpp"
 #include "footprint/types.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstddef>
@@ -105,7 +106,8 @@ class basic_binance_depth_book {
   /// @param market continuity rule; `automatic` decides on the first update (futures when
   ///        it has `pu` >= 0)
   /// @param replay_capacity how many applied updates to keep for reconciling late
-  ///        snapshots; 0 disables reconciliation. Memory: about 16 bytes per level kept.
+  ///        snapshots; 0 disables reconciliation. Memory: 48 bytes per update and, in one
+  ///        buffer grown as needed, 16 to 32 bytes per level kept.
   explicit basic_binance_depth_book(binance_market market = binance_market::automatic,
                                     std::size_t replay_capacity = 1024)
       : market_(market), ring_(replay_capacity) {}
@@ -122,7 +124,109 @@ class basic_binance_depth_book {
   /// deletion to the best (`price_level_book::set_levels`); plus O(k) to keep the update
   /// for replay.
   binance_depth_result apply_update(const binance_depth_update& u, std::chrono::nanoseconds local_time) {
-    validate(u);
+    validate_ids(u);
+    validate_levels(u);
+    return apply_valid(u, local_time);
+  }
+  /// `apply_update` for an update whose levels the caller has checked (private to
+  /// footprint's readers: `detail::checked_levels_t`); its ids are still checked.
+  binance_depth_result apply_update(const binance_depth_update& u, std::chrono::nanoseconds local_time,
+                                    detail::checked_levels_t) {
+    validate_ids(u);
+    return apply_valid(u, local_time);
+  }
+
+  /// Applies a depth snapshot (REST `GET /api/v3/depth` or `/fapi/v1/depth`).
+  /// @param last_update_id the snapshot's `lastUpdateId` L; >= 0
+  /// @param bids_best_first bid levels, best (highest) first, strictly decreasing prices,
+  ///        quantities > 0
+  /// @param asks_best_first ask levels, best (lowest) first, strictly increasing prices,
+  ///        quantities > 0
+  /// @param local_time capture time, since the epoch; becomes the book's timestamp when applied
+  /// @return applied (false when the snapshot is older than every update kept for replay),
+  ///   and crossed
+  /// @throws invalid_argument for L < 0, unordered levels, or an invalid price or quantity;
+  ///   the book is unchanged then
+  /// Complexity: O(n) for n snapshot levels, plus the replay of the kept updates after L.
+  binance_depth_result apply_snapshot(std::int64_t last_update_id, std::span<const price_level> bids_best_first,
+                                      std::span<const price_level> asks_best_first,
+                                      std::chrono::nanoseconds local_time) {
+    if (last_update_id < 0) {
+      throw invalid_argument(detail::concat(
+          "footprint::binance_depth_book::apply_snapshot: last_update_id must be >= 0 (got ", last_update_id, ")"));
+    }
+    check_snapshot_side(side::buy, bids_best_first);
+    check_snapshot_side(side::sell, asks_best_first);
+    binance_depth_result r;
+    if (last_id_ < 0 || last_update_id >= last_id_) {
+      install(bids_best_first, asks_best_first);
+      last_id_ = last_update_id;
+      awaiting_bridge_ = true;
+      forget_kept();
+      r.applied = true;
+    } else {
+      // Older than the book: install it and replay the kept updates after L, if they reach back.
+      std::size_t first = ring_count_;
+      for (std::size_t k = 0; k < ring_count_; ++k) {
+        if (slot(k).last > last_update_id) {
+          first = k;
+          break;
+        }
+      }
+      if (first < ring_count_ && bridges(slot(first).first, slot(first).previous, last_update_id)) {
+        install(bids_best_first, asks_best_first);
+        for (std::size_t k = first; k < ring_count_; ++k) apply_levels(kept_bids(slot(k)), kept_asks(slot(k)));
+        r.applied = true;
+      } else {
+        ++stats_.snapshots_unusable;
+      }
+    }
+    if (r.applied) {
+      ++stats_.snapshots_applied;
+      has_snapshot_ = true;
+      book_.set_timestamp(local_time);
+    }
+    r.crossed = book_.is_crossed();
+    if (r.crossed && r.applied) ++stats_.crossed;
+    return r;
+  }
+
+  /// The book: every level seen so far, best first on each side. Its timestamp is the local
+  /// time of the last applied update or snapshot.
+  [[nodiscard]] const Book& book() const noexcept { return book_; }
+  /// The last applied update id (`u`, or L of an installed newer snapshot); -1 before any.
+  [[nodiscard]] std::int64_t last_update_id() const noexcept { return last_id_; }
+  /// The continuity rule in force (`automatic` until the first update).
+  [[nodiscard]] binance_market market() const noexcept { return market_; }
+  /// True once a snapshot has been installed or reconciled: levels within the snapshot's
+  /// depth are then complete (before, see the warm-up note in the class description).
+  [[nodiscard]] bool has_snapshot() const noexcept { return has_snapshot_; }
+  /// Running counts.
+  [[nodiscard]] const binance_depth_stats& stats() const noexcept { return stats_; }
+  /// Forgets the book, the last id, the kept updates and the counts (to restart after a
+  /// gap, say). The continuity rule stays as decided.
+  void clear() noexcept {
+    book_.clear();
+    last_id_ = -1;
+    awaiting_bridge_ = false;
+    has_snapshot_ = false;
+    forget_kept();
+    stats_ = {};
+  }
+
+ private:
+  // A kept update: its ids, and where its levels are in levels_ (bids, then asks).
+  struct kept_update {
+    std::int64_t first = 0;
+    std::int64_t last = 0;
+    std::int64_t previous = -1;
+    std::size_t offset = 0;
+    std::size_t bids = 0;
+    std::size_t asks = 0;
+  };
+
+  // apply_update after its checks.
+  binance_depth_result apply_valid(const binance_depth_update& u, std::chrono::nanoseconds local_time) {
     if (market_ == binance_market::automatic) {
       market_ = u.previous_update_id >= 0 ? binance_market::usd_m_futures : binance_market::spot;
     }
@@ -162,93 +266,6 @@ class basic_binance_depth_book {
     return r;
   }
 
-  /// Applies a depth snapshot (REST `GET /api/v3/depth` or `/fapi/v1/depth`).
-  /// @param last_update_id the snapshot's `lastUpdateId` L; >= 0
-  /// @param bids_best_first bid levels, best (highest) first, strictly decreasing prices,
-  ///        quantities > 0
-  /// @param asks_best_first ask levels, best (lowest) first, strictly increasing prices,
-  ///        quantities > 0
-  /// @param local_time capture time, since the epoch; becomes the book's timestamp when applied
-  /// @return applied (false when the snapshot is older than every update kept for replay),
-  ///   and crossed
-  /// @throws invalid_argument for L < 0, unordered levels, or an invalid price or quantity;
-  ///   the book is unchanged then
-  /// Complexity: O(n) for n snapshot levels, plus the replay of the kept updates after L.
-  binance_depth_result apply_snapshot(std::int64_t last_update_id, std::span<const price_level> bids_best_first,
-                                      std::span<const price_level> asks_best_first,
-                                      std::chrono::nanoseconds local_time) {
-    if (last_update_id < 0) {
-      throw invalid_argument(detail::concat(
-          "footprint::binance_depth_book::apply_snapshot: last_update_id must be >= 0 (got ", last_update_id, ")"));
-    }
-    check_snapshot_side(side::buy, bids_best_first);
-    check_snapshot_side(side::sell, asks_best_first);
-    binance_depth_result r;
-    if (last_id_ < 0 || last_update_id >= last_id_) {
-      install(bids_best_first, asks_best_first);
-      last_id_ = last_update_id;
-      awaiting_bridge_ = true;
-      ring_count_ = 0;
-      r.applied = true;
-    } else {
-      // Older than the book: install it and replay the kept updates after L, if they reach back.
-      std::size_t first = ring_count_;
-      for (std::size_t k = 0; k < ring_count_; ++k) {
-        if (slot(k).last > last_update_id) {
-          first = k;
-          break;
-        }
-      }
-      if (first < ring_count_ && bridges(slot(first).first, slot(first).previous, last_update_id)) {
-        install(bids_best_first, asks_best_first);
-        for (std::size_t k = first; k < ring_count_; ++k) apply_levels(slot(k).bids, slot(k).asks);
-        r.applied = true;
-      } else {
-        ++stats_.snapshots_unusable;
-      }
-    }
-    if (r.applied) {
-      ++stats_.snapshots_applied;
-      has_snapshot_ = true;
-      book_.set_timestamp(local_time);
-    }
-    r.crossed = book_.is_crossed();
-    if (r.crossed && r.applied) ++stats_.crossed;
-    return r;
-  }
-
-  /// The book: every level seen so far, best first on each side. Its timestamp is the local
-  /// time of the last applied update or snapshot.
-  [[nodiscard]] const Book& book() const noexcept { return book_; }
-  /// The last applied update id (`u`, or L of an installed newer snapshot); -1 before any.
-  [[nodiscard]] std::int64_t last_update_id() const noexcept { return last_id_; }
-  /// The continuity rule in force (`automatic` until the first update).
-  [[nodiscard]] binance_market market() const noexcept { return market_; }
-  /// True once a snapshot has been installed or reconciled: levels within the snapshot's
-  /// depth are then complete (before, see the warm-up note in the class description).
-  [[nodiscard]] bool has_snapshot() const noexcept { return has_snapshot_; }
-  /// Running counts.
-  [[nodiscard]] const binance_depth_stats& stats() const noexcept { return stats_; }
-  /// Forgets the book, the last id, the kept updates and the counts (to restart after a
-  /// gap, say). The continuity rule stays as decided.
-  void clear() noexcept {
-    book_.clear();
-    last_id_ = -1;
-    awaiting_bridge_ = false;
-    has_snapshot_ = false;
-    ring_count_ = 0;
-    stats_ = {};
-  }
-
- private:
-  struct kept_update {
-    std::int64_t first = 0;
-    std::int64_t last = 0;
-    std::int64_t previous = -1;
-    std::vector<price_level> bids;
-    std::vector<price_level> asks;
-  };
-
   // Does an update (U, pu) bridge id L, i.e. carry the book from state L onwards? The caller
   // has checked u > L.
   [[nodiscard]] bool bridges(std::int64_t first, std::int64_t previous, std::int64_t l) const noexcept {
@@ -256,7 +273,7 @@ class basic_binance_depth_book {
     return first - 1 <= l;
   }
 
-  static void validate(const binance_depth_update& u) {
+  static void validate_ids(const binance_depth_update& u) {
     if (u.first_update_id < 0 || u.last_update_id < u.first_update_id) {
       throw invalid_argument(
           detail::concat("footprint::binance_depth_book::apply_update: update ids must satisfy 0 <= U <= u (got U ",
@@ -266,26 +283,16 @@ class basic_binance_depth_book {
       throw invalid_argument(detail::concat("footprint::binance_depth_book::apply_update: pu must be < U (got pu ",
                                             u.previous_update_id, ", U ", u.first_update_id, ")"));
     }
-    for (const std::span<const price_level> levels : {u.bids, u.asks}) {
-      // One pass without a branch per level (the usual case: all valid), then the first
-      // invalid level, if any, for the message.
-      bool valid = true;
-      for (const price_level& l : levels) valid &= valid_update_level(l);
-      if (valid) continue;
-      for (const price_level& l : levels) {
-        if (!valid_update_level(l)) {
-          throw invalid_argument(detail::concat("footprint::binance_depth_book::apply_update: invalid level (price ",
-                                                l.price, ", quantity ", l.quantity,
-                                                "): price must be finite and > 0, quantity finite and >= 0"));
-        }
-      }
-    }
   }
-
-  // Price finite and > 0, quantity finite and >= 0 (NaN fails every comparison).
-  static bool valid_update_level(const price_level& l) noexcept {
-    constexpr double max = std::numeric_limits<double>::max();
-    return (l.price > 0.0) & (l.price <= max) & (l.quantity >= 0.0) & (l.quantity <= max);
+  static void validate_levels(const binance_depth_update& u) {
+    for (const std::span<const price_level> levels : {u.bids, u.asks}) {
+      // One pass without a branch per level (the usual case: all valid), then the message.
+      const std::size_t n = detail::settable_prefix(levels);
+      if (n == levels.size()) continue;
+      throw invalid_argument(detail::concat("footprint::binance_depth_book::apply_update: invalid level (price ",
+                                            levels[n].price, ", quantity ", levels[n].quantity,
+                                            "): price must be finite and > 0, quantity finite and >= 0"));
+    }
   }
 
   static void check_snapshot_side(side s, std::span<const price_level> best_first) {
@@ -313,30 +320,94 @@ class basic_binance_depth_book {
     book_.replace_side(side::sell, asks);
   }
 
+  // Levels already checked (by validate_levels, the reader, or when kept for replay).
   void apply_levels(std::span<const price_level> bids, std::span<const price_level> asks) {
     // Batched: an update's levels come best first, which one at a time would cost O(n^2).
-    book_.set_levels(side::buy, bids);
-    book_.set_levels(side::sell, asks);
+    if constexpr (requires(Book & b) { b.set_levels(side::buy, bids, detail::checked_levels); }) {
+      book_.set_levels(side::buy, bids, detail::checked_levels);
+      book_.set_levels(side::sell, asks, detail::checked_levels);
+    } else {
+      book_.set_levels(side::buy, bids);
+      book_.set_levels(side::sell, asks);
+    }
   }
 
   // k-th kept update, oldest first.
   kept_update& slot(std::size_t k) noexcept { return ring_[(ring_head_ + k) % ring_.size()]; }
+  std::span<const price_level> kept_bids(const kept_update& k) const noexcept {
+    return {levels_.data() + k.offset, k.bids};
+  }
+  std::span<const price_level> kept_asks(const kept_update& k) const noexcept {
+    return {levels_.data() + k.offset + k.bids, k.asks};
+  }
+  void forget_kept() noexcept {
+    ring_count_ = 0;
+    write_ = 0;
+    wrapped_ = false;
+  }
 
+  // Keeps an applied update for replay, dropping the oldest when replay_capacity are kept.
+  // The levels go to one circular buffer (no allocation per update): after the newest kept
+  // update's levels, or at the buffer's start when they do not fit before its end and the
+  // oldest kept update's levels start after them; else the buffer grows (its live levels
+  // copied to the front of a buffer twice as large).
   void record(const binance_depth_update& u) {
     if (ring_.empty()) return;
-    kept_update* dst = nullptr;
-    if (ring_count_ < ring_.size()) {
-      dst = &slot(ring_count_);
-      ++ring_count_;
-    } else {
-      dst = &ring_[ring_head_];
+    if (ring_count_ == ring_.size()) {
+      const std::size_t evicted = slot(0).offset;
       ring_head_ = (ring_head_ + 1) % ring_.size();
+      --ring_count_;
+      if (ring_count_ == 0) {
+        forget_kept();
+      } else if (wrapped_ && slot(0).offset < evicted) {
+        wrapped_ = false;  // the oldest kept levels are now those at the buffer's start
+      }
     }
-    dst->first = u.first_update_id;
-    dst->last = u.last_update_id;
-    dst->previous = u.previous_update_id;
-    dst->bids.assign(u.bids.begin(), u.bids.end());
-    dst->asks.assign(u.asks.begin(), u.asks.end());
+    const std::size_t n = u.bids.size() + u.asks.size();
+    const std::size_t oldest = ring_count_ > 0 ? slot(0).offset : 0;
+    std::size_t at = write_;
+    if (!wrapped_ && write_ + n > levels_.size()) {
+      if (ring_count_ > 0 && n <= oldest) {
+        at = 0;
+        wrapped_ = true;
+      } else {
+        at = grow(n);
+      }
+    } else if (wrapped_ && write_ + n > oldest) {
+      at = grow(n);
+    }
+    kept_update& dst = slot(ring_count_);
+    ++ring_count_;
+    dst = kept_update{u.first_update_id, u.last_update_id, u.previous_update_id, at, u.bids.size(), u.asks.size()};
+    std::copy(u.bids.begin(), u.bids.end(), levels_.begin() + static_cast<std::ptrdiff_t>(at));
+    std::copy(u.asks.begin(), u.asks.end(), levels_.begin() + static_cast<std::ptrdiff_t>(at + u.bids.size()));
+    write_ = at + n;
+  }
+
+  // Copies the kept levels, oldest first, to the front of a buffer with room for n more
+  // (twice the size at least); returns where the n go.
+  std::size_t grow(std::size_t n) {
+    std::vector<price_level> bigger(std::max(2 * levels_.size(), 2 * (live_levels() + n)));
+    std::size_t at = 0;
+    for (std::size_t k = 0; k < ring_count_; ++k) {
+      kept_update& kept = slot(k);
+      const std::size_t m = kept.bids + kept.asks;
+      std::copy_n(levels_.begin() + static_cast<std::ptrdiff_t>(kept.offset), m,
+                  bigger.begin() + static_cast<std::ptrdiff_t>(at));
+      kept.offset = at;
+      at += m;
+    }
+    levels_.swap(bigger);
+    wrapped_ = false;
+    return at;
+  }
+  [[nodiscard]] std::size_t live_levels() const noexcept {
+    std::size_t m = 0;
+    for (std::size_t k = 0; k < ring_count_; ++k) {
+      const kept_update& kept = ring_[(ring_head_ + k) % ring_.size()];
+      m += kept.bids + kept.asks;
+    }
+    return m;
   }
 
   Book book_;
@@ -344,9 +415,12 @@ class basic_binance_depth_book {
   std::int64_t last_id_ = -1;
   bool awaiting_bridge_ = false;
   bool has_snapshot_ = false;
-  std::vector<kept_update> ring_;
-  std::size_t ring_head_ = 0;
-  std::size_t ring_count_ = 0;
+  std::vector<kept_update> ring_;    // replay_capacity slots, a circular buffer of the kept updates
+  std::size_t ring_head_ = 0;        // slot of the oldest
+  std::size_t ring_count_ = 0;       // updates kept
+  std::vector<price_level> levels_;  // their levels, a circular buffer (see record)
+  std::size_t write_ = 0;            // end of the newest kept update's levels
+  bool wrapped_ = false;             // the kept levels run from the oldest's upwards, then from 0 to write_
   binance_depth_stats stats_;
 };
 

@@ -169,12 +169,10 @@ inline typename basic_binance_reader<Book>::fast_result basic_binance_reader<Boo
     return x == 0.0 || amount_of(s, amount::price, x);
   };
   const auto levels_ok = [](const std::vector<price_level>& v, amount qty_kind) {
-    bool ok = true;  // finite: checked by the parser; one pass without a branch per level
-    if (qty_kind == amount::quantity) {
-      for (const price_level& l : v) ok &= (l.price > 0.0) & (l.quantity >= 0.0);
-    } else {
-      for (const price_level& l : v) ok &= (l.price > 0.0) & (l.quantity > 0.0);
-    }
+    // One pass without a branch per level (finite: checked by the parser too).
+    if (qty_kind == amount::quantity) return detail::settable_prefix(std::span<const price_level>(v)) == v.size();
+    bool ok = true;
+    for (const price_level& l : v) ok &= (l.price > 0.0) & (l.quantity > 0.0);
     return ok;
   };
   switch (m.kind) {
@@ -296,8 +294,8 @@ inline void basic_binance_reader<Book>::finish_depth(std::int64_t first, std::in
   const binance_depth_update u{first, last, previous, bids_, asks_};
   binance_depth_result r;
   try {
-    r = depth_.apply_update(u, out.local_time);
-  } catch (const invalid_argument& x) {  // not reached: everything was checked above
+    r = depth_.apply_update(u, out.local_time, detail::checked_levels);  // levels checked: both parsers
+  } catch (const invalid_argument& x) {                                  // not reached: everything was checked above
     fail_json("data", x.what());
   }
   ++counts_.depth_updates;
