@@ -71,6 +71,41 @@ TEST_CASE("settable_prefix gives the index of the first level that cannot be set
   CHECK(fp::detail::settable_prefix(std::span<const fp::price_level>()) == 0);
 }
 
+TEST_CASE("scan_levels finds the same settable prefix and strict order as a plain loop") {
+  std::mt19937_64 rng(11);
+  std::uniform_int_distribution<int> coin(0, 5);
+  for (int trial = 0; trial < 3000; ++trial) {
+    const std::size_t n = std::uniform_int_distribution<std::size_t>(0, 80)(rng);
+    const bool up = coin(rng) < 3;
+    std::vector<fp::price_level> v;
+    double p = 60000.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      v.push_back({p, static_cast<double>(coin(rng))});
+      p += (up ? 0.01 : -0.01) * static_cast<double>(1 + coin(rng));
+    }
+    // Sometimes one defect: a repeated price (adjacent or not), a swap, an invalid level.
+    if (n >= 2) {
+      const std::size_t i = std::uniform_int_distribution<std::size_t>(1, n - 1)(rng);
+      switch (coin(rng)) {
+        case 0: v[i].price = v[i - 1].price; break;
+        case 1: v[i].price = v[std::uniform_int_distribution<std::size_t>(0, i - 1)(rng)].price; break;
+        case 2: std::swap(v[i].price, v[i - 1].price); break;
+        case 3: v[i].quantity = -1.0; break;
+        default: break;
+      }
+    }
+    bool inc = true, dec = true;
+    for (std::size_t i = 1; i < v.size(); ++i) {
+      inc = inc && v[i].price > v[i - 1].price;
+      dec = dec && v[i].price < v[i - 1].price;
+    }
+    const fp::detail::level_scan r = fp::detail::scan_levels(std::span<const fp::price_level>(v));
+    INFO("trial ", trial, ", ", n, " levels");
+    CHECK(r.settable == reference_prefix(v));
+    CHECK(r.monotone == (inc || dec));
+  }
+}
+
 TEST_CASE("set_levels still applies the levels before an invalid one, then throws, in both books") {
   const std::vector<fp::price_level> levels{{100.0, 1.0}, {99.0, 2.0}, {98.0, std::nan("")}, {97.0, 4.0}};
   fp::price_level_book p;

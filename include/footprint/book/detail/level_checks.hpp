@@ -54,4 +54,52 @@ template <class Level>
   return n;
 }
 
+/// What `scan_levels` found in a batch of levels.
+struct level_scan {
+  std::size_t settable = 0;  ///< leading levels that can be set (as `settable_prefix`)
+  bool monotone = true;      ///< prices strictly increasing or strictly decreasing (so distinct)
+};
+
+/// `settable_prefix` and whether the prices are strictly monotone, in one pass (a depth
+/// update lists each side best first: a price listed twice breaks the order). `monotone` is
+/// meaningful when every level is settable (NaN prices compare false).
+template <class Level>
+[[nodiscard]] level_scan scan_levels(std::span<const Level> levels) noexcept {
+  static_assert(std::is_standard_layout_v<Level> && sizeof(Level) == 2 * sizeof(double));
+  level_scan r;
+  if (levels.empty()) return r;
+#if defined(__SSE2__)
+  const __m128d lo = _mm_set_pd(0.0, std::numeric_limits<double>::denorm_min());  // lanes: price, quantity
+  const __m128d hi = _mm_set1_pd(std::numeric_limits<double>::max());
+  __m128d ok = _mm_cmpeq_pd(hi, hi);  // all ones
+  __m128d up = ok;
+  __m128d down = ok;
+  __m128d prev = _mm_loadu_pd(reinterpret_cast<const double*>(levels.data()));
+  ok = _mm_and_pd(ok, _mm_and_pd(_mm_cmpge_pd(prev, lo), _mm_cmple_pd(prev, hi)));
+  prev = _mm_unpacklo_pd(prev, prev);  // the price in both lanes
+  for (std::size_t i = 1; i < levels.size(); ++i) {
+    const __m128d v = _mm_loadu_pd(reinterpret_cast<const double*>(levels.data() + i));
+    ok = _mm_and_pd(ok, _mm_and_pd(_mm_cmpge_pd(v, lo), _mm_cmple_pd(v, hi)));
+    up = _mm_and_pd(up, _mm_cmpgt_pd(v, prev));  // lane 0: price > the previous price
+    down = _mm_and_pd(down, _mm_cmplt_pd(v, prev));
+    prev = _mm_unpacklo_pd(v, v);
+  }
+  r.monotone = ((_mm_movemask_pd(up) | _mm_movemask_pd(down)) & 1) != 0;
+  if (_mm_movemask_pd(ok) == 3) {
+    r.settable = levels.size();
+    return r;
+  }
+  r.settable = settable_prefix(levels);
+#else
+  r.settable = settable_prefix(levels);
+  bool up = true, down = true;
+  for (std::size_t i = 1; i < levels.size(); ++i) {
+    up &= levels[i].price > levels[i - 1].price;
+    down &= levels[i].price < levels[i - 1].price;
+  }
+  r.monotone = up || down;
+#endif
+  return r;
+}
+
 }  // namespace footprint::detail

@@ -343,8 +343,9 @@ class basic_binance_reader {
   void check_pu_present(bool present) const;
   void check_pu_order(std::int64_t previous, std::int64_t first) const;
   void check_distinct(const std::vector<price_level>& v, std::string_view field) const;
+  // `*_ordered`: the side's prices are known to be strictly monotone (so distinct).
   void finish_depth(std::int64_t first, std::int64_t last, std::int64_t previous, std::chrono::nanoseconds e,
-                    binance_event& out);
+                    binance_event& out, bool bids_ordered = false, bool asks_ordered = false);
   void finish_snapshot(std::int64_t last, std::optional<std::chrono::nanoseconds> e, binance_event& out);
   void finish_ticker(binance_book_ticker t, double bp, double bq, double ap, double aq, binance_event& out);
   void finish_trade(const footprint::trade& t, std::chrono::nanoseconds e, binance_event& out);

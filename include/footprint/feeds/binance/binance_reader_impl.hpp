@@ -168,28 +168,29 @@ inline typename basic_binance_reader<Book>::fast_result basic_binance_reader<Boo
     if (!detail::parse_decimal(s.data(), s.data() + s.size(), x)) return false;
     return x == 0.0 || amount_of(s, amount::price, x);
   };
-  const auto levels_ok = [](const std::vector<price_level>& v, amount qty_kind) {
-    // One pass without a branch per level (finite: checked by the parser too).
-    if (qty_kind == amount::quantity) return detail::settable_prefix(std::span<const price_level>(v)) == v.size();
-    bool ok = true;
+  const auto levels_ok = [](const std::vector<price_level>& v) {  // a snapshot's levels
+    bool ok = true;  // finite: checked by the parser; one pass without a branch per level
     for (const price_level& l : v) ok &= (l.price > 0.0) & (l.quantity > 0.0);
     return ok;
   };
   switch (m.kind) {
     case type::unused: return fast_result::unused;
     case type::depth: {
-      if (!levels_ok(bids_, amount::quantity) || !levels_ok(asks_, amount::quantity)) return fast_result::fallback;
+      // Each side in one pass: every level settable (else the nlohmann path words the error),
+      // and whether its prices are strictly ordered (then distinct: check_distinct is skipped).
+      const detail::level_scan b = detail::scan_levels(std::span<const price_level>(bids_));
+      const detail::level_scan a = detail::scan_levels(std::span<const price_level>(asks_));
+      if (b.settable != bids_.size() || a.settable != asks_.size()) return fast_result::fallback;
       same_symbol(m.symbol);
       check_ids(m.first_id, m.last_id);
       check_pu_present(m.previous_id >= 0);
       if (m.previous_id >= 0) check_pu_order(m.previous_id, m.first_id);
       check_skew(ms(m.event_ms), "data.E");
-      finish_depth(m.first_id, m.last_id, m.previous_id, ms(m.event_ms), out);
+      finish_depth(m.first_id, m.last_id, m.previous_id, ms(m.event_ms), out, b.monotone, a.monotone);
       return fast_result::event;
     }
     case type::snapshot: {
-      if (!levels_ok(bids_, amount::positive_quantity) || !levels_ok(asks_, amount::positive_quantity))
-        return fast_result::fallback;
+      if (!levels_ok(bids_) || !levels_ok(asks_)) return fast_result::fallback;
       std::optional<std::chrono::nanoseconds> e;
       if (m.event_ms >= 0) {
         e = ms(m.event_ms);
@@ -288,9 +289,10 @@ inline void basic_binance_reader<Book>::check_distinct(const std::vector<price_l
 
 template <class Book>
 inline void basic_binance_reader<Book>::finish_depth(std::int64_t first, std::int64_t last, std::int64_t previous,
-                                                     std::chrono::nanoseconds e, binance_event& out) {
-  check_distinct(bids_, "data.b");
-  check_distinct(asks_, "data.a");
+                                                     std::chrono::nanoseconds e, binance_event& out, bool bids_ordered,
+                                                     bool asks_ordered) {
+  if (!bids_ordered) check_distinct(bids_, "data.b");
+  if (!asks_ordered) check_distinct(asks_, "data.a");
   const binance_depth_update u{first, last, previous, bids_, asks_};
   binance_depth_result r;
   try {

@@ -18,6 +18,7 @@
 
 #include "footprint/book/price_level_book.hpp"
 #include "footprint/detail/decimal.hpp"
+#include "footprint/detail/digits.hpp"
 
 #include <bit>
 #include <cmath>
@@ -144,16 +145,10 @@ class fast_parser {
   bool integer(std::int64_t& v) noexcept {
     if (p_ == end_ || static_cast<unsigned char>(*p_ - '0') >= 10) return false;
     std::uint64_t x = 0;
-    int n = 0;
     if (*p_ == '0') {
       ++p_;
-      n = 1;
-    } else {
-      while (p_ != end_ && static_cast<unsigned char>(*p_ - '0') < 10 && n < 19) {
-        x = x * 10 + static_cast<unsigned char>(*p_ - '0');
-        ++p_;
-        ++n;
-      }
+    } else if (detail::digit_run(p_, end_, x) > 19) {  // eight digits at a time; 19 fit without wrapping
+      return false;
     }
     if (p_ != end_ && (static_cast<unsigned char>(*p_ - '0') < 10 || *p_ == '.' || *p_ == 'e' || *p_ == 'E'))
       return false;
