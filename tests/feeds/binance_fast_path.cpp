@@ -575,4 +575,66 @@ TEST_CASE("binance fast path: randomly damaged real lines read as the nlohmann p
   CHECK(read > 200);  // some damaged lines are still valid (a changed digit, an added space)
 }
 
+TEST_CASE("binance fast path: the literal form of a depth update reads what the general path reads") {
+  const fs::path root = fs::path(FOOTPRINT_TEST_DATA_DIR) / "binance" / "raw";
+  if (!fs::is_directory(root)) {
+    MESSAGE("skipped: no Binance captures under " << root.string());
+    return;
+  }
+  // Every message's JSON text read by the parser with and without the literal form: the same
+  // answer and, when true, the same values, bit for bit. The real lines of a spot and a USD-M
+  // capture (all of them), then each damaged around its header (a byte replaced, removed or
+  // inserted in its first 200 bytes: key names, quotes, ids, the T and pu keys).
+  fp::detail::binance::fast_parser with, without;
+  without.templates = false;
+  const auto same = [&](std::string_view json) {
+    fp::detail::binance::fast_message a, b;
+    std::vector<fp::price_level> ab, aa, bb, ba;
+    const bool ok_a = with.parse(json, a, ab, aa);
+    const bool ok_b = without.parse(json, b, bb, ba);
+    if (ok_a != ok_b) return false;
+    if (!ok_a) return true;
+    const auto same_levels = [](const std::vector<fp::price_level>& x, const std::vector<fp::price_level>& y) {
+      if (x.size() != y.size()) return false;
+      for (std::size_t i = 0; i < x.size(); ++i)
+        if (bits(x[i].price) != bits(y[i].price) || bits(x[i].quantity) != bits(y[i].quantity)) return false;
+      return true;
+    };
+    return a.kind == b.kind && a.symbol == b.symbol && a.first_id == b.first_id && a.last_id == b.last_id &&
+           a.previous_id == b.previous_id && a.event_ms == b.event_ms && a.trade_ms == b.trade_ms &&
+           a.trade_id == b.trade_id && a.bid == b.bid && a.ask == b.ask && a.price == b.price && a.qty == b.qty &&
+           a.maker == b.maker && same_levels(ab, bb) && same_levels(aa, ba);
+  };
+  std::vector<std::string> depth;
+  std::size_t lines = 0, differing = 0;
+  for (const char* name : {"spot/btcusdt_20240809.gz", "usdm/btcusdt_20240808.gz"}) {
+    fp::line_reader lr((root / name).string());
+    std::string_view line;
+    while (lr.next(line)) {
+      const std::string_view json = line.substr(line.find(' ') + 1);
+      ++lines;
+      if (!same(json)) ++differing;
+      if (json.find("@depth") != std::string_view::npos && depth.size() < 2000) depth.emplace_back(json);
+    }
+  }
+  CHECK(lines > 100000);
+  CHECK(differing == 0);
+  REQUIRE(depth.size() == 2000);
+  const std::string alphabet = "0123456789.-\"{}[],: \\TpuUsEe\x01\xc3";
+  std::mt19937_64 rng(5);
+  std::string first_differing;
+  for (int i = 0; i < 20000; ++i) {
+    std::string s = depth[rng() % depth.size()];
+    const std::size_t pos = rng() % 200;
+    switch (rng() % 3) {
+      case 0: s[pos] = alphabet[rng() % alphabet.size()]; break;
+      case 1: s.erase(pos, 1 + rng() % 4); break;
+      default: s.insert(pos, 1, alphabet[rng() % alphabet.size()]); break;
+    }
+    if (!same(s) && differing++ == 0) first_differing = s.substr(0, 300);
+  }
+  INFO("first line read differently: ", first_differing);
+  CHECK(differing == 0);
+}
+
 }  // namespace unity_binance_fast_path
