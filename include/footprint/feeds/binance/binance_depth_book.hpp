@@ -12,6 +12,7 @@
 #include "footprint/book/tick_level_book.hpp"
 #include "footprint/detail/concat.hpp"
 #include "footprint/error.hpp"
+#include "footprint/feeds/binance/detail/replay_ring.hpp"
 #include "footprint/types.hpp"
 
 #include <algorithm>
@@ -162,20 +163,20 @@ class basic_binance_depth_book {
       install(bids_best_first, asks_best_first);
       last_id_ = last_update_id;
       awaiting_bridge_ = true;
-      forget_kept();
+      ring_.clear();
       r.applied = true;
     } else {
       // Older than the book: install it and replay the kept updates after L, if they reach back.
-      std::size_t first = ring_count_;
-      for (std::size_t k = 0; k < ring_count_; ++k) {
-        if (slot(k).last > last_update_id) {
+      std::size_t first = ring_.size();
+      for (std::size_t k = 0; k < ring_.size(); ++k) {
+        if (ring_[k].last > last_update_id) {
           first = k;
           break;
         }
       }
-      if (first < ring_count_ && bridges(slot(first).first, slot(first).previous, last_update_id)) {
+      if (first < ring_.size() && bridges(ring_[first].first, ring_[first].previous, last_update_id)) {
         install(bids_best_first, asks_best_first);
-        for (std::size_t k = first; k < ring_count_; ++k) apply_levels(kept_bids(slot(k)), kept_asks(slot(k)));
+        for (std::size_t k = first; k < ring_.size(); ++k) apply_levels(ring_.bids(ring_[k]), ring_.asks(ring_[k]));
         r.applied = true;
       } else {
         ++stats_.snapshots_unusable;
@@ -210,21 +211,11 @@ class basic_binance_depth_book {
     last_id_ = -1;
     awaiting_bridge_ = false;
     has_snapshot_ = false;
-    forget_kept();
+    ring_.clear();
     stats_ = {};
   }
 
  private:
-  // A kept update: its ids, and where its levels are in levels_ (bids, then asks).
-  struct kept_update {
-    std::int64_t first = 0;
-    std::int64_t last = 0;
-    std::int64_t previous = -1;
-    std::size_t offset = 0;
-    std::size_t bids = 0;
-    std::size_t asks = 0;
-  };
-
   // apply_update after its checks.
   binance_depth_result apply_valid(const binance_depth_update& u, std::chrono::nanoseconds local_time) {
     if (market_ == binance_market::automatic) {
@@ -254,7 +245,7 @@ class basic_binance_depth_book {
       }
     }
     apply_levels(u.bids, u.asks);
-    record(u);
+    ring_.record(u.first_update_id, u.last_update_id, u.previous_update_id, u.bids, u.asks);
     awaiting_bridge_ = false;
     last_id_ = u.last_update_id;
     book_.set_timestamp(local_time);
@@ -332,95 +323,12 @@ class basic_binance_depth_book {
     }
   }
 
-  // k-th kept update, oldest first.
-  kept_update& slot(std::size_t k) noexcept { return ring_[(ring_head_ + k) % ring_.size()]; }
-  std::span<const price_level> kept_bids(const kept_update& k) const noexcept {
-    return {levels_.data() + k.offset, k.bids};
-  }
-  std::span<const price_level> kept_asks(const kept_update& k) const noexcept {
-    return {levels_.data() + k.offset + k.bids, k.asks};
-  }
-  void forget_kept() noexcept {
-    ring_count_ = 0;
-    write_ = 0;
-    wrapped_ = false;
-  }
-
-  // Keeps an applied update for replay, dropping the oldest when replay_capacity are kept.
-  // The levels go to one circular buffer (no allocation per update): after the newest kept
-  // update's levels, or at the buffer's start when they do not fit before its end and the
-  // oldest kept update's levels start after them; else the buffer grows (its live levels
-  // copied to the front of a buffer twice as large).
-  void record(const binance_depth_update& u) {
-    if (ring_.empty()) return;
-    if (ring_count_ == ring_.size()) {
-      const std::size_t evicted = slot(0).offset;
-      ring_head_ = (ring_head_ + 1) % ring_.size();
-      --ring_count_;
-      if (ring_count_ == 0) {
-        forget_kept();
-      } else if (wrapped_ && slot(0).offset < evicted) {
-        wrapped_ = false;  // the oldest kept levels are now those at the buffer's start
-      }
-    }
-    const std::size_t n = u.bids.size() + u.asks.size();
-    const std::size_t oldest = ring_count_ > 0 ? slot(0).offset : 0;
-    std::size_t at = write_;
-    if (!wrapped_ && write_ + n > levels_.size()) {
-      if (ring_count_ > 0 && n <= oldest) {
-        at = 0;
-        wrapped_ = true;
-      } else {
-        at = grow(n);
-      }
-    } else if (wrapped_ && write_ + n > oldest) {
-      at = grow(n);
-    }
-    kept_update& dst = slot(ring_count_);
-    ++ring_count_;
-    dst = kept_update{u.first_update_id, u.last_update_id, u.previous_update_id, at, u.bids.size(), u.asks.size()};
-    std::copy(u.bids.begin(), u.bids.end(), levels_.begin() + static_cast<std::ptrdiff_t>(at));
-    std::copy(u.asks.begin(), u.asks.end(), levels_.begin() + static_cast<std::ptrdiff_t>(at + u.bids.size()));
-    write_ = at + n;
-  }
-
-  // Copies the kept levels, oldest first, to the front of a buffer with room for n more
-  // (twice the size at least); returns where the n go.
-  std::size_t grow(std::size_t n) {
-    std::vector<price_level> bigger(std::max(2 * levels_.size(), 2 * (live_levels() + n)));
-    std::size_t at = 0;
-    for (std::size_t k = 0; k < ring_count_; ++k) {
-      kept_update& kept = slot(k);
-      const std::size_t m = kept.bids + kept.asks;
-      std::copy_n(levels_.begin() + static_cast<std::ptrdiff_t>(kept.offset), m,
-                  bigger.begin() + static_cast<std::ptrdiff_t>(at));
-      kept.offset = at;
-      at += m;
-    }
-    levels_.swap(bigger);
-    wrapped_ = false;
-    return at;
-  }
-  [[nodiscard]] std::size_t live_levels() const noexcept {
-    std::size_t m = 0;
-    for (std::size_t k = 0; k < ring_count_; ++k) {
-      const kept_update& kept = ring_[(ring_head_ + k) % ring_.size()];
-      m += kept.bids + kept.asks;
-    }
-    return m;
-  }
-
   Book book_;
   binance_market market_;
   std::int64_t last_id_ = -1;
   bool awaiting_bridge_ = false;
   bool has_snapshot_ = false;
-  std::vector<kept_update> ring_;    // replay_capacity slots, a circular buffer of the kept updates
-  std::size_t ring_head_ = 0;        // slot of the oldest
-  std::size_t ring_count_ = 0;       // updates kept
-  std::vector<price_level> levels_;  // their levels, a circular buffer (see record)
-  std::size_t write_ = 0;            // end of the newest kept update's levels
-  bool wrapped_ = false;             // the kept levels run from the oldest's upwards, then from 0 to write_
+  detail::binance::replay_ring ring_;  // the last replay_capacity applied updates
   binance_depth_stats stats_;
 };
 
