@@ -19,6 +19,7 @@
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <system_error>
 
 #if defined(__SSE2__)
@@ -84,7 +85,8 @@ namespace footprint::detail {
 /// Reads a plain decimal closed by '"' (the inside of a JSON string such as
 /// "61737.63000000"), from one 16-byte load: the quote, the '.' and the non-digits are found
 /// with three vector compares, and the digits before and after the '.' (at most 8 each) are
-/// combined eight at a time. The value is `parse_decimal`'s of the text before the quote
+/// combined eight at a time (a decimal of at most 8 characters, e.g. a USD-M "61737.60", in
+/// one combination, the '.' taken out of its word). The value is `parse_decimal`'s of the text before the quote
 /// (m / 10^k with exact operands, so bit-identical to `std::from_chars`).
 /// @param p at the first character after the opening quote; on success, advanced past the
 ///        closing quote
@@ -113,8 +115,23 @@ namespace footprint::detail {
   const int whole = dot == 0 ? len : std::countr_zero(dot);
   const int frac = dot == 0 ? 0 : len - whole - 1;
   if (whole > 8 || frac > 8 || whole + frac == 0) return false;
-  // p + whole + 1 + 8 <= p + 17 <= last: both 8-byte reads are in the text.
-  const std::uint64_t m = eight_digits(p, whole) * pow10i[frac] + eight_digits(p + whole + 1, frac);
+  std::uint64_t m = 0;
+  if (len <= 8 && whole <= 6) {
+    // A short decimal ("61737.60", "0.123"): its digits in one word, the '.' taken out (the
+    // bytes after it moved down one), then combined once.
+    std::uint64_t w = 0;
+    std::memcpy(&w, p, 8);  // p + 8 <= p + 17 <= last
+    int digits = len;
+    if (dot != 0) {
+      const int at = whole;  // the '.''s byte: the bytes above it move down one
+      w = (w & ((std::uint64_t{1} << (8 * at)) - 1)) | ((w >> (8 * (at + 1))) << (8 * at));
+      --digits;
+    }
+    m = swar_digits(w << (8 * (8 - digits)));
+  } else {
+    // p + whole + 1 + 8 <= p + 17 <= last: both 8-byte reads are in the text.
+    m = eight_digits(p, whole) * pow10i[frac] + eight_digits(p + whole + 1, frac);
+  }
   if (m > (std::uint64_t{1} << 53)) return false;
   x = static_cast<double>(m) / pow10[frac];
   p += len + 1;
