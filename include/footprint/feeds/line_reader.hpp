@@ -76,13 +76,7 @@ class line_reader {
     std::rewind(file_.get());
     if (got >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
       kind_ = compression::gzip;
-      if (gzip_ == inflater::zlib) {
-        zlib_ = std::make_unique<detail::zlib_inflater>();
-      } else {
-#if defined(FOOTPRINT_HAVE_ISAL)
-        isal_ = std::make_unique<detail::isal_inflater>();
-#endif
-      }
+      gz_ = std::make_unique<detail::gzip_decoder>(gzip_ == inflater::isal);
       compressed_.resize(std::size_t{1} << 17);
     } else if (got == 3 && magic[0] == 'B' && magic[1] == 'Z' && magic[2] == 'h') {
       kind_ = compression::bzip2;
@@ -286,26 +280,6 @@ class line_reader {
     return true;
   }
 
-  // One step of the gzip decoder in use.
-  detail::inflate_status inflate_step(detail::inflate_buffers& b) {
-#if defined(FOOTPRINT_HAVE_ISAL)
-    if (isal_ != nullptr) return isal_->step(b);
-#endif
-    return zlib_->step(b);
-  }
-  void inflate_reset() {
-#if defined(FOOTPRINT_HAVE_ISAL)
-    if (isal_ != nullptr) return isal_->reset();
-#endif
-    zlib_->reset();
-  }
-  [[nodiscard]] const std::string& inflate_message() const {
-#if defined(FOOTPRINT_HAVE_ISAL)
-    if (isal_ != nullptr) return isal_->message();
-#endif
-    return zlib_->message();
-  }
-
   // Inflates up to `want` bytes into dst, member after member (pigz, `cat a.gz b.gz`).
   std::size_t inflate_some(char* dst, std::size_t want) {
     std::size_t got = 0;
@@ -313,16 +287,15 @@ class line_reader {
       if (in_begin_ == in_end_ && !read_compressed(0) && !member_open_) break;
       detail::inflate_buffers b{reinterpret_cast<const unsigned char*>(compressed_.data() + in_begin_),
                                 in_end_ - in_begin_, dst + got, want - got};
-      const detail::inflate_status st = inflate_step(b);
+      const detail::inflate_status st = gz_->step(b);
       in_begin_ += b.consumed;
       got += b.produced;
       if (st == detail::inflate_status::error)
-        throw data_error(name_, line_number_ + 1, 0, "",
-                         detail::concat("corrupt gzip stream (", inflate_message(), ")"));
+        throw data_error(name_, line_number_ + 1, 0, "", detail::concat("corrupt gzip stream (", gz_->message(), ")"));
       if (st == detail::inflate_status::member_end) {
         member_open_ = false;
         if (!next_member("\x1f\x8b", 2, "gzip")) break;
-        inflate_reset();
+        gz_->reset();
         member_open_ = true;
         continue;
       }
@@ -379,10 +352,7 @@ class line_reader {
   }
 
   void close() noexcept {
-    zlib_.reset();
-#if defined(FOOTPRINT_HAVE_ISAL)
-    isal_.reset();
-#endif
+    gz_.reset();
     if (bz_ != nullptr) {
       int err = BZ_OK;
       BZ2_bzReadClose(&err, bz_);
@@ -396,10 +366,7 @@ class line_reader {
     std::swap(buffer_, o.buffer_);
     std::swap(file_, o.file_);
     std::swap(gzip_, o.gzip_);
-    std::swap(zlib_, o.zlib_);
-#if defined(FOOTPRINT_HAVE_ISAL)
-    std::swap(isal_, o.isal_);
-#endif
+    std::swap(gz_, o.gz_);
     std::swap(compressed_, o.compressed_);
     std::swap(in_begin_, o.in_begin_);
     std::swap(in_end_, o.in_end_);
@@ -420,13 +387,10 @@ class line_reader {
   std::string name_;
   std::vector<char> buffer_;
   std::unique_ptr<std::FILE, file_closer> file_;
-  inflater gzip_ = inflater::zlib;               // the gzip decoder in use
-  std::unique_ptr<detail::zlib_inflater> zlib_;  // gzip with zlib
-#if defined(FOOTPRINT_HAVE_ISAL)
-  std::unique_ptr<detail::isal_inflater> isal_;  // gzip with ISA-L
-#endif
-  std::vector<char> compressed_;  // compressed bytes read, not yet decompressed
-  std::size_t in_begin_ = 0;      // unread compressed bytes: [in_begin_, in_end_)
+  inflater gzip_ = inflater::zlib;            // the gzip decoder in use
+  std::unique_ptr<detail::gzip_decoder> gz_;  // gzip: its decoder
+  std::vector<char> compressed_;              // compressed bytes read, not yet decompressed
+  std::size_t in_begin_ = 0;                  // unread compressed bytes: [in_begin_, in_end_)
   std::size_t in_end_ = 0;
   bool file_eof_ = false;     // the compressed file is read to its end
   bool member_open_ = false;  // gzip: inside a member

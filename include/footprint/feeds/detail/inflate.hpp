@@ -143,4 +143,46 @@ class isal_inflater {
 };
 #endif
 
+/// The gzip decoder of a `line_reader`: ISA-L's or zlib's, chosen once.
+class gzip_decoder {
+ public:
+  /// @param isal ISA-L's (only where footprint is built with it), else zlib's
+  explicit gzip_decoder(bool isal) {
+#if defined(FOOTPRINT_HAVE_ISAL)
+    if (isal) {
+      isal_ = std::make_unique<isal_inflater>();
+      return;
+    }
+#else
+    (void)isal;
+#endif
+    zlib_ = std::make_unique<zlib_inflater>();
+  }
+  inflate_status step(inflate_buffers& b) noexcept {
+#if defined(FOOTPRINT_HAVE_ISAL)
+    if (isal_ != nullptr) return isal_->step(b);
+#endif
+    return zlib_->step(b);
+  }
+  /// Ready for the next member.
+  void reset() noexcept {
+#if defined(FOOTPRINT_HAVE_ISAL)
+    if (isal_ != nullptr) return isal_->reset();
+#endif
+    zlib_->reset();
+  }
+  [[nodiscard]] const std::string& message() const noexcept {
+#if defined(FOOTPRINT_HAVE_ISAL)
+    if (isal_ != nullptr) return isal_->message();
+#endif
+    return zlib_->message();
+  }
+
+ private:
+  std::unique_ptr<zlib_inflater> zlib_;
+#if defined(FOOTPRINT_HAVE_ISAL)
+  std::unique_ptr<isal_inflater> isal_;
+#endif
+};
+
 }  // namespace footprint::detail
