@@ -37,6 +37,9 @@ if(NOT _footprint_core_only)
   # Market data comes compressed; footprint reads it without writing a decompressor.
   find_dependency(ZLIB)
   find_dependency(BZip2)
+  # line_reader decompresses a file on a worker thread (std::thread): Threads::Threads.
+  set(THREADS_PREFER_PTHREAD_FLAG ON)
+  find_dependency(Threads)
 
   # ISA-L's inflate (optional, the consumer's choice like OpenMP below): gzip files are then
   # decompressed by Intel's ISA-L (Debian: libisal-dev; found through pkg-config, libisal >=

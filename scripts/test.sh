@@ -64,8 +64,9 @@ for suite in "${suites[@]}"; do
   test=$((t2 - t1))
   line="${suite}: build ${build} s (budget ${build_budget[$suite]} s), test ${test} s (budget ${test_budget[$suite]} s)"
   if [ "$suite" = clang ]; then
-    # ThreadSanitizer, on the one test that is about threads: tests/conformance/
-    # concurrent_predict.cpp alone (every model's const predictions from 8 std::threads).
+    # ThreadSanitizer, on the tests that are about threads: tests/conformance/
+    # concurrent_predict.cpp (every model's const predictions from 8 std::threads), then
+    # tests/feeds/read_ahead.cpp.
     # Without OpenMP: Debian's libomp is not built for TSan, and its runtime's own
     # synchronisation shows as false races; the OpenMP paths inside predict run in the gcc
     # and clang suites' builds of the same test.
@@ -75,6 +76,12 @@ for suite in "${suites[@]}"; do
       -c tests/conformance/concurrent_predict.cpp -o build/clang/tsan/concurrent_predict.o
     clang++-14 -fsanitize=thread build/clang/tsan/concurrent_predict.o -o build/clang/tsan/concurrent_predict -lz -lbz2
     TSAN_OPTIONS=halt_on_error=1 build/clang/tsan/concurrent_predict
+    # And line_reader's read-ahead (a file decompressed on a worker thread): tests/feeds/read_ahead.cpp.
+    "${launcher_cxx[@]}" clang++-14 -std=c++20 -O1 -gline-tables-only -fsanitize=thread -Wall -Wextra -Werror \
+      -I include -I tests $(pkg-config --cflags eigen3) -DDOCTEST_CONFIG_IMPLEMENT_WITH_MAIN \
+      -c tests/feeds/read_ahead.cpp -o build/clang/tsan/read_ahead.o
+    clang++-14 -fsanitize=thread build/clang/tsan/read_ahead.o -o build/clang/tsan/read_ahead -lz -lbz2
+    TSAN_OPTIONS=halt_on_error=1 build/clang/tsan/read_ahead
     tsan=$(($(date +%s) - t2))
     line+=", tsan ${tsan} s (budget ${tsan_budget} s)"
     if [ "$tsan" -gt "$tsan_budget" ]; then over=1; fi

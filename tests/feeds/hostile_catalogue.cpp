@@ -366,6 +366,14 @@ std::string bn_trade_with(const std::string& ts, const std::string& p, const std
          R"(,"p":)" + p + R"(,"q":)" + q + R"(,"T":1723161601437,"m":true,"M":true}})";
 }
 
+// `n` trade lines with distinct ids and rising times: a well-formed capture.
+std::string bn_trades(int n) {
+  std::string s;
+  for (int i = 0; i < n; ++i)
+    s += bn_trade_with(std::to_string(3000 + i), "\"99.8\"", "\"0.5\"", std::to_string(7 + i)) + "\n";
+  return s;
+}
+
 std::string bn_depth(const std::string& ts, int first, int last, const std::string& bids) {
   return ts + R"( {"stream":"btcusdt@depth@100ms","data":{"e":"depthUpdate","E":1723161601273,"s":"BTCUSDT","U":)" +
          std::to_string(first) + R"(,"u":)" + std::to_string(last) + R"(,"b":)" + bids + R"(,"a":[["101.0","3"]]}})";
@@ -467,7 +475,7 @@ std::vector<hostile_case> binance_cases(const temp_dir& dir) {
        binance_mem(bn_trade + "\r" + bn_trade_with("3001", "\"99.8\"", "\"0.5\"", "8") + "\r"), got::accepted, "", 2},
       {"binance: a UTF-8 byte-order mark", binance_mem("\xEF\xBB\xBF" + bn_trade + "\n"), got::accepted, "", 1},
       {"binance: truncated gzip capture", binance_file([&dir] {
-         std::string gz = gzip_bytes(repeat(bn_trade + "\n", 200));
+         std::string gz = gzip_bytes(bn_trades(200));
          gz.resize(gz.size() - 20);
          return dir.file("trunc.gz", gz);
        }),
@@ -475,7 +483,7 @@ std::vector<hostile_case> binance_cases(const temp_dir& dir) {
       {"binance: truncated gzip capture, lenient too",
        binance_file(
            [&dir] {
-             std::string gz = gzip_bytes(repeat(bn_trade + "\n", 200));
+             std::string gz = gzip_bytes(bn_trades(200));
              gz.resize(gz.size() - 20);
              return dir.file("trunc2.gz", gz);
            },

@@ -7,7 +7,12 @@
 //   only footprint::data_error; when it detects no compression, its lines equal the
 //   in-memory reader's over the same bytes; a gzip file is read by both gzip decoders (zlib
 //   and, where built with it, ISA-L), which must both read it whole or both refuse it, with
-//   the same lines (the lines before a refusal: one's a prefix of the other's);
+//   the same lines (the lines before a refusal: one's a prefix of the other's); and a gzip or
+//   bzip2 file is read again with the decompression on a worker thread (read_ahead::on),
+//   which must read it whole or refuse it alike, with the same lines, or before a refusal
+//   one's lines a prefix of the other's (ISA-L loses what it decoded into its own buffer
+//   when it meets corrupt data, more or less of it with the size of the output asked for)
+//   and the same error past its line number;
 // - mode 1, 2: the payload compressed with zlib (gzip format) or libbzip2, then read back:
 //   the lines equal the in-memory reader's over the payload, bit for bit;
 // - mode 3: the payload cut in two at its first 0 byte (or half-way), each half compressed
@@ -94,12 +99,14 @@ std::vector<std::string> memory_lines(std::string_view text) {
 }
 
 // Reads the temporary file; `complete` is false when a data_error stopped the read.
+// `error` receives the data_error's message.
 std::vector<std::string> file_lines(std::size_t block, bool& complete, fp::compression& kind,
-                                    fp::inflater gzip = fp::inflater::automatic) {
+                                    fp::inflater gzip = fp::inflater::automatic,
+                                    fp::read_ahead ahead = fp::read_ahead::off, std::string* error = nullptr) {
   std::vector<std::string> out;
   complete = false;
   try {
-    fp::line_reader r(temp_path(), block, gzip);
+    fp::line_reader r(temp_path(), block, gzip, ahead);
     kind = r.kind();
     std::string_view line;
     while (r.next(line)) {
@@ -108,7 +115,9 @@ std::vector<std::string> file_lines(std::size_t block, bool& complete, fp::compr
     }
     require(r.members() >= 1);
     complete = true;
-  } catch (const fp::data_error&) {}
+  } catch (const fp::data_error& e) {
+    if (error != nullptr) *error = e.what();
+  }
   return out;
 }
 
@@ -124,8 +133,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   switch (mode) {
     case 0: {
       write_file(std::string(payload));
-      const std::vector<std::string> got = file_lines(block, complete, kind);
+      std::string error;
+      const std::vector<std::string> got =
+          file_lines(block, complete, kind, fp::inflater::automatic, fp::read_ahead::off, &error);
       if (kind == fp::compression::none) require(complete && got == memory_lines(payload));
+      if (kind != fp::compression::none) {
+        bool ahead_complete = false;
+        std::string ahead_error;
+        const std::vector<std::string> ahead =
+            file_lines(block, ahead_complete, kind, fp::inflater::automatic, fp::read_ahead::on, &ahead_error);
+        require(ahead_complete == complete);
+        if (complete) require(ahead == got);
+        const std::size_t n = std::min(got.size(), ahead.size());
+        for (std::size_t i = 0; i < n; ++i) require(got[i] == ahead[i]);
+        const auto detail = [](const std::string& e) { return e.substr(std::min(e.find(": "), e.size())); };
+        require(detail(ahead_error) == detail(error));
+      }
       if (kind == fp::compression::gzip && fp::isal_available) {
         bool zlib_complete = false;
         const std::vector<std::string> by_zlib = file_lines(block, zlib_complete, kind, fp::inflater::zlib);

@@ -139,6 +139,13 @@ class basic_binance_reader {
   basic_binance_reader(std::string name, std::string_view text, binance_options options = {})
       : lines_(std::move(name), text), options_(options), depth_(options.market, options.replay_capacity) {}
 
+  /// Reads the lines of an opened `line_reader` (a file opened with its own settings: the
+  /// gzip decoder, `read_ahead`).
+  /// @param lines the capture's lines, from the first
+  /// @param options policy, market and replay capacity
+  explicit basic_binance_reader(line_reader lines, binance_options options = {})
+      : lines_(std::move(lines)), options_(options), depth_(options.market, options.replay_capacity) {}
+
   /// Reads the next message.
   /// @param ev receives the message; its spans stay valid until the next call
   /// @return false at the end of the input

@@ -104,6 +104,11 @@ class bitstamp_event_reader {
   bitstamp_event_reader(std::string name, std::string_view text, parse_policy policy = parse_policy::strict)
       : lines_(std::move(name), text), policy_(policy) {}
 
+  /// Reads the lines of an opened `line_reader` (a file opened with its own settings: the
+  /// gzip decoder, `read_ahead`). @param lines the log's lines, from the first
+  explicit bitstamp_event_reader(line_reader lines, parse_policy policy = parse_policy::strict)
+      : lines_(std::move(lines)), policy_(policy) {}
+
   /// Reads the next event. @param ev receives it (its spans valid until the next call)
   /// @return false at the end of the input
   /// @throws data_error on a malformed line (strict policy), a read error or a truncated

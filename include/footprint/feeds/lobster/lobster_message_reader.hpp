@@ -76,6 +76,11 @@ class lobster_message_reader {
                          std::string message_name = "message")
       : options_(options), message_(std::move(message_name), message_text) {}
 
+  /// Reads the lines of an opened `line_reader` (a file opened with its own settings: the
+  /// gzip decoder, `read_ahead`). @param message the message file's lines, from the first
+  explicit lobster_message_reader(line_reader message, lobster_message_options options = {})
+      : options_(options), message_(std::move(message)) {}
+
   lobster_message_reader(const lobster_message_reader&) = delete;
   lobster_message_reader& operator=(const lobster_message_reader&) = delete;
   lobster_message_reader(lobster_message_reader&&) noexcept = default;
