@@ -177,7 +177,7 @@ void BM_bitstamp_event_reader_read_ahead(benchmark::State& state) { bitstamp(sta
 
 }  // namespace
 
-#define FOOTPRINT_BENCH_CAPTURES(bm)                                                               \
+#define FOOTPRINT_BENCH_CAPTURES(bm)                                                                              \
   BENCHMARK_CAPTURE(bm, spot_20240809, "spot/btcusdt_20240809.gz")->Unit(benchmark::kMillisecond)->UseRealTime(); \
   BENCHMARK_CAPTURE(bm, usdm_20240808, "usdm/btcusdt_20240808.gz")->Unit(benchmark::kMillisecond)->UseRealTime()
 
