@@ -117,7 +117,7 @@ outcome read_whole(const fs::path& p, fp::read_ahead ahead, fp::inflater inf, st
 
 std::string numbered_lines(int n, const std::string& tag) {
   std::string s;
-  for (int i = 0; i < n; ++i) s += tag + "," + std::to_string(i * 7919 % 100003) + ",x\n";
+  for (int i = 0; i < n; ++i) s += tag + "," + std::to_string(static_cast<long long>(i) * 7919 % 100003) + ",x\n";
   return s;
 }
 
