@@ -83,8 +83,8 @@ class compressed_source {
     try {
       switch (kind_) {
         case compression::none: got = read_plain(dst, want); break;
-        case compression::gzip: got = inflate_some(dst, want, got); break;
-        case compression::bzip2: got = bunzip_some(dst, want, got); break;
+        case compression::gzip: inflate_some(dst, want, got); break;
+        case compression::bzip2: bunzip_some(dst, want, got); break;
       }
     } catch (const stream_error&) {
       error_ = std::current_exception();
@@ -168,7 +168,7 @@ class compressed_source {
 
   // Inflates up to `want` bytes into dst, member after member (pigz, `cat a.gz b.gz`);
   // `got` counts the bytes written, also when a stream_error leaves.
-  std::size_t inflate_some(char* dst, std::size_t want, std::size_t& got) {
+  void inflate_some(char* dst, std::size_t want, std::size_t& got) {
     while (got < want) {
       if (in_begin_ == in_end_ && !read_compressed(0) && !member_open_) break;
       inflate_buffers b{reinterpret_cast<const unsigned char*>(compressed_.data() + in_begin_), in_end_ - in_begin_,
@@ -193,13 +193,12 @@ class compressed_source {
       }
     }
     if (got < want) ended_ = true;
-    return got;
   }
 
   // Decompresses up to `want` bytes into dst, stream after stream (pbzip2, lbzip2, `cat`),
   // through libbzip2's stream API (BZ2_bzRead would not say what it wrote before an error);
   // `got` as in inflate_some.
-  std::size_t bunzip_some(char* dst, std::size_t want, std::size_t& got) {
+  void bunzip_some(char* dst, std::size_t want, std::size_t& got) {
     while (got < want) {
       if (in_begin_ == in_end_) read_compressed(0);  // none at the end of the file: checked below
       bz_stream& b = *bz_;
@@ -233,7 +232,6 @@ class compressed_source {
         if (lookahead(have + 1) == have) throw stream_error("truncated bzip2 stream (unexpected end of file)", true);
       }
     }
-    return got;
   }
 
   [[nodiscard]] bool bz_open() const noexcept { return bz_ != nullptr && bz_->state != nullptr; }
