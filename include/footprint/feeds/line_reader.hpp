@@ -53,8 +53,9 @@ inline constexpr bool isal_available =
 /// docs/market-data.md); the same lines and the same errors, at the same lines, as `off` (on
 /// the caller's thread), but for one case: before a corrupt-data error, ISA-L may give a few
 /// lines more on one than on the other (it drops what it decoded into a buffer of its own
-/// when it meets the damage, more or less with the room it is given, as between block sizes). `automatic`: `on` where the machine has more than one hardware
-/// thread. Plain files and memory buffers are read on the caller's thread either way.
+/// when it meets the damage, more or less with the room it is given, as between block
+/// sizes). `automatic`: `on` where the machine has more than one hardware thread. Plain files
+/// and memory buffers are read on the caller's thread either way.
 enum class read_ahead : std::uint8_t { automatic, off, on };
 
 /// Reads lines from a file (plain, .gz or .bz2) or from memory.
