@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# `pip install .` on Debian's Python, then the Python tests on what it installed (docs/python.md):
+# `pip install .` on Debian's Python, then the Python tests and examples on what it installed
+# (docs/python.md):
 # a virtual environment that sees Debian's numpy, scikit-learn, pandas and distributed
 # (--system-site-packages: Debian's own Python is externally managed, PEP 668), pip building
 # the module offline with CMake (setup.py), and pytest run from outside the source tree so that
-# `import footprint` is the installed package. .ci/run runs it after the gcc suite.
+# `import footprint` is the installed package; then the Python examples (examples/python), which
+# docs/python.md and docs/distributed.md quote. The README's test command (scripts/test.sh) runs
+# it after the gcc suite: the module is built once, by pip, as users build it.
 #
 #   bash scripts/test-python-install.sh [DATA_DIR]     (default ../shared/data)
 set -euo pipefail
@@ -24,5 +27,9 @@ reference=$PWD/build/gcc/python/footprint_python_reference
 pretrade=$PWD/build/gcc/apps/footprint-pretrade
 (cd /tmp && FOOTPRINT_DATA_DIR="$data" PYTHONDONTWRITEBYTECODE=1 FOOTPRINT_PYTHON_REFERENCE="$reference" \
   FOOTPRINT_PRETRADE="$pretrade" "$venv/bin/python" -m pytest -q -p no:cacheprovider "$OLDPWD/python/tests")
+for example in quickstart dask_calibration; do
+  echo "=== example: python ${example} ==="
+  (cd /tmp && PYTHONDONTWRITEBYTECODE=1 "$venv/bin/python" "$OLDPWD/examples/python/${example}.py" "$data")
+done
 t2=$(date +%s)
-echo "=== pip install . : $((t1 - t0)) s, pytest on the installed package: $((t2 - t1)) s ==="
+echo "=== pip install . : $((t1 - t0)) s, pytest and the Python examples on the installed package: $((t2 - t1)) s ==="

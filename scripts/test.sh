@@ -2,10 +2,12 @@
 # The test command: installs what is missing, then builds and runs footprint's test suite.
 #
 #   bash scripts/test.sh                 the README's test command: the gcc suite (every test,
-#                                        example and program with g++ 12, Release at -O2, plus the
+#                                        example and program with g++ 12, Release at -O1, plus the
 #                                        checks that do not depend on the compiler: each header
 #                                        alone within its compile-time budget, the layering,
-#                                        the packaging consumers, the docs)
+#                                        the packaging consumers, the docs), then `pip install .`
+#                                        and the Python tests and examples on the installed module
+#                                        (scripts/test-python-install.sh)
 #   bash scripts/test.sh clang           CI's other suite (.ci/run runs it after the first):
 #                                        clang 14 Debug with ASan + UBSan, every test, the
 #                                        fuzzers run briefly and the benchmarks compiled; then
@@ -37,8 +39,11 @@ bash scripts/install-deps.sh "$profile"
 # test, the run fails.
 declare -A build_budget=([gcc]=1000 [clang]=350)
 declare -A test_budget=([gcc]=150 [clang]=330)
-# The clang suite's ThreadSanitizer step (one test file: compile and run).
+# The clang suite's ThreadSanitizer step (two test files: compile and run).
 tsan_budget=120
+# The gcc suite's Python step: `pip install .` (the module built once, as users build it) and
+# pytest and the Python examples on the installed module.
+python_budget=300
 hard_limit=2400
 
 jobs=$(nproc)
@@ -63,6 +68,12 @@ for suite in "${suites[@]}"; do
   build=$((t1 - t0))
   test=$((t2 - t1))
   line="${suite}: build ${build} s (budget ${build_budget[$suite]} s), test ${test} s (budget ${test_budget[$suite]} s)"
+  if [ "$suite" = gcc ]; then
+    bash scripts/test-python-install.sh "$PWD/../shared/data"
+    python=$(($(date +%s) - t2))
+    line+=", python ${python} s (budget ${python_budget} s)"
+    if [ "$python" -gt "$python_budget" ]; then over=1; fi
+  fi
   if [ "$suite" = clang ]; then
     # ThreadSanitizer, on the tests that are about threads: tests/conformance/
     # concurrent_predict.cpp (every model's const predictions from 8 std::threads), then
