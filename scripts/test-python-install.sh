@@ -27,9 +27,9 @@ reference=$PWD/build/gcc/python/footprint_python_reference
 pretrade=$PWD/build/gcc/apps/footprint-pretrade
 (cd /tmp && FOOTPRINT_DATA_DIR="$data" PYTHONDONTWRITEBYTECODE=1 FOOTPRINT_PYTHON_REFERENCE="$reference" \
   FOOTPRINT_PRETRADE="$pretrade" "$venv/bin/python" -m pytest -q -p no:cacheprovider "$OLDPWD/python/tests")
-for example in quickstart dask_calibration; do
-  echo "=== example: python ${example} ==="
-  (cd /tmp && PYTHONDONTWRITEBYTECODE=1 "$venv/bin/python" "$OLDPWD/examples/python/${example}.py" "$data")
+for example in examples/python/*.py; do
+  echo "=== example: python $(basename "$example" .py) ==="
+  (cd /tmp && PYTHONDONTWRITEBYTECODE=1 "$venv/bin/python" "$OLDPWD/$example" "$data")
 done
 t2=$(date +%s)
 echo "=== pip install . : $((t1 - t0)) s, pytest and the Python examples on the installed package: $((t2 - t1)) s ==="
