@@ -15,6 +15,7 @@
 #include <string>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 // Each test file is its own namespace: the module's files compile as one unity translation unit.
 namespace unity_order_level_book {
@@ -289,6 +290,85 @@ TEST_CASE("order_level_book: random sequences agree with a reference map and lev
   CHECK(b.order_count() == 0);
   CHECK(b.bid_levels() == 0);
   CHECK(b.stats().adds == 0);
+}
+
+TEST_CASE(
+    "order_level_book: with anonymous liquidity and duplicate ids a level lasts while an order or "
+    "anonymous liquidity rests there") {
+  // The book counts its known orders per level beside the levels; this checks that count
+  // against a reference after every message of a random mix of every kind, on a few prices
+  // (so that levels empty and come back often), integer quantities (exact sums).
+  std::mt19937_64 rng(20261206);
+  fp::order_level_book b;
+  std::unordered_map<std::int64_t, fp::resting_order> ref;
+  std::map<std::pair<int, double>, double> anonymous;  // (+1 bids / -1 asks, price) -> quantity
+  const auto key = [](side s, double price) { return std::make_pair(s == side::buy ? 1 : -1, price); };
+  for (int step = 0; step < 6000; ++step) {
+    const auto u = rng() % 100;
+    const side s = rng() % 2 == 0 ? side::buy : side::sell;
+    const double price =
+        s == side::buy ? 100.0 - static_cast<double>(rng() % 4) : 101.0 + static_cast<double>(rng() % 4);
+    const double q = static_cast<double>(1 + rng() % 9);
+    const auto id = static_cast<std::int64_t>(1 + rng() % 60);  // small: duplicates and unknown ids
+    const auto known = ref.find(id);
+    if (u < 35) {  // add; an id already resting is replaced (rule 3)
+      b.add(id, s, price, q);
+      ref[id] = fp::resting_order{s, price, q};
+    } else if (u < 45) {
+      b.add_anonymous(s, price, q);
+      anonymous[key(s, price)] += q;
+    } else if (known == ref.end()) {  // an unknown id draws on the anonymous liquidity (rule 1)
+      const double available = anonymous[key(s, price)];
+      const double take = std::min(q, available);
+      CHECK(b.execute(id, s, price, q) == take);
+      anonymous[key(s, price)] -= take;
+    } else if (u < 75) {  // partial or whole execution of a known order
+      fp::resting_order& o = known->second;
+      const double x = std::min(q, o.quantity);
+      CHECK(b.execute(id, o.side, o.price, x) == x);
+      o.quantity -= x;
+      if (o.quantity == 0.0) ref.erase(known);
+    } else {
+      CHECK(b.remove(id) == known->second.quantity);
+      ref.erase(known);
+    }
+    std::map<std::pair<int, double>, double> expected;
+    for (const auto& [k, a] : anonymous)
+      if (a > 0.0) expected[k] += a;
+    for (const auto& [i, o] : ref) expected[key(o.side, o.price)] += o.quantity;
+    std::map<std::pair<int, double>, double> got;
+    for (fp::index i = 0; i < b.bid_levels(); ++i) got[{1, b.bid_price(i)}] = b.bid_quantity(i);
+    for (fp::index i = 0; i < b.ask_levels(); ++i) got[{-1, b.ask_price(i)}] = b.ask_quantity(i);
+    REQUIRE(got == expected);
+    REQUIRE(b.order_count() == ref.size());
+  }
+  CHECK(b.stats().duplicate_ids > 100);
+  CHECK(b.stats().unknown_ids > 100);
+  CHECK(b.stats().anonymous_used > 0.0);
+}
+
+TEST_CASE("order_level_book: a copy of its levels takes batches, snapshots and single levels") {
+  fp::order_level_book b;
+  for (std::int64_t id = 1; id <= 40; ++id) b.add(id, side::buy, 100.0 - static_cast<double>(id % 20), 5.0);
+  fp::price_level_book copy = b.levels();
+  std::vector<fp::price_level> batch;
+  for (int i = 0; i < 30; ++i) batch.push_back({100.5 - static_cast<double>(i), 1.0 + static_cast<double>(i)});
+  copy.set_levels(side::buy, batch);  // 30 levels: the batched merge
+  copy.set_level(side::buy, 200.0, 3.0);
+  copy.add_quantity(side::buy, 99.0, 2.0);
+  copy.set_level(side::buy, 81.0, 0.0);
+  REQUIRE(copy.bid_levels() == 50);
+  CHECK(copy.best_bid() == 200.0);
+  CHECK(copy.quantity_at(side::buy, 99.0) == 12.0);  // 10 (two orders) + 2
+  CHECK(copy.quantity_at(side::buy, 99.5) == 2.0);
+  const std::vector<fp::price_level> snapshot = {{101.0, 1.0}, {100.0, 2.0}};
+  copy.replace_side(side::buy, snapshot);
+  copy.set_level(side::buy, 100.5, 4.0);
+  CHECK(copy.bid_levels() == 3);
+  CHECK(b.bid_levels() == 20);  // the book's own levels are untouched
+  b.remove(1);
+  b.remove(21);
+  CHECK(b.bid_levels() == 19);
 }
 
 }  // namespace unity_order_level_book

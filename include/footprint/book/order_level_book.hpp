@@ -14,7 +14,6 @@
 #include "footprint/error.hpp"
 #include "footprint/types.hpp"
 
-#include <bit>
 #include <chrono>
 #include <cmath>
 #include <cstddef>
@@ -92,7 +91,7 @@ class order_level_book {
   using order_id = std::int64_t;
 
   /// An empty book: no orders, no levels, timestamp 0, all stats 0.
-  order_level_book() = default;
+  order_level_book() { levels_.counted_ = true; }
 
   /// Makes room for `n_orders` resting orders without rehashing. Complexity: O(n_orders).
   void reserve(std::size_t n_orders) { orders_.reserve(n_orders); }
@@ -117,8 +116,7 @@ class order_level_book {
     } else {
       o = resting_order{s, price, quantity};
     }
-    ++level_count(s, price);
-    levels_.add_checked(s, price, quantity);
+    levels_.add_order(s, price, quantity);
   }
 
   /// Adds liquidity that rests at a level without known orders (e.g. a snapshot taken when
@@ -208,7 +206,6 @@ class order_level_book {
   /// is kept.
   void clear() noexcept {
     orders_.clear();
-    level_counts_.clear();
     levels_.clear();
     anonymous_.clear();
     stats_ = {};
@@ -288,30 +285,10 @@ class order_level_book {
         detail::concat("footprint::order_level_book::", fn, ": quantity must be finite and > 0 (got ", quantity, ")"));
   }
 
-  // Key of a level in level_counts_: the price's bits (price > 0, so the sign bit is free)
-  // with the sign bit set for asks.
-  static std::int64_t level_key(side s, double price) noexcept {
-    const std::uint64_t bits = std::bit_cast<std::uint64_t>(price) | (s == side::sell ? (std::uint64_t{1} << 63) : 0);
-    return static_cast<std::int64_t>(bits);
-  }
-  std::int64_t& level_count(side s, double price) {
-    bool inserted = false;
-    return level_counts_.find_or_insert(level_key(s, price), inserted);
-  }
-
   // Takes `q` from the aggregated level; when `order_left` and no order and no anonymous
   // liquidity remain there, the level goes (whatever rounding left of its quantity).
   void take_from_level(side s, double price, double q, bool order_left) {
-    bool remove = false;
-    if (order_left) {
-      const std::int64_t key = level_key(s, price);
-      std::int64_t* n = level_counts_.find(key);
-      if (n == nullptr || --*n <= 0) {
-        if (n != nullptr) level_counts_.erase_found(n);
-        remove = anonymous_.quantity_at(s, price) == 0.0;
-      }
-    }
-    levels_.take_checked(s, price, q, remove);
+    levels_.take_order(s, price, q, order_left, anonymous_);
   }
 
   // Erases the order `o` points to (found in orders_ just before).
@@ -337,7 +314,7 @@ class order_level_book {
         anonymous_.add_quantity(h->side, h->price, -take);
       }
       levels_.add_quantity(h->side, h->price, -take);
-      if (take == available && level_counts_.find(level_key(h->side, h->price)) == nullptr) {
+      if (take == available && levels_.order_count_at(h->side, h->price) == 0) {
         levels_.set_level(h->side, h->price, 0.0);
       }
     }
@@ -363,9 +340,8 @@ class order_level_book {
   }
 
   detail::int64_table<resting_order> orders_;
-  detail::int64_table<std::int64_t> level_counts_;  // known orders per (side, price)
-  price_level_book levels_;                         // known orders + anonymous liquidity
-  price_level_book anonymous_;                      // anonymous liquidity only
+  price_level_book levels_;     // known orders + anonymous liquidity; the known orders per level
+  price_level_book anonymous_;  // anonymous liquidity only
   order_level_book_stats stats_;
 };
 

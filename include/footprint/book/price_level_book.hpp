@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -112,6 +113,7 @@ class price_level_book {
   }
   /// `set_levels` for levels already checked (private to footprint: `detail::checked_levels_t`).
   void set_levels(side s, std::span<const price_level> levels, detail::checked_levels_t) {
+    uncount();
     if (levels.size() < batch_threshold) {
       for (const price_level& l : levels) set_level(s, l.price, l.quantity);
     } else {
@@ -141,6 +143,7 @@ class price_level_book {
   /// @throws invalid_argument when prices are not strictly ordered away from the best, or a
   /// price or quantity is invalid (quantity must be > 0)
   void replace_side(side s, std::span<const price_level> best_first) {
+    uncount();
     std::vector<price_level>& v = levels(s);
     v.clear();
     v.reserve(best_first.size());
@@ -163,6 +166,8 @@ class price_level_book {
   void clear() noexcept {
     bids_.clear();
     asks_.clear();
+    bid_counts_.clear();
+    ask_counts_.clear();
   }
   /// Sets the time of the last update (since midnight or epoch, as the feed says).
   void set_timestamp(std::chrono::nanoseconds t) noexcept { time_ = t; }
@@ -304,25 +309,68 @@ class price_level_book {
 
   void insert(std::vector<price_level>& v, std::vector<price_level>::iterator it, price_level l) {
     moved_ += static_cast<std::size_t>(v.end() - it);
+    if (counted_) {
+      std::vector<std::int64_t>& c = &v == &bids_ ? bid_counts_ : ask_counts_;
+      c.insert(c.begin() + (it - v.begin()), 0);
+    }
     v.insert(it, l);
   }
   void erase(std::vector<price_level>& v, std::vector<price_level>::iterator it) noexcept {
     moved_ += static_cast<std::size_t>(v.end() - it) - 1;
+    if (counted_) {
+      std::vector<std::int64_t>& c = &v == &bids_ ? bid_counts_ : ask_counts_;
+      c.erase(c.begin() + (it - v.begin()));
+    }
     v.erase(it);
   }
 
-  // For order_level_book, whose arguments are checked already: one search per update.
-  // Adds `q` > 0 at `price` (a new level if there is none).
-  void add_checked(side s, double price, double q) {
+  // ---- For order_level_book (counted_): the known orders resting at each level, kept in
+  // bid_counts_ / ask_counts_ beside the levels by insert and erase (the single-level paths;
+  // order_level_book never calls set_levels or replace_side, which do not keep the counts:
+  // on a copy of its levels, they drop them first).
+  std::vector<std::int64_t>& counts(side s) noexcept { return s == side::buy ? bid_counts_ : ask_counts_; }
+  void uncount() noexcept {
+    if (!counted_) return;
+    counted_ = false;
+    bid_counts_.clear();
+    ask_counts_.clear();
+  }
+  // Adds a known order of `q` > 0 at `price` (a new level if there is none).
+  void add_order(side s, double price, double q) {
     std::vector<price_level>& v = levels(s);
     const auto it = find(s, price);
+    const auto i = static_cast<std::size_t>(it - v.begin());
     if (it != v.end() && it->price == price) {
       it->quantity += q;
-      if (it->quantity <= 0.0) erase(v, it);
     } else {
       insert(v, it, price_level{price, q});
     }
+    ++counts(s)[i];
   }
+  // Takes `q` > 0 from the level at `price`, if any; when `order_left`, one known order fewer
+  // rests there. The level goes when its quantity reaches <= 0, or when no known order is
+  // left and `anonymous` (the anonymous liquidity) has none at that price.
+  void take_order(side s, double price, double q, bool order_left, const price_level_book& anonymous) noexcept {
+    std::vector<price_level>& v = levels(s);
+    const auto it = find(s, price);
+    if (it == v.end() || it->price != price) return;
+    it->quantity -= q;
+    bool remove = false;
+    if (order_left) {
+      std::int64_t& n = counts(s)[static_cast<std::size_t>(it - v.begin())];
+      if (n > 0) --n;
+      remove = n == 0 && anonymous.quantity_at(s, price) == 0.0;
+    }
+    if (remove || it->quantity <= 0.0) erase(v, it);
+  }
+  // The known orders at `price` (0 when there is no such level).
+  [[nodiscard]] std::int64_t order_count_at(side s, double price) noexcept {
+    std::vector<price_level>& v = levels(s);
+    const auto it = find(s, price);
+    return it != v.end() && it->price == price ? counts(s)[static_cast<std::size_t>(it - v.begin())] : 0;
+  }
+
+  // For order_level_book, whose arguments are checked already: one search per update.
   // Takes `q` > 0 from the level at `price`, if any; removes the level when its quantity
   // reaches <= 0 or when `remove` (as add_quantity(-q) then set_level(0) would).
   void take_checked(side s, double price, double q, bool remove) noexcept {
@@ -350,6 +398,9 @@ class price_level_book {
   std::size_t bid_finger_ = 0;  // index of the bid level found last (a hint for find)
   std::size_t ask_finger_ = 0;
   std::size_t moved_ = 0;  // levels moved by inserts, erases and merges (see detail::price_level_book_probe)
+  bool counted_ = false;   // order_level_book's levels: counts kept beside them
+  std::vector<std::int64_t> bid_counts_;  // counted_: known orders at each bid level
+  std::vector<std::int64_t> ask_counts_;
   // merge_levels' working space, kept to spare allocations per batch.
   std::vector<price_level> scratch_levels_;
   std::vector<std::size_t> scratch_positions_;
