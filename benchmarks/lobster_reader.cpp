@@ -106,11 +106,22 @@ void BM_lobster_goog_l1_file(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * f.rows));
 }
 
+// `apply` with the file's number of levels (rule 5 of order_level_book: stale levels out),
+// or, built against headers from before that rule (see the top), without it.
+template <class Book, class Event>
+bool apply_event(Book& book, const Event& ev, fp::index file_levels) {
+  if constexpr (requires { fp::apply(book, ev, file_levels); }) {
+    return fp::apply(book, ev, file_levels);
+  } else {
+    return fp::apply(book, ev);
+  }
+}
+
 // Reader + order-level book: every event applied by order id, read by `Reader` from both
 // files (lobster_reader) or from the message file alone (lobster_message_reader: what an L3
 // book needs, without LOBSTER's k-level orderbook file beside it).
 template <class Reader>
-void order_level_book_from(benchmark::State& state, const sample_files& f) {
+void order_level_book_from(benchmark::State& state, const sample_files& f, fp::index file_levels) {
   if (!have(state, f)) return;
   for (auto _ : state) {
     Reader r = [&] {
@@ -122,22 +133,44 @@ void order_level_book_from(benchmark::State& state, const sample_files& f) {
     }();
     fp::order_level_book book;
     fp::lobster_event ev;
-    while (r.next(ev)) fp::apply(book, ev);
+    while (r.next(ev)) apply_event(book, ev, file_levels);
     benchmark::DoNotOptimize(book.order_count());
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * f.rows));
 }
 void BM_lobster_goog_l1_order_level_book(benchmark::State& state) {
-  order_level_book_from<fp::lobster_reader>(state, goog());
+  order_level_book_from<fp::lobster_reader>(state, goog(), 1);
 }
 void BM_lobster_goog_l1_message_only_order_level_book(benchmark::State& state) {
-  order_level_book_from<fp::lobster_message_reader>(state, goog());
+  order_level_book_from<fp::lobster_message_reader>(state, goog(), 1);
+}
+// The same without rule 5 (each message applied to its order alone: stale orders stay).
+void BM_lobster_goog_l1_message_only_order_level_book_no_stale_rule(benchmark::State& state) {
+  const sample_files& f = goog();
+  if (!have(state, f)) return;
+  for (auto _ : state) {
+    fp::lobster_message_reader r(fp::lobster_message_reader::in_memory, f.message);
+    fp::order_level_book book;
+    fp::lobster_event ev;
+    while (r.next(ev)) {
+      const auto q = static_cast<double>(ev.quantity);
+      switch (ev.type) {
+        case fp::lobster_event_type::submit: book.add(ev.order_id, ev.side, ev.price, q); break;
+        case fp::lobster_event_type::cancel: book.cancel(ev.order_id, ev.side, ev.price, q); break;
+        case fp::lobster_event_type::delete_order: book.remove(ev.order_id, ev.side, ev.price, q); break;
+        case fp::lobster_event_type::execute_visible: book.execute(ev.order_id, ev.side, ev.price, q); break;
+        default: break;
+      }
+    }
+    benchmark::DoNotOptimize(book.order_count());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * f.rows));
 }
 void BM_lobster_aapl_l10_order_level_book(benchmark::State& state) {
-  order_level_book_from<fp::lobster_reader>(state, aapl());
+  order_level_book_from<fp::lobster_reader>(state, aapl(), 10);
 }
 void BM_lobster_aapl_l10_message_only_order_level_book(benchmark::State& state) {
-  order_level_book_from<fp::lobster_message_reader>(state, aapl());
+  order_level_book_from<fp::lobster_message_reader>(state, aapl(), 10);
 }
 
 // The message file alone, parsed and checked, no book.
@@ -184,7 +217,7 @@ void BM_order_level_book_goog_l1_events(benchmark::State& state) {
       ev.price = e.price;
       ev.side = e.side;
       ev.time = e.time;
-      fp::apply(book, ev);
+      apply_event(book, ev, 1);
     }
     benchmark::DoNotOptimize(book.order_count());
   }
@@ -261,6 +294,7 @@ BENCHMARK(BM_lobster_goog_l1_file)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_lobster_goog_l1_order_level_book)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_lobster_goog_l1_message_only)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_lobster_goog_l1_message_only_order_level_book)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_lobster_goog_l1_message_only_order_level_book_no_stale_rule)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_lobster_aapl_l10_order_level_book)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_lobster_aapl_l10_message_only_order_level_book)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_order_level_book_goog_l1_events)->Unit(benchmark::kMillisecond);

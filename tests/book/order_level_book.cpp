@@ -317,6 +317,24 @@ TEST_CASE(
     } else if (u < 45) {
       b.add_anonymous(s, price, q);
       anonymous[key(s, price)] += q;
+    } else if (u < 48) {  // rule 5: the levels of side s beyond `price` are stale
+      const bool inclusive = rng() % 2 == 0;
+      const auto beyond = [&](side os, double p) {
+        if (os != s) return false;
+        return (s == side::buy ? p > price : p < price) || (inclusive && p == price);
+      };
+      std::size_t gone = 0;
+      for (auto it = ref.begin(); it != ref.end();) {
+        if (beyond(it->second.side, it->second.price)) {
+          it = ref.erase(it);
+          ++gone;
+        } else {
+          ++it;
+        }
+      }
+      for (auto& [k, a] : anonymous)
+        if (beyond(k.first == 1 ? side::buy : side::sell, k.second)) a = 0.0;
+      CHECK(b.remove_levels_beyond(s, price, inclusive) == gone);
     } else if (known == ref.end()) {  // an unknown id draws on the anonymous liquidity (rule 1)
       const double available = anonymous[key(s, price)];
       const double take = std::min(q, available);
@@ -345,6 +363,44 @@ TEST_CASE(
   CHECK(b.stats().duplicate_ids > 100);
   CHECK(b.stats().unknown_ids > 100);
   CHECK(b.stats().anonymous_used > 0.0);
+  CHECK(b.stats().stale_orders > 100);
+}
+
+TEST_CASE("order_level_book: remove_levels_beyond takes out the stale levels, their orders and anonymous liquidity") {
+  fp::order_level_book b;
+  b.add(1, side::buy, 100.0, 10);
+  b.add(2, side::buy, 100.0, 20);
+  b.add(3, side::buy, 99.0, 30);
+  b.add(4, side::buy, 101.0, 40);  // e.g. cancelled while outside the levels a file records
+  b.add_anonymous(side::buy, 102.0, 5);
+  b.add(5, side::sell, 103.0, 50);
+  b.add(6, side::sell, 104.0, 60);
+  CHECK(b.remove_levels_beyond(side::buy, 100.0, false) == 1);  // 102 (anonymous only) and 101
+  CHECK(b.bid_levels() == 2);
+  CHECK(b.bid_price(0) == 100.0);
+  CHECK(b.bid_quantity(0) == 30);
+  CHECK(b.find(4) == nullptr);
+  CHECK(b.anonymous_quantity(side::buy, 102.0) == 0.0);
+  CHECK(b.stats().stale_levels == 2);
+  CHECK(b.stats().stale_orders == 1);
+  CHECK(b.stats().stale_quantity == 45);
+  CHECK(b.remove_levels_beyond(side::buy, 100.0, false) == 0);  // nothing beyond any more
+  CHECK(b.remove_levels_beyond(side::sell, 103.0, true) == 1);  // asks at or below 103
+  CHECK(b.ask_price(0) == 104.0);
+  CHECK(b.order_count() == 4);
+  // A removed order is unknown from then on; the others are untouched.
+  CHECK(b.execute(5, side::sell, 103.0, 10) == 0);
+  CHECK(b.stats().unknown_ids == 1);
+  CHECK(b.remove(2) == 20);
+  CHECK(b.bid_quantity(0) == 10);
+  CHECK(b.remove_levels_beyond(side::buy, std::nan(""), true) == 0);  // NaN: nothing
+  CHECK(b.remove_levels_beyond(side::buy, 0.5, false) == 2);          // the whole side
+  CHECK(b.bid_levels() == 0);
+  CHECK(b.order_count() == 1);
+  // Node reuse after removals: new orders land where the removed ones were.
+  for (std::int64_t id = 10; id < 20; ++id) b.add(id, side::buy, 98.0, 1);
+  CHECK(b.bid_quantity(0) == 10);
+  CHECK(b.order_count() == 11);
 }
 
 TEST_CASE("order_level_book: a copy of its levels takes batches, snapshots and single levels") {

@@ -86,6 +86,7 @@ outcome read_events(std::string_view msg, std::string_view ob, fp::parse_policy 
 std::vector<fp::lobster_event> read_messages(std::string_view msg, fp::parse_policy policy, std::size_t& errors) {
   fp::lobster_message_reader r(fp::lobster_message_reader::in_memory, msg, {.policy = policy});
   fp::order_level_book orders;
+  fp::order_level_book level1;
   std::vector<fp::lobster_event> events;
   fp::lobster_event ev;
   errors = 0;
@@ -102,6 +103,12 @@ std::vector<fp::lobster_event> read_messages(std::string_view msg, fp::parse_pol
     last = ev.time.count();
     require(ev.book.bid_levels() == 0 && ev.book.ask_levels() == 0);
     fp::apply(orders, ev);
+    fp::apply(level1, ev, 1);  // rule 5 too: stale levels out
+    // After a message at a price on one side, nothing rests on the other at or through it,
+    // and with one level nothing better on its own side.
+    if (ev.type <= fp::lobster_event_type::execute_visible && level1.bid_levels() > 0 && level1.ask_levels() > 0)
+      require(level1.bid_price(0) < level1.ask_price(0));
+    require(level1.order_count() <= orders.order_count());
     events.push_back(ev);
   }
   require(!r.next(ev));

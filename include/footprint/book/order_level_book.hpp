@@ -9,6 +9,7 @@
 #pragma once
 
 #include "footprint/book/detail/int64_table.hpp"
+#include "footprint/book/detail/node_pool.hpp"
 #include "footprint/book/price_level_book.hpp"
 #include "footprint/concepts.hpp"
 #include "footprint/error.hpp"
@@ -50,6 +51,9 @@ struct order_level_book_stats {
   double anonymous_used = 0.0;      ///< quantity taken from anonymous liquidity for unknown ids
   double unmatched_quantity = 0.0;  ///< quantity that matched nothing: unknown ids beyond the anonymous
                                     ///< liquidity at their level, plus the excess of oversized messages
+  std::size_t stale_levels = 0;     ///< levels taken out by `remove_levels_beyond` (rule 5)
+  std::size_t stale_orders = 0;     ///< known orders taken out with them
+  double stale_quantity = 0.0;      ///< their quantity, known orders and anonymous liquidity
 };
 
 /// An order-level ("L3") book: each resting order by id (side, price, remaining
@@ -77,24 +81,35 @@ struct order_level_book_stats {
 /// 4. *Mismatch*: side or price passed for a known order that differ from the order's own,
 ///    or a deletion's quantity that differs from the remaining quantity: the order's own
 ///    values win; counted in `mismatches`.
+/// 5. *Stale levels*: a feed that records part of the book (a LOBSTER file of k levels has
+///    no message for an order cancelled outside them) leaves orders that are gone;
+///    `remove_levels_beyond(s, price, inclusive)` takes out the levels of side `s` better
+///    than `price` (or at it), orders and anonymous liquidity, counted in `stale_levels`,
+///    `stale_orders` and `stale_quantity`, when the caller knows the feed proves them gone
+///    (for LOBSTER events: `apply(order_level_book&, const lobster_event&, index)`).
 ///
 /// Quantities within a relative 1e-9 of an order's remaining quantity count as equal, so
 /// that decimal quantities (0.1 + 0.2 coins) do not leave dust orders. A level is removed
-/// as soon as no known order and no anonymous liquidity rest there.
+/// as soon as no known order and no anonymous liquidity rest there; while orders rest there
+/// it stays (a quantity that rounding took to <= 0 is summed afresh from them).
 ///
-/// Complexity: each update is O(1) expected for the order (an open-addressing hash table)
-/// plus O(log d + distance from the best) for the aggregated level, d its distance from the
-/// level updated last (see `price_level_book`).
+/// Complexity: each update is O(1) expected for the order (an open-addressing hash table
+/// of ids to nodes that each level links into a list) plus O(log d + distance from the
+/// best) for the aggregated level, d its distance from the level updated last (see
+/// `price_level_book`); `remove_levels_beyond` is O(levels and orders it removes).
 class order_level_book {
  public:
   /// Order identifiers are the feed's 64-bit order reference numbers (any value).
   using order_id = std::int64_t;
 
   /// An empty book: no orders, no levels, timestamp 0, all stats 0.
-  order_level_book() { levels_.counted_ = true; }
+  order_level_book() { levels_.listed_ = true; }
 
   /// Makes room for `n_orders` resting orders without rehashing. Complexity: O(n_orders).
-  void reserve(std::size_t n_orders) { orders_.reserve(n_orders); }
+  void reserve(std::size_t n_orders) {
+    orders_.reserve(n_orders);
+    nodes_.reserve(n_orders);
+  }
 
   /// Adds a resting limit order (LOBSTER type 1, ITCH "add order").
   /// @param id       the order's id; an id already resting is replaced (rule 3)
@@ -105,18 +120,39 @@ class order_level_book {
   void add(order_id id, side s, double price, double quantity) {
     check_price(price, "add");
     check_quantity(quantity, "add");
-    ++stats_.adds;
+    // Every allocation before the first change: a throw leaves the book as it was.
+    const std::uint32_t fresh = nodes_.allocate();
     bool inserted = false;
-    resting_order& o = orders_.find_or_insert(id, inserted);
-    if (!inserted) {
-      ++stats_.duplicate_ids;
-      const resting_order old = o;
-      o = resting_order{s, price, quantity};
-      take_from_level(old.side, old.price, old.quantity, /*order_left=*/true);
-    } else {
-      o = resting_order{s, price, quantity};
+    std::uint32_t* slot = nullptr;
+    try {
+      slot = &orders_.find_or_insert(id, inserted);
+    } catch (...) {
+      nodes_.release(fresh);
+      throw;
     }
-    levels_.add_order(s, price, quantity);
+    ++stats_.adds;
+    std::uint32_t n = fresh;
+    if (inserted) {
+      *slot = fresh;
+    } else {
+      ++stats_.duplicate_ids;
+      nodes_.release(fresh);
+      n = *slot;
+      leave_level(n);
+    }
+    nodes_[n] = {resting_order{s, price, quantity}, id, no_order, no_order};
+    bool found = false;
+    const std::size_t i = levels_.locate(s, price, found);
+    std::vector<price_level>& v = levels_.levels(s);
+    if (found) {
+      v[i].quantity += quantity;
+    } else {
+      levels_.insert(v, v.begin() + static_cast<std::ptrdiff_t>(i), price_level{price, quantity});
+    }
+    std::uint32_t& head = levels_.heads(s)[i];
+    nodes_[n].next = head;
+    if (head != no_order) nodes_[head].prev = n;
+    head = n;
   }
 
   /// Adds liquidity that rests at a level without known orders (e.g. a snapshot taken when
@@ -152,13 +188,13 @@ class order_level_book {
   /// Deletes order `id` (LOBSTER type 3): removes its whole remaining quantity.
   /// @return the quantity removed (0 for an unknown id)
   double remove(order_id id) {
-    resting_order* o = orders_.find(id);
-    if (o == nullptr) {
+    std::uint32_t* slot = orders_.find(id);
+    if (slot == nullptr) {
       ++stats_.unknown_ids;
       return 0.0;
     }
     ++stats_.removes;
-    return erase_order(*o);
+    return erase_order(slot);
   }
 
   /// Deletes order `id`, with the message's side, price and quantity: an unknown id takes
@@ -171,14 +207,42 @@ class order_level_book {
   double remove(order_id id, side s, double price, double quantity) {
     check_price(price, "remove");
     check_quantity(quantity, "remove");
-    resting_order* o = orders_.find(id);
-    if (o == nullptr) {
+    std::uint32_t* slot = orders_.find(id);
+    if (slot == nullptr) {
       const hint h{s, price};
       return take_unknown(quantity, &h);
     }
     ++stats_.removes;
-    if (o->side != s || o->price != price || !same_quantity(quantity, o->quantity)) ++stats_.mismatches;
-    return erase_order(*o);
+    const resting_order& o = nodes_[*slot].value;
+    if (o.side != s || o.price != price || !same_quantity(quantity, o.quantity)) ++stats_.mismatches;
+    return erase_order(slot);
+  }
+
+  /// Takes out every level of side `s` better than `price` (and the level at `price` when
+  /// `inclusive`): its known orders and its anonymous liquidity (rule 5, stale levels).
+  /// @param price quote currency (any value: NaN removes nothing)
+  /// @return the known orders removed
+  /// Complexity: O(levels and orders removed).
+  std::size_t remove_levels_beyond(side s, double price, bool inclusive) noexcept {
+    std::vector<price_level>& v = levels_.levels(s);
+    std::vector<std::uint32_t>& heads = levels_.heads(s);
+    const auto stale = [&](double p) { return p == price ? inclusive : s == side::buy ? p > price : p < price; };
+    std::size_t removed = 0;
+    while (!v.empty() && stale(v.back().price)) {  // the best level is the last
+      for (std::uint32_t n = heads.back(), next = 0; n != no_order; n = next, ++removed) {
+        next = nodes_[n].next;
+        orders_.erase(nodes_[n].id);
+        nodes_.release(n);
+      }
+      ++stats_.stale_levels;
+      stats_.stale_quantity += v.back().quantity;
+      v.pop_back();
+      heads.pop_back();
+    }
+    std::vector<price_level>& a = anonymous_.levels(s);
+    while (!a.empty() && stale(a.back().price)) a.pop_back();
+    stats_.stale_orders += removed;
+    return removed;
   }
 
   /// Executes `quantity` against order `id` (LOBSTER type 4, ITCH "order executed").
@@ -206,6 +270,7 @@ class order_level_book {
   /// is kept.
   void clear() noexcept {
     orders_.clear();
+    nodes_.clear();
     levels_.clear();
     anonymous_.clear();
     stats_ = {};
@@ -213,7 +278,10 @@ class order_level_book {
 
   /// The resting order `id`, or nullptr; the pointer is valid until the next update.
   /// Complexity: O(1) expected.
-  [[nodiscard]] const resting_order* find(order_id id) const noexcept { return orders_.find(id); }
+  [[nodiscard]] const resting_order* find(order_id id) const noexcept {
+    const std::uint32_t* slot = orders_.find(id);
+    return slot == nullptr ? nullptr : &nodes_[*slot].value;
+  }
   /// True when order `id` rests in the book.
   [[nodiscard]] bool contains(order_id id) const noexcept { return orders_.find(id) != nullptr; }
   /// Number of resting (known) orders.
@@ -233,7 +301,7 @@ class order_level_book {
   /// Complexity: O(capacity of the order table).
   template <class F>
   void for_each_order(F&& f) const {
-    orders_.for_each(std::forward<F>(f));
+    orders_.for_each([&](order_id id, std::uint32_t n) { f(id, nodes_[n].value); });
   }
 
   // ---- OrderBookView members (level 0 = best), forwarded to the aggregated book; O(1).
@@ -285,18 +353,49 @@ class order_level_book {
         detail::concat("footprint::order_level_book::", fn, ": quantity must be finite and > 0 (got ", quantity, ")"));
   }
 
-  // Takes `q` from the aggregated level; when `order_left` and no order and no anonymous
-  // liquidity remain there, the level goes (whatever rounding left of its quantity).
-  void take_from_level(side s, double price, double q, bool order_left) {
-    levels_.take_order(s, price, q, order_left, anonymous_);
+  static constexpr std::uint32_t no_order = detail::no_node;
+
+  // Node n's order leaves its level: unlinked from the level's list, its quantity taken
+  // from the level, and the level removed when no known order and no anonymous liquidity
+  // remain (whatever rounding left of its quantity); returns the order's quantity.
+  double leave_level(std::uint32_t n) {
+    const auto o = nodes_[n];
+    if (o.prev != no_order) nodes_[o.prev].next = o.next;
+    if (o.next != no_order) nodes_[o.next].prev = o.prev;
+    bool found = false;
+    const std::size_t i = levels_.locate(o.value.side, o.value.price, found);
+    if (!found) return o.value.quantity;
+    std::uint32_t& head = levels_.heads(o.value.side)[i];
+    if (head == n) head = o.next;
+    take_from_level(o.value.side, i, o.value.quantity);
+    return o.value.quantity;
   }
 
-  // Erases the order `o` points to (found in orders_ just before).
-  double erase_order(resting_order& o) {
-    const resting_order gone = o;
-    orders_.erase_found(&o);
-    take_from_level(gone.side, gone.price, gone.quantity, true);
-    return gone.quantity;
+  // Takes `q` from level i of side s; the level goes when no known order and no anonymous
+  // liquidity rest there; with orders left, a quantity that rounding took to <= 0 is summed
+  // afresh from them.
+  void take_from_level(side s, std::size_t i, double q) {
+    std::vector<price_level>& v = levels_.levels(s);
+    price_level& l = v[i];
+    l.quantity -= q;
+    const std::uint32_t head = levels_.heads(s)[i];
+    if (head == no_order) {
+      const double anonymous = anonymous_.quantity_at(s, l.price);
+      if (anonymous == 0.0 || l.quantity <= 0.0) levels_.erase(v, v.begin() + static_cast<std::ptrdiff_t>(i));
+    } else if (l.quantity <= 0.0) {
+      double sum = anonymous_.quantity_at(s, l.price);
+      for (std::uint32_t n = head; n != no_order; n = nodes_[n].next) sum += nodes_[n].value.quantity;
+      l.quantity = sum;
+    }
+  }
+
+  // Erases the order whose slot in orders_ `slot` is (found just before).
+  double erase_order(std::uint32_t* slot) {
+    const std::uint32_t n = *slot;
+    orders_.erase_found(slot);
+    const double q = leave_level(n);
+    nodes_.release(n);
+    return q;
   }
 
   // Rule 1: an unknown id; with a hint, draw on the anonymous liquidity at the level.
@@ -313,35 +412,38 @@ class order_level_book {
       } else {
         anonymous_.add_quantity(h->side, h->price, -take);
       }
-      levels_.add_quantity(h->side, h->price, -take);
-      if (take == available && levels_.order_count_at(h->side, h->price) == 0) {
-        levels_.set_level(h->side, h->price, 0.0);
-      }
+      bool found = false;
+      const std::size_t i = levels_.locate(h->side, h->price, found);
+      if (found) take_from_level(h->side, i, take);
     }
     return take;
   }
 
   double reduce(order_id id, double q, const hint* h, kind k) {
     check_quantity(q, k == kind::cancel ? "cancel" : "execute");
-    resting_order* o = orders_.find(id);
-    if (o == nullptr) return take_unknown(q, h);
+    std::uint32_t* slot = orders_.find(id);
+    if (slot == nullptr) return take_unknown(q, h);
     ++(k == kind::cancel ? stats_.cancels : stats_.executions);
-    if (h != nullptr && (h->side != o->side || h->price != o->price)) ++stats_.mismatches;
-    if (q >= o->quantity || same_quantity(q, o->quantity)) {
-      if (q > o->quantity && !same_quantity(q, o->quantity)) {
+    resting_order& o = nodes_[*slot].value;
+    if (h != nullptr && (h->side != o.side || h->price != o.price)) ++stats_.mismatches;
+    if (q >= o.quantity || same_quantity(q, o.quantity)) {
+      if (q > o.quantity && !same_quantity(q, o.quantity)) {
         ++stats_.oversized;
-        stats_.unmatched_quantity += q - o->quantity;
+        stats_.unmatched_quantity += q - o.quantity;
       }
-      return erase_order(*o);
+      return erase_order(slot);
     }
-    o->quantity -= q;
-    levels_.take_checked(o->side, o->price, q, false);
+    o.quantity -= q;
+    bool found = false;
+    const std::size_t i = levels_.locate(o.side, o.price, found);
+    if (found) take_from_level(o.side, i, q);
     return q;
   }
 
-  detail::int64_table<resting_order> orders_;
-  price_level_book levels_;     // known orders + anonymous liquidity; the known orders per level
-  price_level_book anonymous_;  // anonymous liquidity only
+  detail::int64_table<std::uint32_t> orders_;  // id -> index in nodes_
+  detail::node_pool<resting_order> nodes_;     // the known orders, linked per level
+  price_level_book levels_;                    // known orders + anonymous liquidity; each level's first order
+  price_level_book anonymous_;                 // anonymous liquidity only
   order_level_book_stats stats_;
 };
 

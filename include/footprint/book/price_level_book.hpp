@@ -5,6 +5,7 @@
 #include "footprint/book/detail/batch_edit.hpp"
 #include "footprint/book/detail/level_checks.hpp"
 #include "footprint/book/detail/level_search.hpp"
+#include "footprint/book/detail/node_pool.hpp"
 #include "footprint/concepts.hpp"
 #include "footprint/error.hpp"
 #include "footprint/types.hpp"
@@ -166,8 +167,8 @@ class price_level_book {
   void clear() noexcept {
     bids_.clear();
     asks_.clear();
-    bid_counts_.clear();
-    ask_counts_.clear();
+    bid_heads_.clear();
+    ask_heads_.clear();
   }
   /// Sets the time of the last update (since midnight or epoch, as the feed says).
   void set_timestamp(std::chrono::nanoseconds t) noexcept { time_ = t; }
@@ -309,76 +310,39 @@ class price_level_book {
 
   void insert(std::vector<price_level>& v, std::vector<price_level>::iterator it, price_level l) {
     moved_ += static_cast<std::size_t>(v.end() - it);
-    if (counted_) {
-      std::vector<std::int64_t>& c = &v == &bids_ ? bid_counts_ : ask_counts_;
-      c.insert(c.begin() + (it - v.begin()), 0);
+    if (listed_) {
+      std::vector<std::uint32_t>& h = &v == &bids_ ? bid_heads_ : ask_heads_;
+      h.insert(h.begin() + (it - v.begin()), no_order);
     }
     v.insert(it, l);
   }
   void erase(std::vector<price_level>& v, std::vector<price_level>::iterator it) noexcept {
     moved_ += static_cast<std::size_t>(v.end() - it) - 1;
-    if (counted_) {
-      std::vector<std::int64_t>& c = &v == &bids_ ? bid_counts_ : ask_counts_;
-      c.erase(c.begin() + (it - v.begin()));
+    if (listed_) {
+      std::vector<std::uint32_t>& h = &v == &bids_ ? bid_heads_ : ask_heads_;
+      h.erase(h.begin() + (it - v.begin()));
     }
     v.erase(it);
   }
 
-  // ---- For order_level_book (counted_): the known orders resting at each level, kept in
-  // bid_counts_ / ask_counts_ beside the levels by insert and erase (the single-level paths;
-  // order_level_book never calls set_levels or replace_side, which do not keep the counts:
-  // on a copy of its levels, they drop them first).
-  std::vector<std::int64_t>& counts(side s) noexcept { return s == side::buy ? bid_counts_ : ask_counts_; }
+  // ---- For order_level_book (listed_): beside each level, the first of the known orders
+  // resting there (an index into the order book's nodes, `no_order` for none), inserted and
+  // erased with the level by the single-level paths. order_level_book never calls set_levels
+  // or replace_side, which do not keep them: on a copy of its levels, they drop them first.
+  static constexpr std::uint32_t no_order = detail::no_node;
+  std::vector<std::uint32_t>& heads(side s) noexcept { return s == side::buy ? bid_heads_ : ask_heads_; }
   void uncount() noexcept {
-    if (!counted_) return;
-    counted_ = false;
-    bid_counts_.clear();
-    ask_counts_.clear();
+    if (!listed_) return;
+    listed_ = false;
+    bid_heads_.clear();
+    ask_heads_.clear();
   }
-  // Adds a known order of `q` > 0 at `price` (a new level if there is none).
-  void add_order(side s, double price, double q) {
-    std::vector<price_level>& v = levels(s);
+  // The index of the level at `price` on side s, or its insertion point with `found` false.
+  std::size_t locate(side s, double price, bool& found) noexcept {
+    const std::vector<price_level>& v = levels(s);
     const auto it = find(s, price);
-    const auto i = static_cast<std::size_t>(it - v.begin());
-    if (it != v.end() && it->price == price) {
-      it->quantity += q;
-    } else {
-      insert(v, it, price_level{price, q});
-    }
-    ++counts(s)[i];
-  }
-  // Takes `q` > 0 from the level at `price`, if any; when `order_left`, one known order fewer
-  // rests there. The level goes when its quantity reaches <= 0, or when no known order is
-  // left and `anonymous` (the anonymous liquidity) has none at that price.
-  void take_order(side s, double price, double q, bool order_left, const price_level_book& anonymous) noexcept {
-    std::vector<price_level>& v = levels(s);
-    const auto it = find(s, price);
-    if (it == v.end() || it->price != price) return;
-    it->quantity -= q;
-    bool remove = false;
-    if (order_left) {
-      std::int64_t& n = counts(s)[static_cast<std::size_t>(it - v.begin())];
-      if (n > 0) --n;
-      remove = n == 0 && anonymous.quantity_at(s, price) == 0.0;
-    }
-    if (remove || it->quantity <= 0.0) erase(v, it);
-  }
-  // The known orders at `price` (0 when there is no such level).
-  [[nodiscard]] std::int64_t order_count_at(side s, double price) noexcept {
-    std::vector<price_level>& v = levels(s);
-    const auto it = find(s, price);
-    return it != v.end() && it->price == price ? counts(s)[static_cast<std::size_t>(it - v.begin())] : 0;
-  }
-
-  // For order_level_book, whose arguments are checked already: one search per update.
-  // Takes `q` > 0 from the level at `price`, if any; removes the level when its quantity
-  // reaches <= 0 or when `remove` (as add_quantity(-q) then set_level(0) would).
-  void take_checked(side s, double price, double q, bool remove) noexcept {
-    std::vector<price_level>& v = levels(s);
-    const auto it = find(s, price);
-    if (it == v.end() || it->price != price) return;
-    it->quantity -= q;
-    if (remove || it->quantity <= 0.0) erase(v, it);
+    found = it != v.end() && it->price == price;
+    return static_cast<std::size_t>(it - v.begin());
   }
 
   static void check(double price, double quantity, const char* fn) {
@@ -398,9 +362,9 @@ class price_level_book {
   std::size_t bid_finger_ = 0;  // index of the bid level found last (a hint for find)
   std::size_t ask_finger_ = 0;
   std::size_t moved_ = 0;  // levels moved by inserts, erases and merges (see detail::price_level_book_probe)
-  bool counted_ = false;   // order_level_book's levels: counts kept beside them
-  std::vector<std::int64_t> bid_counts_;  // counted_: known orders at each bid level
-  std::vector<std::int64_t> ask_counts_;
+  bool listed_ = false;    // order_level_book's levels: heads kept beside them
+  std::vector<std::uint32_t> bid_heads_;  // listed_: first known order at each bid level
+  std::vector<std::uint32_t> ask_heads_;
   // merge_levels' working space, kept to spare allocations per batch.
   std::vector<price_level> scratch_levels_;
   std::vector<std::size_t> scratch_positions_;

@@ -93,21 +93,41 @@ struct lobster_event {
 /// delete -> `remove`, visible execution -> `execute` (the last three with the message's
 /// side, price and size, so unknown ids follow rule 1 of `order_level_book`); also sets the
 /// book's timestamp. Hidden executions, cross trades and halts leave the orders alone.
+///
+/// Stale levels (rule 5 of `order_level_book`): a message of types 1 to 4 is about a visible
+/// order resting at its price, so no order rests on the other side at or through that price
+/// (it would have traded): those levels are taken out first, whatever the file. In a file of
+/// one level (`file_levels` 1), every such message is at its side's best, so the levels of
+/// its side better than its price are gone too: orders cancelled while outside the first
+/// level, of which the file says nothing (on the GOOG level-1 day, 9,180 such orders rest at
+/// the close without this rule, and the book is crossed after 98.9% of the messages). In a
+/// file of k > 1 levels the same message allows k - 1 better levels, and which of the
+/// book's are stale is not known: only the first rule applies.
+/// @param file_levels the k of the LOBSTER file (`lobster_reader::levels()`), 0 when unknown
 /// @return true when the event changed (or was meant to change) the orders: types 1 to 4
 /// @throws invalid_argument only for events not produced by `lobster_reader` (size <= 0, ...)
-inline bool apply(order_level_book& book, const lobster_event& ev) {
+inline bool apply(order_level_book& book, const lobster_event& ev, index file_levels = 0) {
   book.set_timestamp(ev.time);
   const auto size = static_cast<double>(ev.quantity);
   switch (ev.type) {
-    case lobster_event_type::submit: book.add(ev.order_id, ev.side, ev.price, size); return true;
-    case lobster_event_type::cancel: book.cancel(ev.order_id, ev.side, ev.price, size); return true;
-    case lobster_event_type::delete_order: book.remove(ev.order_id, ev.side, ev.price, size); return true;
-    case lobster_event_type::execute_visible: book.execute(ev.order_id, ev.side, ev.price, size); return true;
+    case lobster_event_type::submit:
+    case lobster_event_type::cancel:
+    case lobster_event_type::delete_order:
+    case lobster_event_type::execute_visible: break;
     case lobster_event_type::execute_hidden:
     case lobster_event_type::cross:
     case lobster_event_type::halt: return false;
   }
-  return false;
+  const side other = ev.side == side::buy ? side::sell : side::buy;
+  book.remove_levels_beyond(other, ev.price, /*inclusive=*/true);
+  if (file_levels == 1) book.remove_levels_beyond(ev.side, ev.price, /*inclusive=*/false);
+  switch (ev.type) {
+    case lobster_event_type::submit: book.add(ev.order_id, ev.side, ev.price, size); break;
+    case lobster_event_type::cancel: book.cancel(ev.order_id, ev.side, ev.price, size); break;
+    case lobster_event_type::delete_order: book.remove(ev.order_id, ev.side, ev.price, size); break;
+    default: book.execute(ev.order_id, ev.side, ev.price, size); break;
+  }
+  return true;
 }
 
 }  // namespace footprint

@@ -36,8 +36,10 @@ struct lobster_message_options {
 /// footprint::lobster_message_reader r(message_path);
 /// footprint::order_level_book book;
 /// footprint::lobster_event ev;
-/// while (r.next(ev)) footprint::apply(book, ev);
+/// while (r.next(ev)) footprint::apply(book, ev, file_levels);  // the file's k, 0 if unknown
 /// @endcode
+/// (`file_levels` lets `apply` take out the levels of orders cancelled while outside the
+/// file's k levels, which the file does not show: rule 5 of `order_level_book`.)
 /// An order-level book needs the messages only: `lobster_reader` also reads and checks the
 /// orderbook file (LOBSTER's own k-level reconstruction, 4k columns a row), which is most of
 /// its time on a level-10 file. The events are `lobster_reader`'s, field for field, except
