@@ -14,6 +14,7 @@
 
 #include "footprint/book/book_walk.hpp"
 #include "footprint/book/order_level_book.hpp"
+#include "footprint/book/order_level_book_stats.hpp"
 #include "footprint/book/price_level_book.hpp"
 #include "footprint/book/tick_level_book.hpp"
 #include "footprint/book/trade.hpp"

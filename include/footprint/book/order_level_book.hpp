@@ -10,6 +10,7 @@
 
 #include "footprint/book/detail/int64_table.hpp"
 #include "footprint/book/detail/node_pool.hpp"
+#include "footprint/book/order_level_book_stats.hpp"
 #include "footprint/book/price_level_book.hpp"
 #include "footprint/concepts.hpp"
 #include "footprint/error.hpp"
@@ -24,37 +25,6 @@
 #include <vector>
 
 namespace footprint {
-
-/// One resting order of an `order_level_book`.
-struct resting_order {
-  footprint::side side = footprint::side::buy;  ///< buy = bid side, sell = ask side
-  double price = 0.0;                           ///< quote currency, > 0
-  double quantity = 0.0;                        ///< remaining quantity (shares, contracts or coins), > 0
-};
-
-/// What an `order_level_book` did with the messages it could not apply as they stand.
-///
-/// Order-level feeds routinely name orders the book never saw: orders resting before the
-/// recording starts, or (in LOBSTER files of k levels) orders submitted outside the k
-/// levels that later reach them. The book never ignores such a message silently: it
-/// applies the documented rule (see `order_level_book`) and counts it here.
-struct order_level_book_stats {
-  std::size_t adds = 0;             ///< `add` calls (including duplicate ids)
-  std::size_t cancels = 0;          ///< partial cancels applied to a known order
-  std::size_t removes = 0;          ///< deletions of a known order
-  std::size_t executions = 0;       ///< executions against a known order
-  std::size_t unknown_ids = 0;      ///< cancel / remove / execute naming an id not in the book
-  std::size_t duplicate_ids = 0;    ///< `add` of an id already resting (the old order was replaced)
-  std::size_t oversized = 0;        ///< cancel / execute larger than the order's remaining quantity (clamped)
-  std::size_t mismatches = 0;       ///< side or price given for a known order differ from its own, or a
-                                    ///< deletion's quantity differs from the remaining quantity
-  double anonymous_used = 0.0;      ///< quantity taken from anonymous liquidity for unknown ids
-  double unmatched_quantity = 0.0;  ///< quantity that matched nothing: unknown ids beyond the anonymous
-                                    ///< liquidity at their level, plus the excess of oversized messages
-  std::size_t stale_levels = 0;     ///< levels taken out by `remove_levels_beyond` (rule 5)
-  std::size_t stale_orders = 0;     ///< known orders taken out with them
-  double stale_quantity = 0.0;      ///< their quantity, known orders and anonymous liquidity
-};
 
 /// An order-level ("L3") book: each resting order by id (side, price, remaining
 /// quantity), and the aggregated price-level book of them, kept up to date on every update.
@@ -224,25 +194,10 @@ class order_level_book {
   /// @return the known orders removed
   /// Complexity: O(levels and orders removed).
   std::size_t remove_levels_beyond(side s, double price, bool inclusive) noexcept {
-    std::vector<price_level>& v = levels_.levels(s);
-    std::vector<std::uint32_t>& heads = levels_.heads(s);
-    const auto stale = [&](double p) { return p == price ? inclusive : s == side::buy ? p > price : p < price; };
-    std::size_t removed = 0;
-    while (!v.empty() && stale(v.back().price)) {  // the best level is the last
-      for (std::uint32_t n = heads.back(), next = 0; n != no_order; n = next, ++removed) {
-        next = nodes_[n].next;
-        orders_.erase(nodes_[n].id);
-        nodes_.release(n);
-      }
-      ++stats_.stale_levels;
-      stats_.stale_quantity += v.back().quantity;
-      v.pop_back();
-      heads.pop_back();
-    }
-    std::vector<price_level>& a = anonymous_.levels(s);
-    while (!a.empty() && stale(a.back().price)) a.pop_back();
-    stats_.stale_orders += removed;
-    return removed;
+    const stale_test stale{s, price, inclusive};
+    if (!stale(levels_.levels(s)) && !stale(anonymous_.levels(s))) [[likely]]
+      return 0;
+    return remove_stale(stale);
   }
 
   /// Executes `quantity` against order `id` (LOBSTER type 4, ITCH "order executed").
@@ -354,6 +309,34 @@ class order_level_book {
   }
 
   static constexpr std::uint32_t no_order = detail::no_node;
+
+  // Rule 5: is the best level of a side (the last) beyond `price`?
+  struct stale_test {
+    side s;
+    double price;
+    bool inclusive;
+    bool operator()(const std::vector<price_level>& v) const noexcept {
+      const double p = v.empty() ? nan : v.back().price;
+      return p == price ? inclusive : s == side::buy ? p > price : p < price;
+    }
+  };
+  [[gnu::noinline]] std::size_t remove_stale(const stale_test& stale) noexcept {
+    std::vector<price_level>& v = levels_.levels(stale.s);
+    std::vector<std::uint32_t>& heads = levels_.heads(stale.s);
+    std::size_t removed = 0;
+    for (; stale(v); v.pop_back(), heads.pop_back()) {
+      for (std::uint32_t n = heads.back(), next = 0; n != no_order; n = next, ++removed) {
+        next = nodes_[n].next;
+        orders_.erase(nodes_[n].id);
+        nodes_.release(n);
+      }
+      ++stats_.stale_levels;
+      stats_.stale_quantity += v.back().quantity;
+    }
+    for (std::vector<price_level>& a = anonymous_.levels(stale.s); stale(a);) a.pop_back();
+    stats_.stale_orders += removed;
+    return removed;
+  }
 
   // Node n's order leaves its level: unlinked from the level's list, its quantity taken
   // from the level, and the level removed when no known order and no anonymous liquidity
