@@ -575,4 +575,28 @@ TEST_CASE("lobster_reader: bytes next to the digits in ASCII, and high bytes, ar
   CHECK(first_error("34200.1,1,11,100,1000000,1\r\n", "1000100,50,1000000,100\r\n").empty());  // CRLF files
 }
 
+TEST_CASE("apply: hidden executions, cross trades, halts and unknown types leave the orders and levels alone") {
+  fp::order_level_book book;
+  book.add(1, side::buy, 99.0, 100);
+  book.add(2, side::sell, 101.0, 100);
+  fp::lobster_event ev;
+  ev.side = side::buy;
+  ev.price = 101.0;  // would take the ask out if it were a resting bid's message
+  ev.quantity = 100;
+  ev.order_id = 1;
+  for (int t : {0, 5, 6, 7, 8}) {
+    ev.type = static_cast<lobster_event_type>(t);
+    CHECK_FALSE(fp::apply(book, ev, 1));
+  }
+  CHECK(book.order_count() == 2);
+  CHECK(book.ask_price(0) == 101.0);
+  CHECK(book.stats().stale_levels == 0);
+  ev.type = lobster_event_type::submit;  // a bid resting at 101: the ask there is stale
+  ev.order_id = 3;
+  CHECK(fp::apply(book, ev, 1));
+  CHECK(book.ask_levels() == 0);
+  CHECK(book.bid_price(0) == 101.0);
+  CHECK(book.stats().stale_orders == 1);
+}
+
 }  // namespace unity_lobster_reader

@@ -114,7 +114,7 @@ class price_level_book {
   }
   /// `set_levels` for levels already checked (private to footprint: `detail::checked_levels_t`).
   void set_levels(side s, std::span<const price_level> levels, detail::checked_levels_t) {
-    uncount();
+    drop_heads();
     if (levels.size() < batch_threshold) {
       for (const price_level& l : levels) set_level(s, l.price, l.quantity);
     } else {
@@ -144,7 +144,7 @@ class price_level_book {
   /// @throws invalid_argument when prices are not strictly ordered away from the best, or a
   /// price or quantity is invalid (quantity must be > 0)
   void replace_side(side s, std::span<const price_level> best_first) {
-    uncount();
+    drop_heads();
     std::vector<price_level>& v = levels(s);
     v.clear();
     v.reserve(best_first.size());
@@ -331,7 +331,7 @@ class price_level_book {
   // or replace_side, which do not keep them: on a copy of its levels, they drop them first.
   static constexpr std::uint32_t no_order = detail::no_node;
   std::vector<std::uint32_t>& heads(side s) noexcept { return s == side::buy ? bid_heads_ : ask_heads_; }
-  void uncount() noexcept {
+  void drop_heads() noexcept {
     if (!listed_) return;
     listed_ = false;
     bid_heads_.clear();

@@ -109,23 +109,21 @@ struct lobster_event {
 inline bool apply(order_level_book& book, const lobster_event& ev, index file_levels = 0) {
   book.set_timestamp(ev.time);
   const auto size = static_cast<double>(ev.quantity);
-  switch (ev.type) {
-    case lobster_event_type::submit:
-    case lobster_event_type::cancel:
-    case lobster_event_type::delete_order:
-    case lobster_event_type::execute_visible: break;
-    case lobster_event_type::execute_hidden:
-    case lobster_event_type::cross:
-    case lobster_event_type::halt: return false;
-  }
+  using type = lobster_event_type;
+  if (ev.type != type::submit && ev.type != type::cancel && ev.type != type::delete_order &&
+      ev.type != type::execute_visible)
+    return false;  // hidden executions, cross trades, halts
   const side other = ev.side == side::buy ? side::sell : side::buy;
   book.remove_levels_beyond(other, ev.price, /*inclusive=*/true);
   if (file_levels == 1) book.remove_levels_beyond(ev.side, ev.price, /*inclusive=*/false);
-  switch (ev.type) {
-    case lobster_event_type::submit: book.add(ev.order_id, ev.side, ev.price, size); break;
-    case lobster_event_type::cancel: book.cancel(ev.order_id, ev.side, ev.price, size); break;
-    case lobster_event_type::delete_order: book.remove(ev.order_id, ev.side, ev.price, size); break;
-    default: book.execute(ev.order_id, ev.side, ev.price, size); break;
+  if (ev.type == type::submit) {
+    book.add(ev.order_id, ev.side, ev.price, size);
+  } else if (ev.type == type::cancel) {
+    book.cancel(ev.order_id, ev.side, ev.price, size);
+  } else if (ev.type == type::delete_order) {
+    book.remove(ev.order_id, ev.side, ev.price, size);
+  } else {
+    book.execute(ev.order_id, ev.side, ev.price, size);
   }
   return true;
 }
