@@ -90,7 +90,7 @@ class order_level_book {
   void add(order_id id, side s, double price, double quantity) {
     check_price(price, "add");
     check_quantity(quantity, "add");
-    // Every allocation before the first change: a throw leaves the book as it was.
+    // The node and the table slot first: a throw there leaves the book as it was.
     const std::uint32_t fresh = nodes_.allocate();
     bool inserted = false;
     std::uint32_t* slot = nullptr;
