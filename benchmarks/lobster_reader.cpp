@@ -106,10 +106,24 @@ void BM_lobster_goog_l1_file(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * f.rows));
 }
 
+// No rule 5: each message applied to its order alone (stale orders stay).
+constexpr fp::index no_stale_rule = -1;
+
 // `apply` with the file's number of levels (rule 5 of order_level_book: stale levels out),
-// or, built against headers from before that rule (see the top), without it.
+// or, built against headers from before that rule (see the top), without it; with
+// `no_stale_rule`, each message to its order alone, as `apply` did before the rule.
 template <class Book, class Event>
 bool apply_event(Book& book, const Event& ev, fp::index file_levels) {
+  if (file_levels == no_stale_rule) {
+    const auto q = static_cast<double>(ev.quantity);
+    switch (ev.type) {
+      case fp::lobster_event_type::submit: book.add(ev.order_id, ev.side, ev.price, q); return true;
+      case fp::lobster_event_type::cancel: book.cancel(ev.order_id, ev.side, ev.price, q); return true;
+      case fp::lobster_event_type::delete_order: book.remove(ev.order_id, ev.side, ev.price, q); return true;
+      case fp::lobster_event_type::execute_visible: book.execute(ev.order_id, ev.side, ev.price, q); return true;
+      default: return false;
+    }
+  }
   if constexpr (requires { fp::apply(book, ev, file_levels); }) {
     return fp::apply(book, ev, file_levels);
   } else {
@@ -146,25 +160,7 @@ void BM_lobster_goog_l1_message_only_order_level_book(benchmark::State& state) {
 }
 // The same without rule 5 (each message applied to its order alone: stale orders stay).
 void BM_lobster_goog_l1_message_only_order_level_book_no_stale_rule(benchmark::State& state) {
-  const sample_files& f = goog();
-  if (!have(state, f)) return;
-  for (auto _ : state) {
-    fp::lobster_message_reader r(fp::lobster_message_reader::in_memory, f.message);
-    fp::order_level_book book;
-    fp::lobster_event ev;
-    while (r.next(ev)) {
-      const auto q = static_cast<double>(ev.quantity);
-      switch (ev.type) {
-        case fp::lobster_event_type::submit: book.add(ev.order_id, ev.side, ev.price, q); break;
-        case fp::lobster_event_type::cancel: book.cancel(ev.order_id, ev.side, ev.price, q); break;
-        case fp::lobster_event_type::delete_order: book.remove(ev.order_id, ev.side, ev.price, q); break;
-        case fp::lobster_event_type::execute_visible: book.execute(ev.order_id, ev.side, ev.price, q); break;
-        default: break;
-      }
-    }
-    benchmark::DoNotOptimize(book.order_count());
-  }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * f.rows));
+  order_level_book_from<fp::lobster_message_reader>(state, goog(), no_stale_rule);
 }
 void BM_lobster_aapl_l10_order_level_book(benchmark::State& state) {
   order_level_book_from<fp::lobster_reader>(state, aapl(), 10);
