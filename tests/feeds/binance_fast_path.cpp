@@ -22,6 +22,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 // Each test file is its own namespace: the module's files compile as one unity translation unit.
@@ -340,6 +341,44 @@ TEST_CASE("binance fast path: a quoted decimal read from one 16-byte load matche
 #if defined(__SSE2__)
   CHECK(fast > 100'000);  // the fast path is taken, not declined throughout
 #endif
+}
+
+TEST_CASE("binance fast path: levels read two numbers per vector division, each as std::from_chars reads it") {
+  // A snapshot of random [price, quantity] levels, each number of its own shape (0 to 8
+  // digits on either side of the '.', the '.' or not, 1 in 16 damaged): the parser takes
+  // a level's two numbers in one vector division; every value must be from_chars' own, in
+  // its lane (price, then quantity), whatever the two numbers' fractional lengths.
+  std::mt19937_64 rng(20261206);
+  fp::detail::binance::fast_parser parser;
+  std::size_t parsed = 0, levels_read = 0, wrong = 0;
+  std::string first_wrong;
+  for (int line = 0; line < 3000; ++line) {
+    const std::size_t n = 1 + rng() % 40;
+    std::vector<std::pair<std::string, std::string>> want;
+    std::string text = "{\"lastUpdateId\":1,\"bids\":[";
+    for (std::size_t i = 0; i < n; ++i) {
+      want.emplace_back(random_decimal(rng, 9, false), random_decimal(rng, 9, false));
+      text += (i ? ",[\"" : "[\"") + want.back().first + "\",\"" + want.back().second + "\"]";
+    }
+    text += "],\"asks\":[]}";
+    fp::detail::binance::fast_message m;
+    std::vector<fp::price_level> bids, asks;
+    if (!parser.parse(text, m, bids, asks)) continue;  // a damaged number: the nlohmann path's
+    ++parsed;
+    REQUIRE(bids.size() == n);
+    for (std::size_t i = 0; i < n; ++i) {
+      double price = 0.0, quantity = 0.0;
+      const bool ok = from_chars_whole(want[i].first, price) && from_chars_whole(want[i].second, quantity);
+      ++levels_read;
+      if (!ok || bits(price) != bits(bids[i].price) || bits(quantity) != bits(bids[i].quantity)) {
+        if (wrong++ == 0) first_wrong = "[" + want[i].first + ", " + want[i].second + "]";
+      }
+    }
+  }
+  INFO("first level read wrong: ", first_wrong);
+  CHECK(wrong == 0);
+  CHECK(parsed > 100);  // lines with every number well formed are read
+  CHECK(levels_read > 1000);
 }
 
 TEST_CASE("binance fast path: every real capture reads identically with and without it") {

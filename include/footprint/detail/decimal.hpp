@@ -82,26 +82,31 @@ namespace footprint::detail {
   return parse_decimal_general(first, last, x);
 }
 
+/// The powers of ten 1e0 to 1e8, exact doubles (the divisors of the fast paths below).
+inline constexpr double exact_pow10[9] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+
 /// Reads a plain decimal closed by '"' (the inside of a JSON string such as
-/// "61737.63000000"), from one 16-byte load: the quote, the '.' and the non-digits are found
-/// with three vector compares, and the digits before and after the '.' (at most 8 each) are
-/// combined eight at a time (a decimal of at most 8 characters, e.g. a USD-M "61737.60", in
-/// one combination, the '.' taken out of its word). The value is `parse_decimal`'s of the text before the quote
-/// (m / 10^k with exact operands, so bit-identical to `std::from_chars`).
+/// "61737.63000000") as its mantissa and its count of fractional digits, from one 16-byte
+/// load: the quote, the '.' and the non-digits are found with three vector compares, and the
+/// digits before and after the '.' (at most 8 each) are combined eight at a time (a decimal
+/// of at most 8 characters, e.g. a USD-M "61737.60", in one combination, the '.' taken out of
+/// its word). The decimal's value is m / 10^frac: both operands are exact doubles (m <= 2^53,
+/// frac <= 8), so the one IEEE division (`quoted_plain_decimal`, or two at once in a vector
+/// division) is correctly rounded, bit-identical to `std::from_chars`.
 /// @param p at the first character after the opening quote; on success, advanced past the
 ///        closing quote
 /// @param last the end of the text; the fast path needs 17 bytes from p
-/// @param x receives the value on success
-/// @return false (p and x untouched) when the fast path does not apply: fewer than 17 bytes
-///         left, no quote within 16 bytes, text other than digits with at most one '.', more
-///         than 8 digits on either side of the '.', no digit, a mantissa above 2^53, or a
+/// @param m receives the digits as an integer (<= 2^53) on success
+/// @param frac receives the count of digits after the '.' (0 to 8) on success
+/// @return false (p, m and frac untouched) when the fast path does not apply: fewer than 17
+///         bytes left, no quote within 16 bytes, text other than digits with at most one '.',
+///         more than 8 digits on either side of the '.', no digit, a mantissa above 2^53, or a
 ///         machine without SSE2; the caller then reads the number the general way.
 /// Complexity: O(1); never throws.
-[[nodiscard, gnu::always_inline]] inline bool quoted_plain_decimal(const char*& p, const char* last,
-                                                                   double& x) noexcept {
+[[nodiscard, gnu::always_inline]] inline bool quoted_plain_mantissa(const char*& p, const char* last, std::uint64_t& m,
+                                                                    int& frac) noexcept {
 #if defined(__SSE2__)
   static constexpr std::uint64_t pow10i[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
-  static constexpr double pow10[9] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
   if (last - p < 17) return false;
   const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   const auto quote = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('"'))));
@@ -113,9 +118,9 @@ namespace footprint::detail {
   const unsigned dot = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')))) & inside;
   if (((digit | dot) & inside) != inside || (dot & (dot - 1)) != 0) return false;
   const int whole = dot == 0 ? len : std::countr_zero(dot);
-  const int frac = dot == 0 ? 0 : len - whole - 1;
-  if (whole > 8 || frac > 8 || whole + frac == 0) return false;
-  std::uint64_t m = 0;
+  const int k = dot == 0 ? 0 : len - whole - 1;
+  if (whole > 8 || k > 8 || whole + k == 0) return false;
+  std::uint64_t x = 0;
   if (len <= 8 && whole <= 6) {
     // A short decimal ("61737.60", "0.123"): its digits in one word, the '.' taken out (the
     // bytes after it moved down one), then combined once.
@@ -127,21 +132,41 @@ namespace footprint::detail {
       w = (w & ((std::uint64_t{1} << (8 * at)) - 1)) | ((w >> (8 * (at + 1))) << (8 * at));
       --digits;
     }
-    m = swar_digits(w << (8 * (8 - digits)));
+    x = swar_digits(w << (8 * (8 - digits)));
   } else {
     // p + whole + 1 + 8 <= p + 17 <= last: both 8-byte reads are in the text.
-    m = eight_digits(p, whole) * pow10i[frac] + eight_digits(p + whole + 1, frac);
+    x = eight_digits(p, whole) * pow10i[k] + eight_digits(p + whole + 1, k);
   }
-  if (m > (std::uint64_t{1} << 53)) return false;
-  x = static_cast<double>(m) / pow10[frac];
+  if (x > (std::uint64_t{1} << 53)) return false;
+  m = x;
+  frac = k;
   p += len + 1;
   return true;
 #else
   (void)p;
   (void)last;
-  (void)x;
+  (void)m;
+  (void)frac;
   return false;
 #endif
+}
+
+/// Reads a plain decimal closed by '"' (see `quoted_plain_mantissa`) as a double: m / 10^frac,
+/// the value `parse_decimal` gives for the text before the quote (bit-identical to
+/// `std::from_chars`).
+/// @param p at the first character after the opening quote; on success, advanced past the
+///        closing quote
+/// @param last the end of the text; the fast path needs 17 bytes from p
+/// @param x receives the value on success
+/// @return false (p and x untouched) when `quoted_plain_mantissa` does not apply
+/// Complexity: O(1); never throws.
+[[nodiscard, gnu::always_inline]] inline bool quoted_plain_decimal(const char*& p, const char* last,
+                                                                   double& x) noexcept {
+  std::uint64_t m = 0;
+  int frac = 0;
+  if (!quoted_plain_mantissa(p, last, m, frac)) return false;
+  x = static_cast<double>(m) / exact_pow10[frac];
+  return true;
 }
 
 }  // namespace footprint::detail

@@ -18,6 +18,10 @@
 #include <string_view>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace footprint::detail::binance {
 
 /// A position in a line of JSON (`p_`, before `end_`) and the reads from it.
@@ -150,17 +154,32 @@ class json_cursor {
     return parse_decimal(first, q, x) && std::isfinite(x);
   }
   // One level in the form the exchanges send, ["<decimal>","<decimal>"] without whitespace,
-  // both numbers read by `quoted_plain_decimal`; false (p_ untouched) for anything else,
-  // which `level` then reads. Needs 40 bytes from p_, enough for both 16-byte reads.
+  // both numbers read by `quoted_plain_mantissa` and divided by their powers of ten in one
+  // vector division (the divider was half the time of the levels with a division each);
+  // false (p_ untouched) for anything else, which `level` then reads. Needs 40 bytes from
+  // p_, enough for both 16-byte reads.
   [[gnu::always_inline]] bool packed_level(price_level& l) noexcept {
+#if defined(__SSE2__)
     const char* q = p_;
     if (end_ - q < 40 || q[0] != '[' || q[1] != '"') return false;
     q += 2;
-    if (!quoted_plain_decimal(q, end_, l.price) || q[0] != ',' || q[1] != '"') return false;
+    std::uint64_t mp = 0, mq = 0;
+    int fp = 0, fq = 0;
+    if (!quoted_plain_mantissa(q, end_, mp, fp) || q[0] != ',' || q[1] != '"') return false;
     q += 2;
-    if (!quoted_plain_decimal(q, end_, l.quantity) || *q != ']') return false;
+    if (!quoted_plain_mantissa(q, end_, mq, fq) || *q != ']') return false;
+    // Each lane is the IEEE division of two exact doubles: the same as two scalar divisions.
+    alignas(16) double v[2];
+    _mm_store_pd(v, _mm_div_pd(_mm_set_pd(static_cast<double>(mq), static_cast<double>(mp)),
+                               _mm_set_pd(exact_pow10[fq], exact_pow10[fp])));
+    l.price = v[0];
+    l.quantity = v[1];
     p_ = q + 1;
     return true;
+#else
+    (void)l;
+    return false;
+#endif
   }
   // One level, [price, quantity] of decimal strings, with any JSON whitespace.
   bool level(price_level& l) noexcept {
