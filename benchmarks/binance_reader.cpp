@@ -23,6 +23,8 @@
 #include "footprint/feeds/binance/detail/binance_fast_parse.hpp"
 #include "footprint/feeds/line_reader.hpp"
 
+#include "binance_capture.hpp"
+
 #include <benchmark/benchmark.h>
 #include <nlohmann/json.hpp>
 
@@ -48,47 +50,8 @@ namespace fp = footprint;
 
 namespace {
 
-struct capture_text {
-  std::string depth_only;  // the depth-update lines of the capture
-  std::string all;         // every line
-  std::size_t depth_updates = 0;
-  std::size_t levels = 0;
-  std::size_t messages = 0;
-};
-
-// Loads a capture once; empty when the data folder is absent.
-const capture_text& load(const char* relative) {
-  static std::map<std::string, capture_text> cache;
-  auto [it, inserted] = cache.try_emplace(relative);
-  capture_text& c = it->second;
-  if (!inserted) return c;
-  const std::filesystem::path p = std::filesystem::path(FOOTPRINT_BENCH_DATA_DIR) / "binance" / "raw" / relative;
-  if (!std::filesystem::is_regular_file(p)) return c;
-  fp::line_reader lr(p.string());
-  std::string_view line;
-  while (lr.next(line)) {
-    c.all.append(line).push_back('\n');
-    ++c.messages;
-    if (line.find("@depth") != std::string_view::npos) {
-      c.depth_only.append(line).push_back('\n');
-    }
-  }
-  fp::binance_reader r("count", c.depth_only);
-  fp::binance_event ev;
-  while (r.next(ev)) {
-    ++c.depth_updates;
-    c.levels += ev.bids.size() + ev.asks.size();
-  }
-  return c;
-}
-
-// The capture, or nullptr when it is not there (the benchmark is then skipped).
-const capture_text* capture_or_skip(benchmark::State& state, const char* capture) {
-  const capture_text& c = load(capture);
-  if (c.messages > 0 && c.depth_updates > 0) return &c;
-  state.SkipWithError("Binance capture not found (FOOTPRINT_BENCH_DATA_DIR)");
-  return nullptr;
-}
+using footprint_bench::capture_or_skip;
+using footprint_bench::capture_text;
 
 void per_update_counters(benchmark::State& state, const capture_text& c) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * c.depth_updates));

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cmath>
+#include <random>
 #include <vector>
 
 // Each test file is its own namespace: the module's files compile as one unity translation unit.
@@ -74,6 +75,36 @@ TEST_CASE("depth_within_bps counts the levels within x bps of the mid on each si
       fp::depth_within_bps({.bps = {5.0, 5.0}}),
       "footprint::depth_within_bps::depth_within_bps: feature names must be unique (got 'bid_depth_5bps' twice)",
       fp::invalid_argument);
+}
+
+TEST_CASE("depth_within_bps: distances in any order give each distance's own sum, bit for bit") {
+  // Random books of 1 to 400 levels a side at random gaps and sizes; distances given in a
+  // random order (largest first, interleaved): each output is the sum, best level first, of
+  // the levels within its distance (the plain one-walk-per-distance definition), exactly.
+  std::mt19937_64 rng(20261206);
+  std::uniform_real_distribution<double> gap(0.01, 0.5), size(0.001, 50.0);
+  const std::vector<double> bps = {25.0, 1.0, 300.0, 5.0, 0.5, 10.0};
+  fp::depth_within_bps d({.bps = bps});
+  std::vector<double> out(d.size());
+  std::size_t mismatches = 0, nonzero = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    std::vector<fp::price_level> bids, asks;
+    double b = 1000.0, a = 1000.0 + gap(rng);
+    for (std::size_t i = 0, n = 1 + rng() % 400; i < n; ++i, b -= gap(rng)) bids.push_back({b, size(rng)});
+    for (std::size_t i = 0, n = 1 + rng() % 400; i < n; ++i, a += gap(rng)) asks.push_back({a, size(rng)});
+    d.compute(make_book(bids, asks), out);
+    const double mid = 0.5 * (bids[0].price + asks[0].price);
+    for (std::size_t j = 0; j < bps.size(); ++j) {
+      double want_bid = 0.0, want_ask = 0.0;
+      const double lo = mid * (1.0 - bps[j] * 1e-4), hi = mid * (1.0 + bps[j] * 1e-4);
+      for (std::size_t i = 0; i < bids.size() && bids[i].price >= lo; ++i) want_bid += bids[i].quantity;
+      for (std::size_t i = 0; i < asks.size() && asks[i].price <= hi; ++i) want_ask += asks[i].quantity;
+      if (out[2 * j] != want_bid || out[2 * j + 1] != want_ask) ++mismatches;
+      if (want_bid > 0.0 && want_ask > 0.0) ++nonzero;
+    }
+  }
+  CHECK(mismatches == 0);
+  CHECK(nonzero > 900);  // most distances reach levels on both sides
 }
 
 TEST_CASE("book_slope is the OLS slope of cumulative depth on distance from the mid (bps)") {

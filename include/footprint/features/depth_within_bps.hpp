@@ -8,8 +8,10 @@
 #include "footprint/error.hpp"
 #include "footprint/types.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <numeric>
 #include <span>
 #include <string>
 #include <utility>
@@ -31,7 +33,8 @@ struct depth_within_bps_params {
 /// measure (depth "at x bps" of the mid); no single paper defines it.
 /// NaN rules: NaN for every feature when either side is empty (no mid).
 /// Features, in order: for each x in `params.bps`: `bid_depth_<x>bps`, `ask_depth_<x>bps`.
-/// Stateless; `compute` is O(levels * distances), does not allocate and does not throw.
+/// Stateless; `compute` is O(levels within the largest distance + distances), does not
+/// allocate and does not throw.
 class depth_within_bps {
  public:
   /// @throws invalid_argument when `bps` is empty or holds a value that is not finite and
@@ -47,6 +50,10 @@ class depth_within_bps {
       names_.push_back("ask_depth_" + detail::feat::number_label(x) + "bps");
     }
     detail::feat::check_unique_names(where, names_);
+    increasing_.resize(params_.bps.size());
+    std::iota(increasing_.begin(), increasing_.end(), std::size_t{0});
+    std::sort(increasing_.begin(), increasing_.end(),
+              [&](std::size_t a, std::size_t b) { return params_.bps[a] < params_.bps[b]; });
   }
 
   /// The parameters.
@@ -57,23 +64,28 @@ class depth_within_bps {
   [[nodiscard]] std::span<const std::string> names() const noexcept { return names_; }
 
   /// Writes bid and ask depth for each distance to out[0..size()).
+  /// One walk per side from the best level outwards, the distances taken in increasing
+  /// order: each level is read once, and the depth at x is the walk's running sum when it
+  /// passes x (the same additions, in the same order, as one walk per distance).
   template <OrderBookView B>
   void compute(const B& book, std::span<double> out) const noexcept {
     using T = detail::feat::book_traits<B>;
     const double mid = detail::feat::mid_price(book);
+    if (std::isnan(mid)) {
+      for (std::size_t j = 0; j < size(); ++j) out[j] = nan;
+      return;
+    }
     const index nb = T::bid_levels(book);
     const index na = T::ask_levels(book);
-    for (std::size_t j = 0; j < params_.bps.size(); ++j) {
-      if (std::isnan(mid)) {
-        out[2 * j] = out[2 * j + 1] = nan;
-        continue;
-      }
+    index ib = 0;
+    index ia = 0;
+    double db = 0.0;
+    double da = 0.0;
+    for (const std::size_t j : increasing_) {
       const double lo = mid * (1.0 - params_.bps[j] * 1e-4);
       const double hi = mid * (1.0 + params_.bps[j] * 1e-4);
-      double db = 0.0;
-      double da = 0.0;
-      for (index i = 0; i < nb && T::bid_price(book, i) >= lo; ++i) db += T::bid_quantity(book, i);
-      for (index i = 0; i < na && T::ask_price(book, i) <= hi; ++i) da += T::ask_quantity(book, i);
+      for (; ib < nb && T::bid_price(book, ib) >= lo; ++ib) db += T::bid_quantity(book, ib);
+      for (; ia < na && T::ask_price(book, ia) <= hi; ++ia) da += T::ask_quantity(book, ia);
       out[2 * j] = db;
       out[2 * j + 1] = da;
     }
@@ -82,6 +94,7 @@ class depth_within_bps {
  private:
   depth_within_bps_params params_;
   std::vector<std::string> names_;
+  std::vector<std::size_t> increasing_;  // indices of params_.bps, smallest distance first
 };
 
 }  // namespace footprint
