@@ -9,8 +9,10 @@
 #include <zlib.h>
 
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -135,6 +137,35 @@ TEST_CASE("lines longer than the block buffer are returned whole") {
     const auto lines = read_all(r);
     REQUIRE(lines.size() == 3);
     CHECK(lines[2] == std::string(1000, 'z'));
+  }
+}
+
+TEST_CASE("every line length from 0 to 200 bytes is split where its line end is") {
+  // The line end is searched 16 bytes at a time over a line's first 64 bytes, then by
+  // memchr: lines of every length across those boundaries, in a buffer that ends exactly at
+  // the last byte (no read past it), in memory and from a file read in 64-byte blocks, with
+  // '\n' and '\r\n' ends, each line holding a '\r' and a comma that must not end it.
+  std::vector<std::string> want;
+  std::string text, text_crlf;
+  for (std::size_t n = 0; n <= 200; ++n) {
+    std::string line;
+    for (std::size_t i = 0; i < n; ++i) line += static_cast<char>(i % 7 == 3 ? ',' : 'a' + (n + i) % 26);
+    if (n > 5) line[n / 2] = '\r';
+    want.push_back(line);
+    text += line + "\n";
+    text_crlf += line + "\r\n";
+  }
+  for (const std::string* t : {&text, &text_crlf}) {
+    // The exact bytes on the heap, the last byte the buffer's last.
+    const std::unique_ptr<char[]> exact(new char[t->size()]);
+    std::memcpy(exact.get(), t->data(), t->size());
+    fp::line_reader memory("memory", std::string_view(exact.get(), t->size()));
+    CHECK(read_all(memory) == want);
+    const fs::path plain = temp_file("lengths.txt");
+    write_plain(plain, *t);
+    fp::line_reader file(plain.string(), 64);
+    CHECK(read_all(file) == want);
+    fs::remove(plain);
   }
 }
 
