@@ -155,9 +155,9 @@ class json_cursor {
   }
   // One level in the form the exchanges send, ["<decimal>","<decimal>"] without whitespace,
   // both numbers read by `quoted_plain_mantissa` and divided by their powers of ten in one
-  // vector division (the divider was half the time of the levels with a division each);
-  // false (p_ untouched) for anything else, which `level` then reads. Needs 40 bytes from
-  // p_, enough for both 16-byte reads.
+  // vector division (a profile had half of the levels' samples waiting on the two scalar
+  // divisions; the parse alone is 1.01-1.09x faster so); false (p_ untouched) for anything
+  // else, which `level` then reads. Needs 40 bytes from p_, enough for both 16-byte reads.
   [[gnu::always_inline]] bool packed_level(price_level& l) noexcept {
 #if defined(__SSE2__)
     const char* q = p_;
