@@ -9,6 +9,7 @@
 #include <benchmark/benchmark.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -56,6 +57,13 @@ inline const capture_text* capture_or_skip(benchmark::State& state, const char* 
   if (c.messages > 0 && c.depth_updates > 0) return &c;
   state.SkipWithError("Binance capture not found (FOOTPRINT_BENCH_DATA_DIR)");
   return nullptr;
+}
+
+// Items are the capture's messages, and a counter of the seconds per message.
+inline void per_message_counters(benchmark::State& state, const capture_text& c) {
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * c.messages));
+  state.counters["time_per_message"] = benchmark::Counter(
+      static_cast<double>(c.messages), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
 }  // namespace footprint_bench

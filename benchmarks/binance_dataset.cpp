@@ -27,12 +27,7 @@ namespace {
 
 using footprint_bench::capture_or_skip;
 using footprint_bench::capture_text;
-
-void per_message(benchmark::State& state, const capture_text& c) {
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * c.messages));
-  state.counters["time_per_message"] = benchmark::Counter(
-      static_cast<double>(c.messages), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
-}
+using footprint_bench::per_message_counters;
 
 void dataset(benchmark::State& state, const char* capture) {
   const capture_text* c = capture_or_skip(state, capture);
@@ -42,7 +37,7 @@ void dataset(benchmark::State& state, const char* capture) {
     const fp::impact_pipeline_result out = fp::binance_dataset(std::span<fp::binance_reader>(&r, 1));
     benchmark::DoNotOptimize(out.orders.rows());
   }
-  per_message(state, *c);
+  per_message_counters(state, *c);
 }
 
 void reader_alone(benchmark::State& state, const char* capture) {
@@ -55,7 +50,7 @@ void reader_alone(benchmark::State& state, const char* capture) {
     while (r.next(ev)) ++n;
     benchmark::DoNotOptimize(n);
   }
-  per_message(state, *c);
+  per_message_counters(state, *c);
 }
 
 }  // namespace

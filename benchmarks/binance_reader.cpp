@@ -40,8 +40,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <filesystem>
-#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -386,9 +384,7 @@ void all_messages(benchmark::State& state, const char* capture, bool fast) {
     while (r.next(ev)) ++n;
     benchmark::DoNotOptimize(n);
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * c.messages));
-  state.counters["time_per_message"] = benchmark::Counter(
-      static_cast<double>(c.messages), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  footprint_bench::per_message_counters(state, c);
 }
 void BM_binance_reader_all_messages(benchmark::State& state, const char* capture) {
   all_messages(state, capture, true);
