@@ -1,8 +1,9 @@
 // footprint-batch: the calibration over many (instrument, day) shards (docs/distributed.md).
 //
 // Reads a manifest (one JSON object per line: a shard's id, source and files; relative paths
-// are resolved against the manifest's folder), fits each shard with footprint::fit_shard
-// (impact laws, the pooled regression's sufficient statistics, a simulated TWAP), writes
+// are resolved against the manifest's folder), fits each shard (footprint::load_shard_data, fit_shard,
+// simulate_shard, backtest_shard: impact laws, the pooled regression's sufficient statistics,
+// a simulated TWAP, the backtest), writes
 // DIR/<id>.json per shard and DIR/summary.json (footprint::pool_shards: the exact merge and
 // the per-shard laws). `--shard K` runs the K-th shard only (a Slurm array task, a GNU
 // parallel job); `--merge` pools the results already in DIR. The output is the same byte
@@ -11,8 +12,12 @@
 
 #include <footprint/error.hpp>
 #include <footprint/io/shard_json.hpp>
+#include <footprint/models/linear/bayesian_linear.hpp>
 #include <footprint/pretrade/pooled_fit.hpp>
+#include <footprint/pretrade/shard_backtest.hpp>
+#include <footprint/pretrade/shard_data.hpp>
 #include <footprint/pretrade/shard_fit.hpp>
+#include <footprint/pretrade/shard_simulation.hpp>
 #include <footprint/version.hpp>
 
 #include <CLI/CLI.hpp>
@@ -86,7 +91,12 @@ fs::path result_path(const options& o, const std::string& id) { return fs::path(
 // Fits one shard and writes DIR/<id>.json; returns the JSON text written.
 std::string run_shard(const options& o, const fp::shard& s, const fp::shard_params& p) {
   const auto t0 = std::chrono::steady_clock::now();
-  const std::string text = fp::shard_fit_to_json(fp::fit_shard(s, p));
+  // the shard's four steps (footprint/pretrade/shard_fit.hpp)
+  const fp::impact_pipeline_result data = fp::load_shard_data(s, 20);
+  fp::shard_fit fit = fp::fit_shard(s, data, p);
+  fp::simulate_shard(fit, s, p, data, [&] { return fp::load_shard_order_flow(s); });
+  fp::backtest_shard<fp::bayesian_linear>(fit, data, p);
+  const std::string text = fp::shard_fit_to_json(fit);
   write_text(result_path(o, s.id), text);
   if (!o.quiet) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

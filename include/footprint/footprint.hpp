@@ -189,8 +189,10 @@
 #include "footprint/pretrade/pretrade_backtest.hpp"
 #include "footprint/pretrade/pretrade_report.hpp"
 #include "footprint/pretrade/shard.hpp"
+#include "footprint/pretrade/shard_backtest.hpp"
 #include "footprint/pretrade/shard_data.hpp"
 #include "footprint/pretrade/shard_fit.hpp"
+#include "footprint/pretrade/shard_simulation.hpp"
 
 #include "footprint/io/linear_model_json.hpp"
 #include "footprint/io/mlp_json.hpp"

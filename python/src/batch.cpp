@@ -5,8 +5,12 @@
 #include "bindings.hpp"
 
 #include <footprint/io/shard_json.hpp>
+#include <footprint/models/linear/bayesian_linear.hpp>
 #include <footprint/pretrade/pooled_fit.hpp>
+#include <footprint/pretrade/shard_backtest.hpp>
+#include <footprint/pretrade/shard_data.hpp>
 #include <footprint/pretrade/shard_fit.hpp>
+#include <footprint/pretrade/shard_simulation.hpp>
 
 #include <span>
 #include <string>
@@ -21,7 +25,12 @@ void bind_batch(py::module_& m) {
         py::gil_scoped_release release;
         const shard s = shard_from_json(shard_json, "<shard>", 1);
         const shard_params p = shard_params_from_json(params_json.empty() ? std::string("{}") : params_json);
-        return shard_fit_to_json(fit_shard(s, p));
+        // the shard's four steps (footprint/pretrade/shard_fit.hpp)
+        const impact_pipeline_result data = load_shard_data(s, 20);
+        shard_fit fit = fit_shard(s, data, p);
+        simulate_shard(fit, s, p, data, [&] { return load_shard_order_flow(s); });
+        backtest_shard<bayesian_linear>(fit, data, p);
+        return shard_fit_to_json(fit);
       },
       py::arg("shard_json"), py::arg("params_json") = "{}",
       "Fits one shard (a manifest line's JSON object; paths as given) with the parameters' JSON "

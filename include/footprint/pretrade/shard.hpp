@@ -1,15 +1,19 @@
 /// @file pretrade/shard.hpp
 /// @brief One shard of a calibration over many instruments and days (an (instrument, day)
 /// data set), the parameters of its fit, and what its fit reports (`shard_fit`): plain value
-/// types, shared by `fit_shard` (pretrade/shard_fit.hpp), `pool_shards`
-/// (pretrade/pooled_fit.hpp) and their JSON (io/shard_json.hpp). See docs/distributed.md.
+/// types, shared by the steps of a shard's fit (`fit_shard`, `simulate_shard`,
+/// `backtest_shard`: pretrade/shard_fit.hpp, shard_simulation.hpp, shard_backtest.hpp),
+/// `pool_shards` (pretrade/pooled_fit.hpp) and their JSON (io/shard_json.hpp). See
+/// docs/distributed.md.
 ///
-/// A cheap header: standard library, Eigen/Core, base headers and the synthetic market's parameters.
+/// A cheap header: standard library, Eigen/Core, base headers, the order-flow event and the
+/// synthetic market's parameters.
 #pragma once
 
 #include "footprint/data/synthetic/synthetic_market.hpp"
 #include "footprint/impact/parameter_estimate.hpp"
 #include "footprint/models/linear/linear_statistics.hpp"
+#include "footprint/simulation/order_flow_event.hpp"
 #include "footprint/types.hpp"
 
 #include <chrono>
@@ -124,6 +128,15 @@ struct shard_fit {
   // ---- the walk-forward backtest of the pre-trade report (footprint-backtest's defaults)
   std::vector<shard_backtest_score> backtest;  ///< one per method, in `backtest_method` order (empty: none)
   std::string backtest_message;                ///< what was tested, or why nothing was
+};
+
+/// A shard's order flow as a tape for the order-book simulators (simulation/), and what it
+/// came from.
+struct shard_order_flow {
+  std::vector<order_flow_event> events;  ///< the tape, in time order
+  double tick_size = 0.01;               ///< the grid of the events' price_tick, quote currency
+  std::string description;               ///< e.g. "LOBSTER GOOG_..._message_1.csv"
+  std::vector<std::string> notes;        ///< e.g. the grid chosen
 };
 
 namespace detail::pretrade {

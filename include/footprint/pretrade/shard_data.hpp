@@ -87,15 +87,6 @@ template <class = void>
                                         "\")"));
 }
 
-/// A shard's order flow as a tape for the order-book simulators (simulation/), and what it
-/// came from.
-struct shard_order_flow {
-  std::vector<order_flow_event> events;  ///< the tape, in time order
-  double tick_size = 0.01;               ///< the grid of the events' price_tick, quote currency
-  std::string description;               ///< e.g. "LOBSTER GOOG_..._message_1.csv"
-  std::vector<std::string> notes;        ///< e.g. the grid chosen
-};
-
 namespace detail::pretrade {
 
 template <class = void>
