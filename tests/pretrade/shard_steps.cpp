@@ -1,9 +1,9 @@
 // The steps of a shard's fit (pretrade/shard_fit.hpp, shard_simulation.hpp,
 // shard_backtest.hpp), on the built-in synthetic market: what each step fills, when the
 // simulation calls the order-flow loader, and that a loader's failure is reported, not thrown.
+#include "footprint/data/synthetic/synthetic_dataset.hpp"
 #include "footprint/models/linear/bayesian_linear.hpp"
 #include "footprint/pretrade/shard_backtest.hpp"
-#include "footprint/pretrade/shard_data.hpp"
 #include "footprint/pretrade/shard_fit.hpp"
 #include "footprint/pretrade/shard_simulation.hpp"
 
@@ -18,8 +18,11 @@ namespace unity_shard_steps {
 
 namespace fp = footprint;
 
+// The data of a synthetic shard, as load_shard_data(s, 20) reads it (pretrade/shard_data.hpp,
+// not included: it would bring every reader into this module's unity translation unit).
 const fp::impact_pipeline_result& synthetic_data() {
-  static const fp::impact_pipeline_result data = fp::load_shard_data({.id = "s", .source = "synthetic"}, 20);
+  static const fp::impact_pipeline_result data =
+      fp::synthetic_dataset(fp::default_synthetic_market, {.arrival_book_levels = 20});
   return data;
 }
 
