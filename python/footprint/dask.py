@@ -3,7 +3,8 @@
 footprint stays a library: Dask (Debian's python3-distributed) schedules the shards, footprint
 computes each one and merges. A shard is one (instrument, day) data set, a dict as a line of
 footprint-batch's manifest: {"id": ..., "source": "lobster" | "bitstamp" | "binance" |
-"synthetic", and its files}. Its fit (footprint::fit_shard) reads the data, builds the impact
+"synthetic", and its files}. Its fit (footprint::load_shard_data, fit_shard, simulate_shard and
+backtest_shard, as footprint-batch makes it) reads the data, builds the impact
 datasets, fits the square-root law and Almgren-Chriss, the linear statistics of the pooled
 regression, simulates a TWAP in the zero-intelligence simulator fitted to the shard and runs
 the walk-forward backtest of the pre-trade report;
