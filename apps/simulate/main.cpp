@@ -344,12 +344,19 @@ int run(const options& o) {
   std::fprintf(
       g_out, "order: %s %.6g (%.1f lots) over %.0f s in %ld children; %zu paths per strategy; threshold %.3g bps\n",
       o.side.c_str(), quantity, quantity / lot, o.horizon, static_cast<long>(o.children), o.paths, o.threshold_bps);
+  // The simulators trade whole lots: say so where it changes the fill column by 0.5% or more.
+  const double whole = apps::whole_lots_share(quantity, lot);
+  if (whole < 0.995) {
+    std::fprintf(g_out, "  the simulators send whole lots: %.0f lots, %.1f%% of the order (the fill column's most)\n",
+                 std::round(quantity / lot), 100.0 * whole);
+  }
   doc["order"] = json{{"side", o.side},
                       {"quantity", quantity},
                       {"horizon_seconds", o.horizon},
                       {"children", o.children},
                       {"paths", o.paths},
                       {"threshold_bps", o.threshold_bps},
+                      {"whole_lots_share", whole},
                       {"participation", o.participation},
                       {"urgency", o.urgency}};
 

@@ -12,7 +12,8 @@ CASE is one of:
              side); a strategy filling less than 99% of what whole lots carry has a note
              naming it, the others none;
              market TWAP pays at least half a spread; two
-             runs give the same JSON but for the wall-clock speeds
+             runs give the same JSON but for the wall-clock speeds; an order of 20.4 lots
+             has whole_lots_share 20 / 20.4 in the JSON and a line under the order saying so
   goog       the GOOG day (LOBSTER): a coarser grid is chosen (the median spread is many
              ticks), fits and realism rows are finite, fill notes as above; skipped without
              the data
@@ -127,6 +128,19 @@ def case_synthetic(sim, _data):
     if strip_speed(again) != strip_speed(doc):
         fail("two runs with the same seed differ")
     ok("two runs give the same JSON")
+    if doc["order"]["whole_lots_share"] != 1.0:
+        fail(f"20 whole lots: whole_lots_share {doc['order']['whole_lots_share']}")
+    # 20.4 lots of 1: the simulators send 20, 98.0% of the order, and the text says so
+    odd = run_json([sim] + FAST + ["--model", "zi", "--quantity", "20.4"])
+    lot = odd["zero_intelligence"]["fit"]["lot_quantity"]
+    share = odd["order"]["whole_lots_share"]
+    if abs(share - whole_lots_share(20.4, lot)) > 1e-12 or not 0.97 < share < 0.99:
+        fail(f"20.4 of lot {lot}: whole_lots_share {share}")
+    text = run([sim] + FAST + ["--model", "zi", "--quantity", "20.4", "--quiet"])
+    line = f"the simulators send whole lots: {round(20.4 / lot)} lots, {100 * share:.1f}% of the order"
+    if text.returncode != 0 or line not in text.stdout:
+        fail(f"20.4 lots: no line '{line}' in: {text.stdout[:600]}")
+    ok(f"20.4 lots: whole_lots_share {share:.3f}, said under the order")
 
 
 def case_data(sim, args, what):
