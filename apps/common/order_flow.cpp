@@ -82,6 +82,22 @@ fp::simulated_execution simulate_in(const order_flow_fits& fits, const std::stri
   return fp::simulate_execution<fp::zero_intelligence_model>(fits.zero_intelligence.params, schedule, type, settings);
 }
 
+double simulated_seconds(const std::vector<double>& horizons, std::size_t paths) {
+  double seconds = 0.0;
+  for (const double h : horizons) seconds += static_cast<double>(paths) * 2.0 * (120.0 + 2.0 * h);
+  return seconds;
+}
+
+void check_simulation_budget(double seconds, double event_rate, const std::string& advice) {
+  const double events = seconds * event_rate;
+  if (events <= max_simulated_events) return;
+  char text[200];
+  std::snprintf(text, sizeof text, "%.3g background events (%.3g simulated days at the data's %.3g events a second)",
+                events, seconds / 86400.0, event_rate);
+  throw fp::invalid_argument(fp::detail::concat("the simulations would run about ", text,
+                                                ", more than the limit of ", max_simulated_events, ": ", advice));
+}
+
 double whole_lots_share(double quantity, double lot) {
   if (!(quantity > 0.0) || !(lot > 0.0) || !std::isfinite(quantity) || !std::isfinite(lot)) return 1.0;
   return std::min(1.0, std::round(quantity / lot) * lot / quantity);

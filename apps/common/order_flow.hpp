@@ -12,6 +12,7 @@
 #include <footprint/simulation/order_flow_event.hpp>
 #include <footprint/simulation/order_flow_fit.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -62,6 +63,22 @@ order_flow_fits fit_order_flow(const order_flow_tape& tape, const order_flow_fit
 fp::simulated_execution simulate_in(const order_flow_fits& fits, const std::string& model,
                                     const fp::child_schedule& schedule, fp::child_order_type type,
                                     const fp::simulated_execution_params& settings);
+
+/// The most background events a program simulates: about 10 minutes on one core (the harness
+/// simulates 7 to 9 million a second).
+inline constexpr double max_simulated_events = 5e9;
+
+/// Simulated seconds of schedules of `horizons` (seconds) executed `paths` times each by
+/// `simulate_in`: per path, 2 runs (the path and its baseline) of 120 s of warmup + the
+/// horizon + as long again after.
+double simulated_seconds(const std::vector<double>& horizons, std::size_t paths);
+
+/// Refuses, before anything is simulated, a run of `seconds` simulated seconds at the data's
+/// `event_rate` (events a second) that would be more than max_simulated_events background
+/// events (a horizon of years, a participation rate of 1e-6 would run for days).
+/// @param advice what to change, e.g. "shorten --horizon or lower --paths"
+/// @throws fp::invalid_argument naming the events, the simulated days and `advice`
+void check_simulation_budget(double seconds, double event_rate, const std::string& advice);
 
 /// A strategy's name, the mean fill rate of its simulated executions (quantity filled over the
 /// order's quantity, in [0, 1]), and the share of the order that whole lots can carry (the

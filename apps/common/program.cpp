@@ -4,6 +4,7 @@
 #include <footprint/version.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <exception>
 #include <fstream>
@@ -30,6 +31,19 @@ int parse_and_run(CLI::App& app, int argc, char** argv, const std::string& progr
     std::fprintf(stderr, "%s: error: %s\n", program.c_str(), what.c_str());
     return 1;
   }
+}
+
+CLI::Validator finite_number() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        try {
+          std::size_t used = 0;
+          const double v = std::stod(text, &used);
+          if (used == text.size() && std::isfinite(v)) return {};
+        } catch (const std::exception&) {}
+        return "must be a finite number (got '" + text + "')";
+      },
+      "NUMBER", "finite_number");
 }
 
 void add_output_options(CLI::App& app, std::string& json_path, bool& quiet) {

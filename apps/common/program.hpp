@@ -19,6 +19,9 @@ namespace apps {
 /// from `run` prints "<program>: error: <what>" (on one line) and returns 1.
 int parse_and_run(CLI::App& app, int argc, char** argv, const std::string& program, const std::function<int()>& run);
 
+/// A CLI11 check: the option's text is a finite number (not nan or inf).
+CLI::Validator finite_number();
+
 /// Adds --json FILE ('-' for stdout), --quiet and --version.
 void add_output_options(CLI::App& app, std::string& json_path, bool& quiet);
 

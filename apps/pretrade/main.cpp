@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
   app.add_option("--horizon", o.horizon, "execution horizon: seconds, or with a unit: 90s, 30m, 2h")
       ->capture_default_str();
   app.add_option("--threshold-bps", o.threshold_bps, "slippage limit for the exceedance probability, bps")
+      ->check(apps::finite_number())
       ->capture_default_str();
   app.add_option("--lambda", o.lambda, "Almgren-Chriss risk aversion of the optimal schedule, per unit of currency")
       ->check(at_least(0.0, false))

@@ -9,6 +9,7 @@
 #include <footprint/execution/schedules.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <string>
 #include <utility>
@@ -40,6 +41,17 @@ void simulate_strategies(report& rep) {
                                        " order-flow events, grid ", grid, ")");
   const fp::pretrade_report& a = rep.analysis;
   const fp::side side = a.order.side;
+  std::vector<double> horizons;  // the report's strategies, and the passive limit-order TWAP
+  for (const fp::pretrade_strategy& s : a.strategies) {
+    horizons.push_back(s.duration_seconds);
+    if (s.name == "passive") horizons.push_back(s.duration_seconds);
+  }
+  double tape_seconds = 0.0;
+  if (!tape.events.empty())
+    tape_seconds = std::chrono::duration<double>(tape.events.back().time - tape.events.front().time).count();
+  apps::check_simulation_budget(apps::simulated_seconds(horizons, o.simulate),
+                                static_cast<double>(tape.events.size()) / std::max(tape_seconds, 1.0),
+                                "lower --simulate or shorten --horizon");
   const fp::simulated_execution_params settings{
       .side = side, .n_paths = o.simulate, .warmup_seconds = 120.0, .threshold_bps = a.order.threshold_bps, .seed = 1};
   double horizon = 0.0;

@@ -75,6 +75,13 @@ void say(const options& o, const std::string& text) {
 }
 
 json number(double v) { return std::isfinite(v) ? json(v) : json(); }
+
+// `v` with `digits` significant digits, for messages.
+std::string short_number(double v, int digits = 3) {
+  char text[40];
+  std::snprintf(text, sizeof text, "%.*g", digits, v);
+  return text;
+}
 json numbers(const fp::vector& v) {
   json a = json::array();
   for (fp::index k = 0; k < v.size(); ++k) a.push_back(number(v[k]));
@@ -252,6 +259,17 @@ json run_model(const options& o, const std::string& name, const apps::order_flow
   return out;
 }
 
+// Refuses, before simulating anything, a run of more than apps::max_simulated_events: the
+// realism check, the strategies and the impact curve's sizes (TWAPs over --horizon), per model.
+void check_budget(const options& o, const std::vector<strategy_spec>& strategies, double event_rate,
+                  double realism_seconds) {
+  std::vector<double> horizons(o.impact_sizes.size(), o.horizon);
+  for (const strategy_spec& s : strategies) horizons.push_back(s.schedule.horizon_seconds);
+  const double per_model = realism_seconds + apps::simulated_seconds(horizons, o.paths);
+  apps::check_simulation_budget(per_model * (o.model == "both" ? 2.0 : 1.0), event_rate,
+                                "shorten --horizon or --realism-seconds, raise --participation, or lower --paths");
+}
+
 int run(const options& o) {
   const fp::side side = o.side == "sell" ? fp::side::sell : fp::side::buy;
   json doc;
@@ -284,6 +302,16 @@ int run(const options& o) {
   const fp::queue_reactive_fit& qr = fits.queue_reactive;
   const double lot = zi.lot_quantity;
   const double quantity = o.quantity > 0.0 ? o.quantity : 20.0 * lot;
+  // The simulators trade whole lots: an order (or an impact-curve size) of less than half a
+  // lot would send nothing.
+  auto check_lots = [&](double q, const char* what) {
+    if (q > 0.0 && !(std::round(q / lot) >= 1.0))
+      throw fp::invalid_argument(fp::detail::concat(what, short_number(q, 6),
+                                                    " is less than half a lot (the fitted lot is ",
+                                                    short_number(lot, 6), "): the simulators trade whole lots"));
+  };
+  check_lots(quantity, "--quantity ");
+  for (const double m : o.impact_sizes) check_lots(m * quantity, "the impact curve's size ");
   std::fprintf(g_out, "lot (mean limit-order size) %.6g, two-sided time %.0f s\n", lot, zi.two_sided_seconds);
   std::fprintf(g_out, "zero-intelligence fit: mu %.4g/s (se %.2g); lambda(i), theta(i):\n", zi.mu.value,
                zi.mu.std_error);
@@ -341,6 +369,7 @@ int run(const options& o) {
                         fp::child_order_type::market});
   strategies.push_back(
       {"passive_limit", fp::twap_schedule(quantity, o.horizon, o.children), fp::child_order_type::passive_limit});
+  check_budget(o, strategies, static_cast<double>(t.events.size()) / std::max(real.seconds, 1.0), realism_seconds);
   std::fprintf(
       g_out, "order: %s %.6g (%.1f lots) over %.0f s in %ld children; %zu paths per strategy; threshold %.3g bps\n",
       o.side.c_str(), quantity, quantity / lot, o.horizon, static_cast<long>(o.children), o.paths, o.threshold_bps);
@@ -394,7 +423,8 @@ int main(int argc, char** argv) {
   app.add_option("--participation", o.participation, "POV participation rate")->check(CLI::Range(1e-6, 1.0));
   app.add_option("--urgency", o.urgency, "Almgren-Chriss urgency kappa T (0 = TWAP)")->check(CLI::Range(0.0, 50.0));
   app.add_option("--paths", o.paths, "simulated executions per strategy")->check(CLI::Range(2, 1000000));
-  app.add_option("--threshold-bps", o.threshold_bps, "cost threshold for P(cost > threshold), bps");
+  app.add_option("--threshold-bps", o.threshold_bps, "cost threshold for P(cost > threshold), bps")
+      ->check(apps::finite_number());
   app.add_option("--tick-size", o.tick_size,
                  "price grid of the tape (default the instrument's tick; coarser aggregates levels)")
       ->check(CLI::PositiveNumber);

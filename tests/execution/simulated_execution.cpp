@@ -144,6 +144,16 @@ TEST_CASE("simulate_execution: bad schedules and settings throw invalid_argument
                   fp::invalid_argument);
   CHECK_THROWS_AS(run(one_child(1.0), fp::simulated_execution_params{.n_paths = 2, .path_points = 1}),
                   fp::invalid_argument);
+  // Less than half a lot in all (lot_quantity 1): nothing would be sent, every cost undefined
+  // (it used to return NaN costs); half a lot rounds to one and runs.
+  CHECK_THROWS_WITH_AS(run(one_child(1e-300), ep), doctest::Contains("less than half a lot"), fp::invalid_argument);
+  CHECK_THROWS_AS(run(one_child(0.49), ep), fp::invalid_argument);
+  CHECK_THROWS_AS((void)fp::simulate_execution<fp::zero_intelligence_model>(
+                      zi, one_child(0.3), fp::child_order_type::passive_limit, ep),
+                  fp::invalid_argument);
+  const fp::simulated_execution half = fp::simulate_execution<fp::zero_intelligence_model>(
+      zi, one_child(0.5), fp::child_order_type::market, ep);
+  CHECK(std::isfinite(half.expected_bps));
 }
 
 }  // namespace unity_simulated_execution

@@ -345,6 +345,11 @@ def simulate(binary, data):
              if fill_notes and f" {s['name']} " in fill_notes[0].split(" filled that share")[0]]
     check(len(fill_notes) == (1 if short else 0) and named == short,
           f"strategies filling less than 99% of the {share:.3f} whole lots carry are named in one note ({short}): {fill_notes}")
+    # A million executions of each strategy would run for hours: refused before simulating.
+    r = run(binary, ["--lobster", *files, "--simulate", "1000000", "--quiet"])
+    lines = r.stderr.strip().splitlines()
+    check(r.returncode == 1 and len(lines) == 1 and "would run about" in lines[0] and "--simulate" in lines[0],
+          f"--simulate 1000000: refused at once: exit {r.returncode}, {lines}")
 
 
 def bad_args(binary, data):
@@ -361,6 +366,7 @@ def bad_args(binary, data):
         (["--bitstamp", "/etc/hostname"], "bitstamp"),
         (["--simulate", "50"], "order flow"),
         (["--simulate", "1"], "simulate"),
+        (["--threshold-bps", "nan"], "finite number"),
     ]
     unreadable = "/tmp/footprint-pretrade-unreadable.csv"
     with open(unreadable, "w") as f:

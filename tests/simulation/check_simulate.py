@@ -21,8 +21,11 @@ CASE is one of:
   binance    the Binance spot capture (two files): the same; skipped without the data
   plot       scripts/plot_simulation.py draws the synthetic run's JSON (skipped without Debian's
              python3-matplotlib)
-  bad-args   an unknown option, a bad model, a negative quantity, --tick-size 0: one line on
-             stderr each, exit status 2; a Bitstamp folder without the raw log: exit status 1
+  bad-args   an unknown option, a bad model, a negative quantity, --tick-size 0, a NaN
+             threshold: one line on stderr each, exit status 2; a Bitstamp folder without the
+             raw log, simulations past the program's limit of events (a horizon or realism
+             check of 10^12 s, a participation of 1e-6), an order of less than half a lot:
+             exit status 1, at once
 """
 
 import math
@@ -199,11 +202,21 @@ def case_plot(sim, _data):
 
 
 def case_bad_args(sim, _data):
-    for args, status in [(["--no-such-option"], 2), (["--model", "abc"], 2), (["--quantity", "-3"], 2),
-                         (["--tick-size", "0"], 2), (["--bitstamp", HERE, "--quiet"], 1)]:
+    # (arguments, exit status, what the line says); the last four used to run for days (a
+    # horizon or a realism check of 10^12 s, a participation rate of 1e-6) or print NaN costs
+    # (less than half a lot), and now stop at once, before simulating
+    for args, status, says in [(["--no-such-option"], 2, ""), (["--model", "abc"], 2, ""),
+                               (["--quantity", "-3"], 2, ""), (["--tick-size", "0"], 2, ""),
+                               (["--bitstamp", HERE, "--quiet"], 1, ""),
+                               (["--threshold-bps", "nan"], 2, "finite number"),
+                               (["--horizon", "1e12", "--quiet"], 1, "would run about"),
+                               (["--realism-seconds", "1e12", "--quiet"], 1, "would run about"),
+                               (["--participation", "1e-6", "--quiet"], 1, "raise --participation"),
+                               (["--quantity", "0.4", "--quiet"], 1, "less than half a lot")]:
         p = run([sim] + args)
         lines = p.stderr.strip().splitlines()
-        if p.returncode != status or len(lines) != 1 or not lines[0].startswith("footprint-simulate: error:"):
+        if p.returncode != status or len(lines) != 1 or not lines[0].startswith("footprint-simulate: error:") \
+                or says not in lines[0]:
             fail(f"{args}: exit {p.returncode}, stderr {lines}")
         ok(f"{args}: exit {status}, one error line: {lines[0][:100]}")
 

@@ -128,7 +128,8 @@ inline void summarize_costs(simulated_execution& out, double threshold_bps) {
 /// @param type market children or passive limit orders at the touch.
 /// @return the cost distribution, fill rates and mean price path.
 /// @throws invalid_argument for an empty schedule, times not increasing, quantities not
-///   finite or negative, a horizon not after the last child, or bad `params`.
+///   finite or negative, a horizon not after the last child, a total of less than half of
+///   `model.lot_quantity` (the simulators trade whole lots), or bad `params`.
 /// Complexity: n_paths x (events in warmup + horizon + post) simulator steps.
 template <class Simulator>
 [[nodiscard]] simulated_execution simulate_execution(const typename Simulator::params_type& model,
@@ -167,6 +168,12 @@ template <class Simulator>
   if (!(post >= 0.0) || !std::isfinite(post))
     throw invalid_argument(
         detail::concat(where, ": post_seconds must be finite and >= 0 (got ", params.post_seconds, ")"));
+  // The simulators trade whole lots: less than half a lot in all would send nothing, and
+  // every path's cost would be undefined.
+  if (!(std::round(total / model.lot_quantity) >= 1.0))
+    throw invalid_argument(detail::concat(where, ": the schedule's quantity (", total,
+                                          ") is less than half a lot of the simulator (lot_quantity ",
+                                          model.lot_quantity, "): nothing would be sent"));
 
   const double sgn = sign(params.side);
   const auto points = static_cast<index>(params.path_points);
