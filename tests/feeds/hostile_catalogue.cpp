@@ -414,6 +414,15 @@ std::vector<hostile_case> binance_cases(const temp_dir& dir) {
        got::data_error, "m:1:2: invalid JSON: number overflow parsing '1e400'"},
       {"binance: 1e400 as a decimal string", binance_mem(bn_trade_with("3000", "\"1e400\"", "\"0.5\"") + "\n"),
        got::data_error, "m:1:2: field 'data.p': not a number (got '1e400')"},
+      // Found by a 2026-12-06 fuzz campaign of the datasets: a trade of 1e300 x 1e300 made the
+      // market order's notional infinite and the dataset builder threw invalid_argument.
+      {"binance: a trade of 1e300 x 1e300 (its notional would overflow)",
+       binance_mem(bn_trade_with("3000", "\"1e300\"", "\"1e300\"") + "\n"), got::data_error,
+       "m:1:2: field 'data.p': out of range (more than 1e+18: the market order's notional would overflow; got "
+       "'1e300')"},
+      {"binance: a trade quantity of 2e18, lenient",
+       binance_mem(bn_trade_with("3000", "\"99.8\"", "\"2000000000000000000\"") + "\n" + bn_trades(1), lenient),
+       got::skipped, "m:1:2: field 'data.q': out of range (more than 1e+18", 1},
       {"binance: crossed snapshot",
        binance_mem(R"(1000 {"lastUpdateId":100,"bids":[["101.0","1"]],"asks":[["100.0","1"]]})"
                    "\n"),
@@ -527,6 +536,10 @@ std::vector<hostile_case> binance_csv_cases(const temp_dir& dir) {
       {"binance csv: negative trade quantity",
        binance_csv_mem("", "", trades_h + "1000,1723161601438,1723161601437,7,99.80,-0.5,1,sell\n"), got::data_error,
        "trades.csv:2:6: field 'qty': quantity must be > 0 (got -0.5)"},
+      {"binance csv: a trade price of 1e300 (its notional would overflow)",
+       binance_csv_mem("", "", trades_h + "1000,1723161601438,1723161601437,7,1e300,0.5,1,sell\n"), got::data_error,
+       "trades.csv:2:5: field 'price': out of range (more than 1e+18: the market order's notional would overflow; got "
+       "1e+300)"},
       {"binance csv: 1e400", binance_csv_mem("", ticker_h + "1000,,110,1e400,4.0,100.50,1.0\n", ""), got::data_error,
        "ticker.csv:2:4: field 'bid_px': not a number (got '1e400')"},
       {"binance csv: local time goes back",
@@ -616,6 +629,12 @@ std::vector<hostile_case> bitstamp_cases(const temp_dir& dir) {
        got::data_error, "t.csv:2:3: field 'price': price must be > 0 (got -236.47)"},
       {"bitstamp trades: negative id", bitstamp_trades_mem(bs_trade_h + "1430438404645,-3,236.47,0.2,sell,\n"),
        got::data_error, "t.csv:2:2: field 'trade_id': must be >= 0 (got -3)"},
+      // Found by a 2026-12-06 fuzz campaign of the datasets (its input is in the fuzz corpus):
+      // 1.7881e308 BTC made the market order's notional infinite.
+      {"bitstamp trades: an amount of 1.7881e308 (its notional would overflow)",
+       bitstamp_trades_mem(bs_trade_h + "1430438404645,8111041,236.47,1.7881e308,sell,\n"), got::data_error,
+       "t.csv:2:4: field 'amount_btc': out of range (more than 1e+18: the market order's notional would overflow; "
+       "got 1.7881e+308)"},
       {"bitstamp trades: 1e400", bitstamp_trades_mem(bs_trade_h + "1430438404645,8111041,1e400,0.2,sell,\n"),
        got::data_error, "t.csv:2:3: field 'price': not a number (got '1e400')"},
       {"bitstamp trades: time goes back", bitstamp_trades_mem(bs_trade_h + bs_trade2 + bs_trade), got::data_error,

@@ -140,6 +140,8 @@ inline void basic_binance_reader<Book>::parse_trade(const json& data, binance_ev
   t.id = integer(member(data, "t", "data.t"), "data.t");
   t.price = decimal(member(data, "p", "data.p"), amount::price, [] { return "data.p"; });
   t.quantity = decimal(member(data, "q", "data.q"), amount::positive_quantity, [] { return "data.q"; });
+  check_trade_amount(t.price, member(data, "p", "data.p"), "data.p");
+  check_trade_amount(t.quantity, member(data, "q", "data.q"), "data.q");
   t.time = millis(member(data, "T", "data.T"), "data.T");
   const std::chrono::nanoseconds e = event_time(member(data, "E", "data.E"), "data.E");
   t.sign = boolean(member(data, "m", "data.m"), "data.m") ? std::int8_t{-1} : std::int8_t{1};
@@ -216,7 +218,8 @@ inline typename basic_binance_reader<Book>::fast_result basic_binance_reader<Boo
     }
     case type::trade: {
       footprint::trade t;
-      if (!amount_of(m.price, amount::price, t.price) || !amount_of(m.qty, amount::positive_quantity, t.quantity))
+      if (!amount_of(m.price, amount::price, t.price) || !amount_of(m.qty, amount::positive_quantity, t.quantity) ||
+          t.price > max_trade_amount || t.quantity > max_trade_amount)
         return fast_result::fallback;
       same_symbol(m.symbol);
       t.id = m.trade_id;
