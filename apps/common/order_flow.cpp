@@ -92,7 +92,7 @@ void check_simulation_budget(double seconds, double event_rate, const std::strin
   const double events = seconds * event_rate;
   if (events <= max_simulated_events) return;
   char text[200];
-  std::snprintf(text, sizeof text, "%.3g background events (%.3g simulated days at the data's %.3g events a second)",
+  std::snprintf(text, sizeof text, "%.3g background events (%.3g simulated days at about %.3g events a second)",
                 events, seconds / 86400.0, event_rate);
   throw fp::invalid_argument(fp::detail::concat("the simulations would run about ", text,
                                                 ", more than the limit of ", max_simulated_events, ": ", advice));

@@ -33,6 +33,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -176,6 +177,12 @@ json run_ac(const options& o, json doc, const fp::policy_evaluation_params& ep) 
   // The gate: an agent's trajectory (deterministic here) in E + lambda V against the optimum.
   const fp::almgren_chriss ac(model);
   const double optimum = ac.optimal_cost(quantity, 5.0).objective(model.lambda);
+  if (!std::isfinite(optimum)) {  // e.g. 10^300 shares: the agents' training would turn to NaN
+    char text[160];
+    std::snprintf(text, sizeof text, "--quantity %.6g: the optimal schedule's E + lambda V overflows (%g)", quantity,
+                  optimum);
+    throw fp::invalid_argument(text);
+  }
   doc["objective"] = json{{"optimum", optimum}};
   const auto objective = [&](const std::string& name, auto& agent) {
     fp::vector x(o.decisions + 1);
@@ -218,10 +225,20 @@ json run_ac(const options& o, json doc, const fp::policy_evaluation_params& ep) 
 }
 
 // An order-book simulator calibrated on the tape.
+// `event_rate`: the simulator's background events a second (the data's, or the built-in
+// market's), for the budget check.
 template <class Simulator>
 json run_simulator(const options& o, json doc, const typename Simulator::params_type& model,
-                   const std::string& description, const fp::policy_evaluation_params& ep,
+                   const std::string& description, const fp::policy_evaluation_params& ep, double event_rate,
                    std::vector<std::string>& notes) {
+  // Every episode (training and evaluation) simulates the warmup and the horizon: refuse,
+  // before anything runs, what would take hours (a horizon of 10^12 s ran for ever).
+  double episodes = static_cast<double>(ep.n_episodes) * (wants_tabular(o) && wants_dqn(o) ? 5.0 : 4.0);
+  if (wants_tabular(o) && o.load_agent.empty()) episodes += static_cast<double>(o.episodes);
+  if (wants_dqn(o) && o.load_dqn.empty()) episodes += static_cast<double>(o.dqn_episodes);
+  apps::check_simulation_budget(
+      episodes * (o.warmup + o.horizon), event_rate,
+      "shorten --horizon or --warmup, or lower --episodes, --dqn-episodes or --evaluation-episodes");
   const double lot = model.lot_quantity;
   // The simulators trade whole lots: --quantity is rounded to the nearest (at least one).
   double quantity = 10.0 * lot;
@@ -281,9 +298,13 @@ int run(options o) {
     doc = run_ac(o, doc, ep);
   } else if (!apps::has_order_flow(o.data) && o.env == "zi") {
     fp::zero_intelligence_params p = fp::zero_intelligence_params::cont_stoikov_talreja_2010();
+    // stationary, the lots cancelled balance those placed less those traded: about 4 x the
+    // one-sided limit rate in all (37.6 events a second)
+    double limits = 0.0;
+    for (const double l : p.lambda) limits += l;
     doc = run_simulator<fp::zero_intelligence_model>(
         o, doc, p, "zero-intelligence simulator, built-in market (Cont, Stoikov and Talreja 2010's Tokyo estimates)",
-        ep, notes);
+        ep, 4.0 * limits, notes);
   } else {
     apps::order_flow_tape t;
     if (apps::has_order_flow(o.data)) {
@@ -297,12 +318,16 @@ int run(options o) {
     say(o, "fitting the simulators to " + std::to_string(t.events.size()) + " order-flow events");
     const apps::order_flow_fits fits = apps::fit_order_flow(t, {});
     notes.insert(notes.end(), fits.notes.begin(), fits.notes.end());
+    double span = 0.0;
+    if (!t.events.empty()) span = std::chrono::duration<double>(t.events.back().time - t.events.front().time).count();
+    const double rate = static_cast<double>(t.events.size()) / std::max(span, 1.0);
     if (o.env == "zi")
-      doc = run_simulator<fp::zero_intelligence_model>(
-          o, doc, fits.zero_intelligence.params, "zero-intelligence simulator fitted to " + t.description, ep, notes);
+      doc = run_simulator<fp::zero_intelligence_model>(o, doc, fits.zero_intelligence.params,
+                                                       "zero-intelligence simulator fitted to " + t.description, ep,
+                                                       rate, notes);
     else
-      doc = run_simulator<fp::queue_reactive_model>(o, doc, fits.queue_reactive.params,
-                                                    "queue-reactive simulator fitted to " + t.description, ep, notes);
+      doc = run_simulator<fp::queue_reactive_model>(
+          o, doc, fits.queue_reactive.params, "queue-reactive simulator fitted to " + t.description, ep, rate, notes);
   }
   apps::finish_report(doc, notes, g_out, o.json_path);
   return 0;

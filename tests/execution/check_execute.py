@@ -22,7 +22,9 @@ CASE is one of:
                training: five policies, every one completing; skipped without the data
   bad-args     an unknown --env, too few evaluation episodes, zero decisions: exit 2 with one
                line on stderr; an unknown --agent: exit 2; a missing --load-agent or --load-dqn
-               file: exit 1 naming it
+               file: exit 1 naming it; a simulated horizon or warmup of 10^12 s, 10^9 training
+               episodes in a simulator, 10^300 shares in the Almgren-Chriss world: exit 1 at
+               once, one line
 """
 
 import os
@@ -177,6 +179,17 @@ def case_bad_args(exe):
     if p.returncode != 2:
         fail(f"bad-args: --agent neither: exit {p.returncode}")
     ok("bad-args: usage errors exit 2, a missing agent file exits 1 naming it")
+    # What used to run for ever (a simulated horizon or warmup of 10^12 s per episode) or fail
+    # deep in the DQN's training (10^300 shares, whose costs overflow): refused at once.
+    for args, says in ((["--env", "zi", "--horizon", "1e12"], "would run about"),
+                       (["--env", "qr", "--warmup", "1e12"], "would run about"),
+                       (["--env", "zi", "--episodes", "1000000000"], "lower --episodes"),
+                       (["--env", "ac", "--quantity", "1e300"], "overflows")):
+        p = run([exe, "--quiet"] + args)
+        lines = p.stderr.strip().splitlines()
+        if p.returncode != 1 or len(lines) != 1 or says not in lines[0]:
+            fail(f"bad-args: {args}: exit {p.returncode}: {lines}")
+        ok(f"bad-args: {args}: exit 1 at once: {lines[0][:110]}")
 
 
 def main():
