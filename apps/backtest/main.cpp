@@ -60,7 +60,8 @@ int main(int argc, char** argv) {
   apps::add_walk_forward_options(app, o.walk, data);
   app.add_option("--threshold-bps", o.threshold_bps,
                  "the limit of P(cost > limit), bps: Brier score and reliability (default: the median realized cost "
-                 "of the metaorders before the first test block)");
+                 "of the metaorders before the first test block)")
+      ->check(apps::finite_number());
   app.add_option("--json", o.json_path,
                  "also write the result as JSON to this file ('-' for stdout, instead of the text)");
   app.add_option("--save-calibration", o.calibration_path,

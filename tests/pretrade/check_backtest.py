@@ -21,8 +21,8 @@ CASE is one of:
                read as nanoseconds; skipped without the data
   plot         scripts/plot_backtest.py draws the synthetic run's JSON (skipped without
                Debian's python3-matplotlib)
-  bad-args     an unknown option, a missing file, --test-from-file without --binance: one line
-               on stderr each, exit status 2; a report written to a full disk: exit status 1
+  bad-args     an unknown option, a missing file, --test-from-file without --binance, a NaN
+               --threshold-bps: one line on stderr each, exit status 2; a report written to a full disk: exit status 1
 """
 
 import json
@@ -175,7 +175,8 @@ def case_plot(backtest, _pretrade, _data):
 
 def case_bad_args(backtest, _pretrade, _data):
     for args, status in [(["--no-such-option"], 2), (["--lobster", "/nonexistent", "/nonexistent"], 2),
-                         (["--test-from-file", "2"], 2), (["--folds", "0"], 2)]:
+                         (["--test-from-file", "2"], 2), (["--folds", "0"], 2),
+                         (["--threshold-bps", "nan"], 2)]:  # it used to fall back to the default silently
         p = run([backtest] + args)
         lines = p.stderr.strip().splitlines()
         if p.returncode != status or len(lines) != 1 or not lines[0].startswith("footprint-backtest: error:"):
