@@ -255,6 +255,11 @@ TEST_CASE("pretrade_backtest: walk forward on the synthetic market") {
                   fp::invalid_argument);
   const fp::impact_pipeline_result plain = fp::synthetic_dataset({.volatility = 1e-5, .gamma = 1e-5, .beta = 2e-5});
   CHECK_THROWS_AS((void)bt.run(plain), fp::invalid_argument);
+  // No metaorder as long as min_children to set the threshold from: the message says which
+  // setting excluded them (it used to ask for threshold_bps only).
+  const fp::pretrade_backtest<fp::bayesian_linear> picky(fp::bayesian_linear{},
+                                                         {.folds = 4, .embargo = 30s, .min_children = 1'000'000});
+  CHECK_THROWS_WITH_AS((void)picky.run(r), doctest::Contains("min_children (1000000)"), fp::invalid_argument);
 }
 
 #if FOOTPRINT_TEST_END_TO_END  // not in the clang suite (tests/CMakeLists.txt)
