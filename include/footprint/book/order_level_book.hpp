@@ -316,8 +316,10 @@ class order_level_book {
     double price;
     bool inclusive;
     bool operator()(const std::vector<price_level>& v) const noexcept {
-      const double p = v.empty() ? nan : v.back().price;
-      return p == price ? inclusive : s == side::buy ? p > price : p < price;
+      if (v.empty()) return false;
+      // p - price is 0 exactly when p == price (gradual underflow); NaN compares false
+      const double beyond = s == side::buy ? v.back().price - price : price - v.back().price;
+      return inclusive ? beyond >= 0.0 : beyond > 0.0;
     }
   };
   [[gnu::noinline]] std::size_t remove_stale(const stale_test& stale) noexcept {
