@@ -367,6 +367,7 @@ def bad_args(binary, data):
         (["--simulate", "50"], "order flow"),
         (["--simulate", "1"], "simulate"),
         (["--threshold-bps", "nan"], "finite number"),
+        (["--quantity", "1e300"], "overflow"),  # printed inf and NaN costs and exited 0
     ]
     unreadable = "/tmp/footprint-pretrade-unreadable.csv"
     with open(unreadable, "w") as f:

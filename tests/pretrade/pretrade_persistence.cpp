@@ -12,6 +12,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -161,7 +162,9 @@ TEST_CASE("pretrade persistence: corrupt or mismatched files raise data_error na
 // Found with extreme values run through tests/fuzz/fuzz_pretrade_json.cpp: times whose
 // difference overflowed int64 in report (undefined behaviour), and an order whose notional
 // overflows left the optimal strategy without a candidate (a crash on an empty optional).
-TEST_CASE("pretrade persistence: extreme times fail to load, and an overflowing notional still reports") {
+// Such an order was then priced with inf and NaN costs (footprint-pretrade --quantity 1e300
+// printed them and exited 0); since 2026-12-06 it is refused, naming the strategy.
+TEST_CASE("pretrade persistence: extreme times fail to load, and an overflowing order is refused") {
   fp::pretrade_analysis<fp::bayesian_linear> a;
   a.fit(data());
   const nlohmann::json good = fp::analysis_to_json_value(a);
@@ -177,14 +180,17 @@ TEST_CASE("pretrade persistence: extreme times fail to load, and an overflowing 
                        doctest::Contains("draws must be in [100, 1e7] (got 99)"), fp::data_error);
 
   const fp::pretrade_order huge{.side = fp::side::buy, .quantity = 1e306, .horizon_seconds = 60};
-  const fp::pretrade_report r = a.report(huge);
-  REQUIRE(!r.strategies.empty());
-  CHECK(r.strategies.back().name == "optimal");
+  CHECK_THROWS_WITH_AS((void)a.report(huge), doctest::Contains("expected cost overflow"), fp::invalid_argument);
   j = good;
   j["instrument"]["lot_size"] = 1e307;  // the fuzzer's form: 10 lots overflow the notional
   const auto b = fp::analysis_from_json<fp::bayesian_linear>(j.dump(), "saved.json");
-  CHECK(b.report({.side = fp::side::sell, .quantity = 1e308, .horizon_seconds = 60}).strategies.back().name ==
-        "optimal");
+  CHECK_THROWS_WITH_AS((void)b.report({.side = fp::side::sell, .quantity = 1e308, .horizon_seconds = 60}),
+                       doctest::Contains("check the quantity and its unit"), fp::invalid_argument);
+  // A huge order whose costs stay finite is still priced (with the order_huge warning).
+  const fp::pretrade_report big = a.report({.side = fp::side::buy, .quantity = 1e9, .horizon_seconds = 60});
+  REQUIRE(!big.strategies.empty());
+  CHECK(big.strategies.back().name == "optimal");
+  CHECK(std::isfinite(big.strategies.back().forecast.expected_bps));
 }
 
 }  // namespace unity_pretrade_persistence

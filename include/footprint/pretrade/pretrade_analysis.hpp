@@ -50,6 +50,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <numbers>
 #include <optional>
@@ -196,8 +197,9 @@ class pretrade_analysis {
 
   /// Prices `o`'s strategies at the arrival state (the end of the data).
   /// @param scores the model's held-out scores, for the guardrails (optional)
-  /// @throws not_fitted before fit; invalid_argument for an order field out of range, or an
-  ///         order below one lot
+  /// @throws not_fitted before fit; invalid_argument for an order field out of range, an
+  ///         order below one lot, or one whose expected costs overflow (inf or NaN: 10^300
+  ///         shares); a huge order that does not overflow is priced, with `order_huge`
   [[nodiscard]] pretrade_report report(const pretrade_order& o, const pretrade_model_scores& scores = {}) const;
 
   /// Prices a given child schedule at a past arrival: what the engine expected for the

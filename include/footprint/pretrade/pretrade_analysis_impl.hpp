@@ -137,6 +137,17 @@ pretrade_report pretrade_analysis<R>::report(const pretrade_order& o, const pret
     rep.strategies.push_back(std::move(*best));
   }
 
+  // An order whose costs overflow (10^300 shares) has no report: every figure would be inf
+  // or NaN. Orders that are merely huge are priced, with the order_huge warning.
+  for (const pretrade_strategy& st : rep.strategies) {
+    if (std::isfinite(st.forecast.expected_bps) && std::isfinite(st.total_currency)) continue;
+    char text[200];
+    std::snprintf(text, sizeof text, "the order of %.4g (%.4g times the daily volume) makes the %s strategy's",
+                  X, X / daily_volume_, st.name.c_str());
+    throw invalid_argument(detail::concat(where, ": ", text, " expected cost overflow (", st.forecast.expected_bps,
+                                          " bps): check the quantity and its unit"));
+  }
+
   // Guardrails.
   guardrail_inputs in;
   in.quantity = X;
