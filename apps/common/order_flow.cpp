@@ -9,6 +9,7 @@
 #include <footprint/simulation/zero_intelligence_model.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -82,9 +83,16 @@ fp::simulated_execution simulate_in(const order_flow_fits& fits, const std::stri
   return fp::simulate_execution<fp::zero_intelligence_model>(fits.zero_intelligence.params, schedule, type, settings);
 }
 
+double event_rate(const order_flow_tape& tape) {
+  double span = 0.0;
+  if (!tape.events.empty())
+    span = std::chrono::duration<double>(tape.events.back().time - tape.events.front().time).count();
+  return static_cast<double>(tape.events.size()) / std::max(span, 1.0);
+}
+
 double simulated_seconds(const std::vector<double>& horizons, std::size_t paths) {
   double seconds = 0.0;
-  for (const double h : horizons) seconds += static_cast<double>(paths) * 2.0 * (120.0 + 2.0 * h);
+  for (const double h : horizons) seconds += static_cast<double>(paths) * 2.0 * (warmup_seconds + 2.0 * h);
   return seconds;
 }
 
@@ -92,10 +100,10 @@ void check_simulation_budget(double seconds, double event_rate, const std::strin
   const double events = seconds * event_rate;
   if (events <= max_simulated_events) return;
   char text[200];
-  std::snprintf(text, sizeof text, "%.3g background events (%.3g simulated days at about %.3g events a second)",
-                events, seconds / 86400.0, event_rate);
-  throw fp::invalid_argument(fp::detail::concat("the simulations would run about ", text,
-                                                ", more than the limit of ", max_simulated_events, ": ", advice));
+  std::snprintf(text, sizeof text, "%.3g background events (%.3g simulated days at about %.3g events a second)", events,
+                seconds / 86400.0, event_rate);
+  throw fp::invalid_argument(fp::detail::concat("the simulations would run about ", text, ", more than the limit of ",
+                                                max_simulated_events, ": ", advice));
 }
 
 double whole_lots_share(double quantity, double lot) {

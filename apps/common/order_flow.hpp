@@ -64,12 +64,19 @@ fp::simulated_execution simulate_in(const order_flow_fits& fits, const std::stri
                                     const fp::child_schedule& schedule, fp::child_order_type type,
                                     const fp::simulated_execution_params& settings);
 
+/// Background flow before each simulated execution, seconds (`simulated_execution_params::
+/// warmup_seconds` of the programs' runs).
+inline constexpr double warmup_seconds = 120.0;
+
 /// The most background events a program simulates: about 10 minutes on one core (the harness
 /// simulates 7 to 9 million a second).
 inline constexpr double max_simulated_events = 5e9;
 
+/// The tape's events a second: its events over its span (at least 1 s).
+double event_rate(const order_flow_tape& tape);
+
 /// Simulated seconds of schedules of `horizons` (seconds) executed `paths` times each by
-/// `simulate_in`: per path, 2 runs (the path and its baseline) of 120 s of warmup + the
+/// `simulate_in`: per path, 2 runs (the path and its baseline) of `warmup_seconds` + the
 /// horizon + as long again after.
 double simulated_seconds(const std::vector<double>& horizons, std::size_t paths);
 

@@ -33,7 +33,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -318,9 +317,7 @@ int run(options o) {
     say(o, "fitting the simulators to " + std::to_string(t.events.size()) + " order-flow events");
     const apps::order_flow_fits fits = apps::fit_order_flow(t, {});
     notes.insert(notes.end(), fits.notes.begin(), fits.notes.end());
-    double span = 0.0;
-    if (!t.events.empty()) span = std::chrono::duration<double>(t.events.back().time - t.events.front().time).count();
-    const double rate = static_cast<double>(t.events.size()) / std::max(span, 1.0);
+    const double rate = apps::event_rate(t);
     if (o.env == "zi")
       doc = run_simulator<fp::zero_intelligence_model>(o, doc, fits.zero_intelligence.params,
                                                        "zero-intelligence simulator fitted to " + t.description, ep,

@@ -9,7 +9,6 @@
 #include <footprint/execution/schedules.hpp>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <string>
 #include <utility>
@@ -46,14 +45,13 @@ void simulate_strategies(report& rep) {
     horizons.push_back(s.duration_seconds);
     if (s.name == "passive") horizons.push_back(s.duration_seconds);
   }
-  double tape_seconds = 0.0;
-  if (!tape.events.empty())
-    tape_seconds = std::chrono::duration<double>(tape.events.back().time - tape.events.front().time).count();
-  apps::check_simulation_budget(apps::simulated_seconds(horizons, o.simulate),
-                                static_cast<double>(tape.events.size()) / std::max(tape_seconds, 1.0),
+  apps::check_simulation_budget(apps::simulated_seconds(horizons, o.simulate), apps::event_rate(tape),
                                 "lower --simulate or shorten --horizon");
-  const fp::simulated_execution_params settings{
-      .side = side, .n_paths = o.simulate, .warmup_seconds = 120.0, .threshold_bps = a.order.threshold_bps, .seed = 1};
+  const fp::simulated_execution_params settings{.side = side,
+                                                .n_paths = o.simulate,
+                                                .warmup_seconds = apps::warmup_seconds,
+                                                .threshold_bps = a.order.threshold_bps,
+                                                .seed = 1};
   double horizon = 0.0;
   for (const fp::pretrade_strategy& s : a.strategies) {
     fp::child_schedule schedule{.times = s.times, .quantities = s.quantities, .horizon_seconds = s.duration_seconds};

@@ -187,8 +187,11 @@ json run_model(const options& o, const std::string& name, const apps::order_flow
                         {"signature_log_distance", number(rr.signature_log_distance)}};
 
   // the strategies, common random numbers across them
-  const fp::simulated_execution_params ep{
-      .side = side, .n_paths = o.paths, .warmup_seconds = 120.0, .threshold_bps = o.threshold_bps, .seed = o.seed};
+  const fp::simulated_execution_params ep{.side = side,
+                                          .n_paths = o.paths,
+                                          .warmup_seconds = apps::warmup_seconds,
+                                          .threshold_bps = o.threshold_bps,
+                                          .seed = o.seed};
   std::fprintf(g_out, "  %-16s %8s %9s %9s %9s %9s %9s %8s %8s %8s\n", "strategy", "T (s)", "E[bps]", "sd", "p05",
                "p50", "p95", "P>thr", "fill", "passive");
   json strat = json::array();
@@ -215,9 +218,12 @@ json run_model(const options& o, const std::string& name, const apps::order_flow
     for (double m : o.impact_sizes) {
       const double q = m * quantity;
       const fp::child_schedule sch = fp::twap_schedule(q, o.horizon, o.children);
-      const fp::simulated_execution r = apps::simulate_in(
-          fits, key, sch, fp::child_order_type::market,
-          {.side = side, .n_paths = o.paths, .warmup_seconds = 120.0, .path_points = 41, .seed = o.seed});
+      const fp::simulated_execution r = apps::simulate_in(fits, key, sch, fp::child_order_type::market,
+                                                          {.side = side,
+                                                           .n_paths = o.paths,
+                                                           .warmup_seconds = apps::warmup_seconds,
+                                                           .path_points = 41,
+                                                           .seed = o.seed});
       const double peak = r.mean_path_bps[20];
       const double after = r.mean_path_bps[40];
       std::fprintf(g_out, "    %10.4g %10.3f %10.3f %8.2f %8.3f\n", q, peak, after, after / peak, r.fill_rate.mean());
@@ -369,7 +375,7 @@ int run(const options& o) {
                         fp::child_order_type::market});
   strategies.push_back(
       {"passive_limit", fp::twap_schedule(quantity, o.horizon, o.children), fp::child_order_type::passive_limit});
-  check_budget(o, strategies, static_cast<double>(t.events.size()) / std::max(real.seconds, 1.0), realism_seconds);
+  check_budget(o, strategies, apps::event_rate(t), realism_seconds);
   std::fprintf(
       g_out, "order: %s %.6g (%.1f lots) over %.0f s in %ld children; %zu paths per strategy; threshold %.3g bps\n",
       o.side.c_str(), quantity, quantity / lot, o.horizon, static_cast<long>(o.children), o.paths, o.threshold_bps);
