@@ -24,6 +24,7 @@
 #include "footprint/feeds/binance/binance_depth_book.hpp"
 #include "footprint/feeds/binance/binance_event.hpp"
 #include "footprint/feeds/binance/binance_reader.hpp"
+#include "footprint/feeds/detail/trade_amount.hpp"
 #include "footprint/feeds/line_reader.hpp"
 #include "footprint/feeds/parse_report.hpp"
 
@@ -31,7 +32,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <limits>
 #include <optional>
 #include <string>
@@ -53,11 +53,12 @@ namespace footprint {
 /// local times).
 ///
 /// Malformed input (a wrong header, a short or long row, a non-numeric field, a negative
-/// quantity, a price <= 0, a trade price or quantity above `max_trade_amount`, U > u, pu >= U, an unknown side, `buyer_is_maker` not 0/1 or
-/// contradicting `aggressor`, a local time going back within a file) raises `data_error`
-/// with the file, line, column and field. Under `parse_policy::lenient` a malformed row is
-/// skipped and counted in `report()` (a header error always throws; a depth update the book
-/// rejects, e.g. one with `pu` in a spot stream, counts once). An empty input (no header
+/// quantity, a price <= 0, a trade price or quantity above `max_trade_amount`, U > u,
+/// pu >= U, an unknown side, `buyer_is_maker` not 0/1 or contradicting `aggressor`, a local
+/// time going back within a file) raises `data_error` with the file, line, column and field.
+/// Under `parse_policy::lenient` a malformed row is skipped and counted in `report()` (a
+/// header error always throws; a depth update the book rejects, e.g. one with `pu` in a spot
+/// stream, counts once). An empty input (no header
 /// either) is an absent file. Each file is read one row ahead, so a malformed row raises
 /// (strict) one message before its turn, or from the constructor for a file's first row.
 ///
@@ -66,7 +67,7 @@ class binance_csv_reader {
  public:
   /// The largest trade price and quantity read (10^18, as `binance_reader::max_trade_amount`):
   /// a market order's notional, summed over its trades, stays finite.
-  static constexpr double max_trade_amount = 1e18;
+  static constexpr double max_trade_amount = detail::max_trade_amount;
 
   /// Header of the depth-updates file.
   static constexpr std::string_view depth_header =
@@ -208,12 +209,6 @@ class binance_csv_reader {
     if (*ms > max_ms) c.fail(c.column(), name, detail::concat("time out of range (got ", *ms, " ms)"));
     return std::chrono::nanoseconds{*ms * 1'000'000};
   }
-  static std::string out_of_range(double x) {
-    char got[32];
-    std::snprintf(got, sizeof got, "%.6g", x);
-    return detail::concat("out of range (more than ", max_trade_amount,
-                          ": the market order's notional would overflow; got ", got, ")");
-  }
   static double price(detail::csv_cursor& c, std::string_view name) {
     const double v = c.next_double(name);
     if (!(v > 0.0)) c.fail(c.column(), name, detail::concat("price must be > 0 (got ", v, ")"));
@@ -321,9 +316,9 @@ class binance_csv_reader {
                    : detail::concat("trade id goes back (got ", r.t.id, " after ", last_trade_id_, ")"));
       }
       r.t.price = price(c, "price");
-      if (r.t.price > max_trade_amount) c.fail(5, "price", out_of_range(r.t.price));
+      if (r.t.price > max_trade_amount) c.fail(5, "price", detail::trade_amount_out_of_range(r.t.price));
       r.t.quantity = quantity(c, "qty", true);
-      if (r.t.quantity > max_trade_amount) c.fail(6, "qty", out_of_range(r.t.quantity));
+      if (r.t.quantity > max_trade_amount) c.fail(6, "qty", detail::trade_amount_out_of_range(r.t.quantity));
       const std::int64_t maker = c.next_int("buyer_is_maker");
       if (maker != 0 && maker != 1) c.fail(7, "buyer_is_maker", detail::concat("must be 0 or 1 (got ", maker, ")"));
       const std::string_view a = c.next("aggressor");

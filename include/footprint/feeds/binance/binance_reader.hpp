@@ -23,6 +23,7 @@
 #include "footprint/feeds/binance/binance_depth_book.hpp"
 #include "footprint/feeds/binance/binance_event.hpp"
 #include "footprint/feeds/binance/detail/binance_fast_parse.hpp"
+#include "footprint/feeds/detail/trade_amount.hpp"
 #include "footprint/feeds/line_reader.hpp"
 #include "footprint/feeds/parse_report.hpp"
 
@@ -108,8 +109,8 @@ struct binance_message_counts {
 ///
 /// Malformed input (no timestamp, a non-integer timestamp, a local timestamp going back,
 /// invalid JSON, a missing key, a value of the wrong type, a non-numeric or negative
-/// price or quantity, a trade price or quantity above `max_trade_amount`, U > u, pu >= U, a symbol change, an unsupported stream, an unordered
-/// or crossed snapshot) raises `data_error` naming the file, the line, the column (1: the
+/// price or quantity, a trade price or quantity above `max_trade_amount`, U > u, pu >= U, a
+/// symbol change, an unsupported stream, an unordered or crossed snapshot) raises `data_error` naming the file, the line, the column (1: the
 /// timestamp, 2: the JSON message) and the field (a JSON path such as `data.b[3][1]`).
 /// Under `parse_policy::lenient` the line is skipped and counted in `report()` and the
 /// state is as if the line were absent. A truncated or corrupt compressed file always
@@ -128,7 +129,7 @@ class basic_binance_reader {
   /// The largest trade price and quantity read (10^18): a trade beyond it is malformed (the
   /// sum of price x quantity over a market order's trades, its notional, would overflow to
   /// infinity and the order's VWAP with it).
-  static constexpr double max_trade_amount = 1e18;
+  static constexpr double max_trade_amount = detail::max_trade_amount;
 
   /// Opens a capture file (plain, gzip or bzip2).
   /// @param path the file
@@ -321,9 +322,7 @@ class basic_binance_reader {
   // A trade's price or quantity at most max_trade_amount (`v` its JSON string).
   void check_trade_amount(double x, const json& v, const char* field) const {
     if (x > max_trade_amount)
-      fail_json(field, detail::concat("out of range (more than ", max_trade_amount,
-                                      ": the market order's notional would overflow; got '",
-                                      v.get_ref<const std::string&>(), "')"));
+      fail_json(field, detail::trade_amount_out_of_range("'" + v.get_ref<const std::string&>() + "'"));
   }
 
   // An array of [price, quantity] string pairs into `out`.

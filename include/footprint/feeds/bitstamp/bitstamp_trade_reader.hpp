@@ -18,13 +18,13 @@
 #include "footprint/detail/concat.hpp"
 #include "footprint/detail/csv.hpp"
 #include "footprint/error.hpp"
+#include "footprint/feeds/detail/trade_amount.hpp"
 #include "footprint/feeds/line_reader.hpp"
 #include "footprint/feeds/parse_report.hpp"
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -44,9 +44,9 @@ namespace footprint {
 /// timestamp that never goes back (equal times are fine: one taker order filling several
 /// resting orders), a non-negative integer id, a numeric price and amount > 0 and at most
 /// `max_amount`, aggressor labels among `buy`, `sell` and empty, and a trade id other than
-/// the previous trade's (a repeated message would count its volume twice). Trade ids are not otherwise
-/// required to increase (the 2015-05-01 file has 7 decreasing steps and no repeated id), and
-/// only the previous id is compared (memory stays constant). Under `parse_policy::lenient`
+/// the previous trade's (a repeated message would count its volume twice). Trade ids are not
+/// otherwise required to increase (the 2015-05-01 file has 7 decreasing steps and no repeated
+/// id), and only the previous id is compared (memory stays constant). Under `parse_policy::lenient`
 /// a malformed row is skipped and counted in `report()`.
 ///
 /// Not copyable; movable.
@@ -54,7 +54,7 @@ class bitstamp_trade_reader {
  public:
   /// The largest price and amount read (10^18): a trade beyond it is malformed (the sum of
   /// price x amount over a market order's trades would overflow to infinity, and its VWAP).
-  static constexpr double max_amount = 1e18;
+  static constexpr double max_amount = detail::max_trade_amount;
 
   /// The header the file must start with.
   static constexpr std::string_view header =
@@ -130,13 +130,6 @@ class bitstamp_trade_reader {
            detail::concat("unknown aggressor (got '", text.substr(0, 40), "'; expected buy, sell or empty)"));
   }
 
-  static std::string out_of_range(double x) {
-    char got[32];
-    std::snprintf(got, sizeof got, "%.6g", x);
-    return detail::concat("out of range (more than ", max_amount, ": the market order's notional would overflow; got ",
-                          got, ")");
-  }
-
   void parse_row(std::string_view line, trade& out) {
     detail::csv_cursor c(lines_.name(), lines_.line_number(), line);
     const std::int64_t ms = c.next_int("local_ts_ms");
@@ -151,10 +144,10 @@ class bitstamp_trade_reader {
       c.fail(2, "trade_id", detail::concat("duplicate trade id ", t.id, " (the previous row's: a repeated message)"));
     t.price = c.next_double("price");
     if (!(t.price > 0.0)) c.fail(3, "price", detail::concat("price must be > 0 (got ", t.price, ")"));
-    if (t.price > max_amount) c.fail(3, "price", out_of_range(t.price));
+    if (t.price > max_amount) c.fail(3, "price", detail::trade_amount_out_of_range(t.price));
     t.quantity = c.next_double("amount_btc");
     if (!(t.quantity > 0.0)) c.fail(4, "amount_btc", detail::concat("amount must be > 0 (got ", t.quantity, ")"));
-    if (t.quantity > max_amount) c.fail(4, "amount_btc", out_of_range(t.quantity));
+    if (t.quantity > max_amount) c.fail(4, "amount_btc", detail::trade_amount_out_of_range(t.quantity));
     t.sign = aggressor(c, c.next("aggressor_by_resting_order"), "aggressor_by_resting_order");
     const std::int8_t snapshot_sign =
         aggressor(c, c.next("aggressor_by_last_depth20_snapshot"), "aggressor_by_last_depth20_snapshot");
