@@ -148,11 +148,11 @@ TEST_CASE("simulate_execution: bad schedules and settings throw invalid_argument
   // (it used to return NaN costs); half a lot rounds to one and runs.
   CHECK_THROWS_WITH_AS(run(one_child(1e-300), ep), doctest::Contains("less than half a lot"), fp::invalid_argument);
   CHECK_THROWS_AS(run(one_child(0.49), ep), fp::invalid_argument);
-  CHECK_THROWS_AS((void)fp::simulate_execution<fp::zero_intelligence_model>(
-                      zi, one_child(0.3), fp::child_order_type::passive_limit, ep),
+  CHECK_THROWS_AS((void)fp::simulate_execution<fp::zero_intelligence_model>(zi, one_child(0.3),
+                                                                            fp::child_order_type::passive_limit, ep),
                   fp::invalid_argument);
-  const fp::simulated_execution half = fp::simulate_execution<fp::zero_intelligence_model>(
-      zi, one_child(0.5), fp::child_order_type::market, ep);
+  const fp::simulated_execution half =
+      fp::simulate_execution<fp::zero_intelligence_model>(zi, one_child(0.5), fp::child_order_type::market, ep);
   CHECK(std::isfinite(half.expected_bps));
 }
 

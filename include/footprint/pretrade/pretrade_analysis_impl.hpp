@@ -142,8 +142,8 @@ pretrade_report pretrade_analysis<R>::report(const pretrade_order& o, const pret
   for (const pretrade_strategy& st : rep.strategies) {
     if (std::isfinite(st.forecast.expected_bps) && std::isfinite(st.total_currency)) continue;
     char text[200];
-    std::snprintf(text, sizeof text, "the order of %.4g (%.4g times the daily volume) makes the %s strategy's",
-                  X, X / daily_volume_, st.name.c_str());
+    std::snprintf(text, sizeof text, "the order of %.4g (%.4g times the daily volume) makes the %s strategy's", X,
+                  X / daily_volume_, st.name.c_str());
     throw invalid_argument(detail::concat(where, ": ", text, " expected cost overflow (", st.forecast.expected_bps,
                                           " bps): check the quantity and its unit"));
   }

@@ -138,8 +138,7 @@ class pretrade_backtest {
         if (std::isfinite(realized[i]) && meta.X(i, children_col) >= static_cast<double>(params_.min_children))
           before.push_back(realized[i]);
       if (before.empty())
-        throw invalid_argument(detail::concat(where, ": no metaorder of at least min_children (",
-                                              params_.min_children,
+        throw invalid_argument(detail::concat(where, ": no metaorder of at least min_children (", params_.min_children,
                                               ") market orders before the first test block has a realized cost, "
                                               "to set the threshold from (lower min_children, or give threshold_bps)"));
       std::nth_element(before.begin(), before.begin() + static_cast<std::ptrdiff_t>(before.size() / 2), before.end());
