@@ -58,6 +58,7 @@ struct options {
   fp::index orders = 0;  // 0: 20, or every tested metaorder with --reconcile
   bool reconcile = false;
   bool recalibrate = false;
+  bool fills_in_tape = false;  // --fills-in-tape: the fills are among the data's trades
   double permanent_minutes = 5.0;
   apps::walk_forward_options walk;
   bool quiet = false;
@@ -72,6 +73,29 @@ json number(double v) { return std::isfinite(v) ? json(v) : json(); }
 // For printing: below 5e-7 (rounding of a cost of nothing, e.g. against a VWAP made of the
 // order's own fills) as 0, so that it does not print as -0.000.
 double z(double v) { return std::abs(v) < 5e-7 ? 0.0 : v; }
+
+// A cell of the text table: the number, or "-" where there is none (NaN: no trade in the
+// period, a markout past the tape, a reversion of a mid that did not move).
+std::string cell(double v, int width, int decimals) {
+  if (!std::isfinite(v)) return std::string(std::size_t(std::max(width - 1, 0)), ' ') + "-";
+  char text[64];
+  std::snprintf(text, sizeof text, "%*.*f", width, decimals, z(v));
+  return text;
+}
+
+// A Unix time in nanoseconds as "YYYY-MM-DD HH:MM:SS" (UTC).
+std::string utc_text(nanoseconds t) {
+  using namespace std::chrono;
+  const sys_time<nanoseconds> tp{t};
+  const auto day = floor<days>(tp);
+  const year_month_day ymd{day};
+  const hh_mm_ss<seconds> hms{floor<seconds>(tp - day)};
+  char text[48];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u %02ld:%02ld:%02ld", int(ymd.year()), unsigned(ymd.month()),
+                unsigned(ymd.day()), static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
+                static_cast<long>(hms.seconds().count()));
+  return text;
+}
 
 // Midnight (UTC) of a YYYY-MM-DD date, since the Unix epoch.
 nanoseconds midnight(const std::string& date) {
@@ -334,6 +358,8 @@ int run(options o) {
   double weighted = 0.0, weight = 0.0, worst_label = 0.0, worst_backtest = 0.0;
   std::size_t checked = 0;
   std::vector<double> pits;
+  json left_out = json::array();
+  std::vector<std::size_t> dropped;  // indices of the orders left out (--lenient)
   for (std::size_t k = 0; k < orders.size(); ++k) {
     const fp::order_fills& of = orders[k];
     if (of.fills.empty()) continue;
@@ -345,15 +371,34 @@ int run(options o) {
       end = it->end;
       quantity = it->quantity;
     }
-    const fp::order_analysis a =
-        fp::analyze_order({.side = of.side, .quantity = quantity}, of.fills, tape,
-                          {.start = start, .end = end, .time_offset = offset, .fills_in_tape = it != made.end()});
+    fp::order_analysis a;
+    try {
+      a = fp::analyze_order(
+          {.side = of.side, .quantity = quantity}, of.fills, tape,
+          {.start = start, .end = end, .time_offset = offset, .fills_in_tape = o.fills_in_tape || it != made.end()});
+    } catch (const fp::invalid_argument& e) {
+      // Fills that do not belong to this market data (another day, another instrument,
+      // another unit): an error, or with --lenient the order left out and listed.
+      const auto [first, last] = fp::detail::tca::span(tape);
+      const std::string why =
+          fp::detail::concat("order ", of.order_id, " (", of.fills.size(), " fills, ", utc_text(of.fills.front().time),
+                             " to ", utc_text(of.fills.back().time), " UTC) does not fit the market data (",
+                             utc_text(first + offset), " to ", utc_text(last + offset), " UTC): ", e.what());
+      if (apps::policy(o.data) == fp::parse_policy::strict)
+        throw fp::invalid_argument(why + "; --lenient leaves such orders out and lists them");
+      notes.push_back("left out: " + why);
+      left_out.push_back(json{{"order_id", of.order_id}, {"reason", e.what()}});
+      dropped.push_back(k);
+      continue;
+    }
     const double perold_bps = a.shortfall.total_bps();
     const double mkt_bps = a.shortfall.market_activity.total / (quantity * a.benchmarks.arrival_mid) * 1e4;
-    std::fprintf(g_out, "%-10s %4s %10.6g %6.1f %11.6g %9.3f %9.3f %9.3f %9.3f %7.2f %9.3f %9.3f %8.3f\n",
-                 of.order_id.c_str(), of.side == fp::side::buy ? "buy" : "sell", quantity, 100.0 * a.fill_rate,
-                 a.average_price, z(a.costs.arrival_mid), z(a.costs.interval_vwap), z(perold_bps), z(mkt_bps),
-                 100.0 * a.participation_rate, z(a.markouts[2].bps), z(a.markouts[3].bps), z(a.reversion_ratio));
+    std::fprintf(g_out, "%-10s %4s %10.6g %6.1f %11.6g %s %s %s %s %s %s %s %s\n", of.order_id.c_str(),
+                 of.side == fp::side::buy ? "buy" : "sell", quantity, 100.0 * a.fill_rate, a.average_price,
+                 cell(a.costs.arrival_mid, 9, 3).c_str(), cell(a.costs.interval_vwap, 9, 3).c_str(),
+                 cell(perold_bps, 9, 3).c_str(), cell(mkt_bps, 9, 3).c_str(),
+                 cell(100.0 * a.participation_rate, 7, 2).c_str(), cell(a.markouts[2].bps, 9, 3).c_str(),
+                 cell(a.markouts[3].bps, 9, 3).c_str(), cell(a.reversion_ratio, 8, 3).c_str());
     json markouts = json::array();
     for (const fp::markout& mk : a.markouts)
       markouts.push_back(json{{"seconds", mk.seconds}, {"bps", number(mk.bps)}, {"fills", mk.fills}});
@@ -424,6 +469,18 @@ int run(options o) {
     }
   }
   doc["orders"] = rows;
+  if (!dropped.empty()) {
+    for (auto k = dropped.rbegin(); k != dropped.rend(); ++k)
+      orders.erase(orders.begin() + static_cast<std::ptrdiff_t>(*k));
+    std::fprintf(g_out, "left out: %zu orders whose fills do not fit the market data (see the notes)\n",
+                 dropped.size());
+  }
+  doc["left_out"] = left_out;
+  if (rows.empty() && !dropped.empty())
+    throw fp::invalid_argument(fp::detail::concat(
+        "footprint-tca: none of the ", dropped.size(),
+        " orders fits the market data: give the market data of the fills' period (and --tape-date for a tape whose "
+        "clock starts at midnight)"));
   const double mean_cost = weight > 0.0 ? weighted / weight : fp::nan;
   std::fprintf(g_out, "cost against the arrival mid, quantity-weighted over %zu orders: %.3f bps\n", rows.size(),
                mean_cost);
@@ -479,6 +536,9 @@ int main(int argc, char** argv) {
                  "without --fix or --fills: how many of the data's metaorders to analyse (default 20; with "
                  "--reconcile every tested one)")
       ->check(CLI::Range(1, 1'000'000));
+  app.add_flag("--fills-in-tape", o.fills_in_tape,
+               "with --fix or --fills: the fills are among the market data's trades (the same venue's full tape), "
+               "so the participation rate does not add them to the period's volume");
   app.add_option("--write-fix", o.write_fix, "without --fix or --fills: keep the FIX log written from the data");
   auto* reconcile = app.add_flag(
       "--reconcile", o.reconcile,

@@ -11,6 +11,12 @@ CASE is one of:
   fix-log    --write-fix, then --fix of that log (and --tape-date): the same orders, fills and
              cost against the arrival mid as the run that wrote it
   fills-csv  the same fills as a CSV (--fills): the same costs against the arrival mid
+  foreign-fills  fills that do not belong to the data: the same fills as a CSV with ISO 8601
+             times give the same costs; with --fills-in-tape the participation is the 100% of
+             the run that wrote them (without it, below 100%); an order of another day and one
+             priced in cents make the run exit 1 naming the order, and with --lenient they are
+             left out, listed under left_out and in the notes, the others analysed; when none
+             fits, exit 1
   damaged    the log with a fill resent (PossDup) and a bust of another fill appended: the
              normalizer counts one duplicate and one bust, the busted order loses its fill and
              reports that its fills no longer add up to CumQty
@@ -143,6 +149,80 @@ def case_fills_csv(exe):
     ok(f"fills-csv: {len(b)} orders from the CSV with the same costs")
 
 
+def fills_rows(log):
+    """The fills of a FIX log as (time, order_id, side, quantity, price, exec_id), time as written."""
+    rows = []
+    for m in messages(log):
+        d = dict(m)
+        if d.get(35) == "8" and d.get(150) == "F":
+            rows.append((d[60], d[37], "buy" if d[54] == "1" else "sell", d[32], d[31], d[17]))
+    return rows
+
+
+def iso(fix_time):
+    """A FIX UTCTimestamp, YYYYMMDD-HH:MM:SS.f, as ISO 8601: YYYY-MM-DDTHH:MM:SS.fZ."""
+    return f"{fix_time[0:4]}-{fix_time[4:6]}-{fix_time[6:8]}T{fix_time[9:]}Z"
+
+
+def write_csv(path, rows):
+    with open(path, "w") as f:
+        f.write("time,order_id,side,quantity,price,fee,liquidity,exec_id\n")
+        for t, oid, side, q, p, xid in rows:
+            f.write(f"{t},{oid},{side},{q},{p},0,taker,{xid}\n")
+
+
+def case_foreign_fills(exe):
+    with tempfile.TemporaryDirectory() as tmp:
+        doc, _, log = write_log(exe, tmp)
+        rows = fills_rows(log)
+        csv = os.path.join(tmp, "iso.csv")
+        write_csv(csv, [(iso(r[0]),) + r[1:] for r in rows])
+        again = run_json([exe, "--fills", csv, "--tape-date", "2000-01-03"])
+        a, b = costs(doc), costs(again)
+        if set(a) != set(b) or any(abs(a[k] - b[k]) > 1e-9 for k in a):
+            fail(f"foreign-fills: ISO times: costs {b} against {a}")
+        inside = run_json([exe, "--fills", csv, "--tape-date", "2000-01-03", "--fills-in-tape"])
+        made = {r["order_id"]: r["participation_rate"] for r in doc["orders"]}
+        for r in inside["orders"]:
+            if abs(r["participation_rate"] - made[r["order_id"]]) > 1e-12:
+                fail(f"foreign-fills: --fills-in-tape: {r['order_id']} {r['participation_rate']} against "
+                     f"{made[r['order_id']]}")
+        if any(r["participation_rate"] >= 1.0 for r in again["orders"]):
+            fail("foreign-fills: without --fills-in-tape the fills must add to the period's volume")
+        # Two orders that do not belong: one a day later, one priced in cents.
+        first, second = rows[0][1], next(r[1] for r in rows if r[1] != rows[0][1])
+        bad = []
+        for t, oid, side, q, p, xid in rows:
+            if oid == first:
+                t = t[:6] + "04" + t[8:]  # 2000-01-04: the next day
+            if oid == second:
+                p = f"{float(p) * 100:.4f}"
+            bad.append((t, oid, side, q, p, xid))
+        path = os.path.join(tmp, "bad.csv")
+        write_csv(path, bad)
+        p = run([exe, "--fills", path, "--tape-date", "2000-01-03", "--quiet"])
+        if p.returncode != 1 or f"order {first} " not in p.stderr or "not on the tape" not in p.stderr \
+                or "--lenient" not in p.stderr:
+            fail(f"foreign-fills: an order of another day: exit {p.returncode}: {p.stderr}")
+        lenient = run_json([exe, "--fills", path, "--tape-date", "2000-01-03", "--lenient"])
+        out = {r["order_id"]: r["reason"] for r in lenient["left_out"]}
+        if set(out) != {first, second} or "not on the tape" not in out[first] \
+                or "x the mid" not in out[second] or "max_price_ratio" not in out[second]:
+            fail(f"foreign-fills: --lenient: left out {out}")
+        if len(lenient["orders"]) != len(a) - 2 or not any(f"left out: order {first} " in n for n in lenient["notes"]):
+            fail(f"foreign-fills: --lenient: {len(lenient['orders'])} orders analysed of {len(a)}; "
+                 f"notes {lenient['notes']}")
+        for r in lenient["orders"]:
+            if abs(r["costs_bps"]["arrival_mid"] - a[r["order_id"]]) > 1e-9:
+                fail(f"foreign-fills: --lenient: order {r['order_id']} changed")
+        write_csv(path, [(r[0][:6] + "04" + r[0][8:],) + r[1:] for r in rows])
+        p = run([exe, "--fills", path, "--tape-date", "2000-01-03", "--lenient", "--quiet"])
+        if p.returncode != 1 or "none of the" not in p.stderr:
+            fail(f"foreign-fills: every order a day later: exit {p.returncode}: {p.stderr}")
+    ok(f"foreign-fills: ISO times give the same costs; --fills-in-tape gives the writing run's participation; "
+       f"an order of another day and one priced in cents refused, or left out and listed with --lenient")
+
+
 def case_damaged(exe):
     with tempfile.TemporaryDirectory() as tmp:
         _, _, log = write_log(exe, tmp)
@@ -261,7 +341,8 @@ def main():
     exe, case = sys.argv[1], sys.argv[2]
     data = sys.argv[3] if len(sys.argv) > 3 else os.path.join(os.path.dirname(os.path.dirname(HERE)), "..", "shared",
                                                                 "data")
-    cases = {"builtin": case_builtin, "fix-log": case_fix_log, "fills-csv": case_fills_csv, "damaged": case_damaged,
+    cases = {"builtin": case_builtin, "fix-log": case_fix_log, "fills-csv": case_fills_csv,
+             "foreign-fills": case_foreign_fills, "damaged": case_damaged,
              "reconcile": case_reconcile, "recalibrate": case_recalibrate, "plot": case_plot, "bad-args": case_bad_args}
     if case in cases:
         cases[case](exe)

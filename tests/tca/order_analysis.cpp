@@ -8,6 +8,8 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <limits>
+#include <string>
 #include <vector>
 
 // Each test file is its own namespace: the module's files compile as one unity translation unit.
@@ -95,6 +97,58 @@ TEST_CASE("analyze_order: the order's own fills in the tape, a sell, and markout
                   fp::invalid_argument);
   CHECK_THROWS_AS((void)fp::analyze_order({.quantity = 300}, f, tape(), {.markout_seconds = {0.0}}),
                   fp::invalid_argument);
+}
+
+TEST_CASE("analyze_order: fills that do not belong to the tape are refused, not measured against stale prices") {
+  const std::vector<fp::fill> f = fills();
+  const auto error_of = [&](const std::vector<fp::fill>& x, const fp::order_analysis_params& p) -> std::string {
+    try {
+      (void)fp::analyze_order({.side = fp::side::buy, .quantity = 1e9}, x, tape(), p);
+    } catch (const fp::invalid_argument& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  // The tape runs from 0 s (its first mid) to 350 s (its last trade).
+  CHECK(error_of(f, {.start = 0s, .end = 30s}) == "no error");
+  CHECK(error_of(f, {.start = 0s, .end = 350s}) == "no error");
+  CHECK(error_of(f, {.start = 0s, .end = 351s}).find("is not on the tape") != std::string::npos);  // ends after it
+  std::vector<fp::fill> later = fills();
+  for (fp::fill& x : later) x.time += 400s;  // the next session's fills: the last mid would be stale
+  CHECK(error_of(later, {.start = 400s, .end = 430s}).find("the order's period, 400.000 s to 430.000 s") !=
+        std::string::npos);
+  // A wrong time_offset (an hour): the same.
+  CHECK(error_of(f, {.start = 0s, .end = 30s, .time_offset = -3600s}).find("not on the tape") != std::string::npos);
+  // Before the first mid there is no arrival price.
+  fp::market_tape late_mids = tape();
+  late_mids.mid_times.front() = 1s;
+  CHECK_THROWS_WITH_AS((void)fp::analyze_order({.quantity = 300}, f, late_mids, {.start = 0s, .end = 30s}),
+                       doctest::Contains("its first mid at 1.000 s"), fp::invalid_argument);
+  // Prices in cents against a tape in dollars: 100x the mid.
+  std::vector<fp::fill> cents = fills();
+  for (fp::fill& x : cents) x.price *= 100.0;
+  CHECK(error_of(cents, {.start = 0s, .end = 30s}).find("fill E1 at 5.000 s is priced 10050, 100.5 x the mid 100") !=
+        std::string::npos);
+  std::vector<fp::fill> half = fills();
+  half[1].price = 101.0 / 2.0 - 0.01;  // below half the mid 101 in force at 15 s
+  CHECK(error_of(half, {.start = 0s, .end = 30s}).find("fill E2") != std::string::npos);
+  half[1].price = 101.0 / 2.0 + 0.01;  // within the factor of 2
+  CHECK(error_of(half, {.start = 0s, .end = 30s}) == "no error");
+  CHECK(error_of(cents, {.start = 0s, .end = 30s, .max_price_ratio = std::numeric_limits<double>::infinity()}) ==
+        "no error");  // the check off
+  // Quantities in another unit: the tape traded 500 in all; 10 x that is the bound.
+  std::vector<fp::fill> big = fills();
+  for (fp::fill& x : big) x.quantity = 5000.0 / 3.0 + 1.0;
+  CHECK(error_of(big, {.start = 0s, .end = 30s}).find("10.006 x the tape's whole traded quantity 500") !=
+        std::string::npos);
+  for (fp::fill& x : big) x.quantity = 5000.0 / 3.0;
+  CHECK(error_of(big, {.start = 0s, .end = 30s}) == "no error");
+  CHECK(error_of(big, {.start = 0s, .end = 30s, .max_volume_multiple = 1.0}).find("max_volume_multiple = 1") !=
+        std::string::npos);
+  CHECK(error_of(f, {.start = 0s, .end = 30s, .max_price_ratio = 1.0}).find("max_price_ratio must be > 1") !=
+        std::string::npos);
+  CHECK(error_of(f, {.start = 0s, .end = 30s, .max_volume_multiple = 0.0}).find("max_volume_multiple must be > 0") !=
+        std::string::npos);
 }
 
 }  // namespace unity_order_analysis

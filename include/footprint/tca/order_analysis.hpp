@@ -16,8 +16,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <span>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace footprint {
@@ -33,6 +36,14 @@ struct order_analysis_params {
   /// Whether the order's own fills are among the tape's trades (fills synthesised from the
   /// tape, or a venue's full tape): then the market volume of the period already holds them.
   bool fills_in_tape = false;
+  /// A fill priced more than this factor away from the mid in force at its time (above
+  /// ratio x mid or below mid / ratio) is refused: another instrument's fills, or prices in
+  /// another unit (cents for dollars). > 1; infinity turns the check off.
+  double max_price_ratio = 2.0;
+  /// An order whose filled quantity exceeds this multiple of the whole tape's traded quantity
+  /// is refused: quantities in another unit (satoshis for bitcoins) or another instrument's.
+  /// > 0; infinity turns the check off.
+  double max_volume_multiple = 10.0;
 };
 
 /// The benchmark prices of an order's period (quote currency; NaN when the tape cannot say).
@@ -99,6 +110,36 @@ namespace detail::tca {
   return tape.mids[static_cast<std::size_t>(it - tape.mid_times.begin() - 1)];
 }
 
+// The first and last times of the tape (its mids' and trades'); {0, -1} for an empty tape.
+[[nodiscard]] inline std::pair<std::chrono::nanoseconds, std::chrono::nanoseconds> span(const market_tape& tape) {
+  using std::chrono::nanoseconds;
+  nanoseconds first = nanoseconds::max(), last = nanoseconds::min();
+  if (!tape.mid_times.empty()) {
+    first = tape.mid_times.front();
+    last = tape.mid_times.back();
+  }
+  if (!tape.trades.empty()) {
+    first = std::min(first, tape.trades.front().time);
+    last = std::max(last, tape.trades.back().time);
+  }
+  if (first > last) return {nanoseconds(0), nanoseconds(-1)};
+  return {first, last};
+}
+
+// Seconds with 3 decimals, for the messages.
+[[nodiscard]] inline std::string seconds_text(std::chrono::nanoseconds t) {
+  char text[48];
+  std::snprintf(text, sizeof text, "%.3f s", double(t.count()) * 1e-9);
+  return text;
+}
+
+// A number with 7 significant digits, for the messages.
+[[nodiscard]] inline std::string short_text(double v) {
+  char text[48];
+  std::snprintf(text, sizeof text, "%.7g", v);
+  return text;
+}
+
 // Whether the tape covers t (its last mid change or trade is at or after t).
 [[nodiscard]] inline bool covers(const market_tape& tape, std::chrono::nanoseconds t) noexcept {
   const bool mids = !tape.mid_times.empty() && tape.mid_times.back() >= t;
@@ -133,9 +174,13 @@ namespace detail::tca {
 /// @param order  side and Q (> 0); prices as in `decompose`, NaN for the defaults
 /// @param fills  the order's fills, any order (times on the fills' clock)
 /// @param tape   the market: trades and the mid path, in time order
-/// @throws invalid_argument for end < start, a markout horizon not > 0, or what `decompose`
-///         refuses (a fill of the other side, fills over Q, prices not > 0 after the defaults:
-///         a tape with no mid at the start and no order prices)
+/// @throws invalid_argument for end < start, a markout horizon not > 0, `max_price_ratio` not
+///         > 1 or `max_volume_multiple` not > 0; an order the tape does not cover (its start
+///         before the tape's first mid, or its start or end, the last fill if later, after the
+///         tape's last event: the fills of another day, or a wrong `time_offset`); a fill priced
+///         more than `max_price_ratio` away from the mid in force; fills over
+///         `max_volume_multiple` x the tape's traded quantity; or what `decompose` refuses (a
+///         fill of the other side, fills over Q, prices not > 0 after the defaults)
 [[nodiscard]] inline order_analysis analyze_order(tca_order order, std::span<const fill> fills, const market_tape& tape,
                                                   const order_analysis_params& params = {}) {
   constexpr std::string_view where = "footprint::analyze_order";
@@ -143,11 +188,37 @@ namespace detail::tca {
     throw invalid_argument(
         detail::concat(where, ": end (", params.end.count(), " ns) is before start (", params.start.count(), " ns)"));
   for (const double h : params.markout_seconds) detail::require_positive(h, where, "markout_seconds");
+  if (!(params.max_price_ratio > 1.0))
+    throw invalid_argument(detail::concat(where, ": max_price_ratio must be > 1 (got ", params.max_price_ratio, ")"));
+  if (!(params.max_volume_multiple > 0.0))
+    throw invalid_argument(
+        detail::concat(where, ": max_volume_multiple must be > 0 (got ", params.max_volume_multiple, ")"));
   using std::chrono::nanoseconds;
   order_analysis out;
   std::chrono::nanoseconds last_fill = params.start;
   for (const fill& f : fills) last_fill = std::max(last_fill, f.time - params.time_offset);
   const nanoseconds end = std::max(params.end, last_fill);
+  {
+    // An order off the tape would be measured against stale or missing prices: refuse it.
+    using detail::tca::seconds_text, detail::tca::short_text;
+    const auto [first, last] = detail::tca::span(tape);
+    const nanoseconds first_mid = tape.mid_times.empty() ? nanoseconds::max() : tape.mid_times.front();
+    if (params.start < first_mid || params.start > last || end > last)
+      throw invalid_argument(
+          detail::concat(where, ": the order's period, ", seconds_text(params.start), " to ", seconds_text(end),
+                         " on the tape's clock, is not on the tape (its first mid at ",
+                         tape.mid_times.empty() ? std::string("none") : seconds_text(first_mid), ", its last event at ",
+                         seconds_text(last), "): the fills of another period, or a wrong time_offset"));
+    for (const fill& f : fills) {
+      const double m = detail::tca::mid_at(tape, f.time - params.time_offset);
+      if (std::isfinite(m) && (f.price > m * params.max_price_ratio || f.price * params.max_price_ratio < m))
+        throw invalid_argument(
+            detail::concat(where, ": fill ", f.exec_id, " at ", seconds_text(f.time - params.time_offset),
+                           " is priced ", short_text(f.price), ", ", short_text(f.price / m), " x the mid ",
+                           short_text(m), " in force (more than max_price_ratio = ", params.max_price_ratio,
+                           " away): another instrument's fills, or prices in another unit"));
+    }
+  }
 
   tca_benchmarks& b = out.benchmarks;
   b.arrival_mid = detail::tca::mid_before(tape, params.start);
@@ -170,6 +241,12 @@ namespace detail::tca {
   if (std::isnan(order.arrival_price)) order.arrival_price = b.arrival_mid;
   if (std::isnan(order.end_price)) order.end_price = b.close;
   out.shortfall = decompose(order, fills);
+  if (day_q > 0.0 && out.shortfall.filled_quantity > params.max_volume_multiple * day_q)
+    throw invalid_argument(detail::concat(
+        where, ": the order filled ", detail::tca::short_text(out.shortfall.filled_quantity), ", ",
+        detail::tca::short_text(out.shortfall.filled_quantity / day_q), " x the tape's whole traded quantity ",
+        detail::tca::short_text(day_q), " (more than max_volume_multiple = ", params.max_volume_multiple,
+        "): quantities in another unit, or another instrument's fills"));
 
   const double s = sign(order.side);
   const double filled = out.shortfall.filled_quantity;

@@ -1,6 +1,7 @@
 /// @file feeds/detail/trade_amount.hpp
 /// @brief Private to feeds/: the bound on a trade's price and quantity that the trade readers
-/// (`binance_reader`, `binance_csv_reader`, `bitstamp_trade_reader`) share, and its message.
+/// (`binance_reader`, `binance_csv_reader`, `bitstamp_trade_reader`) and the fills CSV reader
+/// share, and its message.
 #pragma once
 
 #include "footprint/detail/concat.hpp"
