@@ -153,6 +153,14 @@ int run(const options& o) {
   std::vector<std::string> names;
   json skipped = json::array();
   json ignored = json::array();
+  for (const std::string& name : o.ignore_features) {
+    if (name.empty() ||
+        std::find(orders.feature_names.begin(), orders.feature_names.end(), name) != orders.feature_names.end())
+      continue;
+    std::string known;
+    for (const std::string& f : orders.feature_names) known += (known.empty() ? "" : ", ") + f;
+    throw fp::invalid_argument("--ignore-features: no feature '" + name + "' (the features are " + known + ")");
+  }
   {
     std::vector<fp::index> all(static_cast<std::size_t>(orders.X.cols()));
     for (std::size_t j = 0; j < all.size(); ++j) all[j] = static_cast<fp::index>(j);
@@ -571,8 +579,10 @@ int main(int argc, char** argv) {
                  "--regimes: the first share of the orders (time order) that fits the regimes and the models")
       ->check(CLI::Range(0.1, 0.95))
       ->capture_default_str();
-  app.add_option("--permutations", o.permutations, "--regimes: shuffles of the regime labels for the p-value")
-      ->check(CLI::Range(fp::index{0}, fp::index{100000}))
+  app.add_option("--permutations", o.permutations,
+                 "--regimes: shuffles of the regime labels for the p-value, >= 19 (N shuffles cannot give a p-value "
+                 "below 1 / (N + 1), and the answer needs p <= 0.05)")
+      ->check(CLI::Range(fp::index{19}, fp::index{100000}))
       ->capture_default_str();
   app.add_option("--seed", o.seed, "--regimes: seed of the regimes' initialisation and of the shuffles")
       ->capture_default_str();

@@ -214,7 +214,8 @@ def case_bad_args(monitor, _data):
     for args, status in [(["--no-such-option"], 2), (["--window", "2"], 2), (["--reference", "5"], 2),
                          (["--test-from-file", "2"], 2), (["--reference", "100000", "--quiet"], 1),
                          (["--regimes", "--train-fraction", "2"], 2),
-                         (["--regimes", "--regime-label", "no_such_label", "--quiet"], 1)]:
+                         (["--regimes", "--regime-label", "no_such_label", "--quiet"], 1),
+                         (["--regimes", "--permutations", "0"], 2), (["--ignore-features", "nope", "--quiet"], 1)]:
         p = run([monitor] + args)
         lines = p.stderr.strip().splitlines()
         if p.returncode != status or len(lines) != 1 or not lines[0].startswith("footprint-monitor: error:"):
