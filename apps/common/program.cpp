@@ -1,5 +1,6 @@
 #include "program.hpp"
 
+#include <footprint/detail/concat.hpp>
 #include <footprint/error.hpp>
 #include <footprint/version.hpp>
 
@@ -9,6 +10,7 @@
 #include <exception>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 namespace apps {
 
@@ -33,17 +35,38 @@ int parse_and_run(CLI::App& app, int argc, char** argv, const std::string& progr
   }
 }
 
+namespace {
+
+// The option's text as a finite number: the whole text read, not nan or inf.
+std::optional<double> finite_value(const std::string& text) {
+  try {
+    std::size_t used = 0;
+    const double v = std::stod(text, &used);
+    if (used == text.size() && std::isfinite(v)) return v;
+  } catch (const std::exception&) {}
+  return std::nullopt;
+}
+
+}  // namespace
+
 CLI::Validator finite_number() {
   return CLI::Validator(
       [](std::string& text) -> std::string {
-        try {
-          std::size_t used = 0;
-          const double v = std::stod(text, &used);
-          if (used == text.size() && std::isfinite(v)) return {};
-        } catch (const std::exception&) {}
+        if (finite_value(text)) return {};
         return "must be a finite number (got '" + text + "')";
       },
       "NUMBER", "finite_number");
+}
+
+CLI::Validator at_least(double low, bool strict) {
+  const std::string bound = footprint::detail::concat(strict ? "> " : ">= ", low);
+  return CLI::Validator(
+      [bound, low, strict](std::string& text) -> std::string {
+        const std::optional<double> v = finite_value(text);
+        if (v && (strict ? *v > low : *v >= low)) return {};
+        return "must be a number " + bound + " (got '" + text + "')";
+      },
+      bound, "at_least");
 }
 
 void add_output_options(CLI::App& app, std::string& json_path, bool& quiet) {

@@ -22,6 +22,10 @@ int parse_and_run(CLI::App& app, int argc, char** argv, const std::string& progr
 /// A CLI11 check: the option's text is a finite number (not nan or inf).
 CLI::Validator finite_number();
 
+/// A CLI11 check: the option's text is a finite number > `low` (`strict`) or >= `low`, and the
+/// message states the bound plainly.
+CLI::Validator at_least(double low, bool strict);
+
 /// Adds --json FILE ('-' for stdout), --quiet and --version.
 void add_output_options(CLI::App& app, std::string& json_path, bool& quiet);
 

@@ -45,6 +45,12 @@ double parse_horizon(const std::string& text) {
   if (!(value > 0.0) || !std::isfinite(value)) {
     throw fp::invalid_argument("--horizon: must be > 0 (got '" + text + "')");
   }
+  // Below a second the strategies' children would be microseconds apart, priced by a transient
+  // kernel measured on 2 s bins, and the report would say "over 0 s".
+  if (value * scale < 1.0) {
+    throw fp::invalid_argument("--horizon: must be at least 1 s (got '" + text +
+                               "'): a sweep of the book now is the aggressive strategy of any horizon");
+  }
   return value * scale;
 }
 

@@ -15,36 +15,14 @@
 #include "../common/market_data.hpp"
 #include "../common/program.hpp"
 
-#include <footprint/detail/concat.hpp>
 #include <footprint/version.hpp>
 
 #include <CLI/CLI.hpp>
 
-#include <algorithm>
-#include <cmath>
 #include <cstdio>
-#include <exception>
 #include <string>
 
 using namespace pretrade;
-
-namespace {
-
-// A CLI11 check for numbers with a lower bound, whose message states the bound plainly.
-CLI::Validator at_least(double low, bool strict) {
-  return CLI::Validator(
-      [low, strict](std::string& text) -> std::string {
-        try {
-          std::size_t used = 0;
-          const double v = std::stod(text, &used);
-          if (used == text.size() && std::isfinite(v) && (strict ? v > low : v >= low)) return {};
-        } catch (const std::exception&) {}
-        return fp::detail::concat("must be a number ", strict ? "> " : ">= ", low, " (got '", text, "')");
-      },
-      strict ? "> 0" : ">= 0", "at_least");
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   options o;
@@ -56,14 +34,14 @@ int main(int argc, char** argv) {
   const apps::data_flags data = apps::add_data_options(app, o.data);
   app.add_option("--side", o.side, "buy or sell")->check(CLI::IsMember({"buy", "sell"}))->capture_default_str();
   app.add_option("--quantity", o.quantity, "order size, shares/contracts/coins (default: 0.2% of the data's ADV)")
-      ->check(at_least(0.0, true));
+      ->check(apps::at_least(0.0, true));
   app.add_option("--horizon", o.horizon, "execution horizon: seconds, or with a unit: 90s, 30m, 2h")
       ->capture_default_str();
   app.add_option("--threshold-bps", o.threshold_bps, "slippage limit for the exceedance probability, bps")
       ->check(apps::finite_number())
       ->capture_default_str();
   app.add_option("--lambda", o.lambda, "Almgren-Chriss risk aversion of the optimal schedule, per unit of currency")
-      ->check(at_least(0.0, false))
+      ->check(apps::at_least(0.0, false))
       ->capture_default_str();
   app.add_option("--children", o.children,
                  "child orders of the horizon-bound strategies (0: one per 30 s of the horizon, 2 to 60)")
@@ -111,18 +89,18 @@ int main(int argc, char** argv) {
   app.add_option("--price-collar-bps", o.price_collar_bps,
                  "risk overlay: a child priced further than this from the mid is blocked (RTS 6 art. 15 price "
                  "collar), bps")
-      ->check(at_least(0.0, true))
+      ->check(apps::at_least(0.0, true))
       ->capture_default_str();
   app.add_option("--max-child-quantity", o.max_child_quantity,
                  "risk overlay: children above this quantity are clipped to it (default: no limit)")
-      ->check(at_least(0.0, true));
+      ->check(apps::at_least(0.0, true));
   app.add_option("--max-child-value", o.max_child_value,
                  "risk overlay: children above this value (price x quantity, quote currency) are clipped (default: "
                  "no limit)")
-      ->check(at_least(0.0, true));
+      ->check(apps::at_least(0.0, true));
   app.add_option("--overlay-multiple", o.median_multiple,
                  "risk overlay: fall back when the model's sd exceeds this multiple of its training median")
-      ->check(at_least(0.0, true))
+      ->check(apps::at_least(0.0, true))
       ->capture_default_str();
   app.add_flag("--quiet", o.quiet, "no progress on stderr");
   app.set_version_flag("--version", std::string(fp::version_string));

@@ -77,9 +77,9 @@ int run(const options& o, double horizon_seconds, const source_data& src, progre
         const std::string& model_description) {
   const fp::impact_pipeline_result& r = src.result;
   if (horizon_seconds > r.summary.span_seconds) {
-    const auto seconds = [](double x) {  // 344.8, not 344.80317791700003
+    const auto seconds = [](double x) {  // 344.8, not 344.80317791700003; 1e+300, not 300 digits
       char text[32];
-      std::snprintf(text, sizeof text, "%.1f", x);
+      std::snprintf(text, sizeof text, x < 1e9 ? "%.1f" : "%.3g", x);
       return std::string(text);
     };
     throw fp::invalid_argument(fp::detail::concat("--horizon ", o.horizon, " (", seconds(horizon_seconds),

@@ -22,7 +22,8 @@ CASE is one of the following, optionally followed by ":MODEL" (e.g. goog:mlp) to
               the saved order and another one exactly as fitted runs do (the same JSON but
               source.loaded_from), without data; --load-model with a data option, a corrupt or a
               missing file each give one error line
-  bad-args    negative quantity, unknown side, unreadable file, horizon longer than the data,
+  bad-args    negative quantity, unknown side, unreadable file, horizon longer than the data or
+              shorter than a second,
               a report written to a full disk (/dev/full),
               unknown unit: each gives exactly one line on stderr and exit code 1 or 2
 Every data case also checks the report's invariants: the instrument, seven strategies,
@@ -361,6 +362,8 @@ def bad_args(binary, data):
         (["--lobster", "/nonexistent/message.csv", "/nonexistent/orderbook.csv"], "nonexistent"),
         (["--horizon", "30h"], "(108000.0 s) is longer than the data"),
         (["--horizon", "10x"], "unit"),
+        (["--horizon", "0.000001"], "at least 1 s"),  # priced a sweep "over 0 s" at 4.7e9% participation
+        (["--horizon", "1e300h"], "(3.6e+303 s) is longer than the data"),
         (["--children", "-1"], "children"),
         (["--quantity", "1e-9"], "lot"),
         (["--bitstamp", "/etc/hostname"], "bitstamp"),
