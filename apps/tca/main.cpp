@@ -378,12 +378,13 @@ int run(options o) {
           {.start = start, .end = end, .time_offset = offset, .fills_in_tape = o.fills_in_tape || it != made.end()});
     } catch (const fp::invalid_argument& e) {
       // Fills that do not belong to this market data (another day, another instrument,
-      // another unit): an error, or with --lenient the order left out and listed.
+      // another unit) or do not add up (more than the order): an error, or with --lenient the
+      // order left out and listed.
       const auto [first, last] = fp::detail::tca::span(tape);
       const std::string why =
           fp::detail::concat("order ", of.order_id, " (", of.fills.size(), " fills, ", utc_text(of.fills.front().time),
-                             " to ", utc_text(of.fills.back().time), " UTC) does not fit the market data (",
-                             utc_text(first + offset), " to ", utc_text(last + offset), " UTC): ", e.what());
+                             " to ", utc_text(of.fills.back().time), " UTC; the market data ", utc_text(first + offset),
+                             " to ", utc_text(last + offset), " UTC) cannot be analysed: ", e.what());
       if (apps::policy(o.data) == fp::parse_policy::strict)
         throw fp::invalid_argument(why + "; --lenient leaves such orders out and lists them");
       notes.push_back("left out: " + why);
@@ -472,15 +473,14 @@ int run(options o) {
   if (!dropped.empty()) {
     for (auto k = dropped.rbegin(); k != dropped.rend(); ++k)
       orders.erase(orders.begin() + static_cast<std::ptrdiff_t>(*k));
-    std::fprintf(g_out, "left out: %zu orders whose fills do not fit the market data (see the notes)\n",
-                 dropped.size());
+    std::fprintf(g_out, "left out: %zu orders that could not be analysed (see the notes)\n", dropped.size());
   }
   doc["left_out"] = left_out;
   if (rows.empty() && !dropped.empty())
     throw fp::invalid_argument(fp::detail::concat(
         "footprint-tca: none of the ", dropped.size(),
-        " orders fits the market data: give the market data of the fills' period (and --tape-date for a tape whose "
-        "clock starts at midnight)"));
+        " orders could be analysed (see the notes): give the market data of the fills' period (and --tape-date for "
+        "a tape whose clock starts at midnight)"));
   const double mean_cost = weight > 0.0 ? weighted / weight : fp::nan;
   std::fprintf(g_out, "cost against the arrival mid, quantity-weighted over %zu orders: %.3f bps\n", rows.size(),
                mean_cost);

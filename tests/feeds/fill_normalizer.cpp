@@ -2,8 +2,8 @@
 // (no public recording has partial fills, busts or corrections): a FIX 4.4 partial-fill
 // progression, FIX 4.2 semantics (ExecType 1/2 with ExecTransType 0; status, cancel and
 // correct), busts and corrections through ExecRefID, duplicates and PossDup resends,
-// out-of-order messages, the final fill with OrdStatus 1 and LeavesQty 0, and the checks
-// against CumQty and AvgPx that report, never drop.
+// out-of-order messages, a cancel/replace of OrderQty, the final fill with OrdStatus 1 and
+// LeavesQty 0, and the checks against CumQty and AvgPx that report, never drop.
 #include "footprint/feeds/fix/fill_normalizer.hpp"
 #include "footprint/feeds/fix/fix_reader.hpp"
 #include "footprint/feeds/fix/fix_writer.hpp"
@@ -30,6 +30,7 @@ struct er {
   std::string exec_ref_id;
   bool poss_dup = false;
   double commission = -1.0;  // < 0: none
+  double order_qty = 5000.0;
 };
 
 // Writes, frames, reads and decodes the report, then adds it.
@@ -40,7 +41,12 @@ void add(fp::fill_normalizer& n, const er& e) {
   w.field(37, "O1").field(11, "C1").field(17, e.exec_id).field(150, e.exec_type).field(39, e.ord_status);
   if (e.exec_trans_type != '\0') w.field(20, e.exec_trans_type);
   if (!e.exec_ref_id.empty()) w.field(19, e.exec_ref_id);
-  w.field(54, '1').field(55, "GOOG").field(38, 5000.0).field(14, e.cum_qty).field(6, e.avg_px).field(151, e.leaves_qty);
+  w.field(54, '1')
+      .field(55, "GOOG")
+      .field(38, e.order_qty)
+      .field(14, e.cum_qty)
+      .field(6, e.avg_px)
+      .field(151, e.leaves_qty);
   if (e.last_qty > 0.0) w.field(32, e.last_qty).field(31, e.last_px);
   if (e.commission >= 0.0) w.field(12, e.commission).field(13, '3');
   w.field(60, e.time);
@@ -101,6 +107,31 @@ TEST_CASE("fill_normalizer: a FIX 4.4 partial-fill progression adds up to CumQty
   CHECK(n.summary().reports == 4);
   CHECK(n.summary().fills == 3);
   CHECK(n.summary().orders_with_issues == 0);
+}
+
+TEST_CASE("fill_normalizer: a cancel/replace that raises OrderQty: the order's size is the amended one") {
+  // Acknowledged at 4,000, replaced to 5,000 (ExecType 5), then filled 5,000: whole, not
+  // overfilled. A late copy of the acknowledgement (older TransactTime) does not undo the
+  // amendment.
+  fp::fill_normalizer n;
+  add(n, {.exec_id = "A", .exec_type = '0', .ord_status = '0', .leaves_qty = 4000, .order_qty = 4000});
+  add(n, {.exec_id = "R", .exec_type = '5', .ord_status = '0', .time = "20240102-14:30:00.500"});
+  add(n, {.exec_id = "E1",
+          .ord_status = '2',
+          .last_qty = 5000,
+          .last_px = 10.0,
+          .cum_qty = 5000,
+          .avg_px = 10.0,
+          .leaves_qty = 0,
+          .time = "20240102-14:30:01"});
+  add(n, {.exec_id = "A2", .exec_type = '0', .ord_status = '0', .leaves_qty = 4000, .order_qty = 4000});
+  const std::vector<fp::order_fills> out = n.finish();
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].order_qty == 5000.0);
+  CHECK(out[0].initial_order_qty == 4000.0);
+  CHECK(out[0].filled_quantity() == 5000.0);
+  CHECK(out[0].complete);
+  CHECK(out[0].issues.empty());
 }
 
 TEST_CASE("fill_normalizer: FIX 4.2 semantics, ExecType 1 and 2 with ExecTransType 0, then cancel and correct") {

@@ -9,7 +9,8 @@ CASE is one of:
              the arrival mid equals the metaorder's shortfall label (the FIX path reproduces the
              dataset); two runs give the same document; the text has the table
   fix-log    --write-fix, then --fix of that log (and --tape-date): the same orders, fills and
-             cost against the arrival mid as the run that wrote it
+             cost against the arrival mid as the run that wrote it; the same with the first
+             order acknowledged at OrderQty 1 before its fills (a cancel/replace): whole, at its size
   fills-csv  the same fills as a CSV (--fills): the same costs against the arrival mid
   foreign-fills  fills that do not belong to the data: the same fills as a CSV with ISO 8601
              times give the same costs; with --fills-in-tape the participation is the 100% of
@@ -117,7 +118,7 @@ def write_log(exe, tmp, n=10):
 
 def case_fix_log(exe):
     with tempfile.TemporaryDirectory() as tmp:
-        doc, path, _ = write_log(exe, tmp)
+        doc, path, log = write_log(exe, tmp)
         again = run_json([exe, "--fix", path, "--tape-date", "2000-01-03"])
         if doc["fills"]["fills"] != again["fills"]["fills"] or len(again["orders"]) != len(doc["orders"]):
             fail(f"fix-log: {doc['fills']} against {again['fills']}")
@@ -125,7 +126,24 @@ def case_fix_log(exe):
         for k in a:
             if abs(a[k] - b[k]) > 1e-9:
                 fail(f"fix-log: order {k}: {a[k]} against {b[k]}")
-    ok(f"fix-log: {len(a)} orders read back from the log with the same costs")
+        # The first order acknowledged at a smaller OrderQty, then (cancel/replace) at its size:
+        # the amended size counts, and the order is whole, not overfilled.
+        first = doc["orders"][0]
+        amended = ""
+        for m in messages(log):
+            d = dict(m)
+            if d.get(37) == first["order_id"] and d.get(150) == "0":
+                m = [(t, "1" if t in (38, 151) else v) for t, v in m]
+            amended += frame([(t, v) for t, v in m if t not in (8, 9, 10)])
+        path = os.path.join(tmp, "amended.fix")
+        with open(path, "w", encoding="latin-1") as f:
+            f.write(amended)
+        c = run_json([exe, "--fix", path, "--tape-date", "2000-01-03"])
+        row = next(r for r in c["orders"] if r["order_id"] == first["order_id"])
+        if row["quantity"] != first["quantity"] or row["fill_rate"] != 1.0 or costs(c) != b:
+            fail(f"fix-log: amended OrderQty: quantity {row['quantity']}, fill rate {row['fill_rate']}")
+    ok(f"fix-log: {len(a)} orders read back from the log with the same costs, also with the first order's "
+       f"OrderQty amended")
 
 
 def case_fills_csv(exe):

@@ -41,7 +41,11 @@ struct order_fills {
   std::string cl_ord_id;  ///< ClOrdID (11) of the first report
   std::string symbol;     ///< Symbol (55)
   footprint::side side = footprint::side::buy;
-  double order_qty = nan;  ///< OrderQty (38), NaN when never reported
+  /// OrderQty (38) of the last report that carried one (by TransactTime, then arrival): the
+  /// order's size after any cancel/replace; NaN when never reported
+  double order_qty = nan;
+  /// OrderQty of the first report that carried one: the size before any amendment
+  double initial_order_qty = nan;
   std::vector<fill> fills;
   double reported_cum_qty = nan;     ///< CumQty (14) of the last report (by TransactTime, then arrival)
   double reported_avg_px = nan;      ///< AvgPx (6) of the same report

@@ -63,7 +63,9 @@ struct fill_normalizer_summary {
 /// - **Duplicates**: a report whose ExecID was seen before is dropped, resends (PossDup) or
 ///   not; a PossDup report with a new ExecID is kept (its original never arrived).
 /// - **The order's state**: the last report by TransactTime (arrival order among equals):
-///   its CumQty, AvgPx and LeavesQty. Complete when LeavesQty is 0 or OrdStatus is 2.
+///   its CumQty, AvgPx and LeavesQty. Complete when LeavesQty is 0 or OrdStatus is 2. The
+///   order's size is the OrderQty of the last report carrying one (a cancel/replace changes
+///   it), the first one kept as `initial_order_qty`.
 /// - **Checks**, per order: the fills' quantities sum to the reported CumQty (within
 ///   `quantity_tolerance` of it), and their VWAP equals the reported AvgPx within a tick.
 class fill_normalizer {
@@ -93,8 +95,13 @@ class fill_normalizer {
       o.out.side = r.side;
       order_keys_.push_back(key);
     }
-    if (std::isnan(o.out.order_qty) && !std::isnan(r.order_qty)) o.out.order_qty = r.order_qty;
+    if (std::isnan(o.out.initial_order_qty) && !std::isnan(r.order_qty)) o.out.initial_order_qty = r.order_qty;
     const std::chrono::nanoseconds t = time_of(r);
+    // OrderQty follows cancel/replace: the latest report that carries one gives the size.
+    if (!std::isnan(r.order_qty) && (std::isnan(o.out.order_qty) || t >= o.order_qty_time)) {
+      o.out.order_qty = r.order_qty;
+      o.order_qty_time = t;
+    }
     if (o.last_arrival == 0 || t >= o.last_time) {
       o.last_time = t;
       o.last_arrival = arrival;
@@ -159,6 +166,7 @@ class fill_normalizer {
     std::vector<std::pair<fill, std::size_t>> fills;  // with arrival; a bust empties exec_id
     std::map<std::string, std::size_t> fill_index;    // ExecID -> fills
     std::chrono::nanoseconds last_time{0};
+    std::chrono::nanoseconds order_qty_time{0};  // of the report that gave out.order_qty
     std::size_t last_arrival = 0;
     char last_status = '\0';
   };
