@@ -19,6 +19,7 @@
 #include "footprint/book/tick_level_book.hpp"
 #include "footprint/book/trade.hpp"
 
+#include "footprint/feeds/binance/binance_capture_identity.hpp"
 #include "footprint/feeds/binance/binance_csv_reader.hpp"
 #include "footprint/feeds/binance/binance_depth_book.hpp"
 #include "footprint/feeds/binance/binance_event.hpp"

@@ -266,7 +266,7 @@ TEST_CASE("binance_dataset: an order whose arrival state is older than max_arriv
   CHECK(both.orders.arrival_mid[0] == doctest::Approx(200.00));
 }
 
-TEST_CASE("binance_dataset: the instrument comes from the symbol, and captures of two symbols are rejected") {
+TEST_CASE("binance_dataset: the instrument comes from the symbol, and captures of two instruments are rejected") {
   const fp::impact_pipeline_result r = binance(capture, {.horizons = {1s}});
   CHECK(r.instrument.symbol == "BTCUSDT");
   CHECK(r.instrument.venue == "Binance spot");
@@ -287,6 +287,20 @@ TEST_CASE("binance_dataset: the instrument comes from the symbol, and captures o
       (void)fp::binance_dataset(std::span<fp::binance_reader>(readers), {.horizons = {1s}}),
       "ethusdt.gz: field 's': symbol 'ETHUSDT' differs from 'BTCUSDT' of btcusdt.gz: one instrument per dataset",
       fp::data_error);
+  // The same symbol on USD-M futures (depth updates with `pu`) after the spot capture: two
+  // instruments (lot 0.001 and tick 0.1 against 1e-5 and 0.01), read as one history before.
+  const std::string futures =
+      at(500'000, R"({"stream":"btcusdt@depth@0ms","data":{"e":"depthUpdate","E":1723161601500,"T":1723161601499,)"
+                  R"("s":"BTCUSDT","U":100,"u":110,"pu":99,"b":[["100.0","5"]],"a":[["100.1","2"]]}})") +
+      at(600'000, R"({"stream":"btcusdt@depth@0ms","data":{"e":"depthUpdate","E":1723161601600,"T":1723161601599,)"
+                  R"("s":"BTCUSDT","U":111,"u":120,"pu":110,"b":[["100.0","4"]],"a":[["100.1","2"]]}})");
+  std::vector<fp::binance_reader> markets;
+  markets.emplace_back("spot.gz", capture_head);
+  markets.emplace_back("usdm.gz", futures);
+  CHECK_THROWS_WITH_AS((void)fp::binance_dataset(std::span<fp::binance_reader>(markets), {.horizons = {1s}}),
+                       doctest::Contains("usdm.gz: field 'pu': a capture of the usd_m_futures market after one of the "
+                                         "spot market (spot.gz): one instrument per dataset"),
+                       fp::data_error);
 }
 
 TEST_CASE("bitstamp_dataset groups same-millisecond trades and counts unsigned ones") {

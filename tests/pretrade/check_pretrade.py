@@ -23,7 +23,7 @@ CASE is one of the following, optionally followed by ":MODEL" (e.g. goog:mlp) to
               source.loaded_from), without data; --load-model with a data option, a corrupt or a
               missing file each give one error line
   bad-args    negative quantity, unknown side, unreadable file, horizon longer than the data or
-              shorter than a second,
+              shorter than a second, USD-M and spot captures given as one history,
               a report written to a full disk (/dev/full),
               unknown unit: each gives exactly one line on stderr and exit code 1 or 2
 Every data case also checks the report's invariants: the instrument, seven strategies,
@@ -372,6 +372,11 @@ def bad_args(binary, data):
         (["--threshold-bps", "nan"], "finite number"),
         (["--quantity", "1e300"], "overflow"),  # printed inf and NaN costs and exited 0
     ]
+    usdm08 = os.path.join(data, "binance", "raw", "usdm", "btcusdt_20240808.gz")
+    spot09 = os.path.join(data, "binance", "raw", "spot", "btcusdt_20240809.gz")
+    if os.path.exists(usdm08) and os.path.exists(spot09):
+        # In time order and one symbol, but futures then spot: was priced as one instrument.
+        cases.append((["--binance", usdm08, spot09], "one instrument per dataset"))
     unreadable = "/tmp/footprint-pretrade-unreadable.csv"
     with open(unreadable, "w") as f:
         f.write("this is not,a LOBSTER,file\n1,2\n")

@@ -234,4 +234,21 @@ TEST_CASE("binance_order_flow BTCUSDT spot 2024-08-09 converts and fits") {
   check_decreasing(c.zi, 1, 9);
 }
 
+TEST_CASE("binance_order_flow refuses captures of two instruments, or out of time order") {
+  const fs::path raw = data_dir / "binance" / "raw";
+  const std::string spot08 = (raw / "spot" / "btcusdt_20240808.gz").string();
+  const std::string spot09 = (raw / "spot" / "btcusdt_20240809.gz").string();
+  const std::string usdm08 = (raw / "usdm" / "btcusdt_20240808.gz").string();
+  if (!present(spot08) || !present(spot09) || !present(usdm08)) return;
+  // The USD-M capture of 08-08 ends before the spot one of 08-09 starts: in time order, one
+  // symbol, but two markets (it was read as one order flow).
+  const std::vector<std::string> mixed{usdm08, spot09};
+  CHECK_THROWS_WITH_AS((void)fp::binance_order_flow(mixed),
+                       doctest::Contains("field 'pu': a capture of the spot market after one of the usd_m_futures"),
+                       fp::data_error);
+  const std::vector<std::string> backwards{spot09, spot08};
+  CHECK_THROWS_WITH_AS((void)fp::binance_order_flow(backwards), doctest::Contains("time goes back across captures"),
+                       fp::data_error);
+}
+
 }  // namespace unity_real_order_flow

@@ -11,6 +11,7 @@
 #include "footprint/error.hpp"
 #include "footprint/features/arrival_features.hpp"
 #include "footprint/features/time_of_day.hpp"
+#include "footprint/feeds/binance/binance_capture_identity.hpp"
 #include "footprint/feeds/binance/binance_depth_book.hpp"
 #include "footprint/feeds/binance/binance_event.hpp"
 #include "footprint/feeds/binance/binance_instrument.hpp"
@@ -186,7 +187,8 @@ class binance_ticker_depth_view {
 /// @return the datasets, the market state after the last book update, the summary
 ///         (`events` = messages) and one parse report per reader
 /// @throws data_error from a reader, or when a reader's first message is older than the
-///         previous reader's last (the files are not consecutive)
+///         previous reader's last (the files are not consecutive), or its symbol or market
+///         (spot, USD-M futures) differs from an earlier reader's (`binance_capture_identity`)
 /// @throws invalid_argument for invalid options (arrival_lag or arrival_search < 0, ...) or
 ///         an empty list of readers
 /// Complexity: O(messages x (parse + features)); memory: the mid path, the labelled orders,
@@ -225,6 +227,7 @@ class binance_ticker_depth_view {
     open = false;
   };
   std::vector<file_report> reports;
+  binance_capture_identity identity;
   for (binance_reader& reader : readers) {
     bool first_of_file = true;
     while (reader.next(ev)) {
@@ -288,12 +291,9 @@ class binance_ticker_depth_view {
       }
     }
     reports.push_back(file_report{reader.name(), reader.report()});
-    // One instrument per dataset: captures of two symbols are not one history.
-    if (!reader.symbol().empty() && !readers.front().symbol().empty() && reader.symbol() != readers.front().symbol()) {
-      throw data_error(reader.name(), 0, 0, "s",
-                       detail::concat("symbol '", reader.symbol(), "' differs from '", readers.front().symbol(),
-                                      "' of ", readers.front().name(), ": one instrument per dataset"));
-    }
+    // One instrument per dataset: captures of two symbols, or of spot and futures, are not one
+    // history.
+    identity.add(reader);
   }
   close();
   impact_pipeline_result out =

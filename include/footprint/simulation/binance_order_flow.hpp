@@ -8,6 +8,7 @@
 
 #include "footprint/detail/concat.hpp"
 #include "footprint/error.hpp"
+#include "footprint/feeds/binance/binance_capture_identity.hpp"
 #include "footprint/feeds/binance/binance_event.hpp"
 #include "footprint/feeds/binance/binance_reader.hpp"
 #include "footprint/feeds/parse_report.hpp"
@@ -83,7 +84,9 @@ struct binance_order_flow_result {
 /// @param options tick size, parse policy, time unit
 /// @return the tape and the report
 /// @throws invalid_argument when tick_size is not finite and > 0, or `paths` is empty
-/// @throws data_error from a reader, or when the capture has no snapshot
+/// @throws data_error from a reader, when the capture has no snapshot, when a file starts
+///         before the previous one ended (not in time order), or when its symbol or market
+///         (spot, USD-M futures) differs from an earlier file's (`binance_capture_identity`)
 /// Complexity: O(levels changed x log levels) per update, plus parsing.
 [[nodiscard]] inline binance_order_flow_result binance_order_flow(std::span<const std::string> paths,
                                                                   const binance_order_flow_options& options = {}) {
@@ -198,10 +201,19 @@ struct binance_order_flow_result {
         emit(order_flow_event{t, order_flow_kind::set_quantity, s, tick, q});
   };
 
+  binance_capture_identity identity;
+  std::chrono::nanoseconds last_time = std::chrono::nanoseconds::min();
   for (const std::string& path : paths) {
     binance_reader reader(path, binance_options{.policy = options.policy, .time_unit = options.time_unit});
     binance_event ev;
+    bool first_of_file = true;
     while (reader.next(ev)) {
+      if (first_of_file && ev.local_time < last_time)
+        throw data_error(reader.name(), ev.line, 1, "local_ts_ns",
+                         detail::concat("time goes back across captures (", ev.local_time.count(), " ns after ",
+                                        last_time.count(), " ns): give the files in time order"));
+      first_of_file = false;
+      last_time = ev.local_time;
       switch (ev.kind) {
         case binance_event_kind::depth_update: {
           ++rep.depth_updates;
@@ -245,6 +257,7 @@ struct binance_order_flow_result {
       }
     }
     rep.parse.push_back(reader.report());
+    identity.add(reader);  // one symbol, one market
   }
   if (!synced)
     throw data_error(paths.front(), 0, 0, "",
