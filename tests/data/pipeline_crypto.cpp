@@ -345,6 +345,31 @@ TEST_CASE("bitstamp_dataset groups same-millisecond trades and counts unsigned o
   CHECK(r.state.bid_depth == 2.0);
 }
 
+TEST_CASE("bitstamp_dataset: a stale last snapshot labels nothing, and files of two recordings are refused") {
+  // A buy 70 s after the last snapshot (20 s): its book is not the market it met.
+  const std::string late = trades_text + "90000,7,100.10,1.0,buy,buy\n";
+  const auto run = [&](const std::string& trades_csv, fp::bitstamp_dataset_options o) {
+    fp::bitstamp_snapshot_reader snapshots("snapshots", snapshots_text);
+    fp::bitstamp_trade_reader trades("trades", trades_csv);
+    return fp::bitstamp_dataset(snapshots, trades, o);
+  };
+  const fp::impact_pipeline_result r = run(late, {.horizons = {1s}});
+  CHECK(r.summary.market_orders == 5);
+  CHECK(r.summary.unlabelled_orders == 2);  // before the first snapshot, and 70 s after the last
+  CHECK(run(late, {.horizons = {1s}, .max_arrival_age = 0s}).summary.unlabelled_orders == 1);  // the rule off
+  CHECK(run(late, {.horizons = {1s}, .max_arrival_age = 71s}).summary.unlabelled_orders == 1);
+  // The same trades three days later: no snapshot of theirs at all (every order was labelled
+  // on the last snapshot of another day).
+  std::string shifted =
+      "local_ts_ms,trade_id,price,amount_btc,aggressor_by_resting_order,"
+      "aggressor_by_last_depth20_snapshot\n";
+  for (const char* row : {"259200500,1,100.00,0.5,buy,buy\n", "259202000,2,100.10,1.0,buy,buy\n"}) shifted += row;
+  CHECK_THROWS_WITH_AS((void)run(shifted, {.horizons = {1s}}),
+                       "trades: field 'local_ts_ms': the trades (259200500 to 259202000 ms) and the snapshots of "
+                       "snapshots (1000 to 20000 ms) do not overlap: files of two recordings",
+                       fp::data_error);
+}
+
 TEST_CASE("Binance spot capture: the dataset reconciles with the reader" * doctest::test_suite("real-data")) {
   const std::filesystem::path dir = footprint_test::data_dir() / "binance" / "raw" / "spot";
   const std::vector<std::string> files{(dir / "btcusdt_20240808.gz").string(), (dir / "btcusdt_20240809.gz").string()};

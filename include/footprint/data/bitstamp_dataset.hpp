@@ -7,6 +7,8 @@
 #include "footprint/book/price_level_book.hpp"
 #include "footprint/book/trade.hpp"
 #include "footprint/data/impact_pipeline.hpp"
+#include "footprint/detail/concat.hpp"
+#include "footprint/error.hpp"
 #include "footprint/features/arrival_features.hpp"
 #include "footprint/features/time_of_day.hpp"
 #include "footprint/feeds/bitstamp/bitstamp_snapshot_reader.hpp"
@@ -43,6 +45,10 @@ struct bitstamp_dataset_options {
   /// Most bytes the dataset may hold while it is built (`impact_pipeline_params::memory_limit`:
   /// past it, `data_error`); default 8 GiB; 0 = no limit.
   std::size_t memory_limit = std::size_t{8} << 30;
+  /// An order whose last snapshot is older than this is not labelled (counted in
+  /// `unlabelled_orders`; `impact_pipeline_params::max_arrival_age`): the recording's
+  /// snapshots are about 2.9 s apart, 57 s at most on 2015-05-01; 0 disables the rule.
+  std::chrono::nanoseconds max_arrival_age = std::chrono::seconds{60};
   parse_policy policy = parse_policy::strict;  ///< malformed rows: throw or skip and count (path overloads only)
 };
 
@@ -61,14 +67,16 @@ struct bitstamp_dataset_options {
 /// - unsigned trades (sign 0: no resting order matched) cannot be labelled: they are
 ///   counted in `source_summary::unsigned_trades`, still feed the trade features
 ///   (intensity, volume), and neither join nor split a market order;
-/// - an order before the first snapshot has no arrival book: counted in
+/// - an order before the first snapshot has no arrival book, and one whose last snapshot is
+///   older than `max_arrival_age` (60 s) has a stale one: both counted in
 ///   `unlabelled_orders`. Times are ns since the Unix epoch (local receive time).
 /// @param snapshots the depth snapshot reader
 /// @param trades the trade reader
 /// @param options horizons, session, metaorder gap, features
 /// @return the datasets, the market state after the last snapshot, the summary (`events` =
 ///         snapshots + trades) and the two parse reports (snapshots, trades)
-/// @throws data_error from the readers (strict policy, unreadable file)
+/// @throws data_error from the readers (strict policy, unreadable file), or when the trades'
+///         period and the snapshots' do not overlap (files of two recordings)
 /// @throws invalid_argument for invalid options
 /// Complexity: O((snapshots x levels) + trades x features).
 [[nodiscard]] inline impact_pipeline_result bitstamp_dataset(bitstamp_snapshot_reader& snapshots,
@@ -78,8 +86,12 @@ struct bitstamp_dataset_options {
       arrival_features(options.features, options.session),
       detail::make_pipeline_params(options.horizons, options.session_seconds, options.daily_volume,
                                    options.metaorder_gap, std::chrono::nanoseconds{0}, std::chrono::nanoseconds{0},
-                                   options.volatility_interval, options.arrival_book_levels, options.memory_limit));
+                                   options.volatility_interval, options.arrival_book_levels, options.memory_limit,
+                                   options.max_arrival_age));
   price_level_book book;  // the last snapshot fed (the reader reads one ahead)
+  // The periods of the two files (local times): they must overlap.
+  std::chrono::nanoseconds first_snapshot = std::chrono::nanoseconds::max(), last_snapshot = first_snapshot;
+  std::chrono::nanoseconds first_trade = std::chrono::nanoseconds::max(), last_trade = first_trade;
   trade t;
   executed_order order;
   arrival_state at;
@@ -115,14 +127,26 @@ struct bitstamp_dataset_options {
         ++order.fills;
       }
       p.update(t);
+      if (first_trade == std::chrono::nanoseconds::max()) first_trade = t.time;
+      last_trade = t.time;
       has_trade = trades.next(t);
     } else {
+      if (first_snapshot == std::chrono::nanoseconds::max()) first_snapshot = snapshots.local_time();
+      last_snapshot = snapshots.local_time();
       book = snapshots.book();
       p.update(book);
       has_snapshot = snapshots.next();
     }
   }
   close();
+  if (first_trade != std::chrono::nanoseconds::max() && first_snapshot != std::chrono::nanoseconds::max() &&
+      (first_trade > last_snapshot || last_trade < first_snapshot)) {
+    const auto ms = [](std::chrono::nanoseconds x) { return x.count() / 1'000'000; };
+    throw data_error(trades.name(), 0, 0, "local_ts_ms",
+                     detail::concat("the trades (", ms(first_trade), " to ", ms(last_trade),
+                                    " ms) and the snapshots of ", snapshots.name(), " (", ms(first_snapshot), " to ",
+                                    ms(last_snapshot), " ms) do not overlap: files of two recordings"));
+  }
   impact_pipeline_result r = p.finish(book);
   // BTC/USD (the recorded pair): coins, a tick of 0.01 USD, a lot of one satoshi.
   r.instrument = instrument{.symbol = "BTC/USD",
