@@ -90,6 +90,26 @@ double event_rate(const order_flow_tape& tape) {
   return static_cast<double>(tape.events.size()) / std::max(span, 1.0);
 }
 
+double traded_rate(const order_flow_tape& tape) {
+  double span = 0.0, traded = 0.0;
+  if (!tape.events.empty())
+    span = std::chrono::duration<double>(tape.events.back().time - tape.events.front().time).count();
+  for (const fp::order_flow_event& e : tape.events)
+    if (e.kind == fp::order_flow_kind::market) traded += e.quantity;
+  return traded / std::max(span, 1.0);
+}
+
+void check_order_size(double quantity, double horizon, double traded_rate, const std::string& what) {
+  const double market = traded_rate * horizon;
+  if (!(market > 0.0) || quantity <= max_volume_multiple * market) return;
+  char text[240];
+  std::snprintf(text, sizeof text,
+                ": an order of %.4g is %.3g times the market's traded quantity over its %.4g s (%.4g; the data trade "
+                "%.4g a second), more than %g: the simulators would walk the book to prices that mean nothing",
+                quantity, quantity / market, horizon, market, traded_rate, max_volume_multiple);
+  throw fp::invalid_argument(what + text);
+}
+
 double simulated_seconds(const std::vector<double>& horizons, std::size_t paths) {
   double seconds = 0.0;
   for (const double h : horizons) seconds += static_cast<double>(paths) * 2.0 * (warmup_seconds + 2.0 * h);

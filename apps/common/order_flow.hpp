@@ -87,6 +87,21 @@ double simulated_seconds(const std::vector<double>& horizons, std::size_t paths)
 /// @throws fp::invalid_argument naming the events, the simulated days and `advice`
 void check_simulation_budget(double seconds, double event_rate, const std::string& advice);
 
+/// The most an order may be against the market's traded quantity over its horizon: 100 times
+/// (a participation of 10,000%). Beyond it the simulators' market children walk the book to
+/// prices that mean nothing (an impact curve at 10^9 times the order ran out of memory).
+inline constexpr double max_volume_multiple = 100.0;
+
+/// The tape's traded quantity a second, instrument units: its market orders' quantity over its
+/// span (at least 1 s).
+double traded_rate(const order_flow_tape& tape);
+
+/// Refuses an order of `quantity` (instrument units) over `horizon` seconds that is more than
+/// max_volume_multiple x the market's traded quantity over the horizon (`traded_rate` x
+/// `horizon`); `what` names it, e.g. "--quantity 5e+06".
+/// @throws fp::invalid_argument naming the order, the multiple and the market's quantity
+void check_order_size(double quantity, double horizon, double traded_rate, const std::string& what);
+
 /// A strategy's name, the mean fill rate of its simulated executions (quantity filled over the
 /// order's quantity, in [0, 1]), and the share of the order that whole lots can carry (the
 /// harness sends whole lots: round(quantity / lot) x lot / quantity, at most 1).

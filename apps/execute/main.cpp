@@ -16,6 +16,7 @@
 #include "../common/order_flow.hpp"
 #include "../common/program.hpp"
 
+#include <footprint/detail/concat.hpp>
 #include <footprint/error.hpp>
 #include <footprint/execution/almgren_chriss.hpp>
 #include <footprint/execution/almgren_chriss_world.hpp>
@@ -225,11 +226,12 @@ json run_ac(const options& o, json doc, const fp::policy_evaluation_params& ep) 
 
 // An order-book simulator calibrated on the tape.
 // `event_rate`: the simulator's background events a second (the data's, or the built-in
-// market's), for the budget check.
+// market's), for the budget check; `traded_rate`: the market's traded quantity a second, for
+// the order's size check.
 template <class Simulator>
 json run_simulator(const options& o, json doc, const typename Simulator::params_type& model,
                    const std::string& description, const fp::policy_evaluation_params& ep, double event_rate,
-                   std::vector<std::string>& notes) {
+                   double traded_rate, std::vector<std::string>& notes) {
   // Every episode (training and evaluation) simulates the warmup and the horizon: refuse,
   // before anything runs, what would take hours (a horizon of 10^12 s ran for ever).
   double episodes = static_cast<double>(ep.n_episodes) * (wants_tabular(o) && wants_dqn(o) ? 5.0 : 4.0);
@@ -250,6 +252,7 @@ json run_simulator(const options& o, json doc, const typename Simulator::params_
       notes.emplace_back(buf);
     }
   }
+  apps::check_order_size(quantity, o.horizon, traded_rate, fp::detail::concat("--quantity ", o.quantity));
   const fp::side side = o.side == "sell" ? fp::side::sell : fp::side::buy;
   fp::simulated_environment<Simulator> env(model, {.side = side,
                                                    .quantity = quantity,
@@ -303,7 +306,7 @@ int run(options o) {
     for (const double l : p.lambda) limits += l;
     doc = run_simulator<fp::zero_intelligence_model>(
         o, doc, p, "zero-intelligence simulator, built-in market (Cont, Stoikov and Talreja 2010's Tokyo estimates)",
-        ep, 4.0 * limits, notes);
+        ep, 4.0 * limits, 2.0 * p.mu * p.lot_quantity, notes);  // unit sizes: mu lots a second a side
   } else {
     apps::order_flow_tape t;
     if (apps::has_order_flow(o.data)) {
@@ -317,14 +320,15 @@ int run(options o) {
     say(o, "fitting the simulators to " + std::to_string(t.events.size()) + " order-flow events");
     const apps::order_flow_fits fits = apps::fit_order_flow(t, {});
     notes.insert(notes.end(), fits.notes.begin(), fits.notes.end());
-    const double rate = apps::event_rate(t);
+    const double rate = apps::event_rate(t), traded = apps::traded_rate(t);
     if (o.env == "zi")
       doc = run_simulator<fp::zero_intelligence_model>(o, doc, fits.zero_intelligence.params,
                                                        "zero-intelligence simulator fitted to " + t.description, ep,
-                                                       rate, notes);
+                                                       rate, traded, notes);
     else
-      doc = run_simulator<fp::queue_reactive_model>(
-          o, doc, fits.queue_reactive.params, "queue-reactive simulator fitted to " + t.description, ep, rate, notes);
+      doc = run_simulator<fp::queue_reactive_model>(o, doc, fits.queue_reactive.params,
+                                                    "queue-reactive simulator fitted to " + t.description, ep, rate,
+                                                    traded, notes);
   }
   apps::finish_report(doc, notes, g_out, o.json_path);
   return 0;
@@ -346,12 +350,12 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"ac", "zi", "qr"}));
   app.add_option("--side", o.side, "buy or sell")->check(CLI::IsMember({"buy", "sell"}));
   app.add_option("--quantity", o.quantity, "order quantity, instrument units (default 10 lots; ac: 10^6 shares)")
-      ->check(CLI::PositiveNumber);
-  app.add_option("--horizon", o.horizon, "execution horizon, seconds (simulators)")->check(CLI::PositiveNumber);
+      ->check(apps::at_least(0.0, true));
+  app.add_option("--horizon", o.horizon, "execution horizon, seconds (simulators)")->check(apps::at_least(0.0, true));
   app.add_option("--decisions", o.decisions, "decisions N over the horizon (default 5 for ac, 10 for the simulators)")
       ->check(CLI::Range(1, 1000));
   app.add_option("--warmup", o.warmup, "background flow before each episode, seconds (simulators)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(apps::at_least(0.0, false));
   app.add_option("--agent", o.agent, "the agents to train and compare: tabular, dqn or both")
       ->check(CLI::IsMember({"tabular", "dqn", "both"}));
   app.add_option("--episodes", o.episodes,

@@ -47,6 +47,9 @@ void simulate_strategies(report& rep) {
   }
   apps::check_simulation_budget(apps::simulated_seconds(horizons, o.simulate), apps::event_rate(tape),
                                 "lower --simulate or shorten --horizon");
+  for (const fp::pretrade_strategy& s : a.strategies)
+    apps::check_order_size(a.order.quantity, std::max(s.duration_seconds, 1.0), apps::traded_rate(tape),
+                           fp::detail::concat("--simulate: the ", s.name, " strategy's order"));
   const fp::simulated_execution_params settings{.side = side,
                                                 .n_paths = o.simulate,
                                                 .warmup_seconds = apps::warmup_seconds,

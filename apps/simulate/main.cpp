@@ -290,6 +290,10 @@ int run(const options& o) {
     say(o, "reading the order flow");
     t = apps::load_order_flow(o.data, o.tick_size);
   } else {
+    if (o.tick_size > 0.0)
+      throw fp::invalid_argument(
+          "--tick-size sets the grid of a data set's tape (--lobster, --binance or --bitstamp); the built-in market's "
+          "is its own 0.01");
     say(o, "simulating the built-in market (Cont, Stoikov and Talreja 2010's Tokyo estimates)");
     t = apps::builtin_order_flow(o.seed + 1000);
   }
@@ -318,6 +322,11 @@ int run(const options& o) {
   };
   check_lots(quantity, "--quantity ");
   for (const double m : o.impact_sizes) check_lots(m * quantity, "the impact curve's size ");
+  // Nor an order that dwarfs the market (the book would be walked to prices that mean nothing).
+  const double traded = apps::traded_rate(t);
+  apps::check_order_size(quantity, o.horizon, traded, "--quantity " + short_number(quantity, 6));
+  for (const double m : o.impact_sizes)
+    apps::check_order_size(m * quantity, o.horizon, traded, "--impact-sizes " + short_number(m, 6));
   std::fprintf(g_out, "lot (mean limit-order size) %.6g, two-sided time %.0f s\n", lot, zi.two_sided_seconds);
   std::fprintf(g_out, "zero-intelligence fit: mu %.4g/s (se %.2g); lambda(i), theta(i):\n", zi.mu.value,
                zi.mu.std_error);
@@ -423,8 +432,8 @@ int main(int argc, char** argv) {
   app.add_option("--model", o.model, "zi, qr or both")->check(CLI::IsMember({"zi", "qr", "both"}));
   app.add_option("--side", o.side, "buy or sell")->check(CLI::IsMember({"buy", "sell"}));
   app.add_option("--quantity", o.quantity, "order quantity, instrument units (default 20 lots of the fitted lot)")
-      ->check(CLI::PositiveNumber);
-  app.add_option("--horizon", o.horizon, "execution horizon, seconds")->check(CLI::PositiveNumber);
+      ->check(apps::at_least(0.0, true));
+  app.add_option("--horizon", o.horizon, "execution horizon, seconds")->check(apps::at_least(0.0, true));
   app.add_option("--children", o.children, "children of the schedules")->check(CLI::Range(1, 100000));
   app.add_option("--participation", o.participation, "POV participation rate")->check(CLI::Range(1e-6, 1.0));
   app.add_option("--urgency", o.urgency, "Almgren-Chriss urgency kappa T (0 = TWAP)")->check(CLI::Range(0.0, 50.0));
@@ -433,19 +442,20 @@ int main(int argc, char** argv) {
       ->check(apps::finite_number());
   app.add_option("--tick-size", o.tick_size,
                  "price grid of the tape (default the instrument's tick; coarser aggregates levels)")
-      ->check(CLI::PositiveNumber);
+      ->check(apps::at_least(0.0, true));
   app.add_option("--levels", o.levels, "distances L of the zero-intelligence fit")->check(CLI::Range(1, 1000));
   app.add_option("--queue-levels", o.queue_levels, "queues K per side of the queue-reactive fit")
       ->check(CLI::Range(1, 50));
   app.add_option("--max-queue", o.max_queue, "largest tabulated queue size Q, lots")->check(CLI::Range(1, 10000));
   app.add_option("--min-cell-seconds", o.min_cell_seconds,
                  "queue-reactive cells observed less long take the rates below them")
-      ->check(CLI::NonNegativeNumber);
+      ->check(apps::at_least(0.0, false));
   app.add_option("--realism-seconds", o.realism_seconds,
                  "simulated seconds of the realism check (default the data's span)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(apps::at_least(0.0, false));
   app.add_option("--impact-sizes", o.impact_sizes,
-                 "multiples of the quantity for the impact curve, e.g. 0.25 0.5 1 2 4");
+                 "multiples of the quantity for the impact curve, e.g. 0.25 0.5 1 2 4")
+      ->check(apps::at_least(0.0, true));
   app.add_option("--seed", o.seed, "random seed");
   apps::add_output_options(app, o.json_path, o.quiet);
   return apps::parse_and_run(app, argc, argv, "footprint-simulate", [&] {

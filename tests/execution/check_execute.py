@@ -184,7 +184,9 @@ def case_bad_args(exe):
     for args, says in ((["--env", "zi", "--horizon", "1e12"], "would run about"),
                        (["--env", "qr", "--warmup", "1e12"], "would run about"),
                        (["--env", "zi", "--episodes", "1000000000"], "lower --episodes"),
-                       (["--env", "ac", "--quantity", "1e300"], "overflows")):
+                       (["--env", "ac", "--quantity", "1e300"], "overflows"),
+                       (["--env", "zi", "--quantity", "1e7"], "times the market's traded quantity"),
+                       (["--env", "qr", "--quantity", "1e7"], "times the market's traded quantity")):
         p = run([exe, "--quiet"] + args)
         lines = p.stderr.strip().splitlines()
         if p.returncode != 1 or len(lines) != 1 or says not in lines[0]:

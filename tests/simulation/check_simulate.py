@@ -212,7 +212,14 @@ def case_bad_args(sim, _data):
                                (["--horizon", "1e12", "--quiet"], 1, "would run about"),
                                (["--realism-seconds", "1e12", "--quiet"], 1, "would run about"),
                                (["--participation", "1e-6", "--quiet"], 1, "raise --participation"),
-                               (["--quantity", "0.4", "--quiet"], 1, "less than half a lot")]:
+                               (["--quantity", "0.4", "--quiet"], 1, "less than half a lot"),
+                               # an impact curve at 10^9 times the order ran out of memory; a
+                               # --tick-size without data was ignored; inf named in 300 digits
+                               (["--impact-sizes", "1e9", "--quiet"], 1, "times the market's traded quantity"),
+                               (["--quantity", "1e7", "--quiet"], 1, "more than 100"),
+                               (["--impact-sizes", "-1"], 2, "must be a number > 0"),
+                               (["--tick-size", "0.001", "--quiet"], 1, "a data set's tape"),
+                               (["--quantity", "inf"], 2, "must be a number > 0 (got 'inf')")]:
         p = run([sim] + args)
         lines = p.stderr.strip().splitlines()
         if p.returncode != status or len(lines) != 1 or not lines[0].startswith("footprint-simulate: error:") \

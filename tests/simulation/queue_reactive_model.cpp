@@ -216,6 +216,15 @@ TEST_CASE("queue_reactive_model: a market order larger than the window walks pas
   CHECK(big.quantity < 100'000.0);
   CHECK(big.lowest > 0.0);
   CHECK(small.reference_price() > 0.0);
+
+  // a buy of 10^9 lots brings in at most max_reveals queues from beyond the window, then the
+  // rest goes unfilled (it walked the price without end, and ran out of memory)
+  fp::queue_reactive_model huge(two_levels(0.0, 5));
+  const double start = huge.reference_price();
+  const order_fills h = fills_of(huge, huge.submit_market(side::buy, 1e9));
+  CHECK(h.quantity > 0.0);
+  CHECK(h.quantity < 1e9);
+  CHECK(huge.reference_price() - start <= 2.0 * fp::queue_reactive_model::max_reveals * huge.tick_size());
 }
 
 TEST_CASE("queue_reactive_model: same seed same tape") {

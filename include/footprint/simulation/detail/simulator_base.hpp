@@ -136,10 +136,15 @@ class simulator_base {
     return n;
   }
 
+  /// The most queues one market order of the user brings in from beyond the book.
+  static constexpr std::int64_t max_reveals = 100'000;
+
   /// A market order of the user: executes `quantity` (instrument units, rounded to whole lots,
   /// at least one) against the opposite side at once, walking the book, and past it where the
-  /// model holds liquidity beyond its book (the queue-reactive model's queues past its window);
-  /// what neither can fill is not filled. Returns the order's id (fills in `fills()`).
+  /// model holds liquidity beyond its book (the queue-reactive model's queues past its window,
+  /// at most `max_reveals` of them: an order of 10^9 lots walked the price without end and ran
+  /// out of memory); what neither can fill is not filled. Returns the order's id (fills in
+  /// `fills()`).
   /// Throws `invalid_argument` for a quantity that is not finite and > 0.
   std::uint64_t submit_market(footprint::side s, double quantity) {
     const std::int64_t lots = to_lots(quantity, "submit_market");
@@ -149,7 +154,7 @@ class simulator_base {
     const std::int64_t limit =
         hit == 0 ? std::numeric_limits<std::int64_t>::min() : std::numeric_limits<std::int64_t>::max();
     std::int64_t done = book_.execute(hit, lots, limit, time(), id, [](std::int64_t, std::int64_t) {});
-    while (done < lots && self().reveal_beyond(hit))
+    for (std::int64_t r = 0; done < lots && r < max_reveals && self().reveal_beyond(hit); ++r)
       done += book_.execute(hit, lots - done, limit, time(), id, [](std::int64_t, std::int64_t) {});
     collect_fills();
     self().on_own_order();
