@@ -12,12 +12,32 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <string>
 
 namespace apps {
 
 fp::backtest_result run_walk_forward(const fp::impact_pipeline_result& r, const fp::pretrade_backtest_params& p) {
   const fp::pretrade_backtest<fp::bayesian_linear> bt(fp::bayesian_linear{}, p);
-  return bt.run(r);
+  fp::backtest_result out = bt.run(r);
+  if (out.metaorders.empty()) {
+    // A report of nothing (every fold skipped, e.g. an embargo longer than the data) is an
+    // error, with the folds' reasons.
+    std::string why = "no fold had one";
+    std::size_t skipped = 0;
+    for (const fp::backtest_fold& f : out.folds) {
+      if (f.message.empty()) continue;
+      if (skipped++ == 0) why = fp::detail::concat("fold ", f.fold, ": ", f.message);
+    }
+    if (skipped > 1) why += fp::detail::concat("; ", skipped - 1, " more folds skipped");
+    char span[160];
+    std::snprintf(span, sizeof span, "an embargo of %.6g s on %.6g s of data",
+                  std::chrono::duration<double>(p.embargo).count(), r.summary.span_seconds);
+    throw fp::invalid_argument(
+        fp::detail::concat("the walk forward tested no metaorder (", why, ") with ", span,
+                           ": shorten --embargo, or lower --initial-fraction or --min-children"));
+  }
+  return out;
 }
 
 std::chrono::nanoseconds first_local_time(const data_options& d, const std::string& path) {

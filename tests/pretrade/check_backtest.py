@@ -176,7 +176,8 @@ def case_plot(backtest, _pretrade, _data):
 def case_bad_args(backtest, _pretrade, _data):
     for args, status in [(["--no-such-option"], 2), (["--lobster", "/nonexistent", "/nonexistent"], 2),
                          (["--test-from-file", "2"], 2), (["--folds", "0"], 2),
-                         (["--threshold-bps", "nan"], 2)]:  # it used to fall back to the default silently
+                         (["--threshold-bps", "nan"], 2),  # it used to fall back to the default silently
+                         (["--embargo", "86400", "--quiet"], 1)]:  # every fold skipped: an empty report, exit 0
         p = run([backtest] + args)
         lines = p.stderr.strip().splitlines()
         if p.returncode != status or len(lines) != 1 or not lines[0].startswith("footprint-backtest: error:"):

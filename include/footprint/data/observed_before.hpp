@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -99,8 +100,17 @@ namespace detail {
   if (r.orders.arrival_books.cols() == 0)
     throw invalid_argument(detail::concat(
         where, ": the datasets did not keep their arrival books (set arrival_book_levels > 0 when building them)"));
-  if (r.orders.rows() == 0 || !(r.orders.times.front() < cutoff))
-    throw invalid_argument(detail::concat(where, ": no labelled order arrived before ", cutoff.count(), " ns"));
+  if (r.orders.rows() == 0 || !(r.orders.times.front() < cutoff)) {
+    const auto seconds = [](std::chrono::nanoseconds t) {
+      char text[40];
+      std::snprintf(text, sizeof text, "%.3f", std::chrono::duration<double>(t).count());
+      return std::string(text);
+    };
+    throw invalid_argument(detail::concat(
+        where, ": no labelled order arrived before the cutoff, ", seconds(cutoff), " s",
+        r.orders.rows() == 0 ? std::string(" (there is none)")
+                             : detail::concat(" (the first arrived at ", seconds(r.orders.times.front()), " s)")));
+  }
 
   impact_pipeline_result out;
   out.instrument = r.instrument;
