@@ -22,6 +22,12 @@ void progress::done() {
   if (!quiet_) std::fprintf(stderr, "footprint-pretrade: %s: done in %.1f s\n", what_.c_str(), s);
 }
 
+std::string seconds_text(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, seconds < 1e9 ? "%.1f" : "%.3g", seconds);
+  return text;
+}
+
 double parse_horizon(const std::string& text) {
   std::size_t used = 0;
   double value = 0.0;

@@ -77,6 +77,9 @@ class progress {
 /// "600", "90s", "30m", "2h" -> seconds. @throws fp::invalid_argument
 double parse_horizon(const std::string& text);
 
+/// Seconds for a message: 344.8, not 344.80317791700003; 3.6e+303, not 304 digits.
+std::string seconds_text(double seconds);
+
 using apps::synthetic_market;
 /// The market data of a run.
 using source_data = apps::market_data;

@@ -77,13 +77,8 @@ int run(const options& o, double horizon_seconds, const source_data& src, progre
         const std::string& model_description) {
   const fp::impact_pipeline_result& r = src.result;
   if (horizon_seconds > r.summary.span_seconds) {
-    const auto seconds = [](double x) {  // 344.8, not 344.80317791700003; 1e+300, not 300 digits
-      char text[32];
-      std::snprintf(text, sizeof text, x < 1e9 ? "%.1f" : "%.3g", x);
-      return std::string(text);
-    };
-    throw fp::invalid_argument(fp::detail::concat("--horizon ", o.horizon, " (", seconds(horizon_seconds),
-                                                  " s) is longer than the data (", seconds(r.summary.span_seconds),
+    throw fp::invalid_argument(fp::detail::concat("--horizon ", o.horizon, " (", seconds_text(horizon_seconds),
+                                                  " s) is longer than the data (", seconds_text(r.summary.span_seconds),
                                                   " s)"));
   }
   if (!(r.state.mid > 0.0) || !(r.state.volatility > 0.0)) {

@@ -230,9 +230,9 @@ int run_saved(const options& o, double horizon_seconds, progress& prog) {
   rep.ctx = context_from_json(r, r.at(doc, "", "context"));
   report_context& c = rep.ctx;
   if (horizon_seconds > c.span_seconds) {
-    throw fp::invalid_argument(fp::detail::concat("--horizon ", o.horizon, " (", horizon_seconds,
-                                                  " s) is longer than the saved model's data (", c.span_seconds,
-                                                  " s)"));
+    throw fp::invalid_argument(fp::detail::concat("--horizon ", o.horizon, " (", seconds_text(horizon_seconds),
+                                                  " s) is longer than the saved model's data (",
+                                                  seconds_text(c.span_seconds), " s)"));
   }
   const fp::pretrade_order order = make_order(o, horizon_seconds, c);
   const json& analysis = r.at(doc, "", "analysis");

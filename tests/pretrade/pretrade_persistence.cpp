@@ -141,6 +141,12 @@ TEST_CASE("pretrade persistence: corrupt or mismatched files raise data_error na
   j["state"]["mid"] = -1.0;
   CHECK_THROWS_WITH_AS((void)load(j), doctest::Contains("state.mid must be finite and > 0"), fp::data_error);
   j = good;
+  j["state"]["mid"] = 1e300;  // a mid that is not the book's priced the notional at 1e299
+  CHECK_THROWS_WITH_AS((void)load(j), doctest::Contains("is not within the book's best bid"), fp::data_error);
+  j = good;
+  j["permanent_horizon_ns"] = -1;
+  CHECK_THROWS_WITH_AS((void)load(j), doctest::Contains("permanent_horizon must be > 0"), fp::data_error);
+  j = good;
   j["model"]["scale"][0] = 0.0;
   CHECK_THROWS_WITH_AS((void)load(j), doctest::Contains("scale must be finite and > 0"), fp::data_error);
   j = good;

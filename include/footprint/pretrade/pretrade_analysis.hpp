@@ -255,8 +255,9 @@ class pretrade_analysis {
   ///         constructor), the model's state is inconsistent (as
   ///         `regression_impact_model::from_state`), the instrument is invalid, the book is
   ///         one-sided, the arrival mid, spread or volatility is not finite and positive, the
-  ///         state's features do not match the design, or a volume, time or profile entry is
-  ///         out of range
+  ///         mid is not within the book's best bid and ask, the state's features do not match
+  ///         the design, the permanent horizon is not > 0, or a volume, time or profile entry
+  ///         is out of range
   [[nodiscard]] static pretrade_analysis from_state(R regressor, pretrade_analysis_state s);
 
   [[nodiscard]] bool is_fitted() const noexcept { return fitted_; }

@@ -180,6 +180,14 @@ pretrade_analysis<R> pretrade_analysis<R>::from_state(R regressor, pretrade_anal
   if (s.book.bid_levels() == 0 || s.book.ask_levels() == 0)
     throw invalid_argument(detail::concat(where, ": book must be two-sided"));
   detail::require_positive(s.state.mid, where, "state.mid");
+  // The arrival mid is the book's: between its best bid and best ask (a mid of 1e300 against
+  // a book at 100 priced the order's notional at 1e299).
+  {
+    const double bid = s.book.best_bid(), ask = s.book.best_ask(), slack = 1e-9 * (bid + ask);
+    if (!(s.state.mid >= bid - slack && s.state.mid <= ask + slack))
+      throw invalid_argument(detail::concat(where, ": state.mid ", s.state.mid, " is not within the book's best bid ",
+                                            bid, " and best ask ", ask));
+  }
   detail::require_non_negative(s.state.spread, where, "state.spread");
   detail::require_positive(s.state.volatility, where, "state.volatility");
   detail::require_positive(s.daily_volume, where, "daily_volume");
@@ -192,6 +200,9 @@ pretrade_analysis<R> pretrade_analysis<R>::from_state(R regressor, pretrade_anal
   detail::require_non_negative(s.impact.g0_std_error, where, "impact.g0_std_error");
   detail::require_non_negative(s.impact.scale_std_error, where, "impact.scale_std_error");
   detail::require_at_least(s.permanent_rows, 0, where, "permanent_rows");
+  if (!(s.permanent_horizon.count() > 0))
+    throw invalid_argument(
+        detail::concat(where, ": permanent_horizon must be > 0 (got ", s.permanent_horizon.count(), " ns)"));
   for (std::size_t i = 0; i < s.profile.size(); ++i)
     detail::require_non_negative(s.profile[i], where, detail::concat("profile[", i, "]"));
   // report measures the arrival from data_start in int64 nanoseconds: no overflow.
