@@ -99,6 +99,10 @@ void calibrate(fp::pretrade_report& a, const std::string& path) {
     throw fp::data_error(
         path, 0, 0, "symbol",
         "calibrated on " + j["symbol"].get<std::string>() + ", the order is on " + a.instrument.symbol);
+  // The residuals calibrate the report's 90% intervals: a file made for another level is not
+  // this report's calibration.
+  if (j.contains("alpha") && !(j["alpha"].is_number() && j["alpha"].get<double>() == 0.1))
+    throw fp::data_error(path, 0, 0, "alpha", "the report's intervals are 90% (alpha 0.1); got " + j["alpha"].dump());
   if (!j.contains("scores") || !j["scores"].is_array())
     throw fp::data_error(path, 0, 0, "scores", "missing or not an array");
   std::vector<double> scores;

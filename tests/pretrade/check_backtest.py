@@ -125,7 +125,13 @@ def case_calibration(backtest, pretrade, _data):
         json.dump(saved, open(other, "w"))
         corrupt = os.path.join(tmp, "corrupt.json")
         open(corrupt, "w").write('{"kind": "conformal_calibration", "scores": [1, "x"]}')
-        for path, needle in [(other, "calibrated on NOTTHIS"), (corrupt, "scores[1]")]:
+        # a residual of 1e308 sd made every interval [-inf, inf]; another level was ignored
+        huge = os.path.join(tmp, "huge.json")
+        open(huge, "w").write('{"kind": "conformal_calibration", "scores": [1e308' + ', 1' * 20 + ']}')
+        level = os.path.join(tmp, "level.json")
+        open(level, "w").write('{"kind": "conformal_calibration", "alpha": 0.2, "scores": [1' + ', 1' * 20 + ']}')
+        for path, needle in [(other, "calibrated on NOTTHIS"), (corrupt, "scores[1]"), (huge, "residual 0 is 1e+308"),
+                             (level, "field 'alpha'")]:
             p = run([pretrade, "--quiet", "--calibration", path])
             lines = p.stderr.strip().splitlines()
             if p.returncode != 1 or len(lines) != 1 or needle not in lines[0] or p.stdout:

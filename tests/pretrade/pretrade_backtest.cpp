@@ -204,6 +204,13 @@ TEST_CASE("calibrate_report: conformal intervals and P from a backtest's residua
   CHECK_THROWS_WITH_AS(fp::calibrate_report(r, residuals),
                        "footprint::calibrate_report: 8 calibration residuals; at least 9 are needed for a 90% interval",
                        fp::invalid_argument);
+  // A residual of 1e308 standard deviations made every interval [-inf, inf].
+  residuals.assign(19, 1.0);
+  residuals[3] = 1e308;
+  CHECK_THROWS_WITH_AS(fp::calibrate_report(r, residuals), doctest::Contains("residual 3 is 1e+308"),
+                       fp::invalid_argument);
+  residuals[3] = -fp::max_calibration_residual;  // the bound itself is taken
+  CHECK_NOTHROW(fp::calibrate_report(r, residuals));
 }
 
 TEST_CASE("pretrade_backtest: walk forward on the synthetic market") {

@@ -17,6 +17,11 @@
 
 namespace footprint {
 
+/// The largest normalized residual |realized - mean| / sd that `calibrate_report` takes:
+/// 10^6 standard deviations. Beyond it a value is not a backtest's (1e308 made every
+/// interval [-inf, inf]).
+inline constexpr double max_calibration_residual = 1e6;
+
 /// Replaces each strategy's [p05, p95] and P(total > threshold) by their conformal versions.
 ///
 /// With r_1..r_n the engine's signed normalized residuals (realized - mean) / sd on
@@ -28,16 +33,21 @@ namespace footprint {
 /// scored are exchangeable with the order now (same instrument, similar sizes and market).
 /// The expected costs, sd and median do not change; `r.calibration` says what was done.
 /// @param r the report (its strategies' forecasts are changed)
-/// @param residuals (n) the engine's normalized residuals, finite; n >= 9 (fewer cannot bound
-///        a 90% interval)
+/// @param residuals (n) the engine's normalized residuals, finite, each within
+///        +-`max_calibration_residual`; n >= 9 (fewer cannot bound a 90% interval)
 /// @param source where they came from, for the report
-/// @throws invalid_argument when n < 9 or a residual is not finite
+/// @throws invalid_argument when n < 9 or a residual is not finite or out of range
 inline void calibrate_report(pretrade_report& r, std::span<const double> residuals, std::string source = {}) {
   constexpr const char* where = "footprint::calibrate_report";
   const auto n = static_cast<index>(residuals.size());
   if (n < 9)
     throw invalid_argument(
         detail::concat(where, ": ", n, " calibration residuals; at least 9 are needed for a 90% interval"));
+  for (std::size_t i = 0; i < residuals.size(); ++i)
+    if (!(std::abs(residuals[i]) <= max_calibration_residual))
+      throw invalid_argument(detail::concat(where, ": residual ", i, " is ", residuals[i],
+                                            "; a normalized residual is finite and within +-",
+                                            max_calibration_residual));
   const Eigen::Map<const vector> y(residuals.data(), n);
   conformal_calibrator cal({.score = conformal_score::normalized});
   (void)cal.fit(y, vector::Zero(n), vector::Ones(n));
