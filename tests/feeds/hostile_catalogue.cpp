@@ -259,6 +259,11 @@ std::vector<hostile_case> lobster_cases(const temp_dir& dir) {
       {"lobster: two days concatenated (time goes back at the join)",
        lobster_mem(lob_msg + lob_msg2 + lob_msg + lob_msg2, two_ob + two_ob), got::data_error,
        "m.csv:3:1: field 'time': time goes back"},
+      // One well-formed row 31 years after midnight made the span and the ADV 40,000 times off.
+      {"lobster: a time past the file's day", lobster_mem(lob_msg + "999999999.0,1,12,50,1000100,-1\n", two_ob),
+       got::data_error, "m.csv:2:1: field 'time': not in the file's day (999999999.000000000 s after midnight"},
+      {"lobster: 86400 s is the next day", lobster_mem("86400,1,11,100,1000000,1\n", lob_ob), got::data_error,
+       "m.csv:1:1: field 'time': not in the file's day"},
       {"lobster: unknown event type", lobster_mem("34200.1,9,11,100,1000000,1\n", lob_ob), got::data_error,
        "m.csv:1:2: field 'type': unknown event type (got 9"},
       {"lobster: direction 0", lobster_mem("34200.1,1,11,100,1000000,0\n", lob_ob), got::data_error,

@@ -320,14 +320,20 @@ TEST_CASE("lobster_reader: times are parsed exactly into nanoseconds") {
       "0.000000001,1,1,1,1000000,1\n"
       "34200.05990197,1,2,1,1000000,1\n"
       "57599.999999999,1,3,1,1000000,1\n"
-      "999999999.9,1,4,1,1000000,1\n";
+      "86399.999999999,1,4,1,1000000,1\n";
   fp::lobster_reader r(fp::lobster_reader::in_memory, msg, ob);
   const auto events = read_all(r);
   REQUIRE(events.size() == 4);
   CHECK(events[0].time.count() == 1);
   CHECK(events[1].time.count() == 34200059901970);
   CHECK(events[2].time.count() == 57599999999999);
-  CHECK(events[3].time.count() == 999999999900000000);
+  CHECK(events[3].time.count() == 86399999999999);  // the last nanosecond of the day
+  // Nine integer digits parse, but are not a time of the file's day.
+  fp::lobster_reader later(fp::lobster_reader::in_memory, "999999999.9,1,4,1,1000000,1\n", ob.substr(0, 23));
+  CHECK_THROWS_WITH_AS((void)read_all(later),
+                       "message:1:1: field 'time': not in the file's day (999999999.900000000 s after midnight; "
+                       "LOBSTER times are below 86400)",
+                       fp::data_error);
 }
 
 TEST_CASE("lobster_reader: malformed message rows raise data_error naming file, line, column and field") {
@@ -510,7 +516,7 @@ TEST_CASE("lobster_reader: random rows of every field width agree with std::from
     const int decimals = static_cast<int>(rng() % 10);
     std::int64_t step = 1;
     for (int d = decimals; d < 9; ++d) step *= 10;
-    t = (t / step + 1 + static_cast<std::int64_t>(rng() % 1000)) * step;
+    t = (t / step + 1 + static_cast<std::int64_t>(rng() % 20)) * step;  // about 3,500 s in all: within a day
     std::string time = std::to_string(t / 1000000000);
     if (decimals > 0) {
       std::string frac = std::to_string(t % 1000000000);

@@ -64,7 +64,8 @@ struct lobster_options {
 /// Validation (`data_error` with `file:line:column: field 'name': detail`): rows with too
 /// few or too many fields; fields that are not integers (or, for the time, not seconds with
 /// at most 9 decimals); event types outside 1..7; sizes <= 0 (< 0 for halts); prices <= 0
-/// (halts: -1, 0 or 1); directions other than 1 and -1; a time before the previous row's;
+/// (halts: -1, 0 or 1); directions other than 1 and -1; a time before the previous row's, or
+/// not within the file's day (86,400 s or more after midnight);
 /// orderbook levels that are not strictly ordered away from the best, empty levels (price
 /// +/-9999999999) with a size other than 0 or followed by occupied ones, occupied levels
 /// with a size <= 0; crossed books (best bid >= best ask); files with different line counts.

@@ -41,6 +41,10 @@ namespace detail {
   return true;
 }
 
+/// Private: LOBSTER times are seconds after midnight of the file's day: below 86,400 s. A row
+/// 999,999,999 s after midnight (31 years) made the day's span and its ADV 40,000 times off.
+inline constexpr std::int64_t lobster_day_ns = std::int64_t{86'400} * 1'000'000'000;
+
 /// Private: the fields of one LOBSTER row, parsed by hand (the columns are integers,
 /// except the time). Errors name the file, line, column and field; building them is kept
 /// out of line so that the field parsers stay small enough to inline.
@@ -171,8 +175,8 @@ struct lobster_message {
 };
 
 /// Private: parses and checks one message row `time,type,order_id,size,price,direction`
-/// (line `line` of `file`): time in seconds with at most 9 decimals and not before
-/// `last_time_ns`, type 1..7, size > 0 (>= 0 for halts), price > 0 with at most 15 digits
+/// (line `line` of `file`): time in seconds with at most 9 decimals, not before
+/// `last_time_ns` and below a day (`lobster_day_ns`), type 1..7, size > 0 (>= 0 for halts), price > 0 with at most 15 digits
 /// (halts: -1, 0 or 1), direction 1 or -1, no field more or less.
 /// @throws data_error naming the file, line, column and field
 inline lobster_message parse_lobster_message_checked(const std::string& file, std::size_t line, std::string_view text,
@@ -186,6 +190,9 @@ inline lobster_message parse_lobster_message_checked(const std::string& file, st
     r.reject(
         detail::concat("time goes back (", lobster_seconds(m.time_ns), " after ", lobster_seconds(last_time_ns), ")"));
   }
+  if (m.time_ns >= lobster_day_ns)
+    r.reject(detail::concat("not in the file's day (", lobster_seconds(m.time_ns),
+                            " s after midnight; LOBSTER times are below 86400)"));
   r.open(2);
   m.type = r.integer();
   if (m.type < 1 || m.type > 7)
@@ -214,7 +221,7 @@ inline lobster_message parse_lobster_message_checked(const std::string& file, st
 
 /// Private: the common shape of a message row, read without a check that can fail on it:
 /// `seconds[.decimals],type,order_id,size,price,direction` with 1-9 digits before and after
-/// the '.', type 1-6 (one digit), order_id 1-18 digits, size 1-18 digits and > 0, price 1-15
+/// the '.' and below a day, type 1-6 (one digit), order_id 1-18 digits, size 1-18 digits and > 0, price 1-15
 /// digits and > 0, direction "1" or "-1". Returns false for anything else (a halt, a sign, an
 /// error), which `parse_lobster_message_checked` then reads or rejects: on the rows it
 /// accepts, the fast path gives the same fields.
@@ -222,7 +229,8 @@ inline lobster_message parse_lobster_message_checked(const std::string& file, st
   const char* p = text.data();
   const char* const end = p + text.size();
   std::int64_t time_ns = 0;
-  if (!read_lobster_time(p, end, time_ns) || p == end || *p != ',' || end - p < 4) return false;
+  if (!read_lobster_time(p, end, time_ns) || time_ns >= lobster_day_ns || p == end || *p != ',' || end - p < 4)
+    return false;
   m.time_ns = time_ns;
   const unsigned type = static_cast<unsigned>(static_cast<unsigned char>(p[1])) - unsigned{'1'};
   if (type > 5 || p[2] != ',') return false;  // types 1 to 6; a halt (7) takes the checked path
