@@ -345,7 +345,7 @@ TEST_CASE("bitstamp_dataset groups same-millisecond trades and counts unsigned o
   CHECK(r.state.bid_depth == 2.0);
 }
 
-TEST_CASE("bitstamp_dataset: a stale last snapshot labels nothing, and files of two recordings are refused") {
+TEST_CASE("bitstamp_dataset: a stale last snapshot labels nothing; trades of another recording are refused") {
   // A buy 70 s after the last snapshot (20 s): its book is not the market it met.
   const std::string late = trades_text + "90000,7,100.10,1.0,buy,buy\n";
   const auto run = [&](const std::string& trades_csv, fp::bitstamp_dataset_options o) {
@@ -365,8 +365,32 @@ TEST_CASE("bitstamp_dataset: a stale last snapshot labels nothing, and files of 
       "aggressor_by_last_depth20_snapshot\n";
   for (const char* row : {"259200500,1,100.00,0.5,buy,buy\n", "259202000,2,100.10,1.0,buy,buy\n"}) shifted += row;
   CHECK_THROWS_WITH_AS((void)run(shifted, {.horizons = {1s}}),
+                       "trades:2:1: field 'local_ts_ms': a trade at 259200500 ms, 259180 s after the last snapshot of "
+                       "snapshots (20000 ms): not of this recording (a corrupt stamp, or another recording's trades)",
+                       fp::data_error);
+  CHECK_THROWS_WITH_AS((void)run(shifted, {.horizons = {1s}, .max_recording_gap = 0s}),
                        "trades: field 'local_ts_ms': the trades (259200500 to 259202000 ms) and the snapshots of "
                        "snapshots (1000 to 20000 ms) do not overlap: files of two recordings",
+                       fp::data_error);
+  // One stray trade stamped in 2100 after a good day, and one an hour and a second before the
+  // first snapshot: neither is of the recording.
+  CHECK_THROWS_WITH_AS((void)run(trades_text + "4102444800000,7,100.10,1.0,buy,buy\n", {.horizons = {1s}}),
+                       doctest::Contains("trades:8:1: field 'local_ts_ms': a trade at 4102444800000 ms"),
+                       fp::data_error);
+  const std::string early =
+      "local_ts_ms,trade_id,price,amount_btc,aggressor_by_resting_order,"
+      "aggressor_by_last_depth20_snapshot\n0,1,100.00,0.5,buy,buy\n";
+  std::string later_snapshots = "local_ts_ms,ask_px_1,ask_qty_1,bid_px_1,bid_qty_1\n3601001,100.10,1,99.90,2\n";
+  fp::bitstamp_snapshot_reader snapshots("snapshots", later_snapshots);
+  fp::bitstamp_trade_reader trades("trades", early);
+  CHECK_THROWS_WITH_AS((void)fp::bitstamp_dataset(snapshots, trades, {.horizons = {1s}}),
+                       doctest::Contains("a trade at 0 ms, 3601 s before the first snapshot"), fp::data_error);
+  // A snapshot stamped a day after the previous one: the same.
+  fp::bitstamp_snapshot_reader stray("snapshots", snapshots_text + "86420000,100.10,1,99.90,2,100.20,3,99.80,4\n");
+  fp::bitstamp_trade_reader day("trades", trades_text);
+  CHECK_THROWS_WITH_AS((void)fp::bitstamp_dataset(stray, day, {.horizons = {1s}}),
+                       doctest::Contains("snapshots:6:1: field 'local_ts_ms': a snapshot at 86420000 ms, 86400 s after "
+                                         "the previous one"),
                        fp::data_error);
 }
 

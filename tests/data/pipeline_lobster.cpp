@@ -188,14 +188,14 @@ TEST_CASE("lobster_dataset rejects bad options and reports skipped rows") {
 }
 
 TEST_CASE("lobster_dataset refuses a stream past its memory_limit (a small file of many repeated valid rows)") {
-  // 100,000 alternating buy and sell executions, one per second: each is a labelled market
-  // order, a trade and a mid (before: held whatever their number, about 1 KB per row with 20
-  // arrival book levels kept).
+  // 100,000 alternating buy and sell executions, two a second (within the day): each is a
+  // labelled market order, a trade and a mid (before: held whatever their number, about 1 KB
+  // per row with 20 arrival book levels kept).
   std::string messages, books;
   for (int i = 0; i < 100000; ++i) {
     const int dir = i % 2 == 0 ? -1 : 1;  // executed sell limit order = buy market order
-    messages += std::to_string(34200 + i) + ".0,4,7," + "1," + (dir < 0 ? "1000200" : "1000000") + "," +
-                std::to_string(dir) + "\n";
+    messages += std::to_string(34200 + i / 2) + (i % 2 == 0 ? ".0" : ".5") + ",4,7," + "1," +
+                (dir < 0 ? "1000200" : "1000000") + "," + std::to_string(dir) + "\n";
     books += "1000200,100,1000000,100\n";
   }
   fp::lobster_dataset_options options;

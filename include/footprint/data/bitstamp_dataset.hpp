@@ -49,6 +49,11 @@ struct bitstamp_dataset_options {
   /// `unlabelled_orders`; `impact_pipeline_params::max_arrival_age`): the recording's
   /// snapshots are about 2.9 s apart, 57 s at most on 2015-05-01; 0 disables the rule.
   std::chrono::nanoseconds max_arrival_age = std::chrono::seconds{60};
+  /// A trade further than this before the first snapshot or after the last, or a snapshot
+  /// further than this after the previous one, is not of the recording (a corrupt stamp, or
+  /// another recording's rows): `data_error` naming its line. One trade stamped in 2100
+  /// stretched the day's span to 84 years. 0 disables the check.
+  std::chrono::nanoseconds max_recording_gap = std::chrono::hours{1};
   parse_policy policy = parse_policy::strict;  ///< malformed rows: throw or skip and count (path overloads only)
 };
 
@@ -75,8 +80,10 @@ struct bitstamp_dataset_options {
 /// @param options horizons, session, metaorder gap, features
 /// @return the datasets, the market state after the last snapshot, the summary (`events` =
 ///         snapshots + trades) and the two parse reports (snapshots, trades)
-/// @throws data_error from the readers (strict policy, unreadable file), or when the trades'
-///         period and the snapshots' do not overlap (files of two recordings)
+/// @throws data_error from the readers (strict policy, unreadable file), when a trade is more
+///         than `max_recording_gap` before the first snapshot or after the last, or a snapshot
+///         more than that after the previous one, or when the
+///         trades' period and the snapshots' do not overlap (files of two recordings)
 /// @throws invalid_argument for invalid options
 /// Complexity: O((snapshots x levels) + trades x features).
 [[nodiscard]] inline impact_pipeline_result bitstamp_dataset(bitstamp_snapshot_reader& snapshots,
@@ -109,6 +116,22 @@ struct bitstamp_dataset_options {
   while (has_snapshot || has_trade) {
     ++events;
     if (has_trade && (!has_snapshot || t.time <= snapshots.local_time())) {
+      if (options.max_recording_gap.count() > 0) {
+        // The next snapshot when none was read yet, else the last one.
+        const bool before = first_snapshot == std::chrono::nanoseconds::max();
+        if (!(before && !has_snapshot)) {
+          const std::chrono::nanoseconds ref = before ? snapshots.local_time() : last_snapshot;
+          const std::chrono::nanoseconds gap = before ? ref - t.time : t.time - ref;
+          if (gap > options.max_recording_gap)
+            throw data_error(trades.name(), trades.line(), 1, "local_ts_ms",
+                             detail::concat("a trade at ", t.time.count() / 1'000'000, " ms, ",
+                                            std::chrono::duration_cast<std::chrono::seconds>(gap).count(), " s ",
+                                            before ? "before the first" : "after the last", " snapshot of ",
+                                            snapshots.name(), " (", ref.count() / 1'000'000,
+                                            " ms): not of this recording (a corrupt stamp, or another "
+                                            "recording's trades)"));
+        }
+      }
       if (t.sign != 0) {
         if (open && (t.time != order.time || side_of_print(t.sign) != order.side)) close();
         if (!open) {
@@ -132,6 +155,15 @@ struct bitstamp_dataset_options {
       has_trade = trades.next(t);
     } else {
       if (first_snapshot == std::chrono::nanoseconds::max()) first_snapshot = snapshots.local_time();
+      if (options.max_recording_gap.count() > 0 && first_snapshot != snapshots.local_time() &&
+          snapshots.local_time() - last_snapshot > options.max_recording_gap)
+        throw data_error(
+            snapshots.name(), snapshots.line(), 1, "local_ts_ms",
+            detail::concat(
+                "a snapshot at ", snapshots.local_time().count() / 1'000'000, " ms, ",
+                std::chrono::duration_cast<std::chrono::seconds>(snapshots.local_time() - last_snapshot).count(),
+                " s after the previous one: not of this recording (a corrupt stamp, or "
+                "two recordings in one file)"));
       last_snapshot = snapshots.local_time();
       book = snapshots.book();
       p.update(book);
