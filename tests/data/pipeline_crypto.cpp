@@ -345,7 +345,7 @@ TEST_CASE("bitstamp_dataset groups same-millisecond trades and counts unsigned o
   CHECK(r.state.bid_depth == 2.0);
 }
 
-TEST_CASE("bitstamp_dataset: a stale last snapshot labels nothing; trades of another recording are refused") {
+TEST_CASE("bitstamp_dataset: a stale last snapshot labels nothing, and rows of another recording are refused") {
   // A buy 70 s after the last snapshot (20 s): its book is not the market it met.
   const std::string late = trades_text + "90000,7,100.10,1.0,buy,buy\n";
   const auto run = [&](const std::string& trades_csv, fp::bitstamp_dataset_options o) {
