@@ -386,7 +386,8 @@ TEST_CASE("bitstamp_dataset: a stale last snapshot labels nothing, and rows of a
   CHECK_THROWS_WITH_AS((void)fp::bitstamp_dataset(snapshots, trades, {.horizons = {1s}}),
                        doctest::Contains("a trade at 0 ms, 3601 s before the first snapshot"), fp::data_error);
   // A snapshot stamped a day after the previous one: the same.
-  fp::bitstamp_snapshot_reader stray("snapshots", snapshots_text + "86420000,100.10,1,99.90,2,100.20,3,99.80,4\n");
+  const std::string stray_text = snapshots_text + "86420000,100.10,1,99.90,2,100.20,3,99.80,4\n";  // kept: a view
+  fp::bitstamp_snapshot_reader stray("snapshots", stray_text);
   fp::bitstamp_trade_reader day("trades", trades_text);
   CHECK_THROWS_WITH_AS((void)fp::bitstamp_dataset(stray, day, {.horizons = {1s}}),
                        doctest::Contains("snapshots:6:1: field 'local_ts_ms': a snapshot at 86420000 ms, 86400 s after "
