@@ -83,20 +83,25 @@ fp::simulated_execution simulate_in(const order_flow_fits& fits, const std::stri
   return fp::simulate_execution<fp::zero_intelligence_model>(fits.zero_intelligence.params, schedule, type, settings);
 }
 
-double event_rate(const order_flow_tape& tape) {
+namespace {
+
+// The tape's span, seconds (at least 1).
+double span_seconds(const order_flow_tape& tape) {
   double span = 0.0;
   if (!tape.events.empty())
     span = std::chrono::duration<double>(tape.events.back().time - tape.events.front().time).count();
-  return static_cast<double>(tape.events.size()) / std::max(span, 1.0);
+  return std::max(span, 1.0);
 }
 
+}  // namespace
+
+double event_rate(const order_flow_tape& tape) { return static_cast<double>(tape.events.size()) / span_seconds(tape); }
+
 double traded_rate(const order_flow_tape& tape) {
-  double span = 0.0, traded = 0.0;
-  if (!tape.events.empty())
-    span = std::chrono::duration<double>(tape.events.back().time - tape.events.front().time).count();
+  double traded = 0.0;
   for (const fp::order_flow_event& e : tape.events)
     if (e.kind == fp::order_flow_kind::market) traded += e.quantity;
-  return traded / std::max(span, 1.0);
+  return traded / span_seconds(tape);
 }
 
 void check_order_size(double quantity, double horizon, double traded_rate, const std::string& what) {

@@ -155,7 +155,7 @@ struct bitstamp_dataset_options {
       has_trade = trades.next(t);
     } else {
       if (first_snapshot == std::chrono::nanoseconds::max()) first_snapshot = snapshots.local_time();
-      if (options.max_recording_gap.count() > 0 && first_snapshot != snapshots.local_time() &&
+      if (options.max_recording_gap.count() > 0 && last_snapshot != std::chrono::nanoseconds::max() &&
           snapshots.local_time() - last_snapshot > options.max_recording_gap)
         throw data_error(
             snapshots.name(), snapshots.line(), 1, "local_ts_ms",

@@ -176,8 +176,9 @@ struct lobster_message {
 
 /// Private: parses and checks one message row `time,type,order_id,size,price,direction`
 /// (line `line` of `file`): time in seconds with at most 9 decimals, not before
-/// `last_time_ns` and below a day (`lobster_day_ns`), type 1..7, size > 0 (>= 0 for halts), price > 0 with at most 15 digits
-/// (halts: -1, 0 or 1), direction 1 or -1, no field more or less.
+/// `last_time_ns` and below a day (`lobster_day_ns`), type 1..7, size > 0 (>= 0 for halts),
+/// price > 0 with at most 15 digits (halts: -1, 0 or 1), direction 1 or -1, no field more or
+/// less.
 /// @throws data_error naming the file, line, column and field
 inline lobster_message parse_lobster_message_checked(const std::string& file, std::size_t line, std::string_view text,
                                                      std::int64_t last_time_ns) {
@@ -221,10 +222,10 @@ inline lobster_message parse_lobster_message_checked(const std::string& file, st
 
 /// Private: the common shape of a message row, read without a check that can fail on it:
 /// `seconds[.decimals],type,order_id,size,price,direction` with 1-9 digits before and after
-/// the '.' and below a day, type 1-6 (one digit), order_id 1-18 digits, size 1-18 digits and > 0, price 1-15
-/// digits and > 0, direction "1" or "-1". Returns false for anything else (a halt, a sign, an
-/// error), which `parse_lobster_message_checked` then reads or rejects: on the rows it
-/// accepts, the fast path gives the same fields.
+/// the '.' and below a day, type 1-6 (one digit), order_id 1-18 digits, size 1-18 digits and
+/// > 0, price 1-15 digits and > 0, direction "1" or "-1". Returns false for anything else (a
+/// halt, a sign, an error), which `parse_lobster_message_checked` then reads or rejects: on
+/// the rows it accepts, the fast path gives the same fields.
 [[gnu::always_inline]] inline bool parse_lobster_message_fast(std::string_view text, lobster_message& m) noexcept {
   const char* p = text.data();
   const char* const end = p + text.size();
