@@ -217,7 +217,8 @@ void judge_strategies(report& rep) {
       v.action = fp::detail::concat(
           "fall back to ",
           pov ? fp::detail::concat("POV at ", 100.0 * p.fallback_participation, "%") : std::string("TWAP"), ": ",
-          v.fallback.times.size(), " children over ", std::round(v.fallback.horizon_seconds), " s");
+          v.fallback.times.size(), v.fallback.times.size() == 1 ? " child over " : " children over ",
+          std::round(v.fallback.horizon_seconds), " s");
     } else if (v.children_blocked > 0) {
       v.action = fp::detail::concat(v.children_blocked, " of ", n, " children blocked");
     } else if (v.children_clipped > 0) {

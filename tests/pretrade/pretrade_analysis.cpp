@@ -172,6 +172,42 @@ TEST_CASE("pretrade_analysis: whole lots, the order's own lot rounding, errors a
   CHECK(flagged);
 }
 
+TEST_CASE("pretrade_analysis: the POV strategies trade at their rate over Q / (p v)") {
+  const auto data = synthetic();
+  fp::pretrade_analysis<fp::bayesian_linear> a;
+  a.fit(data);
+  const double interval = fp::pretrade_params{}.child_interval_seconds;
+  // From an order that would take POV 20% a few seconds (shorter than one child interval) to
+  // one that takes POV 5% longer than max_children intervals.
+  for (const double share : {1e-4, 0.002, 0.05}) {
+    const auto r =
+        a.report({.side = fp::side::buy, .quantity = share * data.orders.daily_volume, .horizon_seconds = 600.0});
+    // The market's expected volume per second, from the passive (TWAP) strategy's figures.
+    const auto& passive = find(r, "passive");
+    const double volume_rate = r.order.quantity / (passive.participation * passive.duration_seconds);
+    std::vector<double> durations;
+    for (const double rate : {0.05, 0.10, 0.20}) {
+      const auto& s = find(r, "pov_" + std::to_string(static_cast<int>(std::lround(100 * rate))));
+      INFO(100 * share << "% of ADV, " << s.name);
+      // At its rate, not at a rate the child interval rounded it to.
+      CHECK(s.participation == doctest::Approx(rate).epsilon(1e-9));
+      CHECK(s.duration_seconds == doctest::Approx(r.order.quantity / (rate * volume_rate)).epsilon(1e-9));
+      // In at least two children (the order has at least two lots), no further apart than the
+      // child interval unless max_children caps them, the first at arrival.
+      REQUIRE(r.order.quantity >= 2.0 * r.instrument.lot_size);
+      REQUIRE(s.quantities.size() >= 2);
+      CHECK(s.times[0] == 0.0);
+      const double step = s.times[1] - s.times[0];
+      CHECK(step == doctest::Approx(s.duration_seconds / static_cast<double>(s.quantities.size())).epsilon(1e-9));
+      if (s.quantities.size() < fp::pretrade_params{}.max_children) CHECK(step <= interval * (1.0 + 1e-12));
+      durations.push_back(s.duration_seconds);
+    }
+    // Three rates, three horizons: p v T = Q.
+    CHECK(durations[0] == doctest::Approx(2.0 * durations[1]).epsilon(1e-9));
+    CHECK(durations[1] == doctest::Approx(2.0 * durations[2]).epsilon(1e-9));
+  }
+}
+
 #if FOOTPRINT_TEST_END_TO_END  // not in the clang suite (tests/CMakeLists.txt)
 // The real days: GOOG (LOBSTER level 1), Bitstamp, Binance spot, each with the program's four
 // models (smaller ensembles than its own, at its settings otherwise), keeping 20 levels of
