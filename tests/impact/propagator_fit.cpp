@@ -1,7 +1,7 @@
 // fit_propagator: on a tape whose mid is a planted propagator (exponential kernel, tau 30 s,
 // G0 and G_inf known) plus price noise, the regression recovers the kernel and the shape fit
-// its parameters within their standard errors; with no flow the regression is singular; bad
-// settings throw naming the parameter.
+// its parameters within their standard errors; a kernel that does not decay is all G_inf; with
+// no flow the regression is singular; bad settings throw naming the parameter.
 #include "footprint/impact/propagator_fit.hpp"
 
 #include "footprint/detail/random.hpp"
@@ -114,6 +114,29 @@ TEST_CASE("fit_propagator: a power-law shape fitted to an exponential kernel dec
   const fp::propagator_params& m = fit.model.params();
   const double half_life = m.l0 * (std::pow(2.0, 1.0 / m.beta) - 1.0);
   CHECK(half_life == doctest::Approx(p.tau * std::log(2.0)).epsilon(0.35));
+}
+
+TEST_CASE("fit_propagator: a kernel that does not decay within the lags is all G_inf") {
+  // The mid moves for good with each trade (G0 = 0, G_inf = 40): the measured G(l) is flat,
+  // and at this seed the shape fit drifts to G0 5653, G_inf -5612, tau 536,595 s (the two one
+  // level the data cannot split). The propagator then clamped G_inf to 0 and kept G0: a
+  // transient response 140 times the measured one. Now: G0 = 0, G_inf the level, and the
+  // message says so. (Binance spot's captures give such a kernel; fitted on them, the scale
+  // overflowed to infinity and the propagator threw.)
+  const planted p{.g0 = 0.0, .g_inf = 40.0};
+  const fp::market_tape tape = tape_of(p, 4 * 3600.0, 17);
+  const fp::propagator_fit_result fit =
+      fp::fit_propagator(tape, p.daily_volume, {.bin = std::chrono::seconds{2}, .lags = 60, .delta = p.delta});
+  INFO(fit.report.message);
+  CHECK(fit.scale.value > 100.0 * 120.0);
+  CHECK(fit.g0.value == 0.0);
+  CHECK(std::isnan(fit.g0.std_error));
+  CHECK(fit.model.params().g0 == 0.0);
+  // The level: the measured kernel's, within 4 standard errors of the last lag, and the truth's.
+  CHECK(std::abs(fit.g_inf.value - fit.kernel_bps[59]) < 4.0 * fit.kernel_std_error[59]);
+  CHECK(std::abs(fit.model.params().g_inf - p.g_inf) < 4.0 * fit.kernel_std_error[59]);
+  CHECK(fit.model.kernel(0.0) == doctest::Approx(fit.model.kernel(3600.0)));
+  CHECK(fit.report.message.find("does not decay within the 60 lags") != std::string::npos);
 }
 
 TEST_CASE("fit_propagator: bad settings and too little data throw, naming what") {

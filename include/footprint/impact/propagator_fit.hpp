@@ -29,6 +29,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstddef>
+#include <cstdio>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -116,6 +118,12 @@ inline binned_flow bin_flow(const market_tape& tape, double daily_volume, const 
 ///    strongly correlated; Levenberg-Marquardt on the whitened values, log-parametrised
 ///    scales); `std_error` is the GLS standard error (scaled by the whitened residuals'
 ///    variance), `robust_std_error` its HC1 form.
+/// 4. A kernel that does not decay within the lags (the fitted shape keeps 99% of G0 or more
+///    across the window K Delta, e.g. an exponential's tau above 100 K Delta or infinite:
+///    G_inf and G0 are then one level the data cannot split) is returned as G_inf = that
+///    level, G0 = 0, the scale reported as fitted (`scale.value`, infinite when it overflowed)
+///    with NaN standard errors, and the report's message says so: the market's impact does not
+///    revert within K Delta, none of it is transient.
 /// @param tape the trades and the mid path (`impact_pipeline_result::tape`)
 /// @param daily_volume the volume f scales quantities by (`impact_dataset::daily_volume`); > 0
 /// @param p bin, lags, delta, kernel shape
@@ -276,6 +284,33 @@ template <class = void>  // compiled only where a kernel is fitted
   out.beta = power ? parameter_estimate{.value = ls.theta[3], .std_error = se_classical(3), .robust_std_error = se(3)}
                    : parameter_estimate{.value = nan, .std_error = nan, .robust_std_error = nan};
   propagator_params pp{.kernel = p.kernel, .delta = p.delta};
+  const double window = static_cast<double>(K) * dt;
+  const double kept = power ? std::pow(1.0 + window / scale, -ls.theta[3]) : std::exp(-window / scale);
+  if (!(kept < 0.99)) {
+    // G(l) does not decay within the lags: the fitted shape keeps 99% or more of G0 across
+    // the window (its scale driven far past it, or its logarithm until exp overflowed), and
+    // G_inf and G0 are one level, G_inf + G0, that the data cannot split (a flat kernel of
+    // 40 came out as G0 5653, G_inf -5612, tau 536,595 s; the propagator then clamped G_inf
+    // to 0 and kept G0: 140 times the measured response). The whole response is then G_inf
+    // at this window (the market's impact does not revert within K Delta) and nothing is
+    // transient; the kernel's scale is moot (G0 = 0).
+    const double level = ls.theta[0] + ls.theta[1];
+    out.g_inf = {.value = level, .std_error = nan, .robust_std_error = nan};
+    out.g0 = {.value = 0.0, .std_error = nan, .robust_std_error = nan};
+    out.scale = {.value = scale, .std_error = nan, .robust_std_error = nan};
+    char text[200];
+    std::snprintf(text, sizeof text,
+                  "; G(l) does not decay within the %td lags (%.4g s; the fitted shape keeps %.4g%% of G0): all of it "
+                  "is G_inf (%.4g bps), G0 = 0",
+                  static_cast<std::ptrdiff_t>(K), window, 100.0 * kept, level);
+    out.report.message += text;
+    pp.g0 = 0.0;
+    pp.g_inf = std::isfinite(level) ? std::max(level, 0.0) : 0.0;
+    (power ? pp.l0 : pp.tau) = window;
+    if (power) pp.beta = std::isfinite(out.beta.value) ? std::max(out.beta.value, 0.0) : 0.0;
+    out.model = propagator(pp);
+    return out;
+  }
   pp.g0 = std::max(out.g0.value, 0.0);
   pp.g_inf = std::max(out.g_inf.value, 0.0);
   if (power) {

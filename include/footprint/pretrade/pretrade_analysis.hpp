@@ -139,11 +139,10 @@ class pretrade_analysis {
       impact_.g0_std_error = std::isfinite(kernel_->g0.std_error) ? kernel_->g0.std_error : 0.0;
       impact_.scale_std_error = std::isfinite(kernel_->scale.std_error) ? kernel_->scale.std_error : 0.0;
       kernel_message_ = kernel_->report.message;
-    } catch (const invalid_argument& e) {
-      kernel_.reset();
-      impact_.transient =
-          propagator_params{.kernel = propagator_kernel::exponential, .g0 = 0.0, .delta = params_.kernel.delta};
-      kernel_message_ = detail::concat("no transient kernel (G0 = 0): ", e.what());
+    } catch (const invalid_argument& e) {  // too little order flow
+      no_kernel(e.what());
+    } catch (const convergence_error& e) {  // a singular regression: the lagged flow collinear
+      no_kernel(e.what());
     }
 
     // 3. The permanent law on the metaorders, shrunk toward its prior.
@@ -275,6 +274,14 @@ class pretrade_analysis {
   [[nodiscard]] const pretrade_params& params() const noexcept { return params_; }
 
  private:
+  // No transient kernel could be fitted (`why`): G0 = 0, the impact all permanent.
+  void no_kernel(const char* why) {
+    kernel_.reset();
+    impact_.transient =
+        propagator_params{.kernel = propagator_kernel::exponential, .g0 = 0.0, .delta = params_.kernel.delta};
+    kernel_message_ = detail::concat("no transient kernel (G0 = 0): ", why);
+  }
+
   // The median visible density (quantity per bps from the mid to the last level) of the side
   // each order took, over the orders' arrival books; NaN when they were not kept.
   [[nodiscard]] static double median_density(const impact_dataset& d) {
