@@ -19,6 +19,9 @@ CASE is one of:
              the data
   bitstamp   the Bitstamp day's order events: the same; skipped without the data
   binance    the Binance spot capture (two files): the same; skipped without the data
+  (goog, bitstamp, binance: a model whose simulated mid's variance is ten times off the data's
+  over the signature plot has a note naming it, the others none; on Binance at the venue's tick
+  the zero-intelligence model has one)
   plot       scripts/plot_simulation.py draws the synthetic run's JSON (skipped without Debian's
              python3-matplotlib)
   bad-args   an unknown option, a bad model, a negative quantity, --tick-size 0, a NaN
@@ -77,6 +80,21 @@ def check_model(doc, key, what):
             fail(f"{what} {key}: strategy {s['name']}: {s['expected_bps']}, {s['std_bps']}, fill {s['fill_rate']}")
     ok(f"{what} {key}: realism rows {len(rows)}, strategies " +
        ", ".join(f"{s['name']} {s['expected_bps']:.2f} bps" for s in m["strategies"]))
+
+
+def check_calm_note(doc, key, what):
+    """A model whose simulated mid's variance is ten times off the data's on average over the
+    signature plot (mean |log ratio| above ln 10) has a note saying so, naming the model, the
+    factor's direction and --tick-size; one within it has none."""
+    model = "zero-intelligence" if key == "zero_intelligence" else "queue-reactive"
+    distance = doc[key]["realism"]["signature_log_distance"]
+    noted = [n for n in doc["notes"] if n.startswith(model) and "the simulated mid's variance" in n]
+    if distance > math.log(10.0) and not (len(noted) == 1 and "--tick-size" in noted[0]
+                                          and f"mean |log ratio| is {round(distance, 1)}" in noted[0]):
+        fail(f"{what} {key}: signature plot off by e^{distance:.1f} and no note: {doc['notes']}")
+    if distance <= math.log(10.0) and noted:
+        fail(f"{what} {key}: signature plot within e^{distance:.2f} but a note: {noted}")
+    return bool(noted)
 
 
 def whole_lots_share(quantity, lot):
@@ -153,10 +171,17 @@ def case_data(sim, args, what):
     fit = doc["zero_intelligence"]["fit"]
     if not (finite(fit["lambda"][0]["value"]) and fit["lambda"][0]["value"] > 0 and finite(fit["mu"]["value"])):
         fail(f"{what}: lambda(1) {fit['lambda'][0]}, mu {fit['mu']}")
+    calm = []
     for key in ["zero_intelligence", "queue_reactive"]:
         check_model(doc, key, what)
         check_fill_notes(doc, key, what)
-    ok(f"{what}: tick {doc['data']['tick_size']}, {doc['data']['events']} events")
+        if check_calm_note(doc, key, what):
+            calm.append(key)
+    # At the venue's 0.01 USDT tick a 60,000 USDT price hardly moves in the simulated book
+    # (docs/simulation.md: the zero-intelligence signature plot about 10^-6 of the data's).
+    if what == "binance" and "zero_intelligence" not in calm:
+        fail(f"binance: the zero-intelligence book at the venue's tick has no calm-mid note: {doc['notes']}")
+    ok(f"{what}: tick {doc['data']['tick_size']}, {doc['data']['events']} events; calm-mid notes: {calm or 'none'}")
 
 
 def case_goog(sim, data):
