@@ -319,7 +319,8 @@ int run(options o) {
     notes.insert(notes.end(), t.notes.begin(), t.notes.end());
     say(o, "fitting the simulators to " + std::to_string(t.events.size()) + " order-flow events");
     const apps::order_flow_fits fits = apps::fit_order_flow(t, {});
-    notes.insert(notes.end(), fits.notes.begin(), fits.notes.end());
+    // the queue-reactive tables' regularisation: a word on the queue-reactive model only
+    if (o.env == "qr") notes.insert(notes.end(), fits.notes.begin(), fits.notes.end());
     const double rate = apps::event_rate(t), traded = apps::traded_rate(t);
     if (o.env == "zi")
       doc = run_simulator<fp::zero_intelligence_model>(o, doc, fits.zero_intelligence.params,
