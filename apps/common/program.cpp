@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <string>
 
 namespace apps {
 
@@ -48,6 +49,13 @@ std::optional<double> finite_value(const std::string& text) {
 }
 
 }  // namespace
+
+std::string text_cell(double v, int width, int decimals) {
+  if (!std::isfinite(v)) return std::string(static_cast<std::size_t>(std::max(width - 1, 0)), ' ') + "-";
+  char text[64];
+  std::snprintf(text, sizeof text, "%*.*f", width, decimals, v);
+  return text;
+}
 
 CLI::Validator finite_number() {
   return CLI::Validator(

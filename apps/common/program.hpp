@@ -26,6 +26,10 @@ CLI::Validator finite_number();
 /// message states the bound plainly.
 CLI::Validator at_least(double low, bool strict);
 
+/// A number of a text table, right-aligned in `width` with `decimals` places, or "-" in its
+/// place where there is none (NaN or infinite: a figure that does not exist).
+std::string text_cell(double v, int width, int decimals);
+
 /// Adds --json FILE ('-' for stdout), --quiet and --version.
 void add_output_options(CLI::App& app, std::string& json_path, bool& quiet);
 

@@ -1,6 +1,8 @@
 // footprint-pretrade: the report, as text and as JSON (docs/pretrade.md documents both).
 #include "pretrade.hpp"
 
+#include "../common/program.hpp"
+
 #include <footprint/detail/random.hpp>
 #include <footprint/pretrade/calibrate_report.hpp>
 #include <footprint/version.hpp>
@@ -439,9 +441,10 @@ int write_report(const report& in) {
           analytic = x.forecast.expected_bps;
           analytic_std = x.forecast.std_bps;
         }
-      std::printf("  %-13s %9.3f %9.3f %9.3f %9.3f %8.3f %8.3f %8.3f | %9.3f %9.3f\n", s.name.c_str(), r.expected_bps,
-                  r.std_bps, r.q05_bps, r.q95_bps, r.p_exceed, r.fill_rate.mean(), r.passive_share.mean(), analytic,
-                  analytic_std);
+      // '-' where the report has no analytic figure (the passive limit-order strategy)
+      std::printf("  %-13s %9.3f %9.3f %9.3f %9.3f %8.3f %8.3f %8.3f | %s %s\n", s.name.c_str(), r.expected_bps,
+                  r.std_bps, r.q05_bps, r.q95_bps, r.p_exceed, r.fill_rate.mean(), r.passive_share.mean(),
+                  apps::text_cell(analytic, 9, 3).c_str(), apps::text_cell(analytic_std, 9, 3).c_str());
     }
     for (const std::string& n : sim.notes) std::printf("  note: %s\n", n.c_str());
   }

@@ -76,12 +76,7 @@ double z(double v) { return std::abs(v) < 5e-7 ? 0.0 : v; }
 
 // A cell of the text table: the number, or "-" where there is none (NaN: no trade in the
 // period, a markout past the tape, a reversion of a mid that did not move).
-std::string cell(double v, int width, int decimals) {
-  if (!std::isfinite(v)) return std::string(std::size_t(std::max(width - 1, 0)), ' ') + "-";
-  char text[64];
-  std::snprintf(text, sizeof text, "%*.*f", width, decimals, z(v));
-  return text;
-}
+std::string cell(double v, int width, int decimals) { return apps::text_cell(z(v), width, decimals); }
 
 // A Unix time in nanoseconds as "YYYY-MM-DD HH:MM:SS" (UTC).
 std::string utc_text(nanoseconds t) {

@@ -323,6 +323,10 @@ def simulate(binary, data):
         if r.returncode != 0:
             fail(f"--simulate exited {r.returncode}: {r.stderr.strip()}")
         check("Simulated (60 executions each" in r.stdout, "the simulated costs are printed")
+        # The passive limit TWAP has no analytic figure: '-' in its cells, not "nan".
+        limit_rows = [ln for ln in r.stdout.splitlines() if ln.startswith("  passive_limit ")]
+        check(len(limit_rows) == 1 and limit_rows[0].split("|")[1].split() == ["-", "-"]
+              and "nan" not in r.stdout.lower(), f"no analytic figure printed as '-': {limit_rows}")
         with open(path) as f:
             doc = json.load(f)
     sim = doc["simulation"]
