@@ -465,8 +465,16 @@ int write_report(const report& in) {
         std::printf("%s %s %+.1f sd", j == 0 ? "" : ",", ov.deviations[j].first.c_str(), ov.deviations[j].second);
       std::printf("\n");
     }
-    std::printf("  hard limits: price collar %.4g bps, max child %.6g %s, max child value %.6g %s\n",
-                o.price_collar_bps, o.max_child_quantity, unit.c_str(), o.max_child_value, ins.quote_currency.c_str());
+    // "none" for a limit that is not set (infinite), not "inf"
+    const auto limit = [](double v, const std::string& u) {
+      if (!std::isfinite(v)) return std::string("none");
+      char text[64];
+      std::snprintf(text, sizeof text, "%.6g %s", v, u.c_str());
+      return std::string(text);
+    };
+    std::printf("  hard limits: price collar %s, max child %s, max child value %s\n",
+                limit(o.price_collar_bps, "bps").c_str(), limit(o.max_child_quantity, unit).c_str(),
+                limit(o.max_child_value, ins.quote_currency).c_str());
     for (const overlay_verdict& v : ov.strategies) {
       std::string why;
       for (const std::string& r : reason_names(v.reasons)) why += (why.empty() ? "" : ", ") + r;

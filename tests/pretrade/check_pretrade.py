@@ -35,6 +35,7 @@ errors and its warning, the text report runs too.
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -295,6 +296,11 @@ def real(binary, case, data):
     invariants(doc)
     models_compared(doc, EXTRA[1] if EXTRA else "bayes")
     check(doc["source"]["kind"] == ("lobster" if case == "goog" else case), "source kind")
+    # The text has no "nan" or "inf" for a trader to read: a limit not set says "none".
+    text = run(binary, args + EXTRA + ["--quiet"]).stdout
+    bad = re.findall(r"(?<![\w.])[-+]?(?:nan|inf)(?![\w])", text.lower())  # G_inf is a name
+    check(not bad and "max child none, max child value none" in text,
+          "no nan or inf in the text; unset hard limits say none")
     if case == "goog" and not EXTRA:
         # the hard limits clip; a model guard multiple below the sd's ratio to its median trips it
         overlay(report(binary, args + ["--max-child-quantity", "100"]), max_child=100)
