@@ -281,7 +281,11 @@ json run_model(const options& o, const std::string& name, const apps::order_flow
       }
       exponent = sxy / sxx;
     }
-    std::fprintf(g_out, "    fitted exponent of peak impact in size: %.3f\n", exponent);
+    if (std::isfinite(exponent))
+      std::fprintf(g_out, "    fitted exponent of peak impact in size: %.3f\n", exponent);
+    else  // a peak of 0 or below has no logarithm (a book at the venue's tiny tick barely moves)
+      std::fprintf(g_out, "    fitted exponent of peak impact in size: - (%zu of %zu sizes with a positive peak)\n",
+                   lx.size(), o.impact_sizes.size());
     if (std::string n = apps::fill_note(name, curve_fills); !n.empty()) notes.push_back(std::move(n));
     out["impact_curve"] = json{{"points", curve}, {"exponent", number(exponent)}};
   }

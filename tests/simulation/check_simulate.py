@@ -19,6 +19,8 @@ CASE is one of:
              the data
   bitstamp   the Bitstamp day's order events: the same; skipped without the data
   binance    the Binance spot capture (two files): the same; skipped without the data
+  (binance also: the impact curve of a book whose peaks are all <= 0 says how many sizes had
+  a positive peak instead of an exponent of nan)
   (goog, bitstamp, binance: a model whose simulated mid's variance is ten times off the data's
   over the signature plot has a note naming it, the others none; on Binance at the venue's tick
   the zero-intelligence model has one)
@@ -33,6 +35,7 @@ CASE is one of:
 
 import math
 import os
+import re
 import sys
 import tempfile
 
@@ -208,6 +211,14 @@ def case_binance(sim, data):
         print("skipped: no Binance spot capture under " + d)
         return
     case_data(sim, ["--binance"] + files, "binance")
+    # At the venue's tick the zero-intelligence book barely moves: peaks of 0 or below have no
+    # logarithm, and the exponent line says so instead of printing nan.
+    text = run([sim] + FAST + ["--binance"] + files + ["--model", "zi", "--impact-sizes", "0.5", "1", "2", "--quiet"])
+    line = [ln for ln in text.stdout.splitlines() if "fitted exponent of peak impact" in ln]
+    nans = re.findall(r"(?<![\w.])[-+]?nan(?![\w])", text.stdout.lower())
+    if text.returncode != 0 or nans or len(line) != 1 or "sizes with a positive peak" not in line[0]:
+        fail(f"binance: impact curve at the venue's tick: {line} (exit {text.returncode})")
+    ok(f"binance: {line[0].strip()}")
 
 
 def case_plot(sim, _data):
