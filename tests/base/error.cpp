@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include <limits>
 #include <string>
 
 // Each test file is its own namespace: the module's files compile as one unity translation unit.
@@ -90,8 +91,16 @@ TEST_CASE("every footprint exception is caught as footprint::error") {
   CHECK_FALSE(caught([] { throw std::invalid_argument("not ours"); }));
 }
 
-TEST_CASE("detail::concat prints doubles at full precision") {
-  CHECK(fp::detail::concat("x=", 0.1) == "x=0.10000000000000001");
+TEST_CASE("detail::concat prints doubles in their shortest exact form") {
+  // The shortest text that reads back to the same double (not 17 significant digits:
+  // 0.10000000000000001); whole numbers below 10^15 in full.
+  CHECK(fp::detail::concat("x=", 0.1) == "x=0.1");
+  CHECK(fp::detail::concat(0.1 + 0.2) == "0.30000000000000004");
+  CHECK(std::stod(fp::detail::concat(0.1 + 0.2)) == 0.1 + 0.2);
+  CHECK(fp::detail::concat(-1e6, " ", 1e300, " ", 2.5e-7, " ", -0.0) == "-1000000 1e+300 2.5e-07 -0");
+  CHECK(fp::detail::concat(std::numeric_limits<double>::quiet_NaN(), " ", -std::numeric_limits<double>::infinity()) ==
+        "nan -inf");
+  CHECK(fp::detail::concat(0.1f) == "0.1");
   CHECK(fp::detail::concat("n=", 3, ", s=", std::string("a")) == "n=3, s=a");
 }
 
