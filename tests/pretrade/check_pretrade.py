@@ -69,6 +69,12 @@ def report(binary, args):
             fail(f"footprint-pretrade {' '.join(args)} exited {r.returncode}: {r.stderr.strip()}")
         check("Strategies" in r.stdout and "Optimal schedule" in r.stdout, "the text report is printed")
         check("footprint-pretrade:" in r.stderr, "progress goes to stderr")
+        # No "nan" or "inf" for a trader to read ('-' where a figure does not exist); a hard
+        # limit that is not set says "none".
+        bad = re.findall(r"(?<![\w.])[-+]?(?:nan|inf)(?![\w])", r.stdout.lower())  # G_inf is a name
+        check(not bad, f"no nan or inf in the text: {bad}")
+        if "--max-child-quantity" not in args and "--max-child-value" not in args:
+            check("max child none, max child value none" in r.stdout, "unset hard limits say none")
         with open(path) as f:
             return json.load(f)
 
@@ -296,11 +302,6 @@ def real(binary, case, data):
     invariants(doc)
     models_compared(doc, EXTRA[1] if EXTRA else "bayes")
     check(doc["source"]["kind"] == ("lobster" if case == "goog" else case), "source kind")
-    # The text has no "nan" or "inf" for a trader to read: a limit not set says "none".
-    text = run(binary, args + EXTRA + ["--quiet"]).stdout
-    bad = re.findall(r"(?<![\w.])[-+]?(?:nan|inf)(?![\w])", text.lower())  # G_inf is a name
-    check(not bad and "max child none, max child value none" in text,
-          "no nan or inf in the text; unset hard limits say none")
     if case == "goog" and not EXTRA:
         # the hard limits clip; a model guard multiple below the sd's ratio to its median trips it
         overlay(report(binary, args + ["--max-child-quantity", "100"]), max_child=100)
