@@ -393,6 +393,27 @@ TEST_CASE("bitstamp_dataset: a stale last snapshot labels nothing, and rows of a
                        doctest::Contains("snapshots:6:1: field 'local_ts_ms': a snapshot at 86420000 ms, 86400 s after "
                                          "the previous one"),
                        fp::data_error);
+  // Under the readers' lenient policy each such row is skipped and counted with its file, and
+  // the rest is read as without it (the fuzz target found the strict error thrown under lenient).
+  const fp::impact_pipeline_result good = run(trades_text, {.horizons = {1s}});
+  const std::string stray_trade = trades_text + "4102444800000,7,100.10,1.0,buy,buy\n";  // kept: a view
+  fp::bitstamp_snapshot_reader lenient_snapshots("snapshots", stray_text, fp::parse_policy::lenient);
+  fp::bitstamp_trade_reader lenient_trades("trades", stray_trade, fp::parse_policy::lenient);
+  const fp::impact_pipeline_result skipped =
+      fp::bitstamp_dataset(lenient_snapshots, lenient_trades, {.horizons = {1s}});
+  REQUIRE(skipped.reports.size() == 2);
+  CHECK(skipped.reports[0].report.rows_skipped == 1);
+  CHECK(skipped.reports[1].report.rows_skipped == 1);
+  REQUIRE(skipped.reports[0].report.first_errors.size() == 1);
+  CHECK(skipped.reports[0].report.first_errors[0].find("snapshots:6:1: field 'local_ts_ms': a snapshot at 86420000") ==
+        0);
+  REQUIRE(skipped.reports[1].report.first_errors.size() == 1);
+  CHECK(skipped.reports[1].report.first_errors[0].find("trades:8:1: field 'local_ts_ms': a trade at 4102444800000") ==
+        0);
+  CHECK(skipped.summary.rows_skipped == 2);
+  CHECK(skipped.summary.events == good.summary.events);
+  CHECK(skipped.summary.market_orders == good.summary.market_orders);
+  CHECK(skipped.summary.span_seconds == good.summary.span_seconds);
 }
 
 TEST_CASE("Binance spot capture: the dataset reconciles with the reader" * doctest::test_suite("real-data")) {

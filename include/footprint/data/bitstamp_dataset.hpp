@@ -82,7 +82,8 @@ struct bitstamp_dataset_options {
 ///         snapshots + trades) and the two parse reports (snapshots, trades)
 /// @throws data_error from the readers (strict policy, unreadable file), when a trade is more
 ///         than `max_recording_gap` before the first snapshot or after the last, or a snapshot
-///         more than that after the previous one, or when the
+///         more than that after the previous one (under the readers' lenient policy such a row
+///         is skipped and counted in its file's report instead), or when the
 ///         trades' period and the snapshots' do not overlap (files of two recordings)
 /// @throws invalid_argument for invalid options
 /// Complexity: O((snapshots x levels) + trades x features).
@@ -111,6 +112,8 @@ struct bitstamp_dataset_options {
     p.add_order(order, at);
     open = false;
   };
+  // Rows of the readers skipped here under the lenient policy (out of the recording).
+  parse_report snapshots_skipped, trades_skipped;
   bool has_snapshot = snapshots.next();
   bool has_trade = trades.next(t);
   while (has_snapshot || has_trade) {
@@ -122,14 +125,21 @@ struct bitstamp_dataset_options {
         if (!(before && !has_snapshot)) {
           const std::chrono::nanoseconds ref = before ? snapshots.local_time() : last_snapshot;
           const std::chrono::nanoseconds gap = before ? ref - t.time : t.time - ref;
-          if (gap > options.max_recording_gap)
-            throw data_error(trades.name(), trades.line(), 1, "local_ts_ms",
-                             detail::concat("a trade at ", t.time.count() / 1'000'000, " ms, ",
-                                            std::chrono::duration_cast<std::chrono::seconds>(gap).count(), " s ",
-                                            before ? "before the first" : "after the last", " snapshot of ",
-                                            snapshots.name(), " (", ref.count() / 1'000'000,
-                                            " ms): not of this recording (a corrupt stamp, or another "
-                                            "recording's trades)"));
+          if (gap > options.max_recording_gap) {
+            // strict: the error; lenient: the trade skipped and counted with the trades' file
+            trades_skipped.skip_or_throw(
+                trades.policy(),
+                data_error(trades.name(), trades.line(), 1, "local_ts_ms",
+                           detail::concat("a trade at ", t.time.count() / 1'000'000, " ms, ",
+                                          std::chrono::duration_cast<std::chrono::seconds>(gap).count(), " s ",
+                                          before ? "before the first" : "after the last", " snapshot of ",
+                                          snapshots.name(), " (", ref.count() / 1'000'000,
+                                          " ms): not of this recording (a corrupt stamp, or another "
+                                          "recording's trades)")));
+            --events;
+            has_trade = trades.next(t);
+            continue;
+          }
         }
       }
       if (t.sign != 0) {
@@ -154,16 +164,23 @@ struct bitstamp_dataset_options {
       last_trade = t.time;
       has_trade = trades.next(t);
     } else {
-      if (first_snapshot == std::chrono::nanoseconds::max()) first_snapshot = snapshots.local_time();
       if (options.max_recording_gap.count() > 0 && last_snapshot != std::chrono::nanoseconds::max() &&
-          snapshots.local_time() - last_snapshot > options.max_recording_gap)
-        throw data_error(
-            snapshots.name(), snapshots.line(), 1, "local_ts_ms",
-            detail::concat(
-                "a snapshot at ", snapshots.local_time().count() / 1'000'000, " ms, ",
-                std::chrono::duration_cast<std::chrono::seconds>(snapshots.local_time() - last_snapshot).count(),
-                " s after the previous one: not of this recording (a corrupt stamp, or "
-                "two recordings in one file)"));
+          snapshots.local_time() - last_snapshot > options.max_recording_gap) {
+        // strict: the error; lenient: the snapshot skipped and counted with the snapshots' file
+        snapshots_skipped.skip_or_throw(
+            snapshots.policy(),
+            data_error(
+                snapshots.name(), snapshots.line(), 1, "local_ts_ms",
+                detail::concat(
+                    "a snapshot at ", snapshots.local_time().count() / 1'000'000, " ms, ",
+                    std::chrono::duration_cast<std::chrono::seconds>(snapshots.local_time() - last_snapshot).count(),
+                    " s after the previous one: not of this recording (a corrupt stamp, or "
+                    "two recordings in one file)")));
+        --events;
+        has_snapshot = snapshots.next();
+        continue;
+      }
+      if (first_snapshot == std::chrono::nanoseconds::max()) first_snapshot = snapshots.local_time();
       last_snapshot = snapshots.local_time();
       book = snapshots.book();
       p.update(book);
@@ -187,9 +204,16 @@ struct bitstamp_dataset_options {
                             .tick_size = 0.01,
                             .lot_size = 1e-8};
   r.summary.events = events;
-  r.summary.rows_skipped = snapshots.report().rows_skipped + trades.report().rows_skipped;
-  r.reports.push_back(file_report{snapshots.name(), snapshots.report()});
-  r.reports.push_back(file_report{trades.name(), trades.report()});
+  // Each file's report: its reader's, and the rows skipped here for being out of the recording.
+  const auto with_skipped = [](parse_report read, const parse_report& skipped) {
+    read.rows_skipped += skipped.rows_skipped;
+    for (const std::string& e : skipped.first_errors)
+      if (read.first_errors.size() < parse_report::max_kept_errors) read.first_errors.push_back(e);
+    return read;
+  };
+  r.reports.push_back(file_report{snapshots.name(), with_skipped(snapshots.report(), snapshots_skipped)});
+  r.reports.push_back(file_report{trades.name(), with_skipped(trades.report(), trades_skipped)});
+  r.summary.rows_skipped = r.reports[0].report.rows_skipped + r.reports[1].report.rows_skipped;
   return r;
 }
 

@@ -100,6 +100,8 @@ class bitstamp_snapshot_reader {
   [[nodiscard]] std::size_t snapshots() const noexcept { return snapshots_; }
   /// Lines read (header included) and malformed rows skipped.
   [[nodiscard]] const parse_report& report() const noexcept { return report_; }
+  /// The policy for malformed rows this reader was made with.
+  [[nodiscard]] parse_policy policy() const noexcept { return policy_; }
   /// The file (or buffer) name.
   [[nodiscard]] const std::string& name() const noexcept { return lines_.name(); }
 

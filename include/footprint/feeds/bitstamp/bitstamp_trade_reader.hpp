@@ -106,6 +106,8 @@ class bitstamp_trade_reader {
   [[nodiscard]] std::size_t trades() const noexcept { return trades_; }
   /// Lines read (header included) and malformed rows skipped.
   [[nodiscard]] const parse_report& report() const noexcept { return report_; }
+  /// The policy for malformed rows this reader was made with.
+  [[nodiscard]] parse_policy policy() const noexcept { return policy_; }
   /// The file (or buffer) name.
   [[nodiscard]] const std::string& name() const noexcept { return lines_.name(); }
 
