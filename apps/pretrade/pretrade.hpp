@@ -6,7 +6,8 @@
 // pretrade_analysis with it, through run.hpp; pricing with a saved one), baseline.cpp (the
 // OLS and Bayesian baselines, and the analysis with OLS when the model loses to it),
 // saved.cpp (--save-model / --load-model: the file around the saved analysis) and report.cpp
-// (the text and JSON report).
+// (the text and JSON report). The build compiles baseline.cpp and the model_<name>.cpp files
+// as one unity unit (apps/CMakeLists.txt), as they share the analysis's instantiations.
 #pragma once
 
 #include "../common/market_data.hpp"

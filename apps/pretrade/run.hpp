@@ -1,5 +1,5 @@
 // footprint-pretrade: fitting one model and pricing the schedules with it. Included by each
-// model_<name>.cpp, so that each model's code is compiled in its own translation unit.
+// model_<name>.cpp and baseline.cpp (which the build compiles as one unity unit).
 #pragma once
 
 #include "pretrade.hpp"
