@@ -7,7 +7,8 @@
 // OLS and Bayesian baselines, and the analysis with OLS when the model loses to it),
 // saved.cpp (--save-model / --load-model: the file around the saved analysis) and report.cpp
 // (the text and JSON report). The build compiles baseline.cpp and the model_<name>.cpp files
-// as one unity unit (apps/CMakeLists.txt), as they share the analysis's instantiations.
+// as one unity unit, and data.cpp, report.cpp, saved.cpp, simulated.cpp and overlay.cpp as
+// another (apps/CMakeLists.txt): their anonymous namespaces must not declare the same name.
 #pragma once
 
 #include "../common/market_data.hpp"

@@ -21,22 +21,22 @@
 namespace pretrade {
 namespace {
 
-using json = nlohmann::ordered_json;
+using ordered_json = nlohmann::ordered_json;
 
-json estimate_json(const fp::parameter_estimate& e) {
-  return json{{"value", e.value}, {"std_error", e.std_error}, {"robust_std_error", e.robust_std_error}};
+ordered_json estimate_json(const fp::parameter_estimate& e) {
+  return ordered_json{{"value", e.value}, {"std_error", e.std_error}, {"robust_std_error", e.robust_std_error}};
 }
 
-json metrics_json(const metrics& m) {
-  return json{{"model", m.model},
-              {"rmse_bps", m.rmse},
-              {"mae_bps", m.mae},
-              {"r2", m.r2},
-              {"crps_bps", m.crps},
-              {"nlpd", std::isfinite(m.nlpd) ? json(m.nlpd) : json()},
-              {"coverage_90", m.coverage_90},
-              {"pinball_05_bps", m.pinball_05},
-              {"pinball_95_bps", m.pinball_95}};
+ordered_json metrics_json(const metrics& m) {
+  return ordered_json{{"model", m.model},
+                      {"rmse_bps", m.rmse},
+                      {"mae_bps", m.mae},
+                      {"r2", m.r2},
+                      {"crps_bps", m.crps},
+                      {"nlpd", std::isfinite(m.nlpd) ? ordered_json(m.nlpd) : ordered_json()},
+                      {"coverage_90", m.coverage_90},
+                      {"pinball_05_bps", m.pinball_05},
+                      {"pinball_95_bps", m.pinball_95}};
 }
 
 // The expected cost of walking a synthetic book (levels of L (1 +- noise) shares, one tick
@@ -89,10 +89,10 @@ namespace {
 void calibrate(fp::pretrade_report& a, const std::string& path) {
   std::ifstream f(path);
   if (!f) throw fp::data_error(path, 0, 0, "", "cannot open the calibration file");
-  json j;
+  ordered_json j;
   try {
-    j = json::parse(f);
-  } catch (const json::exception& e) {
+    j = ordered_json::parse(f);
+  } catch (const ordered_json::exception& e) {
     throw fp::data_error(path, 0, 0, "", std::string("not JSON: ") + e.what());
   }
   if (!j.is_object() || j.value("kind", std::string()) != "conformal_calibration")
@@ -109,7 +109,7 @@ void calibrate(fp::pretrade_report& a, const std::string& path) {
     throw fp::data_error(path, 0, 0, "scores", "missing or not an array");
   std::vector<double> scores;
   for (std::size_t i = 0; i < j["scores"].size(); ++i) {
-    const json& v = j["scores"][i];
+    const ordered_json& v = j["scores"][i];
     if (!v.is_number() || !std::isfinite(v.get<double>()))
       throw fp::data_error(path, 0, 0, "scores[" + std::to_string(i) + "]", "not a finite number");
     scores.push_back(v.get<double>());
@@ -144,9 +144,9 @@ int write_report(const report& in) {
       if (c.dataset_features[j] == name) return state.features[static_cast<fp::index>(j)];
     return fp::nan;
   };
-  const auto number = [](double v) { return std::isfinite(v) ? json(v) : json(); };
+  const auto number = [](double v) { return std::isfinite(v) ? ordered_json(v) : ordered_json(); };
 
-  json doc;
+  ordered_json doc;
   doc["footprint_version"] = std::string(fp::version_string);
   doc["source"] = {{"kind", c.source_kind},
                    {"description", c.source_description},
@@ -158,7 +158,7 @@ int write_report(const report& in) {
                    {"labelled_orders", c.labelled_orders},
                    {"metaorders", c.metaorders},
                    {"daily_volume", adv},
-                   {"loaded_from", rep.loaded_from.empty() ? json() : json(rep.loaded_from)}};
+                   {"loaded_from", rep.loaded_from.empty() ? ordered_json() : ordered_json(rep.loaded_from)}};
   doc["instrument"] = {{"symbol", ins.symbol},       {"venue", ins.venue},
                        {"quantity_unit", unit},      {"lot_size", ins.lot_size},
                        {"tick_size", ins.tick_size}, {"contract_multiplier", ins.contract_multiplier},
@@ -193,7 +193,7 @@ int write_report(const report& in) {
                   {"baseline_held_out", metrics_json(c.baseline)},
                   {"comparison",
                    [&] {
-                     json all = json::array();
+                     ordered_json all = ordered_json::array();
                      for (const metrics& m : c.held_out) all.push_back(metrics_json(m));
                      return all;
                    }()},
@@ -205,14 +205,14 @@ int write_report(const report& in) {
                   {"bias_bps", a.model_bias_bps},
                   {"bias_floored", a.bias_floored}};
   const fp::schedule_impact_model& im = a.impact;
-  json transient = {{"fitted", c.kernel_fitted},
-                    {"message", c.kernel_message},
-                    {"kernel", std::string(fp::to_string(im.transient.kernel))},
-                    {"g0_bps", im.transient.g0},
-                    {"g0_std_error_bps", im.g0_std_error},
-                    {"tau_seconds", im.transient.tau},
-                    {"tau_std_error_seconds", im.scale_std_error},
-                    {"delta", im.transient.delta}};
+  ordered_json transient = {{"fitted", c.kernel_fitted},
+                            {"message", c.kernel_message},
+                            {"kernel", std::string(fp::to_string(im.transient.kernel))},
+                            {"g0_bps", im.transient.g0},
+                            {"g0_std_error_bps", im.g0_std_error},
+                            {"tau_seconds", im.transient.tau},
+                            {"tau_std_error_seconds", im.scale_std_error},
+                            {"delta", im.transient.delta}};
   if (c.kernel_fitted) {
     transient["g0_fitted_bps"] = number(c.kernel_g0);
     transient["g_inf_fitted_bps"] = number(c.kernel_g_inf);
@@ -232,10 +232,10 @@ int write_report(const report& in) {
         {"identified", im.permanent.identified},
         {"message", im.permanent.message},
         {"prior", {{"y", prior.y}, {"y_sd", prior.y_sd}, {"delta", prior.delta}, {"delta_sd", prior.delta_sd}}}}}};
-  json js = json::array();
+  ordered_json js = ordered_json::array();
   for (const fp::pretrade_strategy& s : a.strategies) {
     const fp::schedule_forecast& f = s.forecast;
-    json children = json::array();
+    ordered_json children = ordered_json::array();
     double left = quantity;
     for (fp::index j = 0; j < s.quantities.size(); ++j) {
       left -= s.quantities[j];
@@ -244,23 +244,23 @@ int write_report(const report& in) {
                           {"remaining", std::max(left, 0.0)},
                           {"expected_bps", f.child_bps[static_cast<std::size_t>(j)]}});
     }
-    json item = {{"name", s.name},
-                 {"description", s.description},
-                 {"duration_seconds", s.duration_seconds},
-                 {"half_life_seconds", number(s.half_life_seconds)},
-                 {"participation", s.participation},
-                 {"immediate_bps", f.immediate_bps},
-                 {"transient_bps", f.transient_bps},
-                 {"temporary_bps", f.temporary_bps},
-                 {"permanent_bps", f.permanent_bps},
-                 {"total_bps", f.expected_bps},
-                 {"total_currency", s.total_currency},
-                 {"total_std_bps", f.std_bps},
-                 {"price_risk_std_bps", f.price_risk_std_bps},
-                 {"quantiles_bps", {{"p05", f.p05_bps}, {"p50", f.p50_bps}, {"p95", f.p95_bps}}},
-                 {"exceedance_probability", f.exceedance_probability},
-                 {"max_child_to_depth", f.max_child_to_depth},
-                 {"children", children}};
+    ordered_json item = {{"name", s.name},
+                         {"description", s.description},
+                         {"duration_seconds", s.duration_seconds},
+                         {"half_life_seconds", number(s.half_life_seconds)},
+                         {"participation", s.participation},
+                         {"immediate_bps", f.immediate_bps},
+                         {"transient_bps", f.transient_bps},
+                         {"temporary_bps", f.temporary_bps},
+                         {"permanent_bps", f.permanent_bps},
+                         {"total_bps", f.expected_bps},
+                         {"total_currency", s.total_currency},
+                         {"total_std_bps", f.std_bps},
+                         {"price_risk_std_bps", f.price_risk_std_bps},
+                         {"quantiles_bps", {{"p05", f.p05_bps}, {"p50", f.p50_bps}, {"p95", f.p95_bps}}},
+                         {"exceedance_probability", f.exceedance_probability},
+                         {"max_child_to_depth", f.max_child_to_depth},
+                         {"children", children}};
     if (synthetic) {
       const auto [temp, perm] = synthetic_truth(s, state.mid);
       item["truth"] = {{"temporary_bps", temp}, {"permanent_bps", perm}, {"total_bps", temp + perm}};
@@ -268,7 +268,7 @@ int write_report(const report& in) {
     js.push_back(item);
   }
   doc["schedules"] = js;
-  json warnings = json::array();
+  ordered_json warnings = ordered_json::array();
   for (const fp::pretrade_warning& w : a.warnings)
     warnings.push_back({{"code", std::string(fp::to_string(w.code))}, {"message", w.message}});
   doc["warnings"] = warnings;
@@ -277,9 +277,9 @@ int write_report(const report& in) {
   const overlay_context& ov = rep.overlay;
   const overlay_reference& oref = c.overlay;
   {
-    json rows = json::array();
+    ordered_json rows = ordered_json::array();
     for (const overlay_verdict& v : ov.strategies) {
-      json fallback;
+      ordered_json fallback;
       if (v.fallback.times.size() > 0) {
         fallback = {{"children", v.fallback.times.size()},
                     {"horizon_seconds", v.fallback.horizon_seconds},
@@ -306,7 +306,7 @@ int write_report(const report& in) {
                         {"training_share_beyond", number(oref.training_share_beyond)},
                         {"largest_deviations",
                          [&] {
-                           json all = json::array();
+                           ordered_json all = ordered_json::array();
                            for (const auto& [name, z] : ov.deviations) all.push_back({{"feature", name}, {"sd", z}});
                            return all;
                          }()},
@@ -320,7 +320,7 @@ int write_report(const report& in) {
   }
   const simulation_context& sim = in.simulation;
   if (!sim.strategies.empty()) {
-    json rows = json::array();
+    ordered_json rows = ordered_json::array();
     for (const simulated_strategy& s : sim.strategies) {
       const fp::simulated_execution& r = s.result;
       rows.push_back(
@@ -422,7 +422,7 @@ int write_report(const report& in) {
   }
   if (synthetic) {
     std::printf("  truth (temporary + permanent):");
-    for (const json& item : js) {
+    for (const ordered_json& item : js) {
       std::printf(" %s %.3f + %.3f;", item["name"].get<std::string>().c_str(),
                   item["truth"]["temporary_bps"].get<double>(), item["truth"]["permanent_bps"].get<double>());
     }
