@@ -92,6 +92,16 @@ TEST_CASE("check_guardrails: each condition gives its warning and message") {
         "the gbm model's held-out CRPS (1.5 bps) is worse than the OLS baseline's (1.2 bps): the "
         "baseline is used");
 
+  // The synthetic default's Bayesian model against OLS: 0.0299 bps both at four digits.
+  in = ordinary();
+  in.model_crps = 0.0299341;
+  in.baseline_crps = 0.0299312;
+  w = fp::check_guardrails(in);
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].message ==
+        "the gbm model's held-out CRPS (0.029934 bps) is worse than the OLS baseline's (0.029931 bps): the "
+        "baseline is used");
+
   // ETH USD-M's forest: 90% intervals covering 39% held out.
   in = ordinary();
   in.coverage_90 = 0.39;

@@ -87,12 +87,13 @@ struct guardrail_limits {
 [[nodiscard]] inline std::vector<pretrade_warning> check_guardrails(const guardrail_inputs& in,
                                                                     const guardrail_limits& limits = {}) {
   std::vector<pretrade_warning> out;
-  const auto num = [](double v) {  // four significant digits: a sentence, not a record
+  const auto num_at = [](double v, int digits) {
     std::ostringstream os;
-    os.precision(4);
+    os.precision(digits);
     os << v;
     return os.str();
   };
+  const auto num = [&](double v) { return num_at(v, 4); };  // a sentence, not a record
   const auto pct = [&](double share) { return num(100.0 * share) + '%'; };
   const auto add = [&](warning_code c, std::string m) { out.push_back({c, std::move(m)}); };
   const double adv_share = in.quantity / in.daily_volume;
@@ -131,10 +132,14 @@ struct guardrail_limits {
         detail::concat("permanent impact: ", in.permanent_message.empty() ? "not identified" : in.permanent_message));
   }
   if (in.model_crps > in.baseline_crps) {
+    // As many significant digits as tell the two apart: "(0.0299 bps) is worse than (0.0299 bps)"
+    // read as a contradiction.
+    int digits = 4;
+    while (digits < 17 && num_at(in.model_crps, digits) == num_at(in.baseline_crps, digits)) ++digits;
     add(warning_code::model_worse_than_baseline,
         detail::concat("the ", in.model.empty() ? std::string("chosen") : in.model, " model's held-out CRPS (",
-                       num(in.model_crps), " bps) is worse than the OLS baseline's (", num(in.baseline_crps),
-                       " bps): the baseline is used"));
+                       num_at(in.model_crps, digits), " bps) is worse than the OLS baseline's (",
+                       num_at(in.baseline_crps, digits), " bps): the baseline is used"));
   }
   if (std::isfinite(in.coverage_90) && in.coverage_rows > 0) {
     const double se = std::sqrt(0.9 * 0.1 / static_cast<double>(in.coverage_rows));
