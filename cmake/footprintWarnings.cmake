@@ -11,6 +11,13 @@ target_compile_options(footprint_dev_flags INTERFACE
 if(FOOTPRINT_WERROR)
   target_compile_options(footprint_dev_flags INTERFACE -Werror)
 endif()
+# GCC 12 reports false -Wnull-dereference warnings inside libstdc++ code inlined into CLI11's
+# and pybind11's: a target links this after footprint_target to turn the warning off for all
+# its units (a source with its own options instead would stay out of a unity unit).
+add_library(footprint_gcc_no_null_dereference INTERFACE)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  target_compile_options(footprint_gcc_no_null_dereference INTERFACE -Wno-null-dereference)
+endif()
 add_library(footprint_sanitize_flags INTERFACE)
 if(FOOTPRINT_SANITIZE)
   target_compile_options(footprint_sanitize_flags INTERFACE
