@@ -233,6 +233,70 @@ TEST_CASE("lobster rows: the fast message parser accepts only rows the checked p
   CHECK(fast_accepted > 20000);  // the fast path does see many rows
 }
 
+TEST_CASE("lobster rows: the straight-line time reader (SSSSS.D...D,) agrees with the loop reader") {
+  // Times of a trading day's shape (5 digits, 1 to 9 decimals), then mutated one byte at a
+  // time (a digit, a separator, a dot, a sign, a space or a high byte replaced, put in or taken
+  // out), with a row's tail after them: wherever the straight-line reader accepts, the loop
+  // reader reads the same nanoseconds and stops at the same comma; it accepts every unmutated
+  // time of 2 to 9 decimals, and leaves those of one decimal to the loop reader.
+  std::mt19937_64 rng(20261207);
+  const char bytes[] = "0123456789,.-+ x\x80\xff";
+  std::size_t accepted = 0;
+  std::size_t disagreements = 0;
+  std::size_t moved_on_refusal = 0;
+  std::size_t whole_refused = 0;
+  std::size_t one_decimal_accepted = 0;
+  std::string first_disagreement;
+  for (int i = 0; i < 100000; ++i) {
+    const int decimals = 1 + static_cast<int>(rng() % 9);
+    std::string row;
+    for (int k = 0; k < 6 + decimals; ++k) row += k == 5 ? '.' : static_cast<char>('0' + rng() % 10);
+    row += ",1,16113575,18,5853300,1";
+    const int mutations = static_cast<int>(rng() % 3);
+    for (int k = mutations; k > 0; --k) {
+      const std::size_t at = rng() % 17;
+      const char c = bytes[rng() % (sizeof bytes - 1)];
+      switch (rng() % 3) {
+        case 0: row.insert(at, 1, c); break;
+        case 1: row.erase(at, 1); break;
+        default: row[at] = c;
+      }
+    }
+    const bool truncated = rng() % 8 == 0;
+    if (truncated) row.resize(rng() % 17);  // mostly too short for the 16-byte reads
+    const bool whole = mutations == 0 && !truncated;
+    const char* fast_q = row.data();
+    std::int64_t fast_ns = -1;
+    if (!fp::detail::read_lobster_time_5d(fast_q, row.data() + row.size(), fast_ns)) {
+      if (fast_q != row.data()) ++moved_on_refusal;  // q must be left untouched
+      if (whole && decimals >= 2) ++whole_refused;
+      continue;
+    }
+    ++accepted;
+    if (whole && decimals == 1) ++one_decimal_accepted;
+    const char* loop_q = row.data();
+    std::int64_t loop_ns = -2;
+    const bool loop_ok = fp::detail::read_lobster_time(loop_q, row.data() + row.size(), loop_ns);
+    if (!(loop_ok && loop_ns == fast_ns && loop_q == fast_q && *fast_q == ',') && disagreements++ == 0)
+      first_disagreement = row;
+  }
+  INFO("first disagreement: ", first_disagreement);
+  CHECK(disagreements == 0);
+  CHECK(moved_on_refusal == 0);
+  CHECK(whole_refused == 0);
+  CHECK(one_decimal_accepted == 0);
+  CHECK(accepted > 25000);  // about 7/8 x 1/3 x 8/9 of the rows are whole with 2 or more decimals
+  // The largest value, and two decimals.
+  for (const auto& [text, expected] : {std::pair<std::string, std::int64_t>{"99999.999999999,", 99'999'999'999'999},
+                                       {"57600.25,1,2,3,4,1", 57'600'250'000'000}}) {
+    const char* q = text.data();
+    std::int64_t ns = 0;
+    REQUIRE(fp::detail::read_lobster_time_5d(q, text.data() + text.size(), ns));
+    CHECK(ns == expected);
+    CHECK(*q == ',');
+  }
+}
+
 TEST_CASE("lobster_message_reader: lenient policy skips and counts malformed rows, strict goes on after an error") {
   const std::string text =
       "34200.1,1,11,100,1000000,1\n"
