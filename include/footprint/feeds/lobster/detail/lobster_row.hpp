@@ -83,6 +83,42 @@ namespace detail {
   }
 }
 
+/// Private: `digit_run` for a run of 1 to 15 digits with 16 bytes to read at `q` (v = the
+/// run's value, q past it, the count returned), from two 8-byte words without a loop: a
+/// field whose length varies around eight digits (LOBSTER's order ids) costs no mispredicted
+/// branch. 0, with q and v untouched, for anything else (no digit, 16 or more, fewer than 16
+/// bytes left), which `digit_run` then reads. Little-endian only (else always 0).
+[[gnu::always_inline]] inline std::ptrdiff_t short_digit_run(const char*& q, const char* end,
+                                                             std::uint64_t& v) noexcept {
+  if constexpr (std::endian::native == std::endian::little) {
+    static constexpr std::uint64_t pow10[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+    if (end - q < 16) return 0;
+    std::uint64_t w0 = 0;
+    std::uint64_t w1 = 0;
+    std::memcpy(&w0, q, 8);
+    std::memcpy(&w1, q + 8, 8);
+    // Each word's first non-digit byte (as in digit_run): exact, whatever carries follow it.
+    const auto digits_before_flag = [](std::uint64_t w) {
+      const std::uint64_t x = w ^ 0x3030303030303030ull;
+      const std::uint64_t flags = (x | (x + 0x0606060606060606ull)) & 0xF0F0F0F0F0F0F0F0ull;
+      return flags == 0 ? 8 : std::countr_zero(flags) / 8;
+    };
+    const int h = digits_before_flag(w0);              // digits in the first word
+    const int l = h < 8 ? 0 : digits_before_flag(w1);  // and then in the second
+    if (h == 0 || l == 8) return 0;
+    // The l digits of w1 as the top bytes; none when l = 0 (two shifts: one of 64 is undefined).
+    const std::uint64_t low = swar_digits((w1 << 1) << (8 * (8 - l) - 1));
+    v = swar_digits(w0 << (8 * (8 - h))) * pow10[l] + low;
+    q += h + l;
+    return h + l;
+  } else {
+    (void)q;
+    (void)end;
+    (void)v;
+    return 0;
+  }
+}
+
 /// Private: LOBSTER times are seconds after midnight of the file's day: below 86,400 s. A row
 /// 999,999,999 s after midnight (31 years) made the day's span and its ADV 40,000 times off.
 inline constexpr std::int64_t lobster_day_ns = std::int64_t{86'400} * 1'000'000'000;
@@ -281,7 +317,8 @@ inline lobster_message parse_lobster_message_checked(const std::string& file, st
   m.type = static_cast<std::int64_t>(type) + 1;
   p += 3;
   std::uint64_t v = 0;
-  std::ptrdiff_t n = digit_run(p, end, v);
+  std::ptrdiff_t n = short_digit_run(p, end, v);  // order ids of 8 and 9 digits alike, no loop
+  if (n == 0) n = digit_run(p, end, v);
   if (n < 1 || n > 18 || p == end || *p != ',') return false;
   m.order_id = static_cast<std::int64_t>(v);
   ++p;
