@@ -139,10 +139,19 @@ class line_reader {
   /// @return false at the end of the input
   /// @throws data_error on a read error or a truncated/corrupt compressed stream
   bool next(std::string_view& line) {
-    if (!next_line(line)) return false;
-    // A UTF-8 byte-order mark (spreadsheet exports write one) is not part of the first line.
-    if (line_number_ == 1 && line.size() >= 3 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
-    return true;
+    // The usual case inline: after the first line, a whole line in the bytes at hand.
+    if (line_number_ > 0) [[likely]] {
+      const char* begin = (in_memory_ ? memory_.data() : buffer_.data()) + pos_;
+      const char* stop = in_memory_ ? memory_.data() + memory_.size() : buffer_.data() + end_;
+      if (const char* nl = detail::find_byte(begin, stop, static_cast<char>(eol_))) [[likely]] {
+        const auto len = static_cast<std::size_t>(nl - begin);
+        line = trim_cr(std::string_view(begin, len));
+        pos_ += len + 1;
+        ++line_number_;
+        return true;
+      }
+    }
+    return next_slow(line);
   }
 
   /// Longest line accepted, in bytes; a longer one raises `data_error` (hostile input).
@@ -166,6 +175,14 @@ class line_reader {
   [[nodiscard]] bool reads_ahead() const noexcept { return ahead_ != nullptr; }
 
  private:
+  // `next` for the first line, a line the bytes at hand do not hold whole, and the end.
+  [[gnu::noinline]] bool next_slow(std::string_view& line) {
+    if (!next_line(line)) return false;
+    // A UTF-8 byte-order mark (spreadsheet exports write one) is not part of the first line.
+    if (line_number_ == 1 && line.size() >= 3 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
+    return true;
+  }
+
   static std::string_view trim_cr(std::string_view s) noexcept {
     if (!s.empty() && s.back() == '\r') s.remove_suffix(1);
     return s;
