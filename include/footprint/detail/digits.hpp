@@ -19,6 +19,14 @@ namespace footprint::detail {
   return ((w & 0x0000FFFF0000FFFFull) * 42949672960001ull) >> 32;
 }
 
+/// 0xF0 in each byte of w (the first char in the low byte) that is not a decimal digit, 0 in
+/// the digits before the first one: `countr_zero(flags) / 8` counts the leading digits. Past
+/// the first non-digit a carry may flag a digit too, never unflag a non-digit.
+[[nodiscard, gnu::always_inline]] inline std::uint64_t non_digit_flags(std::uint64_t w) noexcept {
+  const std::uint64_t x = w ^ 0x3030303030303030ull;                 // a digit byte becomes 0..9
+  return (x | (x + 0x0606060606060606ull)) & 0xF0F0F0F0F0F0F0F0ull;  // high nibble set, or low > 9
+}
+
 /// The value of the n digits at s (0 <= n <= 8; the 8 bytes at s must be readable, those
 /// past the n digits are ignored). Little-endian only.
 [[nodiscard, gnu::always_inline]] inline std::uint64_t eight_digits(const char* s, int n) noexcept {
@@ -42,9 +50,7 @@ namespace footprint::detail {
     while (end - q >= 8) {
       std::uint64_t chunk = 0;
       std::memcpy(&chunk, q, 8);
-      const std::uint64_t x = chunk ^ 0x3030303030303030ull;  // a digit byte becomes 0..9
-      // A byte is flagged when it is not a digit: high nibble set, or low nibble > 9.
-      const std::uint64_t flags = (x | (x + 0x0606060606060606ull)) & 0xF0F0F0F0F0F0F0F0ull;
+      const std::uint64_t flags = non_digit_flags(chunk);
       const int m = flags == 0 ? 8 : std::countr_zero(flags) / 8;
       if (m == 0) break;
       // Keep the m digits (the first chars are the low bytes), as the top bytes of the word:

@@ -54,15 +54,10 @@ namespace detail {
     std::uint64_t w1 = 0;
     std::memcpy(&w0, q, 8);
     std::memcpy(&w1, q + 8, 8);
-    // A byte is flagged when it is not a digit (as in digit_run); a carry out of a byte can
-    // only flag the next one too, never hide a flag, and the first flag is exact.
-    const auto non_digits = [](std::uint64_t w) {
-      const std::uint64_t x = w ^ 0x3030303030303030ull;
-      return (x | (x + 0x0606060606060606ull)) & 0xF0F0F0F0F0F0F0F0ull;
-    };
+    // A flag past the first non-digit may be a carry's (then the loop reader reads the time).
     constexpr std::uint64_t byte5 = 0xFFull << 40;
-    const std::uint64_t tail = non_digits(w1);  // the first flag is the byte after the decimals
-    if ((non_digits(w0) & ~byte5) != 0 || (w0 & byte5) != (std::uint64_t{'.'} << 40) || tail == 0) return false;
+    const std::uint64_t tail = non_digit_flags(w1);  // the first flag is the byte after the decimals
+    if ((non_digit_flags(w0) & ~byte5) != 0 || (w0 & byte5) != (std::uint64_t{'.'} << 40) || tail == 0) return false;
     const int comma = 8 + std::countr_zero(tail) / 8;  // 8..15: 2 to 9 decimals
     if (q[comma] != ',') return false;
     const int n = comma - 6;         // decimals
@@ -97,10 +92,8 @@ namespace detail {
     std::uint64_t w1 = 0;
     std::memcpy(&w0, q, 8);
     std::memcpy(&w1, q + 8, 8);
-    // Each word's first non-digit byte (as in digit_run): exact, whatever carries follow it.
-    const auto digits_before_flag = [](std::uint64_t w) {
-      const std::uint64_t x = w ^ 0x3030303030303030ull;
-      const std::uint64_t flags = (x | (x + 0x0606060606060606ull)) & 0xF0F0F0F0F0F0F0F0ull;
+    const auto digits_before_flag = [](std::uint64_t w) {  // each word's leading digits
+      const std::uint64_t flags = non_digit_flags(w);
       return flags == 0 ? 8 : std::countr_zero(flags) / 8;
     };
     const int h = digits_before_flag(w0);              // digits in the first word
