@@ -334,6 +334,68 @@ TEST_CASE("lobster rows: the loop-free digit reader agrees with digit_run on run
   CHECK(accepted > 40000);
 }
 
+TEST_CASE("lobster rows: the order id, size and price from one compare agree with the digit runs") {
+  // "<id>,<size>,<price>,<direction>" with fields of 1 to 16, 1 to 9 and 1 to 9 digits (some
+  // 0), then mutated one byte at a time in the first 24: wherever the one-compare reader
+  // accepts, the digit-run reader reads the same values and stops at the same byte; it
+  // accepts every unmutated row of its shape (id 1-14 digits, the size's comma within 16
+  // bytes, size 1-8 and price 1-7 digits, not 0, 8 bytes from the price on, 16 from the id).
+  std::mt19937_64 rng(20261209);
+  const char bytes[] = "0123456789,.-+ x\x80\xff";
+  const auto digits = [&](int n) {
+    std::string d;
+    for (int i = 0; i < n; ++i) d += static_cast<char>('0' + rng() % 10);
+    return d;
+  };
+  std::size_t accepted = 0;
+  std::size_t wrong = 0;
+  std::size_t whole_refused = 0;
+  std::size_t moved_on_refusal = 0;
+  std::string first_wrong;
+  for (int i = 0; i < 100000; ++i) {
+    const std::string id = digits(1 + static_cast<int>(rng() % 16));
+    const std::string size = rng() % 16 == 0 ? std::string("0") : digits(1 + static_cast<int>(rng() % 9));
+    const std::string price = rng() % 16 == 0 ? std::string("00") : digits(1 + static_cast<int>(rng() % 9));
+    std::string row = id + "," + size + "," + price + "," + (rng() % 2 == 0 ? "1" : "-1");
+    const int mutations = static_cast<int>(rng() % 3);
+    for (int k = mutations; k > 0; --k) {
+      const std::size_t at = rng() % 24;
+      const char c = bytes[rng() % (sizeof bytes - 1)];
+      if (at >= row.size()) continue;
+      switch (rng() % 3) {
+        case 0: row.insert(at, 1, c); break;
+        case 1: row.erase(at, 1); break;
+        default: row[at] = c;
+      }
+    }
+    const char* end = row.data() + row.size();
+    const char* q = row.data();
+    std::uint64_t a = 1, b = 2, c = 3;
+    if (!fp::detail::read_lobster_id_size_price(q, end, a, b, c)) {
+      if (q != row.data() || a != 1 || b != 2 || c != 3) ++moved_on_refusal;
+      const std::size_t price_at = id.size() + size.size() + 2;
+      const bool shape = id.size() <= 14 && id.size() + 1 + size.size() <= 15 && size.size() <= 8 &&
+                         price.size() <= 7 && std::stoull(size) > 0 && std::stoull(price) > 0 && row.size() >= 16 &&
+                         row.size() - price_at >= 8;
+      if (mutations == 0 && shape) ++whole_refused;
+      continue;
+    }
+    ++accepted;
+    const char* r = row.data();
+    fp::detail::lobster_message m{};
+    const bool runs = fp::detail::read_lobster_id_size_price_runs(r, end, m);
+    if (!(runs && r == q && static_cast<std::uint64_t>(m.order_id) == a && static_cast<std::uint64_t>(m.size) == b &&
+          static_cast<std::uint64_t>(m.price) == c) &&
+        wrong++ == 0)
+      first_wrong = row;
+  }
+  INFO("first disagreement: ", first_wrong, "; accepted ", accepted);
+  CHECK(wrong == 0);
+  CHECK(whole_refused == 0);
+  CHECK(moved_on_refusal == 0);
+  CHECK(accepted > 8000);  // about 9%: most rows are too short after the price or too long before it
+}
+
 TEST_CASE("lobster_message_reader: lenient policy skips and counts malformed rows, strict goes on after an error") {
   const std::string text =
       "34200.1,1,11,100,1000000,1\n"
