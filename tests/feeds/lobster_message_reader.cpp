@@ -297,43 +297,6 @@ TEST_CASE("lobster rows: the straight-line time reader (SSSSS.D...D,) agrees wit
   }
 }
 
-TEST_CASE("lobster rows: the loop-free digit reader agrees with digit_run on runs of 0 to 20 digits") {
-  // Runs of every length with a random byte after them, and 0 to 24 more bytes: where the
-  // loop-free reader accepts (1 to 15 digits, 16 bytes to read), it reads what digit_run
-  // reads; it accepts every such run; it refuses, untouched, everything else.
-  std::mt19937_64 rng(20261208);
-  const char after[] = ",.-+ x\x80\xff\0";
-  std::size_t accepted = 0;
-  std::size_t wrong = 0;
-  std::size_t refused_in_range = 0;
-  std::size_t moved_on_refusal = 0;
-  for (int i = 0; i < 100000; ++i) {
-    const int digits = static_cast<int>(rng() % 21);
-    std::string s;
-    for (int k = 0; k < digits; ++k) s += static_cast<char>('0' + rng() % 10);
-    s += after[rng() % (sizeof after - 1)];
-    for (int k = static_cast<int>(rng() % 25); k > 0; --k) s += static_cast<char>('0' + rng() % 12);
-    const char* end = s.data() + s.size();
-    const char* q = s.data();
-    std::uint64_t v = 7;
-    const std::ptrdiff_t n = fp::detail::short_digit_run(q, end, v);
-    if (n == 0) {
-      if (q != s.data() || v != 7) ++moved_on_refusal;
-      if (digits >= 1 && digits <= 15 && s.size() >= 16) ++refused_in_range;
-      continue;
-    }
-    ++accepted;
-    const char* r = s.data();
-    std::uint64_t w = 0;
-    const std::ptrdiff_t m = fp::detail::digit_run(r, end, w);
-    if (m != n || r != q || w != v || n != digits) ++wrong;
-  }
-  CHECK(wrong == 0);
-  CHECK(refused_in_range == 0);
-  CHECK(moved_on_refusal == 0);
-  CHECK(accepted > 40000);
-}
-
 TEST_CASE("lobster rows: the order id, size and price from one compare agree with the digit runs") {
   // "<id>,<size>,<price>,<direction>" with fields of 1 to 16, 1 to 9 and 1 to 9 digits (some
   // 0), then mutated one byte at a time in the first 24: wherever the one-compare reader

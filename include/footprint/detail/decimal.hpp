@@ -106,7 +106,6 @@ inline constexpr double exact_pow10[9] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7
 [[nodiscard, gnu::always_inline]] inline bool quoted_plain_mantissa(const char*& p, const char* last, std::uint64_t& m,
                                                                     int& frac) noexcept {
 #if defined(__SSE2__)
-  static constexpr std::uint64_t pow10i[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
   if (last - p < 17) return false;
   const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   const auto quote = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('"'))));
@@ -135,7 +134,7 @@ inline constexpr double exact_pow10[9] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7
     x = swar_digits(w << (8 * (8 - digits)));
   } else {
     // p + whole + 1 + 8 <= p + 17 <= last: both 8-byte reads are in the text.
-    x = eight_digits(p, whole) * pow10i[k] + eight_digits(p + whole + 1, k);
+    x = eight_digits(p, whole) * pow10_u64[k] + eight_digits(p + whole + 1, k);
   }
   if (x > (std::uint64_t{1} << 53)) return false;
   m = x;

@@ -19,6 +19,10 @@ namespace footprint::detail {
   return ((w & 0x0000FFFF0000FFFFull) * 42949672960001ull) >> 32;
 }
 
+/// 10^k for k = 0..9, as integers (the digit readers' scales).
+inline constexpr std::uint64_t pow10_u64[10] = {1,      10,      100,      1000,      10000,
+                                                100000, 1000000, 10000000, 100000000, 1000000000};
+
 /// 0xF0 in each byte of w (the first char in the low byte) that is not a decimal digit, 0 in
 /// the digits before the first one: `countr_zero(flags) / 8` counts the leading digits. Past
 /// the first non-digit a carry may flag a digit too, never unflag a non-digit.
@@ -46,7 +50,6 @@ namespace footprint::detail {
 [[gnu::always_inline]] inline std::ptrdiff_t digit_run(const char*& q, const char* end, std::uint64_t& v) noexcept {
   const char* const first = q;
   if constexpr (std::endian::native == std::endian::little) {
-    static constexpr std::uint64_t pow10[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
     while (end - q >= 8) {
       std::uint64_t chunk = 0;
       std::memcpy(&chunk, q, 8);
@@ -55,7 +58,7 @@ namespace footprint::detail {
       if (m == 0) break;
       // Keep the m digits (the first chars are the low bytes), as the top bytes of the word:
       // the bytes shifted in are leading zeros.
-      v = v * pow10[m] + swar_digits(chunk << (8 * (8 - m)));
+      v = v * pow10_u64[m] + swar_digits(chunk << (8 * (8 - m)));
       q += m;
       if (m < 8) return q - first;
     }

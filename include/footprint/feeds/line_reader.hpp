@@ -144,10 +144,7 @@ class line_reader {
       const char* begin = (in_memory_ ? memory_.data() : buffer_.data()) + pos_;
       const char* stop = in_memory_ ? memory_.data() + memory_.size() : buffer_.data() + end_;
       if (const char* nl = detail::find_byte(begin, stop, static_cast<char>(eol_))) [[likely]] {
-        const auto len = static_cast<std::size_t>(nl - begin);
-        line = trim_cr(std::string_view(begin, len));
-        pos_ += len + 1;
-        ++line_number_;
+        take_line(begin, nl, line);
         return true;
       }
     }
@@ -181,6 +178,15 @@ class line_reader {
     // A UTF-8 byte-order mark (spreadsheet exports write one) is not part of the first line.
     if (line_number_ == 1 && line.size() >= 3 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
     return true;
+  }
+
+  // The line from `begin` (the bytes at hand, at pos_) to its end `nl`, a CR before it
+  // dropped; pos_ moves past the end.
+  void take_line(const char* begin, const char* nl, std::string_view& line) noexcept {
+    const auto len = static_cast<std::size_t>(nl - begin);
+    line = trim_cr(std::string_view(begin, len));
+    pos_ += len + 1;
+    ++line_number_;
   }
 
   static std::string_view trim_cr(std::string_view s) noexcept {
@@ -218,10 +224,7 @@ class line_reader {
       const char* begin = buffer_.data() + pos_;
       const std::size_t avail = end_ - pos_;
       if (const char* nl = detail::find_byte(begin, begin + avail, static_cast<char>(eol_))) {
-        const std::size_t len = static_cast<std::size_t>(nl - begin);
-        line = trim_cr(std::string_view(begin, len));
-        pos_ += len + 1;
-        ++line_number_;
+        take_line(begin, nl, line);
         return true;
       }
       if (eof_) {
@@ -237,11 +240,13 @@ class line_reader {
 
   bool next_in_memory(std::string_view& line) {
     if (pos_ >= memory_.size()) return false;
-    const char* at = detail::find_byte(memory_.data() + pos_, memory_.data() + memory_.size(), static_cast<char>(eol_));
-    const std::size_t nl = at == nullptr ? std::string_view::npos : static_cast<std::size_t>(at - memory_.data());
-    const std::size_t stop = nl == std::string_view::npos ? memory_.size() : nl;
-    line = trim_cr(memory_.substr(pos_, stop - pos_));
-    pos_ = nl == std::string_view::npos ? memory_.size() : nl + 1;
+    const char* begin = memory_.data() + pos_;
+    if (const char* nl = detail::find_byte(begin, memory_.data() + memory_.size(), static_cast<char>(eol_))) {
+      take_line(begin, nl, line);
+      return true;
+    }
+    line = trim_cr(memory_.substr(pos_));  // the last line, without an end
+    pos_ = memory_.size();
     ++line_number_;
     return true;
   }

@@ -29,8 +29,6 @@ namespace detail {
 /// '.' and 1-9 decimals) into `ns`, exactly, and advances `q` past it; false (q and ns
 /// unspecified) when the text there is not one. What follows is the caller's to check.
 [[gnu::always_inline]] inline bool read_lobster_time(const char*& q, const char* end, std::int64_t& ns) noexcept {
-  static constexpr std::uint64_t pow10[10] = {1,      10,      100,      1000,      10000,
-                                              100000, 1000000, 10000000, 100000000, 1000000000};
   std::uint64_t seconds = 0;
   const std::ptrdiff_t n_int = digit_run(q, end, seconds);
   if (n_int < 1 || n_int > 9) return false;
@@ -39,7 +37,7 @@ namespace detail {
     ++q;
     const std::ptrdiff_t n_frac = digit_run(q, end, frac);
     if (n_frac < 1 || n_frac > 9) return false;
-    frac *= pow10[9 - n_frac];
+    frac *= pow10_u64[9 - n_frac];
   }
   ns = static_cast<std::int64_t>(seconds * 1000000000u + frac);
   return true;
@@ -52,7 +50,6 @@ namespace detail {
 /// which `read_lobster_time` then reads. Little-endian only (else always false).
 [[gnu::always_inline]] inline bool read_lobster_time_5d(const char*& q, const char* end, std::int64_t& ns) noexcept {
   if constexpr (std::endian::native == std::endian::little) {
-    static constexpr std::uint64_t pow10[7] = {1, 10, 100, 1000, 10000, 100000, 1000000};
     if (end - q < 16) return false;
     std::uint64_t w0 = 0;
     std::uint64_t w1 = 0;
@@ -70,7 +67,7 @@ namespace detail {
     std::memcpy(&frac, q + 6, 8);
     frac = swar_digits(frac << (8 * (8 - head))) * 10;                           // as if followed by a 0
     if (n == 9) frac += static_cast<std::uint64_t>(q[14] - '0');                 // the ninth
-    frac *= pow10[8 - head];                                                     // to nanoseconds
+    frac *= pow10_u64[8 - head];                                                 // to nanoseconds
     ns = static_cast<std::int64_t>(swar_digits(w0 << 24) * 1000000000u + frac);  // bytes 0-4 on top
     q += comma;
     return true;
@@ -79,40 +76,6 @@ namespace detail {
     (void)end;
     (void)ns;
     return false;
-  }
-}
-
-/// Private: `digit_run` for a run of 1 to 15 digits with 16 bytes to read at `q` (v = the
-/// run's value, q past it, the count returned), from two 8-byte words without a loop: a
-/// field whose length varies around eight digits (LOBSTER's order ids) costs no mispredicted
-/// branch. 0, with q and v untouched, for anything else (no digit, 16 or more, fewer than 16
-/// bytes left), which `digit_run` then reads. Little-endian only (else always 0).
-[[gnu::always_inline]] inline std::ptrdiff_t short_digit_run(const char*& q, const char* end,
-                                                             std::uint64_t& v) noexcept {
-  if constexpr (std::endian::native == std::endian::little) {
-    static constexpr std::uint64_t pow10[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
-    if (end - q < 16) return 0;
-    std::uint64_t w0 = 0;
-    std::uint64_t w1 = 0;
-    std::memcpy(&w0, q, 8);
-    std::memcpy(&w1, q + 8, 8);
-    const auto digits_before_flag = [](std::uint64_t w) {  // each word's leading digits
-      const std::uint64_t flags = non_digit_flags(w);
-      return flags == 0 ? 8 : std::countr_zero(flags) / 8;
-    };
-    const int h = digits_before_flag(w0);              // digits in the first word
-    const int l = h < 8 ? 0 : digits_before_flag(w1);  // and then in the second
-    if (h == 0 || l == 8) return 0;
-    // The l digits of w1 as the top bytes; none when l = 0 (two shifts: one of 64 is undefined).
-    const std::uint64_t low = swar_digits((w1 << 1) << (8 * (8 - l) - 1));
-    v = swar_digits(w0 << (8 * (8 - h))) * pow10[l] + low;
-    q += h + l;
-    return h + l;
-  } else {
-    (void)q;
-    (void)end;
-    (void)v;
-    return 0;
   }
 }
 
@@ -127,7 +90,6 @@ namespace detail {
                                                               std::uint64_t& size, std::uint64_t& price) noexcept {
 #if defined(__SSE2__)
   if constexpr (std::endian::native == std::endian::little) {
-    static constexpr std::uint64_t pow10[7] = {1, 10, 100, 1000, 10000, 100000, 1000000};
     if (end - q < 16) return false;
     auto commas = static_cast<unsigned>(
         _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(q)), _mm_set1_epi8(','))));
@@ -161,7 +123,7 @@ namespace detail {
     const std::uint64_t s = swar_digits(ws << (8 * (8 - n_size)));
     const std::uint64_t pr = swar_digits(wp << (8 * (8 - n_price)));
     if (s == 0 || pr == 0) return false;
-    id = swar_digits(w0 << (8 * (8 - h))) * pow10[l] + swar_digits((w1 << 1) << (8 * (8 - l) - 1));
+    id = swar_digits(w0 << (8 * (8 - h))) * pow10_u64[l] + swar_digits((w1 << 1) << (8 * (8 - l) - 1));
     size = s;
     price = pr;
     q = prices + n_price + 1;
@@ -360,8 +322,7 @@ inline lobster_message parse_lobster_message_checked(const std::string& file, st
 [[gnu::always_inline]] inline bool read_lobster_id_size_price_runs(const char*& p, const char* end,
                                                                    lobster_message& m) noexcept {
   std::uint64_t v = 0;
-  std::ptrdiff_t n = short_digit_run(p, end, v);  // order ids of 8 and 9 digits alike, no loop
-  if (n == 0) n = digit_run(p, end, v);
+  std::ptrdiff_t n = digit_run(p, end, v);
   if (n < 1 || n > 18 || p == end || *p != ',') return false;
   m.order_id = static_cast<std::int64_t>(v);
   ++p;
