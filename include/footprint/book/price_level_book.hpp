@@ -340,6 +340,10 @@ class price_level_book {
   // The index of the level at `price` on side s, or its insertion point with `found` false.
   std::size_t locate(side s, double price, bool& found) noexcept {
     const std::vector<price_level>& v = levels(s);
+    if (!v.empty() && v.back().price == price) {  // the best level: most updates of a feed
+      found = true;
+      return v.size() - 1;
+    }
     const auto it = find(s, price);
     found = it != v.end() && it->price == price;
     return static_cast<std::size_t>(it - v.begin());
