@@ -8,6 +8,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__) && defined(__x86_64__)
+#include <emmintrin.h>
+#endif
+
 namespace footprint::detail {
 
 /// The value of the eight decimal digits of w, one a byte with the first in the low byte
@@ -17,6 +21,31 @@ namespace footprint::detail {
   w = ((w & 0x0F0F0F0F0F0F0F0Full) * 2561) >> 8;
   w = ((w & 0x00FF00FF00FF00FFull) * 6553601) >> 16;
   return ((w & 0x0000FFFF0000FFFFull) * 42949672960001ull) >> 32;
+}
+
+/// `swar_digits` of two words at once: `a`'s value in `first`, `b`'s in `second`. With SSE2,
+/// both in one register (16-bit, 32-bit and 64-bit lanes combined by `pmullw`, `pmaddwd` and
+/// `pmuludq`): fewer instructions than two scalar calls, for parsers whose time goes in
+/// instructions rather than in waiting.
+struct digit_pair {
+  std::uint64_t first;
+  std::uint64_t second;
+};
+[[nodiscard, gnu::always_inline]] inline digit_pair swar_digits2(std::uint64_t a, std::uint64_t b) noexcept {
+#if defined(__SSE2__) && defined(__x86_64__)
+  __m128i v = _mm_and_si128(_mm_set_epi64x(static_cast<long long>(b), static_cast<long long>(a)), _mm_set1_epi8(0x0F));
+  // 16-bit lanes: the low byte (the earlier digit) times 10 plus the high byte
+  v = _mm_add_epi16(_mm_mullo_epi16(_mm_and_si128(v, _mm_set1_epi16(0x00FF)), _mm_set1_epi16(10)),
+                    _mm_srli_epi16(v, 8));
+  // 32-bit lanes: the low half times 100 plus the high half
+  v = _mm_madd_epi16(v, _mm_set1_epi32((1 << 16) | 100));
+  // 64-bit lanes: the low half times 10^4 plus the high half
+  v = _mm_add_epi64(_mm_mul_epu32(v, _mm_set1_epi32(10000)), _mm_srli_epi64(v, 32));
+  return {static_cast<std::uint64_t>(_mm_cvtsi128_si64(v)),
+          static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v)))};
+#else
+  return {swar_digits(a), swar_digits(b)};
+#endif
 }
 
 /// 10^k for k = 0..9, as integers (the digit readers' scales).

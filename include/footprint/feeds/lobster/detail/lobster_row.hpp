@@ -61,12 +61,16 @@ namespace detail {
     if ((non_digit_flags(w0) & ~byte5) != 0 || (w0 & byte5) != (std::uint64_t{'.'} << 40) || tail == 0) return false;
     const int comma = 8 + std::countr_zero(tail) / 8;  // 8..15: 2 to 9 decimals
     if (q[comma] != ',') return false;
-    const int n = comma - 6;                                      // decimals
-    const int head = n < 8 ? n : 8;                               // the first up to eight, from one word
-    std::uint64_t frac = eight_digits(q + 6, head) * 10;          // as if followed by a 0
+    const int n = comma - 6;         // decimals
+    const int head = n < 8 ? n : 8;  // the first up to eight, from one word
+    std::uint64_t wf = 0;
+    std::memcpy(&wf, q + 6, 8);
+    // the seconds' five digits and the first up to eight decimals, converted together
+    const digit_pair d = swar_digits2(w0 << 24, wf << (8 * (8 - head)));
+    std::uint64_t frac = d.second * 10;                           // as if followed by a 0
     if (n == 9) frac += static_cast<std::uint64_t>(q[14] - '0');  // the ninth
     frac *= pow10_u64[8 - head];                                  // to nanoseconds
-    ns = static_cast<std::int64_t>(eight_digits(q, 5) * 1000000000u + frac);
+    ns = static_cast<std::int64_t>(d.first * 1000000000u + frac);
     q += comma;
     return true;
   } else {
@@ -118,14 +122,15 @@ namespace detail {
     if ((non_digit_flags(w0) & low(h)) != 0 || (non_digit_flags(w1) & low_or_none(l)) != 0 || n_size > 8 ||
         (non_digit_flags(ws) & low(n_size)) != 0 || n_price < 1 || n_price > 7 || prices[n_price] != ',')
       return false;
-    const std::uint64_t s = eight_digits(sizes, n_size);
-    const std::uint64_t pr = eight_digits(prices, n_price);
-    if (s == 0 || pr == 0) return false;
-    // The id's l digits in w1 without eight_digits' test of l == 0 (8 and 9 digits alternate
+    // Two fields a conversion: the size and the price, then the id's two words. The id's l
+    // digits in w1 are kept without eight_digits' test of l == 0 (8 and 9 digits alternate
     // unpredictably): two shifts, since one of 64 is undefined.
-    id = eight_digits(q, h) * pow10_u64[l] + swar_digits((w1 << 1) << (8 * (8 - l) - 1));
-    size = s;
-    price = pr;
+    const digit_pair sp = swar_digits2(ws << (8 * (8 - n_size)), wp << (8 * (8 - n_price)));
+    if (sp.first == 0 || sp.second == 0) return false;
+    const digit_pair ids = swar_digits2(w0 << (8 * (8 - h)), (w1 << 1) << (8 * (8 - l) - 1));
+    id = ids.first * pow10_u64[l] + ids.second;
+    size = sp.first;
+    price = sp.second;
     q = prices + n_price + 1;
     return true;
   }
