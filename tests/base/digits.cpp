@@ -15,8 +15,8 @@ namespace unity_digits {
 
 namespace fp = footprint;
 
-// n random digits (0 <= n <= 8) and the word eight_digits reads them into (the digits as
-// the top bytes, zeros below), with their value.
+// n random digits (0 <= n <= 8), the word digit_word makes of them (the digits as the top
+// bytes, zeros below) and their value.
 struct digits_word {
   std::uint64_t word = 0;
   std::uint64_t value = 0;
@@ -32,6 +32,7 @@ digits_word random_digits(std::mt19937_64& rng, int n) {
   std::uint64_t w = 0;
   std::memcpy(&w, text, 8);
   d.word = n == 0 ? 0 : w << (8 * (8 - n));
+  REQUIRE(fp::detail::digit_word(text, n) == d.word);
   return d;
 }
 

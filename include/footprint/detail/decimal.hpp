@@ -134,15 +134,8 @@ inline constexpr double exact_pow10[9] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7
     x = swar_digits(w << (8 * (8 - digits)));
   } else {
     // p + whole + 1 + 8 <= p + 17 <= last: both 8-byte reads are in the text. Both sides'
-    // digits combined in one conversion; a side of no digits (whole or k of 0) is a 0 word.
-    std::uint64_t wi = 0;
-    std::uint64_t wf = 0;
-    std::memcpy(&wi, p, 8);
-    std::memcpy(&wf, p + whole + 1, 8);
-    const auto top = [](std::uint64_t w, int n) {  // the n low bytes as the top ones, n = 0..8
-      return n == 0 ? std::uint64_t{0} : w << (8 * (8 - n));
-    };
-    const digit_pair sides = swar_digits2(top(wi, whole), top(wf, k));
+    // digits combined in one conversion.
+    const digit_pair sides = swar_digits2(digit_word(p, whole), digit_word(p + whole + 1, k));
     x = sides.first * pow10_u64[k] + sides.second;
   }
   if (x > (std::uint64_t{1} << 53)) return false;

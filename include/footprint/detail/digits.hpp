@@ -60,13 +60,14 @@ inline constexpr std::uint64_t pow10_u64[10] = {1,      10,      100,      1000,
   return (x | (x + 0x0606060606060606ull)) & 0xF0F0F0F0F0F0F0F0ull;  // high nibble set, or low > 9
 }
 
-/// The value of the n digits at s (0 <= n <= 8; the 8 bytes at s must be readable, those
-/// past the n digits are ignored). Little-endian only.
-[[nodiscard, gnu::always_inline]] inline std::uint64_t eight_digits(const char* s, int n) noexcept {
+/// The n digits at s (0 <= n <= 8; the 8 bytes at s must be readable, those past the n
+/// digits are ignored) as the top bytes of a word, zeros below, 0 for n = 0: the word
+/// `swar_digits` and `swar_digits2` combine. Little-endian only.
+[[nodiscard, gnu::always_inline]] inline std::uint64_t digit_word(const char* s, int n) noexcept {
   if (n == 0) return 0;
   std::uint64_t w = 0;
   std::memcpy(&w, s, 8);
-  return swar_digits(w << (8 * (8 - n)));  // the n digits become the top bytes, after leading zeros
+  return w << (8 * (8 - n));  // the n digits become the top bytes, after leading zeros
 }
 
 /// Reads the run of decimal digits at `q` (before `end`) into `v` (v = v * 10^n + the run's

@@ -63,10 +63,8 @@ namespace detail {
     if (q[comma] != ',') return false;
     const int n = comma - 6;         // decimals
     const int head = n < 8 ? n : 8;  // the first up to eight, from one word
-    std::uint64_t wf = 0;
-    std::memcpy(&wf, q + 6, 8);
     // the seconds' five digits and the first up to eight decimals, converted together
-    const digit_pair d = swar_digits2(w0 << 24, wf << (8 * (8 - head)));
+    const digit_pair d = swar_digits2(w0 << 24, digit_word(q + 6, head));
     std::uint64_t frac = d.second * 10;                           // as if followed by a 0
     if (n == 9) frac += static_cast<std::uint64_t>(q[14] - '0');  // the ninth
     frac *= pow10_u64[8 - head];                                  // to nanoseconds
@@ -123,7 +121,7 @@ namespace detail {
     const int n_price = price_flags == 0 ? 8 : std::countr_zero(price_flags) / 8;
     if (n_price < 1 || n_price > 7 || prices[n_price] != ',') return false;
     // Two fields a conversion: the size and the price, then the id's two words. The id's l
-    // digits in w1 are kept without eight_digits' test of l == 0 (8 and 9 digits alternate
+    // digits in w1 are kept without digit_word's test of l == 0 (8 and 9 digits alternate
     // unpredictably): two shifts, since one of 64 is undefined.
     const digit_pair sp = swar_digits2(ws << (8 * (8 - n_size)), wp << (8 * (8 - n_price)));
     if (sp.first == 0 || sp.second == 0) return false;
