@@ -68,6 +68,13 @@ std::size_t compare_readers(fp::lobster_reader& both, fp::lobster_message_reader
 }
 
 // The data_error message of each reader on `msg` (strict), or "".
+// n random decimal digits (the rows the fast readers are held to are built of them).
+std::string random_digits(std::mt19937_64& rng, int n) {
+  std::string d;
+  for (int i = 0; i < n; ++i) d += static_cast<char>('0' + rng() % 10);
+  return d;
+}
+
 std::string message_reader_error(const std::string& msg) {
   try {
     fp::lobster_message_reader r(fp::lobster_message_reader::in_memory, msg, {}, "m.csv");
@@ -190,21 +197,16 @@ TEST_CASE("lobster rows: the fast message parser accepts only rows the checked p
   // separator, a dot, a space or a high byte put in, taken out or replaced).
   std::mt19937_64 rng(20261205);
   const char bytes[] = "0123456789,.-+ x\x80";
-  const auto digits = [&](int n) {
-    std::string d;
-    for (int i = 0; i < n; ++i) d += static_cast<char>('0' + rng() % 10);
-    return d;
-  };
   const std::string file = "m.csv";
   std::size_t fast_accepted = 0;
   std::size_t disagreements = 0;
   std::string first_disagreement;
   for (int i = 0; i < 200000; ++i) {
-    std::string row = digits(1 + static_cast<int>(rng() % 9));
-    if (rng() % 4 != 0) row += "." + digits(1 + static_cast<int>(rng() % 9));
-    row += "," + std::to_string(1 + rng() % 7) + "," + digits(1 + static_cast<int>(rng() % 19)) + "," +
-           digits(1 + static_cast<int>(rng() % 19)) + "," + digits(1 + static_cast<int>(rng() % 16)) + "," +
-           (rng() % 2 == 0 ? "1" : "-1");
+    std::string row = random_digits(rng, 1 + static_cast<int>(rng() % 9));
+    if (rng() % 4 != 0) row += "." + random_digits(rng, 1 + static_cast<int>(rng() % 9));
+    row += "," + std::to_string(1 + rng() % 7) + "," + random_digits(rng, 1 + static_cast<int>(rng() % 19)) + "," +
+           random_digits(rng, 1 + static_cast<int>(rng() % 19)) + "," +
+           random_digits(rng, 1 + static_cast<int>(rng() % 16)) + "," + (rng() % 2 == 0 ? "1" : "-1");
     for (int k = static_cast<int>(rng() % 3); k > 0; --k) {
       const std::size_t at = rng() % (row.size() + 1);
       const char c = bytes[rng() % (sizeof bytes - 1)];
@@ -305,20 +307,15 @@ TEST_CASE("lobster rows: the order id, size and price from one compare agree wit
   // bytes, size 1-8 and price 1-7 digits, not 0, 8 bytes from the price on, 16 from the id).
   std::mt19937_64 rng(20261209);
   const char bytes[] = "0123456789,.-+ x\x80\xff";
-  const auto digits = [&](int n) {
-    std::string d;
-    for (int i = 0; i < n; ++i) d += static_cast<char>('0' + rng() % 10);
-    return d;
-  };
   std::size_t accepted = 0;
   std::size_t wrong = 0;
   std::size_t whole_refused = 0;
   std::size_t moved_on_refusal = 0;
   std::string first_wrong;
   for (int i = 0; i < 100000; ++i) {
-    const std::string id = digits(1 + static_cast<int>(rng() % 16));
-    const std::string size = rng() % 16 == 0 ? std::string("0") : digits(1 + static_cast<int>(rng() % 9));
-    const std::string price = rng() % 16 == 0 ? std::string("00") : digits(1 + static_cast<int>(rng() % 9));
+    const std::string id = random_digits(rng, 1 + static_cast<int>(rng() % 16));
+    const std::string size = rng() % 16 == 0 ? std::string("0") : random_digits(rng, 1 + static_cast<int>(rng() % 9));
+    const std::string price = rng() % 16 == 0 ? std::string("00") : random_digits(rng, 1 + static_cast<int>(rng() % 9));
     std::string row = id + "," + size + "," + price + "," + (rng() % 2 == 0 ? "1" : "-1");
     const int mutations = static_cast<int>(rng() % 3);
     for (int k = mutations; k > 0; --k) {
