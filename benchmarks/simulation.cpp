@@ -10,6 +10,8 @@
 //   tabulated (limits slowing down and cancellations speeding up as a queue grows, market
 //   orders mostly at the first queue: the shape Huang, Lehalle and Rosenbaum 2015 estimate on
 //   France Telecom, their figure 3), theta 0.5, theta_reinit 0.1;
+// - BM_queue_reactive_k3_q10_feedback: the same with the order-flow feedback (kappa 0.02,
+//   the default kernel: tau_0 1 s, beta 0.5);
 // - BM_zero_intelligence_reference: the peer, the same zero-intelligence model written the
 //   way it is first written: a std::map of tick -> lots per side, std::mt19937_64 with
 //   std::exponential_distribution and std::uniform_real_distribution, and every event's rate
@@ -214,6 +216,12 @@ void BM_queue_reactive_k3_q10(benchmark::State& state) {
   fp::queue_reactive_model m(k3_q10());
   run(state, m);
 }
+void BM_queue_reactive_k3_q10_feedback(benchmark::State& state) {
+  fp::queue_reactive_params p = k3_q10();
+  p.feedback = 0.02;
+  fp::queue_reactive_model m(p);
+  run(state, m);
+}
 
 }  // namespace
 
@@ -221,5 +229,6 @@ BENCHMARK(BM_zero_intelligence_cst2010);
 BENCHMARK(BM_zero_intelligence_cst2010_sizes);
 BENCHMARK(BM_zero_intelligence_reference);
 BENCHMARK(BM_queue_reactive_k3_q10);
+BENCHMARK(BM_queue_reactive_k3_q10_feedback);
 
 BENCHMARK_MAIN();

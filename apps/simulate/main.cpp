@@ -63,8 +63,12 @@ struct options {
   fp::index queue_levels = 3;  // K of the queue-reactive fit
   fp::index max_queue = 20;    // Q of the queue-reactive tables
   double min_cell_seconds = 30.0;
-  double realism_seconds = 0.0;      // 0: the tape's span, at most 6.5 hours
-  std::vector<double> impact_sizes;  // multiples of the quantity for the impact curve (empty: none)
+  double realism_seconds = 0.0;           // 0: the tape's span, at most 6.5 hours
+  std::vector<double> impact_sizes;       // multiples of the quantity for the impact curve (empty: none)
+  std::string impact_duration = "fixed";  // the impact curve's TWAPs: all over --horizon, or m x --horizon
+  double feedback = 0.0;                  // the queue-reactive model's order-flow feedback, per lot (0: none)
+  double feedback_time = 1.0;             // its kernel's tau_0, s
+  double feedback_exponent = 0.5;         // its kernel's beta
   std::uint64_t seed = 1;
   std::string json_path;
   bool quiet = false;
@@ -94,6 +98,12 @@ json numbers(const std::vector<double>& v) {
 }
 json estimate(const fp::parameter_estimate& e) {
   return json{{"value", number(e.value)}, {"std_error", number(e.std_error)}};
+}
+
+// The impact curve's TWAP of m times the order: over --horizon, or over m x --horizon (the same
+// participation rate at every size) with --impact-duration proportional.
+double impact_horizon(const options& o, double m) {
+  return o.impact_duration == "proportional" ? m * o.horizon : o.horizon;
 }
 
 // Simulated tape of `seconds` from a model.
@@ -235,12 +245,14 @@ json run_model(const options& o, const std::string& name, const apps::order_flow
   if (!o.impact_sizes.empty()) {
     json curve = json::array();
     std::fprintf(g_out,
-                 "  impact curve (TWAP, market children): size, peak at T (bps), at 2T (bps), remaining share, fill\n");
+                 "  impact curve (TWAP, market children): size, T (s), peak at T (bps), at 2T (bps), remaining share, "
+                 "fill\n");
     std::vector<double> lx, ly;
     std::vector<apps::strategy_fill> curve_fills;
     for (double m : o.impact_sizes) {
       const double q = m * quantity;
-      const fp::child_schedule sch = fp::twap_schedule(q, o.horizon, o.children);
+      const double horizon = impact_horizon(o, m);
+      const fp::child_schedule sch = fp::twap_schedule(q, horizon, o.children);
       const fp::simulated_execution r = apps::simulate_in(fits, key, sch, fp::child_order_type::market,
                                                           {.side = side,
                                                            .n_paths = o.paths,
@@ -249,11 +261,13 @@ json run_model(const options& o, const std::string& name, const apps::order_flow
                                                            .seed = o.seed});
       const double peak = r.mean_path_bps[20];
       const double after = r.mean_path_bps[40];
-      std::fprintf(g_out, "    %10.4g %10.3f %10.3f %8.2f %8.3f\n", q, peak, after, after / peak, r.fill_rate.mean());
+      std::fprintf(g_out, "    %10.4g %8.0f %10.3f %10.3f %8.2f %8.3f\n", q, horizon, peak, after, after / peak,
+                   r.fill_rate.mean());
       char size[40];
       std::snprintf(size, sizeof size, "the impact curve's TWAP of %.6g", q);
       curve_fills.push_back({size, r.fill_rate.mean(), apps::whole_lots_share(q, fits.zero_intelligence.lot_quantity)});
       curve.push_back(json{{"quantity", q},
+                           {"horizon_seconds", horizon},
                            {"peak_bps", number(peak)},
                            {"after_bps", number(after)},
                            {"cost_bps", number(r.expected_bps)},
@@ -287,7 +301,7 @@ json run_model(const options& o, const std::string& name, const apps::order_flow
       std::fprintf(g_out, "    fitted exponent of peak impact in size: - (%zu of %zu sizes with a positive peak)\n",
                    lx.size(), o.impact_sizes.size());
     if (std::string n = apps::fill_note(name, curve_fills); !n.empty()) notes.push_back(std::move(n));
-    out["impact_curve"] = json{{"points", curve}, {"exponent", number(exponent)}};
+    out["impact_curve"] = json{{"points", curve}, {"duration", o.impact_duration}, {"exponent", number(exponent)}};
   }
   return out;
 }
@@ -296,7 +310,8 @@ json run_model(const options& o, const std::string& name, const apps::order_flow
 // realism check, the strategies and the impact curve's sizes (TWAPs over --horizon), per model.
 void check_budget(const options& o, const std::vector<strategy_spec>& strategies, double event_rate,
                   double realism_seconds) {
-  std::vector<double> horizons(o.impact_sizes.size(), o.horizon);
+  std::vector<double> horizons;
+  for (const double m : o.impact_sizes) horizons.push_back(impact_horizon(o, m));
   for (const strategy_spec& s : strategies) horizons.push_back(s.schedule.horizon_seconds);
   const double per_model = realism_seconds + apps::simulated_seconds(horizons, o.paths);
   apps::check_simulation_budget(per_model * (o.model == "both" ? 2.0 : 1.0), event_rate,
@@ -335,6 +350,16 @@ int run(const options& o) {
                                                         .min_cell_seconds = o.min_cell_seconds});
   notes.insert(notes.end(), fits.notes.begin(), fits.notes.end());
   if (!has_data) fits.zero_intelligence.params = fp::zero_intelligence_params::cont_stoikov_talreja_2010();
+  // the queue-reactive model's order-flow feedback is set, not fitted (docs/simulation.md)
+  fits.queue_reactive.params.feedback = o.feedback;
+  fits.queue_reactive.params.feedback_time = o.feedback_time;
+  fits.queue_reactive.params.feedback_exponent = o.feedback_exponent;
+  if (o.feedback > 0.0)
+    notes.push_back(fp::detail::concat(
+        "queue-reactive model: the order-flow feedback (--feedback ", o.feedback, ", kernel tau_0 ", o.feedback_time,
+        " s, beta ", o.feedback_exponent,
+        ") is set, not fitted: the tape cannot tell the market's reaction to a metaorder from the metaorders' own "
+        "splitting, so read its costs as a scenario (it damps impact and makes it revert; docs/simulation.md)"));
   const fp::zero_intelligence_fit& zi = fits.zero_intelligence;
   const fp::queue_reactive_fit& qr = fits.queue_reactive;
   const double lot = zi.lot_quantity;
@@ -353,7 +378,7 @@ int run(const options& o) {
   const double traded = apps::traded_rate(t);
   apps::check_order_size(quantity, o.horizon, traded, "--quantity " + short_number(quantity, 6));
   for (const double m : o.impact_sizes)
-    apps::check_order_size(m * quantity, o.horizon, traded, "--impact-sizes " + short_number(m, 6));
+    apps::check_order_size(m * quantity, impact_horizon(o, m), traded, "--impact-sizes " + short_number(m, 6));
   std::fprintf(g_out, "lot (mean limit-order size) %.6g, two-sided time %.0f s\n", lot, zi.two_sided_seconds);
   std::fprintf(g_out, "zero-intelligence fit: mu %.4g/s (se %.2g); lambda(i), theta(i):\n", zi.mu.value,
                zi.mu.std_error);
@@ -483,6 +508,17 @@ int main(int argc, char** argv) {
   app.add_option("--impact-sizes", o.impact_sizes,
                  "multiples of the quantity for the impact curve, e.g. 0.25 0.5 1 2 4")
       ->check(apps::at_least(0.0, true));
+  app.add_option("--impact-duration", o.impact_duration,
+                 "the impact curve's TWAPs: all over --horizon (fixed), or size m over m x --horizon, at the "
+                 "order's participation rate (proportional)")
+      ->check(CLI::IsMember({"fixed", "proportional"}));
+  app.add_option("--feedback", o.feedback,
+                 "queue-reactive order-flow feedback kappa per lot of the signed flow (0 = none)")
+      ->check(apps::at_least(0.0, false));
+  app.add_option("--feedback-time", o.feedback_time, "the feedback kernel's tau_0, seconds")
+      ->check(apps::at_least(0.0, true));
+  app.add_option("--feedback-exponent", o.feedback_exponent, "the feedback kernel's power-law exponent beta")
+      ->check(CLI::Range(1e-6, 2.0));
   app.add_option("--seed", o.seed, "random seed");
   apps::add_output_options(app, o.json_path, o.quiet);
   return apps::parse_and_run(app, argc, argv, "footprint-simulate", [&] {

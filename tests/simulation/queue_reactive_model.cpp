@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <utility>
 #include <vector>
 
 // Each test file is its own namespace: the module's files compile as one unity translation unit.
@@ -228,15 +229,17 @@ TEST_CASE("queue_reactive_model: a market order larger than the window walks pas
 }
 
 TEST_CASE("queue_reactive_model: same seed same tape") {
-  auto tape = [](std::uint64_t seed) {
-    fp::queue_reactive_model m(two_levels(0.6, seed));
+  auto tape = [](std::uint64_t seed, double feedback) {
+    fp::queue_reactive_params p = two_levels(0.6, seed);
+    p.feedback = feedback;
+    fp::queue_reactive_model m(p);
     std::vector<fp::order_flow_event> out(3'000);
     for (auto& e : out) m.next(e);
     return out;
   };
-  const auto a = tape(8);
-  const auto b = tape(8);
-  const auto c = tape(9);
+  const auto a = tape(8, 0.0);
+  const auto b = tape(8, 0.0);
+  const auto c = tape(9, 0.0);
   bool same = true;
   bool differs = false;
   for (std::size_t k = 0; k < a.size(); ++k) {
@@ -245,11 +248,94 @@ TEST_CASE("queue_reactive_model: same seed same tape") {
   }
   CHECK(same);
   CHECK(differs);
+  // with the order-flow feedback too
+  const auto f = tape(8, 0.2);
+  const auto g = tape(8, 0.2);
+  bool same_feedback = true;
+  bool feedback_differs = false;
+  for (std::size_t k = 0; k < f.size(); ++k) {
+    same_feedback = same_feedback && f[k].time == g[k].time && f[k].kind == g[k].kind && f[k].side == g[k].side;
+    feedback_differs = feedback_differs || f[k].time != a[k].time || f[k].side != a[k].side;
+  }
+  CHECK(same_feedback);
+  CHECK(feedback_differs);
   // the tape starts with the initial book: 2 levels x 2 sides of set_quantity
   for (int k = 0; k < 4; ++k) CHECK(a[static_cast<std::size_t>(k)].kind == fp::order_flow_kind::set_quantity);
 }
 
+// One level, queues of about 20 lots that a 5-lot order does not empty, the same market rate
+// at every size: both sides' market orders at rate 1 lot/s.
+fp::queue_reactive_params deep_queue(std::uint64_t seed) {
+  fp::queue_reactive_params p;
+  p.limit_rate = fp::matrix::Constant(1, 31, 5.0);
+  p.limit_rate(0, 30) = 0.5;
+  p.cancel_rate = fp::matrix::Constant(1, 31, 0.25);
+  p.cancel_rate(0, 0) = 0.0;
+  p.market_rate = fp::matrix::Constant(1, 31, 1.0);
+  p.market_rate(0, 0) = 0.0;
+  p.seed = seed;
+  return p;
+}
+
+TEST_CASE("queue_reactive_model: order-flow feedback biases the next market order against the flow") {
+  // A kernel that does not decay over the test (tau_0 = 10^12 s): after the user's buy of
+  // n = 5 lots the flow is F = 5, sell market orders arrive at 1 x exp(kappa F) and buys at
+  // 1 x exp(-kappa F), so the next background market order is a sell with probability
+  // 1 / (1 + exp(-2 kappa F)) = 0.7311 at kappa = 0.1 (0.5 without feedback).
+  auto sell_share = [](double kappa) {
+    int sells = 0;
+    const int n = 4000;
+    for (int k = 0; k < n; ++k) {
+      fp::queue_reactive_params p = deep_queue(static_cast<std::uint64_t>(k) + 1);
+      p.feedback = kappa;
+      p.feedback_time = 1e12;
+      fp::queue_reactive_model m(p);
+      m.submit_market(side::buy, 5.0);
+      if (kappa > 0.0) REQUIRE(m.signed_flow() == doctest::Approx(5.0).epsilon(1e-9));
+      fp::order_flow_event e;
+      do m.next(e);
+      while (e.kind != fp::order_flow_kind::market);
+      sells += e.side == side::buy ? 1 : 0;  // a sell market order executes against the bids
+    }
+    return static_cast<double>(sells) / n;
+  };
+  const double se = std::sqrt(0.25 / 4000.0);
+  CHECK(std::abs(sell_share(0.1) - 1.0 / (1.0 + std::exp(-1.0))) < 4.0 * se);
+  CHECK(std::abs(sell_share(0.0) - 0.5) < 4.0 * se);
+}
+
+TEST_CASE("queue_reactive_model: the feedback's flow decays as (1 + t / tau_0)^-beta") {
+  // no background market orders: F is the user's 10 lots times the kernel
+  for (const double beta : {0.5, 0.8}) {
+    fp::queue_reactive_params p = deep_queue(3);
+    p.market_rate.setZero();
+    p.limit_rate(0, 30) = 0.1;
+    p.feedback = 0.01;
+    p.feedback_time = 2.0;
+    p.feedback_exponent = beta;
+    fp::queue_reactive_model m(p);
+    m.submit_market(side::buy, 10.0);
+    CHECK(m.signed_flow() == doctest::Approx(10.0).epsilon(1e-12));
+    for (const double t : {1.0, 10.0, 100.0, 1000.0, 20000.0}) {
+      m.advance(t);
+      CAPTURE(beta);
+      CAPTURE(t);
+      CHECK(m.signed_flow() == doctest::Approx(10.0 * std::pow(1.0 + t / 2.0, -beta)).epsilon(0.02));
+    }
+    m.submit_market(side::sell, 4.0);  // the user's sell counts negatively
+    CHECK(m.signed_flow() == doctest::Approx(10.0 * std::pow(1.0 + 20000.0 / 2.0, -beta) - 4.0).epsilon(0.02));
+  }
+  fp::queue_reactive_model none(deep_queue(3));
+  none.submit_market(side::buy, 10.0);
+  CHECK(none.signed_flow() == 0.0);
+}
+
 TEST_CASE("queue_reactive_model: bad parameters throw naming them") {
+  for (const auto& [field, value] : {std::pair{0, -0.1}, std::pair{1, 0.0}, std::pair{2, 0.0}, std::pair{2, 2.5}}) {
+    fp::queue_reactive_params p = two_levels(0.5, 1);
+    (field == 0 ? p.feedback : field == 1 ? p.feedback_time : p.feedback_exponent) = value;
+    CHECK_THROWS_WITH_AS(fp::queue_reactive_model{p}, doctest::Contains("feedback"), fp::invalid_argument);
+  }
   fp::queue_reactive_params p = two_levels(0.5, 1);
   p.theta = 1.5;
   CHECK_THROWS_AS(fp::queue_reactive_model{p}, fp::invalid_argument);

@@ -51,6 +51,12 @@ namespace footprint {
 /// counted at the first queue only), truncated where the tail is below 1e-12; a queue whose
 /// tail does not decay (limit(Q) >= cancel(Q) + market(Q)) throws `invalid_argument`.
 ///
+/// With `feedback` > 0 (after Noble, Rosenbaum and Souilmi 2026, "Bridging the reality gap in
+/// limit order book simulation", arXiv 2603.24137) the others' market orders react to the
+/// signed flow of executions F (`signed_flow()`, a power-law kernel; see
+/// `queue_reactive_params::feedback`): sells at exp(kappa F) times their rate, buys at
+/// exp(-kappa F); the rates are recomputed after every event (piecewise constant in between).
+///
 /// Satisfies `EventReader<queue_reactive_model, order_flow_event>`; the tape holds the
 /// background events, plus `set_quantity` events for queues redrawn at a price move. Not
 /// thread-safe. Same seed, same events. Speed (`next`, K = 3, Q = 10, g++ 12 `-O3`, a 2.0 GHz
@@ -81,6 +87,21 @@ class queue_reactive_model : public detail::simulation::simulator_base<queue_rea
     invariant_.resize(static_cast<std::size_t>(K));
     for (index i = 0; i < K; ++i) invariant_[static_cast<std::size_t>(i)] = invariant_cdf(i);
     weight_.assign(static_cast<std::size_t>(2 * K * 3), 0.0);
+    if (params_.feedback > 0.0) {
+      // G(t) = (1 + t / tau_0)^-beta = 1 / Gamma(beta) int_0^inf u^(beta - 1) exp(-u (1 + t / tau_0)) du,
+      // the integral on a grid of u = 4^-j, j = -2..13 (step log 4): G(t) ~ sum_j c_j exp(-t / tau_j),
+      // tau_j = tau_0 4^j, c_j = u_j^beta exp(-u_j) log(4) / Gamma(beta)
+      // (normalised to G(0) = 1)
+      const double beta = params_.feedback_exponent;
+      double total = 0.0;
+      for (std::size_t j = 0; j < kernel_terms; ++j) {
+        const double u = std::pow(4.0, 2.0 - static_cast<double>(j));
+        kernel_weight_[j] = std::pow(u, beta) * std::exp(-u);
+        total += kernel_weight_[j];
+      }
+      for (double& c : kernel_weight_) c /= total;
+      longest_time_ = params_.feedback_time * std::pow(4.0, static_cast<double>(kernel_terms) - 3.0);
+    }
     ref_ = static_cast<std::int64_t>(std::floor(params_.initial_price / params_.tick_size - 0.5));
     book_.reset(ref_, ref_ + 1);
     redraw_all();
@@ -102,6 +123,16 @@ class queue_reactive_model : public detail::simulation::simulator_base<queue_rea
     return static_cast<double>(
                book_.quantity(detail::simulation::side_index(s), tick_of(detail::simulation::side_index(s), i))) *
            lot_;
+  }
+  /// The order-flow feedback's signed flow F now, lots (see `queue_reactive_params::feedback`;
+  /// 0 without feedback): the executions' signed lots, each weighted by the kernel G of its age.
+  [[nodiscard]] double signed_flow() const noexcept {
+    if (!(params_.feedback > 0.0)) return 0.0;
+    const double dt = now_ - flow_time_;
+    double f = 0.0;
+    double tau = longest_time_;
+    for (std::size_t j = kernel_terms; j-- > 0; tau /= 4.0) f += flow_[j] * std::exp(-dt / tau);
+    return f;
   }
   /// The invariant distribution of queue i = 1..K as probabilities of 0, 1, 2, ... lots.
   [[nodiscard]] std::vector<double> invariant_distribution(index i) const {
@@ -196,7 +227,7 @@ class queue_reactive_model : public detail::simulation::simulator_base<queue_rea
       const double* rq = r + static_cast<std::size_t>(std::min(q, Q)) * 3;
       w[0] = rq[0];
       w[1] = q == 0 ? 0.0 : others == q ? rq[1] : rq[1] * static_cast<double>(others) / static_cast<double>(q);
-      w[2] = (q > 0 && first) ? rq[2] : 0.0;
+      w[2] = (q > 0 && first) ? rq[2] * scale_[s] : 0.0;
       first = first && q == 0;
       total += (w[0] + w[1]) + w[2];
     }
@@ -205,6 +236,54 @@ class queue_reactive_model : public detail::simulation::simulator_base<queue_rea
   }
 
   void apply(double x) {
+    if (params_.feedback > 0.0) {
+      apply_with_feedback(x);
+      return;
+    }
+    apply_event(x);
+  }
+
+  /// The event, then the flow's decay since the last event and the execution's lots, and
+  /// every rate afresh with the new scales.
+  void apply_with_feedback(double x) {
+    executed_ = 0;
+    apply_event(x);
+    decay_flow();
+    if (executed_ != 0) add_flow(static_cast<double>(executed_));
+    rescale();
+    refresh_side(0);
+    refresh_side(1);
+  }
+
+  static constexpr std::size_t kernel_terms = 16;
+
+  /// Decays the flow's components to now: exp(-dt / tau_j) from the longest time's by
+  /// squaring twice per shorter one (tau_j = tau_(j+1) / 4).
+  void decay_flow() noexcept {
+    const double dt = now_ - flow_time_;
+    flow_time_ = now_;
+    if (!(dt > 0.0)) return;
+    double e = std::exp(-dt / longest_time_);
+    for (std::size_t j = kernel_terms; j-- > 0;) {
+      flow_[j] *= e;
+      e *= e;
+      e *= e;
+    }
+  }
+  void add_flow(double signed_lots) noexcept {
+    for (std::size_t j = 0; j < kernel_terms; ++j) flow_[j] += kernel_weight_[j] * signed_lots;
+  }
+  /// The market orders' scales from the flow F: sells x exp(kappa F), buys x exp(-kappa F)
+  /// (the exponent capped at 30).
+  void rescale() noexcept {
+    double f = 0.0;
+    for (double c : flow_) f += c;
+    const double up = std::exp(std::clamp(params_.feedback * f, -30.0, 30.0));
+    scale_[0] = up;        // sell market orders, at the bids
+    scale_[1] = 1.0 / up;  // buy market orders, at the asks
+  }
+
+  void apply_event(double x) {
     const index K = params_.levels();
     // the side, then the queue and the event type by a scan of the side's rates
     const int s = x < side_rate_[0] || !(side_rate_[1] > 0.0) ? 0 : 1;
@@ -230,8 +309,9 @@ class queue_reactive_model : public detail::simulation::simulator_base<queue_rea
       if (lots > 0) push(order_flow_kind::cancel, s, tick, lots);
     } else {
       ++report_.markets;
-      book_.execute(s, 1, tick, time(), 0,
-                    [&](std::int64_t t, std::int64_t lots) { push(order_flow_kind::market, s, t, lots); });
+      executed_ += (s == 1 ? 1 : -1) * book_.execute(s, 1, tick, time(), 0, [&](std::int64_t t, std::int64_t lots) {
+        push(order_flow_kind::market, s, t, lots);
+      });
     }
     if (i == 1 && book_.quantity(s, tick) == 0 && rng_.uniform() < params_.theta) {
       move_reference(s);
@@ -283,6 +363,12 @@ class queue_reactive_model : public detail::simulation::simulator_base<queue_rea
   /// theta, as one the others emptied does, and again while the new first queue is empty (a
   /// market order that walked the book); then every rate afresh.
   void on_own_order() {
+    if (params_.feedback > 0.0) {
+      decay_flow();
+      add_flow(static_cast<double>(own_executed_));
+      own_executed_ = 0;
+      rescale();
+    }
     for (int s = 0; s < 2; ++s) {
       if (!first_filled_[static_cast<std::size_t>(s)] || book_.quantity(s, tick_of(s, 1)) != 0) continue;
       while (book_.quantity(s, tick_of(s, 1)) == 0 && rng_.uniform() < params_.theta) move_reference(s);
@@ -299,6 +385,13 @@ class queue_reactive_model : public detail::simulation::simulator_base<queue_rea
   std::array<double, 2> side_rate_{};  // the sum of each side's rates
   std::int64_t ref_ = 0;
   std::array<bool, 2> first_filled_{};  // each side's first queue was non-empty at its last refresh
+  // order-flow feedback: the market orders' scales at the bids and asks, the kernel, the flow
+  std::array<double, 2> scale_{1.0, 1.0};
+  std::array<double, kernel_terms> kernel_weight_{};
+  double longest_time_ = 0.0;
+  std::array<double, kernel_terms> flow_{};
+  double flow_time_ = 0.0;
+  std::int64_t executed_ = 0;  // signed lots of the background event being applied
 };
 
 }  // namespace footprint

@@ -47,6 +47,15 @@ struct queue_reactive_params {
   double theta_reinit = 0.0;     ///< P(all queues redrawn | p_ref moved), in [0, 1]
   double initial_price = 100.0;  ///< reference price the simulation starts at, price units, > tick_size
   std::uint64_t seed = 0;        ///< random stream
+  /// Order-flow feedback (after Noble, Rosenbaum and Souilmi 2026, arXiv 2603.24137): the
+  /// signed flow of executions F(t) = sum_k sign_k x lots_k x G(t - t_k) (+ a buy, - a sell,
+  /// the user's market orders included; G the power-law kernel below, G(0) = 1) scales the
+  /// rate of the others' sell market orders by exp(feedback x F) and of their buys by
+  /// exp(-feedback x F): after net buying, sellers are more active and buyers less. Per lot,
+  /// finite and >= 0; 0 (the default) is HLR's model. Set, not fitted (docs/simulation.md).
+  double feedback = 0.0;
+  double feedback_time = 1.0;      ///< tau_0 of the kernel G(t) ~ (1 + t / tau_0)^-beta, s, > 0
+  double feedback_exponent = 0.5;  ///< beta of the kernel, in (0, 2]
 
   /// Number of queues per side, K.
   [[nodiscard]] index levels() const noexcept { return limit_rate.rows(); }
@@ -76,6 +85,11 @@ inline void validate(const queue_reactive_params& p, std::string_view where) {
       if (!((*m)(k) >= 0.0) || !std::isfinite((*m)(k))) bad("every rate must be finite and >= 0", (*m)(k));
   if (!(p.theta >= 0.0 && p.theta <= 1.0)) bad("theta must be in [0, 1]", p.theta);
   if (!(p.theta_reinit >= 0.0 && p.theta_reinit <= 1.0)) bad("theta_reinit must be in [0, 1]", p.theta_reinit);
+  if (!(p.feedback >= 0.0) || !std::isfinite(p.feedback)) bad("feedback must be finite and >= 0", p.feedback);
+  if (!(p.feedback_time > 0.0) || !std::isfinite(p.feedback_time))
+    bad("feedback_time must be finite and > 0", p.feedback_time);
+  if (!(p.feedback_exponent > 0.0 && p.feedback_exponent <= 2.0))
+    bad("feedback_exponent must be in (0, 2]", p.feedback_exponent);
   if (!(p.initial_price > p.tick_size) || !std::isfinite(p.initial_price))
     bad("initial_price must be finite and > tick_size", p.initial_price);
 }

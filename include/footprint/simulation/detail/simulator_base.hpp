@@ -156,6 +156,7 @@ class simulator_base {
     std::int64_t done = book_.execute(hit, lots, limit, time(), id, [](std::int64_t, std::int64_t) {});
     for (std::int64_t r = 0; done < lots && r < max_reveals && self().reveal_beyond(hit); ++r)
       done += book_.execute(hit, lots - done, limit, time(), id, [](std::int64_t, std::int64_t) {});
+    own_executed_ = hit == 1 ? done : -done;
     collect_fills();
     self().on_own_order();
     return id;
@@ -180,6 +181,7 @@ class simulator_base {
     const bool marketable = own == 0 ? tick >= book_.best(1) : tick <= book_.best(0);
     if (marketable && !book_.empty(hit))
       done = book_.execute(hit, lots, tick, time(), id, [](std::int64_t, std::int64_t) {});
+    own_executed_ = hit == 1 ? done : -done;
     if (lots > done) book_.rest_own(id, own, tick, lots - done);
     collect_fills();
     self().on_own_order();
@@ -190,6 +192,7 @@ class simulator_base {
   /// 0 when it is no longer resting).
   double cancel(std::uint64_t id) {
     const double q = static_cast<double>(book_.cancel_own(id)) * lot_;
+    own_executed_ = 0;
     self().on_own_order();
     return q;
   }
@@ -301,6 +304,9 @@ class simulator_base {
   std::vector<simulated_fill> fills_;
   simulation_report report_;
   std::uint64_t next_id_ = 1;
+  /// Lots the user's last order executed on arrival, signed: + bought (the ask side hit), -
+  /// sold; set before `on_own_order`, which may read it (0 for a cancellation).
+  std::int64_t own_executed_ = 0;
 };
 
 }  // namespace footprint::detail::simulation
