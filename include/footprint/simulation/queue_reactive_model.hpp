@@ -89,9 +89,9 @@ class queue_reactive_model : public detail::simulation::simulator_base<queue_rea
     weight_.assign(static_cast<std::size_t>(2 * K * 3), 0.0);
     if (params_.feedback > 0.0) {
       // G(t) = (1 + t / tau_0)^-beta = 1 / Gamma(beta) int_0^inf u^(beta - 1) exp(-u (1 + t / tau_0)) du,
-      // the integral on a grid of u = 4^-j, j = -2..13 (step log 4): G(t) ~ sum_j c_j exp(-t / tau_j),
-      // tau_j = tau_0 4^j, c_j = u_j^beta exp(-u_j) log(4) / Gamma(beta)
-      // (normalised to G(0) = 1)
+      // the integral on the grid u_k = 4^-k, k = -2..13 (step log 4, weight u_k du = u_k log 4):
+      // G(t) ~ sum_k c_k exp(-t / tau_k), tau_k = tau_0 4^k, c_k proportional to
+      // u_k^beta exp(-u_k), normalised to G(0) = 1 (flow_[j] holds k = j - 2)
       const double beta = params_.feedback_exponent;
       double total = 0.0;
       for (std::size_t j = 0; j < kernel_terms; ++j) {
