@@ -128,10 +128,10 @@ class queue_reactive_model : public detail::simulation::simulator_base<queue_rea
   /// 0 without feedback): the executions' signed lots, each weighted by the kernel G of its age.
   [[nodiscard]] double signed_flow() const noexcept {
     if (!(params_.feedback > 0.0)) return 0.0;
-    const double dt = now_ - flow_time_;
+    std::array<double, kernel_terms> flow = flow_;
+    decay(flow, now_ - flow_time_);
     double f = 0.0;
-    double tau = longest_time_;
-    for (std::size_t j = kernel_terms; j-- > 0; tau /= 4.0) f += flow_[j] * std::exp(-dt / tau);
+    for (double c : flow) f += c;
     return f;
   }
   /// The invariant distribution of queue i = 1..K as probabilities of 0, 1, 2, ... lots.
@@ -257,18 +257,21 @@ class queue_reactive_model : public detail::simulation::simulator_base<queue_rea
 
   static constexpr std::size_t kernel_terms = 16;
 
-  /// Decays the flow's components to now: exp(-dt / tau_j) from the longest time's by
-  /// squaring twice per shorter one (tau_j = tau_(j+1) / 4).
-  void decay_flow() noexcept {
-    const double dt = now_ - flow_time_;
-    flow_time_ = now_;
+  /// Decays the flow's components `flow` by `dt` seconds: exp(-dt / tau_j), from the longest
+  /// time's by squaring twice per shorter one (tau_j = tau_(j+1) / 4).
+  void decay(std::array<double, kernel_terms>& flow, double dt) const noexcept {
     if (!(dt > 0.0)) return;
     double e = std::exp(-dt / longest_time_);
     for (std::size_t j = kernel_terms; j-- > 0;) {
-      flow_[j] *= e;
+      flow[j] *= e;
       e *= e;
       e *= e;
     }
+  }
+  /// Decays the flow's components to now.
+  void decay_flow() noexcept {
+    decay(flow_, now_ - flow_time_);
+    flow_time_ = now_;
   }
   void add_flow(double signed_lots) noexcept {
     for (std::size_t j = 0; j < kernel_terms; ++j) flow_[j] += kernel_weight_[j] * signed_lots;
