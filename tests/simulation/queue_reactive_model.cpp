@@ -237,28 +237,23 @@ TEST_CASE("queue_reactive_model: same seed same tape") {
     for (auto& e : out) m.next(e);
     return out;
   };
+  // every event the same (time, kind, side, price), or some event at another time
+  auto same = [](const std::vector<fp::order_flow_event>& x, const std::vector<fp::order_flow_event>& y) {
+    return std::equal(x.begin(), x.end(), y.begin(), y.end(), [](const auto& u, const auto& v) {
+      return u.time == v.time && u.kind == v.kind && u.side == v.side && u.price_tick == v.price_tick;
+    });
+  };
+  auto times_differ = [](const std::vector<fp::order_flow_event>& x, const std::vector<fp::order_flow_event>& y) {
+    return !std::equal(x.begin(), x.end(), y.begin(), y.end(),
+                       [](const auto& u, const auto& v) { return u.time == v.time; });
+  };
   const auto a = tape(8, 0.0);
-  const auto b = tape(8, 0.0);
-  const auto c = tape(9, 0.0);
-  bool same = true;
-  bool differs = false;
-  for (std::size_t k = 0; k < a.size(); ++k) {
-    same = same && a[k].time == b[k].time && a[k].kind == b[k].kind && a[k].price_tick == b[k].price_tick;
-    differs = differs || a[k].time != c[k].time;
-  }
-  CHECK(same);
-  CHECK(differs);
-  // with the order-flow feedback too
+  CHECK(same(a, tape(8, 0.0)));
+  CHECK(times_differ(a, tape(9, 0.0)));
+  // with the order-flow feedback too, whose tape is not the one without it
   const auto f = tape(8, 0.2);
-  const auto g = tape(8, 0.2);
-  bool same_feedback = true;
-  bool feedback_differs = false;
-  for (std::size_t k = 0; k < f.size(); ++k) {
-    same_feedback = same_feedback && f[k].time == g[k].time && f[k].kind == g[k].kind && f[k].side == g[k].side;
-    feedback_differs = feedback_differs || f[k].time != a[k].time || f[k].side != a[k].side;
-  }
-  CHECK(same_feedback);
-  CHECK(feedback_differs);
+  CHECK(same(f, tape(8, 0.2)));
+  CHECK(times_differ(f, a));
   // the tape starts with the initial book: 2 levels x 2 sides of set_quantity
   for (int k = 0; k < 4; ++k) CHECK(a[static_cast<std::size_t>(k)].kind == fp::order_flow_kind::set_quantity);
 }
