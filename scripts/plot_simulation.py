@@ -55,11 +55,21 @@ def main():
         ax = axes[row][2]
         curve = m.get("impact_curve")
         if curve and curve["points"]:
-            q = [p["quantity"] for p in curve["points"] if p["peak_bps"] and p["peak_bps"] > 0]
-            peak = [p["peak_bps"] for p in curve["points"] if p["peak_bps"] and p["peak_bps"] > 0]
-            after = [p["after_bps"] for p in curve["points"] if p["peak_bps"] and p["peak_bps"] > 0]
-            ax.loglog(q, peak, "o-", label=f"peak at T (exponent {curve['exponent']:.2f})")
-            ax.loglog(q, [max(a, 1e-3) for a in after], "s--", label="at 2T")
+            shown = [p for p in curve["points"] if p["peak_bps"] and p["peak_bps"] > 0]
+            q = [p["quantity"] for p in shown]
+            peak = [p["peak_bps"] for p in shown]
+            after = [max(p["after_bps"], 1e-3) for p in shown]
+            # one standard error over the paths (runs before 2026-12-07 have none)
+            peak_se = [p.get("peak_se_bps") or 0.0 for p in shown]
+            after_se = [p.get("after_se_bps") or 0.0 for p in shown]
+            exponent = curve.get("exponent")
+            label = "peak at T" if exponent is None else f"peak at T (exponent {exponent:.2f})"
+            if curve.get("exponent_se") is not None:
+                label = label[:-1] + f" +- {curve['exponent_se']:.2f})"
+            ax.errorbar(q, peak, yerr=peak_se, fmt="o-", capsize=2, label=label)
+            ax.errorbar(q, after, yerr=after_se, fmt="s--", capsize=2, label="at 2T")
+            ax.set_xscale("log")
+            ax.set_yscale("log")
             ax.set_xlabel("order quantity")
             ax.set_ylabel("impact, bps")
             ax.legend(fontsize=8)

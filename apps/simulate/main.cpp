@@ -16,6 +16,7 @@
 #include "../common/program.hpp"
 
 #include <footprint/detail/concat.hpp>
+#include <footprint/detail/random.hpp>
 #include <footprint/error.hpp>
 #include <footprint/execution/schedules.hpp>
 #include <footprint/execution/simulated_execution.hpp>
@@ -104,6 +105,82 @@ json estimate(const fp::parameter_estimate& e) {
 // participation rate at every size) with --impact-duration proportional.
 double impact_horizon(const options& o, double m) {
   return o.impact_duration == "proportional" ? m * o.horizon : o.horizon;
+}
+
+// One point of the impact curve from the paths' peaks (at T) and moves at 2T, bps: the means,
+// their standard errors, and the remaining share after / peak with its delta-method standard
+// error, sqrt(var(after - share x peak) / n) / |peak|.
+struct impact_point {
+  double peak = fp::nan, peak_se = fp::nan, after = fp::nan, after_se = fp::nan;
+  double remaining = fp::nan, remaining_se = fp::nan;
+};
+impact_point impact_at(const fp::vector& peak, const fp::vector& after) {
+  const auto n = static_cast<double>(peak.size());
+  auto se = [n](const fp::vector& x) { return std::sqrt((x.array() - x.mean()).square().sum() / (n - 1.0) / n); };
+  impact_point p{.peak = peak.mean(), .peak_se = se(peak), .after = after.mean(), .after_se = se(after)};
+  p.remaining = p.after / p.peak;
+  p.remaining_se = se(after - p.remaining * peak) / std::abs(p.peak);
+  return p;
+}
+
+// The exponent of peak impact in size: the least-squares slope of log(mean peak) on
+// log(size), and its bootstrap over paths (2,000 resamples of the path indices, the same
+// indices at every size: path k is stream k of the seed at every size, so the sizes' errors are
+// correlated and resampled together). NaN unless every size's mean peak is positive, and
+// resamples with a peak of 0 or below are left out of the bootstrap's figures.
+struct exponent_fit {
+  double exponent = fp::nan, se = fp::nan, q05 = fp::nan, q95 = fp::nan;
+  std::size_t positive = 0;   // sizes with a positive mean peak
+  std::size_t resamples = 0;  // resamples with every peak positive, of bootstrap_resamples
+};
+constexpr int bootstrap_resamples = 2000;
+double log_slope(const std::vector<double>& sizes, const std::vector<double>& peaks) {
+  double mx = 0.0, my = 0.0;
+  const auto n = static_cast<double>(sizes.size());
+  for (std::size_t k = 0; k < sizes.size(); ++k) {
+    mx += std::log(sizes[k]) / n;
+    my += std::log(peaks[k]) / n;
+  }
+  double sxy = 0.0, sxx = 0.0;
+  for (std::size_t k = 0; k < sizes.size(); ++k) {
+    sxy += (std::log(sizes[k]) - mx) * (std::log(peaks[k]) - my);
+    sxx += (std::log(sizes[k]) - mx) * (std::log(sizes[k]) - mx);
+  }
+  return sxy / sxx;
+}
+exponent_fit fit_exponent(const std::vector<double>& sizes, const std::vector<fp::vector>& paths, std::uint64_t seed) {
+  exponent_fit f;
+  std::vector<double> means;
+  for (const fp::vector& p : paths) means.push_back(p.mean());
+  f.positive = static_cast<std::size_t>(std::count_if(means.begin(), means.end(), [](double m) { return m > 0.0; }));
+  if (sizes.size() < 2 || f.positive < sizes.size()) return f;
+  f.exponent = log_slope(sizes, means);
+  const auto n = static_cast<std::size_t>(paths.front().size());
+  fp::detail::xoshiro256ss rng(seed, 0x1A7C7);
+  std::vector<double> draws;
+  std::vector<std::size_t> pick(n);
+  for (int b = 0; b < bootstrap_resamples; ++b) {
+    for (std::size_t& i : pick) i = rng.below(n);
+    bool ok = true;
+    for (std::size_t s = 0; s < paths.size(); ++s) {
+      double m = 0.0;
+      for (std::size_t i : pick) m += paths[s][static_cast<fp::index>(i)];
+      means[s] = m / static_cast<double>(n);
+      ok = ok && means[s] > 0.0;
+    }
+    if (ok) draws.push_back(log_slope(sizes, means));
+  }
+  f.resamples = draws.size();
+  if (draws.size() < 2) return f;
+  double mean = 0.0;
+  for (double d : draws) mean += d / static_cast<double>(draws.size());
+  double v = 0.0;
+  for (double d : draws) v += (d - mean) * (d - mean);
+  f.se = std::sqrt(v / static_cast<double>(draws.size() - 1));
+  std::sort(draws.begin(), draws.end());
+  f.q05 = fp::detail::execution::sorted_quantile(draws, 0.05);
+  f.q95 = fp::detail::execution::sorted_quantile(draws, 0.95);
+  return f;
 }
 
 // Simulated tape of `seconds` from a model.
@@ -245,9 +322,10 @@ json run_model(const options& o, const std::string& name, const apps::order_flow
   if (!o.impact_sizes.empty()) {
     json curve = json::array();
     std::fprintf(g_out,
-                 "  impact curve (TWAP, market children): size, T (s), peak at T (bps), at 2T (bps), remaining share, "
-                 "fill\n");
-    std::vector<double> lx, ly;
+                 "  impact curve (TWAP, market children; +- one standard error over the paths): size, T (s), "
+                 "peak at T (bps), at 2T (bps), remaining share, fill\n");
+    std::vector<double> sizes;
+    std::vector<fp::vector> peaks;  // each size's peak per path (path k: stream k of the seed at every size)
     std::vector<apps::strategy_fill> curve_fills;
     for (double m : o.impact_sizes) {
       const double q = m * quantity;
@@ -259,49 +337,49 @@ json run_model(const options& o, const std::string& name, const apps::order_flow
                                                            .warmup_seconds = apps::warmup_seconds,
                                                            .path_points = 41,
                                                            .seed = o.seed});
-      const double peak = r.mean_path_bps[20];
-      const double after = r.mean_path_bps[40];
-      std::fprintf(g_out, "    %10.4g %8.0f %10.3f %10.3f %8.2f %8.3f\n", q, horizon, peak, after, after / peak,
-                   r.fill_rate.mean());
+      const impact_point pt = impact_at(r.path_bps.col(20), r.path_bps.col(40));
+      std::fprintf(g_out, "    %10.4g %8.0f %9.3f +- %5.3f %9.3f +- %5.3f %7.2f +- %4.2f %7.3f\n", q, horizon, pt.peak,
+                   pt.peak_se, pt.after, pt.after_se, pt.remaining, pt.remaining_se, r.fill_rate.mean());
       char size[40];
       std::snprintf(size, sizeof size, "the impact curve's TWAP of %.6g", q);
       curve_fills.push_back({size, r.fill_rate.mean(), apps::whole_lots_share(q, fits.zero_intelligence.lot_quantity)});
       curve.push_back(json{{"quantity", q},
                            {"horizon_seconds", horizon},
-                           {"peak_bps", number(peak)},
-                           {"after_bps", number(after)},
+                           {"peak_bps", number(pt.peak)},
+                           {"peak_se_bps", number(pt.peak_se)},
+                           {"after_bps", number(pt.after)},
+                           {"after_se_bps", number(pt.after_se)},
+                           {"remaining_share", number(pt.remaining)},
+                           {"remaining_se", number(pt.remaining_se)},
                            {"cost_bps", number(r.expected_bps)},
                            {"fill_rate", number(r.fill_rate.mean())},
                            {"path_times", numbers(r.path_times)},
                            {"mean_path_bps", numbers(r.mean_path_bps)}});
-      if (peak > 0.0) {
-        lx.push_back(std::log(q));
-        ly.push_back(std::log(peak));
-      }
+      sizes.push_back(q);
+      peaks.push_back(r.path_bps.col(20));
     }
-    double exponent = fp::nan;
-    if (lx.size() >= 2) {
-      double mx = 0.0, my = 0.0;
-      for (std::size_t k = 0; k < lx.size(); ++k) {
-        mx += lx[k];
-        my += ly[k];
-      }
-      mx /= static_cast<double>(lx.size());
-      my /= static_cast<double>(lx.size());
-      double sxy = 0.0, sxx = 0.0;
-      for (std::size_t k = 0; k < lx.size(); ++k) {
-        sxy += (lx[k] - mx) * (ly[k] - my);
-        sxx += (lx[k] - mx) * (lx[k] - mx);
-      }
-      exponent = sxy / sxx;
-    }
-    if (std::isfinite(exponent))
-      std::fprintf(g_out, "    fitted exponent of peak impact in size: %.3f\n", exponent);
+    const exponent_fit e = fit_exponent(sizes, peaks, o.seed);
+    if (std::isfinite(e.exponent) && !std::isfinite(e.se))
+      std::fprintf(g_out,
+                   "    fitted exponent of peak impact in size: %.3f (no bootstrap: a peak of 0 or below in almost "
+                   "every resample)\n",
+                   e.exponent);
+    else if (std::isfinite(e.exponent))
+      std::fprintf(g_out,
+                   "    fitted exponent of peak impact in size: %.3f (bootstrap over paths: se %.3f, 5-95%% %.3f to "
+                   "%.3f; %zu of %d resamples, those with every peak positive)\n",
+                   e.exponent, e.se, e.q05, e.q95, e.resamples, bootstrap_resamples);
     else  // a peak of 0 or below has no logarithm (a book at the venue's tiny tick barely moves)
       std::fprintf(g_out, "    fitted exponent of peak impact in size: - (%zu of %zu sizes with a positive peak)\n",
-                   lx.size(), o.impact_sizes.size());
+                   e.positive, o.impact_sizes.size());
     if (std::string n = apps::fill_note(name, curve_fills); !n.empty()) notes.push_back(std::move(n));
-    out["impact_curve"] = json{{"points", curve}, {"duration", o.impact_duration}, {"exponent", number(exponent)}};
+    out["impact_curve"] = json{{"points", curve},
+                               {"duration", o.impact_duration},
+                               {"exponent", number(e.exponent)},
+                               {"exponent_se", number(e.se)},
+                               {"exponent_q05", number(e.q05)},
+                               {"exponent_q95", number(e.q95)},
+                               {"exponent_resamples", e.resamples}};
   }
   return out;
 }

@@ -105,6 +105,19 @@ TEST_CASE("simulate_execution: buying moves the mid up and the same seed gives t
   CHECK(a.cost_bps == b.cost_bps);
   CHECK(a.mean_path_bps == b.mean_path_bps);
   CHECK(a.mean_path_bps[0] == 0.0);
+  // each path's impact path: mean_path_bps is its column means, and path k is the same path
+  // whatever the number of paths (stream k of the seed), which pairs paths across schedules
+  REQUIRE(a.path_bps.rows() == 100);
+  REQUIRE(a.path_bps.cols() == 21);
+  CHECK((a.path_bps.colwise().mean().transpose() - a.mean_path_bps).cwiseAbs().maxCoeff() < 1e-12);
+  CHECK(a.path_bps.col(0).cwiseAbs().maxCoeff() == 0.0);
+  CHECK(a.path_bps.col(10).minCoeff() < a.path_bps.col(10).maxCoeff());
+  fp::simulated_execution_params two = ep;
+  two.n_paths = 2;
+  const auto c = fp::simulate_execution<fp::zero_intelligence_model>(
+      fp::zero_intelligence_params::cont_stoikov_talreja_2010(), twap, fp::child_order_type::market, two);
+  CHECK(c.path_bps == a.path_bps.topRows(2));
+  CHECK(c.cost_bps == a.cost_bps.head(2));
   // 48 lots, about 17% of the market orders hitting the ask over 300 s: several ticks up
   CHECK(a.mean_path_bps[10] > 5.0);
   // a sell schedule in the queue-reactive model pushes the mid down: positive signed moves

@@ -5,6 +5,8 @@ usage: check_simulate.py SIMULATE CASE [DATA_DIR]
 
 CASE is one of:
   synthetic  the built-in market (CST 2010's estimates): the JSON has the documented keys; the
+             impact curve's standard errors shrink as 1 / sqrt(paths) and its exponent's
+             bootstrap interval holds the exponent; the
              zero-intelligence fit recovers lambda(1..5), theta(1..5) and mu within 4 standard
              errors of the paper's values it was simulated from; both models have realism rows
              with finite distances and the four strategies, whose fill rates are near 1 in the
@@ -165,6 +167,36 @@ def case_synthetic(sim, _data):
     if text.returncode != 0 or line not in text.stdout:
         fail(f"20.4 lots: no line '{line}' in: {text.stdout[:600]}")
     ok(f"20.4 lots: whole_lots_share {share:.3f}, said under the order")
+    check_impact_errors(sim)
+
+
+def impact_curve(sim, paths):
+    args = ["--model", "zi", "--paths", str(paths), "--horizon", "120", "--children", "12",
+            "--impact-sizes", "0.5", "1", "2"]
+    return run_json([sim] + args)["zero_intelligence"]["impact_curve"]
+
+
+def check_impact_errors(sim):
+    """The impact curve's standard errors: every point's are finite and positive, the
+    remaining share is after / peak, four times the paths give about half the standard errors
+    (1 / sqrt(n): the ratio within 1.4 to 2.8 at 50 and 200 paths), and the exponent's
+    bootstrap interval holds the exponent and is about 3.3 standard errors wide."""
+    few, many = impact_curve(sim, 50), impact_curve(sim, 200)
+    for c in (few, many):
+        for p in c["points"]:
+            if not (finite(p["peak_se_bps"]) and p["peak_se_bps"] > 0 and finite(p["after_se_bps"])
+                    and p["after_se_bps"] > 0 and finite(p["remaining_se"]) and p["remaining_se"] > 0):
+                fail(f"impact curve: standard errors {p}")
+            if abs(p["remaining_share"] - p["after_bps"] / p["peak_bps"]) > 1e-12 * abs(p["remaining_share"]):
+                fail(f"impact curve: remaining_share {p['remaining_share']} is not after / peak")
+    ratio = sum(p["peak_se_bps"] for p in few["points"]) / sum(p["peak_se_bps"] for p in many["points"])
+    if not 1.4 < ratio < 2.8:
+        fail(f"impact curve: standard errors at 50 and 200 paths in the ratio {ratio:.2f}, not about 2")
+    e, se, lo, hi = many["exponent"], many["exponent_se"], many["exponent_q05"], many["exponent_q95"]
+    if not (finite(e) and finite(se) and se > 0 and lo <= e <= hi and 1.6 * se < hi - lo < 6.6 * se):
+        fail(f"impact curve: exponent {e}, bootstrap se {se}, 5-95% {lo} to {hi}")
+    ok(f"impact curve: standard errors {ratio:.2f} times smaller with four times the paths; "
+       f"exponent {e:.2f} (se {se:.2f}, 5-95% {lo:.2f} to {hi:.2f})")
 
 
 def case_data(sim, args, what):

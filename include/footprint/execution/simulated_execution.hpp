@@ -70,6 +70,9 @@ struct simulated_execution {
   vector path_times;          ///< (path_points) seconds after the arrival, from 0 to horizon + post
   vector mean_path_bps;  ///< (path_points) mean signed mid move, sign(side) (mid_t - mid_0) / mid_0 x 10^4, less the
                          ///< same path's move without the metaorder when `subtract_baseline`: the impact path
+  matrix path_bps;       ///< (n_paths, path_points) each path's signed mid move, as in `mean_path_bps` (its column
+                         ///< means): for standard errors and for bootstraps over paths (path k is stream k of the
+                         ///< seed for every schedule, so one path index pairs the schedules' paths)
   double horizon_seconds = nan;    ///< the schedule's horizon
   double events_per_second = nan;  ///< background events simulated per second of wall-clock time
 };
@@ -185,10 +188,12 @@ template <class Simulator>
   out.passive_share.resize(static_cast<index>(params.n_paths));
   out.path_times = vector::LinSpaced(points, 0.0, horizon + post);
   out.mean_path_bps = vector::Zero(points);
+  out.path_bps = matrix::Zero(static_cast<index>(params.n_paths), points);
   std::size_t events = 0;
   const auto wall0 = std::chrono::steady_clock::now();
 
   for (std::size_t k = 0; k < params.n_paths; ++k) {
+    const auto kk = static_cast<index>(k);
     typename Simulator::params_type p = model;
     p.seed = detail::member_seed(params.seed, k);
     Simulator sim(p);
@@ -204,14 +209,14 @@ template <class Simulator>
       const double b0 = base.mid();
       for (index m = 0; m < points; ++m) {
         events += base.advance(t0 + out.path_times[m]);
-        out.mean_path_bps[m] -= sgn * (base.mid() - b0) / b0 * 1e4;
+        out.path_bps(kk, m) -= sgn * (base.mid() - b0) / b0 * 1e4;
       }
     }
     index next_point = 0;
     auto observe_until = [&](double t) {  // advance to t (after arrival), sampling the path
       while (next_point < points && out.path_times[next_point] <= t) {
         events += sim.advance(t0 + out.path_times[next_point]);
-        out.mean_path_bps[next_point] += sgn * (sim.mid() - mid0) / mid0 * 1e4;
+        out.path_bps(kk, next_point) += sgn * (sim.mid() - mid0) / mid0 * 1e4;
         ++next_point;
       }
       events += sim.advance(t0 + t);
@@ -261,14 +266,13 @@ template <class Simulator>
       notional += x.quantity * x.price;
       if (!x.aggressive) passive += x.quantity;
     }
-    const auto kk = static_cast<index>(k);
     out.fill_rate[kk] = std::min(1.0, q / total);
     out.passive_share[kk] = q > 0.0 ? passive / q : 0.0;
     out.cost_bps[kk] = q > 0.0 ? sgn * (notional / q - mid0) / mid0 * 1e4 : nan;
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   out.events_per_second = wall > 0.0 ? static_cast<double>(events) / wall : nan;
-  out.mean_path_bps /= static_cast<double>(params.n_paths);
+  out.mean_path_bps = out.path_bps.colwise().mean().transpose();
 
   detail::execution::summarize_costs(out, params.threshold_bps);
   return out;
