@@ -28,6 +28,9 @@ CASE is one of:
   the zero-intelligence model has one)
   plot       scripts/plot_simulation.py draws the synthetic run's JSON (skipped without Debian's
              python3-matplotlib)
+  linear-response
+             scripts/feedback_linear_response.py against its closed forms (no feedback: exponent
+             1, nothing decays; strong feedback: exponent beta, 2^beta - 1 left at 2T)
   bad-args   an unknown option, a bad model, a negative quantity, --tick-size 0, a NaN
              threshold: one line on stderr each, exit status 2; a Bitstamp folder without the
              raw log, simulations past the program's limit of events (a horizon or realism
@@ -269,6 +272,36 @@ def case_plot(sim, _data):
         ok(f"plot_simulation.py drew {os.path.getsize(png)} bytes")
 
 
+def case_linear_response(_sim, _data):
+    """scripts/feedback_linear_response.py against its closed forms: without feedback the peak
+    is linear in size and permanent (exponent 1, all of it left at 2T); with a strong feedback
+    (kappa 5, the crossover well inside the shortest horizon) the response K ~ t^-(1 - beta)
+    gives an exponent of beta and 2^beta - 1 left at 2T, here for beta = 0.5 (0.5, 0.414; the
+    grid's and the kernel's finite-time corrections within 0.03 and 0.035); a bad setting is
+    refused."""
+    python = "/usr/bin/python3"
+    if run([python, "-c", "import numpy"]).returncode != 0:
+        print("skipped: Debian's python3-numpy is not installed")
+        return
+    script = os.path.join(ROOT, "scripts", "feedback_linear_response.py")
+    p = run([python, script, "0,0.5", "5,0.5"])
+    pattern = r"exponent ([-\d.]+); remaining at 2T ([-\d., ]+)"
+    got = [re.search(pattern, ln) for ln in p.stdout.splitlines()]
+    if p.returncode != 0 or len(got) != 2 or not all(got):
+        fail(f"feedback_linear_response.py: exit {p.returncode}: {p.stdout} {p.stderr}")
+    (e0, r0), (e5, r5) = [(float(m.group(1)), [float(x) for x in m.group(2).split(",")]) for m in got]
+    if abs(e0 - 1.0) > 1e-3 or any(abs(r - 1.0) > 0.005 for r in r0):
+        fail(f"no feedback: exponent {e0}, remaining {r0}, not 1 and 1")
+    limit = 2 ** 0.5 - 1
+    if abs(e5 - 0.5) > 0.03 or any(abs(r - limit) > 0.035 for r in r5):
+        fail(f"kappa 5, beta 0.5: exponent {e5}, remaining {r5}, not 0.5 and {limit:.3f}")
+    bad = run([python, script, "0.1,1.5"])
+    if bad.returncode == 0 or "beta in (0, 1)" not in bad.stderr:
+        fail(f"beta 1.5 was not refused: exit {bad.returncode}, {bad.stderr}")
+    ok(f"linear response: exponent {e0:.3f} without feedback, {e5:.3f} (remaining {r5[0]:.2f} to {r5[-1]:.2f}) "
+       f"at kappa 5, beta 0.5")
+
+
 def case_bad_args(sim, _data):
     # (arguments, exit status, what the line says); the last four used to run for days (a
     # horizon or a realism check of 10^12 s, a participation rate of 1e-6) or print NaN costs
@@ -303,7 +336,7 @@ def main():
     sim, case = sys.argv[1], sys.argv[2]
     data = sys.argv[3] if len(sys.argv) > 3 else os.path.join(ROOT, "..", "shared", "data")
     cases = {"synthetic": case_synthetic, "goog": case_goog, "bitstamp": case_bitstamp, "binance": case_binance,
-             "plot": case_plot, "bad-args": case_bad_args}
+             "plot": case_plot, "linear-response": case_linear_response, "bad-args": case_bad_args}
     if case not in cases:
         print(__doc__)
         return 2
