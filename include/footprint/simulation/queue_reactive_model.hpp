@@ -255,9 +255,11 @@ class queue_reactive_model : public detail::simulation::simulator_base<queue_rea
 
   static constexpr std::size_t kernel_terms = 16;
 
-  /// Decays the flow's components `flow` by `dt` seconds: exp(-dt / tau_j), from the longest
-  /// time's by squaring twice per shorter one (tau_j = tau_(j+1) / 4).
+  /// Decays the flow's components `flow` by `dt` seconds: exp(-dt / tau_j), squaring twice per
+  /// shorter time (tau_j = tau_(j+1) / 4) from an `exp` at every fourth (four short chains,
+  /// not one of 30 dependent squarings).
   void decay(std::array<double, kernel_terms>& flow, double dt) const noexcept {
+    static_assert(kernel_terms == 16, "four chains of four terms");
     if (!(dt > 0.0)) return;
     // four independent chains of squarings (j = 15..12, 11..8, 7..4, 3..0) from four exps
     const double x = -dt / longest_time_;
