@@ -106,6 +106,14 @@ json estimate(const fp::parameter_estimate& e) {
 double impact_horizon(const options& o, double m) {
   return o.impact_duration == "proportional" ? m * o.horizon : o.horizon;
 }
+// Its children: --children, or m x --children (at least 1) with --impact-duration proportional,
+// so that every size sends the same children at the same pace, only more of them (with 20
+// children at every size, 80 lots over 1,200 s went as 4-lot children a minute apart and 5 lots
+// over 75 s as quarter-lot ones).
+fp::index impact_children(const options& o, double m) {
+  if (o.impact_duration != "proportional") return o.children;
+  return std::max<fp::index>(1, static_cast<fp::index>(std::llround(m * static_cast<double>(o.children))));
+}
 
 // One point of the impact curve from the paths' peaks (at T) and moves at 2T, bps: the means,
 // their standard errors, and the remaining share after / peak with its delta-method standard
@@ -330,7 +338,8 @@ json run_model(const options& o, const std::string& name, const apps::order_flow
     for (double m : o.impact_sizes) {
       const double q = m * quantity;
       const double horizon = impact_horizon(o, m);
-      const fp::child_schedule sch = fp::twap_schedule(q, horizon, o.children);
+      const fp::index children = impact_children(o, m);
+      const fp::child_schedule sch = fp::twap_schedule(q, horizon, children);
       const fp::simulated_execution r = apps::simulate_in(fits, key, sch, fp::child_order_type::market,
                                                           {.side = side,
                                                            .n_paths = o.paths,
@@ -345,6 +354,7 @@ json run_model(const options& o, const std::string& name, const apps::order_flow
       curve_fills.push_back({size, r.fill_rate.mean(), apps::whole_lots_share(q, fits.zero_intelligence.lot_quantity)});
       curve.push_back(json{{"quantity", q},
                            {"horizon_seconds", horizon},
+                           {"children", children},
                            {"peak_bps", number(pt.peak)},
                            {"peak_se_bps", number(pt.peak_se)},
                            {"after_bps", number(pt.after)},
@@ -587,8 +597,8 @@ int main(int argc, char** argv) {
                  "multiples of the quantity for the impact curve, e.g. 0.25 0.5 1 2 4")
       ->check(apps::at_least(0.0, true));
   app.add_option("--impact-duration", o.impact_duration,
-                 "the impact curve's TWAPs: all over --horizon (fixed), or size m over m x --horizon, at the "
-                 "order's participation rate (proportional)")
+                 "the impact curve's TWAPs: all over --horizon in --children children (fixed), or size m over "
+                 "m x --horizon in m x --children children, at the order's participation rate (proportional)")
       ->check(CLI::IsMember({"fixed", "proportional"}));
   app.add_option("--feedback", o.feedback,
                  "queue-reactive order-flow feedback kappa per lot of the signed flow (0 = none)")

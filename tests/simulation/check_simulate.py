@@ -171,6 +171,7 @@ def case_synthetic(sim, _data):
         fail(f"20.4 lots: no line '{line}' in: {text.stdout[:600]}")
     ok(f"20.4 lots: whole_lots_share {share:.3f}, said under the order")
     check_impact_errors(sim)
+    check_impact_durations(sim)
 
 
 def impact_curve(sim, paths):
@@ -200,6 +201,31 @@ def check_impact_errors(sim):
         fail(f"impact curve: exponent {e}, bootstrap se {se}, 5-95% {lo} to {hi}")
     ok(f"impact curve: standard errors {ratio:.2f} times smaller with four times the paths; "
        f"exponent {e:.2f} (se {se:.2f}, 5-95% {lo:.2f} to {hi:.2f})")
+
+
+def check_impact_durations(sim):
+    """--impact-duration: `fixed` runs every size over --horizon in --children children;
+    `proportional` runs m times the order over m x --horizon in m x --children children (the
+    same 1-lot children at the same pace, only more of them), and its size 1 is the fixed run's
+    size 1, path for path (the same schedule and the same seed)."""
+    args = ["--model", "zi", "--paths", "40", "--horizon", "120", "--children", "12", "--quantity", "12",
+            "--impact-sizes", "0.5", "1", "2"]
+    fixed = run_json([sim] + args)["zero_intelligence"]["impact_curve"]
+    prop = run_json([sim] + args + ["--impact-duration", "proportional"])["zero_intelligence"]["impact_curve"]
+    if fixed["duration"] != "fixed" or prop["duration"] != "proportional":
+        fail(f"impact curve durations {fixed['duration']}, {prop['duration']}")
+    for m, f, p in zip([0.5, 1, 2], fixed["points"], prop["points"]):
+        if (f["horizon_seconds"], f.get("children")) != (120, 12):
+            fail(f"fixed: size {m}: horizon {f['horizon_seconds']} s, {f.get('children')} children, not 120 s, 12")
+        if (p["horizon_seconds"], p.get("children")) != (120 * m, 12 * m):
+            fail(f"proportional: size {m}: horizon {p['horizon_seconds']} s, {p.get('children')} children, "
+                 f"not {120 * m} s, {12 * m}")
+    if prop["points"][1]["peak_bps"] != fixed["points"][1]["peak_bps"] or \
+            prop["points"][1]["mean_path_bps"] != fixed["points"][1]["mean_path_bps"]:
+        fail(f"size 1: proportional peak {prop['points'][1]['peak_bps']} is not the fixed run's "
+             f"{fixed['points'][1]['peak_bps']}")
+    ok("impact curve: fixed keeps 120 s and 12 children; proportional scales both with the size, "
+       "and its size 1 is the fixed one's")
 
 
 def case_data(sim, args, what):
