@@ -15,7 +15,8 @@ the share left at 2T to 2^beta - 1.
 This script solves the Volterra equation on a grid (dt seconds) for TWAPs over T0 x 1, 2, 4,
 8, 16 seconds (one participation rate, as `footprint-simulate --impact-duration proportional`)
 and prints, per (kappa, beta), the fitted exponent of the peak in size (least squares of log
-peak on log size) and the share remaining at 2T per size. It ignores the market's own F and the
+peak on log size), the share remaining at 2T per size, and each peak as a share of the same
+TWAP's peak without feedback. It ignores the market's own F and the
 nonlinearity of exp(kappa F), which the simulator has.
 
 Usage: /usr/bin/python3 scripts/feedback_linear_response.py [--mu 0.94] [--t0 75]
@@ -66,7 +67,10 @@ def main():
             raise SystemExit(f"feedback_linear_response.py: need kappa >= 0 and beta in (0, 1) (got {setting})")
         exponent, rows = impact_curve(kappa, beta, args.mu, args.t0, args.dt, args.tau0)
         shares = ", ".join(f"{r[2]:.2f}" for r in rows)
-        print(f"kappa {kappa:g}, beta {beta:g}: exponent {exponent:.3f}; remaining at 2T {shares}")
+        # without feedback a TWAP at unit rate over T peaks at T (one unit of price a lot)
+        ratios = ", ".join(f"{r[1] / r[0]:.3g}" for r in rows)
+        print(f"kappa {kappa:g}, beta {beta:g}: exponent {exponent:.3f}; remaining at 2T {shares}; "
+              f"peak {ratios} of the peak without feedback")
 
 
 if __name__ == "__main__":

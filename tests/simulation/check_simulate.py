@@ -303,24 +303,30 @@ def case_linear_response(_sim, _data):
     is linear in size and permanent (exponent 1, all of it left at 2T); with a strong feedback
     (kappa 5, the crossover well inside the shortest horizon) the response K ~ t^-(1 - beta)
     gives an exponent of beta and 2^beta - 1 left at 2T, here for beta = 0.5 (0.5, 0.414; the
-    grid's and the kernel's finite-time corrections within 0.03 and 0.035); a bad setting is
-    refused."""
+    grid's and the kernel's finite-time corrections within 0.03 and 0.035), and a peak of
+    T^(beta - 1) sin(pi beta) / (pi beta a tau_0^beta) times the peak without feedback (a =
+    2 mu kappa; within 10%); a bad setting is refused."""
     python = "/usr/bin/python3"
     if run([python, "-c", "import numpy"]).returncode != 0:
         print("skipped: Debian's python3-numpy is not installed")
         return
     script = os.path.join(ROOT, "scripts", "feedback_linear_response.py")
     p = run([python, script, "0,0.5", "5,0.5"])
-    pattern = r"exponent ([-\d.]+); remaining at 2T ([-\d., ]+)"
+    pattern = r"exponent ([-\d.]+); remaining at 2T ([-\d., ]+); peak ([-\d.e, ]+) of the peak without"
     got = [re.search(pattern, ln) for ln in p.stdout.splitlines()]
     if p.returncode != 0 or len(got) != 2 or not all(got):
         fail(f"feedback_linear_response.py: exit {p.returncode}: {p.stdout} {p.stderr}")
-    (e0, r0), (e5, r5) = [(float(m.group(1)), [float(x) for x in m.group(2).split(",")]) for m in got]
-    if abs(e0 - 1.0) > 1e-3 or any(abs(r - 1.0) > 0.005 for r in r0):
-        fail(f"no feedback: exponent {e0}, remaining {r0}, not 1 and 1")
+    (e0, r0, q0), (e5, r5, q5) = [(float(m.group(1)), [float(x) for x in m.group(2).split(",")],
+                                   [float(x) for x in m.group(3).split(",")]) for m in got]
+    if abs(e0 - 1.0) > 1e-3 or any(abs(r - 1.0) > 0.005 for r in r0) or any(abs(q - 1.0) > 1e-3 for q in q0):
+        fail(f"no feedback: exponent {e0}, remaining {r0}, peaks {q0} of the peak without, not 1, 1 and 1")
     limit = 2 ** 0.5 - 1
     if abs(e5 - 0.5) > 0.03 or any(abs(r - limit) > 0.035 for r in r5):
         fail(f"kappa 5, beta 0.5: exponent {e5}, remaining {r5}, not 0.5 and {limit:.3f}")
+    a = 2 * 0.94 * 5
+    closed = [math.sin(math.pi * 0.5) / (math.pi * 0.5 * a) * t ** -0.5 for t in (75, 150, 300, 600, 1200)]
+    if any(abs(q / c - 1.0) > 0.10 for q, c in zip(q5, closed)):
+        fail(f"kappa 5, beta 0.5: peaks {q5} of the peak without feedback, not {closed} within 10%")
     bad = run([python, script, "0.1,1.5"])
     if bad.returncode == 0 or "beta in (0, 1)" not in bad.stderr:
         fail(f"beta 1.5 was not refused: exit {bad.returncode}, {bad.stderr}")
