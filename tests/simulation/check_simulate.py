@@ -38,6 +38,7 @@ CASE is one of:
              exit status 1, at once
 """
 
+import json
 import math
 import os
 import re
@@ -201,6 +202,7 @@ def check_impact_errors(sim):
         fail(f"impact curve: exponent {e}, bootstrap se {se}, 5-95% {lo} to {hi}")
     ok(f"impact curve: standard errors {ratio:.2f} times smaller with four times the paths; "
        f"exponent {e:.2f} (se {se:.2f}, 5-95% {lo:.2f} to {hi:.2f})")
+    check_pool_script({"zero_intelligence": {"impact_curve": many}})
 
 
 def check_impact_durations(sim):
@@ -226,6 +228,34 @@ def check_impact_durations(sim):
              f"{fixed['points'][1]['peak_bps']}")
     ok("impact curve: fixed keeps 120 s and 12 children; proportional scales both with the size, "
        "and its size 1 is the fixed one's")
+
+
+def check_pool_script(doc):
+    """scripts/pool_impact_curves.py: two copies of one run pool to the same points and exponent
+    with standard errors 1 / sqrt(2) of the run's; runs of different sizes are refused."""
+    script = os.path.join(ROOT, "scripts", "pool_impact_curves.py")
+    with tempfile.TemporaryDirectory() as tmp:
+        one, other = os.path.join(tmp, "one.json"), os.path.join(tmp, "other.json")
+        with open(one, "w") as f:
+            json.dump(doc, f)
+        p = run(["/usr/bin/python3", script, "--model", "zero_intelligence", one, one])
+        curve = doc["zero_intelligence"]["impact_curve"]
+        want = f"2 runs; exponent {curve['exponent']:.3f} +- {curve['exponent_se'] / math.sqrt(2):.3f}"
+        rows = p.stdout.splitlines()[2:]
+        if p.returncode != 0 or not p.stdout.startswith(want) or len(rows) != len(curve["points"]):
+            fail(f"pool_impact_curves.py on two copies: exit {p.returncode}: {p.stdout[:300]} {p.stderr}; "
+                 f"want '{want}'")
+        for row, q in zip(rows, curve["points"]):
+            peak, se = float(row.split()[2]), float(row.split()[4])
+            if abs(peak - q["peak_bps"]) > 6e-4 or abs(se - q["peak_se_bps"] / math.sqrt(2)) > 6e-4:
+                fail(f"pool_impact_curves.py: row '{row}' against peak {q['peak_bps']} se {q['peak_se_bps']}")
+        doc["zero_intelligence"]["impact_curve"]["points"] = curve["points"][:-1]
+        with open(other, "w") as f:
+            json.dump(doc, f)
+        bad = run(["/usr/bin/python3", script, "--model", "zero_intelligence", one, other])
+        if bad.returncode == 0 or "sizes differ" not in bad.stderr:
+            fail(f"pool_impact_curves.py pooled runs of different sizes: exit {bad.returncode}, {bad.stderr}")
+    ok("pool_impact_curves.py: two copies of a run pool to its points, errors / sqrt(2); other sizes refused")
 
 
 def case_data(sim, args, what):
