@@ -16,8 +16,8 @@ This script solves the Volterra equation on a grid (dt seconds) for TWAPs over T
 8, 16 seconds (one participation rate, as `footprint-simulate --impact-duration proportional`)
 and prints, per (kappa, beta), the fitted exponent of the peak in size (least squares of log
 peak on log size), the share remaining at 2T per size, and each peak as a share of the same
-TWAP's peak without feedback. It ignores the market's own F and the
-nonlinearity of exp(kappa F), which the simulator has.
+TWAP's peak without feedback. It ignores the market's own F and the nonlinearity of
+exp(kappa F), which the simulator has.
 
 Usage: /usr/bin/python3 scripts/feedback_linear_response.py [--mu 0.94] [--t0 75]
        [--dt 1] [--tau0 1] KAPPA,BETA ...

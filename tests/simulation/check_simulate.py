@@ -209,7 +209,7 @@ def check_impact_durations(sim):
     """--impact-duration: `fixed` runs every size over --horizon in --children children;
     `proportional` runs m times the order over m x --horizon in m x --children children (the
     same 1-lot children at the same pace, only more of them), and its size 1 is the fixed run's
-    size 1, path for path (the same schedule and the same seed)."""
+    size 1 to the last digit, peak and mean path (the same schedule and the same seed)."""
     args = ["--model", "zi", "--paths", "40", "--horizon", "120", "--children", "12", "--quantity", "12",
             "--impact-sizes", "0.5", "1", "2"]
     fixed = run_json([sim] + args)["zero_intelligence"]["impact_curve"]
