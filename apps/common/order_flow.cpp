@@ -95,8 +95,6 @@ double span_seconds(const order_flow_tape& tape) {
 
 }  // namespace
 
-double event_rate(const order_flow_tape& tape) { return static_cast<double>(tape.events.size()) / span_seconds(tape); }
-
 double traded_rate(const order_flow_tape& tape) {
   double traded = 0.0;
   for (const fp::order_flow_event& e : tape.events)
@@ -113,6 +111,31 @@ void check_order_size(double quantity, double horizon, double traded_rate, const
                 "%.4g a second), more than %g: the simulators would walk the book to prices that mean nothing",
                 quantity, quantity / market, horizon, market, traded_rate, max_volume_multiple);
   throw fp::invalid_argument(what + text);
+}
+
+namespace {
+
+template <class Simulator>
+double pilot_event_rate(const typename Simulator::params_type& model) {
+  Simulator sim(model);
+  (void)sim.advance(warmup_seconds);
+  const double t0 = sim.seconds();
+  double events = 0.0;
+  double t = t0;
+  while (t - t0 < pilot_seconds && events < pilot_events) {
+    t += 1.0;
+    events += static_cast<double>(sim.advance(t));
+  }
+  return events / (t - t0);
+}
+
+}  // namespace
+
+double simulated_event_rate(const fp::zero_intelligence_params& model) {
+  return pilot_event_rate<fp::zero_intelligence_model>(model);
+}
+double simulated_event_rate(const fp::queue_reactive_params& model) {
+  return pilot_event_rate<fp::queue_reactive_model>(model);
 }
 
 double simulated_seconds(const std::vector<double>& horizons, std::size_t paths) {

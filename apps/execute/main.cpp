@@ -225,20 +225,18 @@ json run_ac(const options& o, json doc, const fp::policy_evaluation_params& ep) 
 }
 
 // An order-book simulator calibrated on the tape.
-// `event_rate`: the simulator's background events a second (the data's, or the built-in
-// market's), for the budget check; `traded_rate`: the market's traded quantity a second, for
-// the order's size check.
+// `traded_rate`: the market's traded quantity a second, for the order's size check.
 template <class Simulator>
 json run_simulator(const options& o, json doc, const typename Simulator::params_type& model,
-                   const std::string& description, const fp::policy_evaluation_params& ep, double event_rate,
-                   double traded_rate, std::vector<std::string>& notes) {
+                   const std::string& description, const fp::policy_evaluation_params& ep, double traded_rate,
+                   std::vector<std::string>& notes) {
   // Every episode (training and evaluation) simulates the warmup and the horizon: refuse,
   // before anything runs, what would take hours (a horizon of 10^12 s ran for ever).
   double episodes = static_cast<double>(ep.n_episodes) * (wants_tabular(o) && wants_dqn(o) ? 5.0 : 4.0);
   if (wants_tabular(o) && o.load_agent.empty()) episodes += static_cast<double>(o.episodes);
   if (wants_dqn(o) && o.load_dqn.empty()) episodes += static_cast<double>(o.dqn_episodes);
   apps::check_simulation_budget(
-      episodes * (o.warmup + o.horizon), event_rate,
+      episodes * (o.warmup + o.horizon), apps::simulated_event_rate(model),
       "shorten --horizon or --warmup, or lower --episodes, --dqn-episodes or --evaluation-episodes");
   const double lot = model.lot_quantity;
   // The simulators trade whole lots: --quantity is rounded to the nearest (at least one).
@@ -300,13 +298,9 @@ int run(options o) {
     doc = run_ac(o, doc, ep);
   } else if (!apps::has_order_flow(o.data) && o.env == "zi") {
     fp::zero_intelligence_params p = fp::zero_intelligence_params::cont_stoikov_talreja_2010();
-    // stationary, the lots cancelled balance those placed less those traded: about 4 x the
-    // one-sided limit rate in all (37.6 events a second)
-    double limits = 0.0;
-    for (const double l : p.lambda) limits += l;
     doc = run_simulator<fp::zero_intelligence_model>(
         o, doc, p, "zero-intelligence simulator, built-in market (Cont, Stoikov and Talreja 2010's Tokyo estimates)",
-        ep, 4.0 * limits, 2.0 * p.mu * p.lot_quantity, notes);  // unit sizes: mu lots a second a side
+        ep, 2.0 * p.mu * p.lot_quantity, notes);  // unit sizes: mu lots a second a side
   } else {
     apps::order_flow_tape t;
     if (apps::has_order_flow(o.data)) {
@@ -321,15 +315,14 @@ int run(options o) {
     const apps::order_flow_fits fits = apps::fit_order_flow(t, {});
     // the queue-reactive tables' regularisation: a word on the queue-reactive model only
     if (o.env == "qr") notes.insert(notes.end(), fits.notes.begin(), fits.notes.end());
-    const double rate = apps::event_rate(t), traded = apps::traded_rate(t);
+    const double traded = apps::traded_rate(t);
     if (o.env == "zi")
       doc = run_simulator<fp::zero_intelligence_model>(o, doc, fits.zero_intelligence.params,
                                                        "zero-intelligence simulator fitted to " + t.description, ep,
-                                                       rate, traded, notes);
+                                                       traded, notes);
     else
-      doc = run_simulator<fp::queue_reactive_model>(o, doc, fits.queue_reactive.params,
-                                                    "queue-reactive simulator fitted to " + t.description, ep, rate,
-                                                    traded, notes);
+      doc = run_simulator<fp::queue_reactive_model>(
+          o, doc, fits.queue_reactive.params, "queue-reactive simulator fitted to " + t.description, ep, traded, notes);
   }
   apps::finish_report(doc, notes, g_out, o.json_path);
   return 0;

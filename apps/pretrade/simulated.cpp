@@ -45,7 +45,9 @@ void simulate_strategies(report& rep) {
     horizons.push_back(s.duration_seconds);
     if (s.name == "passive") horizons.push_back(s.duration_seconds);
   }
-  apps::check_simulation_budget(apps::simulated_seconds(horizons, o.simulate), apps::event_rate(tape),
+  apps::check_simulation_budget(apps::simulated_seconds(horizons, o.simulate),
+                                o.simulator == "qr" ? apps::simulated_event_rate(fits.queue_reactive.params)
+                                                    : apps::simulated_event_rate(fits.zero_intelligence.params),
                                 "lower --simulate or shorten --horizon");
   for (const fp::pretrade_strategy& s : a.strategies)
     apps::check_order_size(a.order.quantity, std::max(s.duration_seconds, 1.0), apps::traded_rate(tape),

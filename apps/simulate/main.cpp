@@ -395,14 +395,18 @@ json run_model(const options& o, const std::string& name, const apps::order_flow
 }
 
 // Refuses, before simulating anything, a run of more than apps::max_simulated_events: the
-// realism check, the strategies and the impact curve's sizes (TWAPs over --horizon), per model.
-void check_budget(const options& o, const std::vector<strategy_spec>& strategies, double event_rate,
+// realism check, the strategies and the impact curve's sizes, per model run, each at its own
+// event rate (apps::simulated_event_rate).
+void check_budget(const options& o, const std::vector<strategy_spec>& strategies, const apps::order_flow_fits& fits,
                   double realism_seconds) {
   std::vector<double> horizons;
   for (const double m : o.impact_sizes) horizons.push_back(impact_horizon(o, m));
   for (const strategy_spec& s : strategies) horizons.push_back(s.schedule.horizon_seconds);
   const double per_model = realism_seconds + apps::simulated_seconds(horizons, o.paths);
-  apps::check_simulation_budget(per_model * (o.model == "both" ? 2.0 : 1.0), event_rate,
+  double models = 0.0, rate = 0.0;  // rate: the models' mean
+  if (o.model != "qr") models += 1.0, rate += apps::simulated_event_rate(fits.zero_intelligence.params);
+  if (o.model != "zi") models += 1.0, rate += apps::simulated_event_rate(fits.queue_reactive.params);
+  apps::check_simulation_budget(per_model * models, rate / models,
                                 "shorten --horizon or --realism-seconds, raise --participation, or lower --paths");
 }
 
@@ -524,7 +528,7 @@ int run(const options& o) {
                         fp::child_order_type::market});
   strategies.push_back(
       {"passive_limit", fp::twap_schedule(quantity, o.horizon, o.children), fp::child_order_type::passive_limit});
-  check_budget(o, strategies, apps::event_rate(t), realism_seconds);
+  check_budget(o, strategies, fits, realism_seconds);
   std::fprintf(
       g_out, "order: %s %.6g (%.1f lots) over %.0f s in %ld children; %zu paths per strategy; threshold %.3g bps\n",
       o.side.c_str(), quantity, quantity / lot, o.horizon, static_cast<long>(o.children), o.paths, o.threshold_bps);

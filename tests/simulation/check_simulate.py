@@ -22,7 +22,8 @@ CASE is one of:
   bitstamp   the Bitstamp day's order events: the same; skipped without the data
   binance    the Binance spot capture (two files): the same; skipped without the data
   (binance also: the impact curve of a book whose peaks are all <= 0 says how many sizes had
-  a positive peak instead of an exponent of nan)
+  a positive peak instead of an exponent of nan; the event budget at 1 USDT counts the
+  queue-reactive model's events a second, about 60, not the tape's 431)
   (goog, bitstamp, binance: a model whose simulated mid's variance is ten times off the data's
   over the signature plot has a note naming it, the others none; on Binance at the venue's tick
   the zero-intelligence model has one)
@@ -310,6 +311,16 @@ def case_binance(sim, data):
     if text.returncode != 0 or nans or len(line) != 1 or "sizes with a positive peak" not in line[0]:
         fail(f"binance: impact curve at the venue's tick: {line} (exit {text.returncode})")
     ok(f"binance: {line[0].strip()}")
+    # The event budget counts the simulator's own events, not the tape's: the tape holds 431
+    # events a second (280,597 in 651 s), the queue-reactive model fitted at 1 USDT simulates
+    # about 60 (its three queues a side), which let five times the paths run. The refusal names
+    # the rate it counted.
+    refused = run([sim, "--binance"] + files + ["--tick-size", "1", "--model", "qr", "--horizon", "1e9", "--quiet"])
+    rate = re.findall(r"at about ([0-9.e+]+) events a second", refused.stderr)
+    if refused.returncode != 1 or len(rate) != 1 or not 20.0 < float(rate[0]) < 200.0:
+        fail(f"binance: the budget at 1 USDT counts {rate} events a second, not the queue-reactive model's "
+             f"(about 60; the tape's are 431): exit {refused.returncode}, {refused.stderr.strip()}")
+    ok(f"binance: the budget counts the queue-reactive model's {float(rate[0]):.0f} events a second")
 
 
 def case_plot(sim, _data):
