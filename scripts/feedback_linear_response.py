@@ -19,9 +19,20 @@ peak on log size), the share remaining at 2T per size, and each peak as a share 
 TWAP's peak without feedback. It ignores the market's own F and the nonlinearity of
 exp(kappa F), which the simulator has.
 
+With --rate R it solves instead the mean field of the whole reaction, nonlinear: the TWAP at
+R lots/s, the market's reaction -2 mu c sinh(kappa F) lots/s (the scales 1 + c (exp(+-kappa F)
+- 1) of `queue_reactive_params::feedback_amplitude`, c = --amplitude), F the mean flow. It
+still ignores the market's own fluctuations of F, which a convex reaction feels: averaged over
+them (symmetric, independent of the order) the reaction is 2 mu c E[cosh(kappa F_market)]
+sinh(kappa F), so the market's flow multiplies the reaction rate by about
+exp(kappa^2 sigma^2 / 2), sigma the standard deviation of its F (2 mu tau_0 / (2 beta - 1) for
+a kernel normalised to G(0) = 1, beta > 1/2).
+
 Usage: /usr/bin/python3 scripts/feedback_linear_response.py [--mu 0.94] [--t0 75]
-       [--dt 1] [--tau0 1] KAPPA,BETA ...
+       [--dt 1] [--tau0 1] [--rate R [--amplitude C]] KAPPA,BETA ...
 e.g.   /usr/bin/python3 scripts/feedback_linear_response.py 0.02,0.5 0.07,0.7 0.15,0.7
+       /usr/bin/python3 scripts/feedback_linear_response.py --rate 0.0667 --amplitude 0.000665
+           --tau0 10 8,0.7
 """
 
 import argparse
@@ -29,9 +40,10 @@ import argparse
 import numpy as np
 
 
-def impact_curve(kappa, beta, mu, t0, dt, tau0, multiples=(1, 2, 4, 8, 16)):
-    """(exponent, [(T, peak, remaining share)]) for TWAPs at unit rate over t0 x multiples."""
-    a = 2.0 * mu * kappa
+def solve_curve(step, beta, t0, dt, tau0, multiples):
+    """(exponent, [(T, peak, remaining share)]) for TWAPs over t0 x multiples: net[i] =
+    step(on, past), `on` whether the TWAP trades at step i, `past` the net flow of steps 0..i-1
+    through the kernel (step i's own at age 0 is the step's to treat, implicitly)."""
     n = int(round(2 * t0 * multiples[-1] / dt))
     g = (1.0 + np.arange(n + 1) * dt / tau0) ** -beta
     rows = []
@@ -39,16 +51,45 @@ def impact_curve(kappa, beta, mu, t0, dt, tau0, multiples=(1, 2, 4, 8, 16)):
         n_t = int(round(t0 * m / dt))
         net = np.zeros(n)
         for i in range(n):
-            # F at step i: the net flow of steps 0..i, each weighted by G of its age (step i's own
-            # at age 0: implicit in net[i], stable for any a dt)
             past = np.dot(g[i:0:-1], net[:i]) * dt if i > 0 else 0.0
-            net[i] = ((1.0 if i < n_t else 0.0) - a * past) / (1.0 + a * dt)
+            net[i] = step(i < n_t, past)
         price = np.cumsum(net) * dt
         peak = price[n_t - 1]
         rows.append((t0 * m, peak, price[min(2 * n_t, n) - 1] / peak))
     sizes = np.log([r[0] for r in rows])
     peaks = np.log([r[1] for r in rows])
     return np.polyfit(sizes, peaks, 1)[0], rows
+
+
+def impact_curve(kappa, beta, mu, t0, dt, tau0, multiples=(1, 2, 4, 8, 16)):
+    """(exponent, [(T, peak, remaining share)]) for TWAPs at unit rate over t0 x multiples."""
+    a = 2.0 * mu * kappa
+
+    def step(on, past):  # net = u - a F, F = past + net dt: implicit, stable for any a dt
+        return ((1.0 if on else 0.0) - a * past) / (1.0 + a * dt)
+
+    return solve_curve(step, beta, t0, dt, tau0, multiples)
+
+
+def mean_field_curve(kappa, beta, mu, t0, dt, tau0, rate, amplitude, multiples=(1, 2, 4, 8, 16)):
+    """(exponent, [(T, peak, remaining share)]) of the mean field: TWAPs at `rate` lots/s over
+    t0 x multiples against the reaction 2 mu c sinh(kappa F); the peak in lots of net flow."""
+    big_a = 2.0 * mu * amplitude
+
+    def step(on, past):
+        # net = u - A sinh(kappa (past + net dt)), implicit in its own step: Newton from the
+        # linear step (the residual increases with net, so it converges)
+        u = rate if on else 0.0
+        x = (u - big_a * kappa * past) / (1.0 + big_a * kappa * dt)
+        for _ in range(50):
+            z = kappa * (past + x * dt)
+            x_new = x - (x - u + big_a * np.sinh(z)) / (1.0 + big_a * kappa * dt * np.cosh(z))
+            if abs(x_new - x) <= 1e-13 * (1.0 + abs(x)):
+                return x_new
+            x = x_new
+        return x
+
+    return solve_curve(step, beta, t0, dt, tau0, multiples)
 
 
 def main():
@@ -58,17 +99,28 @@ def main():
     parser.add_argument("--t0", type=float, default=75.0, help="the smallest TWAP's horizon, s")
     parser.add_argument("--dt", type=float, default=1.0, help="grid step, s")
     parser.add_argument("--tau0", type=float, default=1.0, help="the kernel's tau_0, s")
+    parser.add_argument("--rate", type=float, default=0.0,
+                        help="solve the nonlinear mean field for TWAPs at this many lots/s (0: linear response)")
+    parser.add_argument("--amplitude", type=float, default=1.0, help="the mean field's amplitude c, in (0, 1]")
     args = parser.parse_args()
+    if not (args.rate >= 0.0 and 0.0 < args.amplitude <= 1.0):
+        raise SystemExit("feedback_linear_response.py: --rate must be >= 0 and --amplitude in (0, 1]")
     for setting in args.settings:
         kappa, beta = (float(x) for x in setting.split(","))
         if not (args.mu > 0.0 and args.t0 > 0.0 and args.dt > 0.0 and args.tau0 > 0.0):
             raise SystemExit("feedback_linear_response.py: --mu, --t0, --dt and --tau0 must be > 0")
         if not (kappa >= 0.0 and 0.0 < beta < 1.0):
             raise SystemExit(f"feedback_linear_response.py: need kappa >= 0 and beta in (0, 1) (got {setting})")
-        exponent, rows = impact_curve(kappa, beta, args.mu, args.t0, args.dt, args.tau0)
+        if args.rate > 0.0:
+            exponent, rows = mean_field_curve(kappa, beta, args.mu, args.t0, args.dt, args.tau0, args.rate,
+                                              args.amplitude)
+            scale = args.rate
+        else:
+            exponent, rows = impact_curve(kappa, beta, args.mu, args.t0, args.dt, args.tau0)
+            scale = 1.0
         shares = ", ".join(f"{r[2]:.2f}" for r in rows)
-        # without feedback a TWAP at unit rate over T peaks at T (one unit of price a lot)
-        ratios = ", ".join(f"{r[1] / r[0]:.3g}" for r in rows)
+        # without feedback a TWAP at `scale` lots/s over T peaks at scale x T (a unit of price a lot)
+        ratios = ", ".join(f"{r[1] / (scale * r[0]):.3g}" for r in rows)
         print(f"kappa {kappa:g}, beta {beta:g}: exponent {exponent:.3f}; remaining at 2T {shares}; "
               f"peak {ratios} of the peak without feedback")
 

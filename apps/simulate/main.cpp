@@ -70,6 +70,7 @@ struct options {
   double feedback = 0.0;                  // the queue-reactive model's order-flow feedback, per lot (0: none)
   double feedback_time = 1.0;             // its kernel's tau_0, s
   double feedback_exponent = 0.5;         // its kernel's beta
+  double feedback_amplitude = 1.0;        // its amplitude c: the scales 1 + c (exp(+-kappa F) - 1)
   std::uint64_t seed = 1;
   std::string json_path;
   bool quiet = false;
@@ -446,10 +447,11 @@ int run(const options& o) {
   fits.queue_reactive.params.feedback = o.feedback;
   fits.queue_reactive.params.feedback_time = o.feedback_time;
   fits.queue_reactive.params.feedback_exponent = o.feedback_exponent;
+  fits.queue_reactive.params.feedback_amplitude = o.feedback_amplitude;
   if (o.feedback > 0.0)
     notes.push_back(fp::detail::concat(
         "queue-reactive model: the order-flow feedback (--feedback ", o.feedback, ", kernel tau_0 ", o.feedback_time,
-        " s, beta ", o.feedback_exponent,
+        " s, beta ", o.feedback_exponent, ", amplitude ", o.feedback_amplitude,
         ") is set, not fitted: the tape cannot tell the market's reaction to a metaorder from the metaorders' own "
         "splitting, so read its costs as a scenario (it damps impact and makes it revert; docs/simulation.md)"));
   const fp::zero_intelligence_fit& zi = fits.zero_intelligence;
@@ -508,7 +510,11 @@ int run(const options& o) {
                                             {"limit_rate", table(qr.params.limit_rate)},
                                             {"cancel_rate", table(qr.params.cancel_rate)},
                                             {"market_rate", table(qr.params.market_rate)},
-                                            {"seconds", table(qr.seconds)}}}};
+                                            {"seconds", table(qr.seconds)}}},
+                               {"feedback", json{{"kappa", o.feedback},
+                                                 {"tau_0", o.feedback_time},
+                                                 {"beta", o.feedback_exponent},
+                                                 {"amplitude", o.feedback_amplitude}}}};
 
   // 3. the real tape's stylised facts
   const fp::tape_summary_options so{.tick_size = t.tick_size, .lot_quantity = lot};
@@ -611,6 +617,10 @@ int main(int argc, char** argv) {
       ->check(apps::at_least(0.0, true));
   app.add_option("--feedback-exponent", o.feedback_exponent, "the feedback kernel's power-law exponent beta")
       ->check(CLI::Range(1e-6, 2.0));
+  app.add_option("--feedback-amplitude", o.feedback_amplitude,
+                 "the feedback's amplitude c in (0, 1]: the others' market orders at 1 + c (exp(+-kappa F) - 1) "
+                 "times their rates (1: exp(+-kappa F))")
+      ->check(CLI::Range(1e-12, 1.0));
   app.add_option("--seed", o.seed, "random seed");
   apps::add_output_options(app, o.json_path, o.quiet);
   return apps::parse_and_run(app, argc, argv, "footprint-simulate", [&] {

@@ -31,7 +31,9 @@ CASE is one of:
              python3-matplotlib)
   linear-response
              scripts/feedback_linear_response.py against its closed forms (no feedback: exponent
-             1, nothing decays; strong feedback: exponent beta, 2^beta - 1 left at 2T)
+             1, nothing decays; strong feedback: exponent beta, 2^beta - 1 left at 2T; the
+             nonlinear mean field with a kernel that never decays: saturation at
+             asinh(r / A) / kappa and the decay of tanh(kappa F / 2))
   bad-args   an unknown option, a bad model, a negative quantity, --tick-size 0, a NaN
              threshold: one line on stderr each, exit status 2; a Bitstamp folder without the
              raw log, simulations past the program's limit of events (a horizon or realism
@@ -346,7 +348,8 @@ def case_linear_response(_sim, _data):
     gives an exponent of beta and 2^beta - 1 left at 2T, here for beta = 0.5 (0.5, 0.414; the
     grid's and the kernel's finite-time corrections within 0.03 and 0.035), and a peak of
     T^(beta - 1) sin(pi beta) / (pi beta a tau_0^beta) times the peak without feedback (a =
-    2 mu kappa; within 10%); a bad setting is refused."""
+    2 mu kappa; within 10%); the nonlinear mean field (--rate) saturates and decays as its closed
+    forms say with a kernel that never decays; a bad setting is refused."""
     python = "/usr/bin/python3"
     if run([python, "-c", "import numpy"]).returncode != 0:
         print("skipped: Debian's python3-numpy is not installed")
@@ -368,6 +371,26 @@ def case_linear_response(_sim, _data):
     closed = [math.sin(math.pi * 0.5) / (math.pi * 0.5 * a) * t ** -0.5 for t in (75, 150, 300, 600, 1200)]
     if any(abs(q / c - 1.0) > 0.10 for q, c in zip(q5, closed)):
         fail(f"kappa 5, beta 0.5: peaks {q5} of the peak without feedback, not {closed} within 10%")
+    # The nonlinear mean field (--rate): with a kernel that never decays (tau_0 = 10^12 s) F is
+    # the net flow so far, dF/dt = r - A sinh(kappa F), A = 2 mu c: F saturates at
+    # asinh(r / A) / kappa, and after the order F decays as tanh(kappa F / 2) ~ exp(-A kappa t),
+    # so the share left at 2T is (2 / kappa) artanh(tanh(kappa F_T / 2) exp(-A kappa T)) / F_T.
+    rate, c, kappa = 0.0667, 0.0005, 2.0
+    big_a = 2 * 0.94 * c
+    p = run([python, script, "--rate", str(rate), "--amplitude", str(c), "--tau0", "1e12", f"{kappa},0.5"])
+    m = re.search(pattern, p.stdout)
+    if p.returncode != 0 or not m:
+        fail(f"feedback_linear_response.py --rate: exit {p.returncode}: {p.stdout} {p.stderr}")
+    rem = [float(x) for x in m.group(2).split(",")]
+    peaks = [float(q) * rate * t for q, t in zip(m.group(3).split(","), (75, 150, 300, 600, 1200))]
+    saturated = math.asinh(rate / big_a) / kappa
+    closed = [2 / kappa * math.atanh(math.tanh(kappa * f / 2) * math.exp(-big_a * kappa * t)) / f
+              for f, t in zip(peaks, (75, 150, 300, 600, 1200))]
+    if abs(peaks[-1] / saturated - 1) > 0.01 or any(abs(x - y) > 0.01 for x, y in zip(rem, closed)):
+        fail(f"mean field, G = 1: peak {peaks[-1]:.4f} (saturation {saturated:.4f}), remaining {rem}, "
+             f"closed form {[round(x, 3) for x in closed]}")
+    ok(f"mean field: saturates at {peaks[-1]:.3f} lots (asinh(r / A) / kappa = {saturated:.3f}), remaining "
+       f"{rem[0]:.2f} to {rem[-1]:.2f} as the closed form ({closed[0]:.2f} to {closed[-1]:.2f})")
     bad = run([python, script, "0.1,1.5"])
     if bad.returncode == 0 or "beta in (0, 1)" not in bad.stderr:
         fail(f"beta 1.5 was not refused: exit {bad.returncode}, {bad.stderr}")

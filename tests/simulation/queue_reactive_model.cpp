@@ -276,13 +276,16 @@ TEST_CASE("queue_reactive_model: order-flow feedback biases the next market orde
   // A kernel that does not decay over the test (tau_0 = 10^12 s): after the user's buy of
   // n = 5 lots the flow is F = 5, sell market orders arrive at 1 x exp(kappa F) and buys at
   // 1 x exp(-kappa F), so the next background market order is a sell with probability
-  // 1 / (1 + exp(-2 kappa F)) = 0.7311 at kappa = 0.1 (0.5 without feedback).
-  auto sell_share = [](double kappa) {
+  // 1 / (1 + exp(-2 kappa F)) = 0.7311 at kappa = 0.1 (0.5 without feedback). With the
+  // amplitude c = 0.1 at kappa = 0.4 the scales are 1 + c (exp(+-2) - 1), 1.6389 and 0.9135,
+  // and the share 1.6389 / 2.5524 = 0.6421 (exp(+-2) alone would give 0.9820).
+  auto sell_share = [](double kappa, double amplitude = 1.0) {
     int sells = 0;
     const int n = 4000;
     for (int k = 0; k < n; ++k) {
       fp::queue_reactive_params p = deep_queue(static_cast<std::uint64_t>(k) + 1);
       p.feedback = kappa;
+      p.feedback_amplitude = amplitude;
       p.feedback_time = 1e12;
       fp::queue_reactive_model m(p);
       m.submit_market(side::buy, 5.0);
@@ -297,6 +300,8 @@ TEST_CASE("queue_reactive_model: order-flow feedback biases the next market orde
   const double se = std::sqrt(0.25 / 4000.0);
   CHECK(std::abs(sell_share(0.1) - 1.0 / (1.0 + std::exp(-1.0))) < 4.0 * se);
   CHECK(std::abs(sell_share(0.0) - 0.5) < 4.0 * se);
+  const double up = std::exp(2.0), sells = 1.0 + 0.1 * (up - 1.0), buys = 1.0 + 0.1 * (1.0 / up - 1.0);
+  CHECK(std::abs(sell_share(0.4, 0.1) - sells / (sells + buys)) < 4.0 * se);
 }
 
 TEST_CASE("queue_reactive_model: the feedback's flow decays as (1 + t / tau_0)^-beta") {
@@ -326,9 +331,13 @@ TEST_CASE("queue_reactive_model: the feedback's flow decays as (1 + t / tau_0)^-
 }
 
 TEST_CASE("queue_reactive_model: bad parameters throw naming them") {
-  for (const auto& [field, value] : {std::pair{0, -0.1}, std::pair{1, 0.0}, std::pair{2, 0.0}, std::pair{2, 2.5}}) {
+  for (const auto& [field, value] : {std::pair{0, -0.1}, std::pair{1, 0.0}, std::pair{2, 0.0}, std::pair{2, 2.5},
+                                     std::pair{3, 0.0}, std::pair{3, 1.5}}) {
     fp::queue_reactive_params p = two_levels(0.5, 1);
-    (field == 0 ? p.feedback : field == 1 ? p.feedback_time : p.feedback_exponent) = value;
+    (field == 0   ? p.feedback
+     : field == 1 ? p.feedback_time
+     : field == 2 ? p.feedback_exponent
+                  : p.feedback_amplitude) = value;
     CHECK_THROWS_WITH_AS(fp::queue_reactive_model{p}, doctest::Contains("feedback"), fp::invalid_argument);
   }
   fp::queue_reactive_params p = two_levels(0.5, 1);

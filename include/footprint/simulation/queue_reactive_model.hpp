@@ -54,8 +54,9 @@ namespace footprint {
 /// With `feedback` > 0 (after Noble, Rosenbaum and Souilmi 2026, "Bridging the reality gap in
 /// limit order book simulation", arXiv 2603.24137) the others' market orders react to the
 /// signed flow of executions F (`signed_flow()`, a power-law kernel; see
-/// `queue_reactive_params::feedback`): sells at exp(kappa F) times their rate, buys at
-/// exp(-kappa F); the rates are recomputed after every event (piecewise constant in between).
+/// `queue_reactive_params::feedback`): sells at 1 + c (exp(kappa F) - 1) times their rate,
+/// buys at 1 + c (exp(-kappa F) - 1) (c = `feedback_amplitude`; 1: exp(+-kappa F)); the rates
+/// are recomputed after every event (piecewise constant in between).
 ///
 /// Satisfies `EventReader<queue_reactive_model, order_flow_event>`; the tape holds the
 /// background events, plus `set_quantity` events for queues redrawn at a price move. Not
@@ -286,13 +287,19 @@ class queue_reactive_model : public detail::simulation::simulator_base<queue_rea
   void add_flow(double signed_lots) noexcept {
     for (std::size_t j = 0; j < kernel_terms; ++j) flow_[j] += kernel_weight_[j] * signed_lots;
   }
-  /// The market orders' scales from the flow F: sells x exp(kappa F), buys x exp(-kappa F)
-  /// (the exponent capped at 30).
+  /// The market orders' scales from the flow F: sells x 1 + c (exp(kappa F) - 1), buys x
+  /// 1 + c (exp(-kappa F) - 1) (the exponent capped at 30).
   void rescale() noexcept {
     const double f = flow_sum(flow_);
     const double up = std::exp(std::clamp(params_.feedback * f, -30.0, 30.0));
-    scale_[0] = up;        // sell market orders, at the bids
-    scale_[1] = 1.0 / up;  // buy market orders, at the asks
+    const double c = params_.feedback_amplitude;
+    if (c == 1.0) {          // exp(+-kappa F) exactly, as before the amplitude existed
+      scale_[0] = up;        // sell market orders, at the bids
+      scale_[1] = 1.0 / up;  // buy market orders, at the asks
+      return;
+    }
+    scale_[0] = 1.0 + c * (up - 1.0);
+    scale_[1] = 1.0 + c * (1.0 / up - 1.0);
   }
 
   void apply_event(double x) {

@@ -50,12 +50,17 @@ struct queue_reactive_params {
   /// Order-flow feedback (after Noble, Rosenbaum and Souilmi 2026, arXiv 2603.24137): the
   /// signed flow of executions F(t) = sum_k sign_k x lots_k x G(t - t_k) (+ a buy, - a sell,
   /// the user's market orders included; G the power-law kernel below, G(0) = 1) scales the
-  /// rate of the others' sell market orders by exp(feedback x F) and of their buys by
-  /// exp(-feedback x F): after net buying, sellers are more active and buyers less. Per lot,
-  /// finite and >= 0; 0 (the default) is HLR's model. Set, not fitted (docs/simulation.md).
+  /// rate of the others' sell market orders by 1 + c (exp(feedback x F) - 1) and of their buys
+  /// by 1 + c (exp(-feedback x F) - 1), c = `feedback_amplitude`: after net buying, sellers
+  /// are more active and buyers less. Per lot, finite and >= 0; 0 (the default) is HLR's model.
+  /// To first order in F the net reaction is -2 mu c feedback F lots/s (mu the market orders
+  /// of a side a second); `feedback` sets where exp leaves its linear range (F of about
+  /// 1 / feedback lots), c how fast the market reacts there. Set, not fitted
+  /// (docs/simulation.md).
   double feedback = 0.0;
-  double feedback_time = 1.0;      ///< tau_0 of the kernel G(t) ~ (1 + t / tau_0)^-beta, s, > 0
-  double feedback_exponent = 0.5;  ///< beta of the kernel, in (0, 2]
+  double feedback_time = 1.0;       ///< tau_0 of the kernel G(t) ~ (1 + t / tau_0)^-beta, s, > 0
+  double feedback_exponent = 0.5;   ///< beta of the kernel, in (0, 2]
+  double feedback_amplitude = 1.0;  ///< c above, in (0, 1]; 1: the scales exp(+-feedback x F)
 
   /// Number of queues per side, K.
   [[nodiscard]] index levels() const noexcept { return limit_rate.rows(); }
@@ -90,6 +95,8 @@ inline void validate(const queue_reactive_params& p, std::string_view where) {
     bad("feedback_time must be finite and > 0", p.feedback_time);
   if (!(p.feedback_exponent > 0.0 && p.feedback_exponent <= 2.0))
     bad("feedback_exponent must be in (0, 2]", p.feedback_exponent);
+  if (!(p.feedback_amplitude > 0.0 && p.feedback_amplitude <= 1.0))
+    bad("feedback_amplitude must be in (0, 1]", p.feedback_amplitude);
   if (!(p.initial_price > p.tick_size) || !std::isfinite(p.initial_price))
     bad("initial_price must be finite and > tick_size", p.initial_price);
 }
