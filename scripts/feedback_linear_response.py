@@ -25,8 +25,8 @@ R lots/s, the market's reaction -2 mu c sinh(kappa F) lots/s (the scales 1 + c (
 still ignores the market's own fluctuations of F, which a convex reaction feels: averaged over
 them (symmetric, independent of the order) the reaction is 2 mu c E[cosh(kappa F_market)]
 sinh(kappa F), so the market's flow multiplies the reaction rate by about
-exp(kappa^2 sigma^2 / 2), sigma the standard deviation of its F (2 mu tau_0 / (2 beta - 1) for
-a kernel normalised to G(0) = 1, beta > 1/2).
+exp(kappa^2 sigma^2 / 2), sigma^2 = 2 mu tau_0 / (2 beta - 1) the variance of its F (Poisson
+market orders at mu a side through a kernel normalised to G(0) = 1, beta > 1/2).
 
 Usage: /usr/bin/python3 scripts/feedback_linear_response.py [--mu 0.94] [--t0 75]
        [--dt 1] [--tau0 1] [--rate R [--amplitude C]] KAPPA,BETA ...

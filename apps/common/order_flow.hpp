@@ -76,7 +76,7 @@ inline constexpr double max_simulated_events = 5e9;
 /// (from `warmup_seconds` up to pilot_seconds, or until pilot_events) over its seconds, with
 /// the parameters' seed. The budget counts these, not the data's: a model fitted on a coarse
 /// grid simulates fewer events than the tape holds (the queue-reactive model at Binance's
-/// 1 USDT, about 80 a second against the data's 431), and one with a feedback more or fewer.
+/// 1 USDT, about 60 a second against the data's 431), and one with a feedback more or fewer.
 /// 0 when the model sends nothing.
 double simulated_event_rate(const fp::zero_intelligence_params& model);
 double simulated_event_rate(const fp::queue_reactive_params& model);  ///< @copydoc simulated_event_rate
@@ -93,7 +93,8 @@ double simulated_seconds(const std::vector<double>& horizons, std::size_t paths)
 
 /// Refuses, before anything is simulated, a run of `seconds` simulated seconds at the
 /// simulator's `event_rate` (events a second, `simulated_event_rate`) that would be more than
-/// max_simulated_events background events (a horizon of years, a participation rate of 1e-6 would run for days).
+/// max_simulated_events background events (a horizon of years, a participation rate of 1e-6
+/// would run for days).
 /// @param advice what to change, e.g. "shorten --horizon or lower --paths"
 /// @throws fp::invalid_argument naming the events, the simulated days and `advice`
 void check_simulation_budget(double seconds, double event_rate, const std::string& advice);
