@@ -474,8 +474,10 @@ int run(const options& o) {
   for (const double m : o.impact_sizes)
     apps::check_order_size(m * quantity, impact_horizon(o, m), traded, "--impact-sizes " + short_number(m, 6));
   std::fprintf(g_out, "lot (mean limit-order size) %.6g, two-sided time %.0f s\n", lot, zi.two_sided_seconds);
-  std::fprintf(g_out, "zero-intelligence fit: mu %.4g/s (se %.2g); lambda(i), theta(i):\n", zi.mu.value,
-               zi.mu.std_error);
+  std::fprintf(g_out,
+               "zero-intelligence fit: mu %.4g/s (se %.2g); mean sizes: limit %.3g lots (%.0f%% of the limit orders "
+               "reach one lot), market %.3g lots; lambda(i), theta(i):\n",
+               zi.mu.value, zi.mu.std_error, zi.mean_size_lots, 100.0 * zi.limit_lot_share, zi.market_mean_size_lots);
   for (std::size_t i = 0; i < zi.lambda.size(); ++i)
     std::fprintf(g_out, "  i=%2zu lambda %.4g (se %.2g)  theta %.4g (se %.2g)\n", i + 1, zi.lambda[i].value,
                  zi.lambda[i].std_error, zi.theta[i].value, zi.theta[i].std_error);
@@ -493,6 +495,8 @@ int run(const options& o) {
   zij["lambda"] = lam;
   zij["theta"] = th;
   zij["size_probabilities"] = numbers(zi.params.size_probabilities);
+  zij["market_size_probabilities"] = numbers(zi.params.market_size_probabilities);
+  zij["limit_lot_share"] = zi.limit_lot_share;
   auto table = [](const fp::matrix& m) {
     json a = json::array();
     for (fp::index i = 0; i < m.rows(); ++i) {
@@ -523,7 +527,7 @@ int run(const options& o) {
       o.realism_seconds > 0.0 ? o.realism_seconds : std::min(std::max(real.seconds, 60.0), 6.5 * 3600.0);
 
   // 4. the strategies
-  const double volume_rate = zi.mu.value * zi.mean_size_lots * lot;  // one side's market quantity per second
+  const double volume_rate = zi.mu.value * zi.market_mean_size_lots * lot;  // one side's market quantity per second
   std::vector<strategy_spec> strategies;
   strategies.push_back({"twap", fp::twap_schedule(quantity, o.horizon, o.children), fp::child_order_type::market});
   strategies.push_back(

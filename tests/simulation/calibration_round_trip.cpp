@@ -33,14 +33,19 @@ std::vector<fp::order_flow_event> tape_of(Simulator& sim, double seconds) {
   return out;
 }
 
-TEST_CASE("calibration round trip: the zero-intelligence model's rates are recovered within their standard errors") {
-  const fp::zero_intelligence_params truth = fp::zero_intelligence_params::cont_stoikov_talreja_2010();
+// The statistics of 20,000 s of the zero-intelligence model with `truth` (L = 10, lot 1).
+fp::order_flow_statistics zero_intelligence_statistics(const fp::zero_intelligence_params& truth) {
   fp::zero_intelligence_model sim(truth);
   const std::vector<fp::order_flow_event> tape = tape_of(sim, 20'000.0);
   fp::order_flow_statistics st(
       {.tick_size = truth.tick_size, .levels = 10, .queue_levels = 3, .max_queue_lots = 20, .lot_quantity = 1.0});
   st.observe(std::span<const fp::order_flow_event>(tape));
-  const fp::zero_intelligence_fit fit = fp::fit_zero_intelligence(st);
+  return st;
+}
+
+TEST_CASE("calibration round trip: the zero-intelligence model's rates are recovered within their standard errors") {
+  const fp::zero_intelligence_params truth = fp::zero_intelligence_params::cont_stoikov_talreja_2010();
+  const fp::zero_intelligence_fit fit = fp::fit_zero_intelligence(zero_intelligence_statistics(truth));
   // the whole simulated span is two-sided but for the rare empty side
   CHECK(fit.two_sided_seconds > 0.99 * 20'000.0);
   int outside = 0;
@@ -56,6 +61,33 @@ TEST_CASE("calibration round trip: the zero-intelligence model's rates are recov
   CHECK(std::abs(fit.mu.value - truth.mu) < 4.0 * fit.mu.std_error);
   // the standard errors are those of Poisson counts over 20,000 s: about 0.007 for lambda(1)
   CHECK(fit.lambda[0].std_error == doctest::Approx(std::sqrt(1.85 * 2.0 * 20'000.0) / (2.0 * 20'000.0)).epsilon(0.05));
+}
+
+TEST_CASE("calibration round trip: the zero-intelligence model's two size laws are recovered") {
+  // Limit orders of 1, 2, 3 lots with P 0.5, 0.3, 0.2; market orders of 1, 2 lots with P 0.6,
+  // 0.4. Whole lots round to themselves: every order counts, and each law's entries are
+  // multinomial shares, within 4 standard errors sqrt(p (1 - p) / n).
+  fp::zero_intelligence_params truth = fp::zero_intelligence_params::cont_stoikov_talreja_2010();
+  truth.size_probabilities = {0.5, 0.3, 0.2};
+  truth.market_size_probabilities = {0.6, 0.4};
+  truth.seed = 7;
+  const fp::order_flow_statistics st = zero_intelligence_statistics(truth);
+  const fp::zero_intelligence_fit fit = fp::fit_zero_intelligence(st);
+  CHECK(fit.limit_lot_share == 1.0);
+  auto within = [](const std::vector<double>& got, const std::vector<double>& want, double n) {
+    REQUIRE(got.size() == want.size());
+    for (std::size_t k = 0; k < want.size(); ++k) {
+      CAPTURE(k);
+      CHECK(std::abs(got[k] - want[k]) < 4.0 * std::sqrt(want[k] * (1.0 - want[k]) / n));
+    }
+  };
+  within(fit.params.size_probabilities, truth.size_probabilities, static_cast<double>(st.limit_orders()));
+  within(fit.params.market_size_probabilities, truth.market_size_probabilities,
+         static_cast<double>(st.market_orders()));
+  CHECK(std::abs(fit.mu.value - truth.mu) < 4.0 * fit.mu.std_error);
+  CHECK(std::abs(fit.lambda[0].value - truth.lambda[0]) < 4.0 * fit.lambda[0].std_error);
+  // with one law for both (the default), market orders would have been 1.7 lots on average
+  CHECK(fit.market_mean_size_lots == doctest::Approx(1.4).epsilon(0.02));
 }
 
 // The queue-reactive tables of a simulated tape, fitted with K = 2, Q = 4.
@@ -132,16 +164,52 @@ TEST_CASE("summarize_tape and compare_realism: a tape against itself and against
   for (const auto& r : t.mid_returns_bps)
     for (double x : r) CHECK(x == 0.0);
   for (double v : t.signature_bps2_per_second) CHECK(v == 0.0);
+  // 120 market orders of 1 lot; limit orders of 2, 2, then 120 of 1; the depth within 3 ticks
+  // of the best is the best queue (nothing rests behind it)
+  CHECK(t.market_order_lots == std::vector<double>(120, 1.0));
+  REQUIRE(t.limit_order_lots.size() == 122);
+  CHECK(t.limit_order_lots[0] == 2.0);
+  CHECK(t.limit_order_lots[1] == 2.0);
+  CHECK(t.limit_order_lots[121] == 1.0);
+  CHECK(t.depth_lots == t.best_queue_lots);
   const fp::realism_report same = fp::compare_realism(t, t, so);
   for (const fp::realism_row& r : same.rows) CHECK((r.wasserstein == 0.0 || r.real_n == 0));
   CHECK(same.rows[0].statistic == "spread_ticks");
-  CHECK(same.rows.size() == 6);
+  REQUIRE(same.rows.size() == 9);
+  CHECK(same.rows[6].statistic == "market_order_lots");
+  CHECK(same.rows[7].statistic == "limit_order_lots");
+  CHECK(same.rows[8].statistic == "depth_lots");
   // time going back is a data error naming the event
   tape.push_back({ns{1}, fp::order_flow_kind::limit, fp::side::buy, 9'999, 1.0});
   CHECK_THROWS_AS((void)fp::summarize_tape(tape, so), fp::data_error);
   CHECK_THROWS_AS((void)fp::summarize_tape(tape, fp::tape_summary_options{.grid_seconds = 0.0}), fp::invalid_argument);
   CHECK_THROWS_AS((void)fp::summarize_tape(tape, fp::tape_summary_options{.return_horizons_seconds = {1.5}}),
                   fp::invalid_argument);
+  CHECK_THROWS_AS((void)fp::summarize_tape(tape, fp::tape_summary_options{.depth_ticks = 0}), fp::invalid_argument);
+}
+
+TEST_CASE("summarize_tape: a market order that walks levels is one order and depth sums the first ticks") {
+  // bids of 1, 2 and 4 lots at 99.99, 99.98 and 99.96 (a gap at 99.97), asks of 3 and 5 lots;
+  // a sell of 2.5 lots walks two bid levels in two events at one time, then a lone buy of 1
+  using ns = std::chrono::nanoseconds;
+  const std::int64_t s = 1'000'000'000LL;
+  std::vector<fp::order_flow_event> tape{{ns{0}, fp::order_flow_kind::limit, fp::side::buy, 9'999, 1.0},
+                                         {ns{0}, fp::order_flow_kind::limit, fp::side::buy, 9'998, 2.0},
+                                         {ns{0}, fp::order_flow_kind::limit, fp::side::buy, 9'996, 4.0},
+                                         {ns{0}, fp::order_flow_kind::limit, fp::side::sell, 10'000, 3.0},
+                                         {ns{0}, fp::order_flow_kind::limit, fp::side::sell, 10'001, 5.0},
+                                         {ns{s + s / 2}, fp::order_flow_kind::market, fp::side::buy, 9'999, 1.0},
+                                         {ns{s + s / 2}, fp::order_flow_kind::set_quantity, fp::side::buy, 9'999, 0.0},
+                                         {ns{s + s / 2}, fp::order_flow_kind::market, fp::side::buy, 9'998, 1.5},
+                                         {ns{2 * s + s / 2}, fp::order_flow_kind::market, fp::side::sell, 10'000, 1.0},
+                                         {ns{3 * s + s / 2}, fp::order_flow_kind::limit, fp::side::sell, 10'005, 1.0}};
+  const fp::tape_summary_options so{.tick_size = 0.01, .lot_quantity = 0.5};
+  const fp::tape_summary t = fp::summarize_tape(tape, so);
+  CHECK(t.market_order_lots == std::vector<double>{5.0, 2.0});  // 2.5 and 1 in half-unit lots
+  CHECK(t.limit_order_lots == std::vector<double>{2.0, 4.0, 8.0, 6.0, 10.0, 2.0});
+  // grid times 1 s, 2 s, 3 s: bid depth over 99.99-99.97 is (1 + 2) / 0.5, then, the best
+  // being 99.98 with 0.5 left, (0.5 + 4) / 0.5; ask depth 16 lots, then 14 after the buy
+  CHECK(t.depth_lots == std::vector<double>{6.0, 16.0, 9.0, 16.0, 9.0, 14.0});
 }
 
 TEST_CASE("summarize_tape: the zero-intelligence model's mid is a driftless random walk with a flat signature plot") {

@@ -82,9 +82,11 @@ TEST_CASE("order_flow_statistics counts, times and integrals of a hand-made tape
   CHECK(st.market_orders() == 1);
   CHECK(st.limit_orders() == 2);
   CHECK(st.limit_quantity() == doctest::Approx(3.5));
-  REQUIRE(st.size_histogram().size() == 5);
-  CHECK(st.size_histogram()[0] == 1);  // 1 lot
-  CHECK(st.size_histogram()[2] == 1);  // 2.5 lots, rounded up
+  // Sizes rounded keeping the volume: 1 lot whole at 1; 2.5 lots half at 2, half at 3.
+  CHECK(std::vector<double>(st.size_histogram().begin(), st.size_histogram().end()) ==
+        std::vector<double>{0.0, 1.0, 0.5, 0.5, 0.0, 0.0});
+  // One market order of 3 lots (two fills at t = 4, on the ask side).
+  CHECK(st.market_size_histogram() == std::vector<double>{0.0, 0.0, 0.0, 1.0, 0.0, 0.0});
   const auto& x = st.exceptions();
   CHECK(x.limit_inside + x.limit_beyond + x.cancel_inside + x.cancel_beyond + x.without_quotes + x.clamped +
             x.queue_outside ==
@@ -133,13 +135,15 @@ TEST_CASE("fit_zero_intelligence rates and standard errors by hand") {
   CHECK(f.theta[0].std_error == doctest::Approx(1.0 / 19.0));
   CHECK(f.theta[1].value == 0.0);
   CHECK(std::isnan(f.theta[1].std_error));
-  // Sizes: half 1 lot, half 3 lots: mean 2; mu = 3 / 1 / 2 / 16.
-  REQUIRE(f.params.size_probabilities.size() == 3);
-  CHECK(f.params.size_probabilities[0] == doctest::Approx(0.5));
-  CHECK(f.params.size_probabilities[2] == doctest::Approx(0.5));
-  CHECK(f.mean_size_lots == doctest::Approx(2.0));
-  CHECK(f.mu.value == doctest::Approx(3.0 / 2.0 / 16.0));
-  CHECK(f.mu.std_error == doctest::Approx(3.0 / 2.0 / 16.0));  // one market order
+  // Limit sizes 1 and 2.5 lots: P(1, 2, 3 lots) = 1/2, 1/4, 1/4, mean 1.75 (the tape's); every
+  // order is a lot or more. Market orders: one of 3 lots, so mu = 3 / 1 / 3 / 16.
+  CHECK(f.params.size_probabilities == std::vector<double>{0.5, 0.25, 0.25});
+  CHECK(f.mean_size_lots == doctest::Approx(1.75));
+  CHECK(f.limit_lot_share == 1.0);
+  CHECK(f.params.market_size_probabilities == std::vector<double>{0.0, 0.0, 1.0});
+  CHECK(f.market_mean_size_lots == doctest::Approx(3.0));
+  CHECK(f.mu.value == doctest::Approx(1.0 / 16.0));
+  CHECK(f.mu.std_error == doctest::Approx(1.0 / 16.0));  // one market order
   CHECK(f.market_order_rate.value == doctest::Approx(1.0 / 16.0));
   CHECK(f.two_sided_seconds == doctest::Approx(8.0));
   CHECK(f.params.initial_price == doctest::Approx(10.5));
@@ -215,6 +219,46 @@ TEST_CASE("order_flow_statistics estimates the lot as the mean limit-order size"
   CHECK(st.two_sided_seconds() == doctest::Approx(9.0));
 }
 
+TEST_CASE("fit_zero_intelligence keeps the tape's volume when orders are smaller than a lot") {
+  // Lot 1. Bid 10 (4), ask 11 (4) from t = 0; over 10 s, limit asks at 12 (distance 2 from
+  // the bid 10) of 0.25, 0.5 and 2.25 lots and sells of 0.2 and 0.6 lots hitting the bid.
+  fp::order_flow_statistics st({.tick_size = 1.0, .levels = 3, .lot_quantity = 1.0, .max_size_lots = 5});
+  const std::vector<fp::order_flow_event> t{
+      ev(0, order_flow_kind::set_quantity, side::buy, 10, 4.0),
+      ev(0, order_flow_kind::set_quantity, side::sell, 11, 4.0),
+      ev(1, order_flow_kind::limit, side::sell, 12, 0.25),
+      ev(2, order_flow_kind::limit, side::sell, 12, 0.5),
+      ev(3, order_flow_kind::market, side::buy, 10, 0.2),
+      ev(4, order_flow_kind::limit, side::sell, 12, 2.25),
+      ev(5, order_flow_kind::market, side::buy, 10, 0.6),
+      ev(10, order_flow_kind::set_quantity, side::buy, 10, 3.2),
+  };
+  st.observe(std::span<const fp::order_flow_event>(t));
+  // 0.25: 0.75 at 0, 0.25 at 1; 0.5: 0.5 at 0 and 1; 2.25: 0.75 at 2, 0.25 at 3.
+  CHECK(std::vector<double>(st.size_histogram().begin(), st.size_histogram().end()) ==
+        std::vector<double>{1.25, 0.75, 0.75, 0.25, 0.0, 0.0});
+  const std::vector<double> market = st.market_size_histogram();  // 0.2: 0.8 at 0, 0.2 at 1; 0.6: 0.4, 0.6
+  REQUIRE(market.size() == 6);
+  CHECK(market[0] == doctest::Approx(1.2));
+  CHECK(market[1] == doctest::Approx(0.8));
+  CHECK(market[2] + market[3] + market[4] + market[5] == 0.0);
+  const fp::zero_intelligence_fit f = fp::fit_zero_intelligence(st);
+  // 1.75 of the 3 orders reach a lot: lambda(2) = (1.75 / 3) x 3 / 20 s, of sizes 1, 2, 3 lots
+  // with P 0.75, 0.75, 0.25 over 1.75; so lambda x mean size x 2T = 3 lots, the tape's volume.
+  CHECK(f.limit_lot_share == doctest::Approx(1.75 / 3.0));
+  CHECK(f.lambda[1].value == doctest::Approx(1.75 / 20.0));
+  CHECK(f.lambda[1].std_error == doctest::Approx(1.75 / 3.0 * std::sqrt(3.0) / 20.0));
+  CHECK(f.mean_size_lots == doctest::Approx(3.0 / 1.75));
+  CHECK(f.lambda[1].value * f.mean_size_lots * 20.0 == doctest::Approx(0.25 + 0.5 + 2.25));
+  // Market orders: 0.8 reach a lot, all of 1 lot; mu = 0.8 lots / 1 / 20 s, volume 0.8 lots.
+  CHECK(f.params.market_size_probabilities == std::vector<double>{1.0});
+  CHECK(f.market_mean_size_lots == 1.0);
+  CHECK(f.mu.value == doctest::Approx(0.8 / 20.0));
+  // The fitted model runs with both laws.
+  fp::zero_intelligence_params p = f.params;
+  CHECK_NOTHROW(fp::zero_intelligence_model{p});
+}
+
 TEST_CASE("order_flow_statistics consecutive fills and clamped queues") {
   fp::order_flow_statistics st({.tick_size = 1.0, .levels = 3, .lot_quantity = 1.0});
   const std::vector<fp::order_flow_event> t{
@@ -229,6 +273,9 @@ TEST_CASE("order_flow_statistics consecutive fills and clamped queues") {
   st.observe(std::span<const fp::order_flow_event>(t));
   CHECK(st.market_orders() == 3);
   CHECK(st.market_events() == 3);
+  // The three orders' sizes as the events give them (the clamped one's 5 lots, 1 filled).
+  CHECK(st.market_size_histogram()[1] == 2.0);
+  CHECK(st.market_size_histogram()[5] == 1.0);
   CHECK(st.exceptions().clamped == 1);
   // After the clamped fill the bid side is empty: the limit at 12 has no quote to measure
   // from, and then the book is crossed (bid 12 > ask 11): the cancel has none either.

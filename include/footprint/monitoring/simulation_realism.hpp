@@ -34,9 +34,9 @@ struct realism_row {
 
 /// The realism of a simulation (`compare_realism`).
 struct realism_report {
-  std::vector<realism_row> rows;            ///< spread, best queue, inter-event times, returns per horizon
-  std::vector<double> signature_seconds;    ///< the signature plot's intervals, seconds
-  std::vector<double> real_signature;       ///< real realized variance per second at each interval, bps^2 / s
+  std::vector<realism_row> rows;          ///< spread, best queue, inter-event times, returns per horizon, sizes, depth
+  std::vector<double> signature_seconds;  ///< the signature plot's intervals, seconds
+  std::vector<double> real_signature;     ///< real realized variance per second at each interval, bps^2 / s
   std::vector<double> simulated_signature;  ///< simulated, same units
   /// Mean over the intervals of |log(simulated / real)| of the signature plots (0 = equal).
   double signature_log_distance = nan;
@@ -46,8 +46,8 @@ struct realism_report {
 /// `options` (the return horizons and signature intervals name the rows).
 ///
 /// @return one row per statistic (spread_ticks, best_queue_lots, inter_event_seconds,
-///   mid_return_bps_<h>s), with W1 distances (NaN when a side has no sample), and the
-///   signature plots.
+///   mid_return_bps_<h>s, market_order_lots, limit_order_lots, depth_lots), with W1 distances
+///   (NaN when a side has no sample), and the signature plots.
 /// @throws invalid_argument when the two summaries do not have the horizons of `options`.
 [[nodiscard]] inline realism_report compare_realism(const tape_summary& real, const tape_summary& simulated,
                                                     const tape_summary_options& options) {
@@ -94,6 +94,9 @@ struct realism_report {
     const double sec = options.return_horizons_seconds[h];
     row(detail::concat("mid_return_bps_", sec, "s"), real.mid_returns_bps[h], simulated.mid_returns_bps[h]);
   }
+  row("market_order_lots", real.market_order_lots, simulated.market_order_lots);
+  row("limit_order_lots", real.limit_order_lots, simulated.limit_order_lots);
+  row("depth_lots", real.depth_lots, simulated.depth_lots);
   out.signature_seconds = options.signature_seconds;
   out.real_signature = real.signature_bps2_per_second;
   out.simulated_signature = simulated.signature_bps2_per_second;

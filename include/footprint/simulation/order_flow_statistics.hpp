@@ -44,8 +44,8 @@ namespace footprint {
 /// integral of the queue quantity at that distance (quantity x seconds); the market
 /// quantity and the number of market orders (consecutive market events, with only
 /// set_quantity events between them, at the same time on the same side are one order); the
-/// limit-order size histogram in lots (rounded up, at least 1, the last bin holding
-/// `max_size_lots` and more).
+/// size histograms of limit and of market orders in lots (each size split between its two
+/// neighbouring whole lots keeping its volume, the last bin holding `max_size_lots` and more).
 ///
 /// Queue-reactive statistics (Huang, Lehalle and Rosenbaum 2015, sections 2.3 and 3.1): the
 /// reference price p_ref on the half-tick grid: the mid when the spread is an odd number of
@@ -83,7 +83,8 @@ class order_flow_statistics {
         cancel_count_(static_cast<std::size_t>(options.levels), 0),
         cancelled_quantity_(static_cast<std::size_t>(options.levels), 0.0),
         queue_integral_(static_cast<std::size_t>(options.levels), 0.0),
-        size_histogram_(static_cast<std::size_t>(options.max_size_lots), 0),
+        size_histogram_(static_cast<std::size_t>(options.max_size_lots) + 1, 0.0),
+        market_size_histogram_(static_cast<std::size_t>(options.max_size_lots) + 1, 0.0),
         depth_(static_cast<std::size_t>(options.levels), 0.0),
         queue_lots_(static_cast<std::size_t>(2 * options.queue_levels), 0),
         queue_seconds_(matrix::Zero(options.queue_levels, options.max_queue_lots + 1)),
@@ -169,9 +170,19 @@ class order_flow_statistics {
   [[nodiscard]] std::size_t limit_orders() const noexcept { return limit_orders_; }
   /// Their total quantity, instrument units.
   [[nodiscard]] double limit_quantity() const noexcept { return limit_quantity_; }
-  /// Limit orders (two-sided) of k = 1..max_size_lots lots (entry k-1; sizes rounded up; the
-  /// last entry holds max_size_lots and more).
-  [[nodiscard]] std::span<const std::size_t> size_histogram() const noexcept { return size_histogram_; }
+  /// Limit orders (two-sided) by size, entry k = 0..max_size_lots holding k lots, rounded so
+  /// that the volume is kept: an order of x lots counts 1 - frac(x) at floor(x) and frac(x) at
+  /// floor(x) + 1 (1.25 lots: 0.75 at 1 and 0.25 at 2; 0.25 lots: 0.75 at 0 and 0.25 at 1);
+  /// the last entry holds max_size_lots and more, whole. Entries sum to `limit_orders()`; the
+  /// volume they hold, sum of k x entry k, is the limit quantity in lots below the last bin.
+  [[nodiscard]] std::span<const double> size_histogram() const noexcept { return size_histogram_; }
+  /// Market orders (two-sided; a run of fills at one time on one side is one order, its
+  /// quantity their sum) by size, as `size_histogram`; entries sum to `market_orders()`.
+  [[nodiscard]] std::vector<double> market_size_histogram() const {
+    std::vector<double> h = market_size_histogram_;
+    if (market_run_quantity_ > 0.0) add_size(h, market_run_quantity_ / lot_);
+    return h;
+  }
   /// Events the statistics could not place, by reason.
   [[nodiscard]] const order_flow_exceptions& exceptions() const noexcept { return exceptions_; }
 
@@ -287,7 +298,7 @@ class order_flow_statistics {
     const double before = own.quantity(e.price_tick);
     bool first_queue = false;
     if (e.kind != order_flow_kind::set_quantity) {
-      if (e.kind != order_flow_kind::market) market_run_ = false;
+      if (e.kind != order_flow_kind::market) end_market_run();
       if (!quoted) {
         ++exceptions_.without_quotes;
       } else {
@@ -312,6 +323,26 @@ class order_flow_statistics {
     }
   }
 
+  // Counts an order of x lots in histogram h, keeping its volume (see size_histogram).
+  static void add_size(std::vector<double>& h, double x) noexcept {
+    const auto last = static_cast<double>(h.size() - 1);
+    if (!(x < last)) {
+      h.back() += 1.0;
+      return;
+    }
+    const double k = std::floor(x);
+    const double frac = x - k;
+    h[static_cast<std::size_t>(k)] += 1.0 - frac;
+    if (frac > 0.0) h[static_cast<std::size_t>(k) + 1] += frac;
+  }
+
+  // A run of market events ended: the market order it was enters the histogram.
+  void end_market_run() noexcept {
+    market_run_ = false;
+    if (market_run_quantity_ > 0.0) add_size(market_size_histogram_, market_run_quantity_ / lot_);
+    market_run_quantity_ = 0.0;
+  }
+
   // Distance from the opposite best (the ladder must be two-sided).
   [[nodiscard]] std::int64_t distance(const order_flow_event& e) const noexcept {
     return e.side == side::buy ? ladder_[side::sell].best() - e.price_tick : e.price_tick - ladder_[side::buy].best();
@@ -333,9 +364,7 @@ class order_flow_statistics {
         }
         ++limit_orders_;
         limit_quantity_ += e.quantity;
-        const double k = std::max(1.0, std::ceil(e.quantity / lot_ - 1e-9));
-        const auto bins = static_cast<double>(size_histogram_.size());
-        ++size_histogram_[static_cast<std::size_t>(k < bins ? k : bins) - 1];
+        add_size(size_histogram_, e.quantity / lot_);
         break;
       }
       case order_flow_kind::cancel:
@@ -350,7 +379,11 @@ class order_flow_statistics {
       case order_flow_kind::market: {
         market_quantity_ += e.quantity;
         ++market_events_;
-        if (!(market_run_ && e.time.count() == market_time_ && e.side == market_side_)) ++market_orders_;
+        if (!(market_run_ && e.time.count() == market_time_ && e.side == market_side_)) {
+          end_market_run();
+          ++market_orders_;
+        }
+        market_run_quantity_ += e.quantity;
         market_run_ = true;
         market_time_ = e.time.count();
         market_side_ = e.side;
@@ -425,7 +458,9 @@ class order_flow_statistics {
   side market_side_ = side::buy;
   std::size_t limit_orders_ = 0;
   double limit_quantity_ = 0.0;
-  std::vector<std::size_t> size_histogram_;
+  std::vector<double> size_histogram_;
+  std::vector<double> market_size_histogram_;
+  double market_run_quantity_ = 0.0;  // quantity of the market order in progress
   order_flow_exceptions exceptions_;
   // State between events: quantity at each distance, queue sizes (bids 0..K-1, asks K..2K-1).
   std::vector<double> depth_;

@@ -50,7 +50,7 @@ struct order_flow_statistics_options {
   /// of the zero-intelligence fit); 0 = the mean limit-order size of the first tape given to
   /// `observe(std::span)`. >= 0, finite.
   double lot_quantity = 0.0;
-  /// Limit-order sizes of this many lots or more share the last bin of the size histogram;
+  /// Order sizes of this many lots or more share the last bin of the size histograms;
   /// in [1, 100000].
   index max_size_lots = 50;
 };

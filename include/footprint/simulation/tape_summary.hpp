@@ -1,7 +1,8 @@
 /// @file simulation/tape_summary.hpp
 /// @brief The stylised facts of an order-flow tape, real or simulated, as samples: the spread,
-/// the best queues, the times between events, mid-price returns at several horizons and the
-/// signature plot. What `compare_realism` (monitoring/simulation_realism.hpp) compares.
+/// the best queues, the times between events, mid-price returns at several horizons, the
+/// signature plot, the sizes of market and limit orders and the depth near the best. What
+/// `compare_realism` (monitoring/simulation_realism.hpp) compares.
 ///
 /// References: LOB-Bench (P. Nagy et al. 2025, "LOB-Bench: benchmarking generative AI for
 /// finance", ICML), which scores simulated books by distances between such distributions;
@@ -18,6 +19,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -31,6 +33,7 @@ struct tape_summary_options {
   std::vector<double> return_horizons_seconds{1.0, 10.0, 60.0};  ///< mid-return horizons, multiples of grid_seconds
   std::vector<double> signature_seconds{1.0,  2.0,  5.0, 10.0,
                                         20.0, 30.0, 60.0};  ///< signature-plot intervals, multiples of grid_seconds
+  int depth_ticks = 3;  ///< the depth samples sum each side's best price and the depth_ticks - 1 behind it, >= 1
 };
 
 /// Samples of a tape's stylised facts (`summarize_tape`).
@@ -44,6 +47,15 @@ struct tape_summary {
   /// Per signature interval d: the realized variance of d-second mid returns per second,
   /// bps^2 / s (flat for a random walk, falling with d under bid-ask bounce).
   std::vector<double> signature_bps2_per_second;
+  /// Market orders' quantities, lots: consecutive market events at one time on one side
+  /// (set_quantity events between them aside) are one order, as `order_flow_statistics`
+  /// counts them; a simulator's order that walks several levels is one.
+  std::vector<double> market_order_lots;
+  std::vector<double> limit_order_lots;  ///< limit orders' quantities, lots, one per limit event
+  /// Per side at each grid time with both sides quoted: the quantity at the best price and the
+  /// `depth_ticks` - 1 ticks behind it, lots (bid then ask, two per time; LOB-Bench's depth
+  /// profile summed over the first levels).
+  std::vector<double> depth_lots;
   double seconds = 0.0;    ///< the tape's span with both sides quoted, seconds
   std::size_t events = 0;  ///< order events (set_quantity not counted)
 };
@@ -55,7 +67,7 @@ struct tape_summary {
 /// @param options tick, lot, grid and horizons.
 /// @return the samples; empty vectors when the tape never has both sides quoted.
 /// @throws invalid_argument for options out of range (a horizon or interval that is not a
-///   positive multiple of the grid); data_error when the tape's time goes backwards (naming
+///   positive multiple of the grid, depth_ticks below 1); data_error when the tape's time goes backwards (naming
 ///   the event index).
 /// Complexity: O(events x log levels + span / grid).
 [[nodiscard]] inline tape_summary summarize_tape(std::span<const order_flow_event> tape,
@@ -68,6 +80,8 @@ struct tape_summary {
   positive(options.tick_size, "tick_size");
   positive(options.lot_quantity, "lot_quantity");
   positive(options.grid_seconds, "grid_seconds");
+  if (options.depth_ticks < 1)
+    throw invalid_argument(detail::concat(where, ": depth_ticks must be >= 1 (got ", options.depth_ticks, ")"));
   auto steps_of = [&](double h, const char* what) {
     positive(h, what);
     const double k = h / options.grid_seconds;
@@ -89,6 +103,9 @@ struct tape_summary {
   double last_event_ns = nan;
   double quoted_since = nan;
   std::chrono::nanoseconds previous{std::chrono::nanoseconds::min()};
+  bool market_run = false;  // the last order event was a market event at market_time on market_side
+  std::chrono::nanoseconds market_time{0};
+  side market_side = side::buy;
   auto sample_until = [&](double t_ns) {  // grid times before t_ns see the ladder as it is
     while (next_grid < t_ns) {
       const bool quoted = ladder.two_sided() && !ladder.crossed();
@@ -98,6 +115,14 @@ struct tape_summary {
         out.spread_ticks.push_back(static_cast<double>(a - b));
         out.best_queue_lots.push_back(ladder[side::buy].quantity(b) / options.lot_quantity);
         out.best_queue_lots.push_back(ladder[side::sell].quantity(a) / options.lot_quantity);
+        double bid_depth = 0.0;
+        double ask_depth = 0.0;
+        for (std::int64_t k = 0; k < options.depth_ticks; ++k) {
+          bid_depth += ladder[side::buy].quantity(b - k);
+          ask_depth += ladder[side::sell].quantity(a + k);
+        }
+        out.depth_lots.push_back(bid_depth / options.lot_quantity);
+        out.depth_lots.push_back(ask_depth / options.lot_quantity);
         mids.push_back(0.5 * static_cast<double>(a + b) * options.tick_size);
       } else {
         mids.push_back(nan);
@@ -121,6 +146,19 @@ struct tape_summary {
     const bool quoted = ladder.two_sided() && !ladder.crossed();
     quoted_since = quoted ? t : nan;
     if (quoted && std::isnan(next_grid)) next_grid = t + grid_ns;
+    if (e.kind == order_flow_kind::market) {
+      if (market_run && e.time == market_time && e.side == market_side) {
+        out.market_order_lots.back() += e.quantity / options.lot_quantity;
+      } else {
+        out.market_order_lots.push_back(e.quantity / options.lot_quantity);
+      }
+      market_run = true;
+      market_time = e.time;
+      market_side = e.side;
+    } else if (e.kind != order_flow_kind::set_quantity) {
+      market_run = false;
+      if (e.kind == order_flow_kind::limit) out.limit_order_lots.push_back(e.quantity / options.lot_quantity);
+    }
     if (e.kind != order_flow_kind::set_quantity) {
       ++out.events;
       if (!std::isnan(last_event_ns)) out.inter_event_seconds.push_back((t - last_event_ns) * 1e-9);

@@ -76,12 +76,9 @@ class zero_intelligence_model : public detail::simulation::simulator_base<zero_i
     limit_scale_ = static_cast<double>(2 * L_) / limit_total_;
     limits_ = detail::simulation::alias_table(both);
     for (std::size_t i = 0; i < L_; ++i) theta_per_lot_[i] = params_.theta[i] / params_.mean_size();
-    if (!params_.size_probabilities.empty()) {
-      cum_size_.resize(params_.size_probabilities.size());
-      double s = 0.0;
-      for (std::size_t k = 0; k < cum_size_.size(); ++k) cum_size_[k] = (s += params_.size_probabilities[k]);
-      cum_size_.back() = std::numeric_limits<double>::infinity();
-    }
+    cum_size_ = cumulative(params_.size_probabilities);
+    cum_market_size_ =
+        params_.market_size_probabilities.empty() ? cum_size_ : cumulative(params_.market_size_probabilities);
     const auto mid = static_cast<std::int64_t>(std::floor(params_.initial_price / params_.tick_size));
     book_.reset(mid, mid + 1);
     for (std::size_t i = 1; i <= L_; ++i) {
@@ -108,10 +105,20 @@ class zero_intelligence_model : public detail::simulation::simulator_base<zero_i
     return p;
   }
 
-  [[nodiscard]] std::int64_t draw_size() noexcept {
-    if (cum_size_.empty()) return 1;
+  /// The cumulative law of 1, 2, ... lots (empty for unit sizes; the last entry infinite).
+  [[nodiscard]] static std::vector<double> cumulative(const std::vector<double>& probabilities) {
+    std::vector<double> c(probabilities.size());
+    double s = 0.0;
+    for (std::size_t k = 0; k < c.size(); ++k) c[k] = (s += probabilities[k]);
+    if (!c.empty()) c.back() = std::numeric_limits<double>::infinity();
+    return c;
+  }
+
+  /// A size in lots from cumulative law `c` (1 when it is empty).
+  [[nodiscard]] std::int64_t draw_size(const std::vector<double>& c) noexcept {
+    if (c.empty()) return 1;
     const double u = rng_.uniform();
-    return static_cast<std::int64_t>(std::upper_bound(cum_size_.begin(), cum_size_.end(), u) - cum_size_.begin()) + 1;
+    return static_cast<std::int64_t>(std::upper_bound(c.begin(), c.end(), u) - c.begin()) + 1;
   }
 
   /// The sum of every event's rate (kept up to date by `apply`, `on_book_change` and
@@ -139,7 +146,7 @@ class zero_intelligence_model : public detail::simulation::simulator_base<zero_i
       const int s = static_cast<int>(j >= L_);
       const std::size_t i = j - static_cast<std::size_t>(s) * L_;
       const std::int64_t tick = tick_at(s, static_cast<std::int64_t>(i + 1));
-      const std::int64_t lots = draw_size();
+      const std::int64_t lots = draw_size(cum_size_);
       book_.add(s, tick, lots);
       refresh_level(s, i, tick);
       ++report_.limits;
@@ -153,7 +160,7 @@ class zero_intelligence_model : public detail::simulation::simulator_base<zero_i
       const std::int64_t lim =
           s == 0 ? std::numeric_limits<std::int64_t>::min() : std::numeric_limits<std::int64_t>::max();
       ++report_.markets;
-      book_.execute(s, draw_size(), lim, time(), 0,
+      book_.execute(s, draw_size(cum_market_size_), lim, time(), 0,
                     [&](std::int64_t tick, std::int64_t lots) { push(order_flow_kind::market, s, tick, lots); });
       refresh_side(s);
       return;
@@ -168,7 +175,7 @@ class zero_intelligence_model : public detail::simulation::simulator_base<zero_i
     while (!(w[i] > 0.0) && i > 0) --i;  // rounding at the end of the scan
     if (!(w[i] > 0.0)) return;           // nothing to cancel (only reached by rounding)
     const std::int64_t tick = tick_at(s, static_cast<std::int64_t>(i + 1));
-    const std::int64_t lots = book_.cancel(s, tick, draw_size(), [this] { return rng_.uniform(); });
+    const std::int64_t lots = book_.cancel(s, tick, draw_size(cum_size_), [this] { return rng_.uniform(); });
     refresh_level(s, i, tick);
     ++report_.cancels;
     if (lots > 0) push(order_flow_kind::cancel, s, tick, lots);
@@ -271,7 +278,8 @@ class zero_intelligence_model : public detail::simulation::simulator_base<zero_i
   double limit_total_ = 0.0;                   // both sides' limit-order rates
   double limit_scale_ = 0.0;                   // 2L / limit_total_
   detail::simulation::alias_table limits_;
-  std::vector<double> cum_size_;
+  std::vector<double> cum_size_;         // limit orders' (and cancels') sizes
+  std::vector<double> cum_market_size_;  // market orders' sizes
   std::int64_t last_bid_ = 0;
   std::int64_t last_ask_ = 0;
 };

@@ -29,9 +29,10 @@ namespace footprint {
 ///
 /// Quantities are integer numbers of lots of `lot_quantity` instrument units. With
 /// `size_probabilities` empty every order is one lot (the paper's unit sizes); otherwise
-/// `size_probabilities[k-1]` is the probability of an order of k lots, limit and market
-/// alike, and a level of Q lots cancels at rate theta(i) Q / mean size, one order's size at
-/// a time (capped at the queue): the paper's rate per order of average size.
+/// `size_probabilities[k-1]` is the probability of a limit order of k lots, and a level of Q
+/// lots cancels at rate theta(i) Q / mean size, one order's size at a time (capped at the
+/// queue): the paper's rate per order of average size. Market orders draw their sizes from
+/// `market_size_probabilities`, or, when it is empty, from `size_probabilities`.
 struct zero_intelligence_params {
   double tick_size = 0.01;       ///< price units per tick, > 0
   double lot_quantity = 1.0;     ///< instrument units per lot, > 0
@@ -39,17 +40,27 @@ struct zero_intelligence_params {
   std::vector<double> theta{};   ///< cancellation rate per resting order at distance 1..L, 1/s; >= 0, size L
   double mu = 0.0;               ///< market-order rate per side, 1/s; >= 0
   std::vector<double> size_probabilities{};  ///< P(order of k lots), k = 1..; empty = unit sizes; >= 0, sums to 1
-  double initial_price = 100.0;              ///< mid price the simulation starts at, price units, > tick_size
-  std::uint64_t seed = 0;                    ///< random stream
+  /// P(market order of k lots), k = 1..; empty = `size_probabilities`; >= 0, sums to 1
+  std::vector<double> market_size_probabilities{};
+  double initial_price = 100.0;  ///< mid price the simulation starts at, price units, > tick_size
+  std::uint64_t seed = 0;        ///< random stream
 
   /// Number of distances L (the size of `lambda` and `theta`).
   [[nodiscard]] std::size_t levels() const noexcept { return lambda.size(); }
 
-  /// Mean order size in lots (1 for unit sizes).
-  [[nodiscard]] double mean_size() const noexcept {
-    if (size_probabilities.empty()) return 1.0;
+  /// Mean limit-order size in lots (1 for unit sizes).
+  [[nodiscard]] double mean_size() const noexcept { return mean_of(size_probabilities); }
+
+  /// Mean market-order size in lots (`mean_size()` when `market_size_probabilities` is empty).
+  [[nodiscard]] double market_mean_size() const noexcept {
+    return market_size_probabilities.empty() ? mean_size() : mean_of(market_size_probabilities);
+  }
+
+  /// Mean of a law of 1, 2, ... lots (1 for an empty one).
+  [[nodiscard]] static double mean_of(const std::vector<double>& probabilities) noexcept {
+    if (probabilities.empty()) return 1.0;
     double m = 0.0;
-    for (std::size_t k = 0; k < size_probabilities.size(); ++k) m += static_cast<double>(k + 1) * size_probabilities[k];
+    for (std::size_t k = 0; k < probabilities.size(); ++k) m += static_cast<double>(k + 1) * probabilities[k];
     return m;
   }
 
@@ -90,13 +101,15 @@ inline void validate(const zero_intelligence_params& p, std::string_view where) 
   for (double t : p.theta)
     if (!(t >= 0.0) || !std::isfinite(t)) bad("every theta must be finite and >= 0", t);
   if (!(p.mu >= 0.0) || !std::isfinite(p.mu)) bad("mu must be finite and >= 0", p.mu);
-  if (!p.size_probabilities.empty()) {
+  for (const auto* law : {&p.size_probabilities, &p.market_size_probabilities}) {
+    if (law->empty()) continue;
+    const char* name = law == &p.size_probabilities ? "size_probabilities" : "market_size_probabilities";
     double s = 0.0;
-    for (double q : p.size_probabilities) {
-      if (!(q >= 0.0) || !std::isfinite(q)) bad("every size probability must be finite and >= 0", q);
+    for (double q : *law) {
+      if (!(q >= 0.0) || !std::isfinite(q)) bad(concat("every entry of ", name, " must be finite and >= 0"), q);
       s += q;
     }
-    if (std::abs(s - 1.0) > 1e-9) bad("size_probabilities must sum to 1", s);
+    if (std::abs(s - 1.0) > 1e-9) bad(concat(name, " must sum to 1"), s);
   }
   if (!(p.initial_price > p.tick_size) || !std::isfinite(p.initial_price))
     bad("initial_price must be finite and > tick_size", p.initial_price);
