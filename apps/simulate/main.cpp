@@ -495,7 +495,9 @@ int run(const options& o) {
   zij["lambda"] = lam;
   zij["theta"] = th;
   zij["size_probabilities"] = numbers(zi.params.size_probabilities);
+  zij["size_probabilities_std_error"] = numbers(zi.size_probabilities_std_error);
   zij["market_size_probabilities"] = numbers(zi.params.market_size_probabilities);
+  zij["market_size_probabilities_std_error"] = numbers(zi.market_size_probabilities_std_error);
   zij["limit_lot_share"] = zi.limit_lot_share;
   auto table = [](const fp::matrix& m) {
     json a = json::array();

@@ -66,7 +66,7 @@ TEST_CASE("calibration round trip: the zero-intelligence model's rates are recov
 TEST_CASE("calibration round trip: the zero-intelligence model's two size laws are recovered") {
   // Limit orders of 1, 2, 3 lots with P 0.5, 0.3, 0.2; market orders of 1, 2 lots with P 0.6,
   // 0.4. Whole lots round to themselves: every order counts, and each law's entries are
-  // multinomial shares, within 4 standard errors sqrt(p (1 - p) / n).
+  // multinomial shares, within 4 of the fit's standard errors, sqrt(p (1 - p) / n).
   fp::zero_intelligence_params truth = fp::zero_intelligence_params::cont_stoikov_talreja_2010();
   truth.size_probabilities = {0.5, 0.3, 0.2};
   truth.market_size_probabilities = {0.6, 0.4};
@@ -74,15 +74,19 @@ TEST_CASE("calibration round trip: the zero-intelligence model's two size laws a
   const fp::order_flow_statistics st = zero_intelligence_statistics(truth);
   const fp::zero_intelligence_fit fit = fp::fit_zero_intelligence(st);
   CHECK(fit.limit_lot_share == 1.0);
-  auto within = [](const std::vector<double>& got, const std::vector<double>& want, double n) {
+  auto within = [](const std::vector<double>& got, const std::vector<double>& se, const std::vector<double>& want,
+                   double n) {
     REQUIRE(got.size() == want.size());
+    REQUIRE(se.size() == want.size());
     for (std::size_t k = 0; k < want.size(); ++k) {
       CAPTURE(k);
-      CHECK(std::abs(got[k] - want[k]) < 4.0 * std::sqrt(want[k] * (1.0 - want[k]) / n));
+      CHECK(std::abs(got[k] - want[k]) < 4.0 * se[k]);
+      CHECK(se[k] == doctest::Approx(std::sqrt(want[k] * (1.0 - want[k]) / n)).epsilon(0.05));
     }
   };
-  within(fit.params.size_probabilities, truth.size_probabilities, static_cast<double>(st.limit_orders()));
-  within(fit.params.market_size_probabilities, truth.market_size_probabilities,
+  within(fit.params.size_probabilities, fit.size_probabilities_std_error, truth.size_probabilities,
+         static_cast<double>(st.limit_orders()));
+  within(fit.params.market_size_probabilities, fit.market_size_probabilities_std_error, truth.market_size_probabilities,
          static_cast<double>(st.market_orders()));
   CHECK(std::abs(fit.mu.value - truth.mu) < 4.0 * fit.mu.std_error);
   CHECK(std::abs(fit.lambda[0].value - truth.lambda[0]) < 4.0 * fit.lambda[0].std_error);

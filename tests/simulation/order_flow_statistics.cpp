@@ -138,6 +138,10 @@ TEST_CASE("fit_zero_intelligence rates and standard errors by hand") {
   // Limit sizes 1 and 2.5 lots: P(1, 2, 3 lots) = 1/2, 1/4, 1/4, mean 1.75 (the tape's); every
   // order is a lot or more. Market orders: one of 3 lots, so mu = 3 / 1 / 3 / 16.
   CHECK(f.params.size_probabilities == std::vector<double>{0.5, 0.25, 0.25});
+  // multinomial standard errors over the 2 orders: sqrt(p (1 - p) / 2)
+  REQUIRE(f.size_probabilities_std_error.size() == 3);
+  CHECK(f.size_probabilities_std_error[0] == doctest::Approx(std::sqrt(0.25 / 2.0)));
+  CHECK(f.size_probabilities_std_error[1] == doctest::Approx(std::sqrt(0.1875 / 2.0)));
   CHECK(f.mean_size_lots == doctest::Approx(1.75));
   CHECK(f.limit_lot_share == 1.0);
   CHECK(f.params.market_size_probabilities == std::vector<double>{0.0, 0.0, 1.0});

@@ -45,6 +45,11 @@ struct zero_intelligence_fit {
   /// Share of the limit orders that are one lot or more once their sizes are rounded keeping
   /// the volume (`order_flow_statistics::size_histogram`): lambda's factor, 1 with unit sizes.
   double limit_lot_share = 1.0;
+  /// Standard errors of `params.size_probabilities` and `params.market_size_probabilities`
+  /// (same shapes): multinomial, sqrt(p (1 - p) / n), n the orders of one lot or more (the
+  /// split weights counted as orders).
+  std::vector<double> size_probabilities_std_error;
+  std::vector<double> market_size_probabilities_std_error;
 };
 
 /// The queue-reactive model fitted to a tape's statistics (`fit_queue_reactive`).
@@ -90,7 +95,8 @@ inline void require_two_sided(const order_flow_statistics& s, const char* where)
 ///   tape's on the real data sets and the simulated book as much too deep);
 /// - market_size_probabilities: the same for market orders (a run of fills at one time on
 ///   one side is one order), mean m lots; on the real data sets market orders are 3 to 6
-///   times smaller than limit orders, which CST's single size law cannot say;
+///   times smaller than limit orders, which CST's single size law cannot say; both laws with
+///   multinomial standard errors sqrt(p (1 - p) / n), n the orders of one lot or more;
 /// - mu = market quantity / lot / m / (2T): market orders of the simulator's mean size m per
 ///   second, so that the simulated market volume matches the tape's (with unit sizes, m = 1,
 ///   this is CST's mu = N_m S_m / (S_l T)); standard error mu / sqrt(market orders);
@@ -120,8 +126,9 @@ inline void require_two_sided(const order_flow_statistics& s, const char* where)
   f.params.lambda.resize(nl);
   f.params.theta.resize(nl);
   // A size law of 1, 2, ... lots from a volume-keeping histogram (entry k = k lots): returns
-  // the share of orders of one lot or more, fills `law` (empty when there is none) and `mean`.
-  auto law_of = [](std::span<const double> h, std::vector<double>& law, double& mean) {
+  // the share of orders of one lot or more, fills `law` (empty when there is none), its
+  // multinomial standard errors `se` and its `mean`.
+  auto law_of = [](std::span<const double> h, std::vector<double>& law, std::vector<double>& se, double& mean) {
     double total = 0.0;
     double sized = 0.0;
     for (std::size_t k = 0; k < h.size(); ++k) {
@@ -129,6 +136,7 @@ inline void require_two_sided(const order_flow_statistics& s, const char* where)
       if (k > 0) sized += h[k];
     }
     law.clear();
+    se.clear();
     mean = 1.0;
     if (!(sized > 0.0)) return 1.0;
     law.resize(h.size() - 1);
@@ -136,11 +144,14 @@ inline void require_two_sided(const order_flow_statistics& s, const char* where)
     // Drop the empty tail bins (the simulator's sizes stop at the largest observed bin).
     while (!law.empty() && law.back() == 0.0) law.pop_back();
     mean = zero_intelligence_params::mean_of(law);
+    for (const double p : law) se.push_back(std::sqrt(p * (1.0 - p) / sized));
     return sized / total;
   };
-  f.limit_lot_share = law_of(stats.size_histogram(), f.params.size_probabilities, f.mean_size_lots);
+  f.limit_lot_share =
+      law_of(stats.size_histogram(), f.params.size_probabilities, f.size_probabilities_std_error, f.mean_size_lots);
   const std::vector<double> market_sizes = stats.market_size_histogram();
-  (void)law_of(market_sizes, f.params.market_size_probabilities, f.market_mean_size_lots);
+  (void)law_of(market_sizes, f.params.market_size_probabilities, f.market_size_probabilities_std_error,
+               f.market_mean_size_lots);
   for (std::size_t i = 0; i < nl; ++i) {
     const auto n = static_cast<double>(stats.limit_counts()[i]);
     const double se = f.limit_lot_share * std::sqrt(n) / t2;
