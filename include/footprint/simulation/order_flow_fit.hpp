@@ -31,8 +31,8 @@ struct zero_intelligence_fit {
   /// The fitted parameters (tick size and lot of the statistics, initial price = first
   /// two-sided mid, seed 0), ready for `zero_intelligence_model`.
   zero_intelligence_params params;
-  std::vector<parameter_estimate>
-      lambda;  ///< lambda(i), i = 1..L (entry i-1), limit orders of >= 1 lot per second per side
+  /// lambda(i), i = 1..L (entry i-1), limit orders (of one lot or more) per second per side
+  std::vector<parameter_estimate> lambda;
   std::vector<parameter_estimate> theta;  ///< theta(i), cancels per second per resting lot at distance i
   parameter_estimate mu;                  ///< market rate per side, orders of the mean size per second
   parameter_estimate market_order_rate;   ///< market orders (runs of fills) per second per side, as counted

@@ -67,8 +67,8 @@ struct tape_summary {
 /// @param options tick, lot, grid and horizons.
 /// @return the samples; empty vectors when the tape never has both sides quoted.
 /// @throws invalid_argument for options out of range (a horizon or interval that is not a
-///   positive multiple of the grid, depth_ticks below 1); data_error when the tape's time goes backwards (naming
-///   the event index).
+///   positive multiple of the grid, depth_ticks below 1); data_error when the tape's time
+///   goes backwards (naming the event index).
 /// Complexity: O(events x log levels + span / grid).
 [[nodiscard]] inline tape_summary summarize_tape(std::span<const order_flow_event> tape,
                                                  const tape_summary_options& options) {
