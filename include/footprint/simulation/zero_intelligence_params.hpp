@@ -51,11 +51,6 @@ struct zero_intelligence_params {
   /// Mean limit-order size in lots (1 for unit sizes).
   [[nodiscard]] double mean_size() const noexcept { return mean_of(size_probabilities); }
 
-  /// Mean market-order size in lots (`mean_size()` when `market_size_probabilities` is empty).
-  [[nodiscard]] double market_mean_size() const noexcept {
-    return market_size_probabilities.empty() ? mean_size() : mean_of(market_size_probabilities);
-  }
-
   /// Mean of a law of 1, 2, ... lots (1 for an empty one).
   [[nodiscard]] static double mean_of(const std::vector<double>& probabilities) noexcept {
     if (probabilities.empty()) return 1.0;
