@@ -70,6 +70,7 @@ order_flow_fits fit_order_flow(const order_flow_tape& tape, const order_flow_fit
   st.observe(std::span<const fp::order_flow_event>(tape.events));
   fp::zero_intelligence_fit zi = fp::fit_zero_intelligence(st);
   fp::queue_reactive_fit qr = fp::fit_queue_reactive(st);
+  if (o.match_occupancy) qr = fp::match_occupancy(std::move(qr), o.min_cell_seconds);
   std::vector<std::string> notes;
   regularize(qr, o.min_cell_seconds, notes);
   return order_flow_fits{std::move(st), std::move(zi), std::move(qr), std::move(notes)};

@@ -46,6 +46,9 @@ struct order_flow_fit_options {
   fp::index queue_levels = 3;      // K of the queue-reactive fit
   fp::index max_queue = 20;        // Q of its tables
   double min_cell_seconds = 30.0;  // thinner cells take the rates of the queue size below
+  // the queue-reactive limit rates set so that each queue's invariant law is the tape's
+  // occupancy (fp::match_occupancy, with min_cell_seconds) instead of HLR's events / time
+  bool match_occupancy = false;
 };
 
 /// The two models fitted to a tape (queue-reactive tables regularised where thin, see

@@ -64,6 +64,7 @@ struct options {
   fp::index queue_levels = 3;  // K of the queue-reactive fit
   fp::index max_queue = 20;    // Q of the queue-reactive tables
   double min_cell_seconds = 30.0;
+  bool match_occupancy = false;
   double realism_seconds = 0.0;           // 0: the tape's span, at most 6.5 hours
   std::vector<double> impact_sizes;       // multiples of the quantity for the impact curve (empty: none)
   std::string impact_duration = "fixed";  // the impact curve's TWAPs: all over --horizon, or m x --horizon
@@ -440,7 +441,8 @@ int run(const options& o) {
   apps::order_flow_fits fits = apps::fit_order_flow(t, {.levels = o.levels,
                                                         .queue_levels = o.queue_levels,
                                                         .max_queue = o.max_queue,
-                                                        .min_cell_seconds = o.min_cell_seconds});
+                                                        .min_cell_seconds = o.min_cell_seconds,
+                                                        .match_occupancy = o.match_occupancy});
   notes.insert(notes.end(), fits.notes.begin(), fits.notes.end());
   if (!has_data) fits.zero_intelligence.params = fp::zero_intelligence_params::cont_stoikov_talreja_2010();
   // the queue-reactive model's order-flow feedback is set, not fitted (docs/simulation.md)
@@ -481,9 +483,10 @@ int run(const options& o) {
   for (std::size_t i = 0; i < zi.lambda.size(); ++i)
     std::fprintf(g_out, "  i=%2zu lambda %.4g (se %.2g)  theta %.4g (se %.2g)\n", i + 1, zi.lambda[i].value,
                  zi.lambda[i].std_error, zi.theta[i].value, zi.theta[i].std_error);
-  std::fprintf(g_out, "queue-reactive fit: K %ld, Q %ld, theta %.3f (%zu moves of %zu depletions)\n",
+  std::fprintf(g_out, "queue-reactive fit: K %ld, Q %ld, theta %.3f (%zu moves of %zu depletions); limit rates %s\n",
                static_cast<long>(qr.params.levels()), static_cast<long>(qr.params.max_tabulated()), qr.params.theta,
-               qr.moves, qr.depletions);
+               qr.moves, qr.depletions,
+               o.match_occupancy ? "matching the queue sizes observed (--match-occupancy)" : "HLR's events / time");
   json zij = json{{"lot_quantity", lot},
                   {"two_sided_seconds", zi.two_sided_seconds},
                   {"mu", estimate(zi.mu)},
@@ -513,6 +516,7 @@ int run(const options& o) {
   doc["queue_reactive"] = json{{"fit", json{{"theta", number(qr.params.theta)},
                                             {"depletions", qr.depletions},
                                             {"moves", qr.moves},
+                                            {"limit_rates", o.match_occupancy ? "match_occupancy" : "events_over_time"},
                                             {"limit_rate", table(qr.params.limit_rate)},
                                             {"cancel_rate", table(qr.params.cancel_rate)},
                                             {"market_rate", table(qr.params.market_rate)},
@@ -606,6 +610,9 @@ int main(int argc, char** argv) {
   app.add_option("--min-cell-seconds", o.min_cell_seconds,
                  "queue-reactive cells observed less long take the rates below them")
       ->check(apps::at_least(0.0, false));
+  app.add_flag("--match-occupancy", o.match_occupancy,
+               "queue-reactive limit rates from detailed balance with the tape's queue sizes (match_occupancy), not "
+               "HLR's events / time");
   app.add_option("--realism-seconds", o.realism_seconds,
                  "simulated seconds of the realism check (default the data's span)")
       ->check(apps::at_least(0.0, false));

@@ -146,6 +146,24 @@ TEST_CASE(
   CHECK(std::abs(moving.theta.value - 0.6) < 4.0 * moving.theta.std_error);
 }
 
+TEST_CASE("calibration round trip: match_occupancy recovers the limit rates of a tape without price moves") {
+  // Without price moves the queues are the birth-death chains of HLR's Model I, whose invariant
+  // law is the occupancy: detailed balance then gives the true limit rates back (the cells
+  // from 0 to Q - 1 = 3 observed 200 s or more, within 4 of the new errors).
+  fp::queue_reactive_params truth;
+  const fp::queue_reactive_fit fit = fp::match_occupancy(fit_queue_reactive_tape(0.0, truth), 200.0);
+  int checked = 0;
+  for (fp::index i = 0; i < 2; ++i)
+    for (fp::index q = 0; q < 3; ++q) {
+      CAPTURE(i);
+      CAPTURE(q);
+      if (fit.seconds(i, q) < 200.0 || fit.seconds(i, q + 1) < 200.0) continue;
+      ++checked;
+      CHECK(std::abs(fit.params.limit_rate(i, q) - truth.limit_rate(i, q)) < 4.0 * fit.limit_rate_std_error(i, q));
+    }
+  CHECK(checked == 6);
+}
+
 TEST_CASE("summarize_tape and compare_realism: a tape against itself and against a hand-made book") {
   // a hand-made tape: a one-tick book of 2 lots a side, then the ask refilled each second
   std::vector<fp::order_flow_event> tape;

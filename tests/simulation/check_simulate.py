@@ -23,7 +23,9 @@ CASE is one of:
   binance    the Binance spot capture (two files): the same; skipped without the data
   (binance also: the impact curve of a book whose peaks are all <= 0 says how many sizes had
   a positive peak instead of an exponent of nan; the event budget at 1 USDT counts the
-  queue-reactive model's events a second, about 60, not the tape's 431)
+  queue-reactive model's events a second, about 60, not the tape's 431; at 1 USDT the
+  queue-reactive spread is more than 5 of the data's sd off in W1 with HLR's limit rates, and
+  within one with --match-occupancy)
   (goog, bitstamp, binance: a model whose simulated mid's variance is ten times off the data's
   over the signature plot has a note naming it, the others none; on Binance at the venue's tick
   the zero-intelligence model has one)
@@ -336,6 +338,21 @@ def case_binance(sim, data):
         fail(f"binance: the budget at 1 USDT counts {rate} events a second, not the queue-reactive model's "
              f"(about 60; the tape's are 431): exit {refused.returncode}, {refused.stderr.strip()}")
     ok(f"binance: the budget counts the queue-reactive model's {float(rate[0]):.0f} events a second")
+    # HLR's limit rates give the first queue an invariant law empty 80% of the time (the data's
+    # first queue: 7%), and a spread of about 4 ticks against 1.0; with --match-occupancy the
+    # queues' invariant laws are the observed queue sizes and the spread is the data's
+    # (docs/simulation.md, "Matching the observed occupancy")
+    spread = {}
+    for flag in [[], ["--match-occupancy"]]:
+        doc = run_json([sim] + FAST + ["--binance"] + files + ["--tick-size", "1", "--model", "qr"] + flag)
+        rates = doc["queue_reactive"]["fit"]["limit_rates"]
+        row = [r for r in doc["queue_reactive"]["realism"]["rows"] if r["statistic"] == "spread_ticks"][0]
+        spread[rates] = row["wasserstein_scaled"]
+    if set(spread) != {"events_over_time", "match_occupancy"} or not (
+            spread["events_over_time"] > 5.0 and spread["match_occupancy"] < 1.0):
+        fail(f"binance: the queue-reactive spread at 1 USDT, W1 / sd by limit rates: {spread}")
+    ok(f"binance: the queue-reactive spread at 1 USDT, W1 / sd: HLR's rates {spread['events_over_time']:.2f}, "
+       f"matching the occupancy {spread['match_occupancy']:.2f}")
 
 
 def case_plot(sim, _data):

@@ -2,6 +2,7 @@
 // integral worked out by hand in the comments, the rates and standard errors from them, and
 // the errors for bad options and bad tapes.
 #include "footprint/simulation/order_flow_fit.hpp"
+#include "footprint/simulation/queue_reactive_model.hpp"
 
 #include <doctest/doctest.h>
 
@@ -182,6 +183,66 @@ TEST_CASE("fit_queue_reactive rates, empty cells and theta by hand") {
   CHECK(f.params.theta == 1.0);
   CHECK(f.params.theta_reinit == 0.0);
   CHECK(f.params.initial_price == doctest::Approx(10.5));
+}
+
+// A fit made by hand: K = 2, Q = 4, the rates of two_levels in queue_reactive_model.cpp and
+// occupancies unlike that chain's invariant law.
+fp::queue_reactive_fit hand_fit() {
+  fp::queue_reactive_fit f;
+  f.params.limit_rate = fp::matrix{{2.0, 1.5, 1.2, 1.0, 0.8}, {1.5, 1.2, 1.0, 0.9, 0.8}};
+  f.params.cancel_rate = fp::matrix{{0.0, 0.4, 0.6, 0.8, 1.0}, {0.0, 0.3, 0.5, 0.7, 0.9}};
+  f.params.market_rate = fp::matrix{{0.0, 0.5, 0.5, 0.5, 0.5}, {0.0, 0.2, 0.2, 0.2, 0.2}};
+  f.seconds = fp::matrix{{100.0, 400.0, 300.0, 200.0, 100.0}, {50.0, 300.0, 10.0, 200.0, 100.0}};
+  f.limit_rate_std_error = fp::matrix::Constant(2, 5, 0.1);
+  f.cancel_rate_std_error = fp::matrix::Constant(2, 5, 0.03);
+  f.market_rate_std_error = fp::matrix::Constant(2, 5, 0.04);
+  f.params.theta = 0.7;
+  return f;
+}
+
+TEST_CASE("match_occupancy: the chain's invariant law is the observed occupancy by detailed balance") {
+  const fp::queue_reactive_fit hlr = hand_fit();
+  const fp::queue_reactive_fit m = fp::match_occupancy(hlr, 30.0);
+  // queue 1: limit(q - 1) = (cancel(q) + market(q)) T(q) / T(q - 1), q = 1..Q - 1 = 3
+  CHECK(m.params.limit_rate(0, 0) == doctest::Approx(0.9 * 400.0 / 100.0));
+  CHECK(m.params.limit_rate(0, 1) == doctest::Approx(1.1 * 300.0 / 400.0));
+  CHECK(m.params.limit_rate(0, 2) == doctest::Approx(1.3 * 200.0 / 300.0));
+  CHECK(m.params.limit_rate(0, 3) == 1.0);  // column Q pools the larger queues: HLR's rates stay
+  CHECK(m.params.limit_rate(0, 4) == 0.8);
+  // the simulator's invariant law: pi(q) / pi(0) = T(q) / T(0) below Q
+  const fp::queue_reactive_model sim(m.params);
+  const std::vector<double> pi = sim.invariant_distribution(1);
+  for (std::size_t q = 1; q < 4; ++q) CHECK(pi[q] / pi[0] == doctest::Approx(m.seconds(0, q) / m.seconds(0, 0)));
+  // HLR's chain says otherwise: pi(1) / pi(0) = 2 / 0.9, not 4
+  CHECK(fp::queue_reactive_model(hlr.params).invariant_distribution(1)[1] /
+            fp::queue_reactive_model(hlr.params).invariant_distribution(1)[0] ==
+        doctest::Approx(2.0 / 0.9));
+  // queue 2: market orders left out (as in its invariant law); size 2 was observed 10 s, less
+  // than 30: the rates into it and out of it stay HLR's
+  CHECK(m.params.limit_rate(1, 0) == doctest::Approx(0.3 * 300.0 / 50.0));
+  CHECK(m.params.limit_rate(1, 1) == 1.2);
+  CHECK(m.params.limit_rate(1, 2) == 1.0);
+  CHECK(fp::match_occupancy(hlr, 5.0).params.limit_rate(1, 1) == doctest::Approx(0.5 * 10.0 / 300.0));
+  // the death rates, theta and the occupancies are unchanged
+  CHECK(m.params.cancel_rate == hlr.params.cancel_rate);
+  CHECK(m.params.market_rate == hlr.params.market_rate);
+  CHECK(m.params.theta == 0.7);
+  CHECK(m.seconds == hlr.seconds);
+  // errors: the death rate's relative error times the new rate
+  CHECK(m.limit_rate_std_error(0, 0) == doctest::Approx(std::sqrt(0.03 * 0.03 + 0.04 * 0.04) * 4.0));
+  CHECK(m.limit_rate_std_error(1, 0) == doctest::Approx(0.03 * 6.0));
+  CHECK(m.limit_rate_std_error(0, 3) == 0.1);
+  // no death observed at a size: nothing to balance, HLR's rate stays
+  fp::queue_reactive_fit dead = hand_fit();
+  dead.params.cancel_rate(1, 3) = 0.0;
+  CHECK(fp::match_occupancy(dead, 0.0).params.limit_rate(1, 2) == 1.0);
+  // bad arguments
+  CHECK_THROWS_WITH_AS(static_cast<void>(fp::match_occupancy(hlr, -1.0)), doctest::Contains("min_seconds"),
+                       fp::invalid_argument);
+  CHECK_THROWS_AS(static_cast<void>(fp::match_occupancy(hlr, std::nan(""))), fp::invalid_argument);
+  fp::queue_reactive_fit wrong = hand_fit();
+  wrong.seconds = fp::matrix::Zero(2, 4);
+  CHECK_THROWS_AS(static_cast<void>(fp::match_occupancy(wrong)), fp::dimension_mismatch);
 }
 
 TEST_CASE("fit_zero_intelligence power law is exact on lambda proportional to 1 over i") {

@@ -290,4 +290,63 @@ inline void require_two_sided(const order_flow_statistics& s, const char* where)
   return f;
 }
 
+/// Sets each queue's limit (birth) rates so that its invariant law is the occupancy observed
+/// on the tape, keeping the cancel and market (death) rates of `fit_queue_reactive`.
+///
+/// HLR's estimator (events / time in each state) gives a birth-death chain whose invariant law
+/// (their section 2.3.3, the law the simulator draws queues from after a price move) can be far
+/// from the queue sizes the tape shows: on the real data sets the events that change a queue
+/// by less than a lot, and the queues that change identity when p_ref moves, are outside the
+/// chain. On the GOOG day (0.13 USD grid, Q = 20) the second queue's invariant mean is 19.5
+/// lots against 4.7 observed, and on Binance at 1 USDT the first queue's invariant law is
+/// empty 80% of the time against 7% (docs/simulation.md, "Matching the observed occupancy"
+/// under Estimators). Detailed balance,
+/// pi(q - 1) limit(q - 1) = pi(q) (cancel(q) + market(q)) with pi(q) = T_i(q) / T_i the share
+/// of the time queue i spent at q lots, gives
+///     limit_rate(i, q - 1) = (cancel_rate(i, q) + market_rate(i, q)) x T_i(q) / T_i(q - 1),
+/// market orders counted at the first queue only (as in the invariant law), for q = 1..Q - 1
+/// wherever both T_i(q - 1) and T_i(q) are at least `min_seconds` and the death rate is > 0
+/// (elsewhere, and at column Q, which pools the larger queues, the rate stays HLR's). Where
+/// every cell from 0 to q is kept, the chain's pi(q) / pi(0) is then T_i(q) / T_i(0) exactly.
+/// The death rates, which empty the first queue and so move the price, stay as estimated; the
+/// replaced rates' standard errors are the death rate's relative error times the new rate
+/// (T_i(q) / T_i(q - 1) taken as exact). The others (theta, the death rates, their errors,
+/// `seconds`) are unchanged.
+/// @param fit a fit from `fit_queue_reactive` (its `seconds` and rate tables of one shape)
+/// @param min_seconds the least time at both sizes for a rate to be replaced, seconds, >= 0
+///   and finite
+/// @return the fit with the replaced limit rates and their errors
+/// @throws invalid_argument when `min_seconds` is negative or not finite;
+///   dimension_mismatch when `seconds` and the rate tables differ in shape
+/// Complexity: O(K Q).
+[[nodiscard]] inline queue_reactive_fit match_occupancy(queue_reactive_fit fit, double min_seconds = 30.0) {
+  constexpr const char* where = "footprint::match_occupancy";
+  if (!(min_seconds >= 0.0) || !std::isfinite(min_seconds))
+    throw invalid_argument(detail::concat(where, ": min_seconds must be finite and >= 0 (got ", min_seconds, ")"));
+  queue_reactive_params& p = fit.params;
+  if (fit.seconds.rows() != p.limit_rate.rows() || fit.seconds.cols() != p.limit_rate.cols())
+    throw dimension_mismatch(where, "seconds, shape of limit_rate", p.limit_rate.rows() * p.limit_rate.cols(),
+                             fit.seconds.rows() * fit.seconds.cols());
+  const bool has_errors = fit.limit_rate_std_error.rows() == p.limit_rate.rows() &&
+                          fit.limit_rate_std_error.cols() == p.limit_rate.cols() &&
+                          fit.cancel_rate_std_error.size() == p.limit_rate.size() &&
+                          fit.market_rate_std_error.size() == p.limit_rate.size();
+  for (index i = 0; i < p.levels(); ++i)
+    for (index q = 1; q < p.max_tabulated(); ++q) {
+      const double below = fit.seconds(i, q - 1);
+      const double at = fit.seconds(i, q);
+      if (!(below >= min_seconds && at >= min_seconds && below > 0.0 && at > 0.0)) continue;
+      const double market = i == 0 ? p.market_rate(i, q) : 0.0;
+      const double death = p.cancel_rate(i, q) + market;
+      if (!(death > 0.0)) continue;
+      p.limit_rate(i, q - 1) = death * at / below;
+      if (!has_errors) continue;
+      const double se_c = fit.cancel_rate_std_error(i, q);
+      const double se_m = i == 0 ? fit.market_rate_std_error(i, q) : 0.0;
+      fit.limit_rate_std_error(i, q - 1) = std::sqrt(se_c * se_c + se_m * se_m) * at / below;
+    }
+  detail::simulation::validate(p, where);
+  return fit;
+}
+
 }  // namespace footprint
