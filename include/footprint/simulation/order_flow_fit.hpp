@@ -312,7 +312,8 @@ inline void require_two_sided(const order_flow_statistics& s, const char* where)
 /// replaced rates' standard errors are the death rate's relative error times the new rate
 /// (T_i(q) / T_i(q - 1) taken as exact). The others (theta, the death rates, their errors,
 /// `seconds`) are unchanged.
-/// @param fit a fit from `fit_queue_reactive` (its `seconds` and rate tables of one shape)
+/// @param fit a fit from `fit_queue_reactive` (its `seconds` and rate tables of one shape; the
+///   errors are replaced where its three error tables have that shape too, as a fit's have)
 /// @param min_seconds the least time at both sizes for a rate to be replaced, seconds, >= 0
 ///   and finite
 /// @return the fit with the replaced limit rates and their errors
