@@ -85,6 +85,9 @@ int main(int argc, char** argv) {
                  "(queue-reactive, Huang, Lehalle and Rosenbaum 2015)")
       ->check(CLI::IsMember({"zi", "qr"}))
       ->capture_default_str();
+  app.add_flag("--match-occupancy", o.match_occupancy,
+               "with --simulator qr: limit rates from detailed balance with the tape's queue sizes "
+               "(footprint::match_occupancy), not HLR's events / time (docs/simulation.md)");
   load_opt->excludes(simulate_opt);
   app.add_option("--price-collar-bps", o.price_collar_bps,
                  "risk overlay: a child priced further than this from the mid is blocked (RTS 6 art. 15 price "
@@ -110,6 +113,9 @@ int main(int argc, char** argv) {
       throw fp::invalid_argument(
           "--simulate needs order flow to fit the simulator: --lobster, --binance or --bitstamp "
           "(the built-in market has none; footprint-simulate runs the paper's book without data)");
+    if (o.match_occupancy && (o.simulate == 0 || o.simulator != "qr"))
+      throw fp::invalid_argument(
+          "--match-occupancy sets the queue-reactive simulator's limit rates: use it with --simulate N --simulator qr");
     progress prog(o.quiet);
     if (!o.load_model_path.empty()) {
       prog.start("reading the saved analysis and pricing the strategies");

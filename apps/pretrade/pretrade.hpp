@@ -54,6 +54,7 @@ struct options {
   std::string calibration_path;  // --calibration: footprint-backtest's conformal calibration
   std::size_t simulate = 0;      // --simulate N: each strategy also executed N times in the simulator (0: not)
   std::string simulator = "zi";  // --simulator: zi (zero-intelligence) or qr (queue-reactive)
+  bool match_occupancy = false;  // --match-occupancy: the qr limit rates from the observed queue sizes
   // The risk overlay's hard limits (docs/risk-overlay.md): RTS 6 art. 15 price collar and
   // maximum child quantity and value; infinity: no limit.
   double price_collar_bps = 100.0;

@@ -24,7 +24,7 @@ void simulate_strategies(report& rep) {
         "(the built-in market has none; footprint-simulate runs the paper's book without data)");
   simulation_context& sim = rep.simulation;
   const apps::order_flow_tape tape = apps::load_order_flow(o.data, 0.0);
-  const apps::order_flow_fits fits = apps::fit_order_flow(tape, {});
+  const apps::order_flow_fits fits = apps::fit_order_flow(tape, {.match_occupancy = o.match_occupancy});
   sim.model = o.simulator;
   sim.paths = o.simulate;
   sim.tick_size = tape.tick_size;
@@ -34,9 +34,12 @@ void simulate_strategies(report& rep) {
     sim.notes.insert(sim.notes.end(), fits.notes.begin(), fits.notes.end());  // the tables' regularisation
   char grid[32];
   std::snprintf(grid, sizeof grid, "%g", tape.tick_size);
-  sim.description = fp::detail::concat(o.simulator == "qr" ? "queue-reactive (Huang, Lehalle and Rosenbaum 2015)"
-                                                           : "zero-intelligence (Cont, Stoikov and Talreja 2010)",
-                                       " model fitted on ", tape.description, " (", tape.events.size(),
+  const std::string model =
+      o.simulator != "qr" ? "zero-intelligence (Cont, Stoikov and Talreja 2010)"
+      : o.match_occupancy ? "queue-reactive (Huang, Lehalle and Rosenbaum 2015; limit rates matching the queue sizes "
+                            "observed)"
+                          : "queue-reactive (Huang, Lehalle and Rosenbaum 2015)";
+  sim.description = fp::detail::concat(model, " model fitted on ", tape.description, " (", tape.events.size(),
                                        " order-flow events, grid ", grid, ")");
   const fp::pretrade_report& a = rep.analysis;
   const fp::side side = a.order.side;

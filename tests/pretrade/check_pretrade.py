@@ -357,6 +357,10 @@ def simulate(binary, data):
              if fill_notes and f" {s['name']} " in fill_notes[0].split(" filled that share")[0]]
     check(len(fill_notes) == (1 if short else 0) and named == short,
           f"strategies filling less than 99% of the {share:.3f} whole lots carry are named in one note ({short}): {fill_notes}")
+    # The queue-reactive simulator with its limit rates matched to the day's queue sizes says so.
+    r = run(binary, ["--lobster", *files, "--simulate", "20", "--simulator", "qr", "--match-occupancy", "--quiet"])
+    check(r.returncode == 0 and "limit rates matching the queue sizes observed" in r.stdout,
+          f"--simulator qr --match-occupancy: exit {r.returncode}, the model named: {r.stderr.strip()}")
     # A million executions of each strategy would run for hours: refused before simulating.
     r = run(binary, ["--lobster", *files, "--simulate", "1000000", "--quiet"])
     lines = r.stderr.strip().splitlines()
@@ -380,6 +384,7 @@ def bad_args(binary, data):
         (["--bitstamp", "/etc/hostname"], "bitstamp"),
         (["--simulate", "50"], "order flow"),
         (["--simulate", "1"], "simulate"),
+        (["--match-occupancy"], "--simulator qr"),  # the queue-reactive simulator's option alone
         (["--threshold-bps", "nan"], "finite number"),
         (["--quantity", "1e300"], "overflow"),  # printed inf and NaN costs and exited 0
     ]
