@@ -52,6 +52,36 @@ void regularize(fp::queue_reactive_fit& f, double min_seconds, std::vector<std::
   if (!std::isfinite(p.theta)) p.theta = 0.5;
 }
 
+// A note for each queue whose fitted chain's invariant law (the law the simulator draws it from
+// at a price move) has a mean size, capped at Q, more than twice or less than half the tape's,
+// and half a lot or more away from it: the book the model draws is not the data's
+// (docs/simulation.md, Estimators).
+void check_occupancy(const fp::queue_reactive_fit& f, bool matched, std::vector<std::string>& notes) {
+  const fp::queue_reactive_model model(f.params);
+  const fp::index cap = f.params.max_tabulated();
+  for (fp::index i = 0; i < f.params.levels(); ++i) {
+    const std::vector<double> pi = model.invariant_distribution(i + 1);
+    double chain = 0.0;
+    for (std::size_t q = 0; q < pi.size(); ++q) chain += pi[q] * static_cast<double>(std::min<fp::index>(q, cap));
+    double seconds = 0.0;
+    double tape = 0.0;
+    for (fp::index q = 0; q <= cap; ++q) {
+      seconds += f.seconds(i, q);
+      tape += f.seconds(i, q) * static_cast<double>(q);
+    }
+    if (!(seconds > 0.0)) continue;
+    tape /= seconds;
+    if (!(chain > 2.0 * tape || 2.0 * chain < tape) || std::abs(chain - tape) < 0.5) continue;
+    char text[320];
+    std::snprintf(text, sizeof text,
+                  "queue-reactive queue %ld: its fitted chain's mean size is %.3g lots against the data's %.3g (sizes "
+                  "capped at %ld), so the queues drawn at a price move are not the data's%s",
+                  static_cast<long>(i + 1), chain, tape, static_cast<long>(cap),
+                  matched ? "" : "; --match-occupancy sets the limit rates from the data's queue sizes");
+    notes.emplace_back(text);
+  }
+}
+
 }  // namespace
 
 bool has_order_flow(const data_options& d) { return !d.lobster.empty() || !d.binance.empty() || !d.bitstamp.empty(); }
@@ -73,6 +103,7 @@ order_flow_fits fit_order_flow(const order_flow_tape& tape, const order_flow_fit
   if (o.match_occupancy) qr = fp::match_occupancy(std::move(qr), o.min_cell_seconds);
   std::vector<std::string> notes;
   regularize(qr, o.min_cell_seconds, notes);
+  check_occupancy(qr, o.match_occupancy, notes);
   return order_flow_fits{std::move(st), std::move(zi), std::move(qr), std::move(notes)};
 }
 

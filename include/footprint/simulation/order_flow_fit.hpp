@@ -297,7 +297,7 @@ inline void require_two_sided(const order_flow_statistics& s, const char* where)
 /// (their section 2.3.3, the law the simulator draws queues from after a price move) can be far
 /// from the queue sizes the tape shows: on the real data sets the events that change a queue
 /// by less than a lot, and the queues that change identity when p_ref moves, are outside the
-/// chain. On the GOOG day (0.13 USD grid, Q = 20) the second queue's invariant mean is 19.5
+/// chain. On the GOOG day (0.13 USD grid, Q = 20) the second queue's invariant mean is 18.6
 /// lots against 4.7 observed, and on Binance at 1 USDT the first queue's invariant law is
 /// empty 80% of the time against 7% (docs/simulation.md, "Matching the observed occupancy"
 /// under Estimators). Detailed balance,
