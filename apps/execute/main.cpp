@@ -51,7 +51,8 @@ FILE* g_out = stdout;  // the text report: stdout, or nowhere when the JSON goes
 
 struct options {
   apps::data_options data;
-  std::string env = "zi";  // ac, zi, qr
+  std::string env = "zi";        // ac, zi, qr
+  bool match_occupancy = false;  // qr: limit rates from the data's queue sizes (fp::match_occupancy)
   std::string side = "buy";
   double quantity = 0.0;    // instrument units; 0: 10 lots (ac: the paper's 10^6 shares)
   double horizon = 60.0;    // seconds (simulators)
@@ -312,7 +313,7 @@ int run(options o) {
     }
     notes.insert(notes.end(), t.notes.begin(), t.notes.end());
     say(o, "fitting the simulators to " + std::to_string(t.events.size()) + " order-flow events");
-    const apps::order_flow_fits fits = apps::fit_order_flow(t, {});
+    const apps::order_flow_fits fits = apps::fit_order_flow(t, {.match_occupancy = o.match_occupancy});
     // the queue-reactive tables' regularisation: a word on the queue-reactive model only
     if (o.env == "qr") notes.insert(notes.end(), fits.notes.begin(), fits.notes.end());
     const double traded = apps::traded_rate(t);
@@ -342,6 +343,9 @@ int main(int argc, char** argv) {
   apps::add_data_options(app, o.data);
   app.add_option("--env", o.env, "ac (the Almgren-Chriss world), zi (zero-intelligence) or qr (queue-reactive)")
       ->check(CLI::IsMember({"ac", "zi", "qr"}));
+  app.add_flag("--match-occupancy", o.match_occupancy,
+               "with --env qr: limit rates from detailed balance with the data's queue sizes "
+               "(footprint::match_occupancy), not HLR's events / time");
   app.add_option("--side", o.side, "buy or sell")->check(CLI::IsMember({"buy", "sell"}));
   app.add_option("--quantity", o.quantity, "order quantity, instrument units (default 10 lots; ac: 10^6 shares)")
       ->check(apps::at_least(0.0, true));
@@ -367,6 +371,9 @@ int main(int argc, char** argv) {
   app.add_option("--save-dqn", o.save_dqn, "save the trained double DQN (JSON)");
   apps::add_output_options(app, o.json_path, o.quiet);
   return apps::parse_and_run(app, argc, argv, "footprint-execute", [&] {
+    if (o.match_occupancy && o.env != "qr")
+      throw fp::invalid_argument(
+          "--match-occupancy sets the queue-reactive simulator's limit rates: use it with --env qr");
     g_out = apps::report_stream(o.json_path);  // the JSON instead of the text with --json -
     o.quiet = o.quiet || o.json_path == "-";
     return run(o);

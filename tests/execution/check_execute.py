@@ -180,6 +180,9 @@ def case_bad_args(exe):
         p = run([exe, "--env", "ac", option, "/nonexistent/agent.json", "--quiet"])
         if p.returncode != 1 or "/nonexistent/agent.json" not in p.stderr:
             fail(f"bad-args: {option}: missing agent file: exit {p.returncode}: {p.stderr}")
+    p = run([exe, "--env", "zi", "--match-occupancy", "--quiet"])
+    if p.returncode != 1 or "--env qr" not in p.stderr:
+        fail(f"bad-args: --match-occupancy without --env qr: exit {p.returncode}: {p.stderr}")
     p = run([exe, "--agent", "neither"])
     if p.returncode != 2:
         fail(f"bad-args: --agent neither: exit {p.returncode}")
