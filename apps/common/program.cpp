@@ -77,6 +77,51 @@ CLI::Validator at_least(double low, bool strict) {
       bound, "at_least");
 }
 
+double parse_duration(const std::string& text, const std::string& option) {
+  std::size_t used = 0;
+  double value = 0.0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    throw footprint::invalid_argument(
+        footprint::detail::concat(option, ": expected seconds or a number with s, m, min or h (got '", text, "')"));
+  }
+  const std::string unit = text.substr(used);
+  double scale = 0.0;
+  if (unit.empty() || unit == "s") {
+    scale = 1.0;
+  } else if (unit == "m" || unit == "min") {
+    scale = 60.0;
+  } else if (unit == "h") {
+    scale = 3600.0;
+  }
+  if (scale == 0.0)
+    throw footprint::invalid_argument(
+        footprint::detail::concat(option, ": unknown unit '", unit, "' in '", text, "' (use s, m, min or h)"));
+  if (!(value > 0.0))
+    throw footprint::invalid_argument(footprint::detail::concat(option, ": must be > 0 (got '", text, "')"));
+  if (!std::isfinite(value * scale))
+    throw footprint::invalid_argument(footprint::detail::concat(option, ": must be finite (got '", text, "')"));
+  return value * scale;
+}
+
+CLI::Validator duration(const std::string& option) {
+  return CLI::Validator(
+      [option](std::string& text) -> std::string {
+        try {
+          char seconds[32];
+          std::snprintf(seconds, sizeof seconds, "%.17g", parse_duration(text, option));
+          text = seconds;
+          return {};
+        } catch (const footprint::invalid_argument& e) {
+          // the message without the option's name, which CLI11 puts in front
+          const std::string what = e.what();
+          return what.substr(std::min(what.size(), option.size() + 2));
+        }
+      },
+      "DURATION", "duration");
+}
+
 void add_output_options(CLI::App& app, std::string& json_path, bool& quiet) {
   app.add_option("--json", json_path, "write the report as JSON to this file ('-' for stdout)");
   app.add_flag("--quiet", quiet, "no progress messages");

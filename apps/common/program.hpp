@@ -26,6 +26,16 @@ CLI::Validator finite_number();
 /// message states the bound plainly.
 CLI::Validator at_least(double low, bool strict);
 
+/// A duration in seconds from an option's text: a number of seconds ("600", "90s"), minutes
+/// ("30m", "30min") or hours ("2h"); finite and > 0.
+/// @throws footprint::invalid_argument naming `option` and the text (unknown unit, not a
+/// number, not > 0)
+double parse_duration(const std::string& text, const std::string& option);
+
+/// A CLI11 transform for a duration option (see `parse_duration`): the text becomes its
+/// seconds, so that "30m" reads as 1800; a bad text is a usage error naming the units.
+CLI::Validator duration(const std::string& option);
+
 /// A number of a text table, right-aligned in `width` with `decimals` places, or "-" in its
 /// place where there is none (NaN or infinite: a figure that does not exist).
 std::string text_cell(double v, int width, int decimals);

@@ -349,7 +349,8 @@ int main(int argc, char** argv) {
   app.add_option("--side", o.side, "buy or sell")->check(CLI::IsMember({"buy", "sell"}));
   app.add_option("--quantity", o.quantity, "order quantity, instrument units (default 10 lots; ac: 10^6 shares)")
       ->check(apps::at_least(0.0, true));
-  app.add_option("--horizon", o.horizon, "execution horizon, seconds (simulators)")->check(apps::at_least(0.0, true));
+  app.add_option("--horizon", o.horizon, "execution horizon (simulators): seconds, or with a unit: 90s, 30m, 2h")
+      ->transform(apps::duration("--horizon"));
   app.add_option("--decisions", o.decisions, "decisions N over the horizon (default 5 for ac, 10 for the simulators)")
       ->check(CLI::Range(1, 1000));
   app.add_option("--warmup", o.warmup, "background flow before each episode, seconds (simulators)")

@@ -2,6 +2,7 @@
 #include "pretrade.hpp"
 
 #include "../common/market_data.hpp"
+#include "../common/program.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -29,35 +30,14 @@ std::string seconds_text(double seconds) {
 }
 
 double parse_horizon(const std::string& text) {
-  std::size_t used = 0;
-  double value = 0.0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    throw fp::invalid_argument("--horizon: expected seconds or a number with s, m or h (got '" + text + "')");
-  }
-  const std::string unit = text.substr(used);
-  double scale = 0.0;
-  if (unit.empty() || unit == "s") {
-    scale = 1.0;
-  } else if (unit == "m") {
-    scale = 60.0;
-  } else if (unit == "h") {
-    scale = 3600.0;
-  }
-  if (scale == 0.0) {
-    throw fp::invalid_argument("--horizon: unknown unit '" + unit + "' in '" + text + "' (use s, m or h)");
-  }
-  if (!(value > 0.0) || !std::isfinite(value)) {
-    throw fp::invalid_argument("--horizon: must be > 0 (got '" + text + "')");
-  }
+  const double seconds = apps::parse_duration(text, "--horizon");
   // Below a second the strategies' children would be microseconds apart, priced by a transient
   // kernel measured on 2 s bins, and the report would say "over 0 s".
-  if (value * scale < 1.0) {
+  if (seconds < 1.0) {
     throw fp::invalid_argument("--horizon: must be at least 1 s (got '" + text +
                                "'): a sweep of the book now is the aggressive strategy of any horizon");
   }
-  return value * scale;
+  return seconds;
 }
 
 // Levels of each order's arrival book kept: the analysis prices the depth beyond a book's

@@ -593,7 +593,8 @@ int main(int argc, char** argv) {
   app.add_option("--side", o.side, "buy or sell")->check(CLI::IsMember({"buy", "sell"}));
   app.add_option("--quantity", o.quantity, "order quantity, instrument units (default 20 lots of the fitted lot)")
       ->check(apps::at_least(0.0, true));
-  app.add_option("--horizon", o.horizon, "execution horizon, seconds")->check(apps::at_least(0.0, true));
+  app.add_option("--horizon", o.horizon, "execution horizon: seconds, or with a unit: 90s, 30m, 2h")
+      ->transform(apps::duration("--horizon"));
   app.add_option("--children", o.children, "children of the schedules")->check(CLI::Range(1, 100000));
   app.add_option("--participation", o.participation, "POV participation rate")->check(CLI::Range(1e-6, 1.0));
   app.add_option("--urgency", o.urgency, "Almgren-Chriss urgency kappa T (0 = TWAP)")->check(CLI::Range(0.0, 50.0));

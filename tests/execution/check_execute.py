@@ -101,9 +101,12 @@ def case_builtin(exe):
         fail(f"builtin: text report: {p.stdout[-500:]} {p.stderr}")
     # The simulators trade whole lots: a quantity between them is rounded, and said.
     rounded = run_json([exe, "--agent", "tabular", "--episodes", "1000", "--evaluation-episodes", "30",
-                        "--quantity", "10.4"])
+                        "--quantity", "10.4", "--horizon", "1.5m"])
     if rounded["environment"]["quantity"] != 10.0 or not any("rounded to 10 lots" in n for n in rounded["notes"]):
         fail(f"builtin: --quantity 10.4: {rounded['environment']} {rounded['notes']}")
+    # --horizon takes a unit, as footprint-pretrade's does
+    if rounded["environment"]["horizon_seconds"] != 90.0:
+        fail(f"builtin: --horizon 1.5m: {rounded['environment']['horizon_seconds']} s, not 90")
     ok("builtin: five policies, TWAP at parity with itself, everything at once degenerate and worse, "
        "reproducible, agents " + ", ".join(f"{rows[a]['vs_twap']['mean_difference_bps']:+.3f}"
                                            for a in ("tabular_q_learning", "double_dqn")) + " bps vs TWAP")
@@ -172,9 +175,11 @@ def case_goog(exe, data):
 
 
 def case_bad_args(exe):
-    for args in (["--env", "xx"], ["--evaluation-episodes", "10"], ["--decisions", "0"]):
+    for args, says in ((["--env", "xx"], ""), (["--evaluation-episodes", "10"], ""), (["--decisions", "0"], ""),
+                       (["--horizon", "10x"], "unknown unit 'x' in '10x' (use s, m, min or h)"),
+                       (["--horizon", "-1m"], "must be > 0 (got '-1m')")):
         p = run([exe] + args)
-        if p.returncode != 2 or len(p.stderr.strip().splitlines()) != 1:
+        if p.returncode != 2 or len(p.stderr.strip().splitlines()) != 1 or says not in p.stderr:
             fail(f"bad-args: {args}: exit {p.returncode}: {p.stderr}")
     for option in ("--load-agent", "--load-dqn"):
         p = run([exe, "--env", "ac", option, "/nonexistent/agent.json", "--quiet"])

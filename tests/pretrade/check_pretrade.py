@@ -288,7 +288,7 @@ def real(binary, case, data):
     args = {
         "goog": ["--lobster", os.path.join(goog, "GOOG_2012-06-21_34200000_57600000_message_1.csv"),
                  os.path.join(goog, "GOOG_2012-06-21_34200000_57600000_orderbook_1.csv"), "--side", "sell",
-                 "--quantity", "2000", "--horizon", "30m"],
+                 "--quantity", "2000", "--horizon", "30min"],
         "binance": ["--binance", os.path.join(data, "binance", "raw", "spot", "btcusdt_20240808.gz"),
                     os.path.join(data, "binance", "raw", "spot", "btcusdt_20240809.gz"), "--quantity", "5",
                     "--horizon", "5m"],
@@ -302,6 +302,8 @@ def real(binary, case, data):
     invariants(doc)
     models_compared(doc, EXTRA[1] if EXTRA else "bayes")
     check(doc["source"]["kind"] == ("lobster" if case == "goog" else case), "source kind")
+    check(doc["order"]["horizon_seconds"] == {"goog": 1800, "binance": 300, "bitstamp": 3600}[case],
+          f"--horizon {args[args.index('--horizon') + 1]} is {doc['order']['horizon_seconds']} s")
     if case == "goog" and not EXTRA:
         # the hard limits clip; a model guard multiple below the sd's ratio to its median trips it
         overlay(report(binary, args + ["--max-child-quantity", "100"]), max_child=100)
@@ -376,7 +378,7 @@ def bad_args(binary, data):
         (["--max-child-quantity", "0"], "max-child-quantity"),
         (["--lobster", "/nonexistent/message.csv", "/nonexistent/orderbook.csv"], "nonexistent"),
         (["--horizon", "30h"], "(108000.0 s) is longer than the data"),
-        (["--horizon", "10x"], "unit"),
+        (["--horizon", "10x"], "unknown unit 'x' in '10x' (use s, m, min or h)"),
         (["--horizon", "0.000001"], "at least 1 s"),  # priced a sweep "over 0 s" at 4.7e9% participation
         (["--horizon", "1e300h"], "(3.6e+303 s) is longer than the data"),
         (["--children", "-1"], "children"),

@@ -163,10 +163,11 @@ def case_synthetic(sim, _data):
     twap = doc["zero_intelligence"]["strategies"][0]
     if twap["expected_bps"] < 0.4:
         fail(f"market TWAP pays {twap['expected_bps']} bps, less than half a spread")
-    again = run_json([sim] + FAST)
+    # the same seed, and --horizon 2m for FAST's 120 (seconds, or with a unit as in footprint-pretrade)
+    again = run_json([sim] + ["2m" if a == "120" else a for a in FAST])
     if strip_speed(again) != strip_speed(doc):
-        fail("two runs with the same seed differ")
-    ok("two runs give the same JSON")
+        fail("two runs with the same seed (--horizon 120, then 2m) differ")
+    ok("two runs give the same JSON (--horizon 120 and 2m)")
     if doc["order"]["whole_lots_share"] != 1.0:
         fail(f"20 whole lots: whole_lots_share {doc['order']['whole_lots_share']}")
     # 20.4 lots of 1: the simulators send 20, 98.0% of the order, and the text says so
@@ -460,7 +461,10 @@ def case_bad_args(sim, _data):
                                (["--quantity", "1e7", "--quiet"], 1, "more than 100"),
                                (["--impact-sizes", "-1"], 2, "must be a number > 0"),
                                (["--tick-size", "0.001", "--quiet"], 1, "a data set's tape"),
-                               (["--quantity", "inf"], 2, "must be a number > 0 (got 'inf')")]:
+                               (["--quantity", "inf"], 2, "must be a number > 0 (got 'inf')"),
+                               (["--horizon", "10x"], 2, "unknown unit 'x' in '10x' (use s, m, min or h)"),
+                               (["--horizon", "0m"], 2, "must be > 0 (got '0m')"),
+                               (["--horizon", "1e308h"], 2, "must be finite")]:
         p = run([sim] + args)
         lines = p.stderr.strip().splitlines()
         if p.returncode != status or len(lines) != 1 or not lines[0].startswith("footprint-simulate: error:") \
