@@ -31,6 +31,8 @@ fp::guardrail_inputs ordinary() {
   in.baseline_crps = 1.2;
   in.coverage_90 = 0.89;
   in.coverage_rows = 2000;
+  in.transient_g0 = 5.0;  // bps per unit of (q/V)^delta, 5 standard errors from 0
+  in.transient_g0_std_error = 1.0;
   return in;
 }
 
@@ -120,6 +122,26 @@ TEST_CASE("check_guardrails: each condition gives its warning and message") {
   in.horizon_seconds = 3600.0;
   in.data_seconds = 345.0;
   CHECK(codes(in) == std::vector{fp::warning_code::horizon_longer_than_data});
+
+  // The GOOG day: the kernel's fit gave G0 -6.45 +- 0.88, used as 0.
+  in = ordinary();
+  in.transient_g0 = 0.0;
+  in.transient_g0_std_error = 0.88;
+  w = fp::check_guardrails(in);
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].code == fp::warning_code::transient_not_measured);
+  CHECK(fp::to_string(w[0].code) == "transient_not_measured");
+  CHECK(w[0].message ==
+        "transient impact: G0 0 +- 0.88 bps, not measured on this tape (0, or within 2 standard errors of it): "
+        "the strategies' expected costs depend on their children's sizes, not on their pace, which changes only "
+        "their risk");
+  in.transient_g0_std_error = fp::nan;  // Binance: G(l) does not decay, all of it G_inf
+  CHECK(codes(in) == std::vector{fp::warning_code::transient_not_measured});
+  in.transient_g0 = 1.9;  // within 2 standard errors of 0
+  in.transient_g0_std_error = 1.0;
+  CHECK(codes(in) == std::vector{fp::warning_code::transient_not_measured});
+  in.transient_g0 = 2.1;
+  CHECK(fp::check_guardrails(in).empty());
 }
 
 TEST_CASE("check_guardrails: an unknown input skips its check") {
@@ -128,6 +150,7 @@ TEST_CASE("check_guardrails: an unknown input skips its check") {
   in.visible_depth = fp::nan;
   in.baseline_crps = fp::nan;
   in.coverage_90 = fp::nan;
+  in.transient_g0 = fp::nan;
   in.largest_child = 1e9;  // beyond the training range, but the depth is unknown
   CHECK(codes(in) == std::vector{fp::warning_code::size_outside_training});
 }

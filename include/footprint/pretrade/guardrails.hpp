@@ -27,6 +27,7 @@ enum class warning_code : std::uint8_t {
   model_worse_than_baseline,  ///< the chosen model scored worse than the OLS baseline held out
   coverage_off_nominal,       ///< held-out 90% intervals covered far from 90%
   horizon_longer_than_data,   ///< the horizon is longer than the data the model was fitted on
+  transient_not_measured,     ///< G0 is 0 or within 2 standard errors of it: the pace is not priced
 };
 
 /// The code's name as the JSON report writes it, e.g. "order_above_adv_share".
@@ -41,6 +42,7 @@ enum class warning_code : std::uint8_t {
     case warning_code::model_worse_than_baseline: return "model_worse_than_baseline";
     case warning_code::coverage_off_nominal: return "coverage_off_nominal";
     case warning_code::horizon_longer_than_data: return "horizon_longer_than_data";
+    case warning_code::transient_not_measured: return "transient_not_measured";
   }
   return "unknown";
 }
@@ -63,6 +65,8 @@ struct guardrail_inputs {
   double smallest_training_quantity = nan;  ///< the smallest
   double horizon_seconds = nan;             ///< the order's horizon
   double data_seconds = nan;                ///< the span of the data
+  double transient_g0 = nan;                ///< the transient kernel's G0 used, bps per unit of (q/V)^delta
+  double transient_g0_std_error = nan;      ///< its standard error (NaN: not known)
   bool permanent_identified = true;         ///< shrunk_square_root::identified
   std::string permanent_message;            ///< shrunk_square_root::message
   std::string model;                        ///< the chosen model's name
@@ -154,6 +158,16 @@ struct guardrail_limits {
     add(warning_code::horizon_longer_than_data,
         detail::concat("the horizon (", num(in.horizon_seconds), " s) is longer than the data (", num(in.data_seconds),
                        " s): the kernel and volatility are extrapolated"));
+  }
+  // Without transient impact a child's cost is its book walk and the bias: a strategy's pace
+  // changes its risk, not its expected cost (on the GOOG day POV at 5% and at 20% cost the same).
+  if (in.transient_g0 <= 0.0 || in.transient_g0 < 2.0 * in.transient_g0_std_error) {
+    add(warning_code::transient_not_measured,
+        detail::concat("transient impact: G0 ", num(in.transient_g0), " +- ",
+                       std::isfinite(in.transient_g0_std_error) ? num_at(in.transient_g0_std_error, 2) : "?",
+                       " bps, not measured on this tape (0, or within 2 standard errors of it): the strategies' "
+                       "expected costs depend on their children's sizes, not on their pace, which changes "
+                       "only their risk"));
   }
   return out;
 }

@@ -164,6 +164,8 @@ pretrade_report pretrade_analysis<R>::report(const pretrade_order& o, const pret
   std::tie(in.smallest_training_quantity, in.largest_training_quantity) = model_.quantity_range();
   in.horizon_seconds = T;
   in.data_seconds = span_seconds_;
+  in.transient_g0 = impact_.transient.g0;
+  in.transient_g0_std_error = impact_.g0_std_error;
   in.permanent_identified = impact_.permanent.identified;
   in.permanent_message = impact_.permanent.message;
   in.model = scores.model;
