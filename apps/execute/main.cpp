@@ -85,6 +85,7 @@ json compare(const std::string& name, const Env& env, Policy policy, const fp::p
               {"std_bps", number(c.a.std_bps)},
               {"cvar95_bps", number(c.a.cvar95_bps)},
               {"completion_rate", number(c.a.completion_rate)},
+              {"unfilled_share", number(c.a.unfilled_share)},
               {"max_child_share", number(c.a.max_child_share)},
               {"degenerate", c.a.degenerate},
               {"vs_twap",
@@ -92,6 +93,28 @@ json compare(const std::string& name, const Env& env, Policy policy, const fp::p
                 {"ci_low_bps", number(c.ci_low_bps)},
                 {"ci_high_bps", number(c.ci_high_bps)},
                 {"verdict", std::string(c.verdict)}}}};
+}
+
+// A note for each policy that left more of the order untraded than TWAP (by half a percent of
+// the order or more, on average): the world marks what is left at the final mid, without
+// spread or impact, so its cost and its verdict against TWAP credit it for not trading.
+void note_unfilled(const json& rows, std::vector<std::string>& notes) {
+  const json* twap = nullptr;
+  for (const json& r : rows)
+    if (r["name"] == "twap") twap = &r;
+  if (twap == nullptr || !(*twap)["unfilled_share"].is_number()) return;
+  const double base = (*twap)["unfilled_share"].get<double>();
+  for (const json& r : rows) {
+    if (!r["unfilled_share"].is_number() || !(r["unfilled_share"].get<double>() >= base + 0.005)) continue;
+    char text[400];
+    std::snprintf(text, sizeof text,
+                  "%s left %.1f%% of the order untraded on average (TWAP %.1f%%; the whole order in %.0f%% of the "
+                  "episodes against %.0f%%), marked at the final mid without spread or impact: its cost and its "
+                  "verdict against TWAP credit it for what it did not trade",
+                  r["name"].get<std::string>().c_str(), 100.0 * r["unfilled_share"].get<double>(), 100.0 * base,
+                  100.0 * r["completion_rate"].get<double>(), 100.0 * (*twap)["completion_rate"].get<double>());
+    notes.emplace_back(text);
+  }
 }
 
 // Everything at once: the degenerate policy the protocol must flag.
@@ -281,6 +304,7 @@ json run_simulator(const options& o, json doc, const typename Simulator::params_
   for (const auto& row : agent_rows) rows.push_back(row());
   rows.push_back(compare("all_at_once", env, all_at_once_policy{}, ep));
   doc["policies"] = rows;
+  note_unfilled(rows, notes);
   return doc;
 }
 

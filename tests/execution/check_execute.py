@@ -36,8 +36,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.dirname(HERE))
 from program_checks import fail, ok, run, run_json  # noqa: E402
-POLICY_KEYS = ["name", "mean_bps", "std_bps", "cvar95_bps", "completion_rate", "max_child_share", "degenerate",
-               "vs_twap"]
+POLICY_KEYS = ["name", "mean_bps", "std_bps", "cvar95_bps", "completion_rate", "unfilled_share", "max_child_share",
+               "degenerate", "vs_twap"]
 
 
 def policies(doc, what):
@@ -172,6 +172,25 @@ def case_goog(exe, data):
     if doc["environment"]["name"] != "zi" or any("queue-reactive" in n for n in doc["notes"]):
         fail(f"goog: --env {doc['environment']['name']} with notes {doc['notes']}")
     ok("goog: " + ", ".join(f"{n} {r['mean_bps']:.2f} bps" for n, r in rows.items()))
+    # 1% of the day's volume over 5 minutes: the agents leave part of it to the end, where the
+    # fitted book cannot fill it, and what is left is marked at the final mid. Each policy that
+    # leaves more than TWAP (half a percent of the order or more) is named in a note.
+    big = run_json([exe, "--lobster", message, book, "--quantity", "5000", "--horizon", "5min", "--episodes", "5000",
+                    "--dqn-episodes", "1500", "--evaluation-episodes", "100"])
+    rows = policies(big, "goog 5000")
+    base = rows["twap"]["unfilled_share"]
+    noted = []
+    for name, r in rows.items():
+        if (r["completion_rate"] == 1.0) != (r["unfilled_share"] == 0.0) or not 0.0 <= r["unfilled_share"] <= 1.0:
+            fail(f"goog 5000: {name}: completion {r['completion_rate']}, unfilled {r['unfilled_share']}")
+        says = any(n.startswith(f"{name} left ") and "marked at the final mid" in n for n in big["notes"])
+        if says != (r["unfilled_share"] >= base + 0.005):
+            fail(f"goog 5000: {name}: unfilled {r['unfilled_share']} against TWAP's {base}, note {says}: {big['notes']}")
+        if says:
+            noted.append(f"{name} {100 * r['unfilled_share']:.1f}%")
+    if not noted:
+        fail(f"goog 5000: no policy left anything: {[(n, r['unfilled_share']) for n, r in rows.items()]}")
+    ok("goog 5000: left untraded and said in a note: " + ", ".join(noted))
 
 
 def case_bad_args(exe):

@@ -117,6 +117,21 @@ TEST_CASE("simulated_environment: what is left at the horizon is completed at ma
   CHECK(marking.shortfall() ==
         doctest::Approx(10.0 * (marking.simulator().mid() - marking.observe().arrival_mid)).epsilon(1e-12));
   CHECK_THROWS_AS((void)marking.step({.quantity = 1.0}), fp::invalid_argument);
+
+  // evaluate_policy counts what is left: one lot of the ten, then nothing, leaves 90% unfilled
+  // (marked) in every episode, and none with the completion.
+  struct one_lot_policy {
+    [[nodiscard]] fp::child_order act(const fp::execution_observation& o) const {
+      return {.quantity = o.step == 0 ? 1.0 : 0.0};
+    }
+    void reset() {}
+  };
+  const fp::policy_evaluation marked = fp::evaluate_policy(tokyo(0.0), one_lot_policy{}, {.n_episodes = 30});
+  CHECK(marked.completion_rate == 0.0);
+  CHECK(marked.unfilled_share == doctest::Approx(0.9).epsilon(1e-12));
+  const fp::policy_evaluation completed = fp::evaluate_policy(tokyo(), one_lot_policy{}, {.n_episodes = 30});
+  CHECK(completed.completion_rate == 1.0);
+  CHECK(completed.unfilled_share == 0.0);
 }
 
 TEST_CASE("simulated_environment: TWAP costs what the metaorder harness says, within sampling error") {

@@ -43,6 +43,11 @@ struct policy_evaluation {
   double std_bps = nan;          ///< its sample standard deviation
   double cvar95_bps = nan;       ///< mean of the worst ceil(5% n) shortfalls
   double completion_rate = nan;  ///< share of episodes that traded the whole order, [0, 1]
+  /// Mean over episodes of the share of the order left untraded at the end, [0, 1]. A world
+  /// that marks what is left at the final mid (`simulated_environment` once its completion
+  /// runs out) charges it no spread and no impact: a policy that leaves more than another is
+  /// cheaper for it, and their costs do not compare.
+  double unfilled_share = nan;
   double max_child_share = nan;  ///< mean over episodes of the largest child / X, [0, 1]
   bool degenerate = false;       ///< max_child_share >= degenerate_share
 };
@@ -111,7 +116,7 @@ template <class World, ExecutionPolicy Policy>
   policy_evaluation out;
   out.shortfall_bps.resize(params.n_episodes);
   index completed = 0;
-  double max_share = 0.0;
+  double max_share = 0.0, unfilled = 0.0;
   for (index e = 0; e < params.n_episodes; ++e) {
     world.reset(detail::member_seed(params.seed, static_cast<std::uint64_t>(e)));
     policy.reset();
@@ -119,6 +124,7 @@ template <class World, ExecutionPolicy Policy>
     out.shortfall_bps[e] = world.shortfall_bps();
     const double quantity = world.observe().quantity;
     completed += world.remaining() <= 1e-9 * quantity ? 1 : 0;
+    unfilled += world.remaining() / quantity;
     max_share += world.max_child() / quantity;
   }
   const auto n = static_cast<double>(params.n_episodes);
@@ -126,6 +132,7 @@ template <class World, ExecutionPolicy Policy>
   out.std_bps = detail::execution::sd_of(out.shortfall_bps);
   out.cvar95_bps = cvar_95(out.shortfall_bps);
   out.completion_rate = static_cast<double>(completed) / n;
+  out.unfilled_share = unfilled / n;
   out.max_child_share = max_share / n;
   out.degenerate = out.max_child_share >= params.degenerate_share;
   return out;
