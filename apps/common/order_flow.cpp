@@ -95,8 +95,11 @@ order_flow_tape load_order_flow(const data_options& d, double tick_size) {
 }
 
 order_flow_fits fit_order_flow(const order_flow_tape& tape, const order_flow_fit_options& o) {
-  fp::order_flow_statistics st(
-      {.tick_size = tape.tick_size, .levels = o.levels, .queue_levels = o.queue_levels, .max_queue_lots = o.max_queue});
+  fp::order_flow_statistics st({.tick_size = tape.tick_size,
+                                .levels = o.levels,
+                                .queue_levels = o.queue_levels,
+                                .max_queue_lots = o.max_queue,
+                                .lot_quantity = o.lot_quantity});
   st.observe(std::span<const fp::order_flow_event>(tape.events));
   fp::zero_intelligence_fit zi = fp::fit_zero_intelligence(st);
   fp::queue_reactive_fit qr = fp::fit_queue_reactive(st);

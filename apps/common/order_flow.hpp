@@ -49,6 +49,7 @@ struct order_flow_fit_options {
   // the queue-reactive limit rates set so that each queue's invariant law is the tape's
   // occupancy (fp::match_occupancy, with min_cell_seconds) instead of HLR's events / time
   bool match_occupancy = false;
+  double lot_quantity = 0.0;  // instrument units per lot; 0: the tape's mean limit-order size
 };
 
 /// The two models fitted to a tape (queue-reactive tables regularised where thin, see

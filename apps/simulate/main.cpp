@@ -64,6 +64,7 @@ struct options {
   fp::index queue_levels = 3;  // K of the queue-reactive fit
   fp::index max_queue = 20;    // Q of the queue-reactive tables
   double min_cell_seconds = 30.0;
+  double lot_quantity = 0.0;  // instrument units per lot (0: the tape's mean limit-order size)
   bool match_occupancy = false;
   double realism_seconds = 0.0;           // 0: the tape's span, at most 6.5 hours
   std::vector<double> impact_sizes;       // multiples of the quantity for the impact curve (empty: none)
@@ -430,6 +431,10 @@ int run(const options& o) {
       throw fp::invalid_argument(
           "--tick-size sets the grid of a data set's tape (--lobster, --binance or --bitstamp); the built-in market's "
           "is its own 0.01");
+    if (o.lot_quantity > 0.0)
+      throw fp::invalid_argument(
+          "--lot-quantity sets the lot of a data set's tape (--lobster, --binance or --bitstamp); the built-in "
+          "market's orders are its own lot of 1");
     say(o, "simulating the built-in market (Cont, Stoikov and Talreja 2010's Tokyo estimates)");
     t = apps::builtin_order_flow(o.seed + 1000);
   }
@@ -442,7 +447,8 @@ int run(const options& o) {
                                                         .queue_levels = o.queue_levels,
                                                         .max_queue = o.max_queue,
                                                         .min_cell_seconds = o.min_cell_seconds,
-                                                        .match_occupancy = o.match_occupancy});
+                                                        .match_occupancy = o.match_occupancy,
+                                                        .lot_quantity = o.lot_quantity});
   notes.insert(notes.end(), fits.notes.begin(), fits.notes.end());
   if (!has_data) fits.zero_intelligence.params = fp::zero_intelligence_params::cont_stoikov_talreja_2010();
   // the queue-reactive model's order-flow feedback is set, not fitted (docs/simulation.md)
@@ -475,7 +481,8 @@ int run(const options& o) {
   apps::check_order_size(quantity, o.horizon, traded, "--quantity " + short_number(quantity, 6));
   for (const double m : o.impact_sizes)
     apps::check_order_size(m * quantity, impact_horizon(o, m), traded, "--impact-sizes " + short_number(m, 6));
-  std::fprintf(g_out, "lot (mean limit-order size) %.6g, two-sided time %.0f s\n", lot, zi.two_sided_seconds);
+  std::fprintf(g_out, "lot (%s) %.6g, two-sided time %.0f s\n",
+               o.lot_quantity > 0.0 ? "--lot-quantity" : "mean limit-order size", lot, zi.two_sided_seconds);
   std::fprintf(g_out,
                "zero-intelligence fit: mu %.4g/s (se %.2g); mean sizes: limit %.3g lots (%.0f%% of the limit orders "
                "reach one lot), market %.3g lots; lambda(i), theta(i):\n",
@@ -607,6 +614,9 @@ int main(int argc, char** argv) {
   app.add_option("--levels", o.levels, "distances L of the zero-intelligence fit")->check(CLI::Range(1, 1000));
   app.add_option("--queue-levels", o.queue_levels, "queues K per side of the queue-reactive fit")
       ->check(CLI::Range(1, 50));
+  app.add_option("--lot-quantity", o.lot_quantity,
+                 "instrument units per lot of the simulators (0, the default: the tape's mean limit-order size)")
+      ->check(apps::at_least(0.0, false));
   app.add_option("--max-queue", o.max_queue, "largest tabulated queue size Q, lots")->check(CLI::Range(1, 10000));
   app.add_option("--min-cell-seconds", o.min_cell_seconds,
                  "queue-reactive cells observed less long take the rates below them")
