@@ -53,6 +53,8 @@ struct options {
   apps::data_options data;
   std::string env = "zi";        // ac, zi, qr
   bool match_occupancy = false;  // qr: limit rates from the data's queue sizes (fp::match_occupancy)
+  double lot_quantity = 0.0;     // the simulators' lot with data (0: the tape's mean limit-order size)
+  fp::index max_queue = 20;      // qr: Q of the queue-reactive tables, lots
   std::string side = "buy";
   double quantity = 0.0;    // instrument units; 0: 10 lots (ac: the paper's 10^6 shares)
   double horizon = 60.0;    // seconds (simulators)
@@ -337,7 +339,8 @@ int run(options o) {
     }
     notes.insert(notes.end(), t.notes.begin(), t.notes.end());
     say(o, "fitting the simulators to " + std::to_string(t.events.size()) + " order-flow events");
-    const apps::order_flow_fits fits = apps::fit_order_flow(t, {.match_occupancy = o.match_occupancy});
+    const apps::order_flow_fits fits = apps::fit_order_flow(
+        t, {.max_queue = o.max_queue, .match_occupancy = o.match_occupancy, .lot_quantity = o.lot_quantity});
     // the queue-reactive tables' regularisation: a word on the queue-reactive model only
     if (o.env == "qr") notes.insert(notes.end(), fits.notes.begin(), fits.notes.end());
     const double traded = apps::traded_rate(t);
@@ -370,6 +373,14 @@ int main(int argc, char** argv) {
   app.add_flag("--match-occupancy", o.match_occupancy,
                "with --env qr: limit rates from detailed balance with the data's queue sizes "
                "(footprint::match_occupancy), not HLR's events / time");
+  auto* lot_opt = app.add_option("--lot-quantity", o.lot_quantity,
+                                 "with --env zi or qr and data: the simulators' lot, instrument units (0, the default: "
+                                 "the tape's mean limit-order size)")
+                      ->check(apps::at_least(0.0, false));
+  auto* queue_opt =
+      app.add_option("--max-queue", o.max_queue, "with --env qr: largest tabulated queue size Q of its tables, lots")
+          ->check(CLI::Range(1, 10000))
+          ->capture_default_str();
   app.add_option("--side", o.side, "buy or sell")->check(CLI::IsMember({"buy", "sell"}));
   app.add_option("--quantity", o.quantity, "order quantity, instrument units (default 10 lots; ac: 10^6 shares)")
       ->check(apps::at_least(0.0, true));
@@ -399,6 +410,12 @@ int main(int argc, char** argv) {
     if (o.match_occupancy && o.env != "qr")
       throw fp::invalid_argument(
           "--match-occupancy sets the queue-reactive simulator's limit rates: use it with --env qr");
+    if (lot_opt->count() > 0 && (o.env == "ac" || !apps::has_order_flow(o.data)))
+      throw fp::invalid_argument(
+          "--lot-quantity sets the lot of the simulators fitted to a data set: use it with --env zi or qr and "
+          "--lobster, --binance or --bitstamp");
+    if (queue_opt->count() > 0 && o.env != "qr")
+      throw fp::invalid_argument("--max-queue sets the queue-reactive simulator's tables: use it with --env qr");
     g_out = apps::report_stream(o.json_path);  // the JSON instead of the text with --json -
     o.quiet = o.quiet || o.json_path == "-";
     return run(o);

@@ -55,6 +55,8 @@ struct options {
   std::size_t simulate = 0;      // --simulate N: each strategy also executed N times in the simulator (0: not)
   std::string simulator = "zi";  // --simulator: zi (zero-intelligence) or qr (queue-reactive)
   bool match_occupancy = false;  // --match-occupancy: the qr limit rates from the observed queue sizes
+  double lot_quantity = 0.0;     // --lot-quantity: the simulators' lot (0: the tape's mean limit-order size)
+  fp::index max_queue = 20;      // --max-queue: Q of the queue-reactive tables, lots
   // The risk overlay's hard limits (docs/risk-overlay.md): RTS 6 art. 15 price collar and
   // maximum child quantity and value; infinity: no limit.
   double price_collar_bps = 100.0;

@@ -24,7 +24,8 @@ void simulate_strategies(report& rep) {
         "(the built-in market has none; footprint-simulate runs the paper's book without data)");
   simulation_context& sim = rep.simulation;
   const apps::order_flow_tape tape = apps::load_order_flow(o.data, 0.0);
-  const apps::order_flow_fits fits = apps::fit_order_flow(tape, {.match_occupancy = o.match_occupancy});
+  const apps::order_flow_fits fits = apps::fit_order_flow(
+      tape, {.max_queue = o.max_queue, .match_occupancy = o.match_occupancy, .lot_quantity = o.lot_quantity});
   sim.model = o.simulator;
   sim.paths = o.simulate;
   sim.tick_size = tape.tick_size;

@@ -191,6 +191,12 @@ def case_goog(exe, data):
     if not noted:
         fail(f"goog 5000: no policy left anything: {[(n, r['unfilled_share']) for n, r in rows.items()]}")
     ok("goog 5000: left untraded and said in a note: " + ", ".join(noted))
+    # the simulators' lot and Q, as in footprint-simulate
+    lot = run_json([exe, "--lobster", message, book, "--env", "qr", "--lot-quantity", "100", "--max-queue", "30",
+                    "--agent", "tabular", "--episodes", "500", "--evaluation-episodes", "30"])
+    if lot["environment"]["lot_quantity"] != 100.0 or lot["environment"]["quantity"] != 1000.0:
+        fail(f"goog: --lot-quantity 100: {lot['environment']}")
+    ok("goog: --lot-quantity 100: ten lots of 100 shares")
 
 
 def case_bad_args(exe):
@@ -204,6 +210,13 @@ def case_bad_args(exe):
         p = run([exe, "--env", "ac", option, "/nonexistent/agent.json", "--quiet"])
         if p.returncode != 1 or "/nonexistent/agent.json" not in p.stderr:
             fail(f"bad-args: {option}: missing agent file: exit {p.returncode}: {p.stderr}")
+    # the simulators' lot needs data and a simulator; Q, the queue-reactive one
+    for args, says in ((["--env", "zi", "--lot-quantity", "2"], "--lot-quantity sets the lot"),
+                       (["--env", "ac", "--lot-quantity", "2"], "--lot-quantity sets the lot"),
+                       (["--env", "zi", "--max-queue", "30"], "use it with --env qr")):
+        p = run([exe, "--quiet"] + args)
+        if p.returncode != 1 or says not in p.stderr:
+            fail(f"bad-args: {args}: exit {p.returncode}: {p.stderr}")
     p = run([exe, "--env", "zi", "--match-occupancy", "--quiet"])
     if p.returncode != 1 or "--env qr" not in p.stderr:
         fail(f"bad-args: --match-occupancy without --env qr: exit {p.returncode}: {p.stderr}")

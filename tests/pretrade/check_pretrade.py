@@ -363,6 +363,11 @@ def simulate(binary, data):
     r = run(binary, ["--lobster", *files, "--simulate", "20", "--simulator", "qr", "--match-occupancy", "--quiet"])
     check(r.returncode == 0 and "limit rates matching the queue sizes observed" in r.stdout,
           f"--simulator qr --match-occupancy: exit {r.returncode}, the model named: {r.stderr.strip()}")
+    # The simulators' lot and Q, as in footprint-simulate: 100 shares a lot.
+    r = run(binary, ["--lobster", *files, "--simulate", "20", "--simulator", "qr", "--lot-quantity", "100",
+                     "--max-queue", "30", "--quiet", "--json", "-"])
+    check(r.returncode == 0 and json.loads(r.stdout)["simulation"]["lot"] == 100.0,
+          f"--lot-quantity 100: exit {r.returncode}, the simulators' lot 100 shares: {r.stderr.strip()}")
     # A million executions of each strategy would run for hours: refused before simulating.
     r = run(binary, ["--lobster", *files, "--simulate", "1000000", "--quiet"])
     lines = r.stderr.strip().splitlines()
@@ -387,6 +392,8 @@ def bad_args(binary, data):
         (["--simulate", "50"], "order flow"),
         (["--simulate", "1"], "simulate"),
         (["--match-occupancy"], "--simulator qr"),  # the queue-reactive simulator's option alone
+        (["--lot-quantity", "100"], "use them with it"),  # the simulators' options without --simulate
+        (["--max-queue", "30"], "use them with it"),
         (["--threshold-bps", "nan"], "finite number"),
         (["--quantity", "1e300"], "overflow"),  # printed inf and NaN costs and exited 0
     ]
