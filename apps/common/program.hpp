@@ -1,7 +1,8 @@
 // What the programs share around their work: parsing the command line with the same error
 // conventions (exit 2 on a usage error, 1 on a failure, the message on stderr prefixed with
 // the program's name) and writing the JSON document to a file or stdout. Used by
-// footprint-execute and footprint-simulate.
+// footprint-execute and footprint-simulate; footprint-pretrade reads its --horizon with
+// `parse_duration` too.
 #pragma once
 
 #include <CLI/CLI.hpp>
