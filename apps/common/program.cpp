@@ -122,6 +122,26 @@ CLI::Validator duration(const std::string& option) {
       "DURATION", "duration");
 }
 
+simulator_options add_simulator_options(CLI::App& app, bool& match_occupancy, double& lot_quantity,
+                                        std::ptrdiff_t& max_queue, const std::string& qr_when,
+                                        const std::string& fit_when) {
+  simulator_options out;
+  out.match_occupancy = app.add_flag("--match-occupancy", match_occupancy,
+                                     qr_when +
+                                         "limit rates from detailed balance with the tape's queue sizes "
+                                         "(footprint::match_occupancy), not HLR's events / time (docs/simulation.md)");
+  out.lot_quantity = app.add_option("--lot-quantity", lot_quantity,
+                                    fit_when +
+                                        "the simulators' lot, instrument units (0, the default: the tape's mean "
+                                        "limit-order size)")
+                         ->check(at_least(0.0, false));
+  out.max_queue = app.add_option("--max-queue", max_queue,
+                                 qr_when + "largest tabulated queue size Q of the queue-reactive tables, lots")
+                      ->check(CLI::Range(1, 10000))
+                      ->capture_default_str();
+  return out;
+}
+
 void add_output_options(CLI::App& app, std::string& json_path, bool& quiet) {
   app.add_option("--json", json_path, "write the report as JSON to this file ('-' for stdout)");
   app.add_flag("--quiet", quiet, "no progress messages");

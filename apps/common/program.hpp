@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
 #include <cstdio>
 #include <functional>
 #include <string>
@@ -40,6 +41,22 @@ CLI::Validator duration(const std::string& option);
 /// A number of a text table, right-aligned in `width` with `decimals` places, or "-" in its
 /// place where there is none (NaN or infinite: a figure that does not exist).
 std::string text_cell(double v, int width, int decimals);
+
+/// The options of the simulators fitted to a data set's order flow, which footprint-simulate,
+/// footprint-pretrade --simulate and footprint-execute share.
+struct simulator_options {
+  CLI::Option* match_occupancy = nullptr;  ///< --match-occupancy: qr limit rates from the tape's queue sizes
+  CLI::Option* lot_quantity = nullptr;     ///< --lot-quantity: the simulators' lot, instrument units
+  CLI::Option* max_queue = nullptr;        ///< --max-queue: Q of the queue-reactive tables, lots
+};
+
+/// Adds --match-occupancy, --lot-quantity and --max-queue into the given fields. `qr_when`
+/// starts the help of the queue-reactive model's two (e.g. "with --env qr: "), `fit_when` that
+/// of the lot (e.g. "with --simulate: "); the options returned let a program refuse them where
+/// no fitted simulator runs.
+simulator_options add_simulator_options(CLI::App& app, bool& match_occupancy, double& lot_quantity,
+                                        std::ptrdiff_t& max_queue, const std::string& qr_when,
+                                        const std::string& fit_when);
 
 /// Adds --json FILE ('-' for stdout), --quiet and --version.
 void add_output_options(CLI::App& app, std::string& json_path, bool& quiet);

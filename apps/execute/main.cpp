@@ -370,17 +370,8 @@ int main(int argc, char** argv) {
   apps::add_data_options(app, o.data);
   app.add_option("--env", o.env, "ac (the Almgren-Chriss world), zi (zero-intelligence) or qr (queue-reactive)")
       ->check(CLI::IsMember({"ac", "zi", "qr"}));
-  app.add_flag("--match-occupancy", o.match_occupancy,
-               "with --env qr: limit rates from detailed balance with the data's queue sizes "
-               "(footprint::match_occupancy), not HLR's events / time");
-  auto* lot_opt = app.add_option("--lot-quantity", o.lot_quantity,
-                                 "with --env zi or qr and data: the simulators' lot, instrument units (0, the default: "
-                                 "the tape's mean limit-order size)")
-                      ->check(apps::at_least(0.0, false));
-  auto* queue_opt =
-      app.add_option("--max-queue", o.max_queue, "with --env qr: largest tabulated queue size Q of its tables, lots")
-          ->check(CLI::Range(1, 10000))
-          ->capture_default_str();
+  const apps::simulator_options sim_opts = apps::add_simulator_options(
+      app, o.match_occupancy, o.lot_quantity, o.max_queue, "with --env qr: ", "with --env zi or qr and data: ");
   app.add_option("--side", o.side, "buy or sell")->check(CLI::IsMember({"buy", "sell"}));
   app.add_option("--quantity", o.quantity, "order quantity, instrument units (default 10 lots; ac: 10^6 shares)")
       ->check(apps::at_least(0.0, true));
@@ -410,11 +401,11 @@ int main(int argc, char** argv) {
     if (o.match_occupancy && o.env != "qr")
       throw fp::invalid_argument(
           "--match-occupancy sets the queue-reactive simulator's limit rates: use it with --env qr");
-    if (lot_opt->count() > 0 && (o.env == "ac" || !apps::has_order_flow(o.data)))
+    if (sim_opts.lot_quantity->count() > 0 && (o.env == "ac" || !apps::has_order_flow(o.data)))
       throw fp::invalid_argument(
           "--lot-quantity sets the lot of the simulators fitted to a data set: use it with --env zi or qr and "
           "--lobster, --binance or --bitstamp");
-    if (queue_opt->count() > 0 && o.env != "qr")
+    if (sim_opts.max_queue->count() > 0 && o.env != "qr")
       throw fp::invalid_argument("--max-queue sets the queue-reactive simulator's tables: use it with --env qr");
     g_out = apps::report_stream(o.json_path);  // the JSON instead of the text with --json -
     o.quiet = o.quiet || o.json_path == "-";

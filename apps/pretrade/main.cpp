@@ -85,17 +85,8 @@ int main(int argc, char** argv) {
                  "(queue-reactive, Huang, Lehalle and Rosenbaum 2015)")
       ->check(CLI::IsMember({"zi", "qr"}))
       ->capture_default_str();
-  app.add_flag("--match-occupancy", o.match_occupancy,
-               "with --simulator qr: limit rates from detailed balance with the tape's queue sizes "
-               "(footprint::match_occupancy), not HLR's events / time (docs/simulation.md)");
-  auto* lot_opt = app.add_option("--lot-quantity", o.lot_quantity,
-                                 "with --simulate: the simulators' lot, in the instrument's unit (0, the default: the "
-                                 "tape's mean limit-order size)")
-                      ->check(apps::at_least(0.0, false));
-  auto* queue_opt = app.add_option("--max-queue", o.max_queue,
-                                   "with --simulate: largest tabulated queue size Q of the qr tables, lots")
-                        ->check(CLI::Range(1, 10000))
-                        ->capture_default_str();
+  const apps::simulator_options sim_opts = apps::add_simulator_options(
+      app, o.match_occupancy, o.lot_quantity, o.max_queue, "with --simulator qr: ", "with --simulate: ");
   load_opt->excludes(simulate_opt);
   app.add_option("--price-collar-bps", o.price_collar_bps,
                  "risk overlay: a child priced further than this from the mid is blocked (RTS 6 art. 15 price "
@@ -121,7 +112,7 @@ int main(int argc, char** argv) {
       throw fp::invalid_argument(
           "--simulate needs order flow to fit the simulator: --lobster, --binance or --bitstamp "
           "(the built-in market has none; footprint-simulate runs the paper's book without data)");
-    if (o.simulate == 0 && (lot_opt->count() > 0 || queue_opt->count() > 0))
+    if (o.simulate == 0 && (sim_opts.lot_quantity->count() > 0 || sim_opts.max_queue->count() > 0))
       throw fp::invalid_argument("--lot-quantity and --max-queue set the simulators of --simulate N: use them with it");
     if (o.match_occupancy && (o.simulate == 0 || o.simulator != "qr"))
       throw fp::invalid_argument(

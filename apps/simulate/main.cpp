@@ -614,16 +614,10 @@ int main(int argc, char** argv) {
   app.add_option("--levels", o.levels, "distances L of the zero-intelligence fit")->check(CLI::Range(1, 1000));
   app.add_option("--queue-levels", o.queue_levels, "queues K per side of the queue-reactive fit")
       ->check(CLI::Range(1, 50));
-  app.add_option("--lot-quantity", o.lot_quantity,
-                 "instrument units per lot of the simulators (0, the default: the tape's mean limit-order size)")
-      ->check(apps::at_least(0.0, false));
-  app.add_option("--max-queue", o.max_queue, "largest tabulated queue size Q, lots")->check(CLI::Range(1, 10000));
+  apps::add_simulator_options(app, o.match_occupancy, o.lot_quantity, o.max_queue, "", "");
   app.add_option("--min-cell-seconds", o.min_cell_seconds,
                  "queue-reactive cells observed less long take the rates below them")
       ->check(apps::at_least(0.0, false));
-  app.add_flag("--match-occupancy", o.match_occupancy,
-               "queue-reactive limit rates from detailed balance with the tape's queue sizes (match_occupancy), not "
-               "HLR's events / time");
   app.add_option("--realism-seconds", o.realism_seconds,
                  "simulated seconds of the realism check (default the data's span)")
       ->check(apps::at_least(0.0, false));
