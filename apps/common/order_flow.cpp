@@ -55,8 +55,11 @@ void regularize(fp::queue_reactive_fit& f, double min_seconds, std::vector<std::
 // A note for each queue whose fitted chain's invariant law (the law the simulator draws it from
 // at a price move) has a mean size, capped at Q, more than twice or less than half the tape's,
 // and half a lot or more away from it: the book the model draws is not the data's
-// (docs/simulation.md, Estimators).
-void check_occupancy(const fp::queue_reactive_fit& f, bool matched, std::vector<std::string>& notes) {
+// (docs/simulation.md, Estimators). With HLR's rates it names --match-occupancy; with matched
+// rates the drift comes from the sizes observed less than `min_seconds` (they take the rates
+// below them, `regularize`): it names the --max-queue below the first of them.
+void check_occupancy(const fp::queue_reactive_fit& f, bool matched, double min_seconds,
+                     std::vector<std::string>& notes) {
   const fp::queue_reactive_model model(f.params);
   const fp::index cap = f.params.max_tabulated();
   for (fp::index i = 0; i < f.params.levels(); ++i) {
@@ -72,13 +75,22 @@ void check_occupancy(const fp::queue_reactive_fit& f, bool matched, std::vector<
     if (!(seconds > 0.0)) continue;
     tape /= seconds;
     if (!(chain > 2.0 * tape || 2.0 * chain < tape) || std::abs(chain - tape) < 0.5) continue;
+    std::string remedy = "; --match-occupancy sets the limit rates from the data's queue sizes";
+    if (matched) {
+      fp::index thin = cap;  // the first size observed less than min_seconds
+      for (fp::index q = cap - 1; q >= 1; --q)
+        if (f.seconds(i, q) < min_seconds) thin = q;
+      remedy = thin < cap && thin >= 2
+                   ? fp::detail::concat("; from ", thin, " lots on, sizes observed less than ", min_seconds,
+                                        " s take the rates below them: --max-queue ", thin - 1, " leaves them out")
+                   : std::string();
+    }
     char text[320];
     std::snprintf(text, sizeof text,
                   "queue-reactive queue %ld: its fitted chain's mean size is %.3g lots against the data's %.3g (sizes "
-                  "capped at %ld), so the queues drawn at a price move are not the data's%s",
-                  static_cast<long>(i + 1), chain, tape, static_cast<long>(cap),
-                  matched ? "" : "; --match-occupancy sets the limit rates from the data's queue sizes");
-    notes.emplace_back(text);
+                  "capped at %ld), so the queues drawn at a price move are not the data's",
+                  static_cast<long>(i + 1), chain, tape, static_cast<long>(cap));
+    notes.push_back(text + remedy);
   }
 }
 
@@ -106,7 +118,7 @@ order_flow_fits fit_order_flow(const order_flow_tape& tape, const order_flow_fit
   if (o.match_occupancy) qr = fp::match_occupancy(std::move(qr), o.min_cell_seconds);
   std::vector<std::string> notes;
   regularize(qr, o.min_cell_seconds, notes);
-  check_occupancy(qr, o.match_occupancy, notes);
+  check_occupancy(qr, o.match_occupancy, o.min_cell_seconds, notes);
   return order_flow_fits{std::move(st), std::move(zi), std::move(qr), std::move(notes)};
 }
 

@@ -331,6 +331,21 @@ def case_bitstamp(sim, data):
         fail(f"bitstamp: queue-reactive lot, spread W1/sd, signature distance: {qr[0]} by default, {qr[4]} at 2 BTC")
     ok(f"bitstamp: the queue-reactive spread's W1/sd {spread0:.2f} -> {spread2:.2f} and signature distance "
        f"{sig0:.2f} -> {sig2:.2f} with a 2 BTC lot")
+    # At Q = 100 lots of 2 BTC the matched chain of the second queue drifts to the cap through
+    # cells the day hardly visits (they take the rates below them): the note names the
+    # --max-queue below the first such cell, after which no chain is noted.
+    wide = run_json([sim] + FAST + ["--bitstamp", d, "--model", "qr", "--match-occupancy", "--lot-quantity", "2",
+                                    "--max-queue", "100"])
+    drift = [n for n in wide["notes"] if "fitted chain's mean size" in n and "--max-queue " in n]
+    if not drift:
+        fail(f"bitstamp: Q = 100: no note naming --max-queue: {wide['notes']}")
+    q = drift[0].split("--max-queue ")[1].split()[0]
+    narrow = run_json([sim] + FAST + ["--bitstamp", d, "--model", "qr", "--match-occupancy", "--lot-quantity", "2",
+                                      "--max-queue", q])
+    left = [n for n in narrow["notes"] if "fitted chain's mean size" in n]
+    if not 2 <= int(q) < 100 or left:
+        fail(f"bitstamp: --max-queue {q}, as the note at Q = 100 said: notes {left}")
+    ok(f"bitstamp: Q = 100 drifts and the note names --max-queue {q}, after which no chain is noted")
 
 
 def case_binance(sim, data):
