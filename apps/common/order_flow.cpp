@@ -77,9 +77,8 @@ void check_occupancy(const fp::queue_reactive_fit& f, bool matched, double min_s
     if (!(chain > 2.0 * tape || 2.0 * chain < tape) || std::abs(chain - tape) < 0.5) continue;
     std::string remedy = "; --match-occupancy sets the limit rates from the data's queue sizes";
     if (matched) {
-      fp::index thin = cap;  // the first size observed less than min_seconds
-      for (fp::index q = cap - 1; q >= 1; --q)
-        if (f.seconds(i, q) < min_seconds) thin = q;
+      fp::index thin = 1;  // the first size observed less than min_seconds (cap: none below it)
+      while (thin < cap && f.seconds(i, thin) >= min_seconds) ++thin;
       remedy = thin < cap && thin >= 2
                    ? fp::detail::concat("; from ", thin, " lots on, sizes observed less than ", min_seconds,
                                         " s take the rates below them: --max-queue ", thin - 1, " leaves them out")

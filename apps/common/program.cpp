@@ -126,10 +126,10 @@ simulator_options add_simulator_options(CLI::App& app, bool& match_occupancy, do
                                         std::ptrdiff_t& max_queue, const std::string& qr_when,
                                         const std::string& fit_when) {
   simulator_options out;
-  out.match_occupancy = app.add_flag("--match-occupancy", match_occupancy,
-                                     qr_when +
-                                         "limit rates from detailed balance with the tape's queue sizes "
-                                         "(footprint::match_occupancy), not HLR's events / time (docs/simulation.md)");
+  app.add_flag("--match-occupancy", match_occupancy,
+               qr_when +
+                   "limit rates from detailed balance with the tape's queue sizes "
+                   "(footprint::match_occupancy), not HLR's events / time (docs/simulation.md)");
   out.lot_quantity = app.add_option("--lot-quantity", lot_quantity,
                                     fit_when +
                                         "the simulators' lot, instrument units (0, the default: the tape's mean "

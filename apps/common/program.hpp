@@ -45,15 +45,15 @@ std::string text_cell(double v, int width, int decimals);
 /// The options of the simulators fitted to a data set's order flow, which footprint-simulate,
 /// footprint-pretrade --simulate and footprint-execute share.
 struct simulator_options {
-  CLI::Option* match_occupancy = nullptr;  ///< --match-occupancy: qr limit rates from the tape's queue sizes
-  CLI::Option* lot_quantity = nullptr;     ///< --lot-quantity: the simulators' lot, instrument units
-  CLI::Option* max_queue = nullptr;        ///< --max-queue: Q of the queue-reactive tables, lots
+  CLI::Option* lot_quantity = nullptr;  ///< --lot-quantity: the simulators' lot, instrument units
+  CLI::Option* max_queue = nullptr;     ///< --max-queue: Q of the queue-reactive tables, lots
 };
 
 /// Adds --match-occupancy, --lot-quantity and --max-queue into the given fields. `qr_when`
 /// starts the help of the queue-reactive model's two (e.g. "with --env qr: "), `fit_when` that
-/// of the lot (e.g. "with --simulate: "); the options returned let a program refuse them where
-/// no fitted simulator runs.
+/// of the lot (e.g. "with --simulate: "); the lot's and Q's options are returned, so that a
+/// program can refuse them where no fitted simulator runs (--match-occupancy sets a flag that
+/// says it).
 simulator_options add_simulator_options(CLI::App& app, bool& match_occupancy, double& lot_quantity,
                                         std::ptrdiff_t& max_queue, const std::string& qr_when,
                                         const std::string& fit_when);
