@@ -20,44 +20,12 @@ namespace apps {
 
 namespace {
 
-// The queue-reactive tables where the data were thin: a cell observed less than `min_seconds`
-// takes the rates of the queue size below it (the last well-observed one); the last column
-// must let queues shrink (limit < cancel + market) for the invariant law to exist, and where
-// it does not, its cancellation rate is raised to 1.25 x the limit rate.
-void regularize(fp::queue_reactive_fit& f, double min_seconds, std::vector<std::string>& notes) {
-  fp::queue_reactive_params& p = f.params;
-  std::size_t filled = 0;
-  for (fp::index i = 0; i < p.levels(); ++i) {
-    for (fp::index q = 1; q <= p.max_tabulated(); ++q) {
-      if (f.seconds(i, q) >= min_seconds) continue;
-      p.limit_rate(i, q) = p.limit_rate(i, q - 1);
-      if (q > 1) {
-        p.cancel_rate(i, q) = p.cancel_rate(i, q - 1);
-        p.market_rate(i, q) = p.market_rate(i, q - 1);
-      }
-      ++filled;
-    }
-    const fp::index Q = p.max_tabulated();
-    const double death = p.cancel_rate(i, Q) + (i == 0 ? p.market_rate(i, Q) : 0.0);
-    if (!(p.limit_rate(i, Q) < death)) {
-      p.cancel_rate(i, Q) = 1.25 * p.limit_rate(i, Q) + 1e-9;
-      notes.push_back(fp::detail::concat(
-          "queue-reactive queue ", i + 1,
-          ": the largest queues grew on average; their cancellation rate was raised to 1.25 x the limit rate"));
-    }
-  }
-  if (filled > 0)
-    notes.push_back(fp::detail::concat(filled, " queue-reactive cells observed less than ", min_seconds,
-                                       " s take the rates of the queue size below them"));
-  if (!std::isfinite(p.theta)) p.theta = 0.5;
-}
-
 // A note for each queue whose fitted chain's invariant law (the law the simulator draws it from
 // at a price move) has a mean size, capped at Q, more than twice or less than half the tape's,
 // and half a lot or more away from it: the book the model draws is not the data's
 // (docs/simulation.md, Estimators). With HLR's rates it names --match-occupancy; with matched
 // rates the drift comes from the sizes observed less than `min_seconds` (they take the rates
-// below them, `regularize`): it names the --max-queue below the first of them.
+// below them, `fp::regularize_thin_cells`): it names the --max-queue below the first of them.
 void check_occupancy(const fp::queue_reactive_fit& f, bool matched, double min_seconds,
                      std::vector<std::string>& notes) {
   const fp::queue_reactive_model model(f.params);
@@ -115,8 +83,7 @@ order_flow_fits fit_order_flow(const order_flow_tape& tape, const order_flow_fit
   fp::zero_intelligence_fit zi = fp::fit_zero_intelligence(st);
   fp::queue_reactive_fit qr = fp::fit_queue_reactive(st);
   if (o.match_occupancy) qr = fp::match_occupancy(std::move(qr), o.min_cell_seconds);
-  std::vector<std::string> notes;
-  regularize(qr, o.min_cell_seconds, notes);
+  std::vector<std::string> notes = fp::regularize_thin_cells(qr, o.min_cell_seconds);
   check_occupancy(qr, o.match_occupancy, o.min_cell_seconds, notes);
   return order_flow_fits{std::move(st), std::move(zi), std::move(qr), std::move(notes)};
 }

@@ -77,5 +77,6 @@ void bind_batch(py::module_& m);       // batch.cpp: shards for footprint.dask a
 void bind_pretrade(py::module_& m);    // pretrade.cpp: the pre-trade analysis and its report
 void bind_validation(py::module_& m);  // validation.cpp: the splitters
 void bind_features(py::module_& m);    // features.cpp: the feature calculators in batch
+void bind_simulation(py::module_& m);  // simulation.cpp: the order-book simulators, their fits and harness
 
 }  // namespace footprint::python

@@ -245,6 +245,51 @@ TEST_CASE("match_occupancy: the chain's invariant law is the observed occupancy 
   CHECK_THROWS_AS(static_cast<void>(fp::match_occupancy(wrong)), fp::dimension_mismatch);
 }
 
+TEST_CASE("regularize_thin_cells: a thin size takes the rates below it and a growing last column is damped") {
+  fp::queue_reactive_fit f = hand_fit();
+  const fp::queue_reactive_fit before = f;
+  // queue 2's size 2 was observed 10 s (< 30): its rates become size 1's
+  std::vector<std::string> notes = fp::regularize_thin_cells(f, 30.0);
+  CHECK(f.params.limit_rate(1, 2) == 1.2);
+  CHECK(f.params.cancel_rate(1, 2) == 0.3);
+  CHECK(f.params.market_rate(1, 2) == 0.2);
+  CHECK(f.params.limit_rate(1, 3) == 0.9);  // observed 200 s: kept
+  CHECK(f.params.limit_rate.row(0) == before.params.limit_rate.row(0));
+  CHECK(f.params.cancel_rate.row(0) == before.params.cancel_rate.row(0));
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0] == "1 queue-reactive cells observed less than 30 s take the rates of the queue size below them");
+  CHECK(f.seconds == before.seconds);
+  CHECK(f.limit_rate_std_error == before.limit_rate_std_error);
+  CHECK(f.params.theta == 0.7);
+  // at 250 s: queue 1's sizes 3 and 4 (200 s, 100 s) take size 2's rates, so its last column
+  // grows (limit 1.2 against 0.6 + 0.5): its cancellation rate becomes 1.25 x 1.2 (+ 1e-9).
+  // Queue 2's sizes 2, 3 and 4 take size 1's rates (size 0, 50 s, is never replaced): limit
+  // 1.2 against a cancellation rate of 0.3 (market orders count at the first queue only).
+  fp::queue_reactive_fit g = hand_fit();
+  g.params.theta = std::nan("");
+  notes = fp::regularize_thin_cells(g, 250.0);
+  CHECK(g.params.limit_rate(0, 4) == 1.2);
+  CHECK(g.params.market_rate(0, 4) == 0.5);
+  CHECK(g.params.cancel_rate(0, 4) == doctest::Approx(1.25 * 1.2 + 1e-9));
+  CHECK(g.params.limit_rate(1, 0) == 1.5);
+  CHECK(g.params.limit_rate(1, 4) == 1.2);
+  CHECK(g.params.cancel_rate(1, 4) == doctest::Approx(1.25 * 1.2 + 1e-9));
+  CHECK(g.params.theta == 0.5);  // no depletion observed: HLR's default
+  REQUIRE(notes.size() == 3);
+  CHECK(notes[0] ==
+        "queue-reactive queue 1: the largest queues grew on average; their cancellation rate was raised "
+        "to 1.25 x the limit rate");
+  CHECK(notes[2] == "5 queue-reactive cells observed less than 250 s take the rates of the queue size below them");
+  // the result has an invariant law for every queue: the simulator accepts it
+  CHECK_NOTHROW(fp::queue_reactive_model(g.params));
+  // bad arguments
+  CHECK_THROWS_WITH_AS(static_cast<void>(fp::regularize_thin_cells(f, -1.0)), doctest::Contains("min_seconds"),
+                       fp::invalid_argument);
+  fp::queue_reactive_fit wrong = hand_fit();
+  wrong.seconds = fp::matrix::Zero(2, 4);
+  CHECK_THROWS_AS(static_cast<void>(fp::regularize_thin_cells(wrong)), fp::dimension_mismatch);
+}
+
 TEST_CASE("fit_zero_intelligence power law is exact on lambda proportional to 1 over i") {
   // Bid 10, ask 11; 8 limit bids at distance 1, 4 at 2, 2 at 4 over 10 s.
   std::vector<fp::order_flow_event> t{ev(0, order_flow_kind::set_quantity, side::buy, 10, 5.0),

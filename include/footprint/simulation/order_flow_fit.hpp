@@ -68,6 +68,17 @@ struct queue_reactive_fit {
 
 namespace detail::simulation {
 
+/// min_seconds finite and >= 0 (invalid_argument), and `seconds` of the rate tables' shape
+/// (dimension_mismatch): the arguments of match_occupancy and regularize_thin_cells.
+inline void check_cell_seconds(const queue_reactive_fit& fit, double min_seconds, const char* where) {
+  if (!(min_seconds >= 0.0) || !std::isfinite(min_seconds))
+    throw invalid_argument(concat(where, ": min_seconds must be finite and >= 0 (got ", min_seconds, ")"));
+  const matrix& rates = fit.params.limit_rate;
+  if (fit.seconds.rows() != rates.rows() || fit.seconds.cols() != rates.cols())
+    throw dimension_mismatch(where, "seconds, shape of limit_rate", rates.rows() * rates.cols(),
+                             fit.seconds.rows() * fit.seconds.cols());
+}
+
 /// Throws when the statistics hold no two-sided time.
 inline void require_two_sided(const order_flow_statistics& s, const char* where) {
   if (!(s.two_sided_seconds() > 0.0))
@@ -322,12 +333,8 @@ inline void require_two_sided(const order_flow_statistics& s, const char* where)
 /// Complexity: O(K Q).
 [[nodiscard]] inline queue_reactive_fit match_occupancy(queue_reactive_fit fit, double min_seconds = 30.0) {
   constexpr const char* where = "footprint::match_occupancy";
-  if (!(min_seconds >= 0.0) || !std::isfinite(min_seconds))
-    throw invalid_argument(detail::concat(where, ": min_seconds must be finite and >= 0 (got ", min_seconds, ")"));
+  detail::simulation::check_cell_seconds(fit, min_seconds, where);
   queue_reactive_params& p = fit.params;
-  if (fit.seconds.rows() != p.limit_rate.rows() || fit.seconds.cols() != p.limit_rate.cols())
-    throw dimension_mismatch(where, "seconds, shape of limit_rate", p.limit_rate.rows() * p.limit_rate.cols(),
-                             fit.seconds.rows() * fit.seconds.cols());
   const bool has_errors = fit.limit_rate_std_error.rows() == p.limit_rate.rows() &&
                           fit.limit_rate_std_error.cols() == p.limit_rate.cols() &&
                           fit.cancel_rate_std_error.size() == p.limit_rate.size() &&
@@ -348,6 +355,55 @@ inline void require_two_sided(const order_flow_statistics& s, const char* where)
     }
   detail::simulation::validate(p, where);
   return fit;
+}
+
+/// The queue-reactive tables made simulable where the data were thin (the programs' and the
+/// Python module's fits, `footprint-simulate`, docs/simulation.md "Estimators"): a cell
+/// observed less than `min_seconds` (`fit.seconds(i, q)`, q >= 1) takes the rates of the queue
+/// size below it (its limit rate that of q - 1; for q >= 2 its cancellation and market rates
+/// too), so the last well-observed size's rates carry on; then, where the last column lets a
+/// queue grow on average (limit(Q) >= cancel(Q) + market(Q), market orders counted at the first
+/// queue only), which leaves it without an invariant law, its cancellation rate is raised to
+/// 1.25 x the limit rate (+ 1e-9 /s); a theta that is NaN (no depletion observed) becomes 0.5.
+/// The standard errors and `seconds` are unchanged.
+/// @param fit a fit from `fit_queue_reactive` (or `match_occupancy`), changed in place
+/// @param min_seconds the least time at a size for its rates to be kept, seconds, >= 0 and
+///   finite
+/// @return one sentence per change made (the cells replaced, each column raised), for a
+///   report's notes; empty when nothing changed
+/// @throws invalid_argument when `min_seconds` is negative or not finite;
+///   dimension_mismatch when `seconds` and the rate tables differ in shape
+/// Complexity: O(K Q).
+[[nodiscard]] inline std::vector<std::string> regularize_thin_cells(queue_reactive_fit& fit,
+                                                                    double min_seconds = 30.0) {
+  detail::simulation::check_cell_seconds(fit, min_seconds, "footprint::regularize_thin_cells");
+  queue_reactive_params& p = fit.params;
+  std::vector<std::string> notes;
+  std::size_t filled = 0;
+  for (index i = 0; i < p.levels(); ++i) {
+    for (index q = 1; q <= p.max_tabulated(); ++q) {
+      if (fit.seconds(i, q) >= min_seconds) continue;
+      p.limit_rate(i, q) = p.limit_rate(i, q - 1);
+      if (q > 1) {
+        p.cancel_rate(i, q) = p.cancel_rate(i, q - 1);
+        p.market_rate(i, q) = p.market_rate(i, q - 1);
+      }
+      ++filled;
+    }
+    const index Q = p.max_tabulated();
+    const double death = p.cancel_rate(i, Q) + (i == 0 ? p.market_rate(i, Q) : 0.0);
+    if (!(p.limit_rate(i, Q) < death)) {
+      p.cancel_rate(i, Q) = 1.25 * p.limit_rate(i, Q) + 1e-9;
+      notes.push_back(detail::concat(
+          "queue-reactive queue ", i + 1,
+          ": the largest queues grew on average; their cancellation rate was raised to 1.25 x the limit rate"));
+    }
+  }
+  if (filled > 0)
+    notes.push_back(detail::concat(filled, " queue-reactive cells observed less than ", min_seconds,
+                                   " s take the rates of the queue size below them"));
+  if (!std::isfinite(p.theta)) p.theta = 0.5;
+  return notes;
 }
 
 }  // namespace footprint

@@ -1,0 +1,175 @@
+"""The order-book simulators from Python: fitted to the GOOG day they give footprint-simulate's
+parameters, costs and realism distances exactly (the program's JSON, same seed); the paper's
+market-order rate; the user's orders in FIFO position; determinism; errors."""
+
+import json
+import math
+import os
+import subprocess
+
+import numpy as np
+import pytest
+
+import footprint as fp
+
+
+def goog_files():
+    d = os.path.join(os.environ.get("FOOTPRINT_DATA_DIR", ""), "lobster", "GOOG_2012-06-21_L1")
+    message = os.path.join(d, "GOOG_2012-06-21_34200000_57600000_message_1.csv")
+    if not os.path.exists(message):
+        pytest.skip("no GOOG data under " + d)
+    return message, os.path.join(d, "GOOG_2012-06-21_34200000_57600000_orderbook_1.csv")
+
+
+def test_the_fits_costs_and_realism_equal_footprint_simulates(tmp_path):
+    exe = os.environ.get("FOOTPRINT_SIMULATE", "")
+    if not os.path.exists(exe):
+        pytest.skip("footprint-simulate is built with the programs (FOOTPRINT_SIMULATE)")
+    message, orderbook = goog_files()
+    out = tmp_path / "simulate.json"
+    subprocess.run([exe, "--lobster", message, orderbook, "--paths", "20", "--seed", "1", "--json", str(out)],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    program = json.loads(out.read_text())
+
+    flow = fp.lobster_order_flow(message, orderbook)
+    assert flow.tick_size == program["data"]["tick_size"] == 0.13  # half GOOG's median spread, as the program
+    assert len(flow) == program["data"]["events"]
+    events = flow.events()
+    assert np.all(np.diff(events["time_ns"]) >= 0)
+    assert set(np.unique(events["kind"])) <= {0, 1, 2, 3} and fp.ORDER_FLOW_KINDS[2] == "market"
+
+    fits = fp.fit_simulators(flow)
+    zi, qr = fits["zero_intelligence"], fits["queue_reactive"]
+    pz = program["zero_intelligence"]["fit"]
+    assert zi["mu"]["value"] == pz["mu"]["value"] and zi["mu"]["std_error"] == pz["mu"]["std_error"]
+    assert [e["value"] for e in zi["lambda"]] == [e["value"] for e in pz["lambda"]]
+    assert zi["params"].lambda_ == [e["value"] for e in zi["lambda"]]
+    assert zi["power_law_alpha"]["value"] == pz["power_law_alpha"]["value"]
+    assert zi["lot_quantity"] == pz["lot_quantity"] == zi["params"].lot_quantity
+    pq = program["queue_reactive"]["fit"]
+    assert qr["theta"]["value"] == pq["theta"] and qr["depletions"] == pq["depletions"]
+    assert qr["params"].limit_rate.tolist() == pq["limit_rate"]  # after the thin cells' regularization
+    assert qr["params"].cancel_rate.tolist() == pq["cancel_rate"]
+    assert qr["params"].limit_rate.shape == (3, 21)
+
+    quantity, horizon = program["order"]["quantity"], program["order"]["horizon_seconds"]
+    twap = fp.twap_schedule(quantity, horizon, program["order"]["children"])
+    for key, params in (("zero_intelligence", zi["params"]), ("queue_reactive", qr["params"])):
+        ours = {}
+        for name, order_type in (("twap", "market"), ("passive_limit", "passive_limit")):
+            ours[name] = fp.simulate_execution(params, twap, side="buy", order_type=order_type, n_paths=20,
+                                               warmup_seconds=120.0, threshold_bps=10.0, seed=1)
+        theirs = {s["name"]: s for s in program[key]["strategies"]}
+        for name, r in ours.items():
+            assert r["expected_bps"] == theirs[name]["expected_bps"], (key, name)
+            assert r["q95_bps"] == theirs[name]["q95_bps"] and r["p_exceed"] == theirs[name]["p_exceed"]
+            assert r["mean_path_bps"].tolist() == theirs[name]["mean_path_bps"]
+            assert r["cost_bps"].shape == (20,) and r["path_bps"].shape == (20, len(r["path_times"]))
+            assert math.isclose(r["cost_bps"].mean(), r["expected_bps"], rel_tol=1e-12)
+
+    realism = fp.realism(flow, zi["params"], seed=1)
+    pr = program["zero_intelligence"]["realism"]
+    assert realism["simulated_events"] == pr["simulated_events"]
+    assert [r["wasserstein"] for r in realism["rows"]] == [r["wasserstein"] for r in pr["rows"]]
+    assert realism["signature_log_distance"] == pr["signature_log_distance"]
+
+
+def test_the_papers_market_order_rate():
+    # Cont, Stoikov and Talreja's Tokyo estimates, unit sizes: one-lot market orders at
+    # mu = 0.94 a second on each side, each one event
+    sim = fp.ZeroIntelligenceModel(fp.ZeroIntelligenceParams.cont_stoikov_talreja_2010(), seed=7)
+    tape = sim.run(until=20000.0)
+    markets = np.count_nonzero(tape["kind"] == 2)
+    seconds = tape["time_ns"][-1] / 1e9
+    rate = markets / (2.0 * seconds)
+    assert abs(rate - 0.94) < 4.0 * math.sqrt(markets) / (2.0 * seconds)
+    assert np.all(tape["quantity"][tape["kind"] == 2] == 1.0)
+    report = sim.report()
+    assert report["markets"] == markets and report["limits"] == np.count_nonzero(tape["kind"] == 0)
+    assert report["events"] == np.count_nonzero(tape["kind"] != 3)  # set_quantity is not an order
+
+
+def test_same_seed_same_tape():
+    params = fp.ZeroIntelligenceParams.cont_stoikov_talreja_2010()
+    a = fp.ZeroIntelligenceModel(params, seed=11).run(until=200.0)
+    b = fp.ZeroIntelligenceModel(params, seed=11).run(until=200.0)
+    c = fp.ZeroIntelligenceModel(params, seed=12).run(until=200.0)
+    for key in a:
+        assert np.array_equal(a[key], b[key])
+    assert not np.array_equal(a["time_ns"][:50], c["time_ns"][:50])
+    assert len(fp.ZeroIntelligenceModel(params, seed=11).run(until=1e9, max_events=100)["kind"]) == 100
+
+
+def test_own_orders_walk_the_book_and_queue_fifo():
+    sim = fp.ZeroIntelligenceModel(fp.ZeroIntelligenceParams.cont_stoikov_talreja_2010(), seed=5)
+    sim.advance(120.0)
+    ask, depth = sim.best_ask, sim.depth_at("sell", 0)
+    order = sim.submit_market("buy", depth + 2.0)  # more than the best ask holds: walks past it
+    fills = sim.fills()
+    assert np.all(fills["order_id"] == order) and fills["quantity"].sum() == depth + 2.0
+    assert fills["price"][0] == ask and fills["price"][-1] > ask and np.all(fills["aggressive"])
+    assert np.all(fills["side"] == 1)
+    sim.clear_fills()
+    bid, ahead = sim.best_bid, sim.depth_at("buy", 0)
+    limit = sim.submit_limit("buy", bid, 1.0)
+    assert sim.resting_quantity(limit) == 1.0 and sim.quantity_ahead(limit) == ahead
+    assert sim.depth_at("buy", 0) == ahead + 1.0
+    assert sim.cancel(limit) == 1.0 and sim.resting_quantity(limit) == 0.0 and sim.cancel(limit) == 0.0
+
+
+def test_the_queue_reactive_model_from_a_fit():
+    message, orderbook = goog_files()
+    fits = fp.fit_simulators(fp.lobster_order_flow(message, orderbook), max_queue=10)
+    params = fits["queue_reactive"]["params"]
+    sim = fp.QueueReactiveModel(params, seed=2)
+    pi = sim.invariant_distribution(1)
+    assert math.isclose(sum(pi), 1.0, rel_tol=1e-9) and min(pi) >= 0.0
+    # p_ref is half a tick above the first bid queue's price; the mid is within the K queues of it
+    assert sim.queue("buy", 1) >= 0.0 and sim.queue("sell", 1) >= 0.0
+    assert abs(sim.reference_price - sim.mid) <= 3 * params.tick_size
+    sim.advance(600.0)
+    assert sim.report()["price_moves"] > 0
+    r = fp.simulate_execution(params, fp.twap_schedule(10 * params.lot_quantity, 300.0, 10), side="sell",
+                              n_paths=8, warmup_seconds=60.0, seed=4)
+    assert np.all(r["fill_rate"] == 1.0) and r["order_type"] == "market"
+
+
+def test_errors():
+    params = fp.ZeroIntelligenceParams.cont_stoikov_talreja_2010()
+    sim = fp.ZeroIntelligenceModel(params)
+    with pytest.raises(ValueError, match="side"):
+        sim.submit_market("hold", 1.0)
+    with pytest.raises(ValueError, match="quantity"):
+        sim.submit_market("buy", -1.0)
+    bad = fp.ZeroIntelligenceParams.cont_stoikov_talreja_2010()
+    bad.theta = [0.5]
+    with pytest.raises(ValueError, match="theta"):
+        fp.ZeroIntelligenceModel(bad)
+    with pytest.raises(ValueError, match="horizon_seconds"):
+        fp.simulate_execution(params, {"times": [0.0], "quantities": [1.0]})
+    with pytest.raises(ValueError, match="order_type"):
+        fp.simulate_execution(params, fp.twap_schedule(5, 60, 5), order_type="iceberg")
+    with pytest.raises(ValueError, match="no_such_file"):
+        fp.lobster_order_flow("no_such_file.csv", "no_such_book.csv")
+    with pytest.raises(ValueError, match="tick_size"):
+        fp.bitstamp_order_flow(".", tick_size=-1.0)
+
+
+def test_the_crypto_sources():
+    data = os.environ.get("FOOTPRINT_DATA_DIR", "")
+    folder = os.path.join(data, "bitstamp")
+    spot = [os.path.join(data, "binance", "raw", "spot", f"btcusdt_2024080{d}.gz") for d in (8, 9)]
+    if not (os.path.isdir(folder) and all(os.path.exists(p) for p in spot)):
+        pytest.skip("no Bitstamp or Binance data under " + data)
+    # Bitstamp 2015: a small-tick book (median spread 17 ticks of 0.01), modelled on 0.09 USD
+    bitstamp = fp.bitstamp_order_flow(folder)
+    assert bitstamp.tick_size == pytest.approx(0.09) and "grid of 0.09" in bitstamp.notes[0]
+    fits = fp.fit_simulators(bitstamp)
+    assert fits["zero_intelligence"]["lot_quantity"] == pytest.approx(9.94, abs=0.01)  # docs/simulation.md
+    assert any("take the rates of the queue size below them" in n for n in fits["notes"])
+    # Binance BTCUSDT spot on a 1 USDT grid: the queue-reactive model fills a 5 BTC TWAP
+    binance = fp.binance_order_flow(spot, tick_size=1.0)
+    assert binance.tick_size == 1.0 and len(binance) > 100000
+    params = fp.fit_simulators(binance)["queue_reactive"]["params"]
+    r = fp.simulate_execution(params, fp.twap_schedule(5.0, 300.0, 20), n_paths=10, seed=1)
+    assert r["fill_rate"].mean() > 0.9 and 0.0 < r["expected_bps"] < 20.0
