@@ -21,13 +21,14 @@ rm -rf "$venv" build/pip-build
 t1=$(date +%s)
 (cd /tmp && FOOTPRINT_DATA_DIR="$data" PYTHONDONTWRITEBYTECODE=1 "$venv/bin/python" -c \
   "import footprint, sys; assert '/pip-venv/' in footprint.__file__, footprint.__file__; print('installed', footprint.__version__, footprint.__file__)")
-# The gcc suite's C++ reference program, footprint-pretrade and footprint-simulate, when built
-# (CI runs the gcc suite first): the installed module is then compared with them bit for bit too.
+# The gcc suite's C++ reference program, footprint-pretrade, footprint-simulate and
+# footprint-execute, when built (CI runs the gcc suite first): the installed module is then
+# compared with them bit for bit too.
 reference=$PWD/build/gcc/python/footprint_python_reference
-pretrade=$PWD/build/gcc/apps/footprint-pretrade
-simulate=$PWD/build/gcc/apps/footprint-simulate
+apps=$PWD/build/gcc/apps
 (cd /tmp && FOOTPRINT_DATA_DIR="$data" PYTHONDONTWRITEBYTECODE=1 FOOTPRINT_PYTHON_REFERENCE="$reference" \
-  FOOTPRINT_PRETRADE="$pretrade" FOOTPRINT_SIMULATE="$simulate" \
+  FOOTPRINT_PRETRADE="$apps/footprint-pretrade" FOOTPRINT_SIMULATE="$apps/footprint-simulate" \
+  FOOTPRINT_EXECUTE="$apps/footprint-execute" \
   "$venv/bin/python" -m pytest -q -p no:cacheprovider "$OLDPWD/python/tests")
 for example in examples/python/*.py; do
   echo "=== example: python $(basename "$example" .py) ==="

@@ -173,3 +173,80 @@ def test_the_crypto_sources():
     params = fp.fit_simulators(binance)["queue_reactive"]["params"]
     r = fp.simulate_execution(params, fp.twap_schedule(5.0, 300.0, 20), n_paths=10, seed=1)
     assert r["fill_rate"].mean() > 0.9 and 0.0 < r["expected_bps"] < 20.0
+
+
+def test_the_policy_evaluation_equals_footprint_executes(tmp_path):
+    exe = os.environ.get("FOOTPRINT_EXECUTE", "")
+    if not os.path.exists(exe):
+        pytest.skip("footprint-execute is built with the programs (FOOTPRINT_EXECUTE)")
+    message, orderbook = goog_files()
+    out = tmp_path / "execute.json"
+    subprocess.run([exe, "--lobster", message, orderbook, "--env", "qr", "--agent", "tabular", "--episodes", "2000",
+                    "--evaluation-episodes", "50", "--quiet", "--json", str(out)], check=True, stdout=subprocess.DEVNULL)
+    program = json.loads(out.read_text())
+    e, seed = program["environment"], program["evaluation"]["seed"]
+    params = fp.fit_simulators(fp.lobster_order_flow(message, orderbook))["queue_reactive"]["params"]
+    env = fp.ExecutionEnvironment(params, e["side"], e["quantity"], e["horizon_seconds"], n_steps=e["decisions"],
+                                  warmup_seconds=e["warmup_seconds"])
+    assert env.lot_quantity == e["lot_quantity"]
+    theirs = {p["name"]: p for p in program["policies"]}
+    twap = fp.evaluate_policy(env, "twap", n_episodes=50, seed=seed)
+    for key in ("mean_bps", "std_bps", "cvar95_bps", "completion_rate", "unfilled_share", "max_child_share"):
+        assert twap[key] == theirs["twap"][key], key
+    c = fp.compare_policies(env, "passive_catch_up", "twap", n_episodes=50, seed=seed)
+    assert c["a"]["mean_bps"] == theirs["passive_catch_up"]["mean_bps"]
+    for key in ("mean_difference_bps", "ci_low_bps", "ci_high_bps", "verdict"):
+        assert c[key] == theirs["passive_catch_up"]["vs_twap"][key], key
+    # TWAP written in Python trades the same children: the same shortfalls, to the last digit
+    ours = fp.evaluate_policy(env, lambda o: o["remaining"] / (o["n_steps"] - o["step"]), n_episodes=50, seed=seed)
+    assert np.array_equal(ours["shortfall_bps"], twap["shortfall_bps"])
+
+
+def test_an_episode_by_hand():
+    params = fp.ZeroIntelligenceParams.cont_stoikov_talreja_2010()
+    env = fp.ExecutionEnvironment(params, "sell", 10.0, 100.0, n_steps=5)
+    shortfalls = []
+    for _ in range(2):
+        obs, info = env.reset(seed=9)
+        assert obs["step"] == 0 and obs["remaining"] == 10.0 and info["arrival_mid"] == obs["arrival_mid"]
+        rewards = []
+        while True:
+            obs, reward, terminated, truncated, info = env.step(obs["remaining"] / (obs["n_steps"] - obs["step"]))
+            rewards.append(reward)
+            assert not truncated and info["shortfall_bps"] == env.shortfall_bps
+            if terminated:
+                break
+        # the rewards are minus the steps' shortfalls in bps: they sum to minus the episode's
+        assert len(rewards) == 5 and math.isclose(sum(rewards), -env.shortfall_bps, rel_tol=1e-9, abs_tol=1e-12)
+        assert env.done and env.remaining == 0.0 and obs["step"] == 5
+        shortfalls.append(env.shortfall_bps)
+    assert shortfalls[0] == shortfalls[1]  # same seed, same episode
+    with pytest.raises(ValueError, match="after the last decision"):
+        env.step(1.0)
+    env.reset(seed=1)
+    with pytest.raises(ValueError, match="price_offset_ticks"):
+        env.step(2.0, "passive_limit", -1)
+    obs, _, _, _, _ = env.step(2.0, "passive_limit", 1)  # rests a tick inside the ask
+    assert obs["step"] == 1
+
+    class Counting:
+        resets = 0
+
+        def reset(self):
+            Counting.resets += 1
+
+        def __call__(self, o):
+            return (o["remaining"], "market")
+
+    r = fp.evaluate_policy(env, Counting(), n_episodes=30, seed=2)
+    assert Counting.resets == 30 and r["degenerate"] and r["max_child_share"] == 1.0
+    with pytest.raises(ValueError, match="policy"):
+        fp.evaluate_policy(env, "vwap", n_episodes=30)
+    with pytest.raises(ValueError, match="order_type"):
+        fp.evaluate_policy(env, lambda o: (1.0, "iceberg"), n_episodes=30)
+    with pytest.raises(ZeroDivisionError):  # the policy's own error reaches the caller
+        fp.evaluate_policy(env, lambda o: 1.0 / 0.0, n_episodes=30)
+    with pytest.raises(ValueError, match="n_episodes"):
+        fp.evaluate_policy(env, "twap", n_episodes=10)
+    with pytest.raises(ValueError, match="whole number of lots"):
+        fp.ExecutionEnvironment(params, "buy", 2.5, 60.0)

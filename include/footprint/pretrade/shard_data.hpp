@@ -155,7 +155,7 @@ template <class = void>
   };
   coarse.notes.push_back(detail::concat("the median spread is ", median, " ticks of ", format_tick(t.tick_size),
                                         ": the book is modelled on a grid of ", format_tick(grid),
-                                        " (tick_size sets it: --tick-size in the programs)"));
+                                        " (another: footprint-simulate --tick-size, tick_size in C++ and Python)"));
   return coarse;
 }
 
