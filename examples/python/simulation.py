@@ -57,8 +57,8 @@ else:
     print("filled", fills["quantity"].sum(), "at", fills["price"][-1], "after", round(sim.seconds - 300.0), "s")
 
 # An execution environment on the same model (reset / step, Gymnasium's conventions), and
-# footprint-execute's protocol: passive limit orders with catch-up and a policy of your own
-# against TWAP, 10 lots over a minute in 10 decisions, on the same 200 episodes.
+# footprint-execute's protocol: passive limit orders with catch-up, a policy of your own and a
+# trained agent against TWAP, 10 lots over a minute in 10 decisions, on the same 200 episodes.
 env = fp.ExecutionEnvironment(params, "buy", 10 * params.lot_quantity, 60.0, n_steps=10)
 
 
@@ -68,7 +68,12 @@ def front_loaded(observation):
     return observation["remaining"] if last else 0.5 * observation["remaining"]
 
 
-for name, policy in (("passive_catch_up", "passive_catch_up"), ("front_loaded", front_loaded)):
+# footprint-execute's tabular double Q-learning agent, trained in the same environment
+agent = fp.TabularQLearning(episodes=20000, seed=1)
+agent.train(env)
+
+for name, policy in (("passive_catch_up", "passive_catch_up"), ("front_loaded", front_loaded),
+                     ("tabular agent", agent)):
     c = fp.compare_policies(env, policy, "twap", n_episodes=200, seed=2027)
     print(f"{name:16} {c['a']['mean_bps']:6.2f} bps against TWAP's {c['b']['mean_bps']:6.2f}: "
           f"{c['mean_difference_bps']:+.2f} [{c['ci_low_bps']:+.2f}, {c['ci_high_bps']:+.2f}] {c['verdict']}")

@@ -13,7 +13,8 @@
   OrderFlow tape), fit_simulators, ZeroIntelligenceModel and QueueReactiveModel (with their
   Params; your own orders in FIFO position), twap_schedule, urgency_schedule, pov_schedule,
   simulate_execution (the metaorder harness) and realism; ExecutionEnvironment (reset / step on
-  a simulator), evaluate_policy and compare_policies (footprint-execute's protocol);
+  a simulator), evaluate_policy and compare_policies (footprint-execute's protocol), and the
+  agents TabularQLearning and DoubleDQN;
 - footprint.dask: calibration across many instruments and days on Dask.
 
 The C++ objects are in footprint._footprint.
@@ -22,27 +23,27 @@ The C++ objects are in footprint._footprint.
 from . import _footprint
 from ._estimators import (BayesianLinearRegressor, DeepEnsembleRegressor, GradientBoostingRegressor,  # noqa: F401
                           LinearRegression, MLPRegressor, RandomForestRegressor, Ridge)
-from ._footprint import (ORDER_FLOW_KINDS, AlmgrenChriss, ExecutionEnvironment, Market,  # noqa: F401
-                         OrderFlow, QueueReactiveModel, QueueReactiveParams, ZeroIntelligenceModel,
-                         ZeroIntelligenceParams, binance_dataset, binance_order_flow, bitstamp_dataset,
-                         bitstamp_order_flow, compare_policies, compute_features, evaluate_policy,
-                         feature_calculators, fit_simulators, implementation_shortfall, lobster_dataset,
-                         lobster_order_flow, pov_schedule, realism, simulate_execution, synthetic_dataset,
-                         twap_schedule, urgency_schedule)
+from ._footprint import (ORDER_FLOW_KINDS, AlmgrenChriss, DoubleDQN, ExecutionEnvironment,  # noqa: F401
+                         Market, OrderFlow, QueueReactiveModel, QueueReactiveParams, TabularQLearning,
+                         ZeroIntelligenceModel, ZeroIntelligenceParams, binance_dataset, binance_order_flow,
+                         bitstamp_dataset, bitstamp_order_flow, compare_policies, compute_features,
+                         evaluate_policy, feature_calculators, fit_simulators, implementation_shortfall,
+                         lobster_dataset, lobster_order_flow, pov_schedule, realism, simulate_execution,
+                         synthetic_dataset, twap_schedule, urgency_schedule)
 from .model_selection import CombinatorialPurgedCV, PurgedKFold, WalkForward  # noqa: F401
 from .pretrade import PretradeAnalysis, schedules_frame  # noqa: F401
 
 __version__ = _footprint.__version__
 
 __all__ = ["ORDER_FLOW_KINDS", "AlmgrenChriss", "BayesianLinearRegressor", "CombinatorialPurgedCV",
-           "DeepEnsembleRegressor", "ExecutionEnvironment", "GradientBoostingRegressor", "LinearRegression",
-           "MLPRegressor", "Market", "OrderFlow", "PretradeAnalysis", "PurgedKFold", "QueueReactiveModel",
-           "QueueReactiveParams", "RandomForestRegressor", "Ridge", "WalkForward", "ZeroIntelligenceModel",
-           "ZeroIntelligenceParams", "binance_dataset", "binance_order_flow", "bitstamp_dataset",
-           "bitstamp_order_flow", "compare_policies", "compute_features", "evaluate_policy", "feature_calculators",
-           "fit_simulators", "implementation_shortfall", "lobster_dataset", "lobster_order_flow", "pov_schedule",
-           "realism", "schedules_frame", "simulate_execution", "synthetic_dataset", "to_frame", "twap_schedule",
-           "urgency_schedule", "__version__"]
+           "DeepEnsembleRegressor", "DoubleDQN", "ExecutionEnvironment", "GradientBoostingRegressor",
+           "LinearRegression", "MLPRegressor", "Market", "OrderFlow", "PretradeAnalysis", "PurgedKFold",
+           "QueueReactiveModel", "QueueReactiveParams", "RandomForestRegressor", "Ridge", "TabularQLearning",
+           "WalkForward", "ZeroIntelligenceModel", "ZeroIntelligenceParams", "binance_dataset", "binance_order_flow",
+           "bitstamp_dataset", "bitstamp_order_flow", "compare_policies", "compute_features", "evaluate_policy",
+           "feature_calculators", "fit_simulators", "implementation_shortfall", "lobster_dataset",
+           "lobster_order_flow", "pov_schedule", "realism", "schedules_frame", "simulate_execution",
+           "synthetic_dataset", "to_frame", "twap_schedule", "urgency_schedule", "__version__"]
 
 
 def to_frame(dataset):

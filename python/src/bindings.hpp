@@ -66,17 +66,32 @@ inline vector as_vector(const array_f64& a, const char* name = "y") {
   return Eigen::Map<const vector>(a.data(), a.shape(0));
 }
 
+/// "buy" or "sell" as a side. @throws invalid_argument naming `where` for anything else
+inline side parse_side(const std::string& s, const char* where) {
+  if (s == "buy") return side::buy;
+  if (s == "sell") return side::sell;
+  throw invalid_argument(std::string(where) + ": side must be 'buy' or 'sell' (got '" + s + "')");
+}
+
+/// "market" or "passive_limit" as a child order type. @throws invalid_argument naming `where`
+inline child_order_type order_type_of(const std::string& t, const char* where) {
+  if (t == "market") return child_order_type::market;
+  if (t == "passive_limit") return child_order_type::passive_limit;
+  throw invalid_argument(std::string(where) + ": order_type must be 'market' or 'passive_limit' (got '" + t + "')");
+}
+
 /// One pipeline result (orders, metaorders, tape) as a dict of numpy arrays (data.cpp).
 py::dict pipeline_dict(const impact_pipeline_result& r);
 
-void bind_data(py::module_& m);        // data.cpp: readers and dataset builders
-void bind_models(py::module_& m);      // models.cpp: the regressors' C++ cores
-void bind_execution(py::module_& m);   // execution.cpp: Almgren-Chriss
-void bind_tca(py::module_& m);         // tca.cpp: implementation shortfall
-void bind_batch(py::module_& m);       // batch.cpp: shards for footprint.dask and footprint-batch
-void bind_pretrade(py::module_& m);    // pretrade.cpp: the pre-trade analysis and its report
-void bind_validation(py::module_& m);  // validation.cpp: the splitters
-void bind_features(py::module_& m);    // features.cpp: the feature calculators in batch
-void bind_simulation(py::module_& m);  // simulation.cpp: the order-book simulators, their fits and harness
+void bind_data(py::module_& m);         // data.cpp: readers and dataset builders
+void bind_models(py::module_& m);       // models.cpp: the regressors' C++ cores
+void bind_execution(py::module_& m);    // execution.cpp: Almgren-Chriss
+void bind_tca(py::module_& m);          // tca.cpp: implementation shortfall
+void bind_batch(py::module_& m);        // batch.cpp: shards for footprint.dask and footprint-batch
+void bind_pretrade(py::module_& m);     // pretrade.cpp: the pre-trade analysis and its report
+void bind_validation(py::module_& m);   // validation.cpp: the splitters
+void bind_features(py::module_& m);     // features.cpp: the feature calculators in batch
+void bind_simulation(py::module_& m);   // simulation.cpp: the order-book simulators, their fits and harness
+void bind_environment(py::module_& m);  // environment.cpp: an execution environment, policies and agents
 
 }  // namespace footprint::python

@@ -39,4 +39,5 @@ PYBIND11_MODULE(_footprint, m) {
   fp::python::bind_validation(m);
   fp::python::bind_features(m);
   fp::python::bind_simulation(m);
+  fp::python::bind_environment(m);
 }

@@ -1,16 +1,12 @@
 // footprint._footprint: the order-book simulators (bindings.hpp): the order flow of a real
 // source as a tape, the zero-intelligence (Cont, Stoikov and Talreja 2010) and queue-reactive
 // (Huang, Lehalle and Rosenbaum 2015) models fitted to it as footprint-simulate fits them, the
-// simulators with the user's own orders, the metaorder harness and the realism comparison; an
-// execution environment on them (reset / step, Gymnasium's conventions) and the policy
-// evaluation protocol of footprint-execute.
+// simulators with the user's own orders, the metaorder harness and the realism comparison
+// (environment.cpp puts an execution environment on them).
 // docs/python.md "Order-book simulators"; docs/simulation.md for the models.
 #include "bindings.hpp"
 
-#include <footprint/execution/execution_policies.hpp>
-#include <footprint/execution/policy_evaluation.hpp>
 #include <footprint/execution/schedules.hpp>
-#include <footprint/execution/simulated_environment.hpp>
 #include <footprint/execution/simulated_execution.hpp>
 #include <footprint/monitoring/simulation_realism.hpp>
 #include <footprint/pretrade/shard_data.hpp>
@@ -24,30 +20,16 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
-#include <initializer_list>
 #include <limits>
 #include <optional>
 #include <span>
 #include <string>
 #include <utility>
-#include <variant>
 #include <vector>
 
 namespace footprint::python {
 
 namespace {
-
-side parse_side(const std::string& s, const char* where) {
-  if (s == "buy") return side::buy;
-  if (s == "sell") return side::sell;
-  throw invalid_argument(std::string(where) + ": side must be 'buy' or 'sell' (got '" + s + "')");
-}
-
-child_order_type order_type_of(const std::string& t, const char* where) {
-  if (t == "market") return child_order_type::market;
-  if (t == "passive_limit") return child_order_type::passive_limit;
-  throw invalid_argument(std::string(where) + ": order_type must be 'market' or 'passive_limit' (got '" + t + "')");
-}
 
 // A tape as numpy arrays: time_ns (int64), kind (int8: 0 limit, 1 cancel, 2 market,
 // 3 set_quantity), side (int8: +1 the bid queue, -1 the ask queue), price_tick (int64) and
@@ -396,151 +378,6 @@ py::class_<Simulator> bind_simulator(py::module_& m, const char* name, const cha
   return c;
 }
 
-// ---- the execution environment and the evaluation protocol (docs/execution.md) ----
-
-// An execution environment on either simulator (in a struct: pybind11's stl.h converts a bare
-// std::variant by value).
-struct environment {
-  std::variant<simulated_environment<zero_intelligence_model>, simulated_environment<queue_reactive_model>> v;
-};
-
-py::dict observation_dict(const execution_observation& o) {
-  py::dict d;
-  d["step"] = o.step;
-  d["n_steps"] = o.n_steps;
-  d["elapsed"] = o.elapsed;
-  d["horizon"] = o.horizon;
-  d["quantity"] = o.quantity;
-  d["remaining"] = o.remaining;
-  d["arrival_mid"] = o.arrival_mid;
-  d["mid"] = o.mid;
-  d["bid"] = o.bid;
-  d["ask"] = o.ask;
-  d["tick_size"] = o.tick_size;
-  d["imbalance"] = o.imbalance;
-  return d;
-}
-
-// A Python callable as an ExecutionPolicy: policy(observation) returns the child's quantity, or
-// (quantity, order_type) or (quantity, order_type, price_offset_ticks); a `reset()` method, when
-// it has one, is called before each episode. Called with the GIL held.
-struct python_policy {
-  py::object f;
-  child_order act(const execution_observation& o) {
-    const py::object r = f(observation_dict(o));
-    child_order c;
-    if (py::isinstance<py::tuple>(r) || py::isinstance<py::list>(r)) {
-      const auto t = py::cast<py::sequence>(r);
-      if (t.size() < 1 || t.size() > 3)
-        throw invalid_argument(
-            "footprint: a policy returns a quantity, or (quantity, order_type[, "
-            "price_offset_ticks]) (got a sequence of " +
-            std::to_string(t.size()) + ")");
-      c.quantity = py::cast<double>(t[0]);
-      if (t.size() >= 2) c.type = order_type_of(py::cast<std::string>(t[1]), "footprint: a policy's child");
-      if (t.size() == 3) c.price_offset_ticks = py::cast<int>(t[2]);
-    } else {
-      c.quantity = py::cast<double>(r);
-    }
-    if (!std::isfinite(c.quantity) || c.quantity < 0.0)
-      throw invalid_argument("footprint: a policy's child quantity must be finite and >= 0 (got " +
-                             std::to_string(c.quantity) + ")");
-    if (c.price_offset_ticks < 0)
-      throw invalid_argument("footprint: a policy's price_offset_ticks must be >= 0 (got " +
-                             std::to_string(c.price_offset_ticks) + ")");
-    return c;
-  }
-  void reset() {
-    if (py::hasattr(f, "reset")) f.attr("reset")();
-  }
-};
-
-py::dict evaluation_dict(const policy_evaluation& e) {
-  py::dict d;
-  d["shortfall_bps"] = e.shortfall_bps;
-  d["mean_bps"] = e.mean_bps;
-  d["std_bps"] = e.std_bps;
-  d["cvar95_bps"] = e.cvar95_bps;
-  d["completion_rate"] = e.completion_rate;
-  d["unfilled_share"] = e.unfilled_share;
-  d["max_child_share"] = e.max_child_share;
-  d["degenerate"] = e.degenerate;
-  return d;
-}
-
-// A policy: one of footprint's, by name, or a Python callable.
-using policy_variant = std::variant<twap_policy, passive_catch_up_policy, python_policy>;
-
-policy_variant policy_of(const py::object& policy) {
-  if (py::isinstance<py::str>(policy)) {
-    const auto name = py::cast<std::string>(policy);
-    if (name == "twap") return twap_policy{};
-    if (name == "passive_catch_up") return passive_catch_up_policy{};
-    throw invalid_argument("footprint: policy must be 'twap', 'passive_catch_up' or a callable (got '" + name + "')");
-  }
-  if (!PyCallable_Check(policy.ptr()))
-    throw invalid_argument("footprint: policy must be 'twap', 'passive_catch_up' or a callable");
-  return python_policy{policy};
-}
-
-// True when one of the policies is Python's: it needs the GIL held while it runs (footprint's
-// own run with the GIL released).
-bool any_python(std::initializer_list<const policy_variant*> policies) {
-  for (const policy_variant* p : policies)
-    if (std::holds_alternative<python_policy>(*p)) return true;
-  return false;
-}
-
-py::dict run_evaluation(const environment& env, const py::object& policy, index n_episodes, std::uint64_t seed) {
-  const policy_variant p = policy_of(policy);
-  const policy_evaluation_params ep{.n_episodes = n_episodes, .seed = seed};
-  policy_evaluation e;
-  {
-    std::optional<py::gil_scoped_release> release;
-    if (!any_python({&p})) release.emplace();
-    e = std::visit([&](const auto& world, const auto& pol) { return evaluate_policy(world, pol, ep); }, env.v, p);
-  }
-  return evaluation_dict(e);
-}
-
-py::dict run_comparison(const environment& env, const py::object& a, const py::object& b, index n_episodes,
-                        std::uint64_t seed) {
-  const policy_variant pa = policy_of(a);
-  const policy_variant pb = policy_of(b);
-  const policy_evaluation_params ep{.n_episodes = n_episodes, .seed = seed};
-  policy_comparison c;
-  {
-    std::optional<py::gil_scoped_release> release;
-    if (!any_python({&pa, &pb})) release.emplace();
-    c = std::visit([&](const auto& world, const auto& x, const auto& y) { return compare_policies(world, x, y, ep); },
-                   env.v, pa, pb);
-  }
-  py::dict d;
-  d["a"] = evaluation_dict(c.a);
-  d["b"] = evaluation_dict(c.b);
-  d["mean_difference_bps"] = c.mean_difference_bps;
-  d["std_error_bps"] = c.std_error_bps;
-  d["ci_low_bps"] = c.ci_low_bps;
-  d["ci_high_bps"] = c.ci_high_bps;
-  d["verdict"] = std::string(c.verdict);
-  return d;
-}
-
-// One step's outcome in Gymnasium's form: (observation, reward, terminated, truncated, info),
-// the reward minus the step's shortfall in bps of the arrival notional (their sum over an
-// episode is minus shortfall_bps).
-template <class Env>
-py::tuple step_tuple(Env& e, double cost) {
-  const execution_observation o = e.observe();
-  py::dict info;
-  info["cost"] = cost;
-  info["shortfall"] = e.shortfall();
-  info["shortfall_bps"] = e.shortfall_bps();
-  info["remaining"] = e.remaining();
-  const double reward = -cost / (o.quantity * o.arrival_mid) * 1e4;
-  return py::make_tuple(observation_dict(o), reward, e.done(), false, info);
-}
-
 // The order flow of a source through the library's one loader (pretrade/shard_data.hpp).
 shard_order_flow load_flow(shard s, double tick_size) {
   if (!(tick_size >= 0.0) || !std::isfinite(tick_size))
@@ -729,117 +566,6 @@ void bind_simulation(py::module_& m) {
         py::arg("warmup_seconds") = 300.0, py::arg("post_seconds") = std::numeric_limits<double>::quiet_NaN(),
         py::arg("path_points") = 41, py::arg("threshold_bps") = std::numeric_limits<double>::quiet_NaN(),
         py::arg("seed") = 0, py::arg("subtract_baseline") = true);
-
-  constexpr const char* env_doc =
-      "An execution environment on a simulator: the parent order (side, quantity in whole lots of the model, "
-      "horizon_seconds) traded in n_steps decisions after warmup_seconds of background flow; at each decision a "
-      "child is sent at market or rested as a passive limit order (cancelled at the next decision); after the last, "
-      "what is left is sent at market as the book refills for completion_seconds (NaN: one interval), and anything "
-      "still left is marked at the final mid. reset(seed) and step(...) follow Gymnasium's conventions; the reward "
-      "is minus the step's shortfall in bps of the arrival notional. docs/execution.md.";
-  py::class_<environment>(m, "ExecutionEnvironment", env_doc)
-      .def(py::init([](const zero_intelligence_params& model, const std::string& sd, double quantity,
-                       double horizon_seconds, index n_steps, double warmup_seconds, double completion_seconds) {
-             return environment{simulated_environment<zero_intelligence_model>(
-                 model, {.side = parse_side(sd, "footprint.ExecutionEnvironment"),
-                         .quantity = quantity,
-                         .horizon_seconds = horizon_seconds,
-                         .n_steps = n_steps,
-                         .warmup_seconds = warmup_seconds,
-                         .completion_seconds = completion_seconds})};
-           }),
-           py::arg("params"), py::arg("side"), py::arg("quantity"), py::arg("horizon_seconds"), py::arg("n_steps") = 10,
-           py::arg("warmup_seconds") = 60.0, py::arg("completion_seconds") = std::numeric_limits<double>::quiet_NaN())
-      .def(py::init([](const queue_reactive_params& model, const std::string& sd, double quantity,
-                       double horizon_seconds, index n_steps, double warmup_seconds, double completion_seconds) {
-             return environment{simulated_environment<queue_reactive_model>(
-                 model, {.side = parse_side(sd, "footprint.ExecutionEnvironment"),
-                         .quantity = quantity,
-                         .horizon_seconds = horizon_seconds,
-                         .n_steps = n_steps,
-                         .warmup_seconds = warmup_seconds,
-                         .completion_seconds = completion_seconds})};
-           }),
-           py::arg("params"), py::arg("side"), py::arg("quantity"), py::arg("horizon_seconds"), py::arg("n_steps") = 10,
-           py::arg("warmup_seconds") = 60.0, py::arg("completion_seconds") = std::numeric_limits<double>::quiet_NaN())
-      .def(
-          "reset",
-          [](environment& env, std::uint64_t seed) {
-            return std::visit(
-                [&](auto& e) {
-                  {
-                    py::gil_scoped_release release;
-                    e.reset(seed);
-                  }
-                  py::dict info;
-                  info["arrival_mid"] = e.observe().arrival_mid;
-                  return py::make_tuple(observation_dict(e.observe()), info);
-                },
-                env.v);
-          },
-          py::arg("seed") = 0,
-          "Starts an episode: a new simulator with this seed, the warmup, the whole order left. Returns "
-          "(observation, info): the observation a dict of step, n_steps, elapsed, horizon, quantity, remaining, "
-          "arrival_mid, mid, bid, ask, tick_size, imbalance (queue imbalance at the touch).")
-      .def(
-          "observe",
-          [](const environment& env) {
-            return std::visit([](const auto& e) { return observation_dict(e.observe()); }, env.v);
-          },
-          "The observation at the current decision.")
-      .def(
-          "step",
-          [](environment& env, double quantity, const std::string& order_type, int price_offset_ticks) {
-            const child_order_type type = order_type_of(order_type, "footprint.ExecutionEnvironment.step");
-            if (price_offset_ticks < 0)
-              throw invalid_argument("footprint.ExecutionEnvironment.step: price_offset_ticks must be >= 0 (got " +
-                                     std::to_string(price_offset_ticks) + ")");
-            return std::visit(
-                [&](auto& e) {
-                  double cost = 0.0;
-                  {
-                    py::gil_scoped_release release;
-                    cost = e.step({.quantity = quantity, .type = type, .price_offset_ticks = price_offset_ticks});
-                  }
-                  return step_tuple(e, cost);
-                },
-                env.v);
-          },
-          py::arg("quantity"), py::arg("order_type") = "market", py::arg("price_offset_ticks") = 0,
-          "Sends the child (quantity rounded down to whole lots and capped at what is left; 'market' or "
-          "'passive_limit', price_offset_ticks inside the touch) and runs the interval to the next decision (after "
-          "the last, the completion). Returns (observation, reward, terminated, truncated, info): reward minus the "
-          "step's shortfall in bps of the arrival notional, terminated after the last decision, truncated False, "
-          "info cost (quote currency), shortfall, shortfall_bps (so far) and remaining. ValueError after the last.")
-      .def_property_readonly(
-          "done", [](const environment& env) { return std::visit([](const auto& e) { return e.done(); }, env.v); })
-      .def_property_readonly(
-          "shortfall_bps",
-          [](const environment& env) { return std::visit([](const auto& e) { return e.shortfall_bps(); }, env.v); },
-          "Implementation shortfall so far, bps of the arrival notional (positive = cost).")
-      .def_property_readonly(
-          "remaining",
-          [](const environment& env) { return std::visit([](const auto& e) { return e.remaining(); }, env.v); },
-          "What is left to trade, instrument units.")
-      .def_property_readonly(
-          "lot_quantity",
-          [](const environment& env) {
-            return std::visit([](const auto& e) { return e.simulator().lot_quantity(); }, env.v);
-          },
-          "The simulator's lot, instrument units: quantities trade in whole lots.");
-
-  m.def("evaluate_policy", &run_evaluation, py::arg("env"), py::arg("policy"), py::arg("n_episodes") = 200,
-        py::arg("seed") = 0,
-        "footprint-execute's evaluation protocol: `policy` ('twap', 'passive_catch_up', or a callable taking the "
-        "observation dict and returning the child's quantity, or (quantity, order_type[, price_offset_ticks]); its "
-        "reset() is called before each episode when it has one) run for n_episodes episodes, episode e on stream "
-        "e of `seed` (common random numbers). Returns shortfall_bps per episode, mean_bps, std_bps, cvar95_bps, "
-        "completion_rate, unfilled_share, max_child_share and degenerate (docs/execution.md).");
-  m.def("compare_policies", &run_comparison, py::arg("env"), py::arg("a"), py::arg("b"), py::arg("n_episodes") = 200,
-        py::arg("seed") = 0,
-        "Policies a and b on the same episodes: both evaluations (a, b), the mean paired difference a - b in bps, "
-        "its standard error and 95% interval (Student t) and the verdict: 'better' (a cheaper), 'worse' or "
-        "'parity' (the interval contains 0).");
 
   m.def("realism", &run_realism<zero_intelligence_model>, py::arg("flow"), py::arg("params"), py::arg("seconds") = 0.0,
         py::arg("seed") = 1,

@@ -181,8 +181,9 @@ def test_the_policy_evaluation_equals_footprint_executes(tmp_path):
         pytest.skip("footprint-execute is built with the programs (FOOTPRINT_EXECUTE)")
     message, orderbook = goog_files()
     out = tmp_path / "execute.json"
-    subprocess.run([exe, "--lobster", message, orderbook, "--env", "qr", "--agent", "tabular", "--episodes", "2000",
-                    "--evaluation-episodes", "50", "--quiet", "--json", str(out)], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([exe, "--lobster", message, orderbook, "--env", "qr", "--agent", "both", "--episodes", "2000",
+                    "--dqn-episodes", "2000", "--evaluation-episodes", "50", "--quiet", "--json", str(out)],
+                   check=True, stdout=subprocess.DEVNULL)
     program = json.loads(out.read_text())
     e, seed = program["environment"], program["evaluation"]["seed"]
     params = fp.fit_simulators(fp.lobster_order_flow(message, orderbook))["queue_reactive"]["params"]
@@ -200,6 +201,27 @@ def test_the_policy_evaluation_equals_footprint_executes(tmp_path):
     # TWAP written in Python trades the same children: the same shortfalls, to the last digit
     ours = fp.evaluate_policy(env, lambda o: o["remaining"] / (o["n_steps"] - o["step"]), n_episodes=50, seed=seed)
     assert np.array_equal(ours["shortfall_bps"], twap["shortfall_bps"])
+    # the agents trained from Python with the program's settings (seed 1) are the program's
+    tabular, dqn = fp.TabularQLearning(episodes=2000, seed=1), fp.DoubleDQN(episodes=2000, seed=1)
+    assert tabular.n_steps == 0
+    for name, agent in (("tabular_q_learning", tabular), ("double_dqn", dqn)):
+        training = agent.train(env)
+        assert training["episodes"] == 2000 and agent.n_steps == e["decisions"]
+        c = fp.compare_policies(env, agent, "twap", n_episodes=50, seed=seed)
+        assert c["a"]["mean_bps"] == theirs[name]["mean_bps"], name
+        assert c["verdict"] == theirs[name]["vs_twap"]["verdict"]
+        # saved and loaded (footprint-execute's files): the same policy
+        path = tmp_path / (name + ".json")
+        agent.save(str(path))
+        loaded = type(agent).load(str(path))
+        again = fp.evaluate_policy(env, loaded, n_episodes=50, seed=seed)
+        assert np.array_equal(again["shortfall_bps"], c["a"]["shortfall_bps"])
+    # footprint-execute reads the Python agent's file
+    subprocess.run([exe, "--lobster", message, orderbook, "--env", "qr", "--agent", "tabular", "--load-agent",
+                    str(tmp_path / "tabular_q_learning.json"), "--evaluation-episodes", "50", "--quiet", "--json",
+                    str(tmp_path / "loaded.json")], check=True, stdout=subprocess.DEVNULL)
+    loaded = {p["name"]: p for p in json.loads((tmp_path / "loaded.json").read_text())["policies"]}
+    assert loaded["tabular_q_learning"]["mean_bps"] == theirs["tabular_q_learning"]["mean_bps"]
 
 
 def test_an_episode_by_hand():
@@ -250,3 +272,12 @@ def test_an_episode_by_hand():
         fp.evaluate_policy(env, "twap", n_episodes=10)
     with pytest.raises(ValueError, match="whole number of lots"):
         fp.ExecutionEnvironment(params, "buy", 2.5, 60.0)
+    with pytest.raises(ValueError, match="preset"):
+        fp.TabularQLearning(preset="greedy")
+    with pytest.raises(ValueError, match="order_type"):
+        fp.DoubleDQN(order_kinds=["iceberg"])
+    # an agent with its own actions: sizes of what is left, market or a limit a tick inside
+    agent = fp.TabularQLearning(episodes=300, size_fractions=[0.0, 0.5, 1.0],
+                                order_kinds=["market", ("passive_limit", 1)])
+    assert agent.train(env)["episodes"] == 300
+    assert fp.evaluate_policy(env, agent, n_episodes=30, seed=2)["completion_rate"] == 1.0
