@@ -192,11 +192,7 @@ order_flow_tape builtin_order_flow(std::uint64_t seed) {
   p.seed = seed;
   fp::zero_intelligence_model sim(p);
   order_flow_tape t;
-  fp::order_flow_event e;
-  while (sim.seconds() < 6.5 * 3600.0) {
-    sim.next(e);
-    t.events.push_back(e);
-  }
+  sim.record(6.5 * 3600.0, t.events);
   t.tick_size = p.tick_size;
   t.description = "built-in market: 6.5 hours of the zero-intelligence model with CST 2010's estimates";
   return t;

@@ -199,11 +199,7 @@ template <class Simulator>
 std::vector<fp::order_flow_event> simulate_tape(const typename Simulator::params_type& p, double seconds) {
   Simulator sim(p);
   std::vector<fp::order_flow_event> out;
-  fp::order_flow_event e;
-  while (sim.seconds() < seconds) {
-    sim.next(e);
-    out.push_back(e);
-  }
+  sim.record(seconds, out);
   return out;
 }
 

@@ -206,12 +206,7 @@ py::dict run_realism(const shard_order_flow& flow, typename Simulator::params_ty
     span = seconds > 0.0 ? seconds : std::min(std::max(real.seconds, 60.0), 6.5 * 3600.0);
     Simulator sim(params);
     std::vector<order_flow_event> simulated;
-    order_flow_event e;
-    while (sim.seconds() < span) {
-      sim.next(e);
-      simulated.push_back(e);
-    }
-    n = simulated.size();
+    n = sim.record(span, simulated);
     rr = compare_realism(real, summarize_tape(simulated, so), so);
   }
   py::list rows;
@@ -314,11 +309,7 @@ py::class_<Simulator> bind_simulator(py::module_& m, const char* name, const cha
             std::vector<order_flow_event> out;
             {
               py::gil_scoped_release release;
-              order_flow_event e;
-              while (s.seconds() < until && out.size() < max_events) {
-                s.next(e);
-                out.push_back(e);
-              }
+              s.record(until, out, max_events);
             }
             return events_dict(out);
           },

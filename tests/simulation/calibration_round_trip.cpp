@@ -25,11 +25,7 @@ namespace fp = footprint;
 template <class Simulator>
 std::vector<fp::order_flow_event> tape_of(Simulator& sim, double seconds) {
   std::vector<fp::order_flow_event> out;
-  fp::order_flow_event e;
-  while (sim.seconds() < seconds) {
-    sim.next(e);
-    out.push_back(e);
-  }
+  sim.record(seconds, out);
   return out;
 }
 

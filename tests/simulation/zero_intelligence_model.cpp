@@ -9,6 +9,7 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -134,6 +135,31 @@ TEST_CASE("zero_intelligence_model: same seed same tape, another seed another ta
   bool sized = false;
   for (const auto& e : a) sized = sized || (e.kind == fp::order_flow_kind::limit && e.quantity == 3.0);
   CHECK(sized);
+}
+
+TEST_CASE("zero_intelligence_model: record appends next's events until the time or the count") {
+  fp::zero_intelligence_params p = fp::zero_intelligence_params::cont_stoikov_talreja_2010();
+  p.seed = 8;
+  fp::zero_intelligence_model by_next(p);
+  std::vector<fp::order_flow_event> expected;
+  fp::order_flow_event e;
+  do {
+    by_next.next(e);
+    expected.push_back(e);
+  } while (by_next.seconds() < 30.0);
+  fp::zero_intelligence_model recorded(p);
+  std::vector<fp::order_flow_event> tape{e};  // appended to, not replaced
+  CHECK(recorded.record(30.0, tape) == expected.size());
+  REQUIRE(tape.size() == expected.size() + 1);
+  for (std::size_t k = 0; k < expected.size(); ++k) {
+    CHECK(tape[k + 1].time == expected[k].time);
+    CHECK(tape[k + 1].price_tick == expected[k].price_tick);
+  }
+  CHECK(recorded.seconds() >= 30.0);
+  CHECK(std::chrono::duration<double>(tape[tape.size() - 2].time).count() < 30.0);  // the last is the first past
+  CHECK(recorded.record(30.0, tape) == 0);                                          // not later than now: nothing
+  CHECK(recorded.record(1e9, tape, 7) == 7);
+  CHECK(tape.size() == expected.size() + 8);
 }
 
 TEST_CASE("zero_intelligence_model: an own limit order fills only after the queue ahead of it") {

@@ -122,9 +122,26 @@ class simulator_base {
     return true;
   }
 
+  /// Appends the next events (`next`) to `tape` while simulated time is before `until`
+  /// (seconds since the start: the last one appended is the first at or past it) and fewer
+  /// than `max_events` were appended; returns how many were. A tape of a simulated day for
+  /// the realism comparison (`footprint-simulate`, the Python module's `realism` and `run`).
+  std::size_t record(double until, std::vector<order_flow_event>& tape,
+                     std::size_t max_events = std::numeric_limits<std::size_t>::max()) {
+    std::size_t n = 0;
+    order_flow_event e;
+    while (now_ < until && n < max_events) {
+      next(e);
+      tape.push_back(e);
+      ++n;
+    }
+    return n;
+  }
+
   /// Runs the background order flow until simulated time `until` (seconds since the start;
   /// no-op when it is not later than now) and returns the number of events simulated. Events
-  /// are not kept (the tape is for `next`); fills of the user's orders are recorded.
+  /// are not kept (the tape is for `next` and `record`); fills of the user's orders are
+  /// recorded.
   std::size_t advance(double until) {
     pending_.clear();
     read_ = 0;
