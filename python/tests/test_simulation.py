@@ -21,15 +21,20 @@ def goog_files():
     return message, os.path.join(d, "GOOG_2012-06-21_34200000_57600000_orderbook_1.csv")
 
 
-def test_the_fits_costs_and_realism_equal_footprint_simulates(tmp_path):
-    exe = os.environ.get("FOOTPRINT_SIMULATE", "")
+def run_program(variable, args, out):
+    """The JSON that the program named by the environment variable `variable` writes to `out` when
+    run with `args` (the test is skipped when the program was not built)."""
+    exe = os.environ.get(variable, "")
     if not os.path.exists(exe):
-        pytest.skip("footprint-simulate is built with the programs (FOOTPRINT_SIMULATE)")
+        pytest.skip(f"the program is built with the programs ({variable})")
+    subprocess.run([exe, *args, "--json", str(out)], check=True, stdout=subprocess.DEVNULL)
+    return json.loads(out.read_text())
+
+
+def test_the_fits_costs_and_realism_equal_footprint_simulates(tmp_path):
     message, orderbook = goog_files()
-    out = tmp_path / "simulate.json"
-    subprocess.run([exe, "--lobster", message, orderbook, "--paths", "20", "--seed", "1", "--json", str(out)],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    program = json.loads(out.read_text())
+    program = run_program("FOOTPRINT_SIMULATE", ["--lobster", message, orderbook, "--paths", "20", "--seed", "1"],
+                          tmp_path / "simulate.json")
 
     flow = fp.lobster_order_flow(message, orderbook)
     assert flow.tick_size == program["data"]["tick_size"] == 0.13  # half GOOG's median spread, as the program
@@ -176,15 +181,10 @@ def test_the_crypto_sources():
 
 
 def test_the_policy_evaluation_equals_footprint_executes(tmp_path):
-    exe = os.environ.get("FOOTPRINT_EXECUTE", "")
-    if not os.path.exists(exe):
-        pytest.skip("footprint-execute is built with the programs (FOOTPRINT_EXECUTE)")
     message, orderbook = goog_files()
-    out = tmp_path / "execute.json"
-    subprocess.run([exe, "--lobster", message, orderbook, "--env", "qr", "--agent", "both", "--episodes", "2000",
-                    "--dqn-episodes", "2000", "--evaluation-episodes", "50", "--quiet", "--json", str(out)],
-                   check=True, stdout=subprocess.DEVNULL)
-    program = json.loads(out.read_text())
+    program = run_program("FOOTPRINT_EXECUTE", ["--lobster", message, orderbook, "--env", "qr", "--agent", "both",
+                                                "--episodes", "2000", "--dqn-episodes", "2000",
+                                                "--evaluation-episodes", "50", "--quiet"], tmp_path / "execute.json")
     e, seed = program["environment"], program["evaluation"]["seed"]
     params = fp.fit_simulators(fp.lobster_order_flow(message, orderbook))["queue_reactive"]["params"]
     env = fp.ExecutionEnvironment(params, e["side"], e["quantity"], e["horizon_seconds"], n_steps=e["decisions"],
@@ -217,10 +217,10 @@ def test_the_policy_evaluation_equals_footprint_executes(tmp_path):
         again = fp.evaluate_policy(env, loaded, n_episodes=50, seed=seed)
         assert np.array_equal(again["shortfall_bps"], c["a"]["shortfall_bps"])
     # footprint-execute reads the Python agent's file
-    subprocess.run([exe, "--lobster", message, orderbook, "--env", "qr", "--agent", "tabular", "--load-agent",
-                    str(tmp_path / "tabular_q_learning.json"), "--evaluation-episodes", "50", "--quiet", "--json",
-                    str(tmp_path / "loaded.json")], check=True, stdout=subprocess.DEVNULL)
-    loaded = {p["name"]: p for p in json.loads((tmp_path / "loaded.json").read_text())["policies"]}
+    reread = run_program("FOOTPRINT_EXECUTE", ["--lobster", message, orderbook, "--env", "qr", "--agent", "tabular",
+                                               "--load-agent", str(tmp_path / "tabular_q_learning.json"),
+                                               "--evaluation-episodes", "50", "--quiet"], tmp_path / "loaded.json")
+    loaded = {p["name"]: p for p in reread["policies"]}
     assert loaded["tabular_q_learning"]["mean_bps"] == theirs["tabular_q_learning"]["mean_bps"]
 
 
